@@ -1,0 +1,37 @@
+"""The public plugin API: everything a drillsim plugin may import.
+
+Plugins (the built-in ones in ``drillsim_plugins`` included) import only from this
+module. Time is in minutes throughout.
+
+API version: :data:`API_VERSION`. Hooks are specified in :mod:`drillsim.hookspecs`.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from .engine.eventlog import Event, EventLog
+from .engine.incidents import Incident
+from .engine.simulation import PluginFailed, Simulation
+from .engine.units import Force, Unit
+from .geo import haversine_km
+from .quantities import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Length, Rate,
+                         Speed, TimeOffset, format_minutes, parse_quantity)
+from .region import Place, Region
+from .registry import HazardType, Metric, UnitType
+from .scoring.metrics import MetricContext, Observations
+from .validation import Strict, suggest
+
+#: Version of this API (semantic versioning: a major change may break plugins).
+API_VERSION = "0.1"
+
+#: Marker for hook implementations: ``@hookimpl`` above a ``drillsim_*`` function.
+hookimpl = pluggy.HookimplMarker("drillsim")
+
+__all__ = [
+    "API_VERSION", "hookimpl", "UnitType", "HazardType", "Metric", "MetricContext",
+    "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
+    "EventLog", "PluginFailed", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
+    "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "format_minutes",
+    "haversine_km", "suggest",
+]

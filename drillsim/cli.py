@@ -1,0 +1,151 @@
+"""The ``drillsim`` command line.
+
+Exit status: 0 success; 1 a run failed (a plugin raised, output could not be written);
+2 invalid input (scenario, region or plan file; plugin configuration; usage).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .errors import DrillsimError, ValidationFailed
+from .pluginhost import PluginError, load_plugins
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _split(names: str | None) -> list[str] | None:
+    return None if names is None else [n.strip() for n in names.split(",") if n.strip()]
+
+
+def _host(plugins: str | None, disabled: tuple[str, ...]):
+    return load_plugins(_split(plugins), disabled)
+
+
+class _Fail(click.ClickException):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        err.print(self.format_message(), markup=False)
+
+
+def _guard(fn, *args, **kwargs):
+    """Run ``fn``; turn the user's mistakes into messages and exit codes, not tracebacks."""
+    try:
+        return fn(*args, **kwargs)
+    except ValidationFailed as exc:
+        raise _Fail(str(exc) + f"\n{len(set(exc.faults))} problem(s) found; nothing was run.", 2) from None
+    except PluginError as exc:
+        raise _Fail(f"plugin error: {exc}", 2) from None
+    except DrillsimError as exc:
+        raise _Fail(f"run failed: {exc}", 1) from None
+
+
+plugin_options = [
+    click.option("--plugins", "plugins", metavar="NAMES",
+                 help="Load only these plugins (comma-separated); default: all installed, "
+                      "or $DRILLSIM_PLUGINS."),
+    click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME",
+                 help="Do not load this plugin (repeatable)."),
+]
+
+
+def with_plugin_options(fn):
+    for option in reversed(plugin_options):
+        fn = option(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="drillsim")
+def main() -> None:
+    """drillsim: exercise emergency plans with discrete-event simulation."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@with_plugin_options
+def validate(scenario: Path, plugins, disabled) -> None:
+    """Check a scenario (and its region and plan files) without running it."""
+    from .loader import load_scenario
+
+    sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled)))
+    units = sum(len(f.units) for f in sc.forces)
+    click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
+               f"{len(sc.hazards)} hazard(s), {len(sc.targets)} targets, "
+               f"{len(sc.assumptions)} assumptions")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replications", "-n", type=click.IntRange(1, 100_000),
+              help="Replications (default: the scenario's run.replications).")
+@click.option("--seed", type=click.IntRange(0), help="Base seed (default: the scenario's run.seed).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the scorecard as JSON here.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the after-action report as Markdown here.")
+@click.option("--events", "events_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every replication's event log here as JSON Lines.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the scorecard.")
+@with_plugin_options
+def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
+        plugins, disabled) -> None:
+    """Run a scenario's replications and print its scorecard."""
+    from .loader import load_scenario
+    from .report import jsonreport, markdown, terminal
+    from .report.common import write_atomic
+    from .runner import run as run_scenario
+
+    host = _guard(_host, plugins, disabled)
+    sc = _guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
+    for path in (json_path, report_path, events_path):
+        if path is not None and not path.resolve().parent.is_dir():
+            raise _Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
+    with ExitStack() as stack:
+        events = None
+        if events_path is not None:
+            try:
+                events = stack.enter_context(open(events_path, "w", encoding="utf-8"))
+            except OSError as exc:
+                raise _Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
+        outcome = _guard(run_scenario, sc, host, events_out=events)
+    if not quiet:
+        terminal.print_scorecard(outcome)
+    try:
+        if json_path is not None:
+            write_atomic(json_path, jsonreport.to_json(outcome))
+        if report_path is not None:
+            write_atomic(report_path, markdown.render(outcome))
+    except OSError as exc:
+        raise _Fail(f"cannot write results: {exc}", 1) from None
+    for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
+        if path is not None:
+            err.print(f"{label} written to {path}")
+
+
+@main.command(name="plugins")
+@with_plugin_options
+def plugins_cmd(plugins, disabled) -> None:
+    """List the loaded plugins, their versions and what they provide."""
+    from rich.table import Table
+
+    host = _guard(_host, plugins, disabled)
+    table = Table(header_style="bold")
+    for col in ("plugin", "distribution", "version", "hooks", "provides"):
+        table.add_column(col)
+    for info in host.describe():
+        table.add_row(info.name, info.distribution, info.version,
+                      "\n".join(sorted(set(info.hooks))), "\n".join(info.provides))
+    Console().print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

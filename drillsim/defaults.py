@@ -1,0 +1,63 @@
+"""The host's own plugin: default dispatch, road travel time and the core metrics.
+
+Registered first and marked ``trylast``, so any installed plugin can override it; it
+uses no path a third-party plugin could not use.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pluggy
+
+from .scoring import metrics
+
+hookimpl = pluggy.HookimplMarker("drillsim")
+
+
+def arrival_estimate(sim, unit, place) -> float:
+    """Minutes until ``unit`` could be on scene at ``place`` if sent now: turnout (only
+    for a unit at rest; a returning unit is already on the road) plus travel."""
+    turnout = unit.turnout if unit.status == "available" else 0.0
+    return turnout + sim.travel_time(unit, unit.position(sim.now), place)
+
+
+@hookimpl(trylast=True)
+def drillsim_choose_units(sim, incident, unmet, candidates):
+    """Nearest first: rank candidates by estimated arrival (turnout + travel; ties by
+    scenario order) and take them until every unmet capability is covered."""
+    ranked = sorted(((arrival_estimate(sim, u, incident.place), u.index, u) for u in candidates),
+                    key=lambda item: item[:2])
+    remaining = dict(unmet)
+    chosen = []
+    for minutes, _, unit in ranked:
+        if math.isinf(minutes):
+            continue
+        useful = False
+        for cap, need in remaining.items():
+            have = unit.capabilities.get(cap, 0.0)
+            if need > 0 and have > 0:
+                remaining[cap] = need - have
+                useful = True
+        if useful:
+            chosen.append(unit)
+        if all(v <= 0 for v in remaining.values()):
+            break
+    return chosen
+
+
+@hookimpl(trylast=True)
+def drillsim_travel_time(sim, unit, origin, destination):
+    """Road units: the region's road model (great-circle × circuity ÷ speed, or the road
+    graph). Other modes are left to their plugins."""
+    if unit.mode != "road":
+        return None
+    if origin is destination or origin.id == destination.id:
+        return 0.0
+    return sim.region.road_minutes(origin, destination, unit.vehicle)
+
+
+@hookimpl
+def drillsim_register_metrics(register):
+    for metric in metrics.CORE_METRICS:
+        register(metric)

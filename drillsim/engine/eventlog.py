@@ -1,0 +1,130 @@
+"""The event log: every state change of a run, time-stamped in minutes.
+
+Scoring reads only the log, so a live drill, a batch replication or a replayed file are
+scored the same way. A log can keep events in memory, stream them to sinks (a JSON
+Lines file), or both.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import IO, Any, Callable, Iterable, Iterator
+
+
+@dataclass(slots=True)
+class Event:
+    """One logged state change.
+
+    :ivar t: scenario time, minutes since the scenario start.
+    :ivar kind: what happened (``unit_dispatched``, ``incident_created`` …).
+    :ivar unit: unit id or None.
+    :ivar incident: incident id or None.
+    :ivar details: plain JSON-able data (str, int, float, bool, None, lists, dicts).
+    """
+
+    t: float
+    kind: str
+    unit: str | None = None
+    incident: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, replication: int | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"t": self.t, "kind": self.kind, "unit": self.unit,
+                               "incident": self.incident, "details": self.details}
+        if replication is not None:
+            out = {"rep": replication, **out}
+        return out
+
+    def to_json(self, replication: int | None = None) -> str:
+        """One JSON Lines record; keys sorted so equal logs are equal bytes."""
+        return json.dumps(self.to_dict(replication), sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"), allow_nan=False, default=_plain)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Event":
+        return cls(float(data["t"]), data["kind"], data.get("unit"), data.get("incident"),
+                   data.get("details") or {})
+
+
+def _plain(value: Any) -> Any:
+    # numpy scalars and other number-likes reach here; keep the log plain JSON
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"event details must be plain data, got {type(value).__name__}")
+
+
+class EventLog:
+    """Collects the events of one run.
+
+    :param clock: a zero-argument callable giving the current time in minutes.
+    :param keep: keep events in memory (needed to score the run).
+    :param sinks: callables receiving each :class:`Event` as it is logged.
+    """
+
+    def __init__(self, clock: Callable[[], float], keep: bool = True,
+                 sinks: Iterable[Callable[[Event], None]] = ()) -> None:
+        self._clock = clock
+        self.events: list[Event] = []
+        self._keep = keep
+        self._sinks = list(sinks)
+        self._subscribers: dict[str, list[Callable[[Event], None]]] = {}
+
+    def add_sink(self, sink: Callable[[Event], None]) -> None:
+        """Send every later event to ``sink`` as well."""
+        self._sinks.append(sink)
+
+    def subscribe(self, kind: str, callback: Callable[[Event], None]) -> None:
+        """Call ``callback(event)`` for each later event of ``kind`` (``"*"``: all)."""
+        self._subscribers.setdefault(kind, []).append(callback)
+
+    def log(self, kind: str, /, unit: str | None = None, incident: str | None = None,
+            **details: Any) -> Event:
+        """Record an event at the current time and pass it on; returns it."""
+        event = Event(self._clock(), kind, unit, incident, details)
+        if self._keep:
+            self.events.append(event)
+        for sink in self._sinks:
+            sink(event)
+        for callback in self._subscribers.get(kind, ()):
+            callback(event)
+        for callback in self._subscribers.get("*", ()):
+            callback(event)
+        return event
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def of_kind(self, *kinds: str) -> list[Event]:
+        """Events of the given kinds, in log order."""
+        return [e for e in self.events if e.kind in kinds]
+
+
+class JsonLinesSink:
+    """Writes events as JSON Lines to an open text file, one record per line.
+
+    :param replication: stamped on each record as ``rep`` when not None.
+    """
+
+    def __init__(self, stream: IO[str], replication: int | None = None) -> None:
+        self.stream = stream
+        self.replication = replication
+
+    def __call__(self, event: Event) -> None:
+        self.stream.write(event.to_json(self.replication) + "\n")
+
+
+def read_jsonl(path) -> dict[int, list[Event]]:
+    """Read a JSON Lines event log back, grouped by replication (``rep``, default 0)."""
+    runs: dict[int, list[Event]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                data = json.loads(line)
+                runs.setdefault(int(data.get("rep", 0)), []).append(Event.from_dict(data))
+    return runs

@@ -1,0 +1,430 @@
+"""One replication of a scenario on a SimPy environment.
+
+The :class:`Simulation` owns the clock, the units, the incident queue, the reserves,
+the random streams and the event log. Plugins drive it through its public methods
+(``create_incident``, ``dispatch``, ``recall``, ``process``, ``timeout``, ``rng``,
+``log``); they never touch the SimPy environment's internals.
+
+Time unit: minutes since the scenario start.
+
+Dispatch: whenever an incident is created or a unit becomes free, a dispatch pass walks
+the queue in (priority, call time) order and asks the ``drillsim_choose_units`` hook
+which free units to send. A partly covered incident stays queued for the rest.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
+
+import simpy
+
+from ..errors import DrillsimError
+from ..region import Place
+from . import units as unit_state
+from .eventlog import Event, EventLog
+from .incidents import Incident
+from .reserves import Reserve
+from .streams import RandomStreams
+from .units import Force, Unit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..loader import ResolvedScenario
+    from ..pluginhost import PluginHost
+
+
+class PluginFailed(DrillsimError):
+    """A plugin raised during a run. Names the plugin, the hook and the scenario time."""
+
+
+class Simulation:
+    """One replication.
+
+    :param scenario: the resolved scenario (see :mod:`drillsim.loader`).
+    :param host: the plugin host.
+    :param replication: replication index (0-based), for the random streams.
+    :param seed: base seed (default: the scenario's).
+    :param sinks: callables receiving each event as it is logged.
+    :param keep_events: keep the log in memory (needed to score).
+    :param auto_dispatch: run dispatch passes automatically (False in a player-driven
+        drill, where players give the orders).
+    """
+
+    def __init__(self, scenario: "ResolvedScenario", host: "PluginHost", replication: int = 0,
+                 seed: int | None = None, sinks: Iterable[Callable[[Event], None]] = (),
+                 keep_events: bool = True, auto_dispatch: bool = True) -> None:
+        self.scenario = scenario
+        self.region = scenario.region
+        self.host = host
+        self.replication = replication
+        self.seed = scenario.seed if seed is None else seed
+        self.env = simpy.Environment()
+        self.streams = RandomStreams(self.seed, replication)
+        self.log = EventLog(lambda: self.env.now, keep=keep_events, sinks=sinks)
+        self.auto_dispatch = auto_dispatch
+        self.horizon = scenario.horizon
+        self._hook = host.hook
+        if self._hook.drillsim_event.get_hookimpls():
+            hook = self._hook.drillsim_event
+            self.log.add_sink(lambda e: self._call(hook, "drillsim_event", sim=self, event=e))
+        self.forces: dict[str, Force] = {}
+        self.units: dict[str, Unit] = {}
+        self._unit_list: list[Unit] = []
+        self._build_units()
+        self.incidents: dict[str, Incident] = {}
+        self.queue: list[Incident] = []
+        self._queue_keys: list[tuple] = []
+        self.reserves: dict[str, Reserve] = {
+            r.id: Reserve(r.id, r.unit, r.holdings, self.log) for r in scenario.reserves}
+        self.hazards = scenario.hazards
+        self._stopped = False
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def now(self) -> float:
+        """Current scenario time, minutes."""
+        return self.env.now
+
+    def rng(self, name: str):
+        """The numpy ``Generator`` for the named random stream of this replication."""
+        return self.streams.get(name)
+
+    def timeout(self, minutes: float, value: Any = None):
+        """A SimPy event that fires after ``minutes``."""
+        return self.env.timeout(minutes, value)
+
+    def event(self):
+        """A new SimPy event to ``succeed()`` later."""
+        return self.env.event()
+
+    def process(self, generator: Generator) -> simpy.Process:
+        """Start a SimPy process (a generator yielding events)."""
+        return self.env.process(generator)
+
+    def units_of(self, force_id: str) -> list[Unit]:
+        """The units of one force, in order."""
+        return list(self.forces[force_id].units)
+
+    def create_incident(self, kind: str, place: Place | str, demand: dict[str, float],
+                        on_scene: float, priority: int = 3, **details: Any) -> Incident:
+        """Open an incident now and queue it for dispatch.
+
+        :param kind: a word for what it is (``flood_rescue``, ``evacuation`` …).
+        :param place: a Place or a place id of the region.
+        :param demand: ``{capability: amount > 0}``.
+        :param on_scene: minutes of work at full demand (> 0).
+        :param priority: 1 (most urgent) … 9.
+        :raises ValueError: empty or non-positive demand, non-positive work, unknown place.
+        """
+        if isinstance(place, str):
+            place = self.region.place(place)
+        demand = {k: float(v) for k, v in demand.items() if v}
+        if not demand or any(v < 0 for v in demand.values()):
+            raise ValueError(f"incident demand must name positive amounts, got {demand!r}")
+        if not on_scene > 0 or math.isinf(on_scene):
+            raise ValueError(f"incident on-scene work must be a positive number of minutes, got {on_scene!r}")
+        seq = len(self.incidents) + 1
+        incident = Incident(f"I{seq}", seq, kind, place, demand, float(on_scene), int(priority),
+                            self.env.now, details, self.env.event())
+        self.incidents[incident.id] = incident
+        fields = {"township": place.township, **details, "kind": kind, "place": place.id,
+                  "demand": demand, "on_scene": on_scene, "priority": priority}
+        self.log.log("incident_created", incident=incident.id, **fields)
+        self._enqueue(incident)
+        self.dispatch_pass()
+        return incident
+
+    def dispatch(self, unit: Unit, incident: Incident, *, by: str = "auto") -> None:
+        """Send ``unit`` to ``incident`` now.
+
+        :param by: who gave the order (``auto`` for the dispatch policy, a player id …).
+        :raises ValueError: the unit is not free, or the incident is complete.
+        """
+        if not unit.dispatchable:
+            raise ValueError(f"unit {unit.id} is {unit.status.replace('_', ' ')}, not free")
+        if incident.completed:
+            raise ValueError(f"incident {incident.id} is already complete")
+        redirected = unit.status == unit_state.RETURNING
+        old = unit.process
+        if redirected and old is not None and old.is_alive and old is not self.env.active_process:
+            old.interrupt("redispatch")
+        origin = unit.position(self.env.now)
+        unit.status = unit_state.DISPATCHED
+        unit.incident = incident
+        incident.assigned.append(unit)
+        if incident.in_queue and not incident.unmet():
+            self._dequeue(incident)
+        self.log.log("unit_dispatched", unit=unit.id, incident=incident.id, force=unit.force.id,
+                     origin=origin.id, by=by)
+        unit.process = self.env.process(self._respond(unit, incident, origin, turnout=not redirected))
+
+    def recall(self, unit: Unit, *, by: str = "auto") -> None:
+        """Order a dispatched unit back to base; its incident re-queues what it lacks."""
+        if unit.incident is None or unit.process is None or not unit.process.is_alive:
+            raise ValueError(f"unit {unit.id} is not on a task")
+        self.log.log("unit_recalled", unit=unit.id, incident=unit.incident.id, by=by)
+        unit.process.interrupt("recall")
+
+    def set_in_service(self, unit: Unit, in_service: bool, reason: str = "") -> None:
+        """Put a free unit out of service (broken down, not yet activated) or back."""
+        if in_service:
+            if unit.status != unit_state.OUT_OF_SERVICE:
+                return
+            unit.status = unit_state.AVAILABLE
+            self.log.log("unit_in_service", unit=unit.id, force=unit.force.id, reason=reason,
+                         place=unit.location.id)
+            self.dispatch_pass()
+        else:
+            if unit.status not in (unit_state.AVAILABLE, unit_state.OUT_OF_SERVICE):
+                raise ValueError(f"unit {unit.id} is {unit.status}; only a free unit can be "
+                                 "taken out of service")
+            if unit.status != unit_state.OUT_OF_SERVICE:
+                unit.status = unit_state.OUT_OF_SERVICE
+                self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
+
+    def travel_time(self, unit: Unit, origin: Place, destination: Place) -> float:
+        """Minutes for ``unit`` from ``origin`` to ``destination`` (travel-time hook)."""
+        minutes = self._call(self._hook.drillsim_travel_time, "drillsim_travel_time",
+                             sim=self, unit=unit, origin=origin, destination=destination)
+        if minutes is None or not (minutes >= 0):
+            raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a valid "
+                               f"travel time for unit {unit.id} ({origin.id} → {destination.id}); "
+                               f"got {minutes!r}")
+        return float(minutes)
+
+    def dispatch_pass(self) -> None:
+        """Send free units to queued incidents, most urgent first (if auto dispatch is on)."""
+        if not self.auto_dispatch or not self.queue:
+            return
+        free = [u for u in self._unit_list if u.status in unit_state.DISPATCHABLE]
+        if not free:
+            for incident in self.queue:
+                self._note_queued(incident)
+            return
+        hook = self._hook.drillsim_choose_units
+        for incident in list(self.queue):
+            unmet = incident.unmet()
+            candidates = [u for u in free if u.can_serve(incident, unmet)
+                          and u.id not in incident.unreachable]
+            if candidates:
+                chosen = self._call(hook, "drillsim_choose_units", sim=self, incident=incident,
+                                    unmet=unmet, candidates=candidates) or []
+                for unit in chosen:
+                    if unit not in candidates:
+                        raise PluginFailed(f"at scenario time {self.env.now:.1f} min: "
+                                           f"drillsim_choose_units returned {unit!r}, which was "
+                                           f"not among the candidates for {incident.id}")
+                    self.dispatch(unit, incident)
+                    free.remove(unit)
+            if incident.in_queue:
+                self._note_queued(incident)
+            if not free:
+                for rest in self.queue:
+                    self._note_queued(rest)
+                break
+
+    def stop(self) -> None:
+        """End the run at the current time (a controller ending a drill)."""
+        self._stopped = True
+
+    # ------------------------------------------------------------------ running
+    def start(self) -> None:
+        """Place units, let plugins start their processes, start the hazards."""
+        self.log.log("run_started", replication=self.replication, seed=self.seed,
+                     horizon=self.horizon, units=len(self._unit_list))
+        self._call(self._hook.drillsim_run_started, "drillsim_run_started", sim=self)
+        for force in self.forces.values():
+            if force.type.start is not None:
+                self._call(force.type.start, f"{force.type.name}.start", self, force)
+        for hazard in self.hazards:
+            self._call(hazard.type.start, f"{hazard.type.name}.start", self, hazard)
+
+    def run(self, until: float | None = None) -> "Simulation":
+        """Run to the horizon (or ``until`` minutes); returns self."""
+        if not self.log.events:
+            self.start()
+        end = self.horizon if until is None else min(until, self.horizon)
+        try:
+            self.env.run(until=end)
+        except PluginFailed:
+            raise
+        except Exception as exc:  # a plugin's process raised inside SimPy
+            raise PluginFailed(f"plugin {_plugin_of(None, exc)} failed in a simulation process "
+                               f"at scenario time {self.env.now:.1f} min: "
+                               f"{type(exc).__name__}: {exc}") from exc
+        if end >= self.horizon:
+            self.finish()
+        return self
+
+    def finish(self) -> None:
+        """Log the end of the run (open incidents, units still out) and notify plugins."""
+        open_incidents = [i.id for i in self.incidents.values() if not i.completed]
+        self.log.log("run_ended", open_incidents=len(open_incidents),
+                     queued=[i.id for i in self.queue])
+        self._call(self._hook.drillsim_run_finished, "drillsim_run_finished", sim=self)
+
+    # ------------------------------------------------------------------ internals
+    def _build_units(self) -> None:
+        for fr in self.scenario.forces:
+            force = Force(fr.id, fr.unit_type, fr.params, fr.spec)
+            self.forces[fr.id] = force
+            for plan in fr.units:
+                unit = Unit(plan.id, force, len(self._unit_list), dict(plan.capabilities),
+                            self.region.place(plan.base), plan.vehicle, plan.mode, plan.turnout,
+                            plan.serves, plan.area)
+                force.units.append(unit)
+                self.units[unit.id] = unit
+                self._unit_list.append(unit)
+
+    def _enqueue(self, incident: Incident) -> None:
+        key = incident.sort_key
+        i = bisect.bisect(self._queue_keys, key)
+        self._queue_keys.insert(i, key)
+        self.queue.insert(i, incident)
+        incident.in_queue = True
+
+    def _dequeue(self, incident: Incident) -> None:
+        i = bisect.bisect_left(self._queue_keys, incident.sort_key)
+        del self._queue_keys[i]
+        del self.queue[i]
+        incident.in_queue = False
+
+    def _note_queued(self, incident: Incident) -> None:
+        if not incident.queued_logged:
+            incident.queued_logged = True
+            self.log.log("incident_queued", incident=incident.id, kind=incident.kind,
+                         unmet=incident.unmet())
+
+    def _respond(self, unit: Unit, incident: Incident, origin: Place, turnout: bool):
+        env = self.env
+        cause = None
+        try:
+            if turnout and unit.turnout > 0:
+                yield env.timeout(unit.turnout)
+            minutes = self.travel_time(unit, origin, incident.place)
+            if math.isinf(minutes):
+                cause = "unreachable"
+                incident.unreachable.add(unit.id)
+            else:
+                unit.status = unit_state.TRAVELLING
+                unit._trip = (origin, incident.place, env.now, minutes)
+                self.log.log("unit_en_route", unit=unit.id, incident=incident.id, travel=minutes)
+                if minutes > 0:
+                    yield env.timeout(minutes)
+                unit._trip = None
+                unit.location = incident.place
+                unit.status = unit_state.ON_SCENE
+                incident.present.append(unit)
+                self.log.log("unit_arrived", unit=unit.id, incident=incident.id,
+                             place=incident.place.id, first=len(incident.present) == 1)
+                self._work_changed(incident)
+                yield incident.done
+        except simpy.Interrupt as stop:
+            if stop.cause == "redispatch":
+                return  # a new response process has taken the unit over
+            cause = str(stop.cause)
+        if cause is None:
+            self.log.log("unit_cleared", unit=unit.id, incident=incident.id)
+        else:
+            self._leave(unit, incident, cause)
+        unit.incident = None
+        yield from self._return(unit)
+
+    def _leave(self, unit: Unit, incident: Incident, cause: str) -> None:
+        """A unit leaves an unfinished incident: its demand goes back in the queue."""
+        if unit in incident.present:
+            incident.present.remove(unit)
+            self._work_changed(incident)
+        if unit in incident.assigned:
+            incident.assigned.remove(unit)
+        if not incident.completed and not incident.in_queue and incident.unmet():
+            self._enqueue(incident)
+        self.log.log("unit_released", unit=unit.id, incident=incident.id, cause=cause)
+
+    def _return(self, unit: Unit):
+        env = self.env
+        origin = unit.position(env.now)
+        unit._trip = None
+        unit.location = origin
+        minutes = self.travel_time(unit, origin, unit.base) if origin is not unit.base else 0.0
+        unit.status = unit_state.RETURNING
+        self.dispatch_pass()
+        if unit.status != unit_state.RETURNING:
+            return  # dispatched again at once
+        if minutes > 0 and math.isfinite(minutes):
+            unit._trip = (origin, unit.base, env.now, minutes)
+            try:
+                yield env.timeout(minutes)
+            except simpy.Interrupt:
+                return  # sent to a new incident on the way back
+        unit._trip = None
+        unit.location = unit.base
+        unit.status = unit_state.AVAILABLE
+        self.log.log("unit_returned", unit=unit.id, place=unit.base.id)
+
+    def _work_changed(self, incident: Incident) -> None:
+        now = self.env.now
+        if incident.completed:
+            return
+        incident.progress = incident.progress_at(now)
+        incident.progress_time = now
+        incident.rate = incident.staffing() / incident.on_scene
+        worker = incident.worker
+        if worker is None:
+            if incident.present:
+                incident.worker = self.env.process(self._work(incident))
+        elif worker.is_alive and worker.target is not None:
+            worker.interrupt("staffing")
+
+    def _work(self, incident: Incident):
+        env = self.env
+        while True:
+            rate = incident.rate
+            try:
+                if rate > 0:
+                    yield env.timeout((1.0 - incident.progress) / rate)
+                    break
+                yield env.event()  # idle until staffing changes
+            except simpy.Interrupt:
+                continue  # _work_changed has updated progress and rate
+        incident.progress = 1.0
+        incident.progress_time = env.now
+        incident.completed = True
+        if incident.in_queue:
+            self._dequeue(incident)
+        self.log.log("incident_completed", incident=incident.id, kind=incident.kind,
+                     units=[u.id for u in incident.present])
+        for unit in list(incident.assigned):
+            if unit not in incident.present and unit.process is not None and unit.process.is_alive:
+                unit.process.interrupt("incident_completed")
+        incident.done.succeed()
+
+    def _call(self, fn, where: str, *args, **kwargs):
+        """Call a hook or plugin function; wrap its failure with plugin, hook and time."""
+        try:
+            return fn(*args, **kwargs)
+        except (PluginFailed, simpy.Interrupt):
+            raise
+        except Exception as exc:
+            plugin = _plugin_of(fn, exc)
+            error = PluginFailed(f"plugin {plugin} failed in {where} at scenario time "
+                                 f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
+            error.__cause__ = exc
+            raise error from exc
+
+
+def _plugin_of(fn, exc: Exception) -> str:
+    """Best guess of the plugin whose code raised: the innermost frame in a plugin module."""
+    tb = exc.__traceback__
+    module = None
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__name__", "")
+        if not name.startswith(("drillsim.", "pluggy", "simpy")) or name == "drillsim.defaults":
+            module = name
+        tb = tb.tb_next
+    if module:
+        return repr(module)
+    if fn is None:
+        return "'drillsim' (engine)"
+    return repr(getattr(fn, "__module__", None) or getattr(fn, "name", "?"))

@@ -1,0 +1,114 @@
+"""Response units and the forces they belong to.
+
+A unit follows the response cycle
+
+    available → dispatched → (turnout) → travelling → on_scene → (clear) → returning → available
+
+A unit that has cleared a scene is available for a new dispatch while it returns; if
+sent again, it sets out from where it is on its way back (interpolated along the
+straight line between scene and base). ``out_of_service`` units (not yet activated,
+broken down) are never dispatched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..region import Place
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .incidents import Incident
+
+AVAILABLE = "available"
+DISPATCHED = "dispatched"
+TRAVELLING = "travelling"
+ON_SCENE = "on_scene"
+RETURNING = "returning"
+OUT_OF_SERVICE = "out_of_service"
+
+#: statuses in which a unit may be given a new dispatch
+DISPATCHABLE = frozenset({AVAILABLE, RETURNING})
+
+
+@dataclass(eq=False)
+class Force:
+    """A force as a run sees it: one scenario ``forces:`` entry with its units.
+
+    :ivar id: the scenario's force id.
+    :ivar type: the :class:`~drillsim.registry.UnitType`.
+    :ivar params: the validated plugin params (a pydantic model) or None.
+    :ivar spec: the scenario's force entry (plain model).
+    """
+
+    id: str
+    type: Any
+    params: Any
+    spec: Any
+    units: list["Unit"] = field(default_factory=list)
+
+
+class Unit:
+    """One dispatchable unit (a crew with its vehicle, boat or aircraft).
+
+    :ivar capabilities: amounts this unit brings (``{"people": 6, "boats": 1}``).
+    :ivar turnout: minutes from dispatch to leaving the base.
+    :ivar serves: incident kinds it may be sent to (None: any).
+    :ivar home: township id of its base (for ``area: home`` units).
+    """
+
+    __slots__ = ("id", "force", "index", "capabilities", "base", "location", "vehicle", "mode",
+                 "turnout", "serves", "area", "home", "status", "incident", "process",
+                 "_trip", "__weakref__")
+
+    def __init__(self, id: str, force: Force, index: int, capabilities: dict[str, float],
+                 base: Place, vehicle: str, mode: str, turnout: float,
+                 serves: frozenset[str] | None, area: str) -> None:
+        self.id = id
+        self.force = force
+        self.index = index
+        self.capabilities = capabilities
+        self.base = base
+        self.location = base
+        self.vehicle = vehicle
+        self.mode = mode
+        self.turnout = turnout
+        self.serves = serves
+        self.area = area
+        self.home = base.township
+        self.status = AVAILABLE
+        self.incident: Incident | None = None
+        self.process = None
+        self._trip: tuple[Place, Place, float, float] | None = None
+
+    def __repr__(self) -> str:
+        return f"Unit({self.id}, {self.status})"
+
+    @property
+    def dispatchable(self) -> bool:
+        return self.status in DISPATCHABLE
+
+    def can_serve(self, incident: "Incident", unmet: dict[str, float]) -> bool:
+        """True if this unit may go to ``incident`` and brings something in ``unmet``."""
+        if self.serves is not None and incident.kind not in self.serves:
+            return False
+        if self.area == "home" and incident.place.township != self.home:
+            return False
+        caps = self.capabilities
+        for cap in unmet:
+            if caps.get(cap, 0) > 0:
+                return True
+        return False
+
+    def position(self, now: float) -> Place:
+        """Where the unit is now: its location, or a point on its current trip."""
+        trip = self._trip
+        if trip is None:
+            return self.location
+        origin, dest, start, minutes = trip
+        if minutes <= 0 or now >= start + minutes:
+            return dest
+        f = (now - start) / minutes
+        return Place(f"{self.id}@{now:.2f}", f"{self.id} en route",
+                     origin.lat + f * (dest.lat - origin.lat), origin.lon + f * (dest.lon - origin.lon),
+                     "en_route", None)

@@ -1,0 +1,51 @@
+"""Validation faults and the exception that carries them.
+
+A *fault* is one thing wrong in one input file, located by line and column and by the
+dotted field path inside the document. Loading collects every fault it can find before
+giving up, so a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Fault:
+    """One problem in an input file.
+
+    ``line`` and ``column`` are 1-based (0 when unknown); ``field`` is the dotted path
+    inside the document (``forces[2].base``), empty for the whole document.
+    """
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass
+class ValidationFailed(Exception):
+    """Raised when an input file (scenario, region, plan, sweep) is invalid.
+
+    Carries every fault found; ``str()`` gives one line per fault in the form
+    ``path:line:column: field.path: what is wrong``. The CLI prints them and exits 2.
+    """
+
+    faults: list[Fault] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(f) for f in sorted(set(self.faults)))
+
+
+class DrillsimError(Exception):
+    """An error during a run that is not a user's input mistake but must be reported
+    without a traceback (a plugin failing, a stalled run). The CLI exits 1."""

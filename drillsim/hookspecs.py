@@ -1,0 +1,102 @@
+"""Hook specifications: everything a drillsim plugin can provide or observe.
+
+Plugins implement these with the ``drillsim.api.hookimpl`` marker and are found through
+the ``drillsim`` entry-point group. pluggy calls implementations last-registered-first;
+a *first-result* hook stops at the first implementation that returns something other
+than None. The host's own defaults (``drillsim.defaults``) are registered first and
+marked ``trylast``, so any plugin can override them. Hooks are called with keyword
+arguments only; an implementation may accept any subset of the parameters, and must not
+give them default values (pluggy never passes those).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("drillsim")
+
+# ---------------------------------------------------------------- registration (load time)
+
+
+@hookspec
+def drillsim_register_unit_types(register):
+    """Register the kinds of response unit this plugin provides.
+
+    :param register: call ``register(UnitType(...))`` once per unit type.
+
+    Called once when plugins are loaded. A unit type name may be provided by one plugin
+    only.
+    """
+
+
+@hookspec
+def drillsim_register_hazard_types(register):
+    """Register the hazard models this plugin provides.
+
+    :param register: call ``register(HazardType(...))`` once per hazard type.
+    """
+
+
+@hookspec
+def drillsim_register_metrics(register):
+    """Register metrics that plan targets can be scored on.
+
+    :param register: call ``register(Metric(...))`` once per metric.
+    """
+
+
+# ---------------------------------------------------------------- run time
+
+
+@hookspec
+def drillsim_run_started(sim):
+    """A replication is about to run: units are placed, hazards not yet started.
+
+    :param sim: the :class:`~drillsim.engine.simulation.Simulation`.
+    """
+
+
+@hookspec(firstresult=True)
+def drillsim_choose_units(sim, incident, unmet, candidates):
+    """Choose which free units to send to an incident.
+
+    :param sim: the simulation.
+    :param incident: the :class:`~drillsim.engine.incidents.Incident` waiting for units.
+    :param unmet: its demand not yet covered, ``{capability: amount}``.
+    :param candidates: free, in-service units able to serve it, each contributing to
+        ``unmet``, in scenario order.
+    :return: a list of units taken from ``candidates`` (possibly empty: send nobody now),
+        or None to let the next implementation decide.
+
+    First result: stops at the first non-None answer. The built-in default sends the
+    nearest candidates by travel time until the unmet demand is covered.
+    """
+
+
+@hookspec(firstresult=True)
+def drillsim_travel_time(sim, unit, origin, destination):
+    """Minutes for ``unit`` to travel from ``origin`` to ``destination`` (Places).
+
+    :return: minutes (float, ``>= 0``; ``math.inf`` if unreachable), or None to let the
+        next implementation answer.
+
+    First result: stops at the first non-None answer. The built-in default answers for
+    road units from the region's road model; an aviation plugin answers for air units.
+    """
+
+
+@hookspec
+def drillsim_event(sim, event):
+    """Observe every event as it is logged (after it is recorded).
+
+    :param sim: the simulation.
+    :param event: the :class:`~drillsim.engine.eventlog.Event`.
+
+    For a cheaper subscription to a few kinds of event from inside a run, use
+    ``sim.log.subscribe(kind, callback)`` in :func:`drillsim_run_started`.
+    """
+
+
+@hookspec
+def drillsim_run_finished(sim):
+    """A replication reached its horizon (or stopped); the log is complete."""

@@ -1,0 +1,621 @@
+"""Load a scenario: read and validate the scenario, its region and plan files, check
+every cross-reference against the loaded plugins, and resolve it into plain data the
+engine runs (:class:`ResolvedScenario`).
+
+Nothing runs until everything is valid: all faults found are raised together as
+:class:`~drillsim.errors.ValidationFailed` (``path:line:column: field: message``).
+
+Files a scenario names (region, plan) resolve relative to the scenario file and must
+stay inside the *scenario root*: by default the ``scenarios/`` folder the file sits in
+(or the file's own folder).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Fault, ValidationFailed
+from .pluginhost import PluginHost, load_plugins
+from .quantities import parse_fraction, parse_quantity
+from .region import Region, load_region
+from .registry import HazardType, Metric, UnitType
+from .schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile, TargetSpec
+from .validation import Collector, faults_from, suggest, validate
+from .yamlsource import Document, load_yaml
+
+TIME_UNITS = {"min": 1.0, "h": 60.0, "d": 1440.0}
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """Where one unit starts and what it brings (resolved from a force entry)."""
+
+    id: str
+    base: str
+    capabilities: dict[str, float]
+    vehicle: str
+    mode: str
+    turnout: float
+    serves: frozenset[str] | None
+    area: str
+
+
+@dataclass
+class ResolvedForce:
+    id: str
+    unit_type: UnitType
+    params: BaseModel | None
+    spec: ForceSpec
+    units: list[UnitPlan]
+
+
+@dataclass
+class ResolvedHazard:
+    id: str
+    type: HazardType
+    params: BaseModel
+    spec: Any
+
+
+@dataclass
+class ResolvedReserve:
+    id: str
+    unit: str
+    holdings: dict[str, float]
+    spec: Any
+
+
+@dataclass
+class ResolvedTarget:
+    """A target ready to score. ``threshold`` is in internal units (minutes for times,
+    0–1 for shares); ``scale`` converts internal values to the display ``unit``."""
+
+    id: str
+    title: str
+    section: str | None
+    metric: Metric
+    params: BaseModel | None
+    statistic: str
+    comparison: str | None
+    threshold: float | None
+    unit: str
+    scale: float
+    required_pass_rate: float
+    by_label: bool
+    source: str | None
+    note: str | None
+
+    def display(self, value: float | None) -> float | None:
+        """An internal value in the target's display unit."""
+        return None if value is None else value / self.scale
+
+
+@dataclass
+class ResolvedScenario:
+    """A scenario validated and resolved against its region, plan and plugins."""
+
+    path: str
+    spec: ScenarioFile
+    doc: Document
+    region: Region
+    plan: PlanFile
+    targets: list[ResolvedTarget]
+    forces: list[ResolvedForce]
+    hazards: list[ResolvedHazard]
+    reserves: list[ResolvedReserve]
+    start: dt.datetime
+    plugins: list[str]
+    versions: dict[str, str]
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def seed(self) -> int:
+        return self.spec.run.seed
+
+    @property
+    def replications(self) -> int:
+        return self.spec.run.replications
+
+    @property
+    def horizon(self) -> float:
+        return self.spec.run.horizon
+
+    @property
+    def warm_up(self) -> float:
+        return self.spec.run.warm_up
+
+    @property
+    def assumptions(self) -> list[Assumption]:
+        return self.spec.assumptions
+
+    @property
+    def observed(self) -> list[Observation]:
+        return self.spec.observed
+
+    def configuration(self) -> dict[str, Any]:
+        """The fully resolved configuration, plain JSON-able data (written beside results)."""
+        return {
+            "scenario_file": self.path,
+            "scenario": copy.deepcopy(self.doc.data),
+            "overrides": copy.deepcopy(self.overrides),
+            "region": self.region.spec.model_dump(mode="json"),
+            "plan": {"name": self.plan.name, "issued": self.plan.issued},
+            "targets": [{
+                "id": t.id, "metric": t.metric.name, "statistic": t.statistic,
+                "comparison": t.comparison, "threshold": t.display(t.threshold), "unit": t.unit,
+                "params": t.params.model_dump(mode="json") if t.params else {},
+                "required_pass_rate": t.required_pass_rate, "section": t.section,
+            } for t in self.targets],
+            "units": [{"id": u.id, "force": f.id, "type": f.unit_type.name, "base": u.base,
+                       "capabilities": u.capabilities, "vehicle": u.vehicle, "mode": u.mode,
+                       "turnout_min": u.turnout}
+                      for f in self.forces for u in f.units],
+            "reserves": {r.id: r.holdings for r in self.reserves},
+            "plugins": self.plugins,
+            "versions": self.versions,
+        }
+
+
+# ------------------------------------------------------------------ file references
+def scenario_root(path: Path) -> Path:
+    """The folder references must stay in: the nearest ancestor named ``scenarios``,
+    else the file's own folder."""
+    for parent in path.resolve().parents:
+        if parent.name == "scenarios":
+            return parent
+    return path.resolve().parent
+
+
+def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path) -> Path:
+    """Resolve a file reference relative to ``base``'s folder, inside ``root``.
+
+    :raises ValidationFailed: absolute paths, paths leaving the root, missing files.
+    """
+    if Path(ref).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", ref):
+        raise ValidationFailed([doc.fault(where, f"{ref!r}: give a path relative to this file, "
+                                                 "not an absolute path")])
+    target = (base.parent / ref).resolve()
+    if not target.is_relative_to(root):
+        raise ValidationFailed([doc.fault(where, f"{ref!r} points outside the scenario folder "
+                                                 f"{str(root)!r}; refused")])
+    if not target.is_file():
+        raise ValidationFailed([doc.fault(where, f"file {ref!r} not found (looked for {target})")])
+    return target
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# ------------------------------------------------------------------ overrides
+def parse_dotted(path: str) -> tuple:
+    """``"forces[2].units"`` → ``("forces", 2, "units")``.
+
+    :raises ValueError: malformed path.
+    """
+    parts: list[Any] = []
+    for token in re.finditer(r"([^.\[\]]+)|\[(\d+)\]|(\.)", path):
+        name, index, _ = token.groups()
+        if name is not None:
+            parts.append(name)
+        elif index is not None:
+            parts.append(int(index))
+    if not parts or re.sub(r"[^.\[\]]+|\[\d+\]|\.", "", path):
+        raise ValueError(f"not a field path: {path!r} (write e.g. forces[2].units)")
+    return tuple(parts)
+
+
+def find_path(data: Any, path: tuple) -> tuple[bool, str]:
+    """Whether ``path`` exists in ``data``; if not, why (naming the first missing part)."""
+    current = data
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            if not isinstance(current, list) or not 0 <= part < len(current):
+                size = len(current) if isinstance(current, list) else 0
+                return False, f"no item [{part}] under {_fmt(path[:i]) or 'the top'} (it has {size})"
+            current = current[part]
+        else:
+            if isinstance(current, list):
+                # allow forces.<id> style: select the list item whose id matches
+                match = [j for j, item in enumerate(current) if isinstance(item, dict) and item.get("id") == part]
+                if not match:
+                    ids = [item.get("id") for item in current if isinstance(item, dict)]
+                    return False, f"no item with id {part!r} under {_fmt(path[:i])}" + suggest(part, ids)
+                current = current[match[0]]
+                continue
+            if not isinstance(current, dict) or part not in current:
+                keys = list(current) if isinstance(current, dict) else []
+                return False, f"no field {part!r} under {_fmt(path[:i]) or 'the top'}" + suggest(part, keys)
+            current = current[part]
+    return True, ""
+
+
+def _fmt(path: tuple) -> str:
+    from .yamlsource import format_path
+
+    return format_path(path)
+
+
+def apply_override(data: Any, path: tuple, value: Any, create: bool = True) -> None:
+    """Set ``value`` at ``path`` in ``data`` (lists addressed by index or by item id).
+    The last key may be new (an optional field not written in the file)."""
+    current = data
+    for part in path[:-1]:
+        if isinstance(current, list) and isinstance(part, str):
+            current = next(item for item in current if isinstance(item, dict) and item.get("id") == part)
+        else:
+            current = current[part]
+    last = path[-1]
+    if isinstance(current, list) and isinstance(last, str):
+        raise KeyError(last)
+    if isinstance(current, dict) and last not in current and not create:
+        raise KeyError(last)
+    current[last] = value
+
+
+# ------------------------------------------------------------------ loading
+def load_scenario(path: str | Path, *, host: PluginHost | None = None,
+                  overrides: dict[str, Any] | None = None, root: str | Path | None = None,
+                  seed: int | None = None, replications: int | None = None) -> ResolvedScenario:
+    """Load, validate and resolve a scenario file.
+
+    :param path: the scenario YAML.
+    :param host: plugin host (default: all installed plugins, or ``$DRILLSIM_PLUGINS``).
+    :param overrides: ``{"forces[2].units": 3, …}`` applied to the scenario data before
+        validation (a batch variant).
+    :param root: folder referenced files must stay in (default: :func:`scenario_root`).
+    :param seed: replaces ``run.seed``; :param replications: replaces ``run.replications``.
+    :raises ValidationFailed: every fault found, in any of the files.
+    :raises PluginError: a plugin cannot be loaded.
+    """
+    path = Path(path)
+    shown = str(path)
+    root_path = Path(root).resolve() if root else scenario_root(path)
+    doc = load_yaml(path, shown)
+    if not isinstance(doc.data, dict):
+        raise ValidationFailed([doc.fault((), "a scenario file must be a mapping of fields "
+                                               "(name:, region:, forces: …)")])
+    if overrides:
+        _apply_overrides(doc, overrides)
+    if seed is not None:
+        doc.data.setdefault("run", {})["seed"] = seed
+    if replications is not None:
+        doc.data.setdefault("run", {})["replications"] = replications
+    spec = validate(ScenarioFile, doc)
+
+    faults = Collector()
+    start = _parse_start(spec.start, doc, faults)
+    region = plan = plan_doc = None
+    ref = faults.run(resolve_ref, doc, ("region",), spec.region, path.resolve(), root_path)
+    if ref is not None:
+        region = faults.run(load_region, ref, _shown(ref))
+    ref = faults.run(resolve_ref, doc, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
+    if ref is not None:
+        plan_doc = faults.run(load_yaml, ref, _shown(ref))
+        if plan_doc is not None:
+            plan = faults.run(validate, PlanFile, plan_doc)
+    faults.raise_if_any()
+
+    if host is None:
+        host = load_plugins()
+    for i, name in enumerate(spec.plugins):
+        if name not in host.info:
+            faults.add(doc.fault(("plugins", i), f"plugin {name!r} is not loaded; installed: "
+                                                 f"{', '.join(host.names()) or 'none'}"
+                                 + suggest(name, host.names())))
+    forces = _resolve_forces(spec, doc, region, host, faults)
+    reserves = _resolve_reserves(spec, doc, region, faults)
+    context = LoadContext(spec, doc, region, {f.id: f for f in forces}, {r.id: r for r in reserves})
+    hazards = _resolve_hazards(spec, doc, host, context, faults)
+    targets = _resolve_targets(spec, doc, plan, plan_doc, host, faults)
+    _check_assumptions(spec, doc, faults)
+    faults.raise_if_any()
+
+    used = sorted({host.unit_types.providers[f.unit_type.name] for f in forces}
+                  | {host.hazard_types.providers[h.type.name] for h in hazards}
+                  | {host.metrics.providers[t.metric.name] for t in targets})
+    versions = {"drillsim": host.info["drillsim.defaults"].version}
+    versions.update({name: host.info[name].version for name in used if name in host.info})
+    for lib in ("simpy", "pluggy", "numpy"):
+        versions[lib] = _version(lib)
+    return ResolvedScenario(shown, spec, doc, region, plan, targets, forces, hazards, reserves,
+                            start, used, versions, dict(overrides or {}))
+
+
+def _version(dist: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "?"
+
+
+def _apply_overrides(doc: Document, overrides: dict[str, Any]) -> None:
+    faults = []
+    for dotted, value in overrides.items():
+        try:
+            path = parse_dotted(dotted)
+        except ValueError as exc:
+            faults.append(Fault(doc.path, 0, 0, dotted, str(exc)))
+            continue
+        ok, why = find_path(doc.data, path[:-1])
+        if not ok:
+            faults.append(Fault(doc.path, 0, 0, dotted, f"override: {why}"))
+            continue
+        try:
+            apply_override(doc.data, path, copy.deepcopy(value))
+        except (KeyError, IndexError, TypeError, StopIteration):
+            faults.append(Fault(doc.path, 0, 0, dotted, "override: cannot set this path"))
+    if faults:
+        raise ValidationFailed(faults)
+
+
+def _parse_start(text: str, doc: Document, faults: Collector) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        faults.add(doc.fault(("start",), f"{text!r} is not a date and time; write e.g. "
+                                          "'2020-08-16T00:00+08:00' (in quotes)"))
+        return dt.datetime(2000, 1, 1)
+
+
+@dataclass
+class LoadContext:
+    """What a hazard's ``check`` may consult: the scenario, its region, forces, reserves."""
+
+    spec: ScenarioFile
+    doc: Document
+    region: Region
+    forces: dict[str, ResolvedForce]
+    reserves: dict[str, ResolvedReserve]
+
+
+def _params(model: type[BaseModel] | None, data: dict, doc: Document, where: tuple,
+            faults: Collector, what: str) -> BaseModel | None:
+    if model is None:
+        if data:
+            faults.add(doc.fault(where, f"{what} takes no params"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for fault in faults_from(exc, doc, model, where):
+            faults.add(fault)
+        return None
+
+
+def _place_ok(region: Region, place: str, doc: Document, where: tuple, faults: Collector) -> bool:
+    if place in region.places:
+        return True
+    faults.add(doc.fault(where, f"unknown place {place!r}: not a township or site of the region"
+                         + suggest(place, list(region.places))))
+    return False
+
+
+def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: PluginHost,
+                    faults: Collector) -> list[ResolvedForce]:
+    out = []
+    seen: set[str] = set()
+    unit_ids: set[str] = set()
+    for i, f in enumerate(spec.forces):
+        where = ("forces", i)
+        if f.id in seen:
+            faults.add(doc.fault(where + ("id",), f"force id {f.id!r} is used twice"))
+        seen.add(f.id)
+        if f.type not in host.unit_types:
+            faults.add(doc.fault(where + ("type",), f"unknown unit type {f.type!r}"
+                                 + suggest(f.type, host.unit_types.names())
+                                 + f" (types from loaded plugins: {', '.join(host.unit_types.names())})"))
+            continue
+        utype: UnitType = host.unit_types[f.type]
+        params = _params(utype.params_model, f.params, doc, where + ("params",), faults,
+                         f"unit type {f.type!r}")
+        bases = _bases(f, doc, where, region, faults)
+        vehicle = f.vehicle or utype.vehicle
+        if utype.mode == "road" and vehicle not in region.speeds:
+            faults.add(doc.fault(where + (("vehicle",) if f.vehicle else ("type",)),
+                                 f"vehicle class {vehicle!r} is not in the region's travel.vehicles"
+                                 + suggest(vehicle, list(region.speeds))))
+        if not f.enabled or bases is None:
+            continue
+        capabilities = {**utype.capabilities, **f.capabilities}
+        turnout = utype.turnout if f.turnout is None else f.turnout
+        serves = frozenset(f.serves) if f.serves else None
+        plans = []
+        for k, (unit_id, base) in enumerate(bases):
+            if unit_id in unit_ids:
+                faults.add(doc.fault(where + ("id",), f"unit id {unit_id!r} clashes with another force's unit"))
+            unit_ids.add(unit_id)
+            plans.append(UnitPlan(unit_id, base, capabilities, vehicle, utype.mode, turnout, serves, f.area))
+        out.append(ResolvedForce(f.id, utype, params, f, plans))
+    return out
+
+
+def _bases(f: ForceSpec, doc: Document, where: tuple, region: Region,
+           faults: Collector) -> list[tuple[str, str]] | None:
+    """[(unit id, base place id)] for a force entry, or None after a fault."""
+    given = [x for x in ("base", "bases", "per_township") if getattr(f, x) not in (None, False)]
+    if len(given) != 1:
+        faults.add(doc.fault(where, "give exactly one of base, bases or per_township: true"
+                             + (f" (got {', '.join(given)})" if given else "")))
+        return None
+    if f.townships is not None and not f.per_township:
+        faults.add(doc.fault(where + ("townships",), "townships is only used with per_township: true"))
+    if f.base is not None:
+        if not _place_ok(region, f.base, doc, where + ("base",), faults):
+            return None
+        if f.units == 1:
+            return [(f.id, f.base)]
+        return [(f"{f.id}-{k + 1}", f.base) for k in range(f.units)]
+    if f.bases is not None:
+        if len(f.bases) != f.units:
+            faults.add(doc.fault(where + ("bases",), f"{len(f.bases)} bases given for {f.units} units; "
+                                                      "give one base per unit"))
+            return None
+        ok = all([_place_ok(region, b, doc, where + ("bases", k), faults) for k, b in enumerate(f.bases)])
+        return [(f"{f.id}-{k + 1}", b) for k, b in enumerate(f.bases)] if ok else None
+    towns = f.townships if f.townships is not None else list(region.townships)
+    ok = True
+    for k, town in enumerate(towns):
+        if town not in region.townships:
+            ok = False
+            faults.add(doc.fault(where + ("townships", k), f"unknown township {town!r}"
+                                 + suggest(town, list(region.townships))))
+    if not ok:
+        return None
+    if f.units == 1:
+        return [(f"{f.id}.{town}", town) for town in towns]
+    return [(f"{f.id}.{town}-{k + 1}", town) for town in towns for k in range(f.units)]
+
+
+def _resolve_reserves(spec: ScenarioFile, doc: Document, region: Region,
+                      faults: Collector) -> list[ResolvedReserve]:
+    out = []
+    for i, r in enumerate(spec.reserves):
+        holdings = {"district": float(r.district)}
+        towns = list(region.townships) if r.townships == "all" else r.townships
+        for k, town in enumerate(towns):
+            if town not in region.townships:
+                faults.add(doc.fault(("reserves", i, "townships", k), f"unknown township {town!r}"
+                                     + suggest(town, list(region.townships))))
+            elif r.per_township:
+                holdings[town] = float(r.per_township)
+        out.append(ResolvedReserve(r.id, r.unit, holdings, r))
+    return out
+
+
+def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, context: LoadContext,
+                     faults: Collector) -> list[ResolvedHazard]:
+    out = []
+    for i, h in enumerate(spec.hazards):
+        where = ("hazards", i)
+        if h.type not in host.hazard_types:
+            faults.add(doc.fault(where + ("type",), f"unknown hazard type {h.type!r}"
+                                 + suggest(h.type, host.hazard_types.names())
+                                 + f" (types from loaded plugins: {', '.join(host.hazard_types.names())})"))
+            continue
+        htype: HazardType = host.hazard_types[h.type]
+        params = _params(htype.params_model, h.params, doc, where + ("params",), faults,
+                         f"hazard type {h.type!r}")
+        if params is None:
+            continue
+        if htype.check is not None:
+            for sub, message in htype.check(params, context):
+                faults.add(doc.fault(where + ("params",) + tuple(sub), message))
+        if h.enabled:
+            out.append(ResolvedHazard(h.id, htype, params, h))
+    return out
+
+
+def _threshold(metric: Metric, value: Any) -> float:
+    if metric.quantity == "time":
+        return parse_quantity(value, "time", allow_negative=True)
+    if metric.quantity == "share":
+        return parse_fraction(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number of {metric.quantity}, got {value!r}")
+    return float(value)
+
+
+_DISPLAY = {"time": ("min", "h", "d"), "share": ("%",), "count": ("count", "units", "people"),
+            "people": ("people",), "units": ("units", "count")}
+_DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "people", "units": "units"}
+
+
+def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc: Document,
+                     host: PluginHost, faults: Collector) -> list[ResolvedTarget]:
+    by_id = {t.id: (t, plan_doc, ("targets", i)) for i, t in enumerate(plan.targets)}
+    for i, t in enumerate(spec.plan.extra_targets):
+        if t.id in by_id:
+            faults.add(doc.fault(("plan", "extra_targets", i, "id"),
+                                 f"target {t.id!r} is already in the plan file; use overrides"))
+        by_id[t.id] = (t, doc, ("plan", "extra_targets", i))
+    chosen = spec.plan.targets if spec.plan.targets is not None else [t.id for t in plan.targets]
+    chosen = list(chosen) + [t.id for t in spec.plan.extra_targets if t.id not in chosen]
+    for k, tid in enumerate(spec.plan.targets or []):
+        if tid not in by_id:
+            faults.add(doc.fault(("plan", "targets", k), f"no target {tid!r} in the plan file"
+                                 + suggest(tid, list(by_id))))
+    for tid in spec.plan.overrides:
+        if tid not in by_id:
+            faults.add(doc.fault(("plan", "overrides", tid), f"no target {tid!r} to override"
+                                 + suggest(tid, list(by_id)), key=True))
+    out = []
+    for tid in chosen:
+        if tid not in by_id:
+            continue
+        base, tdoc, where = by_id[tid]
+        override = spec.plan.overrides.get(tid)
+        merged = base.model_dump()
+        if override is not None:
+            changes = override.model_dump(exclude_unset=True)
+            merged["params"] = {**base.params, **changes.pop("params", {})}
+            merged.update(changes)
+        # report a fault where the value was written: the override if it set the field
+        def at(field_name: str):
+            if override is not None and field_name in override.model_fields_set:
+                return doc, ("plan", "overrides", tid, field_name)
+            return tdoc, where + (field_name,)
+
+        if merged["metric"] not in host.metrics:
+            d, w = at("metric")
+            faults.add(d.fault(w, f"unknown metric {merged['metric']!r}"
+                               + suggest(merged["metric"], host.metrics.names())))
+            continue
+        metric: Metric = host.metrics[merged["metric"]]
+        d, w = at("params")
+        params = _params(metric.params_model, merged["params"], d, w, faults, f"metric {metric.name!r}")
+        threshold = None
+        if (merged["threshold"] is None) != (merged["comparison"] is None):
+            d, w = at("threshold")
+            faults.add(d.fault(w[:-1], "give both comparison and threshold, or neither "
+                                       "(an information row)"))
+        elif merged["threshold"] is not None:
+            d, w = at("threshold")
+            try:
+                threshold = _threshold(metric, merged["threshold"])
+            except ValueError as exc:
+                faults.add(d.fault(w, str(exc)))
+        unit = merged["unit"] or _DEFAULT_DISPLAY[metric.quantity]
+        if unit not in _DISPLAY[metric.quantity]:
+            d, w = at("unit")
+            faults.add(d.fault(w, f"unit {unit!r} does not fit metric {metric.name!r} "
+                                  f"({metric.quantity}); use one of {', '.join(_DISPLAY[metric.quantity])}"))
+        scale = TIME_UNITS.get(unit, 0.01 if unit == "%" else 1.0)
+        rate = merged["required_pass_rate"]
+        out.append(ResolvedTarget(
+            tid, merged["title"], merged["section"], metric, params,
+            merged["statistic"] or metric.statistic, merged["comparison"], threshold, unit, scale,
+            plan.required_pass_rate if rate is None else rate, bool(merged["by_label"]),
+            merged["source"], merged["note"]))
+    return out
+
+
+def _check_assumptions(spec: ScenarioFile, doc: Document, faults: Collector) -> None:
+    for i, a in enumerate(spec.assumptions):
+        refs = [a.applies_to] if isinstance(a.applies_to, str) else (a.applies_to or [])
+        for k, ref in enumerate(refs):
+            where = ("assumptions", i, "applies_to") + ((k,) if isinstance(a.applies_to, list) else ())
+            try:
+                path = parse_dotted(ref)
+            except ValueError as exc:
+                faults.add(doc.fault(where, str(exc)))
+                continue
+            ok, why = find_path(doc.data, path)
+            if not ok:
+                faults.add(doc.fault(where, f"{ref!r} names nothing in this scenario: {why}"))

@@ -1,0 +1,213 @@
+"""Finding, loading and checking plugins.
+
+Plugins are Python modules advertised in the ``drillsim`` entry-point group; drillsim's
+own forces and hazards are found the same way. Loading is idempotent (one entry point
+seen twice registers once), can be limited to named plugins (``DRILLSIM_PLUGINS`` or
+``--plugins``), and checks every hook implementation against the specs before any run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import import_module, metadata
+from types import ModuleType
+from typing import Iterable
+
+import pluggy
+
+from . import defaults, hookspecs
+from .registry import Metric, Registry, RegistrationError, HazardType, UnitType
+
+ENTRY_POINT_GROUP = "drillsim"
+#: Comma-separated plugin names: load only these (the host's defaults always load).
+ENV_ONLY = "DRILLSIM_PLUGINS"
+DEFAULTS_NAME = "drillsim.defaults"
+
+
+class PluginError(Exception):
+    """A plugin could not be loaded or broke a rule of the plugin API (load time)."""
+
+
+@dataclass
+class PluginInfo:
+    """What ``drillsim plugins`` shows for one plugin."""
+
+    name: str
+    module: str
+    distribution: str
+    version: str
+    hooks: list[str] = field(default_factory=list)
+    provides: list[str] = field(default_factory=list)
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: (ep.name, ep.value))
+
+
+def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return ("?", "?")
+    return (dist.metadata["Name"], dist.version)
+
+
+class PluginHost:
+    """A pluggy manager with drillsim's hook specs, defaults and loaded plugins.
+
+    :param only: names of the entry-point plugins to load (None: all installed, or the
+        names in ``$DRILLSIM_PLUGINS`` when set).
+    :param disabled: names never to load.
+    :param modules: extra plugin modules to register by import path (a scenario's
+        explicit ``plugins:`` list), as ``{name: "package.module"}``.
+    :raises PluginError: a plugin that fails to import, a name given by two different
+        distributions, unknown hook names, bad registrations.
+    """
+
+    def __init__(self, only: Iterable[str] | None = None, disabled: Iterable[str] = (),
+                 modules: dict[str, str] | None = None) -> None:
+        if only is None and os.environ.get(ENV_ONLY):
+            only = [n.strip() for n in os.environ[ENV_ONLY].split(",") if n.strip()]
+        self.only = None if only is None else sorted(set(only))
+        self.disabled = set(disabled)
+        self.pm = pluggy.PluginManager("drillsim")
+        self.pm.add_hookspecs(hookspecs)
+        self.info: dict[str, PluginInfo] = {}
+        self._register(defaults, DEFAULTS_NAME, "drillsim", _own_version())
+        self._load_entry_points()
+        for name, module_path in (modules or {}).items():
+            if name not in self.info:
+                self._register(_import(name, module_path), name, "(scenario)", "")
+        self._check_hooks()
+        self.unit_types = Registry("unit type")
+        self.hazard_types = Registry("hazard type")
+        self.metrics = Registry("metric")
+        self._collect()
+
+    # -- loading ---------------------------------------------------------------------------
+    def _load_entry_points(self) -> None:
+        seen: dict[str, metadata.EntryPoint] = {}
+        for ep in _entry_points():
+            if ep.name in self.disabled or (self.only is not None and ep.name not in self.only):
+                continue
+            if ep.name in seen:
+                if seen[ep.name].value == ep.value:
+                    continue  # the same plugin found twice (e.g. two paths): register once
+                a, b = _dist_of(seen[ep.name]), _dist_of(ep)
+                raise PluginError(f"two different plugins are named {ep.name!r}: "
+                                  f"{seen[ep.name].value} from {a[0]} {a[1]} and "
+                                  f"{ep.value} from {b[0]} {b[1]}; uninstall one or "
+                                  f"disable it with --disable-plugin")
+            seen[ep.name] = ep
+        missing = sorted(set(self.only or ()) - set(seen) - self.disabled)
+        if missing:
+            known = sorted({ep.name for ep in _entry_points()})
+            raise PluginError(f"plugin(s) not installed: {', '.join(missing)}; installed: "
+                              f"{', '.join(known) or 'none'}")
+        for name, ep in seen.items():
+            try:
+                module = ep.load()
+            except Exception as exc:
+                dist = _dist_of(ep)
+                raise PluginError(f"plugin {name!r} ({ep.value}, from {dist[0]} {dist[1]}) "
+                                  f"failed to import: {type(exc).__name__}: {exc}") from exc
+            self._register(module, name, *_dist_of(ep))
+
+    def _register(self, module: ModuleType, name: str, dist: str, version: str) -> None:
+        if self.pm.get_plugin(name) is not None or self.pm.is_registered(module):
+            return
+        try:
+            self.pm.register(module, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {name!r}: {exc}; check the hook's parameters against "
+                              "drillsim.hookspecs") from exc
+        self.info[name] = PluginInfo(name, module.__name__, dist, version)
+
+    def _check_hooks(self) -> None:
+        specs = {n for n in dir(hookspecs) if n.startswith("drillsim_")}
+        for name, plugin in self.pm.list_name_plugin():
+            for attr in dir(plugin):
+                if attr.startswith("drillsim_") and attr not in specs and callable(getattr(plugin, attr)):
+                    from .validation import suggest
+
+                    raise PluginError(f"plugin {name!r} implements unknown hook {attr!r}"
+                                      f"{suggest(attr, sorted(specs))} (see drillsim.hookspecs)")
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {exc.plugin_name if hasattr(exc, 'plugin_name') else '?'}: "
+                              f"{exc}") from exc
+        for hook_name in specs:
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                self.info[impl.plugin_name].hooks.append(hook_name)
+
+    def _collect(self) -> None:
+        for hook, registry, kind, check in (
+            ("drillsim_register_unit_types", self.unit_types, UnitType, "check"),
+            ("drillsim_register_hazard_types", self.hazard_types, HazardType, "check_self"),
+            ("drillsim_register_metrics", self.metrics, Metric, "check_self"),
+        ):
+            for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+                plugin = impl.plugin_name
+
+                def register(item, _plugin=plugin, _registry=registry, _kind=kind, _check=check):
+                    if not isinstance(item, _kind):
+                        raise PluginError(f"plugin {_plugin!r} registered {item!r} through "
+                                          f"{hook}; expected a drillsim.api.{_kind.__name__}")
+                    try:
+                        getattr(item, _check)()
+                        _registry.add(item, _plugin)
+                    except RegistrationError as exc:
+                        raise PluginError(f"plugin {_plugin!r}, hook {hook}: {exc}") from exc
+                    self.info[_plugin].provides.append(f"{registry.what}: {item.name}")
+
+                try:
+                    impl.function(register=register)
+                except PluginError:
+                    raise
+                except Exception as exc:
+                    raise PluginError(f"plugin {plugin!r} failed in {hook}: "
+                                      f"{type(exc).__name__}: {exc}") from exc
+
+    # -- use ---------------------------------------------------------------------------------
+    @property
+    def hook(self):
+        """pluggy's hook relay (``host.hook.drillsim_choose_units(...)``)."""
+        return self.pm.hook
+
+    def names(self) -> list[str]:
+        """Names of the loaded entry-point plugins (without the host's defaults), sorted."""
+        return sorted(n for n in self.info if n != DEFAULTS_NAME)
+
+    def describe(self) -> list[PluginInfo]:
+        return [self.info[n] for n in sorted(self.info)]
+
+
+def _import(name: str, module_path: str) -> ModuleType:
+    try:
+        return import_module(module_path)
+    except Exception as exc:
+        raise PluginError(f"plugin {name!r}: cannot import module {module_path!r}: "
+                          f"{type(exc).__name__}: {exc}") from exc
+
+
+def _own_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+_HOSTS: dict[tuple, PluginHost] = {}
+
+
+def load_plugins(only: Iterable[str] | None = None, disabled: Iterable[str] = (),
+                 modules: dict[str, str] | None = None) -> PluginHost:
+    """The plugin host for this selection, built once per process (idempotent)."""
+    if only is None and os.environ.get(ENV_ONLY):
+        only = [n.strip() for n in os.environ[ENV_ONLY].split(",") if n.strip()]
+    key = (None if only is None else tuple(sorted(set(only))), tuple(sorted(set(disabled))),
+           tuple(sorted((modules or {}).items())))
+    host = _HOSTS.get(key)
+    if host is None:
+        host = _HOSTS[key] = PluginHost(only, disabled, modules)
+    return host

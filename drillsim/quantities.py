@@ -1,0 +1,159 @@
+"""Quantities written with units in scenario text, converted to the engine's units.
+
+The engine's internal units, used everywhere after loading:
+
+=============  ===========  ===========================================
+quantity       unit         written in files as, for example
+=============  ===========  ===========================================
+time           minutes      ``90min``, ``12h``, ``2d``, ``45s``
+speed          km/h         ``40km/h``, ``7m/s``, ``10mph``, ``20kn``
+length         km           ``12km``, ``800m``
+elevation      m            ``238.0m``
+discharge      m³/s         ``22600m3/s``, ``22600 m^3/s``
+rate           per minute   ``0.5/h``, ``2/d``
+fraction       1            ``30%``, ``0.3``
+=============  ===========  ===========================================
+
+Parsing uses the `pint <https://pint.readthedocs.io>`_ unit registry. A bare number
+where a unit is required is an error, and so are clock-like texts such as ``1:30``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+# number, optional space, unit text. Rejects "1:30", "12", "h12", "1h30min".
+_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%°/][A-Za-z0-9_/^*·. ]*?)\s*$")
+_CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s*$")
+
+
+@lru_cache(maxsize=1)
+def registry():
+    """The shared pint registry (built once; building takes a fraction of a second)."""
+    import pint
+
+    ureg = pint.UnitRegistry(cache_folder=None)
+    ureg.define("m3 = meter ** 3")
+    return ureg
+
+
+# target unit per kind and the dimensionality pint must report for it
+_KINDS = {
+    "time": ("minute", "[time]", "a duration", "90min, 12h, 2d"),
+    "speed": ("kilometer / hour", "[length] / [time]", "a speed", "40km/h, 7m/s"),
+    "length": ("kilometer", "[length]", "a distance", "12km, 800m"),
+    "elevation": ("meter", "[length]", "an elevation", "238.0m"),
+    "discharge": ("meter ** 3 / second", "[length] ** 3 / [time]", "a discharge", "22600m3/s"),
+    "rate": ("1 / minute", "1 / [time]", "a rate", "0.5/h, 2/d"),
+}
+
+
+def parse_quantity(value: Any, kind: str, *, allow_zero: bool = False,
+                   allow_negative: bool = False) -> float:
+    """Convert ``"12h"``-style text to a float in the engine unit for ``kind``.
+
+    :param value: the text from the file.
+    :param kind: one of ``time`` (→ minutes), ``speed`` (→ km/h), ``length`` (→ km),
+        ``elevation`` (→ m), ``discharge`` (→ m³/s), ``rate`` (→ per minute).
+    :returns: the magnitude in the engine unit.
+    :raises ValueError: with a message fit for the user: a bare number, a clock time
+        like ``1:30``, an unknown unit, a unit of the wrong kind, a negative or (unless
+        ``allow_zero``) zero value.
+    """
+    target, dim, what, examples = _KINDS[kind]
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"expected {what} with a unit (e.g. {examples}), got {value!r}")
+    if isinstance(value, (int, float)):
+        raise ValueError(f"{what} needs a unit: write e.g. {examples}, not the bare number {value!r}")
+    if not isinstance(value, str):
+        raise ValueError(f"expected {what} with a unit (e.g. {examples})")
+    if _CLOCK.match(value):
+        raise ValueError(f"{value!r} looks like a clock time; write {what} with a unit "
+                         f"(e.g. {examples}: 1:30 is 90min)")
+    m = _QUANTITY.match(value)
+    if not m:
+        raise ValueError(f"{value!r} is not {what} with a unit (e.g. {examples})")
+    import pint
+
+    ureg = registry()
+    unit_text = m.group(2).replace("·", "*")
+    if unit_text.startswith("/"):
+        unit_text = "1" + unit_text  # a rate written 0.5/h
+    try:
+        unit = ureg.Unit(unit_text)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, AssertionError, KeyError):
+        raise ValueError(f"unknown unit {m.group(2)!r} in {value!r}; write e.g. {examples}") from None
+    quantity = ureg.Quantity(float(m.group(1)), unit)
+    if str(quantity.dimensionality) != dim:
+        raise ValueError(f"{value!r} is not {what}: {m.group(2)!r} measures "
+                         f"{quantity.dimensionality}; write e.g. {examples}")
+    magnitude = float(quantity.to(target).magnitude)
+    if not math.isfinite(magnitude):
+        raise ValueError(f"{value!r} is not a finite number")
+    if magnitude < 0 and not allow_negative:
+        raise ValueError(f"{what} must not be negative, got {value!r}")
+    if magnitude == 0 and not (allow_zero or allow_negative):
+        raise ValueError(f"{what} must be greater than zero, got {value!r}")
+    return magnitude
+
+
+def parse_fraction(value: Any) -> float:
+    """``"30%"`` or ``0.3`` → 0.3.
+
+    :raises ValueError: outside [0, 1], or not a number/percentage.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a share such as 30% or 0.3, got {value!r}")
+    if isinstance(value, (int, float)):
+        share = float(value)
+    elif isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            share = float(value.strip()[:-1]) / 100.0
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage such as 30%") from None
+    else:
+        raise ValueError(f"expected a share such as 30% or 0.3, got {value!r}")
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"a share must lie between 0% and 100%, got {value!r}")
+    return share
+
+
+def _validator(kind: str, **flags):
+    return BeforeValidator(lambda v: parse_quantity(v, kind, **flags))
+
+
+#: A positive duration, in minutes.
+Duration = Annotated[float, _validator("time")]
+#: A duration that may be zero (a turnout time, a delay), in minutes.
+DurationOrZero = Annotated[float, _validator("time", allow_zero=True)]
+#: An offset in time that may be negative (upstream of a gauge), in minutes.
+TimeOffset = Annotated[float, _validator("time", allow_negative=True)]
+#: A positive speed, in km/h.
+Speed = Annotated[float, _validator("speed")]
+#: A positive distance, in km.
+Length = Annotated[float, _validator("length")]
+#: An elevation (river stage), in metres; may be any sign.
+Elevation = Annotated[float, _validator("elevation", allow_negative=True)]
+#: A non-negative discharge, in m³/s.
+Discharge = Annotated[float, _validator("discharge", allow_zero=True)]
+#: A positive rate (events per time), written ``0.5/h``, in events per minute.
+Rate = Annotated[float, _validator("rate")]
+#: A share in [0, 1], written ``30%`` or ``0.3``.
+Fraction = Annotated[float, BeforeValidator(parse_fraction)]
+
+
+def format_minutes(minutes: float) -> str:
+    """Minutes → ``"2d 03:15"`` / ``"03:15"`` style scenario-clock text (for reports)."""
+    if minutes is None or not math.isfinite(minutes):
+        return "—"
+    sign = "-" if minutes < 0 else ""
+    total = int(round(abs(minutes)))
+    days, rem = divmod(total, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    return f"{sign}{days}d {hours:02d}:{mins:02d}" if days else f"{sign}{hours:02d}:{mins:02d}"

@@ -1,0 +1,276 @@
+"""The region a scenario runs in: townships, sites, and road travel between them.
+
+A region file (``scenarios/regions/*.yaml``) lists townships and sites with coordinates
+and the status of each fact (``verified``, ``derived``, ``approximate``, ``assumed``,
+``not_found``), and the travel model:
+
+    road minutes = great-circle km × circuity ÷ vehicle speed (km/h) × 60
+
+or, where the file names a road graph (GraphML, or a CSV edge list ``from,to,km``),
+shortest-path km on that graph (networkx, Dijkstra) ÷ speed × 60. Points that are not
+graph nodes join the graph at their nearest node by a straight leg × circuity.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .errors import Fault, ValidationFailed
+from .geo import haversine_km
+from .quantities import Speed
+from .validation import Strict, suggest, validate
+from .yamlsource import Document, load_yaml
+
+Status = Literal["verified", "verified_secondary", "derived", "approximate", "assumed", "not_found"]
+
+SITE_KINDS = ("fire_station", "rescue_base", "chemical_park", "landing_site", "aviation_base",
+              "shelter", "gauge", "staging", "scenic", "forest", "mutual_aid_origin", "other")
+
+
+class TownshipSpec(Strict):
+    """A township-level unit (镇 town or 街道 subdistrict)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    code: str | None = None
+    name_zh: str
+    name_pinyin: str
+    kind: Literal["town", "subdistrict"]
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    coord_status: Status
+    coord_source: str | None = None
+    coord_note: str | None = None
+    population_weight: int | None = Field(default=None, ge=0)
+    population_status: Status | None = None
+    population_note: str | None = None
+    river: str | None = None
+    river_status: Literal["verified", "approximate", "unknown"] = "unknown"
+    note: str | None = None
+
+
+class SiteSpec(Strict):
+    """A named place: station, chemical park, landing site, shelter, gauge …"""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: Literal[SITE_KINDS]  # type: ignore[valid-type]
+    name_zh: str | None = None
+    name_en: str | None = None
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    status: Status
+    source: str | None = None
+    township: str | None = None
+    capacity: int | None = Field(default=None, ge=0)
+    note: str | None = None
+
+
+class VehicleSpec(Strict):
+    """A vehicle class: its planning speed on roads, with where the figure comes from."""
+
+    speed: Speed
+    status: Status
+    source: str | None = None
+    note: str | None = None
+
+
+class CircuitySpec(Strict):
+    """Road distance ÷ straight-line distance (the detour factor)."""
+
+    value: float = Field(ge=1.0, le=3.0)
+    status: Status
+    source: str | None = None
+    note: str | None = None
+
+
+class TravelSpec(Strict):
+    circuity: CircuitySpec
+    vehicles: dict[str, VehicleSpec]
+    road_graph: str | None = None
+
+    @field_validator("vehicles")
+    @classmethod
+    def _some(cls, v):
+        if not v:
+            raise ValueError("name at least one vehicle class")
+        return v
+
+
+class RegionFile(Strict):
+    """Schema of a region file."""
+
+    name: str
+    name_zh: str | None = None
+    credits: list[str] = []
+    sources: dict[str, str] = {}
+    travel: TravelSpec
+    townships: list[TownshipSpec]
+    sites: list[SiteSpec] = []
+
+
+@dataclass(frozen=True, eq=False)
+class Place:
+    """A point units can be based at or sent to.
+
+    ``township`` is the id of the township the place lies in (None outside the region).
+    """
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    kind: str
+    township: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Place({self.id})"
+
+
+class Region:
+    """Runtime region: places by id and the road travel model.
+
+    :param spec: the validated region file.
+    :param graph: optional networkx graph with edge attribute ``km``.
+    """
+
+    def __init__(self, spec: RegionFile, graph=None, source: str = "") -> None:
+        self.spec = spec
+        self.source = source
+        self.townships = {t.id: t for t in spec.townships}
+        self.places: dict[str, Place] = {}
+        for t in spec.townships:
+            self.places[t.id] = Place(t.id, f"{t.name_pinyin} {t.name_zh}", t.lat, t.lon, t.kind, t.id)
+        for s in spec.sites:
+            name = " ".join(x for x in (s.name_en, s.name_zh) if x) or s.id
+            self.places[s.id] = Place(s.id, name, s.lat, s.lon, s.kind, s.township)
+        self.circuity = spec.travel.circuity.value
+        self.speeds = {name: v.speed for name, v in spec.travel.vehicles.items()}
+        self.graph = graph
+        self._cache: dict[tuple[str, str, str], float] = {}
+
+    def place(self, place_id: str) -> Place:
+        """The place with this id; :class:`KeyError` if none."""
+        return self.places[place_id]
+
+    def sites(self, kind: str) -> list[Place]:
+        """All sites of one kind, in file order."""
+        return [self.places[s.id] for s in self.spec.sites if s.kind == kind]
+
+    def road_km(self, a: Place, b: Place) -> float:
+        """Road distance, km: graph shortest path if a graph is given, else
+        great-circle × circuity."""
+        if self.graph is None:
+            return haversine_km(a.lat, a.lon, b.lat, b.lon) * self.circuity
+        import networkx as nx
+
+        na, lead_a = self._join(a)
+        nb, lead_b = self._join(b)
+        if na == nb:
+            return haversine_km(a.lat, a.lon, b.lat, b.lon) * self.circuity
+        try:
+            km = nx.shortest_path_length(self.graph, na, nb, weight="km")
+        except nx.NetworkXNoPath:
+            return math.inf
+        return lead_a + km + lead_b
+
+    def _join(self, p: Place) -> tuple[str, float]:
+        if p.id in self.graph:
+            return p.id, 0.0
+        best, best_km = None, math.inf
+        for node in sorted(self.graph.nodes):
+            q = self.places.get(node)
+            if q is None:
+                continue
+            km = haversine_km(p.lat, p.lon, q.lat, q.lon)
+            if km < best_km:
+                best, best_km = node, km
+        return best, best_km * self.circuity
+
+    def road_minutes(self, a: Place, b: Place, vehicle: str) -> float:
+        """Road travel time, minutes, for a vehicle class; ``inf`` if unreachable.
+
+        :raises KeyError: unknown vehicle class (loading checks this first).
+        """
+        key = (a.id, b.id, vehicle)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        minutes = self.road_km(a, b) / self.speeds[vehicle] * 60.0
+        if a.id in self.places and b.id in self.places:  # ad-hoc points are not cached
+            self._cache[key] = minutes
+        return minutes
+
+    def nearest(self, p: Place, kind: str) -> Place | None:
+        """The site of ``kind`` nearest to ``p`` in a straight line (ties: file order)."""
+        best, best_km = None, math.inf
+        for s in self.sites(kind):
+            km = haversine_km(p.lat, p.lon, s.lat, s.lon)
+            if km < best_km:
+                best, best_km = s, km
+        return best
+
+
+def _load_graph(path: Path, doc: Document):
+    import networkx as nx
+
+    def fail(message: str) -> ValidationFailed:
+        return ValidationFailed([doc.fault(("travel", "road_graph"), message)])
+
+    try:
+        if path.suffix.lower() == ".graphml":
+            g = nx.read_graphml(path)
+            graph = nx.Graph()
+            for u, v, data in g.edges(data=True):
+                graph.add_edge(u, v, km=float(data["km"]))
+            return graph
+        graph = nx.Graph()
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                graph.add_edge(row["from"], row["to"], km=float(row["km"]))
+        return graph
+    except FileNotFoundError:
+        raise fail(f"road graph {path.name!r} not found") from None
+    except Exception as exc:  # networkx and csv raise many kinds for a malformed file
+        raise fail(f"cannot read road graph {path.name!r}: each edge needs from, to and km "
+                   f"({type(exc).__name__}: {exc})") from None
+
+
+def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
+    """Cross-checks a schema cannot express: unique ids, known townships on sites."""
+    faults = []
+    seen: dict[str, int] = {}
+    for i, t in enumerate(spec.townships):
+        if t.id in seen:
+            faults.append(doc.fault(("townships", i, "id"), f"township id {t.id!r} is used twice"))
+        seen[t.id] = i
+    for i, s in enumerate(spec.sites):
+        if s.id in seen:
+            faults.append(doc.fault(("sites", i, "id"), f"id {s.id!r} is already used by another "
+                                                         "township or site"))
+        seen[s.id] = i
+        township_ids = [t.id for t in spec.townships]
+        if s.township is not None and s.township not in township_ids:
+            faults.append(doc.fault(("sites", i, "township"), f"unknown township {s.township!r}"
+                                    + suggest(s.township, township_ids)))
+    return faults
+
+
+def load_region(path: Path, shown: str) -> Region:
+    """Load and validate a region file.
+
+    :raises ValidationFailed: schema errors, duplicate ids, unreadable road graph.
+    """
+    doc = load_yaml(path, shown)
+    spec = validate(RegionFile, doc)
+    faults = check_region(spec, doc)
+    if faults:
+        raise ValidationFailed(faults)
+    graph = None
+    if spec.travel.road_graph:
+        graph = _load_graph(path.parent / spec.travel.road_graph, doc)
+    return Region(spec, graph, shown)

@@ -1,0 +1,151 @@
+"""What plugins register: unit types, hazard types and metrics.
+
+Plugins hand these records to the ``register`` callback of the registration hooks;
+the host checks them and keeps them by name. Two plugins registering one name is an
+error naming both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine.eventlog import Event
+    from .engine.simulation import Simulation
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class RegistrationError(Exception):
+    """A plugin handed in an invalid or clashing registration (raised at load time)."""
+
+
+@dataclass(frozen=True)
+class UnitType:
+    """A kind of response unit a force plugin provides.
+
+    :ivar name: the ``type:`` a scenario's force names (lowercase, ``_``).
+    :ivar description: one line for ``drillsim plugins``.
+    :ivar capabilities: default capability amounts **per unit** (``{"people": 6,
+        "boats": 1}``); a scenario's force may override them.
+    :ivar vehicle: default road vehicle class (must exist in the region's ``travel``).
+    :ivar mode: ``"road"`` (region road model) or ``"air"`` (answered by an aviation
+        plugin's travel-time hook).
+    :ivar turnout: default turnout time, minutes (dispatch → leaving the base).
+    :ivar plan_ref: the plan's force id and section, e.g. ``"F7 III.(3).1(5)"``.
+    :ivar params_model: pydantic model for the force's ``params:`` (None: no params).
+    :ivar start: optional ``start(sim, force)`` called when a run starts, to start
+        processes for this force (e.g. delayed activation).
+    """
+
+    name: str
+    description: str
+    capabilities: dict[str, float]
+    vehicle: str = "rescue_vehicle"
+    mode: Literal["road", "air"] = "road"
+    turnout: float = 0.0
+    plan_ref: str = ""
+    params_model: type[BaseModel] | None = None
+    start: Callable[["Simulation", Any], None] | None = None
+
+    def check(self) -> None:
+        if not _NAME.match(self.name):
+            raise RegistrationError(f"unit type name {self.name!r} must be lowercase letters, "
+                                    "digits and _, starting with a letter")
+        if not self.capabilities or any(
+                not isinstance(v, (int, float)) or v < 0 for v in self.capabilities.values()):
+            raise RegistrationError(f"unit type {self.name!r}: capabilities must be a non-empty "
+                                    "mapping of names to non-negative numbers")
+        if self.mode not in ("road", "air"):
+            raise RegistrationError(f"unit type {self.name!r}: mode must be 'road' or 'air'")
+        if self.turnout < 0:
+            raise RegistrationError(f"unit type {self.name!r}: turnout must not be negative")
+
+
+@dataclass(frozen=True)
+class HazardType:
+    """A hazard model a plugin provides.
+
+    :ivar name: the ``type:`` a scenario's hazard names.
+    :ivar description: one line for ``drillsim plugins``.
+    :ivar params_model: pydantic model validating the hazard's ``params:``.
+    :ivar start: ``start(sim, hazard)`` called when a run starts; it starts the
+        hazard's SimPy processes (``sim.process(...)``). ``hazard.params`` is the
+        validated params model instance.
+    :ivar check: optional ``check(params, context) -> list[(path, message)]`` for
+        cross-references the schema cannot express (unknown townships …); ``context``
+        is the :class:`~drillsim.loader.LoadContext`.
+    """
+
+    name: str
+    description: str
+    params_model: type[BaseModel]
+    start: Callable[["Simulation", Any], None]
+    check: Callable[[Any, Any], Iterable[tuple[tuple, str]]] | None = None
+
+    def check_self(self) -> None:
+        if not _NAME.match(self.name):
+            raise RegistrationError(f"hazard type name {self.name!r} must be lowercase letters, "
+                                    "digits and _, starting with a letter")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A measure computed from an event log, for scorecard rows.
+
+    :ivar name: the ``metric:`` a plan target names.
+    :ivar quantity: ``time`` (minutes inside, thresholds written with units), ``count``,
+        ``people``, ``share`` (0–1) or ``units``.
+    :ivar description: what is measured, for reports.
+    :ivar compute: ``compute(events, context, params) -> list[(label, value)]``: the
+        observations of one replication (e.g. one response time per call, one lead
+        time per township). An empty list means "nothing to measure in this run".
+    :ivar statistic: default reduction of one replication's observations to its value
+        (``mean``, ``min``, ``max``, ``p90``, ``sum``, ``count``, ``share_true``).
+    :ivar params_model: pydantic model for the target's ``params:`` (None: none).
+    :ivar label: what observation labels name when they are the same across
+        replications (``"township"``, ``"force"``): reports then break the row down by
+        label. None when labels name one-off items (incidents).
+    """
+
+    name: str
+    quantity: Literal["time", "count", "people", "share", "units"]
+    description: str
+    compute: Callable[[Sequence["Event"], Any, Any], list[tuple[str, float]]]
+    statistic: str = "mean"
+    params_model: type[BaseModel] | None = None
+    label: str | None = None
+
+    def check_self(self) -> None:
+        if not _NAME.match(self.name):
+            raise RegistrationError(f"metric name {self.name!r} must be lowercase letters, "
+                                    "digits and _, starting with a letter")
+
+
+@dataclass
+class Registry:
+    """Registered items of one kind, by name, with the plugin that provided each."""
+
+    what: str
+    items: dict[str, Any] = field(default_factory=dict)
+    providers: dict[str, str] = field(default_factory=dict)
+
+    def add(self, item: Any, plugin: str) -> None:
+        if item.name in self.items:
+            raise RegistrationError(f"{self.what} {item.name!r} is registered by both "
+                                    f"{self.providers[item.name]!r} and {plugin!r}")
+        self.items[item.name] = item
+        self.providers[item.name] = plugin
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.items
+
+    def __getitem__(self, name: str) -> Any:
+        return self.items[name]
+
+    def names(self) -> list[str]:
+        return sorted(self.items)

@@ -1,0 +1,81 @@
+"""Formatting shared by the reports."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from ..quantities import format_minutes
+
+UNIT_LABEL = {"min": "min", "h": "h", "d": "d", "people": "people", "count": "", "units": "units",
+              "%": "%"}
+
+
+def num(value, unit: str = "", digits: int | None = None) -> str:
+    """A value for people to read: thousands separators, sensible decimals, unit."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "∞" if value > 0 else "-∞"
+    if digits is None:
+        a = abs(value)
+        digits = 0 if a >= 1000 or float(value).is_integer() else (1 if a >= 10 else 2)
+    text = f"{value:,.{digits}f}"
+    label = UNIT_LABEL.get(unit, unit)
+    if label == "%":
+        return text + "%"
+    return f"{text} {label}".strip()
+
+
+def measured(row) -> str:
+    """``mean [lo, hi] unit`` for a scorecard row."""
+    if row.mean is None:
+        return "not measured"
+    text = num(row.mean, row.unit)
+    if row.ci95:
+        lo, hi = row.ci95
+        text += f" [{num(lo)}, {num(hi)}]"
+    return text
+
+
+def target_text(row) -> str:
+    if row.comparison is None:
+        return "(information)"
+    return f"{row.statistic} {row.comparison} {num(row.threshold, row.unit)}"
+
+
+def rate_text(row) -> str:
+    if row.pass_rate is None:
+        return "—"
+    return f"{row.pass_rate * 100:.0f}%"
+
+
+def clock(minutes: float, start=None) -> str:
+    """Scenario time as ``+1d 02:30`` and, given the start datetime, the date and time."""
+    rel = "+" + format_minutes(minutes)
+    if start is None:
+        return rel
+    import datetime as dt
+
+    when = start + dt.timedelta(minutes=minutes)
+    return f"{when:%Y-%m-%d %H:%M} ({rel})"
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a text file so that it is either complete or absent (temp file + rename).
+
+    :raises OSError: the folder does not exist or is not writable (callers report it).
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

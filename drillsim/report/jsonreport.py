@@ -1,0 +1,41 @@
+"""The scorecard as JSON (``drillsim run --json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .facts import hazard_figures, incident_table
+
+
+def scorecard_dict(outcome) -> dict[str, Any]:
+    """Everything a machine needs: rows, assumptions, resolved configuration, versions.
+
+    Top-level keys: ``scenario``, ``scenario_file``, ``seed``, ``replications``,
+    ``time_unit``, ``targets``, ``assumptions``, ``observed``, ``hazards``,
+    ``configuration``, ``versions``. Contains no wall-clock time, so equal runs give
+    equal bytes.
+    """
+    sc = outcome.scenario
+    return {
+        "scenario": sc.name,
+        "scenario_file": sc.path,
+        "seed": outcome.seed,
+        "replications": outcome.replications,
+        "time_unit": "min",
+        "horizon_min": sc.horizon,
+        "targets": [row.to_dict() for row in outcome.rows],
+        "assumptions": [a.model_dump(mode="json") for a in sc.assumptions],
+        "observed": [o.model_dump(mode="json") for o in sc.observed],
+        "hazards": hazard_figures(outcome.first_events),
+        "incidents_replication_0": len(incident_table(outcome.first_events)),
+        "events_per_replication": outcome.event_counts,
+        "configuration": sc.configuration(),
+        "versions": sc.versions,
+    }
+
+
+def to_json(outcome) -> str:
+    """:func:`scorecard_dict` as stable JSON text (sorted keys, UTF-8, newline at end)."""
+    return json.dumps(scorecard_dict(outcome), sort_keys=True, indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"

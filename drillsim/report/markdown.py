@@ -1,0 +1,162 @@
+"""The after-action report as Markdown (``drillsim run --report PATH.md``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import clock, measured, num, rate_text, target_text
+from .facts import hazard_figures, incident_table, key_events
+
+
+def model_value(outcome, key: str) -> Any:
+    """The modelled figure for an observation's ``model_key`` (None if unknown)."""
+    sc = outcome.scenario
+    parts = key.split(".")
+    if parts[0] == "hazard" and len(parts) == 3:
+        return hazard_figures(outcome.first_events).get(parts[1], {}).get(parts[2])
+    if parts[0] == "forces" and len(parts) == 2:
+        return sum(u.capabilities.get(parts[1], 0) for f in sc.forces for u in f.units)
+    if parts[0] == "reserve" and len(parts) == 2:
+        for r in sc.reserves:
+            if r.id == parts[1]:
+                return sum(r.holdings.values())
+    return None
+
+
+def _md(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _event_text(e) -> str:
+    d = e.details
+    if e.kind == "warning_issued":
+        return f"Warning issued for {len(d.get('townships', []))} townships ({d.get('river')}); " \
+               f"forecast peak stage {d.get('forecast_peak_stage')} m"
+    if e.kind == "hazard_arrival":
+        what = "above warning stage" if d.get("level") == "warning" else "flooded"
+        return f"{d.get('township')}: {what}" if d.get("level") in ("warning", "impact") else \
+            f"{d.get('township')}: hazard at level {d.get('level')}"
+    if e.kind == "hazard_receded":
+        return f"{d.get('township')}: water below flood stage again"
+    if e.kind == "evacuation_ordered":
+        return f"Evacuation ordered: {d.get('township')}, {num(d.get('people'))} people, " \
+               f"{d.get('rescuers')} rescuers asked for"
+    if e.kind == "reserve_short":
+        return f"Reserve {d.get('reserve')} short by {num(d.get('amount'))} {d.get('measure')} " \
+               f"for {d.get('township')}"
+    if e.kind == "mutual_aid_requested":
+        return f"Mutual aid requested ({d.get('force')}, {d.get('units')} units, " \
+               f"arriving in {num(d.get('arrives_in', 0) / 60)} h)"
+    if e.kind == "unit_in_service":
+        return f"Unit {e.unit} in service ({d.get('reason')})"
+    if e.kind == "run_ended":
+        return f"End of run: {d.get('open_incidents')} incidents still open"
+    return e.kind
+
+
+def _figure(key: str, value: Any, start) -> str:
+    if key.endswith("_time_min") and isinstance(value, (int, float)):
+        return clock(value, start)
+    return num(value) if isinstance(value, (int, float)) else str(value)
+
+
+def render(outcome) -> str:
+    """The whole report as Markdown text."""
+    sc = outcome.scenario
+    rows = outcome.rows
+    out = [f"# After-action report: {sc.name}", ""]
+    if sc.spec.description:
+        out += [sc.spec.description.strip(), ""]
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("pass", "fail", "info", "not measured")}
+    out += [f"- Scenario file: `{sc.path}`; start {sc.start:%Y-%m-%d %H:%M %z}; horizon "
+            f"{num(sc.horizon / 60, 'h')}",
+            f"- Plan: {sc.plan.name} ({sc.plan.issued or 'undated'})",
+            f"- Seed {outcome.seed}, {outcome.replications} replication(s); times in the engine "
+            "are minutes; pass rate = share of replications meeting the target",
+            f"- Result: **{counts['pass']} pass, {counts['fail']} fail**, {counts['info']} "
+            f"information, {counts['not measured']} not measured", ""]
+
+    out += ["## Scorecard", ""]
+    out += _table(["id", "target", "plan §", "measured: mean [95% CI]", "p90", "target",
+                   "pass rate", "result"],
+                  [[r.id, r.title, r.section or "—", measured(r),
+                    num(r.p90, r.unit) if r.p90 is not None else "—", target_text(r),
+                    rate_text(r), r.status.upper()] for r in rows])
+    label_of = {t.id: t.metric.label for t in sc.targets}
+    for r in rows:
+        if r.breakdown:
+            out += [f"### {r.id}: {r.title}, by {label_of.get(r.id) or 'label'}", ""]
+            out += _table(["", "mean [95% CI]", "pass rate"],
+                          [[b["label"], num(b["mean"], r.unit) + (
+                              f" [{num(b['ci95'][0])}, {num(b['ci95'][1])}]" if b["ci95"] else ""),
+                            f"{b['pass_rate'] * 100:.0f}%" if "pass_rate" in b else "—"]
+                           for b in r.breakdown])
+
+    figures = hazard_figures(outcome.first_events)
+    if figures:
+        out += ["## Hazard", ""]
+        for hid, figs in figures.items():
+            out += [f"**{hid}**", ""]
+            out += _table(["figure", "value"], [[k, _figure(k, v, sc.start)] for k, v in figs.items()])
+    if sc.observed:
+        out += ["## The real event against the model", ""]
+        out += _table(["figure", "observed", "source (status)", "model"],
+                      [[o.what, f"{num(o.value) if isinstance(o.value, (int, float)) else o.value} {o.unit or ''}",
+                        f"{o.source} ({o.status})",
+                        num(model_value(outcome, o.model_key)) if o.model_key and
+                        isinstance(model_value(outcome, o.model_key), (int, float)) else "—"]
+                       for o in sc.observed])
+
+    out += ["## Forces and reserves", ""]
+    force_rows = []
+    for f in sc.forces:
+        caps: dict[str, float] = {}
+        for u in f.units:
+            for k, v in u.capabilities.items():
+                caps[k] = caps.get(k, 0) + v
+        bases = sorted({u.base for u in f.units})
+        force_rows.append([f.id, f.unit_type.name, f.unit_type.plan_ref, len(f.units),
+                           ", ".join(f"{k} {num(v)}" for k, v in sorted(caps.items())),
+                           ", ".join(bases) if len(bases) <= 3 else f"{len(bases)} places"])
+    out += _table(["force", "type", "plan", "units", "total capabilities", "based at"], force_rows)
+    if sc.reserves:
+        out += _table(["reserve", "unit", "district", "townships", "total"],
+                      [[r.id, r.unit, num(r.holdings.get("district", 0)),
+                        f"{num(r.spec.per_township)} each at {len(r.holdings) - 1}",
+                        num(sum(r.holdings.values()))] for r in sc.reserves])
+
+    out += ["## Timeline of key events (replication 0)", ""]
+    out += _table(["time", "event"], [[clock(e.t, sc.start), _event_text(e)]
+                                      for e in key_events(outcome.first_events)])
+
+    incidents = incident_table(outcome.first_events)
+    out += [f"## Incidents (replication 0): {len(incidents)}", ""]
+    out += _table(["incident", "kind", "township", "demand", "units sent", "dispatch", "arrival",
+                   "response", "cleared"],
+                  [[i["id"], i["kind"], i["township"] or i["place"],
+                    ", ".join(f"{k} {num(v)}" for k, v in i["demand"].items()),
+                    ", ".join(i["units"]) if len(i["units"]) <= 4 else f"{len(i['units'])} units",
+                    clock(i["dispatch"]) if i["dispatch"] is not None else "—",
+                    clock(i["arrival"]) if i["arrival"] is not None else "not reached",
+                    num(i["response"], "min") if i["response"] is not None else "—",
+                    clock(i["cleared"]) if i["cleared"] is not None else "open"]
+                   for i in incidents])
+
+    out += ["## Assumptions", "", "Values this scenario assumes rather than takes from a source:", ""]
+    for a in sc.assumptions:
+        value = "" if a.value is None else f" = **{a.value}**"
+        out.append(f"- {a.what}{value}: {a.reason}")
+    out.append("")
+    if sc.spec.sources:
+        out += ["## Sources", ""]
+        out += [f"- `{k}`: {v}" for k, v in sc.spec.sources.items()] + [""]
+    credits = sc.region.spec.credits
+    if credits:
+        out += ["## Credits", ""] + [f"- {c}" for c in credits] + [""]
+    return "\n".join(out)

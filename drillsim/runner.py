@@ -1,0 +1,73 @@
+"""Run a scenario's replications and score them.
+
+Each replication is a fresh :class:`~drillsim.engine.simulation.Simulation` with its own
+random streams (base seed, replication index, stream name), so replication *r* is the
+same whatever else runs, in whatever order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .engine.eventlog import Event, JsonLinesSink
+from .engine.simulation import Simulation
+from .loader import ResolvedScenario
+from .pluginhost import PluginHost
+from .scoring import scorecard
+
+
+@dataclass
+class Outcome:
+    """Results of a scenario run.
+
+    :ivar rows: the scorecard.
+    :ivar observations: per replication, ``{target id: [(label, value)]}`` (internal units).
+    :ivar first_events: the event log of replication 0 (for the report's timeline and
+        incident table).
+    """
+
+    scenario: ResolvedScenario
+    seed: int
+    replications: int
+    rows: list[scorecard.Row]
+    observations: list[dict[str, list[tuple[str, float]]]]
+    first_events: list[Event] = field(default_factory=list)
+    event_counts: list[int] = field(default_factory=list)
+
+
+def run_replication(scenario: ResolvedScenario, host: PluginHost, replication: int,
+                    seed: int | None = None, events_out: IO[str] | None = None) -> list[Event]:
+    """Run one replication; returns its event log (and writes it to ``events_out``)."""
+    sinks = [JsonLinesSink(events_out, replication)] if events_out is not None else []
+    sim = Simulation(scenario, host, replication=replication, seed=seed, sinks=sinks)
+    sim.run()
+    return sim.log.events
+
+
+def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None = None,
+        seed: int | None = None, events_out: IO[str] | None = None,
+        progress: Any = None) -> Outcome:
+    """Run all replications and build the scorecard.
+
+    :param replications: default: the scenario's ``run.replications``.
+    :param seed: default: the scenario's ``run.seed``.
+    :param events_out: text stream for the JSON Lines event log of every replication.
+    :param progress: optional callable ``progress(done, total)``.
+    :raises PluginFailed: a plugin raised during a run.
+    """
+    n = scenario.replications if replications is None else replications
+    seed = scenario.seed if seed is None else seed
+    observations = []
+    first: list[Event] = []
+    counts = []
+    for r in range(n):
+        events = run_replication(scenario, host, r, seed, events_out)
+        observations.append(scorecard.observe(scenario, events))
+        counts.append(len(events))
+        if r == 0:
+            first = events
+        if progress is not None:
+            progress(r + 1, n)
+    return Outcome(scenario, seed, n, scorecard.build(scenario, observations), observations,
+                   first, counts)

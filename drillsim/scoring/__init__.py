@@ -1,0 +1,1 @@
+"""Scoring: metrics from the event log, statistics over replications, scorecards."""

@@ -1,0 +1,311 @@
+"""The core metrics: measures computed from an event log alone.
+
+Each metric turns one replication's events into observations ``(label, value)``; the
+scorecard reduces them per replication with a statistic and compares with the target.
+Times are minutes. The events each metric reads (the *event contract* hazards and forces
+must honour) are given in its docstring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Sequence
+
+from pydantic import Field
+
+from ..engine.eventlog import Event
+from ..registry import Metric
+from ..validation import Strict
+
+
+@dataclass
+class MetricContext:
+    """What a metric may know besides the log.
+
+    :ivar horizon: minutes the run lasted.
+    :ivar force_units: ``{force_id: [unit ids]}``.
+    :ivar force_types: ``{force_id: unit type name}``.
+    :ivar unit_capabilities: ``{unit_id: {capability: amount}}``.
+    :ivar warm_up: minutes at the start whose incidents are not measured.
+    """
+
+    horizon: float
+    warm_up: float = 0.0
+    force_units: dict[str, list[str]] = field(default_factory=dict)
+    force_types: dict[str, str] = field(default_factory=dict)
+    unit_capabilities: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+Observations = list[tuple[str, float]]
+
+
+# ------------------------------------------------------------------ response times
+class ResponseParams(Strict):
+    kinds: list[str] | None = None
+    interval: Literal["call_to_arrival", "dispatch_to_arrival", "call_to_dispatch",
+                      "travel"] = "call_to_arrival"
+    forces: list[str] | None = None
+    include_unreached: bool = True
+
+
+def response_times(events: Sequence[Event], ctx: MetricContext, params: ResponseParams) -> Observations:
+    """Per incident, the chosen interval to the **first** unit (of ``forces`` if given).
+
+    Reads ``incident_created`` (call), ``unit_dispatched``, ``unit_en_route``
+    (``travel`` minutes) and ``unit_arrived``. With ``include_unreached`` an incident
+    no unit reached counts as censored at the end of the run (its value is a lower
+    bound), so a slow response cannot hide by never arriving.
+    """
+    kinds = set(params.kinds) if params.kinds else None
+    units = None
+    if params.forces:
+        units = {u for f in params.forces for u in ctx.force_units.get(f, [])}
+    called: dict[str, float] = {}
+    dispatched: dict[str, float] = {}
+    travel: dict[tuple[str, str], float] = {}
+    arrived: dict[str, tuple[float, str]] = {}
+    order: list[str] = []
+    for e in events:
+        k = e.kind
+        if k == "incident_created":
+            if (kinds is None or e.details.get("kind") in kinds) and e.t >= ctx.warm_up:
+                called[e.incident] = e.t
+                order.append(e.incident)
+        elif e.incident not in called:
+            continue
+        elif units is not None and e.unit is not None and e.unit not in units:
+            continue
+        elif k == "unit_dispatched":
+            dispatched.setdefault(e.incident, e.t)
+        elif k == "unit_en_route":
+            travel[(e.incident, e.unit)] = e.details.get("travel", 0.0)
+        elif k == "unit_arrived":
+            arrived.setdefault(e.incident, (e.t, e.unit))
+    out: Observations = []
+    for inc in order:
+        call = called[inc]
+        if inc in arrived:
+            t, unit = arrived[inc]
+            value = {"call_to_arrival": t - call,
+                     "dispatch_to_arrival": t - dispatched.get(inc, call),
+                     "call_to_dispatch": dispatched.get(inc, t) - call,
+                     "travel": travel.get((inc, unit), 0.0)}[params.interval]
+            out.append((inc, value))
+        elif params.include_unreached and params.interval != "travel":
+            start = dispatched.get(inc, call) if params.interval == "dispatch_to_arrival" else call
+            out.append((f"{inc} (not reached)", ctx.horizon - start))
+    return out
+
+
+class KindsParams(Strict):
+    kinds: list[str] | None = None
+
+
+def unreached(events: Sequence[Event], ctx: MetricContext, params: KindsParams) -> Observations:
+    """One observation per incident: 1 if no unit arrived by the end, else 0
+    (``sum`` = incidents never reached). Reads ``incident_created``, ``unit_arrived``."""
+    kinds = set(params.kinds) if params.kinds else None
+    reached: set[str] = set()
+    created: list[str] = []
+    for e in events:
+        if e.kind == "incident_created" and (kinds is None or e.details.get("kind") in kinds) \
+                and e.t >= ctx.warm_up:
+            created.append(e.incident)
+        elif e.kind == "unit_arrived":
+            reached.add(e.incident)
+    return [(inc, 0.0 if inc in reached else 1.0) for inc in created]
+
+
+# ------------------------------------------------------------------ warnings and evacuation
+class WarningParams(Strict):
+    level: str = "warning"
+
+
+def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: WarningParams) -> Observations:
+    """Per township reached by the hazard at ``level``: minutes from the first warning
+    covering it to its arrival.
+
+    Reads ``warning_issued`` (details ``townships``: list of ids) and ``hazard_arrival``
+    (details ``township``, ``level``). A township never warned scores 0 (no lead).
+    """
+    warned: dict[str, float] = {}
+    out: Observations = []
+    for e in events:
+        if e.kind == "warning_issued":
+            for town in e.details.get("townships", []):
+                warned.setdefault(town, e.t)
+        elif e.kind == "hazard_arrival" and e.details.get("level") == params.level:
+            town = e.details["township"]
+            if town in warned:
+                out.append((town, e.t - warned[town]))
+            else:
+                out.append((f"{town} (no warning)", 0.0))
+    return out
+
+
+class EvacuationParams(Strict):
+    kinds: list[str] = ["evacuation"]
+    level: str = "impact"
+
+
+def evacuation_margins(events: Sequence[Event], ctx: MetricContext,
+                       params: EvacuationParams) -> Observations:
+    """Per township the hazard reaches at ``level``: minutes from the completion of its
+    evacuation to the hazard's arrival (positive: done in time).
+
+    Reads ``incident_created`` (kind in ``kinds``, details ``township``),
+    ``incident_completed`` and ``hazard_arrival`` (``township``, ``level``). An
+    evacuation not finished by the end of the run counts as finishing at the end; a
+    township with no evacuation ordered does too.
+    """
+    kinds = set(params.kinds)
+    evac_of: dict[str, str] = {}
+    finished: dict[str, float] = {}
+    impact: dict[str, float] = {}
+    for e in events:
+        if e.kind == "incident_created" and e.details.get("kind") in kinds:
+            evac_of.setdefault(e.details.get("township"), e.incident)
+        elif e.kind == "incident_completed":
+            finished[e.incident] = e.t
+        elif e.kind == "hazard_arrival" and e.details.get("level") == params.level:
+            impact.setdefault(e.details["township"], e.t)
+    out: Observations = []
+    for town, t_impact in impact.items():
+        inc = evac_of.get(town)
+        done = finished.get(inc, ctx.horizon) if inc else ctx.horizon
+        label = town if inc in finished else f"{town} (not evacuated by end)"
+        out.append((label, t_impact - done))
+    return out
+
+
+# ------------------------------------------------------------------ reserves
+class ReserveParams(Strict):
+    reserve: str
+
+
+def reserve_need_by_township(events: Sequence[Event], ctx: MetricContext,
+                             params: ReserveParams) -> Observations:
+    """Per township, the total amount requested from the reserve (``reserve_requested``)."""
+    need: dict[str, float] = {}
+    for e in events:
+        if e.kind == "reserve_requested" and e.details.get("reserve") == params.reserve:
+            town = e.details.get("township") or "district"
+            need[town] = need.get(town, 0.0) + e.details["amount"]
+    return sorted(need.items())
+
+
+def reserve_need_beyond_local(events: Sequence[Event], ctx: MetricContext,
+                              params: ReserveParams) -> Observations:
+    """Per request, the amount not covered by the requesting township's own stock:
+    what the district level had to provide (``sum`` compares with the district stock).
+
+    Reads ``reserve_requested`` and ``reserve_drawn`` (``source`` = the township).
+    """
+    out: Observations = []
+    for e in events:
+        if e.details.get("reserve") != params.reserve:
+            continue
+        town = e.details.get("township") or "district"
+        if e.kind == "reserve_requested":
+            out.append((town, e.details["amount"]))
+        elif e.kind == "reserve_drawn" and e.details.get("source") == town != "district":
+            # a draw is logged right after its request: take the local part off that request
+            label, value = out[-1]
+            out[-1] = (label, value - e.details["amount"])
+    return out
+
+
+def reserve_shortfall(events: Sequence[Event], ctx: MetricContext, params: ReserveParams) -> Observations:
+    """Per shortfall, the amount that could not be supplied at all (``reserve_short``)."""
+    return [(e.details.get("township") or "district", e.details["amount"]) for e in events
+            if e.kind == "reserve_short" and e.details.get("reserve") == params.reserve]
+
+
+# ------------------------------------------------------------------ units committed
+class ForceParams(Strict):
+    forces: list[str] | None = None
+    capability: str | None = None
+
+
+def _commitment(events: Sequence[Event], ctx: MetricContext, params: ForceParams):
+    """Step series ``{force: [(t, committed, in_service), ...]}`` for forces with units."""
+    forces = params.forces or sorted(ctx.force_units)
+    unit_force = {}
+    for f in forces:
+        for u in ctx.force_units.get(f, []):
+            if params.capability is None or ctx.unit_capabilities.get(u, {}).get(params.capability, 0) > 0:
+                unit_force[u] = f
+    forces = [f for f in forces if f in unit_force.values()]  # forces with units that count
+    state = {f: [0, sum(1 for u in unit_force.values() if u == f)] for f in forces}
+    series = {f: [(0.0, 0, state[f][1])] for f in forces}
+    busy: set[str] = set()
+    for e in events:
+        f = unit_force.get(e.unit)
+        if f is None:
+            continue
+        s = state[f]
+        if e.kind == "unit_dispatched" and e.unit not in busy:
+            busy.add(e.unit)
+            s[0] += 1
+        elif e.kind in ("unit_cleared", "unit_released") and e.unit in busy:
+            busy.discard(e.unit)
+            s[0] -= 1
+        elif e.kind == "unit_out_of_service":
+            s[1] -= 1
+        elif e.kind == "unit_in_service":
+            s[1] += 1
+        else:
+            continue
+        series[f].append((e.t, s[0], s[1]))
+    return series
+
+
+def peak_utilisation(events: Sequence[Event], ctx: MetricContext, params: ForceParams) -> Observations:
+    """Per force, the peak share of its in-service units committed at once (0–1).
+
+    A unit is committed from ``unit_dispatched`` until ``unit_cleared`` or
+    ``unit_released``; ``unit_out_of_service``/``unit_in_service`` change how many
+    units the force has. With ``capability``, only units that have it count.
+    """
+    out: Observations = []
+    for force, steps in _commitment(events, ctx, params).items():
+        peak = max((c / n if n > 0 else (1.0 if c > 0 else 0.0)) for _, c, n in steps)
+        out.append((force, peak))
+    return out
+
+
+def time_all_committed(events: Sequence[Event], ctx: MetricContext, params: ForceParams) -> Observations:
+    """Per force, minutes during which the force had units in service and every one of
+    them was committed (no unit free), up to the end of the run. Time with no unit in
+    service at all (mutual aid not yet requested) does not count."""
+    out: Observations = []
+    for force, steps in _commitment(events, ctx, params).items():
+        total = 0.0
+        for (t, c, n), nxt in zip(steps, steps[1:] + [(ctx.horizon, 0, 0)]):
+            if n > 0 and c >= n:
+                total += max(0.0, min(nxt[0], ctx.horizon) - t)
+        out.append((force, total))
+    return out
+
+
+CORE_METRICS = [
+    Metric("response_time", "time", "time from call (or dispatch) to the first unit on scene",
+           response_times, "p90", ResponseParams),
+    Metric("unreached_incidents", "count", "incidents no unit reached by the end of the run",
+           unreached, "sum", KindsParams),
+    Metric("warning_lead_time", "time", "warning issued → hazard arrives, per township",
+           warning_lead_times, "min", WarningParams, "township"),
+    Metric("evacuation_margin", "time", "evacuation completed → hazard arrives, per township",
+           evacuation_margins, "min", EvacuationParams, "township"),
+    Metric("reserve_need_by_township", "people", "amount requested from a reserve, per township",
+           reserve_need_by_township, "max", ReserveParams, "township"),
+    Metric("reserve_need_beyond_local", "people",
+           "amount requested beyond the requesting township's own stock",
+           reserve_need_beyond_local, "sum", ReserveParams, "township"),
+    Metric("reserve_shortfall", "people", "amount a reserve could not supply",
+           reserve_shortfall, "sum", ReserveParams, "township"),
+    Metric("peak_utilisation", "share", "peak share of a force's units committed at once",
+           peak_utilisation, "max", ForceParams, "force"),
+    Metric("time_all_committed", "time", "time during which no unit of a force was free",
+           time_all_committed, "max", ForceParams, "force"),
+]

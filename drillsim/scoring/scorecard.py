@@ -1,0 +1,158 @@
+"""Scorecards: targets against what was measured over replications.
+
+For each target and replication the metric's observations are reduced by the target's
+statistic to one value; the row gives the mean over replications with its 95 %
+confidence interval, the 90th percentile of all observations for times, the share of
+replications that met the threshold (with a Wilson interval), and whether that share
+reaches the required pass rate.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..engine.eventlog import Event
+from .metrics import MetricContext
+from .stats import mean_ci, percentile, reduce, wilson
+
+COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+
+
+@dataclass
+class Row:
+    """One scorecard row. Values are in the row's display ``unit``.
+
+    ``status``: ``pass``, ``fail``, ``info`` (no threshold) or ``not measured`` (no
+    replication had anything to measure).
+    """
+
+    id: str
+    title: str
+    section: str | None
+    metric: str
+    description: str
+    unit: str
+    statistic: str
+    comparison: str | None
+    threshold: float | None
+    n: int
+    mean: float | None
+    ci95: tuple[float, float] | None
+    p90: float | None
+    pass_rate: float | None
+    pass_rate_ci95: tuple[float, float] | None
+    required_pass_rate: float
+    passed: bool | None
+    status: str
+    values: list[float | None]
+    breakdown: list[dict[str, Any]] = field(default_factory=list)
+    source: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "section": self.section, "metric": self.metric,
+            "description": self.description, "unit": self.unit, "statistic": self.statistic,
+            "comparison": self.comparison, "threshold": self.threshold, "n": self.n,
+            "mean": self.mean, "ci95": list(self.ci95) if self.ci95 else None, "p90": self.p90,
+            "pass_rate": self.pass_rate,
+            "pass_rate_ci95": list(self.pass_rate_ci95) if self.pass_rate_ci95 else None,
+            "required_pass_rate": self.required_pass_rate, "passed": self.passed,
+            "status": self.status, "values": self.values, "breakdown": self.breakdown,
+            "source": self.source, "note": self.note,
+        }
+
+
+def metric_context(scenario) -> MetricContext:
+    """The :class:`MetricContext` of a resolved scenario."""
+    return MetricContext(
+        horizon=scenario.horizon,
+        warm_up=scenario.warm_up,
+        force_units={f.id: [u.id for u in f.units] for f in scenario.forces},
+        force_types={f.id: f.unit_type.name for f in scenario.forces},
+        unit_capabilities={u.id: u.capabilities for f in scenario.forces for u in f.units},
+    )
+
+
+def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, float]]]:
+    """Every target's observations in one replication's log: ``{target id: [(label, v)]}``
+    (internal units)."""
+    ctx = metric_context(scenario)
+    return {t.id: t.metric.compute(events, ctx, t.params) for t in scenario.targets}
+
+
+def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -> Row:
+    values = [reduce([v for _, v in obs], target.statistic) for obs in per_rep]
+    measured = [v for v in values if v is not None]
+    pooled = [v for obs in per_rep for _, v in obs]
+    mean = ci = p90 = None
+    if measured:
+        mean, ci = mean_ci(measured)
+    if pooled and target.metric.quantity == "time":
+        p90 = percentile(pooled, 90)
+    passed = pass_rate = rate_ci = None
+    if target.comparison is None:
+        status = "info" if measured else "not measured"
+    elif not measured:
+        status = "not measured"
+    else:
+        cmp = COMPARE[target.comparison]
+        passes = sum(1 for v in measured if cmp(v, target.threshold))
+        pass_rate = passes / len(measured)
+        rate_ci = wilson(passes, len(measured))
+        passed = pass_rate >= target.required_pass_rate - 1e-12
+        status = "pass" if passed else "fail"
+    d = target.display
+    return Row(
+        rid, title, target.section, target.metric.name, target.metric.description, target.unit,
+        target.statistic, target.comparison, d(target.threshold), len(measured), d(mean),
+        (d(ci[0]), d(ci[1])) if ci else None, d(p90), pass_rate, rate_ci,
+        target.required_pass_rate, passed, status, [d(v) for v in values],
+        source=target.source, note=target.note)
+
+
+def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str, Any]]:
+    labels: list[str] = []
+    for obs in per_rep:
+        for label, _ in obs:
+            if label not in labels:
+                labels.append(label)
+    out = []
+    for label in labels:
+        values = [reduce([v for lab, v in obs if lab == label], target.statistic) for obs in per_rep]
+        measured = [v for v in values if v is not None]
+        mean, ci = mean_ci(measured)
+        entry = {"label": label, "n": len(measured), "mean": target.display(mean),
+                 "ci95": [target.display(ci[0]), target.display(ci[1])] if ci else None}
+        if target.comparison is not None:
+            cmp = COMPARE[target.comparison]
+            entry["pass_rate"] = sum(1 for v in measured if cmp(v, target.threshold)) / len(measured)
+        out.append(entry)
+    return out
+
+
+def build(scenario, observations: list[dict[str, list[tuple[str, float]]]]) -> list[Row]:
+    """Scorecard rows from each replication's observations (from :func:`observe`)."""
+    rows = []
+    for target in scenario.targets:
+        per_rep = [obs[target.id] for obs in observations]
+        if target.by_label:
+            labels = sorted({label for obs in per_rep for label, _ in obs})
+            for label in labels:
+                only = [[(lab, v) for lab, v in obs if lab == label] for obs in per_rep]
+                rows.append(_row(target, f"{target.id}/{label}", f"{target.title}: {label}", only))
+            if not labels:
+                rows.append(_row(target, target.id, target.title, per_rep))
+            continue
+        row = _row(target, target.id, target.title, per_rep)
+        if target.metric.label:
+            row.breakdown = _breakdown(target, per_rep)
+        rows.append(row)
+    return rows
+
+
+def finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)

@@ -1,0 +1,66 @@
+"""Statistics over replications.
+
+- Confidence interval of a mean: Student's t, ``mean ± t(0.975, n−1)·s/√n`` (s the
+  sample standard deviation), e.g. Law, *Simulation Modeling and Analysis*, 5th ed.,
+  §9.4.1. Undefined (None) for fewer than two replications.
+- Percentiles: numpy's default (linear interpolation between order statistics,
+  Hyndman & Fan 1996 definition 7).
+- Wilson score interval for a pass rate: Wilson (1927), JASA 22:209–212.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+from scipy import stats as _st
+
+
+def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, tuple[float, float] | None]:
+    """Mean and its two-sided t confidence interval (None when n < 2)."""
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0:
+        raise ValueError("no values")
+    mean = float(arr.mean())
+    if arr.size < 2:
+        return mean, None
+    half = float(_st.t.ppf(0.5 + level / 2, arr.size - 1) * arr.std(ddof=1) / math.sqrt(arr.size))
+    return mean, (mean - half, mean + half)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0–100), linear interpolation."""
+    return float(np.percentile(np.asarray(values, dtype=float), q))
+
+
+def wilson(passes: int, n: int, level: float = 0.95) -> tuple[float, float] | None:
+    """Wilson score interval for a proportion ``passes/n`` (None when n = 0)."""
+    if n == 0:
+        return None
+    z = float(_st.norm.ppf(0.5 + level / 2))
+    p = passes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+STATISTICS = {
+    "mean": lambda v: float(np.mean(v)),
+    "min": lambda v: float(np.min(v)),
+    "max": lambda v: float(np.max(v)),
+    "sum": lambda v: float(np.sum(v)),
+    "count": lambda v: float(len(v)),
+    "p50": lambda v: percentile(v, 50),
+    "p90": lambda v: percentile(v, 90),
+    "p95": lambda v: percentile(v, 95),
+}
+
+
+def reduce(values: Sequence[float], statistic: str) -> float | None:
+    """One replication's value from its observations (None if it has none; ``sum`` and
+    ``count`` of nothing are 0)."""
+    if not len(values):
+        return 0.0 if statistic in ("sum", "count") else None
+    return STATISTICS[statistic](values)

@@ -1,0 +1,295 @@
+"""Strict YAML loading that remembers where every value came from.
+
+PyYAML follows YAML 1.1, whose implicit typing surprises people who write scenarios by
+hand: ``1:30`` becomes the integer 90 (sexagesimal), ``no``/``off`` become ``False``,
+``010`` becomes 8, and a duplicate key silently keeps the last value. This module
+composes the document with PyYAML's *safe* composer (no Python object construction)
+and then builds plain Python data itself, resolving plain scalars by the **YAML 1.2
+core schema**: only ``true``/``false``, ``null``/``~``, decimal/``0o``/``0x`` integers
+and decimal floats are typed; everything else stays a string. Duplicate keys, non-core
+tags (``!!python/object`` …), alias bombs and over-deep nesting are faults.
+
+Every value's position is kept in :attr:`Document.positions`, keyed by its path
+(a tuple of mapping keys and list indices), so validation errors can name the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import Fault, ValidationFailed
+
+PathKey = tuple[Any, ...]
+
+#: The most nodes a document may expand to (aliases count each time they are used).
+MAX_NODES = 200_000
+#: The deepest nesting of mappings and lists accepted.
+MAX_DEPTH = 50
+
+_PLAIN = "tag:drillsim.dev,2026:plain"
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+# YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """Tags every plain scalar with one sentinel tag; :func:`_core_scalar` types it."""
+
+
+_Resolver.yaml_implicit_resolvers = {}
+_Resolver.add_implicit_resolver(_PLAIN, re.compile(r".*", re.S), None)
+
+
+class _Composer(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _Resolver,
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Resolver.__init__(self)
+
+
+def _core_scalar(text: str) -> Any:
+    """Type a plain scalar by the YAML 1.2 core schema."""
+    if _NULL.match(text):
+        return None
+    if _BOOL.match(text):
+        return text[0] in "tT"
+    if _INT10.match(text):
+        return int(text)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+@dataclass
+class Document:
+    """A loaded YAML document: plain data plus where each value was written.
+
+    ``positions[path]`` is the (line, column) of the value at ``path`` (1-based);
+    ``key_positions[path]`` is that of the mapping key that introduced it;
+    ``raw[path]`` is the source text of every typed (non-string) scalar, so a message
+    can say "you wrote 010".
+    """
+
+    path: str
+    data: Any
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[PathKey, str] = field(default_factory=dict)
+
+    def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``path`` (its key with ``key=True``), else its nearest ancestor's."""
+        path = tuple(path)
+        while True:
+            table = self.key_positions if key else self.positions
+            if path in table:
+                return table[path]
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def fault(self, path: PathKey, message: str, *, key: bool = False) -> Fault:
+        """A :class:`Fault` located at ``path`` in this document."""
+        line, col = self.where(path, key=key)
+        return Fault(self.path, line, col, format_path(path), message)
+
+
+def format_path(path: PathKey) -> str:
+    """``("forces", 2, "base")`` → ``"forces[2].base"``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.count = 0
+        self.faults: list[Fault] = []
+
+    def _mark(self, node) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _fail(self, node, path: PathKey, message: str) -> None:
+        line, col = self._mark(node)
+        self.faults.append(Fault(self.doc.path, line, col, format_path(path), message))
+
+    def build(self, node, path: PathKey, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(node, f"document expands to more than {MAX_NODES:,} values "
+                                "(YAML aliases repeated many times?); refused")
+        if depth > MAX_DEPTH:
+            raise _TooBig(node, f"document nested more than {MAX_DEPTH} levels deep; refused")
+        self.doc.positions.setdefault(path, self._mark(node))
+        tag = node.tag
+        if tag != _PLAIN and tag not in _ALLOWED_TAGS:
+            self._fail(node, path, f"YAML tag {tag!r} is not allowed: drillsim reads plain "
+                                   "data only (maps, lists, text, numbers, true/false)")
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        raise AssertionError(f"unknown YAML node {node!r}")  # pragma: no cover
+
+    def _scalar(self, node: ScalarNode, path: PathKey) -> Any:
+        tag = node.tag
+        if tag == _PLAIN:
+            value = _core_scalar(node.value)
+        elif tag == _CORE + "str":
+            return node.value
+        elif tag == _CORE + "null":
+            value = None
+        else:
+            value = _core_scalar(node.value)
+            kind = tag.rsplit(":", 1)[-1]
+            ok = {"int": int, "float": (int, float), "bool": bool}[kind]
+            if not isinstance(value, ok) or (kind == "int" and isinstance(value, bool)):
+                self._fail(node, path, f"{node.value!r} is not a valid !!{kind}")
+                return None
+            if kind == "float":
+                value = float(value)
+        if not isinstance(value, str):
+            self.doc.raw[path] = node.value
+        return value
+
+    def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self._fail(key_node, path, "a mapping key must be a plain name, not a list or map")
+                continue
+            key = key_node.value
+            if key == "<<" and key_node.tag == _PLAIN:
+                self._fail(key_node, path, "YAML merge keys ('<<') are not supported; "
+                                           "write the fields out")
+                continue
+            if key in first_seen:
+                self._fail(key_node, path + (key,),
+                           f"duplicate key {key!r} (first given on line {first_seen[key]})")
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            self.doc.key_positions[path + (key,)] = self._mark(key_node)
+            out[key] = self.build(value_node, path + (key,), depth + 1)
+        return out
+
+
+class _TooBig(Exception):
+    def __init__(self, node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a file as UTF-8, raising :class:`ValidationFailed` naming the bad byte."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationFailed([Fault(shown, 0, 0, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise ValidationFailed([Fault(shown, 0, 0, "", "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise ValidationFailed([Fault(shown, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ValidationFailed([Fault(shown, line, col, "",
+                                      f"not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                      "save the file as UTF-8")]) from None
+
+
+def parse_yaml(text: str, shown: str) -> Document:
+    """Parse YAML text into a :class:`Document` (see the module doc for the rules).
+
+    :param text: the document text.
+    :param shown: the file name to put in faults.
+    :raises ValidationFailed: syntax errors, an empty document, several documents,
+        duplicate keys, disallowed tags, alias bombs, nesting deeper than
+        :data:`MAX_DEPTH`.
+    """
+    doc = Document(shown, None)
+    try:
+        loader = _Composer(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "YAML syntax error"
+        if "expected a single document" in str(exc.context or ""):
+            problem = "more than one YAML document ('---') in the file; keep one"
+        raise ValidationFailed([Fault(shown, line, col, "", f"YAML syntax error: {problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise ValidationFailed([Fault(shown, 0, 0, "", f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ValidationFailed([Fault(shown, 1, 1, "",
+                                      f"document nested more than {MAX_DEPTH} levels deep; refused")]) from None
+    if node is None:
+        raise ValidationFailed([Fault(shown, 1, 1, "", "the file is empty")])
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.build(node, (), 0)
+    except _TooBig as exc:
+        line, col = (exc.node.start_mark.line + 1, exc.node.start_mark.column + 1)
+        raise ValidationFailed([Fault(shown, line, col, "", str(exc))]) from None
+    except RecursionError:
+        raise ValidationFailed([Fault(shown, 1, 1, "",
+                                      f"document nested more than {MAX_DEPTH} levels deep; refused")]) from None
+    if builder.faults:
+        raise ValidationFailed(builder.faults)
+    return doc
+
+
+def load_yaml(path: str | Path, shown: str | None = None) -> Document:
+    """Read and parse a YAML file; see :func:`parse_yaml`.
+
+    :param shown: the name used in messages (defaults to ``path`` as given).
+    """
+    path = Path(path)
+    shown = shown if shown is not None else str(path)
+    return parse_yaml(read_text(path, shown), shown)

@@ -1,0 +1,418 @@
+"""Transit flood (过境洪水): an upstream flood wave routed to the district's gauge.
+
+Model, in order:
+
+1. Upstream hydrograph at the upstream gauge (a measured series, or the gamma shape of
+   :mod:`.hydrograph`).
+2. Muskingum routing to the district gauge (:mod:`.routing`), K, X, Δt, sub-reaches.
+3. Stage at the gauge from its rating curve (:mod:`.rating`).
+4. Each riverside township sees the gauge's stage shifted by its travel-time ``offset``
+   (negative upstream of the gauge): it is *above warning* when that stage passes the
+   gauge's warning stage, and *flooded* when it passes the township's ``flood_stage``.
+5. Warning rule: a warning for all listed townships is issued ``issue_delay`` after the
+   upstream discharge, seen ``forecast_lead`` ahead, reaches the discharge of the
+   gauge's warning stage (the wave is traced from the upstream gauge).
+6. Evacuation: ``order_delay`` after the warning, each township the forecast peak will
+   flood gets an evacuation incident demanding rescuers; relocation supplies are drawn
+   for ``relocation_share`` of its people.
+7. Rescue calls from people cut off: a Poisson process per flooded township with rate
+   ``rate_per_1000 × (people still there) × flooded share ÷ 1000``, where the people
+   still there are those not yet evacuated plus the ``stay_share`` who refuse to go; the flooded
+   share rising linearly from 0 at ``flood_stage`` to 1 at ``flood_stage + full_depth``;
+   the rate is held constant over each ``step`` (exact for a piecewise-constant rate).
+
+Events (the contract the core metrics read): ``warning_issued`` (``townships``),
+``hazard_arrival`` (``township``, ``level`` = ``warning`` | ``impact``),
+``hazard_receded``, ``evacuation_ordered``, ``gauge_reading``, ``hazard_summary``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from drillsim.api import (Discharge, Duration, DurationOrZero, Elevation, Fraction, HazardType,
+                          Rate, Strict, TimeOffset, hookimpl, suggest)
+
+from .hydrograph import gamma_hydrograph, sample_series
+from .rating import PowerRating
+from .routing import muskingum_coefficients, muskingum_route
+
+
+# ------------------------------------------------------------------ parameters
+class HydrographParams(Strict):
+    """Either ``shape: gamma`` with base_flow, peak, time_to_peak (and m), or a measured
+    series: ``step`` and ``values_m3s``."""
+
+    shape: Literal["gamma"] | None = None
+    base_flow: Discharge | None = None
+    peak: Discharge | None = None
+    time_to_peak: Duration | None = None
+    m: float = Field(default=3.7, gt=0, le=20)
+    step: Duration | None = None
+    values_m3s: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        gamma = self.shape == "gamma"
+        series = self.values_m3s is not None
+        if gamma == series:
+            raise ValueError("give either shape: gamma (with base_flow, peak, time_to_peak) "
+                             "or a measured series (step and values_m3s)")
+        if gamma and None in (self.base_flow, self.peak, self.time_to_peak):
+            raise ValueError("shape: gamma needs base_flow, peak and time_to_peak")
+        if gamma and self.peak < self.base_flow:
+            raise ValueError("peak must not be below base_flow")
+        if series and (self.step is None or len(self.values_m3s) < 2
+                       or any(v < 0 for v in self.values_m3s)):
+            raise ValueError("a measured series needs step and at least two non-negative values_m3s")
+        return self
+
+    def at(self, t: float) -> float:
+        """Upstream discharge (m³/s) at minute ``t``."""
+        if self.shape == "gamma":
+            return gamma_hydrograph(t, self.base_flow, self.peak, self.time_to_peak, self.m)
+        return sample_series(self.step, self.values_m3s, t)
+
+
+class UpstreamParams(Strict):
+    gauge: str
+    hydrograph: HydrographParams
+
+
+class RoutingParams(Strict):
+    """Muskingum K (travel time of the wave through the reach), X, step Δt, sub-reaches."""
+
+    K: Duration
+    X: float = Field(ge=0, le=0.5)
+    dt: Duration
+    reaches: int = Field(default=1, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _stable(self):
+        muskingum_coefficients(self.K / self.reaches, self.X, self.dt)  # raises ValueError
+        return self
+
+
+class RatingParams(Strict):
+    """Q = a (h − h0)^b through one known point (``through_stage``, ``through_discharge``)."""
+
+    h0: Elevation
+    b: float = Field(gt=0, le=5)
+    through_stage: Elevation
+    through_discharge: Discharge
+
+    @model_validator(mode="after")
+    def _point(self):
+        PowerRating.through(self.h0, self.b, self.through_stage, self.through_discharge)
+        return self
+
+
+class GaugeParams(Strict):
+    name: str
+    rating: RatingParams
+    warning_stage: Elevation
+    guaranteed_stage: Elevation | None = None
+
+
+class WarningParams(Strict):
+    forecast_lead: DurationOrZero = 0.0
+    issue_delay: DurationOrZero = 0.0
+
+
+class EvacuationParams(Strict):
+    """Evacuation demand: ``total_people`` split over the townships by the region's
+    population weights (or each township's own ``people_at_risk``)."""
+
+    total_people: int = Field(ge=0)
+    order_delay: DurationOrZero = 0.0
+    residents_per_rescuer: float = Field(gt=0)
+    rate_per_rescuer: Rate
+    capability: str = "people"
+    kind: str = "evacuation"
+    priority: int = Field(default=2, ge=1, le=9)
+    relocation_share: Fraction = 0.0
+    reserve: str | None = None
+
+
+class RescueCallParams(Strict):
+    rate_per_1000: Rate
+    #: share of the people at risk who stay behind whatever the evacuation does
+    stay_share: Fraction = 0.0
+    kind: str = "flood_rescue"
+    demand: dict[str, float] = {"boats": 1.0}
+    on_scene_mean: Duration
+    on_scene_distribution: Literal["exponential", "fixed"] = "exponential"
+    priority: int = Field(default=1, ge=1, le=9)
+    aerial_share: Fraction = 0.0
+    aerial_kind: str = "aerial_rescue"
+    aerial_demand: dict[str, float] = {"aerial": 1.0}
+    step: Duration = 10.0
+
+
+class TownshipParams(Strict):
+    township: str
+    offset: TimeOffset
+    flood_stage: Elevation
+    full_depth: Elevation = 3.0
+    people_at_risk: int | None = Field(default=None, ge=0)
+    evacuate: bool = True
+
+    @model_validator(mode="after")
+    def _depth(self):
+        if self.full_depth <= 0:
+            raise ValueError("full_depth must be greater than 0m")
+        return self
+
+
+class TransitFloodParams(Strict):
+    """``params:`` of a ``transit_flood`` hazard."""
+
+    river: str
+    upstream: UpstreamParams
+    routing: RoutingParams
+    gauge: GaugeParams
+    warning: WarningParams = WarningParams()
+    evacuation: EvacuationParams
+    rescue_calls: RescueCallParams
+    townships: list[TownshipParams] = Field(min_length=1)
+    reading_interval: Duration = 60.0
+
+    @model_validator(mode="after")
+    def _stages(self):
+        h0 = self.gauge.rating.h0
+        if self.gauge.warning_stage <= h0:
+            raise ValueError("gauge.warning_stage must be above the rating's zero-flow stage h0")
+        for t in self.townships:
+            if t.flood_stage <= h0:
+                raise ValueError(f"township {t.township}: flood_stage must be above h0 = {h0} m")
+        return self
+
+
+# ------------------------------------------------------------------ the hydraulics
+def split_people(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` people in proportion to ``weights`` into whole numbers that add up
+    to ``total`` (largest-remainder method, ties to the earlier entry)."""
+    wsum = float(sum(weights))
+    if total == 0 or wsum <= 0:
+        return [0] * len(weights)
+    exact = [total * w / wsum for w in weights]
+    base = [int(math.floor(x)) for x in exact]
+    left = total - sum(base)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - base[i]), i))
+    for i in order[:left]:
+        base[i] += 1
+    return base
+
+
+def crossing(times: list[float], values: list[float], level: float, start: int = 0,
+             rising: bool = True) -> tuple[float | None, int]:
+    """First time (linear interpolation) at or after index ``start`` when ``values``
+    crosses ``level`` upward (or downward); (None, len) if never."""
+    for j in range(max(start, 1), len(values)):
+        a, b = values[j - 1], values[j]
+        if (rising and a < level <= b) or (not rising and a >= level > b):
+            f = (level - a) / (b - a)
+            return times[j - 1] + f * (times[j] - times[j - 1]), j
+    if start == 0 and rising and values and values[0] >= level:
+        return times[0], 0
+    return None, len(values)
+
+
+@dataclass
+class FloodTimeline:
+    """The hazard's deterministic part, computed once per run (minutes, m³/s, m)."""
+
+    times: list[float]
+    upstream: list[float]
+    routed: list[float]
+    stage: list[float]
+    rating: PowerRating
+    warning_discharge: float
+    warning_time: float | None
+    peak_index: int
+    townships: list[dict]
+
+    def stage_at(self, t: float) -> float:
+        """Gauge stage (m) at minute ``t`` (linear interpolation)."""
+        step = self.times[1] - self.times[0]
+        return sample_series(step, self.stage, t - self.times[0])
+
+
+def timeline(params: TransitFloodParams, horizon: float, weights: dict[str, float]) -> FloodTimeline:
+    """Route the flood and derive every township's warning, flood and recession times.
+
+    :param horizon: run length, minutes.
+    :param weights: population weight per township id (for splitting evacuees).
+    """
+    dt = params.routing.dt
+    extra = max(abs(t.offset) for t in params.townships)
+    n = int(math.ceil((horizon + extra) / dt)) + 1
+    times = [j * dt for j in range(n)]
+    upstream = [params.upstream.hydrograph.at(t) for t in times]
+    routed = muskingum_route(upstream, params.routing.K, params.routing.X, dt,
+                             reaches=params.routing.reaches)
+    r = params.gauge.rating
+    rating = PowerRating.through(r.h0, r.b, r.through_stage, r.through_discharge)
+    stage = [rating.stage(q) for q in routed]
+    q_warn = rating.discharge(params.gauge.warning_stage)
+    seen_at = [t - params.warning.forecast_lead for t in times]
+    t_up, _ = crossing(seen_at, upstream, q_warn)
+    warning_time = None if t_up is None else max(0.0, t_up) + params.warning.issue_delay
+    peak = max(range(n), key=lambda j: routed[j])
+    explicit = [t.people_at_risk for t in params.townships]
+    auto = [t.township for t in params.townships if t.people_at_risk is None]
+    budget = params.evacuation.total_people - sum(p for p in explicit if p is not None)
+    shares = dict(zip(auto, split_people(max(0, budget), [weights.get(t, 0.0) for t in auto])))
+    towns = []
+    for t in params.townships:
+        above, j = crossing(times, stage, params.gauge.warning_stage)
+        flood, k = crossing(times, stage, t.flood_stage)
+        recede = crossing(times, stage, t.flood_stage, start=k, rising=False)[0] if flood is not None else None
+        towns.append({
+            "township": t.township, "offset": t.offset, "flood_stage": t.flood_stage,
+            "full_depth": t.full_depth, "evacuate": t.evacuate,
+            "people": t.people_at_risk if t.people_at_risk is not None else shares[t.township],
+            "above_warning": None if above is None else above + t.offset,
+            "flooded": None if flood is None else flood + t.offset,
+            "receded": None if recede is None else recede + t.offset,
+        })
+    return FloodTimeline(times, upstream, routed, stage, rating, q_warn, warning_time, peak, towns)
+
+
+# ------------------------------------------------------------------ the processes
+def _start(sim, hazard) -> None:
+    p: TransitFloodParams = hazard.params
+    weights = {tid: float(t.population_weight or 0) for tid, t in sim.region.townships.items()}
+    tl = timeline(p, sim.horizon, weights)
+    state = {"evacuations": {}}
+    peak_stage = tl.stage[tl.peak_index]
+    upstream_peak = max(range(len(tl.upstream)), key=lambda j: tl.upstream[j])
+    sim.log.log("hazard_summary", hazard=hazard.id, river=p.river, figures={
+        "upstream_peak_m3s": tl.upstream[upstream_peak],
+        "upstream_peak_time_min": tl.times[upstream_peak],
+        "gauge_peak_m3s": tl.routed[tl.peak_index],
+        "gauge_peak_time_min": tl.times[tl.peak_index],
+        "peak_travel_time_h": (tl.times[tl.peak_index] - tl.times[upstream_peak]) / 60.0,
+        "gauge_peak_stage_m": peak_stage,
+        "gauge_warning_discharge_m3s": tl.warning_discharge,
+        "warning_time_min": tl.warning_time,
+        "people_at_risk": sum(t["people"] for t in tl.townships),
+    })
+
+    def at(t: float):
+        return sim.timeout(max(0.0, t - sim.now))
+
+    def readings():
+        while sim.now <= sim.horizon:
+            q = sample_series(tl.times[1], tl.routed, sim.now)
+            sim.log.log("gauge_reading", hazard=hazard.id, gauge=p.gauge.name,
+                        stage=round(tl.stage_at(sim.now), 3), discharge=round(q, 1))
+            yield sim.timeout(p.reading_interval)
+
+    def warning_and_orders():
+        if tl.warning_time is None:
+            return
+        yield at(tl.warning_time)
+        sim.log.log("warning_issued", hazard=hazard.id, river=p.river,
+                    townships=[t["township"] for t in tl.townships],
+                    forecast_peak_stage=round(peak_stage, 2), rule="upstream discharge")
+        yield sim.timeout(p.evacuation.order_delay)
+        e = p.evacuation
+        for town in tl.townships:
+            if not town["evacuate"] or town["flood_stage"] > peak_stage or town["people"] <= 0:
+                continue
+            rescuers = math.ceil(town["people"] / e.residents_per_rescuer)
+            minutes = e.residents_per_rescuer / e.rate_per_rescuer
+            sim.log.log("evacuation_ordered", hazard=hazard.id, township=town["township"],
+                        people=town["people"], rescuers=rescuers)
+            incident = sim.create_incident(e.kind, town["township"], {e.capability: rescuers},
+                                           minutes, e.priority, township=town["township"],
+                                           people=town["people"])
+            state["evacuations"][town["township"]] = incident
+            if e.reserve and e.relocation_share > 0:
+                sim.reserves[e.reserve].draw(town["township"],
+                                             math.ceil(town["people"] * e.relocation_share),
+                                             purpose="relocation")
+
+    def township(town):
+        tid = town["township"]
+        if town["above_warning"] is not None:
+            yield at(town["above_warning"])
+            sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level="warning")
+        if town["flooded"] is None:
+            return
+        yield at(town["flooded"])
+        sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level="impact",
+                    people=town["people"])
+        end = town["receded"] if town["receded"] is not None else math.inf
+        yield from rescue_calls(town, end)
+        if town["receded"] is not None:
+            sim.log.log("hazard_receded", hazard=hazard.id, township=tid)
+
+    def rescue_calls(town, end):
+        c = p.rescue_calls
+        tid = town["township"]
+        arrivals = sim.rng(f"{hazard.id}.calls.{tid}")
+        work = sim.rng(f"{hazard.id}.on_scene.{tid}")
+        which = sim.rng(f"{hazard.id}.aerial.{tid}")
+        while sim.now < end and sim.now < sim.horizon:
+            step_end = min(sim.now + c.step, end)
+            local = tl.stage_at(sim.now - town["offset"])
+            share = min(1.0, max(0.0, (local - town["flood_stage"]) / town["full_depth"]))
+            evac = state["evacuations"].get(tid)
+            moved = (1.0 - c.stay_share) * (evac.progress_at(sim.now) if evac else 0.0)
+            left = town["people"] * (1.0 - moved)
+            rate = c.rate_per_1000 * left * share / 1000.0
+            t = sim.now
+            while rate > 0:
+                t += arrivals.exponential(1.0 / rate)
+                if t >= step_end:
+                    break
+                yield at(t)
+                aerial = c.aerial_share > 0 and which.random() < c.aerial_share
+                minutes = (c.on_scene_mean if c.on_scene_distribution == "fixed"
+                           else work.exponential(c.on_scene_mean))
+                sim.create_incident(c.aerial_kind if aerial else c.kind, tid,
+                                    c.aerial_demand if aerial else c.demand,
+                                    max(minutes, 1.0), c.priority, township=tid)
+            yield at(step_end)
+
+    sim.process(readings())
+    sim.process(warning_and_orders())
+    for town in tl.townships:
+        sim.process(township(town))
+
+
+def _check(params: TransitFloodParams, context):
+    region = context.region
+    seen = set()
+    for i, t in enumerate(params.townships):
+        if t.township not in region.townships:
+            yield (("townships", i, "township"), f"unknown township {t.township!r}"
+                   + suggest(t.township, list(region.townships)))
+        if t.township in seen:
+            yield (("townships", i, "township"), f"township {t.township!r} is listed twice")
+        seen.add(t.township)
+    reserve = params.evacuation.reserve
+    if reserve is not None and reserve not in context.reserves:
+        yield (("evacuation", "reserve"), f"no reserve {reserve!r} in the scenario's reserves "
+               f"(have: {', '.join(context.reserves) or 'none'})")
+
+
+TRANSIT_FLOOD = HazardType(
+    name="transit_flood",
+    description="过境洪水 transit flood: upstream hydrograph, Muskingum routing, rating curve, "
+                "warnings, evacuation and rescue calls",
+    params_model=TransitFloodParams,
+    start=_start,
+    check=_check,
+)
+
+
+@hookimpl
+def drillsim_register_hazard_types(register):
+    register(TRANSIT_FLOOD)

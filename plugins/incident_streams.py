@@ -1,0 +1,99 @@
+"""Incident streams that are not tied to a physical hazard model.
+
+- ``scripted_incidents``: a list of incidents at stated times and places (an MSEL-like
+  script; also the way to build small test cases).
+- ``poisson_incidents``: calls arriving as a Poisson process at a constant rate, at
+  places drawn uniformly or by population weight, with exponential or fixed on-scene
+  time (the textbook M/M/c and M/D/c workloads).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from drillsim.api import Duration, DurationOrZero, HazardType, Rate, Strict, hookimpl, suggest
+
+
+class ScriptedIncident(Strict):
+    at: DurationOrZero
+    kind: str
+    place: str
+    demand: dict[str, float] = Field(min_length=1)
+    on_scene: Duration
+    priority: int = Field(default=3, ge=1, le=9)
+
+
+class ScriptedParams(Strict):
+    incidents: list[ScriptedIncident] = Field(min_length=1)
+
+
+class PoissonParams(Strict):
+    rate: Rate
+    kind: str = "call"
+    places: list[str] = Field(min_length=1)
+    place_weights: Literal["uniform", "population"] = "uniform"
+    demand: dict[str, float] = Field(min_length=1)
+    on_scene_mean: Duration
+    on_scene_distribution: Literal["exponential", "fixed"] = "exponential"
+    priority: int = Field(default=3, ge=1, le=9)
+    max_incidents: int | None = Field(default=None, ge=1)
+
+
+def _check_places(places, context, where):
+    for i, place in enumerate(places):
+        if place not in context.region.places:
+            yield (where + (i,), f"unknown place {place!r}" + suggest(place, list(context.region.places)))
+
+
+def _scripted_start(sim, hazard):
+    def script():
+        for item in sorted(hazard.params.incidents, key=lambda x: x.at):
+            yield sim.timeout(max(0.0, item.at - sim.now))
+            sim.create_incident(item.kind, item.place, item.demand, item.on_scene, item.priority)
+
+    sim.process(script())
+
+
+def _scripted_check(params, context):
+    for i, item in enumerate(params.incidents):
+        yield from _check_places([item.place], context, ("incidents", i, "place"))
+
+
+def _poisson_start(sim, hazard):
+    p: PoissonParams = hazard.params
+    arrivals = sim.rng(f"{hazard.id}.arrivals")
+    where = sim.rng(f"{hazard.id}.places")
+    work = sim.rng(f"{hazard.id}.on_scene")
+    if p.place_weights == "population":
+        weights = [float(sim.region.townships[pl].population_weight or 0)
+                   if pl in sim.region.townships else 0.0 for pl in p.places]
+        total = sum(weights) or 1.0
+        probs = [w / total for w in weights]
+    else:
+        probs = None
+
+    def stream():
+        count = 0
+        while p.max_incidents is None or count < p.max_incidents:
+            yield sim.timeout(arrivals.exponential(1.0 / p.rate))
+            place = p.places[0] if len(p.places) == 1 else p.places[int(where.choice(len(p.places), p=probs))]
+            minutes = p.on_scene_mean if p.on_scene_distribution == "fixed" else work.exponential(p.on_scene_mean)
+            sim.create_incident(p.kind, place, p.demand, max(minutes, 1e-9), p.priority)
+            count += 1
+
+    sim.process(stream())
+
+
+SCRIPTED = HazardType("scripted_incidents", "incidents at stated times and places (a script)",
+                      ScriptedParams, _scripted_start, _scripted_check)
+POISSON = HazardType("poisson_incidents", "Poisson call arrivals at a constant rate",
+                     PoissonParams, _poisson_start,
+                     lambda params, context: _check_places(params.places, context, ("places",)))
+
+
+@hookimpl
+def drillsim_register_hazard_types(register):
+    register(SCRIPTED)
+    register(POISSON)
