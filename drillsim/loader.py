@@ -419,8 +419,7 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
         seen.add(f.id)
         if f.type not in host.unit_types:
             faults.add(doc.fault(where + ("type",), f"unknown unit type {f.type!r}"
-                                 + suggest(f.type, host.unit_types.names())
-                                 + f" (types from loaded plugins: {', '.join(host.unit_types.names())})"))
+                                 + _hint(f.type, host.unit_types.names(), "unit types")))
             continue
         utype: UnitType = host.unit_types[f.type]
         params = _params(utype.params_model, f.params, doc, where + ("params",), faults,
@@ -483,6 +482,11 @@ def _bases(f: ForceSpec, doc: Document, where: tuple, region: Region,
     return [(f"{f.id}.{town}-{k + 1}", town) for town in towns for k in range(f.units)]
 
 
+def _hint(word: str, names: list[str], what: str) -> str:
+    """A "did you mean" if one is close, else the list of what the loaded plugins offer."""
+    return suggest(word, names) or f" (loaded plugins provide these {what}: {', '.join(names) or 'none'})"
+
+
 def _resolve_reserves(spec: ScenarioFile, doc: Document, region: Region,
                       faults: Collector) -> list[ResolvedReserve]:
     out = []
@@ -506,8 +510,7 @@ def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, contex
         where = ("hazards", i)
         if h.type not in host.hazard_types:
             faults.add(doc.fault(where + ("type",), f"unknown hazard type {h.type!r}"
-                                 + suggest(h.type, host.hazard_types.names())
-                                 + f" (types from loaded plugins: {', '.join(host.hazard_types.names())})"))
+                                 + _hint(h.type, host.hazard_types.names(), "hazard types")))
             continue
         htype: HazardType = host.hazard_types[h.type]
         params = _params(htype.params_model, h.params, doc, where + ("params",), faults,

@@ -35,7 +35,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from drillsim.api import (Discharge, Duration, DurationOrZero, Elevation, Fraction, HazardType,
-                          Rate, Strict, TimeOffset, hookimpl, suggest)
+                          Length, Place, Rate, Strict, TimeOffset, hookimpl, suggest)
 
 from .hydrograph import gamma_hydrograph, sample_series
 from .rating import PowerRating
@@ -93,7 +93,17 @@ class RoutingParams(Strict):
 
     @model_validator(mode="after")
     def _stable(self):
-        muskingum_coefficients(self.K / self.reaches, self.X, self.dt)  # raises ValueError
+        k = self.K / self.reaches
+        lo, hi = 2 * k * self.X, 2 * k * (1 - self.X)
+        if not lo - 1e-9 <= self.dt <= hi + 1e-9:
+            need = math.ceil(2 * self.K * self.X / self.dt - 1e-9)
+            advice = (f"use at least {need} sub-reaches" if self.dt < lo
+                      else "use a shorter step or fewer sub-reaches")
+            raise ValueError(
+                f"routing step {self.dt / 60:g} h is outside the stable range 2KX <= dt <= 2K(1-X) = "
+                f"[{lo / 60:.3g} h, {hi / 60:.3g} h] for sub-reaches of K = {k / 60:.3g} h "
+                f"({self.reaches} sub-reach(es), X = {self.X:g}); {advice}")
+        muskingum_coefficients(k, self.X, self.dt)
         return self
 
 
@@ -151,6 +161,9 @@ class RescueCallParams(Strict):
     aerial_kind: str = "aerial_rescue"
     aerial_demand: dict[str, float] = {"aerial": 1.0}
     step: Duration = 10.0
+    #: calls come from points spread uniformly over a disc of this radius around the
+    #: township seat (None: all at the seat)
+    scatter: Length | None = None
 
 
 class TownshipParams(Strict):
@@ -359,6 +372,9 @@ def _start(sim, hazard) -> None:
         arrivals = sim.rng(f"{hazard.id}.calls.{tid}")
         work = sim.rng(f"{hazard.id}.on_scene.{tid}")
         which = sim.rng(f"{hazard.id}.aerial.{tid}")
+        where = sim.rng(f"{hazard.id}.where.{tid}")
+        seat = sim.region.place(tid)
+        count = 0
         while sim.now < end and sim.now < sim.horizon:
             step_end = min(sim.now + c.step, end)
             local = tl.stage_at(sim.now - town["offset"])
@@ -376,7 +392,9 @@ def _start(sim, hazard) -> None:
                 aerial = c.aerial_share > 0 and which.random() < c.aerial_share
                 minutes = (c.on_scene_mean if c.on_scene_distribution == "fixed"
                            else work.exponential(c.on_scene_mean))
-                sim.create_incident(c.aerial_kind if aerial else c.kind, tid,
+                count += 1
+                place = seat if c.scatter is None else scatter(seat, c.scatter, where, count)
+                sim.create_incident(c.aerial_kind if aerial else c.kind, place,
                                     c.aerial_demand if aerial else c.demand,
                                     max(minutes, 1.0), c.priority, township=tid)
             yield at(step_end)
@@ -385,6 +403,16 @@ def _start(sim, hazard) -> None:
     sim.process(warning_and_orders())
     for town in tl.townships:
         sim.process(township(town))
+
+
+def scatter(seat: Place, radius_km: float, rng, n: int) -> Place:
+    """A point uniform over the disc of ``radius_km`` around ``seat`` (equirectangular
+    offset; 1° latitude = 111.32 km), in the same township."""
+    d = radius_km * math.sqrt(rng.random())
+    theta = 2 * math.pi * rng.random()
+    lat = seat.lat + d * math.cos(theta) / 111.32
+    lon = seat.lon + d * math.sin(theta) / (111.32 * math.cos(math.radians(seat.lat)))
+    return Place(f"{seat.id}#{n}", f"{seat.name} #{n}", lat, lon, "incident", seat.township)
 
 
 def _check(params: TransitFloodParams, context):

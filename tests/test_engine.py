@@ -1,0 +1,210 @@
+"""The response cycle, nearest-unit dispatch, queueing and shared work, on a region
+small enough to compute every time by hand.
+
+Mini region: townships west (0°, 0°), middle (0°, 0.1°), east (0°, 0.2°) on the equator;
+0.1° of longitude there is 6371.0088 km × π/180 × 0.1 = 11.119508 km; circuity 1.0;
+car 60 km/h (11.119508 min per 0.1°), slow 30 km/h.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from drillsim.engine.simulation import Simulation
+from drillsim.loader import load_scenario
+
+LEG = 6371.0088 * math.pi / 180 * 0.1  # km between neighbouring townships
+CAR = LEG / 60 * 60                     # minutes at 60 km/h
+
+
+def run(path, host):
+    sc = load_scenario(path, host=host)
+    sim = Simulation(sc, host)
+    sim.run()
+    return sim
+
+
+def times(sim, kind, **match):
+    return [e.t for e in sim.log.events if e.kind == kind
+            and all(getattr(e, k, None) == v or e.details.get(k) == v for k, v in match.items())]
+
+
+def test_nearest_unit_by_arrival_time(mini, host):
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+          - {id: b, type: district_rescue_team, base: east_base, vehicle: slow, turnout: 0min, capabilities: {people: 1}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 10min, kind: call, place: middle, demand: {people: 1}, on_scene: 20min}
+        """)
+    sim = run(path, host)
+    dispatched = [e for e in sim.log.events if e.kind == "unit_dispatched"]
+    assert [e.unit for e in dispatched] == ["a"]           # 11.1 min by car beats 22.2 by slow
+    assert times(sim, "unit_arrived", unit="a") == pytest.approx([10 + CAR])
+    assert times(sim, "incident_completed") == pytest.approx([10 + CAR + 20])
+    assert times(sim, "unit_returned", unit="a") == pytest.approx([10 + CAR + 20 + CAR])
+
+
+def test_turnout_then_travel(mini, host):
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 2min, capabilities: {people: 1}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 0min, kind: call, place: east, demand: {people: 1}, on_scene: 5min}
+        """)
+    sim = run(path, host)
+    assert times(sim, "unit_en_route") == pytest.approx([2.0])
+    assert times(sim, "unit_arrived") == pytest.approx([2.0 + 2 * CAR])
+
+
+def test_queue_when_all_units_busy_and_priority_order(mini, host):
+    # one unit; A occupies it 0-30 min; B (priority 3) is called at 1 min, C (priority 1)
+    # at 2 min: C is served first when the unit clears at 30, then B at 40.
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 0min, kind: call, place: west, demand: {people: 1}, on_scene: 30min}
+                - {at: 1min, kind: call, place: west, demand: {people: 1}, on_scene: 10min, priority: 3}
+                - {at: 2min, kind: call, place: west, demand: {people: 1}, on_scene: 10min, priority: 1}
+        """)
+    sim = run(path, host)
+    arrivals = {e.incident: e.t for e in sim.log.events if e.kind == "unit_arrived"}
+    assert arrivals == pytest.approx({"I1": 0.0, "I3": 30.0, "I2": 40.0})
+    queued = [e.incident for e in sim.log.events if e.kind == "incident_queued"]
+    assert queued == ["I2", "I3"]
+    done = {e.incident: e.t for e in sim.log.events if e.kind == "incident_completed"}
+    assert done == pytest.approx({"I1": 30.0, "I3": 40.0, "I2": 50.0})
+
+
+def test_two_units_share_the_work(mini, host):
+    # demand 10 people for 60 min at full strength; 5 arrive at 0, 5 more after one leg.
+    # progress by the second arrival: 0.5 * CAR / 60; the rest at full rate:
+    # done = CAR + (1 - 0.5*CAR/60) * 60 = 60 + CAR/2
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 5}}
+          - {id: b, type: district_rescue_team, base: middle, vehicle: car, turnout: 0min, capabilities: {people: 5}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 0min, kind: evacuation, place: west, demand: {people: 10}, on_scene: 60min}
+        """)
+    sim = run(path, host)
+    assert times(sim, "incident_completed") == pytest.approx([60 + CAR / 2])
+    assert sorted(times(sim, "unit_cleared")) == pytest.approx([60 + CAR / 2] * 2)
+
+
+def test_unit_redirected_while_returning(mini, host):
+    # a goes west->east (2 legs), works 10 min, clears at 2*CAR+10 and heads home; 5 min
+    # later a call at middle: a is half a leg... it is at east - 5 min of driving, i.e.
+    # 5 km west of east, so 11.1195-5 = 6.1195 km from middle: 6.1195 min more.
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 0min, kind: call, place: east, demand: {people: 1}, on_scene: 10min}
+        """)
+    sc = load_scenario(path, host=host)
+    sim = Simulation(sc, host)
+    t_clear = 2 * CAR + 10
+
+    def later():
+        yield sim.timeout(t_clear + 5)
+        sim.create_incident("call", "middle", {"people": 1}, 10)
+
+    sim.start()
+    sim.process(later())
+    sim.run()
+    second = [e.t for e in sim.log.events if e.kind == "unit_arrived" and e.incident == "I2"]
+    assert second == pytest.approx([t_clear + 5 + (LEG - 5.0)])
+    assert not [e for e in sim.log.events if e.kind == "unit_returned" and e.t < t_clear + 5]
+
+
+def test_recall_requeues_the_incident(mini, host):
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards: []
+        """)
+    sc = load_scenario(path, host=host)
+    sim = Simulation(sc, host)
+    sim.start()
+    sim.auto_dispatch = False
+    inc = sim.create_incident("call", "east", {"people": 1}, 10)
+    assert inc.status == "queued"
+    unit = sim.units["a"]
+    sim.dispatch(unit, inc, by="player")
+    assert inc.status == "assigned"
+    sim.env.run(until=5)
+    sim.recall(unit, by="player")
+    sim.env.run(until=6)
+    assert inc.status == "queued"
+    assert [e.details["cause"] for e in sim.log.events if e.kind == "unit_released"] == ["recall"]
+    assert unit.status == "returning" and unit.incident is None
+    with pytest.raises(ValueError, match="not on a task"):
+        sim.recall(unit)
+
+
+def test_a_busy_unit_cannot_be_dispatched(mini, host):
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards: []
+        """)
+    sc = load_scenario(path, host=host)
+    sim = Simulation(sc, host)
+    sim.start()
+    first = sim.create_incident("call", "east", {"people": 1}, 10)
+    second = sim.create_incident("call", "east", {"people": 1}, 10)
+    assert sim.units["a"].incident is first
+    with pytest.raises(ValueError, match="not free"):
+        sim.dispatch(sim.units["a"], second)
+
+
+def test_mutual_aid_arrives_after_its_delay(mini, host):
+    path = mini("""\
+        run: {horizon: 10h}
+        forces:
+          - {id: local, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+          - {id: aid, type: mutual_aid_team, base: east_base, vehicle: car, capabilities: {people: 1},
+             params: {delay: 2h, request_after: 30min}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 0min, kind: call, place: west, demand: {people: 1}, on_scene: 5h}
+                - {at: 10min, kind: call, place: east, demand: {people: 1}, on_scene: 20min}
+        """)
+    sim = run(path, host)
+    assert times(sim, "mutual_aid_requested") == pytest.approx([40.0])   # queued at 10 + 30
+    assert times(sim, "unit_in_service", unit="aid") == pytest.approx([160.0])
+    assert times(sim, "unit_arrived", incident="I2") == pytest.approx([160.0])  # based at east

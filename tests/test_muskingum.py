@@ -1,0 +1,48 @@
+"""Muskingum routing against Chow, Maidment & Mays (1988), Applied Hydrology,
+Example 8.4.1 (Table 8.4.1): K = 2.3 h, X = 0.15, Δt = 1 h."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from drillsim_plugins.flood.routing import muskingum_coefficients, muskingum_route
+from tests.conftest import DATA
+
+CASE = json.loads((DATA / "reference_cases.json").read_text())["M1_muskingum_cmm_8_4_1"]
+
+
+def test_coefficients_match_the_textbook():
+    c = muskingum_coefficients(CASE["K_h"], CASE["X"], CASE["dt_h"])
+    assert c == pytest.approx(CASE["C"], abs=CASE["tolerance"]["C_abs"])
+    assert sum(c) == pytest.approx(1.0)
+
+
+def test_outflow_matches_table_8_4_1():
+    # the table's first inflow row is hour 1 with outflow 85 cfs given; O[j+1] uses I[j], I[j+1]
+    out = muskingum_route(CASE["inflow_cfs"], CASE["K_h"], CASE["X"], CASE["dt_h"],
+                          initial_outflow=CASE["initial_outflow_cfs"])
+    assert out == pytest.approx(CASE["outflow_cfs_published"], abs=CASE["tolerance"]["outflow_abs_cfs"])
+    peak = max(range(len(out)), key=out.__getitem__)
+    assert (peak + 1, round(out[peak])) == (11, 642)  # hour 11, 642 cfs (published)
+
+
+def test_units_do_not_matter_when_consistent():
+    hours = muskingum_route(CASE["inflow_cfs"], 2.3, 0.15, 1.0, 85)
+    minutes = muskingum_route(CASE["inflow_cfs"], 138.0, 0.15, 60.0, 85)
+    assert minutes == pytest.approx(hours)
+
+
+def test_cascade_of_sub_reaches_conserves_volume():
+    inflow = [100.0] + [100.0 + 900.0 * min(j, 10) / 10 * max(0, 20 - j) / 20 for j in range(1, 80)] + [100.0] * 40
+    out = muskingum_route(inflow, 11.0, 0.2, 1.0, reaches=6)
+    # C1+C2+C3 = 1: what goes in comes out (same base flow at both ends)
+    assert sum(out) == pytest.approx(sum(inflow), rel=1e-6)
+    assert max(out) < max(inflow)
+
+
+@pytest.mark.parametrize("K,X,dt", [(11.0, 0.2, 1.0), (2.0, 0.45, 5.0), (1.0, 0.6, 1.0), (0.0, 0.2, 1.0)])
+def test_unstable_or_invalid_parameters_are_refused(K, X, dt):
+    with pytest.raises(ValueError):
+        muskingum_coefficients(K, X, dt)
