@@ -135,16 +135,11 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
 @with_plugin_options
 def plugins_cmd(plugins, disabled) -> None:
     """List the loaded plugins, their versions and what they provide."""
-    from rich.table import Table
-
     host = _guard(_host, plugins, disabled)
-    table = Table(header_style="bold")
-    for col in ("plugin", "distribution", "version", "hooks", "provides"):
-        table.add_column(col)
     for info in host.describe():
-        table.add_row(info.name, info.distribution, info.version,
-                      "\n".join(sorted(set(info.hooks))), "\n".join(info.provides))
-    Console().print(table)
+        click.echo(f"{info.name}  ({info.distribution} {info.version}; module {info.module})")
+        click.echo(f"  hooks:    {', '.join(sorted(set(info.hooks))) or '-'}")
+        click.echo(f"  provides: {', '.join(info.provides) or '-'}")
 
 
 if __name__ == "__main__":  # pragma: no cover

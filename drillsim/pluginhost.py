@@ -147,7 +147,7 @@ class PluginHost:
             ("drillsim_register_hazard_types", self.hazard_types, HazardType, "check_self"),
             ("drillsim_register_metrics", self.metrics, Metric, "check_self"),
         ):
-            for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+            for impl in getattr(self.pm.hook, hook).get_hookimpls():  # registration order
                 plugin = impl.plugin_name
 
                 def register(item, _plugin=plugin, _registry=registry, _kind=kind, _check=check):
@@ -174,6 +174,30 @@ class PluginHost:
     def hook(self):
         """pluggy's hook relay (``host.hook.drillsim_choose_units(...)``)."""
         return self.pm.hook
+
+    def blame(self, exc: BaseException) -> str | None:
+        """The plugin whose code raised ``exc``: the innermost traceback frame that is a
+        hook implementation or lies in a plugin's module (None if no plugin code ran)."""
+        codes = {}
+        for hook_name in dir(self.pm.hook):
+            hook = getattr(self.pm.hook, hook_name)
+            if hook_name.startswith("drillsim_") and hasattr(hook, "get_hookimpls"):
+                for impl in hook.get_hookimpls():
+                    codes[impl.function.__code__] = impl.plugin_name
+        modules = {info.module: name for name, info in self.info.items() if name != DEFAULTS_NAME}
+        found = None
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            module = tb.tb_frame.f_globals.get("__name__", "")
+            if code in codes:
+                found = codes[code]
+            else:
+                for prefix, name in modules.items():
+                    if module == prefix or module.startswith(prefix + "."):
+                        found = name
+            tb = tb.tb_next
+        return found
 
     def names(self) -> list[str]:
         """Names of the loaded entry-point plugins (without the host's defaults), sorted."""

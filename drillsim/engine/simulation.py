@@ -250,7 +250,7 @@ class Simulation:
         except PluginFailed:
             raise
         except Exception as exc:  # a plugin's process raised inside SimPy
-            raise PluginFailed(f"plugin {_plugin_of(None, exc)} failed in a simulation process "
+            raise PluginFailed(f"plugin {self._blame(exc)} failed in a simulation process "
                                f"at scenario time {self.env.now:.1f} min: "
                                f"{type(exc).__name__}: {exc}") from exc
         if end >= self.horizon:
@@ -400,6 +400,10 @@ class Simulation:
                 unit.process.interrupt("incident_completed")
         incident.done.succeed()
 
+    def _blame(self, exc: BaseException) -> str:
+        name = self.host.blame(exc)
+        return repr(name) if name else "'drillsim' (engine)"
+
     def _call(self, fn, where: str, *args, **kwargs):
         """Call a hook or plugin function; wrap its failure with plugin, hook and time."""
         try:
@@ -407,24 +411,8 @@ class Simulation:
         except (PluginFailed, simpy.Interrupt):
             raise
         except Exception as exc:
-            plugin = _plugin_of(fn, exc)
+            plugin = self._blame(exc)
             error = PluginFailed(f"plugin {plugin} failed in {where} at scenario time "
                                  f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
             error.__cause__ = exc
             raise error from exc
-
-
-def _plugin_of(fn, exc: Exception) -> str:
-    """Best guess of the plugin whose code raised: the innermost frame in a plugin module."""
-    tb = exc.__traceback__
-    module = None
-    while tb is not None:
-        name = tb.tb_frame.f_globals.get("__name__", "")
-        if not name.startswith(("drillsim.", "pluggy", "simpy")) or name == "drillsim.defaults":
-            module = name
-        tb = tb.tb_next
-    if module:
-        return repr(module)
-    if fn is None:
-        return "'drillsim' (engine)"
-    return repr(getattr(fn, "__module__", None) or getattr(fn, "name", "?"))

@@ -21,6 +21,9 @@ Model, in order:
    share rising linearly from 0 at ``flood_stage`` to 1 at ``flood_stage + full_depth``;
    the rate is held constant over each ``step`` (exact for a piecewise-constant rate).
 
+Times between routing steps are found by linear interpolation (in stage for stage
+thresholds, in discharge for the warning rule).
+
 Events (the contract the core metrics read): ``warning_issued`` (``townships``),
 ``hazard_arrival`` (``township``, ``level`` = ``warning`` | ``impact``),
 ``hazard_receded``, ``evacuation_ordered``, ``gauge_reading``, ``hazard_summary``.
