@@ -156,7 +156,7 @@ def test_recall_requeues_the_incident(mini, host):
     sc = load_scenario(path, host=host)
     sim = Simulation(sc, host)
     sim.start()
-    sim.auto_dispatch = False
+    sim.set_auto_dispatch(False)
     inc = sim.create_incident("call", "east", {"people": 1}, 10)
     assert inc.status == "queued"
     unit = sim.units["a"]
@@ -208,3 +208,46 @@ def test_mutual_aid_arrives_after_its_delay(mini, host):
     assert times(sim, "mutual_aid_requested") == pytest.approx([40.0])   # queued at 10 + 30
     assert times(sim, "unit_in_service", unit="aid") == pytest.approx([160.0])
     assert times(sim, "unit_arrived", incident="I2") == pytest.approx([160.0])  # based at east
+
+
+def test_lost_when_no_queue_is_allowed(mini, host):
+    # one unit busy 0-30 min; a no-queue call at 10 min is lost, one at 40 min is served
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards: []
+        """)
+    sc = load_scenario(path, host=host)
+    sim = Simulation(sc, host)
+    sim.start()
+
+    def calls():
+        sim.create_incident("call", "west", {"people": 1}, 30, queue=False)
+        yield sim.timeout(10)
+        sim.create_incident("call", "west", {"people": 1}, 5, queue=False)
+        yield sim.timeout(30)
+        sim.create_incident("call", "west", {"people": 1}, 5, queue=False)
+
+    sim.process(calls())
+    sim.run()
+    assert [(e.t, e.incident) for e in sim.log.events if e.kind == "incident_lost"] == [(10.0, "I2")]
+    assert [(e.t, e.incident) for e in sim.log.events if e.kind == "unit_arrived"] == [(0.0, "I1"), (40.0, "I3")]
+    assert sim.queue == []
+
+
+def test_player_mode_sends_nobody_until_switched_on(mini, host):
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+          - {id: b, type: district_rescue_team, base: east_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards: []
+        """)
+    sc = load_scenario(path, host=host)
+    sim = Simulation(sc, host, auto_dispatch=False)
+    sim.start()
+    inc = sim.create_incident("call", "west", {"people": 1}, 10)
+    assert inc.status == "queued" and not inc.assigned
+    sim.set_auto_dispatch(True, forces=["b"])
+    assert [u.id for u in inc.assigned] == ["b"]      # only b's force is automatic

@@ -47,8 +47,8 @@ class Simulation:
     :param seed: base seed (default: the scenario's).
     :param sinks: callables receiving each event as it is logged.
     :param keep_events: keep the log in memory (needed to score).
-    :param auto_dispatch: run dispatch passes automatically (False in a player-driven
-        drill, where players give the orders).
+    :param auto_dispatch: dispatch automatically for every force (False in a
+        player-driven drill, where players give the orders; see :meth:`set_auto_dispatch`).
     """
 
     def __init__(self, scenario: "ResolvedScenario", host: "PluginHost", replication: int = 0,
@@ -62,7 +62,6 @@ class Simulation:
         self.env = simpy.Environment()
         self.streams = RandomStreams(self.seed, replication)
         self.log = EventLog(lambda: self.env.now, keep=keep_events, sinks=sinks)
-        self.auto_dispatch = auto_dispatch
         self.horizon = scenario.horizon
         self._hook = host.hook
         if self._hook.drillsim_event.get_hookimpls():
@@ -72,6 +71,7 @@ class Simulation:
         self.units: dict[str, Unit] = {}
         self._unit_list: list[Unit] = []
         self._build_units()
+        self._auto_forces: set[str] = set(self.forces) if auto_dispatch else set()
         self.incidents: dict[str, Incident] = {}
         self.queue: list[Incident] = []
         self._queue_keys: list[tuple] = []
@@ -107,7 +107,8 @@ class Simulation:
         return list(self.forces[force_id].units)
 
     def create_incident(self, kind: str, place: Place | str, demand: dict[str, float],
-                        on_scene: float, priority: int = 3, **details: Any) -> Incident:
+                        on_scene: float, priority: int = 3, *, queue: bool = True,
+                        **details: Any) -> Incident:
         """Open an incident now and queue it for dispatch.
 
         :param kind: a word for what it is (``flood_rescue``, ``evacuation`` …).
@@ -115,6 +116,9 @@ class Simulation:
         :param demand: ``{capability: amount > 0}``.
         :param on_scene: minutes of work at full demand (> 0).
         :param priority: 1 (most urgent) … 9.
+        :param queue: False: if free units cannot cover the whole demand at once, the
+            incident is *lost* (``incident_lost``; e.g. handed to another service)
+            and nobody is sent — the Erlang B (loss) discipline.
         :raises ValueError: empty or non-positive demand, non-positive work, unknown place.
         """
         if isinstance(place, str):
@@ -132,7 +136,14 @@ class Simulation:
                   "demand": demand, "on_scene": on_scene, "priority": priority}
         self.log.log("incident_created", incident=incident.id, **fields)
         self._enqueue(incident)
-        self.dispatch_pass()
+        if queue:
+            self.dispatch_pass()
+        else:
+            self._dispatch_one(incident, [u for u in self._unit_list if self._auto(u)], whole=True)
+            if incident.in_queue:
+                self._dequeue(incident)
+                incident.completed = True
+                self.log.log("incident_lost", incident=incident.id, kind=kind, unmet=incident.unmet())
         return incident
 
     def dispatch(self, unit: Unit, incident: Incident, *, by: str = "auto") -> None:
@@ -193,36 +204,48 @@ class Simulation:
                                f"got {minutes!r}")
         return float(minutes)
 
+    def set_auto_dispatch(self, on: bool, forces: Iterable[str] | None = None) -> None:
+        """Switch automatic dispatch on or off, for all forces or only the named ones
+        (a player in a drill gives orders by hand unless they switch it on)."""
+        ids = set(self.forces) if forces is None else set(forces)
+        self._auto_forces = (self._auto_forces | ids) if on else (self._auto_forces - ids)
+        self.dispatch_pass()
+
+    def _auto(self, unit: Unit) -> bool:
+        return unit.status in unit_state.DISPATCHABLE and unit.force.id in self._auto_forces
+
     def dispatch_pass(self) -> None:
-        """Send free units to queued incidents, most urgent first (if auto dispatch is on)."""
-        if not self.auto_dispatch or not self.queue:
+        """Send free units of auto-dispatched forces to queued incidents, most urgent first."""
+        if not self.queue:
             return
-        free = [u for u in self._unit_list if u.status in unit_state.DISPATCHABLE]
-        if not free:
-            for incident in self.queue:
-                self._note_queued(incident)
-            return
-        hook = self._hook.drillsim_choose_units
+        free = [u for u in self._unit_list if self._auto(u)]
         for incident in list(self.queue):
-            unmet = incident.unmet()
-            candidates = [u for u in free if u.can_serve(incident, unmet)
-                          and u.id not in incident.unreachable]
-            if candidates:
-                chosen = self._call(hook, "drillsim_choose_units", sim=self, incident=incident,
-                                    unmet=unmet, candidates=candidates) or []
-                for unit in chosen:
-                    if unit not in candidates:
-                        raise PluginFailed(f"at scenario time {self.env.now:.1f} min: "
-                                           f"drillsim_choose_units returned {unit!r}, which was "
-                                           f"not among the candidates for {incident.id}")
-                    self.dispatch(unit, incident)
-                    free.remove(unit)
+            if free:
+                self._dispatch_one(incident, free)
             if incident.in_queue:
                 self._note_queued(incident)
-            if not free:
-                for rest in self.queue:
-                    self._note_queued(rest)
-                break
+
+    def _dispatch_one(self, incident: Incident, free: list[Unit], whole: bool = False) -> None:
+        """Ask the choose-units hook for ``incident`` among ``free`` (removing those sent).
+        With ``whole``, send nobody unless the choice covers the whole demand."""
+        unmet = incident.unmet()
+        candidates = [u for u in free if u.can_serve(incident, unmet) and u.id not in incident.unreachable]
+        if not candidates:
+            return
+        chosen = self._call(self._hook.drillsim_choose_units, "drillsim_choose_units", sim=self,
+                            incident=incident, unmet=unmet, candidates=candidates) or []
+        for unit in chosen:
+            if unit not in candidates:
+                raise PluginFailed(f"at scenario time {self.env.now:.1f} min: "
+                                   f"drillsim_choose_units returned {unit!r}, which was "
+                                   f"not among the candidates for {incident.id}")
+        if whole:
+            cover = {c: sum(u.capabilities.get(c, 0.0) for u in chosen) for c in unmet}
+            if any(cover[c] < need for c, need in unmet.items()):
+                return
+        for unit in chosen:
+            self.dispatch(unit, incident)
+            free.remove(unit)
 
     def stop(self) -> None:
         """End the run at the current time (a controller ending a drill)."""
