@@ -16,9 +16,9 @@ from .engine.simulation import PluginFailed, Simulation
 from .engine.units import Force, Unit
 from .geo import haversine_km
 from .quantities import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Length, Rate,
-                         Speed, TimeOffset, format_minutes, parse_quantity)
+                         Speed, TimeOffset, format_minutes, parse_fraction, parse_quantity)
 from .region import Place, Region
-from .registry import HazardType, Metric, UnitType
+from .registry import CalcOption, Calculator, HazardType, Metric, UnitType
 from .scoring.metrics import MetricContext, Observations
 from .validation import Strict, suggest
 
@@ -29,9 +29,9 @@ API_VERSION = "0.1"
 hookimpl = pluggy.HookimplMarker("drillsim")
 
 __all__ = [
-    "API_VERSION", "hookimpl", "UnitType", "HazardType", "Metric", "MetricContext",
+    "API_VERSION", "hookimpl", "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "MetricContext",
     "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
     "EventLog", "PluginFailed", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
-    "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "format_minutes",
+    "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
     "haversine_km", "suggest",
 ]

@@ -142,5 +142,13 @@ def plugins_cmd(plugins, disabled) -> None:
         click.echo(f"  provides: {', '.join(info.provides) or '-'}")
 
 
+def _register_commands() -> None:
+    from .calc_cli import hazard
+
+    main.add_command(hazard)
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -45,6 +45,15 @@ def drillsim_register_metrics(register):
     """
 
 
+@hookspec
+def drillsim_register_calculators(register):
+    """Register calculators for ``drillsim hazard NAME …`` (a model's result for given
+    inputs, without running a scenario).
+
+    :param register: call ``register(Calculator(...))`` once per calculator.
+    """
+
+
 # ---------------------------------------------------------------- run time
 
 

@@ -17,7 +17,7 @@ from typing import Iterable
 import pluggy
 
 from . import defaults, hookspecs
-from .registry import Metric, Registry, RegistrationError, HazardType, UnitType
+from .registry import Calculator, HazardType, Metric, Registry, RegistrationError, UnitType
 
 ENTRY_POINT_GROUP = "drillsim"
 #: Comma-separated plugin names: load only these (the host's defaults always load).
@@ -82,6 +82,7 @@ class PluginHost:
         self.unit_types = Registry("unit type")
         self.hazard_types = Registry("hazard type")
         self.metrics = Registry("metric")
+        self.calculators = Registry("calculator")
         self._collect()
 
     # -- loading ---------------------------------------------------------------------------
@@ -146,6 +147,7 @@ class PluginHost:
             ("drillsim_register_unit_types", self.unit_types, UnitType, "check"),
             ("drillsim_register_hazard_types", self.hazard_types, HazardType, "check_self"),
             ("drillsim_register_metrics", self.metrics, Metric, "check_self"),
+            ("drillsim_register_calculators", self.calculators, Calculator, "check_self"),
         ):
             for impl in getattr(self.pm.hook, hook).get_hookimpls():  # registration order
                 plugin = impl.plugin_name

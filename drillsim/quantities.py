@@ -11,6 +11,7 @@ length         km           ``12km``, ``800m``
 elevation      m            ``238.0m``
 discharge      m³/s         ``22600m3/s``, ``22600 m^3/s``
 rate           per minute   ``0.5/h``, ``2/d``
+mass rate      g/s          ``100g/s``, ``2kg/min``
 fraction       1            ``30%``, ``0.3``
 =============  ===========  ===========================================
 
@@ -50,6 +51,7 @@ _KINDS = {
     "elevation": ("meter", "[length]", "an elevation", "238.0m"),
     "discharge": ("meter ** 3 / second", "[length] ** 3 / [time]", "a discharge", "22600m3/s"),
     "rate": ("1 / minute", "1 / [time]", "a rate", "0.5/h, 2/d"),
+    "mass_rate": ("gram / second", "[mass] / [time]", "a mass rate", "100g/s, 2kg/min"),
 }
 
 

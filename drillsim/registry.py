@@ -126,6 +126,63 @@ class Metric:
                                     "digits and _, starting with a letter")
 
 
+@dataclass(frozen=True)
+class CalcOption:
+    """One ``--option`` of a calculator.
+
+    :ivar name: option name without dashes (``wind`` → ``--wind``; ``_`` → ``-``).
+    :ivar kind: how the text is read: a quantity kind of :mod:`drillsim.quantities`
+        (``time``, ``speed``, ``length``, ``elevation``, ``discharge``, ``rate``,
+        ``mass_rate``), ``fraction`` (``6%``), ``number``, ``integer``, ``text``,
+        ``choice`` (one of ``choices``) or ``series`` (comma-separated numbers or a CSV
+        file with one number per line).
+    :ivar help: one line for ``--help``; say the unit for ``number``.
+    :ivar required: must be given.
+    :ivar default: default as the user would write it (``"7m/s"``), or None.
+    :ivar choices: allowed values for ``choice``.
+
+    The calculator's ``compute`` receives quantities in engine units (minutes, km/h,
+    km, m, m³/s, per minute, g/s; fractions 0–1).
+    """
+
+    name: str
+    kind: str
+    help: str
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """A model exposed as ``drillsim hazard NAME``.
+
+    :ivar compute: ``compute(**options) -> dict`` of flat results (numbers, text or
+        lists of numbers); raise ``ValueError`` for inputs outside the model's range.
+    :ivar plot: optional ``plot(ax, region, result, options)`` drawing the result on a
+        map axes in lon/lat degrees (the host draws the townships first).
+    """
+
+    name: str
+    description: str
+    options: tuple[CalcOption, ...]
+    compute: Callable[..., dict]
+    plot: Callable[..., None] | None = None
+
+    def check_self(self) -> None:
+        if not _NAME.match(self.name):
+            raise RegistrationError(f"calculator name {self.name!r} must be lowercase letters, "
+                                    "digits and _, starting with a letter")
+        for opt in self.options:
+            if opt.kind not in CALC_KINDS:
+                raise RegistrationError(f"calculator {self.name!r}: option {opt.name!r} has "
+                                        f"unknown kind {opt.kind!r} (one of {', '.join(CALC_KINDS)})")
+
+
+CALC_KINDS = ("time", "speed", "length", "elevation", "discharge", "rate", "mass_rate", "fraction",
+              "number", "integer", "text", "choice", "series")
+
+
 @dataclass
 class Registry:
     """Registered items of one kind, by name, with the plugin that provided each."""

@@ -46,3 +46,23 @@ def test_cascade_of_sub_reaches_conserves_volume():
 def test_unstable_or_invalid_parameters_are_refused(K, X, dt):
     with pytest.raises(ValueError):
         muskingum_coefficients(K, X, dt)
+
+
+def test_route_calculator_cli_reproduces_the_textbook():
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from drillsim.cli import main
+
+    inflow = ",".join(str(q) for q in CASE["inflow_cfs"])
+    result = CliRunner().invoke(main, ["hazard", "route", "--inflow", inflow, "--K", "2.3h", "--X", "0.15",
+                                       "--dt", "60min", "--initial-outflow", "85", "--json"])
+    assert result.exit_code == 0, result.output
+    out = _json.loads(result.output)
+    assert out["outflow"] == pytest.approx(CASE["outflow_cfs_published"], abs=1.0)
+    assert [out["C1"], out["C2"], out["C3"]] == pytest.approx(CASE["C"], abs=5e-5)
+    bad = CliRunner().invoke(main, ["hazard", "route", "--inflow", inflow, "--K", "2.3", "--X", "0.15", "--dt", "1h"])
+    assert bad.exit_code == 2 and "is not a duration with a unit" in bad.output
+    bad = CliRunner().invoke(main, ["hazard", "route", "--inflow", inflow, "--K", "11h", "--X", "0.2", "--dt", "1h"])
+    assert bad.exit_code == 2 and "outside the stable range" in bad.output

@@ -1,0 +1,184 @@
+"""``drillsim hazard NAME --option value …``: a hazard model's result for given inputs.
+
+Calculators come from plugins (``drillsim_register_calculators``); this module turns
+each into a click command: it reads every option as the user writes it in scenario
+files (``--wind 7m/s``, ``--slope 20%``), calls the model, and prints a table or JSON.
+A bad input or an input outside the model's range exits with status 2 and a message.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .quantities import _KINDS, parse_fraction, parse_quantity
+from .registry import CalcOption, Calculator
+
+
+def read_series(text: str) -> list[float]:
+    """``"93,137,208"`` or a CSV/text file with one number per line (or comma-separated).
+
+    :raises ValueError: empty, not numbers, file unreadable.
+    """
+    source = text
+    path = Path(text)
+    if "," not in text and path.suffix.lower() in (".csv", ".txt") :
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"cannot read {text!r}: {exc.strerror}") from None
+    items = [s.strip() for s in source.replace("\n", ",").split(",") if s.strip()]
+    if not items:
+        raise ValueError("the series is empty")
+    out = []
+    for item in items:
+        try:
+            value = float(item)
+        except ValueError:
+            raise ValueError(f"{item!r} in the series is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{item!r} in the series is not a finite number")
+        out.append(value)
+    return out
+
+
+def convert(option: CalcOption, text: str) -> Any:
+    """One option's text → the value ``compute`` receives (engine units).
+
+    :raises ValueError: with a message for the user.
+    """
+    kind = option.kind
+    if kind in _KINDS:
+        return parse_quantity(text, kind, allow_zero=True,
+                              allow_negative=kind in ("elevation",))
+    if kind == "fraction":
+        return parse_fraction(text.strip()) if text.strip().endswith("%") else parse_fraction(float(text))
+    if kind == "number":
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(f"{text!r} is not a finite number")
+        return value
+    if kind == "integer":
+        return int(text)
+    if kind == "series":
+        return read_series(text)
+    if kind == "choice" and text not in option.choices:
+        from .validation import suggest
+
+        raise ValueError(f"{text!r} is not one of {', '.join(option.choices)}{suggest(text, option.choices)}")
+    return text
+
+
+def _param_type(option: CalcOption):
+    class Converted(click.ParamType):
+        name = option.kind
+
+        def convert(self, value, param, ctx):
+            if not isinstance(value, str):
+                return value
+            try:
+                return convert(option, value)
+            except ValueError as exc:
+                self.fail(str(exc), param, ctx)
+
+    return Converted()
+
+
+def _command(calc: Calculator) -> click.Command:
+    params = [
+        click.Option([f"--{opt.name.replace('_', '-')}", opt.name], type=_param_type(opt),
+                     required=opt.required, default=opt.default, show_default=opt.default is not None,
+                     help=opt.help)
+        for opt in calc.options
+    ]
+    params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
+    if calc.plot is not None:
+        params.append(click.Option(["--plot", "plot_path"], type=click.Path(dir_okay=False, path_type=Path),
+                                   help="Draw the result on the region's map (PNG)."))
+        params.append(click.Option(["--region", "region_path"], type=click.Path(dir_okay=False, path_type=Path),
+                                   default=Path("scenarios/regions/tongnan.yaml"), show_default=True,
+                                   help="Region file for the map."))
+
+    def callback(as_json: bool, plot_path: Path | None = None, region_path: Path | None = None, **values):
+        try:
+            result = calc.compute(**values)
+        except ValueError as exc:
+            raise click.UsageError(f"{calc.name}: {exc}") from None
+        if as_json:
+            click.echo(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
+        else:
+            _print_table(calc, result)
+        if plot_path is not None:
+            _plot(calc, result, values, plot_path, region_path)
+
+    return click.Command(calc.name, params=params, callback=callback, help=calc.description,
+                         short_help=calc.description.split(". ")[0][:60])
+
+
+def _print_table(calc: Calculator, result: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=calc.description.split(". ")[0], header_style="bold")
+    table.add_column("result")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        if isinstance(value, list):
+            text = ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in value)
+        elif isinstance(value, float):
+            text = f"{value:.6g}"
+        else:
+            text = str(value)
+        table.add_row(key, text)
+    Console().print(table)
+
+
+def _plot(calc: Calculator, result: dict, values: dict, path: Path, region_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .region import load_region
+
+    region = load_region(region_path, str(region_path))
+    fig, ax = plt.subplots(figsize=(8, 8))
+    for t in region.townships.values():
+        ax.plot(t.lon, t.lat, "o", color="0.3", markersize=3)
+        ax.annotate(t.name_pinyin.split()[0], (t.lon, t.lat), fontsize=7, xytext=(3, 3),
+                    textcoords="offset points")
+    calc.plot(ax, region, result, values)
+    ax.set_xlabel("longitude (°E)")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_aspect(1 / math.cos(math.radians(sum(t.lat for t in region.townships.values())
+                                            / len(region.townships))))
+    ax.set_title(f"{calc.name}: {region.spec.name}")
+    ax.text(0.01, 0.01, "Township points: GeoNames (CC BY 4.0)", transform=ax.transAxes, fontsize=6)
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    click.echo(f"map written to {path}", err=True)
+
+
+class HazardGroup(click.Group):
+    """The ``hazard`` group: one subcommand per calculator of the loaded plugins."""
+
+    def _calculators(self) -> dict[str, Calculator]:
+        from .pluginhost import load_plugins
+
+        return load_plugins().calculators.items
+
+    def list_commands(self, ctx):
+        return sorted(self._calculators())
+
+    def get_command(self, ctx, name):
+        calc = self._calculators().get(name)
+        return None if calc is None else _command(calc)
+
+
+@click.group(cls=HazardGroup)
+def hazard() -> None:
+    """Compute a hazard model's result for given inputs (units in the text: 7m/s, 20%)."""
