@@ -13,6 +13,7 @@ import pluggy
 from .engine.eventlog import Event, EventLog
 from .engine.incidents import Incident
 from .engine.simulation import OrderRefused, PluginFailed, Simulation
+from .drill.reporting import Message, ReportChannel, Reporter, demand_text
 from .engine.units import Force, Unit
 from .geo import haversine_km
 from .quantities import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Length, Rate,
@@ -33,5 +34,5 @@ __all__ = [
     "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
     "EventLog", "PluginFailed", "OrderRefused", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
     "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
-    "haversine_km", "suggest",
+    "haversine_km", "suggest", "Reporter", "ReportChannel", "Message", "demand_text",
 ]

@@ -43,6 +43,7 @@ from drillsim.api import (CalcOption, Calculator, Discharge, Duration, DurationO
                           suggest)
 
 from .hydrograph import gamma_hydrograph, sample_series
+from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 from .rating import PowerRating
 from .routing import muskingum_coefficients, muskingum_route
 

@@ -1,0 +1,28 @@
+"""The reveal and review screen shown when the drill ends."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+
+class ReviewScreen(Screen):
+    """The hidden scenario revealed, the scorecard against the automatic baseline, the
+    counterfactual; the full review (with the timeline) is in the written file."""
+
+    BINDINGS = [Binding("ctrl+q,q", "quit", "quit")]
+
+    def __init__(self, markdown: str, written: list[str]) -> None:
+        super().__init__()
+        self.markdown = markdown
+        self.written = written
+
+    def compose(self) -> ComposeResult:
+        where = ", ".join(self.written) if self.written else "(not written: no --review path)"
+        yield Static(f" DRILL ENDED — review written to {where}", id="clock")
+        with VerticalScroll(id="review-box"):
+            yield Markdown(self.markdown, id="review")
+        yield Footer()
