@@ -221,6 +221,12 @@ def build(session) -> Review:
     towns = compare_townships(session, player_events, baseline_events)
     orders = order_effects(session)
     good, better = strengths_and_improvements(prow, brow)
+    needed = sum(e.details.get("amount", 0) for e in player_events if e.kind == "relocation_needed")
+    released = sum(e.details.get("amount", 0) for e in player_events if e.kind == "reserve_drawn")
+    if needed > released:
+        # the supply targets count what was requested: say what the townships asked for
+        better.append(f"relocation supplies: the townships reported {needed:,.0f} people needing them; "
+                      f"{released:,.0f} were released (the T3/T4 rows count only what was requested)")
     review = Review(reveal, prow, brow, towns, orders, good, better)
     review.markdown = render(session, review)
     return review
@@ -228,7 +234,7 @@ def build(session) -> Review:
 
 def render(session, review: Review, timeline: bool = True) -> str:
     """The review as Markdown (``timeline=False``: without the timeline, for a screen)."""
-    clock = lambda t: session.clock_text(t)[-5:] if t is not None else "—"  # noqa: E731
+    clock = lambda t: session.clock_text(t)[5:] if t is not None else "—"  # noqa: E731
     rv = review.reveal
     md = [f"# After-action review: {rv['scenario']}", "",
           f"Drill from {session.clock_text(0)} to {session.clock_text(session.now)} "

@@ -161,11 +161,13 @@ class ReportChannel:
 
 
 def demand_text(demand: dict[str, float]) -> str:
-    """``{"boats": 1, "people": 40}`` → ``"1 boat, 40 people"``."""
+    """``{"boats": 1, "people": 40}`` → ``"1 boat, 40 rescuers"`` (``aerial`` is said
+    as helicopters)."""
     parts = []
     for cap, amount in demand.items():
         n = int(amount) if float(amount).is_integer() else amount
-        word = cap[:-1] if n == 1 and cap.endswith("s") and cap != "people" else cap
+        cap = {"aerial": "helicopters", "people": "rescuers"}.get(cap, cap)
+        word = cap[:-1] if n == 1 and cap.endswith("s") else cap
         parts.append(f"{n} {word}")
     return ", ".join(parts)
 
@@ -177,7 +179,7 @@ def _default(channel: ReportChannel, params: Any) -> Callable[[Event], bool | No
     sim = channel.sim
 
     def unit_text(e: Event, what: str) -> None:
-        channel.send(f"{e.unit}: {what}", category="unit", source=e.unit, unit=e.unit,
+        channel.send(what, category="unit", source=e.unit, unit=e.unit,
                      incident=e.incident)
 
     def handle(e: Event) -> bool | None:
@@ -226,10 +228,6 @@ def _default(channel: ReportChannel, params: Any) -> Callable[[Event], bool | No
             channel.send(f"mutual aid from {d.get('origin') or d.get('force')}: {d.get('units')} unit(s) "
                          f"on their way, expected in {d.get('arrives_in', 0) / 60:g} h",
                          category="order", source="mutual aid")
-        elif k == "evacuation_ordered":
-            channel.send(f"evacuation of {channel.township_name(d.get('township'))} under way: "
-                         f"{d.get('people', 0):,} people, {d.get('rescuers', 0)} rescuers needed",
-                         category="order", source="command centre", township=d.get("township"))
         elif k == "shelter_opened":
             channel.send(f"emergency shelter open in {channel.township_name(d.get('township'))}",
                          category="order", source="civil affairs")

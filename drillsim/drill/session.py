@@ -32,7 +32,7 @@ from ..validation import suggest
 from . import commands, injects
 from .drilllog import DrillLog, FORMAT, controller_path, read_records, repair_tail
 from .packs import DrawnScenario, draw, is_pack, plain_scenario
-from .reporting import Gap, Message, ReportChannel, attach, reporters_for
+from .reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
 
 #: speeds offered to players: scenario minutes per wall minute
 SPEEDS = (1, 10, 60, 600)
@@ -397,9 +397,9 @@ class DrillSession:
         for unit in self.sim._unit_list:
             pos = unit.position(self.now)
             if unit._trip is not None:
-                where = f"→ {unit._trip[1].name}"
+                where = f"→ {self.place_label(unit._trip[1])}"
             else:
-                where = pos.name
+                where = self.place_label(pos) if pos.kind != "en_route" else "en route"
             task = ""
             since = None
             if unit.incident is not None:
@@ -421,13 +421,20 @@ class DrillSession:
                       "assigned": "units en route"}[inc.status]
             if not inc.completed and not inc.assigned:
                 status = "waiting"
-            rows.append({"ref": ref, "kind": inc.kind.replace("_", " "), "where": inc.place.name,
+            rows.append({"ref": ref, "kind": inc.kind.replace("_", " "), "where": self.place_label(inc.place),
                          "heard": self.heard_at.get(inc.id, inc.created),
-                         "demand": ", ".join(f"{int(v) if float(v).is_integer() else v} {k}"
-                                             for k, v in inc.demand.items()),
+                         "demand": demand_text(inc.demand),
                          "units": " ".join(u.id for u in inc.assigned), "status": status,
                          "open": not inc.completed})
         return rows
+
+    def place_label(self, place) -> str:
+        """A place as players see it: an incident's own point by its township's name (its
+        number would tell how many calls from there were never heard)."""
+        if place.id in self.sim.region.places:
+            return place.name
+        town = self.sim.region.places.get(place.township or "")
+        return f"near {town.name}" if town is not None else place.name
 
     def vocabulary(self, controller: bool = False) -> commands.Vocabulary:
         """The ids orders may name now (for completion)."""
@@ -446,7 +453,7 @@ class DrillSession:
     def command(self, line: str, controller: bool = False, _act: int | None = None) -> Reply:
         """Carry out one order line; an order that cannot be carried out changes
         nothing and gets a reply saying why. Every order is logged."""
-        line = " ".join(line.split())
+        line = " ".join(line.lstrip(":/").split())
         if self.ended and _act is None:
             return Reply(False, "the drill has ended")
         try:

@@ -21,7 +21,7 @@ class ControllerScreen(Screen):
         Binding("f2,escape", "back", "player screen"),
         Binding("space", "toggle_pause", "pause/run"),
         Binding("colon,slash", "focus_command", "inject"),
-        Binding("ctrl+q", "quit", "quit"),
+        Binding("ctrl+q", "app.quit", "quit"),
     ]
 
     def __init__(self, session) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +16,11 @@ from ..widgets.command_line import CommandLine, OrderSuggester
 from ..widgets.incident_board import IncidentBoard
 from ..widgets.message_feed import MessageFeed
 from ..widgets.unit_board import UnitBoard
+
+
+#: wall seconds between redraws of the boards while the clock runs (the feed and clock
+#: redraw every tick; the tables are the expensive part)
+BOARD_EVERY = 0.5
 
 
 class PlayerScreen(Screen):
@@ -33,7 +40,7 @@ class PlayerScreen(Screen):
         Binding("e", "prefill('evacuate ')", "evacuate", show=False),
         Binding("f1,question_mark", "help", "help"),
         Binding("escape", "leave_command", show=False),
-        Binding("ctrl+q", "quit", "quit"),
+        Binding("ctrl+q", "app.quit", "quit"),
     ]
 
     def __init__(self, session, controller: bool = False, read_only: bool = False) -> None:
@@ -43,6 +50,7 @@ class PlayerScreen(Screen):
         self.read_only = read_only
         self._shown = 0
         self._version = -1
+        self._drawn = 0.0
 
     def compose(self) -> ComposeResult:
         yield ClockBar(id="clock")
@@ -70,8 +78,9 @@ class PlayerScreen(Screen):
         while self._shown < len(s.feed):
             feed.add_item(s, s.feed[self._shown])
             self._shown += 1
-        if force or s.version != self._version:
-            self._version = s.version
+        now = time.monotonic()
+        if force or (s.version != self._version and now - self._drawn >= BOARD_EVERY):
+            self._version, self._drawn = s.version, now
             self.query_one(UnitBoard).refresh_from(s)
             self.query_one(IncidentBoard).refresh_from(s)
 
@@ -123,4 +132,5 @@ class PlayerScreen(Screen):
             return
         reply = self.session.command(line, controller=self.controller)
         self.say(("✓ " if reply.ok else "✗ ") + reply.text, reply.ok)
+        self.refresh_view(force=True)
         self.app.after_step()

@@ -13,7 +13,7 @@ class ReviewScreen(Screen):
     """The hidden scenario revealed, the scorecard against the automatic baseline, the
     counterfactual; the full review (with the timeline) is in the written file."""
 
-    BINDINGS = [Binding("ctrl+q,q", "quit", "quit")]
+    BINDINGS = [Binding("ctrl+q,q", "app.quit", "quit")]
 
     def __init__(self, markdown: str, written: list[str]) -> None:
         super().__init__()
