@@ -328,6 +328,15 @@ class DrillSession:
             self.sim.run(until=t)
             self.version += 1
 
+    def _settle(self) -> None:
+        """Carry out what an order set going at this instant (interrupts, dispatch
+        passes) so the boards show its effect at once; the clock does not move. Done the
+        same way live and in a replay, so it changes no result."""
+        env = self.sim.env
+        while env.peek() == env.now:
+            env.step()
+        self.version += 1
+
     def run_until_message(self, limit: float = 24 * 60.0, step: float = 1.0) -> bool:
         """Fast-forward until the next message arrives (at most ``limit`` minutes, in
         ``step``-minute slices); True if one did."""
@@ -477,6 +486,8 @@ class DrillSession:
         except OrderRefused as exc:
             record.reply = str(exc)
         self.orders.append(record)
+        if record.ok:
+            self._settle()
         self._add(FeedItem(self.now, "order", "you", f"{line} — {record.reply}"
                            if record.ok else f"{line} — REFUSED: {record.reply}"))
         if self.log is not None and not self._replaying:
@@ -537,7 +548,7 @@ class DrillSession:
         minutes = self.sim.travel_time(unit, unit.position(self.now), incident.place)
         if math.isinf(minutes):
             if unit.mode == "air":
-                raise OrderRefused(f"no landing site within reach of {ref} ({incident.place.name})")
+                raise OrderRefused(f"no landing site within reach of {ref} ({self.place_label(incident.place)})")
             t = incident.place.township
             why = f": roads to {t} are cut" if t in self.sim.closed_townships else ""
             raise OrderRefused(f"{unit.id} cannot reach {ref}{why}")
@@ -672,6 +683,8 @@ class DrillSession:
             result, ok = str(exc), False
         if planned is not None and ok:
             self._fired.add(planned)
+        if ok:
+            self._settle()
         rec = InjectRecord(act, self.now, dict(inject), ok, result)
         self.injects.append(rec)
         self.version += 1
