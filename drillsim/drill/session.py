@@ -125,6 +125,7 @@ class DrillSession:
         self._act = 0
         self._replaying = False
         self._log_skip_seq = 0                     # on resume: messages already in the log
+        self._log_skip_gaps = 0                    # … and lost reports
         self._last_clock_wall = 0.0
         self._fired: set[int] = set()
         self._script: list[dict] = []
@@ -206,6 +207,7 @@ class DrillSession:
         if until is not None:
             last_t = min(last_t, until)
         self._log_skip_seq = max([r["seq"] for r in player if r.get("rec") == "message"] + [0])
+        self._log_skip_gaps = sum(1 for r in control if r.get("rec") == "lost")
         self.load_script(player, control)
         self._replaying = True
         try:
@@ -325,7 +327,7 @@ class DrillSession:
 
     def _run(self, t: float) -> None:
         if t > self.sim.now:
-            self.sim.run(until=t)
+            self.sim.run(until=float(t))  # float: the clock reads the same live and replayed
             self.version += 1
 
     def _settle(self) -> None:
@@ -369,14 +371,14 @@ class DrillSession:
         item = FeedItem(message.t, message.category, message.source, message.text,
                         self.refs.get(message.incident) if message.incident else None)
         self._add(item)
-        if self.log is not None and (not self._replaying or message.seq > self._log_skip_seq):
+        if self.log is not None and message.seq > self._log_skip_seq:  # a resume logs each once
             self.log.player.append({"rec": "message", "seq": message.seq, "t": message.t,
                                     "category": message.category, "source": message.source,
                                     "text": message.text, "ref": item.ref})
 
     def _lose(self, gap: Gap) -> None:
         self.gaps.append(gap)
-        if self.log is not None and not self._replaying:  # replayed gaps were logged before
+        if self.log is not None and len(self.gaps) > self._log_skip_gaps:  # a resume logs each once
             self.log.controller.append({"rec": "lost", "t": gap.t, "reporter": gap.reporter,
                                         "text": gap.text, "incident": gap.incident})
 

@@ -70,6 +70,9 @@ class PlayerScreen(Screen):
     def on_mount(self) -> None:
         self.refresh_view(force=True)
 
+    def on_screen_resume(self) -> None:
+        self.refresh_view(force=True)  # back from help or the controller screen
+
     # -- drawing ---------------------------------------------------------------------------
     def refresh_view(self, force: bool = False) -> None:
         s = self.session

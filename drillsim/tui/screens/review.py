@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from rich.markdown import Markdown
+from textual.widgets import Footer, Static
 
 
 class ReviewScreen(Screen):
@@ -24,5 +25,7 @@ class ReviewScreen(Screen):
         where = ", ".join(self.written) if self.written else "(not written: no --review path)"
         yield Static(f" DRILL ENDED — review written to {where}", id="clock")
         with VerticalScroll(id="review-box"):
-            yield Markdown(self.markdown, id="review")
+            # Rich renders the review's tables at once (Textual's Markdown widget is slow
+            # on a scorecard of dozens of rows)
+            yield Static(Markdown(self.markdown), id="review")
         yield Footer()
