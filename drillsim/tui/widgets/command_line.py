@@ -26,6 +26,14 @@ class CommandLine(Input):
 
     BINDINGS = [Binding("tab", "complete", "complete", show=False, priority=True)]
 
+    async def _on_key(self, event) -> None:
+        # ':' or '/' pressed to reach the line while already in it: not part of an order
+        if event.character in (":", "/") and not self.value:
+            event.prevent_default()
+            event.stop()
+            return
+        await super()._on_key(event)
+
     def action_complete(self) -> None:
         suggestion = getattr(self, "_suggestion", "")
         if suggestion and suggestion != self.value:
