@@ -12,7 +12,8 @@ import pluggy
 
 from .engine.eventlog import Event, EventLog
 from .engine.incidents import Incident
-from .engine.simulation import PluginFailed, Simulation
+from .engine.simulation import OrderRefused, PluginFailed, Simulation
+from .drill.reporting import Message, ReportChannel, Reporter, demand_text
 from .engine.units import Force, Unit
 from .geo import haversine_km
 from .quantities import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Length, Rate,
@@ -31,7 +32,7 @@ hookimpl = pluggy.HookimplMarker("drillsim")
 __all__ = [
     "API_VERSION", "hookimpl", "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "MetricContext",
     "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
-    "EventLog", "PluginFailed", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
+    "EventLog", "PluginFailed", "OrderRefused", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
     "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
-    "haversine_km", "suggest",
+    "haversine_km", "suggest", "Reporter", "ReportChannel", "Message", "demand_text",
 ]

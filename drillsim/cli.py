@@ -146,6 +146,10 @@ def _register_commands() -> None:
     from .calc_cli import hazard
 
     main.add_command(hazard)
+    from .drill.cli import drill, replay
+
+    main.add_command(drill)
+    main.add_command(replay)
 
 
 _register_commands()
