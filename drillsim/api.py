@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pluggy
 
+from .engine.access import Restriction
 from .engine.eventlog import Event, EventLog
 from .engine.incidents import Incident
 from .engine.simulation import PluginFailed, Simulation
@@ -33,5 +34,5 @@ __all__ = [
     "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
     "EventLog", "PluginFailed", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
     "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
-    "haversine_km", "suggest",
+    "haversine_km", "suggest", "Restriction",
 ]
