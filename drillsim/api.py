@@ -15,9 +15,10 @@ from .engine.eventlog import Event, EventLog
 from .engine.incidents import Incident
 from .engine.simulation import PluginFailed, Simulation
 from .engine.units import Force, Unit
-from .geo import haversine_km
-from .quantities import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Length, Rate,
-                         Speed, TimeOffset, format_minutes, parse_fraction, parse_quantity)
+from .geo import from_local_km, haversine_km, to_local_km
+from .quantities import (Angle, Discharge, Duration, DurationOrZero, Elevation, Fraction, Length,
+                         Percent, Rate, Speed, SpeedOrZero, TimeOffset, format_minutes, parse_angle,
+                         parse_fraction, parse_percent, parse_quantity)
 from .region import Place, Region
 from .registry import CalcOption, Calculator, HazardType, Metric, UnitType
 from .scoring.metrics import MetricContext, Observations
@@ -34,5 +35,6 @@ __all__ = [
     "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
     "EventLog", "PluginFailed", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
     "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
-    "haversine_km", "suggest", "Restriction",
+    "haversine_km", "to_local_km", "from_local_km", "suggest", "Restriction", "Angle", "Percent",
+    "SpeedOrZero", "parse_angle", "parse_percent",
 ]

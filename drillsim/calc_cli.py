@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .quantities import _KINDS, parse_fraction, parse_quantity
+from .quantities import _KINDS, parse_angle, parse_fraction, parse_percent, parse_quantity
 from .registry import CalcOption, Calculator
 
 
@@ -76,40 +75,6 @@ def convert(option: CalcOption, text: str) -> Any:
 
         raise ValueError(f"{text!r} is not one of {', '.join(option.choices)}{suggest(text, option.choices)}")
     return text
-
-
-def parse_percent(text: str) -> float:
-    """``"120%"`` → 1.2 (a non-negative share that may exceed 100 %).
-
-    :raises ValueError: no ``%`` sign, not a number, negative.
-    """
-    body = text.strip()
-    if not body.endswith("%"):
-        raise ValueError(f"{text!r}: write a percentage such as 60% or 120%")
-    try:
-        share = float(body[:-1]) / 100.0
-    except ValueError:
-        raise ValueError(f"{text!r} is not a percentage such as 60%") from None
-    if not math.isfinite(share) or share < 0:
-        raise ValueError(f"{text!r}: a percentage must not be negative")
-    return share
-
-
-_ANGLE = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*(deg|degrees?|°|rad|radians?)\s*$")
-
-
-def parse_angle(text: str) -> float:
-    """``"90deg"``, ``"90°"``, ``"1.2rad"`` → degrees in [0, 360).
-
-    :raises ValueError: no unit, or not an angle.
-    """
-    m = _ANGLE.match(text)
-    if not m:
-        raise ValueError(f"{text!r} is not an angle with a unit; write e.g. 90deg or 90°")
-    value = float(m.group(1))
-    if m.group(2).startswith("rad"):
-        value = math.degrees(value)
-    return value % 360.0
 
 
 def _param_type(option: CalcOption):
