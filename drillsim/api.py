@@ -17,7 +17,7 @@ from .engine.simulation import PluginFailed, Simulation
 from .engine.units import Force, Unit
 from .geo import from_local_km, haversine_km, to_local_km
 from .quantities import (Angle, Discharge, Duration, DurationOrZero, Elevation, Fraction, Length,
-                         Percent, Rate, Speed, SpeedOrZero, TimeOffset, format_minutes, parse_angle,
+                         MassRate, Percent, Rate, Speed, SpeedOrZero, TimeOffset, format_minutes, parse_angle,
                          parse_fraction, parse_percent, parse_quantity)
 from .region import Place, Region
 from .registry import CalcOption, Calculator, HazardType, Metric, UnitType
@@ -36,5 +36,5 @@ __all__ = [
     "EventLog", "PluginFailed", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
     "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
     "haversine_km", "to_local_km", "from_local_km", "suggest", "Restriction", "Angle", "Percent",
-    "SpeedOrZero", "parse_angle", "parse_percent",
+    "SpeedOrZero", "MassRate", "parse_angle", "parse_percent",
 ]

@@ -186,6 +186,8 @@ Fraction = Annotated[float, BeforeValidator(parse_fraction)]
 Percent = Annotated[float, BeforeValidator(parse_percent)]
 #: A direction, written ``90deg`` or ``90°``, in degrees [0, 360).
 Angle = Annotated[float, BeforeValidator(parse_angle)]
+#: A non-negative mass rate (a release rate), written ``100g/s`` or ``2kg/min``, in g/s.
+MassRate = Annotated[float, _validator("mass_rate", allow_zero=True)]
 #: A speed that may be zero (calm), in km/h.
 SpeedOrZero = Annotated[float, _validator("speed", allow_zero=True)]
 
