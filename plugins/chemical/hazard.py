@@ -416,7 +416,10 @@ def start(sim, hazard) -> None:
         state.active = False
         run["stop"] = sim.now
         sim.log.log("release_stopped", hazard=hazard.id, reason=reason, since_start=sim.now - p.start)
-        reach = max((z.length_m for z in state.zones.values()), default=0.0)
+        # the closed (or protective) zone clears once the plume tail has passed its far end
+        level = p.closure.level or p.protective_action.level
+        zone = state.zones.get(level)
+        reach = zone.length_m if zone is not None else 0.0
         sim.process(clear(sim.now + reach / state.weather.wind_m_s / 60.0))
 
     def clear(when: float):
