@@ -117,7 +117,10 @@ def _command(calc: Calculator) -> click.Command:
         else:
             _print_table(calc, result)
         if plot_path is not None:
-            _plot(calc, result, values, plot_path, region_path)
+            try:
+                _plot(calc, result, values, plot_path, region_path)
+            except ValueError as exc:
+                raise click.UsageError(f"{calc.name}: {exc}") from None
 
     return click.Command(calc.name, params=params, callback=callback, help=calc.description,
                          short_help=calc.description.split(". ")[0][:60])
