@@ -173,6 +173,8 @@ def _sunflower(n: int = 61) -> list[tuple[float, float]]:
 
 
 DISC = _sunflower()
+#: points this close to the source (the release site itself) count as inside every zone
+SOURCE_RADIUS_M = 50.0
 
 
 @dataclass
@@ -213,6 +215,8 @@ class ReleaseState:
         if zone is None or self.cleared:
             return False
         x, y = self.local(lat, lon)
+        if math.hypot(x, y) <= SOURCE_RADIUS_M:
+            return True  # the release site itself
         if not zone.x_min_m <= x <= zone.length_m:
             return False
         p, w = self.params, self.weather
@@ -230,7 +234,7 @@ _RELEASES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def restriction(sim, unit, origin, destination):
     """Road units without the allowed capability may not enter the closed zone; roads
-    through it are slowed by ``closure.detour``."""
+    through it are slowed by ``closure.detour``. A unit inside the zone may leave."""
     if unit.mode != "road":
         return None
     detour = 1.0
@@ -238,9 +242,9 @@ def restriction(sim, unit, origin, destination):
         c = rel.params.closure
         if c.level is None or not (rel.active or rel.zones) or rel.cleared:
             continue
-        if unit.capabilities.get(c.allowed, 0) > 0:
-            continue
-        if rel.inside(c.level, destination.lat, destination.lon) and not rel.inside(c.level, origin.lat, origin.lon):
+        if unit.capabilities.get(c.allowed, 0) > 0 or rel.inside(c.level, origin.lat, origin.lon):
+            continue  # allowed in, or already inside and leaving
+        if rel.inside(c.level, destination.lat, destination.lon):
             return Restriction(closed=True, reason=f"{rel.hazard}: {c.level.upper()} zone closed to all but "
                                                    f"{c.allowed} units")
         if c.detour > 1.0 and rel.crosses(c.level, origin, destination):

@@ -215,18 +215,17 @@ _FIRES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def restriction(sim, unit, origin, destination):
     """Road vehicles may not enter a burning fire area (other than the fire's own anchor
-    point and helispot); straight lines through it are slowed by ``closure.detour``.
-    Returns a :class:`~drillsim.api.Restriction` or None."""
+    point and helispot); straight lines through it are slowed by ``closure.detour``; a
+    vehicle inside may leave. Returns a :class:`~drillsim.api.Restriction` or None."""
     from drillsim.api import Restriction
 
     if unit.mode != "road":
         return None
     detour = 1.0
     for fire in _FIRES.get(sim, ()):
-        if not fire.burning or not fire.params.closure.vehicles:
-            continue
-        if destination.id not in fire.own_places and fire.contains(destination) \
-                and not fire.contains(origin):
+        if not fire.burning or not fire.params.closure.vehicles or fire.contains(origin):
+            continue  # no fire, or the vehicle is inside and leaving
+        if destination.id not in fire.own_places and fire.contains(destination):
             return Restriction(closed=True, reason=f"{fire.hazard}: fire area closed to vehicles")
         if fire.params.closure.detour > 1.0 and fire.crosses(origin, destination):
             detour = max(detour, fire.params.closure.detour)
@@ -325,15 +324,19 @@ def start(sim, hazard) -> None:
                 if p.closure.vehicles:
                     sim.access_changed(f"{hazard.id}: fire perimeter")
             dt = min(p.step, sim.horizon - sim.now)
-            p0, l0 = fire.shape.perimeter_m, line
+            before = FireShape(fire.shape.head, fire.shape.back, fire.shape.flank)
+            p0, l0 = before.perimeter_m, line
             fire.shape.grow(ros, lb, dt)
             line += rate * dt / 60.0
             p1 = fire.shape.perimeter_m
             if rate > 0 and line >= p1 and head_fl <= hand_limit:
+                # line and perimeter both grow linearly within the step: meet at tau
                 gap0, gap1 = p0 - l0, p1 - line
-                tau = dt * gap0 / (gap0 - gap1) if gap0 > 0 and gap0 != gap1 else 0.0
+                tau = dt * gap0 / (gap0 - gap1) if gap0 > 0 else 0.0
+                fire.shape = before
+                fire.shape.grow(ros, lb, tau)
                 yield sim.timeout(tau)
-                return (yield from contained(line - rate * (dt - tau) / 60.0))
+                return (yield from contained(l0 + rate * tau / 60.0))
             yield sim.timeout(dt)
         sim.log.log("hazard_summary", hazard=hazard.id, figures=summary(False, line))
 
