@@ -113,3 +113,31 @@ def test_plume_arrival_is_distance_over_wind(run):
     t = first(sim, "hazard_arrival", township="taian", level="aegl2").t
     seat = km(PARK, (30.06603, 105.80934)) * 1000
     assert (seat - 2000) / 2.0 / 60 <= t <= seat / 2.0 / 60
+
+
+def test_same_scenario_same_events(host):
+    from drillsim.runner import run_replication
+
+    sc = load_scenario(SCENARIOS / "chemical_park_leak.yaml", host=host)
+    a = [e.to_json() for e in run_replication(sc, host, 0)]
+    b = [e.to_json() for e in run_replication(sc, host, 0)]
+    assert a == b and len(a) > 20
+
+
+def test_bad_hazard_parameters_name_file_line_and_field(tmp_path, host):
+    from drillsim.errors import ValidationFailed
+
+    text = (SCENARIOS / "chemical_park_leak.yaml").read_text(encoding="utf-8")
+    bad = text.replace("chemical: chlorine", "chemical: clorine").replace("rate: 500g/s", "rate: 500")
+    root = tmp_path / "scenarios"
+    root.mkdir()
+    (root / "regions").mkdir()
+    (root / "plans").mkdir()
+    for sub in ("regions/tongnan.yaml", "plans/tongnan-2021.yaml"):
+        (root / sub).write_text((SCENARIOS / sub).read_text(encoding="utf-8"), encoding="utf-8")
+    path = root / "leak.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as err:
+        load_scenario(path, host=host)
+    message = str(err.value)
+    assert "hazards[0].params.rate" in message and "needs a unit" in message

@@ -42,7 +42,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from drillsim.api import (Angle, DurationOrZero, Duration, Elevation, Fraction, Length, MassRate, Place, Rate,
                           Restriction, SpeedOrZero, Strict, from_local_km, suggest, to_local_km)
@@ -146,9 +146,13 @@ class ToxicReleaseParams(Strict):
     closure: ClosureParams = ClosureParams()
     levels: list[LevelName] = ["aegl1", "aegl2", "aegl3"]
 
+    @field_validator("chemical")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return chemical(v).name
+
     @model_validator(mode="after")
     def _checks(self):
-        chemical(self.chemical)
         if self.rate <= 0:
             raise ValueError("rate must be greater than 0 g/s")
         if self.release_height < 0 or self.plume_rise < 0:

@@ -127,12 +127,18 @@ def sigmas(x_m: float, stability: str, scheme: str = "briggs_rural") -> tuple[fl
 
 def concentration(rate_g_s: float, wind_m_s: float, x_m: float, y_m: float = 0.0, z_m: float = 0.0,
                   height_m: float = 0.0, stability: str = "D", scheme: str = "briggs_rural") -> float:
-    """Steady concentration, g/m³, at (x, y, z) m from a continuous point release.
+    """Steady concentration, g/m³, at (x, y, z) m from a continuous point release, with
+    ground reflection (Turner 1970 eq. 3.1; the module docstring gives the equation).
 
     :param rate_g_s: release rate, g/s (≥ 0).
     :param wind_m_s: mean wind at release height, m/s (≥ 1).
+    :param x_m: downwind distance, m (1 m – 100 km; beyond 10 km extrapolated).
+    :param y_m: crosswind distance from the plume axis, m.
+    :param z_m: receptor height, m (≥ 0).
     :param height_m: effective release height H (release height + plume rise), m (≥ 0).
+    :param stability: Pasquill–Gifford class; :param scheme: sigma scheme (:func:`sigmas`).
     :raises ValueError: negative rate, height or z; wind below 1 m/s; see :func:`sigmas`.
+    Valid for a neutrally buoyant, steady plume over flat terrain without a mixing lid.
     """
     if rate_g_s < 0 or height_m < 0 or z_m < 0:
         raise ValueError("release rate, release height and receptor height must not be negative")

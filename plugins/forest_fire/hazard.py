@@ -367,7 +367,7 @@ def check(params: ForestFireParams, context):
     if params.ignition.township not in region.townships:
         yield (("ignition", "township"), f"unknown township {params.ignition.township!r}"
                + suggest(params.ignition.township, list(region.townships)))
-    types = {f.unit_type.name for f in context.forces.values()}
+    types = {f.type for f in context.spec.forces}          # a disabled force may be listed too
     for name in params.production.crews:
         if name not in types:
             yield (("production", "crews", name), f"no force of unit type {name!r} in the scenario "
