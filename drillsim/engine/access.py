@@ -9,7 +9,9 @@ a :class:`Restriction` — the trip is closed (the unit cannot go) or slowed by 
     otherwise                       → minutes × the largest slow-down factor
 
 It asks when a unit sets out (travel time at dispatch and at the end of turnout, and for
-every candidate the dispatch policy ranks). When a hazard's restrictions change it calls
+every candidate the dispatch policy ranks) — from the first time a hazard calls
+:meth:`~drillsim.engine.simulation.Simulation.access_changed` on (before that every trip is
+open, which spares the hook calls). When a hazard's restrictions change it calls
 :meth:`~drillsim.engine.simulation.Simulation.access_changed`; units already travelling
 are then checked again from where they are: a unit whose way ahead is closed is stopped
 (``unit_stopped``; its incident re-queues what it lacked), one whose factor changed is

@@ -81,6 +81,7 @@ class Simulation:
         self.hazards = scenario.hazards
         self._stopped = False
         self._restrict = self._hook.drillsim_travel_restriction
+        self._access_live = False   # no hazard has restricted anything yet (see access_changed)
         self._trip_factor: dict[str, float] = {}
         self._access_event = self.env.event()
 
@@ -212,8 +213,9 @@ class Simulation:
         return float(minutes)
 
     def access(self, unit: Unit, origin: Place, destination: Place) -> access_rules.Access:
-        """The hazards' combined restriction on a trip now (``drillsim_travel_restriction``)."""
-        if not self._restrict.get_hookimpls():
+        """The hazards' combined restriction on a trip now (``drillsim_travel_restriction``).
+        Until a hazard first calls :meth:`access_changed` every trip is open."""
+        if not self._access_live or not self._restrict.get_hookimpls():
             return access_rules.OPEN
         answers = self._call(self._restrict, "drillsim_travel_restriction", sim=self, unit=unit,
                              origin=origin, destination=destination)
@@ -222,12 +224,15 @@ class Simulation:
     def access_changed(self, reason: str = "") -> None:
         """A hazard's closures changed: check units on the road again (re-route or stop
         them), let units waiting for a way home try again, and forget which incidents
-        units found unreachable. Called by hazard plugins."""
+        units found unreachable. Called by hazard plugins, also when they first restrict
+        anything (until then the engine does not ask them)."""
+        self._access_live = True
         self.log.log("access_changed", reason=reason)
         for incident in self.incidents.values():
             incident.unreachable.clear()
         for unit in self._unit_list:
-            if unit.status == unit_state.TRAVELLING and unit.process is not None and unit.process.is_alive:
+            if unit.status == unit_state.TRAVELLING and unit.process is not None and unit.process.is_alive \
+                    and unit.process is not self.env.active_process:
                 unit.process.interrupt("access")
         waiting, self._access_event = self._access_event, self.env.event()
         waiting.succeed()
