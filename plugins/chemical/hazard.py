@@ -44,11 +44,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, DurationOrZero, Duration, Elevation, Fraction, Length, MassRate, Place, Rate,
+from drillsim.api import (Angle, DurationOrZero, Duration, Elevation, Length, MassRate, Place, Rate,
                           Restriction, SpeedOrZero, Strict, from_local_km, suggest, to_local_km)
 
 from . import plume
-from .chemicals import LEVELS, chemical
+from .chemicals import chemical
 
 LevelName = Literal["aegl1", "aegl2", "aegl3"]
 
