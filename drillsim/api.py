@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import pluggy
 
+from .engine.access import Restriction
 from .engine.eventlog import Event, EventLog
 from .engine.incidents import Incident
 from .engine.simulation import OrderRefused, PluginFailed, Simulation
 from .drill.reporting import Message, ReportChannel, Reporter, demand_text
 from .engine.units import Force, Unit
-from .geo import haversine_km
-from .quantities import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Length, Rate,
-                         Speed, TimeOffset, format_minutes, parse_fraction, parse_quantity)
+from .geo import from_local_km, haversine_km, to_local_km
+from .quantities import (Angle, Discharge, Duration, DurationOrZero, Elevation, Fraction, Length,
+                         MassRate, Percent, Rate, Speed, SpeedOrZero, TimeOffset, format_minutes, parse_angle,
+                         parse_fraction, parse_percent, parse_quantity)
 from .region import Place, Region
 from .registry import CalcOption, Calculator, HazardType, Metric, UnitType
 from .scoring.metrics import MetricContext, Observations
@@ -34,5 +36,7 @@ __all__ = [
     "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
     "EventLog", "PluginFailed", "OrderRefused", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
     "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
-    "haversine_km", "suggest", "Reporter", "ReportChannel", "Message", "demand_text",
+    "haversine_km", "to_local_km", "from_local_km", "suggest", "Restriction", "Angle", "Percent",
+    "SpeedOrZero", "MassRate", "parse_angle", "parse_percent", "Reporter", "ReportChannel", "Message",
+    "demand_text",
 ]

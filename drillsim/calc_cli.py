@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .quantities import _KINDS, parse_fraction, parse_quantity
+from .quantities import _KINDS, parse_angle, parse_fraction, parse_percent, parse_quantity
 from .registry import CalcOption, Calculator
 
 
@@ -57,6 +57,10 @@ def convert(option: CalcOption, text: str) -> Any:
                               allow_negative=kind in ("elevation",))
     if kind == "fraction":
         return parse_fraction(text.strip()) if text.strip().endswith("%") else parse_fraction(float(text))
+    if kind == "percent":
+        return parse_percent(text)
+    if kind == "angle":
+        return parse_angle(text)
     if kind == "number":
         value = float(text)
         if not math.isfinite(value):
@@ -113,7 +117,10 @@ def _command(calc: Calculator) -> click.Command:
         else:
             _print_table(calc, result)
         if plot_path is not None:
-            _plot(calc, result, values, plot_path, region_path)
+            try:
+                _plot(calc, result, values, plot_path, region_path)
+            except ValueError as exc:
+                raise click.UsageError(f"{calc.name}: {exc}") from None
 
     return click.Command(calc.name, params=params, callback=callback, help=calc.description,
                          short_help=calc.description.split(". ")[0][:60])

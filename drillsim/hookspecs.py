@@ -108,6 +108,21 @@ def drillsim_travel_time(sim, unit, origin, destination):
 
 
 @hookspec
+def drillsim_travel_restriction(sim, unit, origin, destination):
+    """How this plugin's hazards restrict a trip of ``unit`` from ``origin`` to
+    ``destination`` (Places) at the current time ``sim.now``.
+
+    :return: a :class:`~drillsim.engine.access.Restriction` (closed, or slowed by a
+        factor), or None for no effect.
+
+    All implementations are asked; the engine closes the trip if any closes it, else
+    multiplies the travel time by the largest factor (:mod:`drillsim.engine.access`).
+    A hazard whose restrictions change calls ``sim.access_changed(reason)`` so units
+    already on the road are re-routed or stopped.
+    """
+
+
+@hookspec
 def drillsim_event(sim, event):
     """Observe every event as it is logged (after it is recorded).
 

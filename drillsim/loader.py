@@ -536,8 +536,9 @@ def _threshold(metric: Metric, value: Any) -> float:
 
 
 _DISPLAY = {"time": ("min", "h", "d"), "share": ("%",), "count": ("count", "units", "people"),
-            "people": ("people",), "units": ("units", "count")}
-_DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "people", "units": "units"}
+            "people": ("people",), "units": ("units", "count"), "area": ("ha",)}
+_DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "people", "units": "units",
+                    "area": "ha"}
 
 
 def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc: Document,

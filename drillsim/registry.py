@@ -99,7 +99,7 @@ class Metric:
 
     :ivar name: the ``metric:`` a plan target names.
     :ivar quantity: ``time`` (minutes inside, thresholds written with units), ``count``,
-        ``people``, ``share`` (0–1) or ``units``.
+        ``people``, ``share`` (0–1), ``units`` or ``area`` (hectares).
     :ivar description: what is measured, for reports.
     :ivar compute: ``compute(events, context, params) -> list[(label, value)]``: the
         observations of one replication (e.g. one response time per call, one lead
@@ -113,7 +113,7 @@ class Metric:
     """
 
     name: str
-    quantity: Literal["time", "count", "people", "share", "units"]
+    quantity: Literal["time", "count", "people", "share", "units", "area"]
     description: str
     compute: Callable[[Sequence["Event"], Any, Any], list[tuple[str, float]]]
     statistic: str = "mean"
@@ -133,9 +133,11 @@ class CalcOption:
     :ivar name: option name without dashes (``wind`` → ``--wind``; ``_`` → ``-``).
     :ivar kind: how the text is read: a quantity kind of :mod:`drillsim.quantities`
         (``time``, ``speed``, ``length``, ``elevation``, ``discharge``, ``rate``,
-        ``mass_rate``), ``fraction`` (``6%``), ``number``, ``integer``, ``text``,
-        ``choice`` (one of ``choices``) or ``series`` (comma-separated numbers or a CSV
-        file with one number per line).
+        ``mass_rate``), ``fraction`` (``6%``, 0–100 %), ``percent`` (``120%``: a
+        non-negative share that may exceed 100 %, e.g. live fuel moisture), ``angle``
+        (``90deg``, ``90°``; → degrees), ``number``, ``integer``, ``text``, ``choice``
+        (one of ``choices``) or ``series`` (comma-separated numbers or a CSV file with one
+        number per line).
     :ivar help: one line for ``--help``; say the unit for ``number``.
     :ivar required: must be given.
     :ivar default: default as the user would write it (``"7m/s"``), or None.
@@ -180,7 +182,7 @@ class Calculator:
 
 
 CALC_KINDS = ("time", "speed", "length", "elevation", "discharge", "rate", "mass_rate", "fraction",
-              "number", "integer", "text", "choice", "series")
+              "percent", "angle", "number", "integer", "text", "choice", "series")
 
 
 @dataclass

@@ -19,7 +19,7 @@ Id = str  # ids: lowercase letters, digits, _ (checked by pattern where declared
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Comparison = Literal[">=", "<=", ">", "<"]
 Statistic = Literal["mean", "min", "max", "sum", "count", "p50", "p90", "p95"]
-DisplayUnit = Literal["min", "h", "d", "people", "count", "units", "%"]
+DisplayUnit = Literal["min", "h", "d", "people", "count", "units", "%", "ha"]
 
 
 # ---------------------------------------------------------------- plan file

@@ -22,6 +22,7 @@ import simpy
 
 from ..errors import DrillsimError
 from ..region import Place
+from . import access as access_rules
 from . import units as unit_state
 from .eventlog import Event, EventLog
 from .incidents import Incident
@@ -92,6 +93,10 @@ class Simulation:
         self.orders: dict[str, tuple[Callable[..., Any], str]] = {}
         self.closed_townships: dict[str, str] = {}
         self.home_bases: dict[str, Place] = {u.id: u.base for u in self._unit_list}
+        self._restrict = self._hook.drillsim_travel_restriction
+        self._access_live = False   # no hazard has restricted anything yet (see access_changed)
+        self._trip_factor: dict[str, float] = {}
+        self._access_event = self.env.event()
 
     # ------------------------------------------------------------------ public API
     @property
@@ -286,8 +291,9 @@ class Simulation:
         return handler(by=by, **args)
 
     def travel_time(self, unit: Unit, origin: Place, destination: Place) -> float:
-        """Minutes for ``unit`` from ``origin`` to ``destination`` (travel-time hook);
-        ``inf`` for road trips across a closed township boundary."""
+        """Minutes for ``unit`` from ``origin`` to ``destination`` now: the travel-time
+        hook's answer with the hazards' restrictions applied (``math.inf`` if closed, and
+        for road trips across a township boundary a controller has cut)."""
         if (self.closed_townships and unit.mode == "road" and origin.township != destination.township
                 and (origin.township in self.closed_townships
                      or destination.township in self.closed_townships)):
@@ -298,7 +304,46 @@ class Simulation:
             raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a valid "
                                f"travel time for unit {unit.id} ({origin.id} → {destination.id}); "
                                f"got {minutes!r}")
+        if minutes > 0 and math.isfinite(minutes):
+            minutes = self.access(unit, origin, destination).apply(minutes)
         return float(minutes)
+
+    def access(self, unit: Unit, origin: Place, destination: Place) -> access_rules.Access:
+        """The hazards' combined restriction on a trip now (``drillsim_travel_restriction``).
+        Until a hazard first calls :meth:`access_changed` every trip is open."""
+        if not self._access_live or not self._restrict.get_hookimpls():
+            return access_rules.OPEN
+        answers = self._call(self._restrict, "drillsim_travel_restriction", sim=self, unit=unit,
+                             origin=origin, destination=destination)
+        return self._call(access_rules.combine, "drillsim_travel_restriction", answers)
+
+    def access_changed(self, reason: str = "") -> None:
+        """A hazard's closures changed: check units on the road again (re-route or stop
+        them), let units waiting for a way home try again, and forget which incidents
+        units found unreachable. Called by hazard plugins, also when they first restrict
+        anything (until then the engine does not ask them)."""
+        self._access_live = True
+        self.log.log("access_changed", reason=reason)
+        for incident in self.incidents.values():
+            incident.unreachable.clear()
+        for unit in self._unit_list:
+            if unit.status == unit_state.TRAVELLING and unit.process is not None and unit.process.is_alive \
+                    and unit.process is not self.env.active_process:
+                unit.process.interrupt("access")
+        waiting, self._access_event = self._access_event, self.env.event()
+        waiting.succeed()
+        self.dispatch_pass()
+
+    def complete_incident(self, incident: Incident, reason: str = "") -> None:
+        """End an incident now although its work is not done (the hazard says it is over:
+        a fire contained, a release stopped by other means). Units on scene clear, units
+        on the way turn back. Does nothing if it is already complete."""
+        if incident.completed:
+            return
+        worker = incident.worker
+        if worker is not None and worker.is_alive and worker is not self.env.active_process:
+            worker.interrupt("completed")
+        self._finish(incident, reason)
 
     def set_auto_dispatch(self, on: bool, forces: Iterable[str] | None = None) -> None:
         """Switch automatic dispatch on or off, for all forces or only the named ones
@@ -428,9 +473,22 @@ class Simulation:
             else:
                 unit.status = unit_state.TRAVELLING
                 unit._trip = (origin, incident.place, env.now, minutes)
+                self._trip_factor[unit.id] = self._factor(unit, origin, incident.place, minutes)
                 self.log.log("unit_en_route", unit=unit.id, incident=incident.id, travel=minutes)
-                if minutes > 0:
-                    yield env.timeout(minutes)
+                while minutes > 0:
+                    try:
+                        yield env.timeout(minutes)
+                        break
+                    except simpy.Interrupt as stop:
+                        if stop.cause != "access":
+                            raise
+                        minutes = self._reroute(unit, incident)
+                        if math.isinf(minutes):
+                            break
+                self._trip_factor.pop(unit.id, None)
+                if math.isinf(minutes):
+                    cause = "route closed"
+                    raise _Stopped
                 unit._trip = None
                 unit.location = incident.place
                 unit.status = unit_state.ON_SCENE
@@ -443,6 +501,8 @@ class Simulation:
             if stop.cause == "redispatch":
                 return  # a new response process has taken the unit over
             cause = str(stop.cause)
+        except _Stopped:
+            pass
         if cause is None:
             self.log.log("unit_cleared", unit=unit.id, incident=incident.id)
         else:
@@ -482,6 +542,14 @@ class Simulation:
         self.dispatch_pass()
         if unit.status != unit_state.RETURNING:
             return  # dispatched again at once
+        while math.isinf(minutes):  # the way home is closed: wait where it is
+            self.log.log("unit_held", unit=unit.id, place=origin.id,
+                         reason="; ".join(self.access(unit, origin, unit.base).reasons))
+            try:
+                yield self._access_event
+            except simpy.Interrupt:
+                return  # sent to a new incident while waiting
+            minutes = self.travel_time(unit, origin, unit.base)
         if minutes > 0 and math.isfinite(minutes):
             unit._trip = (origin, unit.base, env.now, minutes)
             try:
@@ -519,18 +587,53 @@ class Simulation:
                     break
                 yield env.event()  # idle until staffing changes
             except simpy.Interrupt:
+                if incident.completed:
+                    return  # ended by complete_incident
                 continue  # _work_changed has updated progress and rate
+        self._finish(incident)
+
+    def _finish(self, incident: Incident, reason: str = "") -> None:
+        env = self.env
         incident.progress = 1.0
         incident.progress_time = env.now
         incident.completed = True
         if incident.in_queue:
             self._dequeue(incident)
+        fields = {"reason": reason} if reason else {}
         self.log.log("incident_completed", incident=incident.id, kind=incident.kind,
-                     units=[u.id for u in incident.present])
+                     units=[u.id for u in incident.present], **fields)
         for unit in list(incident.assigned):
             if unit not in incident.present and unit.process is not None and unit.process.is_alive:
                 unit.process.interrupt("incident_completed")
         incident.done.succeed()
+
+    def _factor(self, unit: Unit, origin: Place, destination: Place, minutes: float) -> float:
+        """The slow-down factor a trip was planned with (1 when nothing restricts it)."""
+        return self.access(unit, origin, destination).factor if minutes > 0 else 1.0
+
+    def _reroute(self, unit: Unit, incident: Incident) -> float:
+        """Access changed while ``unit`` travels to ``incident``: the remaining minutes
+        from where it is (``inf``: its way is closed and it stops there)."""
+        now = self.env.now
+        origin, dest, start, minutes = unit._trip
+        here = unit.position(now)
+        left = max(0.0, start + minutes - now)
+        rule = self.access(unit, here, dest)
+        old = self._trip_factor.get(unit.id, 1.0)
+        if rule.closed:
+            unit._trip = None
+            unit.location = here
+            self.log.log("unit_stopped", unit=unit.id, incident=incident.id, place=here.id,
+                         reason="; ".join(rule.reasons))
+            return math.inf
+        if rule.factor == old:
+            return left
+        left = left / old * rule.factor
+        unit._trip = (here, dest, now, left)
+        self._trip_factor[unit.id] = rule.factor
+        self.log.log("unit_rerouted", unit=unit.id, incident=incident.id, travel=left,
+                     factor=rule.factor, reason="; ".join(rule.reasons))
+        return left
 
     def _blame(self, exc: BaseException) -> str:
         name = self.host.blame(exc)
@@ -548,3 +651,7 @@ class Simulation:
                                  f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
             error.__cause__ = exc
             raise error from exc
+
+
+class _Stopped(Exception):
+    """Internal: a travelling unit's way was closed (leaves its incident)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..quantities import format_minutes
 
 UNIT_LABEL = {"min": "min", "h": "h", "d": "d", "people": "people", "count": "", "units": "units",
-              "%": "%"}
+              "%": "%", "ha": "ha"}
 
 
 def num(value, unit: str = "", digits: int | None = None) -> str:

@@ -8,7 +8,9 @@ from ..engine.eventlog import Event
 
 #: event kinds shown in the report's timeline of key events
 KEY_EVENTS = ("warning_issued", "hazard_arrival", "hazard_receded", "evacuation_ordered",
-              "reserve_short", "mutual_aid_requested", "unit_in_service", "run_ended")
+              "reserve_short", "mutual_aid_requested", "unit_in_service", "run_ended",
+              "hazard_started", "protective_action", "release_stopped", "fire_contained",
+              "unit_stopped")
 
 
 def hazard_figures(events: Sequence[Event]) -> dict[str, dict[str, Any]]:

@@ -36,7 +36,10 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
 def _event_text(e) -> str:
     d = e.details
     if e.kind == "warning_issued":
-        return f"Warning issued for {len(d.get('townships', []))} townships ({d.get('river')}); " \
+        towns = d.get("townships", [])
+        if "forecast_peak_stage" not in d:  # a hazard other than a flood
+            return f"Warning issued ({d.get('level') or 'hazard'}) for {len(towns)} townships: {', '.join(towns)}"
+        return f"Warning issued for {len(towns)} townships ({d.get('river')}); " \
                f"forecast peak stage {d.get('forecast_peak_stage')} m"
     if e.kind == "hazard_arrival":
         what = "above warning stage" if d.get("level") == "warning" else "flooded"
@@ -55,6 +58,17 @@ def _event_text(e) -> str:
                f"arriving in {num(d.get('arrives_in', 0) / 60)} h)"
     if e.kind == "unit_in_service":
         return f"Unit {e.unit} in service ({d.get('reason')})"
+    if e.kind == "hazard_started":
+        return f"Hazard {d.get('hazard')} begins ({d.get('kind')}) in {d.get('township')}"
+    if e.kind == "protective_action":
+        return f"{d.get('township')}: {d.get('action')} ({num(d.get('people'))} people, plume due in " \
+               f"{num(d.get('lead_min'))} min)"
+    if e.kind == "release_stopped":
+        return f"Release stopped: {d.get('reason')}"
+    if e.kind == "fire_contained":
+        return f"Fire contained: {num(d.get('area_ha'))} ha, {num(d.get('line_m'))} m of line"
+    if e.kind == "unit_stopped":
+        return f"Unit {e.unit} stopped on the road: {d.get('reason')}"
     if e.kind == "run_ended":
         return f"End of run: {d.get('open_incidents')} incidents still open"
     return e.kind

@@ -15,7 +15,11 @@ Model, in order:
 6. Evacuation: ``order_delay`` after the warning, each township the forecast peak will
    flood gets an evacuation incident demanding rescuers; relocation supplies are drawn
    for ``relocation_share`` of its people.
-7. Rescue calls from people cut off: a Poisson process per flooded township with rate
+7. Access: from a township's flood time until the water recedes, road units may enter it
+   only if they carry boats (``access.allowed``; helicopters fly); the engine re-checks
+   units on the road when this changes (:func:`restriction`, the
+   ``drillsim_travel_restriction`` hook).
+8. Rescue calls from people cut off: a Poisson process per flooded township with rate
    ``rate_per_1000 × (people still there) × flooded share ÷ 1000``, where the people
    still there are those not yet evacuated plus the ``stay_share`` who refuse to go; the flooded
    share rising linearly from 0 at ``flood_stage`` to 1 at ``flood_stage + full_depth``;
@@ -32,6 +36,7 @@ Events (the contract the core metrics read): ``warning_issued`` (``townships``),
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,8 +44,8 @@ from pydantic import Field, model_validator
 
 from drillsim.api import (CalcOption, Calculator, Discharge, Duration, DurationOrZero, Elevation,
                           Fraction, HazardType,
-                          Length, OrderRefused, Place, Rate, Strict, TimeOffset, hookimpl,
-                          suggest)
+                          Length, OrderRefused, Place, Rate, Restriction, Strict, TimeOffset,
+                          hookimpl, suggest)
 
 from .hydrograph import gamma_hydrograph, sample_series
 from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
@@ -187,6 +192,14 @@ class TownshipParams(Strict):
         return self
 
 
+class AccessParams(Strict):
+    """A flooded township is closed to road units without one of the ``allowed``
+    capabilities (boats by default) from its flood time until the water recedes."""
+
+    close_flooded: bool = True
+    allowed: list[str] = ["boats"]
+
+
 class TransitFloodParams(Strict):
     """``params:`` of a ``transit_flood`` hazard."""
 
@@ -199,6 +212,7 @@ class TransitFloodParams(Strict):
     rescue_calls: RescueCallParams
     townships: list[TownshipParams] = Field(min_length=1)
     reading_interval: Duration = 60.0
+    access: AccessParams = AccessParams()
 
     @model_validator(mode="after")
     def _stages(self):
@@ -308,6 +322,9 @@ def _start(sim, hazard) -> None:
     weights = {tid: float(t.population_weight or 0) for tid, t in sim.region.townships.items()}
     tl = timeline(p, sim.horizon, weights)
     state = {"evacuations": {}}
+    flooded: set[str] = set()
+    if p.access.close_flooded:
+        _FLOODED.setdefault(sim, []).append((flooded, tuple(p.access.allowed), hazard.id))
     peak_stage = tl.stage[tl.peak_index]
     upstream_peak = max(range(len(tl.upstream)), key=lambda j: tl.upstream[j])
     sim.log.log("hazard_summary", hazard=hazard.id, river=p.river, figures={
@@ -395,10 +412,16 @@ def _start(sim, hazard) -> None:
         yield at(town["flooded"])
         sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level="impact",
                     people=town["people"])
+        if p.access.close_flooded:
+            flooded.add(tid)
+            sim.access_changed(f"{hazard.id}: {tid} flooded")
         end = town["receded"] if town["receded"] is not None else math.inf
         yield from rescue_calls(town, end)
         if town["receded"] is not None:
             sim.log.log("hazard_receded", hazard=hazard.id, township=tid)
+            if p.access.close_flooded:
+                flooded.discard(tid)
+                sim.access_changed(f"{hazard.id}: {tid} receded")
 
     def rescue_calls(town, end):
         c = p.rescue_calls
@@ -440,6 +463,23 @@ def _start(sim, hazard) -> None:
     sim.process(warning_and_orders())
     for town in tl.townships:
         sim.process(township(town))
+
+
+#: flooded townships of each running simulation: [(set of township ids, allowed, hazard id)]
+_FLOODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def restriction(sim, unit, origin, destination):
+    """A road unit may not drive into a flooded township unless it brings one of the
+    allowed capabilities (boats); a unit already inside it may work and leave."""
+    if unit.mode != "road" or destination.township is None:
+        return None
+    for flooded, allowed, hazard_id in _FLOODED.get(sim, ()):
+        if destination.township in flooded and origin.township != destination.township \
+                and not any(unit.capabilities.get(c, 0) > 0 for c in allowed):
+            return Restriction(closed=True, reason=f"{hazard_id}: {destination.township} flooded, "
+                                                   f"reachable only with {' or '.join(allowed)} or by air")
+    return None
 
 
 def scatter(seat: Place, radius_km: float, rng, n: int) -> Place:
@@ -517,3 +557,8 @@ def drillsim_register_hazard_types(register):
 @hookimpl
 def drillsim_register_calculators(register):
     register(ROUTE)
+
+
+@hookimpl
+def drillsim_travel_restriction(sim, unit, origin, destination):
+    return restriction(sim, unit, origin, destination)
