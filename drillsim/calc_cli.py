@@ -62,12 +62,18 @@ def convert(option: CalcOption, text: str) -> Any:
     if kind == "angle":
         return parse_angle(text)
     if kind == "number":
-        value = float(text)
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a plain number") from None
         if not math.isfinite(value):
             raise ValueError(f"{text!r} is not a finite number")
         return value
     if kind == "integer":
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a whole number") from None
     if kind == "series":
         return read_series(text)
     if kind == "choice" and text not in option.choices:

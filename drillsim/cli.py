@@ -20,7 +20,38 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _split(names: str | None) -> list[str] | None:
-    return None if names is None else [n.strip() for n in names.split(",") if n.strip()]
+    if names is None:
+        return None
+    out = [n.strip() for n in names.split(",") if n.strip()]
+    if not out:
+        raise _Fail("--plugins needs at least one plugin name (see `drillsim plugins`)", 2)
+    return out
+
+
+def _warn(scenario) -> None:
+    for w in scenario.warnings:
+        err.print(f"warning: {w}", markup=False)
+
+
+def _check_writable(paths) -> None:
+    """Refuse before running if an output cannot be written (missing or read-only folder)."""
+    import os
+    import tempfile
+
+    for path in paths:
+        if path is None:
+            continue
+        folder = path.resolve().parent
+        if not folder.is_dir():
+            raise _Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
+        if path.is_dir():
+            raise _Fail(f"{path}: is a folder; give a file name; nothing was run", 2)
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".drillsim-check-"):
+                pass
+        except OSError as exc:
+            raise _Fail(f"{path}: cannot write in {str(path.parent) or '.'!r} "
+                        f"({os.strerror(exc.errno) if exc.errno else exc}); nothing was run", 2) from None
 
 
 def _host(plugins: str | None, disabled: tuple[str, ...]):
@@ -77,6 +108,7 @@ def validate(scenario: Path, plugins, disabled) -> None:
     from .loader import load_scenario
 
     sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled)))
+    _warn(sc)
     units = sum(len(f.units) for f in sc.forces)
     click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
                f"{len(sc.hazards)} hazard(s), {len(sc.targets)} targets, "
@@ -106,9 +138,8 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
 
     host = _guard(_host, plugins, disabled)
     sc = _guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
-    for path in (json_path, report_path, events_path):
-        if path is not None and not path.resolve().parent.is_dir():
-            raise _Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
+    _warn(sc)
+    _check_writable((json_path, report_path, events_path))
     with ExitStack() as stack:
         events = None
         if events_path is not None:
@@ -119,13 +150,13 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         outcome = _guard(run_scenario, sc, host, events_out=events)
     if not quiet:
         terminal.print_scorecard(outcome)
-    try:
-        if json_path is not None:
-            write_atomic(json_path, jsonreport.to_json(outcome))
-        if report_path is not None:
-            write_atomic(report_path, markdown.render(outcome))
-    except OSError as exc:
-        raise _Fail(f"cannot write results: {exc}", 1) from None
+    for path, render in ((json_path, jsonreport.to_json), (report_path, markdown.render)):
+        if path is None:
+            continue
+        try:
+            write_atomic(path, render(outcome))
+        except OSError as exc:
+            raise _Fail(f"{path}: cannot write: {exc.strerror or exc}", 1) from None
     for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
         if path is not None:
             err.print(f"{label} written to {path}")

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Fault, ValidationFailed
 from .pluginhost import PluginHost, load_plugins
 from .quantities import parse_fraction, parse_quantity
+from .paths import resolve_ref, scenario_root
 from .region import Region, load_region
 from .registry import HazardType, Metric, UnitType
 from .schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile, TargetSpec
@@ -114,6 +115,8 @@ class ResolvedScenario:
     plugins: list[str]
     versions: dict[str, str]
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: valid but probably unintended settings, located like faults
+    warnings: list[Fault] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -168,32 +171,6 @@ class ResolvedScenario:
 
 
 # ------------------------------------------------------------------ file references
-def scenario_root(path: Path) -> Path:
-    """The folder references must stay in: the nearest ancestor named ``scenarios``,
-    else the file's own folder."""
-    for parent in path.resolve().parents:
-        if parent.name == "scenarios":
-            return parent
-    return path.resolve().parent
-
-
-def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path) -> Path:
-    """Resolve a file reference relative to ``base``'s folder, inside ``root``.
-
-    :raises ValidationFailed: absolute paths, paths leaving the root, missing files.
-    """
-    if Path(ref).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", ref):
-        raise ValidationFailed([doc.fault(where, f"{ref!r}: give a path relative to this file, "
-                                                 "not an absolute path")])
-    target = (base.parent / ref).resolve()
-    if not target.is_relative_to(root):
-        raise ValidationFailed([doc.fault(where, f"{ref!r} points outside the scenario folder "
-                                                 f"{str(root)!r}; refused")])
-    if not target.is_file():
-        raise ValidationFailed([doc.fault(where, f"file {ref!r} not found (looked for {target})")])
-    return target
-
-
 def _shown(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
@@ -291,18 +268,23 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
                                                "(name:, region:, forces: …)")])
     if overrides:
         _apply_overrides(doc, overrides)
-    if seed is not None:
-        doc.data.setdefault("run", {})["seed"] = seed
-    if replications is not None:
-        doc.data.setdefault("run", {})["replications"] = replications
     spec = validate(ScenarioFile, doc)
+    # command-line run settings replace the file's only after the file itself is valid
+    changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
+    if changes:
+        spec = spec.model_copy(update={"run": spec.run.model_copy(update=changes)})
+        doc.data["run"].update(changes)
 
     faults = Collector()
     start = _parse_start(spec.start, doc, faults)
+    if spec.run.warm_up >= spec.run.horizon:
+        faults.add(doc.fault(("run", "warm_up"), "the warm-up must end before the horizon"))
+    _check_unique(doc, "hazards", [h.id for h in spec.hazards], faults)
+    _check_unique(doc, "reserves", [r.id for r in spec.reserves], faults)
     region = plan = plan_doc = None
     ref = faults.run(resolve_ref, doc, ("region",), spec.region, path.resolve(), root_path)
     if ref is not None:
-        region = faults.run(load_region, ref, _shown(ref))
+        region = faults.run(load_region, ref, _shown(ref), root_path)
     ref = faults.run(resolve_ref, doc, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
     if ref is not None:
         plan_doc = faults.run(load_yaml, ref, _shown(ref))
@@ -333,7 +315,7 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
     for lib in ("simpy", "pluggy", "numpy"):
         versions[lib] = _version(lib)
     return ResolvedScenario(shown, spec, doc, region, plan, targets, forces, hazards, reserves,
-                            start, used, versions, dict(overrides or {}))
+                            start, used, versions, dict(overrides or {}), context.warnings)
 
 
 def _version(dist: str) -> str:
@@ -367,22 +349,47 @@ def _apply_overrides(doc: Document, overrides: dict[str, Any]) -> None:
 
 def _parse_start(text: str, doc: Document, faults: Collector) -> dt.datetime:
     try:
-        return dt.datetime.fromisoformat(text)
+        start = dt.datetime.fromisoformat(text)
     except ValueError:
         faults.add(doc.fault(("start",), f"{text!r} is not a date and time; write e.g. "
                                           "'2020-08-16T00:00+08:00' (in quotes)"))
-        return dt.datetime(2000, 1, 1)
+        return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    if start.tzinfo is None:
+        faults.add(doc.fault(("start",), f"{text!r} has no time zone; add it, e.g. "
+                                          f"'{text}+08:00' for China Standard Time"))
+    return start
+
+
+def _check_unique(doc: Document, section: str, ids: list[str], faults: Collector) -> None:
+    first: dict[str, int] = {}
+    for i, item in enumerate(ids):
+        if item in first:
+            faults.add(doc.fault((section, i, "id"), f"id {item!r} is used twice in {section} "
+                                                     f"(first at {section}[{first[item]}])"))
+        first.setdefault(item, i)
 
 
 @dataclass
 class LoadContext:
-    """What a hazard's ``check`` may consult: the scenario, its region, forces, reserves."""
+    """What a hazard's ``check`` may consult: the scenario, its region, forces, reserves;
+    and where it may note warnings (things that are valid but probably not meant)."""
 
     spec: ScenarioFile
     doc: Document
     region: Region
     forces: dict[str, ResolvedForce]
     reserves: dict[str, ResolvedReserve]
+    warnings: list[Fault] = field(default_factory=list)
+    prefix: tuple = ()
+
+    def can_serve(self, kind: str, capability: str) -> bool:
+        """Whether any unit of the scenario brings ``capability`` to incidents of ``kind``."""
+        return any(u.capabilities.get(capability, 0) > 0 and (u.serves is None or kind in u.serves)
+                   for f in self.forces.values() for u in f.units)
+
+    def warn(self, path: tuple, message: str) -> None:
+        """A warning at ``path`` relative to the hazard's ``params`` being checked."""
+        self.warnings.append(self.doc.fault(self.prefix + tuple(path), message))
 
 
 def _params(model: type[BaseModel] | None, data: dict, doc: Document, where: tuple,
@@ -518,6 +525,7 @@ def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, contex
         if params is None:
             continue
         if htype.check is not None:
+            context.prefix = where + ("params",)
             for sub, message in htype.check(params, context):
                 faults.add(doc.fault(where + ("params",) + tuple(sub), message))
         if h.enabled:
@@ -543,7 +551,10 @@ _DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "pe
 
 def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc: Document,
                      host: PluginHost, faults: Collector) -> list[ResolvedTarget]:
-    by_id = {t.id: (t, plan_doc, ("targets", i)) for i, t in enumerate(plan.targets)}
+    _check_unique(plan_doc, "targets", [t.id for t in plan.targets], faults)
+    by_id = {}
+    for i, t in enumerate(plan.targets):
+        by_id.setdefault(t.id, (t, plan_doc, ("targets", i)))
     for i, t in enumerate(spec.plan.extra_targets):
         if t.id in by_id:
             faults.add(doc.fault(("plan", "extra_targets", i, "id"),

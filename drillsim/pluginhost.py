@@ -100,6 +100,10 @@ class PluginHost:
                                   f"{ep.value} from {b[0]} {b[1]}; uninstall one or "
                                   f"disable it with --disable-plugin")
             seen[ep.name] = ep
+        unknown = sorted(self.disabled - {ep.name for ep in _entry_points()})
+        if unknown:
+            raise PluginError(f"--disable-plugin: no installed plugin is named {', '.join(unknown)} "
+                              f"(the host's own defaults cannot be disabled)")
         missing = sorted(set(self.only or ()) - set(seen) - self.disabled)
         if missing:
             known = sorted({ep.name for ep in _entry_points()})

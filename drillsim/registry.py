@@ -110,6 +110,8 @@ class Metric:
     :ivar label: what observation labels name when they are the same across
         replications (``"township"``, ``"force"``): reports then break the row down by
         label. None when labels name one-off items (incidents).
+    :ivar minimum: the least value the metric can take; confidence intervals are cut
+        there (None: no bound; quantities other than ``time`` default to 0).
     """
 
     name: str
@@ -119,6 +121,14 @@ class Metric:
     statistic: str = "mean"
     params_model: type[BaseModel] | None = None
     label: str | None = None
+    minimum: float | None = None
+
+    @property
+    def floor(self) -> float | None:
+        """The lower bound used for intervals (see ``minimum``)."""
+        if self.minimum is not None:
+            return self.minimum
+        return None if self.quantity == "time" else 0.0
 
     def check_self(self) -> None:
         if not _NAME.match(self.name):

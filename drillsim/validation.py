@@ -24,7 +24,7 @@ M = TypeVar("M", bound=BaseModel)
 class Strict(BaseModel):
     """Base for every file schema: unknown fields are errors, no silent type coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 def suggest(word: str, choices) -> str:
@@ -126,6 +126,15 @@ def _message(err: dict, model: Any, loc: tuple, raw: str | None) -> str:
         return str(err.get("ctx", {}).get("error", err["msg"]))
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         return f"{err['msg'].lower()}, got {_describe(value, raw)}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_describe(value, raw)}"
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if pattern == "^[a-z][a-z0-9_]*$":
+            return f"{_describe(value, raw)} is not a valid id: use lowercase letters, digits and _, starting with a letter"
+        return f"{_describe(value, raw)} does not have the required form ({pattern})"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be empty" if kind == "string_too_short" else err["msg"]
     return err["msg"]
 
 

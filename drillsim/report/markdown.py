@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .common import clock, measured, num, rate_text, target_text
-from .facts import hazard_figures, incident_table, key_events
+from .facts import hazard_figures, implicit_assumptions, incident_table, key_events
 
 
 def model_value(outcome, key: str) -> Any:
@@ -74,10 +74,28 @@ def _event_text(e) -> str:
     return e.kind
 
 
-def _figure(key: str, value: Any, start) -> str:
-    if key.endswith("_time_min") and isinstance(value, (int, float)):
-        return clock(value, start)
-    return num(value) if isinstance(value, (int, float)) else str(value)
+_SUFFIX_UNITS = {"_m3s": "m³/s", "_m": "m", "_h": "h", "_km": "km", "_ha": "ha", "_kw_m": "kW/m",
+                 "_people": "people", "_min": "min"}
+
+
+def _figure(key: str, value: Any, start) -> tuple[str, str]:
+    """A hazard summary figure as (label, value with unit): ``gauge_peak_m3s`` →
+    ("gauge peak", "20,393 m³/s"); keys ending ``_time_min`` are scenario times."""
+    if key.endswith("_time_min"):
+        label = key[: -len("_time_min")].replace("_", " ") + " (time)"
+        return label, clock(value, start) if isinstance(value, (int, float)) else "—"
+    for suffix, unit in _SUFFIX_UNITS.items():
+        if key.endswith(suffix):
+            return key[: -len(suffix)].replace("_", " "), (num(value) + f" {unit}"
+                                                            if isinstance(value, (int, float)) else str(value))
+    return key.replace("_", " "), num(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _model_text(outcome, observation) -> str:
+    value = model_value(outcome, observation.model_key) if observation.model_key else None
+    if not isinstance(value, (int, float)):
+        return "—"
+    return f"{num(value)} {observation.unit or ''}".strip()
 
 
 def render(outcome) -> str:
@@ -117,14 +135,13 @@ def render(outcome) -> str:
         out += ["## Hazard", ""]
         for hid, figs in figures.items():
             out += [f"**{hid}**", ""]
-            out += _table(["figure", "value"], [[k, _figure(k, v, sc.start)] for k, v in figs.items()])
+            out += _table(["figure", "value"], [list(_figure(k, v, sc.start)) for k, v in figs.items()])
     if sc.observed:
         out += ["## The real event against the model", ""]
         out += _table(["figure", "observed", "source (status)", "model"],
                       [[o.what, f"{num(o.value) if isinstance(o.value, (int, float)) else o.value} {o.unit or ''}",
                         f"{o.source} ({o.status})",
-                        num(model_value(outcome, o.model_key)) if o.model_key and
-                        isinstance(model_value(outcome, o.model_key), (int, float)) else "—"]
+                        _model_text(outcome, o)]
                        for o in sc.observed])
 
     out += ["## Forces and reserves", ""]
@@ -167,6 +184,11 @@ def render(outcome) -> str:
         value = "" if a.value is None else f" = **{a.value}**"
         out.append(f"- {a.what}{value}: {a.reason}")
     out.append("")
+    implicit = implicit_assumptions(sc)
+    if implicit:
+        out += ["Also assumed, from the region file and the plugins' defaults (status in brackets):", ""]
+        out += [f"- {a['what']} = {a['value']} ({a['status']}; {a['source']})" for a in implicit]
+        out.append("")
     if sc.spec.sources:
         out += ["## Sources", ""]
         out += [f"- `{k}`: {v}" for k, v in sc.spec.sources.items()] + [""]

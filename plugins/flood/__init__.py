@@ -40,7 +40,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from drillsim.api import (CalcOption, Calculator, Discharge, Duration, DurationOrZero, Elevation,
                           Fraction, HazardType,
@@ -176,6 +176,34 @@ class RescueCallParams(Strict):
     #: township seat (None: all at the seat)
     scatter: Length | None = None
 
+    @field_validator("demand", "aerial_demand")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v or any(amount <= 0 for amount in v.values()):
+            raise ValueError("a demand names at least one capability, each with an amount above 0")
+        return v
+
+    @field_validator("step")
+    @classmethod
+    def _step(cls, v: float) -> float:
+        if v < 1.0:
+            raise ValueError("a step shorter than 1 min is refused")
+        return v
+
+    @field_validator("scatter")
+    @classmethod
+    def _scatter(cls, v: float | None) -> float | None:
+        if v is not None and v > 50.0:
+            raise ValueError("calls scattered more than 50 km from the town seat would leave the township")
+        return v
+
+    @field_validator("rate_per_1000")
+    @classmethod
+    def _rate(cls, v: float) -> float:
+        if v > 1.0:
+            raise ValueError("more than one call a minute per 1,000 people is refused (check the unit: 1/h, not 1/min?)")
+        return v
+
 
 class TownshipParams(Strict):
     township: str
@@ -214,15 +242,12 @@ class TransitFloodParams(Strict):
     reading_interval: Duration = 60.0
     access: AccessParams = AccessParams()
 
-    @model_validator(mode="after")
-    def _stages(self):
-        h0 = self.gauge.rating.h0
-        if self.gauge.warning_stage <= h0:
-            raise ValueError("gauge.warning_stage must be above the rating's zero-flow stage h0")
-        for t in self.townships:
-            if t.flood_stage <= h0:
-                raise ValueError(f"township {t.township}: flood_stage must be above h0 = {h0} m")
-        return self
+    @field_validator("reading_interval")
+    @classmethod
+    def _readings(cls, v: float) -> float:
+        if v < 1.0:
+            raise ValueError("gauge readings more often than once a minute are refused")
+        return v
 
 
 # ------------------------------------------------------------------ the hydraulics
@@ -502,10 +527,28 @@ def _check(params: TransitFloodParams, context):
         if t.township in seen:
             yield (("townships", i, "township"), f"township {t.township!r} is listed twice")
         seen.add(t.township)
+    h0 = params.gauge.rating.h0
+    if params.gauge.warning_stage <= h0:
+        yield (("gauge", "warning_stage"), f"the warning stage must be above the rating's zero-flow "
+                                           f"stage h0 = {h0:g} m")
+    for i, t in enumerate(params.townships):
+        if t.flood_stage <= h0:
+            yield (("townships", i, "flood_stage"), f"the flood stage must be above the rating's "
+                                                    f"zero-flow stage h0 = {h0:g} m")
     reserve = params.evacuation.reserve
     if reserve is not None and reserve not in context.reserves:
         yield (("evacuation", "reserve"), f"no reserve {reserve!r} in the scenario's reserves "
                f"(have: {', '.join(context.reserves) or 'none'})")
+    calls = params.rescue_calls
+    wants = [(("rescue_calls", "demand"), calls.kind, calls.demand),
+             (("evacuation", "capability"), params.evacuation.kind, {params.evacuation.capability: 1})]
+    if calls.aerial_share > 0:
+        wants.append((("rescue_calls", "aerial_demand"), calls.aerial_kind, calls.aerial_demand))
+    for where, kind, demand in wants:
+        for cap in demand:
+            if not context.can_serve(kind, cap):
+                context.warn(where, f"no force in this scenario brings {cap!r} to "
+                             f"{kind!r} incidents: they will wait unanswered")
 
 
 TRANSIT_FLOOD = HazardType(
@@ -519,18 +562,31 @@ TRANSIT_FLOOD = HazardType(
 
 
 def route_calculator(inflow, K, X, dt, initial_outflow=None, reaches=1) -> dict:
-    """``drillsim hazard route``: Muskingum routing of an inflow series (K, dt in minutes)."""
+    """``drillsim hazard route``: Muskingum routing of an inflow series (K, dt in minutes).
+
+    :raises ValueError: negative flows, X outside [0, 0.5], reaches < 1, or a step outside
+        the stable range (messages in hours, as the user writes them).
+    """
+    if any(q < 0 for q in inflow) or (initial_outflow is not None and initial_outflow < 0):
+        raise ValueError("flows must not be negative")
     if not 0 <= X <= 0.5:
-        raise ValueError(f"X must lie in [0, 0.5], got {X}")
+        raise ValueError(f"X must lie in [0, 0.5], got {X:g}")
     if reaches < 1:
         raise ValueError(f"reaches must be at least 1, got {reaches}")
-    c1, c2, c3 = muskingum_coefficients(K / reaches, X, dt)
+    k = K / reaches
+    lo, hi = 2 * k * X, 2 * k * (1 - X)
+    if not lo - 1e-9 <= dt <= hi + 1e-9:
+        raise ValueError(f"the step {dt / 60:g} h is outside the stable range 2KX <= dt <= 2K(1-X) = "
+                         f"[{lo / 60:.3g} h, {hi / 60:.3g} h] for K = {k / 60:.3g} h per sub-reach, "
+                         f"X = {X:g}; change --dt or --reaches")
+    c1, c2, c3 = muskingum_coefficients(k, X, dt)
     out = muskingum_route(inflow, K, X, dt, initial_outflow, reaches)
     peak_in = max(range(len(inflow)), key=inflow.__getitem__)
     peak_out = max(range(len(out)), key=out.__getitem__)
     return {"C1": c1, "C2": c2, "C3": c3, "outflow": out,
             "peak_inflow": inflow[peak_in], "peak_outflow": out[peak_out],
-            "peak_lag_steps": peak_out - peak_in, "attenuation": 1 - out[peak_out] / inflow[peak_in]}
+            "peak_lag_steps": peak_out - peak_in,
+            "attenuation": 1 - out[peak_out] / inflow[peak_in] if inflow[peak_in] > 0 else 0.0}
 
 
 ROUTE = Calculator(
