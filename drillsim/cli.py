@@ -152,8 +152,10 @@ def plugins_cmd(plugins, disabled, loading) -> None:
 
 def _register_commands() -> None:
     from .calc_cli import hazard
+    from .scaffold import new_plugin
 
     main.add_command(hazard)
+    main.add_command(new_plugin)
 
 
 _register_commands()
