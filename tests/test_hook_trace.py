@@ -109,23 +109,34 @@ def test_the_environment_variable():
         hooks_from_env(known, "drillsim_travel")
 
 
-def test_cli_run_trace_hooks(mini, tmp_path):
+def test_cli_run_trace_hooks(mini, monkeypatch):
+    from click.testing import CliRunner
+
+    from drillsim.cli import main
+
     path = mini(BODY)
-    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "run", str(path), "-q", "--trace-hooks"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stderr.splitlines()
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--trace-hooks"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
     assert ("hooks: t=0.0min drillsim_choose_units(incident=I1 ours@west, unmet={people: 1}, "
             "candidates=[near, far]) -> [near]: answered by 'drillsim.defaults' (asked 'drillsim.defaults')") in lines
-    assert "hooks: drillsim_register_unit_types <- 'rescue_teams' registered unit type 'district_rescue_team'" in lines
     assert any(line.startswith("hooks: t=0.0min drillsim_travel_time(unit=near, origin=west_base, destination=west) -> 0: "
                                "answered by 'drillsim.defaults'") for line in lines)
     # the environment variable, limited to one hook
-    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "run", str(path), "-q"], capture_output=True,
-                          text=True, env={**__import__("os").environ, "DRILLSIM_TRACE_HOOKS": "drillsim_choose_units"})
-    assert proc.returncode == 0, proc.stderr
-    traced = [line for line in proc.stderr.splitlines() if line.startswith("hooks: ")]
+    monkeypatch.setenv("DRILLSIM_TRACE_HOOKS", "drillsim_choose_units")
+    result = CliRunner().invoke(main, ["run", str(path), "-q"])
+    assert result.exit_code == 0, result.output
+    traced = [line for line in result.stderr.splitlines() if line.startswith("hooks: ")]
     assert len(traced) == 2 and all("drillsim_choose_units(" in line for line in traced)
+
+
+def test_cli_trace_shows_registrations_in_a_fresh_process():
+    # registrations happen once per process, when plugins load: look in a new one
+    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "plugins", "--plugins", "rescue_teams",
+                           "--trace-hooks"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert ("hooks: drillsim_register_unit_types <- 'rescue_teams' registered unit type "
+            "'district_rescue_team'") in proc.stderr.splitlines()
 
 
 def test_cli_tracing_ends_with_the_command():

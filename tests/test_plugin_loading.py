@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -132,14 +131,13 @@ def scenario_naming_a_module(mini, tmp_path):
 
 def test_a_scenario_alone_never_imports_a_module(scenario_naming_a_module):
     path, sentinel = scenario_naming_a_module
-    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "run", str(path), "-q"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr
+    result = CliRunner().invoke(main, ["run", str(path), "-q"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     # line 7 (after the 5 lines the mini fixture writes and "plugins:"), column 30: the value
     assert (f"{path}:7:30: plugins[0].module: plugin 'farthest' would be imported from "
             "'rules/farthest.py', which only this scenario names; drillsim imports a module named "
-            "in a scenario only when you allow it: pass --allow-plugin-module") in proc.stderr
+            "in a scenario only when you allow it: pass --allow-plugin-module") in result.stderr
     assert not sentinel.exists()
     # the library refuses too
     with pytest.raises(ValidationFailed, match="pass --allow-plugin-module"):
@@ -150,9 +148,8 @@ def test_a_scenario_alone_never_imports_a_module(scenario_naming_a_module):
 def test_allow_plugin_module_imports_and_uses_it(scenario_naming_a_module, tmp_path):
     path, sentinel = scenario_naming_a_module
     events = tmp_path / "events.jsonl"
-    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "run", str(path), "-q", "--allow-plugin-module",
-                           "--events", str(events)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--allow-plugin-module", "--events", str(events)])
+    assert result.exit_code == 0, result.output
     assert sentinel.read_text() == "imported"
     dispatched = [line for line in events.read_text().splitlines() if '"unit_dispatched"' in line]
     assert len(dispatched) == 1 and '"unit":"far"' in dispatched[0]
@@ -171,11 +168,11 @@ def test_plugin_module_option_loads_a_file(mini, tmp_path):
     rule = tmp_path / "farthest.py"
     rule.write_text(SENTINEL_PLUGIN.format(sentinel=str(sentinel)))
     path = mini(TWO_TEAMS)
-    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "plugins", "--plugins", "rescue_teams",
-                           "--plugin-module", f"farthest={rule}"], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert "farthest  ((module) ; module drillsim_module_plugin_farthest)" in proc.stdout
-    assert "hooks:    drillsim_choose_units" in proc.stdout
+    result = CliRunner().invoke(main, ["plugins", "--plugins", "rescue_teams", "--plugin-module", f"farthest={rule}"])
+    assert result.exit_code == 0, result.output
+    assert "farthest  ((module) ; module drillsim_module_plugin_farthest)" in result.stdout
+    assert "hooks:    drillsim_choose_units" in result.stdout
+    assert sentinel.read_text() == "imported"
     result = CliRunner().invoke(main, ["plugins", "--plugin-module", "nonsense"])
     assert result.exit_code == 2 and "write NAME=MODULE" in result.output
     assert path.exists()
