@@ -131,7 +131,7 @@ class PluginHost:
             raise PluginError(f"two different plugins are named {name!r}: {have.module} from "
                               f"{have.distribution} {have.version} and {target} (named by module); "
                               f"rename one, or disable the installed one with --disable-plugin {name}")
-        self._register(_import(name, target), name, "(module)", "")
+        self._register(_import(name, target), name, "(module)", target)  # "version": where it came from
 
     def _register(self, module: ModuleType, name: str, dist: str, version: str) -> None:
         if self.pm.get_plugin(name) is not None or self.pm.is_registered(module):

@@ -210,3 +210,46 @@ def test_cli_reports_a_rule_breaker_with_exit_2(plugin_from, tmp_path):
     assert "Traceback" not in proc.stderr
     assert ("plugin error: plugin 'bad', hook drillsim_run_started: drillsim_run_started(sim, "
             "replication): parameter 'replication' is not a parameter of the hook, which has (sim)") in proc.stderr
+
+
+def test_a_plugin_failing_mid_run_exits_1_and_keeps_the_event_log(mini, tmp_path):
+    """drillsim run: the message names plugin, hook and scenario time; exit status 1; the
+    --events file holds the log up to the failure."""
+    import json
+
+    from click.testing import CliRunner
+
+    from drillsim.cli import main
+
+    rule = tmp_path / "boom.py"
+    rule.write_text(textwrap.dedent("""\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_choose_units(sim, incident):
+            if incident.kind == "bad":
+                raise KeyError("no such ward")
+        """), encoding="utf-8")
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [
+              {at: 5min, kind: good, place: east, demand: {people: 1}, on_scene: 5min},
+              {at: 50min, kind: bad, place: east, demand: {people: 1}, on_scene: 5min}]}}
+        """)
+    events = tmp_path / "events.jsonl"
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"boom={rule}",
+                                       "--events", str(events)])
+    assert result.exit_code == 1
+    assert ("run failed: plugin 'boom' failed in drillsim_choose_units at scenario time 50.0 min: "
+            "KeyError: 'no such ward'") in result.stderr
+    logged = [json.loads(line) for line in events.read_text().splitlines()]
+    # I1 (t=5): dispatched, two legs of 11.12 min at 60 km/h, 5 min of work, cleared at
+    # 32.24 and driving home; I2 (t=50) is logged, then the rule fails deciding for it
+    assert [e["kind"] for e in logged] == ["run_started", "incident_created", "unit_dispatched", "unit_en_route",
+                                           "unit_arrived", "incident_completed", "unit_cleared", "incident_created"]
+    leg = 6371.0088 * 3.141592653589793 / 180 * 0.1
+    assert logged[6]["t"] == pytest.approx(5 + 2 * leg + 5, abs=1e-6)
+    assert (logged[-1]["t"], logged[-1]["incident"], logged[-1]["details"]["kind"]) == (50.0, "I2", "bad")

@@ -170,7 +170,7 @@ def test_plugin_module_option_loads_a_file(mini, tmp_path):
     path = mini(TWO_TEAMS)
     result = CliRunner().invoke(main, ["plugins", "--plugins", "rescue_teams", "--plugin-module", f"farthest={rule}"])
     assert result.exit_code == 0, result.output
-    assert "farthest  ((module) ; module drillsim_module_plugin_farthest)" in result.stdout
+    assert f"farthest  ((module) {rule}; module drillsim_module_plugin_farthest)" in result.stdout
     assert "hooks:    drillsim_choose_units" in result.stdout
     assert sentinel.read_text() == "imported"
     result = CliRunner().invoke(main, ["plugins", "--plugin-module", "nonsense"])
