@@ -33,6 +33,9 @@ What a plugin may use, by topic:
   parsed to minutes, km/h, km, m, m³/s, per minute), :func:`parse_quantity`,
   :func:`parse_fraction`, :func:`format_minutes`, :func:`suggest`;
 - geometry: :func:`haversine_km`;
+- drills: :class:`Reporter`, :class:`ReportChannel`, :class:`Message`,
+  :func:`demand_text` (what players are told, for ``drillsim_register_reporters``),
+  :class:`OrderRefused` (a player's order the engine refuses);
 - errors: :class:`PluginFailed` (what a run raises when a plugin fails).
 
 Attributes and methods whose names start with ``_`` are not part of the API, nor is
@@ -44,10 +47,11 @@ from __future__ import annotations
 import pluggy as _pluggy
 
 from .defaults import arrival_estimate
+from .drill.reporting import Message, ReportChannel, Reporter, demand_text
 from .engine.eventlog import Event, EventLog
 from .engine.incidents import Incident
 from .engine.reserves import Reserve
-from .engine.simulation import PluginFailed, Simulation
+from .engine.simulation import OrderRefused, PluginFailed, Simulation
 from .engine.units import (AVAILABLE, DISPATCHABLE, DISPATCHED, ON_SCENE, OUT_OF_SERVICE, RETURNING,
                            TRAVELLING, Force, Unit)
 from .geo import haversine_km
@@ -83,6 +87,8 @@ __all__ = [
     # parameters and quantities
     "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed", "Length", "Rate", "Elevation",
     "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes", "suggest",
+    # drills: what players are told (provisional, see drillsim_register_reporters)
+    "Reporter", "ReportChannel", "Message", "demand_text", "OrderRefused",
     # geometry, errors
     "haversine_km", "PluginFailed",
 ]

@@ -156,6 +156,10 @@ def _register_commands() -> None:
 
     main.add_command(hazard)
     main.add_command(new_plugin)
+    from .drill.cli import drill, replay
+
+    main.add_command(drill)
+    main.add_command(replay)
 
 
 _register_commands()

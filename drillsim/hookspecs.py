@@ -87,6 +87,22 @@ def drillsim_register_calculators(register):
     """
 
 
+@provisional
+@hookspec
+def drillsim_register_reporters(register):
+    """Register drill *reporters*: what turns engine events into the messages players
+    receive, with their delays and gaps (a gauge reporting hourly, a township reporting
+    late, a call that never comes through).
+
+    :param register: call ``register(Reporter(...))`` once per reporter
+        (:class:`drillsim.api.Reporter`).
+
+    Used only by drills (:mod:`drillsim.drill`); batch runs never call reporters.
+
+    Stability: provisional.
+    """
+
+
 # ---------------------------------------------------------------- run time
 
 

@@ -132,7 +132,7 @@ def test_cli_run_trace_hooks(mini, monkeypatch):
 
 def test_cli_trace_shows_registrations_in_a_fresh_process():
     # registrations happen once per process, when plugins load: look in a new one
-    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "plugins", "--plugins", "rescue_teams",
+    proc = subprocess.run([sys.executable, "-c", "import sys; from drillsim.cli import main; sys.exit(main())", "plugins", "--plugins", "rescue_teams",
                            "--trace-hooks"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert ("hooks: drillsim_register_unit_types <- 'rescue_teams' registered unit type "

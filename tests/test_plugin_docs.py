@@ -66,6 +66,11 @@ def _example_module(tmp_path, name: str) -> str:
 def test_registration_examples_load_and_register(tmp_path, name):
     host = PluginHost(only=[], modules={"doc_example": _example_module(tmp_path, name)})
     assert name in host.info["doc_example"].hooks
+    if name == "drillsim_register_reporters":  # collected by the drill, not at load time
+        from drillsim.drill.reporting import reporters_for
+
+        assert "ambulance_radio" in [r.name for r in reporters_for(host, set())]
+        return
     assert host.info["doc_example"].provides  # the registration hook ran and registered something
 
 

@@ -204,7 +204,7 @@ def test_cli_reports_a_rule_breaker_with_exit_2(plugin_from, tmp_path):
         def drillsim_run_started(sim, replication):
             pass
         """), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "drillsim.cli", "plugins", "--plugins", "aviation",
+    proc = subprocess.run([sys.executable, "-c", "import sys; from drillsim.cli import main; sys.exit(main())", "plugins", "--plugins", "aviation",
                            "--plugin-module", f"bad={path}"], capture_output=True, text=True)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr

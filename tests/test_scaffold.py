@@ -107,7 +107,7 @@ def test_pip_install_e_then_its_own_tests_pass(tmp_path):
     pip = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "-e", str(root)],
                          capture_output=True, text=True, env=env)
     assert pip.returncode == 0, pip.stderr
-    found = subprocess.run([str(python), "-m", "drillsim.cli", "plugins", "--plugins", "drone"],
+    found = subprocess.run([str(python), "-c", "import sys; from drillsim.cli import main; sys.exit(main())", "plugins", "--plugins", "drone"],
                            capture_output=True, text=True, env=env, cwd=tmp_path)
     assert found.returncode == 0, found.stderr
     assert "drone  (drillsim-drone 0.1.0; module drillsim_drone)" in found.stdout

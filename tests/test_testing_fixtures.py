@@ -107,4 +107,6 @@ def test_the_ini_option_names_plugins_for_a_whole_project(pytester):
         def test_names(drillsim_plugins):
             assert "aviation" in drillsim_plugins and "hazmat" in drillsim_plugins
         """)
-    pytester.runpytest("-q").assert_outcomes(passed=1)
+    # in-process; without textual-snapshot, whose session end would remove the temporary
+    # folder the outer session still needs
+    pytester.runpytest("-q", "-p", "no:textual-snapshot").assert_outcomes(passed=1)

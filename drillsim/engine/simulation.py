@@ -38,6 +38,11 @@ class PluginFailed(DrillsimError):
     """A plugin raised during a run. Names the plugin, the hook and the scenario time."""
 
 
+class OrderRefused(ValueError):
+    """An order that cannot be carried out (unit busy, reserve exhausted …); the message
+    says why for the player. Raised before anything is changed."""
+
+
 class Simulation:
     """One replication.
 
@@ -49,11 +54,15 @@ class Simulation:
     :param keep_events: keep the log in memory (needed to score).
     :param auto_dispatch: dispatch automatically for every force (False in a
         player-driven drill, where players give the orders; see :meth:`set_auto_dispatch`).
+    :param auto_orders: plugins take the command's other decisions themselves
+        (evacuation orders, mutual-aid requests); default: the same as ``auto_dispatch``.
+        When False they register them as orders (:meth:`register_order`) for players.
     """
 
     def __init__(self, scenario: "ResolvedScenario", host: "PluginHost", replication: int = 0,
                  seed: int | None = None, sinks: Iterable[Callable[[Event], None]] = (),
-                 keep_events: bool = True, auto_dispatch: bool = True) -> None:
+                 keep_events: bool = True, auto_dispatch: bool = True,
+                 auto_orders: bool | None = None) -> None:
         self.scenario = scenario
         self.region = scenario.region
         self.host = host
@@ -79,6 +88,10 @@ class Simulation:
             r.id: Reserve(r.id, r.unit, r.holdings, self.log) for r in scenario.reserves}
         self.hazards = scenario.hazards
         self._stopped = False
+        self.auto_orders = auto_dispatch if auto_orders is None else auto_orders
+        self.orders: dict[str, tuple[Callable[..., Any], str]] = {}
+        self.closed_townships: dict[str, str] = {}
+        self.home_bases: dict[str, Place] = {u.id: u.base for u in self._unit_list}
 
     # ------------------------------------------------------------------ public API
     @property
@@ -185,6 +198,8 @@ class Simulation:
             unit.status = unit_state.AVAILABLE
             self.log.log("unit_in_service", unit=unit.id, force=unit.force.id, reason=reason,
                          place=unit.location.id)
+            if unit.location is not unit.base:  # broke down away from its post: go back
+                unit.process = self.env.process(self._return(unit))
             self.dispatch_pass()
         else:
             if unit.status not in (unit_state.AVAILABLE, unit_state.OUT_OF_SERVICE):
@@ -194,8 +209,89 @@ class Simulation:
                 unit.status = unit_state.OUT_OF_SERVICE
                 self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
 
+    def move(self, unit: Unit, place: Place | str, *, by: str = "auto") -> None:
+        """Send a free unit to stand by at ``place``: it travels there (available for
+        dispatch on the way), waits there, and returns there after its next tasks; moving
+        it to its home base ends the stand-by.
+
+        :raises OrderRefused: the unit is not free, or cannot reach the place.
+        """
+        if isinstance(place, str):
+            place = self.region.place(place)
+        if not unit.dispatchable:
+            raise OrderRefused(f"unit {unit.id} is {unit.status.replace('_', ' ')}, not free")
+        origin = unit.position(self.env.now)
+        if math.isinf(self.travel_time(unit, origin, place)):
+            raise OrderRefused(f"unit {unit.id} cannot reach {place.name} from where it is")
+        old = unit.process
+        if old is not None and old.is_alive and old is not self.env.active_process:
+            old.interrupt("redispatch")
+        unit.base = place
+        self.log.log("unit_standby", unit=unit.id, force=unit.force.id, place=place.id,
+                     origin=origin.id, by=by)
+        unit.process = self.env.process(self._return(unit))
+
+    def break_down(self, unit: Unit, reason: str = "breakdown", *, by: str = "auto") -> None:
+        """Put a unit out of service where it is now, whatever it is doing (a breakdown
+        inject); its incident re-queues what it lacks. :meth:`set_in_service` restores it
+        (it then returns from where it broke down)."""
+        if unit.status == unit_state.OUT_OF_SERVICE:
+            raise OrderRefused(f"unit {unit.id} is already out of service")
+        self.log.log("unit_breakdown", unit=unit.id, force=unit.force.id, reason=reason, by=by)
+        proc = unit.process
+        if proc is not None and proc.is_alive and proc is not self.env.active_process:
+            proc.interrupt("breakdown")
+        else:
+            unit.location = unit.position(self.env.now)
+            unit._trip = None
+            unit.status = unit_state.OUT_OF_SERVICE
+            self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
+
+    def close_roads(self, township: str, reason: str = "", *, by: str = "auto") -> None:
+        """Cut the roads into and out of a township: road trips that start or end there
+        (and not both) become unreachable until :meth:`open_roads`. Trips under way
+        finish."""
+        if township not in self.region.townships:
+            raise OrderRefused(f"no township {township!r}")
+        self.closed_townships[township] = reason
+        self.log.log("road_closed", township=township, reason=reason, by=by)
+
+    def open_roads(self, township: str, *, by: str = "auto") -> None:
+        """Reopen the roads of a township closed by :meth:`close_roads`."""
+        if self.closed_townships.pop(township, None) is not None:
+            self.log.log("road_opened", township=township, by=by)
+            self.dispatch_pass()
+
+    def register_order(self, name: str, handler: Callable[..., Any], help: str = "") -> None:
+        """Offer players an order a plugin carries out (``evacuate``, ``mutual_aid`` …).
+
+        :param handler: ``handler(by=..., **args)``; raises :class:`OrderRefused` (before
+            changing anything) when the order cannot be carried out; may return a short
+            text saying what was done.
+        :raises ValueError: the name is already registered.
+        """
+        if name in self.orders:
+            raise ValueError(f"order {name!r} is already registered")
+        self.orders[name] = (handler, help)
+
+    def order(self, name: str, *, by: str = "player", **args: Any) -> Any:
+        """Carry out a registered order; logs ``order_given`` first.
+
+        :raises OrderRefused: unknown order, or the handler refused it (nothing logged).
+        """
+        if name not in self.orders:
+            raise OrderRefused(f"no order {name!r} in this scenario"
+                               f" (have: {', '.join(sorted(self.orders)) or 'none'})")
+        handler = self.orders[name][0]
+        return handler(by=by, **args)
+
     def travel_time(self, unit: Unit, origin: Place, destination: Place) -> float:
-        """Minutes for ``unit`` from ``origin`` to ``destination`` (travel-time hook)."""
+        """Minutes for ``unit`` from ``origin`` to ``destination`` (travel-time hook);
+        ``inf`` for road trips across a closed township boundary."""
+        if (self.closed_townships and unit.mode == "road" and origin.township != destination.township
+                and (origin.township in self.closed_townships
+                     or destination.township in self.closed_townships)):
+            return math.inf
         minutes = self._call(self._hook.drillsim_travel_time, "drillsim_travel_time",
                              sim=self, unit=unit, origin=origin, destination=destination)
         if minutes is None or not (minutes >= 0):
@@ -352,7 +448,18 @@ class Simulation:
         else:
             self._leave(unit, incident, cause)
         unit.incident = None
+        if cause == "breakdown":
+            self._stand_down(unit)
+            return
         yield from self._return(unit)
+
+    def _stand_down(self, unit: Unit) -> None:
+        """A unit broken down: out of service where it is."""
+        unit.location = unit.position(self.env.now)
+        unit._trip = None
+        unit.status = unit_state.OUT_OF_SERVICE
+        unit.process = None
+        self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason="breakdown")
 
     def _leave(self, unit: Unit, incident: Incident, cause: str) -> None:
         """A unit leaves an unfinished incident: its demand goes back in the queue."""
@@ -379,8 +486,10 @@ class Simulation:
             unit._trip = (origin, unit.base, env.now, minutes)
             try:
                 yield env.timeout(minutes)
-            except simpy.Interrupt:
-                return  # sent to a new incident on the way back
+            except simpy.Interrupt as stop:
+                if stop.cause == "breakdown":
+                    self._stand_down(unit)
+                return  # sent to a new incident (or a new post) on the way back
         unit._trip = None
         unit.location = unit.base
         unit.status = unit_state.AVAILABLE

@@ -39,9 +39,11 @@ from pydantic import Field, model_validator
 
 from drillsim.api import (CalcOption, Calculator, Discharge, Duration, DurationOrZero, Elevation,
                           Fraction, HazardType,
-                          Length, Place, Rate, Strict, TimeOffset, hookimpl, suggest)
+                          Length, OrderRefused, Place, Rate, Strict, TimeOffset, hookimpl,
+                          suggest)
 
 from .hydrograph import gamma_hydrograph, sample_series
+from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 from .rating import PowerRating
 from .routing import muskingum_coefficients, muskingum_route
 
@@ -330,6 +332,29 @@ def _start(sim, hazard) -> None:
                         stage=round(tl.stage_at(sim.now), 3), discharge=round(q, 1))
             yield sim.timeout(p.reading_interval)
 
+    def evacuate(town, by):
+        """Order the evacuation of one township: an evacuation incident demanding
+        rescuers, and relocation supplies for ``relocation_share`` of its people (drawn
+        at once by the automatic command; in a drill, reported as needed and left to
+        the players to release)."""
+        e = p.evacuation
+        rescuers = math.ceil(town["people"] / e.residents_per_rescuer)
+        minutes = e.residents_per_rescuer / e.rate_per_rescuer
+        sim.log.log("evacuation_ordered", hazard=hazard.id, township=town["township"],
+                    people=town["people"], rescuers=rescuers, by=by)
+        incident = sim.create_incident(e.kind, town["township"], {e.capability: rescuers},
+                                       minutes, e.priority, township=town["township"],
+                                       people=town["people"])
+        state["evacuations"][town["township"]] = incident
+        if e.reserve and e.relocation_share > 0:
+            need = math.ceil(town["people"] * e.relocation_share)
+            if sim.auto_orders:
+                sim.reserves[e.reserve].draw(town["township"], need, purpose="relocation")
+            else:
+                sim.log.log("relocation_needed", hazard=hazard.id, township=town["township"],
+                            reserve=e.reserve, amount=need, incident=incident.id)
+        return incident
+
     def warning_and_orders():
         if tl.warning_time is None:
             return
@@ -337,23 +362,28 @@ def _start(sim, hazard) -> None:
         sim.log.log("warning_issued", hazard=hazard.id, river=p.river,
                     townships=[t["township"] for t in tl.townships],
                     forecast_peak_stage=round(peak_stage, 2), rule="upstream discharge")
+        if not sim.auto_orders:
+            return  # players decide on evacuation (the "evacuate" order)
         yield sim.timeout(p.evacuation.order_delay)
-        e = p.evacuation
         for town in tl.townships:
             if not town["evacuate"] or town["flood_stage"] > peak_stage or town["people"] <= 0:
                 continue
-            rescuers = math.ceil(town["people"] / e.residents_per_rescuer)
-            minutes = e.residents_per_rescuer / e.rate_per_rescuer
-            sim.log.log("evacuation_ordered", hazard=hazard.id, township=town["township"],
-                        people=town["people"], rescuers=rescuers)
-            incident = sim.create_incident(e.kind, town["township"], {e.capability: rescuers},
-                                           minutes, e.priority, township=town["township"],
-                                           people=town["people"])
-            state["evacuations"][town["township"]] = incident
-            if e.reserve and e.relocation_share > 0:
-                sim.reserves[e.reserve].draw(town["township"],
-                                             math.ceil(town["people"] * e.relocation_share),
-                                             purpose="relocation")
+            evacuate(town, "auto")
+
+    def evacuate_order(township, by="player"):
+        town = next((t for t in tl.townships if t["township"] == township), None)
+        if town is None:
+            names = ", ".join(t["township"] for t in tl.townships)
+            raise OrderRefused(f"{township} is not on the {p.river} flood's evacuation list "
+                               f"({names})")
+        if township in state["evacuations"]:
+            done = state["evacuations"][township]
+            raise OrderRefused(f"evacuation of {township} was already ordered "
+                               f"(now {done.status})")
+        if town["people"] <= 0:
+            raise OrderRefused(f"{township} has nobody to evacuate in this flood plan")
+        evacuate(town, by)
+        return f"evacuation of {township} ordered: {town['people']:,} people"
 
     def township(town):
         tid = town["township"]
@@ -403,6 +433,9 @@ def _start(sim, hazard) -> None:
                                     max(minutes, 1.0), c.priority, township=tid)
             yield at(step_end)
 
+    if not sim.auto_orders:
+        sim.register_order("evacuate", evacuate_order,
+                           "evacuate TOWNSHIP: order the evacuation of a riverside township")
     sim.process(readings())
     sim.process(warning_and_orders())
     for town in tl.townships:
