@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 
 from .errors import DrillsimError, ValidationFailed
+from .plugin_cli import with_loading_options
 from .pluginhost import PluginError, load_plugins
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -54,8 +55,12 @@ def _check_writable(paths) -> None:
                         f"({os.strerror(exc.errno) if exc.errno else exc}); nothing was run", 2) from None
 
 
-def _host(plugins: str | None, disabled: tuple[str, ...]):
-    return load_plugins(_split(plugins), disabled)
+def _host(plugins: str | None, disabled: tuple[str, ...], loading=None, scenario: Path | None = None):
+    if loading is None and scenario is None:
+        return load_plugins(_split(plugins), disabled)
+    from .plugin_cli import build_host  # --plugin-module, --allow-plugin-module, --trace-hooks
+
+    return build_host(_split(plugins), disabled, loading, scenario)
 
 
 class _Fail(click.ClickException):
@@ -103,11 +108,12 @@ def main() -> None:
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @with_plugin_options
-def validate(scenario: Path, plugins, disabled) -> None:
+@with_loading_options
+def validate(scenario: Path, plugins, disabled, loading) -> None:
     """Check a scenario (and its region and plan files) without running it."""
     from .loader import load_scenario
 
-    sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled)))
+    sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled, loading, scenario)))
     _warn(sc)
     units = sum(len(f.units) for f in sc.forces)
     click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
@@ -128,15 +134,16 @@ def validate(scenario: Path, plugins, disabled) -> None:
               help="Write every replication's event log here as JSON Lines.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the scorecard.")
 @with_plugin_options
+@with_loading_options
 def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
-        plugins, disabled) -> None:
+        plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
     from .loader import load_scenario
     from .report import jsonreport, markdown, terminal
     from .report.common import write_atomic
     from .runner import run as run_scenario
 
-    host = _guard(_host, plugins, disabled)
+    host = _guard(_host, plugins, disabled, loading, scenario)
     sc = _guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
     _warn(sc)
     _check_writable((json_path, report_path, events_path))
@@ -164,9 +171,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
 
 @main.command(name="plugins")
 @with_plugin_options
-def plugins_cmd(plugins, disabled) -> None:
+@with_loading_options
+def plugins_cmd(plugins, disabled, loading) -> None:
     """List the loaded plugins, their versions and what they provide."""
-    host = _guard(_host, plugins, disabled)
+    host = _guard(_host, plugins, disabled, loading)
     for info in host.describe():
         click.echo(f"{info.name}  ({info.distribution} {info.version}; module {info.module})")
         click.echo(f"  hooks:    {', '.join(sorted(set(info.hooks))) or '-'}")
@@ -175,8 +183,10 @@ def plugins_cmd(plugins, disabled) -> None:
 
 def _register_commands() -> None:
     from .calc_cli import hazard
+    from .scaffold import new_plugin
 
     main.add_command(hazard)
+    main.add_command(new_plugin)
     from .drill.cli import drill, replay
 
     main.add_command(drill)

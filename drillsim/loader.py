@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Fault, ValidationFailed
-from .pluginhost import PluginHost, load_plugins
+from .pluginhost import DEFAULTS_NAME, PluginHost, load_plugins
 from .quantities import parse_fraction, parse_quantity
 from .paths import resolve_ref, scenario_root
 from .region import Region, load_region
@@ -294,11 +294,16 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
 
     if host is None:
         host = load_plugins()
-    for i, name in enumerate(spec.plugins):
-        if name not in host.info:
+    for i, entry in enumerate(spec.plugins):
+        name = entry if isinstance(entry, str) else entry.name
+        if name in host.info:
+            continue
+        if isinstance(entry, str):
             faults.add(doc.fault(("plugins", i), f"plugin {name!r} is not loaded; installed: "
                                                  f"{', '.join(host.names()) or 'none'}"
                                  + suggest(name, host.names())))
+        else:
+            faults.add(doc.fault(("plugins", i, "module"), plugin_module_refused(name, entry.module)))
     forces = _resolve_forces(spec, doc, region, host, faults)
     reserves = _resolve_reserves(spec, doc, region, faults)
     context = LoadContext(spec, doc, region, {f.id: f for f in forces}, {r.id: r for r in reserves})
@@ -309,13 +314,31 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
 
     used = sorted({host.unit_types.providers[f.unit_type.name] for f in forces}
                   | {host.hazard_types.providers[h.type.name] for h in hazards}
-                  | {host.metrics.providers[t.metric.name] for t in targets})
+                  | {host.metrics.providers[t.metric.name] for t in targets}
+                  | _runtime_plugins(host))
     versions = {"drillsim": host.info["drillsim.defaults"].version}
     versions.update({name: host.info[name].version for name in used if name in host.info})
     for lib in ("simpy", "pluggy", "numpy"):
         versions[lib] = _version(lib)
     return ResolvedScenario(shown, spec, doc, region, plan, targets, forces, hazards, reserves,
                             start, used, versions, dict(overrides or {}), context.warnings)
+
+
+def _runtime_plugins(host: PluginHost) -> set[str]:
+    """Plugins with run-time hooks (dispatch rules, travel times, observers): they can
+    change a run's results, so the resolved configuration records them and their version
+    even when they provide nothing the scenario names."""
+    runtime = {"drillsim_run_started", "drillsim_choose_units", "drillsim_travel_time",
+               "drillsim_event", "drillsim_run_finished"}
+    return {name for name, info in host.info.items()
+            if name != DEFAULTS_NAME and runtime & set(info.hooks)}
+
+
+def plugin_module_refused(name: str, module: str) -> str:
+    """Why a plugin a scenario names by module is not loaded, and the fix."""
+    return (f"plugin {name!r} would be imported from {module!r}, which only this scenario names; "
+            "drillsim imports a module named in a scenario only when you allow it: pass "
+            "--allow-plugin-module (or install the plugin as a package, found by its entry point)")
 
 
 def _version(dist: str) -> str:

@@ -207,6 +207,14 @@ class Observation(Strict):
     model_key: str | None = None
 
 
+class PluginModuleRef(Strict):
+    """A ``plugins:`` entry naming a plugin by module: imported only when the user
+    allows it (``--allow-plugin-module``); see :mod:`drillsim.plugin_modules`."""
+
+    name: str = Field(pattern=ID_PATTERN)
+    module: str
+
+
 class ScenarioFile(Strict):
     """Schema of a scenario file."""
 
@@ -217,7 +225,7 @@ class ScenarioFile(Strict):
     start: str
     run: RunSpec
     plan: PlanRef
-    plugins: list[str] = []
+    plugins: list[str | PluginModuleRef] = []
     forces: list[ForceSpec] = Field(min_length=1)
     hazards: list[HazardSpec] = []
     reserves: list[ReserveSpec] = []
