@@ -152,7 +152,7 @@ def drillsim_travel_time(sim, unit, origin, destination):
     """
 
 
-@stable
+@provisional
 @hookspec
 def drillsim_travel_restriction(sim, unit, origin, destination):
     """How this plugin's hazards restrict a trip of ``unit`` from ``origin`` to
@@ -165,9 +165,12 @@ def drillsim_travel_restriction(sim, unit, origin, destination):
     multiplies the travel time by the largest factor (:mod:`drillsim.engine.access`).
     A hazard whose restrictions change calls ``sim.access_changed(reason)`` so units
     already on the road are re-routed or stopped.
+
+    Stability: provisional.
     """
 
 
+@stable
 @hookspec
 def drillsim_event(sim, event):
     """Observe every event as it is logged (after it is recorded).
