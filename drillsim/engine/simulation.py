@@ -254,18 +254,19 @@ class Simulation:
 
     def close_roads(self, township: str, reason: str = "", *, by: str = "auto") -> None:
         """Cut the roads into and out of a township: road trips that start or end there
-        (and not both) become unreachable until :meth:`open_roads`. Trips under way
-        finish."""
+        (and not both) are closed until :meth:`open_roads`, like a hazard's closure (units
+        on such a trip are stopped; see :meth:`access_changed`)."""
         if township not in self.region.townships:
             raise OrderRefused(f"no township {township!r}")
         self.closed_townships[township] = reason
         self.log.log("road_closed", township=township, reason=reason, by=by)
+        self.access_changed(f"roads of {township} cut")
 
     def open_roads(self, township: str, *, by: str = "auto") -> None:
         """Reopen the roads of a township closed by :meth:`close_roads`."""
         if self.closed_townships.pop(township, None) is not None:
             self.log.log("road_opened", township=township, by=by)
-            self.dispatch_pass()
+            self.access_changed(f"roads of {township} reopened")
 
     def register_order(self, name: str, handler: Callable[..., Any], help: str = "") -> None:
         """Offer players an order a plugin carries out (``evacuate``, ``mutual_aid`` …).
@@ -292,12 +293,8 @@ class Simulation:
 
     def travel_time(self, unit: Unit, origin: Place, destination: Place) -> float:
         """Minutes for ``unit`` from ``origin`` to ``destination`` now: the travel-time
-        hook's answer with the hazards' restrictions applied (``math.inf`` if closed, and
-        for road trips across a township boundary a controller has cut)."""
-        if (self.closed_townships and unit.mode == "road" and origin.township != destination.township
-                and (origin.township in self.closed_townships
-                     or destination.township in self.closed_townships)):
-            return math.inf
+        hook's answer with the restrictions of :meth:`access` applied (``math.inf`` if
+        closed)."""
         minutes = self._call(self._hook.drillsim_travel_time, "drillsim_travel_time",
                              sim=self, unit=unit, origin=origin, destination=destination)
         if minutes is None or not (minutes >= 0):
@@ -309,12 +306,19 @@ class Simulation:
         return float(minutes)
 
     def access(self, unit: Unit, origin: Place, destination: Place) -> access_rules.Access:
-        """The hazards' combined restriction on a trip now (``drillsim_travel_restriction``).
-        Until a hazard first calls :meth:`access_changed` every trip is open."""
-        if not self._access_live or not self._restrict.get_hookimpls():
+        """The combined restriction on a trip now: the hazards' (``drillsim_travel_restriction``)
+        and the road cuts of :meth:`close_roads`. Until something first calls
+        :meth:`access_changed` every trip is open."""
+        if not self._access_live:
             return access_rules.OPEN
-        answers = self._call(self._restrict, "drillsim_travel_restriction", sim=self, unit=unit,
-                             origin=origin, destination=destination)
+        answers = []
+        if self._restrict.get_hookimpls():
+            answers = self._call(self._restrict, "drillsim_travel_restriction", sim=self, unit=unit,
+                                 origin=origin, destination=destination)
+        cut = self.closed_townships
+        if cut and unit.mode == "road" and origin.township != destination.township \
+                and (origin.township in cut or destination.township in cut):
+            answers = [*answers, access_rules.Restriction(closed=True, reason="roads cut")]
         return self._call(access_rules.combine, "drillsim_travel_restriction", answers)
 
     def access_changed(self, reason: str = "") -> None:
