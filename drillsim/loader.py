@@ -299,9 +299,8 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
         if name in host.info:
             continue
         if isinstance(entry, str):
-            faults.add(doc.fault(("plugins", i), f"plugin {name!r} is not loaded; installed: "
-                                                 f"{', '.join(host.names()) or 'none'}"
-                                 + suggest(name, host.names())))
+            faults.add(doc.fault(("plugins", i), f"plugin {name!r} is not installed or not loaded"
+                                 + (suggest(name, host.names()) or "; `drillsim plugins` lists those loaded")))
         else:
             faults.add(doc.fault(("plugins", i, "module"), plugin_module_refused(name, entry.module)))
     forces = _resolve_forces(spec, doc, region, host, faults)
@@ -460,6 +459,8 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
             faults.add(doc.fault(where + (("vehicle",) if f.vehicle else ("type",)),
                                  f"vehicle class {vehicle!r} is not in the region's travel.vehicles"
                                  + suggest(vehicle, list(region.speeds))))
+        if bases is not None and region.graph is not None and utype.mode == "road":
+            _check_reachable(f, bases, region, doc, where, faults)
         if not f.enabled or bases is None:
             continue
         capabilities = {**utype.capabilities, **f.capabilities}
@@ -473,6 +474,20 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
             plans.append(UnitPlan(unit_id, base, capabilities, vehicle, utype.mode, turnout, serves, f.area))
         out.append(ResolvedForce(f.id, utype, params, f, plans))
     return out
+
+
+def _check_reachable(f: ForceSpec, bases: list[tuple[str, str]], region: Region, doc: Document,
+                     where: tuple, faults: Collector) -> None:
+    """With a road graph, every base must reach every township by road."""
+    import math
+
+    for base in sorted({b for _, b in bases}):
+        cut_off = [t for t in region.townships
+                   if math.isinf(region.road_km(region.place(base), region.place(t)))]
+        if cut_off:
+            field = ("base",) if f.base is not None else ("bases",) if f.bases is not None else ("townships",)
+            faults.add(doc.fault(where + field, f"base {base!r} cannot reach {', '.join(cut_off)} by road "
+                                                f"(no path in the region's road graph)"))
 
 
 def _bases(f: ForceSpec, doc: Document, where: tuple, region: Region,

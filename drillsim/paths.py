@@ -15,6 +15,14 @@ from .errors import ValidationFailed
 from .yamlsource import Document
 
 
+def _shown(path: Path) -> str:
+    """A folder as the user would name it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd())) or "."
+    except ValueError:
+        return path.name
+
+
 def scenario_root(path: Path) -> Path:
     """The folder references must stay in: the nearest ancestor named ``scenarios``,
     else the file's own folder."""
@@ -35,7 +43,7 @@ def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path) -
     target = (base.parent / ref).resolve()
     if not target.is_relative_to(root):
         raise ValidationFailed([doc.fault(where, f"{ref!r} points outside the scenario folder "
-                                                 f"{str(root)!r}; refused")])
+                                                 f"{_shown(root)!r}; refused")])
     if target.is_dir():
         raise ValidationFailed([doc.fault(where, f"{ref!r} is a folder; name a file in it")])
     if not target.is_file():

@@ -196,7 +196,8 @@ def test_a_scenario_may_require_installed_plugins_by_name(mini):
     with pytest.raises(ValidationFailed) as err:
         load_scenario(path)
     message = str(err.value)
-    assert ":6:21: plugins[1]: plugin 'ambulanse' is not loaded; installed: " in message
+    assert message.endswith(":6:21: plugins[1]: plugin 'ambulanse' is not installed or not loaded; "
+                            "`drillsim plugins` lists those loaded")
     assert "aviation" not in message.split("plugins[1]")[0]
 
 

@@ -80,7 +80,7 @@ CASES += [
      "hazards[0].params.townships[2].flood_stage", 58,
      "the flood stage must be above the rating's zero-flow stage h0 = 228 m"),
     ("    serves: [flood_rescue]\n  - id: blue_sky", "    serves: []\n  - id: blue_sky",
-     "forces[6].serves", 13, "List should have at least 1 item after validation, not 0"),
+     "forces[6].serves", 13, "give at least 1 item, not an empty list"),
 ]
 
 
