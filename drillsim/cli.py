@@ -146,6 +146,8 @@ def _register_commands() -> None:
     from .calc_cli import hazard
 
     main.add_command(hazard)
+    from .batch import commands as batch_commands  # drillsim batch, drillsim results
+    batch_commands.register(main)
 
 
 _register_commands()

@@ -15,7 +15,9 @@ Every value's position is kept in :attr:`Document.positions`, keyed by its path
 
 from __future__ import annotations
 
+import copy
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -292,4 +294,25 @@ def load_yaml(path: str | Path, shown: str | None = None) -> Document:
     """
     path = Path(path)
     shown = shown if shown is not None else str(path)
-    return parse_yaml(read_text(path, shown), shown)
+    return _parse_cached(read_text(path, shown), shown)
+
+
+#: Parsed documents by (shown name, text): a batch loads the same scenario, region and
+#: plan files once per variant, and pure-Python parsing is most of a load's time.
+_PARSED: OrderedDict[tuple[str, str], Document] = OrderedDict()
+_PARSED_MAX = 32
+
+
+def _parse_cached(text: str, shown: str) -> Document:
+    """:func:`parse_yaml`, remembering the last documents parsed. Each caller gets its
+    own copy of the data (the loader applies overrides to it)."""
+    key = (shown, text)
+    doc = _PARSED.get(key)
+    if doc is None:
+        doc = _PARSED[key] = parse_yaml(text, shown)
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    return Document(doc.path, copy.deepcopy(doc.data), dict(doc.positions),
+                    dict(doc.key_positions), dict(doc.raw))

@@ -1,0 +1,127 @@
+"""Run a batch on a Dask distributed cluster: a local one started here, or an existing
+one given by its scheduler's address (``tcp://host:8786``).
+
+The scenario bundle is scattered to every worker once; each task is plain data
+(:class:`~drillsim.batch.worker.Task`). Before any task is submitted every connected
+worker loads the plugins by name, and a worker that cannot fails the batch with a
+message naming the plugin and the worker's address. Workers need drillsim (and the
+plugins) installed in the same versions as here.
+
+This is the only module of drillsim that imports Dask.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterable, Iterator
+
+from distributed import Client, LocalCluster, as_completed, get_worker
+
+from ..errors import DrillsimError
+from ..pluginhost import PluginError
+from . import worker
+from .executor import BatchSetupError, Executor
+from .worker import Bundle, Result, Task
+
+
+def _check_worker(plugins: list[str], dask_worker=None) -> str | None:
+    """On a worker: load the plugins; a message naming plugin and worker if one fails."""
+    return worker.check_plugins(tuple(plugins), where=f"Dask worker {dask_worker.address}")
+
+
+def _run(bundle: Bundle, task: Task) -> Result:
+    """On a worker: install the bundle (once) and run one task."""
+    worker.WORKER_NAME = f"Dask worker {get_worker().address}"
+    worker.install(bundle)
+    return worker.run_task(task)
+
+
+class DaskExecutor(Executor):
+    """Tasks on a Dask cluster.
+
+    :param workers: size of the local cluster started when no ``scheduler`` is given
+        (one single-threaded worker process each; default: the number of CPUs).
+    :param scheduler: address of an existing scheduler; its workers run the batch.
+    :param connect_timeout: seconds to wait for the scheduler and for a first worker.
+    """
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None,
+                 connect_timeout: float = 30.0) -> None:
+        self.workers = workers
+        self.scheduler = scheduler
+        self.timeout = connect_timeout
+        self.cluster: LocalCluster | None = None
+        self.client: Client | None = None
+        self._bundle = None
+
+    def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:
+        if self.scheduler:
+            try:
+                self.client = Client(self.scheduler, timeout=self.timeout)
+            except (OSError, TimeoutError) as exc:
+                raise BatchSetupError(f"cannot reach the Dask scheduler at {self.scheduler}: "
+                                      f"{exc}") from None
+        else:
+            import os
+
+            self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
+                                        threads_per_worker=1, processes=True, host="127.0.0.1",
+                                        dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        try:
+            self.client.wait_for_workers(1, timeout=self.timeout)
+        except TimeoutError:
+            raise BatchSetupError(f"no Dask worker joined the scheduler "
+                                  f"{self.client.scheduler.address} within {self.timeout:.0f} s; "
+                                  "start workers with: dask worker ADDRESS") from None
+        problems = self.client.run(_check_worker, list(plugins))
+        bad = sorted(msg for msg in problems.values() if msg)
+        if bad:
+            raise PluginError("; ".join(bad))
+        self._bundle = self.client.scatter(bundle, broadcast=True, hash=False)
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        assert self.client is not None, "start() first"
+        todo = iter(tasks)
+        window = max(1, sum(self.client.nthreads().values())) * self.window_per_worker
+        running = as_completed(loop=self.client.loop)
+
+        def submit() -> bool:
+            task = next(todo, None)
+            if task is None:
+                return False
+            running.add(self.client.submit(_run, self._bundle, task, pure=False))
+            return True
+
+        for _ in range(window):
+            if not submit():
+                break
+        try:
+            for future in running:
+                if future.status == "error":
+                    exc = future.exception()
+                    if isinstance(exc, (PluginError, DrillsimError)):
+                        raise exc
+                    raise DrillsimError(f"a task failed on the Dask cluster: "
+                                        f"{type(exc).__name__}: {exc}")
+                result = future.result()
+                future.release()
+                yield result
+                submit()
+        finally:
+            remaining = list(running.futures)
+            if remaining:
+                self.client.cancel(remaining)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    def describe(self) -> str:
+        if self.scheduler:
+            return f"Dask cluster at {self.scheduler}"
+        return f"local Dask cluster, {self.workers or 'one per CPU'} worker(s)"
