@@ -185,9 +185,9 @@ def test_cli_reports_faults_with_exit_2_and_runs_nothing(mini, tmp_path):
 
 def test_shipped_sweeps_load(host):
     sweep = load_sweep(ROOT / "scenarios" / "sweeps" / "flood_2020_teams_reserve.yaml", host)
-    assert len(sweep.variants) == 18
+    assert len(sweep.variants) == 36
     base = sweep.variants[sweep.baseline]
-    assert base.levels == {"township_team_size": "20", "district_stock": "3000",
+    assert base.levels == {"township_team_size": "20", "district_stock": "3000", "forecast_lead": "0h",
                            "water_rescue_base": "city_riverside"}
     # hand calculation: 23 township teams x 120 + (3,000 district + 14 townships x 200)
     # people of relocation supplies x 0.02

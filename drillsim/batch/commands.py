@@ -15,9 +15,7 @@ import click
 from rich.console import Console
 
 from ..cli import _Fail, _guard, _host, err, with_plugin_options
-from .executor import BatchSetupError
-from .export import ExportError
-from .store import StoreError
+from .errors import BatchSetupError, ExportError, StoreError
 
 
 def _guard_batch(fn, *args, **kwargs):

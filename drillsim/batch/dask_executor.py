@@ -13,6 +13,7 @@ This is the only module of drillsim that imports Dask.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Iterable, Iterator
 
 from distributed import Client, LocalCluster, as_completed, get_worker
@@ -20,7 +21,8 @@ from distributed import Client, LocalCluster, as_completed, get_worker
 from ..errors import DrillsimError
 from ..pluginhost import PluginError
 from . import worker
-from .executor import BatchSetupError, Executor
+from .errors import BatchSetupError
+from .executor import Executor
 from .worker import Bundle, Result, Task
 
 
@@ -64,9 +66,11 @@ class DaskExecutor(Executor):
         else:
             import os
 
+            # workers import drillsim and build the unit registry as they start
             self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
                                         threads_per_worker=1, processes=True, host="127.0.0.1",
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+                                        dashboard_address=None, silence_logs=logging.ERROR,
+                                        preload=["drillsim.batch.warmup"])
             self.client = Client(self.cluster)
         try:
             self.client.wait_for_workers(1, timeout=self.timeout)

@@ -22,12 +22,8 @@ from typing import Iterable, Iterator
 from ..errors import DrillsimError
 from ..pluginhost import PluginError
 from . import worker
+from .errors import BatchSetupError
 from .worker import Bundle, Result, Task
-
-
-class BatchSetupError(Exception):
-    """An executor cannot be set up as asked (unknown executor, missing extra,
-    unreachable scheduler): a usage error, exit status 2."""
 
 
 class Executor:

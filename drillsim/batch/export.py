@@ -14,11 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .errors import ExportError
 from .store import Store
-
-
-class ExportError(Exception):
-    """The export cannot be written as asked (unknown format, pyarrow missing): exit 2."""
 
 
 def tidy_rows(store: Store) -> tuple[list[str], list[dict[str, Any]]]:

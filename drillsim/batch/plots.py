@@ -133,9 +133,12 @@ def plot_cost_objective(c: Comparison, path: Path) -> Path | None:
     front = sorted((v for v in priced if v.pareto), key=lambda v: v.variant.cost)
     ax.step([v.variant.cost for v in front], [v.objective for v in front], where="post",
             color="tab:red", linewidth=1.2, label="Pareto front")
-    for v in front:
-        ax.annotate(variant_label(v, factors), (v.variant.cost, v.objective), fontsize=7,
-                    xytext=(4, 4), textcoords="offset points")
+    tied: dict[tuple[float, float], list[str]] = {}
+    for v in front:  # variants with the same cost and objective share one label
+        tied.setdefault((v.variant.cost, v.objective), []).append(variant_label(v, factors))
+    for (cost, value), labels in tied.items():
+        ax.annotate("\n".join(labels), (cost, value), fontsize=7, xytext=(6, -4),
+                    textcoords="offset points", va="top")
     ax.set_xlabel(f"cost ({c.cost_unit})" if c.cost_unit else "cost")
     ax.set_ylabel(o.describe())
     ax.set_title(f"{c.meta['sweep_name']}: cost against the objective", fontsize=9)

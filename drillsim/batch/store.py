@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from .errors import StoreError
 from .sweep import Sweep, Variant
 from .worker import Result
 
@@ -85,11 +86,6 @@ CREATE TABLE results (
     FOREIGN KEY (variant, replication) REFERENCES replications(variant, replication)
 ) WITHOUT ROWID;
 """
-
-
-class StoreError(Exception):
-    """The database cannot be used as asked (missing, not a drillsim batch database,
-    made by another sweep): a usage error, exit status 2."""
 
 
 @dataclass(frozen=True)
