@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from drillsim.batch.executor import InProcessExecutor
@@ -91,10 +90,10 @@ def table(db: Path):
 def test_interrupted_and_killed_batch_resumes_to_the_same_rows(mini, host, tmp_path):
     path = write_sweep(mini, SWEEP)
     db = tmp_path / "batch.db"
-    args = [str(path), "--db", str(db), "--workers", "1", "--quiet"]
+    args = [str(path), "--db", str(db), "--quiet"]
 
-    # Ctrl-C part way: exit 130, whole replications only
-    proc = start(args, tmp_path)
+    # Ctrl-C part way (in-process run): exit 130, whole replications only
+    proc = start(args + ["--workers", "0"], tmp_path)
     first = stop_after(proc, db, 20, signal.SIGINT)
     out, err = proc.communicate()
     assert proc.returncode == 130, err
@@ -102,19 +101,24 @@ def test_interrupted_and_killed_batch_resumes_to_the_same_rows(mini, host, tmp_p
     assert 20 <= first < TOTAL
     check_whole(db)
 
-    # resumed, then killed with SIGKILL (no chance to clean up) part way
-    proc = start(args + ["--resume"], tmp_path)
+    # resumed on 2 pool workers, then the whole process group killed with SIGKILL (no
+    # chance to clean up) while replications are in flight
+    proc = start(args + ["--workers", "2", "--resume"], tmp_path)
     second = stop_after(proc, db, first + 20, signal.SIGKILL)
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
     assert first + 20 <= second < TOTAL, "killed after the end: nothing was tested"
     check_whole(db)
+    deadline = time.monotonic() + 10  # and no worker process is left running
+    while live_members(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert live_members(proc.pid) == []
 
     # resumed to the end
-    done = subprocess.run([drillsim(), "batch", *args, "--resume"], cwd=tmp_path,
+    done = subprocess.run([drillsim(), "batch", *args, "--workers", "0", "--resume"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert f"{TOTAL - second:,} replication(s) run (local process pool, 1 worker(s)), " \
+    assert f"{TOTAL - second:,} replication(s) run (in this process), " \
            f"{second:,} stored before; {TOTAL:,} of {TOTAL:,}" in done.stderr
 
     # an uninterrupted run of the same sweep, in this process
@@ -148,22 +152,9 @@ def test_existing_database_needs_resume_and_must_match_the_sweep(mini, tmp_path)
     assert result.exit_code == 2 and "give another --db" in result.output
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-def test_worker_processes_end_with_the_batch(mini, tmp_path):
-    # after SIGKILL of the whole group no worker is left behind
-    path = write_sweep(mini, SWEEP)
-    db = tmp_path / "k.db"
-    proc = start([str(path), "--db", str(db), "--workers", "2", "--quiet"], tmp_path)
-    stop_after(proc, db, 10, signal.SIGKILL)
-    proc.communicate()
-    deadline = time.monotonic() + 10
-    while live_members(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert live_members(proc.pid) == []
-
-
 def live_members(group: int) -> list[int]:
-    """Processes of a process group still running (zombies, already dead, left out)."""
+    """Processes of a process group still running (zombies, already dead, left out;
+    Linux /proc)."""
     out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:

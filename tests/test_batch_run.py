@@ -116,3 +116,14 @@ def test_tasks_are_plain_data_and_interleave_replications(mini, host):
     assert t.overrides == (("forces.a.units", 1), ("forces.b.turnout", "5min"))
     assert t.plugins == tuple(host.names()) and t.seed == 7
     assert pickle.loads(pickle.dumps(t)) == t
+
+
+def test_core_and_local_batch_do_not_import_dask():
+    import subprocess
+    import sys
+
+    code = ("import sys, drillsim.cli, drillsim.runner, drillsim.batch.executor, "
+            "drillsim.batch.commands, drillsim.batch.analysis; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

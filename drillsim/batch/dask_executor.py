@@ -64,8 +64,6 @@ class DaskExecutor(Executor):
                 raise BatchSetupError(f"cannot reach the Dask scheduler at {self.scheduler}: "
                                       f"{exc}") from None
         else:
-            import os
-
             # workers import drillsim and build the unit registry as they start
             self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
                                         threads_per_worker=1, processes=True, host="127.0.0.1",

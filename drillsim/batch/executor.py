@@ -104,11 +104,22 @@ class LocalPoolExecutor(Executor):
             forkserver.ensure_running()
 
     def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:
-        # every worker loads the plugins in its initializer; one that cannot makes each
-        # of its tasks fail, naming plugin and worker, before the replication runs
+        """Start every worker and wait until each has loaded the plugins.
+
+        :raises PluginError: a worker cannot load a plugin (naming both); nothing ran.
+        """
+        barrier = self._context.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=self._context,
-            initializer=worker.init_local, initargs=(bundle, tuple(plugins), "local pool worker"))
+            max_workers=self.workers, mp_context=self._context, initializer=worker.init_local,
+            initargs=(bundle, tuple(plugins), "local pool worker", barrier))
+        try:
+            answers = [f.result() for f in [self._pool.submit(worker.ready)
+                                            for _ in range(self.workers)]]
+        except BrokenProcessPool:
+            raise DrillsimError("a local worker process died while starting") from None
+        problems = sorted({a for a in answers if a})
+        if problems:
+            raise PluginError("; ".join(problems))
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
         assert self._pool is not None, "start() first"

@@ -35,7 +35,7 @@ from ..loader import (ResolvedScenario, find_path, load_scenario, parse_dotted, 
 from ..pluginhost import PluginHost
 from ..schema import Assumption
 from ..validation import Collector, Strict, suggest, validate
-from ..yamlsource import Document, PathKey, format_path, load_yaml
+from ..yamlsource import Document, PathKey, load_yaml
 from .cost import scenario_cost
 
 #: Variants a sweep may expand to unless it sets ``max_variants``.

@@ -91,6 +91,7 @@ _BUNDLES: dict[str, tuple[Path, Path]] = {}  # bundle key -> (folder, scenario f
 _FOLDERS: list[tempfile.TemporaryDirectory] = []
 _SCENARIOS: dict[tuple, ResolvedScenario] = {}
 _SETUP_ERROR: str | None = None
+_BARRIER = None
 
 
 def install(bundle: Bundle) -> Path:
@@ -119,17 +120,28 @@ def check_plugins(plugins: tuple[str, ...] | list[str], where: str | None = None
     return None
 
 
-def init_local(bundle: Bundle, plugins: tuple[str, ...], name: str) -> None:
+def init_local(bundle: Bundle, plugins: tuple[str, ...], name: str, barrier=None) -> None:
     """Initializer of a local pool worker: name it, install the bundle, load plugins.
 
     Ctrl-C is left to the main process, which stops the pool in order. A plugin that
-    cannot be loaded is remembered and every task fails with it before running.
+    cannot be loaded is remembered: :func:`ready` reports it, and every task fails with
+    it before running. ``barrier`` (one party per worker) lets :func:`ready` reach every
+    worker once.
     """
-    global WORKER_NAME, _SETUP_ERROR
+    global WORKER_NAME, _SETUP_ERROR, _BARRIER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     WORKER_NAME = f"{name} (pid {os.getpid()} on {socket.gethostname()})"
+    _BARRIER = barrier
     install(bundle)
     _SETUP_ERROR = check_plugins(plugins)
+
+
+def ready(timeout: float = 120.0) -> str | None:
+    """A pool worker's answer to "are you set up?": None, or why not. Waits at the
+    barrier so that, sent once per worker, each worker answers once."""
+    if _BARRIER is not None:
+        _BARRIER.wait(timeout)
+    return _SETUP_ERROR
 
 
 def _host(plugins: tuple[str, ...]) -> PluginHost:

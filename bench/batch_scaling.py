@@ -1,0 +1,94 @@
+"""Benchmark: replications per second of a batch on 1 local worker, on all CPUs, and on
+a 2-worker local Dask cluster, on the same sweep, with the speed-up ratios.
+
+Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask]
+
+Each run stores its results in a scratch SQLite database exactly as ``drillsim batch``
+does. Start-up (pool or cluster start, plugin loading on the workers) is timed apart
+from the run; the rate is replications finished per second of run, which includes each
+worker loading each variant once. Goals: at least 1.8x on 2 cores against 1 worker, and
+a Dask overhead under 10 % against the local pool with as many workers. Other processes
+on the machine slow every figure: the load average is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from flood_replication import machine  # noqa: E402
+
+
+def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int]:
+    """(start-up seconds, run seconds, replications run) of one batch."""
+    from drillsim.batch.runner import bundle_of, tasks_for
+    from drillsim.batch.store import Store
+
+    store = Store.create(db, sweep, replications)
+    bundle = bundle_of(sweep)
+    tasks = tasks_for(sweep, bundle, replications, set())
+    with executor:
+        t0 = time.perf_counter()
+        executor.start(bundle, tuple(sweep.plugins))
+        t1 = time.perf_counter()
+        count = 0
+        for result in executor.results(tasks):
+            store.add(result)
+            count += 1
+        t2 = time.perf_counter()
+    store.close()
+    return t1 - t0, t2 - t1, count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", default=str(ROOT / "scenarios" / "sweeps" / "flood_2020_teams_reserve.yaml"))
+    parser.add_argument("--replications", type=int, default=10, help="per variant (default 10)")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
+    args = parser.parse_args()
+
+    from drillsim.batch.executor import LocalPoolExecutor
+    from drillsim.batch.sweep import load_sweep
+    from drillsim.pluginhost import load_plugins
+
+    cpus = os.cpu_count() or 1
+    sweep = load_sweep(args.sweep, load_plugins())
+    print(f"machine: {machine()}")
+    print(f"sweep: {args.sweep} ({len(sweep.variants)} variants x {args.replications} "
+          f"replications = {len(sweep.variants) * args.replications})")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    runs = [("local pool", 1, lambda: LocalPoolExecutor(1)),
+            ("local pool", cpus, lambda: LocalPoolExecutor(cpus))]
+    if not args.no_dask:
+        from drillsim.batch.dask_executor import DaskExecutor
+
+        runs.append(("Dask local cluster", 2, lambda: DaskExecutor(workers=2)))
+    rates = {}
+    print(f"{'executor':<20} {'workers':>7} {'start-up s':>10} {'run s':>7} {'rep/s':>7} {'speed-up':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (name, workers, make) in enumerate(runs):
+            start, run, count = measure(sweep, make(), args.replications, Path(tmp) / f"{k}.db")
+            rate = count / run
+            rates[(name, workers)] = rate
+            base = rates[("local pool", 1)]
+            print(f"{name:<20} {workers:>7} {start:>10.2f} {run:>7.2f} {rate:>7.1f} "
+                  f"{rate / base:>7.2f}x")
+    if ("Dask local cluster", 2) in rates and ("local pool", 2) in rates:
+        overhead = 1 - rates[("Dask local cluster", 2)] / rates[("local pool", 2)]
+        print(f"Dask overhead against the local pool, 2 workers: {overhead:.1%} "
+              "(goal: under 10 %)")
+    print(f"speed-up of {cpus} local workers against 1: "
+          f"{rates[('local pool', cpus)] / rates[('local pool', 1)]:.2f}x (goal on 2 cores: >= 1.8x)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":  # the local pool's workers must not run this again
+    sys.exit(main())
