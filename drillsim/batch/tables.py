@@ -93,8 +93,11 @@ def print_comparison(c: Comparison, console: Console | None = None,
     for v in c.variants:
         cells = [str(v.rank)]
         cells += [v.variant.levels.get(f, "?") for f in factors] if factors else [v.variant.name]
-        cells += [_objective_text(c, v),
-                  _diff(v.objective_diff, is_baseline=v.variant.index == c.baseline)]
+        diff = _diff(v.objective_diff, is_baseline=v.variant.index == c.baseline)
+        if c.objective.measure == "mean" and v.objective_diff is not None:
+            unit = v.rows[c.objective.target].target.unit
+            diff = diff.replace(" *", "") + f" {unit}" + (" *" if v.objective_diff.significant else "")
+        cells += [_objective_text(c, v), diff]
         if priced:
             cells += [num(v.variant.cost) if v.variant.cost is not None else "—",
                       "yes" if v.pareto else ""]
