@@ -164,3 +164,19 @@ def live_members(group: int) -> list[int]:
         if int(fields[2]) == group and fields[0] != "Z":
             out.append(int(stat.parent.name))
     return out
+
+
+def test_no_database_is_left_when_workers_cannot_start(mini, tmp_path, monkeypatch):
+    from drillsim.batch.executor import LocalPoolExecutor
+    from drillsim.pluginhost import PluginError
+
+    def refuse(self, bundle, plugins):
+        raise PluginError("on worker local pool worker (pid 1 on h): plugin(s) not installed: x")
+
+    monkeypatch.setattr(LocalPoolExecutor, "start", refuse)
+    path = write_sweep(mini, SWEEP)
+    db = tmp_path / "never.db"
+    result = CliRunner().invoke(main, ["batch", str(path), "--db", str(db), "--workers", "1", "-q"])
+    assert result.exit_code == 2
+    assert "plugin error: on worker local pool worker (pid 1 on h): plugin(s) not installed: x" in result.output
+    assert not db.exists() and not (tmp_path / "never.db-wal").exists()

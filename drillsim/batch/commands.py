@@ -75,11 +75,13 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, q
         n = replications or stored_n
         if n > stored_n:
             store.set_replications(n)
+        created = False
     else:
         if resume:
             err.print(f"{db} does not exist yet: starting the batch")
         n = replications or sw.replications
         store = _guard_batch(Store.create, db, sw, n)
+        created = True
     total = n * len(sw.variants)
     try:
         with runner, BatchProgress(enabled=not quiet) as bar:
@@ -91,7 +93,11 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, q
         raise _Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
                     "run the same command with --resume to finish", 130) from None
     except BaseException:
+        stored = store.replication_count()
         store.close()
+        if created and stored == 0:  # nothing ran (workers could not start): leave no database
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
         raise
     err.print(f"{done.ran:,} replication(s) run ({runner.describe()})"
               + (f", {done.before:,} stored before" if done.before else "")
