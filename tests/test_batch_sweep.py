@@ -193,3 +193,17 @@ def test_shipped_sweeps_load(host):
     # people of relocation supplies x 0.02
     assert base.cost == pytest.approx(23 * 120 + (3000 + 14 * 200) * 0.02)
     assert scenario_cost(base.scenario) == base.cost
+
+
+def test_parsed_yaml_is_reused_but_each_caller_gets_its_own_data(tmp_path):
+    from drillsim.yamlsource import load_yaml
+
+    path = tmp_path / "a.yaml"
+    path.write_text("a: {b: [1, 2]}\nc: 010\n", encoding="utf-8")
+    first = load_yaml(path)
+    first.data["a"]["b"].append(3)  # a variant's override changes its copy only
+    second = load_yaml(path)
+    assert second.data == {"a": {"b": [1, 2]}, "c": 10}
+    assert second.positions[("a", "b", 1)] == (1, 12) and second.raw[("c",)] == "010"
+    path.write_text("a: 1\n", encoding="utf-8")  # a changed file is parsed again
+    assert load_yaml(path).data == {"a": 1}
