@@ -1,8 +1,9 @@
 """Run a batch on a Dask distributed cluster: a local one started here, or an existing
 one given by its scheduler's address (``tcp://host:8786``).
 
-The scenario bundle is scattered to every worker once; each task is plain data
-(:class:`~drillsim.batch.worker.Task`). Before any task is submitted every connected
+The scenario bundle is scattered to every worker once; each Dask task carries a few
+plain-data :class:`~drillsim.batch.worker.Task` (replications), whose results are stored
+one by one as the Dask task returns. Before any task is submitted every connected
 worker loads the plugins by name, and a worker that cannot fails the batch with a
 message naming the plugin and the worker's address. Workers need drillsim (and the
 plugins) installed in the same versions as here.
@@ -12,6 +13,7 @@ This is the only module of drillsim that imports Dask.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from typing import Iterable, Iterator
@@ -31,11 +33,11 @@ def _check_worker(plugins: list[str], dask_worker=None) -> str | None:
     return worker.check_plugins(tuple(plugins), where=f"Dask worker {dask_worker.address}")
 
 
-def _run(bundle: Bundle, task: Task) -> Result:
-    """On a worker: install the bundle (once) and run one task."""
+def _run(bundle: Bundle, tasks: list[Task]) -> list[Result]:
+    """On a worker: install the bundle (once) and run a few tasks, one after another."""
     worker.WORKER_NAME = f"Dask worker {get_worker().address}"
     worker.install(bundle)
-    return worker.run_task(task)
+    return [worker.run_task(task) for task in tasks]
 
 
 class DaskExecutor(Executor):
@@ -45,11 +47,16 @@ class DaskExecutor(Executor):
         (one single-threaded worker process each; default: the number of CPUs).
     :param scheduler: address of an existing scheduler; its workers run the batch.
     :param connect_timeout: seconds to wait for the scheduler and for a first worker.
+    :param chunk: replications per Dask task at most (each is still stored on its own).
     """
 
+    #: Chunks kept in flight per worker thread.
+    window_per_worker = 2
+
     def __init__(self, workers: int | None = None, scheduler: str | None = None,
-                 connect_timeout: float = 30.0) -> None:
+                 connect_timeout: float = 30.0, chunk: int = 8) -> None:
         self.workers = workers
+        self.chunk = max(1, chunk)
         self.scheduler = scheduler
         self.timeout = connect_timeout
         self.cluster: LocalCluster | None = None
@@ -85,14 +92,24 @@ class DaskExecutor(Executor):
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
         assert self.client is not None, "start() first"
         todo = iter(tasks)
-        window = max(1, sum(self.client.nthreads().values())) * self.window_per_worker
+        threads = max(1, sum(self.client.nthreads().values()))
+        window = threads * self.window_per_worker
         running = as_completed(loop=self.client.loop)
+        left = len(tasks) if isinstance(tasks, list) else None
 
         def submit() -> bool:
-            task = next(todo, None)
-            if task is None:
+            nonlocal left
+            # a Dask task costs the scheduler and the worker about a millisecond: send
+            # a few replications per task, fewer near the end to keep workers busy
+            size = self.chunk
+            if left is not None:
+                size = max(1, min(self.chunk, left // (threads * 2)))
+            chunk = list(itertools.islice(todo, size))
+            if not chunk:
                 return False
-            running.add(self.client.submit(_run, self._bundle, task, pure=False))
+            if left is not None:
+                left -= len(chunk)
+            running.add(self.client.submit(_run, self._bundle, chunk, pure=False))
             return True
 
         for _ in range(window):
@@ -106,9 +123,9 @@ class DaskExecutor(Executor):
                         raise exc
                     raise DrillsimError(f"a task failed on the Dask cluster: "
                                         f"{type(exc).__name__}: {exc}")
-                result = future.result()
+                results = future.result()
                 future.release()
-                yield result
+                yield from results
                 submit()
         finally:
             remaining = list(running.futures)
