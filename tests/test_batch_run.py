@@ -127,3 +127,14 @@ def test_core_and_local_batch_do_not_import_dask():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_many_variants_run_in_blocks_of_replications(mini, host, monkeypatch):
+    from drillsim.batch import runner, worker
+
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    monkeypatch.setattr(worker, "SCENARIO_CACHE", 4)  # 6 variants > 4 kept loaded
+    monkeypatch.setattr(runner, "BLOCK", 2)
+    tasks = tasks_for(sweep, bundle_of(sweep), 3, done=set())
+    assert [(t.variant, t.replication) for t in tasks][:6] == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
+    assert [(t.variant, t.replication) for t in tasks][12:] == [(v, 2) for v in range(6)]

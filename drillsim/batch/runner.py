@@ -8,7 +8,11 @@ from typing import Callable
 from .executor import Executor
 from .store import Store
 from .sweep import Sweep
+from . import worker
 from .worker import Bundle, Task
+
+#: Replications per variant in a row when a sweep has more variants than a worker caches.
+BLOCK = 16
 
 
 def bundle_of(sweep: Sweep) -> Bundle:
@@ -23,12 +27,16 @@ def bundle_of(sweep: Sweep) -> Bundle:
 
 def tasks_for(sweep: Sweep, bundle: Bundle, replications: int,
               done: set[tuple[int, int]]) -> list[Task]:
-    """The tasks not yet done, replication by replication (all variants' replication 0
-    first), so a batch stopped early has comparable variants."""
+    """The tasks not yet done, replication by replication (every variant's replication 0
+    first), so a batch stopped early has comparable variants. With more variants than a
+    worker keeps loaded, replications go in blocks of :data:`BLOCK` per variant so each
+    load serves several."""
     plugins = tuple(sweep.plugins)
     overrides = {v.index: tuple(v.overrides.items()) for v in sweep.variants}
+    block = 1 if len(sweep.variants) <= worker.SCENARIO_CACHE else BLOCK
     return [Task(bundle.key, v.index, overrides[v.index], v.seed, r, plugins)
-            for r in range(replications) for v in sweep.variants if (v.index, r) not in done]
+            for first in range(0, replications, block) for v in sweep.variants
+            for r in range(first, min(first + block, replications)) if (v.index, r) not in done]
 
 
 @dataclass

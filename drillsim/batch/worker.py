@@ -21,6 +21,7 @@ import os
 import signal
 import socket
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -89,7 +90,9 @@ class Result:
 WORKER_NAME = f"process {os.getpid()} on {socket.gethostname()}"
 _BUNDLES: dict[str, tuple[Path, Path]] = {}  # bundle key -> (folder, scenario file)
 _FOLDERS: list[tempfile.TemporaryDirectory] = []
-_SCENARIOS: dict[tuple, ResolvedScenario] = {}
+#: Loaded variants kept per process (about 250 KiB each for the flood scenario).
+SCENARIO_CACHE = 512
+_SCENARIOS: OrderedDict[tuple, ResolvedScenario] = OrderedDict()
 _SETUP_ERROR: str | None = None
 _BARRIER = None
 
@@ -157,7 +160,9 @@ def _scenario(task: Task, host: PluginHost) -> ResolvedScenario:
     key = (task.bundle, json.dumps(task.overrides, sort_keys=False, default=str), task.seed,
            task.plugins)
     sc = _SCENARIOS.get(key)
-    if sc is None:
+    if sc is not None:
+        _SCENARIOS.move_to_end(key)
+    else:
         installed = _BUNDLES.get(task.bundle)
         if installed is None:
             raise RuntimeError(f"worker {WORKER_NAME}: scenario bundle {task.bundle[:12]} was "
@@ -166,6 +171,8 @@ def _scenario(task: Task, host: PluginHost) -> ResolvedScenario:
         sc = load_scenario(scenario, host=host, overrides=dict(task.overrides), root=folder,
                            seed=task.seed)
         _SCENARIOS[key] = sc
+        if len(_SCENARIOS) > SCENARIO_CACHE:
+            _SCENARIOS.popitem(last=False)
     return sc
 
 
