@@ -6,7 +6,8 @@ Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask
 Each run stores its results in a scratch SQLite database exactly as ``drillsim batch``
 does. Start-up (pool or cluster start, plugin loading on the workers) is timed apart
 from the run; the rate is replications finished per second of run, which includes each
-worker loading each variant once. Goals: at least 1.8x on 2 cores against 1 worker, and
+worker loading each variant once. "main CPU s" is what this process (receiving and
+storing results) spent during the run: on 2 cores it competes with the workers. Goals: at least 1.8x on 2 cores against 1 worker, and
 a Dask overhead under 10 % against the local pool with as many workers. Other processes
 on the machine slow every figure: the load average is printed before and after.
 """
@@ -26,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flood_replication import machine  # noqa: E402
 
 
-def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int]:
-    """(start-up seconds, run seconds, replications run) of one batch."""
+def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int, float]:
+    """(start-up seconds, run seconds, replications run, CPU seconds this process spent
+    during the run) of one batch."""
     from drillsim.batch.runner import bundle_of, tasks_for
     from drillsim.batch.store import Store
 
@@ -38,13 +40,15 @@ def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float,
         t0 = time.perf_counter()
         executor.start(bundle, tuple(sweep.plugins))
         t1 = time.perf_counter()
+        cpu = time.process_time()
         count = 0
         for result in executor.results(tasks):
             store.add(result)
             count += 1
         t2 = time.perf_counter()
+        cpu = time.process_time() - cpu
     store.close()
-    return t1 - t0, t2 - t1, count
+    return t1 - t0, t2 - t1, count, cpu
 
 
 def main() -> int:
@@ -52,6 +56,9 @@ def main() -> int:
     parser.add_argument("--sweep", default=str(ROOT / "scenarios" / "sweeps" / "flood_2020_teams_reserve.yaml"))
     parser.add_argument("--replications", type=int, default=10, help="per variant (default 10)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each configuration this many times, in turn, and keep the "
+                             "best rate (other processes on the machine only slow runs down)")
     args = parser.parse_args()
 
     from drillsim.batch.executor import LocalPoolExecutor
@@ -71,15 +78,24 @@ def main() -> int:
 
         runs.append(("Dask local cluster", 2, lambda: DaskExecutor(workers=2)))
     rates = {}
-    print(f"{'executor':<20} {'workers':>7} {'start-up s':>10} {'run s':>7} {'rep/s':>7} {'speed-up':>8}")
+    print(f"{'executor':<20} {'workers':>7} {'start-up s':>10} {'run s':>7} {'rep/s':>7} "
+          f"{'speed-up':>8} {'main CPU s':>10}")
+    best: dict[tuple[str, int], tuple] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for k, (name, workers, make) in enumerate(runs):
-            start, run, count = measure(sweep, make(), args.replications, Path(tmp) / f"{k}.db")
-            rate = count / run
-            rates[(name, workers)] = rate
-            base = rates[("local pool", 1)]
-            print(f"{name:<20} {workers:>7} {start:>10.2f} {run:>7.2f} {rate:>7.1f} "
-                  f"{rate / base:>7.2f}x")
+        for attempt in range(args.repeat):
+            for k, (name, workers, make) in enumerate(runs):
+                db = Path(tmp) / f"{attempt}-{k}.db"
+                start, run, count, cpu = measure(sweep, make(), args.replications, db)
+                if (name, workers) not in best or count / run > best[(name, workers)][0]:
+                    best[(name, workers)] = (count / run, start, run, cpu)
+    for name, workers, _ in runs:
+        rate, start, run, cpu = best[(name, workers)]
+        rates[(name, workers)] = rate
+        base = rates[("local pool", 1)]
+        print(f"{name:<20} {workers:>7} {start:>10.2f} {run:>7.2f} {rate:>7.1f} "
+              f"{rate / base:>7.2f}x {cpu:>10.2f}")
+    if args.repeat > 1:
+        print(f"(best of {args.repeat} runs of each)")
     if ("Dask local cluster", 2) in rates and ("local pool", 2) in rates:
         overhead = 1 - rates[("Dask local cluster", 2)] / rates[("local pool", 2)]
         print(f"Dask overhead against the local pool, 2 workers: {overhead:.1%} "
