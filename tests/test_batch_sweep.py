@@ -207,3 +207,13 @@ def test_parsed_yaml_is_reused_but_each_caller_gets_its_own_data(tmp_path):
     assert second.positions[("a", "b", 1)] == (1, 12) and second.raw[("c",)] == "010"
     path.write_text("a: 1\n", encoding="utf-8")  # a changed file is parsed again
     assert load_yaml(path).data == {"a": 1}
+
+
+def test_faults_of_the_base_scenario_stay_in_its_file(mini, host):
+    from tests.batch_helpers import MINI_BODY
+
+    path = write_sweep(mini, FACTORIAL, body=MINI_BODY.replace("horizon: 8h", "horizon: 8"))
+    (fault,) = faults_of(path, host)
+    scenario = path.parent.parent / "scenario.yaml"
+    assert fault.file == str(scenario) and fault.field == "run.horizon"
+    assert (fault.line, fault.column) == line_of(scenario, "8}")
