@@ -27,6 +27,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flood_replication import machine  # noqa: E402
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def free_parallelism(workers: int, n: int = 4_000_000) -> float:
+    """How much faster ``workers`` processes burn the same pure-Python work than one
+    does, now: ``workers`` on an idle machine with that many cores, less when other
+    processes hold the CPUs. Read every speed-up below against it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    for _ in range(workers):
+        _burn(n)
+    serial = time.perf_counter() - t0
+    with ProcessPoolExecutor(workers) as pool:
+        pool.submit(_burn, 1).result()  # processes started before timing
+        t0 = time.perf_counter()
+        list(pool.map(_burn, [n] * workers))
+        parallel = time.perf_counter() - t0
+    return serial / parallel
+
+
 def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int, float]:
     """(start-up seconds, run seconds, replications run, CPU seconds this process spent
     during the run) of one batch."""
@@ -71,6 +96,8 @@ def main() -> int:
     print(f"sweep: {args.sweep} ({len(sweep.variants)} variants x {args.replications} "
           f"replications = {len(sweep.variants) * args.replications})")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"free parallelism now: {cpus} processes of plain Python run "
+          f"{free_parallelism(cpus):.2f}x as fast as 1 ({cpus}.00x on an idle machine)")
     runs = [("local pool", 1, lambda: LocalPoolExecutor(1)),
             ("local pool", cpus, lambda: LocalPoolExecutor(cpus))]
     if not args.no_dask:
@@ -103,6 +130,7 @@ def main() -> int:
     print(f"speed-up of {cpus} local workers against 1: "
           f"{rates[('local pool', cpus)] / rates[('local pool', 1)]:.2f}x (goal on 2 cores: >= 1.8x)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"free parallelism after: {free_parallelism(cpus):.2f}x")
     return 0
 
 
