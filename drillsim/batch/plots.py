@@ -142,7 +142,7 @@ def plot_cost_objective(c: Comparison, path: Path) -> Path | None:
     ax.set_xlabel(f"cost ({c.cost_unit})" if c.cost_unit else "cost")
     ax.set_ylabel(o.describe())
     ax.set_title(f"{c.meta['sweep_name']}: cost against the objective", fontsize=9)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="best")
     fig.savefig(path, dpi=110)
     return path
 
