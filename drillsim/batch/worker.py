@@ -21,6 +21,7 @@ import os
 import signal
 import socket
 import tempfile
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -95,11 +96,18 @@ SCENARIO_CACHE = 512
 _SCENARIOS: OrderedDict[tuple, ResolvedScenario] = OrderedDict()
 _SETUP_ERROR: str | None = None
 _BARRIER = None
+# a Dask worker may run tasks in several threads
+_LOCK = threading.RLock()
 
 
 def install(bundle: Bundle) -> Path:
     """Write the bundle's files into a private folder (once per process); returns the
     scenario file's path there."""
+    with _LOCK:
+        return _install(bundle)
+
+
+def _install(bundle: Bundle) -> Path:
     installed = _BUNDLES.get(bundle.key)
     if installed is None:
         tmp = tempfile.TemporaryDirectory(prefix="drillsim-batch-")
@@ -157,6 +165,11 @@ def _host(plugins: tuple[str, ...]) -> PluginHost:
 
 
 def _scenario(task: Task, host: PluginHost) -> ResolvedScenario:
+    with _LOCK:
+        return _scenario_locked(task, host)
+
+
+def _scenario_locked(task: Task, host: PluginHost) -> ResolvedScenario:
     key = (task.bundle, json.dumps(task.overrides, sort_keys=False, default=str), task.seed,
            task.plugins)
     sc = _SCENARIOS.get(key)
