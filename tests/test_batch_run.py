@@ -138,3 +138,12 @@ def test_many_variants_run_in_blocks_of_replications(mini, host, monkeypatch):
     tasks = tasks_for(sweep, bundle_of(sweep), 3, done=set())
     assert [(t.variant, t.replication) for t in tasks][:6] == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
     assert [(t.variant, t.replication) for t in tasks][12:] == [(v, 2) for v in range(6)]
+
+
+def test_chunks_shrink_towards_the_end():
+    from drillsim.batch.executor import chunked
+
+    parts = list(chunked(list(range(20)), 4, workers=2))
+    # up to 4, and no more than a quarter (2 x workers) of what is left
+    assert [len(p) for p in parts] == [4, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1]
+    assert [x for p in parts for x in p] == list(range(20))

@@ -13,7 +13,6 @@ This is the only module of drillsim that imports Dask.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 from typing import Iterable, Iterator
@@ -24,7 +23,7 @@ from ..errors import DrillsimError
 from ..pluginhost import PluginError
 from . import worker
 from .errors import BatchSetupError
-from .executor import Executor
+from .executor import Executor, chunked
 from .worker import Bundle, Result, Task
 
 
@@ -37,7 +36,7 @@ def _run(bundle: Bundle, tasks: list[Task]) -> list[Result]:
     """On a worker: install the bundle (once) and run a few tasks, one after another."""
     worker.WORKER_NAME = f"Dask worker {get_worker().address}"
     worker.install(bundle)
-    return [worker.run_task(task) for task in tasks]
+    return worker.run_tasks(tasks)
 
 
 class DaskExecutor(Executor):
@@ -91,24 +90,17 @@ class DaskExecutor(Executor):
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
         assert self.client is not None, "start() first"
-        todo = iter(tasks)
         threads = max(1, sum(self.client.nthreads().values()))
         window = threads * self.window_per_worker
         running = as_completed(loop=self.client.loop)
-        left = len(tasks) if isinstance(tasks, list) else None
+        # a Dask task costs the scheduler and the worker about a millisecond: send a
+        # few replications per task, fewer near the end to keep every worker busy
+        todo = chunked(tasks, self.chunk, threads)
 
         def submit() -> bool:
-            nonlocal left
-            # a Dask task costs the scheduler and the worker about a millisecond: send
-            # a few replications per task, fewer near the end to keep workers busy
-            size = self.chunk
-            if left is not None:
-                size = max(1, min(self.chunk, left // (threads * 2)))
-            chunk = list(itertools.islice(todo, size))
-            if not chunk:
+            chunk = next(todo, None)
+            if chunk is None:
                 return False
-            if left is not None:
-                left -= len(chunk)
             running.add(self.client.submit(_run, self._bundle, chunk, pure=False))
             return True
 

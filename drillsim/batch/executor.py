@@ -85,13 +85,32 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def chunked(tasks: Iterable[Task], size: int, workers: int) -> Iterator[list[Task]]:
+    """Tasks in lists of up to ``size``, shorter towards the end (a list of tasks is
+    known in length) so that every worker stays busy until the last. Sending a few
+    replications at a time saves the per-message cost of the pool or the scheduler."""
+    if not isinstance(tasks, list):
+        tasks = list(tasks)
+    i = 0
+    while i < len(tasks):
+        n = max(1, min(size, (len(tasks) - i) // (2 * workers)))
+        yield tasks[i:i + n]
+        i += n
+
+
 class LocalPoolExecutor(Executor):
     """A pool of worker processes on this machine (``concurrent.futures``).
 
     :param workers: number of processes (default: the number of CPUs).
+    :param chunk: replications sent to a worker at a time, at most (each is still
+        stored on its own as its chunk comes back).
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    #: Chunks kept in flight per worker.
+    window_per_worker = 2
+
+    def __init__(self, workers: int | None = None, chunk: int = 4) -> None:
+        self.chunk = max(1, chunk)
         self.workers = workers or os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
         self._context = pool_context()
@@ -123,15 +142,15 @@ class LocalPoolExecutor(Executor):
 
     def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
         assert self._pool is not None, "start() first"
-        todo = iter(tasks)
+        todo = chunked(tasks, self.chunk, self.workers)
         pending: set[Future] = set()
 
         def fill() -> None:
             while len(pending) < self.workers * self.window_per_worker:
-                task = next(todo, None)
-                if task is None:
+                chunk = next(todo, None)
+                if chunk is None:
                     return
-                pending.add(self._pool.submit(worker.run_task, task))
+                pending.add(self._pool.submit(worker.run_tasks, chunk))
 
         try:
             fill()
@@ -140,12 +159,12 @@ class LocalPoolExecutor(Executor):
                 for future in done:
                     pending.discard(future)
                     try:
-                        result = future.result()
+                        results = future.result()
                     except BrokenProcessPool:
                         raise DrillsimError("a local worker process died (killed, or out of "
                                             "memory?); what finished is stored: run again with "
                                             "--resume") from None
-                    yield result
+                    yield from results
                 fill()
         finally:
             for future in pending:

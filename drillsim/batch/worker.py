@@ -226,3 +226,8 @@ def run_task(task: Task) -> Result:
     sc = _scenario(task, host)
     events = run_replication(sc, host, task.replication, task.seed)
     return Result(task.variant, task.replication, len(events), replication_values(sc, events))
+
+
+def run_tasks(tasks: list[Task]) -> list[Result]:
+    """Run a few tasks one after another (see :func:`run_task`)."""
+    return [run_task(task) for task in tasks]
