@@ -53,9 +53,13 @@ def stored(db: Path) -> int:
 
 
 def start(args, cwd) -> subprocess.Popen:
-    # own session: signals go to the batch and its worker processes, not to pytest
+    # own session: signals go to the batch and its worker processes, not to pytest;
+    # temporary folders of killed workers stay in the test's folder
+    tmp = Path(cwd) / "tmp"
+    tmp.mkdir(exist_ok=True)
     return subprocess.Popen([drillsim(), "batch", *args], cwd=cwd, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp)})
 
 
 def stop_after(proc: subprocess.Popen, db: Path, at_least: int, sig: int) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing.util
 import os
 import signal
 import socket
@@ -112,6 +113,9 @@ def _install(bundle: Bundle) -> Path:
     if installed is None:
         tmp = tempfile.TemporaryDirectory(prefix="drillsim-batch-")
         _FOLDERS.append(tmp)
+        # pool and Dask worker processes end through multiprocessing, which runs its own
+        # finalizers but not atexit's: remove the folder then too
+        multiprocessing.util.Finalize(None, tmp.cleanup, exitpriority=10)
         folder = Path(tmp.name) / "scenarios"
         for rel, text in bundle.files:
             target = folder / rel
