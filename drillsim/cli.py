@@ -182,15 +182,14 @@ def plugins_cmd(plugins, disabled, loading) -> None:
 
 
 def _register_commands() -> None:
+    from .batch import commands as batch_commands  # drillsim batch, drillsim results
     from .calc_cli import hazard
+    from .drill.cli import drill, replay
     from .scaffold import new_plugin
 
-    main.add_command(hazard)
-    main.add_command(new_plugin)
-    from .drill.cli import drill, replay
-
-    main.add_command(drill)
-    main.add_command(replay)
+    for command in (hazard, new_plugin, drill, replay):
+        main.add_command(command)
+    batch_commands.register(main)
 
 
 _register_commands()

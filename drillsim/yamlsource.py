@@ -15,7 +15,10 @@ Every value's position is kept in :attr:`Document.positions`, keyed by its path
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -297,4 +300,29 @@ def load_yaml(path: str | Path, shown: str | None = None) -> Document:
     """
     path = Path(path)
     shown = shown if shown is not None else str(path)
-    return parse_yaml(read_text(path, shown), shown)
+    return _parse_cached(read_text(path, shown), shown)
+
+
+#: Parsed documents by (shown name, text): a batch loads the same scenario, region and
+#: plan files once per variant, and pure-Python parsing is most of a load's time.
+_PARSED: OrderedDict[tuple[str, str], Document] = OrderedDict()
+_PARSED_MAX = 32
+_PARSED_LOCK = threading.Lock()
+
+
+def _parse_cached(text: str, shown: str) -> Document:
+    """:func:`parse_yaml`, remembering the last documents parsed. Each caller gets its
+    own copy of the data (the loader applies overrides to it)."""
+    key = (shown, text)
+    with _PARSED_LOCK:
+        doc = _PARSED.get(key)
+        if doc is not None:
+            _PARSED.move_to_end(key)
+    if doc is None:
+        doc = parse_yaml(text, shown)
+        with _PARSED_LOCK:
+            _PARSED[key] = doc
+            if len(_PARSED) > _PARSED_MAX:
+                _PARSED.popitem(last=False)
+    return Document(doc.path, copy.deepcopy(doc.data), dict(doc.positions),
+                    dict(doc.key_positions), dict(doc.raw))

@@ -1,0 +1,138 @@
+"""Benchmark: replications per second of a batch on 1 local worker, on all CPUs, and on
+a 2-worker local Dask cluster, on the same sweep, with the speed-up ratios.
+
+Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask]
+
+Each run stores its results in a scratch SQLite database exactly as ``drillsim batch``
+does. Start-up (pool or cluster start, plugin loading on the workers) is timed apart
+from the run; the rate is replications finished per second of run, which includes each
+worker loading each variant once. "main CPU s" is what this process (receiving and
+storing results) spent during the run: on 2 cores it competes with the workers. Goals: at least 1.8x on 2 cores against 1 worker, and
+a Dask overhead under 10 % against the local pool with as many workers. Other processes
+on the machine slow every figure: the load average is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from flood_replication import machine  # noqa: E402
+
+
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def free_parallelism(workers: int, n: int = 4_000_000) -> float:
+    """How much faster ``workers`` processes burn the same pure-Python work than one
+    does, now: ``workers`` on an idle machine with that many cores, less when other
+    processes hold the CPUs. Read every speed-up below against it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    for _ in range(workers):
+        _burn(n)
+    serial = time.perf_counter() - t0
+    with ProcessPoolExecutor(workers) as pool:
+        pool.submit(_burn, 1).result()  # processes started before timing
+        t0 = time.perf_counter()
+        list(pool.map(_burn, [n] * workers))
+        parallel = time.perf_counter() - t0
+    return serial / parallel
+
+
+def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int, float]:
+    """(start-up seconds, run seconds, replications run, CPU seconds this process spent
+    during the run) of one batch."""
+    from drillsim.batch.runner import bundle_of, tasks_for
+    from drillsim.batch.store import Store
+
+    store = Store.create(db, sweep, replications)
+    bundle = bundle_of(sweep)
+    tasks = tasks_for(sweep, bundle, replications, set())
+    with executor:
+        t0 = time.perf_counter()
+        executor.start(bundle, tuple(sweep.plugins))
+        t1 = time.perf_counter()
+        cpu = time.process_time()
+        count = 0
+        for result in executor.results(tasks):
+            store.add(result)
+            count += 1
+        t2 = time.perf_counter()
+        cpu = time.process_time() - cpu
+    store.close()
+    return t1 - t0, t2 - t1, count, cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", default=str(ROOT / "scenarios" / "sweeps" / "flood_2020_teams_reserve.yaml"))
+    parser.add_argument("--replications", type=int, default=10, help="per variant (default 10)")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each configuration this many times, in turn, and keep the "
+                             "best rate (other processes on the machine only slow runs down)")
+    args = parser.parse_args()
+
+    from drillsim.batch.executor import LocalPoolExecutor
+    from drillsim.batch.sweep import load_sweep
+    from drillsim.pluginhost import load_plugins
+
+    cpus = os.cpu_count() or 1
+    sweep = load_sweep(args.sweep, load_plugins())
+    print(f"machine: {machine()}")
+    print(f"sweep: {args.sweep} ({len(sweep.variants)} variants x {args.replications} "
+          f"replications = {len(sweep.variants) * args.replications})")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"free parallelism now: {cpus} processes of plain Python run "
+          f"{free_parallelism(cpus):.2f}x as fast as 1 ({cpus}.00x on an idle machine)")
+    runs = [("local pool", 1, lambda: LocalPoolExecutor(1)),
+            ("local pool", cpus, lambda: LocalPoolExecutor(cpus))]
+    if not args.no_dask:
+        from drillsim.batch.dask_executor import DaskExecutor
+
+        runs.append(("Dask local cluster", 2, lambda: DaskExecutor(workers=2)))
+    rates = {}
+    print(f"{'executor':<20} {'workers':>7} {'start-up s':>10} {'run s':>7} {'rep/s':>7} "
+          f"{'speed-up':>8} {'main CPU s':>10}")
+    best: dict[tuple[str, int], tuple] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for attempt in range(args.repeat):
+            for k, (name, workers, make) in enumerate(runs):
+                db = Path(tmp) / f"{attempt}-{k}.db"
+                start, run, count, cpu = measure(sweep, make(), args.replications, db)
+                if (name, workers) not in best or count / run > best[(name, workers)][0]:
+                    best[(name, workers)] = (count / run, start, run, cpu)
+    for name, workers, _ in runs:
+        rate, start, run, cpu = best[(name, workers)]
+        rates[(name, workers)] = rate
+        base = rates[("local pool", 1)]
+        print(f"{name:<20} {workers:>7} {start:>10.2f} {run:>7.2f} {rate:>7.1f} "
+              f"{rate / base:>7.2f}x {cpu:>10.2f}")
+    if args.repeat > 1:
+        print(f"(best of {args.repeat} runs of each)")
+    if ("Dask local cluster", 2) in rates and ("local pool", 2) in rates:
+        overhead = 1 - rates[("Dask local cluster", 2)] / rates[("local pool", 2)]
+        print(f"Dask overhead against the local pool, 2 workers: {overhead:.1%} "
+              "(goal: under 10 %)")
+    print(f"speed-up of {cpus} local workers against 1: "
+          f"{rates[('local pool', cpus)] / rates[('local pool', 1)]:.2f}x (goal on 2 cores: >= 1.8x)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"free parallelism after: {free_parallelism(cpus):.2f}x")
+    return 0
+
+
+if __name__ == "__main__":  # the local pool's workers must not run this again
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""Compare a batch's variants from its stored per-replication values.
+
+For each variant and scorecard row: the mean over replications with its 95 % t-interval,
+the pass rate (share of replications meeting the threshold) with its 95 % Wilson
+interval, and the status, exactly as :func:`drillsim.scoring.scorecard.build` would give
+for that variant alone. Against the baseline: the **paired** difference — replication
+*r* of a variant minus replication *r* of the baseline, which saw the same random
+streams under common random numbers — with its 95 % t-interval, and whether that
+interval excludes 0 (Law, *Simulation Modeling and Analysis*, 5th ed., §10.2.1, the
+paired-t confidence interval).
+
+Variants are ranked by the sweep's objective; the Pareto front is the set of variants
+with a cost that no other variant beats on both cost and objective (no other is at
+most as costly and at least as good, and strictly better in one), on point estimates.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from ..scoring.stats import mean_ci, wilson
+from .store import Store, StoredTarget, StoredVariant
+from .sweep import Objective
+
+
+@dataclass(frozen=True)
+class Paired:
+    """A paired difference (variant − baseline) over ``n`` common replications."""
+
+    n: int
+    mean: float
+    ci95: tuple[float, float] | None
+    significant: bool | None
+
+
+@dataclass
+class RowStats:
+    """One scorecard row of one variant, over its replications.
+
+    ``values`` maps replication index to the value (None: nothing measured) and
+    ``met`` to whether it met the threshold.
+    """
+
+    target: StoredTarget
+    values: dict[int, float | None]
+    met: dict[int, bool | None]
+    n: int = 0
+    mean: float | None = None
+    ci95: tuple[float, float] | None = None
+    passes: int | None = None
+    pass_rate: float | None = None
+    pass_rate_ci95: tuple[float, float] | None = None
+    status: str = "not measured"
+    diff: Paired | None = None
+
+
+@dataclass
+class VariantStats:
+    """One variant: its rows, objective, rank and place on the Pareto front."""
+
+    variant: StoredVariant
+    replications: list[int]
+    rows: dict[str, RowStats]
+    objective_values: dict[int, float] = field(default_factory=dict)
+    objective: float | None = None
+    objective_ci95: tuple[float, float] | None = None
+    objective_diff: Paired | None = None
+    rank: int = 0
+    pareto: bool | None = None
+
+
+@dataclass
+class Comparison:
+    """Everything ``drillsim results`` shows: variants in rank order."""
+
+    meta: dict[str, str]
+    objective: Objective
+    variants: list[VariantStats]
+    baseline: int
+    row_ids: list[str]
+    expected: int
+    done: int
+
+    @property
+    def cost_unit(self) -> str:
+        return self.meta.get("cost_unit", "")
+
+    def by_index(self) -> dict[int, VariantStats]:
+        return {v.variant.index: v for v in self.variants}
+
+
+def paired_difference(a: dict[int, float | None], b: dict[int, float | None],
+                      level: float = 0.95) -> Paired | None:
+    """Mean of ``a[r] − b[r]`` over replications both measured, with its t-interval;
+    significant when the interval excludes 0 (None below two pairs)."""
+    diffs = [a[r] - b[r] for r in sorted(set(a) & set(b)) if a[r] is not None and b[r] is not None]
+    if not diffs:
+        return None
+    mean, ci = mean_ci(diffs, level)
+    significant = None if ci is None else (ci[0] > 0 or ci[1] < 0)
+    return Paired(len(diffs), mean, ci, significant)
+
+
+def pareto_front(points: Sequence[tuple[float, float]], maximize: bool) -> set[int]:
+    """Indices of the points (cost, objective) that no other point dominates: no other
+    has cost ≤ and objective at least as good, with one of the two strictly better."""
+    def better_eq(x: float, y: float) -> bool:
+        return x >= y if maximize else x <= y
+
+    front = set()
+    for i, (ci, oi) in enumerate(points):
+        dominated = any(
+            cj <= ci and better_eq(oj, oi) and (cj < ci or oj != oi)
+            for j, (cj, oj) in enumerate(points) if j != i)
+        if not dominated:
+            front.add(i)
+    return front
+
+
+def _row_target(parent: StoredTarget, row_id: str) -> StoredTarget:
+    if row_id == parent.id:
+        return parent
+    label = row_id.split("/", 1)[1]
+    return replace(parent, id=row_id, title=f"{parent.title}: {label}")
+
+
+def _summarise(row: RowStats) -> None:
+    t = row.target
+    measured = [v for v in row.values.values() if v is not None]
+    row.n = len(measured)
+    if measured:
+        row.mean, row.ci95 = mean_ci(measured)
+    if t.comparison is None:
+        row.status = "info" if measured else "not measured"
+        return
+    if not measured:
+        row.status = "not measured"
+        return
+    row.passes = sum(1 for r, v in row.values.items() if v is not None and row.met.get(r))
+    row.pass_rate = row.passes / row.n
+    row.pass_rate_ci95 = wilson(row.passes, row.n)
+    row.status = "pass" if row.pass_rate >= t.required_pass_rate - 1e-12 else "fail"
+
+
+def _objective_values(stats: VariantStats, objective: Objective) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for r in stats.replications:
+        if objective.measure == "targets_failed":
+            out[r] = float(sum(1 for row in stats.rows.values()
+                               if row.target.comparison is not None and row.met.get(r) is False))
+            continue
+        row = stats.rows.get(objective.target)
+        if row is None or row.values.get(r) is None:
+            continue
+        out[r] = row.values[r] if objective.measure == "mean" else float(bool(row.met.get(r)))
+    return out
+
+
+def analyse(store: Store) -> Comparison:
+    """Summaries, paired differences, ranking and Pareto front of a batch database."""
+    meta = store.meta()
+    obj = json.loads(meta["objective"])
+    objective = Objective(obj["measure"], obj["target"], obj["goal"])
+    variants = store.variants()
+    targets = store.targets()
+    per: dict[int, dict[str, tuple[dict, dict]]] = {v.index: {} for v in variants}
+    reps: dict[int, set[int]] = {v.index: set() for v in variants}
+    for v, r, row_id, value, met in store.results():
+        values, mets = per[v].setdefault(row_id, ({}, {}))
+        values[r] = value
+        mets[r] = met
+        reps[v].add(r)
+
+    stats: list[VariantStats] = []
+    row_ids: list[str] = []
+    for v in variants:
+        rows: dict[str, RowStats] = {}
+        for tid, parent in targets.get(v.index, {}).items():
+            labelled = sorted(k for k in per[v.index] if k.startswith(tid + "/"))
+            ids = labelled if (parent.by_label and labelled) else [tid]
+            for row_id in ids:
+                values, mets = per[v.index].get(row_id, ({}, {}))
+                row = RowStats(_row_target(parent, row_id),
+                               {r: values.get(r) for r in sorted(reps[v.index])},
+                               {r: mets.get(r) for r in sorted(reps[v.index])})
+                _summarise(row)
+                rows[row_id] = row
+                if row_id not in row_ids:
+                    row_ids.append(row_id)
+        vs = VariantStats(v, sorted(reps[v.index]), rows)
+        vs.objective_values = _objective_values(vs, objective)
+        if vs.objective_values:
+            vs.objective, vs.objective_ci95 = mean_ci(list(vs.objective_values.values()))
+        stats.append(vs)
+
+    baseline = next((v.index for v in variants if v.baseline), 0)
+    base = next((s for s in stats if s.variant.index == baseline), None)
+    for s in stats:
+        if base is None or s is base:
+            continue
+        for row_id, row in s.rows.items():
+            other = base.rows.get(row_id)
+            if other is not None:
+                row.diff = paired_difference(row.values, other.values)
+        s.objective_diff = paired_difference(s.objective_values, base.objective_values)
+
+    maximize = objective.goal == "maximize"
+
+    def key(s: VariantStats):
+        if s.objective is None:
+            return (1, 0.0, math.inf, s.variant.index)
+        return (0, -s.objective if maximize else s.objective,
+                math.inf if s.variant.cost is None else s.variant.cost, s.variant.index)
+
+    stats.sort(key=key)
+    for rank, s in enumerate(stats, 1):
+        s.rank = rank
+    priced = [s for s in stats if s.variant.cost is not None and s.objective is not None]
+    front = pareto_front([(s.variant.cost, s.objective) for s in priced], maximize)
+    for i, s in enumerate(priced):
+        s.pareto = i in front
+    expected = int(meta.get("replications", "0")) * len(variants)
+    return Comparison(meta, objective, stats, baseline, row_ids, expected, store.replication_count())

@@ -1,0 +1,160 @@
+"""``drillsim batch SWEEP …`` and ``drillsim results DB …``.
+
+Exit status as for every command: 0 success; 1 a run failed (a plugin raised); 2 invalid
+input or usage (sweep or scenario faults, a plugin that cannot be loaded on a worker, a
+database made by another sweep, an unreachable scheduler); 130 interrupted (what
+finished is stored: ``--resume`` goes on).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..cli import _Fail, _guard, _host, err, with_plugin_options
+from .errors import BatchSetupError, ExportError, StoreError
+
+
+def _guard_batch(fn, *args, **kwargs):
+    """:func:`drillsim.cli._guard` plus the batch's own usage errors (exit 2)."""
+    try:
+        return _guard(fn, *args, **kwargs)
+    except (BatchSetupError, StoreError, ExportError) as exc:
+        raise _Fail(str(exc), 2) from None
+
+
+def _stdout() -> Console:
+    # tables are wide: give files and pipes room instead of rich's 80 columns
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+
+
+@click.command()
+@click.argument("sweep", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replications", "-n", type=click.IntRange(1, 100_000),
+              help="Replications per variant (default: the sweep's, else the scenario's).")
+@click.option("--workers", "-w", type=click.IntRange(0, 4096),
+              help="Worker processes (default: one per CPU); 0 runs in this process.")
+@click.option("--executor", type=click.Choice(["local", "dask"]),
+              help="local: a process pool on this machine (default); dask: a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Address of a running Dask scheduler (tcp://host:8786); implies --executor "
+                   "dask. Without it, --executor dask starts a local cluster.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite database for the results (default: SWEEP's name with .db, here).")
+@click.option("--resume", is_flag=True,
+              help="Go on with an existing database: run only the replications it lacks.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no comparison table.")
+@with_plugin_options
+def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, quiet,
+          plugins, disabled) -> None:
+    """Run every variant of a sweep, replication by replication, into a database."""
+    from .analysis import analyse
+    from .executor import make_executor
+    from .progress import BatchProgress
+    from .runner import run_batch
+    from .store import Store
+    from .sweep import load_sweep
+    from .tables import print_comparison
+
+    runner = _guard_batch(make_executor, executor, workers, scheduler)
+    runner.prepare()
+    host = _guard(_host, plugins, disabled)
+    sw = _guard(load_sweep, sweep, host)
+    db = db or Path(f"{sweep.stem}.db")
+    if resume and db.exists():
+        store = _guard_batch(Store.open, db)
+        try:
+            _guard_batch(store.check_matches, sw)
+        except _Fail:
+            store.close()
+            raise
+        stored_n = int(store.meta()["replications"])
+        n = replications or stored_n
+        if n > stored_n:
+            store.set_replications(n)
+        created = False
+    else:
+        if resume:
+            err.print(f"{db} does not exist yet: starting the batch")
+        n = replications or sw.replications
+        store = _guard_batch(Store.create, db, sw, n)
+        created = True
+    total = n * len(sw.variants)
+    try:
+        with runner, BatchProgress(enabled=not quiet) as bar:
+            done = _guard_batch(run_batch, sw, store, runner, n, progress=bar.update,
+                                on_start=bar.start)
+    except KeyboardInterrupt:
+        stored = store.replication_count()
+        store.close()
+        raise _Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
+                    "run the same command with --resume to finish", 130) from None
+    except BaseException:
+        stored = store.replication_count()
+        store.close()
+        if created and stored == 0:  # nothing ran (workers could not start): leave no database
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+        raise
+    err.print(f"{done.ran:,} replication(s) run ({runner.describe()})"
+              + (f", {done.before:,} stored before" if done.before else "")
+              + f"; {done.before + done.ran:,} of {total:,} in {db}")
+    try:
+        if not quiet:
+            print_comparison(analyse(store), _stdout())
+    finally:
+        store.close()
+
+
+@click.command()
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the tidy table (variant × replication × target) to PATH.csv or "
+                   "PATH.parquet.")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write PNG plots into this folder (created if missing).")
+@click.option("--target", "targets", multiple=True, metavar="ID",
+              help="Show only this scorecard row (repeatable; an id like U1 shows its labels).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the comparison.")
+def results(db: Path, export_path, plots_dir, targets, quiet) -> None:
+    """Compare the variants of a batch database: ranking, intervals, paired differences."""
+    from .analysis import analyse
+    from .export import export
+    from .store import Store
+    from .tables import print_comparison
+
+    store = _guard_batch(Store.open, db)
+    try:
+        comparison = analyse(store)
+        known = comparison.row_ids
+        for t in targets:
+            if t not in known and not any(r.startswith(t + "/") for r in known):
+                from ..validation import suggest
+
+                raise _Fail(f"--target {t}: no such row in {db}; rows: {', '.join(known)}"
+                            + suggest(t, known), 2)
+        if not quiet:
+            print_comparison(comparison, _stdout(), only=list(targets) or None)
+        if export_path is not None:
+            rows = _guard_batch(export, store, export_path)
+            err.print(f"{rows:,} rows written to {export_path}")
+        if plots_dir is not None:
+            from .plots import write_plots
+
+            try:
+                written = write_plots(comparison, plots_dir)
+            except OSError as exc:
+                raise _Fail(f"cannot write plots into {plots_dir}: {exc}", 1) from None
+            for path in written:
+                err.print(f"plot written to {path}")
+    finally:
+        store.close()
+
+
+def register(main: click.Group) -> None:
+    """Add ``batch`` and ``results`` to the ``drillsim`` command group."""
+    main.add_command(batch)
+    main.add_command(results)

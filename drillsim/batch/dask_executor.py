@@ -1,0 +1,138 @@
+"""Run a batch on a Dask distributed cluster: a local one started here, or an existing
+one given by its scheduler's address (``tcp://host:8786``).
+
+The scenario bundle is scattered to every worker once; each Dask task carries a few
+plain-data :class:`~drillsim.batch.worker.Task` (replications), whose results are stored
+one by one as the Dask task returns. Before any task is submitted every connected
+worker loads the plugins by name, and a worker that cannot fails the batch with a
+message naming the plugin and the worker's address. Workers need drillsim (and the
+plugins) installed in the same versions as here.
+
+This is the only module of drillsim that imports Dask.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Iterable, Iterator
+
+from distributed import Client, LocalCluster, as_completed, get_worker
+
+from ..errors import DrillsimError
+from ..pluginhost import PluginError
+from . import worker
+from .errors import BatchSetupError
+from .executor import Executor, chunked
+from .worker import Bundle, Result, Task
+
+
+def _check_worker(plugins: list[str], dask_worker=None) -> str | None:
+    """On a worker: load the plugins; a message naming plugin and worker if one fails."""
+    return worker.check_plugins(tuple(plugins), where=f"Dask worker {dask_worker.address}")
+
+
+def _run(bundle: Bundle, tasks: list[Task]) -> list[Result]:
+    """On a worker: install the bundle (once) and run a few tasks, one after another."""
+    worker.WORKER_NAME = f"Dask worker {get_worker().address}"
+    worker.install(bundle)
+    return worker.run_tasks(tasks)
+
+
+class DaskExecutor(Executor):
+    """Tasks on a Dask cluster.
+
+    :param workers: size of the local cluster started when no ``scheduler`` is given
+        (one single-threaded worker process each; default: the number of CPUs).
+    :param scheduler: address of an existing scheduler; its workers run the batch.
+    :param connect_timeout: seconds to wait for the scheduler and for a first worker.
+    :param chunk: replications per Dask task at most (each is still stored on its own).
+    """
+
+    #: Chunks kept in flight per worker thread.
+    window_per_worker = 2
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None,
+                 connect_timeout: float = 30.0, chunk: int = 8) -> None:
+        self.workers = workers
+        self.chunk = max(1, chunk)
+        self.scheduler = scheduler
+        self.timeout = connect_timeout
+        self.cluster: LocalCluster | None = None
+        self.client: Client | None = None
+        self._bundle = None
+
+    def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:
+        if self.scheduler:
+            try:
+                self.client = Client(self.scheduler, timeout=self.timeout)
+            except (OSError, TimeoutError) as exc:
+                raise BatchSetupError(f"cannot reach the Dask scheduler at {self.scheduler}: "
+                                      f"{exc}") from None
+        else:
+            # workers import drillsim and build the unit registry as they start
+            self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
+                                        threads_per_worker=1, processes=True, host="127.0.0.1",
+                                        dashboard_address=None, silence_logs=logging.ERROR,
+                                        preload=["drillsim.batch.warmup"])
+            self.client = Client(self.cluster)
+        try:
+            self.client.wait_for_workers(1, timeout=self.timeout)
+        except TimeoutError:
+            raise BatchSetupError(f"no Dask worker joined the scheduler "
+                                  f"{self.client.scheduler.address} within {self.timeout:.0f} s; "
+                                  "start workers with: dask worker ADDRESS") from None
+        problems = self.client.run(_check_worker, list(plugins))
+        bad = sorted(msg for msg in problems.values() if msg)
+        if bad:
+            raise PluginError("; ".join(bad))
+        self._bundle = self.client.scatter(bundle, broadcast=True, hash=False)
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        assert self.client is not None, "start() first"
+        threads = max(1, sum(self.client.nthreads().values()))
+        window = threads * self.window_per_worker
+        running = as_completed(loop=self.client.loop)
+        # a Dask task costs the scheduler and the worker about a millisecond: send a
+        # few replications per task, fewer near the end to keep every worker busy
+        todo = chunked(tasks, self.chunk, threads)
+
+        def submit() -> bool:
+            chunk = next(todo, None)
+            if chunk is None:
+                return False
+            running.add(self.client.submit(_run, self._bundle, chunk, pure=False))
+            return True
+
+        for _ in range(window):
+            if not submit():
+                break
+        try:
+            for future in running:
+                if future.status == "error":
+                    exc = future.exception()
+                    if isinstance(exc, (PluginError, DrillsimError)):
+                        raise exc
+                    raise DrillsimError(f"a task failed on the Dask cluster: "
+                                        f"{type(exc).__name__}: {exc}")
+                results = future.result()
+                future.release()
+                yield from results
+                submit()
+        finally:
+            remaining = list(running.futures)
+            if remaining:
+                self.client.cancel(remaining)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    def describe(self) -> str:
+        if self.scheduler:
+            return f"Dask cluster at {self.scheduler}"
+        return f"local Dask cluster, {self.workers or 'one per CPU'} worker(s)"

@@ -1,0 +1,76 @@
+"""The tidy table of a batch — one row per variant × replication × scorecard row —
+written as CSV (stdlib) or Parquet (pyarrow, the optional ``parquet`` extra).
+
+Columns: ``variant`` (index), ``variant_name``, one column per factor (its level),
+``baseline``, ``cost``, ``seed``, ``replication``, ``target`` (scorecard row id),
+``value`` (display unit, empty when nothing was measured), ``unit``, ``met`` (empty for
+rows without a threshold), ``statistic``, ``comparison``, ``threshold``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import ExportError
+from .store import Store
+
+
+def tidy_rows(store: Store) -> tuple[list[str], list[dict[str, Any]]]:
+    """(column names, rows) of the tidy table, sorted by variant, replication, target."""
+    factors = json.loads(store.meta().get("factors", "[]"))
+    variants = {v.index: v for v in store.variants()}
+    targets = store.targets()
+    columns = (["variant", "variant_name"] + factors
+               + ["baseline", "cost", "seed", "replication", "target", "value", "unit", "met",
+                  "statistic", "comparison", "threshold"])
+    rows = []
+    for v, r, row_id, value, met in store.results():
+        var = variants[v]
+        t = targets[v][row_id.split("/", 1)[0]]
+        row = {"variant": v, "variant_name": var.name}
+        row.update({f: var.levels.get(f) for f in factors})
+        row.update({"baseline": var.baseline, "cost": var.cost, "seed": var.seed,
+                    "replication": r, "target": row_id, "value": value, "unit": t.unit,
+                    "met": met, "statistic": t.statistic, "comparison": t.comparison,
+                    "threshold": t.threshold})
+        rows.append(row)
+    return columns, rows
+
+
+def export(store: Store, path: str | Path) -> int:
+    """Write the tidy table to ``path`` (``.csv`` or ``.parquet``); returns the row count.
+
+    :raises ExportError: another suffix, or Parquet without pyarrow installed.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ExportError(f"{path}: export to .csv or .parquet")
+    if not path.resolve().parent.is_dir():
+        raise ExportError(f"{path}: folder {str(path.parent)!r} does not exist")
+    columns, rows = tidy_rows(store)
+    if suffix == ".csv":
+        with open(path, "w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        return len(rows)
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ExportError("Parquet needs pyarrow: pip install 'drillsim[parquet]' "
+                          "(or export to .csv)") from None
+    factors = columns[2:columns.index("baseline")]
+    schema = pa.schema(
+        [("variant", pa.int64()), ("variant_name", pa.string())]
+        + [(f, pa.string()) for f in factors]
+        + [("baseline", pa.bool_()), ("cost", pa.float64()), ("seed", pa.int64()),
+           ("replication", pa.int64()), ("target", pa.string()), ("value", pa.float64()),
+           ("unit", pa.string()), ("met", pa.bool_()), ("statistic", pa.string()),
+           ("comparison", pa.string()), ("threshold", pa.float64())])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    return len(rows)

@@ -1,0 +1,79 @@
+"""Run a sweep's missing replications on an executor and store each as it finishes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .executor import Executor
+from .store import Store
+from .sweep import Sweep
+from . import worker
+from .worker import Bundle, Task
+
+#: Replications per variant in a row when a sweep has more variants than a worker caches.
+BLOCK = 16
+
+
+def bundle_of(sweep: Sweep) -> Bundle:
+    """The files every variant needs (scenario, region, plan), as text."""
+    others = []
+    for v in sweep.variants:
+        spec = v.scenario.spec
+        others += [sweep.scenario_path.parent / spec.region,
+                   sweep.scenario_path.parent / spec.plan.file]
+    return Bundle.of(sweep.root, sweep.scenario_path, others)
+
+
+def tasks_for(sweep: Sweep, bundle: Bundle, replications: int,
+              done: set[tuple[int, int]]) -> list[Task]:
+    """The tasks not yet done, replication by replication (every variant's replication 0
+    first), so a batch stopped early has comparable variants. With more variants than a
+    worker keeps loaded, replications go in blocks of :data:`BLOCK` per variant so each
+    load serves several."""
+    plugins = tuple(sweep.plugins)
+    overrides = {v.index: tuple(v.overrides.items()) for v in sweep.variants}
+    block = 1 if len(sweep.variants) <= worker.SCENARIO_CACHE else BLOCK
+    return [Task(bundle.key, v.index, overrides[v.index], v.seed, r, plugins)
+            for first in range(0, replications, block) for v in sweep.variants
+            for r in range(first, min(first + block, replications)) if (v.index, r) not in done]
+
+
+@dataclass
+class BatchRun:
+    """What a call of :func:`run_batch` did: ``before`` replications were stored
+    already, ``ran`` were run now, of ``total``."""
+
+    before: int
+    ran: int
+    total: int
+
+
+def run_batch(sweep: Sweep, store: Store, executor: Executor, replications: int,
+              progress: Callable[[int, int], None] | None = None,
+              on_start: Callable[[int, int], None] | None = None) -> BatchRun:
+    """Run every (variant, replication) not in ``store`` yet and store each result.
+
+    :param replications: per variant (indices ``0 … replications-1``).
+    :param progress: called as ``progress(done, total)`` after each stored replication.
+    :param on_start: called as ``on_start(already_done, total)`` once workers are ready.
+    :raises PluginError: a worker cannot load a plugin (before any replication runs there).
+    :raises PluginFailed: a plugin raised during a replication.
+    """
+    bundle = bundle_of(sweep)
+    total = replications * len(sweep.variants)
+    done = {(v, r) for v, r in store.done() if r < replications}
+    tasks = tasks_for(sweep, bundle, replications, done)
+    before = len(done)
+    ran = 0
+    if not tasks:
+        return BatchRun(before, 0, total)
+    executor.start(bundle, tuple(sweep.plugins))
+    if on_start is not None:
+        on_start(before, total)
+    for result in executor.results(tasks):
+        store.add(result)
+        ran += 1
+        if progress is not None:
+            progress(before + ran, total)
+    return BatchRun(before, ran, total)

@@ -1,0 +1,167 @@
+"""The comparison of a batch's variants as terminal tables (rich)."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from ..report.common import num
+from .analysis import Comparison, Paired, RowStats, VariantStats
+
+STATUS = {"pass": "[green]PASS[/]", "fail": "[red]FAIL[/]", "info": "[cyan]info[/]",
+          "not measured": "[yellow]—[/]"}
+
+
+def variant_label(v: VariantStats, factors: list[str]) -> str:
+    """Short name: the factor levels joined by `` / `` (a factorial sweep), else the name."""
+    if factors and v.variant.levels:
+        return " / ".join(v.variant.levels.get(f, "?") for f in factors)
+    return v.variant.name
+
+
+def _interval(ci, unit: str = "") -> str:
+    if ci is None:
+        return ""
+    return f" [{num(ci[0])}, {num(ci[1])}]" + (f" {unit}" if unit and unit != "%" else "")
+
+
+def _rate(rate, ci) -> str:
+    if rate is None:
+        return "—"
+    text = f"{rate:.0%}"
+    if ci is not None:
+        text += f" [{ci[0]:.0%}, {ci[1]:.0%}]"
+    return text
+
+
+def _diff(d: Paired | None, unit: str = "", is_baseline: bool = False) -> str:
+    if is_baseline:
+        return "baseline"
+    if d is None:
+        return "—"
+    sign = "+" if d.mean > 0 else ""
+    text = f"{sign}{num(d.mean)}"
+    if d.ci95 is not None:
+        text += f" [{num(d.ci95[0])}, {num(d.ci95[1])}]"
+    if d.significant:
+        text += " *"
+    return text
+
+
+def _objective_text(c: Comparison, v: VariantStats) -> str:
+    o = c.objective
+    if v.objective is None:
+        return "not measured"
+    if o.measure == "pass_rate":
+        row = v.rows[o.target]
+        return _rate(row.pass_rate, row.pass_rate_ci95)
+    unit = "" if o.measure == "targets_failed" else v.rows[o.target].target.unit
+    return num(v.objective, unit) + _interval(v.objective_ci95)
+
+
+def print_comparison(c: Comparison, console: Console | None = None,
+                     only: list[str] | None = None) -> None:
+    """Print the ranking by objective, then one table per scorecard row with a threshold
+    (or the rows named in ``only``)."""
+    console = console or Console()
+    meta = c.meta
+    factors = _factors(meta)
+    console.print(f"[bold]{meta['sweep_name']}[/bold]  ({meta['sweep_file']})")
+    crn = "common random numbers" if meta.get("common_random_numbers") == "true" else \
+        "independent random numbers per variant"
+    console.print(f"{len(c.variants)} variants × {meta['replications']} replications, base seed "
+                  f"{meta['seed']}, {crn}; {c.done:,} of {c.expected:,} replications stored")
+    if c.done < c.expected:
+        console.print("[yellow]incomplete: run the batch again with --resume to finish it[/]")
+    console.print(f"Objective: {c.objective.describe()}")
+
+    priced = any(v.variant.cost is not None for v in c.variants)
+    table = Table(title="Variants ranked by the objective", header_style="bold", title_justify="left")
+    table.add_column("#", justify="right")
+    if factors:
+        for f in factors:
+            table.add_column(f)
+    else:
+        table.add_column("variant")
+    table.add_column("objective [95% CI]")
+    table.add_column("Δ vs baseline [95% CI]")
+    if priced:
+        table.add_column(f"cost{f' ({c.cost_unit})' if c.cost_unit else ''}", justify="right")
+        table.add_column("Pareto")
+    for v in c.variants:
+        cells = [str(v.rank)]
+        cells += [v.variant.levels.get(f, "?") for f in factors] if factors else [v.variant.name]
+        diff = _diff(v.objective_diff, is_baseline=v.variant.index == c.baseline)
+        if c.objective.measure == "mean" and v.objective_diff is not None:
+            unit = v.rows[c.objective.target].target.unit
+            diff = diff.replace(" *", "") + f" {unit}" + (" *" if v.objective_diff.significant else "")
+        cells += [_objective_text(c, v), diff]
+        if priced:
+            cells += [num(v.variant.cost) if v.variant.cost is not None else "—",
+                      "yes" if v.pareto else ""]
+        table.add_row(*cells)
+    console.print(table)
+
+    shown = [r for r in c.row_ids if (r in only or r.split("/")[0] in only)] if only else \
+        [r for r in c.row_ids if _has_threshold(c, r)]
+    for row_id in shown:
+        _print_row_table(c, row_id, factors, console)
+    hidden = len(c.row_ids) - len(shown)
+    if hidden and not only:
+        console.print(f"{hidden} information row(s) without a threshold not shown "
+                      "(--target ID shows them).")
+    console.print("Intervals are 95 %: t-intervals for means and paired differences "
+                  "(replication r of a variant minus replication r of the baseline), Wilson "
+                  "for pass rates. * = the difference's interval excludes 0.")
+
+
+def _factors(meta: dict[str, str]) -> list[str]:
+    return json.loads(meta.get("factors", "[]"))
+
+
+def _has_threshold(c: Comparison, row_id: str) -> bool:
+    return any(row_id in v.rows and v.rows[row_id].target.comparison is not None
+               for v in c.variants)
+
+
+def _target_text(row: RowStats) -> str:
+    t = row.target
+    if t.comparison is None:
+        return f"{t.statistic}, no threshold"
+    return f"{t.statistic} {t.comparison} {num(t.threshold, t.unit)}"
+
+
+def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Console) -> None:
+    by_index = c.by_index()
+    base = by_index.get(c.baseline)
+    ref = (base.rows.get(row_id) if base else None) or next(
+        v.rows[row_id] for v in c.variants if row_id in v.rows)
+    t = ref.target
+    thresholds = {(v.rows[row_id].target.comparison, v.rows[row_id].target.threshold)
+                  for v in c.variants if row_id in v.rows}
+    title = f"{row_id}  {t.title}"
+    if t.section:
+        title += f"  (plan {t.section})"
+    title += f" — {_target_text(ref)}, unit {t.unit}"
+    table = Table(title=title, header_style="bold", title_justify="left")
+    table.add_column(" / ".join(factors) if factors else "variant")
+    table.add_column("mean [95% CI]")
+    if len(thresholds) > 1:
+        table.add_column("target")
+    table.add_column("pass rate [95% CI]")
+    table.add_column("result")
+    table.add_column("Δ mean vs baseline [95% CI]")
+    for v in sorted(c.variants, key=lambda v: v.variant.index):  # sweep order
+        row = v.rows.get(row_id)
+        if row is None:
+            continue
+        cells = [variant_label(v, factors),
+                 (num(row.mean) + _interval(row.ci95)) if row.mean is not None else "not measured"]
+        if len(thresholds) > 1:
+            cells.append(_target_text(row))
+        cells += [_rate(row.pass_rate, row.pass_rate_ci95), STATUS[row.status],
+                  _diff(row.diff, is_baseline=v.variant.index == c.baseline)]
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,237 @@
+"""What runs on a worker: one replication of one variant, reduced to a few numbers.
+
+A task is plain data (:class:`Task`: bundle key, variant index, overrides, seed,
+replication index, plugin names), so it runs the same in this process, in a local
+process pool or on a Dask worker on another machine. The scenario's files travel once
+per worker as a :class:`Bundle` (their text, by path inside the scenario folder); the
+worker writes them to a private folder, loads plugins by name, loads each variant once
+(:func:`drillsim.loader.load_scenario` with its overrides) and keeps it for the next
+replication of that variant.
+
+A result (:class:`Result`) is small: per scorecard row, the replication's value (the
+target's statistic over its observations, in the row's display unit) and whether it met
+the threshold — what :mod:`drillsim.scoring.scorecard` computes per replication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing.util
+import os
+import signal
+import socket
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..loader import ResolvedScenario, load_scenario
+from ..pluginhost import PluginError, PluginHost, load_plugins
+from ..runner import run_replication
+from ..scoring.scorecard import COMPARE, observe
+from ..scoring.stats import reduce
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The text of a scenario's files, by POSIX path relative to the scenario folder.
+
+    :ivar key: SHA-256 of the contents (a worker installs a bundle once).
+    :ivar scenario: which of ``files`` is the scenario.
+    """
+
+    key: str
+    scenario: str
+    files: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, root: Path, scenario: Path, others: list[Path]) -> "Bundle":
+        """Read ``scenario`` and ``others`` (all inside ``root``) into a bundle."""
+        paths = sorted({scenario.resolve(), *(p.resolve() for p in others)})
+        files = tuple((PurePosixPath(p.relative_to(root.resolve())).as_posix(),
+                       p.read_text(encoding="utf-8-sig")) for p in paths)
+        rel = PurePosixPath(scenario.resolve().relative_to(root.resolve())).as_posix()
+        digest = hashlib.sha256(json.dumps([rel, files]).encode("utf-8")).hexdigest()
+        return cls(digest, rel, files)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replication of one variant, as plain data.
+
+    :ivar overrides: ``((dotted path, value), …)`` as in the sweep, applied in order.
+    :ivar seed: the variant's base seed; :ivar replication: 0-based index. Random
+        streams are seeded from (seed, replication, stream name).
+    :ivar plugins: entry-point names of the plugins to load (as in the main process).
+    """
+
+    bundle: str
+    variant: int
+    overrides: tuple[tuple[str, Any], ...]
+    seed: int
+    replication: int
+    plugins: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    """A replication's outcome: ``values`` is ``((row id, value or None, met or None), …)``
+    with values in each row's display unit (min, h, people …)."""
+
+    variant: int
+    replication: int
+    events: int
+    values: tuple[tuple[str, float | None, bool | None], ...]
+
+
+# ---------------------------------------------------------------- per-process state
+#: How this worker names itself in messages (set by the executor that starts it).
+WORKER_NAME = f"process {os.getpid()} on {socket.gethostname()}"
+_BUNDLES: dict[str, tuple[Path, Path]] = {}  # bundle key -> (folder, scenario file)
+_FOLDERS: list[tempfile.TemporaryDirectory] = []
+#: Loaded variants kept per process (about 250 KiB each for the flood scenario).
+SCENARIO_CACHE = 512
+_SCENARIOS: OrderedDict[tuple, ResolvedScenario] = OrderedDict()
+_SETUP_ERROR: str | None = None
+_BARRIER = None
+# a Dask worker may run tasks in several threads
+_LOCK = threading.RLock()
+
+
+def install(bundle: Bundle) -> Path:
+    """Write the bundle's files into a private folder (once per process); returns the
+    scenario file's path there."""
+    with _LOCK:
+        return _install(bundle)
+
+
+def _install(bundle: Bundle) -> Path:
+    installed = _BUNDLES.get(bundle.key)
+    if installed is None:
+        tmp = tempfile.TemporaryDirectory(prefix="drillsim-batch-")
+        _FOLDERS.append(tmp)
+        # pool and Dask worker processes end through multiprocessing, which runs its own
+        # finalizers but not atexit's: remove the folder then too
+        multiprocessing.util.Finalize(None, tmp.cleanup, exitpriority=10)
+        folder = Path(tmp.name) / "scenarios"
+        for rel, text in bundle.files:
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        installed = _BUNDLES[bundle.key] = (folder, folder / bundle.scenario)
+    return installed[1]
+
+
+def check_plugins(plugins: tuple[str, ...] | list[str], where: str | None = None) -> str | None:
+    """Load the named plugins here; None if they load, else a message naming the plugin
+    and this worker."""
+    try:
+        load_plugins(only=list(plugins))
+    except PluginError as exc:
+        return f"on worker {where or WORKER_NAME}: {exc}"
+    return None
+
+
+def init_local(bundle: Bundle, plugins: tuple[str, ...], name: str, barrier=None) -> None:
+    """Initializer of a local pool worker: name it, install the bundle, load plugins.
+
+    Ctrl-C is left to the main process, which stops the pool in order. A plugin that
+    cannot be loaded is remembered: :func:`ready` reports it, and every task fails with
+    it before running. ``barrier`` (one party per worker) lets :func:`ready` reach every
+    worker once.
+    """
+    global WORKER_NAME, _SETUP_ERROR, _BARRIER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    WORKER_NAME = f"{name} (pid {os.getpid()} on {socket.gethostname()})"
+    _BARRIER = barrier
+    install(bundle)
+    _SETUP_ERROR = check_plugins(plugins)
+
+
+def ready(timeout: float = 120.0) -> str | None:
+    """A pool worker's answer to "are you set up?": None, or why not. Waits at the
+    barrier so that, sent once per worker, each worker answers once."""
+    if _BARRIER is not None:
+        _BARRIER.wait(timeout)
+    return _SETUP_ERROR
+
+
+def _host(plugins: tuple[str, ...]) -> PluginHost:
+    if _SETUP_ERROR is not None:
+        raise PluginError(_SETUP_ERROR)
+    try:
+        return load_plugins(only=list(plugins))
+    except PluginError as exc:
+        raise PluginError(f"on worker {WORKER_NAME}: {exc}") from None
+
+
+def _scenario(task: Task, host: PluginHost) -> ResolvedScenario:
+    with _LOCK:
+        return _scenario_locked(task, host)
+
+
+def _scenario_locked(task: Task, host: PluginHost) -> ResolvedScenario:
+    key = (task.bundle, json.dumps(task.overrides, sort_keys=False, default=str), task.seed,
+           task.plugins)
+    sc = _SCENARIOS.get(key)
+    if sc is not None:
+        _SCENARIOS.move_to_end(key)
+    else:
+        installed = _BUNDLES.get(task.bundle)
+        if installed is None:
+            raise RuntimeError(f"worker {WORKER_NAME}: scenario bundle {task.bundle[:12]} was "
+                               "not installed before its tasks")
+        folder, scenario = installed
+        sc = load_scenario(scenario, host=host, overrides=dict(task.overrides), root=folder,
+                           seed=task.seed)
+        _SCENARIOS[key] = sc
+        if len(_SCENARIOS) > SCENARIO_CACHE:
+            _SCENARIOS.popitem(last=False)
+    return sc
+
+
+def replication_values(scenario: ResolvedScenario, events) -> tuple[tuple[str, float | None, bool | None], ...]:
+    """Per scorecard row, this replication's value and whether it met the threshold.
+
+    The same reduction as :func:`drillsim.scoring.scorecard.build`: the target's
+    statistic over the replication's observations (None when there is nothing to
+    measure; ``sum``/``count`` of nothing are 0); targets reported ``by_label`` give one
+    row per label seen (``U1/district_team``). Values are in the row's display unit.
+    """
+    observations = observe(scenario, events)
+    out: list[tuple[str, float | None, bool | None]] = []
+    for t in scenario.targets:
+        obs = observations[t.id]
+        if t.by_label:
+            labels = sorted({label for label, _ in obs})
+            groups = [(f"{t.id}/{label}", [v for lab, v in obs if lab == label]) for label in labels]
+            groups = groups or [(t.id, [])]
+        else:
+            groups = [(t.id, [v for _, v in obs])]
+        for row_id, values in groups:
+            value = reduce(values, t.statistic)
+            met = None
+            if value is not None and t.comparison is not None:
+                met = bool(COMPARE[t.comparison](value, t.threshold))
+            out.append((row_id, t.display(value), met))
+    return tuple(out)
+
+
+def run_task(task: Task) -> Result:
+    """Run one replication of one variant (the bundle must be installed here).
+
+    :raises PluginError: a plugin cannot be loaded on this worker (names both).
+    :raises PluginFailed: a plugin raised during the run.
+    """
+    host = _host(task.plugins)
+    sc = _scenario(task, host)
+    events = run_replication(sc, host, task.replication, task.seed)
+    return Result(task.variant, task.replication, len(events), replication_values(sc, events))
+
+
+def run_tasks(tasks: list[Task]) -> list[Result]:
+    """Run a few tasks one after another (see :func:`run_task`)."""
+    return [run_task(task) for task in tasks]

@@ -1,0 +1,186 @@
+"""A real ``drillsim batch`` process stopped part way — by Ctrl-C (SIGINT to its process
+group, as a terminal sends it) and by ``kill -9`` — and resumed ends with exactly the
+rows of an uninterrupted run: nothing lost, nothing twice, no half-stored replication."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from drillsim.batch.executor import InProcessExecutor
+from drillsim.batch.runner import run_batch
+from drillsim.batch.store import Store
+from drillsim.batch.sweep import load_sweep
+from drillsim.cli import main
+from tests.batch_helpers import write_sweep
+
+SWEEP = """\
+name: mini resume
+scenario: ../scenario.yaml
+replications: 60
+factors:
+  units_a:
+    path: forces.a.units
+    values: [1, 2]
+  turnout_b:
+    path: forces.b.turnout
+    values: [2min, 10min]
+objective: {measure: mean, target: R}
+"""
+TOTAL = 4 * 60
+ROWS = 2  # the mini plan's R and Q
+
+
+def drillsim() -> str:
+    return str(Path(sys.executable).parent / "drillsim")
+
+
+def stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+
+
+def start(args, cwd) -> subprocess.Popen:
+    # own session: signals go to the batch and its worker processes, not to pytest;
+    # temporary folders of killed workers stay in the test's folder
+    tmp = Path(cwd) / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return subprocess.Popen([drillsim(), "batch", *args], cwd=cwd, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp)})
+
+
+def stop_after(proc: subprocess.Popen, db: Path, at_least: int, sig: int) -> int:
+    deadline = time.monotonic() + 120
+    while stored(db) < at_least:
+        assert proc.poll() is None, f"the batch ended before it was stopped: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the batch made no progress"
+        time.sleep(0.02)
+    os.killpg(proc.pid, sig)
+    proc.wait(timeout=60)
+    return stored(db)
+
+
+def check_whole(db: Path) -> None:
+    """Every stored replication has all its rows, and no row lacks its replication."""
+    with sqlite3.connect(db) as conn:
+        per = conn.execute("SELECT COUNT(*) FROM results GROUP BY variant, replication").fetchall()
+        reps = conn.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM results r LEFT JOIN replications p ON "
+            "r.variant = p.variant AND r.replication = p.replication "
+            "WHERE p.variant IS NULL").fetchone()[0]
+    assert len(per) == reps and set(per) <= {(ROWS,)} and orphans == 0
+
+
+def table(db: Path):
+    with sqlite3.connect(db) as conn:
+        return (conn.execute("SELECT * FROM results ORDER BY variant, replication, target").fetchall(),
+                conn.execute("SELECT * FROM replications ORDER BY variant, replication").fetchall())
+
+
+def test_interrupted_and_killed_batch_resumes_to_the_same_rows(mini, host, tmp_path):
+    path = write_sweep(mini, SWEEP)
+    db = tmp_path / "batch.db"
+    args = [str(path), "--db", str(db), "--quiet"]
+
+    # Ctrl-C part way (in-process run): exit 130, whole replications only
+    proc = start(args + ["--workers", "0"], tmp_path)
+    first = stop_after(proc, db, 20, signal.SIGINT)
+    out, err = proc.communicate()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "--resume" in err
+    assert 20 <= first < TOTAL
+    check_whole(db)
+
+    # resumed on 2 pool workers, then the whole process group killed with SIGKILL (no
+    # chance to clean up) while replications are in flight
+    proc = start(args + ["--workers", "2", "--resume"], tmp_path)
+    second = stop_after(proc, db, first + 20, signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    assert first + 20 <= second < TOTAL, "killed after the end: nothing was tested"
+    check_whole(db)
+    deadline = time.monotonic() + 10  # and no worker process is left running
+    while live_members(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert live_members(proc.pid) == []
+
+    # resumed to the end
+    done = subprocess.run([drillsim(), "batch", *args, "--workers", "0", "--resume"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"{TOTAL - second:,} replication(s) run (in this process), " \
+           f"{second:,} stored before; {TOTAL:,} of {TOTAL:,}" in done.stderr
+
+    # an uninterrupted run of the same sweep, in this process
+    sweep = load_sweep(path, host)
+    reference = Store.create(tmp_path / "reference.db", sweep, 60)
+    run_batch(sweep, reference, InProcessExecutor(), 60)
+    reference.close()
+    assert table(db) == table(tmp_path / "reference.db")
+    assert len(table(db)[0]) == TOTAL * ROWS
+
+
+def test_existing_database_needs_resume_and_must_match_the_sweep(mini, tmp_path):
+    path = write_sweep(mini, SWEEP.replace("replications: 60", "replications: 2"))
+    db = tmp_path / "b.db"
+    runner = CliRunner()
+    result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q"])
+    assert result.exit_code == 2 and "add --resume" in result.output
+    # nothing missing: resume runs nothing
+    result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q", "--resume"])
+    assert result.exit_code == 0 and "0 replication(s) run" in result.output
+    # more replications on resume: only the new ones run
+    result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q", "--resume",
+                                  "-n", "3"])
+    assert result.exit_code == 0
+    assert "4 replication(s) run (in this process), 8 stored before; 12 of 12" in result.output
+    # a changed sweep is another batch
+    path.write_text(path.read_text().replace("[2min, 10min]", "[2min, 12min]"))
+    result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q", "--resume"])
+    assert result.exit_code == 2 and "give another --db" in result.output
+
+
+def live_members(group: int) -> list[int]:
+    """Processes of a process group still running (zombies, already dead, left out;
+    Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_no_database_is_left_when_workers_cannot_start(mini, tmp_path, monkeypatch):
+    from drillsim.batch.executor import LocalPoolExecutor
+    from drillsim.pluginhost import PluginError
+
+    def refuse(self, bundle, plugins):
+        raise PluginError("on worker local pool worker (pid 1 on h): plugin(s) not installed: x")
+
+    monkeypatch.setattr(LocalPoolExecutor, "start", refuse)
+    path = write_sweep(mini, SWEEP)
+    db = tmp_path / "never.db"
+    result = CliRunner().invoke(main, ["batch", str(path), "--db", str(db), "--workers", "1", "-q"])
+    assert result.exit_code == 2
+    assert "plugin error: on worker local pool worker (pid 1 on h): plugin(s) not installed: x" in result.output
+    assert not db.exists() and not (tmp_path / "never.db-wal").exists()

@@ -1,0 +1,149 @@
+"""Running a sweep: the same results table in this process, on 1 or 2 local workers and
+on a 2-worker local Dask cluster; per-variant statistics equal to the scorecard's;
+workers that cannot load a plugin stop the batch before any replication runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from drillsim.batch.analysis import analyse
+from drillsim.batch.executor import InProcessExecutor, LocalPoolExecutor, make_executor
+from drillsim.batch.runner import bundle_of, run_batch, tasks_for
+from drillsim.batch.store import Store
+from drillsim.batch.sweep import load_sweep
+from drillsim.loader import load_scenario
+from drillsim.pluginhost import PluginError
+from drillsim.runner import run
+from tests.batch_helpers import FACTORIAL, write_sweep
+
+
+def run_into(sweep, db, executor, n=3):
+    store = Store.create(db, sweep, n)
+    with executor:
+        run_batch(sweep, store, executor, n)
+    table = (store.results(),
+             list(store.conn.execute("SELECT * FROM replications ORDER BY variant, replication")))
+    store.close()
+    return table
+
+
+def test_same_results_table_on_every_executor(mini, host, tmp_path):
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    reference = run_into(sweep, tmp_path / "inprocess.db", InProcessExecutor())
+    rows, reps = reference
+    # 6 variants x 3 replications, each with the plan's two rows R and Q
+    assert len(reps) == 18 and len(rows) == 36
+    assert {r[2] for r in rows} == {"R", "Q"}
+    # the variants differ (turnout of b: 2, 5, 10 min), so the table is not trivially equal
+    r_values = {(v, r): value for v, r, t, value, _ in rows if t == "R"}
+    assert r_values[(0, 0)] != r_values[(2, 0)]
+    assert run_into(sweep, tmp_path / "one.db", LocalPoolExecutor(1)) == reference
+    assert run_into(sweep, tmp_path / "two.db", LocalPoolExecutor(2)) == reference
+
+    pytest.importorskip("distributed")
+    from drillsim.batch.dask_executor import DaskExecutor
+
+    dask = DaskExecutor(workers=2)  # a local cluster on 127.0.0.1
+    try:
+        store = Store.create(tmp_path / "dask.db", sweep, 3)
+        run_batch(sweep, store, dask, 3)
+        assert (store.results(), list(store.conn.execute(
+            "SELECT * FROM replications ORDER BY variant, replication"))) == reference
+        store.close()
+        assert len(dask.client.scheduler_info()["workers"]) == 2
+        # the same cluster reached by its address, with a plugin its workers lack
+        address = dask.cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        other = make_executor(None, None, address)
+        with pytest.raises(PluginError) as info:
+            with other:
+                other.start(bundle_of(sweep), tuple(sweep.plugins) + ("no_such_plugin",))
+        message = str(info.value)
+        assert "no_such_plugin" in message and "on worker Dask worker tcp://127.0.0.1:" in message
+    finally:
+        dask.close()
+
+
+def test_local_worker_without_a_plugin_fails_before_running(mini, host, tmp_path):
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    sweep.plugins = sweep.plugins + ["no_such_plugin"]
+    for k, executor in enumerate((InProcessExecutor(), LocalPoolExecutor(1))):
+        store = Store.create(tmp_path / f"{k}.db", sweep, 2)
+        with pytest.raises(PluginError) as info:
+            with executor:
+                run_batch(sweep, store, executor, 2)
+        assert "no_such_plugin" in str(info.value)
+        assert ("local pool worker (pid" if k else "this process") in str(info.value)
+        assert store.replication_count() == 0
+        store.close()
+
+
+def test_statistics_match_the_scorecard_of_each_variant(mini, host, tmp_path):
+    # the per-replication values stored by a batch, summarised, must give what
+    # `drillsim run` gives for the variant alone (scorecard.build, computed separately)
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    store = Store.create(tmp_path / "b.db", sweep, 5)
+    run_batch(sweep, store, InProcessExecutor(), 5)
+    comparison = analyse(store)
+    for v in sweep.variants:
+        sc = load_scenario(sweep.scenario_path, host=host, overrides=v.overrides, seed=v.seed)
+        card = {row.id: row for row in run(sc, host, replications=5).rows}
+        stats = comparison.by_index()[v.index].rows
+        for row_id in ("R", "Q"):
+            a, b = stats[row_id], card[row_id]
+            assert a.n == b.n and a.status == b.status
+            assert a.mean == pytest.approx(b.mean)
+            assert a.pass_rate == pytest.approx(b.pass_rate)
+            assert a.pass_rate_ci95 == pytest.approx(b.pass_rate_ci95)
+            if b.ci95 is None:
+                assert a.ci95 is None
+            else:
+                assert a.ci95 == pytest.approx(b.ci95)
+    store.close()
+
+
+def test_tasks_are_plain_data_and_interleave_replications(mini, host):
+    import pickle
+
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    bundle = bundle_of(sweep)
+    assert [rel for rel, _ in bundle.files] == ["plan.yaml", "region.yaml", "scenario.yaml"]
+    tasks = tasks_for(sweep, bundle, 2, done={(0, 0)})
+    # replication 0 of every variant (but the stored one) before replication 1
+    assert [(t.variant, t.replication) for t in tasks] == (
+        [(v, 0) for v in range(1, 6)] + [(v, 1) for v in range(6)])
+    t = tasks[0]
+    assert t.overrides == (("forces.a.units", 1), ("forces.b.turnout", "5min"))
+    assert t.plugins == tuple(host.names()) and t.seed == 7
+    assert pickle.loads(pickle.dumps(t)) == t
+
+
+def test_core_and_local_batch_do_not_import_dask():
+    import subprocess
+    import sys
+
+    code = ("import sys, drillsim.cli, drillsim.runner, drillsim.batch.executor, "
+            "drillsim.batch.commands, drillsim.batch.analysis; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_many_variants_run_in_blocks_of_replications(mini, host, monkeypatch):
+    from drillsim.batch import runner, worker
+
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    monkeypatch.setattr(worker, "SCENARIO_CACHE", 4)  # 6 variants > 4 kept loaded
+    monkeypatch.setattr(runner, "BLOCK", 2)
+    tasks = tasks_for(sweep, bundle_of(sweep), 3, done=set())
+    assert [(t.variant, t.replication) for t in tasks][:6] == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
+    assert [(t.variant, t.replication) for t in tasks][12:] == [(v, 2) for v in range(6)]
+
+
+def test_chunks_shrink_towards_the_end():
+    from drillsim.batch.executor import chunked
+
+    parts = list(chunked(list(range(20)), 4, workers=2))
+    # up to 4, and no more than a quarter (2 x workers) of what is left
+    assert [len(p) for p in parts] == [4, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1]
+    assert [x for p in parts for x in p] == list(range(20))
