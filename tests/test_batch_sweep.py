@@ -97,7 +97,7 @@ def test_bad_value_is_reported_at_the_value_not_the_scenario(mini, host):
     (fault,) = faults_of(path, host)
     assert (fault.line, fault.column) == line_of(path, "0]")
     assert fault.field == "factors.units_a.values[1]"
-    assert "forces.a.units = 0" in fault.message and "greater than or equal to 1" in fault.message
+    assert "forces.a.units = 0" in fault.message and "must be at least 1, got 0" in fault.message
 
 
 def test_unitless_duration_value_names_the_rule(mini, host):

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from ..scoring.stats import mean_ci, wilson
+from ..scoring.stats import bounded, mean_ci, wilson
 from .store import Store, StoredTarget, StoredVariant
 from .sweep import Objective
 
@@ -133,6 +133,7 @@ def _summarise(row: RowStats) -> None:
     row.n = len(measured)
     if measured:
         row.mean, row.ci95 = mean_ci(measured)
+        row.ci95 = bounded(row.ci95, t.floor, t.ceiling)
     if t.comparison is None:
         row.status = "info" if measured else "not measured"
         return

@@ -68,6 +68,8 @@ CREATE TABLE targets (
     required_pass_rate REAL NOT NULL,
     by_label INTEGER NOT NULL,
     position INTEGER NOT NULL,
+    floor REAL,
+    ceiling REAL,
     PRIMARY KEY (variant, target)
 );
 CREATE TABLE replications (
@@ -117,6 +119,9 @@ class StoredTarget:
     required_pass_rate: float
     by_label: bool
     position: int
+    #: least and greatest values the metric can take (display unit), for intervals
+    floor: float | None = None
+    ceiling: float | None = None
 
 
 def configuration_sha256(configuration: dict[str, Any]) -> str:
@@ -249,10 +254,11 @@ class Store:
              _json(config), configuration_sha256(config), _json(versions)))
         for k, t in enumerate(sc.targets):
             self.conn.execute(
-                "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (v.index, t.id, t.title, t.section, t.metric.name, t.metric.quantity, t.unit,
                  t.statistic, t.comparison, t.display(t.threshold), t.required_pass_rate,
-                 int(t.by_label), k))
+                 int(t.by_label), k, t.display(t.metric.floor),
+                 t.display(1.0) if t.metric.quantity == "share" else None))
 
     def check_matches(self, sweep: Sweep) -> None:
         """Refuse to resume a batch made from a different sweep or scenario.
@@ -316,9 +322,10 @@ class Store:
         out: dict[int, dict[str, StoredTarget]] = {}
         for row in self.conn.execute(
                 "SELECT variant, target, title, section, metric, quantity, unit, statistic, "
-                "comparison, threshold, required_pass_rate, by_label, position FROM targets "
-                "ORDER BY variant, position"):
-            out.setdefault(row[0], {})[row[1]] = StoredTarget(*row[1:11], bool(row[11]), row[12])
+                "comparison, threshold, required_pass_rate, by_label, position, floor, ceiling "
+                "FROM targets ORDER BY variant, position"):
+            out.setdefault(row[0], {})[row[1]] = StoredTarget(*row[1:11], bool(row[11]), row[12],
+                                                              row[13], row[14])
         return out
 
     def results(self) -> list[tuple[int, int, str, float | None, bool | None]]:

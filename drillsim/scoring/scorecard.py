@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from ..engine.eventlog import Event
 from .metrics import MetricContext
-from .stats import mean_ci, percentile, reduce, wilson
+from .stats import bounded, mean_ci, percentile, reduce, wilson
 
 COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
@@ -85,17 +85,9 @@ def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, floa
 
 
 def _bounded(target, mean: float, ci):
-    """Cut a t-interval at the metric's least possible value (a time or count cannot go
-    below 0; shares stay within 0-1)."""
-    if ci is None:
-        return mean, None
-    lo, hi = ci
-    floor = target.metric.floor
-    if floor is not None:
-        lo = max(lo, floor)
-    if target.metric.quantity == "share":
-        hi = min(hi, 1.0)
-    return mean, (lo, hi)
+    """The interval cut at the metric's bounds (see :func:`~drillsim.scoring.stats.bounded`)."""
+    metric = target.metric
+    return mean, bounded(ci, metric.floor, 1.0 if metric.quantity == "share" else None)
 
 
 def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -> Row:

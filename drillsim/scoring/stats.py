@@ -29,6 +29,20 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, tuple[
     return mean, (mean - half, mean + half)
 
 
+def bounded(ci: tuple[float, float] | None, floor: float | None = None,
+            ceiling: float | None = None) -> tuple[float, float] | None:
+    """Cut an interval at the least and greatest values a quantity can take (a time or a
+    count cannot be below 0, a share above 100 %); None stays None."""
+    if ci is None:
+        return None
+    lo, hi = ci
+    if floor is not None:
+        lo = max(lo, floor)
+    if ceiling is not None:
+        hi = min(hi, ceiling)
+    return (lo, hi)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The ``q``-th percentile (0–100), linear interpolation."""
     return float(np.percentile(np.asarray(values, dtype=float), q))
