@@ -10,7 +10,7 @@ import math
 
 import pluggy
 
-from .scoring import metrics
+from .scoring import metrics, queueing
 
 hookimpl = pluggy.HookimplMarker("drillsim")
 
@@ -59,5 +59,5 @@ def drillsim_travel_time(sim, unit, origin, destination):
 
 @hookimpl
 def drillsim_register_metrics(register):
-    for metric in metrics.CORE_METRICS:
+    for metric in metrics.CORE_METRICS + queueing.QUEUEING_METRICS:
         register(metric)

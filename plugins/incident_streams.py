@@ -4,7 +4,9 @@
   script; also the way to build small test cases).
 - ``poisson_incidents``: calls arriving as a Poisson process at a constant rate, at
   places drawn uniformly or by population weight, with exponential or fixed on-scene
-  time (the textbook M/M/c and M/D/c workloads).
+  time (the textbook M/M/c and M/D/c workloads). With ``queue: false`` a call that
+  finds no free unit is lost instead of waiting (``incident_lost``; the M/M/c/c loss
+  system of Erlang B).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class PoissonParams(Strict):
     on_scene_distribution: Literal["exponential", "fixed"] = "exponential"
     priority: int = Field(default=3, ge=1, le=9)
     max_incidents: int | None = Field(default=None, ge=1)
+    #: False: a call no free unit can cover at once is lost, not queued
+    queue: bool = True
 
 
 def _check_places(places, context, where):
@@ -80,7 +84,8 @@ def _poisson_start(sim, hazard):
             yield sim.timeout(arrivals.exponential(1.0 / p.rate))
             place = p.places[0] if len(p.places) == 1 else p.places[int(where.choice(len(p.places), p=probs))]
             minutes = p.on_scene_mean if p.on_scene_distribution == "fixed" else work.exponential(p.on_scene_mean)
-            sim.create_incident(p.kind, place, p.demand, max(minutes, 1e-9), p.priority)
+            sim.create_incident(p.kind, place, p.demand, max(minutes, 1e-9), p.priority,
+                                queue=p.queue)
             count += 1
 
     sim.process(stream())

@@ -74,6 +74,8 @@ def metric_context(scenario) -> MetricContext:
         force_units={f.id: [u.id for u in f.units] for f in scenario.forces},
         force_types={f.id: f.unit_type.name for f in scenario.forces},
         unit_capabilities={u.id: u.capabilities for f in scenario.forces for u in f.units},
+        unit_areas={u.id: scenario.region.place(u.base).township
+                    for f in scenario.forces for u in f.units},
     )
 
 
