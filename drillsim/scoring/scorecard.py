@@ -83,6 +83,8 @@ def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, floa
     """Every target's observations in one replication's log: ``{target id: [(label, v)]}``
     (internal units)."""
     ctx = metric_context(scenario)
+    if not isinstance(events, (list, tuple)):
+        events = list(events)  # a kept log builds its events on reading: read it once
     return {t.id: t.metric.compute(events, ctx, t.params) for t in scenario.targets}
 
 
