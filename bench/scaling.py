@@ -6,8 +6,8 @@ The M/M/c workload of ``engine_throughput.py`` (λ = 4.5, μ = 1, c = 5), with t
 log streamed to a JSON Lines file (``Simulation(keep_events=False,
 sinks=[JsonLinesSink(file)])``), as a long run would be. Each size runs in a fresh
 Python process, so its peak memory is its own: the figure is the growth of the peak
-resident set (``ru_maxrss``) over the process's size once the scenario and plugins are
-loaded. The streamed log is then scored from the file, one metric at a time
+resident set (``VmHWM``, reset just before) over the process's size once the scenario
+and plugins are loaded. The streamed log is then scored from the file, one metric at a time
 (:func:`drillsim.scoring.stream.observe_jsonl`: time-average queue length and unit
 workloads), again with the growth of the peak. ``--keep`` also runs each size with the
 log kept in memory, for comparison.
@@ -38,7 +38,25 @@ def rss_kib() -> int:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
+def reset_peak() -> None:
+    """Start the peak resident set (VmHWM) afresh from now (Linux ≥ 4.0), so the peak
+    measured is that of what follows, not of loading; else the process's peak counts."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
 def peak_kib() -> int:
+    """Peak resident set size, KiB, since the last :func:`reset_peak`."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
@@ -64,6 +82,7 @@ def child(n: int, keep: bool) -> dict:
         path = Path(tmp) / "events.jsonl"
         with open(path, "w", encoding="utf-8") as fh:
             base = rss_kib()
+            reset_peak()
             t0 = time.perf_counter()
             sim = Simulation(scenario, host, keep_events=keep,
                              sinks=[] if keep else [JsonLinesSink(fh)])
@@ -75,6 +94,7 @@ def child(n: int, keep: bool) -> dict:
         if not keep:
             del sim
             base = rss_kib()
+            reset_peak()
             t0 = time.perf_counter()
             observed = observe_jsonl(scenario, path, targets=["LQ", "RHO"])
             out["score_s"] = time.perf_counter() - t0
@@ -107,11 +127,11 @@ def main() -> int:
             per_inc_us = r["run_s"] / n * 1e6
             line = (f"{mode:6} {n:>9,} incidents: {per_inc_us:6.1f} µs/incident "
                     f"({n / r['run_s']:,.0f}/s, {r['run_s']:.1f} s); peak memory growth "
-                    f"{r['run_peak_growth_kib'] / 1024:7.1f} MiB "
+                    f"{r['run_peak_growth_kib']:9,} KiB "
                     f"({r['run_peak_growth_kib'] * 1024 / n:6.0f} B/incident)")
             if mode == "stream":
                 line += (f"; log {r['log_bytes'] / 2**20:,.0f} MiB on disk; scored from it in "
-                         f"{r['score_s']:.1f} s, peak growth {r['score_peak_growth_kib'] / 1024:.1f} MiB "
+                         f"{r['score_s']:.1f} s, peak growth {r['score_peak_growth_kib']:,} KiB "
                          f"(Lq {r['lq']:.2f})")
             print(line, flush=True)
     streamed = [r for r in rows if not r["keep"]]
@@ -120,8 +140,8 @@ def main() -> int:
         spread = max(times) / min(times) - 1
         print(f"time per incident, largest / smallest - 1: {spread:.0%} (goal <= 20%)")
         mems = [r["run_peak_growth_kib"] for r in streamed]
-        print(f"peak memory growth of a streamed run: {min(mems) / 1024:.1f} to "
-              f"{max(mems) / 1024:.1f} MiB over a {streamed[-1]['n'] // streamed[0]['n']}x "
+        print(f"peak memory growth of a streamed run: {min(mems):,} to "
+              f"{max(mems):,} KiB over a {streamed[-1]['n'] // streamed[0]['n']}x "
               f"longer run (goal: not growing with length)")
     return 0
 
