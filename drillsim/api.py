@@ -1,37 +1,99 @@
 """The public plugin API: everything a drillsim plugin may import.
 
-Plugins (the built-in ones in ``drillsim_plugins`` included) import only from this
-module. Time is in minutes throughout.
+Plugins (the built-in ones in ``drillsim_plugins`` included) import from drillsim only
+through this module (``tests/test_plugin_api.py`` enforces it for the built-ins and the
+worked example). Time is in minutes throughout; docs/plugins.md is the guide.
 
-API version: :data:`API_VERSION`. Hooks are specified in :mod:`drillsim.hookspecs`.
+**Version and promise.** :data:`API_VERSION` is ``MAJOR.MINOR``. Within one major
+version, every name in ``__all__`` keeps its meaning and signature, and every hook
+marked *stable* in :data:`HOOK_STABILITY` keeps its name and parameters (new optional
+fields, new hooks and new names may appear in a minor version). Hooks marked
+*provisional* may change in a minor version; the release notes say so. A plugin may
+state the API version it was written for in a module attribute
+``DRILLSIM_API = "1.0"``: the host refuses it at load time, with the fix, when this
+drillsim cannot run it (another major version, or a newer minor version).
+
+What a plugin may use, by topic:
+
+- hooks: :data:`hookimpl` (the marker), :data:`HOOK_STABILITY`; the specs are in
+  :mod:`drillsim.hookspecs`;
+- registrations: :class:`UnitType`, :class:`HazardType`, :class:`Metric`,
+  :class:`Calculator`, :class:`CalcOption`;
+- a run: :class:`Simulation` (clock ``sim.now``, random streams ``sim.rng(name)``,
+  ``sim.process``/``sim.timeout``, ``sim.create_incident``, ``sim.dispatch``,
+  ``sim.travel_time``, the event log ``sim.log``), :class:`Unit` and its statuses,
+  :class:`Force`, :class:`Incident`, :class:`Reserve`, :class:`Place`,
+  :class:`Region`, :func:`arrival_estimate`;
+- the event log and scoring: :class:`Event`, :class:`EventLog`,
+  :class:`MetricContext`, :data:`Observations`;
+- load time: :class:`ResolvedHazard` (what ``HazardType.start`` receives),
+  :class:`LoadContext` (what ``HazardType.check`` receives);
+- parameters: :class:`Strict` (pydantic base model refusing unknown fields), the
+  quantity types (:data:`Duration`, :data:`Speed` …, text with units such as ``90min``
+  parsed to minutes, km/h, km, m, m³/s, per minute), :func:`parse_quantity`,
+  :func:`parse_fraction`, :func:`format_minutes`, :func:`suggest`;
+- geometry: :func:`haversine_km`;
+- drills: :class:`Reporter`, :class:`ReportChannel`, :class:`Message`,
+  :func:`demand_text` (what players are told, for ``drillsim_register_reporters``),
+  :class:`OrderRefused` (a player's order the engine refuses);
+- errors: :class:`PluginFailed` (what a run raises when a plugin fails).
+
+Attributes and methods whose names start with ``_`` are not part of the API, nor is
+anything reached only through them.
 """
 
 from __future__ import annotations
 
-import pluggy
+import pluggy as _pluggy
 
+from .defaults import arrival_estimate
+from .drill.reporting import Message, ReportChannel, Reporter, demand_text
+from .engine.access import Restriction
 from .engine.eventlog import Event, EventLog
 from .engine.incidents import Incident
-from .engine.simulation import PluginFailed, Simulation
-from .engine.units import Force, Unit
-from .geo import haversine_km
-from .quantities import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Length, Rate,
-                         Speed, TimeOffset, format_minutes, parse_fraction, parse_quantity)
+from .engine.reserves import Reserve
+from .engine.simulation import OrderRefused, PluginFailed, Simulation
+from .engine.units import (AVAILABLE, DISPATCHABLE, DISPATCHED, ON_SCENE, OUT_OF_SERVICE, RETURNING,
+                           TRAVELLING, Force, Unit)
+from .geo import from_local_km, haversine_km, to_local_km
+from .hookspecs import HOOK_STABILITY, PROVISIONAL, STABLE
+from .loader import LoadContext, ResolvedHazard
+from .quantities import (Angle, Discharge, Duration, DurationOrZero, Elevation, Fraction, Length,
+                         MassRate, Percent, Rate, Speed, SpeedOrZero, TimeOffset, format_minutes, parse_angle,
+                         parse_fraction, parse_percent, parse_quantity)
 from .region import Place, Region
 from .registry import CalcOption, Calculator, HazardType, Metric, UnitType
 from .scoring.metrics import MetricContext, Observations
 from .validation import Strict, suggest
 
-#: Version of this API (semantic versioning: a major change may break plugins).
-API_VERSION = "0.1"
+#: Version of this API, ``"MAJOR.MINOR"``: see the module docstring for the promise.
+API_VERSION = "1.0"
 
-#: Marker for hook implementations: ``@hookimpl`` above a ``drillsim_*`` function.
-hookimpl = pluggy.HookimplMarker("drillsim")
+#: Marker for hook implementations: ``@hookimpl`` above a ``drillsim_*`` function
+#: (options: ``tryfirst=True``, ``trylast=True``, ``wrapper=True``).
+hookimpl = _pluggy.HookimplMarker("drillsim")
 
 __all__ = [
-    "API_VERSION", "hookimpl", "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "MetricContext",
-    "Observations", "Simulation", "Unit", "Force", "Incident", "Place", "Region", "Event",
-    "EventLog", "PluginFailed", "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed",
-    "Length", "Rate", "Elevation", "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes",
-    "haversine_km", "suggest",
+    # version and hooks
+    "API_VERSION", "hookimpl", "HOOK_STABILITY", "STABLE", "PROVISIONAL",
+    # registrations
+    "UnitType", "HazardType", "Metric", "Calculator", "CalcOption",
+    # a run
+    "Simulation", "Unit", "Force", "Incident", "Reserve", "Place", "Region", "arrival_estimate",
+    "AVAILABLE", "DISPATCHED", "TRAVELLING", "ON_SCENE", "RETURNING", "OUT_OF_SERVICE",
+    "DISPATCHABLE",
+    # event log and scoring
+    "Event", "EventLog", "MetricContext", "Observations",
+    # load time
+    "ResolvedHazard", "LoadContext",
+    # parameters and quantities
+    "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed", "Length", "Rate", "Elevation",
+    "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes", "suggest",
+    "Angle", "Percent", "SpeedOrZero", "MassRate", "parse_angle", "parse_percent",
+    # hazards restricting travel
+    "Restriction",
+    # drills: what players are told (provisional, see drillsim_register_reporters)
+    "Reporter", "ReportChannel", "Message", "demand_text", "OrderRefused",
+    # geometry, errors
+    "haversine_km", "to_local_km", "from_local_km", "PluginFailed",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .quantities import _KINDS, parse_fraction, parse_quantity
+from .quantities import _KINDS, parse_angle, parse_fraction, parse_percent, parse_quantity
 from .registry import CalcOption, Calculator
 
 
@@ -57,13 +57,23 @@ def convert(option: CalcOption, text: str) -> Any:
                               allow_negative=kind in ("elevation",))
     if kind == "fraction":
         return parse_fraction(text.strip()) if text.strip().endswith("%") else parse_fraction(float(text))
+    if kind == "percent":
+        return parse_percent(text)
+    if kind == "angle":
+        return parse_angle(text)
     if kind == "number":
-        value = float(text)
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a plain number") from None
         if not math.isfinite(value):
             raise ValueError(f"{text!r} is not a finite number")
         return value
     if kind == "integer":
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a whole number") from None
     if kind == "series":
         return read_series(text)
     if kind == "choice" and text not in option.choices:
@@ -113,7 +123,10 @@ def _command(calc: Calculator) -> click.Command:
         else:
             _print_table(calc, result)
         if plot_path is not None:
-            _plot(calc, result, values, plot_path, region_path)
+            try:
+                _plot(calc, result, values, plot_path, region_path)
+            except ValueError as exc:
+                raise click.UsageError(f"{calc.name}: {exc}") from None
 
     return click.Command(calc.name, params=params, callback=callback, help=calc.description,
                          short_help=calc.description.split(". ")[0][:60])

@@ -14,17 +14,53 @@ import click
 from rich.console import Console
 
 from .errors import DrillsimError, ValidationFailed
+from .plugin_cli import with_loading_options
 from .pluginhost import PluginError, load_plugins
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _split(names: str | None) -> list[str] | None:
-    return None if names is None else [n.strip() for n in names.split(",") if n.strip()]
+    if names is None:
+        return None
+    out = [n.strip() for n in names.split(",") if n.strip()]
+    if not out:
+        raise _Fail("--plugins needs at least one plugin name (see `drillsim plugins`)", 2)
+    return out
 
 
-def _host(plugins: str | None, disabled: tuple[str, ...]):
-    return load_plugins(_split(plugins), disabled)
+def _warn(scenario) -> None:
+    for w in scenario.warnings:
+        err.print(f"warning: {w}", markup=False)
+
+
+def _check_writable(paths) -> None:
+    """Refuse before running if an output cannot be written (missing or read-only folder)."""
+    import os
+    import tempfile
+
+    for path in paths:
+        if path is None:
+            continue
+        folder = path.resolve().parent
+        if not folder.is_dir():
+            raise _Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
+        if path.is_dir():
+            raise _Fail(f"{path}: is a folder; give a file name; nothing was run", 2)
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".drillsim-check-"):
+                pass
+        except OSError as exc:
+            raise _Fail(f"{path}: cannot write in {str(path.parent) or '.'!r} "
+                        f"({os.strerror(exc.errno) if exc.errno else exc}); nothing was run", 2) from None
+
+
+def _host(plugins: str | None, disabled: tuple[str, ...], loading=None, scenario: Path | None = None):
+    if loading is None and scenario is None:
+        return load_plugins(_split(plugins), disabled)
+    from .plugin_cli import build_host  # --plugin-module, --allow-plugin-module, --trace-hooks
+
+    return build_host(_split(plugins), disabled, loading, scenario)
 
 
 class _Fail(click.ClickException):
@@ -72,11 +108,13 @@ def main() -> None:
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @with_plugin_options
-def validate(scenario: Path, plugins, disabled) -> None:
+@with_loading_options
+def validate(scenario: Path, plugins, disabled, loading) -> None:
     """Check a scenario (and its region and plan files) without running it."""
     from .loader import load_scenario
 
-    sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled)))
+    sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled, loading, scenario)))
+    _warn(sc)
     units = sum(len(f.units) for f in sc.forces)
     click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
                f"{len(sc.hazards)} hazard(s), {len(sc.targets)} targets, "
@@ -96,19 +134,19 @@ def validate(scenario: Path, plugins, disabled) -> None:
               help="Write every replication's event log here as JSON Lines.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the scorecard.")
 @with_plugin_options
+@with_loading_options
 def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
-        plugins, disabled) -> None:
+        plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
     from .loader import load_scenario
     from .report import jsonreport, markdown, terminal
     from .report.common import write_atomic
     from .runner import run as run_scenario
 
-    host = _guard(_host, plugins, disabled)
+    host = _guard(_host, plugins, disabled, loading, scenario)
     sc = _guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
-    for path in (json_path, report_path, events_path):
-        if path is not None and not path.resolve().parent.is_dir():
-            raise _Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
+    _warn(sc)
+    _check_writable((json_path, report_path, events_path))
     with ExitStack() as stack:
         events = None
         if events_path is not None:
@@ -119,13 +157,13 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         outcome = _guard(run_scenario, sc, host, events_out=events)
     if not quiet:
         terminal.print_scorecard(outcome)
-    try:
-        if json_path is not None:
-            write_atomic(json_path, jsonreport.to_json(outcome))
-        if report_path is not None:
-            write_atomic(report_path, markdown.render(outcome))
-    except OSError as exc:
-        raise _Fail(f"cannot write results: {exc}", 1) from None
+    for path, render in ((json_path, jsonreport.to_json), (report_path, markdown.render)):
+        if path is None:
+            continue
+        try:
+            write_atomic(path, render(outcome))
+        except OSError as exc:
+            raise _Fail(f"{path}: cannot write: {exc.strerror or exc}", 1) from None
     for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
         if path is not None:
             err.print(f"{label} written to {path}")
@@ -133,9 +171,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
 
 @main.command(name="plugins")
 @with_plugin_options
-def plugins_cmd(plugins, disabled) -> None:
+@with_loading_options
+def plugins_cmd(plugins, disabled, loading) -> None:
     """List the loaded plugins, their versions and what they provide."""
-    host = _guard(_host, plugins, disabled)
+    host = _guard(_host, plugins, disabled, loading)
     for info in host.describe():
         click.echo(f"{info.name}  ({info.distribution} {info.version}; module {info.module})")
         click.echo(f"  hooks:    {', '.join(sorted(set(info.hooks))) or '-'}")
@@ -144,8 +183,14 @@ def plugins_cmd(plugins, disabled) -> None:
 
 def _register_commands() -> None:
     from .calc_cli import hazard
+    from .scaffold import new_plugin
 
     main.add_command(hazard)
+    main.add_command(new_plugin)
+    from .drill.cli import drill, replay
+
+    main.add_command(drill)
+    main.add_command(replay)
 
 
 _register_commands()

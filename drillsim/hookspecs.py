@@ -7,6 +7,11 @@ than None. The host's own defaults (``drillsim.defaults``) are registered first 
 marked ``trylast``, so any plugin can override them. Hooks are called with keyword
 arguments only; an implementation may accept any subset of the parameters, and must not
 give them default values (pluggy never passes those).
+
+Stability: every hook is marked ``@stable`` (its name, parameters and meaning do not
+change within a major version of the plugin API, :data:`drillsim.api.API_VERSION`) or
+``@provisional`` (it may still change in a minor version; the change is announced in
+the release notes). The mark is in each docstring and in :data:`HOOK_STABILITY`.
 """
 
 from __future__ import annotations
@@ -15,9 +20,26 @@ import pluggy
 
 hookspec = pluggy.HookspecMarker("drillsim")
 
+STABLE = "stable"
+PROVISIONAL = "provisional"
+
+
+def _stability(level: str):
+    def mark(spec):
+        spec.stability = level  # read into HOOK_STABILITY below and by drillsim.api
+        return spec
+    return mark
+
+
+#: The hook keeps its name, parameters and meaning within a major API version.
+stable = _stability(STABLE)
+#: The hook may change in a minor API version (announced in the release notes).
+provisional = _stability(PROVISIONAL)
+
 # ---------------------------------------------------------------- registration (load time)
 
 
+@stable
 @hookspec
 def drillsim_register_unit_types(register):
     """Register the kinds of response unit this plugin provides.
@@ -26,45 +48,76 @@ def drillsim_register_unit_types(register):
 
     Called once when plugins are loaded. A unit type name may be provided by one plugin
     only.
+
+    Stability: stable.
     """
 
 
+@stable
 @hookspec
 def drillsim_register_hazard_types(register):
     """Register the hazard models this plugin provides.
 
     :param register: call ``register(HazardType(...))`` once per hazard type.
+
+    Stability: stable.
     """
 
 
+@stable
 @hookspec
 def drillsim_register_metrics(register):
     """Register metrics that plan targets can be scored on.
 
     :param register: call ``register(Metric(...))`` once per metric.
+
+    Stability: stable.
     """
 
 
+@provisional
 @hookspec
 def drillsim_register_calculators(register):
     """Register calculators for ``drillsim hazard NAME …`` (a model's result for given
     inputs, without running a scenario).
 
     :param register: call ``register(Calculator(...))`` once per calculator.
+
+    Stability: provisional.
+    """
+
+
+@provisional
+@hookspec
+def drillsim_register_reporters(register):
+    """Register drill *reporters*: what turns engine events into the messages players
+    receive, with their delays and gaps (a gauge reporting hourly, a township reporting
+    late, a call that never comes through).
+
+    :param register: call ``register(Reporter(...))`` once per reporter
+        (:class:`drillsim.api.Reporter`).
+
+    Used only by drills (:mod:`drillsim.drill`); batch runs never call reporters.
+
+    Stability: provisional.
     """
 
 
 # ---------------------------------------------------------------- run time
 
 
+@stable
 @hookspec
 def drillsim_run_started(sim):
     """A replication is about to run: units are placed, hazards not yet started.
 
     :param sim: the :class:`~drillsim.engine.simulation.Simulation`.
+
+    Stability: stable.
     """
 
 
+@stable
 @hookspec(firstresult=True)
 def drillsim_choose_units(sim, incident, unmet, candidates):
     """Choose which free units to send to an incident.
@@ -79,9 +132,12 @@ def drillsim_choose_units(sim, incident, unmet, candidates):
 
     First result: stops at the first non-None answer. The built-in default sends the
     nearest candidates by travel time until the unmet demand is covered.
+
+    Stability: stable.
     """
 
 
+@stable
 @hookspec(firstresult=True)
 def drillsim_travel_time(sim, unit, origin, destination):
     """Minutes for ``unit`` to travel from ``origin`` to ``destination`` (Places).
@@ -91,9 +147,30 @@ def drillsim_travel_time(sim, unit, origin, destination):
 
     First result: stops at the first non-None answer. The built-in default answers for
     road units from the region's road model; an aviation plugin answers for air units.
+
+    Stability: stable.
     """
 
 
+@provisional
+@hookspec
+def drillsim_travel_restriction(sim, unit, origin, destination):
+    """How this plugin's hazards restrict a trip of ``unit`` from ``origin`` to
+    ``destination`` (Places) at the current time ``sim.now``.
+
+    :return: a :class:`~drillsim.engine.access.Restriction` (closed, or slowed by a
+        factor), or None for no effect.
+
+    All implementations are asked; the engine closes the trip if any closes it, else
+    multiplies the travel time by the largest factor (:mod:`drillsim.engine.access`).
+    A hazard whose restrictions change calls ``sim.access_changed(reason)`` so units
+    already on the road are re-routed or stopped.
+
+    Stability: provisional.
+    """
+
+
+@stable
 @hookspec
 def drillsim_event(sim, event):
     """Observe every event as it is logged (after it is recorded).
@@ -103,9 +180,21 @@ def drillsim_event(sim, event):
 
     For a cheaper subscription to a few kinds of event from inside a run, use
     ``sim.log.subscribe(kind, callback)`` in :func:`drillsim_run_started`.
+
+    Stability: stable.
     """
 
 
+@stable
 @hookspec
 def drillsim_run_finished(sim):
-    """A replication reached its horizon (or stopped); the log is complete."""
+    """A replication reached its horizon (or stopped); the log is complete.
+
+    Stability: stable.
+    """
+
+
+#: ``{hook name: "stable" | "provisional"}`` for every hook above.
+#: A hook without a mark shows as None (tests/test_plugin_api.py refuses that).
+HOOK_STABILITY = {name: getattr(spec, "stability", None) for name, spec in sorted(globals().items())
+                  if name.startswith("drillsim_") and callable(spec)}

@@ -22,8 +22,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Fault, ValidationFailed
-from .pluginhost import PluginHost, load_plugins
+from .pluginhost import DEFAULTS_NAME, PluginHost, load_plugins
 from .quantities import parse_fraction, parse_quantity
+from .paths import resolve_ref, scenario_root
 from .region import Region, load_region
 from .registry import HazardType, Metric, UnitType
 from .schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile, TargetSpec
@@ -114,6 +115,8 @@ class ResolvedScenario:
     plugins: list[str]
     versions: dict[str, str]
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: valid but probably unintended settings, located like faults
+    warnings: list[Fault] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -168,32 +171,6 @@ class ResolvedScenario:
 
 
 # ------------------------------------------------------------------ file references
-def scenario_root(path: Path) -> Path:
-    """The folder references must stay in: the nearest ancestor named ``scenarios``,
-    else the file's own folder."""
-    for parent in path.resolve().parents:
-        if parent.name == "scenarios":
-            return parent
-    return path.resolve().parent
-
-
-def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path) -> Path:
-    """Resolve a file reference relative to ``base``'s folder, inside ``root``.
-
-    :raises ValidationFailed: absolute paths, paths leaving the root, missing files.
-    """
-    if Path(ref).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", ref):
-        raise ValidationFailed([doc.fault(where, f"{ref!r}: give a path relative to this file, "
-                                                 "not an absolute path")])
-    target = (base.parent / ref).resolve()
-    if not target.is_relative_to(root):
-        raise ValidationFailed([doc.fault(where, f"{ref!r} points outside the scenario folder "
-                                                 f"{str(root)!r}; refused")])
-    if not target.is_file():
-        raise ValidationFailed([doc.fault(where, f"file {ref!r} not found (looked for {target})")])
-    return target
-
-
 def _shown(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
@@ -291,18 +268,23 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
                                                "(name:, region:, forces: …)")])
     if overrides:
         _apply_overrides(doc, overrides)
-    if seed is not None:
-        doc.data.setdefault("run", {})["seed"] = seed
-    if replications is not None:
-        doc.data.setdefault("run", {})["replications"] = replications
     spec = validate(ScenarioFile, doc)
+    # command-line run settings replace the file's only after the file itself is valid
+    changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
+    if changes:
+        spec = spec.model_copy(update={"run": spec.run.model_copy(update=changes)})
+        doc.data["run"].update(changes)
 
     faults = Collector()
     start = _parse_start(spec.start, doc, faults)
+    if spec.run.warm_up >= spec.run.horizon:
+        faults.add(doc.fault(("run", "warm_up"), "the warm-up must end before the horizon"))
+    _check_unique(doc, "hazards", [h.id for h in spec.hazards], faults)
+    _check_unique(doc, "reserves", [r.id for r in spec.reserves], faults)
     region = plan = plan_doc = None
     ref = faults.run(resolve_ref, doc, ("region",), spec.region, path.resolve(), root_path)
     if ref is not None:
-        region = faults.run(load_region, ref, _shown(ref))
+        region = faults.run(load_region, ref, _shown(ref), root_path)
     ref = faults.run(resolve_ref, doc, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
     if ref is not None:
         plan_doc = faults.run(load_yaml, ref, _shown(ref))
@@ -312,11 +294,15 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
 
     if host is None:
         host = load_plugins()
-    for i, name in enumerate(spec.plugins):
-        if name not in host.info:
-            faults.add(doc.fault(("plugins", i), f"plugin {name!r} is not loaded; installed: "
-                                                 f"{', '.join(host.names()) or 'none'}"
-                                 + suggest(name, host.names())))
+    for i, entry in enumerate(spec.plugins):
+        name = entry if isinstance(entry, str) else entry.name
+        if name in host.info:
+            continue
+        if isinstance(entry, str):
+            faults.add(doc.fault(("plugins", i), f"plugin {name!r} is not installed or not loaded"
+                                 + (suggest(name, host.names()) or "; `drillsim plugins` lists those loaded")))
+        else:
+            faults.add(doc.fault(("plugins", i, "module"), plugin_module_refused(name, entry.module)))
     forces = _resolve_forces(spec, doc, region, host, faults)
     reserves = _resolve_reserves(spec, doc, region, faults)
     context = LoadContext(spec, doc, region, {f.id: f for f in forces}, {r.id: r for r in reserves})
@@ -327,13 +313,31 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
 
     used = sorted({host.unit_types.providers[f.unit_type.name] for f in forces}
                   | {host.hazard_types.providers[h.type.name] for h in hazards}
-                  | {host.metrics.providers[t.metric.name] for t in targets})
+                  | {host.metrics.providers[t.metric.name] for t in targets}
+                  | _runtime_plugins(host))
     versions = {"drillsim": host.info["drillsim.defaults"].version}
     versions.update({name: host.info[name].version for name in used if name in host.info})
     for lib in ("simpy", "pluggy", "numpy"):
         versions[lib] = _version(lib)
     return ResolvedScenario(shown, spec, doc, region, plan, targets, forces, hazards, reserves,
-                            start, used, versions, dict(overrides or {}))
+                            start, used, versions, dict(overrides or {}), context.warnings)
+
+
+def _runtime_plugins(host: PluginHost) -> set[str]:
+    """Plugins with run-time hooks (dispatch rules, travel times, observers): they can
+    change a run's results, so the resolved configuration records them and their version
+    even when they provide nothing the scenario names."""
+    runtime = {"drillsim_run_started", "drillsim_choose_units", "drillsim_travel_time",
+               "drillsim_event", "drillsim_run_finished"}
+    return {name for name, info in host.info.items()
+            if name != DEFAULTS_NAME and runtime & set(info.hooks)}
+
+
+def plugin_module_refused(name: str, module: str) -> str:
+    """Why a plugin a scenario names by module is not loaded, and the fix."""
+    return (f"plugin {name!r} would be imported from {module!r}, which only this scenario names; "
+            "drillsim imports a module named in a scenario only when you allow it: pass "
+            "--allow-plugin-module (or install the plugin as a package, found by its entry point)")
 
 
 def _version(dist: str) -> str:
@@ -367,22 +371,47 @@ def _apply_overrides(doc: Document, overrides: dict[str, Any]) -> None:
 
 def _parse_start(text: str, doc: Document, faults: Collector) -> dt.datetime:
     try:
-        return dt.datetime.fromisoformat(text)
+        start = dt.datetime.fromisoformat(text)
     except ValueError:
         faults.add(doc.fault(("start",), f"{text!r} is not a date and time; write e.g. "
                                           "'2020-08-16T00:00+08:00' (in quotes)"))
-        return dt.datetime(2000, 1, 1)
+        return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    if start.tzinfo is None:
+        faults.add(doc.fault(("start",), f"{text!r} has no time zone; add it, e.g. "
+                                          f"'{text}+08:00' for China Standard Time"))
+    return start
+
+
+def _check_unique(doc: Document, section: str, ids: list[str], faults: Collector) -> None:
+    first: dict[str, int] = {}
+    for i, item in enumerate(ids):
+        if item in first:
+            faults.add(doc.fault((section, i, "id"), f"id {item!r} is used twice in {section} "
+                                                     f"(first at {section}[{first[item]}])"))
+        first.setdefault(item, i)
 
 
 @dataclass
 class LoadContext:
-    """What a hazard's ``check`` may consult: the scenario, its region, forces, reserves."""
+    """What a hazard's ``check`` may consult: the scenario, its region, forces, reserves;
+    and where it may note warnings (things that are valid but probably not meant)."""
 
     spec: ScenarioFile
     doc: Document
     region: Region
     forces: dict[str, ResolvedForce]
     reserves: dict[str, ResolvedReserve]
+    warnings: list[Fault] = field(default_factory=list)
+    prefix: tuple = ()
+
+    def can_serve(self, kind: str, capability: str) -> bool:
+        """Whether any unit of the scenario brings ``capability`` to incidents of ``kind``."""
+        return any(u.capabilities.get(capability, 0) > 0 and (u.serves is None or kind in u.serves)
+                   for f in self.forces.values() for u in f.units)
+
+    def warn(self, path: tuple, message: str) -> None:
+        """A warning at ``path`` relative to the hazard's ``params`` being checked."""
+        self.warnings.append(self.doc.fault(self.prefix + tuple(path), message))
 
 
 def _params(model: type[BaseModel] | None, data: dict, doc: Document, where: tuple,
@@ -430,6 +459,8 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
             faults.add(doc.fault(where + (("vehicle",) if f.vehicle else ("type",)),
                                  f"vehicle class {vehicle!r} is not in the region's travel.vehicles"
                                  + suggest(vehicle, list(region.speeds))))
+        if bases is not None and region.graph is not None and utype.mode == "road":
+            _check_reachable(f, bases, region, doc, where, faults)
         if not f.enabled or bases is None:
             continue
         capabilities = {**utype.capabilities, **f.capabilities}
@@ -443,6 +474,20 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
             plans.append(UnitPlan(unit_id, base, capabilities, vehicle, utype.mode, turnout, serves, f.area))
         out.append(ResolvedForce(f.id, utype, params, f, plans))
     return out
+
+
+def _check_reachable(f: ForceSpec, bases: list[tuple[str, str]], region: Region, doc: Document,
+                     where: tuple, faults: Collector) -> None:
+    """With a road graph, every base must reach every township by road."""
+    import math
+
+    for base in sorted({b for _, b in bases}):
+        cut_off = [t for t in region.townships
+                   if math.isinf(region.road_km(region.place(base), region.place(t)))]
+        if cut_off:
+            field = ("base",) if f.base is not None else ("bases",) if f.bases is not None else ("townships",)
+            faults.add(doc.fault(where + field, f"base {base!r} cannot reach {', '.join(cut_off)} by road "
+                                                f"(no path in the region's road graph)"))
 
 
 def _bases(f: ForceSpec, doc: Document, where: tuple, region: Region,
@@ -518,6 +563,7 @@ def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, contex
         if params is None:
             continue
         if htype.check is not None:
+            context.prefix = where + ("params",)
             for sub, message in htype.check(params, context):
                 faults.add(doc.fault(where + ("params",) + tuple(sub), message))
         if h.enabled:
@@ -536,13 +582,17 @@ def _threshold(metric: Metric, value: Any) -> float:
 
 
 _DISPLAY = {"time": ("min", "h", "d"), "share": ("%",), "count": ("count", "units", "people"),
-            "people": ("people",), "units": ("units", "count")}
-_DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "people", "units": "units"}
+            "people": ("people",), "units": ("units", "count"), "area": ("ha",)}
+_DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "people", "units": "units",
+                    "area": "ha"}
 
 
 def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc: Document,
                      host: PluginHost, faults: Collector) -> list[ResolvedTarget]:
-    by_id = {t.id: (t, plan_doc, ("targets", i)) for i, t in enumerate(plan.targets)}
+    _check_unique(plan_doc, "targets", [t.id for t in plan.targets], faults)
+    by_id = {}
+    for i, t in enumerate(plan.targets):
+        by_id.setdefault(t.id, (t, plan_doc, ("targets", i)))
     for i, t in enumerate(spec.plan.extra_targets):
         if t.id in by_id:
             faults.add(doc.fault(("plan", "extra_targets", i, "id"),

@@ -8,21 +8,24 @@ seen twice registers once), can be limited to named plugins (``DRILLSIM_PLUGINS`
 
 from __future__ import annotations
 
+import inspect
+import logging
 import os
 from dataclasses import dataclass, field
-from importlib import import_module, metadata
+from importlib import metadata
 from types import ModuleType
 from typing import Iterable
 
 import pluggy
 
-from . import defaults, hookspecs
+from . import defaults, hookspecs, plugin_modules, plugincheck
 from .registry import Calculator, HazardType, Metric, Registry, RegistrationError, UnitType
 
 ENTRY_POINT_GROUP = "drillsim"
 #: Comma-separated plugin names: load only these (the host's defaults always load).
 ENV_ONLY = "DRILLSIM_PLUGINS"
 DEFAULTS_NAME = "drillsim.defaults"
+_trace = logging.getLogger("drillsim.hooks")  # hook calls, when traced (drillsim.hooktrace)
 
 
 class PluginError(Exception):
@@ -58,8 +61,9 @@ class PluginHost:
     :param only: names of the entry-point plugins to load (None: all installed, or the
         names in ``$DRILLSIM_PLUGINS`` when set).
     :param disabled: names never to load.
-    :param modules: extra plugin modules to register by import path (a scenario's
-        explicit ``plugins:`` list), as ``{name: "package.module"}``.
+    :param modules: extra plugins named by module, ``{name: "package.module"}`` or
+        ``{name: "path/to/file.py"}`` (``--plugin-module``; a scenario's ``plugins:``
+        entries when allowed; see :mod:`drillsim.plugin_modules`).
     :raises PluginError: a plugin that fails to import, a name given by two different
         distributions, unknown hook names, bad registrations.
     """
@@ -75,9 +79,8 @@ class PluginHost:
         self.info: dict[str, PluginInfo] = {}
         self._register(defaults, DEFAULTS_NAME, "drillsim", _own_version())
         self._load_entry_points()
-        for name, module_path in (modules or {}).items():
-            if name not in self.info:
-                self._register(_import(name, module_path), name, "(scenario)", "")
+        for name, module_path in sorted((modules or {}).items()):
+            self._register_module(name, module_path)
         self._check_hooks()
         self.unit_types = Registry("unit type")
         self.hazard_types = Registry("hazard type")
@@ -100,6 +103,10 @@ class PluginHost:
                                   f"{ep.value} from {b[0]} {b[1]}; uninstall one or "
                                   f"disable it with --disable-plugin")
             seen[ep.name] = ep
+        unknown = sorted(self.disabled - {ep.name for ep in _entry_points()})
+        if unknown:
+            raise PluginError(f"--disable-plugin: no installed plugin is named {', '.join(unknown)} "
+                              f"(the host's own defaults cannot be disabled)")
         missing = sorted(set(self.only or ()) - set(seen) - self.disabled)
         if missing:
             known = sorted({ep.name for ep in _entry_points()})
@@ -114,9 +121,26 @@ class PluginHost:
                                   f"failed to import: {type(exc).__name__}: {exc}") from exc
             self._register(module, name, *_dist_of(ep))
 
+    def _register_module(self, name: str, target: str) -> None:
+        """Register a plugin named by module (``--plugin-module``, a scenario's
+        ``plugins:`` entry): once, unless disabled; a different plugin already loaded
+        under the name is an error naming both."""
+        if name in self.disabled:
+            return
+        wanted = plugin_modules.module_name_for(name, target)
+        have = self.info.get(name)
+        if have is not None:
+            if have.module == wanted:
+                return  # the same plugin named twice: register once
+            raise PluginError(f"two different plugins are named {name!r}: {have.module} from "
+                              f"{have.distribution} {have.version} and {target} (named by module); "
+                              f"rename one, or disable the installed one with --disable-plugin {name}")
+        self._register(_import(name, target), name, "(module)", target)  # "version": where it came from
+
     def _register(self, module: ModuleType, name: str, dist: str, version: str) -> None:
         if self.pm.get_plugin(name) is not None or self.pm.is_registered(module):
             return
+        _refuse_rule_breakers(self.pm, module, name)
         try:
             self.pm.register(module, name=name)
         except pluggy.PluginValidationError as exc:
@@ -162,6 +186,8 @@ class PluginHost:
                     except RegistrationError as exc:
                         raise PluginError(f"plugin {_plugin!r}, hook {hook}: {exc}") from exc
                     self.info[_plugin].provides.append(f"{registry.what}: {item.name}")
+                    _trace.debug("%s <- %r registered %s %r", hook, _plugin, registry.what, item.name,
+                                 extra={"hook": hook})
 
                 try:
                     impl.function(register=register)
@@ -185,7 +211,8 @@ class PluginHost:
             hook = getattr(self.pm.hook, hook_name)
             if hook_name.startswith("drillsim_") and hasattr(hook, "get_hookimpls"):
                 for impl in hook.get_hookimpls():
-                    codes[impl.function.__code__] = impl.plugin_name
+                    # unwrap: a hook tracer may have wrapped the function (drillsim.hooktrace)
+                    codes[inspect.unwrap(impl.function).__code__] = impl.plugin_name
         modules = {info.module: name for name, info in self.info.items() if name != DEFAULTS_NAME}
         found = None
         tb = exc.__traceback__
@@ -209,12 +236,22 @@ class PluginHost:
         return [self.info[n] for n in sorted(self.info)]
 
 
+def _refuse_rule_breakers(pm: pluggy.PluginManager, module: ModuleType, name: str) -> None:
+    """Refuse, before registering, a plugin written for another plugin API or whose hook
+    implementations pluggy would call wrongly (see :mod:`drillsim.plugincheck`)."""
+    from .api import API_VERSION  # late: drillsim.api imports the loader, which imports us
+
+    problem = plugincheck.api_version_problem(module, name, API_VERSION)
+    problems = ([problem] if problem else []) + plugincheck.hook_problems(pm, module, name)
+    if problems:
+        raise PluginError("\n".join(problems))
+
+
 def _import(name: str, module_path: str) -> ModuleType:
     try:
-        return import_module(module_path)
-    except Exception as exc:
-        raise PluginError(f"plugin {name!r}: cannot import module {module_path!r}: "
-                          f"{type(exc).__name__}: {exc}") from exc
+        return plugin_modules.import_plugin_module(name, module_path)
+    except plugin_modules.PluginModuleError as exc:
+        raise PluginError(str(exc)) from exc
 
 
 def _own_version() -> str:

@@ -126,6 +126,40 @@ def parse_fraction(value: Any) -> float:
     return share
 
 
+_ANGLE = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*(deg|degrees?|°|rad|radians?)\s*$")
+
+
+def parse_angle(value: Any) -> float:
+    """``"90deg"``, ``"90°"``, ``"1.2rad"`` → degrees in [0, 360) (a direction).
+
+    :raises ValueError: a bare number, another unit, not text.
+    """
+    m = _ANGLE.match(value) if isinstance(value, str) else None
+    if not m:
+        raise ValueError(f"{value!r} is not an angle with a unit; write e.g. 90deg or 90°")
+    degrees = float(m.group(1))
+    if m.group(2).startswith("rad"):
+        degrees = math.degrees(degrees)
+    return degrees % 360.0
+
+
+def parse_percent(value: Any) -> float:
+    """``"120%"`` → 1.2: a non-negative share that may exceed 100 % (live fuel moisture).
+
+    :raises ValueError: no ``%`` sign, not a number, negative.
+    """
+    body = value.strip() if isinstance(value, str) else ""
+    if not body.endswith("%"):
+        raise ValueError(f"{value!r}: write a percentage such as 60% or 120%")
+    try:
+        share = float(body[:-1]) / 100.0
+    except ValueError:
+        raise ValueError(f"{value!r} is not a percentage such as 60%") from None
+    if not math.isfinite(share) or share < 0:
+        raise ValueError(f"{value!r}: a percentage must not be negative")
+    return share
+
+
 def _validator(kind: str, **flags):
     return BeforeValidator(lambda v: parse_quantity(v, kind, **flags))
 
@@ -148,6 +182,14 @@ Discharge = Annotated[float, _validator("discharge", allow_zero=True)]
 Rate = Annotated[float, _validator("rate")]
 #: A share in [0, 1], written ``30%`` or ``0.3``.
 Fraction = Annotated[float, BeforeValidator(parse_fraction)]
+#: A non-negative share that may exceed 1, written ``120%``.
+Percent = Annotated[float, BeforeValidator(parse_percent)]
+#: A direction, written ``90deg`` or ``90°``, in degrees [0, 360).
+Angle = Annotated[float, BeforeValidator(parse_angle)]
+#: A non-negative mass rate (a release rate), written ``100g/s`` or ``2kg/min``, in g/s.
+MassRate = Annotated[float, _validator("mass_rate", allow_zero=True)]
+#: A speed that may be zero (calm), in km/h.
+SpeedOrZero = Annotated[float, _validator("speed", allow_zero=True)]
 
 
 def format_minutes(minutes: float) -> str:

@@ -230,14 +230,25 @@ def _load_graph(path: Path, doc: Document):
             return graph
         graph = nx.Graph()
         with path.open(newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                graph.add_edge(row["from"], row["to"], km=float(row["km"]))
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    km = float(row["km"])
+                except (KeyError, TypeError, ValueError):
+                    raise fail(f"road graph {path.name!r}, line {line}: each edge needs from, to "
+                               "and a number km") from None
+                if not km >= 0 or km == float("inf"):
+                    raise fail(f"road graph {path.name!r}, line {line}: km must be a finite, "
+                               "non-negative number")
+                graph.add_edge(row["from"], row["to"], km=km)
         return graph
+    except ValidationFailed:
+        raise
     except FileNotFoundError:
         raise fail(f"road graph {path.name!r} not found") from None
     except Exception as exc:  # networkx and csv raise many kinds for a malformed file
+        # the exception text may quote the file; name only its kind
         raise fail(f"cannot read road graph {path.name!r}: each edge needs from, to and km "
-                   f"({type(exc).__name__}: {exc})") from None
+                   f"({type(exc).__name__})") from None
 
 
 def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
@@ -260,10 +271,12 @@ def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
     return faults
 
 
-def load_region(path: Path, shown: str) -> Region:
+def load_region(path: Path, shown: str, root: Path | None = None) -> Region:
     """Load and validate a region file.
 
-    :raises ValidationFailed: schema errors, duplicate ids, unreadable road graph.
+    :param root: folder a road graph must lie in (default: :func:`~drillsim.paths.scenario_root`).
+    :raises ValidationFailed: schema errors, duplicate ids, a road graph outside the root
+        or unreadable.
     """
     doc = load_yaml(path, shown)
     spec = validate(RegionFile, doc)
@@ -272,5 +285,9 @@ def load_region(path: Path, shown: str) -> Region:
         raise ValidationFailed(faults)
     graph = None
     if spec.travel.road_graph:
-        graph = _load_graph(path.parent / spec.travel.road_graph, doc)
+        from .paths import resolve_ref, scenario_root
+
+        ref = resolve_ref(doc, ("travel", "road_graph"), spec.travel.road_graph, Path(path).resolve(),
+                          root or scenario_root(Path(path)))
+        graph = _load_graph(ref, doc)
     return Region(spec, graph, shown)

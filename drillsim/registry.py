@@ -99,7 +99,7 @@ class Metric:
 
     :ivar name: the ``metric:`` a plan target names.
     :ivar quantity: ``time`` (minutes inside, thresholds written with units), ``count``,
-        ``people``, ``share`` (0–1) or ``units``.
+        ``people``, ``share`` (0–1), ``units`` or ``area`` (hectares).
     :ivar description: what is measured, for reports.
     :ivar compute: ``compute(events, context, params) -> list[(label, value)]``: the
         observations of one replication (e.g. one response time per call, one lead
@@ -110,15 +110,25 @@ class Metric:
     :ivar label: what observation labels name when they are the same across
         replications (``"township"``, ``"force"``): reports then break the row down by
         label. None when labels name one-off items (incidents).
+    :ivar minimum: the least value the metric can take; confidence intervals are cut
+        there (None: no bound; quantities other than ``time`` default to 0).
     """
 
     name: str
-    quantity: Literal["time", "count", "people", "share", "units"]
+    quantity: Literal["time", "count", "people", "share", "units", "area"]
     description: str
     compute: Callable[[Sequence["Event"], Any, Any], list[tuple[str, float]]]
     statistic: str = "mean"
     params_model: type[BaseModel] | None = None
     label: str | None = None
+    minimum: float | None = None
+
+    @property
+    def floor(self) -> float | None:
+        """The lower bound used for intervals (see ``minimum``)."""
+        if self.minimum is not None:
+            return self.minimum
+        return None if self.quantity == "time" else 0.0
 
     def check_self(self) -> None:
         if not _NAME.match(self.name):
@@ -133,9 +143,11 @@ class CalcOption:
     :ivar name: option name without dashes (``wind`` → ``--wind``; ``_`` → ``-``).
     :ivar kind: how the text is read: a quantity kind of :mod:`drillsim.quantities`
         (``time``, ``speed``, ``length``, ``elevation``, ``discharge``, ``rate``,
-        ``mass_rate``), ``fraction`` (``6%``), ``number``, ``integer``, ``text``,
-        ``choice`` (one of ``choices``) or ``series`` (comma-separated numbers or a CSV
-        file with one number per line).
+        ``mass_rate``), ``fraction`` (``6%``, 0–100 %), ``percent`` (``120%``: a
+        non-negative share that may exceed 100 %, e.g. live fuel moisture), ``angle``
+        (``90deg``, ``90°``; → degrees), ``number``, ``integer``, ``text``, ``choice``
+        (one of ``choices``) or ``series`` (comma-separated numbers or a CSV file with one
+        number per line).
     :ivar help: one line for ``--help``; say the unit for ``number``.
     :ivar required: must be given.
     :ivar default: default as the user would write it (``"7m/s"``), or None.
@@ -180,7 +192,7 @@ class Calculator:
 
 
 CALC_KINDS = ("time", "speed", "length", "elevation", "discharge", "rate", "mass_rate", "fraction",
-              "number", "integer", "text", "choice", "series")
+              "percent", "angle", "number", "integer", "text", "choice", "series")
 
 
 @dataclass

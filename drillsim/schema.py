@@ -16,10 +16,12 @@ from .quantities import Duration, DurationOrZero, Fraction
 from .validation import Strict
 
 Id = str  # ids: lowercase letters, digits, _ (checked by pattern where declared)
+#: the longest horizon accepted, minutes (366 days)
+MAX_HORIZON_MIN = 366 * 1440
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Comparison = Literal[">=", "<=", ">", "<"]
 Statistic = Literal["mean", "min", "max", "sum", "count", "p50", "p90", "p95"]
-DisplayUnit = Literal["min", "h", "d", "people", "count", "units", "%"]
+DisplayUnit = Literal["min", "h", "d", "people", "count", "units", "%", "ha"]
 
 
 # ---------------------------------------------------------------- plan file
@@ -39,6 +41,13 @@ class TargetSpec(Strict):
     by_label: bool = False
     source: str | None = None
     note: str | None = None
+
+    @field_validator("required_pass_rate")
+    @classmethod
+    def _positive_rate(cls, v):
+        if v is not None and v <= 0:
+            raise ValueError("a required pass rate of 0% would pass every row; give more than 0%")
+        return v
 
 
 class PlanForce(Strict):
@@ -60,7 +69,14 @@ class PlanFile(Strict):
     source: str | None = None
     required_pass_rate: Fraction = 0.9
     forces: list[PlanForce] = []
-    targets: list[TargetSpec]
+    targets: list[TargetSpec] = Field(min_length=1)
+
+    @field_validator("required_pass_rate")
+    @classmethod
+    def _positive_rate(cls, v):
+        if v <= 0:
+            raise ValueError("a required pass rate of 0% would pass every row; give more than 0%")
+        return v
 
 
 # ---------------------------------------------------------------- scenario file
@@ -71,6 +87,14 @@ class RunSpec(Strict):
     replications: int = Field(default=1, ge=1, le=100_000)
     horizon: Duration
     warm_up: DurationOrZero = 0.0
+
+    @field_validator("horizon")
+    @classmethod
+    def _bounded(cls, v: float) -> float:
+        if v > MAX_HORIZON_MIN:
+            raise ValueError(f"a horizon of more than {MAX_HORIZON_MIN // 1440} days is refused "
+                             "(a drill or a batch replication longer than a year is a typo)")
+        return v
 
 
 class TargetOverride(Strict):
@@ -112,7 +136,7 @@ class ForceSpec(Strict):
     plan_ref: str | None = None
     status: Literal["existing", "under_construction", "planned", "assumed"] | None = None
     enabled: bool = True
-    units: int = Field(default=1, ge=1, le=10_000)
+    units: int = Field(default=1, ge=1, le=1_000)
     base: str | None = None
     bases: list[str] | None = None
     per_township: bool = False
@@ -120,7 +144,7 @@ class ForceSpec(Strict):
     capabilities: dict[str, float] = {}
     vehicle: str | None = None
     turnout: DurationOrZero | None = None
-    serves: list[str] | None = None
+    serves: list[str] | None = Field(default=None, min_length=1)
     area: Literal["district", "home"] = "district"
     params: dict[str, Any] = {}
     cost: float | None = Field(default=None, ge=0)
@@ -183,18 +207,26 @@ class Observation(Strict):
     model_key: str | None = None
 
 
+class PluginModuleRef(Strict):
+    """A ``plugins:`` entry naming a plugin by module: imported only when the user
+    allows it (``--allow-plugin-module``); see :mod:`drillsim.plugin_modules`."""
+
+    name: str = Field(pattern=ID_PATTERN)
+    module: str
+
+
 class ScenarioFile(Strict):
     """Schema of a scenario file."""
 
-    name: str
+    name: str = Field(min_length=1)
     name_zh: str | None = None
     description: str | None = None
     region: str
     start: str
     run: RunSpec
     plan: PlanRef
-    plugins: list[str] = []
-    forces: list[ForceSpec]
+    plugins: list[str | PluginModuleRef] = []
+    forces: list[ForceSpec] = Field(min_length=1)
     hazards: list[HazardSpec] = []
     reserves: list[ReserveSpec] = []
     assumptions: list[Assumption]

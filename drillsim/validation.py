@@ -24,12 +24,17 @@ M = TypeVar("M", bound=BaseModel)
 class Strict(BaseModel):
     """Base for every file schema: unknown fields are errors, no silent type coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 def suggest(word: str, choices) -> str:
-    """``"; did you mean 'x'?"`` when a close match exists, else ``""``."""
-    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    """``"; did you mean 'x'?"`` when a close match exists (or the same letters in another
+    order, as in ``=<`` for ``<=``), else ``""``."""
+    choices = [str(c) for c in choices]
+    same_letters = [c for c in choices if sorted(c) == sorted(str(word)) and c != str(word)]
+    if same_letters:
+        return f"; did you mean {same_letters[0]!r}?"
+    match = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
@@ -124,8 +129,26 @@ def _message(err: dict, model: Any, loc: tuple, raw: str | None) -> str:
         return f"{_describe(value, raw)} is not one of {expected}" + suggest(value, _literal_choices(expected))
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{err['msg'].lower()}, got {_describe(value, raw)}"
+    bounds = {"greater_than": "must be more than", "greater_than_equal": "must be at least",
+              "less_than": "must be less than", "less_than_equal": "must be at most"}
+    if kind in bounds:
+        limit = next(iter(err.get("ctx", {}).values()), "?")
+        got = raw if raw is not None else (value if not isinstance(value, str) else repr(value))
+        return f"{bounds[kind]} {limit:g}, got {got}" if isinstance(limit, (int, float)) else \
+            f"{bounds[kind]} {limit}, got {got}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_describe(value, raw)}"
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if pattern == "^[a-z][a-z0-9_]*$":
+            return f"{_describe(value, raw)} is not a valid id: use lowercase letters, digits and _, starting with a letter"
+        return f"{_describe(value, raw)} does not have the required form ({pattern})"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        need = err.get("ctx", {}).get("min_length", 1)
+        return f"give at least {need} item{'s' if need != 1 else ''}, not an empty list" if not value else \
+            f"give at least {need} items"
     return err["msg"]
 
 

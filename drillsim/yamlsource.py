@@ -264,6 +264,11 @@ def parse_yaml(text: str, shown: str) -> Document:
         if "expected a single document" in str(exc.context or ""):
             problem = "more than one YAML document ('---') in the file; keep one"
         raise ValidationFailed([Fault(shown, line, col, "", f"YAML syntax error: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise ValidationFailed([Fault(shown, line, col, "", f"character {exc.character!r} is not "
+                                      "allowed in a YAML file (control character?)")]) from None
     except yaml.YAMLError as exc:
         raise ValidationFailed([Fault(shown, 0, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:

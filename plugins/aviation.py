@@ -12,7 +12,10 @@ SRC_PEOPLE_AC311), Mi-171A2 259 km/h (verified); start-up and landing times are
 scenario assumptions.
 """
 
-from drillsim.api import Duration, DurationOrZero, Speed, Strict, UnitType, haversine_km, hookimpl
+import math
+
+from drillsim.api import (Duration, DurationOrZero, Length, Speed, Strict, UnitType, haversine_km,
+                          hookimpl)
 
 
 class HelicopterParams(Strict):
@@ -23,6 +26,9 @@ class HelicopterParams(Strict):
     landing: DurationOrZero = 5.0
     landing_site_kind: str = "landing_site"
     model: str | None = None
+    #: farthest a landing site may be from the scene (None: any distance); beyond it
+    #: the scene is unreachable by air ("no landing site")
+    max_ground_distance: Length | None = None
 
 
 HELICOPTER = UnitType(
@@ -39,11 +45,16 @@ HELICOPTER = UnitType(
 
 def flight_minutes(region, params: HelicopterParams, origin, destination) -> float:
     """Flight time, minutes, from ``origin`` to the landing site nearest ``destination``
-    (the destination itself if it is a landing or aviation site)."""
+    (the destination itself if it is a landing or aviation site); ``inf`` when that site
+    is farther from the destination than ``max_ground_distance``."""
     if destination.kind in (params.landing_site_kind, "aviation_base"):
         landing = destination
     else:
         landing = region.nearest(destination, params.landing_site_kind) or destination
+    if (params.max_ground_distance is not None and landing is not destination
+            and haversine_km(landing.lat, landing.lon, destination.lat, destination.lon)
+            > params.max_ground_distance):
+        return math.inf
     if origin.id == landing.id:
         return 0.0
     km = haversine_km(origin.lat, origin.lon, landing.lat, landing.lon)

@@ -63,7 +63,8 @@ def _scripted_start(sim, hazard):
 
 def _scripted_check(params, context):
     for i, item in enumerate(params.incidents):
-        yield from _check_places([item.place], context, ("incidents", i, "place"))
+        for _, message in _check_places([item.place], context, ()):
+            yield (("incidents", i, "place"), message)  # one place, not a list: no [0]
 
 
 def _poisson_start(sim, hazard):

@@ -6,7 +6,7 @@ units come into service at their staging base ``delay`` later and are then dispa
 like any other unit. Each mutual-aid force is requested once.
 """
 
-from drillsim.api import Duration, DurationOrZero, Strict, UnitType, hookimpl
+from drillsim.api import Duration, DurationOrZero, OrderRefused, Strict, UnitType, hookimpl
 
 
 class MutualAidParams(Strict):
@@ -41,7 +41,34 @@ def _start(sim, force) -> None:
         if not state["requested"]:
             sim.process(watch(sim.incidents[event.incident]))
 
-    sim.log.subscribe("incident_queued", on_queued)
+    def request(by):
+        if state["requested"]:
+            raise OrderRefused(f"mutual aid from {params.origin or force.id} was already requested")
+        state["requested"] = True
+        sim.log.log("mutual_aid_requested", force=force.id, origin=params.origin,
+                    units=len(force.units), arrives_in=params.delay, by=by)
+        sim.process(arrive())
+        return (f"mutual aid requested from {params.origin or force.id}: {len(force.units)} "
+                f"unit(s), expected in {params.delay / 60:g} h")
+
+    if sim.auto_orders:
+        sim.log.subscribe("incident_queued", on_queued)
+    else:  # players request it (the "mutual_aid" order, one per scenario for all forces)
+        if "mutual_aid" not in sim.orders:
+            sim.register_order("mutual_aid", _order_for(sim),
+                               "mutual_aid FORCE: request a neighbouring district's teams")
+        sim.orders["mutual_aid"][0].forces[force.id] = request
+
+
+def _order_for(sim):
+    """The scenario's ``mutual_aid`` order: route to the named force's request."""
+    def order(force, by="player"):
+        if force not in order.forces:
+            raise OrderRefused(f"no mutual-aid force {force!r} (have: {', '.join(order.forces)})")
+        return order.forces[force](by)
+
+    order.forces = {}
+    return order
 
 
 MUTUAL_AID_TEAM = UnitType(

@@ -251,3 +251,37 @@ def test_player_mode_sends_nobody_until_switched_on(mini, host):
     assert inc.status == "queued" and not inc.assigned
     sim.set_auto_dispatch(True, forces=["b"])
     assert [u.id for u in inc.assigned] == ["b"]      # only b's force is automatic
+
+
+def test_road_cut_stops_a_unit_and_reopening_lets_it_go(mini, host):
+    # a leaves west at 0 for east (2 legs = 2*CAR min); roads of east are cut at 5 min:
+    # a is stopped 5 km out and drives the 5 km home (there at 10 min); the call waits; at
+    # 30 min the roads reopen and a is sent again from its base: 2 legs at 60 km/h
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 0min, kind: call, place: east, demand: {people: 1}, on_scene: 10min}
+        """)
+    sc = load_scenario(path, host=host)
+    sim = Simulation(sc, host)
+    sim.start()
+
+    def controller():
+        yield sim.timeout(5)
+        sim.close_roads("east", "bridge out", by="controller")
+        yield sim.timeout(25)
+        sim.open_roads("east", by="controller")
+
+    sim.process(controller())
+    sim.run()
+    kinds = [(e.kind, e.t) for e in sim.log.events if e.kind in ("unit_stopped", "unit_arrived")]
+    assert kinds[0] == ("unit_stopped", 5.0)
+    assert [e.t for e in sim.log.events if e.kind == "unit_returned"][0] == pytest.approx(10.0)
+    arrived = [e.t for e in sim.log.events if e.kind == "unit_arrived"]
+    assert arrived == pytest.approx([30.0 + 2 * CAR])

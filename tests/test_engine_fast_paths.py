@@ -147,3 +147,15 @@ def test_jsonl_sink_writes_what_the_log_keeps():
     log.record("z", "u", "I9", {"b": 2, "a": 1.5})
     assert buf.getvalue() == ('{"details":{"a":1.5,"b":2},"incident":"I9","kind":"z",'
                               '"t":3.0,"unit":"u"}\n')
+
+
+def test_monitored_calls_go_through_pluggy():
+    pm = manager(Default(), OnlyB())
+    seen = []
+    call = first_result_caller(pm.hook.answer, ("a", "b"), pm)
+    assert call(1, 2) == ("only_b", 2) and seen == []
+    undo = pm.add_hookcall_monitoring(lambda name, impls, kw: seen.append(name), lambda *a: None)
+    assert call(1, 2) == ("only_b", 2) and seen == ["answer"]   # switched on after building
+    assert first_result_caller(pm.hook.answer, ("a", "b"), pm)(1, -1) == ("default", 1, -1)
+    assert seen == ["answer", "answer"]
+    undo()

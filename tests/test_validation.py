@@ -68,6 +68,22 @@ CASES = [
 ]
 
 
+CASES += [
+    ("    capabilities: {boats: 1, people: 4}\n    serves: [flood_rescue]\n  - id: blue_sky",
+     "    capabilities: {boats: .nan, people: 4}\n    serves: [flood_rescue]\n  - id: blue_sky",
+     "forces[6].capabilities.boats", 27, "expected a finite number, got '.nan'"),
+    ('start: "2020-08-15T20:00+08:00"', 'start: "2020-08-15T20:00"', "start", 8,
+     "'2020-08-15T20:00' has no time zone; add it, e.g. '2020-08-15T20:00+08:00' for China Standard Time"),
+    ("  horizon: 4d", "  warm_up: 5d\n  horizon: 4d", "run.warm_up", 12, "the warm-up must end before the horizon"),
+    ("        - {township: qunli, offset: -71min, flood_stage: 241.5m}",
+     "        - {township: qunli, offset: -71min, flood_stage: 221.5m}",
+     "hazards[0].params.townships[2].flood_stage", 58,
+     "the flood stage must be above the rating's zero-flow stage h0 = 228 m"),
+    ("    serves: [flood_rescue]\n  - id: blue_sky", "    serves: []\n  - id: blue_sky",
+     "forces[6].serves", 13, "give at least 1 item, not an empty list"),
+]
+
+
 @pytest.mark.parametrize("old,new,field,column,message", CASES, ids=[c[2] for c in CASES])
 def test_one_fault_located(broken, host, old, new, field, column, message):
     path, line = broken(old, new)
@@ -124,3 +140,30 @@ def test_cli_validate_exit_codes(broken, tmp_path):
     bad_run = runner.invoke(main, ["run", str(path), "--json", str(tmp_path / "x.json")])
     assert bad_run.exit_code == 2
     assert not (tmp_path / "x.json").exists()
+
+
+def test_duplicate_reserve_and_zero_pass_rate(broken, host, tmp_path):
+    path, _ = broken("    plan_ref: T3, T4\n", "    plan_ref: T3, T4\n  - {id: relocation_supplies, district: 1}\n")
+    plan = tmp_path / "scenarios" / "plans" / "tongnan-2021.yaml"
+    plan.write_text(plan.read_text().replace("required_pass_rate: 90%", "required_pass_rate: 0%"))
+    out = messages(path, host)   # faults in two files, reported together
+    assert len(out) == 2
+    assert out[0].endswith("reserves[1].id: id 'relocation_supplies' is used twice in reserves (first at reserves[0])")
+    assert out[1].endswith("tongnan-2021.yaml:10:21: required_pass_rate: a required pass rate of 0% would "
+                           "pass every row; give more than 0%")
+
+
+def test_road_graph_must_stay_in_the_scenario_folder(broken, host, tmp_path):
+    path, _ = broken("  horizon: 4d", "  horizon: 4d")
+    region = tmp_path / "scenarios" / "regions" / "tongnan.yaml"
+    region.write_text(region.read_text().replace("travel:\n", "travel:\n  road_graph: /etc/passwd\n"))
+    out = messages(path, host)
+    assert len(out) == 1 and "travel.road_graph: '/etc/passwd': give a path relative to this file" in out[0]
+
+
+def test_warning_when_no_force_can_answer_a_demand(broken, host):
+    path, _ = broken("        demand: {boats: 1}", "        demand: {boatz: 1}")
+    sc = load_scenario(path, host=host)
+    assert [str(w).split(": ", 1)[1] for w in sc.warnings] == [
+        "hazards[0].params.rescue_calls.demand: no force in this scenario brings 'boatz' to "
+        "'flood_rescue' incidents: they will wait unanswered"]

@@ -10,27 +10,37 @@ implementations in its order — ``reversed(hook.get_hookimpls())``, which alrea
 the first result that is not None. :func:`first_result_caller` builds that loop once per
 replication; with a wrapper present it calls through pluggy unchanged.
 
-Not seen by the direct loop: pluggy's call tracing and monitoring
-(``PluginManager.enable_tracing`` / ``add_hookcall_monitoring``).
+While pluggy's calls are monitored (``add_hookcall_monitoring``, which drillsim's hook
+tracing uses), every call goes through pluggy, so tracing sees it.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+try:  # pluggy's own call loop; a monitored manager (tracing) has replaced it
+    from pluggy._callers import _multicall as _PLUGGY_LOOP
+except ImportError:  # pragma: no cover - another pluggy layout: always call through pluggy
+    _PLUGGY_LOOP = None
 
-def first_result_caller(hook, argnames: tuple[str, ...]) -> Callable[..., Any]:
+
+def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..., Any]:
     """A function ``call(*args)`` giving the first non-None result of ``hook``.
 
     :param hook: a pluggy ``HookCaller`` of a ``firstresult`` hook.
     :param argnames: the hook's parameters, in the order ``call`` takes them.
+    :param pm: the ``PluginManager``: while its calls are monitored (hook tracing,
+        ``add_hookcall_monitoring``), ``call`` goes through pluggy so they are seen.
     :raises ValueError: an implementation names a parameter not in ``argnames``.
     """
+    def through_pluggy(*args):
+        return hook(**dict(zip(argnames, args)))
+
     impls = hook.get_hookimpls()
     if any(getattr(i, "hookwrapper", False) or getattr(i, "wrapper", False) for i in impls):
-        def through_pluggy(*args):
-            return hook(**dict(zip(argnames, args)))
         return through_pluggy
+    if pm is not None and (_PLUGGY_LOOP is None or pm._inner_hookexec is not _PLUGGY_LOOP):
+        return through_pluggy  # traced now: stay with pluggy
     everything = tuple(range(len(argnames)))
     plan = []
     for impl in reversed(impls):
@@ -41,17 +51,10 @@ def first_result_caller(hook, argnames: tuple[str, ...]) -> Callable[..., Any]:
         picks = tuple(argnames.index(n) for n in impl.argnames)
         plan.append((impl.function, None if picks == everything else picks))
     plan = tuple(plan)
-    if len(plan) == 2 and plan[0][1] is None and plan[1][1] is None:
-        first, second = plan[0][0], plan[1][0]
-
-        def call_two(*args):  # the usual case: a plugin's answer, else the host default
-            result = first(*args)
-            return second(*args) if result is None else result
-        return call_two
-    if len(plan) == 1 and plan[0][1] is None:
-        return plan[0][0]
 
     def call(*args):
+        if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
+            return through_pluggy(*args)  # tracing was switched on since
         for function, picks in plan:
             result = function(*args) if picks is None else function(*[args[i] for i in picks])
             if result is not None:

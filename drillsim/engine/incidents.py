@@ -20,7 +20,6 @@ from ..region import Place
 if TYPE_CHECKING:  # pragma: no cover
     from .units import Unit
 
-_NONE: frozenset[str] = frozenset()
 
 
 class Incident:
@@ -62,7 +61,7 @@ class Incident:
         self.done = done
         self.worker = None
         self.queued_logged = False
-        self.unreachable: set[str] | frozenset[str] = _NONE  # a set once a unit finds it unreachable
+        self.unreachable: set[str] = set()
 
     def __repr__(self) -> str:
         return f"Incident({self.id}, {self.kind}, {self.status})"

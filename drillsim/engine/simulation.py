@@ -24,6 +24,7 @@ import simpy
 
 from ..errors import DrillsimError
 from ..region import Place
+from . import access as access_rules
 from . import units as unit_state
 from .collector import full_collections_deferred
 from .eventlog import Event, EventLog
@@ -42,6 +43,11 @@ class PluginFailed(DrillsimError):
     """A plugin raised during a run. Names the plugin, the hook and the scenario time."""
 
 
+class OrderRefused(ValueError):
+    """An order that cannot be carried out (unit busy, reserve exhausted …); the message
+    says why for the player. Raised before anything is changed."""
+
+
 class Simulation:
     """One replication.
 
@@ -56,11 +62,15 @@ class Simulation:
         with the run's length.
     :param auto_dispatch: dispatch automatically for every force (False in a
         player-driven drill, where players give the orders; see :meth:`set_auto_dispatch`).
+    :param auto_orders: plugins take the command's other decisions themselves
+        (evacuation orders, mutual-aid requests); default: the same as ``auto_dispatch``.
+        When False they register them as orders (:meth:`register_order`) for players.
     """
 
     def __init__(self, scenario: "ResolvedScenario", host: "PluginHost", replication: int = 0,
                  seed: int | None = None, sinks: Iterable[Callable[[Event], None]] = (),
-                 keep_events: bool = True, auto_dispatch: bool = True) -> None:
+                 keep_events: bool = True, auto_dispatch: bool = True,
+                 auto_orders: bool | None = None) -> None:
         self.scenario = scenario
         self.region = scenario.region
         self.host = host
@@ -76,9 +86,9 @@ class Simulation:
         self._hook = host.hook
         # the first-result hooks asked on every dispatch, called without pluggy's overhead
         self._choose_units = first_result_caller(
-            self._hook.drillsim_choose_units, ("sim", "incident", "unmet", "candidates"))
+            self._hook.drillsim_choose_units, ("sim", "incident", "unmet", "candidates"), host.pm)
         self._travel_time = first_result_caller(
-            self._hook.drillsim_travel_time, ("sim", "unit", "origin", "destination"))
+            self._hook.drillsim_travel_time, ("sim", "unit", "origin", "destination"), host.pm)
         if self._hook.drillsim_event.get_hookimpls():
             hook = self._hook.drillsim_event
             self.log.add_sink(lambda e: self._call(hook, "drillsim_event", sim=self, event=e))
@@ -98,6 +108,14 @@ class Simulation:
         self.hazards = scenario.hazards
         self._stopped = False
         self._started = False
+        self.auto_orders = auto_dispatch if auto_orders is None else auto_orders
+        self.orders: dict[str, tuple[Callable[..., Any], str]] = {}
+        self.closed_townships: dict[str, str] = {}
+        self.home_bases: dict[str, Place] = {u.id: u.base for u in self._unit_list}
+        self._restrict = self._hook.drillsim_travel_restriction
+        self._access_live = False   # no hazard has restricted anything yet (see access_changed)
+        self._trip_factor: dict[str, float] = {}
+        self._access_event = self.env.event()
 
     # ------------------------------------------------------------------ public API
     @property
@@ -209,6 +227,8 @@ class Simulation:
             unit.status = unit_state.AVAILABLE
             self.log.log("unit_in_service", unit=unit.id, force=unit.force.id, reason=reason,
                          place=unit.location.id)
+            if unit.location is not unit.base:  # broke down away from its post: go back
+                unit.process = self.env.process(self._return(unit))
             self.dispatch_pass()
         else:
             if unit.status not in (unit_state.AVAILABLE, unit_state.OUT_OF_SERVICE):
@@ -218,8 +238,87 @@ class Simulation:
                 unit.status = unit_state.OUT_OF_SERVICE
                 self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
 
+    def move(self, unit: Unit, place: Place | str, *, by: str = "auto") -> None:
+        """Send a free unit to stand by at ``place``: it travels there (available for
+        dispatch on the way), waits there, and returns there after its next tasks; moving
+        it to its home base ends the stand-by.
+
+        :raises OrderRefused: the unit is not free, or cannot reach the place.
+        """
+        if isinstance(place, str):
+            place = self.region.place(place)
+        if not unit.dispatchable:
+            raise OrderRefused(f"unit {unit.id} is {unit.status.replace('_', ' ')}, not free")
+        origin = unit.position(self.env.now)
+        if math.isinf(self.travel_time(unit, origin, place)):
+            raise OrderRefused(f"unit {unit.id} cannot reach {place.name} from where it is")
+        old = unit.process
+        if old is not None and old.is_alive and old is not self.env.active_process:
+            old.interrupt("redispatch")
+        unit.base = place
+        self.log.log("unit_standby", unit=unit.id, force=unit.force.id, place=place.id,
+                     origin=origin.id, by=by)
+        unit.process = self.env.process(self._return(unit))
+
+    def break_down(self, unit: Unit, reason: str = "breakdown", *, by: str = "auto") -> None:
+        """Put a unit out of service where it is now, whatever it is doing (a breakdown
+        inject); its incident re-queues what it lacks. :meth:`set_in_service` restores it
+        (it then returns from where it broke down)."""
+        if unit.status == unit_state.OUT_OF_SERVICE:
+            raise OrderRefused(f"unit {unit.id} is already out of service")
+        self.log.log("unit_breakdown", unit=unit.id, force=unit.force.id, reason=reason, by=by)
+        proc = unit.process
+        if proc is not None and proc.is_alive and proc is not self.env.active_process:
+            proc.interrupt("breakdown")
+        else:
+            unit.location = unit.position(self.env.now)
+            unit._trip = None
+            unit.status = unit_state.OUT_OF_SERVICE
+            self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
+
+    def close_roads(self, township: str, reason: str = "", *, by: str = "auto") -> None:
+        """Cut the roads into and out of a township: road trips that start or end there
+        (and not both) are closed until :meth:`open_roads`, like a hazard's closure (units
+        on such a trip are stopped; see :meth:`access_changed`)."""
+        if township not in self.region.townships:
+            raise OrderRefused(f"no township {township!r}")
+        self.closed_townships[township] = reason
+        self.log.log("road_closed", township=township, reason=reason, by=by)
+        self.access_changed(f"roads of {township} cut")
+
+    def open_roads(self, township: str, *, by: str = "auto") -> None:
+        """Reopen the roads of a township closed by :meth:`close_roads`."""
+        if self.closed_townships.pop(township, None) is not None:
+            self.log.log("road_opened", township=township, by=by)
+            self.access_changed(f"roads of {township} reopened")
+
+    def register_order(self, name: str, handler: Callable[..., Any], help: str = "") -> None:
+        """Offer players an order a plugin carries out (``evacuate``, ``mutual_aid`` …).
+
+        :param handler: ``handler(by=..., **args)``; raises :class:`OrderRefused` (before
+            changing anything) when the order cannot be carried out; may return a short
+            text saying what was done.
+        :raises ValueError: the name is already registered.
+        """
+        if name in self.orders:
+            raise ValueError(f"order {name!r} is already registered")
+        self.orders[name] = (handler, help)
+
+    def order(self, name: str, *, by: str = "player", **args: Any) -> Any:
+        """Carry out a registered order; logs ``order_given`` first.
+
+        :raises OrderRefused: unknown order, or the handler refused it (nothing logged).
+        """
+        if name not in self.orders:
+            raise OrderRefused(f"no order {name!r} in this scenario"
+                               f" (have: {', '.join(sorted(self.orders)) or 'none'})")
+        handler = self.orders[name][0]
+        return handler(by=by, **args)
+
     def travel_time(self, unit: Unit, origin: Place, destination: Place) -> float:
-        """Minutes for ``unit`` from ``origin`` to ``destination`` (travel-time hook)."""
+        """Minutes for ``unit`` from ``origin`` to ``destination`` now: the travel-time
+        hook's answer with the restrictions of :meth:`access` applied (``math.inf`` if
+        closed)."""
         try:
             minutes = self._travel_time(self, unit, origin, destination)
         except (PluginFailed, simpy.Interrupt):
@@ -230,7 +329,51 @@ class Simulation:
             raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a valid "
                                f"travel time for unit {unit.id} ({origin.id} → {destination.id}); "
                                f"got {minutes!r}")
+        if minutes > 0 and math.isfinite(minutes):
+            minutes = self.access(unit, origin, destination).apply(minutes)
         return float(minutes)
+
+    def access(self, unit: Unit, origin: Place, destination: Place) -> access_rules.Access:
+        """The combined restriction on a trip now: the hazards' (``drillsim_travel_restriction``)
+        and the road cuts of :meth:`close_roads`. Until something first calls
+        :meth:`access_changed` every trip is open."""
+        if not self._access_live:
+            return access_rules.OPEN
+        answers = []
+        if self._restrict.get_hookimpls():
+            answers = self._call(self._restrict, "drillsim_travel_restriction", sim=self, unit=unit,
+                                 origin=origin, destination=destination)
+        cut = self.closed_townships
+        if cut and unit.mode == "road" and origin.township != destination.township \
+                and (origin.township in cut or destination.township in cut):
+            answers = [*answers, access_rules.Restriction(closed=True, reason="roads cut")]
+        return self._call(access_rules.combine, "drillsim_travel_restriction", answers)
+
+    def access_changed(self, reason: str = "") -> None:
+        """A hazard's closures changed: check units on the road again (re-route or stop
+        them), let units waiting for a way home try again, and forget which incidents
+        units found unreachable. Called by hazard plugins, also when they first restrict
+        anything (until then the engine does not ask them)."""
+        self._access_live = True
+        self.log.log("access_changed", reason=reason)
+        for incident in self.incidents.values():
+            incident.unreachable.clear()
+        for unit in self._unit_list:
+            if unit.status == unit_state.TRAVELLING and unit.process is not None and unit.process.is_alive \
+                    and unit.process is not self.env.active_process:
+                unit.process.interrupt("access")
+        waiting, self._access_event = self._access_event, self.env.event()
+        waiting.succeed()
+        self.dispatch_pass()
+
+    def complete_incident(self, incident: Incident, reason: str = "") -> None:
+        """End an incident now although its work is not done (the hazard says it is over:
+        a fire contained, a release stopped by other means). Units on scene clear, units
+        on the way turn back. Does nothing if it is already complete."""
+        if incident.completed:
+            return
+        incident.worker = None  # voids the planned completion
+        self._finish(incident, reason)
 
     def set_auto_dispatch(self, on: bool, forces: Iterable[str] | None = None) -> None:
         """Switch automatic dispatch on or off, for all forces or only the named ones
@@ -374,15 +517,26 @@ class Simulation:
             minutes = self.travel_time(unit, origin, incident.place)
             if math.isinf(minutes):
                 cause = "unreachable"
-                if not incident.unreachable:
-                    incident.unreachable = set()  # was the shared empty default
                 incident.unreachable.add(unit.id)
             else:
                 unit.status = unit_state.TRAVELLING
                 unit._trip = (origin, incident.place, self._clock(), minutes)
+                self._trip_factor[unit.id] = self._factor(unit, origin, incident.place, minutes)
                 self.log.record("unit_en_route", unit.id, incident.id, {"travel": minutes})
-                if minutes > 0:
-                    yield env.timeout(minutes)
+                while minutes > 0:
+                    try:
+                        yield env.timeout(minutes)
+                        break
+                    except simpy.Interrupt as stop:
+                        if stop.cause != "access":
+                            raise
+                        minutes = self._reroute(unit, incident)
+                        if math.isinf(minutes):
+                            break
+                self._trip_factor.pop(unit.id, None)
+                if math.isinf(minutes):
+                    cause = "route closed"
+                    raise _Stopped
                 unit._trip = None
                 unit.location = incident.place
                 unit.status = unit_state.ON_SCENE
@@ -395,30 +549,25 @@ class Simulation:
             if stop.cause == "redispatch":
                 return  # a new response process has taken the unit over
             cause = str(stop.cause)
+        except _Stopped:
+            pass
         if cause is None:
             self.log.record("unit_cleared", unit.id, incident.id, {})
         else:
             self._leave(unit, incident, cause)
         unit.incident = None
-        # return to base (free for a new dispatch on the way)
-        origin = unit.location if unit._trip is None else unit.position(self._clock())
+        if cause == "breakdown":
+            self._stand_down(unit)
+            return
+        yield from self._return(unit)
+
+    def _stand_down(self, unit: Unit) -> None:
+        """A unit broken down: out of service where it is."""
+        unit.location = unit.position(self.env.now)
         unit._trip = None
-        unit.location = origin
-        minutes = self.travel_time(unit, origin, unit.base) if origin is not unit.base else 0.0
-        unit.status = unit_state.RETURNING
-        self.dispatch_pass()
-        if unit.status != unit_state.RETURNING:
-            return  # dispatched again at once
-        if minutes > 0 and math.isfinite(minutes):
-            unit._trip = (origin, unit.base, self._clock(), minutes)
-            try:
-                yield env.timeout(minutes)
-            except simpy.Interrupt:
-                return  # sent to a new incident on the way back
-        unit._trip = None
-        unit.location = unit.base
-        unit.status = unit_state.AVAILABLE
-        self.log.record("unit_returned", unit.id, None, {"place": unit.base.id})
+        unit.status = unit_state.OUT_OF_SERVICE
+        unit.process = None
+        self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason="breakdown")
 
     def _leave(self, unit: Unit, incident: Incident, cause: str) -> None:
         """A unit leaves an unfinished incident: its demand goes back in the queue."""
@@ -430,6 +579,37 @@ class Simulation:
         if not incident.completed and not incident.in_queue and incident.unmet():
             self._enqueue(incident)
         self.log.log("unit_released", unit=unit.id, incident=incident.id, cause=cause)
+
+    def _return(self, unit: Unit):
+        env = self.env
+        origin = unit.location if unit._trip is None else unit.position(self._clock())
+        unit._trip = None
+        unit.location = origin
+        minutes = self.travel_time(unit, origin, unit.base) if origin is not unit.base else 0.0
+        unit.status = unit_state.RETURNING
+        self.dispatch_pass()
+        if unit.status != unit_state.RETURNING:
+            return  # dispatched again at once
+        while math.isinf(minutes):  # the way home is closed: wait where it is
+            self.log.log("unit_held", unit=unit.id, place=origin.id,
+                         reason="; ".join(self.access(unit, origin, unit.base).reasons))
+            try:
+                yield self._access_event
+            except simpy.Interrupt:
+                return  # sent to a new incident while waiting
+            minutes = self.travel_time(unit, origin, unit.base)
+        if minutes > 0 and math.isfinite(minutes):
+            unit._trip = (origin, unit.base, self._clock(), minutes)
+            try:
+                yield env.timeout(minutes)
+            except simpy.Interrupt as stop:
+                if stop.cause == "breakdown":
+                    self._stand_down(unit)
+                return  # sent to a new incident (or a new post) on the way back
+        unit._trip = None
+        unit.location = unit.base
+        unit.status = unit_state.AVAILABLE
+        self.log.record("unit_returned", unit.id, None, {"place": unit.base.id})
 
     def _work_changed(self, incident: Incident) -> None:
         now = self._clock()
@@ -449,21 +629,54 @@ class Simulation:
 
     def _complete(self, incident: Incident, timer: simpy.Event) -> None:
         if incident.worker is not timer:
-            return  # re-planned since
+            return  # re-planned (or ended by complete_incident) since
+        self._finish(incident)
+
+    def _finish(self, incident: Incident, reason: str = "") -> None:
         incident.progress = 1.0
         incident.progress_time = self._clock()
         incident.completed = True
         if incident.in_queue:
             self._dequeue(incident)
         incident.worker = None
-        self.log.record("incident_completed", None, incident.id,
-                        {"kind": incident.kind, "units": [u.id for u in incident.present]})
+        fields = {"kind": incident.kind, "units": [u.id for u in incident.present]}
+        if reason:
+            fields["reason"] = reason
+        self.log.record("incident_completed", None, incident.id, fields)
         for unit in list(incident.assigned):
             if unit not in incident.present and unit.process is not None and unit.process.is_alive:
                 unit.process.interrupt("incident_completed")
         incident.done.succeed()
         if self._forget_finished:
             self.incidents.pop(incident.id, None)
+
+    def _factor(self, unit: Unit, origin: Place, destination: Place, minutes: float) -> float:
+        """The slow-down factor a trip was planned with (1 when nothing restricts it)."""
+        return self.access(unit, origin, destination).factor if minutes > 0 else 1.0
+
+    def _reroute(self, unit: Unit, incident: Incident) -> float:
+        """Access changed while ``unit`` travels to ``incident``: the remaining minutes
+        from where it is (``inf``: its way is closed and it stops there)."""
+        now = self.env.now
+        origin, dest, start, minutes = unit._trip
+        here = unit.position(now)
+        left = max(0.0, start + minutes - now)
+        rule = self.access(unit, here, dest)
+        old = self._trip_factor.get(unit.id, 1.0)
+        if rule.closed:
+            unit._trip = None
+            unit.location = here
+            self.log.log("unit_stopped", unit=unit.id, incident=incident.id, place=here.id,
+                         reason="; ".join(rule.reasons))
+            return math.inf
+        if rule.factor == old:
+            return left
+        left = left / old * rule.factor
+        unit._trip = (here, dest, now, left)
+        self._trip_factor[unit.id] = rule.factor
+        self.log.log("unit_rerouted", unit=unit.id, incident=incident.id, travel=left,
+                     factor=rule.factor, reason="; ".join(rule.reasons))
+        return left
 
     def _blame(self, exc: BaseException) -> str:
         name = self.host.blame(exc)
@@ -485,3 +698,7 @@ class Simulation:
         error.__cause__ = exc
         return error
 
+
+
+class _Stopped(Exception):
+    """Internal: a travelling unit's way was closed (leaves its incident)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..quantities import format_minutes
 
 UNIT_LABEL = {"min": "min", "h": "h", "d": "d", "people": "people", "count": "", "units": "units",
-              "%": "%"}
+              "%": "%", "ha": "ha"}
 
 
 def num(value, unit: str = "", digits: int | None = None) -> str:
@@ -36,7 +36,8 @@ def measured(row) -> str:
     text = num(row.mean, row.unit)
     if row.ci95:
         lo, hi = row.ci95
-        text += f" [{num(lo)}, {num(hi)}]"
+        if hi - lo > 1e-9 * max(1.0, abs(row.mean)):  # a deterministic row has no interval
+            text += f" [{num(lo)}, {num(hi)}]"
     return text
 
 
@@ -75,6 +76,9 @@ def write_atomic(path: str | Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -8,7 +8,9 @@ from ..engine.eventlog import Event
 
 #: event kinds shown in the report's timeline of key events
 KEY_EVENTS = ("warning_issued", "hazard_arrival", "hazard_receded", "evacuation_ordered",
-              "reserve_short", "mutual_aid_requested", "unit_in_service", "run_ended")
+              "reserve_short", "mutual_aid_requested", "unit_in_service", "run_ended",
+              "hazard_started", "protective_action", "release_stopped", "fire_contained",
+              "unit_stopped")
 
 
 def hazard_figures(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
@@ -46,4 +48,46 @@ def incident_table(events: Sequence[Event]) -> list[dict[str, Any]]:
 def key_events(events: Sequence[Event]) -> list[Event]:
     """The events worth a line in a timeline (warnings, arrivals, orders, shortfalls …)."""
     out = [e for e in events if e.kind in KEY_EVENTS]
+    return out
+
+
+def implicit_assumptions(scenario) -> list[dict[str, Any]]:
+    """Values a run rests on that the scenario's ``assumptions:`` list does not name
+    because they come from elsewhere: the region file's travel model and places whose
+    status is not ``verified``, and unit-type defaults the scenario did not override.
+
+    :returns: ``[{"what", "value", "status", "source"}]`` in a stable order.
+    """
+    out: list[dict[str, Any]] = []
+    region = scenario.region.spec
+    c = region.travel.circuity
+    out.append({"what": "road circuity (road km / straight-line km)", "value": c.value,
+                "status": c.status, "source": "region file" + (f", {c.source}" if c.source else "")})
+    used_vehicles = sorted({u.vehicle for f in scenario.forces for u in f.units if u.mode == "road"})
+    for name in used_vehicles:
+        v = region.travel.vehicles[name]
+        if v.status != "verified":
+            out.append({"what": f"road speed of {name}", "value": f"{v.speed:g} km/h",
+                        "status": v.status, "source": "region file" + (f", {v.source}" if v.source else "")})
+    sites = {s.id: s for s in region.sites}
+    towns = {t.id: t for t in region.townships}
+    for base in sorted({u.base for f in scenario.forces for u in f.units}):
+        status, note = None, None
+        if base in sites and sites[base].status != "verified":
+            status, note = sites[base].status, sites[base].note
+        elif base in towns and towns[base].coord_status != "verified":
+            status, note = towns[base].coord_status, towns[base].coord_note
+        if status:
+            out.append({"what": f"location of {base}", "value": note or "see region file",
+                        "status": status, "source": "region file"})
+    for f in scenario.forces:
+        utype, spec = f.unit_type, f.spec
+        if spec.turnout is None and utype.turnout:
+            out.append({"what": f"turnout of {f.id}", "value": f"{utype.turnout:g} min",
+                        "status": "assumed", "source": f"default of unit type {utype.name}"})
+        defaults = {k: v for k, v in utype.capabilities.items() if k not in spec.capabilities}
+        if defaults:
+            out.append({"what": f"capabilities of each {f.id} unit",
+                        "value": ", ".join(f"{k} {v:g}" for k, v in sorted(defaults.items())),
+                        "status": "assumed", "source": f"default of unit type {utype.name}"})
     return out

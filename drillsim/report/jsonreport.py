@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .facts import hazard_figures, incident_table
+from .facts import hazard_figures, implicit_assumptions, incident_table
 
 
 def scorecard_dict(outcome) -> dict[str, Any]:
@@ -26,6 +26,7 @@ def scorecard_dict(outcome) -> dict[str, Any]:
         "horizon_min": sc.horizon,
         "targets": [row.to_dict() for row in outcome.rows],
         "assumptions": [a.model_dump(mode="json") for a in sc.assumptions],
+        "implicit_assumptions": implicit_assumptions(sc),
         "observed": [o.model_dump(mode="json") for o in sc.observed],
         "hazards": hazard_figures(outcome.first_events),
         "incidents_replication_0": len(incident_table(outcome.first_events)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .common import clock, measured, num, rate_text, target_text
-from .facts import hazard_figures, incident_table, key_events
+from .facts import hazard_figures, implicit_assumptions, incident_table, key_events
 
 
 def model_value(outcome, key: str) -> Any:
@@ -36,7 +36,10 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
 def _event_text(e) -> str:
     d = e.details
     if e.kind == "warning_issued":
-        return f"Warning issued for {len(d.get('townships', []))} townships ({d.get('river')}); " \
+        towns = d.get("townships", [])
+        if "forecast_peak_stage" not in d:  # a hazard other than a flood
+            return f"Warning issued ({d.get('level') or 'hazard'}) for {len(towns)} townships: {', '.join(towns)}"
+        return f"Warning issued for {len(towns)} townships ({d.get('river')}); " \
                f"forecast peak stage {d.get('forecast_peak_stage')} m"
     if e.kind == "hazard_arrival":
         what = "above warning stage" if d.get("level") == "warning" else "flooded"
@@ -55,15 +58,44 @@ def _event_text(e) -> str:
                f"arriving in {num(d.get('arrives_in', 0) / 60)} h)"
     if e.kind == "unit_in_service":
         return f"Unit {e.unit} in service ({d.get('reason')})"
+    if e.kind == "hazard_started":
+        return f"Hazard {d.get('hazard')} begins ({d.get('kind')}) in {d.get('township')}"
+    if e.kind == "protective_action":
+        return f"{d.get('township')}: {d.get('action')} ({num(d.get('people'))} people, plume due in " \
+               f"{num(d.get('lead_min'))} min)"
+    if e.kind == "release_stopped":
+        return f"Release stopped: {d.get('reason')}"
+    if e.kind == "fire_contained":
+        return f"Fire contained: {num(d.get('area_ha'))} ha, {num(d.get('line_m'))} m of line"
+    if e.kind == "unit_stopped":
+        return f"Unit {e.unit} stopped on the road: {d.get('reason')}"
     if e.kind == "run_ended":
         return f"End of run: {d.get('open_incidents')} incidents still open"
     return e.kind
 
 
-def _figure(key: str, value: Any, start) -> str:
-    if key.endswith("_time_min") and isinstance(value, (int, float)):
-        return clock(value, start)
-    return num(value) if isinstance(value, (int, float)) else str(value)
+_SUFFIX_UNITS = {"_m3s": "m³/s", "_m": "m", "_h": "h", "_km": "km", "_ha": "ha", "_kw_m": "kW/m",
+                 "_people": "people", "_min": "min"}
+
+
+def _figure(key: str, value: Any, start) -> tuple[str, str]:
+    """A hazard summary figure as (label, value with unit): ``gauge_peak_m3s`` →
+    ("gauge peak", "20,393 m³/s"); keys ending ``_time_min`` are scenario times."""
+    if key.endswith("_time_min"):
+        label = key[: -len("_time_min")].replace("_", " ") + " (time)"
+        return label, clock(value, start) if isinstance(value, (int, float)) else "—"
+    for suffix, unit in _SUFFIX_UNITS.items():
+        if key.endswith(suffix):
+            return key[: -len(suffix)].replace("_", " "), (num(value) + f" {unit}"
+                                                            if isinstance(value, (int, float)) else str(value))
+    return key.replace("_", " "), num(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _model_text(outcome, observation) -> str:
+    value = model_value(outcome, observation.model_key) if observation.model_key else None
+    if not isinstance(value, (int, float)):
+        return "—"
+    return f"{num(value)} {observation.unit or ''}".strip()
 
 
 def render(outcome) -> str:
@@ -103,14 +135,13 @@ def render(outcome) -> str:
         out += ["## Hazard", ""]
         for hid, figs in figures.items():
             out += [f"**{hid}**", ""]
-            out += _table(["figure", "value"], [[k, _figure(k, v, sc.start)] for k, v in figs.items()])
+            out += _table(["figure", "value"], [list(_figure(k, v, sc.start)) for k, v in figs.items()])
     if sc.observed:
         out += ["## The real event against the model", ""]
         out += _table(["figure", "observed", "source (status)", "model"],
                       [[o.what, f"{num(o.value) if isinstance(o.value, (int, float)) else o.value} {o.unit or ''}",
                         f"{o.source} ({o.status})",
-                        num(model_value(outcome, o.model_key)) if o.model_key and
-                        isinstance(model_value(outcome, o.model_key), (int, float)) else "—"]
+                        _model_text(outcome, o)]
                        for o in sc.observed])
 
     out += ["## Forces and reserves", ""]
@@ -153,6 +184,11 @@ def render(outcome) -> str:
         value = "" if a.value is None else f" = **{a.value}**"
         out.append(f"- {a.what}{value}: {a.reason}")
     out.append("")
+    implicit = implicit_assumptions(sc)
+    if implicit:
+        out += ["Also assumed, from the region file and the plugins' defaults (status in brackets):", ""]
+        out += [f"- {a['what']} = {a['value']} ({a['status']}; {a['source']})" for a in implicit]
+        out.append("")
     if sc.spec.sources:
         out += ["## Sources", ""]
         out += [f"- `{k}`: {v}" for k, v in sc.spec.sources.items()] + [""]

@@ -292,7 +292,7 @@ def time_all_committed(events: Sequence[Event], ctx: MetricContext, params: Forc
 
 CORE_METRICS = [
     Metric("response_time", "time", "time from call (or dispatch) to the first unit on scene",
-           response_times, "p90", ResponseParams),
+           response_times, "p90", ResponseParams, minimum=0.0),
     Metric("unreached_incidents", "count", "incidents no unit reached by the end of the run",
            unreached, "sum", KindsParams),
     Metric("warning_lead_time", "time", "warning issued → hazard arrives, per township",
@@ -309,5 +309,5 @@ CORE_METRICS = [
     Metric("peak_utilisation", "share", "peak share of a force's units committed at once",
            peak_utilisation, "max", ForceParams, "force"),
     Metric("time_all_committed", "time", "time during which no unit of a force was free",
-           time_all_committed, "max", ForceParams, "force"),
+           time_all_committed, "max", ForceParams, "force", minimum=0.0),
 ]

@@ -88,13 +88,27 @@ def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, floa
     return {t.id: t.metric.compute(events, ctx, t.params) for t in scenario.targets}
 
 
+def _bounded(target, mean: float, ci):
+    """Cut a t-interval at the metric's least possible value (a time or count cannot go
+    below 0; shares stay within 0-1)."""
+    if ci is None:
+        return mean, None
+    lo, hi = ci
+    floor = target.metric.floor
+    if floor is not None:
+        lo = max(lo, floor)
+    if target.metric.quantity == "share":
+        hi = min(hi, 1.0)
+    return mean, (lo, hi)
+
+
 def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -> Row:
     values = [reduce([v for _, v in obs], target.statistic) for obs in per_rep]
     measured = [v for v in values if v is not None]
     pooled = [v for obs in per_rep for _, v in obs]
     mean = ci = p90 = None
     if measured:
-        mean, ci = mean_ci(measured)
+        mean, ci = _bounded(target, *mean_ci(measured))
     if pooled and target.metric.quantity == "time":
         p90 = percentile(pooled, 90)
     passed = pass_rate = rate_ci = None
@@ -128,10 +142,11 @@ def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str,
     for label in labels:
         values = [reduce([v for lab, v in obs if lab == label], target.statistic) for obs in per_rep]
         measured = [v for v in values if v is not None]
-        mean, ci = mean_ci(measured)
+        mean, ci = _bounded(target, *mean_ci(measured))
         entry = {"label": label, "n": len(measured), "mean": target.display(mean),
                  "ci95": [target.display(ci[0]), target.display(ci[1])] if ci else None}
-        if target.comparison is not None:
+        if target.comparison is not None and target.statistic in ("min", "max"):
+            # only for min/max does each label's value compare with the threshold itself
             cmp = COMPARE[target.comparison]
             entry["pass_rate"] = sum(1 for v in measured if cmp(v, target.threshold)) / len(measured)
         out.append(entry)

@@ -15,7 +15,11 @@ Model, in order:
 6. Evacuation: ``order_delay`` after the warning, each township the forecast peak will
    flood gets an evacuation incident demanding rescuers; relocation supplies are drawn
    for ``relocation_share`` of its people.
-7. Rescue calls from people cut off: a Poisson process per flooded township with rate
+7. Access: from a township's flood time until the water recedes, road units may enter it
+   only if they carry boats (``access.allowed``; helicopters fly); the engine re-checks
+   units on the road when this changes (:func:`restriction`, the
+   ``drillsim_travel_restriction`` hook).
+8. Rescue calls from people cut off: a Poisson process per flooded township with rate
    ``rate_per_1000 × (people still there) × flooded share ÷ 1000``, where the people
    still there are those not yet evacuated plus the ``stay_share`` who refuse to go; the flooded
    share rising linearly from 0 at ``flood_stage`` to 1 at ``flood_stage + full_depth``;
@@ -32,16 +36,19 @@ Events (the contract the core metrics read): ``warning_issued`` (``townships``),
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from drillsim.api import (CalcOption, Calculator, Discharge, Duration, DurationOrZero, Elevation,
                           Fraction, HazardType,
-                          Length, Place, Rate, Strict, TimeOffset, hookimpl, suggest)
+                          Length, OrderRefused, Place, Rate, Restriction, Strict, TimeOffset,
+                          hookimpl, suggest)
 
 from .hydrograph import gamma_hydrograph, sample_series
+from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 from .rating import PowerRating
 from .routing import muskingum_coefficients, muskingum_route
 
@@ -169,6 +176,34 @@ class RescueCallParams(Strict):
     #: township seat (None: all at the seat)
     scatter: Length | None = None
 
+    @field_validator("demand", "aerial_demand")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v or any(amount <= 0 for amount in v.values()):
+            raise ValueError("a demand names at least one capability, each with an amount above 0")
+        return v
+
+    @field_validator("step")
+    @classmethod
+    def _step(cls, v: float) -> float:
+        if v < 1.0:
+            raise ValueError("a step shorter than 1 min is refused")
+        return v
+
+    @field_validator("scatter")
+    @classmethod
+    def _scatter(cls, v: float | None) -> float | None:
+        if v is not None and v > 50.0:
+            raise ValueError("calls scattered more than 50 km from the town seat would leave the township")
+        return v
+
+    @field_validator("rate_per_1000")
+    @classmethod
+    def _rate(cls, v: float) -> float:
+        if v > 1.0:
+            raise ValueError("more than one call a minute per 1,000 people is refused (check the unit: 1/h, not 1/min?)")
+        return v
+
 
 class TownshipParams(Strict):
     township: str
@@ -185,6 +220,14 @@ class TownshipParams(Strict):
         return self
 
 
+class AccessParams(Strict):
+    """A flooded township is closed to road units without one of the ``allowed``
+    capabilities (boats by default) from its flood time until the water recedes."""
+
+    close_flooded: bool = True
+    allowed: list[str] = ["boats"]
+
+
 class TransitFloodParams(Strict):
     """``params:`` of a ``transit_flood`` hazard."""
 
@@ -197,16 +240,14 @@ class TransitFloodParams(Strict):
     rescue_calls: RescueCallParams
     townships: list[TownshipParams] = Field(min_length=1)
     reading_interval: Duration = 60.0
+    access: AccessParams = AccessParams()
 
-    @model_validator(mode="after")
-    def _stages(self):
-        h0 = self.gauge.rating.h0
-        if self.gauge.warning_stage <= h0:
-            raise ValueError("gauge.warning_stage must be above the rating's zero-flow stage h0")
-        for t in self.townships:
-            if t.flood_stage <= h0:
-                raise ValueError(f"township {t.township}: flood_stage must be above h0 = {h0} m")
-        return self
+    @field_validator("reading_interval")
+    @classmethod
+    def _readings(cls, v: float) -> float:
+        if v < 1.0:
+            raise ValueError("gauge readings more often than once a minute are refused")
+        return v
 
 
 # ------------------------------------------------------------------ the hydraulics
@@ -306,6 +347,9 @@ def _start(sim, hazard) -> None:
     weights = {tid: float(t.population_weight or 0) for tid, t in sim.region.townships.items()}
     tl = timeline(p, sim.horizon, weights)
     state = {"evacuations": {}}
+    flooded: set[str] = set()
+    if p.access.close_flooded:
+        _FLOODED.setdefault(sim, []).append((flooded, tuple(p.access.allowed), hazard.id))
     peak_stage = tl.stage[tl.peak_index]
     upstream_peak = max(range(len(tl.upstream)), key=lambda j: tl.upstream[j])
     sim.log.log("hazard_summary", hazard=hazard.id, river=p.river, figures={
@@ -330,6 +374,29 @@ def _start(sim, hazard) -> None:
                         stage=round(tl.stage_at(sim.now), 3), discharge=round(q, 1))
             yield sim.timeout(p.reading_interval)
 
+    def evacuate(town, by):
+        """Order the evacuation of one township: an evacuation incident demanding
+        rescuers, and relocation supplies for ``relocation_share`` of its people (drawn
+        at once by the automatic command; in a drill, reported as needed and left to
+        the players to release)."""
+        e = p.evacuation
+        rescuers = math.ceil(town["people"] / e.residents_per_rescuer)
+        minutes = e.residents_per_rescuer / e.rate_per_rescuer
+        sim.log.log("evacuation_ordered", hazard=hazard.id, township=town["township"],
+                    people=town["people"], rescuers=rescuers, by=by)
+        incident = sim.create_incident(e.kind, town["township"], {e.capability: rescuers},
+                                       minutes, e.priority, township=town["township"],
+                                       people=town["people"])
+        state["evacuations"][town["township"]] = incident
+        if e.reserve and e.relocation_share > 0:
+            need = math.ceil(town["people"] * e.relocation_share)
+            if sim.auto_orders:
+                sim.reserves[e.reserve].draw(town["township"], need, purpose="relocation")
+            else:
+                sim.log.log("relocation_needed", hazard=hazard.id, township=town["township"],
+                            reserve=e.reserve, amount=need, incident=incident.id)
+        return incident
+
     def warning_and_orders():
         if tl.warning_time is None:
             return
@@ -337,23 +404,28 @@ def _start(sim, hazard) -> None:
         sim.log.log("warning_issued", hazard=hazard.id, river=p.river,
                     townships=[t["township"] for t in tl.townships],
                     forecast_peak_stage=round(peak_stage, 2), rule="upstream discharge")
+        if not sim.auto_orders:
+            return  # players decide on evacuation (the "evacuate" order)
         yield sim.timeout(p.evacuation.order_delay)
-        e = p.evacuation
         for town in tl.townships:
             if not town["evacuate"] or town["flood_stage"] > peak_stage or town["people"] <= 0:
                 continue
-            rescuers = math.ceil(town["people"] / e.residents_per_rescuer)
-            minutes = e.residents_per_rescuer / e.rate_per_rescuer
-            sim.log.log("evacuation_ordered", hazard=hazard.id, township=town["township"],
-                        people=town["people"], rescuers=rescuers)
-            incident = sim.create_incident(e.kind, town["township"], {e.capability: rescuers},
-                                           minutes, e.priority, township=town["township"],
-                                           people=town["people"])
-            state["evacuations"][town["township"]] = incident
-            if e.reserve and e.relocation_share > 0:
-                sim.reserves[e.reserve].draw(town["township"],
-                                             math.ceil(town["people"] * e.relocation_share),
-                                             purpose="relocation")
+            evacuate(town, "auto")
+
+    def evacuate_order(township, by="player"):
+        town = next((t for t in tl.townships if t["township"] == township), None)
+        if town is None:
+            names = ", ".join(t["township"] for t in tl.townships)
+            raise OrderRefused(f"{township} is not on the {p.river} flood's evacuation list "
+                               f"({names})")
+        if township in state["evacuations"]:
+            done = state["evacuations"][township]
+            raise OrderRefused(f"evacuation of {township} was already ordered "
+                               f"(now {done.status})")
+        if town["people"] <= 0:
+            raise OrderRefused(f"{township} has nobody to evacuate in this flood plan")
+        evacuate(town, by)
+        return f"evacuation of {township} ordered: {town['people']:,} people"
 
     def township(town):
         tid = town["township"]
@@ -365,10 +437,16 @@ def _start(sim, hazard) -> None:
         yield at(town["flooded"])
         sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level="impact",
                     people=town["people"])
+        if p.access.close_flooded:
+            flooded.add(tid)
+            sim.access_changed(f"{hazard.id}: {tid} flooded")
         end = town["receded"] if town["receded"] is not None else math.inf
         yield from rescue_calls(town, end)
         if town["receded"] is not None:
             sim.log.log("hazard_receded", hazard=hazard.id, township=tid)
+            if p.access.close_flooded:
+                flooded.discard(tid)
+                sim.access_changed(f"{hazard.id}: {tid} receded")
 
     def rescue_calls(town, end):
         c = p.rescue_calls
@@ -403,10 +481,30 @@ def _start(sim, hazard) -> None:
                                     max(minutes, 1.0), c.priority, township=tid)
             yield at(step_end)
 
+    if not sim.auto_orders:
+        sim.register_order("evacuate", evacuate_order,
+                           "evacuate TOWNSHIP: order the evacuation of a riverside township")
     sim.process(readings())
     sim.process(warning_and_orders())
     for town in tl.townships:
         sim.process(township(town))
+
+
+#: flooded townships of each running simulation: [(set of township ids, allowed, hazard id)]
+_FLOODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def restriction(sim, unit, origin, destination):
+    """A road unit may not drive into a flooded township unless it brings one of the
+    allowed capabilities (boats); a unit already inside it may work and leave."""
+    if unit.mode != "road" or destination.township is None:
+        return None
+    for flooded, allowed, hazard_id in _FLOODED.get(sim, ()):
+        if destination.township in flooded and origin.township != destination.township \
+                and not any(unit.capabilities.get(c, 0) > 0 for c in allowed):
+            return Restriction(closed=True, reason=f"{hazard_id}: {destination.township} flooded, "
+                                                   f"reachable only with {' or '.join(allowed)} or by air")
+    return None
 
 
 def scatter(seat: Place, radius_km: float, rng, n: int) -> Place:
@@ -429,10 +527,28 @@ def _check(params: TransitFloodParams, context):
         if t.township in seen:
             yield (("townships", i, "township"), f"township {t.township!r} is listed twice")
         seen.add(t.township)
+    h0 = params.gauge.rating.h0
+    if params.gauge.warning_stage <= h0:
+        yield (("gauge", "warning_stage"), f"the warning stage must be above the rating's zero-flow "
+                                           f"stage h0 = {h0:g} m")
+    for i, t in enumerate(params.townships):
+        if t.flood_stage <= h0:
+            yield (("townships", i, "flood_stage"), f"the flood stage must be above the rating's "
+                                                    f"zero-flow stage h0 = {h0:g} m")
     reserve = params.evacuation.reserve
     if reserve is not None and reserve not in context.reserves:
         yield (("evacuation", "reserve"), f"no reserve {reserve!r} in the scenario's reserves "
                f"(have: {', '.join(context.reserves) or 'none'})")
+    calls = params.rescue_calls
+    wants = [(("rescue_calls", "demand"), calls.kind, calls.demand),
+             (("evacuation", "capability"), params.evacuation.kind, {params.evacuation.capability: 1})]
+    if calls.aerial_share > 0:
+        wants.append((("rescue_calls", "aerial_demand"), calls.aerial_kind, calls.aerial_demand))
+    for where, kind, demand in wants:
+        for cap in demand:
+            if not context.can_serve(kind, cap):
+                context.warn(where, f"no force in this scenario brings {cap!r} to "
+                             f"{kind!r} incidents: they will wait unanswered")
 
 
 TRANSIT_FLOOD = HazardType(
@@ -446,18 +562,31 @@ TRANSIT_FLOOD = HazardType(
 
 
 def route_calculator(inflow, K, X, dt, initial_outflow=None, reaches=1) -> dict:
-    """``drillsim hazard route``: Muskingum routing of an inflow series (K, dt in minutes)."""
+    """``drillsim hazard route``: Muskingum routing of an inflow series (K, dt in minutes).
+
+    :raises ValueError: negative flows, X outside [0, 0.5], reaches < 1, or a step outside
+        the stable range (messages in hours, as the user writes them).
+    """
+    if any(q < 0 for q in inflow) or (initial_outflow is not None and initial_outflow < 0):
+        raise ValueError("flows must not be negative")
     if not 0 <= X <= 0.5:
-        raise ValueError(f"X must lie in [0, 0.5], got {X}")
+        raise ValueError(f"X must lie in [0, 0.5], got {X:g}")
     if reaches < 1:
         raise ValueError(f"reaches must be at least 1, got {reaches}")
-    c1, c2, c3 = muskingum_coefficients(K / reaches, X, dt)
+    k = K / reaches
+    lo, hi = 2 * k * X, 2 * k * (1 - X)
+    if not lo - 1e-9 <= dt <= hi + 1e-9:
+        raise ValueError(f"the step {dt / 60:g} h is outside the stable range 2KX <= dt <= 2K(1-X) = "
+                         f"[{lo / 60:.3g} h, {hi / 60:.3g} h] for K = {k / 60:.3g} h per sub-reach, "
+                         f"X = {X:g}; change --dt or --reaches")
+    c1, c2, c3 = muskingum_coefficients(k, X, dt)
     out = muskingum_route(inflow, K, X, dt, initial_outflow, reaches)
     peak_in = max(range(len(inflow)), key=inflow.__getitem__)
     peak_out = max(range(len(out)), key=out.__getitem__)
     return {"C1": c1, "C2": c2, "C3": c3, "outflow": out,
             "peak_inflow": inflow[peak_in], "peak_outflow": out[peak_out],
-            "peak_lag_steps": peak_out - peak_in, "attenuation": 1 - out[peak_out] / inflow[peak_in]}
+            "peak_lag_steps": peak_out - peak_in,
+            "attenuation": 1 - out[peak_out] / inflow[peak_in] if inflow[peak_in] > 0 else 0.0}
 
 
 ROUTE = Calculator(
@@ -484,3 +613,8 @@ def drillsim_register_hazard_types(register):
 @hookimpl
 def drillsim_register_calculators(register):
     register(ROUTE)
+
+
+@hookimpl
+def drillsim_travel_restriction(sim, unit, origin, destination):
+    return restriction(sim, unit, origin, destination)

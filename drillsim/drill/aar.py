@@ -1,0 +1,316 @@
+"""The after-action review (复盘) of a drill: Markdown (and HTML).
+
+It holds, in order: the hidden scenario revealed; the scorecard of the players' run
+against the plan, side by side with the **automatic baseline** — the same scenario, the
+same seed and so the same random streams (common random numbers), the same injects at
+the same times, but every force dispatched by the engine's automatic policy and the
+plugins taking the command's decisions (evacuation orders, mutual aid) themselves;
+what each order did; the counterfactual by township ("the automatic baseline reached
+Shuangjiang 23 minutes earlier"); strengths and areas for improvement from the
+scorecard rows; and the timeline of messages, orders and injects.
+
+The baseline sees every incident at once (no reporters); the players only what
+reached them. The review says so, as the difference is part of the lesson.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from ..engine.eventlog import Event
+from ..engine.simulation import OrderRefused, Simulation
+from ..report.common import num, write_atomic
+from ..scoring import scorecard
+from . import injects as injects_mod
+
+
+@dataclass
+class Review:
+    """Everything the review shows (also used by the TUI's reveal screen)."""
+
+    reveal: dict[str, Any]
+    player_rows: list[scorecard.Row]
+    baseline_rows: list[scorecard.Row]
+    townships: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    strengths: list[str]
+    improvements: list[str]
+    markdown: str = ""
+
+
+def run_baseline(session) -> list[Event]:
+    """The counterfactual: the drill's scenario and seed with automatic dispatch and
+    automatic decisions, the same units out of service and the same successful injects at
+    the same scenario times, run to the time the drill ended."""
+    sim = Simulation(session.scenario, session.host, seed=session.seed, auto_dispatch=True)
+    sim.start()
+    for uid in session.drawn.out_of_service:
+        sim.set_in_service(sim.units[uid], False, reason="unavailable")
+    end = session.now
+    for rec in sorted((r for r in session.injects if r.ok), key=lambda r: (r.t, r.act)):
+        if rec.t > sim.now:
+            sim.run(until=rec.t)
+        try:
+            injects_mod.apply(sim, rec.inject, lambda source, text: None)
+        except OrderRefused:
+            pass  # e.g. the unit broken down in the drill is already out in the baseline
+    if end > sim.now:
+        sim.run(until=end)
+    if end < sim.horizon:
+        sim.finish()
+    return sim.log.events
+
+
+def first_arrivals(events: Sequence[Event]) -> dict[str, float]:
+    """Per township, the scenario minute the first unit arrived at any of its incidents."""
+    town: dict[str, str] = {}
+    out: dict[str, float] = {}
+    for e in events:
+        if e.kind == "incident_created":
+            town[e.incident] = e.details.get("township")
+        elif e.kind == "unit_arrived" and town.get(e.incident):
+            out.setdefault(town[e.incident], e.t)
+    return out
+
+
+def rescue_times(events: Sequence[Event], kinds: set[str]) -> dict[str, list[float]]:
+    """Per township, call → first unit on scene (minutes) of each rescue incident reached."""
+    made: dict[str, tuple[float, str]] = {}
+    out: dict[str, list[float]] = {}
+    done: set[str] = set()
+    for e in events:
+        if e.kind == "incident_created" and e.details.get("kind") in kinds:
+            made[e.incident] = (e.t, e.details.get("township"))
+        elif e.kind == "unit_arrived" and e.incident in made and e.incident not in done:
+            done.add(e.incident)
+            t0, tid = made[e.incident]
+            out.setdefault(tid, []).append(e.t - t0)
+    return out
+
+
+def evacuation_done(events: Sequence[Event]) -> dict[str, float]:
+    """Per township, when its evacuation incident was completed."""
+    kind: dict[str, str] = {}
+    out: dict[str, float] = {}
+    for e in events:
+        if e.kind == "incident_created" and e.details.get("kind") == "evacuation":
+            kind[e.incident] = e.details.get("township")
+        elif e.kind == "incident_completed" and e.incident in kind:
+            out[kind[e.incident]] = e.t
+    return out
+
+
+def _mean(xs: list[float]) -> float | None:
+    return sum(xs) / len(xs) if xs else None
+
+
+def compare_townships(session, player: Sequence[Event], baseline: Sequence[Event]) -> list[dict[str, Any]]:
+    """The counterfactual by township: first unit on scene, mean rescue response,
+    evacuation completed, in the drill and in the baseline."""
+    kinds = {"flood_rescue", "aerial_rescue", "rescue"}
+    pa, ba = first_arrivals(player), first_arrivals(baseline)
+    pr, br = rescue_times(player, kinds), rescue_times(baseline, kinds)
+    pe, be = evacuation_done(player), evacuation_done(baseline)
+    towns = [t for t in session.sim.region.townships if t in set(pa) | set(ba) | set(pe) | set(be)]
+    rows = []
+    for tid in towns:
+        rows.append({"township": tid, "name": session.sim.region.townships[tid].name_pinyin,
+                     "first_player": pa.get(tid), "first_baseline": ba.get(tid),
+                     "rescue_player": _mean(pr.get(tid, [])), "rescue_baseline": _mean(br.get(tid, [])),
+                     "reached_player": len(pr.get(tid, [])), "reached_baseline": len(br.get(tid, [])),
+                     "evac_player": pe.get(tid), "evac_baseline": be.get(tid)})
+    return rows
+
+
+def sentence(row: dict[str, Any], clock) -> str | None:
+    """One line of the counterfactual for a township, or None if nothing to compare."""
+    p, b = row["first_player"], row["first_baseline"]
+    name = row["name"]
+    if p is None and b is None:
+        return None
+    if p is None:
+        return f"The automatic baseline reached {name} at {clock(b)}; the drill never did."
+    if b is None:
+        return f"The drill reached {name} at {clock(p)}; the automatic baseline never did."
+    d = round(p - b)
+    if d > 0:
+        return f"The automatic baseline reached {name} {d} minutes earlier ({clock(b)} against {clock(p)})."
+    if d < 0:
+        return f"The players reached {name} {-d} minutes before the automatic baseline ({clock(p)} against {clock(b)})."
+    return f"The players and the automatic baseline reached {name} at the same time ({clock(p)})."
+
+
+def order_effects(session) -> list[dict[str, Any]]:
+    """What each order did, read from the drill's event log."""
+    events = session.sim.log.events
+    out = []
+    for o in session.orders:
+        effect = "" if o.ok else f"refused: {o.reply}"
+        if o.ok and o.command in ("dispatch", "air") and o.incident:
+            arrived = [e for e in events if e.kind == "unit_arrived" and e.incident == o.incident
+                       and e.unit in o.units and e.t >= o.t]
+            done = next((e for e in events if e.kind == "incident_completed" and e.incident == o.incident), None)
+            parts = [f"{e.unit} on scene after {e.t - o.t:.0f} min" for e in arrived]
+            left = [u for u in o.units if u not in {e.unit for e in arrived}]
+            parts += [f"{u} did not arrive" for u in left]
+            if done is not None:
+                parts.append(f"incident done at {session.clock_text(done.t)[-5:]}")
+            effect = "; ".join(parts)
+        elif o.ok and o.command == "evacuate" and o.township:
+            done = evacuation_done(events).get(o.township)
+            flood = next((e.t for e in events if e.kind == "hazard_arrival" and e.details.get("township") == o.township
+                          and e.details.get("level") == "impact"), None)
+            effect = "evacuation " + (f"finished at {session.clock_text(done)}" if done is not None else "not finished")
+            if flood is not None:
+                effect += f"; water arrived {session.clock_text(flood)}"
+                if done is not None:
+                    m = flood - done
+                    effect += f" ({abs(m) / 60:.1f} h {'before' if m < 0 else 'after'} the evacuation ended)"
+        elif o.ok:
+            effect = o.reply
+        out.append({"time": session.clock_text(o.t), "order": o.text, "ok": o.ok, "effect": effect})
+    return out
+
+
+def _value(row: scorecard.Row | None) -> str:
+    if row is None or row.mean is None:
+        return "not measured"
+    return num(row.mean, row.unit)
+
+
+def _status(row: scorecard.Row | None) -> str:
+    return "—" if row is None else {"pass": "PASS", "fail": "FAIL"}.get(row.status, row.status)
+
+
+def strengths_and_improvements(player: list[scorecard.Row], baseline: list[scorecard.Row]):
+    """From the scorecard rows: met targets are strengths, missed ones areas for
+    improvement; a row where the baseline passed and the players failed is said so."""
+    base = {r.id: r for r in baseline}
+    good, better = [], []
+    for r in player:
+        b = base.get(r.id)
+        text = f"{r.id} {r.title}: {_value(r)} (target {r.comparison or ''} {num(r.threshold, r.unit)})"
+        if r.status == "pass":
+            good.append(text + (" — also better than or equal to the automatic baseline"
+                                if b is not None and b.status != "pass" else ""))
+        elif r.status == "fail":
+            extra = f"; the automatic baseline met it ({_value(b)})" if b is not None and b.status == "pass" else ""
+            better.append(text + extra)
+        elif r.status == "not measured" and b is not None and b.status in ("pass", "fail"):
+            better.append(f"{r.id} {r.title}: not measured in the drill (nothing was done that it "
+                          f"counts); the automatic baseline measured {_value(b)}")
+    return good, better
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    esc = lambda x: str(x).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def build(session) -> Review:
+    """Build the review of an ended drill (runs the automatic baseline)."""
+    sc = session.scenario
+    player_events = session.sim.log.events
+    baseline_events = run_baseline(session)
+    prow = scorecard.build(sc, [scorecard.observe(sc, player_events)])
+    brow = scorecard.build(sc, [scorecard.observe(sc, baseline_events)])
+    reveal = session.reveal()
+    towns = compare_townships(session, player_events, baseline_events)
+    orders = order_effects(session)
+    good, better = strengths_and_improvements(prow, brow)
+    needed = sum(e.details.get("amount", 0) for e in player_events if e.kind == "relocation_needed")
+    released = sum(e.details.get("amount", 0) for e in player_events if e.kind == "reserve_drawn")
+    if needed > released:
+        # the supply targets count what was requested: say what the townships asked for
+        better.append(f"relocation supplies: the townships reported {needed:,.0f} people needing them; "
+                      f"{released:,.0f} were released (the T3/T4 rows count only what was requested)")
+    review = Review(reveal, prow, brow, towns, orders, good, better)
+    review.markdown = render(session, review)
+    return review
+
+
+def render(session, review: Review, timeline: bool = True) -> str:
+    """The review as Markdown (``timeline=False``: without the timeline, for a screen)."""
+    clock = lambda t: session.clock_text(t)[5:] if t is not None else "—"  # noqa: E731
+    rv = review.reveal
+    md = [f"# After-action review: {rv['scenario']}", "",
+          f"Drill from {session.clock_text(0)} to {session.clock_text(session.now)} "
+          f"({session.elapsed_text()} of scenario time); ended: {session.end_reason}.", "",
+          "## The hidden scenario", ""]
+    md.append(f"- pack: {rv['pack']}; variant: {rv['variant'] or '(plain scenario)'}; seed: {rv['seed']}")
+    for k, v in rv["choices"].items():
+        md.append(f"- drawn: `{k}` = {v}")
+    fig = rv["hazard"]
+    if fig:
+        md.append("- hazard: " + ", ".join(f"{k} = {num(v) if isinstance(v, (int, float)) else v}"
+                                          for k, v in fig.items()))
+    md.append(f"- incidents: {rv['incidents']}, of which the command heard of {rv['heard']}; "
+              f"reports that never came through: {rv['lost_reports']}")
+    for n in rv["never_heard"][:20]:
+        md.append(f"  - never heard: {n['kind']} near {n['place']} at {clock(n['created'])}")
+    md += ["", "## Scorecard: the players against the plan, and the automatic baseline", "",
+           "One run each (the drill, and the same scenario and random streams with automatic "
+           "dispatch and decisions). The baseline sees every call at once; the players only "
+           "what the reports brought them.", ""]
+    base = {r.id: r for r in review.baseline_rows}
+    md += _table(["target", "plan §", "threshold", "players", "", "automatic baseline", ""],
+                 [[f"{r.id} {r.title}", r.section or "—",
+                   f"{r.comparison} {num(r.threshold, r.unit)}" if r.comparison else "(information)",
+                   _value(r), _status(r), _value(base.get(r.id)), _status(base.get(r.id))]
+                  for r in review.player_rows])
+    md += ["", "## Counterfactual by township", ""]
+    sentences = [s for s in (sentence(r, clock) for r in review.townships) if s]
+    md += [f"- {s}" for s in sentences] or ["- no unit reached any township in either run"]
+    md.append("")
+    md += _table(["township", "first on scene: players", "baseline", "rescue response (mean): players",
+                  "baseline", "evacuation done: players", "baseline"],
+                 [[r["name"], clock(r["first_player"]), clock(r["first_baseline"]),
+                   num(r["rescue_player"], "min") + f" ({r['reached_player']})" if r["rescue_player"] is not None else "—",
+                   num(r["rescue_baseline"], "min") + f" ({r['reached_baseline']})" if r["rescue_baseline"] is not None else "—",
+                   clock(r["evac_player"]), clock(r["evac_baseline"])] for r in review.townships])
+    md += ["", "## Orders and their effect", ""]
+    md += _table(["time", "order", "", "effect"],
+                 [[o["time"], f"`{o['order']}`", "done" if o["ok"] else "refused", o["effect"]]
+                  for o in review.orders]) if review.orders else ["No orders were given."]
+    md += ["", "## Strengths", ""]
+    md += [f"- {s}" for s in review.strengths] or ["- none of the plan's targets was met"]
+    md += ["", "## Areas for improvement", ""]
+    md += [f"- {s}" for s in review.improvements] or ["- every measured target was met"]
+    if not timeline:
+        return "\n".join(md) + "\n"
+    md += ["", "## Timeline", ""]
+    items = [(f.t, 0, f"{f.category}", f.source, (f"[{f.ref}] " if f.ref else "") + f.text) for f in session.feed
+             if f.category != "order"]
+    items += [(o.t, 1, "order", "players", f"`{o.text}` — {'done' if o.ok else 'refused'}: {o.reply}")
+              for o in session.orders]
+    items += [(i.t, 2, "inject", "controller", injects_mod.describe(i.inject) + ("" if i.ok else f" (failed: {i.result})"))
+              for i in session.injects]
+    items.sort(key=lambda x: (x[0], x[1]))
+    md += _table(["time", "what", "from", "text"],
+                 [[session.clock_text(t), c, s, txt] for t, _, c, s, txt in items])
+    return "\n".join(md) + "\n"
+
+
+def write(review: Review, path: str, html: bool = True) -> list[str]:
+    """Write the review as Markdown at ``path`` and, with ``html``, as HTML beside it
+    (markdown-it-py). Returns the paths written.
+
+    :raises OSError: cannot write.
+    """
+    write_atomic(path, review.markdown)
+    written = [path]
+    if html:
+        from markdown_it import MarkdownIt
+
+        body = MarkdownIt("commonmark").enable("table").render(review.markdown)
+        page = ("<!doctype html><html><head><meta charset='utf-8'><title>After-action review</title>"
+                "<style>body{font-family:sans-serif;max-width:70em;margin:auto}"
+                "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}</style>"
+                f"</head><body>{body}</body></html>\n")
+        html_path = str(path)[:-3] + ".html" if str(path).endswith(".md") else str(path) + ".html"
+        write_atomic(html_path, page)
+        written.append(html_path)
+    return written

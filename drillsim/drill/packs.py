@@ -1,0 +1,285 @@
+"""Scenario packs: a base scenario and randomised variants for double-blind drills.
+
+A *pack* is a YAML file (or a folder of them, one drawn at random) naming a base
+scenario and what may vary. A drill draws one concrete scenario from it with the
+drill's seed; the player is never shown the draw.
+
+Format (every part but ``scenario`` optional)::
+
+    name: Fujiang flood drills
+    hazard: transit_flood           # which hazard the pack exercises (information)
+    scenario: ../fujiang_flood_2020.yaml
+    overrides: {run.horizon: 2d}    # applied to every draw
+    variants:                       # one is drawn (by weight)
+      - name: 2020 replay
+        weight: 2
+        overrides: {...}            # dotted scenario path -> value
+        out_of_service: [water_rescue-1]
+    draws:                          # each drawn independently, after the variant
+      - {path: hazards.fujiang_2020.params.warning.forecast_lead, choices: [0h, 3h, 6h]}
+      - {path: hazards.fujiang_2020.params.upstream.hydrograph.peak, uniform: [18000m3/s, 26000m3/s]}
+    out_of_service: {count: 2, from: [water_rescue, blue_sky-1]}   # unit or force ids
+    reporting: {flood_reports: {call_loss: 10%}}                     # reporter params
+    injects:                        # the controller's planned injects (MSEL)
+      - {title: ..., at: 14h, kind: message, text: ...}
+
+The draw uses its own random stream (``pack`` in the drill seed's ``SeedSequence``), so
+the same seed always gives the same scenario; the scenario's own random streams then use
+the drill seed too. Dotted paths address list items by ``id`` like scenario overrides
+(:func:`drillsim.loader.find_path`). Any hazard plugin's parameters can be varied this
+way, so packs for new hazards need no code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..engine.streams import name_key
+from ..errors import Fault, ValidationFailed
+from ..loader import find_path, parse_dotted
+from ..validation import Strict, validate
+from ..yamlsource import Document, load_yaml
+
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)?$")
+
+
+class Draw(Strict):
+    """One randomised parameter: a uniform choice from ``choices`` or a uniform value
+    between two quantities with the same unit (``uniform: [10h, 18h]``)."""
+
+    path: str
+    choices: list[Any] | None = Field(default=None, min_length=1)
+    uniform: list[Any] | None = Field(default=None, min_length=2, max_length=2)
+    digits: int = Field(default=0, ge=0, le=6)
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.choices is None) == (self.uniform is None):
+            raise ValueError("give either choices: [...] or uniform: [low, high]")
+        if self.uniform is not None:
+            (lo, ulo), (hi, uhi) = (split_quantity(v) for v in self.uniform)
+            if ulo != uhi:
+                raise ValueError(f"uniform bounds need the same unit, got {ulo!r} and {uhi!r}")
+            if hi < lo:
+                raise ValueError("uniform: the high bound is below the low bound")
+        return self
+
+
+class OutOfService(Strict):
+    """``count`` units drawn without replacement from ``from`` (unit ids or force ids,
+    a force standing for all its units)."""
+
+    count: int = Field(ge=0)
+    from_: list[str] = Field(alias="from", min_length=1)
+
+
+class Variant(Strict):
+    name: str
+    weight: float = Field(default=1.0, gt=0)
+    overrides: dict[str, Any] = {}
+    out_of_service: list[str] = []
+
+
+class PlannedInject(Strict):
+    """A planned inject (one MSEL line). ``at``: scenario time it is due (fired then
+    automatically; without ``at`` only when the controller fires it)."""
+
+    title: str
+    at: str | None = None
+    kind: Literal["message", "incident", "breakdown", "road_cut", "road_open", "in_service"]
+    text: str | None = None
+    place: str | None = None
+    township: str | None = None
+    unit: str | None = None
+    incident_kind: str | None = None
+    demand: dict[str, float] | None = None
+    on_scene: str | None = None
+    priority: int = Field(default=2, ge=1, le=9)
+
+
+class PackFile(Strict):
+    name: str
+    hazard: str | None = None
+    description: str | None = None
+    scenario: str
+    overrides: dict[str, Any] = {}
+    variants: list[Variant] = []
+    draws: list[Draw] = []
+    out_of_service: OutOfService | None = None
+    reporting: dict[str, dict[str, Any]] = {}
+    injects: list[PlannedInject] = []
+
+
+@dataclass
+class DrawnScenario:
+    """One concrete scenario drawn from a pack (the hidden part of a drill).
+
+    :ivar scenario_path: the base scenario file.
+    :ivar overrides: ``{dotted path: value}`` for :func:`drillsim.loader.load_scenario`.
+    :ivar out_of_service: unit ids put out of service at the start.
+    :ivar choices: what was drawn, ``{label: value}`` (for the reveal).
+    """
+
+    pack: str
+    pack_name: str
+    scenario_path: str
+    variant: str | None
+    overrides: dict[str, Any]
+    out_of_service: list[str]
+    choices: dict[str, Any]
+    reporting: dict[str, dict[str, Any]] = field(default_factory=dict)
+    injects: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pack": self.pack, "pack_name": self.pack_name, "scenario_path": self.scenario_path,
+                "variant": self.variant, "overrides": self.overrides,
+                "out_of_service": self.out_of_service, "choices": self.choices,
+                "reporting": self.reporting, "injects": self.injects}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DrawnScenario":
+        return cls(**data)
+
+
+def split_quantity(value: Any) -> tuple[float, str]:
+    """``"18000m3/s"`` → ``(18000.0, "m3/s")``; a bare number → ``(x, "")``.
+
+    :raises ValueError: not a number with an optional unit.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value), ""
+    m = _NUMBER_UNIT.match(str(value))
+    if not m:
+        raise ValueError(f"{value!r} is not a number with a unit (e.g. 18000m3/s)")
+    return float(m.group(1)), (m.group(2) or "").strip()
+
+
+def pack_rng(seed: int) -> np.random.Generator:
+    """The pack's own random stream for a drill seed (independent of the scenario's)."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, name_key("pack")])))
+
+
+def pack_files(path: Path) -> list[Path]:
+    """A pack file, or the ``*.yaml`` packs of a folder in name order."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        if not files:
+            raise ValidationFailed([Fault(str(path), 0, 0, "", "no pack files (*.yaml) in this folder")])
+        return files
+    return [path]
+
+
+def is_pack(path: Path) -> bool:
+    """True for a folder or a YAML file with a top-level ``scenario:`` (a pack), False for
+    a plain scenario file."""
+    if path.is_dir():
+        return True
+    try:
+        doc = load_yaml(path)
+    except ValidationFailed:
+        return False
+    return isinstance(doc.data, dict) and "scenario" in doc.data and "forces" not in doc.data
+
+
+def load_pack(path: Path) -> tuple[PackFile, Document, Path]:
+    """Read and validate one pack file; also checks every override and draw path exists
+    in the base scenario.
+
+    :returns: (pack, its document, the base scenario path).
+    :raises ValidationFailed: faults located in the pack file.
+    """
+    doc = load_yaml(path)
+    pack = validate(PackFile, doc)
+    base = (path.parent / pack.scenario).resolve()
+    if not base.is_file():
+        raise ValidationFailed([doc.fault(("scenario",), f"scenario file {pack.scenario!r} not found "
+                                                         f"(looked for {base})")])
+    scenario = load_yaml(base).data
+    faults = []
+
+    def check(where: tuple, dotted: str) -> None:
+        try:
+            parts = parse_dotted(dotted)
+        except ValueError as exc:
+            faults.append(doc.fault(where, str(exc), key=True))
+            return
+        ok, why = find_path(scenario, parts[:-1])
+        if not ok:
+            faults.append(doc.fault(where, f"not in {pack.scenario}: {why}", key=True))
+
+    for key in pack.overrides:
+        check(("overrides", key), key)
+    for i, v in enumerate(pack.variants):
+        for key in v.overrides:
+            check(("variants", i, "overrides", key), key)
+    for i, d in enumerate(pack.draws):
+        check(("draws", i, "path"), d.path)
+    if faults:
+        raise ValidationFailed(faults)
+    return pack, doc, base
+
+
+def _force_units(scenario: dict, ref: str) -> list[str]:
+    """Unit ids a force id stands for (``water_rescue`` → ``water_rescue-1`` …), else
+    ``[ref]``. Unit ids follow the loader's ``{force}-{n}`` numbering."""
+    for f in scenario.get("forces", []):
+        if isinstance(f, dict) and f.get("id") == ref and not f.get("per_township"):
+            n = int(f.get("units", 1))
+            return [ref] if n == 1 else [f"{ref}-{k + 1}" for k in range(n)]
+    return [ref]
+
+
+def draw(path: str | Path, seed: int) -> DrawnScenario:
+    """Draw one concrete scenario from a pack (file or folder) with ``seed``.
+
+    :raises ValidationFailed: an invalid pack file.
+    """
+    path = Path(path)
+    rng = pack_rng(seed)
+    files = pack_files(path)
+    chosen = files[int(rng.integers(len(files)))] if len(files) > 1 else files[0]
+    pack, _doc, base = load_pack(chosen)
+    overrides: dict[str, Any] = dict(pack.overrides)
+    choices: dict[str, Any] = {}
+    oos: list[str] = []
+    variant = None
+    if pack.variants:
+        w = np.array([v.weight for v in pack.variants], dtype=float)
+        v = pack.variants[int(rng.choice(len(w), p=w / w.sum()))]
+        variant = v.name
+        overrides.update(v.overrides)
+        oos.extend(v.out_of_service)
+        choices["variant"] = v.name
+    for d in pack.draws:
+        if d.choices is not None:
+            value = d.choices[int(rng.integers(len(d.choices)))]
+        else:
+            (lo, unit), (hi, _) = (split_quantity(x) for x in d.uniform)
+            x = round(float(rng.uniform(lo, hi)), d.digits)
+            x = int(x) if d.digits == 0 else x
+            value = f"{x}{unit}" if unit else x
+        overrides[d.path] = value
+        choices[d.path] = value
+    if pack.out_of_service is not None and pack.out_of_service.count:
+        scenario = load_yaml(base).data
+        pool = [u for ref in pack.out_of_service.from_ for u in _force_units(scenario, ref)]
+        pool = [u for u in dict.fromkeys(pool) if u not in oos]
+        k = min(pack.out_of_service.count, len(pool))
+        picked = [pool[int(i)] for i in sorted(rng.choice(len(pool), size=k, replace=False))]
+        oos.extend(picked)
+    if oos:
+        choices["out_of_service"] = list(oos)
+    return DrawnScenario(str(path), pack.name, str(base), variant, overrides, oos, choices,
+                         {k: dict(v) for k, v in pack.reporting.items()},
+                         [i.model_dump(exclude_none=True) for i in pack.injects])
+
+
+def plain_scenario(path: str | Path) -> DrawnScenario:
+    """A plain scenario file used as a drill: nothing drawn."""
+    return DrawnScenario(str(path), Path(path).stem, str(Path(path).resolve()), None, {}, [], {})

@@ -1,0 +1,737 @@
+"""A drill session: one player-driven simulation of a hidden scenario.
+
+The session owns the :class:`~drillsim.engine.simulation.Simulation` (in player mode:
+no automatic dispatch, no automatic evacuation or mutual-aid decisions), the reporters
+that turn its events into messages, the players' orders, the controller's injects and
+the drill log. It advances the simulation in small slices of scenario time
+(:meth:`advance`), so a user interface can step it from its own loop and never wait
+long: one slice at 60× real time is a fraction of a scenario minute.
+
+Player-facing references: incidents are shown as ``C1``, ``C2`` … in the order the
+players first hear of them, never by the engine's ids (which would give away how many
+calls were lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..engine import units as unit_state
+from ..engine.eventlog import Event
+from ..engine.simulation import OrderRefused, Simulation
+from ..errors import Fault, ValidationFailed
+from ..loader import ResolvedScenario, load_scenario
+from ..pluginhost import PluginHost, load_plugins
+from ..validation import suggest
+from . import commands, injects
+from .drilllog import DrillLog, FORMAT, controller_path, read_records, repair_tail
+from .packs import DrawnScenario, draw, is_pack, plain_scenario
+from .reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
+
+#: speeds offered to players: scenario minutes per wall minute
+SPEEDS = (1, 10, 60, 600)
+#: wall seconds between ``clock`` records in the log (how much a crash can lose)
+CLOCK_EVERY = 2.0
+
+
+@dataclass
+class Reply:
+    """The answer to an order: carried out (``ok``) or refused, and why."""
+
+    ok: bool
+    text: str
+
+
+@dataclass
+class FeedItem:
+    """A line of the players' feed: a message received or an order given."""
+
+    t: float
+    category: str
+    source: str
+    text: str
+    ref: str | None = None
+
+
+@dataclass
+class OrderRecord:
+    """An order as the review needs it (engine ids kept for working out its effect)."""
+
+    act: int
+    t: float
+    text: str
+    ok: bool
+    reply: str
+    command: str = ""
+    units: list[str] = field(default_factory=list)
+    incident: str | None = None
+    township: str | None = None
+
+
+@dataclass
+class InjectRecord:
+    act: int
+    t: float
+    inject: dict[str, Any]
+    ok: bool
+    result: str
+
+
+class DrillSession:
+    """One drill.
+
+    :param drawn: the hidden scenario (from a pack or a plain scenario file).
+    :param seed: the drill's seed (the pack draw and every random stream).
+    :param host: plugin host (default: the installed plugins).
+    :param log_path: where to write the drill log (None: no log).
+    :param clock: wall clock in seconds (tests pass their own).
+    :raises ValidationFailed: invalid scenario, pack or reporter params.
+    """
+
+    def __init__(self, drawn: DrawnScenario, seed: int, *, host: PluginHost | None = None,
+                 log_path: str | Path | None = None, clock: Callable[[], float] = time.time,
+                 _resuming: bool = False) -> None:
+        self.drawn = drawn
+        self.seed = int(seed)
+        self.host = host or load_plugins()
+        self.clock = clock
+        self.scenario: ResolvedScenario = load_scenario(drawn.scenario_path, host=self.host,
+                                                        overrides=drawn.overrides or None, seed=self.seed)
+        self.sim = Simulation(self.scenario, self.host, seed=self.seed, auto_dispatch=False)
+        self.start: dt.datetime = self.scenario.start
+        self.horizon = self.scenario.horizon
+        self.speed = 60
+        self.paused = True
+        self.ended = False
+        self.end_reason: str | None = None
+        self.feed: list[FeedItem] = []
+        self.messages: list[Message] = []
+        self.gaps: list[Gap] = []
+        self.orders: list[OrderRecord] = []
+        self.injects: list[InjectRecord] = []
+        self.refs: dict[str, str] = {}            # engine incident id -> C1 …
+        self.by_ref: dict[str, str] = {}          # C1 … -> engine incident id
+        self.heard_at: dict[str, float] = {}      # engine incident id -> first message time
+        self.task_since: dict[str, float] = {}    # unit -> dispatch time
+        self.shelters: dict[str, float] = {}      # township -> opened at
+        self.listeners: list[Callable[[FeedItem], None]] = []
+        self.version = 0                           # bumped on every visible change
+        self._act = 0
+        self._replaying = False
+        self._log_skip_seq = 0                     # on resume: messages already in the log
+        self._log_skip_gaps = 0                    # … and lost reports
+        self._last_clock_wall = 0.0
+        self._fired: set[int] = set()
+        self._script: list[dict] = []
+        self.replay_until: float | None = None
+        self.planned = [dict(i) for i in drawn.injects]
+        self._due = sorted((injects.due_minutes(i), n) for n, i in enumerate(self.planned)
+                           if i.get("at") is not None)
+        reporters = reporters_for(self.host, {h.type.name for h in self.scenario.hazards})
+        try:
+            self.reporting = attach(self.sim, reporters, drawn.reporting, self._deliver, self._lose)
+        except ValueError as exc:
+            raise ValidationFailed([Fault(drawn.pack, 0, 0, "reporting", str(exc))]) from None
+        self._inject_channel: ReportChannel | None = None
+        self.sim.log.subscribe("unit_dispatched", self._on_dispatch)
+        self.sim.register_order("shelter", self._shelter, "shelter TOWNSHIP")
+        self.sim.start()
+        for uid in drawn.out_of_service:
+            unit = self.sim.units.get(uid)
+            if unit is None:
+                raise ValidationFailed([Fault(drawn.pack, 0, 0, "out_of_service",
+                                              f"no unit {uid!r} in the scenario"
+                                              + suggest(uid, list(self.sim.units)))])
+            self.sim.set_in_service(unit, False, reason="unavailable")
+        self.log: DrillLog | None = None
+        if log_path is not None:
+            self.log = DrillLog(log_path)
+            if not _resuming:
+                self._write_start()
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def open(cls, source: str | Path, seed: int | None = None, **kwargs) -> "DrillSession":
+        """A drill of a pack (drawn with ``seed``) or a plain scenario file. Without a
+        seed one is drawn from the operating system, so nobody knows it in advance.
+
+        :raises ValidationFailed: an invalid pack or scenario.
+        """
+        source = Path(source)
+        if not source.exists():
+            raise ValidationFailed([Fault(str(source), 0, 0, "", "no such file or folder")])
+        seed = secrets.randbits(31) if seed is None else seed
+        drawn = draw(source, seed) if is_pack(source) else plain_scenario(source)
+        return cls(drawn, seed, **kwargs)
+
+    @classmethod
+    def resume(cls, log_path: str | Path, *, host: PluginHost | None = None,
+               clock: Callable[[], float] = time.time, keep_logging: bool = True) -> "DrillSession":
+        """Rebuild a drill from its log (after a crash or kill -9): the same hidden
+        scenario and seed, every order and inject replayed at its scenario time, up to the
+        last time logged; then it goes on (appending to the same log).
+
+        :raises ValidationFailed: the log is missing, unreadable or not a drill log.
+        """
+        log_path = Path(log_path)
+        cpath = controller_path(log_path)
+        for p in (log_path, cpath):
+            if not p.is_file():
+                raise ValidationFailed([Fault(str(p), 0, 0, "", "drill log not found")])
+            repair_tail(p)
+        try:
+            player, control = read_records(log_path), read_records(cpath)
+        except ValueError as exc:
+            raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
+        setup = next((r for r in control if r.get("rec") == "setup"), None)
+        if setup is None or setup.get("format") != FORMAT:
+            raise ValidationFailed([Fault(str(cpath), 1, 1, "", "not a drillsim drill log (no set-up record)")])
+        drawn = DrawnScenario.from_dict(setup["drawn"])
+        session = cls(drawn, setup["seed"], host=host, clock=clock,
+                      log_path=log_path if keep_logging else None, _resuming=True)
+        session.replay_records(player, control)
+        if session.log is not None:
+            session.log.player.append({"rec": "resumed", "t": session.now})
+        return session
+
+    def replay_records(self, player: list[dict], control: list[dict], until: float | None = None) -> None:
+        """Re-run orders and injects from log records at their scenario times, up to the
+        last time logged (or ``until``), without logging them again."""
+        last_t = max([r.get("t", 0.0) for r in player + control if "t" in r] + [0.0])
+        if until is not None:
+            last_t = min(last_t, until)
+        self._log_skip_seq = max([r["seq"] for r in player if r.get("rec") == "message"] + [0])
+        self._log_skip_gaps = sum(1 for r in control if r.get("rec") == "lost")
+        self.load_script(player, control)
+        self._replaying = True
+        try:
+            self.advance_to(last_t)
+            speed = [r for r in player if r.get("rec") == "speed"]
+            if speed:
+                self.speed = speed[-1]["speed"]
+        finally:
+            self._replaying = False
+        end = next((r for r in player if r.get("rec") == "drill_ended"), None)
+        if end is not None and until is None and not self.ended:
+            self.end(end.get("reason", "ended"), _log=False)
+
+    def load_script(self, player: list[dict], control: list[dict]) -> None:
+        """Take a drill's orders and injects from its log records as a script: each is
+        carried out when the clock reaches its scenario time (a resume or a replay).
+        Planned injects then fire only from the script."""
+        self._script = sorted([r for r in player + control if r.get("rec") in ("order", "inject")],
+                              key=lambda r: r["act"])
+        self._due = []
+
+    @classmethod
+    def replayer(cls, log_path: str | Path, *, host: PluginHost | None = None) -> "DrillSession":
+        """A session that plays a logged drill back from the start (nothing is written):
+        advance it at any speed; the logged orders and injects happen at their times.
+
+        :raises ValidationFailed: the log is missing or not a drill log.
+        """
+        log_path = Path(log_path)
+        cpath = controller_path(log_path)
+        for p in (log_path, cpath):
+            if not p.is_file():
+                raise ValidationFailed([Fault(str(p), 0, 0, "", "drill log not found")])
+        try:
+            player, control = read_records(log_path), read_records(cpath)
+        except ValueError as exc:
+            raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
+        setup = next((r for r in control if r.get("rec") == "setup"), None)
+        if setup is None or setup.get("format") != FORMAT:
+            raise ValidationFailed([Fault(str(cpath), 1, 1, "", "not a drillsim drill log (no set-up record)")])
+        session = cls(DrawnScenario.from_dict(setup["drawn"]), setup["seed"], host=host)
+        session.load_script(player, control)
+        ended = next((r for r in player if r.get("rec") == "drill_ended"), None)
+        session.replay_until = ended["t"] if ended else max(
+            [r.get("t", 0.0) for r in player + control if "t" in r] + [0.0])
+        return session
+
+    def _write_start(self) -> None:
+        assert self.log is not None
+        self.log.controller.append({"rec": "setup", "format": FORMAT, "seed": self.seed,
+                                    "drawn": self.drawn.to_dict(), "t": 0.0})
+        self.log.player.append({"rec": "drill_started", "format": FORMAT, "t": 0.0,
+                                "source": self.drawn.pack, "start": self.start.isoformat(),
+                                "horizon": self.horizon})
+
+    # ------------------------------------------------------------------ the clock
+    @property
+    def now(self) -> float:
+        """Scenario minutes since the start."""
+        return self.sim.now
+
+    def clock_text(self, t: float | None = None) -> str:
+        """Scenario date and time, ``2020-08-16 09:30``."""
+        when = self.start + dt.timedelta(minutes=self.now if t is None else t)
+        return f"{when:%Y-%m-%d %H:%M}"
+
+    def elapsed_text(self, t: float | None = None) -> str:
+        m = int(self.now if t is None else t)
+        return f"+{m // 1440}d {m % 1440 // 60:02d}:{m % 60:02d}" if m >= 1440 else f"+{m // 60:02d}:{m % 60:02d}"
+
+    def tick(self, wall_seconds: float) -> None:
+        """Advance by ``wall_seconds`` of real time at the current speed (nothing when
+        paused or ended)."""
+        if self.paused or self.ended or wall_seconds <= 0:
+            return
+        self.advance(wall_seconds * self.speed / 60.0)
+
+    def advance(self, minutes: float) -> None:
+        """Advance the simulation by ``minutes`` of scenario time (planned injects fire
+        when due; the drill ends at the horizon)."""
+        if self.ended:
+            return
+        self.advance_to(min(self.now + minutes, self.horizon))
+
+    def advance_to(self, t: float) -> None:
+        """Run the simulation to scenario minute ``t`` (at most the horizon); planned
+        injects due and scripted orders (a resume or a replay) happen at their times."""
+        t = min(t, self.horizon)
+        if self.replay_until is not None:
+            t = min(t, self.replay_until)
+        while not self.ended:
+            due = self._due[0][0] if self._due else math.inf
+            step = self._script[0]["t"] if self._script else math.inf
+            if min(due, step) > t:
+                break
+            if due <= step:
+                at, n = self._due.pop(0)
+                self._run(at)
+                if n not in self._fired:
+                    self.fire(self.planned[n], planned=n)
+            else:
+                r = self._script.pop(0)
+                self._run(r["t"])
+                if r["rec"] == "order":
+                    self.command(r["text"], controller=r.get("controller", False), _act=r["act"])
+                else:
+                    self.fire(r["inject"], _act=r["act"], planned=r.get("planned"))
+        self._run(t)
+        if not self.ended and (self.now >= self.horizon or (
+                self.replay_until is not None and self.now >= self.replay_until and not self._replaying)):
+            if not self._replaying:
+                self.end("horizon reached" if self.now >= self.horizon else "end of the recorded drill")
+        wall = self.clock()
+        if self.log is not None and not self._replaying and wall - self._last_clock_wall >= CLOCK_EVERY:
+            self._last_clock_wall = wall
+            self.log.player.append({"rec": "clock", "t": self.now})
+
+    def _run(self, t: float) -> None:
+        if t > self.sim.now:
+            self.sim.run(until=float(t))  # float: the clock reads the same live and replayed
+            self.version += 1
+
+    def _settle(self) -> None:
+        """Carry out what an order set going at this instant (interrupts, dispatch
+        passes) so the boards show its effect at once; the clock does not move. Done the
+        same way live and in a replay, so it changes no result."""
+        env = self.sim.env
+        while env.peek() == env.now:
+            env.step()
+        self.version += 1
+
+    def run_until_message(self, limit: float = 24 * 60.0, step: float = 1.0) -> bool:
+        """Fast-forward until the next message arrives (at most ``limit`` minutes, in
+        ``step``-minute slices); True if one did."""
+        seen = len(self.messages)
+        end = min(self.now + limit, self.horizon)
+        while self.now < end and len(self.messages) == seen and not self.ended:
+            self.advance_to(min(self.now + step, end))
+        return len(self.messages) > seen
+
+    def set_speed(self, speed: int) -> None:
+        self.speed = speed
+        self.version += 1
+        if self.log is not None and not self._replaying:
+            self.log.player.append({"rec": "speed", "t": self.now, "speed": speed})
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self.version += 1
+        if self.log is not None and not self._replaying:
+            self.log.player.append({"rec": "pause" if paused else "run", "t": self.now})
+
+    # ------------------------------------------------------------------ messages
+    def _deliver(self, message: Message) -> None:
+        if message.incident is not None and message.incident not in self.refs:
+            ref = f"C{len(self.refs) + 1}"
+            self.refs[message.incident] = ref
+            self.by_ref[ref] = message.incident
+            self.heard_at[message.incident] = message.t
+        self.messages.append(message)
+        item = FeedItem(message.t, message.category, message.source, message.text,
+                        self.refs.get(message.incident) if message.incident else None)
+        self._add(item)
+        if self.log is not None and message.seq > self._log_skip_seq:  # a resume logs each once
+            self.log.player.append({"rec": "message", "seq": message.seq, "t": message.t,
+                                    "category": message.category, "source": message.source,
+                                    "text": message.text, "ref": item.ref})
+
+    def _lose(self, gap: Gap) -> None:
+        self.gaps.append(gap)
+        if self.log is not None and len(self.gaps) > self._log_skip_gaps:  # a resume logs each once
+            self.log.controller.append({"rec": "lost", "t": gap.t, "reporter": gap.reporter,
+                                        "text": gap.text, "incident": gap.incident})
+
+    def _add(self, item: FeedItem) -> None:
+        self.feed.append(item)
+        self.version += 1
+        for listener in self.listeners:
+            listener(item)
+
+    def _on_dispatch(self, event: Event) -> None:
+        self.task_since[event.unit] = event.t
+
+    def _say(self, source: str, text: str) -> None:
+        if self._inject_channel is None:
+            self._inject_channel = ReportChannel(self.sim, "inject", self._deliver, self._lose,
+                                                 self.reporting.counter)
+        self._inject_channel.send(text, category="inject", source=source)
+
+    # ------------------------------------------------------------------ what players see
+    def known_incidents(self) -> list[tuple[str, Any]]:
+        """``[(C-ref, Incident)]`` the players have heard of, in that order."""
+        return [(ref, self.sim.incidents[iid]) for ref, iid in self.by_ref.items()]
+
+    def unit_rows(self) -> list[dict[str, Any]]:
+        """The unit board: id, force, status, location, task, minutes on task."""
+        rows = []
+        for unit in self.sim._unit_list:
+            pos = unit.position(self.now)
+            if unit._trip is not None:
+                where = f"→ {self.place_label(unit._trip[1])}"
+            else:
+                where = self.place_label(pos) if pos.kind != "en_route" else "en route"
+            task = ""
+            since = None
+            if unit.incident is not None:
+                task = self.refs.get(unit.incident.id, "?")
+                since = self.task_since.get(unit.id)
+            elif unit.base is not self.sim.home_bases[unit.id]:
+                task = "standby"
+            rows.append({"unit": unit.id, "force": unit.force.id,
+                         "status": unit.status.replace("_", " "), "where": where, "task": task,
+                         "on_task": None if since is None else self.now - since,
+                         "auto": unit.force.id in self.sim._auto_forces})
+        return rows
+
+    def incident_rows(self) -> list[dict[str, Any]]:
+        """The incident board: what the players know of each open incident."""
+        rows = []
+        for ref, inc in self.known_incidents():
+            status = {"completed": "done", "working": "units working", "queued": "waiting",
+                      "assigned": "units en route"}[inc.status]
+            if not inc.completed and not inc.assigned:
+                status = "waiting"
+            rows.append({"ref": ref, "kind": inc.kind.replace("_", " "), "where": self.place_label(inc.place),
+                         "heard": self.heard_at.get(inc.id, inc.created),
+                         "demand": demand_text(inc.demand),
+                         "units": " ".join(u.id for u in inc.assigned), "status": status,
+                         "open": not inc.completed})
+        return rows
+
+    def place_label(self, place) -> str:
+        """A place as players see it: an incident's own point by its township's name (its
+        number would tell how many calls from there were never heard)."""
+        if place.id in self.sim.region.places:
+            return place.name
+        town = self.sim.region.places.get(place.township or "")
+        return f"near {town.name}" if town is not None else place.name
+
+    def vocabulary(self, controller: bool = False) -> commands.Vocabulary:
+        """The ids orders may name now (for completion)."""
+        r = self.sim.region
+        aid = self.sim.orders.get("mutual_aid")
+        v = commands.Vocabulary(
+            units=list(self.sim.units),
+            incidents=[ref for ref, inc in self.known_incidents() if not inc.completed],
+            townships=list(r.townships), places=list(r.townships) + [s.id for s in r.spec.sites],
+            forces=list(self.sim.forces),
+            aid_forces=list(getattr(aid[0], "forces", {})) if aid else [],
+            planned=[str(n + 1) for n in range(len(self.planned))])
+        return v
+
+    # ------------------------------------------------------------------ orders
+    def command(self, line: str, controller: bool = False, _act: int | None = None) -> Reply:
+        """Carry out one order line; an order that cannot be carried out changes
+        nothing and gets a reply saying why. Every order is logged."""
+        line = " ".join(line.lstrip(":/").split())
+        if self.ended and _act is None:
+            return Reply(False, "the drill has ended")
+        try:
+            parsed = commands.parse(line, controller)
+        except commands.CommandError as exc:
+            return Reply(False, str(exc))  # not an order: not logged
+        if parsed.spec.name == "inject":
+            try:
+                inject = injects.parse_line(parsed.args)
+            except OrderRefused as exc:
+                return Reply(False, str(exc))
+            rec = self.fire(inject, _act=_act)
+            return Reply(rec.ok, rec.result)
+        if parsed.spec.name == "fire":
+            return self._fire_planned(parsed.args[0], _act)
+        act = self._next_act(_act)
+        record = OrderRecord(act, self.now, line, False, "", parsed.spec.name)
+        try:
+            text = self._carry_out(parsed, record)
+            record.ok, record.reply = True, text
+        except OrderRefused as exc:
+            record.reply = str(exc)
+        self.orders.append(record)
+        if record.ok:
+            self._settle()
+        self._add(FeedItem(self.now, "order", "you", f"{line} — {record.reply}"
+                           if record.ok else f"{line} — REFUSED: {record.reply}"))
+        if self.log is not None and not self._replaying:
+            self.log.player.append({"rec": "order", "act": act, "t": self.now, "text": line,
+                                    "ok": record.ok, "reply": record.reply, "controller": controller})
+        if parsed.spec.name == "end" and record.ok:
+            self.end("ended by order", _log=not self._replaying)
+        return Reply(record.ok, record.reply)
+
+    def _next_act(self, given: int | None) -> int:
+        """The act number of a new order or inject (a replayed one keeps its own)."""
+        if given is not None:
+            self._act = max(self._act, given)
+            return given
+        self._act += 1
+        return self._act
+
+    def _unit(self, uid: str):
+        unit = self.sim.units.get(uid)
+        if unit is None:
+            raise OrderRefused(f"no unit {uid!r}" + suggest(uid, list(self.sim.units)))
+        return unit
+
+    def _incident(self, ref: str):
+        iid = self.by_ref.get(ref.upper())
+        if iid is None:
+            raise OrderRefused(f"no incident {ref!r} known to the command"
+                               + (f" (known: {', '.join(self.by_ref)})" if self.by_ref else ""))
+        return self.sim.incidents[iid]
+
+    def _township(self, tid: str) -> str:
+        if tid not in self.sim.region.townships:
+            raise OrderRefused(f"no township {tid!r}" + suggest(tid, list(self.sim.region.townships)))
+        return tid
+
+    def _why_not_free(self, unit) -> str:
+        where = f" ({self.refs.get(unit.incident.id, 'a task')})" if unit.incident is not None else ""
+        return f"{unit.id} is {unit.status.replace('_', ' ')}{where}, not free"
+
+    def _check_dispatch(self, unit, incident) -> float:
+        """Refuse (OrderRefused) unless ``unit`` can go to ``incident`` now; returns its
+        estimated travel minutes."""
+        ref = self.refs.get(incident.id, incident.id)
+        if incident.completed:
+            raise OrderRefused(f"{ref} is already done")
+        if not unit.dispatchable:
+            raise OrderRefused(self._why_not_free(unit) + (" — recall it first" if unit.incident else ""))
+        if unit in incident.assigned:
+            raise OrderRefused(f"{unit.id} is already assigned to {ref}")
+        if unit.serves is not None and incident.kind not in unit.serves:
+            raise OrderRefused(f"{unit.id} is not tasked for {incident.kind.replace('_', ' ')} "
+                               f"(only {', '.join(sorted(unit.serves))})")
+        if unit.area == "home" and incident.place.township != unit.home:
+            raise OrderRefused(f"{unit.id} works only in its own township ({unit.home})")
+        if not any(unit.capabilities.get(c, 0) > 0 for c in incident.demand):
+            raise OrderRefused(f"{ref} needs {', '.join(incident.demand)}; {unit.id} brings "
+                               f"{', '.join(c for c, v in unit.capabilities.items() if v)}")
+        minutes = self.sim.travel_time(unit, unit.position(self.now), incident.place)
+        if math.isinf(minutes):
+            if unit.mode == "air":
+                raise OrderRefused(f"no landing site within reach of {ref} ({self.place_label(incident.place)})")
+            t = incident.place.township
+            why = f": roads to {t} are cut" if t in self.sim.closed_townships else ""
+            raise OrderRefused(f"{unit.id} cannot reach {ref}{why}")
+        return minutes
+
+    def _carry_out(self, parsed: commands.Parsed, record: OrderRecord) -> str:
+        name, args = parsed.spec.name, parsed.args
+        sim = self.sim
+        if name == "dispatch":
+            incident = self._incident(args[-1])
+            units = [self._unit(u) for u in args[:-1]]
+            if len({u.id for u in units}) != len(units):
+                raise OrderRefused("a unit is named twice")
+            eta = [self._check_dispatch(u, incident) for u in units]
+            for u in units:
+                sim.dispatch(u, incident, by="player")
+            record.units, record.incident = [u.id for u in units], incident.id
+            return ", ".join(f"{u.id} to {args[-1].upper()} (travel ≈ {m:.0f} min)"
+                             for u, m in zip(units, eta))
+        if name == "air":
+            incident = self._incident(args[0])
+            air = [u for u in sim._unit_list if u.mode == "air"]
+            if not air:
+                raise OrderRefused("no aviation in this scenario")
+            free = [u for u in air if u.dispatchable]
+            if not free:
+                raise OrderRefused("no helicopter free: " + "; ".join(self._why_not_free(u) for u in air))
+            options, last = [], None
+            for u in free:
+                try:
+                    options.append((self._check_dispatch(u, incident), u.index, u))
+                except OrderRefused as exc:
+                    last = exc
+            if not options:
+                raise last
+            minutes, _, unit = min(options, key=lambda o: o[:2])
+            sim.dispatch(unit, incident, by="player")
+            record.units, record.incident = [unit.id], incident.id
+            return f"{unit.id} tasked to {args[0].upper()} (flight ≈ {minutes:.0f} min)"
+        if name == "recall":
+            unit = self._unit(args[0])
+            if unit.incident is not None and unit.process is not None and unit.process.is_alive:
+                record.units, record.incident = [unit.id], unit.incident.id
+                sim.recall(unit, by="player")
+                return f"{unit.id} recalled"
+            home = sim.home_bases[unit.id]
+            if unit.base is not home and unit.dispatchable:
+                sim.move(unit, home, by="player")
+                record.units = [unit.id]
+                return f"{unit.id} back to {home.name}"
+            raise OrderRefused(f"{unit.id} is not on a task or a stand-by post")
+        if name == "standby":
+            unit = self._unit(args[0])
+            if args[1] not in sim.region.places:
+                raise OrderRefused(f"no place {args[1]!r}" + suggest(args[1], list(sim.region.places)))
+            if not unit.dispatchable:
+                raise OrderRefused(self._why_not_free(unit))
+            sim.move(unit, args[1], by="player")
+            record.units, record.township = [unit.id], sim.region.places[args[1]].township
+            return f"{unit.id} to stand by at {sim.region.places[args[1]].name}"
+        if name == "evacuate":
+            tid = self._township(args[0])
+            record.township = tid
+            return str(sim.order("evacuate", township=tid, by="player"))
+        if name == "shelter":
+            tid = self._township(args[0])
+            record.township = tid
+            return str(sim.order("shelter", township=tid, by="player"))
+        if name == "supplies":
+            tid = self._township(args[0])
+            record.township = tid
+            try:
+                amount = int(args[1])
+            except ValueError:
+                raise OrderRefused(f"{args[1]!r}: give the number of people, e.g. 500") from None
+            if amount <= 0:
+                raise OrderRefused("give a number of people above 0")
+            if not sim.reserves:
+                raise OrderRefused("no reserves in this scenario")
+            reserve = next(iter(sim.reserves.values()))
+            have = reserve.available(tid) + reserve.available("district")
+            if have <= 0:
+                raise OrderRefused(f"reserve exhausted: no {reserve.id.replace('_', ' ')} left for {tid} "
+                                   "or at district level")
+            got = reserve.draw(tid, amount, purpose="relocation")
+            return (f"{got:,.0f} released for {tid}" if got >= amount else
+                    f"only {got:,.0f} of {amount:,} released for {tid}: stock exhausted")
+        if name == "aid":
+            return str(sim.order("mutual_aid", force=args[0], by="player"))
+        if name == "auto":
+            on = args[0].lower()
+            if on not in ("on", "off"):
+                raise OrderRefused("usage: auto on|off FORCE|all")
+            forces = None if args[1] == "all" else [args[1]]
+            if forces and forces[0] not in sim.forces:
+                raise OrderRefused(f"no force {args[1]!r}" + suggest(args[1], list(sim.forces)))
+            sim.set_auto_dispatch(on == "on", forces)
+            return f"automatic dispatch {on} for {args[1]}"
+        if name == "end":
+            return "drill ended"
+        raise OrderRefused(f"order {name!r} is not available here")
+
+    def _shelter(self, township: str, by: str = "player") -> str:
+        if township in self.shelters:
+            raise OrderRefused(f"a shelter is already open in {township} "
+                               f"(since {self.clock_text(self.shelters[township])})")
+        self.shelters[township] = self.now
+        self.sim.log.log("shelter_opened", township=township, by=by)
+        return f"shelter opened in {township}"
+
+    # ------------------------------------------------------------------ injects
+    def _fire_planned(self, which: str, act: int | None) -> Reply:
+        try:
+            n = int(which) - 1
+            inject = self.planned[n]
+            if n < 0:
+                raise IndexError
+        except (ValueError, IndexError):
+            return Reply(False, f"no planned inject {which!r} (1–{len(self.planned)})")
+        if n in self._fired:
+            return Reply(False, f"planned inject {which} was already fired")
+        rec = self.fire(inject, _act=act, planned=n)
+        return Reply(rec.ok, rec.result)
+
+    def fire(self, inject: dict[str, Any], _act: int | None = None, planned: int | None = None) -> InjectRecord:
+        """Carry out a controller's inject now (logged to the controller log)."""
+        act = self._next_act(_act)
+        try:
+            result = injects.apply(self.sim, inject, self._say)
+            ok = True
+        except OrderRefused as exc:
+            result, ok = str(exc), False
+        if planned is not None and ok:
+            self._fired.add(planned)
+        if ok:
+            self._settle()
+        rec = InjectRecord(act, self.now, dict(inject), ok, result)
+        self.injects.append(rec)
+        self.version += 1
+        if self.log is not None and not self._replaying:
+            self.log.controller.append({"rec": "inject", "act": act, "t": self.now, "inject": inject,
+                                        "ok": ok, "result": result, "planned": planned})
+        return rec
+
+    # ------------------------------------------------------------------ the end
+    def end(self, reason: str, _log: bool = True) -> None:
+        """End the drill now (horizon reached or ended by the controller)."""
+        if self.ended:
+            return
+        self.ended = True
+        self.end_reason = reason
+        self.paused = True
+        if self.now < self.horizon:
+            self.sim.finish()
+        self.version += 1
+        if self.log is not None and _log:
+            self.log.player.append({"rec": "drill_ended", "t": self.now, "reason": reason})
+
+    def reveal(self) -> dict[str, Any]:
+        """The hidden scenario, for after the end: what was drawn, the seed, the truth
+        of the hazard, the incidents the players never heard of.
+
+        :raises RuntimeError: the drill has not ended.
+        """
+        if not self.ended:
+            raise RuntimeError("the scenario is revealed only after the drill ends")
+        summary = next((e.details for e in self.sim.log.events if e.kind == "hazard_summary"), {})
+        unheard = [i for i in self.sim.incidents.values() if i.id not in self.refs]
+        return {"scenario": self.scenario.name, "pack": self.drawn.pack_name, "variant": self.drawn.variant,
+                "choices": self.drawn.choices, "seed": self.seed,
+                "out_of_service": self.drawn.out_of_service, "hazard": summary.get("figures", {}),
+                "incidents": len(self.sim.incidents), "heard": len(self.refs),
+                "never_heard": [{"id": i.id, "kind": i.kind, "place": i.place.name,
+                                 "created": i.created} for i in unheard],
+                "lost_reports": len(self.gaps)}
+
+    def write_reveal(self, review_path: str | None = None) -> None:
+        if self.log is not None:
+            self.log.player.append({"rec": "reveal", "t": self.now, "reveal": self.reveal(),
+                                    "review": review_path})
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()

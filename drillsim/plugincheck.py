@@ -1,0 +1,118 @@
+"""Load-time checks of a plugin against the plugin API, with messages that say the fix.
+
+pluggy validates a hook implementation only partly, and in its own words: it calls an
+implementation with the parameters it *names*; it never fills ``*args`` or
+``**kwargs``; and before pluggy 1.7 it silently never passes a parameter that has a
+default value (pytest-dev/pluggy#442; 1.7 passes it), so such a plugin would behave
+differently with the pluggy versions drillsim accepts. :func:`hook_problems` refuses all of these before the plugin is registered,
+naming the plugin, the hook, the spec's parameters and what to change;
+:func:`api_version_problem` refuses a plugin written for a plugin API this drillsim
+does not provide.
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+
+#: Module attribute in which a plugin may state the plugin API version it was written for.
+API_ATTRIBUTE = "DRILLSIM_API"
+
+
+def spec_parameters(hook_name: str) -> list[str]:
+    """The parameter names of a hook spec, in order (``[]`` for an unknown hook)."""
+    spec = getattr(hookspecs, hook_name, None)
+    if spec is None or not callable(spec):
+        return []
+    return list(inspect.signature(spec).parameters)
+
+
+def _signature(function: Any) -> str:
+    try:
+        return f"{function.__name__}{inspect.signature(function)}"
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return getattr(function, "__name__", repr(function))
+
+
+def hook_problems(pm: pluggy.PluginManager, plugin: Any, name: str) -> list[str]:
+    """Every rule of the plugin API the hook implementations of ``plugin`` break.
+
+    :param pm: the plugin manager whose specs apply (it is not changed).
+    :param plugin: a module or object with ``@hookimpl`` functions.
+    :param name: the plugin's name, for the messages.
+    :return: one message per problem (empty if none), each naming plugin, hook, the
+        spec's parameters and the fix. Unknown hook names are left to the host, which
+        suggests the nearest known name.
+    """
+    problems = []
+    for attr in sorted(dir(plugin)):
+        if not attr.startswith("drillsim_"):
+            continue
+        if pm.parse_hookimpl_opts(plugin, attr) is None:
+            continue  # not marked with @hookimpl: not a hook implementation
+        params = spec_parameters(attr)
+        if not params:
+            continue  # unknown hook: reported with a "did you mean" by the host
+        function = getattr(plugin, attr)
+        shown = f"({', '.join(params)})"
+        where = f"plugin {name!r}, hook {attr}: {_signature(function)}"
+        try:
+            signature = inspect.signature(function)
+        except (TypeError, ValueError):  # pragma: no cover
+            continue
+        for p in signature.parameters.values():
+            if p.kind is p.VAR_POSITIONAL or p.kind is p.VAR_KEYWORD:
+                problems.append(f"{where}: takes {'*' if p.kind is p.VAR_POSITIONAL else '**'}"
+                                f"{p.name}, which pluggy never fills; name the parameters you "
+                                f"need from {shown} instead")
+            elif p.kind is p.KEYWORD_ONLY:
+                problems.append(f"{where}: parameter {p.name!r} is keyword-only, and pluggy "
+                                f"never passes keyword-only parameters; make it an ordinary "
+                                f"parameter (drop the '*' before it)")
+            elif p.name not in params:
+                problems.append(f"{where}: parameter {p.name!r} is not a parameter of the "
+                                f"hook, which has {shown}; rename it or remove it (accept "
+                                f"any subset of these names, in any order)")
+            elif p.default is not p.empty:
+                problems.append(f"{where}: parameter {p.name!r} has a default value "
+                                f"({p.default!r}); pluggy before 1.7 never passes a parameter "
+                                f"that has a default, so there it would always be "
+                                f"{p.default!r}. Remove the default")
+    return problems
+
+
+def _parse_version(text: str) -> tuple[int, int] | None:
+    parts = str(text).strip().split(".")
+    if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
+        return None
+    return int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
+
+
+def api_version_problem(module: ModuleType | Any, name: str, provided: str) -> str | None:
+    """Why drillsim cannot run a plugin written for the API version it states, or None.
+
+    A plugin states the version in ``DRILLSIM_API = "MAJOR.MINOR"`` (optional). It can
+    run when its major version equals this drillsim's and its minor version is not
+    newer (see :data:`drillsim.api.API_VERSION`).
+    """
+    wanted = getattr(module, API_ATTRIBUTE, None)
+    if wanted is None:
+        return None
+    have = _parse_version(provided)
+    want = _parse_version(wanted)
+    if want is None:
+        return (f"plugin {name!r}: {API_ATTRIBUTE} = {wanted!r} is not a version; write "
+                f"e.g. {API_ATTRIBUTE} = \"{provided}\"")
+    if want[0] != have[0] or want > have:
+        newer = want > have
+        fix = ("upgrade drillsim (pip install -U drillsim)" if newer else
+               f"install a release of the plugin written for API {have[0]}.x")
+        return (f"plugin {name!r} was written for drillsim plugin API {wanted}, but this "
+                f"drillsim provides API {provided}; {fix}, or disable the plugin with "
+                f"--disable-plugin {name}")
+    return None

@@ -1,0 +1,92 @@
+"""The drill app: steps the session from the UI loop and shows its screens.
+
+The clock: a timer every :data:`TICK` seconds advances the session by the wall time
+that passed times the speed (at 60× a tick is 0.1 scenario minutes: a few hundred
+microseconds of simulation), so the interface never waits on the engine. Tests pass
+``autoplay=False`` and drive the clock themselves with :meth:`DrillApp.step`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import App
+from textual.binding import Binding
+
+from .screens.player import PlayerScreen
+
+TICK = 0.1
+
+
+class DrillApp(App):
+    """A drill (or a replay) of one :class:`~drillsim.drill.session.DrillSession`.
+
+    :param controller: offer the controller screen (F2).
+    :param review_path: where to write the after-action review (Markdown; HTML beside).
+    :param autoplay: run the clock from a timer (False in tests).
+    :param read_only: a replay: no orders, the clock only.
+    """
+
+    CSS_PATH = "drill.tcss"
+    TITLE = "drillsim drill"
+
+    def __init__(self, session, *, controller: bool = False, review_path: str | None = None,
+                 autoplay: bool = True, read_only: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.controller = controller
+        self.review_path = review_path
+        self.autoplay = autoplay
+        self.read_only = read_only
+        self.review = None
+        self._last = time.monotonic()
+        if controller:
+            self.bind("f2", "controller", description="controller")
+
+    def on_mount(self) -> None:
+        self.push_screen(PlayerScreen(self.session, self.controller, self.read_only))
+        if self.autoplay:
+            self._last = time.monotonic()
+            self.set_interval(TICK, self._tick)
+
+    # -- the clock -------------------------------------------------------------------------
+    def _tick(self) -> None:
+        now = time.monotonic()
+        wall, self._last = now - self._last, now
+        if not self.session.ended:
+            self.session.tick(min(wall, 1.0))  # a stalled terminal does not jump hours
+            self.after_step()
+
+    def step(self, minutes: float) -> None:
+        """Advance the scenario by ``minutes`` (tests; also used by 'next message')."""
+        self.session.advance(minutes)
+        self.after_step()
+
+    def after_step(self) -> None:
+        """Redraw after the clock moved or an order was given; show the review at the end."""
+        screen = self.screen
+        if hasattr(screen, "refresh_view"):
+            screen.refresh_view()
+        if self.session.ended and self.review is None:
+            self.show_review()
+
+    def show_review(self) -> None:
+        """Reveal the scenario, run the baseline, write the review, show it."""
+        from ..drill import aar
+        from .screens.review import ReviewScreen
+
+        self.review = aar.build(self.session)
+        written = []
+        if self.review_path:
+            try:
+                written = aar.write(self.review, self.review_path)
+            except OSError as exc:
+                self.notify(f"cannot write the review: {exc}", severity="error")
+        self.session.write_reveal(written[0] if written else None)
+        self.push_screen(ReviewScreen(aar.render(self.session, self.review, timeline=False), written))
+
+    def action_controller(self) -> None:
+        from .screens.controller import ControllerScreen
+
+        if self.controller and not isinstance(self.screen, ControllerScreen):
+            self.push_screen(ControllerScreen(self.session))

@@ -1,0 +1,1 @@
+"""Screens of the drill app, one per module."""

@@ -1,0 +1,113 @@
+"""The controller's screen: the truth, the inject list, the reports that were lost."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ...drill import injects
+from ..widgets.clock_bar import ClockBar
+from ..widgets.command_line import CommandLine, OrderSuggester
+
+
+class ControllerScreen(Screen):
+    """Only reachable with ``--controller``. Orders typed here run as the controller
+    (``inject …``, ``fire N``, ``end``)."""
+
+    BINDINGS = [
+        Binding("f2,escape", "back", "player screen"),
+        Binding("space", "toggle_pause", "pause/run"),
+        Binding("colon,slash", "focus_command", "inject"),
+        Binding("ctrl+q", "app.quit", "quit"),
+    ]
+
+    def __init__(self, session) -> None:
+        super().__init__()
+        self.session = session
+        self._version = -1
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clock")
+        with Horizontal(id="main"):
+            with Vertical():
+                yield Static("", id="truth")
+                yield Static("Planned injects (fire N)", classes="board-title")
+                yield DataTable(id="planned")
+            with Vertical():
+                yield Static("All incidents (the truth)", classes="board-title")
+                yield DataTable(id="all-incidents")
+        yield Static("", id="reply")
+        yield CommandLine(placeholder="inject message TEXT · inject incident KIND PLACE boats=1 · "
+                                      "inject breakdown UNIT · inject roadcut TOWNSHIP · fire N · end",
+                          suggester=OrderSuggester(self.session, controller=True), id="command")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#planned", DataTable).add_columns("#", "due", "inject", "fired")
+        self.query_one("#all-incidents", DataTable).add_columns("id", "ref", "kind", "where", "created", "status")
+        self.refresh_view(force=True)
+
+    def refresh_view(self, force: bool = False) -> None:
+        s = self.session
+        self.query_one(ClockBar).update_from(s, "CONTROLLER")
+        if not force and s.version == self._version:
+            return
+        self._version = s.version
+        sim = s.sim
+        lines = ["[b]Hazard state[/b]"]
+        for e in reversed(sim.log.events):
+            if e.kind == "gauge_reading":
+                lines.append(f"  gauge {e.details['gauge']}: {e.details['stage']} m, "
+                             f"{e.details['discharge']:,.0f} m³/s")
+                break
+        summary = next((e.details for e in sim.log.events if e.kind == "hazard_summary"), None)
+        if summary:
+            f = summary["figures"]
+            lines.append(f"  peak {f.get('gauge_peak_stage_m', 0):.2f} m at "
+                         f"{s.clock_text(f.get('gauge_peak_time_min', 0))}; warning at "
+                         f"{s.clock_text(f['warning_time_min']) if f.get('warning_time_min') is not None else 'none'}")
+        lines.append(f"  hidden: {s.drawn.pack_name} · variant {s.drawn.variant or '-'} · seed {s.seed}")
+        for k, v in s.drawn.choices.items():
+            lines.append(f"    {k} = {v}")
+        lines.append(f"  incidents {len(sim.incidents)}, heard {len(s.refs)}, lost reports {len(s.gaps)}"
+                     + (f", roads cut: {', '.join(sim.closed_townships)}" if sim.closed_townships else ""))
+        self.query_one("#truth", Static).update("\n".join(lines))
+        planned = self.query_one("#planned", DataTable)
+        planned.clear()
+        for n, inj in enumerate(s.planned):
+            due = injects.due_minutes(inj)
+            planned.add_row(str(n + 1), s.clock_text(due)[-11:] if due is not None else "by hand",
+                            injects.describe(inj)[:60], "yes" if n in s._fired else "")
+        table = self.query_one("#all-incidents", DataTable)
+        table.clear()
+        for inc in reversed(list(sim.incidents.values())[-200:]):
+            table.add_row(inc.id, s.refs.get(inc.id, "(unheard)"), inc.kind, inc.place.name[:24],
+                          s.clock_text(inc.created)[-5:], inc.status)
+
+    def say(self, text: str, ok: bool = True) -> None:
+        reply = self.query_one("#reply", Static)
+        reply.update(text)
+        reply.set_class(not ok, "-refused")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_toggle_pause(self) -> None:
+        if not self.session.ended:
+            self.session.set_paused(not self.session.paused)
+            self.refresh_view(force=True)
+
+    def action_focus_command(self) -> None:
+        self.query_one(CommandLine).focus()
+
+    def on_input_submitted(self, event: CommandLine.Submitted) -> None:
+        line = event.value.strip()
+        event.input.value = ""
+        if not line:
+            return
+        reply = self.session.command(line, controller=True)
+        self.say(("✓ " if reply.ok else "✗ ") + reply.text, reply.ok)
+        self.app.after_step()

@@ -1,0 +1,139 @@
+"""The player's screen: clock, feed, unit and incident boards, command line."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...drill.session import SPEEDS
+from ..widgets.clock_bar import ClockBar
+from ..widgets.command_line import CommandLine, OrderSuggester
+from ..widgets.incident_board import IncidentBoard
+from ..widgets.message_feed import MessageFeed
+from ..widgets.unit_board import UnitBoard
+
+
+#: wall seconds between redraws of the boards while the clock runs (the feed and clock
+#: redraw every tick; the tables are the expensive part)
+BOARD_EVERY = 0.5
+
+
+class PlayerScreen(Screen):
+    """What the command sees. Keys work when the command line is not focused; ``:``
+    or ``/`` focus it, Escape leaves it."""
+
+    BINDINGS = [
+        Binding("space", "toggle_pause", "pause/run"),
+        Binding("1", "speed(0)", "1×"),
+        Binding("2", "speed(1)", "10×"),
+        Binding("3", "speed(2)", "60×"),
+        Binding("4", "speed(3)", "600×", show=False),
+        Binding("n", "next_message", "next msg"),
+        Binding("colon,slash", "focus_command", "order"),
+        Binding("d", "prefill('dispatch ')", "dispatch", show=False),
+        Binding("r", "prefill('recall ')", "recall", show=False),
+        Binding("e", "prefill('evacuate ')", "evacuate", show=False),
+        Binding("f1,question_mark", "help", "help"),
+        Binding("escape", "leave_command", show=False),
+        Binding("ctrl+q", "app.quit", "quit"),
+    ]
+
+    def __init__(self, session, controller: bool = False, read_only: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.controller = controller
+        self.read_only = read_only
+        self._shown = 0
+        self._version = -1
+        self._drawn = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clock")
+        with Horizontal(id="main"):
+            yield MessageFeed(id="feed", wrap=True, markup=False, min_width=40)
+            with Vertical(id="boards"):
+                yield Static("Units", classes="board-title")
+                yield UnitBoard(id="units")
+                yield Static("Incidents known to the command", classes="board-title")
+                yield IncidentBoard(id="incidents")
+        yield Static("", id="reply")
+        if not self.read_only:
+            yield CommandLine(placeholder="order: dispatch UNIT INCIDENT · evacuate TOWNSHIP · F1 help",
+                              suggester=OrderSuggester(self.session), id="command")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view(force=True)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view(force=True)  # back from help or the controller screen
+
+    # -- drawing ---------------------------------------------------------------------------
+    def refresh_view(self, force: bool = False) -> None:
+        s = self.session
+        self.query_one(ClockBar).update_from(s, "REPLAY" if self.read_only else "DRILL")
+        feed = self.query_one(MessageFeed)
+        while self._shown < len(s.feed):
+            feed.add_item(s, s.feed[self._shown])
+            self._shown += 1
+        now = time.monotonic()
+        if force or (s.version != self._version and now - self._drawn >= BOARD_EVERY):
+            self._version, self._drawn = s.version, now
+            self.query_one(UnitBoard).refresh_from(s)
+            self.query_one(IncidentBoard).refresh_from(s)
+
+    def say(self, text: str, ok: bool = True) -> None:
+        reply = self.query_one("#reply", Static)
+        reply.update(text)
+        reply.set_class(not ok, "-refused")
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_toggle_pause(self) -> None:
+        if not self.session.ended:
+            self.session.set_paused(not self.session.paused)
+            self.refresh_view()
+
+    def action_speed(self, index: int) -> None:
+        self.session.set_speed(SPEEDS[index])
+        self.refresh_view()
+
+    def action_next_message(self) -> None:
+        self.session.run_until_message()
+        self.app.after_step()
+
+    def action_focus_command(self) -> None:
+        if not self.read_only:
+            self.query_one(CommandLine).focus()
+
+    def action_leave_command(self) -> None:
+        self.set_focus(None)
+
+    def action_prefill(self, text: str) -> None:
+        if not self.read_only:
+            line = self.query_one(CommandLine)
+            line.value = text
+            line.cursor_position = len(text)
+            line.focus()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.controller))
+
+    def on_input_submitted(self, event: CommandLine.Submitted) -> None:
+        line = event.value.strip()
+        event.input.value = ""
+        if not line:
+            return
+        if line in ("help", "?"):
+            self.action_help()
+            return
+        reply = self.session.command(line, controller=self.controller)
+        self.say(("✓ " if reply.ok else "✗ ") + reply.text, reply.ok)
+        self.refresh_view(force=True)
+        self.app.after_step()

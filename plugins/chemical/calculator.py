@@ -1,0 +1,114 @@
+"""``drillsim hazard plume``: Gaussian plume concentration and threat zones for given inputs."""
+
+from __future__ import annotations
+
+import math
+
+from drillsim.api import CalcOption, Calculator, from_local_km
+
+from . import plume
+from . import chemicals as chem_data
+from .chemicals import LEVELS, mg_m3_to_ppm
+
+
+def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=None, insolation=None,
+                     wind_from=None, at=None) -> dict:
+    """Concentration at (x, y, z) and, with ``chemical``, the AEGL threat zones. Units as
+    the engine passes them: rate g/s, wind km/h, height m (elevation), x/y km (lengths),
+    z m. Raises ValueError outside the model's range."""
+    u = wind / 3.6
+    if stability == "auto":
+        if insolation is None:
+            raise ValueError("--stability auto needs --insolation (strong, moderate, slight, overcast, "
+                             "night_cloudy, night_clear)")
+        stability = plume.stability_class(u, insolation)
+    x_m, y_m = x * 1000.0, y * 1000.0
+    c = plume.concentration(rate, u, x_m, y_m, z, height, stability, sigmas)
+    sy, sz = plume.sigmas(x_m, stability, sigmas)
+    out = {"stability": stability, "sigmas": sigmas, "wind_m_s": u, "concentration_g_m3": c,
+           "concentration_mg_m3": c * 1000.0, "sigma_y_m": sy, "sigma_z_m": sz}
+    if chemical:
+        chem = chem_data.chemical(chemical)
+        out["chemical"] = chem.name
+        out["concentration_ppm"] = mg_m3_to_ppm(c * 1000.0, chem.molar_mass)
+        for lv in LEVELS:
+            thr = chem.aegl_mg_m3(lv)
+            zone = plume.threat_zone(rate, u, thr / 1000.0, height, stability, sigmas)
+            out[f"{lv}_ppm"] = chem.aegl_ppm[lv]
+            out[f"{lv}_mg_m3"] = thr
+            out[f"{lv}_zone_length_m"] = zone["length_m"] if zone else 0.0
+            out[f"{lv}_zone_max_width_m"] = zone["max_width_m"] if zone else 0.0
+            if zone:
+                out[f"{lv}_outline_x_m"] = [round(px, 1) for px, _ in zone["outline"][::10]]
+                out[f"{lv}_outline_half_width_m"] = [round(w, 1) for _, w in zone["outline"][::10]]
+    return out
+
+
+def _where(region, at):
+    if at is None:
+        towns = list(region.townships.values())
+        return sum(t.lat for t in towns) / len(towns), sum(t.lon for t in towns) / len(towns)
+    if at in region.places:
+        p = region.place(at)
+        return p.lat, p.lon
+    try:
+        lat, lon = (float(v) for v in at.split(","))
+    except ValueError:
+        raise ValueError(f"--at {at!r}: give a place id of the region or 'lat,lon'") from None
+    return lat, lon
+
+
+def plume_plot(ax, region, result, options) -> None:
+    """Draw the AEGL threat zones (needs ``--chemical``) from ``--at`` downwind of ``--wind-from``."""
+    if "chemical" not in result:
+        raise ValueError("--plot needs --chemical to draw the threat zones")
+    lat0, lon0 = _where(region, options.get("at"))
+    to = math.radians(((options.get("wind_from") or 0.0) + 180.0) % 360.0)
+    colours = {"aegl1": "gold", "aegl2": "orange", "aegl3": "red"}
+    for lv in LEVELS:
+        xs = result.get(f"{lv}_outline_x_m")
+        if not xs:
+            continue
+        ws = result[f"{lv}_outline_half_width_m"]
+        pts = [(x, w) for x, w in zip(xs, ws)] + [(x, -w) for x, w in zip(xs[::-1], ws[::-1])]
+        lons, lats = [], []
+        for along, across in pts:
+            east = (along * math.sin(to) + across * math.cos(to)) / 1000.0
+            north = (along * math.cos(to) - across * math.sin(to)) / 1000.0
+            la, lo = from_local_km(east, north, lat0, lon0)
+            lats.append(la)
+            lons.append(lo)
+        ax.fill(lons, lats, color=colours[lv], alpha=0.45,
+                label=f"{lv.upper()} ({result[f'{lv}_ppm']:g} ppm): {result[f'{lv}_zone_length_m'] / 1000:.1f} km")
+    ax.plot(lon0, lat0, "k^", markersize=9, label="release")
+    ax.legend(loc="upper right", fontsize=7, title=f"{result['chemical']}, class {result['stability']}",
+              title_fontsize=7)
+
+
+PLUME = Calculator(
+    name="plume",
+    description="Gaussian plume, continuous point release, ground reflection (Turner 1970): concentration and, "
+                "with --chemical, ALOHA-style AEGL threat zones. Sigmas: Briggs open country or urban, or "
+                "Pasquill-Gifford as in EPA ISC3.",
+    options=(
+        CalcOption("rate", "mass_rate", "release rate, e.g. 100g/s or 1.5kg/s", required=True),
+        CalcOption("wind", "speed", "mean wind at release height, e.g. 7m/s (>= 1 m/s)", required=True),
+        CalcOption("stability", "choice", "Pasquill-Gifford class, or auto (from --insolation)", default="D",
+                   choices=("A", "B", "C", "D", "E", "F", "A-B", "B-C", "C-D", "auto")),
+        CalcOption("insolation", "choice", "sky for --stability auto",
+                   choices=("strong", "moderate", "slight", "overcast", "night_cloudy", "night_clear")),
+        CalcOption("sigmas", "choice", "dispersion coefficient scheme", default="briggs_rural",
+                   choices=plume.SCHEMES),
+        CalcOption("height", "elevation", "effective release height (release height + plume rise), e.g. 90m",
+                   default="0m"),
+        CalcOption("x", "length", "downwind distance, e.g. 1500m", default="1km"),
+        CalcOption("y", "length", "crosswind distance, e.g. 100m", default="0m"),
+        CalcOption("z", "elevation", "receptor height, e.g. 0m", default="0m"),
+        CalcOption("chemical", "choice", "chemical for ppm and AEGL threat zones",
+                   choices=("chlorine", "ammonia", "hydrogen_sulfide")),
+        CalcOption("wind_from", "angle", "bearing the wind blows from, for --plot", default="0deg"),
+        CalcOption("at", "text", "release point for --plot: a place id of the region or 'lat,lon'"),
+    ),
+    compute=plume_calculator,
+    plot=plume_plot,
+)

@@ -1,0 +1,451 @@
+"""The ``toxic_release`` hazard: a continuous toxic gas release at a point.
+
+What a run does:
+
+1. At ``start`` the release begins at ``source`` (a site or township of the region) at
+   ``rate``. For each weather period (wind speed, the bearing the wind blows *from*, and
+   the stability class — given, or from the insolation by the Pasquill table) the steady
+   Gaussian plume (:mod:`.plume`) gives threat zones where the ground-level concentration
+   exceeds each 60-min AEGL (ALOHA's threat zones, :mod:`.chemicals`).
+2. People: each township's people (``population.total`` split by the region's population
+   weights) live on a disc of ``township_radius`` around its seat. The share of the disc
+   inside a zone is the share of its people in the zone (a 61-point sunflower lattice).
+   The plume reaches a township when its front, leaving the source at the period's start
+   and moving with the wind, reaches the nearest point of the disc inside the zone:
+   arrival = period start + distance ÷ wind speed. ``hazard_arrival`` (``township``,
+   ``level`` = ``aegl1``/``aegl2``/``aegl3``, ``people``) is logged then.
+3. ``detection`` after the start the release is reported: an incident of kind
+   ``hazmat.kind`` at the source demanding ``hazmat.demand`` (the release stops when the
+   hazmat team has worked ``hazmat.work`` on scene) and, if given, one of kind
+   ``fire_support.kind`` at a staging point ``fire_support.staging_distance`` upwind.
+4. ``alert_delay`` after the report (and after each wind change) a warning goes to every
+   township in the protective zone (``protective_action.level``): ``warning_issued``. The
+   scenario's rule decides per township: evacuate if the plume arrives at least
+   ``protective_action.min_lead_to_evacuate`` after the warning (an evacuation incident at
+   the seat, ``evacuation`` as in the flood hazard), else shelter in place.
+5. At each arrival ``people_exposed`` is logged: people in the zone, evacuated by then,
+   sheltered, and exposed (neither).
+6. The zone of ``closure.level`` is closed to road units without ``closure.allowed``
+   capability (hazmat units go in); straight roads through it are slowed by
+   ``closure.detour``. After the release stops the zones clear once the plume tail has
+   passed (stop + zone length ÷ wind).
+
+Events: ``hazard_started``, ``plume_zones``, ``warning_issued``, ``hazard_arrival``,
+``protective_action``, ``people_exposed``, ``release_stopped``, ``hazard_cleared``,
+``hazard_summary``.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from drillsim.api import (Angle, DurationOrZero, Duration, Elevation, Length, MassRate, Place, Rate,
+                          Restriction, SpeedOrZero, Strict, from_local_km, suggest, to_local_km)
+
+from . import plume
+from .chemicals import chemical
+
+LevelName = Literal["aegl1", "aegl2", "aegl3"]
+
+
+class WeatherPeriod(Strict):
+    """Weather from ``at`` (scenario time) until the next period."""
+
+    at: DurationOrZero
+    wind_speed: SpeedOrZero
+    #: compass bearing the wind blows from (meteorological convention)
+    wind_from: Angle
+    stability: Literal["A", "B", "C", "D", "E", "F", "A-B", "B-C", "C-D"] | None = None
+    insolation: Literal["strong", "moderate", "slight", "overcast", "night_cloudy", "night_clear"] | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.stability is None) == (self.insolation is None):
+            raise ValueError("give either stability (A-F) or insolation (to derive it from the Pasquill table)")
+        if self.wind_speed / 3.6 < plume.MIN_WIND_M_S:
+            raise ValueError(f"wind speed below {plume.MIN_WIND_M_S:g} m/s: the Gaussian plume is not valid")
+        return self
+
+    @property
+    def wind_m_s(self) -> float:
+        return self.wind_speed / 3.6
+
+    @property
+    def stability_class(self) -> str:
+        return self.stability or plume.stability_class(self.wind_m_s, self.insolation)
+
+
+class HazmatParams(Strict):
+    kind: str = "hazmat_release"
+    demand: dict[str, float] = {"hazmat": 1.0}
+    work: Duration = 60.0
+    priority: int = Field(default=1, ge=1, le=9)
+
+
+class FireSupportParams(Strict):
+    kind: str = "hazmat_support"
+    demand: dict[str, float] = {"pumps": 2.0}
+    work: Duration = 120.0
+    staging_distance: Length = 1.0
+    priority: int = Field(default=1, ge=1, le=9)
+
+
+class EvacuationParams(Strict):
+    residents_per_rescuer: float = Field(gt=0)
+    rate_per_rescuer: Rate
+    order_delay: DurationOrZero = 0.0
+    capability: str = "people"
+    kind: str = "evacuation"
+    priority: int = Field(default=2, ge=1, le=9)
+
+
+class ProtectiveActionParams(Strict):
+    level: LevelName = "aegl2"
+    min_lead_to_evacuate: DurationOrZero = 60.0
+
+
+class ClosureParams(Strict):
+    level: LevelName | None = "aegl2"
+    allowed: str = "hazmat"
+    detour: float = Field(default=1.0, ge=1.0, le=5.0)
+
+
+class PopulationParams(Strict):
+    total: int = Field(ge=0)
+    township_radius: Length = 2.0
+
+
+class SourceParams(Strict):
+    place: str
+
+
+class ToxicReleaseParams(Strict):
+    """``params:`` of a ``toxic_release`` hazard (see the module docstring)."""
+
+    chemical: str
+    source: SourceParams
+    start: DurationOrZero = 0.0
+    rate: MassRate
+    release_height: Elevation = 0.0
+    plume_rise: Elevation = 0.0
+    duration: Duration | None = None
+    sigmas: Literal["briggs_rural", "briggs_urban", "pasquill_gifford"] = "briggs_rural"
+    weather: list[WeatherPeriod] = Field(min_length=1)
+    detection: DurationOrZero = 0.0
+    alert_delay: DurationOrZero = 0.0
+    population: PopulationParams
+    protective_action: ProtectiveActionParams = ProtectiveActionParams()
+    evacuation: EvacuationParams
+    hazmat: HazmatParams = HazmatParams()
+    fire_support: FireSupportParams | None = None
+    closure: ClosureParams = ClosureParams()
+    levels: list[LevelName] = ["aegl1", "aegl2", "aegl3"]
+
+    @field_validator("chemical")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return chemical(v).name
+
+    @model_validator(mode="after")
+    def _checks(self):
+        if self.rate <= 0:
+            raise ValueError("rate must be greater than 0 g/s")
+        if self.release_height < 0 or self.plume_rise < 0:
+            raise ValueError("release_height and plume_rise must not be negative")
+        times = [w.at for w in self.weather]
+        if times[0] > self.start:
+            raise ValueError("the first weather period must start at or before the release (start)")
+        if any(b <= a for a, b in zip(times, times[1:])):
+            raise ValueError("weather periods must be in increasing order of 'at'")
+        return self
+
+    @property
+    def effective_height(self) -> float:
+        return self.release_height + self.plume_rise
+
+
+def _sunflower(n: int = 61) -> list[tuple[float, float]]:
+    """``n`` points spread evenly over the unit disc (Vogel's sunflower lattice)."""
+    golden = math.pi * (3.0 - math.sqrt(5.0))
+    return [(math.sqrt((k + 0.5) / n) * math.cos(k * golden), math.sqrt((k + 0.5) / n) * math.sin(k * golden))
+            for k in range(n)]
+
+
+DISC = _sunflower()
+#: points this close to the source (the release site itself) count as inside every zone
+SOURCE_RADIUS_M = 50.0
+
+
+@dataclass
+class Zone:
+    """One threat zone (a level) of the current plume, in the source's local frame."""
+
+    level: str
+    threshold_g_m3: float
+    x_min_m: float
+    length_m: float
+    max_width_m: float
+
+
+@dataclass
+class ReleaseState:
+    """The release during a run (shared with the access restriction)."""
+
+    hazard: str
+    params: ToxicReleaseParams
+    source: Place
+    period: int = -1
+    period_start: float = 0.0
+    weather: WeatherPeriod | None = None
+    zones: dict[str, Zone] = field(default_factory=dict)
+    active: bool = False
+    cleared: bool = False
+
+    def local(self, lat: float, lon: float) -> tuple[float, float]:
+        """(downwind, crosswind) m of a point from the source, for the current wind."""
+        east, north = to_local_km(lat, lon, self.source.lat, self.source.lon)
+        to = math.radians((self.weather.wind_from + 180.0) % 360.0)
+        x = (east * math.sin(to) + north * math.cos(to)) * 1000.0
+        y = (east * math.cos(to) - north * math.sin(to)) * 1000.0
+        return x, y
+
+    def inside(self, level: str, lat: float, lon: float) -> bool:
+        zone = self.zones.get(level)
+        if zone is None or self.cleared:
+            return False
+        x, y = self.local(lat, lon)
+        if math.hypot(x, y) <= SOURCE_RADIUS_M:
+            return True  # the release site itself
+        if not zone.x_min_m <= x <= zone.length_m:
+            return False
+        p, w = self.params, self.weather
+        return abs(y) <= plume.half_width(p.rate, w.wind_m_s, x, zone.threshold_g_m3, p.effective_height,
+                                          w.stability_class, p.sigmas)
+
+    def crosses(self, level: str, a: Place, b: Place) -> bool:
+        """Whether the straight line a → b passes through the zone (21 points tested)."""
+        return any(self.inside(level, a.lat + k / 20 * (b.lat - a.lat), a.lon + k / 20 * (b.lon - a.lon))
+                   for k in range(21))
+
+
+_RELEASES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def restriction(sim, unit, origin, destination):
+    """Road units without the allowed capability may not enter the closed zone; roads
+    through it are slowed by ``closure.detour``. A unit inside the zone may leave."""
+    if unit.mode != "road":
+        return None
+    detour = 1.0
+    for rel in _RELEASES.get(sim, ()):
+        c = rel.params.closure
+        if c.level is None or not (rel.active or rel.zones) or rel.cleared:
+            continue
+        if unit.capabilities.get(c.allowed, 0) > 0 or rel.inside(c.level, origin.lat, origin.lon):
+            continue  # allowed in, or already inside and leaving
+        if rel.inside(c.level, destination.lat, destination.lon):
+            return Restriction(closed=True, reason=f"{rel.hazard}: {c.level.upper()} zone closed to all but "
+                                                   f"{c.allowed} units")
+        if c.detour > 1.0 and rel.crosses(c.level, origin, destination):
+            detour = max(detour, c.detour)
+    return Restriction(factor=detour, reason="detour around the plume") if detour > 1.0 else None
+
+
+def township_people(total: int, weights: dict[str, float]) -> dict[str, float]:
+    """``total`` people split in proportion to the township weights (missing weights: 0)."""
+    wsum = sum(weights.values())
+    return {t: (total * w / wsum if wsum > 0 else 0.0) for t, w in weights.items()}
+
+
+def start(sim, hazard) -> None:
+    """``HazardType.start``: begin the release's processes."""
+    p: ToxicReleaseParams = hazard.params
+    chem = chemical(p.chemical)
+    src = sim.region.place(p.source.place)
+    state = ReleaseState(hazard.id, p, src)
+    _RELEASES.setdefault(sim, []).append(state)
+    weights = {tid: float(t.population_weight or 0) for tid, t in sim.region.townships.items()}
+    people = township_people(p.population.total, weights)
+    radius_m = p.population.township_radius * 1000.0
+    thresholds = {lv: chem.aegl_mg_m3(lv) / 1000.0 for lv in p.levels}   # g/m³
+    arrived: dict[tuple[str, str], float] = {}
+    actions: dict[str, dict] = {}          # township -> {"action", "at", "incident"}
+    warned: set[str] = set()
+    run = {"reported": None, "stop": None, "incidents": {}}
+
+    def at(t: float):
+        return sim.timeout(max(0.0, t - sim.now))
+
+    def exposure(tid: str, level: str) -> tuple[float, float] | None:
+        """(share of the township's disc in the zone, nearest downwind distance m)."""
+        t = sim.region.townships[tid]
+        sx, sy = to_local_km(t.lat, t.lon, src.lat, src.lon)
+        hits, nearest = 0, math.inf
+        for u, v in DISC:
+            lat, lon = from_local_km(sx + u * radius_m / 1000, sy + v * radius_m / 1000, src.lat, src.lon)
+            if state.inside(level, lat, lon):
+                hits += 1
+                nearest = min(nearest, state.local(lat, lon)[0])
+        return None if hits == 0 else (hits / len(DISC), nearest)
+
+    def set_weather(k: int):
+        w = p.weather[k]
+        state.period, state.weather, state.period_start = k, w, sim.now
+        state.zones = {}
+        for lv, thr in thresholds.items():
+            z = plume.threat_zone(p.rate, w.wind_m_s, thr, p.effective_height, w.stability_class, p.sigmas)
+            if z is not None:
+                state.zones[lv] = Zone(lv, thr, z["x_min_m"], z["length_m"], z["max_width_m"])
+        sim.log.log("plume_zones", hazard=hazard.id, wind_m_s=round(w.wind_m_s, 2), wind_from=w.wind_from,
+                    stability=w.stability_class, zones={lv: {"length_m": round(z.length_m, 1),
+                                                             "max_width_m": round(z.max_width_m, 1)}
+                                                        for lv, z in state.zones.items()})
+        sim.access_changed(f"{hazard.id}: plume zones for the new wind")
+        t0 = sim.now
+        for tid in sim.region.townships:
+            for lv in state.zones:
+                if (tid, lv) in arrived:
+                    continue
+                hit = exposure(tid, lv)
+                if hit is not None:
+                    share, x = hit
+                    sim.process(arrive(tid, lv, share, t0 + max(0.0, x) / w.wind_m_s / 60.0, k))
+        if run["reported"] is not None:
+            sim.process(alert(sim.now + p.alert_delay))
+
+    def weather():
+        yield at(p.start)
+        state.active = True
+        sim.log.log("hazard_started", hazard=hazard.id, kind="toxic_release", chemical=chem.name,
+                    place=src.id, township=src.township, rate_g_s=p.rate, sigmas=p.sigmas)
+        for k, w in enumerate(p.weather):
+            if w.at > sim.now:
+                yield at(w.at)
+            if state.active and (k + 1 >= len(p.weather) or p.weather[k + 1].at > sim.now):
+                set_weather(k)
+            if not state.active:
+                return
+
+    def arrive(tid: str, level: str, share: float, when: float, k: int):
+        yield at(when)
+        if state.period != k or (tid, level) in arrived or when >= sim.horizon:
+            return  # the wind changed first; the new period decides
+        arrived[(tid, level)] = sim.now
+        in_zone = people[tid] * share
+        sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level=level, people=round(in_zone))
+        a = actions.get(tid)
+        evacuated = sheltered = 0.0
+        if a is not None and a["action"] == "evacuate" and a.get("incident") is not None:
+            evacuated = in_zone * a["incident"].progress_at(sim.now)
+        elif a is not None and a["action"] == "shelter" and a["at"] <= sim.now:
+            sheltered = in_zone
+        sim.log.log("people_exposed", hazard=hazard.id, township=tid, level=level, in_zone=round(in_zone),
+                    evacuated=round(evacuated), sheltered=round(sheltered),
+                    exposed=round(in_zone - evacuated - sheltered))
+
+    def alert(when: float):
+        yield at(when)
+        level = p.protective_action.level
+        if level not in state.zones or state.cleared:
+            return
+        towns = []
+        for tid in sim.region.townships:
+            if tid in warned or people[tid] <= 0:
+                continue
+            hit = exposure(tid, level)
+            if hit is None:
+                continue
+            share, x = hit
+            eta = arrived.get((tid, level), state.period_start + max(0.0, x) / state.weather.wind_m_s / 60.0)
+            towns.append((tid, share, eta))
+        if not towns:
+            return
+        warned.update(t for t, _, _ in towns)
+        sim.log.log("warning_issued", hazard=hazard.id, townships=[t for t, _, _ in towns], level=level,
+                    chemical=chem.name)
+        e = p.evacuation
+        for tid, share, eta in towns:
+            n = people[tid] * share
+            lead = eta - sim.now
+            if lead >= p.protective_action.min_lead_to_evacuate and n > 0:
+                actions[tid] = {"action": "evacuate", "at": sim.now + e.order_delay, "incident": None}
+                sim.log.log("protective_action", hazard=hazard.id, township=tid, action="evacuate",
+                            people=round(n), lead_min=round(lead, 1))
+                sim.process(order_evacuation(tid, n))
+            else:
+                actions[tid] = {"action": "shelter", "at": sim.now}
+                sim.log.log("protective_action", hazard=hazard.id, township=tid, action="shelter",
+                            people=round(n), lead_min=round(lead, 1))
+
+    def order_evacuation(tid: str, n: float):
+        e = p.evacuation
+        yield sim.timeout(e.order_delay)
+        rescuers = max(1, math.ceil(n / e.residents_per_rescuer))
+        inc = sim.create_incident(e.kind, tid, {e.capability: rescuers}, e.residents_per_rescuer / e.rate_per_rescuer,
+                                  e.priority, township=tid, people=round(n), hazard=hazard.id)
+        actions[tid]["incident"] = inc
+
+    def respond():
+        yield at(p.start + p.detection)
+        if not state.active:
+            return
+        run["reported"] = sim.now
+        h = p.hazmat
+        run["incidents"]["hazmat"] = inc = sim.create_incident(
+            h.kind, src, h.demand, h.work, h.priority, township=src.township, hazard=hazard.id,
+            chemical=chem.name)
+        if p.fire_support is not None:
+            f = p.fire_support
+            back = math.radians(state.weather.wind_from)       # upwind = where the wind comes from
+            lat, lon = from_local_km(f.staging_distance * math.sin(back), f.staging_distance * math.cos(back),
+                                     src.lat, src.lon)
+            staging = Place(f"{hazard.id}_staging", f"{hazard.id} upwind staging point", lat, lon, "staging",
+                            src.township)
+            run["incidents"]["fire"] = sim.create_incident(f.kind, staging, f.demand, f.work, f.priority,
+                                                           township=src.township, hazard=hazard.id)
+        sim.process(alert(sim.now + p.alert_delay))
+        yield inc.done
+        stop("hazmat team stopped the leak")
+
+    def self_limit():
+        if p.duration is None:
+            return
+        yield at(p.start + p.duration)
+        stop("release ended (duration)")
+
+    def stop(reason: str):
+        if not state.active:
+            return
+        state.active = False
+        run["stop"] = sim.now
+        sim.log.log("release_stopped", hazard=hazard.id, reason=reason, since_start=sim.now - p.start)
+        # the closed (or protective) zone clears once the plume tail has passed its far end
+        level = p.closure.level or p.protective_action.level
+        zone = state.zones.get(level)
+        reach = zone.length_m if zone is not None else 0.0
+        sim.process(clear(sim.now + reach / state.weather.wind_m_s / 60.0))
+
+    def clear(when: float):
+        yield at(when)
+        state.cleared = True
+        sim.log.log("hazard_cleared", hazard=hazard.id)
+        sim.access_changed(f"{hazard.id}: plume has passed")
+        sim.log.log("hazard_summary", hazard=hazard.id, figures={
+            "released_kg": p.rate * (run["stop"] - p.start) * 60.0 / 1000.0,
+            "release_minutes": run["stop"] - p.start, "townships_warned": len(warned)})
+
+    sim.process(weather())
+    sim.process(respond())
+    sim.process(self_limit())
+
+
+def check(params: ToxicReleaseParams, context):
+    """Cross-references: the source place."""
+    if params.source.place not in context.region.places:
+        yield (("source", "place"), f"unknown place {params.source.place!r}"
+               + suggest(params.source.place, list(context.region.places)))

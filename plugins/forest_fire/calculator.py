@@ -1,0 +1,117 @@
+"""``drillsim hazard fire``: surface fire behaviour for given fuel, wind, slope and moisture."""
+
+from __future__ import annotations
+
+import math
+
+from drillsim.api import CalcOption, Calculator, from_local_km
+
+from .ellipse import head_to_back, length_to_breadth, point_fire
+from .rothermel import Moisture, surface_fire
+
+
+def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moisture_10h, moisture_100h,
+                    moisture_herb, moisture_woody, elapsed=None, at=None, upslope=0.0) -> dict:
+    """Head fire behaviour (SI units) and, with ``elapsed`` (minutes), the size of a fire
+    grown from a point. Wind km/h (midflame), direction degrees from upslope, slope and
+    moistures as fractions. Raises ValueError outside the model's range."""
+    r = surface_fire(fuel_model, Moisture(moisture_1h, moisture_10h, moisture_100h, moisture_herb,
+                                          moisture_woody), wind, slope, wind_direction)
+    lb = length_to_breadth(r.effective_wind_kmh)
+    back = r.ros_m_min / head_to_back(lb)
+    out = {
+        "fuel_model": fuel_model.upper(),
+        "rate_of_spread_m_min": r.ros_m_min,
+        "rate_of_spread_ch_h": r.ros_ch_h,
+        "fireline_intensity_kW_m": r.fireline_intensity_kw_m,
+        "flame_length_m": r.flame_length_m,
+        "reaction_intensity_kW_m2": r.reaction_intensity_kw_m2,
+        "heat_per_unit_area_kJ_m2": r.heat_per_unit_area_kj_m2,
+        "effective_wind_km_h": r.effective_wind_kmh,
+        "direction_of_max_spread_deg_from_upslope": r.direction_deg,
+        "wind_limit_applied": r.wind_limited,
+        "length_to_breadth": lb,
+        "backing_rate_of_spread_m_min": back,
+        "flanking_rate_of_spread_m_min": (r.ros_m_min + back) / (2 * lb),
+    }
+    if elapsed is not None:
+        size = point_fire(r.ros_m_min, r.effective_wind_kmh, elapsed)
+        out.update({"elapsed_min": elapsed, "area_ha": size["area_ha"], "perimeter_m": size["perimeter_m"],
+                    "length_m": size["length_m"], "width_m": size["width_m"]})
+    return out
+
+
+def _where(region, at):
+    if at is None:
+        towns = list(region.townships.values())
+        return sum(t.lat for t in towns) / len(towns), sum(t.lon for t in towns) / len(towns)
+    if at in region.places:
+        p = region.place(at)
+        return p.lat, p.lon
+    try:
+        lat, lon = (float(x) for x in at.split(","))
+    except ValueError:
+        raise ValueError(f"--at {at!r}: give a place id of the region or 'lat,lon'") from None
+    return lat, lon
+
+
+def fire_plot(ax, region, result, options) -> None:
+    """Draw the fire's ellipse (needs ``--elapsed``) at ``--at`` on the map."""
+    if "length_m" not in result:
+        raise ValueError("--plot needs --elapsed to draw the fire perimeter")
+    lat0, lon0 = _where(region, options.get("at"))
+    bearing = math.radians((options.get("upslope") or 0.0) + result["direction_of_max_spread_deg_from_upslope"])
+    a = result["length_m"] / 2000.0
+    b = result["width_m"] / 2000.0
+    back = result["backing_rate_of_spread_m_min"] * result["elapsed_min"] / 1000.0
+    shift = a - back                         # centre lies this far ahead of the ignition point
+    xs, ys = [], []
+    for k in range(121):
+        phi = 2 * math.pi * k / 120
+        along, across = shift + a * math.cos(phi), b * math.sin(phi)
+        east = along * math.sin(bearing) + across * math.cos(bearing)
+        north = along * math.cos(bearing) - across * math.sin(bearing)
+        lat, lon = from_local_km(east, north, lat0, lon0)
+        xs.append(lon)
+        ys.append(lat)
+    label = f"fire after {result['elapsed_min']:g} min ({result['area_ha']:.1f} ha)"
+    ax.fill(xs, ys, color="orangered", alpha=0.5, label=label)
+    ax.plot(lon0, lat0, "k*", markersize=10, label="ignition")
+    ax.legend(loc="upper right", fontsize=7)
+    # a fire of a few hectares is a dot at district scale: show it enlarged in an inset
+    inset = ax.inset_axes([0.02, 0.06, 0.34, 0.26])
+    inset.fill(xs, ys, color="orangered", alpha=0.5)
+    inset.plot(lon0, lat0, "k*", markersize=8)
+    pad = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.2
+    inset.set_xlim(min(xs) - pad, max(xs) + pad)
+    inset.set_ylim(min(ys) - pad, max(ys) + pad)
+    inset.set_aspect(1 / math.cos(math.radians(lat0)))
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_title(f"enlarged: {result['length_m']:.0f} m long", fontsize=6)
+
+
+FIRE = Calculator(
+    name="fire",
+    description="Surface fire behaviour: Rothermel (1972) spread with the 13 Anderson and 40 Scott & Burgan "
+                "fuel models, Byram intensity and flame length, Anderson (1983) elliptical growth. "
+                "Checked against BehavePlus 5. Default moistures: Scott & Burgan (2005) scenario D2L2.",
+    options=(
+        CalcOption("fuel_model", "text", "fuel model code: FM1-FM13 or a Scott & Burgan code (GR1 … SB4)",
+                   required=True),
+        CalcOption("wind", "speed", "midflame wind speed, e.g. 8km/h or 5mph", default="0km/h"),
+        CalcOption("wind_direction", "angle", "direction the wind blows towards, from upslope (0deg = upslope)",
+                   default="0deg"),
+        CalcOption("slope", "fraction", "slope steepness, rise/run, e.g. 20%", default="0%"),
+        CalcOption("moisture_1h", "fraction", "1-h dead fuel moisture", default="6%"),
+        CalcOption("moisture_10h", "fraction", "10-h dead fuel moisture", default="7%"),
+        CalcOption("moisture_100h", "fraction", "100-h dead fuel moisture", default="8%"),
+        CalcOption("moisture_herb", "percent", "live herbaceous fuel moisture", default="60%"),
+        CalcOption("moisture_woody", "percent", "live woody fuel moisture", default="90%"),
+        CalcOption("elapsed", "time", "time since ignition for fire size, e.g. 2h"),
+        CalcOption("at", "text", "ignition point for --plot: a place id of the region or 'lat,lon'"),
+        CalcOption("upslope", "angle", "compass bearing of upslope for --plot", default="0deg"),
+    ),
+    compute=fire_calculator,
+    plot=fire_plot,
+)

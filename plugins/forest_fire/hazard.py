@@ -1,0 +1,374 @@
+"""The ``forest_fire`` hazard: a surface fire from a point, attacked by crews and helicopters.
+
+What a run does, in order:
+
+1. At ``start`` the fire ignites at ``ignition`` and grows as an ellipse (:mod:`.ellipse`)
+   at the head rate of Rothermel's model (:mod:`.rothermel`) for the fuel model, slope and
+   the weather period in force (midflame wind, its direction relative to upslope, fuel
+   moistures); the shape is summed step by step (``step``).
+2. ``detection`` after ignition the fire is reported: an incident of kind ``attack.kind``
+   at an *anchor point* (``attack.anchor_offset`` behind the ignition point, against the
+   direction of spread, where vehicles stop and crews walk in) demanding
+   ``attack.demand``; and, if ``attack.aerial_demand`` is given, an incident of kind
+   ``attack.aerial_kind`` over the fire (a helispot) for bucket helicopters.
+3. Crews on scene build held line at their production rate (:mod:`.containment`,
+   NWCG IRPG table, by the unit type's crew type and size). Helicopters working the head
+   cut its rate of spread by ``helicopters.head_reduction`` each (compounded) while the head
+   flame length is within their limit.
+4. The fire is contained when the held line reaches the perimeter and the head flame
+   length is within the hand crews' limit (they close the line at the head). Units stay
+   ``mop_up`` longer, then both incidents complete.
+5. While it burns, the fire area (plus ``closure.buffer``) is closed to road vehicles —
+   except the fire's own anchor point and helispot — and roads crossing it are slowed by
+   ``closure.detour`` (:func:`restriction`); access is re-checked every ``report_interval``.
+
+Events: ``hazard_started`` (kind ``forest_fire``), ``fire_state`` (every
+``report_interval``: area, perimeter, line, head rate, flame length, crews, helicopters),
+``fire_contained``, ``hazard_summary``.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from drillsim.api import (Angle, DurationOrZero, Duration, Elevation, Fraction, Length, Percent, Place,
+                          SpeedOrZero, Strict, from_local_km, suggest, to_local_km)
+
+from .containment import crew_rate_m_h, production_table
+from .ellipse import FireShape, length_to_breadth
+from .fuels import fuel_model
+from .rothermel import Moisture, surface_fire
+
+
+class MoistureParams(Strict):
+    """Fuel moistures (``6%``; live fuels may exceed 100 %)."""
+
+    d1: Fraction
+    d10: Fraction
+    d100: Fraction
+    live_herb: Percent
+    live_woody: Percent
+
+    def model(self) -> Moisture:
+        return Moisture(self.d1, self.d10, self.d100, self.live_herb, self.live_woody)
+
+    @model_validator(mode="after")
+    def _range(self):
+        self.model().check()
+        return self
+
+
+class WeatherPeriod(Strict):
+    """Fire weather from ``at`` (scenario time) until the next period."""
+
+    at: DurationOrZero
+    midflame_wind: SpeedOrZero
+    #: direction the wind blows towards, clockwise from upslope (0deg = upslope)
+    wind_direction: Angle = 0.0
+    moisture: MoistureParams
+
+
+class IgnitionParams(Strict):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    township: str
+
+
+class AttackParams(Strict):
+    kind: str = "forest_fire"
+    demand: dict[str, float] = {"fireline": 1.0}
+    priority: int = Field(default=1, ge=1, le=9)
+    anchor_offset: Length = 0.3
+    aerial_kind: str = "forest_fire_aerial"
+    aerial_demand: dict[str, float] | None = {"aerial": 1.0}
+
+
+class CrewParams(Strict):
+    crew_type: Literal["type1", "type2"]
+    crew_size: float = Field(gt=0, le=200)
+
+
+class ProductionParams(Strict):
+    """Which row of the IRPG production table applies, and each unit type's crew."""
+
+    fuel_model: int = Field(ge=1, le=13)
+    condition: str = "all"
+    crews: dict[str, CrewParams] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _row(self):
+        for crew in self.crews.values():
+            crew_rate_m_h(crew.crew_type, self.fuel_model, self.condition, crew.crew_size)
+        return self
+
+
+class HelicopterParams(Strict):
+    head_reduction: Fraction = 0.0
+    max_flame_length: Elevation | None = None
+
+
+class ClosureParams(Strict):
+    vehicles: bool = True
+    buffer: Length | None = None
+    detour: float = Field(default=1.0, ge=1.0, le=5.0)
+
+
+class ForestFireParams(Strict):
+    """``params:`` of a ``forest_fire`` hazard (see the module docstring)."""
+
+    ignition: IgnitionParams
+    start: DurationOrZero = 0.0
+    fuel_model: str
+    slope: Fraction = 0.0
+    #: compass bearing of the upslope direction (where a slope-driven fire heads)
+    upslope_bearing: Angle = 0.0
+    weather: list[WeatherPeriod] = Field(min_length=1)
+    detection: DurationOrZero = 0.0
+    attack: AttackParams = AttackParams()
+    production: ProductionParams
+    helicopters: HelicopterParams = HelicopterParams()
+    hand_crew_max_flame_length: Elevation | None = None
+    step: Duration = 5.0
+    report_interval: Duration = 60.0
+    mop_up: DurationOrZero = 120.0
+    closure: ClosureParams = ClosureParams()
+
+    @field_validator("fuel_model")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return fuel_model(v).code
+
+    @model_validator(mode="after")
+    def _periods(self):
+        times = [w.at for w in self.weather]
+        if times[0] > self.start:
+            raise ValueError("the first weather period must start at or before the ignition (start)")
+        if any(b <= a for a, b in zip(times, times[1:])):
+            raise ValueError("weather periods must be in increasing order of 'at'")
+        return self
+
+    def weather_at(self, t: float) -> WeatherPeriod:
+        """The weather period in force at minute ``t``."""
+        current = self.weather[0]
+        for w in self.weather:
+            if w.at <= t:
+                current = w
+        return current
+
+
+@dataclass
+class FireState:
+    """One fire's state during a run (shared with the access restriction)."""
+
+    hazard: str
+    params: ForestFireParams
+    origin: Place
+    shape: FireShape = field(default_factory=FireShape)
+    bearing: float = 0.0          # compass bearing of the head, degrees
+    burning: bool = False
+    own_places: set[str] = field(default_factory=set)
+
+    def ellipse(self) -> tuple[float, float, float, float, float]:
+        """(centre east km, centre north km, semi-major km, semi-minor km, bearing rad) in
+        the local frame of the ignition point, with ``closure.buffer`` added."""
+        s = self.shape
+        buffer = self.params.closure.buffer or 0.0
+        a = s.length_m / 2000.0 + buffer
+        b = s.flank / 1000.0 + buffer
+        shift = (s.head - s.back) / 2000.0
+        theta = math.radians(self.bearing)
+        return shift * math.sin(theta), shift * math.cos(theta), a, b, theta
+
+    def _frame(self, p: Place) -> tuple[float, float]:
+        x, y = to_local_km(p.lat, p.lon, self.origin.lat, self.origin.lon)
+        cx, cy, a, b, theta = self.ellipse()
+        dx, dy = x - cx, y - cy
+        # along (towards the head) and across coordinates, scaled to the unit circle
+        along = dx * math.sin(theta) + dy * math.cos(theta)
+        across = dx * math.cos(theta) - dy * math.sin(theta)
+        return along / a if a > 0 else math.inf, across / b if b > 0 else math.inf
+
+    def contains(self, p: Place) -> bool:
+        u, v = self._frame(p)
+        return u * u + v * v <= 1.0
+
+    def crosses(self, p: Place, q: Place) -> bool:
+        """Whether the straight line p → q passes through the fire area."""
+        u0, v0 = self._frame(p)
+        u1, v1 = self._frame(q)
+        if not all(map(math.isfinite, (u0, v0, u1, v1))):
+            return False
+        du, dv = u1 - u0, v1 - v0
+        seg = du * du + dv * dv
+        k = 0.0 if seg == 0 else max(0.0, min(1.0, -(u0 * du + v0 * dv) / seg))
+        return (u0 + k * du) ** 2 + (v0 + k * dv) ** 2 <= 1.0
+
+
+#: fires burning in each running simulation (weak keys: a finished run frees its state)
+_FIRES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def restriction(sim, unit, origin, destination):
+    """Road vehicles may not enter a burning fire area (other than the fire's own anchor
+    point and helispot); straight lines through it are slowed by ``closure.detour``; a
+    vehicle inside may leave. Returns a :class:`~drillsim.api.Restriction` or None."""
+    from drillsim.api import Restriction
+
+    if unit.mode != "road":
+        return None
+    detour = 1.0
+    for fire in _FIRES.get(sim, ()):
+        if not fire.burning or not fire.params.closure.vehicles or fire.contains(origin):
+            continue  # no fire, or the vehicle is inside and leaving
+        if destination.id not in fire.own_places and fire.contains(destination):
+            return Restriction(closed=True, reason=f"{fire.hazard}: fire area closed to vehicles")
+        if fire.params.closure.detour > 1.0 and fire.crosses(origin, destination):
+            detour = max(detour, fire.params.closure.detour)
+    if detour > 1.0:
+        return Restriction(factor=detour, reason="detour around the fire area")
+    return None
+
+
+def start(sim, hazard) -> None:
+    """``HazardType.start``: begin the fire's processes."""
+    p: ForestFireParams = hazard.params
+    model = fuel_model(p.fuel_model)
+    ig = p.ignition
+    origin = Place(f"{hazard.id}_ignition", f"{hazard.id} ignition point", ig.lat, ig.lon, "incident",
+                   ig.township)
+    fire = FireState(hazard.id, p, origin)
+    _FIRES.setdefault(sim, []).append(fire)
+    table = production_table()
+    hand_limit = (p.hand_crew_max_flame_length if p.hand_crew_max_flame_length is not None
+                  else table["flame_length_limits_m"]["hand_crew"])
+    heli_limit = (p.helicopters.max_flame_length if p.helicopters.max_flame_length is not None
+                  else table["flame_length_limits_m"]["aircraft"])
+    rates = {name: crew_rate_m_h(c.crew_type, p.production.fuel_model, p.production.condition, c.crew_size)
+             for name, c in p.production.crews.items()}
+    incidents: dict[str, object] = {}
+
+    def behaviour(now: float):
+        w = p.weather_at(now)
+        r = surface_fire(model, w.moisture.model(), w.midflame_wind, p.slope, w.wind_direction)
+        return r, length_to_breadth(r.effective_wind_kmh)
+
+    def spread_bearing(r) -> float:
+        return (p.upslope_bearing + r.direction_deg) % 360.0
+
+    def at(t: float):
+        return sim.timeout(max(0.0, t - sim.now))
+
+    def report():
+        yield at(p.start + p.detection)
+        if not fire.burning:
+            return
+        r, _ = behaviour(sim.now)
+        back = (spread_bearing(r) + 180.0) % 360.0
+        d = p.attack.anchor_offset + fire.shape.back / 1000.0
+        lat, lon = from_local_km(d * math.sin(math.radians(back)), d * math.cos(math.radians(back)),
+                                 ig.lat, ig.lon)
+        anchor = Place(f"{hazard.id}_anchor", f"{hazard.id} anchor point", lat, lon, "staging", ig.township)
+        fire.own_places.add(anchor.id)
+        incidents["ground"] = sim.create_incident(p.attack.kind, anchor, p.attack.demand, 1e9,
+                                                  p.attack.priority, township=ig.township, hazard=hazard.id)
+        if p.attack.aerial_demand:
+            helispot = Place(f"{hazard.id}_helispot", f"{hazard.id} over the fire", ig.lat, ig.lon,
+                             "landing_site", ig.township)
+            fire.own_places.add(helispot.id)
+            incidents["aerial"] = sim.create_incident(p.attack.aerial_kind, helispot, p.attack.aerial_demand,
+                                                      1e9, p.attack.priority, township=ig.township,
+                                                      hazard=hazard.id)
+
+    def crews_on_scene() -> tuple[float, int, int]:
+        """(line production m/h, crews working, helicopters working)."""
+        rate, crews, helis = 0.0, 0, 0
+        ground = incidents.get("ground")
+        if ground is not None:
+            for u in ground.present:
+                if u.force.type.name in rates:
+                    rate += rates[u.force.type.name]
+                    crews += 1
+        aerial = incidents.get("aerial")
+        if aerial is not None:
+            helis = sum(1 for u in aerial.present if u.mode == "air")
+        return rate, crews, helis
+
+    def burn():
+        yield at(p.start)
+        fire.burning = True
+        sim.log.log("hazard_started", hazard=hazard.id, kind="forest_fire", township=ig.township,
+                    lat=ig.lat, lon=ig.lon, fuel_model=model.code)
+        line = 0.0
+        next_report = sim.now
+        head_fl = 0.0
+        while sim.now < sim.horizon:
+            r, lb = behaviour(sim.now)
+            fire.bearing = spread_bearing(r)
+            rate, crews, helis = crews_on_scene()
+            ros, head_fl = r.ros_m_min, r.flame_length_m
+            if helis and p.helicopters.head_reduction > 0 and head_fl <= heli_limit:
+                factor = (1.0 - p.helicopters.head_reduction) ** helis
+                ros *= factor
+                head_fl *= factor ** 0.46     # Byram: L ∝ I^0.46 and I ∝ R
+            if sim.now >= next_report:
+                sim.log.log("fire_state", hazard=hazard.id, area_ha=round(fire.shape.area_ha, 3),
+                            perimeter_m=round(fire.shape.perimeter_m, 1), line_m=round(line, 1),
+                            head_ros_m_min=round(ros, 3), flame_length_m=round(head_fl, 2),
+                            crews=crews, helicopters=helis)
+                next_report += p.report_interval
+                if p.closure.vehicles:
+                    sim.access_changed(f"{hazard.id}: fire perimeter")
+            dt = min(p.step, sim.horizon - sim.now)
+            before = FireShape(fire.shape.head, fire.shape.back, fire.shape.flank)
+            p0, l0 = before.perimeter_m, line
+            fire.shape.grow(ros, lb, dt)
+            line += rate * dt / 60.0
+            p1 = fire.shape.perimeter_m
+            if rate > 0 and line >= p1 and head_fl <= hand_limit:
+                # line and perimeter both grow linearly within the step: meet at tau
+                gap0, gap1 = p0 - l0, p1 - line
+                tau = dt * gap0 / (gap0 - gap1) if gap0 > 0 else 0.0
+                fire.shape = before
+                fire.shape.grow(ros, lb, tau)
+                yield sim.timeout(tau)
+                return (yield from contained(l0 + rate * tau / 60.0))
+            yield sim.timeout(dt)
+        sim.log.log("hazard_summary", hazard=hazard.id, figures=summary(False, line))
+
+    def summary(done: bool, line: float) -> dict:
+        return {"contained": done, "area_ha": fire.shape.area_ha, "perimeter_m": fire.shape.perimeter_m,
+                "line_m": line, "fuel_model": model.code}
+
+    def contained(line: float):
+        fire.burning = False
+        sim.log.log("fire_contained", hazard=hazard.id, area_ha=round(fire.shape.area_ha, 3),
+                    perimeter_m=round(fire.shape.perimeter_m, 1), line_m=round(line, 1),
+                    since_ignition=sim.now - p.start)
+        sim.log.log("hazard_summary", hazard=hazard.id, figures=summary(True, line))
+        if p.closure.vehicles:
+            sim.access_changed(f"{hazard.id}: fire contained")
+        if p.mop_up > 0:
+            yield sim.timeout(p.mop_up)
+        for inc in incidents.values():
+            sim.complete_incident(inc, reason="fire contained, mop-up done")
+
+    sim.process(burn())
+    sim.process(report())
+
+
+def check(params: ForestFireParams, context):
+    """Cross-references: the ignition township and the crews' unit types."""
+    region = context.region
+    if params.ignition.township not in region.townships:
+        yield (("ignition", "township"), f"unknown township {params.ignition.township!r}"
+               + suggest(params.ignition.township, list(region.townships)))
+    types = {f.type for f in context.spec.forces}          # a disabled force may be listed too
+    for name in params.production.crews:
+        if name not in types:
+            yield (("production", "crews", name), f"no force of unit type {name!r} in the scenario "
+                   f"(have: {', '.join(sorted(types))})")

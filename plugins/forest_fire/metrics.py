@@ -1,0 +1,88 @@
+"""Metrics for fires, read from the event log only.
+
+Event contract: ``hazard_started`` (``hazard``, ``kind`` = ``forest_fire``),
+``fire_state`` (``hazard``, ``area_ha``), ``fire_contained`` (``hazard``, ``area_ha``),
+and the engine's ``unit_arrived`` / ``unit_cleared`` / ``unit_released`` with
+``incident_created`` (``kind``).
+"""
+
+from __future__ import annotations
+
+from drillsim.api import Metric, Strict
+
+
+class FireParams(Strict):
+    hazards: list[str] | None = None
+
+
+def _fires(events, params):
+    wanted = set(params.hazards) if params.hazards else None
+    started, contained, area = {}, {}, {}
+    for e in events:
+        h = e.details.get("hazard")
+        if wanted is not None and h not in wanted:
+            continue
+        if e.kind == "hazard_started" and e.details.get("kind") == "forest_fire":
+            started[h] = e.t
+        elif e.kind == "fire_state":
+            area[h] = e.details["area_ha"]
+        elif e.kind == "fire_contained":
+            contained[h] = e.t
+            area[h] = e.details["area_ha"]
+    return started, contained, area
+
+
+def containment_times(events, ctx, params: FireParams):
+    """Per fire: minutes from ignition to containment. A fire still burning at the end of
+    the run counts as contained at the end (a lower bound, labelled so)."""
+    started, contained, _ = _fires(events, params)
+    return [(h, contained[h] - t) if h in contained else (f"{h} (not contained)", ctx.horizon - t)
+            for h, t in started.items()]
+
+
+def burned_areas(events, ctx, params: FireParams):
+    """Per fire: area burned, ha — at containment, or the last reported area if the fire
+    was still burning at the end of the run."""
+    started, contained, area = _fires(events, params)
+    return [(h if h in contained else f"{h} (not contained)", area.get(h, 0.0)) for h in started]
+
+
+class StrengthParams(Strict):
+    kinds: list[str]
+    forces: list[str] | None = None
+    capability: str = "people"
+
+
+def strength_on_scene(events, ctx, params: StrengthParams):
+    """Per incident of the given kinds: the largest amount of ``capability`` (people by
+    default) on scene at once, counting units of ``forces`` only if given (plan T7: the
+    forest team's strength at the fire). Incidents no unit reached score 0."""
+    kinds = set(params.kinds)
+    units = None if params.forces is None else {u for f in params.forces for u in ctx.force_units.get(f, [])}
+    on: dict[str, float] = {}
+    peak: dict[str, float] = {}
+    where: dict[str, str] = {}
+    for e in events:
+        if e.kind == "incident_created" and e.details.get("kind") in kinds and e.t >= ctx.warm_up:
+            on[e.incident] = 0.0
+            peak[e.incident] = 0.0
+        elif e.incident not in on or e.unit is None or (units is not None and e.unit not in units):
+            continue
+        elif e.kind == "unit_arrived":
+            on[e.incident] += ctx.unit_capabilities.get(e.unit, {}).get(params.capability, 0.0)
+            where[e.unit] = e.incident
+            peak[e.incident] = max(peak[e.incident], on[e.incident])
+        elif e.kind in ("unit_cleared", "unit_released") and where.get(e.unit) == e.incident:
+            on[e.incident] -= ctx.unit_capabilities.get(e.unit, {}).get(params.capability, 0.0)
+            del where[e.unit]
+    return sorted(peak.items())
+
+
+METRICS = [
+    Metric("containment_time", "time", "fire ignition → contained (held line closes the perimeter)",
+           containment_times, "max", FireParams, "hazard"),
+    Metric("burned_area", "area", "area burned by the fire (at containment or at the end)",
+           burned_areas, "max", FireParams, "hazard"),
+    Metric("strength_on_scene", "people", "largest number of people (or other capability) on scene at once",
+           strength_on_scene, "min", StrengthParams),
+]

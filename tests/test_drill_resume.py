@@ -1,0 +1,113 @@
+"""The drill log survives kill -9: a resumed drill is the drill that was interrupted,
+and a finished drill replays to the same end."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from drillsim.drill.session import DrillSession
+
+from .conftest import FLOOD
+
+# orders at scenario minutes (multiples of the 10-minute step of the driver below)
+SCRIPT = [(600, "evacuate mixin"), (650, "dispatch township_teams.mixin C1"), (700, "evacuate yuxi"),
+          (900, "auto on water_rescue"), (1000, "standby blue_sky-1 yuxi"), (1100, "aid suining_aid"),
+          (1200, "supplies mixin 400"), (1700, "shelter zitong"), (1800, "auto on district_team"),
+          (2000, "recall blue_sky-1")]
+
+DRIVER = textwrap.dedent("""
+    import sys, time
+    from drillsim.drill.session import DrillSession
+    SCRIPT = {script!r}
+    s = DrillSession.open({flood!r}, seed=77, log_path=sys.argv[1])
+    while not s.ended:
+        for t, line in SCRIPT:
+            if t == s.now:
+                s.command(line)
+        s.advance(10.0)
+        print(f"T {{s.now}}", flush=True)
+        time.sleep(0.004)
+""")
+
+
+def drive(s, script, given=0):
+    """The same driver in-process: orders at their minutes, steps of 10 minutes."""
+    pending = script[given:]
+    while not s.ended:
+        for t, line in pending:
+            if t == s.now:
+                s.command(line)
+        pending = [(t, l) for t, l in pending if t > s.now]
+        s.advance(10.0 - (s.now % 10.0) if s.now % 10.0 else 10.0)
+    return s
+
+
+def events_json(s):
+    return [e.to_json() for e in s.sim.log.events]
+
+
+def messages(path):
+    return [(r["seq"], r["t"], r["text"]) for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+            if r["rec"] == "message"]
+
+
+def test_kill_9_then_resume_gives_the_same_drill(tmp_path, host):
+    log = tmp_path / "killed.jsonl"
+    code = DRIVER.format(script=SCRIPT, flood=str(FLOOD))
+    proc = subprocess.Popen([sys.executable, "-c", code, str(log)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ})
+    try:
+        for line in proc.stdout:
+            if line.startswith("T ") and float(line.split()[1]) >= 1500:
+                break
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    last_logged = max(json.loads(x)["t"] for x in log.read_text(encoding="utf-8").splitlines() if x.strip())
+    resumed = DrillSession.resume(log, host=host)
+    assert resumed.now == last_logged and 1400 <= resumed.now < resumed.horizon
+    given = sum(1 for o in resumed.orders)
+    assert 7 <= given <= len(SCRIPT)                      # the orders up to the kill were replayed
+    drive(resumed, SCRIPT, given)
+    resumed.close()
+
+    reference = drive(DrillSession.open(FLOOD, seed=77, host=host, log_path=tmp_path / "whole.jsonl"), SCRIPT)
+    reference.close()
+    assert events_json(resumed) == events_json(reference)
+    assert [(o.t, o.text, o.ok) for o in resumed.orders] == [(o.t, o.text, o.ok) for o in reference.orders]
+    # the log holds every message once, as if the drill had never stopped
+    assert messages(log) == messages(tmp_path / "whole.jsonl")
+
+
+def test_replay_plays_a_finished_drill_to_the_same_end(tmp_path, host):
+    s = DrillSession.open(FLOOD, seed=5, host=host, log_path=tmp_path / "d.jsonl")
+    s.advance_to(900)
+    s.command("evacuate zitong")
+    s.command("inject message water rising at the bridge", controller=True)
+    s.advance_to(1000)
+    s.command("dispatch township_teams.zitong C1")
+    s.advance_to(1300)
+    s.command("end")
+    s.close()
+    r = DrillSession.replayer(tmp_path / "d.jsonl", host=host)
+    while not r.ended:
+        r.advance(37.0)   # any speed: slices do not change the result
+    assert r.now == s.now and r.end_reason == "ended by order"
+    assert events_json(r) == events_json(s)
+    assert [f.text for f in r.feed] == [f.text for f in s.feed]
+
+
+def test_resume_of_a_missing_log_is_a_clear_error(tmp_path):
+    from drillsim.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="drill log not found"):
+        DrillSession.resume(tmp_path / "none.jsonl")

@@ -1,0 +1,170 @@
+"""The drill's Textual app driven with Pilot: keys, orders, the hidden scenario, the
+reveal. The clock is driven by the tests (``autoplay=False``), never by sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+
+import pytest
+
+pytest.importorskip("textual")
+
+from drillsim.drill.session import DrillSession  # noqa: E402
+from drillsim.tui.app import DrillApp  # noqa: E402
+from drillsim.tui.screens.controller import ControllerScreen  # noqa: E402
+from drillsim.tui.screens.player import PlayerScreen  # noqa: E402
+from drillsim.tui.screens.review import ReviewScreen  # noqa: E402
+from drillsim.tui.widgets.command_line import CommandLine  # noqa: E402
+
+from .conftest import SCENARIOS  # noqa: E402
+
+PACK = SCENARIOS / "packs" / "flood.yaml"
+SEED = 987654
+SIZE = (160, 45)
+
+
+def screen_text(app) -> str:
+    """The screen as plain text (from Textual's SVG export)."""
+    svg = app.export_screenshot()
+    text = " ".join(re.findall(r">([^<>]*)</text>", svg))
+    return html.unescape(text).replace("\xa0", " ")
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def order(pilot, line: str) -> None:
+    """Focus the command line with ':', put the order in it, Enter, Escape."""
+    await pilot.press("colon")
+    pilot.app.screen.query_one(CommandLine).value = line
+    await pilot.press("enter")
+    await pilot.press("escape")
+
+
+def test_pause_speed_and_orders(tmp_path):
+    session = DrillSession.open(PACK, seed=SEED, log_path=tmp_path / "d.jsonl")
+
+    async def go():
+        app = DrillApp(session, autoplay=False, review_path=str(tmp_path / "r.md"))
+        async with app.run_test(size=SIZE) as pilot:
+            assert isinstance(app.screen, PlayerScreen)
+            assert session.paused
+            await pilot.press("space")
+            assert not session.paused
+            await pilot.press("1")
+            assert session.speed == 1
+            await pilot.press("3")
+            assert session.speed == 60
+            session.tick(60.0)       # one wall minute at 60x: one scenario hour
+            assert session.now == pytest.approx(60.0)
+            await pilot.press("space")
+            app.step(20 * 60)
+            await pilot.pause()
+            await order(pilot, "evacuate mixin")
+            assert session.orders[-1].ok and session.orders[-1].text == "evacuate mixin"
+            await pilot.pause()
+            assert "evacuation of mixin ordered" in screen_text(app)
+            await order(pilot, "dispatch water_rescue-9 C1")
+            assert not session.orders[-1].ok
+            assert "no unit 'water_rescue-9'" in screen_text(app)
+            # the incident board shows what the command knows
+            assert "C1" in screen_text(app) and "evacuation" in screen_text(app)
+
+    run(go())
+
+
+def test_completion_with_tab(tmp_path):
+    session = DrillSession.open(PACK, seed=SEED)
+
+    async def go():
+        app = DrillApp(session, autoplay=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("colon")
+            for ch in "evac":
+                await pilot.press(ch)
+            await pilot.press("space")
+            for ch in "shuang":
+                await pilot.press(ch)
+            await pilot.pause()
+            await pilot.pause()
+            await pilot.press("tab")
+            assert app.screen.query_one(CommandLine).value == "evac shuangjiang "
+
+    run(go())
+
+
+def test_nothing_hidden_reaches_the_player_before_the_end(tmp_path):
+    log = tmp_path / "d.jsonl"
+    session = DrillSession.open(PACK, seed=SEED, log_path=log)
+    hidden = [str(SEED), session.drawn.variant, "variant", "hazard_summary", "gauge_peak",
+              "time_to_peak", "forecast_lead"]
+    hidden += [str(v) for k, v in session.drawn.choices.items() if k not in ("start", "out_of_service")]
+
+    async def go():
+        app = DrillApp(session, autoplay=False, review_path=str(tmp_path / "r.md"))
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(3):
+                app.step(12 * 60)
+                await pilot.pause()
+                text = screen_text(app)
+                for word in hidden:
+                    assert word not in text, word
+            await pilot.press("f1")
+            assert "dispatch UNITS INCIDENT" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.press("f2")                       # no controller key for players
+            assert isinstance(app.screen, PlayerScreen)
+            player_log = log.read_text(encoding="utf-8")
+            for word in hidden:
+                assert word not in player_log, word
+            await order(pilot, "end")
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+            after = screen_text(app)
+            assert str(SEED) in after and session.drawn.variant in after   # the reveal
+
+    run(go())
+    records = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
+    recs = [r["rec"] for r in records]
+    assert recs.index("drill_ended") < recs.index("reveal")
+    assert (tmp_path / "r.md").is_file() and (tmp_path / "r.html").is_file()
+
+
+def test_controller_screen_and_inject(tmp_path):
+    session = DrillSession.open(PACK, seed=SEED, log_path=tmp_path / "d.jsonl")
+
+    async def go():
+        app = DrillApp(session, autoplay=False, controller=True)
+        async with app.run_test(size=SIZE) as pilot:
+            app.step(60)
+            await pilot.press("f2")
+            assert isinstance(app.screen, ControllerScreen)
+            text = screen_text(app)
+            assert str(SEED) in text and "Planned injects" in text
+            await pilot.press("colon")
+            app.screen.query_one(CommandLine).value = "inject message bridge closed"
+            await pilot.press("enter")
+            assert session.injects[-1].ok
+            await pilot.press("escape", "escape")          # leave the line, back to the player's screen
+            assert isinstance(app.screen, PlayerScreen)
+            await pilot.pause()
+            assert "bridge closed" in screen_text(app)
+
+    run(go())
+    control = (tmp_path / "d.controller.jsonl").read_text(encoding="utf-8")
+    assert '"rec": "inject"' in control and "bridge closed" in control
+
+
+def test_main_screen_snapshot(snap_compare):
+    """The main screen at 160x45, 22 scenario hours into a fixed drill with two orders."""
+    session = DrillSession.open(SCENARIOS / "fujiang_flood_2020.yaml", seed=2020)
+    session.advance_to(19 * 60)
+    session.command("evacuate mixin")
+    session.command("dispatch township_teams.mixin C1")
+    session.advance_to(22 * 60)
+    app = DrillApp(session, autoplay=False)
+    assert snap_compare(app, terminal_size=SIZE)

@@ -1,0 +1,137 @@
+"""Elliptical fire growth (Anderson 1983), fireline production (NWCG) and the forest fire
+scenario's figures, checked by hand.
+
+Published case R2 (NWCG Fire Fighter Math, 9.8 Production Rates, Example 1): a grass fire
+with an 1,800 ft perimeter; one 15-person crew builds 900 ft of 3 ft line per hour, so it
+needs 2 h, and 2 crews are needed to finish in 1 h.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from scipy import integrate
+
+from drillsim_plugins.forest_fire.containment import (M_PER_CHAIN, crew_rate_m_h, crews_needed,
+                                                     flame_length_limit, hours_to_build)
+from drillsim_plugins.forest_fire.ellipse import (FireShape, ellipse_perimeter, head_to_back,
+                                                  length_to_breadth, point_fire)
+from drillsim_plugins.forest_fire.rothermel import Moisture, surface_fire
+from tests.conftest import DATA, SCENARIOS
+
+CASES = json.loads((DATA / "fire_reference_cases.json").read_text())
+
+
+def test_nwcg_fire_fighter_math_production_example():
+    case = CASES["R2_fireline_nwcg_ffm_example"]
+    i, want = case["inputs"], case["expected"]
+    assert hours_to_build(i["perimeter_ft"], i["production_ft_per_h"]) == want["hours_one_crew"]
+    assert crews_needed(i["perimeter_ft"], i["production_ft_per_h"], i["target_time_h"]) == want["crews_for_1h"]
+    assert hours_to_build(i["perimeter_ft"], i["production_ft_per_h"], crews=2) == 1.0
+    with pytest.raises(ValueError):
+        crews_needed(100, 0, 1)
+
+
+def test_irpg_production_rates_and_crew_scaling():
+    # IRPG: Type 2 crew, fuel model 9 conifers, 16 chains/h per 20 people
+    assert crew_rate_m_h("type2", 9, "conifers") == pytest.approx(16 * 20.1168)
+    assert crew_rate_m_h("type1", 1, "grass", crew_size=10) == pytest.approx(30 * 20.1168 / 2)
+    assert M_PER_CHAIN == pytest.approx(66 * 0.3048)
+    assert (flame_length_limit("hand_crew"), flame_length_limit("aircraft")) == (1.2, 2.4)
+    for args, match in ((("type3", 9, "conifers"), "unknown crew type"), (("type2", 14, "all"), "no production"),
+                        (("type2", 9, "grass"), "no condition 'grass'")):
+        with pytest.raises(ValueError, match=match):
+            crew_rate_m_h(*args)
+
+
+def test_anderson_length_to_breadth():
+    assert length_to_breadth(0.0) == pytest.approx(1.0)                 # 0.936 + 0.461 - 0.397
+    u = 4.0  # m/s
+    assert length_to_breadth(u * 3.6) == pytest.approx(
+        0.936 * math.exp(0.2566 * u) + 0.461 * math.exp(-0.1548 * u) - 0.397)
+    assert length_to_breadth(200.0) == 8.0                              # capped as in FARSITE
+    assert head_to_back(1.0) == pytest.approx(1.0)
+    lb = 2.5
+    assert head_to_back(lb) == pytest.approx((lb + math.sqrt(lb ** 2 - 1)) / (lb - math.sqrt(lb ** 2 - 1)))
+    with pytest.raises(ValueError):
+        length_to_breadth(-1.0)
+
+
+def test_ramanujan_perimeter_against_numerical_integration():
+    for a, b in ((1.0, 1.0), (3.0, 1.0), (8.0, 1.0)):
+        exact, _ = integrate.quad(lambda t: math.hypot(a * math.sin(t), b * math.cos(t)), 0, 2 * math.pi)
+        assert ellipse_perimeter(a, b) == pytest.approx(exact, rel=1e-5)
+    assert ellipse_perimeter(1.0, 1.0) == pytest.approx(2 * math.pi)
+
+
+def test_point_fire_size_by_hand():
+    # head 2 m/min, LB from 10 km/h, 60 min: length = (R + R/HB) t, width = length / LB
+    lb = length_to_breadth(10.0)
+    hb = head_to_back(lb)
+    length = (2.0 + 2.0 / hb) * 60
+    width = length / lb
+    size = point_fire(2.0, 10.0, 60.0)
+    assert size["length_m"] == pytest.approx(length)
+    assert size["width_m"] == pytest.approx(width)
+    assert size["area_ha"] == pytest.approx(math.pi * length * width / 4 / 1e4)
+    # growing in two steps gives the same ellipse as one
+    shape = FireShape()
+    shape.grow(2.0, lb, 30.0)
+    shape.grow(2.0, lb, 30.0)
+    assert shape.area_ha == pytest.approx(size["area_ha"])
+
+
+def test_forest_fire_scenario_figures(host):
+    """The Baolong fire: each logged figure re-derived from the model's parts by hand."""
+    from drillsim.engine.simulation import Simulation
+    from drillsim.loader import load_scenario
+
+    sc = load_scenario(SCENARIOS / "forest_fire.yaml", host=host)
+    sim = Simulation(sc, host)
+    sim.run()
+    ev = sim.log.events
+    states = [e for e in ev if e.kind == "fire_state"]
+    dry = Moisture(0.06, 0.07, 0.08, 0.60, 0.90)
+    r = surface_fire("TL8", dry, 8.0, 0.30)
+    assert states[0].details["head_ros_m_min"] == pytest.approx(r.ros_m_min, abs=1e-3)
+    # the helicopter is over the fire by 60 min: head 30 % slower, flame length x 0.7^0.46
+    at60 = next(e for e in states if e.t == 60.0)
+    assert at60.details["helicopters"] == 1
+    assert at60.details["head_ros_m_min"] == pytest.approx(0.7 * r.ros_m_min, abs=1e-3)
+    assert at60.details["flame_length_m"] == pytest.approx(r.flame_length_m * 0.7 ** 0.46, abs=0.01)
+    # contained when the held line reaches the perimeter
+    (done,) = [e for e in ev if e.kind == "fire_contained"]
+    assert done.details["line_m"] == pytest.approx(done.details["perimeter_m"], abs=1.0)
+    # line built = sum over crews of rate x time on the line since arrival (IRPG, 15 and 10 people)
+    rate = {"forest_team": 16 * 20.1168 * 15 / 20, "township_teams.baolong": 16 * 20.1168 * 10 / 20,
+            "township_teams.guxi": 16 * 20.1168 * 10 / 20}
+    arrived = {e.unit: e.t for e in ev if e.kind == "unit_arrived" and e.unit in rate}
+    step = 5.0   # production starts at the first 5-min step after arrival
+    line = sum(rate[u] * (done.t - math.ceil(t / step) * step) / 60 for u, t in arrived.items())
+    assert done.details["line_m"] == pytest.approx(line, abs=1.0)
+    # T7: the forest team's 15 people reached the fire; the vehicles stopped at the anchor point
+    assert {e.unit for e in ev if e.kind == "unit_arrived"} >= {"forest_team", "helicopters"}
+    kinds = [e.kind for e in ev]
+    assert kinds.count("incident_completed") == 2 and "unit_stopped" not in kinds
+
+
+def test_the_fire_area_is_closed_to_vehicles_but_not_to_its_anchor_point(host):
+    from drillsim.api import Place
+    from drillsim.engine.simulation import Simulation
+    from drillsim.loader import load_scenario
+
+    sim = Simulation(load_scenario(SCENARIOS / "forest_fire.yaml", host=host), host)
+    sim.run(until=120.0)
+    ignition = Place("probe", "inside the fire", 30.3400, 105.9420, "incident", "baolong")
+    anchor = sim.region.places.get("baolong_fire_anchor") or next(
+        i.place for i in sim.incidents.values() if i.kind == "forest_fire")
+    truck = sim.units["township_teams.guxi"]
+    heli = sim.units["helicopters"]
+    assert math.isinf(sim.travel_time(truck, truck.base, ignition))
+    assert math.isfinite(sim.travel_time(truck, truck.base, anchor))
+    assert math.isfinite(sim.travel_time(heli, heli.base, ignition))
+    # once contained (at about 2.7 h) the area opens again
+    sim.run(until=200.0)
+    assert math.isfinite(sim.travel_time(truck, truck.base, ignition))

@@ -1,0 +1,255 @@
+"""Plugins that break the rules are refused at load time, naming plugin, hook and fix."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import types
+
+import pytest
+
+from drillsim.api import API_VERSION
+from drillsim.pluginhost import PluginError, PluginHost
+
+
+@pytest.fixture
+def plugin_from(monkeypatch):
+    """``make(name, source) -> module name``: a plugin module from source text."""
+    def make(name: str, source: str) -> str:
+        module = types.ModuleType(f"{name}_plugin")
+        exec(textwrap.dedent(source), module.__dict__)
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        return module.__name__
+    return make
+
+
+def load(name, module):
+    return PluginHost(only=[], modules={name: module})
+
+
+def test_a_parameter_the_hook_does_not_have(plugin_from):
+    mod = plugin_from("wrongparam", """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_choose_units(sim, incident, units):
+            return None
+        """)
+    with pytest.raises(PluginError) as err:
+        load("wrongparam", mod)
+    message = str(err.value)
+    assert message == (
+        "plugin 'wrongparam', hook drillsim_choose_units: drillsim_choose_units(sim, incident, units): "
+        "parameter 'units' is not a parameter of the hook, which has "
+        "(sim, incident, unmet, candidates); rename it or remove it (accept any subset of "
+        "these names, in any order)")
+
+
+def test_a_parameter_with_a_default_value(plugin_from):
+    mod = plugin_from("defaults", """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_travel_time(sim, unit, origin, destination=None):
+            return None
+        """)
+    with pytest.raises(PluginError, match=(
+            r"^plugin 'defaults', hook drillsim_travel_time: .*parameter 'destination' has a "
+            r"default value \(None\); pluggy before 1.7 never passes a parameter that has a "
+            r"default, so there it would always be None. Remove the default$")):
+        load("defaults", mod)
+
+
+def test_pluggy_itself_would_accept_the_default_value():
+    """Why the check exists: pluggy registers such an implementation without a word, and
+    whether the caller's value arrives depends on the pluggy release (drillsim accepts
+    pluggy >= 1.4; releases before 1.7 drop it, pytest-dev/pluggy#442)."""
+    from importlib.metadata import version
+
+    import pluggy
+
+    from drillsim import hookspecs
+
+    calls = []
+
+    class Plugin:
+        @pluggy.HookimplMarker("drillsim")
+        def drillsim_travel_time(self, sim, unit, origin, destination=None):
+            calls.append(destination)
+            return 1.0
+
+    pm = pluggy.PluginManager("drillsim")
+    pm.add_hookspecs(hookspecs)
+    pm.register(Plugin())
+    pm.hook.drillsim_travel_time(sim=1, unit=2, origin=3, destination="D")
+    major, minor = (int(x) for x in version("pluggy").split(".")[:2])
+    assert calls == (["D"] if (major, minor) >= (1, 7) else [None])
+
+
+def test_star_args_and_keyword_only_parameters(plugin_from):
+    mod = plugin_from("stars", """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_event(*args, **kwargs):
+            pass
+
+        @hookimpl
+        def drillsim_run_started(*, sim):
+            pass
+        """)
+    with pytest.raises(PluginError) as err:
+        load("stars", mod)
+    lines = str(err.value).splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("plugin 'stars', hook drillsim_event: drillsim_event(*args, **kwargs): "
+                               "takes *args, which pluggy never fills; name the parameters you need "
+                               "from (sim, event) instead")
+    assert "takes **kwargs" in lines[1]
+    assert lines[2].startswith("plugin 'stars', hook drillsim_run_started: drillsim_run_started(*, sim): "
+                               "parameter 'sim' is keyword-only")
+
+
+def test_unmarked_functions_are_not_checked(plugin_from):
+    # a helper without @hookimpl is not a hook implementation: defaults are fine there
+    mod = plugin_from("helper", """\
+        from drillsim.api import hookimpl
+
+        def nearest(candidates, key=None):
+            return candidates[:1]
+
+        @hookimpl
+        def drillsim_choose_units(candidates):
+            return nearest(candidates)
+        """)
+    assert "helper" in load("helper", mod).info
+
+
+def test_a_subset_of_parameters_in_any_order_is_fine(plugin_from):
+    mod = plugin_from("subset", """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_choose_units(candidates, sim):
+            return None
+        """)
+    host = load("subset", mod)
+    assert "drillsim_choose_units" in host.info["subset"].hooks
+
+
+def test_a_plugin_object_with_methods_is_checked_too(plugin_from):
+    mod = plugin_from("objects", """\
+        from drillsim.api import hookimpl
+
+        class Rule:
+            @hookimpl
+            def drillsim_choose_units(self, sim, incident, unmet, candidates, extra=0):
+                return None
+
+        RULE = Rule()
+        """)
+    from drillsim import plugincheck
+
+    host = PluginHost(only=[])
+    problems = plugincheck.hook_problems(host.pm, sys.modules[mod].RULE, "objects")
+    assert problems and "parameter 'extra' is not a parameter of the hook" in problems[0]
+
+
+@pytest.mark.parametrize("wanted,ok", [
+    (API_VERSION, True),
+    ("1", True),
+    ("1.0", True),
+    ("1.99", False),   # a newer minor version than this drillsim
+    ("2.0", False),    # another major version
+    ("0.9", False),
+])
+def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
+    assert API_VERSION == "1.0"  # the cases above are written for API 1.0
+    mod = plugin_from(f"v{wanted.replace('.', '_')}", f"""\
+        DRILLSIM_API = {wanted!r}
+        """)
+    name = f"v{wanted.replace('.', '_')}"
+    if ok:
+        assert name in load(name, mod).info
+        return
+    with pytest.raises(PluginError) as err:
+        load(name, mod)
+    message = str(err.value)
+    assert message.startswith(f"plugin {name!r} was written for drillsim plugin API {wanted}, "
+                              "but this drillsim provides API 1.0; ")
+    if wanted in ("1.99", "2.0"):
+        assert "upgrade drillsim" in message
+    else:
+        assert "install a release of the plugin written for API 1.x" in message
+    assert f"--disable-plugin {name}" in message
+
+
+def test_a_malformed_api_version(plugin_from):
+    mod = plugin_from("badver", "DRILLSIM_API = 'one'\n")
+    with pytest.raises(PluginError, match=r"plugin 'badver': DRILLSIM_API = 'one' is not a version; "
+                                          r"write e.g. DRILLSIM_API = \"1.0\""):
+        load("badver", mod)
+
+
+def test_cli_reports_a_rule_breaker_with_exit_2(plugin_from, tmp_path):
+    """The command line prints the message, no traceback, and exits 2 (the plugin
+    module is given with --plugin-module so the subprocess can import it)."""
+    import subprocess
+
+    path = tmp_path / "badplugin.py"
+    path.write_text(textwrap.dedent("""\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_run_started(sim, replication):
+            pass
+        """), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from drillsim.cli import main; sys.exit(main())", "plugins", "--plugins", "aviation",
+                           "--plugin-module", f"bad={path}"], capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert ("plugin error: plugin 'bad', hook drillsim_run_started: drillsim_run_started(sim, "
+            "replication): parameter 'replication' is not a parameter of the hook, which has (sim)") in proc.stderr
+
+
+def test_a_plugin_failing_mid_run_exits_1_and_keeps_the_event_log(mini, tmp_path):
+    """drillsim run: the message names plugin, hook and scenario time; exit status 1; the
+    --events file holds the log up to the failure."""
+    import json
+
+    from click.testing import CliRunner
+
+    from drillsim.cli import main
+
+    rule = tmp_path / "boom.py"
+    rule.write_text(textwrap.dedent("""\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_choose_units(sim, incident):
+            if incident.kind == "bad":
+                raise KeyError("no such ward")
+        """), encoding="utf-8")
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [
+              {at: 5min, kind: good, place: east, demand: {people: 1}, on_scene: 5min},
+              {at: 50min, kind: bad, place: east, demand: {people: 1}, on_scene: 5min}]}}
+        """)
+    events = tmp_path / "events.jsonl"
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"boom={rule}",
+                                       "--events", str(events)])
+    assert result.exit_code == 1
+    assert ("run failed: plugin 'boom' failed in drillsim_choose_units at scenario time 50.0 min: "
+            "KeyError: 'no such ward'") in result.stderr
+    logged = [json.loads(line) for line in events.read_text().splitlines()]
+    # I1 (t=5): dispatched, two legs of 11.12 min at 60 km/h, 5 min of work, cleared at
+    # 32.24 and driving home; I2 (t=50) is logged, then the rule fails deciding for it
+    assert [e["kind"] for e in logged] == ["run_started", "incident_created", "unit_dispatched", "unit_en_route",
+                                           "unit_arrived", "incident_completed", "unit_cleared", "incident_created"]
+    leg = 6371.0088 * 3.141592653589793 / 180 * 0.1
+    assert logged[6]["t"] == pytest.approx(5 + 2 * leg + 5, abs=1e-6)
+    assert (logged[-1]["t"], logged[-1]["incident"], logged[-1]["details"]["kind"]) == (50.0, "I2", "bad")

@@ -1,0 +1,167 @@
+"""Gaussian plume, stability classes, AEGL threat zones and the plume calculator, against
+published values:
+
+* De Visscher (2014) Air Dispersion Modeling, Example 2.1 (Briggs open country, class D);
+* Boubel, Fox, Turner & Stern (1994) Fundamentals of Air Pollution, Tables 19-4/19-5 and
+  the class-B example (Pasquill–Gifford curves as in EPA ISC3);
+* Turner (1970) / EPA-454/R-99-005 Table 6-7 for the stability classes;
+* EPA AEGL documents for ppm ↔ mg/m³ (chlorine AEGL-2: 2.0 ppm = 5.8 mg/m³).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli import main
+from drillsim_plugins.chemical import plume
+from drillsim_plugins.chemical.chemicals import chemical, mg_m3_to_ppm, ppm_to_mg_m3
+from tests.conftest import DATA
+
+CASES = json.loads((DATA / "plume_reference_cases.json").read_text())
+
+
+def test_de_visscher_example_2_1_briggs_open_country_class_d():
+    case = CASES["G2_plume_devisscher_ex2_1"]
+    i = case["inputs"]
+    for point, expected in zip(i["points"], case["expected"]["C_ug_m3"]):
+        c = plume.concentration(i["Q_g_s"], i["u_m_s"], point["x"], point["y"], point["z"], i["H_eff_m"],
+                                i["stability"], "briggs_rural")
+        assert c * 1e6 == pytest.approx(expected, abs=case["tolerance"]["C_abs_ug_m3"])
+    sy, sz = plume.sigmas(1500, "D", "briggs_rural")
+    # hand calculation: 0.08 x (1 + 0.0001 x)^-1/2 and 0.06 x (1 + 0.0015 x)^-1/2 at 1500 m
+    assert (sy, sz) == pytest.approx((0.08 * 1500 / math.sqrt(1.15), 0.06 * 1500 / math.sqrt(3.25)))
+    assert (sy, sz) == pytest.approx((case["expected"]["computed"]["sigma_y_m"],
+                                      case["expected"]["computed"]["sigma_z_m"]), abs=0.01)
+
+
+def test_de_visscher_second_case_low_source():
+    # same test set: H = 30 m, Q = 5 g/s, u = 2 m/s, D, x = 1000 m -> 201.14 ug/m3
+    c = plume.concentration(5.0, 2.0, 1000.0, 0.0, 0.0, 30.0, "D", "briggs_rural")
+    assert c * 1e6 == pytest.approx(201.14, abs=0.01)
+
+
+@pytest.mark.parametrize("row", CASES["G3_pasquill_gifford_isc3_sigma_z"]["sigma_z_m"],
+                         ids=lambda r: f"{r['stability']}-{r['x_km']}km")
+def test_pasquill_gifford_sigma_z_matches_the_published_table(row):
+    tol = CASES["G3_pasquill_gifford_isc3_sigma_z"]["tolerance"]["sigma_z_abs_m"]
+    _, sz = plume.sigmas(row["x_km"] * 1000, row["stability"], "pasquill_gifford")
+    assert sz == pytest.approx(row["value"], abs=tol)
+
+
+def test_pasquill_gifford_class_b_example_maximum_distance():
+    ex = CASES["G3_pasquill_gifford_isc3_sigma_z"]["example_class_B"]
+    assert ex["H_m"] / math.sqrt(2) == pytest.approx(ex["sigma_z_at_max_m"], abs=0.05)
+    # find where sigma_z = 28.3 m under class B by bisection on the model
+    lo, hi = 100.0, 1000.0
+    while hi - lo > 0.01:
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if plume.sigmas(mid, "B", "pasquill_gifford")[1] < ex["sigma_z_at_max_m"] else (lo, mid)
+    assert lo / 1000 == pytest.approx(ex["x_max_km"], abs=CASES["G3_pasquill_gifford_isc3_sigma_z"]["tolerance"]["x_max_abs_km"])
+
+
+def test_isc3_sigma_y_formula_by_hand():
+    # class D at 3 km: 465.11628 * 3 * tan(0.017453293 * (8.3330 - 0.72382 ln 3))
+    expected = 465.11628 * 3 * math.tan(0.017453293 * (8.3330 - 0.72382 * math.log(3)))
+    assert plume.sigmas(3000, "D", "pasquill_gifford")[0] == pytest.approx(expected)
+    assert expected == pytest.approx(184.6, abs=0.1)
+
+
+def test_briggs_urban_and_intermediate_classes():
+    # urban class D: 0.16 x (1 + 0.0004 x)^-1/2, 0.14 x (1 + 0.0003 x)^-1/2 at 2 km
+    assert plume.sigmas(2000, "D", "briggs_urban") == pytest.approx(
+        (0.16 * 2000 / math.sqrt(1.8), 0.14 * 2000 / math.sqrt(1.6)))
+    # urban A and B share a curve, E and F too
+    assert plume.sigmas(800, "A", "briggs_urban") == plume.sigmas(800, "B", "briggs_urban")
+    # an intermediate class is the mean of its neighbours
+    a, b = plume.sigmas(500, "A"), plume.sigmas(500, "B")
+    assert plume.sigmas(500, "A-B") == pytest.approx(((a[0] + b[0]) / 2, (a[1] + b[1]) / 2))
+
+
+@pytest.mark.parametrize("wind,sky,expected", [
+    (1.5, "strong", "A"), (1.5, "moderate", "A-B"), (2.5, "slight", "C"), (4.0, "moderate", "B-C"),
+    (5.5, "moderate", "C-D"), (7.0, "strong", "C"), (2.5, "night_clear", "F"), (2.5, "night_cloudy", "E"),
+    (4.0, "night_clear", "E"), (4.0, "night_cloudy", "D"), (1.0, "night_clear", "F"), (3.0, "overcast", "D"),
+])
+def test_stability_table(wind, sky, expected):
+    # cells of Turner (1970) Table 1 / EPA-454/R-99-005 Table 6-7
+    assert plume.stability_class(wind, sky) == expected
+
+
+def test_ground_reflection_doubles_a_ground_release():
+    # H = 0, z = 0: the two exponentials are both 1, C = Q / (pi u sy sz)
+    sy, sz = plume.sigmas(1000, "D")
+    assert plume.concentration(10, 3, 1000, 0, 0, 0, "D") == pytest.approx(10 / (math.pi * 3 * sy * sz))
+
+
+def test_ppm_and_mg_m3_at_25_c():
+    cl2 = chemical("chlorine")
+    # AEGL documents list chlorine AEGL-2 (60 min) as 2.0 ppm = 5.8 mg/m3, ammonia 160 ppm = 110
+    # mg/m3, hydrogen sulfide 27 ppm = 38 mg/m3 (two significant figures)
+    assert float(f"{cl2.aegl_mg_m3('aegl2'):.2g}") == 5.8
+    assert float(f"{chemical('ammonia').aegl_mg_m3('aegl2'):.2g}") == 110
+    assert float(f"{chemical('hydrogen_sulfide').aegl_mg_m3('aegl2'):.2g}") == 38
+    assert chemical("hydrogen_sulfide").aegl_ppm == {"aegl1": 0.51, "aegl2": 27, "aegl3": 50}
+    assert mg_m3_to_ppm(ppm_to_mg_m3(3.3, 70.9), 70.9) == pytest.approx(3.3)
+    with pytest.raises(ValueError, match="unknown chemical 'clorine'; did you mean 'chlorine'"):
+        chemical("clorine")
+
+
+def test_threat_zone_edges_sit_on_the_threshold():
+    thr = 5.8e-3
+    zone = plume.threat_zone(500, 2.0, thr, 2.0, "F", "briggs_rural")
+    x_end = zone["length_m"]
+    assert plume.concentration(500, 2.0, x_end - 1, 0, 0, 2.0, "F") >= thr
+    assert plume.concentration(500, 2.0, x_end + 1, 0, 0, 2.0, "F") < thr
+    # the half-width at any x puts the point exactly on the threshold
+    x, w = zone["outline"][100]
+    assert plume.concentration(500, 2.0, x, w, 0, 2.0, "F") == pytest.approx(thr, rel=1e-9)
+    assert zone["extrapolated"] is True          # beyond 10 km, as ALOHA would not report
+    # 1 g/s: even 1 m from the source the plume stays below 1 kg/m3
+    assert plume.threat_zone(1, 5.0, 1000.0, 0, "D") is None
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"wind_m_s": 0.5}, "below 1 m/s"), ({"x_m": -10}, "outside the model's range"),
+    ({"stability": "G"}, "unknown stability class"), ({"scheme": "briggs"}, "unknown sigma scheme"),
+    ({"rate_g_s": -1}, "must not be negative"),
+])
+def test_out_of_range_inputs_raise(kwargs, match):
+    args = {"rate_g_s": 1.0, "wind_m_s": 3.0, "x_m": 500.0, "stability": "D", "scheme": "briggs_rural"}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        plume.concentration(args["rate_g_s"], args["wind_m_s"], args["x_m"], 0, 0, 0, args["stability"],
+                            args["scheme"])
+
+
+def test_plume_calculator_reproduces_de_visscher_and_refuses_bad_input(tmp_path):
+    r = CliRunner().invoke(main, ["hazard", "plume", "--rate", "100g/s", "--wind", "7m/s", "--stability", "D",
+                                  "--height", "90m", "--x", "1500m", "--y", "100m", "--z", "0m",
+                                  "--sigmas", "briggs_rural", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["concentration_g_m3"] * 1e6 == pytest.approx(107.5, abs=0.1)
+    assert out["sigma_y_m"] == pytest.approx(111.9, abs=0.05)
+    assert out["sigma_z_m"] == pytest.approx(49.92, abs=0.01)
+    for args, message in ((["--wind", "7"], "is not a speed with a unit"),
+                          (["--wind", "-2m/s"], "must not be negative"),
+                          (["--wind", "0.5m/s"], "below 1 m/s"),
+                          (["--rate", "100"], "is not a mass rate with a unit"),
+                          (["--stability", "Q"], "is not one of")):
+        base = {"--rate": "100g/s", "--wind": "7m/s"}
+        base.update(dict(zip(args[::2], args[1::2])))
+        r = CliRunner().invoke(main, ["hazard", "plume", *[x for kv in base.items() for x in kv]])
+        assert r.exit_code == 2 and message in r.output, (args, r.output)
+    # stability from the sky, AEGL zones and a map
+    png = tmp_path / "zone.png"
+    r = CliRunner().invoke(main, ["hazard", "plume", "--rate", "500g/s", "--wind", "2.5m/s", "--stability", "auto",
+                                  "--insolation", "night_clear", "--chemical", "chlorine", "--at",
+                                  "tianjia_chemical_park", "--wind-from", "45deg", "--plot", str(png), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output.split("map written")[0])
+    assert out["stability"] == "F"
+    assert out["aegl3_zone_length_m"] < out["aegl2_zone_length_m"] < out["aegl1_zone_length_m"]
+    assert png.stat().st_size > 10_000
