@@ -74,8 +74,9 @@ def child(n: int, keep: bool) -> dict:
 
     host = load_plugins()
     scenario = load_scenario(ROOT / "scenarios" / "validation" / "mmc.yaml", host=host, overrides={
-        "hazards[0].params.rate": f"{LAM}/h", "hazards[0].params.max_incidents": n,
-        "forces[0].units": C, "run.horizon": f"{n / LAM}h",   # calls arrive to the end
+        "hazards[0].params.rate": f"{LAM}/min", "hazards[0].params.on_scene_mean": "1min",
+        "hazards[0].params.max_incidents": n,  # time unit: on-scene mean 1 min
+        "forces[0].units": C, "run.horizon": f"{n / LAM}min",   # calls arrive to the end
         "run.warm_up": "0min"})
     out: dict = {"n": n, "keep": keep}
     with tempfile.TemporaryDirectory() as tmp:

@@ -49,7 +49,9 @@ from .conftest import DATA, SCENARIOS
 VALIDATION = SCENARIOS / "validation"
 TABLE = json.loads((DATA / "mmc_stevenson.json").read_text(encoding="utf-8"))["Q1_mmc_stevenson_table"]
 ROWS = [(r["a"], r["c"]) for r in TABLE["inputs"]["rows"]]
-HOUR = 60.0  # the mean on-scene time, minutes: the time unit of the formulas
+#: mean on-scene time of the M/M/c runs, minutes: the time unit of the formulas (short, so
+#: that long runs stay within the longest horizon a scenario accepts)
+SERVICE = 1.0
 
 
 # ------------------------------------------------------------------ closed forms
@@ -68,12 +70,12 @@ def erlang_c(c: int, a: float) -> float:
 
 
 def mmc_exact(a: float, c: int) -> dict[str, float]:
-    """P(wait), W_q (minutes, mean service 60 min), L_q, P_0, utilisation of M/M/c."""
+    """P(wait), W_q (minutes, mean service SERVICE min), L_q, P_0, utilisation of M/M/c."""
     p_wait = erlang_c(c, a)
     wq_service_times = p_wait / (c - a)          # C / (cμ − λ) with μ = 1
     p0 = 1.0 / (sum(a ** k / math.factorial(k) for k in range(c))
                 + a ** c / (math.factorial(c) * (1.0 - a / c)))
-    return {"PW": p_wait, "WQ": wq_service_times * HOUR, "LQ": a * wq_service_times,
+    return {"PW": p_wait, "WQ": wq_service_times * SERVICE, "LQ": a * wq_service_times,
             "P0": p0, "RHO": a / c}
 
 
@@ -137,8 +139,16 @@ def length(request) -> str:
     return request.param
 
 
+def mmc_overrides(a: float, c: int, horizon: float, warm: float) -> dict:
+    """Overrides of mmc.yaml / mmc_loss.yaml for load ``a`` on ``c`` units; ``horizon``
+    and ``warm`` in mean service times."""
+    return {"hazards[0].params.rate": f"{a / SERVICE}/min",
+            "hazards[0].params.on_scene_mean": f"{SERVICE}min", "forces[0].units": c,
+            "run.horizon": f"{horizon * SERVICE}min", "run.warm_up": f"{warm * SERVICE}min"}
+
+
 def mmc_plan(a: float, c: int, length: str) -> tuple[int, float, float]:
-    """(replications, horizon h, warm-up h) for a row: heavier loads relax more slowly
+    """(replications, horizon, warm-up; in mean service times) for a row: heavier loads relax more slowly
     (relaxation time grows like 1/(1 − ρ)²), so they run longer."""
     rho = a / c
     stretch = min(8.0, max(1.0, (0.2 / (1.0 - rho)) ** 2))
@@ -152,9 +162,8 @@ def test_mmc_matches_erlang_c(host, length):
     checks = Checks()
     for k, (a, c) in enumerate(ROWS):
         reps, horizon, warm = mmc_plan(a, c, length)
-        observed = replicate("mmc.yaml", host, {
-            "hazards[0].params.rate": f"{a}/h", "forces[0].units": c,
-            "run.horizon": f"{horizon}h", "run.warm_up": f"{warm}h"}, reps, seed=100 + k)
+        observed = replicate("mmc.yaml", host, mmc_overrides(a, c, horizon, warm), reps,
+                             seed=100 + k)
         exact = mmc_exact(a, c)
         # widest interval allowed, relative to the exact value, so that the check has
         # teeth: by default it still rules out 0 and twice the value; --slow is 3x tighter
@@ -166,7 +175,7 @@ def test_mmc_matches_erlang_c(host, length):
         checks.add(f"{row} unit workload", values(observed["RHO"]), exact["RHO"], 0.1 * rel)
         # Little's law on the same runs: L_q (time average) = λ W_q (per call)
         lq, wq = np.mean(values(observed["LQ"])), np.mean(values(observed["WQ"]))
-        assert lq == pytest.approx(a / HOUR * wq, rel=0.15 if length == "default" else 0.03), row
+        assert lq == pytest.approx(a / SERVICE * wq, rel=0.15 if length == "default" else 0.03), row
     checks.verify()
 
 
@@ -175,9 +184,8 @@ def test_loss_system_matches_erlang_b(host, length):
     checks = Checks()
     reps, horizon = (8, 300.0) if length == "default" else (20, 8000.0)
     for k, (a, c) in enumerate(ROWS):
-        observed = replicate("mmc_loss.yaml", host, {
-            "hazards[0].params.rate": f"{a}/h", "forces[0].units": c,
-            "run.horizon": f"{horizon + 20}h", "run.warm_up": "20h"}, reps, seed=200 + k)
+        observed = replicate("mmc_loss.yaml", host, mmc_overrides(a, c, horizon + 20, 20), reps,
+                             seed=200 + k)
         b = erlang_b(c, a)
         rel = 1.0 if length == "default" else 0.25
         checks.add(f"a={a} c={c} share lost", values(observed["PL"]), b, 0.5 * rel * b + 0.01)
@@ -267,7 +275,9 @@ def test_hypercube_solution_agrees_with_erlang_b():
 @pytest.mark.parametrize("queue", [False, True], ids=["zero-line", "infinite-line"])
 def test_three_area_dispatch_matches_the_hypercube_model(host, length, queue):
     exact = hypercube_exact(RATES, PREFERENCE, queue)
-    reps, horizon = (10, 1500.0) if length == "default" else (20, 15000.0)
+    # on-scene 60 min here (travel, up to 0.0017 min, stays negligible); a horizon of at
+    # most 366 days is accepted, so the full length runs more replications
+    reps, horizon = (10, 1500.0) if length == "default" else (40, 7500.0)
     overrides = {"run.horizon": f"{horizon + 20}h", "run.warm_up": "20h"}
     if queue:
         overrides.update({f"hazards[{i}].params.queue": True for i in range(3)})
