@@ -10,7 +10,7 @@ import math
 
 import pluggy
 
-from .scoring import metrics
+from .scoring import metrics, queueing
 
 hookimpl = pluggy.HookimplMarker("drillsim")
 
@@ -26,8 +26,21 @@ def arrival_estimate(sim, unit, place) -> float:
 def drillsim_choose_units(sim, incident, unmet, candidates):
     """Nearest first: rank candidates by estimated arrival (turnout + travel; ties by
     scenario order) and take them until every unmet capability is covered."""
-    ranked = sorted(((arrival_estimate(sim, u, incident.place), u.index, u) for u in candidates),
-                    key=lambda item: item[:2])
+    # arrival_estimate inlined: this runs for every candidate of every dispatch
+    place, now, travel = incident.place, sim.now, sim.travel_time
+    ranked = []
+    for u in candidates:
+        minutes = (u.turnout if u.status == "available" else 0.0) + travel(u, u.position(now), place)
+        ranked.append((minutes, u.index, u))
+    minutes, _, nearest = min(ranked)  # by (minutes, index): indexes are unique
+    if not math.isinf(minutes):
+        caps = nearest.capabilities
+        for cap, need in unmet.items():
+            if not caps.get(cap, 0.0) >= need > 0:
+                break
+        else:
+            return [nearest]  # the common case: the nearest unit covers it all
+    ranked.sort()
     remaining = dict(unmet)
     chosen = []
     for minutes, _, unit in ranked:
@@ -41,7 +54,7 @@ def drillsim_choose_units(sim, incident, unmet, candidates):
                 useful = True
         if useful:
             chosen.append(unit)
-        if all(v <= 0 for v in remaining.values()):
+        if max(remaining.values(), default=0.0) <= 0:
             break
     return chosen
 
@@ -59,5 +72,5 @@ def drillsim_travel_time(sim, unit, origin, destination):
 
 @hookimpl
 def drillsim_register_metrics(register):
-    for metric in metrics.CORE_METRICS:
+    for metric in metrics.CORE_METRICS + queueing.QUEUEING_METRICS:
         register(metric)

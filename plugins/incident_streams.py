@@ -4,11 +4,14 @@
   script; also the way to build small test cases).
 - ``poisson_incidents``: calls arriving as a Poisson process at a constant rate, at
   places drawn uniformly or by population weight, with exponential or fixed on-scene
-  time (the textbook M/M/c and M/D/c workloads).
+  time (the textbook M/M/c and M/D/c workloads). With ``queue: false`` a call that
+  finds no free unit is lost instead of waiting (``incident_lost``; the M/M/c/c loss
+  system of Erlang B).
 """
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Literal
 
 from pydantic import Field
@@ -39,6 +42,8 @@ class PoissonParams(Strict):
     on_scene_distribution: Literal["exponential", "fixed"] = "exponential"
     priority: int = Field(default=3, ge=1, le=9)
     max_incidents: int | None = Field(default=None, ge=1)
+    #: False: a call no free unit can cover at once is lost, not queued
+    queue: bool = True
 
 
 def _check_places(places, context, where):
@@ -75,16 +80,34 @@ def _poisson_start(sim, hazard):
     else:
         probs = None
 
+    places = p.places
+    gaps = _one_at_a_time(lambda n: arrivals.exponential(1.0 / p.rate, n))
+    spots = None if len(places) == 1 else _one_at_a_time(lambda n: where.choice(len(places), n, p=probs))
+    works = None if p.on_scene_distribution == "fixed" else \
+        _one_at_a_time(lambda n: work.exponential(p.on_scene_mean, n))
+
     def stream():
-        count = 0
-        while p.max_incidents is None or count < p.max_incidents:
-            yield sim.timeout(arrivals.exponential(1.0 / p.rate))
-            place = p.places[0] if len(p.places) == 1 else p.places[int(where.choice(len(p.places), p=probs))]
-            minutes = p.on_scene_mean if p.on_scene_distribution == "fixed" else work.exponential(p.on_scene_mean)
-            sim.create_incident(p.kind, place, p.demand, max(minutes, 1e-9), p.priority)
+        count, limit = 0, p.max_incidents
+        while limit is None or count < limit:
+            yield sim.timeout(next(gaps))
+            place = places[0] if spots is None else places[next(spots)]
+            minutes = p.on_scene_mean if works is None else next(works)
+            sim.create_incident(p.kind, place, p.demand, max(minutes, 1e-9), p.priority,
+                                queue=p.queue)
             count += 1
 
     sim.process(stream())
+
+
+#: numbers drawn per numpy call. numpy fills an array element by element from the same
+#: bit stream, so a block gives exactly the numbers as many single draws, much cheaper.
+_BLOCK = 512
+
+
+def _one_at_a_time(draw):
+    """Python scalars from ``draw(_BLOCK)`` arrays, one per ``next()``. Only for a stream
+    that nothing else draws from (the numbers drawn ahead are never seen elsewhere)."""
+    return chain.from_iterable(iter(lambda: draw(_BLOCK).tolist(), None))
 
 
 SCRIPTED = HazardType("scripted_incidents", "incidents at stated times and places (a script)",

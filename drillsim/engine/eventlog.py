@@ -3,12 +3,19 @@
 Scoring reads only the log, so a live drill, a batch replication or a replayed file are
 scored the same way. A log can keep events in memory, stream them to sinks (a JSON
 Lines file), or both.
+
+In memory the log keeps each event as a plain tuple and hands out :class:`Event` objects
+when read (:class:`EventList`): a long run keeps millions of events, and plain tuples of
+plain data drop out of Python's cyclic garbage collector, which would otherwise walk
+every kept event again and again as the log grows.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import starmap
 from typing import IO, Any, Callable, Iterable, Iterator
 
 
@@ -56,43 +63,96 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"event details must be plain data, got {type(value).__name__}")
 
 
+class EventList(Sequence):
+    """The kept events of a log, read as :class:`Event` objects (a read-only sequence:
+    iterate, index, slice, ``len``). Each read builds a new :class:`Event` from the
+    stored tuple ``(t, kind, unit, incident, details)``; the ``details`` dict is shared."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [Event(*row) for row in self._rows[index]]
+        return Event(*self._rows[index])
+
+    def __iter__(self) -> Iterator[Event]:
+        return starmap(Event, self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (EventList, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"EventList({len(self._rows)} events)"
+
+
 class EventLog:
     """Collects the events of one run.
 
     :param clock: a zero-argument callable giving the current time in minutes.
-    :param keep: keep events in memory (needed to score the run).
+    :param keep: keep events in memory (needed to score the run from memory; a streamed
+        run can be scored from its JSON Lines file instead).
     :param sinks: callables receiving each :class:`Event` as it is logged.
+    :ivar events: the kept events (:class:`EventList`; empty when ``keep`` is False).
     """
 
     def __init__(self, clock: Callable[[], float], keep: bool = True,
                  sinks: Iterable[Callable[[Event], None]] = ()) -> None:
         self._clock = clock
-        self.events: list[Event] = []
+        self._rows: list[tuple] = []
+        self.events = EventList(self._rows)
         self._keep = keep
         self._sinks = list(sinks)
         self._subscribers: dict[str, list[Callable[[Event], None]]] = {}
+        self._listened = bool(self._sinks)
 
     def add_sink(self, sink: Callable[[Event], None]) -> None:
         """Send every later event to ``sink`` as well."""
         self._sinks.append(sink)
+        self._listened = True
 
     def subscribe(self, kind: str, callback: Callable[[Event], None]) -> None:
         """Call ``callback(event)`` for each later event of ``kind`` (``"*"``: all)."""
         self._subscribers.setdefault(kind, []).append(callback)
+        self._listened = True
 
     def log(self, kind: str, /, unit: str | None = None, incident: str | None = None,
             **details: Any) -> Event:
         """Record an event at the current time and pass it on; returns it."""
         event = Event(self._clock(), kind, unit, incident, details)
         if self._keep:
-            self.events.append(event)
+            self._rows.append((event.t, kind, unit, incident, details))
+        if self._listened:
+            self._pass_on(event)
+        return event
+
+    def record(self, kind: str, unit: str | None, incident: str | None,
+               details: dict[str, Any]) -> None:
+        """:meth:`log` for the engine's hot path: takes the details dict as it is (it
+        becomes the event's) and builds no :class:`Event` unless a sink or subscriber
+        will receive it."""
+        t = self._clock()
+        if self._keep:
+            self._rows.append((t, kind, unit, incident, details))
+        if self._listened:
+            self._pass_on(Event(t, kind, unit, incident, details))
+
+    def _pass_on(self, event: Event) -> None:
         for sink in self._sinks:
             sink(event)
-        for callback in self._subscribers.get(kind, ()):
-            callback(event)
-        for callback in self._subscribers.get("*", ()):
-            callback(event)
-        return event
+        subscribers = self._subscribers
+        if subscribers:
+            for callback in subscribers.get(event.kind, ()):
+                callback(event)
+            for callback in subscribers.get("*", ()):
+                callback(event)
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.events)
@@ -102,7 +162,7 @@ class EventLog:
 
     def of_kind(self, *kinds: str) -> list[Event]:
         """Events of the given kinds, in log order."""
-        return [e for e in self.events if e.kind in kinds]
+        return [Event(*row) for row in self._rows if row[1] in kinds]
 
 
 class JsonLinesSink:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import bisect
 import math
+from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
 import simpy
@@ -24,7 +26,9 @@ from ..errors import DrillsimError
 from ..region import Place
 from . import access as access_rules
 from . import units as unit_state
+from .collector import full_collections_deferred
 from .eventlog import Event, EventLog
+from .hookcall import first_result_caller
 from .incidents import Incident
 from .reserves import Reserve
 from .streams import RandomStreams
@@ -52,7 +56,10 @@ class Simulation:
     :param replication: replication index (0-based), for the random streams.
     :param seed: base seed (default: the scenario's).
     :param sinks: callables receiving each event as it is logged.
-    :param keep_events: keep the log in memory (needed to score).
+    :param keep_events: keep the log in memory (needed to score from memory). False for a
+        long streamed run: events go only to ``sinks``, and finished incidents are
+        forgotten too (``incidents`` then holds the open ones), so memory does not grow
+        with the run's length.
     :param auto_dispatch: dispatch automatically for every force (False in a
         player-driven drill, where players give the orders; see :meth:`set_auto_dispatch`).
     :param auto_orders: plugins take the command's other decisions themselves
@@ -70,10 +77,18 @@ class Simulation:
         self.replication = replication
         self.seed = scenario.seed if seed is None else seed
         self.env = simpy.Environment()
+        # env.now without a Python call (SimPy's `now` property returns `_now`): read
+        # several times per incident, by the engine and for every logged event
+        self._clock = partial(attrgetter("_now"), self.env)
         self.streams = RandomStreams(self.seed, replication)
-        self.log = EventLog(lambda: self.env.now, keep=keep_events, sinks=sinks)
+        self.log = EventLog(self._clock, keep=keep_events, sinks=sinks)
         self.horizon = scenario.horizon
         self._hook = host.hook
+        # the first-result hooks asked on every dispatch, called without pluggy's overhead
+        self._choose_units = first_result_caller(
+            self._hook.drillsim_choose_units, ("sim", "incident", "unmet", "candidates"), host.pm)
+        self._travel_time = first_result_caller(
+            self._hook.drillsim_travel_time, ("sim", "unit", "origin", "destination"), host.pm)
         if self._hook.drillsim_event.get_hookimpls():
             hook = self._hook.drillsim_event
             self.log.add_sink(lambda e: self._call(hook, "drillsim_event", sim=self, event=e))
@@ -83,12 +98,16 @@ class Simulation:
         self._build_units()
         self._auto_forces: set[str] = set(self.forces) if auto_dispatch else set()
         self.incidents: dict[str, Incident] = {}
+        self._incident_count = 0
+        self._forget_finished = not keep_events
         self.queue: list[Incident] = []
         self._queue_keys: list[tuple] = []
+        self._unlogged = 0  # queued incidents whose incident_queued is not logged yet
         self.reserves: dict[str, Reserve] = {
             r.id: Reserve(r.id, r.unit, r.holdings, self.log) for r in scenario.reserves}
         self.hazards = scenario.hazards
         self._stopped = False
+        self._started = False
         self.auto_orders = auto_dispatch if auto_orders is None else auto_orders
         self.orders: dict[str, tuple[Callable[..., Any], str]] = {}
         self.closed_townships: dict[str, str] = {}
@@ -142,17 +161,17 @@ class Simulation:
         if isinstance(place, str):
             place = self.region.place(place)
         demand = {k: float(v) for k, v in demand.items() if v}
-        if not demand or any(v < 0 for v in demand.values()):
+        if not demand or min(demand.values()) < 0:
             raise ValueError(f"incident demand must name positive amounts, got {demand!r}")
         if not on_scene > 0 or math.isinf(on_scene):
             raise ValueError(f"incident on-scene work must be a positive number of minutes, got {on_scene!r}")
-        seq = len(self.incidents) + 1
+        self._incident_count = seq = self._incident_count + 1
         incident = Incident(f"I{seq}", seq, kind, place, demand, float(on_scene), int(priority),
-                            self.env.now, details, self.env.event())
+                            self._clock(), details, simpy.Event(self.env))
         self.incidents[incident.id] = incident
         fields = {"township": place.township, **details, "kind": kind, "place": place.id,
                   "demand": demand, "on_scene": on_scene, "priority": priority}
-        self.log.log("incident_created", incident=incident.id, **fields)
+        self.log.record("incident_created", None, incident.id, fields)
         self._enqueue(incident)
         if queue:
             self.dispatch_pass()
@@ -161,7 +180,10 @@ class Simulation:
             if incident.in_queue:
                 self._dequeue(incident)
                 incident.completed = True
-                self.log.log("incident_lost", incident=incident.id, kind=kind, unmet=incident.unmet())
+                self.log.record("incident_lost", None, incident.id,
+                                {"kind": kind, "unmet": incident.unmet()})
+                if self._forget_finished:
+                    del self.incidents[incident.id]
         return incident
 
     def dispatch(self, unit: Unit, incident: Incident, *, by: str = "auto") -> None:
@@ -170,23 +192,25 @@ class Simulation:
         :param by: who gave the order (``auto`` for the dispatch policy, a player id …).
         :raises ValueError: the unit is not free, or the incident is complete.
         """
-        if not unit.dispatchable:
-            raise ValueError(f"unit {unit.id} is {unit.status.replace('_', ' ')}, not free")
+        status = unit.status
+        if status not in unit_state.DISPATCHABLE:
+            raise ValueError(f"unit {unit.id} is {status.replace('_', ' ')}, not free")
         if incident.completed:
             raise ValueError(f"incident {incident.id} is already complete")
-        redirected = unit.status == unit_state.RETURNING
+        env = self.env
+        redirected = status == unit_state.RETURNING
         old = unit.process
-        if redirected and old is not None and old.is_alive and old is not self.env.active_process:
+        if redirected and old is not None and old.is_alive and old is not env.active_process:
             old.interrupt("redispatch")
-        origin = unit.position(self.env.now)
+        origin = unit.location if unit._trip is None else unit.position(self._clock())
         unit.status = unit_state.DISPATCHED
         unit.incident = incident
         incident.assigned.append(unit)
         if incident.in_queue and not incident.unmet():
             self._dequeue(incident)
-        self.log.log("unit_dispatched", unit=unit.id, incident=incident.id, force=unit.force.id,
-                     origin=origin.id, by=by)
-        unit.process = self.env.process(self._respond(unit, incident, origin, turnout=not redirected))
+        self.log.record("unit_dispatched", unit.id, incident.id,
+                        {"force": unit.force.id, "origin": origin.id, "by": by})
+        unit.process = env.process(self._respond(unit, incident, origin, not redirected))
 
     def recall(self, unit: Unit, *, by: str = "auto") -> None:
         """Order a dispatched unit back to base; its incident re-queues what it lacks."""
@@ -295,8 +319,12 @@ class Simulation:
         """Minutes for ``unit`` from ``origin`` to ``destination`` now: the travel-time
         hook's answer with the restrictions of :meth:`access` applied (``math.inf`` if
         closed)."""
-        minutes = self._call(self._hook.drillsim_travel_time, "drillsim_travel_time",
-                             sim=self, unit=unit, origin=origin, destination=destination)
+        try:
+            minutes = self._travel_time(self, unit, origin, destination)
+        except (PluginFailed, simpy.Interrupt):
+            raise
+        except Exception as exc:
+            raise self._failure(exc, "drillsim_travel_time") from exc
         if minutes is None or not (minutes >= 0):
             raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a valid "
                                f"travel time for unit {unit.id} ({origin.id} → {destination.id}); "
@@ -344,9 +372,7 @@ class Simulation:
         on the way turn back. Does nothing if it is already complete."""
         if incident.completed:
             return
-        worker = incident.worker
-        if worker is not None and worker.is_alive and worker is not self.env.active_process:
-            worker.interrupt("completed")
+        incident.worker = None  # voids the planned completion
         self._finish(incident, reason)
 
     def set_auto_dispatch(self, on: bool, forces: Iterable[str] | None = None) -> None:
@@ -363,22 +389,30 @@ class Simulation:
         """Send free units of auto-dispatched forces to queued incidents, most urgent first."""
         if not self.queue:
             return
-        free = [u for u in self._unit_list if self._auto(u)]
+        auto = self._auto_forces
+        free = [u for u in self._unit_list if u.status in unit_state.DISPATCHABLE and u.force.id in auto]
         for incident in list(self.queue):
             if free:
                 self._dispatch_one(incident, free)
-            if incident.in_queue:
+            elif not self._unlogged:
+                break  # nobody left to send and nothing left to log: skip the rest of the queue
+            if incident.in_queue and not incident.queued_logged:
                 self._note_queued(incident)
 
     def _dispatch_one(self, incident: Incident, free: list[Unit], whole: bool = False) -> None:
         """Ask the choose-units hook for ``incident`` among ``free`` (removing those sent).
         With ``whole``, send nobody unless the choice covers the whole demand."""
         unmet = incident.unmet()
-        candidates = [u for u in free if u.can_serve(incident, unmet) and u.id not in incident.unreachable]
+        unreachable = incident.unreachable
+        candidates = [u for u in free if u.can_serve(incident, unmet) and u.id not in unreachable]
         if not candidates:
             return
-        chosen = self._call(self._hook.drillsim_choose_units, "drillsim_choose_units", sim=self,
-                            incident=incident, unmet=unmet, candidates=candidates) or []
+        try:
+            chosen = self._choose_units(self, incident, unmet, candidates) or []
+        except (PluginFailed, simpy.Interrupt):
+            raise
+        except Exception as exc:
+            raise self._failure(exc, "drillsim_choose_units") from exc
         for unit in chosen:
             if unit not in candidates:
                 raise PluginFailed(f"at scenario time {self.env.now:.1f} min: "
@@ -399,6 +433,7 @@ class Simulation:
     # ------------------------------------------------------------------ running
     def start(self) -> None:
         """Place units, let plugins start their processes, start the hazards."""
+        self._started = True
         self.log.log("run_started", replication=self.replication, seed=self.seed,
                      horizon=self.horizon, units=len(self._unit_list))
         self._call(self._hook.drillsim_run_started, "drillsim_run_started", sim=self)
@@ -410,11 +445,12 @@ class Simulation:
 
     def run(self, until: float | None = None) -> "Simulation":
         """Run to the horizon (or ``until`` minutes); returns self."""
-        if not self.log.events:
+        if not self._started:
             self.start()
         end = self.horizon if until is None else min(until, self.horizon)
         try:
-            self.env.run(until=end)
+            with full_collections_deferred():  # the kept log is no garbage: see collector.py
+                self.env.run(until=end)
         except PluginFailed:
             raise
         except Exception as exc:  # a plugin's process raised inside SimPy
@@ -446,25 +482,33 @@ class Simulation:
                 self._unit_list.append(unit)
 
     def _enqueue(self, incident: Incident) -> None:
-        key = incident.sort_key
+        key = (incident.priority, incident.created, incident.seq)  # Incident.sort_key
         i = bisect.bisect(self._queue_keys, key)
         self._queue_keys.insert(i, key)
         self.queue.insert(i, incident)
         incident.in_queue = True
+        if not incident.queued_logged:
+            self._unlogged += 1
 
     def _dequeue(self, incident: Incident) -> None:
-        i = bisect.bisect_left(self._queue_keys, incident.sort_key)
+        i = bisect.bisect_left(self._queue_keys, (incident.priority, incident.created, incident.seq))
         del self._queue_keys[i]
         del self.queue[i]
         incident.in_queue = False
+        if not incident.queued_logged:
+            self._unlogged -= 1
 
     def _note_queued(self, incident: Incident) -> None:
         if not incident.queued_logged:
             incident.queued_logged = True
-            self.log.log("incident_queued", incident=incident.id, kind=incident.kind,
-                         unmet=incident.unmet())
+            if incident.in_queue:
+                self._unlogged -= 1
+            self.log.record("incident_queued", None, incident.id,
+                            {"kind": incident.kind, "unmet": incident.unmet()})
 
     def _respond(self, unit: Unit, incident: Incident, origin: Place, turnout: bool):
+        """The response cycle of one dispatch, a SimPy process: (turnout) → travel → on
+        scene until the incident is done → return to base (free again on the way)."""
         env = self.env
         cause = None
         try:
@@ -476,9 +520,9 @@ class Simulation:
                 incident.unreachable.add(unit.id)
             else:
                 unit.status = unit_state.TRAVELLING
-                unit._trip = (origin, incident.place, env.now, minutes)
+                unit._trip = (origin, incident.place, self._clock(), minutes)
                 self._trip_factor[unit.id] = self._factor(unit, origin, incident.place, minutes)
-                self.log.log("unit_en_route", unit=unit.id, incident=incident.id, travel=minutes)
+                self.log.record("unit_en_route", unit.id, incident.id, {"travel": minutes})
                 while minutes > 0:
                     try:
                         yield env.timeout(minutes)
@@ -497,8 +541,8 @@ class Simulation:
                 unit.location = incident.place
                 unit.status = unit_state.ON_SCENE
                 incident.present.append(unit)
-                self.log.log("unit_arrived", unit=unit.id, incident=incident.id,
-                             place=incident.place.id, first=len(incident.present) == 1)
+                self.log.record("unit_arrived", unit.id, incident.id,
+                                {"place": incident.place.id, "first": len(incident.present) == 1})
                 self._work_changed(incident)
                 yield incident.done
         except simpy.Interrupt as stop:
@@ -508,7 +552,7 @@ class Simulation:
         except _Stopped:
             pass
         if cause is None:
-            self.log.log("unit_cleared", unit=unit.id, incident=incident.id)
+            self.log.record("unit_cleared", unit.id, incident.id, {})
         else:
             self._leave(unit, incident, cause)
         unit.incident = None
@@ -538,7 +582,7 @@ class Simulation:
 
     def _return(self, unit: Unit):
         env = self.env
-        origin = unit.position(env.now)
+        origin = unit.location if unit._trip is None else unit.position(self._clock())
         unit._trip = None
         unit.location = origin
         minutes = self.travel_time(unit, origin, unit.base) if origin is not unit.base else 0.0
@@ -555,7 +599,7 @@ class Simulation:
                 return  # sent to a new incident while waiting
             minutes = self.travel_time(unit, origin, unit.base)
         if minutes > 0 and math.isfinite(minutes):
-            unit._trip = (origin, unit.base, env.now, minutes)
+            unit._trip = (origin, unit.base, self._clock(), minutes)
             try:
                 yield env.timeout(minutes)
             except simpy.Interrupt as stop:
@@ -565,51 +609,46 @@ class Simulation:
         unit._trip = None
         unit.location = unit.base
         unit.status = unit_state.AVAILABLE
-        self.log.log("unit_returned", unit=unit.id, place=unit.base.id)
+        self.log.record("unit_returned", unit.id, None, {"place": unit.base.id})
 
     def _work_changed(self, incident: Incident) -> None:
-        now = self.env.now
+        now = self._clock()
         if incident.completed:
             return
         incident.progress = incident.progress_at(now)
         incident.progress_time = now
         incident.rate = incident.staffing() / incident.on_scene
-        worker = incident.worker
-        if worker is None:
-            if incident.present:
-                incident.worker = self.env.process(self._work(incident))
-        elif worker.is_alive and worker.target is not None:
-            worker.interrupt("staffing")
+        # (re)plan the completion; a newer plan voids this one
+        rate = incident.rate
+        if rate > 0:
+            timer = self.env.timeout((1.0 - incident.progress) / rate)
+            timer.callbacks.append(partial(self._complete, incident))
+            incident.worker = timer
+        else:
+            incident.worker = None  # idle until the staffing changes
 
-    def _work(self, incident: Incident):
-        env = self.env
-        while True:
-            rate = incident.rate
-            try:
-                if rate > 0:
-                    yield env.timeout((1.0 - incident.progress) / rate)
-                    break
-                yield env.event()  # idle until staffing changes
-            except simpy.Interrupt:
-                if incident.completed:
-                    return  # ended by complete_incident
-                continue  # _work_changed has updated progress and rate
+    def _complete(self, incident: Incident, timer: simpy.Event) -> None:
+        if incident.worker is not timer:
+            return  # re-planned (or ended by complete_incident) since
         self._finish(incident)
 
     def _finish(self, incident: Incident, reason: str = "") -> None:
-        env = self.env
         incident.progress = 1.0
-        incident.progress_time = env.now
+        incident.progress_time = self._clock()
         incident.completed = True
         if incident.in_queue:
             self._dequeue(incident)
-        fields = {"reason": reason} if reason else {}
-        self.log.log("incident_completed", incident=incident.id, kind=incident.kind,
-                     units=[u.id for u in incident.present], **fields)
+        incident.worker = None
+        fields = {"kind": incident.kind, "units": [u.id for u in incident.present]}
+        if reason:
+            fields["reason"] = reason
+        self.log.record("incident_completed", None, incident.id, fields)
         for unit in list(incident.assigned):
             if unit not in incident.present and unit.process is not None and unit.process.is_alive:
                 unit.process.interrupt("incident_completed")
         incident.done.succeed()
+        if self._forget_finished:
+            self.incidents.pop(incident.id, None)
 
     def _factor(self, unit: Unit, origin: Place, destination: Place, minutes: float) -> float:
         """The slow-down factor a trip was planned with (1 when nothing restricts it)."""
@@ -650,11 +689,15 @@ class Simulation:
         except (PluginFailed, simpy.Interrupt):
             raise
         except Exception as exc:
-            plugin = self._blame(exc)
-            error = PluginFailed(f"plugin {plugin} failed in {where} at scenario time "
-                                 f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
-            error.__cause__ = exc
-            raise error from exc
+            raise self._failure(exc, where) from exc
+
+    def _failure(self, exc: BaseException, where: str) -> PluginFailed:
+        plugin = self._blame(exc)
+        error = PluginFailed(f"plugin {plugin} failed in {where} at scenario time "
+                             f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
+        error.__cause__ = exc
+        return error
+
 
 
 class _Stopped(Exception):

@@ -27,6 +27,7 @@ class MetricContext:
     :ivar force_types: ``{force_id: unit type name}``.
     :ivar unit_capabilities: ``{unit_id: {capability: amount}}``.
     :ivar warm_up: minutes at the start whose incidents are not measured.
+    :ivar unit_areas: ``{unit_id: township id of its base}`` (its home area).
     """
 
     horizon: float
@@ -34,6 +35,7 @@ class MetricContext:
     force_units: dict[str, list[str]] = field(default_factory=dict)
     force_types: dict[str, str] = field(default_factory=dict)
     unit_capabilities: dict[str, dict[str, float]] = field(default_factory=dict)
+    unit_areas: dict[str, str | None] = field(default_factory=dict)
 
 
 Observations = list[tuple[str, float]]

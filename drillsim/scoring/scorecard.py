@@ -74,6 +74,8 @@ def metric_context(scenario) -> MetricContext:
         force_units={f.id: [u.id for u in f.units] for f in scenario.forces},
         force_types={f.id: f.unit_type.name for f in scenario.forces},
         unit_capabilities={u.id: u.capabilities for f in scenario.forces for u in f.units},
+        unit_areas={u.id: scenario.region.place(u.base).township
+                    for f in scenario.forces for u in f.units},
     )
 
 
@@ -81,6 +83,8 @@ def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, floa
     """Every target's observations in one replication's log: ``{target id: [(label, v)]}``
     (internal units)."""
     ctx = metric_context(scenario)
+    if not isinstance(events, (list, tuple)):
+        events = list(events)  # a kept log builds its events on reading: read it once
     return {t.id: t.metric.compute(events, ctx, t.params) for t in scenario.targets}
 
 

@@ -1,0 +1,42 @@
+"""Helpers shared by the benchmark scripts: the machine they ran on, and timing."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from typing import Callable
+
+
+def machine() -> str:
+    """CPU model, CPU count, Python version and OS, for the first line of a report."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = f"; load average {os.getloadavg()[0]:.2f} (other work on the machine adds noise)"
+    return (f"{cpu}; {os.cpu_count()} CPUs; Python {platform.python_version()} "
+            f"({platform.python_implementation()}) on {platform.system()}{load}")
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[list[float], object]:
+    """Run ``fn`` ``repeat`` times; wall seconds of each run and the last result."""
+    walls, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        walls.append(time.perf_counter() - t0)
+    return walls, result
+
+
+def summary(walls: list[float]) -> str:
+    """``best x s, median y s`` of a list of wall times."""
+    return f"best {min(walls):.2f} s, median {statistics.median(walls):.2f} s"
