@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flood_replication import machine  # noqa: E402
+from common import machine  # noqa: E402
 
 
 def _burn(n: int) -> int:

@@ -285,3 +285,90 @@ def test_road_cut_stops_a_unit_and_reopening_lets_it_go(mini, host):
     assert [e.t for e in sim.log.events if e.kind == "unit_returned"][0] == pytest.approx(10.0)
     arrived = [e.t for e in sim.log.events if e.kind == "unit_arrived"]
     assert arrived == pytest.approx([30.0 + 2 * CAR])
+
+
+def test_a_stalled_run_is_reported_with_what_waits_on_what(mini, host):
+    # the call needs a boat and people; only a people unit exists: it arrives at 0 and
+    # waits for ever; nothing else is scheduled -> the run stalls at 0 min
+    from drillsim.engine.stall import RunStalled
+
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 4}}
+        hazards:
+          - id: s
+            type: scripted_incidents
+            params:
+              incidents:
+                - {at: 0min, kind: call, place: west, demand: {people: 4, boats: 1}, on_scene: 10min}
+        """)
+    sim = Simulation(load_scenario(path, host=host), host)
+    with pytest.raises(RunStalled) as err:
+        sim.run()
+    assert err.value.since == 0.0
+    assert err.value.waiting == ["unit a (on scene) at incident I1 (call, west) waits for boats 1, "
+                                 "which no free unit can bring"]
+    assert sim.log.events[-1].kind == "run_stalled"
+
+
+def test_a_plugin_process_waiting_for_nothing_stalls_the_run(mini, host):
+    from drillsim.engine.stall import RunStalled
+
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards: []
+        """)
+    sim = Simulation(load_scenario(path, host=host), host)
+    sim.start()
+
+    def waits_for_a_signal():
+        yield sim.timeout(5)
+        yield sim.event()   # nobody will ever trigger it
+
+    sim.process(waits_for_a_signal())
+    with pytest.raises(RunStalled, match=r"(?s)after scenario time 0.0 min.*process "
+                                         r"test_a_plugin_process_waiting_for_nothing_stalls_the_run"
+                                         r".<locals>.waits_for_a_signal of module tests.test_engine waits on"):
+        sim.run()
+
+
+def test_a_quiet_run_that_ends_normally_is_not_stalled(mini, host):
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [{at: 0min, kind: c, place: east, demand: {people: 1}, on_scene: 5min}]}}
+        """)
+    sim = run(path, host)
+    assert sim.log.events[-1].kind == "run_ended"
+
+
+def test_a_plugin_that_hangs_is_stopped_by_the_watchdog(mini, host, monkeypatch):
+    import time
+
+    from drillsim.engine.simulation import PluginFailed
+
+    monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "0.4")
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards: []
+        """)
+    sim = Simulation(load_scenario(path, host=host), host)
+    sim.start()
+
+    def endless():
+        yield sim.timeout(7)
+        while True:          # a plugin bug: never yields again
+            time.sleep(0.01)
+
+    sim.process(endless())
+    started = time.monotonic()
+    with pytest.raises(PluginFailed, match=r"did not return within 0.4 s \(wall clock\) at scenario time 7.0 min"):
+        sim.run()
+    assert time.monotonic() - started < 5

@@ -26,12 +26,14 @@ from ..errors import DrillsimError
 from ..region import Place
 from . import access as access_rules
 from . import units as unit_state
+from . import stall
 from .collector import full_collections_deferred
 from .eventlog import Event, EventLog
 from .hookcall import first_result_caller
 from .incidents import Incident
 from .reserves import Reserve
 from .streams import RandomStreams
+from .watchdog import EventTimeLimit, Watchdog, limit_from_env
 from .units import Force, Unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,6 +110,11 @@ class Simulation:
         self.hazards = scenario.hazards
         self._stopped = False
         self._started = False
+        #: processes started through :meth:`process` (plugins' and hazards'), for the
+        #: stall check at the end of a run
+        self.plugin_processes: list[simpy.Process] = []
+        #: seconds of wall time one event may take (see drillsim.engine.watchdog)
+        self.event_time_limit = limit_from_env()
         self.auto_orders = auto_dispatch if auto_orders is None else auto_orders
         self.orders: dict[str, tuple[Callable[..., Any], str]] = {}
         self.closed_townships: dict[str, str] = {}
@@ -137,7 +144,9 @@ class Simulation:
 
     def process(self, generator: Generator) -> simpy.Process:
         """Start a SimPy process (a generator yielding events)."""
-        return self.env.process(generator)
+        process = self.env.process(generator)
+        self.plugin_processes.append(process)
+        return process
 
     def units_of(self, force_id: str) -> list[Unit]:
         """The units of one force, in order."""
@@ -449,10 +458,20 @@ class Simulation:
             self.start()
         end = self.horizon if until is None else min(until, self.horizon)
         try:
-            with full_collections_deferred():  # the kept log is no garbage: see collector.py
-                self.env.run(until=end)
+            if end > self.env.now:
+                with full_collections_deferred(), \
+                        Watchdog(lambda: (self.env.now, len(self.log)), self.event_time_limit):
+                    self.env.run(until=end)
+                # SimPy puts its stop event back in the queue (first at this instant) to run
+                # any callbacks left on it when the run resumes; it has none: take it out,
+                # so the queue holds only the run's own future events (the stall check)
+                self.env.step()
         except PluginFailed:
             raise
+        except EventTimeLimit as exc:
+            raise PluginFailed(f"plugin {self._blame(exc)} did not return within "
+                               f"{self.event_time_limit:g} s (wall clock) at scenario time "
+                               f"{self.env.now:.1f} min: stopped") from None
         except Exception as exc:  # a plugin's process raised inside SimPy
             raise PluginFailed(f"plugin {self._blame(exc)} failed in a simulation process "
                                f"at scenario time {self.env.now:.1f} min: "
@@ -462,7 +481,12 @@ class Simulation:
         return self
 
     def finish(self) -> None:
-        """Log the end of the run (open incidents, units still out) and notify plugins."""
+        """Log the end of the run (open incidents, units still out) and notify plugins.
+
+        :raises RunStalled: every process was blocked before the horizon
+            (:mod:`drillsim.engine.stall`); ``run_stalled`` is logged first.
+        """
+        stall.check(self)
         open_incidents = [i.id for i in self.incidents.values() if not i.completed]
         self.log.log("run_ended", open_incidents=len(open_incidents),
                      queued=[i.id for i in self.queue])
