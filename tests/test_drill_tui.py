@@ -168,3 +168,54 @@ def test_main_screen_snapshot(snap_compare):
     session.advance_to(22 * 60)
     app = DrillApp(session, autoplay=False)
     assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_a_drill_log_that_cannot_be_written_stops_the_drill_and_keeps_what_was_written(tmp_path):
+    """Disk full mid-drill: the drill stops with a clear message, the log written so far
+    stays valid, and the drill resumes from it."""
+    import errno
+
+    from drillsim.drill.drilllog import read_records
+
+    log = tmp_path / "d.jsonl"
+    session = DrillSession.open(PACK, seed=SEED, log_path=log)
+
+    async def go():
+        app = DrillApp(session, autoplay=False, review_path=str(tmp_path / "r.md"))
+        async with app.run_test(size=SIZE) as pilot:
+            app.step(30)
+            await order(pilot, "evacuate mixin")
+            before = read_records(log)
+
+            def full(_text):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            session.log.player._fh.write = full
+            await pilot.press("3")                       # a speed change must be logged
+            assert app.halted and "No space left on device" in app.halted
+            assert "drillsim drill --resume" in app.halted
+            clock = session.now
+            app.step(60)                                 # the clock no longer moves
+            assert session.now == clock
+            await order(pilot, "evacuate yuxi")           # orders are refused
+            assert "evacuation of yuxi" not in screen_text(app)
+            assert read_records(log) == before           # what was written is intact
+            return before
+
+    before = run(go())
+    session.close()
+    resumed = DrillSession.resume(log)
+    assert resumed.now == pytest.approx(before[-1].get("t", resumed.now))
+    assert any(m.text.startswith("evacuation of mixin") or "mixin" in m.text for m in resumed.feed)
+    resumed.close()
+
+
+def test_drill_refuses_a_log_in_a_read_only_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from drillsim.cli import main
+
+    # /proc refuses new files even to root (a chmod-ed folder would not stop root)
+    result = CliRunner().invoke(main, ["drill", str(PACK), "--seed", "1", "--log", "/proc/drill.jsonl"])
+    assert result.exit_code == 2, result.output
+    assert "cannot write in" in result.output and "Traceback" not in result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _Fail, _guard, _host, with_plugin_options
+from ..cli import _check_writable, _Fail, _guard, _host, with_plugin_options
 from .session import SPEEDS
 
 
@@ -51,8 +51,7 @@ def drill(source, seed, speed, log_path, resume, controller, review, plugins, di
             log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
         if log_path.exists():
             raise _Fail(f"{log_path}: already exists; to continue that drill use --resume {log_path}", 2)
-        if not log_path.resolve().parent.is_dir():
-            raise _Fail(f"{log_path}: folder {str(log_path.parent)!r} does not exist", 2)
+        _check_writable([log_path])
         session = _guard(DrillSession.open, source, seed, host=host, log_path=log_path)
         session.set_speed(int(speed))
     app = DrillApp(session, controller=controller, review_path=str(review or _review_path(log_path)))

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..errors import DrillsimError
+
 FORMAT = "drillsim-drill-log/1"
 
 
@@ -33,28 +35,46 @@ def controller_path(path: str | Path) -> Path:
     return p.with_name(stem + ".controller.jsonl")
 
 
+class DrillLogError(DrillsimError):
+    """The drill log cannot be opened or written (read-only folder, disk full). What was
+    written before stays valid: each record is fsynced, a torn last line is cut on
+    resume."""
+
+
 class LogFile:
     """An append-only JSON Lines file; each :meth:`append` is durable when it returns
     (flush + ``os.fsync``).
 
-    :raises OSError: the file cannot be opened (callers report it).
+    :raises DrillLogError: the file cannot be opened or written.
     """
 
     def __init__(self, path: str | Path, private: bool = False) -> None:
         self.path = Path(path)
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-        fd = os.open(self.path, flags, 0o600 if private else 0o644)
+        try:
+            fd = os.open(self.path, flags, 0o600 if private else 0o644)
+        except OSError as exc:
+            raise DrillLogError(f"cannot open the drill log {self.path}: {exc.strerror}") from None
         self._fh = os.fdopen(fd, "a", encoding="utf-8")
 
     def append(self, record: dict[str, Any]) -> None:
         record.setdefault("wall", round(time.time(), 3))
-        self._fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        try:
+            self._fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n")
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        except OSError as exc:
+            raise DrillLogError(
+                f"cannot write the drill log {self.path}: {exc.strerror or exc}. Everything "
+                f"before this is in the log and valid; the drill is stopped. Free space (or "
+                f"fix the folder), then continue with: drillsim drill --resume {self.path}") from None
 
     def close(self) -> None:
         if not self._fh.closed:
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError:
+                pass  # the failed write was reported when it happened
 
 
 class DrillLog:

@@ -13,6 +13,7 @@ import time
 from textual.app import App
 from textual.binding import Binding
 
+from ..drill.drilllog import DrillLogError
 from .screens.player import PlayerScreen
 
 TICK = 0.1
@@ -39,6 +40,8 @@ class DrillApp(App):
         self.autoplay = autoplay
         self.read_only = read_only
         self.review = None
+        self.halted: str | None = None
+        self._clock = None
         self._last = time.monotonic()
         if controller:
             self.bind("f2", "controller", description="controller")
@@ -47,20 +50,44 @@ class DrillApp(App):
         self.push_screen(PlayerScreen(self.session, self.controller, self.read_only))
         if self.autoplay:
             self._last = time.monotonic()
-            self.set_interval(TICK, self._tick)
+            self._clock = self.set_interval(TICK, self._tick)
 
     # -- the clock -------------------------------------------------------------------------
     def _tick(self) -> None:
         now = time.monotonic()
         wall, self._last = now - self._last, now
-        if not self.session.ended:
-            self.session.tick(min(wall, 1.0))  # a stalled terminal does not jump hours
-            self.after_step()
+        if not self.session.ended and not self.halted:
+            # a stalled terminal does not jump hours
+            self.guarded(self.session.tick, min(wall, 1.0))
 
     def step(self, minutes: float) -> None:
         """Advance the scenario by ``minutes`` (tests; also used by 'next message')."""
-        self.session.advance(minutes)
+        self.guarded(self.session.advance, minutes)
+
+    def guarded(self, action, *args):
+        """Do something that moves the drill (clock, order); if the drill log cannot be
+        written, stop the drill and say so (what was logged stays valid and resumable).
+        Returns the action's result, or None when halted."""
+        if self.halted:
+            self.notify(self.halted, severity="error", timeout=30)
+            return None
+        try:
+            result = action(*args)
+        except DrillLogError as exc:
+            self.halt(str(exc))
+            return None
         self.after_step()
+        return result
+
+    def halt(self, reason: str) -> None:
+        """Stop the clock and refuse further orders, showing why."""
+        self.halted = reason
+        if self._clock is not None:
+            self._clock.stop()
+        screen = self.screen
+        if hasattr(screen, "say"):
+            screen.say("✗ " + reason, ok=False)
+        self.notify(reason, severity="error", timeout=3600)
 
     def after_step(self) -> None:
         """Redraw after the clock moved or an order was given; show the review at the end."""

@@ -108,6 +108,7 @@ class ControllerScreen(Screen):
         event.input.value = ""
         if not line:
             return
-        reply = self.session.command(line, controller=True)
+        reply = self.app.guarded(self.session.command, line, True)
+        if reply is None:
+            return  # halted: the app has said why
         self.say(("✓ " if reply.ok else "✗ ") + reply.text, reply.ok)
-        self.app.after_step()

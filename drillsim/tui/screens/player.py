@@ -95,16 +95,13 @@ class PlayerScreen(Screen):
     # -- actions ---------------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
         if not self.session.ended:
-            self.session.set_paused(not self.session.paused)
-            self.refresh_view()
+            self.app.guarded(self.session.set_paused, not self.session.paused)
 
     def action_speed(self, index: int) -> None:
-        self.session.set_speed(SPEEDS[index])
-        self.refresh_view()
+        self.app.guarded(self.session.set_speed, SPEEDS[index])
 
     def action_next_message(self) -> None:
-        self.session.run_until_message()
-        self.app.after_step()
+        self.app.guarded(self.session.run_until_message)
 
     def action_focus_command(self) -> None:
         if not self.read_only:
@@ -133,7 +130,8 @@ class PlayerScreen(Screen):
         if line in ("help", "?"):
             self.action_help()
             return
-        reply = self.session.command(line, controller=self.controller)
+        reply = self.app.guarded(self.session.command, line, self.controller)
+        if reply is None:
+            return  # halted: the app has said why
         self.say(("✓ " if reply.ok else "✗ ") + reply.text, reply.ok)
         self.refresh_view(force=True)
-        self.app.after_step()
