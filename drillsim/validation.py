@@ -97,12 +97,17 @@ _TYPE_WORDS = {
 
 
 def _describe(value: Any, raw: str | None) -> str:
+    """What the user wrote, briefly: never more than one line of the file, cut short."""
     if raw is not None:
         return f"{raw!r}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, str):
+        first = value.strip().split("\n", 1)[0]
+        if len(first) > 40 or "\n" in value.strip():
+            return f"text starting {first[:40]!r}…"
     return repr(value)
 
 
