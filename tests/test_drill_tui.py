@@ -113,8 +113,18 @@ def test_nothing_hidden_reaches_the_player_before_the_end(tmp_path):
                 text = screen_text(app)
                 for word in hidden:
                     assert word not in text, word
+            # every other screen a player can open: help, the command palette
             await pilot.press("f1")
-            assert "dispatch UNITS INCIDENT" in screen_text(app)
+            text = screen_text(app)
+            assert "dispatch UNITS INCIDENT" in text
+            for word in hidden:
+                assert word not in text, word
+            await pilot.press("escape")
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            text = screen_text(app)
+            for word in hidden:
+                assert word not in text, word
             await pilot.press("escape")
             await pilot.press("f2")                       # no controller key for players
             assert isinstance(app.screen, PlayerScreen)
