@@ -205,6 +205,24 @@ class Region:
             self._cache[key] = minutes
         return minutes
 
+    def locate(self, at: str | None) -> tuple[float, float]:
+        """``(lat, lon)`` of a place id, of ``"lat,lon"`` text, or (None) the mean of the
+        township seats — how calculators and tools let users say where.
+
+        :raises ValueError: neither a place id nor two numbers.
+        """
+        if at is None:
+            towns = list(self.townships.values())
+            return sum(t.lat for t in towns) / len(towns), sum(t.lon for t in towns) / len(towns)
+        if at in self.places:
+            p = self.places[at]
+            return p.lat, p.lon
+        try:
+            lat, lon = (float(v) for v in at.split(","))
+        except ValueError:
+            raise ValueError(f"--at {at!r}: give a place id of the region or 'lat,lon'") from None
+        return lat, lon
+
     def nearest(self, p: Place, kind: str) -> Place | None:
         """The site of ``kind`` nearest to ``p`` in a straight line (ties: file order)."""
         best, best_km = None, math.inf

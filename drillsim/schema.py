@@ -8,9 +8,9 @@ plugins are loaded (:mod:`drillsim.loader`).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from .quantities import Duration, DurationOrZero, Fraction
 from .validation import Strict
@@ -22,6 +22,17 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Comparison = Literal[">=", "<=", ">", "<"]
 Statistic = Literal["mean", "min", "max", "sum", "count", "p50", "p90", "p95"]
 DisplayUnit = Literal["min", "h", "d", "people", "count", "units", "%", "ha"]
+
+
+def _positive_rate(rate: float) -> float:
+    """A required pass rate must be above 0 % (0 % would pass every row)."""
+    if rate <= 0:
+        raise ValueError("a required pass rate of 0% would pass every row; give more than 0%")
+    return rate
+
+
+#: the share of replications a row must pass, written ``90%`` or ``0.9``; above 0
+PassRate = Annotated[Fraction, AfterValidator(_positive_rate)]
 
 
 # ---------------------------------------------------------------- plan file
@@ -37,17 +48,11 @@ class TargetSpec(Strict):
     comparison: Comparison | None = None
     threshold: str | int | float | None = None
     unit: DisplayUnit | None = None
-    required_pass_rate: Fraction | None = None
+    required_pass_rate: PassRate | None = None
     by_label: bool = False
     source: str | None = None
     note: str | None = None
 
-    @field_validator("required_pass_rate")
-    @classmethod
-    def _positive_rate(cls, v):
-        if v is not None and v <= 0:
-            raise ValueError("a required pass rate of 0% would pass every row; give more than 0%")
-        return v
 
 
 class PlanForce(Strict):
@@ -67,16 +72,10 @@ class PlanFile(Strict):
     name_zh: str | None = None
     issued: str | None = None
     source: str | None = None
-    required_pass_rate: Fraction = 0.9
+    required_pass_rate: PassRate = 0.9
     forces: list[PlanForce] = []
     targets: list[TargetSpec] = Field(min_length=1)
 
-    @field_validator("required_pass_rate")
-    @classmethod
-    def _positive_rate(cls, v):
-        if v <= 0:
-            raise ValueError("a required pass rate of 0% would pass every row; give more than 0%")
-        return v
 
 
 # ---------------------------------------------------------------- scenario file
@@ -106,10 +105,11 @@ class TargetOverride(Strict):
     comparison: Comparison | None = None
     threshold: str | int | float | None = None
     unit: DisplayUnit | None = None
-    required_pass_rate: Fraction | None = None
+    required_pass_rate: PassRate | None = None
     by_label: bool | None = None
     source: str | None = None
     note: str | None = None
+
 
 
 class PlanRef(Strict):

@@ -44,25 +44,11 @@ def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=No
     return out
 
 
-def _where(region, at):
-    if at is None:
-        towns = list(region.townships.values())
-        return sum(t.lat for t in towns) / len(towns), sum(t.lon for t in towns) / len(towns)
-    if at in region.places:
-        p = region.place(at)
-        return p.lat, p.lon
-    try:
-        lat, lon = (float(v) for v in at.split(","))
-    except ValueError:
-        raise ValueError(f"--at {at!r}: give a place id of the region or 'lat,lon'") from None
-    return lat, lon
-
-
 def plume_plot(ax, region, result, options) -> None:
     """Draw the AEGL threat zones (needs ``--chemical``) from ``--at`` downwind of ``--wind-from``."""
     if "chemical" not in result:
         raise ValueError("--plot needs --chemical to draw the threat zones")
-    lat0, lon0 = _where(region, options.get("at"))
+    lat0, lon0 = region.locate(options.get("at"))
     to = math.radians(((options.get("wind_from") or 0.0) + 180.0) % 360.0)
     colours = {"aegl1": "gold", "aegl2": "orange", "aegl3": "red"}
     for lv in LEVELS:

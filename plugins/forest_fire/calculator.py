@@ -41,25 +41,11 @@ def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moistu
     return out
 
 
-def _where(region, at):
-    if at is None:
-        towns = list(region.townships.values())
-        return sum(t.lat for t in towns) / len(towns), sum(t.lon for t in towns) / len(towns)
-    if at in region.places:
-        p = region.place(at)
-        return p.lat, p.lon
-    try:
-        lat, lon = (float(x) for x in at.split(","))
-    except ValueError:
-        raise ValueError(f"--at {at!r}: give a place id of the region or 'lat,lon'") from None
-    return lat, lon
-
-
 def fire_plot(ax, region, result, options) -> None:
     """Draw the fire's ellipse (needs ``--elapsed``) at ``--at`` on the map."""
     if "length_m" not in result:
         raise ValueError("--plot needs --elapsed to draw the fire perimeter")
-    lat0, lon0 = _where(region, options.get("at"))
+    lat0, lon0 = region.locate(options.get("at"))
     bearing = math.radians((options.get("upslope") or 0.0) + result["direction_of_max_spread_deg_from_upslope"])
     a = result["length_m"] / 2000.0
     b = result["width_m"] / 2000.0
