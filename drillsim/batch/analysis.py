@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from ..scoring.stats import bounded, mean_ci, wilson
-from .store import Store, StoredTarget, StoredVariant
+from .store import Failure, Store, StoredTarget, StoredVariant
 from .sweep import Objective
 
 
@@ -59,11 +59,13 @@ class RowStats:
 
 @dataclass
 class VariantStats:
-    """One variant: its rows, objective, rank and place on the Pareto front."""
+    """One variant: its rows, objective, rank and place on the Pareto front, and its
+    failed replications (left out of every statistic)."""
 
     variant: StoredVariant
     replications: list[int]
     rows: dict[str, RowStats]
+    failures: list[Failure] = field(default_factory=list)
     objective_values: dict[int, float] = field(default_factory=dict)
     objective: float | None = None
     objective_ci95: tuple[float, float] | None = None
@@ -83,6 +85,8 @@ class Comparison:
     row_ids: list[str]
     expected: int
     done: int
+    #: failed replications (recorded in the database, in no statistic)
+    failed: int = 0
 
     @property
     def cost_unit(self) -> str:
@@ -167,6 +171,7 @@ def analyse(store: Store) -> Comparison:
     objective = Objective(obj["measure"], obj["target"], obj["goal"])
     variants = store.variants()
     targets = store.targets()
+    failures = store.failures()
     per: dict[int, dict[str, tuple[dict, dict]]] = {v.index: {} for v in variants}
     reps: dict[int, set[int]] = {v.index: set() for v in variants}
     for v, r, row_id, value, met in store.results():
@@ -191,7 +196,8 @@ def analyse(store: Store) -> Comparison:
                 rows[row_id] = row
                 if row_id not in row_ids:
                     row_ids.append(row_id)
-        vs = VariantStats(v, sorted(reps[v.index]), rows)
+        vs = VariantStats(v, sorted(reps[v.index]), rows,
+                          [f for f in failures if f.variant == v.index])
         vs.objective_values = _objective_values(vs, objective)
         if vs.objective_values:
             vs.objective, vs.objective_ci95 = mean_ci(list(vs.objective_values.values()))
@@ -224,4 +230,5 @@ def analyse(store: Store) -> Comparison:
     for i, s in enumerate(priced):
         s.pareto = i in front
     expected = int(meta.get("replications", "0")) * len(variants)
-    return Comparison(meta, objective, stats, baseline, row_ids, expected, store.replication_count())
+    return Comparison(meta, objective, stats, baseline, row_ids, expected, store.replication_count(),
+                      len(failures))

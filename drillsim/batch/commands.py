@@ -1,9 +1,12 @@
 """``drillsim batch SWEEP …`` and ``drillsim results DB …``.
 
-Exit status as for every command: 0 success; 1 a run failed (a plugin raised); 2 invalid
-input or usage (sweep or scenario faults, a plugin that cannot be loaded on a worker, a
-database made by another sweep, an unreachable scheduler); 130 interrupted (what
-finished is stored: ``--resume`` goes on).
+Exit status as for every command: 0 success; 1 a run failed: replications failed (a
+plugin raised, hung or returned nonsense, a run stalled: each is recorded and the batch
+went on), workers kept dying, or the results could not be written (disk full, the
+database made read-only: what was stored stays valid); 2 invalid input or usage (sweep
+or scenario faults, a plugin that cannot be loaded on a worker, a database made by
+another sweep or that cannot be created, an unreachable scheduler); 130 interrupted
+(what finished is stored: ``--resume`` goes on).
 """
 
 from __future__ import annotations
@@ -15,15 +18,25 @@ import click
 from rich.console import Console
 
 from ..cli import _Fail, _guard, _host, err, with_plugin_options
-from .errors import BatchSetupError, ExportError, StoreError
+from .errors import BatchSetupError, ExportError, StoreError, StoreWriteError
+
+#: failed replications described one by one while a batch runs; the rest are counted
+SHOW_FAILURES = 10
 
 
 def _guard_batch(fn, *args, **kwargs):
-    """:func:`drillsim.cli._guard` plus the batch's own usage errors (exit 2)."""
+    """:func:`drillsim.cli._guard` plus the batch's own usage errors (exit 2) and
+    failures to write the results (exit 1)."""
     try:
         return _guard(fn, *args, **kwargs)
     except (BatchSetupError, StoreError, ExportError) as exc:
         raise _Fail(str(exc), 2) from None
+    except StoreWriteError as exc:
+        raise _Fail(str(exc), 1) from None
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "(no message)"
 
 
 def _stdout() -> Console:
@@ -45,11 +58,14 @@ def _stdout() -> Console:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite database for the results (default: SWEEP's name with .db, here).")
 @click.option("--resume", is_flag=True,
-              help="Go on with an existing database: run only the replications it lacks.")
+              help="Go on with an existing database: run only the replications it lacks "
+                   "(not those recorded as failed, unless --retry-failed).")
+@click.option("--retry-failed", is_flag=True,
+              help="With --resume: run the replications recorded as failed again too.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no comparison table.")
 @with_plugin_options
-def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, quiet,
-          plugins, disabled) -> None:
+def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, retry_failed,
+          quiet, plugins, disabled) -> None:
     """Run every variant of a sweep, replication by replication, into a database."""
     from .analysis import analyse
     from .executor import make_executor
@@ -74,7 +90,7 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, q
         stored_n = int(store.meta()["replications"])
         n = replications or stored_n
         if n > stored_n:
-            store.set_replications(n)
+            _guard_batch(store.set_replications, n)
         created = False
     else:
         if resume:
@@ -83,30 +99,58 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, q
         store = _guard_batch(Store.create, db, sw, n)
         created = True
     total = n * len(sw.variants)
+    shown = []
+
+    def tell(message: str) -> None:
+        bar.progress.console.print(message, markup=False, highlight=False)
+
+    def failed(result) -> None:
+        shown.append(result)
+        if len(shown) <= SHOW_FAILURES:
+            tell(f"replication {result.replication} of variant {sw.variants[result.variant].name!r} "
+                 f"failed ({result.failure}): {_first_line(result.error or '')}")
+        elif len(shown) == SHOW_FAILURES + 1:
+            tell("more replications failed: each is recorded; `drillsim results` lists them")
+
     try:
         with runner, BatchProgress(enabled=not quiet) as bar:
+            runner.notice = tell
             done = _guard_batch(run_batch, sw, store, runner, n, progress=bar.update,
-                                on_start=bar.start)
+                                on_start=bar.start, on_failure=failed, retry_failed=retry_failed)
     except KeyboardInterrupt:
         stored = store.replication_count()
         store.close()
         raise _Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
                     "run the same command with --resume to finish", 130) from None
     except BaseException:
-        stored = store.replication_count()
+        try:
+            kept = len(store.done(failed=True))
+        except Exception:  # the database cannot even be read: keep it for a look
+            kept = None
         store.close()
-        if created and stored == 0:  # nothing ran (workers could not start): leave no database
+        if created and kept == 0:  # nothing ran (workers could not start): leave no database
             for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+                try:
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+                except OSError:
+                    pass
         raise
+    failures = store.failures()
+    stored = store.replication_count()
     err.print(f"{done.ran:,} replication(s) run ({runner.describe()})"
               + (f", {done.before:,} stored before" if done.before else "")
-              + f"; {done.before + done.ran:,} of {total:,} in {db}")
+              + f"; {stored:,} of {total:,} in {db}"
+              + (f", {len(failures):,} failed" if failures else ""))
     try:
         if not quiet:
             print_comparison(analyse(store), _stdout())
     finally:
         store.close()
+    if failures:
+        now = f"{done.failed:,} in this run; " if done.failed != len(failures) else ""
+        raise _Fail(f"{len(failures):,} replication(s) failed ({now}each is recorded with its "
+                    f"error in {db}; `drillsim results {db}` lists them; run again with --resume "
+                    "--retry-failed to retry them)", 1)
 
 
 @click.command()

@@ -16,3 +16,22 @@ class StoreError(Exception):
 
 class ExportError(Exception):
     """The export cannot be written as asked (unknown format, pyarrow missing)."""
+
+
+class StoreWriteError(Exception):
+    """Results could not be written to the database (disk full, the file or its folder
+    made read-only, an I/O error). Exit status 1: the batch's input was fine. What was
+    stored before is whole (each transaction is all or nothing).
+
+    :ivar path: the database; :ivar stored: replications stored in it (None if it could
+        not be read either).
+    """
+
+    def __init__(self, path, what: str, cause: BaseException, stored: int | None) -> None:
+        self.path = path
+        self.stored = stored
+        kept = ("what was stored before stays valid" if stored is None else
+                f"the {stored:,} replication(s) stored before stay valid")
+        super().__init__(f"cannot write {what} to {path}: {cause}; {kept} (each is written "
+                         "whole or not at all); make room or make the file writable, then run "
+                         "the same command with --resume")

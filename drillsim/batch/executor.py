@@ -2,10 +2,17 @@
 
 An executor is started with the scenario bundle and the plugin names (it checks that
 every worker can load the plugins before any replication runs), then turns an iterable
-of :class:`~drillsim.batch.worker.Task` into :class:`~drillsim.batch.worker.Result` as
-each finishes. Only a bounded window of tasks is in flight, so stopping (Ctrl-C, a
-failure) leaves little to cancel. Results come back in completion order; the store
-keys them, so the order does not matter.
+of :class:`~drillsim.batch.worker.Task` into lists of
+:class:`~drillsim.batch.worker.Result` (:meth:`Executor.batches`: a chunk of
+replications at a time, which the store writes in one transaction) as each finishes.
+Only a bounded window of tasks is in flight, so stopping (Ctrl-C, a failure) leaves
+little to cancel. Results come back in completion order; the store keys them, so the
+order does not matter.
+
+A worker process that dies mid-task (killed, out of memory) loses only what it was
+running: the local pool starts its workers again and sends again every chunk that was in
+flight (:class:`LocalPoolExecutor`); Dask's scheduler reruns the lost tasks on another
+worker. Replications are deterministic, so a rerun gives the same rows.
 
 The Dask executor lives in :mod:`drillsim.batch.dask_executor` and is imported only
 when asked for.
@@ -17,7 +24,7 @@ import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..errors import DrillsimError
 from ..pluginhost import PluginError
@@ -27,17 +34,32 @@ from .worker import Bundle, Result, Task
 
 
 class Executor:
-    """Base class: ``start(bundle, plugins)``, ``results(tasks)``, ``close()``; also a
-    context manager that closes on exit."""
+    """Base class: ``start(bundle, plugins)``, ``batches(tasks)`` (or ``results(tasks)``
+    one by one), ``close()``; also a context manager that closes on exit.
+
+    :ivar notice: called with a one-line message when something worth telling the user
+        happens while tasks run (a worker died and its tasks are run again); default: none.
+    """
 
     #: Tasks kept in flight per worker.
     window_per_worker = 4
+    notice: Callable[[str], None] | None = None
 
     def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:  # pragma: no cover
         raise NotImplementedError
 
-    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:  # pragma: no cover
+    def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:  # pragma: no cover
+        """Results in lists as they finish (a list is a chunk run by one worker)."""
         raise NotImplementedError
+
+    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        """Results one by one as they finish."""
+        for batch in self.batches(tasks):
+            yield from batch
+
+    def _tell(self, message: str) -> None:
+        if self.notice is not None:
+            self.notice(message)
 
     def prepare(self) -> None:
         """Optionally start slow parts early (before :meth:`start`); no-op by default."""
@@ -66,9 +88,9 @@ class InProcessExecutor(Executor):
         if error:
             raise PluginError(error)
 
-    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+    def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
         for task in tasks:
-            yield worker.run_task(task)
+            yield [worker.run_task(task)]
 
     def describe(self) -> str:
         return "in this process"
@@ -101,19 +123,34 @@ def chunked(tasks: Iterable[Task], size: int, workers: int) -> Iterator[list[Tas
 class LocalPoolExecutor(Executor):
     """A pool of worker processes on this machine (``concurrent.futures``).
 
+    A worker that dies (killed, out of memory) breaks a ``ProcessPoolExecutor`` as a
+    whole: every chunk in flight fails with ``BrokenProcessPool``. The executor then
+    starts a new pool and sends those chunks again, in their order; results already
+    received were stored and are not sent again, so nothing is lost or stored twice.
+    If the pool breaks :data:`MAX_FRUITLESS_RESTARTS` times in a row with no chunk
+    finished in between (a replication that kills its worker every time), it gives up
+    with :class:`~drillsim.errors.DrillsimError`; what finished is stored.
+
     :param workers: number of processes (default: the number of CPUs).
-    :param chunk: replications sent to a worker at a time, at most (each is still
-        stored on its own as its chunk comes back).
+    :param chunk: replications sent to a worker at a time, at most (each chunk comes
+        back as one list, which the store writes in one transaction).
     """
 
     #: Chunks kept in flight per worker.
     window_per_worker = 2
+    #: Pool restarts in a row, with nothing finished in between, before giving up.
+    MAX_FRUITLESS_RESTARTS = 3
 
     def __init__(self, workers: int | None = None, chunk: int = 4) -> None:
         self.chunk = max(1, chunk)
         self.workers = workers or os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
         self._context = pool_context()
+        self._setup: tuple[Bundle, tuple[str, ...]] | None = None
+        #: process ids of the current workers (for messages and tests)
+        self.pids: list[int] = []
+        #: how many times the pool was started again after a worker died
+        self.restarts = 0
 
     def prepare(self) -> None:
         """Start the fork server now (it warms up while the sweep is validated here)."""
@@ -126,7 +163,9 @@ class LocalPoolExecutor(Executor):
         """Start every worker and wait until each has loaded the plugins.
 
         :raises PluginError: a worker cannot load a plugin (naming both); nothing ran.
+        :raises DrillsimError: a worker process died while starting.
         """
+        self._setup = (bundle, tuple(plugins))
         barrier = self._context.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=self._context, initializer=worker.init_local,
@@ -136,35 +175,66 @@ class LocalPoolExecutor(Executor):
                                             for _ in range(self.workers)]]
         except BrokenProcessPool:
             raise DrillsimError("a local worker process died while starting") from None
-        problems = sorted({a for a in answers if a})
+        self.pids = sorted(pid for pid, _ in answers)
+        problems = sorted({error for _, error in answers if error})
         if problems:
             raise PluginError("; ".join(problems))
 
-    def results(self, tasks: Iterable[Task]) -> Iterator[Result]:
+    def _restart(self, lost: int) -> None:
+        self._tell(f"a local worker process died (killed, or out of memory?); starting the "
+                   f"workers again and running the {lost:,} replication(s) it left unfinished")
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        self.restarts += 1
+        self.start(*self._setup)
+
+    def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
         assert self._pool is not None, "start() first"
         todo = chunked(tasks, self.chunk, self.workers)
-        pending: set[Future] = set()
+        pending: dict[Future, list[Task]] = {}
+        fruitless = 0
 
         def fill() -> None:
             while len(pending) < self.workers * self.window_per_worker:
                 chunk = next(todo, None)
                 if chunk is None:
                     return
-                pending.add(self._pool.submit(worker.run_tasks, chunk))
+                pending[self._pool.submit(worker.run_tasks, chunk)] = chunk
 
         try:
             fill()
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                broken = False
                 for future in done:
-                    pending.discard(future)
                     try:
                         results = future.result()
                     except BrokenProcessPool:
-                        raise DrillsimError("a local worker process died (killed, or out of "
-                                            "memory?); what finished is stored: run again with "
-                                            "--resume") from None
-                    yield from results
+                        broken = True
+                        continue
+                    del pending[future]
+                    fruitless = 0
+                    yield results
+                if broken:
+                    # keep what finished before the break; every other chunk in flight
+                    # went down with the pool: send it again
+                    for future in [f for f in pending if f.done() and not f.cancelled()
+                                   and f.exception() is None]:
+                        del pending[future]
+                        yield future.result()
+                    again = sorted(pending.values(), key=lambda c: (c[0].replication, c[0].variant))
+                    pending.clear()
+                    fruitless += 1
+                    if fruitless > self.MAX_FRUITLESS_RESTARTS:
+                        raise DrillsimError(
+                            f"local worker processes died {fruitless} times in a row with these "
+                            "replications running (a plugin crashing the process, or too little "
+                            "memory?): " + ", ".join(f"variant {t.variant} replication "
+                                                     f"{t.replication}" for c in again for t in c)
+                            + "; what finished is stored: run again with --resume")
+                    self._restart(sum(len(c) for c in again))
+                    for chunk in again:
+                        pending[self._pool.submit(worker.run_tasks, chunk)] = chunk
                 fill()
         finally:
             for future in pending:

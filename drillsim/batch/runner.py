@@ -9,7 +9,7 @@ from .executor import Executor
 from .store import Store
 from .sweep import Sweep
 from . import worker
-from .worker import Bundle, Task
+from .worker import Bundle, Result, Task
 
 #: Replications per variant in a row when a sweep has more variants than a worker caches.
 BLOCK = 16
@@ -41,39 +41,64 @@ def tasks_for(sweep: Sweep, bundle: Bundle, replications: int,
 
 @dataclass
 class BatchRun:
-    """What a call of :func:`run_batch` did: ``before`` replications were stored
-    already, ``ran`` were run now, of ``total``."""
+    """What a call of :func:`run_batch` did: ``before`` replications were stored (or
+    recorded as failed) already, ``ran`` were run now, of ``total``; ``failed`` of those
+    run now failed (recorded with their error)."""
 
     before: int
     ran: int
     total: int
+    failed: int = 0
 
 
 def run_batch(sweep: Sweep, store: Store, executor: Executor, replications: int,
               progress: Callable[[int, int], None] | None = None,
-              on_start: Callable[[int, int], None] | None = None) -> BatchRun:
-    """Run every (variant, replication) not in ``store`` yet and store each result.
+              on_start: Callable[[int, int], None] | None = None,
+              on_failure: Callable[[Result], None] | None = None,
+              retry_failed: bool = False) -> BatchRun:
+    """Run every (variant, replication) not in ``store`` yet and store the results, a
+    chunk (as it comes back from a worker) per transaction.
+
+    A replication that fails is recorded in the store's ``failures`` and the batch goes
+    on; a resumed batch does not run recorded failures again unless ``retry_failed``.
+    A result that comes back twice (a task run again after a worker died) is stored once.
 
     :param replications: per variant (indices ``0 … replications-1``).
-    :param progress: called as ``progress(done, total)`` after each stored replication.
+    :param progress: called as ``progress(done, total)`` after each stored chunk.
     :param on_start: called as ``on_start(already_done, total)`` once workers are ready.
+    :param on_failure: called with each failed :class:`Result` once it is stored.
     :raises PluginError: a worker cannot load a plugin (before any replication runs there).
-    :raises PluginFailed: a plugin raised during a replication.
+    :raises StoreWriteError: the database cannot be written (what was stored stays whole).
+    :raises DrillsimError: workers keep dying.
     """
     bundle = bundle_of(sweep)
     total = replications * len(sweep.variants)
-    done = {(v, r) for v, r in store.done() if r < replications}
+    done = {(v, r) for v, r in store.done(failed=not retry_failed) if r < replications}
     tasks = tasks_for(sweep, bundle, replications, done)
     before = len(done)
-    ran = 0
+    ran = failed = 0
     if not tasks:
         return BatchRun(before, 0, total)
     executor.start(bundle, tuple(sweep.plugins))
     if on_start is not None:
         on_start(before, total)
-    for result in executor.results(tasks):
-        store.add(result)
-        ran += 1
+    expected = {(t.variant, t.replication) for t in tasks}
+    for batch in executor.batches(tasks):
+        fresh = []
+        for result in batch:
+            key = (result.variant, result.replication)
+            if key in expected:
+                expected.discard(key)
+                fresh.append(result)
+        if not fresh:
+            continue
+        store.add_many(fresh)
+        ran += len(fresh)
+        for result in fresh:
+            if result.failed:
+                failed += 1
+                if on_failure is not None:
+                    on_failure(result)
         if progress is not None:
             progress(before + ran, total)
-    return BatchRun(before, ran, total)
+    return BatchRun(before, ran, total, failed)

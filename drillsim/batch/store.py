@@ -15,11 +15,20 @@ Tables:
 - ``results``: one row per variant × replication × scorecard row: the replication's
   value (display unit; NULL when there was nothing to measure) and whether it met the
   threshold (NULL for rows without one).
+- ``failures``: one row per failed (variant, replication): the kind (``plugin failed``,
+  ``stalled``, ``error``), the message and the worker that ran it. A failed replication
+  has no ``replications`` or ``results`` rows; run again and succeeding, its failure row
+  goes in the same transaction as its results arrive.
 
-A replication's rows are written in one transaction with its ``replications`` row, so
-a writer killed at any moment leaves whole replications only; ``--resume`` runs the
-(variant, replication) pairs that have no ``replications`` row. The database runs in
-WAL mode, so ``drillsim results`` can read it while a batch writes.
+A replication's rows are written in one transaction with its ``replications`` row (a
+chunk of replications shares one transaction), so a writer killed at any moment leaves
+whole replications only; ``--resume`` runs the (variant, replication) pairs that have
+neither a ``replications`` nor (unless failures are retried) a ``failures`` row. The
+database runs in WAL mode, so ``drillsim results`` can read it while a batch writes.
+
+A write that fails (disk full, the file or its folder made read-only) raises
+:class:`~drillsim.batch.errors.StoreWriteError` naming the file; the transaction is
+rolled back, so what was stored before stays whole and valid.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import StoreError
+from .errors import StoreError, StoreWriteError
 from .sweep import Sweep, Variant
 from .worker import Result
 
@@ -87,7 +96,28 @@ CREATE TABLE results (
     PRIMARY KEY (variant, replication, target),
     FOREIGN KEY (variant, replication) REFERENCES replications(variant, replication)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS failures (
+    variant INTEGER NOT NULL REFERENCES variants(variant),
+    replication INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    error TEXT NOT NULL,
+    worker TEXT,
+    PRIMARY KEY (variant, replication)
+);
 """
+#: the failures table (added after the first databases were made: created when missing)
+_FAILURES = _SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS failures"):].strip().rstrip(";")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A row of ``failures``: a replication that failed, and why."""
+
+    variant: int
+    replication: int
+    kind: str
+    error: str
+    worker: str | None
 
 
 @dataclass(frozen=True)
@@ -143,6 +173,8 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        #: False while no failure is recorded: successes need not clear one
+        self._failures_recorded = True
 
     # ------------------------------------------------------------------ opening
     @staticmethod
@@ -165,13 +197,26 @@ class Store:
                              "another --db")
         if not path.resolve().parent.is_dir():
             raise StoreError(f"{path}: folder {str(path.parent)!r} does not exist")
-        store = cls(cls._connect(path), path)
-        with store.transaction():
-            # one statement at a time: executescript() would commit the transaction
-            for statement in _SCHEMA.strip().split(";"):
-                if statement.strip():
-                    store.conn.execute(statement)
-            store._write_sweep(sweep, replications)
+        try:
+            store = cls(cls._connect(path), path)
+        except sqlite3.Error as exc:
+            _remove(path)
+            raise StoreError(f"{path}: cannot create the database ({exc}); is the folder "
+                             f"{str(path.parent)!r} writable? Give another --db") from None
+        try:
+            with store.transaction():
+                # one statement at a time: executescript() would commit the transaction
+                for statement in _SCHEMA.strip().split(";"):
+                    if statement.strip():
+                        store.conn.execute(statement)
+                store._write_sweep(sweep, replications)
+            store._failures_recorded = False
+        except sqlite3.Error as exc:
+            store.close()
+            _remove(path)
+            raise StoreError(f"{path}: cannot create the database ({exc}); is there room on "
+                             f"the disk, and is the folder {str(path.parent)!r} writable? "
+                             "Give another --db") from None
         return store
 
     @classmethod
@@ -195,6 +240,10 @@ class Store:
             conn.close()
             raise StoreError(f"{path}: made by another drillsim version (schema {row[0]}, "
                              f"this one reads {SCHEMA_VERSION})")
+        try:
+            conn.execute(_FAILURES)
+        except sqlite3.OperationalError:
+            pass  # a read-only database made before failures were recorded: it has none
         return cls(conn, path)
 
     def close(self) -> None:
@@ -208,14 +257,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception (the commit's
+        own failure included)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # SQLite rolled back itself (a failed commit) or cannot: nothing is kept
             raise
-        self.conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ writing
     def _write_sweep(self, sweep: Sweep, replications: int) -> None:
@@ -281,25 +335,78 @@ class Store:
                                  "configuration now (the scenario, its region or plan file, or a "
                                  "package version changed); give another --db")
 
+    @contextmanager
+    def writing(self, what: str) -> Iterator[None]:
+        """A write transaction whose SQLite failure (disk full, read-only file or folder,
+        I/O error) becomes :class:`StoreWriteError` naming the file; rolled back."""
+        try:
+            with self.transaction():
+                yield
+        except sqlite3.Error as exc:
+            raise StoreWriteError(self.path, what, exc, self._stored_safely()) from None
+
+    def _stored_safely(self) -> int | None:
+        try:
+            return self.replication_count()
+        except sqlite3.Error:
+            return None
+
     def set_replications(self, n: int) -> None:
-        """Record the number of replications asked for."""
-        with self.transaction():
+        """Record the number of replications asked for.
+
+        :raises StoreWriteError: the database cannot be written."""
+        with self.writing("the number of replications"):
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'replications'", (str(n),))
 
     def add(self, result: Result) -> None:
-        """Store one finished replication, all its rows in one transaction."""
-        with self.transaction():
-            self.conn.execute("INSERT INTO replications VALUES (?, ?, ?)",
-                              (result.variant, result.replication, result.events))
-            self.conn.executemany(
-                "INSERT INTO results VALUES (?, ?, ?, ?, ?)",
-                [(result.variant, result.replication, target, value,
-                  None if met is None else int(met)) for target, value, met in result.values])
+        """Store one finished (or failed) replication, all its rows in one transaction.
+
+        :raises StoreWriteError: the database cannot be written (nothing of it stored)."""
+        self.add_many([result])
+
+    def add_many(self, results: list[Result]) -> None:
+        """Store finished (or failed) replications in one transaction: all or none.
+
+        A replication that succeeds removes its earlier failure row (a retried one).
+
+        :raises StoreWriteError: the database cannot be written (none of them stored).
+        """
+        ok = [r for r in results if not r.failed]
+        failed = [r for r in results if r.failed]
+        with self.writing(f"{len(results)} replication(s)"):
+            if ok:
+                self.conn.executemany("INSERT INTO replications VALUES (?, ?, ?)",
+                                      [(r.variant, r.replication, r.events) for r in ok])
+                self.conn.executemany(
+                    "INSERT INTO results VALUES (?, ?, ?, ?, ?)",
+                    [(r.variant, r.replication, target, value, None if met is None else int(met))
+                     for r in ok for target, value, met in r.values])
+                if self._failures_recorded:
+                    self.conn.executemany("DELETE FROM failures WHERE variant = ? AND "
+                                          "replication = ?", [(r.variant, r.replication) for r in ok])
+            if failed:
+                self._failures_recorded = True
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)",
+                    [(r.variant, r.replication, r.failure, r.error or "", r.worker) for r in failed])
 
     # ------------------------------------------------------------------ reading
-    def done(self) -> set[tuple[int, int]]:
-        """The (variant, replication) pairs already stored."""
-        return set(self.conn.execute("SELECT variant, replication FROM replications"))
+    def done(self, failed: bool = False) -> set[tuple[int, int]]:
+        """The (variant, replication) pairs already stored; with ``failed``, the
+        recorded failures too (a resumed batch does not run them again)."""
+        done = set(self.conn.execute("SELECT variant, replication FROM replications"))
+        if failed:
+            done |= {(f.variant, f.replication) for f in self.failures()}
+        return done
+
+    def failures(self) -> list[Failure]:
+        """The failed replications, by variant and replication."""
+        try:
+            rows = self.conn.execute("SELECT variant, replication, kind, error, worker "
+                                     "FROM failures ORDER BY variant, replication").fetchall()
+        except sqlite3.OperationalError:  # an old read-only database without the table
+            return []
+        return [Failure(*row) for row in rows]
 
     def meta(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT key, value FROM meta"))
@@ -337,3 +444,12 @@ class Store:
 
     def replication_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+
+
+def _remove(path: Path) -> None:
+    """Remove a database this process just failed to create (and its WAL files)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -6,6 +6,7 @@ import json
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..report.common import num
 from .analysis import Comparison, Paired, RowStats, VariantStats
@@ -72,8 +73,9 @@ def print_comparison(c: Comparison, console: Console | None = None,
     crn = "common random numbers" if meta.get("common_random_numbers") == "true" else \
         "independent random numbers per variant"
     console.print(f"{len(c.variants)} variants × {meta['replications']} replications, base seed "
-                  f"{meta['seed']}, {crn}; {c.done:,} of {c.expected:,} replications stored")
-    if c.done < c.expected:
+                  f"{meta['seed']}, {crn}; {c.done:,} of {c.expected:,} replications stored"
+                  + (f", {c.failed:,} failed" if c.failed else ""))
+    if c.done + c.failed < c.expected:
         console.print("[yellow]incomplete: run the batch again with --resume to finish it[/]")
     console.print(f"Objective: {c.objective.describe()}")
 
@@ -90,6 +92,8 @@ def print_comparison(c: Comparison, console: Console | None = None,
     if priced:
         table.add_column(f"cost{f' ({c.cost_unit})' if c.cost_unit else ''}", justify="right")
         table.add_column("Pareto")
+    if c.failed:
+        table.add_column("failed", justify="right")
     for v in c.variants:
         cells = [str(v.rank)]
         cells += [v.variant.levels.get(f, "?") for f in factors] if factors else [v.variant.name]
@@ -101,8 +105,12 @@ def print_comparison(c: Comparison, console: Console | None = None,
         if priced:
             cells += [num(v.variant.cost) if v.variant.cost is not None else "—",
                       "yes" if v.pareto else ""]
+        if c.failed:
+            cells.append(f"[red]{len(v.failures)}[/]" if v.failures else "0")
         table.add_row(*cells)
     console.print(table)
+    if c.failed:
+        _print_failures(c, factors, console)
 
     shown = [r for r in c.row_ids if (r in only or r.split("/")[0] in only)] if only else \
         [r for r in c.row_ids if _has_threshold(c, r)]
@@ -115,6 +123,35 @@ def print_comparison(c: Comparison, console: Console | None = None,
     console.print("Intervals are 95 %: t-intervals for means and paired differences "
                   "(replication r of a variant minus replication r of the baseline), Wilson "
                   "for pass rates. * = the difference's interval excludes 0.")
+
+
+def _print_failures(c: Comparison, factors: list[str], console: Console) -> None:
+    """Per variant with failures: how many, which replications, and each distinct error
+    (its first line) with the replications it stopped."""
+    table = Table(title=f"Failed replications ({c.failed:,}; left out of every statistic; "
+                        "`drillsim batch … --resume --retry-failed` runs them again)",
+                  header_style="bold", title_justify="left")
+    table.add_column(" / ".join(factors) if factors else "variant")
+    table.add_column("failed", justify="right")
+    table.add_column("replications")
+    table.add_column("error")
+    for v in sorted(c.variants, key=lambda v: v.variant.index):
+        if not v.failures:
+            continue
+        by_error: dict[tuple[str, str], list[int]] = {}
+        for f in v.failures:
+            first = f.error.strip().splitlines()[0] if f.error.strip() else "(no message)"
+            by_error.setdefault((f.kind, first), []).append(f.replication)
+        for k, ((kind, error), reps) in enumerate(by_error.items()):
+            table.add_row(variant_label(v, factors) if k == 0 else "",
+                          str(len(v.failures)) if k == 0 else "",
+                          _replication_list(reps), Text(f"{kind}: {error}"))
+    console.print(table)
+
+
+def _replication_list(reps: list[int], most: int = 8) -> str:
+    text = ", ".join(str(r) for r in reps[:most])
+    return text + (f" … ({len(reps) - most} more)" if len(reps) > most else "")
 
 
 def _factors(meta: dict[str, str]) -> list[str]:

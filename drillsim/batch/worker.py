@@ -10,7 +10,12 @@ replication of that variant.
 
 A result (:class:`Result`) is small: per scorecard row, the replication's value (the
 target's statistic over its observations, in the row's display unit) and whether it met
-the threshold — what :mod:`drillsim.scoring.scorecard` computes per replication.
+the threshold — what :mod:`drillsim.scoring.scorecard` computes per replication. A
+replication that fails — a plugin raises, hangs past the per-event time limit or returns
+nonsense (:class:`~drillsim.engine.simulation.PluginFailed`), the run stalls
+(:class:`~drillsim.engine.stall.RunStalled`), or scoring it raises — comes back as a
+failed result carrying its error, so only that replication fails and the batch goes on.
+A plugin that cannot be *loaded* on a worker still stops the batch (every task would fail).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..engine.simulation import PluginFailed
+from ..engine.stall import RunStalled
+from ..errors import DrillsimError
 from ..loader import ResolvedScenario, load_scenario
 from ..pluginhost import PluginError, PluginHost, load_plugins
 from ..runner import run_replication
@@ -76,15 +84,33 @@ class Task:
     plugins: tuple[str, ...]
 
 
+#: Kinds of failed replication (:attr:`Result.failure`).
+PLUGIN_FAILED = "plugin failed"
+STALLED = "stalled"
+ERROR = "error"
+
+
 @dataclass(frozen=True)
 class Result:
     """A replication's outcome: ``values`` is ``((row id, value or None, met or None), …)``
-    with values in each row's display unit (min, h, people …)."""
+    with values in each row's display unit (min, h, people …).
+
+    A failed replication has ``failure`` (:data:`PLUGIN_FAILED`, :data:`STALLED` or
+    :data:`ERROR`), the ``error`` message (naming plugin, hook and scenario time where
+    the engine knows them), ``worker`` (which process ran it), no values and 0 events.
+    """
 
     variant: int
     replication: int
     events: int
     values: tuple[tuple[str, float | None, bool | None], ...]
+    failure: str | None = None
+    error: str | None = None
+    worker: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.failure is not None
 
 
 # ---------------------------------------------------------------- per-process state
@@ -151,12 +177,12 @@ def init_local(bundle: Bundle, plugins: tuple[str, ...], name: str, barrier=None
     _SETUP_ERROR = check_plugins(plugins)
 
 
-def ready(timeout: float = 120.0) -> str | None:
-    """A pool worker's answer to "are you set up?": None, or why not. Waits at the
-    barrier so that, sent once per worker, each worker answers once."""
+def ready(timeout: float = 120.0) -> tuple[int, str | None]:
+    """A pool worker's answer to "are you set up?": its process id and None, or why not.
+    Waits at the barrier so that, sent once per worker, each worker answers once."""
     if _BARRIER is not None:
         _BARRIER.wait(timeout)
-    return _SETUP_ERROR
+    return os.getpid(), _SETUP_ERROR
 
 
 def _host(plugins: tuple[str, ...]) -> PluginHost:
@@ -223,15 +249,26 @@ def replication_values(scenario: ResolvedScenario, events) -> tuple[tuple[str, f
 def run_task(task: Task) -> Result:
     """Run one replication of one variant (the bundle must be installed here).
 
+    A replication that fails (see the module docstring) gives a failed :class:`Result`.
+
     :raises PluginError: a plugin cannot be loaded on this worker (names both).
-    :raises PluginFailed: a plugin raised during the run.
     """
     host = _host(task.plugins)
     sc = _scenario(task, host)
-    events = run_replication(sc, host, task.replication, task.seed)
-    return Result(task.variant, task.replication, len(events), replication_values(sc, events))
+    try:
+        events = run_replication(sc, host, task.replication, task.seed)
+        values = replication_values(sc, events)
+    except PluginError:
+        raise
+    except Exception as exc:  # this replication fails; the batch goes on
+        kind = (STALLED if isinstance(exc, RunStalled) else
+                PLUGIN_FAILED if isinstance(exc, PluginFailed) else ERROR)
+        message = str(exc) if isinstance(exc, DrillsimError) else f"{type(exc).__name__}: {exc}"
+        return Result(task.variant, task.replication, 0, (), kind, message, WORKER_NAME)
+    return Result(task.variant, task.replication, len(events), values)
 
 
 def run_tasks(tasks: list[Task]) -> list[Result]:
-    """Run a few tasks one after another (see :func:`run_task`)."""
+    """Run a few tasks one after another (see :func:`run_task`); a chunk's results go
+    back, and into the store, together."""
     return [run_task(task) for task in tasks]
