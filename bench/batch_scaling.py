@@ -7,9 +7,14 @@ Each run stores its results in a scratch SQLite database exactly as ``drillsim b
 does. Start-up (pool or cluster start, plugin loading on the workers) is timed apart
 from the run; the rate is replications finished per second of run, which includes each
 worker loading each variant once. "main CPU s" is what this process (receiving and
-storing results) spent during the run: on 2 cores it competes with the workers. Goals: at least 1.8x on 2 cores against 1 worker, and
-a Dask overhead under 10 % against the local pool with as many workers. Other processes
-on the machine slow every figure: the load average is printed before and after.
+storing results) spent during the run: on 2 cores it competes with the workers; "other
+CPU s" what the batch's other processes (workers, fork server, Dask) spent, from /proc;
+"CPU ms/rep" both per replication — the work a batch costs, which other load on the
+machine changes much less than it changes the wall-clock rates. Goals: at least 1.8x on
+2 cores against 1 worker, and a Dask overhead under 10 % against the local pool with as
+many workers. Other processes on the machine slow every figure: the load average and how
+much faster 2 processes of plain Python run than 1 ("free parallelism") are printed
+before and after: read the speed-ups against it.
 """
 
 from __future__ import annotations
@@ -52,9 +57,42 @@ def free_parallelism(workers: int, n: int = 4_000_000) -> float:
     return serial / parallel
 
 
-def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int, float]:
+def _descendants_cpu() -> dict[int, float] | None:
+    """CPU seconds (user + system) of every process descended from this one, by pid,
+    from /proc (None where there is no /proc)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    parents, cpu = {}, {}
+    try:
+        stats = list(Path("/proc").glob("[0-9]*/stat"))
+    except OSError:
+        return None
+    if not stats:
+        return None
+    for stat in stats:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in mine and pid not in mine:
+                mine.add(pid)
+                grew = True
+    mine.discard(os.getpid())
+    return {pid: cpu[pid] for pid in mine}
+
+
+def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int, float, float | None]:
     """(start-up seconds, run seconds, replications run, CPU seconds this process spent
-    during the run) of one batch."""
+    during the run, CPU seconds the other processes of the batch — workers, fork server,
+    Dask — spent during it) of one batch, stored as ``drillsim batch`` stores it (a chunk
+    per transaction)."""
     from drillsim.batch.runner import bundle_of, tasks_for
     from drillsim.batch.store import Store
 
@@ -65,15 +103,20 @@ def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float,
         t0 = time.perf_counter()
         executor.start(bundle, tuple(sweep.plugins))
         t1 = time.perf_counter()
+        before = _descendants_cpu()
         cpu = time.process_time()
         count = 0
-        for result in executor.results(tasks):
-            store.add(result)
-            count += 1
+        for batch in executor.batches(tasks):
+            store.add_many(batch)
+            count += len(batch)
         t2 = time.perf_counter()
         cpu = time.process_time() - cpu
+        after = _descendants_cpu()
     store.close()
-    return t1 - t0, t2 - t1, count, cpu
+    others = None
+    if before is not None and after is not None:
+        others = sum(c - before.get(pid, 0.0) for pid, c in after.items())
+    return t1 - t0, t2 - t1, count, cpu, others
 
 
 def main() -> int:
@@ -106,21 +149,23 @@ def main() -> int:
         runs.append(("Dask local cluster", 2, lambda: DaskExecutor(workers=2)))
     rates = {}
     print(f"{'executor':<20} {'workers':>7} {'start-up s':>10} {'run s':>7} {'rep/s':>7} "
-          f"{'speed-up':>8} {'main CPU s':>10}")
+          f"{'speed-up':>8} {'main CPU s':>10} {'other CPU s':>11} {'CPU ms/rep':>10}")
     best: dict[tuple[str, int], tuple] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for attempt in range(args.repeat):
             for k, (name, workers, make) in enumerate(runs):
                 db = Path(tmp) / f"{attempt}-{k}.db"
-                start, run, count, cpu = measure(sweep, make(), args.replications, db)
+                start, run, count, cpu, others = measure(sweep, make(), args.replications, db)
                 if (name, workers) not in best or count / run > best[(name, workers)][0]:
-                    best[(name, workers)] = (count / run, start, run, cpu)
+                    best[(name, workers)] = (count / run, start, run, cpu, others, count)
     for name, workers, _ in runs:
-        rate, start, run, cpu = best[(name, workers)]
+        rate, start, run, cpu, others, count = best[(name, workers)]
         rates[(name, workers)] = rate
         base = rates[("local pool", 1)]
+        per = "—" if others is None else f"{(cpu + others) / count * 1000:.1f}"
         print(f"{name:<20} {workers:>7} {start:>10.2f} {run:>7.2f} {rate:>7.1f} "
-              f"{rate / base:>7.2f}x {cpu:>10.2f}")
+              f"{rate / base:>7.2f}x {cpu:>10.2f} {'—' if others is None else f'{others:.2f}':>11} "
+              f"{per:>10}")
     if args.repeat > 1:
         print(f"(best of {args.repeat} runs of each)")
     if ("Dask local cluster", 2) in rates and ("local pool", 2) in rates:

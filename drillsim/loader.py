@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -340,6 +341,7 @@ def plugin_module_refused(name: str, module: str) -> str:
             "--allow-plugin-module (or install the plugin as a package, found by its entry point)")
 
 
+@functools.lru_cache(maxsize=None)  # read once per process: every variant of a sweep asks
 def _version(dist: str) -> str:
     from importlib import metadata
 

@@ -74,6 +74,15 @@ def parse_quantity(value: Any, kind: str, *, allow_zero: bool = False,
         raise ValueError(f"{what} needs a unit: write e.g. {examples}, not the bare number {value!r}")
     if not isinstance(value, str):
         raise ValueError(f"expected {what} with a unit (e.g. {examples})")
+    return _parse_text(value, kind, allow_zero, allow_negative)
+
+
+# a scenario writes the same few quantities again and again, and a batch worker loads
+# each variant of a sweep: pint's parsing is most of a load, so remember the answers
+# (errors are not remembered: they are raised again each time)
+@lru_cache(maxsize=4096)
+def _parse_text(value: str, kind: str, allow_zero: bool, allow_negative: bool) -> float:
+    target, dim, what, examples = _KINDS[kind]
     if _CLOCK.match(value):
         raise ValueError(f"{value!r} looks like a clock time; write {what} with a unit "
                          f"(e.g. {examples}: 1:30 is 90min)")

@@ -35,8 +35,9 @@ def _guard_batch(fn, *args, **kwargs):
         raise _Fail(str(exc), 1) from None
 
 
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "(no message)"
+def _one_line(text: str, most: int = 300) -> str:
+    text = " ".join(text.split()) or "(no message)"
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _stdout() -> Console:
@@ -102,13 +103,13 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     shown = []
 
     def tell(message: str) -> None:
-        bar.progress.console.print(message, markup=False, highlight=False)
+        bar.progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
 
     def failed(result) -> None:
         shown.append(result)
         if len(shown) <= SHOW_FAILURES:
             tell(f"replication {result.replication} of variant {sw.variants[result.variant].name!r} "
-                 f"failed ({result.failure}): {_first_line(result.error or '')}")
+                 f"failed ({result.failure}): {_one_line(result.error or '')}")
         elif len(shown) == SHOW_FAILURES + 1:
             tell("more replications failed: each is recorded; `drillsim results` lists them")
 
@@ -162,13 +163,15 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
               help="Write PNG plots into this folder (created if missing).")
 @click.option("--target", "targets", multiple=True, metavar="ID",
               help="Show only this scorecard row (repeatable; an id like U1 shows its labels).")
+@click.option("--failures", "list_failures", is_flag=True,
+              help="List every failed replication with its full error.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the comparison.")
-def results(db: Path, export_path, plots_dir, targets, quiet) -> None:
+def results(db: Path, export_path, plots_dir, targets, list_failures, quiet) -> None:
     """Compare the variants of a batch database: ranking, intervals, paired differences."""
     from .analysis import analyse
     from .export import export
     from .store import Store
-    from .tables import print_comparison
+    from .tables import print_comparison, print_failures
 
     store = _guard_batch(Store.open, db)
     try:
@@ -182,6 +185,8 @@ def results(db: Path, export_path, plots_dir, targets, quiet) -> None:
                             + suggest(t, known), 2)
         if not quiet:
             print_comparison(comparison, _stdout(), only=list(targets) or None)
+        if list_failures:
+            print_failures(comparison, _stdout())
         if export_path is not None:
             rows = _guard_batch(export, store, export_path)
             err.print(f"{rows:,} rows written to {export_path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from rich.console import Console
 from rich.table import Table
@@ -126,27 +127,44 @@ def print_comparison(c: Comparison, console: Console | None = None,
 
 
 def _print_failures(c: Comparison, factors: list[str], console: Console) -> None:
-    """Per variant with failures: how many, which replications, and each distinct error
-    (its first line) with the replications it stopped."""
+    """Per variant with failures: how many and of which kind, which replications, and
+    the first one's error (``--failures`` lists every one in full)."""
     table = Table(title=f"Failed replications ({c.failed:,}; left out of every statistic; "
-                        "`drillsim batch … --resume --retry-failed` runs them again)",
+                        "`drillsim results DB --failures` lists every error)",
                   header_style="bold", title_justify="left")
     table.add_column(" / ".join(factors) if factors else "variant")
     table.add_column("failed", justify="right")
     table.add_column("replications")
-    table.add_column("error")
+    table.add_column("first error")
     for v in sorted(c.variants, key=lambda v: v.variant.index):
         if not v.failures:
             continue
-        by_error: dict[tuple[str, str], list[int]] = {}
-        for f in v.failures:
-            first = f.error.strip().splitlines()[0] if f.error.strip() else "(no message)"
-            by_error.setdefault((f.kind, first), []).append(f.replication)
-        for k, ((kind, error), reps) in enumerate(by_error.items()):
-            table.add_row(variant_label(v, factors) if k == 0 else "",
-                          str(len(v.failures)) if k == 0 else "",
-                          _replication_list(reps), Text(f"{kind}: {error}"))
+        kinds = Counter(f.kind for f in v.failures)
+        count = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        first = v.failures[0]
+        table.add_row(variant_label(v, factors), count,
+                      _replication_list([f.replication for f in v.failures]),
+                      Text(f"replication {first.replication}: {_shorten(first.error)}"))
     console.print(table)
+    console.print("Run them again with `drillsim batch SWEEP --resume --retry-failed`.")
+
+
+def print_failures(c: Comparison, console: Console) -> None:
+    """Every failed replication with its full error, in sweep order."""
+    factors = _factors(c.meta)
+    if not c.failed:
+        console.print("No replication failed.")
+        return
+    for v in sorted(c.variants, key=lambda v: v.variant.index):
+        for f in v.failures:
+            console.print(Text(f"{variant_label(v, factors)}, replication {f.replication} "
+                               f"({f.kind}, on {f.worker or 'an unknown worker'}):", style="bold"))
+            console.print(Text("  " + f.error.strip().replace("\n", "\n  ")), soft_wrap=True)
+
+
+def _shorten(text: str, most: int = 400) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _replication_list(reps: list[int], most: int = 8) -> str:

@@ -137,7 +137,8 @@ def install(bundle: Bundle) -> Path:
 def _install(bundle: Bundle) -> Path:
     installed = _BUNDLES.get(bundle.key)
     if installed is None:
-        tmp = tempfile.TemporaryDirectory(prefix="drillsim-batch-")
+        # the process id in the name tells whose folder a killed worker left behind
+        tmp = tempfile.TemporaryDirectory(prefix=f"drillsim-batch-{os.getpid()}-")
         _FOLDERS.append(tmp)
         # pool and Dask worker processes end through multiprocessing, which runs its own
         # finalizers but not atexit's: remove the folder then too

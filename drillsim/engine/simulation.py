@@ -704,6 +704,10 @@ class Simulation:
 
     def _blame(self, exc: BaseException) -> str:
         name = self.host.blame(exc)
+        # SimPy re-raises a process's failure as a copy caused by it: look there too
+        cause = exc.__cause__
+        while not name and cause is not None:
+            name, cause = self.host.blame(cause), cause.__cause__
         return repr(name) if name else "'drillsim' (engine)"
 
     def _call(self, fn, where: str, *args, **kwargs):
