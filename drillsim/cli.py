@@ -110,15 +110,36 @@ def main() -> None:
 @with_plugin_options
 @with_loading_options
 def validate(scenario: Path, plugins, disabled, loading) -> None:
-    """Check a scenario (and its region and plan files) without running it."""
+    """Check a scenario (and its region and plan files), or a sweep and every variant it
+    expands to, without running anything."""
     from .loader import load_scenario
 
+    if _guard(_is_sweep, scenario):
+        _validate_sweep(scenario, _guard(_host, plugins, disabled, loading, scenario))
+        return
     sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled, loading, scenario)))
     _warn(sc)
     units = sum(len(f.units) for f in sc.forces)
     click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
                f"{len(sc.hazards)} hazard(s), {len(sc.targets)} targets, "
                f"{len(sc.assumptions)} assumptions")
+
+
+def _is_sweep(path: Path) -> bool:
+    """Whether ``path`` is a sweep file (it names its base ``scenario``; a scenario has no
+    such field) rather than a scenario. :raises ValidationFailed: unreadable YAML."""
+    from .yamlsource import load_yaml
+
+    data = load_yaml(path).data
+    return isinstance(data, dict) and "scenario" in data
+
+
+def _validate_sweep(path: Path, host) -> None:
+    from .batch.sweep import load_sweep
+
+    sw = _guard(load_sweep, path, host)
+    click.echo(f"{path}: valid sweep — {len(sw.variants)} variant(s) of {sw.scenario_path.name}, "
+               f"{sw.replications} replication(s) each")
 
 
 @main.command()

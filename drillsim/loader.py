@@ -245,6 +245,28 @@ def apply_override(data: Any, path: tuple, value: Any, create: bool = True) -> N
     current[last] = value
 
 
+def index_form(data: Any, path: tuple) -> tuple:
+    """``path`` with list items named by id replaced by their index (so
+    ``forces.water_rescue.units`` and ``forces[6].units`` compare equal)."""
+    out: list[Any] = []
+    current = data
+    for part in path:
+        if isinstance(current, list) and isinstance(part, str):
+            index = next((j for j, item in enumerate(current)
+                          if isinstance(item, dict) and item.get("id") == part), None)
+            if index is None:
+                return tuple(out) + tuple(path[len(out):])
+            out.append(index)
+            current = current[index]
+            continue
+        out.append(part)
+        try:
+            current = current[part]
+        except (KeyError, IndexError, TypeError):
+            current = None
+    return tuple(out)
+
+
 # ------------------------------------------------------------------ loading
 def load_scenario(path: str | Path, *, host: PluginHost | None = None,
                   overrides: dict[str, Any] | None = None, root: str | Path | None = None,
@@ -367,6 +389,11 @@ def _apply_overrides(doc: Document, overrides: dict[str, Any]) -> None:
             apply_override(doc.data, path, copy.deepcopy(value))
         except (KeyError, IndexError, TypeError, StopIteration):
             faults.append(Fault(doc.path, 0, 0, dotted, "override: cannot set this path"))
+            continue
+        # what the file wrote there is gone: a message must quote the new value, not it
+        at = index_form(doc.data, path)
+        for written in [p for p in doc.raw if p[:len(at)] == at]:
+            del doc.raw[written]
     if faults:
         raise ValidationFailed(faults)
 

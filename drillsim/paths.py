@@ -15,12 +15,13 @@ from .errors import ValidationFailed
 from .yamlsource import Document
 
 
-def _shown(path: Path) -> str:
-    """A folder as the user would name it: relative to the working folder when inside it."""
+def _shown(path: Path, whole: bool = False) -> str:
+    """A path as the user would name it: relative to the working folder when inside it,
+    else its last part (the whole absolute path with ``whole=True``)."""
     try:
         return str(path.relative_to(Path.cwd())) or "."
     except ValueError:
-        return path.name
+        return str(path) if whole else path.name
 
 
 def scenario_root(path: Path) -> Path:
@@ -47,7 +48,7 @@ def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path) -
     if target.is_dir():
         raise ValidationFailed([doc.fault(where, f"{ref!r} is a folder; name a file in it")])
     if not target.is_file():
-        raise ValidationFailed([doc.fault(where, f"file {ref!r} not found (looked for {target})")])
+        raise ValidationFailed([doc.fault(where, f"file {ref!r} not found (looked for {_shown(target, whole=True)})")])
     return target
 
 

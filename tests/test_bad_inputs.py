@@ -1,6 +1,7 @@
-"""The bad-input corpus (tests/bad_inputs/): every broken scenario, region and plan file
-gets exactly the expected messages (file:line:column: field: what), exit status 2, no
-traceback, and nothing run or written — through `validate` and through `run --json`."""
+"""The bad-input corpus (tests/bad_inputs/): every broken scenario, region, plan and sweep
+file gets exactly the expected messages (file:line:column: field: what), exit status 2, no
+traceback, and nothing run or written — through `validate`, and through `run --json` (a
+scenario) or `batch --db` (a sweep)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ EXPECTED = yaml.safe_load((HERE / "expected.yaml").read_text(encoding="utf-8"))
 
 
 def test_the_corpus_is_large_and_complete():
-    files = sorted(str(p.relative_to(HERE)) for p in (HERE / "scenarios").glob("[0-9]*.yaml"))
+    files = sorted(str(p.relative_to(HERE)) for pattern in ("[0-9]*.yaml", "sweeps/[0-9]*.yaml")
+                   for p in (HERE / "scenarios").glob(pattern))
     assert files == sorted(EXPECTED)
     assert len(EXPECTED) >= 40
+    assert sum(name.startswith("scenarios/sweeps/") for name in EXPECTED) >= 8
 
 
 def _lines(output: str) -> list[str]:
@@ -34,13 +37,22 @@ def test_bad_input(name, monkeypatch, tmp_path):
     assert checked.exit_code == 2, checked.output
     assert "Traceback" not in checked.output
     assert _lines(checked.output) == EXPECTED[name]
+    if name.startswith("scenarios/sweeps/"):
+        out = tmp_path / "results.db"
+        ran = runner.invoke(main, ["batch", name, "--workers", "0", "--db", str(out)])
+        assert ran.exit_code == 2 and _lines(ran.output) == EXPECTED[name]
+        assert not out.exists()
+        return
     out = tmp_path / "scorecard.json"
     ran = runner.invoke(main, ["run", name, "-n", "1", "--json", str(out), "--events", str(tmp_path / "e.jsonl")])
     assert ran.exit_code == 2 and _lines(ran.output) == EXPECTED[name]
     assert not out.exists() and not (tmp_path / "e.jsonl").exists()
 
 
-def test_the_valid_base_is_valid(monkeypatch):
+@pytest.mark.parametrize("name", ["scenarios/valid.yaml", "scenarios/sweeps/valid.yaml"])
+def test_the_valid_bases_are_valid(name, monkeypatch):
     monkeypatch.chdir(HERE)
-    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml"])
+    result = CliRunner().invoke(main, ["validate", name])
     assert result.exit_code == 0, result.output
+    if "sweeps" in name:  # team size 3 or 5 × 1 or 2 units
+        assert "valid sweep — 4 variant(s) of valid.yaml, 2 replication(s) each" in result.output

@@ -30,8 +30,8 @@ from pydantic import Field
 
 from ..engine.streams import name_key
 from ..errors import Fault, ValidationFailed
-from ..loader import (ResolvedScenario, find_path, load_scenario, parse_dotted, resolve_ref,
-                      scenario_root)
+from ..loader import (ResolvedScenario, find_path, index_form, load_scenario, parse_dotted,
+                      resolve_ref, scenario_root)
 from ..pluginhost import PluginHost
 from ..schema import Assumption
 from ..validation import Collector, Strict, suggest, validate
@@ -317,9 +317,10 @@ def _expand(spec: SweepFile, doc: Document, faults: Collector
             ) -> list[tuple[str, dict[str, str], list[Setting], PathKey]]:
     """[(variant name, {factor: level}, settings, where)] in the order they run."""
     if (spec.factors is None) == (spec.variants is None):
-        faults.add(doc.fault((), "give either factors: (expanded full-factorially) or "
-                                 "variants: (a list of named variants), not "
-                                 + ("both" if spec.factors is not None else "neither")))
+        both = spec.factors is not None
+        faults.add(doc.fault(("variants",) if both else (), "give either factors: (expanded "
+                             "full-factorially) or variants: (a list of named variants), not "
+                             + ("both" if both else "neither"), key=both))
         return []
     if spec.variants is not None:
         return _explicit(spec, doc, faults)
@@ -423,28 +424,6 @@ def _levels_by_factor(plans) -> dict[str, dict[str, list[Setting]]]:
     return out
 
 
-def index_form(data: Any, path: tuple) -> tuple:
-    """``path`` with list items named by id replaced by their index (so
-    ``forces.water_rescue.units`` and ``forces[6].units`` compare equal)."""
-    out: list[Any] = []
-    current = data
-    for part in path:
-        if isinstance(current, list) and isinstance(part, str):
-            index = next((j for j, item in enumerate(current)
-                          if isinstance(item, dict) and item.get("id") == part), None)
-            if index is None:
-                return tuple(out) + tuple(path[len(out):])
-            out.append(index)
-            current = current[index]
-            continue
-        out.append(part)
-        try:
-            current = current[part]
-        except (KeyError, IndexError, TypeError):
-            current = None
-    return tuple(out)
-
-
 def _related(a: tuple, b: tuple) -> bool:
     n = min(len(a), len(b))
     return a[:n] == b[:n]
@@ -475,7 +454,8 @@ def _load(scenario_path: Path, root: Path, host: PluginHost, settings: list[Sett
     for s in settings:
         overrides[s.dotted] = copy.deepcopy(s.value)
     try:
-        return load_scenario(scenario_path, host=host, overrides=overrides, root=root, seed=seed)
+        # named as in the sweep's messages (relative to here), so its faults are recognised
+        return load_scenario(base_doc.path, host=host, overrides=overrides, root=root, seed=seed)
     except ValidationFailed as exc:
         for fault in sorted(set(exc.faults)):
             faults.add(_pin(fault, settings, doc, at, label, base_doc, own_faults))
@@ -580,8 +560,9 @@ def _objective(spec: SweepFile, doc: Document, variants: list[Variant],
         targets = {t.id: t for t in v.scenario.targets}
         t = targets.get(o.target)
         if t is None:
+            hint = suggest(o.target, list(targets)) or f"; its targets: {', '.join(sorted(targets))}"
             faults.add(doc.fault(where + ("target",), f"no target {o.target!r} in variant "
-                                                      f"{v.name!r}" + suggest(o.target, list(targets))))
+                                                      f"{v.name!r}{hint}"))
             break
         if t.by_label:
             faults.add(doc.fault(where + ("target",), f"target {o.target!r} is reported per "
