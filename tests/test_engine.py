@@ -9,6 +9,7 @@ car 60 km/h (11.119508 min per 0.1°), slow 30 km/h.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -372,3 +373,37 @@ def test_a_plugin_that_hangs_is_stopped_by_the_watchdog(mini, host, monkeypatch)
     with pytest.raises(PluginFailed, match=r"did not return within 0.4 s \(wall clock\) at scenario time 7.0 min"):
         sim.run()
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("hook, answer, says", [
+    ("drillsim_choose_units", lambda sim, incident, unmet, candidates: ["ghost-1"],
+     r"it returned 'ghost-1', which is not among the free units that can serve I1"),
+    ("drillsim_travel_time", lambda sim, unit, origin, destination: -5.0,
+     r"it gave the travel time -5.0 for unit a \(west_base → east\) \(minutes must be 0 or more\)"),
+])
+def test_a_plugin_answering_nonsense_stops_the_run_naming_plugin_hook_and_time(
+        mini, host, hook, answer, says):
+    # the call comes at 20 min; the plugin answers first (tryfirst) with nonsense
+    import types
+
+    from drillsim.api import hookimpl
+    from drillsim.engine.simulation import PluginFailed
+
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [{at: 20min, kind: c, place: east, demand: {people: 1}, on_scene: 5min}]}}
+        """)
+    plugin = types.ModuleType("nonsense")
+    setattr(plugin, hook, hookimpl(tryfirst=True)(answer))
+    host.pm.register(plugin, name="nonsense")
+    try:
+        sim = Simulation(load_scenario(path, host=host), host)
+        with pytest.raises(PluginFailed) as err:
+            sim.run()
+    finally:
+        host.pm.unregister(name="nonsense")
+    assert re.fullmatch(rf"plugin 'nonsense' failed in {hook} at scenario time 20.0 min: {says}",
+                        str(err.value))

@@ -62,3 +62,24 @@ def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..
         return None
 
     return call
+
+
+def answering_plugin(hook, argnames: tuple[str, ...], args: tuple) -> str | None:
+    """The name of the plugin whose implementation gives ``hook``'s first non-None result
+    (or raises) for ``args``, found by calling the implementations again one at a time in
+    pluggy's order; None if none answers.
+
+    Only for a message once a run has failed: the calls are made again, with whatever
+    side effects they have.
+    """
+    kwargs = dict(zip(argnames, args))
+    for impl in reversed(hook.get_hookimpls()):
+        if getattr(impl, "hookwrapper", False) or getattr(impl, "wrapper", False):
+            continue
+        try:
+            result = impl.function(*[kwargs[n] for n in impl.argnames])
+        except Exception:
+            return impl.plugin_name
+        if result is not None:
+            return impl.plugin_name
+    return None

@@ -29,7 +29,7 @@ from . import units as unit_state
 from . import stall
 from .collector import full_collections_deferred
 from .eventlog import Event, EventLog
-from .hookcall import first_result_caller
+from .hookcall import answering_plugin, first_result_caller
 from .incidents import Incident
 from .reserves import Reserve
 from .streams import RandomStreams
@@ -335,9 +335,13 @@ class Simulation:
         except Exception as exc:
             raise self._failure(exc, "drillsim_travel_time") from exc
         if minutes is None or not (minutes >= 0):
-            raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a valid "
-                               f"travel time for unit {unit.id} ({origin.id} → {destination.id}); "
-                               f"got {minutes!r}")
+            trip = f"unit {unit.id} ({origin.id} → {destination.id})"
+            if minutes is None:
+                raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a "
+                                   f"travel time for {trip}")
+            raise self._nonsense("drillsim_travel_time", (self, unit, origin, destination),
+                                 f"gave the travel time {minutes!r} for {trip} "
+                                 "(minutes must be 0 or more)")
         if minutes > 0 and math.isfinite(minutes):
             minutes = self.access(unit, origin, destination).apply(minutes)
         return float(minutes)
@@ -424,9 +428,9 @@ class Simulation:
             raise self._failure(exc, "drillsim_choose_units") from exc
         for unit in chosen:
             if unit not in candidates:
-                raise PluginFailed(f"at scenario time {self.env.now:.1f} min: "
-                                   f"drillsim_choose_units returned {unit!r}, which was "
-                                   f"not among the candidates for {incident.id}")
+                raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
+                                     f"returned {unit!r}, which is not among the free units "
+                                     f"that can serve {incident.id}")
         if whole:
             cover = {c: sum(u.capabilities.get(c, 0.0) for u in chosen) for c in unmet}
             if any(cover[c] < need for c, need in unmet.items()):
@@ -718,6 +722,14 @@ class Simulation:
             raise
         except Exception as exc:
             raise self._failure(exc, where) from exc
+
+    def _nonsense(self, hook: str, args: tuple, what: str) -> PluginFailed:
+        """The run's failure when ``hook`` answered ``args`` with nonsense: names the
+        plugin that answered (see :func:`~drillsim.engine.hookcall.answering_plugin`)."""
+        caller = getattr(self._hook, hook)
+        plugin = answering_plugin(caller, tuple(caller.spec.argnames), args)
+        return PluginFailed(f"plugin {plugin or '(unknown)'!r} failed in {hook} at scenario "
+                            f"time {self.env.now:.1f} min: it {what}")
 
     def _failure(self, exc: BaseException, where: str) -> PluginFailed:
         plugin = self._blame(exc)
