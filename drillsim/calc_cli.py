@@ -114,6 +114,16 @@ def _command(calc: Calculator) -> click.Command:
                                    help="Region file for the map."))
 
     def callback(as_json: bool, plot_path: Path | None = None, region_path: Path | None = None, **values):
+        region = None
+        if plot_path is not None:  # the map's inputs and output are checked before any work
+            from .cli import _check_writable, _Fail, _guard
+            from .region import load_region
+
+            if not region_path.is_file():
+                raise _Fail(f"--region: no region file {str(region_path)!r} here; run from the "
+                            "drillsim folder or give --region FILE", 2)
+            region = _guard(load_region, region_path, str(region_path))
+            _check_writable([plot_path], [region_path], ["--plot"])
         try:
             result = calc.compute(**values)
         except ValueError as exc:
@@ -124,7 +134,7 @@ def _command(calc: Calculator) -> click.Command:
             _print_table(calc, result)
         if plot_path is not None:
             try:
-                _plot(calc, result, values, plot_path, region_path)
+                _plot(calc, result, values, plot_path, region)
             except ValueError as exc:
                 raise click.UsageError(f"{calc.name}: {exc}") from None
 
@@ -150,15 +160,12 @@ def _print_table(calc: Calculator, result: dict) -> None:
     Console().print(table)
 
 
-def _plot(calc: Calculator, result: dict, values: dict, path: Path, region_path: Path) -> None:
+def _plot(calc: Calculator, result: dict, values: dict, path: Path, region) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .region import load_region
-
-    region = load_region(region_path, str(region_path))
     fig, ax = plt.subplots(figsize=(8, 8))
     for t in region.townships.values():
         ax.plot(t.lon, t.lat, "o", color="0.3", markersize=3)

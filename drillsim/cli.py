@@ -34,19 +34,41 @@ def _warn(scenario) -> None:
         err.print(f"warning: {w}", markup=False)
 
 
-def _check_writable(paths) -> None:
-    """Refuse before running if an output cannot be written (missing or read-only folder)."""
+def _check_writable(paths, inputs=(), names=None) -> None:
+    """Refuse before running if an output cannot be written (missing or read-only folder
+    or file), would overwrite an input of the run, or is named twice.
+
+    :param paths: the output files (None where not asked for).
+    :param inputs: files the run reads (:attr:`ResolvedScenario.inputs`).
+    :param names: the options that named ``paths``, for messages (``--json`` …).
+    :raises _Fail: exit status 2, nothing run.
+    """
     import os
     import tempfile
 
-    for path in paths:
+    names = list(names or [None] * len(paths))
+    read = {Path(p).resolve() for p in inputs}
+    seen: dict[Path, str] = {}
+    for path, name in zip(paths, names):
         if path is None:
             continue
-        folder = path.resolve().parent
+        what = f"{path} ({name})" if name else str(path)
+        target = path.resolve()
+        if target in read:
+            raise _Fail(f"{what}: is a file this run reads; writing there would destroy it. "
+                        "Name another file; nothing was run", 2)
+        if target in seen:
+            raise _Fail(f"{what}: {seen[target]} names the same file; give each output its own "
+                        "file; nothing was run", 2)
+        seen[target] = name or str(path)
+        folder = target.parent
         if not folder.is_dir():
             raise _Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
         if path.is_dir():
             raise _Fail(f"{path}: is a folder; give a file name; nothing was run", 2)
+        # by its mode too: the superuser may write anything, but a read-only file says keep me
+        if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+            raise _Fail(f"{path}: the file is read-only; nothing was run", 2)
         try:
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".drillsim-check-"):
                 pass
@@ -99,7 +121,22 @@ def with_plugin_options(fn):
     return fn
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """drillsim's commands: a file the system refuses to read or write (permissions, a
+    full disk, a missing folder) is a message and exit status 1, Ctrl-C exit status 130
+    — never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise _Fail(f"{where}{exc.strerror or exc}", 1) from None
+        except KeyboardInterrupt:
+            raise _Fail("interrupted", 130) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drillsim")
 def main() -> None:
     """drillsim: exercise emergency plans with discrete-event simulation."""
@@ -110,12 +147,13 @@ def main() -> None:
 @with_plugin_options
 @with_loading_options
 def validate(scenario: Path, plugins, disabled, loading) -> None:
-    """Check a scenario (and its region and plan files), or a sweep and every variant it
-    expands to, without running anything."""
+    """Check a scenario (and its region and plan files), a sweep and every variant it
+    expands to, or a drill pack, without running anything."""
     from .loader import load_scenario
 
-    if _guard(_is_sweep, scenario):
-        _validate_sweep(scenario, _guard(_host, plugins, disabled, loading, scenario))
+    kind = _guard(_document_kind, scenario)
+    if kind != "scenario":
+        _validate_other(scenario, kind, _guard(_host, plugins, disabled, loading, scenario))
         return
     sc = _guard(lambda: load_scenario(scenario, host=_host(plugins, disabled, loading, scenario)))
     _warn(sc)
@@ -125,16 +163,42 @@ def validate(scenario: Path, plugins, disabled, loading) -> None:
                f"{len(sc.assumptions)} assumptions")
 
 
-def _is_sweep(path: Path) -> bool:
-    """Whether ``path`` is a sweep file (it names its base ``scenario``; a scenario has no
-    such field) rather than a scenario. :raises ValidationFailed: unreadable YAML."""
+def _document_kind(path: Path) -> str:
+    """What kind of drillsim document ``path`` is, by its top-level fields: ``scenario``,
+    ``sweep`` or ``pack`` (both name a base ``scenario:``; a pack has draws, injects or a
+    hazard), ``region`` (townships) or ``plan`` (targets, no region).
+
+    :raises ValidationFailed: unreadable YAML.
+    """
     from .yamlsource import load_yaml
 
     data = load_yaml(path).data
-    return isinstance(data, dict) and "scenario" in data
+    if not isinstance(data, dict):
+        return "scenario"  # the scenario checks say what is wrong
+    if "scenario" in data:
+        return "pack" if {"draws", "injects", "hazard"} & set(data) else "sweep"
+    if "townships" in data:
+        return "region"
+    if "targets" in data and "region" not in data:
+        return "plan"
+    return "scenario"
 
 
-def _validate_sweep(path: Path, host) -> None:
+def _validate_other(path: Path, kind: str, host) -> None:
+    """``validate`` for a sweep or a pack (each with its base scenario); refuses a region
+    or plan file, which is checked through a scenario that names it."""
+    if kind in ("region", "plan"):
+        raise _Fail(f"{path}: this is a {kind} file, not a scenario; validate a scenario "
+                    f"that names it ({'region:' if kind == 'region' else 'plan: file:'} "
+                    f"{path.name})", 2)
+    if kind == "pack":
+        from .drill.packs import load_pack
+        from .loader import load_scenario
+
+        _pack, _doc, base = _guard(load_pack, path)
+        _guard(lambda: load_scenario(base, host=host))
+        click.echo(f"{path}: valid drill pack — base scenario {base.name}")
+        return
     from .batch.sweep import load_sweep
 
     sw = _guard(load_sweep, path, host)
@@ -167,7 +231,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     host = _guard(_host, plugins, disabled, loading, scenario)
     sc = _guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
     _warn(sc)
-    _check_writable((json_path, report_path, events_path))
+    _check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
     with ExitStack() as stack:
         events = None
         if events_path is not None:

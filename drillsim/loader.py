@@ -118,6 +118,9 @@ class ResolvedScenario:
     overrides: dict[str, Any] = field(default_factory=dict)
     #: valid but probably unintended settings, located like faults
     warnings: list[Fault] = field(default_factory=list)
+    #: every file read to resolve it (scenario, region, road graph, plan), resolved:
+    #: outputs must not overwrite them
+    inputs: tuple[Path, ...] = ()
 
     @property
     def name(self) -> str:
@@ -304,14 +307,17 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
         faults.add(doc.fault(("run", "warm_up"), "the warm-up must end before the horizon"))
     _check_unique(doc, "hazards", [h.id for h in spec.hazards], faults)
     _check_unique(doc, "reserves", [r.id for r in spec.reserves], faults)
-    region = plan = plan_doc = None
+    region = plan = plan_doc = plan_path = None
     ref = faults.run(resolve_ref, doc, ("region",), spec.region, path.resolve(), root_path)
-    if ref is not None:
+    if ref is not None and faults.run(_names_kind, doc, ("region",), ref, "townships",
+                                      "region") is False:
         region = faults.run(load_region, ref, _shown(ref), root_path)
     ref = faults.run(resolve_ref, doc, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
     if ref is not None:
+        plan_path = Path(ref).resolve()
         plan_doc = faults.run(load_yaml, ref, _shown(ref))
-        if plan_doc is not None:
+        if plan_doc is not None and faults.run(_names_kind, doc, ("plan", "file"), ref, "targets",
+                                               "plan") is False:
             plan = faults.run(validate, PlanFile, plan_doc)
     faults.raise_if_any()
 
@@ -342,8 +348,29 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
     versions.update({name: host.info[name].version for name in used if name in host.info})
     for lib in ("simpy", "pluggy", "numpy"):
         versions[lib] = _version(lib)
+    inputs = tuple(p for p in (path.resolve(), *region.files, plan_path) if p is not None)
     return ResolvedScenario(shown, spec, doc, region, plan, targets, forces, hazards, reserves,
-                            start, used, versions, dict(overrides or {}), context.warnings)
+                            start, used, versions, dict(overrides or {}), context.warnings, inputs)
+
+
+def _names_kind(doc: Document, where: tuple, ref: Path, field_name: str, kind: str) -> bool:
+    """False if the file ``ref`` (named at ``where``) has the top-level ``field_name`` a
+    ``kind`` file has, or cannot be read (its own faults say why).
+
+    :raises ValidationFailed: it is another kind of document (located at ``where``).
+    """
+    try:
+        data = load_yaml(ref, _shown(ref)).data
+    except ValidationFailed:
+        return False
+    if not isinstance(data, dict) or field_name in data:
+        return False
+    other = ("region" if "townships" in data else "plan" if "targets" in data and "region" not in data
+             else "sweep or drill pack" if "scenario" in data else "scenario" if "forces" in data
+             else None)
+    if other is None:
+        return False
+    raise ValidationFailed([doc.fault(where, f"{ref.name!r} is a {other} file, not a {kind} file")])
 
 
 def _runtime_plugins(host: PluginHost) -> set[str]:

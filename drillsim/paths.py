@@ -36,7 +36,8 @@ def scenario_root(path: Path) -> Path:
 def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path) -> Path:
     """Resolve a file reference relative to ``base``'s folder, inside ``root``.
 
-    :raises ValidationFailed: absolute paths, paths leaving the root, missing files.
+    :raises ValidationFailed: absolute paths, paths leaving the root, missing files,
+        files behind a folder that cannot be read.
     """
     if Path(ref).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", ref):
         raise ValidationFailed([doc.fault(where, f"{ref!r}: give a path relative to this file, "
@@ -45,6 +46,13 @@ def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path) -
     if not target.is_relative_to(root):
         raise ValidationFailed([doc.fault(where, f"{ref!r} points outside the scenario folder "
                                                  f"{_shown(root)!r}; refused")])
+    try:
+        target.stat()
+    except PermissionError:
+        raise ValidationFailed([doc.fault(where, f"{ref!r}: cannot read (permission denied on "
+                                                 "a folder on the way)")]) from None
+    except OSError:
+        pass  # missing: said below
     if target.is_dir():
         raise ValidationFailed([doc.fault(where, f"{ref!r} is a folder; name a file in it")])
     if not target.is_file():

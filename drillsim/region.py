@@ -138,9 +138,12 @@ class Region:
     :param graph: optional networkx graph with edge attribute ``km``.
     """
 
-    def __init__(self, spec: RegionFile, graph=None, source: str = "") -> None:
+    def __init__(self, spec: RegionFile, graph=None, source: str = "",
+                 files: tuple[Path, ...] = ()) -> None:
         self.spec = spec
         self.source = source
+        #: the files it was read from (region file, road graph), resolved
+        self.files = files
         self.townships = {t.id: t for t in spec.townships}
         self.places: dict[str, Place] = {}
         for t in spec.townships:
@@ -302,10 +305,12 @@ def load_region(path: Path, shown: str, root: Path | None = None) -> Region:
     if faults:
         raise ValidationFailed(faults)
     graph = None
+    files = [Path(path).resolve()]
     if spec.travel.road_graph:
         from .paths import resolve_ref, scenario_root
 
         ref = resolve_ref(doc, ("travel", "road_graph"), spec.travel.road_graph, Path(path).resolve(),
                           root or scenario_root(Path(path)))
         graph = _load_graph(ref, doc)
-    return Region(spec, graph, shown)
+        files.append(Path(ref).resolve())
+    return Region(spec, graph, shown, tuple(files))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import re
+import stat
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -223,10 +224,29 @@ class _TooBig(Exception):
         self.node = node
 
 
+#: The largest file read, in bytes: the shipped scenario, region and plan files are all
+#: under 100 KiB; a file far larger is a mistake (a log, a data dump, ``/dev/zero``), and
+#: reading and parsing it would take minutes and gigabytes.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
 def read_text(path: Path, shown: str) -> str:
-    """Read a file as UTF-8, raising :class:`ValidationFailed` naming the bad byte."""
+    """Read a file as UTF-8.
+
+    :raises ValidationFailed: missing, a folder, not a regular file (a pipe, a device),
+        larger than :data:`MAX_FILE_BYTES`, unreadable, or not UTF-8 (naming the bad byte).
+    """
+    too_large = Fault(shown, 0, 0, "", f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a "
+                                       "drillsim document")
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode  # before opening: opening a pipe waits for a writer
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise ValidationFailed([Fault(shown, 0, 0, "", "not a regular file (a pipe, a "
+                                                           "device …); name a YAML file")])
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ValidationFailed([too_large])
     except FileNotFoundError:
         raise ValidationFailed([Fault(shown, 0, 0, "", "file not found")]) from None
     except IsADirectoryError:

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..cli import _Fail, _guard, _host, err, with_plugin_options
+from ..cli import _check_writable, _Fail, _guard, _host, err, with_plugin_options
 from .errors import BatchSetupError, ExportError, StoreError, StoreWriteError
 
 #: failed replications described one by one while a batch runs; the rest are counted
@@ -33,6 +33,17 @@ def _guard_batch(fn, *args, **kwargs):
         raise _Fail(str(exc), 2) from None
     except StoreWriteError as exc:
         raise _Fail(str(exc), 1) from None
+
+
+def _check_folder(folder: Path, option: str) -> None:
+    """Refuse (exit 2) an output folder that cannot be made or written."""
+    import os
+
+    existing = folder if folder.exists() else next(p for p in folder.resolve().parents if p.exists())
+    if not existing.is_dir():
+        raise _Fail(f"{option} {folder}: {existing} is not a folder", 2)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _Fail(f"{option} {folder}: cannot write in {str(existing)!r}", 2)
 
 
 def _one_line(text: str, most: int = 300) -> str:
@@ -169,11 +180,16 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
 def results(db: Path, export_path, plots_dir, targets, list_failures, quiet) -> None:
     """Compare the variants of a batch database: ranking, intervals, paired differences."""
     from .analysis import analyse
-    from .export import export
+    from .export import check_export_path, export
     from .store import Store
     from .tables import print_comparison, print_failures
 
-    store = _guard_batch(Store.open, db)
+    if export_path is not None:  # outputs are checked before anything is printed
+        _guard_batch(check_export_path, export_path)
+        _check_writable([export_path], [db], ["--export"])
+    if plots_dir is not None:
+        _check_folder(plots_dir, "--plots")
+    store = _guard_batch(Store.open, db, read_only=True)
     try:
         comparison = analyse(store)
         known = comparison.row_ids

@@ -85,6 +85,10 @@ class DaskExecutor(Executor):
         self.client: Client | None = None
         self._bundle = None
 
+    def fit(self, tasks: int) -> None:
+        if not self.scheduler:  # a running cluster's workers are not ours to count
+            super().fit(tasks)
+
     def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:
         if self.scheduler:
             try:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
@@ -43,7 +45,15 @@ class Executor:
 
     #: Tasks kept in flight per worker.
     window_per_worker = 4
+    #: Worker processes this executor starts (None: it starts none, or one per CPU).
+    workers: int | None = None
     notice: Callable[[str], None] | None = None
+
+    def fit(self, tasks: int) -> None:
+        """Start no more workers than there are ``tasks`` (called before :meth:`start`):
+        a worker is a process that imports drillsim, about 100 MB and a second each."""
+        if self.workers:
+            self.workers = max(1, min(self.workers, tasks))
 
     def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -103,8 +113,25 @@ def pool_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["drillsim.batch.warmup"])
+        _start_forkserver()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _start_forkserver() -> None:
+    """Start the fork server with Ctrl-C ignored (it and the workers it forks keep that):
+    Ctrl-C is the main process's to handle, which stops the pool in order; otherwise a
+    Ctrl-C while the server is importing drillsim prints its traceback."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def chunked(tasks: Iterable[Task], size: int, workers: int) -> Iterator[list[Task]]:

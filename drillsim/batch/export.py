@@ -40,10 +40,10 @@ def tidy_rows(store: Store) -> tuple[list[str], list[dict[str, Any]]]:
     return columns, rows
 
 
-def export(store: Store, path: str | Path) -> int:
-    """Write the tidy table to ``path`` (``.csv`` or ``.parquet``); returns the row count.
+def check_export_path(path: str | Path) -> None:
+    """Whether :func:`export` can write ``path``, checked before any work.
 
-    :raises ExportError: another suffix, or Parquet without pyarrow installed.
+    :raises ExportError: another suffix, a missing folder, or Parquet without pyarrow.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -51,6 +51,22 @@ def export(store: Store, path: str | Path) -> int:
         raise ExportError(f"{path}: export to .csv or .parquet")
     if not path.resolve().parent.is_dir():
         raise ExportError(f"{path}: folder {str(path.parent)!r} does not exist")
+    if suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ExportError("Parquet needs pyarrow: pip install 'drillsim[parquet]' "
+                              "(or export to .csv)") from None
+
+
+def export(store: Store, path: str | Path) -> int:
+    """Write the tidy table to ``path`` (``.csv`` or ``.parquet``); returns the row count.
+
+    :raises ExportError: see :func:`check_export_path`.
+    """
+    path = Path(path)
+    check_export_path(path)
+    suffix = path.suffix.lower()
     columns, rows = tidy_rows(store)
     if suffix == ".csv":
         with open(path, "w", newline="", encoding="utf-8") as out:
@@ -58,12 +74,9 @@ def export(store: Store, path: str | Path) -> int:
             writer.writeheader()
             writer.writerows(rows)
         return len(rows)
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ExportError("Parquet needs pyarrow: pip install 'drillsim[parquet]' "
-                          "(or export to .csv)") from None
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     factors = columns[2:columns.index("baseline")]
     schema = pa.schema(
         [("variant", pa.int64()), ("variant_name", pa.string())]

@@ -79,6 +79,7 @@ def run_batch(sweep: Sweep, store: Store, executor: Executor, replications: int,
     ran = failed = 0
     if not tasks:
         return BatchRun(before, 0, total)
+    executor.fit(len(tasks))
     executor.start(bundle, tuple(sweep.plugins))
     if on_start is not None:
         on_start(before, total)

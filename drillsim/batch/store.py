@@ -220,16 +220,17 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: str | Path) -> "Store":
+    def open(cls, path: str | Path, read_only: bool = False) -> "Store":
         """An existing batch database.
 
+        :param read_only: only to read results: works in a read-only folder or file.
         :raises StoreError: missing, not SQLite, or not made by ``drillsim batch``.
         """
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no such database")
         try:
-            conn = cls._connect(path)
+            conn = cls._connect_read_only(path) if read_only else cls._connect(path)
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a drillsim batch database ({exc})") from None
@@ -240,11 +241,25 @@ class Store:
             conn.close()
             raise StoreError(f"{path}: made by another drillsim version (schema {row[0]}, "
                              f"this one reads {SCHEMA_VERSION})")
-        try:
-            conn.execute(_FAILURES)
-        except sqlite3.OperationalError:
-            pass  # a read-only database made before failures were recorded: it has none
+        if not read_only:
+            try:
+                conn.execute(_FAILURES)
+            except sqlite3.OperationalError:
+                pass  # a read-only database made before failures were recorded: it has none
         return cls(conn, path)
+
+    @staticmethod
+    def _connect_read_only(path: Path) -> sqlite3.Connection:
+        uri = path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # a WAL database in a folder we cannot write (no -shm file can be made): read it
+            # as it is on disk, which is whole once the batch that wrote it has ended
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+        return conn
 
     def close(self) -> None:
         self.conn.close()

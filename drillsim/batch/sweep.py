@@ -251,6 +251,9 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
     root = scenario_root(path)
     scenario_path = resolve_ref(doc, ("scenario",), spec.scenario, path.resolve(), root)
     base_doc = load_yaml(scenario_path, _shown(scenario_path))
+    if isinstance(base_doc.data, dict) and "scenario" in base_doc.data:
+        raise ValidationFailed([doc.fault(("scenario",), f"{scenario_path.name!r} is a sweep or "
+                                                         "drill pack, not a scenario file")])
     if isinstance(base_doc.data, dict):
         for setting in common + [s for _, _, settings, _ in plans for s in settings]:
             ok, why = find_path(base_doc.data, setting.path[:-1])

@@ -181,9 +181,8 @@ class DrillSession:
         """
         log_path = Path(log_path)
         cpath = controller_path(log_path)
+        _check_log_pair(log_path, cpath)
         for p in (log_path, cpath):
-            if not p.is_file():
-                raise ValidationFailed([Fault(str(p), 0, 0, "", "drill log not found")])
             repair_tail(p)
         try:
             player, control = read_records(log_path), read_records(cpath)
@@ -238,9 +237,7 @@ class DrillSession:
         """
         log_path = Path(log_path)
         cpath = controller_path(log_path)
-        for p in (log_path, cpath):
-            if not p.is_file():
-                raise ValidationFailed([Fault(str(p), 0, 0, "", "drill log not found")])
+        _check_log_pair(log_path, cpath)
         try:
             player, control = read_records(log_path), read_records(cpath)
         except ValueError as exc:
@@ -735,3 +732,16 @@ class DrillSession:
     def close(self) -> None:
         if self.log is not None:
             self.log.close()
+
+
+def _check_log_pair(log_path: Path, cpath: Path) -> None:
+    """A drill log and its controller log beside it must both exist.
+
+    :raises ValidationFailed: naming the file missing, and what the pair should be.
+    """
+    if not log_path.is_file():
+        raise ValidationFailed([Fault(str(log_path), 0, 0, "", "drill log not found")])
+    if not cpath.is_file():
+        raise ValidationFailed([Fault(str(log_path), 0, 0, "", f"not a drill log: a drill log has "
+                                                               f"its controller log {cpath.name} "
+                                                               "beside it, and there is none")])

@@ -1,0 +1,159 @@
+"""The command line guards a user's files: an output that would overwrite an input or
+another output is refused before anything runs; files that are not documents (pipes,
+devices, huge files, region or plan files given as a scenario) get a message, not a hang
+or a pile of unrelated errors; outputs of `results` and `hazard --plot` are checked
+before anything is printed; the operating system refusing a file is a message and exit
+status 1, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "bad_inputs"
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    """A copy of the bad-input corpus's valid scenario tree; the working folder is its root."""
+    shutil.copytree(CORPUS / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("option, target", [
+    ("--json", "scenarios/valid.yaml"),
+    ("--events", "scenarios/regions/mini.yaml"),
+    ("--report", "scenarios/plans/mini.yaml"),
+])
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(corpus, option, target):
+    before = Path(target).read_bytes()
+    result = invoke("run", "scenarios/valid.yaml", "-n", 1, "-q", option, target)
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"{target} ({option}): is a file this run reads; writing there "
+                                     "would destroy it. Name another file; nothing was run")
+    assert Path(target).read_bytes() == before
+
+
+def test_two_outputs_naming_one_file_are_refused(corpus):
+    result = invoke("run", "scenarios/valid.yaml", "-n", 1, "-q", "--json", "out", "--events", "./out")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("out (--events): --json names the same file; give each "
+                                     "output its own file; nothing was run")
+    assert not Path("out").exists()
+
+
+def test_a_read_only_output_file_is_not_replaced(corpus):
+    Path("kept.json").write_text("keep me")
+    os.chmod("kept.json", 0o444)
+    result = invoke("run", "scenarios/valid.yaml", "-n", 1, "-q", "--json", "kept.json")
+    assert result.exit_code == 2
+    assert result.output.strip() == "kept.json: the file is read-only; nothing was run"
+    assert Path("kept.json").read_text() == "keep me"
+
+
+def test_a_pipe_is_refused_without_waiting_for_a_writer(corpus):
+    os.mkfifo("pipe.yaml")
+    result = invoke("validate", "pipe.yaml")  # opening the pipe would block for ever
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == ("pipe.yaml:0:0: not a regular file (a pipe, a "
+                                             "device …); name a YAML file")
+
+
+def test_a_huge_file_is_refused_before_it_is_parsed(corpus, monkeypatch):
+    from drillsim import yamlsource
+
+    monkeypatch.setattr(yamlsource, "MAX_FILE_BYTES", 2 * 1024 * 1024)
+    Path("big.yaml").write_text("a: " + "x" * (2 * 1024 * 1024) + "\n")
+    result = invoke("validate", "big.yaml")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == "big.yaml:0:0: larger than 2 MiB: not a drillsim document"
+
+
+@pytest.mark.parametrize("path, message", [
+    ("scenarios/regions/mini.yaml", "scenarios/regions/mini.yaml: this is a region file, not a "
+                                    "scenario; validate a scenario that names it (region: mini.yaml)"),
+    ("scenarios/plans/mini.yaml", "scenarios/plans/mini.yaml: this is a plan file, not a scenario; "
+                                  "validate a scenario that names it (plan: file: mini.yaml)"),
+])
+def test_validate_names_a_region_or_plan_file_for_what_it_is(corpus, path, message):
+    result = invoke("validate", path)
+    assert result.exit_code == 2
+    assert result.output.strip() == message
+
+
+def test_validate_checks_a_drill_pack(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = invoke("validate", "scenarios/packs/flood.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == ("scenarios/packs/flood.yaml: valid drill pack — base scenario "
+                                     "fujiang_flood_2020.yaml")
+
+
+def test_a_plan_reference_naming_a_region_file_is_located_at_the_reference(corpus):
+    text = Path("scenarios/valid.yaml").read_text().replace("file: plans/mini.yaml",
+                                                             "file: regions/mini.yaml")
+    Path("scenarios/wrong.yaml").write_text(text)
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if "file: regions/mini.yaml" in s)
+    result = invoke("validate", "scenarios/wrong.yaml")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"scenarios/wrong.yaml:{line}:9: plan.file: 'mini.yaml' is a region file, not a plan file",
+        "1 problem(s) found; nothing was run."]
+
+
+def test_hazard_plot_checks_its_region_before_computing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no scenarios/ here: the default region is not found
+    result = invoke("hazard", "plume", "--rate", "0.5kg/s", "--wind", "2m/s", "--chemical",
+                    "chlorine", "--plot", "p.png", "--at", "tianjia")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("--region: no region file 'scenarios/regions/tongnan.yaml' "
+                                     "here; run from the drillsim folder or give --region FILE")
+    assert not Path("p.png").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_a_folder_the_system_refuses_is_a_message_not_a_traceback():
+    # nobody may make a folder in /proc, not even the superuser
+    result = CliRunner().invoke(main, ["new-plugin", "drone", "--dir", "/proc"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # not an uncaught exception
+    assert result.output.startswith("/proc/drillsim-drone: ")
+    assert "Traceback" not in result.output
+
+
+def test_results_are_read_without_writing_the_database(tmp_path):
+    from drillsim.batch.store import Store
+
+    db = tmp_path / "r.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    from drillsim.batch.store import SCHEMA_VERSION
+
+    conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    conn.commit()
+    conn.close()
+    store = Store.open(db, read_only=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.conn.execute("INSERT INTO meta VALUES ('x', 'y')")
+    store.close()
+
+
+def test_a_batch_starts_no_more_workers_than_tasks():
+    from drillsim.batch.executor import LocalPoolExecutor
+
+    pool = LocalPoolExecutor(workers=512)
+    pool.fit(4)
+    assert pool.workers == 4
