@@ -172,6 +172,7 @@ class LocalPoolExecutor(Executor):
         self.chunk = max(1, chunk)
         self.workers = workers or os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
+        self._barrier = None
         self._context = pool_context()
         self._setup: tuple[Bundle, tuple[str, ...]] | None = None
         #: process ids of the current workers (for messages and tests)
@@ -193,7 +194,9 @@ class LocalPoolExecutor(Executor):
         :raises DrillsimError: a worker process died while starting.
         """
         self._setup = (bundle, tuple(plugins))
-        barrier = self._context.Barrier(self.workers)
+        # kept until the pool is shut down: workers still starting (say after Ctrl-C) must
+        # find its semaphore, which the last reference here would remove
+        self._barrier = barrier = self._context.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=self._context, initializer=worker.init_local,
             initargs=(bundle, tuple(plugins), "local pool worker", barrier))
@@ -271,6 +274,7 @@ class LocalPoolExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._barrier = None
 
     def describe(self) -> str:
         return f"local process pool, {self.workers} worker(s)"

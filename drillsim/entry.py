@@ -1,0 +1,16 @@
+"""The ``drillsim`` console script: the command line, with Ctrl-C while Python is still
+importing it (a second or so) ending quietly (exit status 130) like Ctrl-C later on."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """Import and run :func:`drillsim.cli.main`."""
+    try:
+        from .cli import main as commands
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    commands()
