@@ -149,9 +149,10 @@ def main() -> None:
 def validate(scenario: Path, plugins, disabled, loading) -> None:
     """Check a scenario (and its region and plan files), a sweep and every variant it
     expands to, or a drill pack, without running anything."""
-    from .loader import load_scenario
+    from .loader import document_kind, load_scenario
+    from .yamlsource import load_yaml
 
-    kind = _guard(_document_kind, scenario)
+    kind = document_kind(_guard(load_yaml, scenario).data) or "scenario"
     if kind != "scenario":
         _validate_other(scenario, kind, _guard(_host, plugins, disabled, loading, scenario))
         return
@@ -161,27 +162,6 @@ def validate(scenario: Path, plugins, disabled, loading) -> None:
     click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
                f"{len(sc.hazards)} hazard(s), {len(sc.targets)} targets, "
                f"{len(sc.assumptions)} assumptions")
-
-
-def _document_kind(path: Path) -> str:
-    """What kind of drillsim document ``path`` is, by its top-level fields: ``scenario``,
-    ``sweep`` or ``pack`` (both name a base ``scenario:``; a pack has draws, injects or a
-    hazard), ``region`` (townships) or ``plan`` (targets, no region).
-
-    :raises ValidationFailed: unreadable YAML.
-    """
-    from .yamlsource import load_yaml
-
-    data = load_yaml(path).data
-    if not isinstance(data, dict):
-        return "scenario"  # the scenario checks say what is wrong
-    if "scenario" in data:
-        return "pack" if {"draws", "injects", "hazard"} & set(data) else "sweep"
-    if "townships" in data:
-        return "region"
-    if "targets" in data and "region" not in data:
-        return "plan"
-    return "scenario"
 
 
 def _validate_other(path: Path, kind: str, host) -> None:

@@ -309,14 +309,13 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
     _check_unique(doc, "reserves", [r.id for r in spec.reserves], faults)
     region = plan = plan_doc = plan_path = None
     ref = faults.run(resolve_ref, doc, ("region",), spec.region, path.resolve(), root_path)
-    if ref is not None and faults.run(_names_kind, doc, ("region",), ref, "townships",
-                                      "region") is False:
+    if ref is not None and faults.run(_names_kind, doc, ("region",), ref, "region") is False:
         region = faults.run(load_region, ref, _shown(ref), root_path)
     ref = faults.run(resolve_ref, doc, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
     if ref is not None:
         plan_path = Path(ref).resolve()
         plan_doc = faults.run(load_yaml, ref, _shown(ref))
-        if plan_doc is not None and faults.run(_names_kind, doc, ("plan", "file"), ref, "targets",
+        if plan_doc is not None and faults.run(_names_kind, doc, ("plan", "file"), ref,
                                                "plan") is False:
             plan = faults.run(validate, PlanFile, plan_doc)
     faults.raise_if_any()
@@ -353,24 +352,44 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
                             start, used, versions, dict(overrides or {}), context.warnings, inputs)
 
 
-def _names_kind(doc: Document, where: tuple, ref: Path, field_name: str, kind: str) -> bool:
-    """False if the file ``ref`` (named at ``where``) has the top-level ``field_name`` a
-    ``kind`` file has, or cannot be read (its own faults say why).
+def document_kind(data: Any) -> str | None:
+    """What kind of drillsim document parsed YAML ``data`` is, by its top-level fields:
+    ``sweep`` or ``pack`` (both name a base ``scenario:``; a drill pack has draws, injects
+    or a hazard), ``region`` (townships), ``plan`` (targets, no region), ``scenario``
+    (forces or a region); None if none of these."""
+    if not isinstance(data, dict):
+        return None
+    if "scenario" in data:
+        return "pack" if {"draws", "injects", "hazard"} & set(data) else "sweep"
+    if "townships" in data:
+        return "region"
+    if "targets" in data and "region" not in data:
+        return "plan"
+    if "forces" in data or "region" in data:
+        return "scenario"
+    return None
 
-    :raises ValidationFailed: it is another kind of document (located at ``where``).
+
+def _names_kind(doc: Document, where: tuple, ref: Path, kind: str) -> bool:
+    """False if the file ``ref`` (named at ``where``) may be a ``kind`` document, or
+    cannot be read (its own faults then say why).
+
+    :raises ValidationFailed: it is another kind of drillsim document (located at ``where``).
     """
     try:
         data = load_yaml(ref, _shown(ref)).data
     except ValidationFailed:
         return False
-    if not isinstance(data, dict) or field_name in data:
+    other = document_kind(data)
+    if other in (None, kind):
         return False
-    other = ("region" if "townships" in data else "plan" if "targets" in data and "region" not in data
-             else "sweep or drill pack" if "scenario" in data else "scenario" if "forces" in data
-             else None)
-    if other is None:
-        return False
-    raise ValidationFailed([doc.fault(where, f"{ref.name!r} is a {other} file, not a {kind} file")])
+    raise ValidationFailed([doc.fault(where, f"{ref.name!r} is a {KIND_NAMES[other]}, not a "
+                                             f"{KIND_NAMES[kind]}")])
+
+
+#: How messages name each kind of document.
+KIND_NAMES = {"scenario": "scenario file", "sweep": "sweep file", "pack": "drill pack",
+              "region": "region file", "plan": "plan file"}
 
 
 def _runtime_plugins(host: PluginHost) -> set[str]:

@@ -30,8 +30,8 @@ from pydantic import Field
 
 from ..engine.streams import name_key
 from ..errors import Fault, ValidationFailed
-from ..loader import (ResolvedScenario, find_path, index_form, load_scenario, parse_dotted,
-                      resolve_ref, scenario_root)
+from ..loader import (KIND_NAMES, ResolvedScenario, document_kind, find_path, index_form,
+                      load_scenario, parse_dotted, resolve_ref, scenario_root)
 from ..pluginhost import PluginHost
 from ..schema import Assumption
 from ..validation import Collector, Strict, suggest, validate
@@ -251,9 +251,10 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
     root = scenario_root(path)
     scenario_path = resolve_ref(doc, ("scenario",), spec.scenario, path.resolve(), root)
     base_doc = load_yaml(scenario_path, _shown(scenario_path))
-    if isinstance(base_doc.data, dict) and "scenario" in base_doc.data:
-        raise ValidationFailed([doc.fault(("scenario",), f"{scenario_path.name!r} is a sweep or "
-                                                         "drill pack, not a scenario file")])
+    kind = document_kind(base_doc.data)
+    if kind in ("sweep", "pack"):
+        raise ValidationFailed([doc.fault(("scenario",), f"{scenario_path.name!r} is a "
+                                                         f"{KIND_NAMES[kind]}, not a scenario file")])
     if isinstance(base_doc.data, dict):
         for setting in common + [s for _, _, settings, _ in plans for s in settings]:
             ok, why = find_path(base_doc.data, setting.path[:-1])
