@@ -93,6 +93,9 @@ class RunSpec(Strict):
         if v > MAX_HORIZON_MIN:
             raise ValueError(f"a horizon of more than {MAX_HORIZON_MIN // 1440} days is refused "
                              "(a drill or a batch replication longer than a year is a typo)")
+        if v < 1.0:
+            raise ValueError("a horizon shorter than 1 min is refused: nothing could be "
+                             "dispatched, let alone measured (a typo for min or h?)")
         return v
 
 
