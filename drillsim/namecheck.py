@@ -195,5 +195,6 @@ def check_names(spec, doc: Document, host, targets, faults: Collector,
     for i, o in enumerate(spec.observed):
         if o.source not in spec.sources:
             faults.add(doc.fault(("observed", i, "source"),
-                                 f"unknown source {o.source!r}: not under sources:"
-                                 + _unknown(o.source, set(spec.sources), "sources")))
+                                 f"unknown source {o.source!r}: not listed under sources "
+                                 f"({', '.join(sorted(spec.sources)) or 'none listed'})"
+                                 + suggest(o.source, sorted(spec.sources))))
