@@ -104,8 +104,13 @@ def test_a_region_without_rivers_only_warns(host, tmp_path):
 
 
 def test_people_at_risk_are_bounded(host):
-    # 10 million is accepted (more than any district holds, still a number people mean) …
-    _load(host, **{"hazards.fujiang_2020.params.evacuation.total_people": 10_000_000})
+    # 10 million is accepted (more than any district holds, still a number people mean),
+    # with a warning that the run will be slow …
+    sc = _load(host, **{"hazards.fujiang_2020.params.evacuation.total_people": 10_000_000})
+    assert [f"{w.field}: {w.message}" for w in sc.warnings] == [
+        "hazards[0].params.evacuation.total_people: 10,000,000 people at risk make many rescue calls: "
+        "one replication may take many minutes (over 1,000,000 people); check the figure"]
+    assert _load(host, **{"hazards.fujiang_2020.params.evacuation.total_people": 1_000_000}).warnings == []
     # … one more is refused, and so is a township's own count
     with pytest.raises(ValidationFailed) as caught:
         _load(host, **{"hazards.fujiang_2020.params.evacuation.total_people": 10_000_001,
