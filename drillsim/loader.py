@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Fault, ValidationFailed
 from .pluginhost import DEFAULTS_NAME, PluginHost, load_plugins
 from .quantities import parse_fraction, parse_quantity
+from .namecheck import check_names
 from .paths import resolve_ref, scenario_root
 from .region import Region, load_region
 from .registry import HazardType, Metric, UnitType
@@ -337,6 +338,7 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
     hazards = _resolve_hazards(spec, doc, host, context, faults)
     targets = _resolve_targets(spec, doc, plan, plan_doc, host, faults)
     _check_assumptions(spec, doc, faults)
+    check_names(spec, doc, host, targets, faults, context.warnings)
     faults.raise_if_any()
 
     used = sorted({host.unit_types.providers[f.unit_type.name] for f in forces}
@@ -444,6 +446,15 @@ def _apply_overrides(doc: Document, overrides: dict[str, Any]) -> None:
         raise ValidationFailed(faults)
 
 
+def with_zone(start: dt.datetime) -> str:
+    """``start`` (no time zone) written with China Standard Time, in the form
+    :func:`datetime.datetime.fromisoformat` reads back: a date alone gains ``T00:00``
+    (``'2020-08-15+08:00'`` is not a valid date and time)."""
+    spec = "minutes" if start.second == 0 and start.microsecond == 0 else "auto"
+    cst = dt.timezone(dt.timedelta(hours=8))
+    return start.replace(tzinfo=cst).isoformat(timespec=spec)
+
+
 def _parse_start(text: str, doc: Document, faults: Collector) -> dt.datetime:
     try:
         start = dt.datetime.fromisoformat(text)
@@ -453,7 +464,7 @@ def _parse_start(text: str, doc: Document, faults: Collector) -> dt.datetime:
         return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
     if start.tzinfo is None:
         faults.add(doc.fault(("start",), f"{text!r} has no time zone; add it, e.g. "
-                                          f"'{text}+08:00' for China Standard Time"))
+                                          f"'{with_zone(start)}' for China Standard Time"))
     return start
 
 

@@ -79,6 +79,10 @@ class HazardType:
     :ivar check: optional ``check(params, context) -> list[(path, message)]`` for
         cross-references the schema cannot express (unknown townships …); ``context``
         is the :class:`~drillsim.loader.LoadContext`.
+    :ivar incident_kinds: optional ``incident_kinds(params) -> iterable of str``: every
+        incident kind a hazard with these params may create. With it, a force's
+        ``serves:`` naming a kind nothing makes is an error; without it the loader reads
+        the params' ``kind``/``*_kind`` fields and only warns (it cannot be sure).
     """
 
     name: str
@@ -86,6 +90,7 @@ class HazardType:
     params_model: type[BaseModel]
     start: Callable[["Simulation", Any], None]
     check: Callable[[Any, Any], Iterable[tuple[tuple, str]]] | None = None
+    incident_kinds: Callable[[Any], Iterable[str]] | None = None
 
     def check_self(self) -> None:
         if not _NAME.match(self.name):

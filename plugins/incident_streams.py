@@ -111,10 +111,12 @@ def _one_at_a_time(draw):
 
 
 SCRIPTED = HazardType("scripted_incidents", "incidents at stated times and places (a script)",
-                      ScriptedParams, _scripted_start, _scripted_check)
+                      ScriptedParams, _scripted_start, _scripted_check,
+                      incident_kinds=lambda params: [item.kind for item in params.incidents])
 POISSON = HazardType("poisson_incidents", "Poisson call arrivals at a constant rate",
                      PoissonParams, _poisson_start,
-                     lambda params, context: _check_places(params.places, context, ("places",)))
+                     lambda params, context: _check_places(params.places, context, ("places",)),
+                     incident_kinds=lambda params: [params.kind])
 
 
 @hookimpl

@@ -22,6 +22,7 @@ TOXIC_RELEASE = HazardType(
     params_model=release.ToxicReleaseParams,
     start=release.start,
     check=release.check,
+    incident_kinds=release.incident_kinds,
 )
 
 

@@ -124,6 +124,12 @@ class SourceParams(Strict):
     place: str
 
 
+def incident_kinds(p: "ToxicReleaseParams") -> list[str]:
+    """The incident kinds a release creates: the hazmat stop, the evacuations and, if
+    given, the fire support at the upwind staging point."""
+    return [p.hazmat.kind, p.evacuation.kind] + ([p.fire_support.kind] if p.fire_support else [])
+
+
 class ToxicReleaseParams(Strict):
     """``params:`` of a ``toxic_release`` hazard (see the module docstring)."""
 

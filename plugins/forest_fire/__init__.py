@@ -22,6 +22,7 @@ FOREST_FIRE = HazardType(
     params_model=fire_hazard.ForestFireParams,
     start=fire_hazard.start,
     check=fire_hazard.check,
+    incident_kinds=fire_hazard.incident_kinds,
 )
 
 

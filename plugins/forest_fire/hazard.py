@@ -118,6 +118,12 @@ class ClosureParams(Strict):
     detour: float = Field(default=1.0, ge=1.0, le=5.0)
 
 
+def incident_kinds(p: "ForestFireParams") -> list[str]:
+    """The incident kinds a fire creates: the ground attack and, when the attack demands
+    aircraft, the aerial attack over the fire."""
+    return [p.attack.kind] + ([p.attack.aerial_kind] if p.attack.aerial_demand else [])
+
+
 class ForestFireParams(Strict):
     """``params:`` of a ``forest_fire`` hazard (see the module docstring)."""
 

@@ -1,0 +1,200 @@
+"""Names a scenario types that must match something: incident kinds a force ``serves``,
+capability names, the plan targets chosen, reserve townships, observation sources.
+
+The schema accepts any text for these, and a typo changes results silently (a force
+serving ``evacuatoin`` is never sent to an evacuation; a capability ``peeple`` is never
+asked for, so the unit type's default is used). :func:`check_names` reports each unknown
+or repeated name as a located fault, with a "did you mean" where a close name exists.
+
+Where the names come from:
+
+- **incident kinds** a hazard makes: its type's declared ``incident_kinds(params)``
+  (:class:`~drillsim.registry.HazardType`), else the ``kind``/``*_kind`` text fields of
+  its params; plus the default kinds of every loaded hazard type (the ``kind``/``*_kind``
+  defaults of its params model), so a force may stand ready for a hazard the scenario
+  does not run. When a hazard of the scenario has a type that does not declare its
+  kinds, an unknown kind is only a warning: the loader cannot be sure.
+- **capabilities**: those of every loaded unit type, those a hazard demands or checks
+  (its params' ``demand``/``*_demand`` keys, ``capability``/``*_capability`` and
+  ``allowed`` values, and the same fields' defaults in every loaded hazard type's
+  params model) and those the plan's targets measure (their params' ``capability``).
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, Callable, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Fault
+from .validation import Collector, suggest
+from .yamlsource import Document, format_path
+
+
+def _is_kind(name: str) -> bool:
+    return name == "kind" or name.endswith("_kind")
+
+
+def _is_capability(name: str) -> bool:
+    return name in ("demand", "capability", "capabilities", "allowed") or \
+        name.endswith(("_demand", "_capability"))
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """The names a field holds: text, the items of a list, the keys of a mapping."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        yield from (k for k in value if isinstance(k, str))
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        yield from (v for v in value if isinstance(v, str))
+
+
+def names_in(params: Any, wanted: Callable[[str], bool]) -> set[str]:
+    """Names held by the fields ``wanted`` accepts (by field name), anywhere in a
+    validated params model instance (through nested models, lists and mappings)."""
+    out: set[str] = set()
+    if isinstance(params, BaseModel):
+        for name in type(params).model_fields:
+            value = getattr(params, name)
+            if wanted(name):
+                out.update(_texts(value))
+            out |= names_in(value, wanted)
+    elif isinstance(params, dict):
+        for value in params.values():
+            out |= names_in(value, wanted)
+    elif isinstance(params, (list, tuple)):
+        for value in params:
+            out |= names_in(value, wanted)
+    return out
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def defaults_in(model: type[BaseModel] | None, wanted: Callable[[str], bool],
+                _seen: set | None = None) -> set[str]:
+    """Names held by the *defaults* of the fields ``wanted`` accepts, anywhere in a params
+    model class (what a hazard type makes when the scenario does not say)."""
+    if model is None:
+        return set()
+    seen = _seen if _seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    out: set[str] = set()
+    for name, fld in model.model_fields.items():
+        if wanted(name) and not fld.is_required():
+            out.update(_texts(fld.default))
+        if isinstance(fld.default, BaseModel):
+            out |= names_in(fld.default, wanted)
+        for sub in _models_in(fld.annotation):
+            out |= defaults_in(sub, wanted, seen)
+    return out
+
+
+def _hazard_params(spec, host) -> list[tuple[Any, BaseModel]]:
+    """(hazard type, validated params) of every hazard the scenario lists, enabled or
+    not (a disabled hazard may be switched on by a sweep); invalid ones are skipped (the
+    loader reports them)."""
+    out = []
+    for h in spec.hazards:
+        if h.type not in host.hazard_types:
+            continue
+        htype = host.hazard_types[h.type]
+        try:
+            out.append((htype, htype.params_model.model_validate(h.params)))
+        except ValidationError:
+            continue
+    return out
+
+
+def known_kinds(spec, host) -> tuple[set[str], bool]:
+    """(incident kinds known in this scenario, whether that set is certain)."""
+    kinds: set[str] = set()
+    certain = True
+    for name in host.hazard_types.names():
+        kinds |= defaults_in(host.hazard_types[name].params_model, _is_kind)
+    for htype, params in _hazard_params(spec, host):
+        if htype.incident_kinds is not None:
+            kinds.update(htype.incident_kinds(params))
+        else:
+            certain = False
+            kinds |= names_in(params, _is_kind)
+    return kinds, certain
+
+
+def known_capabilities(spec, host, targets) -> set[str]:
+    """Capability names a force may bring that something in this scenario can use."""
+    caps: set[str] = set()
+    for name in host.unit_types.names():
+        caps.update(host.unit_types[name].capabilities)
+    for name in host.hazard_types.names():
+        caps |= defaults_in(host.hazard_types[name].params_model, _is_capability)
+    for _, params in _hazard_params(spec, host):
+        caps |= names_in(params, _is_capability)
+    for t in targets:
+        caps |= names_in(t.params, _is_capability)
+    return caps
+
+
+def _unknown(word: str, known: set[str], what: str) -> str:
+    """A did-you-mean if one is close, else the names known."""
+    return suggest(word, sorted(known)) or f" (known {what}: {', '.join(sorted(known)) or 'none'})"
+
+
+def _repeats(doc: Document, where: tuple, items: list, what: str, faults: Collector) -> None:
+    first: dict[Any, int] = {}
+    for k, item in enumerate(items):
+        if item in first:
+            faults.add(doc.fault(where + (k,), f"{what} {item!r} is given twice (first at "
+                                               f"{format_path(where + (first[item],))})"))
+        first.setdefault(item, k)
+
+
+def check_names(spec, doc: Document, host, targets, faults: Collector,
+                warnings: list[Fault]) -> None:
+    """Report unknown incident kinds in ``serves``, unknown capability names, plan targets
+    or reserve townships given twice, and observations citing a source not under
+    ``sources:``. Faults go to ``faults``; what cannot be known for sure to ``warnings``.
+
+    :param spec: the validated :class:`~drillsim.schema.ScenarioFile`; ``doc`` its document.
+    :param host: the plugin host (unit types, hazard types).
+    :param targets: the resolved targets (their params name capabilities).
+    """
+    kinds, certain = known_kinds(spec, host)
+    capabilities = known_capabilities(spec, host, targets)
+    for i, f in enumerate(spec.forces):
+        for k, kind in enumerate(f.serves or []):
+            if kind in kinds:
+                continue
+            message = f"no hazard in this scenario or loaded plugin makes incidents of kind {kind!r}"
+            if certain:
+                faults.add(doc.fault(("forces", i, "serves", k), message + _unknown(kind, kinds, "kinds")))
+            else:  # a hazard type that does not declare its kinds may make it
+                warnings.append(doc.fault(("forces", i, "serves", k), message + " that drillsim can see"
+                                          + _unknown(kind, kinds, "kinds")))
+        for name in f.capabilities:
+            if name not in capabilities:
+                faults.add(doc.fault(("forces", i, "capabilities", name),
+                                     f"unknown capability {name!r}: no unit type has it and nothing "
+                                     f"in this scenario asks for it" + _unknown(name, capabilities,
+                                                                                "capabilities"),
+                                     key=True))
+        _repeats(doc, ("forces", i, "serves"), f.serves or [], "incident kind", faults)
+    _repeats(doc, ("plan", "targets"), spec.plan.targets or [], "target", faults)
+    for i, r in enumerate(spec.reserves):
+        if isinstance(r.townships, list):
+            _repeats(doc, ("reserves", i, "townships"), r.townships, "township", faults)
+    for i, o in enumerate(spec.observed):
+        if o.source not in spec.sources:
+            faults.add(doc.fault(("observed", i, "source"),
+                                 f"unknown source {o.source!r}: not listed under sources "
+                                 f"({', '.join(sorted(spec.sources)) or 'none listed'})"
+                                 + suggest(o.source, sorted(spec.sources))))
