@@ -404,20 +404,36 @@ class Simulation:
             return
         auto = self._auto_forces
         free = [u for u in self._unit_list if u.status in unit_state.DISPATCHABLE and u.force.id in auto]
+        # (kind, township, unmet capabilities) no free unit can serve: within a pass the
+        # free units only get fewer, so the next incident alike is skipped unasked (a
+        # long queue of incidents nobody free can take would otherwise cost a scan each)
+        hopeless: set[tuple] = set()
         for incident in list(self.queue):
             if free:
-                self._dispatch_one(incident, free)
+                self._dispatch_one(incident, free, hopeless=hopeless)
             elif not self._unlogged:
                 break  # nobody left to send and nothing left to log: skip the rest of the queue
             if incident.in_queue and not incident.queued_logged:
                 self._note_queued(incident)
 
-    def _dispatch_one(self, incident: Incident, free: list[Unit], whole: bool = False) -> None:
+    def _dispatch_one(self, incident: Incident, free: list[Unit], whole: bool = False,
+                      hopeless: set[tuple] | None = None) -> None:
         """Ask the choose-units hook for ``incident`` among ``free`` (removing those sent).
-        With ``whole``, send nobody unless the choice covers the whole demand."""
+        With ``whole``, send nobody unless the choice covers the whole demand.
+        ``hopeless``: see :meth:`dispatch_pass` (read and extended here)."""
+        if hopeless is not None and not incident.assigned:  # unmet is the whole demand
+            if (incident.kind, incident.place.township, frozenset(incident.demand)) in hopeless:
+                return
         unmet = incident.unmet()
+        if hopeless is not None:
+            alike = (incident.kind, incident.place.township, frozenset(unmet))
+            if alike in hopeless:
+                return
         unreachable = incident.unreachable
-        candidates = [u for u in free if u.can_serve(incident, unmet) and u.id not in unreachable]
+        able = [u for u in free if u.can_serve(incident, unmet)]
+        if not able and hopeless is not None:
+            hopeless.add(alike)
+        candidates = [u for u in able if u.id not in unreachable] if unreachable else able
         if not candidates:
             return
         try:

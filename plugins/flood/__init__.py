@@ -151,9 +151,10 @@ class WarningParams(Strict):
 MAX_PEOPLE = 10_000_000
 
 #: Above this many people at risk the loader warns that a run will be slow: rescue calls
-#: grow with the people left in flooded homes, and the run time faster than that (measured
-#: on the 2020 Fujiang scenario, one replication on a 2-core machine: 28,617 people 2.7 s,
-#: 286,170 people 4.5 s, 2,861,700 people more than 180 s).
+#: grow with the people left in flooded homes, and the run time faster than that, as every
+#: dispatch pass reads the whole queue (``python bench/people_at_risk.py`` on the 2020
+#: Fujiang scenario, one replication, 2-core machine: 28,617 people 0.02 s, 286,170 1.0 s,
+#: 1,000,000 36 s, 2,861,700 about 530 s).
 SLOW_PEOPLE = 1_000_000
 
 
