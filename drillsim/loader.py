@@ -316,8 +316,8 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
     if ref is not None:
         plan_path = Path(ref).resolve()
         plan_doc = faults.run(load_yaml, ref, _shown(ref))
-        if plan_doc is not None and faults.run(_names_kind, doc, ("plan", "file"), ref,
-                                               "plan") is False:
+        if plan_doc is not None and faults.run(_names_kind, doc, ("plan", "file"), ref, "plan",
+                                               plan_doc.data) is False:
             plan = faults.run(validate, PlanFile, plan_doc)
     faults.raise_if_any()
 
@@ -372,16 +372,18 @@ def document_kind(data: Any) -> str | None:
     return None
 
 
-def _names_kind(doc: Document, where: tuple, ref: Path, kind: str) -> bool:
-    """False if the file ``ref`` (named at ``where``) may be a ``kind`` document, or
-    cannot be read (its own faults then say why).
+def _names_kind(doc: Document, where: tuple, ref: Path, kind: str,
+                data: Any = None) -> bool:
+    """False if the file ``ref`` (named at ``where``; ``data`` its parsed content if read
+    already) may be a ``kind`` document, or cannot be read (its own faults then say why).
 
     :raises ValidationFailed: it is another kind of drillsim document (located at ``where``).
     """
-    try:
-        data = load_yaml(ref, _shown(ref)).data
-    except ValidationFailed:
-        return False
+    if data is None:
+        try:
+            data = load_yaml(ref, _shown(ref)).data
+        except ValidationFailed:
+            return False
     other = document_kind(data)
     if other in (None, kind):
         return False

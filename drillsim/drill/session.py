@@ -180,17 +180,7 @@ class DrillSession:
         :raises ValidationFailed: the log is missing, unreadable or not a drill log.
         """
         log_path = Path(log_path)
-        cpath = controller_path(log_path)
-        _check_log_pair(log_path, cpath)
-        for p in (log_path, cpath):
-            repair_tail(p)
-        try:
-            player, control = read_records(log_path), read_records(cpath)
-        except ValueError as exc:
-            raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
-        setup = next((r for r in control if r.get("rec") == "setup"), None)
-        if setup is None or setup.get("format") != FORMAT:
-            raise ValidationFailed([Fault(str(cpath), 1, 1, "", "not a drillsim drill log (no set-up record)")])
+        player, control, setup = _read_log_pair(log_path, repair=True)
         drawn = DrawnScenario.from_dict(setup["drawn"])
         session = cls(drawn, setup["seed"], host=host, clock=clock,
                       log_path=log_path if keep_logging else None, _resuming=True)
@@ -235,16 +225,7 @@ class DrillSession:
 
         :raises ValidationFailed: the log is missing or not a drill log.
         """
-        log_path = Path(log_path)
-        cpath = controller_path(log_path)
-        _check_log_pair(log_path, cpath)
-        try:
-            player, control = read_records(log_path), read_records(cpath)
-        except ValueError as exc:
-            raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
-        setup = next((r for r in control if r.get("rec") == "setup"), None)
-        if setup is None or setup.get("format") != FORMAT:
-            raise ValidationFailed([Fault(str(cpath), 1, 1, "", "not a drillsim drill log (no set-up record)")])
+        player, control, setup = _read_log_pair(Path(log_path))
         session = cls(DrawnScenario.from_dict(setup["drawn"]), setup["seed"], host=host)
         session.load_script(player, control)
         ended = next((r for r in player if r.get("rec") == "drill_ended"), None)
@@ -734,14 +715,28 @@ class DrillSession:
             self.log.close()
 
 
-def _check_log_pair(log_path: Path, cpath: Path) -> None:
-    """A drill log and its controller log beside it must both exist.
+def _read_log_pair(log_path: Path, repair: bool = False) -> tuple[list, list, dict]:
+    """(player records, controller records, set-up record) of a drill log and the
+    controller log beside it; with ``repair``, a torn last line (a crash mid-write) is
+    cut off first.
 
-    :raises ValidationFailed: naming the file missing, and what the pair should be.
+    :raises ValidationFailed: either file missing, unreadable, or not a drill log.
     """
+    cpath = controller_path(log_path)
     if not log_path.is_file():
         raise ValidationFailed([Fault(str(log_path), 0, 0, "", "drill log not found")])
     if not cpath.is_file():
         raise ValidationFailed([Fault(str(log_path), 0, 0, "", f"not a drill log: a drill log has "
                                                                f"its controller log {cpath.name} "
                                                                "beside it, and there is none")])
+    if repair:
+        for p in (log_path, cpath):
+            repair_tail(p)
+    try:
+        player, control = read_records(log_path), read_records(cpath)
+    except ValueError as exc:
+        raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
+    setup = next((r for r in control if r.get("rec") == "setup"), None)
+    if setup is None or setup.get("format") != FORMAT:
+        raise ValidationFailed([Fault(str(cpath), 1, 1, "", "not a drillsim drill log (no set-up record)")])
+    return player, control, setup
