@@ -131,7 +131,7 @@ def main() -> int:
 
     from drillsim.batch.executor import LocalPoolExecutor
     from drillsim.batch.sweep import load_sweep
-    from drillsim.pluginhost import load_plugins
+    from drillsim.host.pluginhost import load_plugins
 
     cpus = os.cpu_count() or 1
     sweep = load_sweep(args.sweep, load_plugins())

@@ -55,8 +55,8 @@ def drillsim_runner(n: int, seed: int):
     """Load once; return (load seconds, run() -> mean wait in mean service times)."""
     t0 = time.perf_counter()
     from drillsim.engine.simulation import Simulation
-    from drillsim.loader import load_scenario
-    from drillsim.pluginhost import load_plugins
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.host.pluginhost import load_plugins
     from drillsim.scoring.metrics import MetricContext
     from drillsim.scoring.queueing import CallParams, wait_times
 

@@ -24,8 +24,8 @@ def main() -> int:
     parser.add_argument("--people", type=int, nargs="+", default=[28_617, 286_170, 1_000_000])
     args = parser.parse_args()
     from drillsim.engine.simulation import Simulation
-    from drillsim.loader import load_scenario
-    from drillsim.pluginhost import load_plugins
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.host.pluginhost import load_plugins
 
     print(machine())
     host = load_plugins()

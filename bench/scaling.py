@@ -68,8 +68,8 @@ def child(n: int, keep: bool) -> dict:
 
     from drillsim.engine.eventlog import JsonLinesSink
     from drillsim.engine.simulation import Simulation
-    from drillsim.loader import load_scenario
-    from drillsim.pluginhost import load_plugins
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.host.pluginhost import load_plugins
     from drillsim.scoring.stream import observe_jsonl
 
     host = load_plugins()

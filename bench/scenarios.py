@@ -4,7 +4,7 @@ Run:  python bench/scenarios.py [--replications N] [SCENARIO ...]
 
 For each scenario: loading it once (YAML, validation, plugins; a batch loads once and
 runs many replications), then each replication run and scored as ``drillsim run`` does
-(:func:`drillsim.runner.run_replication` + :func:`drillsim.scoring.scorecard.observe`).
+(:func:`drillsim.scoring.runner.run_replication` + :func:`drillsim.scoring.scorecard.observe`).
 Prints the mean, median and slowest replication, events per replication and events per
 second, and the machine.
 """
@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def bench(path: Path, replications: int, host) -> str:
-    from drillsim.loader import load_scenario
-    from drillsim.runner import run_replication
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.scoring.runner import run_replication
     from drillsim.scoring.scorecard import observe
 
     t0 = time.perf_counter()
@@ -52,7 +52,7 @@ def main() -> int:
     paths = [Path(p).resolve() for p in args.scenarios] or sorted((ROOT / "scenarios").glob("*.yaml"))
 
     t0 = time.perf_counter()
-    from drillsim.pluginhost import load_plugins
+    from drillsim.host.pluginhost import load_plugins
 
     host = load_plugins()
     print(f"machine: {machine()}")

@@ -16,7 +16,7 @@ drillsim cannot run it (another major version, or a newer minor version).
 What a plugin may use, by topic:
 
 - hooks: :data:`hookimpl` (the marker), :data:`HOOK_STABILITY`; the specs are in
-  :mod:`drillsim.hookspecs`;
+  :mod:`drillsim.host.hookspecs`;
 - registrations: :class:`UnitType`, :class:`HazardType`, :class:`Metric`,
   :class:`Calculator`, :class:`CalcOption`;
 - a run: :class:`Simulation` (clock ``sim.now``, random streams ``sim.rng(name)``,
@@ -46,28 +46,51 @@ from __future__ import annotations
 
 import pluggy as _pluggy
 
-from .defaults import arrival_estimate
-from .drill.reporting import Message, ReportChannel, Reporter, demand_text
-from .engine.access import Restriction
-from .engine.eventlog import Event, EventLog
-from .engine.incidents import Incident
-from .engine.reserves import Reserve
-from .engine.simulation import OrderRefused, PluginFailed, Simulation
-from .engine.units import (AVAILABLE, DISPATCHABLE, DISPATCHED, ON_SCENE, OUT_OF_SERVICE, RETURNING,
-                           TRAVELLING, Force, Unit)
-from .geo import from_local_km, haversine_km, to_local_km
-from .hookspecs import HOOK_STABILITY, PROVISIONAL, STABLE
-from .loader import LoadContext, ResolvedHazard
-from .quantities import (Angle, Discharge, Duration, DurationOrZero, Elevation, Fraction, Length,
-                         MassRate, Percent, Rate, Speed, SpeedOrZero, TimeOffset, format_minutes, parse_angle,
-                         parse_fraction, parse_percent, parse_quantity)
-from .region import Place, Region
-from .registry import CalcOption, Calculator, HazardType, Metric, UnitType
-from .scoring.metrics import MetricContext, Observations
-from .validation import Strict, suggest
-
-#: Version of this API, ``"MAJOR.MINOR"``: see the module docstring for the promise.
-API_VERSION = "1.0"
+from drillsim.engine.access import Restriction
+from drillsim.engine.eventlog import Event, EventLog
+from drillsim.engine.incidents import Incident
+from drillsim.engine.reporting import Message, ReportChannel, Reporter, demand_text
+from drillsim.engine.reserves import Reserve
+from drillsim.engine.simulation import OrderRefused, PluginFailed, Simulation
+from drillsim.engine.units import (
+                           AVAILABLE,
+                           DISPATCHABLE,
+                           DISPATCHED,
+                           ON_SCENE,
+                           OUT_OF_SERVICE,
+                           RETURNING,
+                           TRAVELLING,
+                           Force,
+                           Unit,
+                           arrival_estimate,
+)
+from drillsim.host.hookspecs import API_VERSION, HOOK_STABILITY, PROVISIONAL, STABLE
+from drillsim.host.registry import CalcOption, Calculator, HazardType, Metric, UnitType
+from drillsim.scenario.geo import from_local_km, haversine_km, to_local_km
+from drillsim.scenario.loader import LoadContext, ResolvedHazard
+from drillsim.scenario.quantities import (
+                           Angle,
+                           Discharge,
+                           Duration,
+                           DurationOrZero,
+                           Elevation,
+                           Fraction,
+                           Length,
+                           MassRate,
+                           Percent,
+                           Rate,
+                           Speed,
+                           SpeedOrZero,
+                           TimeOffset,
+                           format_minutes,
+                           parse_angle,
+                           parse_fraction,
+                           parse_percent,
+                           parse_quantity,
+)
+from drillsim.scenario.region import Place, Region
+from drillsim.scenario.validation import Strict, suggest
+from drillsim.scoring.metrics import MetricContext, Observations
 
 #: Marker for hook implementations: ``@hookimpl`` above a ``drillsim_*`` function
 #: (options: ``tryfirst=True``, ``trylast=True``, ``wrapper=True``).

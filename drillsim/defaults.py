@@ -1,7 +1,9 @@
 """The host's own plugin: default dispatch, road travel time and the core metrics.
 
 Registered first and marked ``trylast``, so any installed plugin can override it; it
-uses no path a third-party plugin could not use.
+uses no path a third-party plugin could not use. It sits above the engine and scoring
+(it registers their defaults), so the host imports it by name
+(:data:`drillsim.host.pluginhost.DEFAULTS_NAME`), as it imports every plugin.
 """
 
 from __future__ import annotations
@@ -10,23 +12,16 @@ import math
 
 import pluggy
 
-from .scoring import metrics, queueing
+from drillsim.scoring import metrics, queueing
 
 hookimpl = pluggy.HookimplMarker("drillsim")
-
-
-def arrival_estimate(sim, unit, place) -> float:
-    """Minutes until ``unit`` could be on scene at ``place`` if sent now: turnout (only
-    for a unit at rest; a returning unit is already on the road) plus travel."""
-    turnout = unit.turnout if unit.status == "available" else 0.0
-    return turnout + sim.travel_time(unit, unit.position(sim.now), place)
 
 
 @hookimpl(trylast=True)
 def drillsim_choose_units(sim, incident, unmet, candidates):
     """Nearest first: rank candidates by estimated arrival (turnout + travel; ties by
     scenario order) and take them until every unmet capability is covered."""
-    # arrival_estimate inlined: this runs for every candidate of every dispatch
+    # drillsim.engine.units.arrival_estimate inlined: this runs for every candidate of every dispatch
     place, now, travel = incident.place, sim.now, sim.travel_time
     ranked = []
     for u in candidates:

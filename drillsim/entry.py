@@ -7,9 +7,9 @@ import sys
 
 
 def main() -> None:
-    """Import and run :func:`drillsim.cli.main`."""
+    """Import and run :func:`drillsim.cli.main.main`."""
     try:
-        from .cli import main as commands
+        from drillsim.cli.main import main as commands
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)

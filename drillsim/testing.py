@@ -25,7 +25,7 @@ Which plugins load: drillsim's own built-in plugins, plus the names given by
 option ``drillsim_plugins`` (e.g. ``[tool.pytest.ini_options] drillsim_plugins =
 ["ambulance"]``). Nothing else installed on the machine is loaded, so tests do not
 change with what happens to be installed. Set ``DRILLSIM_TRACE_HOOKS=1`` to log each
-hook call (see :mod:`drillsim.hooktrace`; pytest shows it with ``--log-level=DEBUG``).
+hook call (see :mod:`drillsim.host.hooktrace`; pytest shows it with ``--log-level=DEBUG``).
 
 The small region (:func:`small_region`): three townships on the equator, ``west`` (lon
 0.0), ``middle`` (0.1) and ``east`` (0.2), with sites ``west_base`` (at west) and
@@ -108,7 +108,7 @@ def builtin_plugins() -> list[str]:
     """Names of the plugins drillsim itself ships (its own ``drillsim`` entry points)."""
     from importlib import metadata
 
-    from .pluginhost import ENTRY_POINT_GROUP
+    from drillsim.host.pluginhost import ENTRY_POINT_GROUP
 
     names = set()
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -137,7 +137,7 @@ class ScenarioRun:
     """What :func:`drillsim_run` gives back.
 
     :ivar scenario: the resolved scenario.
-    :ivar outcome: the runner's :class:`~drillsim.runner.Outcome` (scorecard rows,
+    :ivar outcome: the runner's :class:`~drillsim.scoring.runner.Outcome` (scorecard rows,
         observations per replication).
     :ivar logs: every replication's event log, ``{replication: [Event]}``, as written by
         ``drillsim run --events`` (plain JSON data in ``details``).
@@ -200,8 +200,8 @@ def drillsim_plugins(request) -> list[str]:
 def drillsim_host(drillsim_plugins):
     """The plugin host for :func:`drillsim_plugins` (built once per process and selection);
     traced when ``DRILLSIM_TRACE_HOOKS`` is set."""
-    from . import hookspecs, hooktrace
-    from .pluginhost import load_plugins
+    from drillsim.host import hookspecs, hooktrace
+    from drillsim.host.pluginhost import load_plugins
 
     host = load_plugins(only=drillsim_plugins)
     traced = hooktrace.hooks_from_env(hookspecs.HOOK_STABILITY) if os.environ.get(hooktrace.ENV_TRACE) else None
@@ -250,7 +250,7 @@ def drillsim_load(drillsim_scenario, drillsim_host) -> Callable[..., Any]:
     """``load(body_or_path, **scenario_kw) -> ResolvedScenario``: write (if text) and
     load a scenario; raises :class:`~drillsim.errors.ValidationFailed` with every fault,
     as ``drillsim validate`` prints them."""
-    from .loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     def load(body: str | dict | Path, host=None, **kw):
         path = body if isinstance(body, Path) else drillsim_scenario(body, **kw)
@@ -268,9 +268,9 @@ def drillsim_run(drillsim_load, drillsim_host) -> Callable[..., ScenarioRun]:
     :raises ValidationFailed: the scenario is invalid.
     :raises PluginFailed: a plugin raised during the run.
     """
-    from .engine.eventlog import Event
-    from .pluginhost import load_plugins
-    from .runner import run as run_scenario
+    from drillsim.engine.eventlog import Event
+    from drillsim.host.pluginhost import load_plugins
+    from drillsim.scoring.runner import run as run_scenario
 
     def run(body: str | dict | Path, replications: int | None = None, seed: int | None = None,
             plugins: Iterable[str] | None = None, **kw) -> ScenarioRun:

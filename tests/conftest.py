@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.pluginhost import load_plugins
+from drillsim.host.pluginhost import load_plugins
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

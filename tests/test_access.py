@@ -21,9 +21,9 @@ from pydantic import BaseModel
 
 from drillsim.engine.access import Restriction, combine
 from drillsim.engine.simulation import Simulation
-from drillsim.loader import load_scenario
-from drillsim.pluginhost import PluginHost
-from drillsim.registry import HazardType
+from drillsim.scenario.loader import load_scenario
+from drillsim.host.pluginhost import PluginHost
+from drillsim.host.registry import HazardType
 from tests.conftest import BUILTIN
 
 hookimpl = pluggy.HookimplMarker("drillsim")

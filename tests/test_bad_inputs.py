@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 
 HERE = Path(__file__).resolve().parent / "bad_inputs"
 EXPECTED = yaml.safe_load((HERE / "expected.yaml").read_text(encoding="utf-8"))

@@ -39,10 +39,10 @@ from drillsim.batch.executor import InProcessExecutor, LocalPoolExecutor
 from drillsim.batch.runner import run_batch
 from drillsim.batch.store import Store
 from drillsim.batch.sweep import load_sweep
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim.engine.stall import RunStalled
-from drillsim.loader import load_scenario
-from drillsim.runner import run_replication
+from drillsim.scenario.loader import load_scenario
+from drillsim.scoring.runner import run_replication
 from tests.batch_helpers import FACTORIAL, STALL_BODY, STALL_SWEEP, write_sweep
 
 TWO_VARIANTS = """\

@@ -18,7 +18,7 @@ from drillsim.batch.executor import InProcessExecutor
 from drillsim.batch.runner import run_batch
 from drillsim.batch.store import Store
 from drillsim.batch.sweep import load_sweep
-from drillsim.cli import main
+from drillsim.cli.main import main
 from tests.batch_helpers import write_sweep
 
 SWEEP = """\
@@ -172,7 +172,7 @@ def live_members(group: int) -> list[int]:
 
 def test_no_database_is_left_when_workers_cannot_start(mini, tmp_path, monkeypatch):
     from drillsim.batch.executor import LocalPoolExecutor
-    from drillsim.pluginhost import PluginError
+    from drillsim.host.pluginhost import PluginError
 
     def refuse(self, bundle, plugins):
         raise PluginError("on worker local pool worker (pid 1 on h): plugin(s) not installed: x")

@@ -7,13 +7,14 @@ from __future__ import annotations
 import pytest
 
 from drillsim.batch.analysis import analyse
-from drillsim.batch.executor import InProcessExecutor, LocalPoolExecutor, make_executor
+from drillsim.batch.executor import InProcessExecutor, LocalPoolExecutor
+from drillsim.batch.executor_choice import make_executor
 from drillsim.batch.runner import bundle_of, run_batch, tasks_for
 from drillsim.batch.store import Store
 from drillsim.batch.sweep import load_sweep
-from drillsim.loader import load_scenario
-from drillsim.pluginhost import PluginError
-from drillsim.runner import run
+from drillsim.scenario.loader import load_scenario
+from drillsim.host.pluginhost import PluginError
+from drillsim.scoring.runner import run
 from tests.batch_helpers import FACTORIAL, write_sweep
 
 
@@ -122,8 +123,8 @@ def test_core_and_local_batch_do_not_import_dask():
     import subprocess
     import sys
 
-    code = ("import sys, drillsim.cli, drillsim.runner, drillsim.batch.executor, "
-            "drillsim.batch.commands, drillsim.batch.analysis; "
+    code = ("import sys, drillsim.cli.main, drillsim.scoring.runner, drillsim.batch.executor, "
+            "drillsim.cli.batch, drillsim.batch.analysis; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from drillsim.batch.cost import scenario_cost
 from drillsim.batch.sweep import load_sweep, variant_seed
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim.errors import ValidationFailed
 from tests.batch_helpers import FACTORIAL, line_of, write_sweep
 from tests.conftest import ROOT
@@ -196,7 +196,7 @@ def test_shipped_sweeps_load(host):
 
 
 def test_parsed_yaml_is_reused_but_each_caller_gets_its_own_data(tmp_path):
-    from drillsim.yamlsource import load_yaml
+    from drillsim.scenario.yamlsource import load_yaml
 
     path = tmp_path / "a.yaml"
     path.write_text("a: {b: [1, 2]}\nc: 010\n", encoding="utf-8")

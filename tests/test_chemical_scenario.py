@@ -12,7 +12,7 @@ import math
 import pytest
 
 from drillsim.engine.simulation import Simulation
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from drillsim_plugins.chemical import plume
 from drillsim_plugins.chemical.chemicals import chemical
 from tests.conftest import SCENARIOS
@@ -116,7 +116,7 @@ def test_plume_arrival_is_distance_over_wind(run):
 
 
 def test_same_scenario_same_events(host):
-    from drillsim.runner import run_replication
+    from drillsim.scoring.runner import run_replication
 
     sc = load_scenario(SCENARIOS / "chemical_park_leak.yaml", host=host)
     a = [e.to_json() for e in run_replication(sc, host, 0)]

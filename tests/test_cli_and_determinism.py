@@ -9,10 +9,10 @@ import json
 
 from click.testing import CliRunner
 
-from drillsim.cli import main
-from drillsim.loader import load_scenario
+from drillsim.cli.main import main
+from drillsim.scenario.loader import load_scenario
 from drillsim.report.jsonreport import to_json
-from drillsim.runner import run
+from drillsim.scoring.runner import run
 from tests.conftest import FLOOD
 
 
@@ -32,7 +32,7 @@ def test_same_seed_same_bytes_different_seed_differs(host):
 
 
 def test_replications_have_their_own_streams(host):
-    from drillsim.runner import run_replication
+    from drillsim.scoring.runner import run_replication
 
     sc = load_scenario(FLOOD, host=host)
     calls = [[e.t for e in run_replication(sc, host, r) if e.details.get("kind") == "flood_rescue"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "bad_inputs"
@@ -73,7 +73,7 @@ def test_a_pipe_is_refused_without_waiting_for_a_writer(corpus):
 
 
 def test_a_huge_file_is_refused_before_it_is_parsed(corpus, monkeypatch):
-    from drillsim import yamlsource
+    from drillsim.scenario import yamlsource
 
     monkeypatch.setattr(yamlsource, "MAX_FILE_BYTES", 2 * 1024 * 1024)
     Path("big.yaml").write_text("a: " + "x" * (2 * 1024 * 1024) + "\n")

@@ -12,7 +12,7 @@ from drillsim.drill import packs
 from drillsim.drill.packs import draw
 from drillsim.drill.session import DrillSession
 from drillsim.errors import ValidationFailed
-from drillsim.region import Place
+from drillsim.scenario.region import Place
 
 from .conftest import FLOOD, SCENARIOS
 
@@ -40,7 +40,7 @@ def test_pack_draw_is_reproducible_and_varies():
 
 
 def test_every_pack_variant_loads(host):
-    from drillsim.loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     pack, _doc, base = packs.load_pack(PACK)
     for v in pack.variants:

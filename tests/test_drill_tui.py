@@ -223,7 +223,7 @@ def test_a_drill_log_that_cannot_be_written_stops_the_drill_and_keeps_what_was_w
 def test_drill_refuses_a_log_in_a_read_only_folder(tmp_path):
     from click.testing import CliRunner
 
-    from drillsim.cli import main
+    from drillsim.cli.main import main
 
     # /proc refuses new files even to root (a chmod-ed folder would not stop root)
     result = CliRunner().invoke(main, ["drill", str(PACK), "--seed", "1", "--log", "/proc/drill.jsonl"])

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from drillsim.engine.simulation import Simulation
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 
 LEG = 6371.0088 * math.pi / 180 * 0.1  # km between neighbouring townships
 CAR = LEG / 60 * 60                     # minutes at 60 km/h

@@ -15,7 +15,7 @@ from drillsim.engine.collector import full_collections_deferred
 from drillsim.engine.eventlog import Event, EventList, EventLog, JsonLinesSink
 from drillsim.engine.hookcall import first_result_caller
 from drillsim.engine.simulation import Simulation
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from drillsim.scoring.scorecard import observe
 from drillsim.scoring.stream import iter_jsonl, observe_jsonl
 from drillsim_plugins.incident_streams import _one_at_a_time

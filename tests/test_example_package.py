@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from drillsim.pluginhost import PluginHost
+from drillsim.host.pluginhost import PluginHost
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "drillsim-ambulance"

@@ -86,7 +86,7 @@ def test_point_fire_size_by_hand():
 def test_forest_fire_scenario_figures(host):
     """The Baolong fire: each logged figure re-derived from the model's parts by hand."""
     from drillsim.engine.simulation import Simulation
-    from drillsim.loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     sc = load_scenario(SCENARIOS / "forest_fire.yaml", host=host)
     sim = Simulation(sc, host)
@@ -120,7 +120,7 @@ def test_forest_fire_scenario_figures(host):
 def test_the_fire_area_is_closed_to_vehicles_but_not_to_its_anchor_point(host):
     from drillsim.api import Place
     from drillsim.engine.simulation import Simulation
-    from drillsim.loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     sim = Simulation(load_scenario(SCENARIOS / "forest_fire.yaml", host=host), host)
     sim.run(until=120.0)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from drillsim.engine.simulation import Simulation
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from tests.conftest import FLOOD, SCENARIOS
 
 RAW = yaml.safe_load(FLOOD.read_text(encoding="utf-8"))
@@ -133,7 +133,7 @@ def test_relocation_supplies_against_the_plan(run0):
 
 
 def test_scenario_runs_and_scores_every_target(host):
-    from drillsim.runner import run
+    from drillsim.scoring.runner import run
 
     sc = load_scenario(FLOOD, host=host, replications=3)
     outcome = run(sc, host)

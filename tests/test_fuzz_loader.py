@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drillsim.errors import ValidationFailed
-from drillsim.loader import load_scenario
-from drillsim.yamlsource import parse_yaml
+from drillsim.host.pluginhost import load_plugins
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.yamlsource import parse_yaml
 from tests.conftest import FLOOD, SCENARIOS
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
@@ -50,7 +51,7 @@ def test_random_scenario_documents(root, data):
     path = root / "fuzz.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        load_scenario(path)
+        load_scenario(path, host=load_plugins())
     except ValidationFailed:
         pass
 
@@ -92,6 +93,6 @@ def test_mutated_flood_scenario(root, mutations):
     path = root / "mutated.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        load_scenario(path)
+        load_scenario(path, host=load_plugins())
     except ValidationFailed:
         pass

@@ -11,9 +11,9 @@ import textwrap
 import pytest
 
 from drillsim.engine.simulation import PluginFailed, Simulation
-from drillsim.hooktrace import HookTracer, TraceError, hooks_from_env
-from drillsim.loader import load_scenario
-from drillsim.pluginhost import PluginHost, load_plugins
+from drillsim.host.hooktrace import HookTracer, TraceError, hooks_from_env
+from drillsim.scenario.loader import load_scenario
+from drillsim.host.pluginhost import PluginHost, load_plugins
 from tests.conftest import BUILTIN
 
 RULE = textwrap.dedent("""\
@@ -112,7 +112,7 @@ def test_the_environment_variable():
 def test_cli_run_trace_hooks(mini, monkeypatch):
     from click.testing import CliRunner
 
-    from drillsim.cli import main
+    from drillsim.cli.main import main
 
     path = mini(BODY)
     result = CliRunner().invoke(main, ["run", str(path), "-q", "--trace-hooks"])
@@ -132,7 +132,7 @@ def test_cli_run_trace_hooks(mini, monkeypatch):
 
 def test_cli_trace_shows_registrations_in_a_fresh_process():
     # registrations happen once per process, when plugins load: look in a new one
-    proc = subprocess.run([sys.executable, "-c", "import sys; from drillsim.cli import main; sys.exit(main())", "plugins", "--plugins", "rescue_teams",
+    proc = subprocess.run([sys.executable, "-c", "import sys; from drillsim.cli.main import main; sys.exit(main())", "plugins", "--plugins", "rescue_teams",
                            "--trace-hooks"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert ("hooks: drillsim_register_unit_types <- 'rescue_teams' registered unit type "
@@ -142,7 +142,7 @@ def test_cli_trace_shows_registrations_in_a_fresh_process():
 def test_cli_tracing_ends_with_the_command():
     from click.testing import CliRunner
 
-    from drillsim.cli import main
+    from drillsim.cli.main import main
 
     result = CliRunner().invoke(main, ["plugins", "--trace-hooks"])
     assert result.exit_code == 0, result.output

@@ -53,7 +53,7 @@ def test_route_calculator_cli_reproduces_the_textbook():
 
     from click.testing import CliRunner
 
-    from drillsim.cli import main
+    from drillsim.cli.main import main
 
     inflow = ",".join(str(q) for q in CASE["inflow_cfs"])
     result = CliRunner().invoke(main, ["hazard", "route", "--inflow", inflow, "--K", "2.3h", "--X", "0.15",

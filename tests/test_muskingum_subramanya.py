@@ -14,7 +14,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim_plugins.flood.routing import muskingum_coefficients, muskingum_route
 
 INFLOW = [10, 20, 50, 60, 55, 45, 35, 27, 20, 15]

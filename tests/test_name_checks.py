@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim.errors import ValidationFailed
-from drillsim.loader import load_scenario, with_zone
-from drillsim.pluginhost import PluginHost
-from drillsim.registry import HazardType
+from drillsim.scenario.loader import load_scenario, with_zone
+from drillsim.host.pluginhost import PluginHost, load_plugins
+from drillsim.host.registry import HazardType
 from tests.conftest import BUILTIN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +139,7 @@ def test_the_suggested_start_is_itself_accepted(written, suggested, monkeypatch,
     path.write_text(text.replace(f'"{written}"', f'"{quoted}"'), encoding="utf-8")
     accepted = CliRunner().invoke(main, ["validate", str(path)])
     assert accepted.exit_code == 0, accepted.output
-    sc = load_scenario(path)
+    sc = load_scenario(path, host=load_plugins())
     assert sc.start == dt.datetime.fromisoformat(written).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 import drillsim.api as api
-from drillsim import hookspecs
+from drillsim.host import hookspecs
 from tests.conftest import ROOT
 
 PLUGIN_FOLDERS = [ROOT / "plugins", ROOT / "examples" / "drillsim-ambulance" / "drillsim_ambulance"]
@@ -40,12 +40,12 @@ def forbidden_imports(source: str, filename: str = "<source>") -> list[str]:
 
 
 def test_the_import_checker_catches_each_form():
-    source = ("import drillsim.engine.units\nfrom drillsim.loader import load_scenario\n"
+    source = ("import drillsim.engine.units\nfrom drillsim.scenario.loader import load_scenario\n"
               "from drillsim import registry, api\nimport drillsim\n"
               "from drillsim.api import UnitType\nfrom drillsim import api\nimport numpy\n"
               "from .rating import PowerRating\nimport drillsim_plugins.flood\n")
     assert forbidden_imports(source, "x.py") == [
-        "x.py:1: drillsim.engine.units", "x.py:2: drillsim.loader", "x.py:3: drillsim.registry",
+        "x.py:1: drillsim.engine.units", "x.py:2: drillsim.scenario.loader", "x.py:3: drillsim.registry",
         "x.py:4: drillsim"]
 
 
@@ -92,7 +92,7 @@ def test_the_registration_hook_is_provisional_where_the_shape_may_move():
 def test_every_type_the_hook_docs_name_is_in_the_api():
     """Anything a hook spec or a registration record points a plugin at by class must be
     importable from drillsim.api (so a plugin never needs another drillsim module)."""
-    import drillsim.registry as registry
+    import drillsim.host.registry as registry
 
     text = inspect.getsource(hookspecs) + inspect.getsource(registry)
     named = set(re.findall(r":class:`~?drillsim\.[\w.]*\.(\w+)`", text))
@@ -106,8 +106,8 @@ def test_objects_handed_to_hooks_are_api_types(host, mini):
     import sys
     import types
 
-    from drillsim.loader import load_scenario
-    from drillsim.pluginhost import PluginHost
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.host.pluginhost import PluginHost
 
     seen: dict[str, set[type]] = {}
     probe = types.ModuleType("api_probe_plugin")

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from drillsim import hookspecs
+from drillsim.host import hookspecs
 from drillsim.api import HOOK_STABILITY, Simulation
-from drillsim.loader import load_scenario
-from drillsim.pluginhost import PluginHost
+from drillsim.scenario.loader import load_scenario
+from drillsim.host.pluginhost import PluginHost
 from tests.conftest import ROOT
 
 DOC = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_registration_examples_load_and_register(tmp_path, name):
     host = PluginHost(only=[], modules={"doc_example": _example_module(tmp_path, name)})
     assert name in host.info["doc_example"].hooks
     if name == "drillsim_register_reporters":  # collected by the drill, not at load time
-        from drillsim.drill.reporting import reporters_for
+        from drillsim.engine.reporting import reporters_for
 
         assert "ambulance_radio" in [r.name for r in reporters_for(host, set())]
         return

@@ -9,7 +9,7 @@ import types
 import pytest
 
 from drillsim.api import API_VERSION
-from drillsim.pluginhost import PluginError, PluginHost
+from drillsim.host.pluginhost import PluginError, PluginHost
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_pluggy_itself_would_accept_the_default_value():
 
     import pluggy
 
-    from drillsim import hookspecs
+    from drillsim.host import hookspecs
 
     calls = []
 
@@ -148,7 +148,7 @@ def test_a_plugin_object_with_methods_is_checked_too(plugin_from):
 
         RULE = Rule()
         """)
-    from drillsim import plugincheck
+    from drillsim.host import plugincheck
 
     host = PluginHost(only=[])
     problems = plugincheck.hook_problems(host.pm, sys.modules[mod].RULE, "objects")
@@ -204,7 +204,7 @@ def test_cli_reports_a_rule_breaker_with_exit_2(plugin_from, tmp_path):
         def drillsim_run_started(sim, replication):
             pass
         """), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-c", "import sys; from drillsim.cli import main; sys.exit(main())", "plugins", "--plugins", "aviation",
+    proc = subprocess.run([sys.executable, "-c", "import sys; from drillsim.cli.main import main; sys.exit(main())", "plugins", "--plugins", "aviation",
                            "--plugin-module", f"bad={path}"], capture_output=True, text=True)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -219,7 +219,7 @@ def test_a_plugin_failing_mid_run_exits_1_and_keeps_the_event_log(mini, tmp_path
 
     from click.testing import CliRunner
 
-    from drillsim.cli import main
+    from drillsim.cli.main import main
 
     rule = tmp_path / "boom.py"
     rule.write_text(textwrap.dedent("""\

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim.errors import ValidationFailed
-from drillsim.loader import load_scenario
-from drillsim.pluginhost import PluginError, PluginHost
+from drillsim.scenario.loader import load_scenario
+from drillsim.host.pluginhost import PluginError, PluginHost, load_plugins
 
 MEDIC = textwrap.dedent("""\
     from drillsim.api import UnitType, hookimpl
@@ -141,7 +141,7 @@ def test_a_scenario_alone_never_imports_a_module(scenario_naming_a_module):
     assert not sentinel.exists()
     # the library refuses too
     with pytest.raises(ValidationFailed, match="pass --allow-plugin-module"):
-        load_scenario(path)
+        load_scenario(path, host=load_plugins())
     assert not sentinel.exists()
 
 
@@ -194,7 +194,7 @@ def test_a_different_module_under_a_loaded_name_is_an_error(tmp_path):
 def test_a_scenario_may_require_installed_plugins_by_name(mini):
     path = mini("plugins: [aviation, ambulanse]\n" + TWO_TEAMS)
     with pytest.raises(ValidationFailed) as err:
-        load_scenario(path)
+        load_scenario(path, host=load_plugins())
     message = str(err.value)
     assert message.endswith(":6:21: plugins[1]: plugin 'ambulanse' is not installed or not loaded; "
                             "`drillsim plugins` lists those loaded")

@@ -7,8 +7,8 @@ import types
 import pluggy
 import pytest
 
-from drillsim.pluginhost import PluginError, PluginHost, load_plugins
-from drillsim.registry import UnitType
+from drillsim.host.pluginhost import PluginError, PluginHost, load_plugins
+from drillsim.host.registry import UnitType
 from tests.conftest import BUILTIN
 
 hookimpl = pluggy.HookimplMarker("drillsim")
@@ -78,7 +78,7 @@ def test_invalid_unit_type_is_refused(monkeypatch):
 def test_a_plugin_can_override_dispatch(mini):
     """A first-result hook from a plugin wins over the host's trylast default."""
     from drillsim.engine.simulation import Simulation
-    from drillsim.loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     farthest = types.ModuleType("farthest_plugin")
 
@@ -108,7 +108,7 @@ def test_a_plugin_can_override_dispatch(mini):
 
 def test_plugin_failure_names_plugin_and_time(mini):
     from drillsim.engine.simulation import PluginFailed, Simulation
-    from drillsim.loader import load_scenario
+    from drillsim.scenario.loader import load_scenario
 
     boom = types.ModuleType("boom_plugin")
 

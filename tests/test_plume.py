@@ -16,7 +16,7 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim_plugins.chemical import plume
 from drillsim_plugins.chemical.chemicals import chemical, mg_m3_to_ppm, ppm_to_mg_m3
 from tests.conftest import DATA

@@ -39,8 +39,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from drillsim.loader import load_scenario
-from drillsim.runner import run_replication
+from drillsim.scenario.loader import load_scenario
+from drillsim.scoring.runner import run_replication
 from drillsim.scoring.scorecard import observe
 from drillsim.scoring.stats import mean_ci, reduce
 

@@ -19,7 +19,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim_plugins.forest_fire.fuels import fuel_model, fuel_models
 from drillsim_plugins.forest_fire.rothermel import Moisture, surface_fire
 from tests.conftest import DATA

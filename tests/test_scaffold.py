@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drillsim.cli import main
-from drillsim.scaffold import ScaffoldError, names, write_plugin
+from drillsim.cli.main import main
+from drillsim.cli.scaffold import ScaffoldError, names, write_plugin
 from tests.test_plugin_api import forbidden_imports
 
 
@@ -47,7 +47,7 @@ def test_the_package_layout_and_entry_point(tmp_path):
 
 
 def test_the_generated_module_loads_as_a_plugin(tmp_path):
-    from drillsim.pluginhost import PluginHost
+    from drillsim.host.pluginhost import PluginHost
 
     root = write_plugin("boat_crew", tmp_path)
     host = PluginHost(only=[], modules={"boat_crew": str(root / "drillsim_boat_crew" / "__init__.py")})
@@ -107,7 +107,7 @@ def test_pip_install_e_then_its_own_tests_pass(tmp_path):
     pip = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "-e", str(root)],
                          capture_output=True, text=True, env=env)
     assert pip.returncode == 0, pip.stderr
-    found = subprocess.run([str(python), "-c", "import sys; from drillsim.cli import main; sys.exit(main())", "plugins", "--plugins", "drone"],
+    found = subprocess.run([str(python), "-c", "import sys; from drillsim.cli.main import main; sys.exit(main())", "plugins", "--plugins", "drone"],
                            capture_output=True, text=True, env=env, cwd=tmp_path)
     assert found.returncode == 0, found.stderr
     assert "drone  (drillsim-drone 0.1.0; module drillsim_drone)" in found.stdout

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from drillsim.registry import Metric
+from drillsim.host.registry import Metric
 from drillsim.scoring import stats
 from drillsim.scoring.scorecard import build
 

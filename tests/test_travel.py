@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from drillsim.loader import load_scenario
-from drillsim.region import load_region
+from drillsim.scenario.loader import load_scenario
+from drillsim.scenario.region import load_region
 from tests.conftest import FLOOD, SCENARIOS
 
 R = 6371.0088

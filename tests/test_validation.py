@@ -9,9 +9,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from drillsim.cli import main
+from drillsim.cli.main import main
 from drillsim.errors import ValidationFailed
-from drillsim.loader import load_scenario
+from drillsim.scenario.loader import load_scenario
 from tests.conftest import FLOOD, SCENARIOS
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drillsim.errors import ValidationFailed
-from drillsim.quantities import parse_fraction, parse_quantity
-from drillsim.yamlsource import parse_yaml
+from drillsim.scenario.quantities import parse_fraction, parse_quantity
+from drillsim.scenario.yamlsource import parse_yaml
 
 
 def load(text):
@@ -60,7 +60,7 @@ def test_deep_nesting_is_refused():
 
 
 def test_not_utf8(tmp_path):
-    from drillsim.yamlsource import load_yaml
+    from drillsim.scenario.yamlsource import load_yaml
 
     p = tmp_path / "gbk.yaml"
     p.write_bytes("name: 潼南\n".encode("gbk"))

@@ -21,9 +21,9 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from ..scoring.stats import bounded, mean_ci, wilson
-from .store import Failure, Store, StoredTarget, StoredVariant
-from .sweep import Objective
+from drillsim.batch.store import Failure, Store, StoredTarget, StoredVariant
+from drillsim.batch.sweep import Objective
+from drillsim.scoring.stats import bounded, mean_ci, wilson
 
 
 @dataclass(frozen=True)

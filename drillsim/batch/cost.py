@@ -9,7 +9,7 @@ year) are the sweep's ``cost_unit``; drillsim only adds up.
 
 from __future__ import annotations
 
-from ..loader import ResolvedScenario
+from drillsim.scenario.loader import ResolvedScenario
 
 
 def scenario_cost(scenario: ResolvedScenario) -> float | None:

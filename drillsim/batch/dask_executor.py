@@ -28,13 +28,12 @@ from typing import Iterable, Iterator
 import dask.config
 from distributed import Client, LocalCluster, as_completed, get_worker
 
-from ..errors import DrillsimError
-from ..pluginhost import PluginError
-from . import worker
-from .errors import BatchSetupError
-from .executor import Executor, chunked
-from .worker import Bundle, Result, Task
-
+from drillsim.batch import worker
+from drillsim.batch.errors import BatchSetupError
+from drillsim.batch.executor import Executor, chunked
+from drillsim.batch.worker import Bundle, Result, Task
+from drillsim.errors import DrillsimError
+from drillsim.host.pluginhost import PluginError
 
 #: Dask settings for the local cluster. By default every process of a cluster wakes up
 #: every 20 ms to check its event loop, each worker samples its task thread's stack

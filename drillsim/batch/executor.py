@@ -14,8 +14,8 @@ running: the local pool starts its workers again and sends again every chunk tha
 flight (:class:`LocalPoolExecutor`); Dask's scheduler reruns the lost tasks on another
 worker. Replications are deterministic, so a rerun gives the same rows.
 
-The Dask executor lives in :mod:`drillsim.batch.dask_executor` and is imported only
-when asked for.
+The Dask executor lives in :mod:`drillsim.batch.dask_executor`, imported only when asked
+for by :func:`drillsim.batch.executor_choice.make_executor`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
-from ..errors import DrillsimError
-from ..pluginhost import PluginError
-from . import worker
-from .errors import BatchSetupError
-from .worker import Bundle, Result, Task
+from drillsim.batch import worker
+from drillsim.batch.worker import Bundle, Result, Task
+from drillsim.errors import DrillsimError
+from drillsim.host.pluginhost import PluginError
 
 
 class Executor:
@@ -278,31 +277,3 @@ class LocalPoolExecutor(Executor):
 
     def describe(self) -> str:
         return f"local process pool, {self.workers} worker(s)"
-
-
-def make_executor(kind: str | None, workers: int | None, scheduler: str | None) -> Executor:
-    """The executor the command line asks for.
-
-    :param kind: ``local`` (default; ``workers=0`` runs in this process) or ``dask``
-        (implied by ``scheduler``).
-    :param workers: local processes, or Dask workers of a local cluster (default: CPUs).
-    :param scheduler: address of an existing Dask scheduler (``tcp://host:8786``).
-    :raises BatchSetupError: contradictory options, Dask not installed.
-    """
-    if scheduler and kind == "local":
-        raise BatchSetupError("--scheduler is for --executor dask")
-    if kind == "dask" or scheduler:
-        try:
-            from .dask_executor import DaskExecutor
-        except ImportError as exc:
-            raise BatchSetupError(f"the dask executor needs Dask's distributed scheduler "
-                                  f"({exc}); install it with: pip install 'drillsim[dask]'") from None
-        if scheduler and workers is not None:
-            raise BatchSetupError("--workers sets the size of a local cluster; with --scheduler "
-                                  "the cluster's own workers run the batch")
-        return DaskExecutor(workers=workers, scheduler=scheduler)
-    if kind not in (None, "local"):
-        raise BatchSetupError(f"unknown executor {kind!r}; use local or dask")
-    if workers == 0:
-        return InProcessExecutor()
-    return LocalPoolExecutor(workers)

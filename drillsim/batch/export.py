@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import ExportError
-from .store import Store
+from drillsim.batch.errors import ExportError
+from drillsim.batch.store import Store
 
 
 def tidy_rows(store: Store) -> tuple[list[str], list[dict[str, Any]]]:

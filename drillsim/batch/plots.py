@@ -19,8 +19,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from .analysis import Comparison
-from .tables import _factors, variant_label
+from drillsim.batch.analysis import Comparison
+from drillsim.batch.tables import sweep_factors, variant_label
 
 
 def _safe(name: str) -> str:
@@ -38,7 +38,7 @@ def plot_pass_rates(c: Comparison, path: Path) -> Path | None:
     if not rows:
         return None
     variants = _order(c)
-    factors = _factors(c.meta)
+    factors = sweep_factors(c.meta)
     labels = [variant_label(v, factors) for v in variants]
     ncols = 2 if len(rows) > 1 else 1
     nrows = math.ceil(len(rows) / ncols)
@@ -84,7 +84,7 @@ def _horizontal_boxplot(ax, data: list[list[float]]) -> None:
 def plot_response_times(c: Comparison, folder: Path) -> list[Path]:
     out = []
     variants = _order(c)
-    factors = _factors(c.meta)
+    factors = sweep_factors(c.meta)
     for row_id in c.row_ids:
         ref = next((v.rows[row_id] for v in variants if row_id in v.rows), None)
         if ref is None or ref.target.metric != "response_time" or ref.target.comparison is None:
@@ -118,7 +118,7 @@ def plot_cost_objective(c: Comparison, path: Path) -> Path | None:
     priced = [v for v in c.variants if v.variant.cost is not None and v.objective is not None]
     if not priced:
         return None
-    factors = _factors(c.meta)
+    factors = sweep_factors(c.meta)
     o = c.objective
     fig = Figure(figsize=(8, 5.5), layout="constrained")
     ax = fig.subplots()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .executor import Executor
-from .store import Store
-from .sweep import Sweep
-from . import worker
-from .worker import Bundle, Result, Task
+from drillsim.batch import worker
+from drillsim.batch.executor import Executor
+from drillsim.batch.store import Store
+from drillsim.batch.sweep import Sweep
+from drillsim.batch.worker import Bundle, Result, Task
 
 #: Replications per variant in a row when a sweep has more variants than a worker caches.
 BLOCK = 16

@@ -7,7 +7,7 @@ Tables:
   versions, creation time.
 - ``variants``: one row per variant: index, name, factor levels, overrides, seed, cost,
   whether it is the baseline, the fully resolved configuration
-  (:meth:`~drillsim.loader.ResolvedScenario.configuration`) with its SHA-256, and the
+  (:meth:`~drillsim.scenario.loader.ResolvedScenario.configuration`) with its SHA-256, and the
   package versions.
 - ``targets``: per variant, each scored target: title, plan section, metric, unit,
   statistic, comparison, threshold (display unit), required pass rate.
@@ -43,9 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import StoreError, StoreWriteError
-from .sweep import Sweep, Variant
-from .worker import Result
+from drillsim.batch.errors import StoreError, StoreWriteError
+from drillsim.batch.sweep import Sweep, Variant
+from drillsim.batch.worker import Result
 
 SCHEMA_VERSION = "1"
 
@@ -288,7 +288,7 @@ class Store:
 
     # ------------------------------------------------------------------ writing
     def _write_sweep(self, sweep: Sweep, replications: int) -> None:
-        from .. import __version__
+        from drillsim import __version__
 
         meta = {
             "schema": SCHEMA_VERSION,

@@ -8,7 +8,7 @@ set several paths at once — expanded full-factorially, or an explicit list of 
 (``forces.township_teams.capabilities.people``, ``forces[5].units``).
 
 Everything is checked before anything runs: the file itself, every path, and every
-variant is loaded and validated as a scenario (:func:`drillsim.loader.load_scenario`
+variant is loaded and validated as a scenario (:func:`drillsim.scenario.loader.load_scenario`
 with the variant's overrides). A fault a variant's value causes is reported at the line
 of the sweep file where that value was written, ``path:line:column: field: message``.
 """
@@ -28,15 +28,24 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from ..engine.streams import name_key
-from ..errors import Fault, ValidationFailed
-from ..loader import (KIND_NAMES, ResolvedScenario, document_kind, find_path, index_form,
-                      load_scenario, parse_dotted, resolve_ref, scenario_root)
-from ..pluginhost import PluginHost
-from ..schema import Assumption
-from ..validation import Collector, Strict, suggest, validate
-from ..yamlsource import Document, PathKey, load_yaml
-from .cost import scenario_cost
+from drillsim.batch.cost import scenario_cost
+from drillsim.engine.streams import name_key
+from drillsim.errors import Fault, ValidationFailed
+from drillsim.host.pluginhost import PluginHost
+from drillsim.scenario.loader import (
+    KIND_NAMES,
+    ResolvedScenario,
+    document_kind,
+    find_path,
+    index_form,
+    load_scenario,
+    parse_dotted,
+    resolve_ref,
+    scenario_root,
+)
+from drillsim.scenario.schema import Assumption
+from drillsim.scenario.validation import Collector, Strict, suggest, validate
+from drillsim.scenario.yamlsource import Document, PathKey, load_yaml
 
 #: Variants a sweep may expand to unless it sets ``max_variants``.
 DEFAULT_MAX_VARIANTS = 200

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..report.common import num
-from .analysis import Comparison, Paired, RowStats, VariantStats
+from drillsim.batch.analysis import Comparison, Paired, RowStats, VariantStats
+from drillsim.report.common import num
 
 STATUS = {"pass": "[green]PASS[/]", "fail": "[red]FAIL[/]", "info": "[cyan]info[/]",
           "not measured": "[yellow]—[/]"}
@@ -69,7 +69,7 @@ def print_comparison(c: Comparison, console: Console | None = None,
     (or the rows named in ``only``)."""
     console = console or Console()
     meta = c.meta
-    factors = _factors(meta)
+    factors = sweep_factors(meta)
     console.print(f"[bold]{meta['sweep_name']}[/bold]  ({meta['sweep_file']})")
     crn = "common random numbers" if meta.get("common_random_numbers") == "true" else \
         "independent random numbers per variant"
@@ -151,7 +151,7 @@ def _print_failures(c: Comparison, factors: list[str], console: Console) -> None
 
 def print_failures(c: Comparison, console: Console) -> None:
     """Every failed replication with its full error, in sweep order."""
-    factors = _factors(c.meta)
+    factors = sweep_factors(c.meta)
     if not c.failed:
         console.print("No replication failed.")
         return
@@ -172,7 +172,8 @@ def _replication_list(reps: list[int], most: int = 8) -> str:
     return text + (f" … ({len(reps) - most} more)" if len(reps) > most else "")
 
 
-def _factors(meta: dict[str, str]) -> list[str]:
+def sweep_factors(meta: dict[str, str]) -> list[str]:
+    """The sweep's factor names (dotted paths or level names) stored in a batch's meta."""
     return json.loads(meta.get("factors", "[]"))
 
 

@@ -5,7 +5,7 @@ replication index, plugin names), so it runs the same in this process, in a loca
 process pool or on a Dask worker on another machine. The scenario's files travel once
 per worker as a :class:`Bundle` (their text, by path inside the scenario folder); the
 worker writes them to a private folder, loads plugins by name, loads each variant once
-(:func:`drillsim.loader.load_scenario` with its overrides) and keeps it for the next
+(:func:`drillsim.scenario.loader.load_scenario` with its overrides) and keeps it for the next
 replication of that variant.
 
 A result (:class:`Result`) is small: per scorecard row, the replication's value (the
@@ -33,14 +33,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..engine.simulation import PluginFailed
-from ..engine.stall import RunStalled
-from ..errors import DrillsimError
-from ..loader import ResolvedScenario, load_scenario
-from ..pluginhost import PluginError, PluginHost, load_plugins
-from ..runner import run_replication
-from ..scoring.scorecard import COMPARE, observe
-from ..scoring.stats import reduce
+from drillsim.engine.simulation import PluginFailed
+from drillsim.engine.stall import RunStalled
+from drillsim.errors import DrillsimError
+from drillsim.host.pluginhost import PluginError, PluginHost, load_plugins
+from drillsim.scenario.loader import ResolvedScenario, load_scenario
+from drillsim.scoring.runner import run_replication
+from drillsim.scoring.scorecard import COMPARE, observe
+from drillsim.scoring.stats import reduce
 
 
 @dataclass(frozen=True)

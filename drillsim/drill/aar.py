@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..engine.eventlog import Event
-from ..engine.simulation import OrderRefused, Simulation
-from ..report.common import num, write_atomic
-from ..scoring import scorecard
-from . import injects as injects_mod
+from drillsim.drill import injects as injects_mod
+from drillsim.engine.eventlog import Event
+from drillsim.engine.simulation import OrderRefused, Simulation
+from drillsim.report.common import num, write_atomic
+from drillsim.scoring import scorecard
 
 
 @dataclass

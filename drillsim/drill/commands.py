@@ -110,7 +110,7 @@ def lookup(word: str, controller: bool = False) -> CommandSpec:
                 break
             return spec
     names = [c.name for c in COMMANDS if controller or not c.controller]
-    from ..validation import suggest
+    from drillsim.scenario.validation import suggest
 
     raise CommandError(f"unknown order {word!r}{suggest(w, names)}; orders: {', '.join(names)}")
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import DrillsimError
+from drillsim.errors import DrillsimError
 
 FORMAT = "drillsim-drill-log/1"
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..engine.simulation import OrderRefused, Simulation
-from ..quantities import parse_quantity
+from drillsim.engine.simulation import OrderRefused, Simulation
+from drillsim.scenario.quantities import parse_quantity
 
 KINDS = ("message", "incident", "breakdown", "road_cut", "road_open", "in_service")
 

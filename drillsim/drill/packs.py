@@ -26,7 +26,7 @@ Format (every part but ``scenario`` optional)::
 The draw uses its own random stream (``pack`` in the drill seed's ``SeedSequence``), so
 the same seed always gives the same scenario; the scenario's own random streams then use
 the drill seed too. Dotted paths address list items by ``id`` like scenario overrides
-(:func:`drillsim.loader.find_path`). Any hazard plugin's parameters can be varied this
+(:func:`drillsim.scenario.loader.find_path`). Any hazard plugin's parameters can be varied this
 way, so packs for new hazards need no code.
 """
 
@@ -40,11 +40,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..engine.streams import name_key
-from ..errors import Fault, ValidationFailed
-from ..loader import find_path, parse_dotted
-from ..validation import Strict, validate
-from ..yamlsource import Document, load_yaml
+from drillsim.engine.streams import name_key
+from drillsim.errors import Fault, ValidationFailed
+from drillsim.scenario.loader import find_path, parse_dotted
+from drillsim.scenario.validation import Strict, validate
+from drillsim.scenario.yamlsource import Document, load_yaml
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)?$")
 
@@ -121,7 +121,7 @@ class DrawnScenario:
     """One concrete scenario drawn from a pack (the hidden part of a drill).
 
     :ivar scenario_path: the base scenario file.
-    :ivar overrides: ``{dotted path: value}`` for :func:`drillsim.loader.load_scenario`.
+    :ivar overrides: ``{dotted path: value}`` for :func:`drillsim.scenario.loader.load_scenario`.
     :ivar out_of_service: unit ids put out of service at the start.
     :ivar choices: what was drawn, ``{label: value}`` (for the reveal).
     """

@@ -22,17 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..engine import units as unit_state
-from ..engine.eventlog import Event
-from ..engine.simulation import OrderRefused, Simulation
-from ..errors import Fault, ValidationFailed
-from ..loader import ResolvedScenario, load_scenario
-from ..pluginhost import PluginHost, load_plugins
-from ..validation import suggest
-from . import commands, injects
-from .drilllog import DrillLog, FORMAT, controller_path, read_records, repair_tail
-from .packs import DrawnScenario, draw, is_pack, plain_scenario
-from .reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
+from drillsim.drill import commands, injects
+from drillsim.drill.drilllog import FORMAT, DrillLog, controller_path, read_records, repair_tail
+from drillsim.drill.packs import DrawnScenario, draw, is_pack, plain_scenario
+from drillsim.engine.eventlog import Event
+from drillsim.engine.reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
+from drillsim.engine.simulation import OrderRefused, Simulation
+from drillsim.errors import Fault, ValidationFailed
+from drillsim.host.pluginhost import PluginHost, load_plugins
+from drillsim.scenario.loader import ResolvedScenario, load_scenario
+from drillsim.scenario.validation import suggest
 
 #: speeds offered to players: scenario minutes per wall minute
 SPEEDS = (1, 10, 60, 600)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..region import Place
+from drillsim.scenario.region import Place
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .units import Unit
+    from drillsim.engine.units import Unit
 
 
 

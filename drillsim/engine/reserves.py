@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .eventlog import EventLog
+    from drillsim.engine.eventlog import EventLog
 
 DISTRICT = "district"
 

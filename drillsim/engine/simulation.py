@@ -22,23 +22,23 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
 import simpy
 
-from ..errors import DrillsimError
-from ..region import Place
-from . import access as access_rules
-from . import units as unit_state
-from . import stall
-from .collector import full_collections_deferred
-from .eventlog import Event, EventLog
-from .hookcall import answering_plugin, first_result_caller
-from .incidents import Incident
-from .reserves import Reserve
-from .streams import RandomStreams
-from .watchdog import EventTimeLimit, Watchdog, limit_from_env
-from .units import Force, Unit
+from drillsim.engine import access as access_rules
+from drillsim.engine import stall
+from drillsim.engine import units as unit_state
+from drillsim.engine.collector import full_collections_deferred
+from drillsim.engine.eventlog import Event, EventLog
+from drillsim.engine.hookcall import answering_plugin, first_result_caller
+from drillsim.engine.incidents import Incident
+from drillsim.engine.reserves import Reserve
+from drillsim.engine.streams import RandomStreams
+from drillsim.engine.units import Force, Unit
+from drillsim.engine.watchdog import EventTimeLimit, Watchdog, limit_from_env
+from drillsim.errors import DrillsimError
+from drillsim.scenario.region import Place
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..loader import ResolvedScenario
-    from ..pluginhost import PluginHost
+    from drillsim.host.pluginhost import PluginHost
+    from drillsim.scenario.loader import ResolvedScenario
 
 
 class PluginFailed(DrillsimError):
@@ -53,7 +53,7 @@ class OrderRefused(ValueError):
 class Simulation:
     """One replication.
 
-    :param scenario: the resolved scenario (see :mod:`drillsim.loader`).
+    :param scenario: the resolved scenario (see :mod:`drillsim.scenario.loader`).
     :param host: the plugin host.
     :param replication: replication index (0-based), for the random streams.
     :param seed: base seed (default: the scenario's).

@@ -11,12 +11,9 @@ is scheduled any more and processes are still alive, they are blocked for ever â
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Any
 
-from ..errors import DrillsimError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .simulation import Simulation
+from drillsim.errors import DrillsimError
 
 
 class RunStalled(DrillsimError):
@@ -57,8 +54,11 @@ def _describe_process(process, host) -> str:
     return f"process {name} of {owner} waits on {process.target!r}, which nothing will trigger"
 
 
-def check(sim: "Simulation") -> None:
+def check(sim: Any) -> None:
     """Raise :class:`RunStalled` if the run ended with processes blocked for ever.
+
+    :param sim: the :class:`~drillsim.engine.simulation.Simulation` that ran (not imported:
+        the simulation imports this module).
 
     Called at the end of a run (before ``run_ended`` is logged); logs ``run_stalled``
     with the same description first.

@@ -13,12 +13,9 @@ broken down) are never dispatched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..region import Place
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .incidents import Incident
+from drillsim.scenario.region import Place
 
 AVAILABLE = "available"
 DISPATCHED = "dispatched"
@@ -36,7 +33,7 @@ class Force:
     """A force as a run sees it: one scenario ``forces:`` entry with its units.
 
     :ivar id: the scenario's force id.
-    :ivar type: the :class:`~drillsim.registry.UnitType`.
+    :ivar type: the :class:`~drillsim.host.registry.UnitType`.
     :ivar params: the validated plugin params (a pydantic model) or None.
     :ivar spec: the scenario's force entry (plain model).
     """
@@ -77,7 +74,7 @@ class Unit:
         self.area = area
         self.home = base.township
         self.status = AVAILABLE
-        self.incident: Incident | None = None
+        self.incident: Any = None  # the Incident served (engine.incidents imports this module)
         self.process = None
         self._trip: tuple[Place, Place, float, float] | None = None
 
@@ -88,7 +85,7 @@ class Unit:
     def dispatchable(self) -> bool:
         return self.status in DISPATCHABLE
 
-    def can_serve(self, incident: "Incident", unmet: dict[str, float]) -> bool:
+    def can_serve(self, incident: Any, unmet: dict[str, float]) -> bool:
         """True if this unit may go to ``incident`` and brings something in ``unmet``."""
         if self.serves is not None and incident.kind not in self.serves:
             return False
@@ -112,3 +109,11 @@ class Unit:
         return Place(f"{self.id}@{now:.2f}", f"{self.id} en route",
                      origin.lat + f * (dest.lat - origin.lat), origin.lon + f * (dest.lon - origin.lon),
                      "en_route", None)
+
+
+def arrival_estimate(sim, unit: Unit, place: Place) -> float:
+    """Minutes until ``unit`` could be on scene at ``place`` if sent now: turnout (only
+    for a unit at rest; a returning unit is already on the road) plus travel
+    (``sim.travel_time``, the ``drillsim_travel_time`` hook)."""
+    turnout = unit.turnout if unit.status == AVAILABLE else 0.0
+    return turnout + sim.travel_time(unit, unit.position(sim.now), place)

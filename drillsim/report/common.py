@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..quantities import format_minutes
+from drillsim.scenario.quantities import format_minutes
 
 UNIT_LABEL = {"min": "min", "h": "h", "d": "d", "people": "people", "count": "", "units": "units",
               "%": "%", "ha": "ha"}

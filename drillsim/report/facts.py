@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..engine.eventlog import Event
+from drillsim.engine.eventlog import Event
 
 #: event kinds shown in the report's timeline of key events
 KEY_EVENTS = ("warning_issued", "hazard_arrival", "hazard_receded", "evacuation_ordered",

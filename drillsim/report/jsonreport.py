@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .facts import hazard_figures, implicit_assumptions, incident_table
+from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table
 
 
 def scorecard_dict(outcome) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import clock, measured, num, rate_text, target_text
-from .facts import hazard_figures, implicit_assumptions, incident_table, key_events
+from drillsim.report.common import clock, measured, num, rate_text, target_text
+from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table, key_events
 
 
 def model_value(outcome, key: str) -> Any:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .common import measured, num, rate_text, target_text
-from .facts import implicit_assumptions
+from drillsim.report.common import measured, num, rate_text, target_text
+from drillsim.report.facts import implicit_assumptions
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
-from pydantic import Field
 
-from ..engine.eventlog import Event
-from ..registry import Metric
-from ..validation import Strict
+from drillsim.engine.eventlog import Event
+from drillsim.host.registry import Metric
+from drillsim.scenario.validation import Strict
 
 
 @dataclass

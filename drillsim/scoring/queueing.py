@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..engine.eventlog import Event
-from ..registry import Metric
-from ..validation import Strict
-from .metrics import ForceParams, MetricContext, Observations
+from drillsim.engine.eventlog import Event
+from drillsim.host.registry import Metric
+from drillsim.scenario.validation import Strict
+from drillsim.scoring.metrics import ForceParams, MetricContext, Observations
 
 
 class CallParams(Strict):

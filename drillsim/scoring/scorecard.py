@@ -14,9 +14,9 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from ..engine.eventlog import Event
-from .metrics import MetricContext
-from .stats import bounded, mean_ci, percentile, reduce, wilson
+from drillsim.engine.eventlog import Event
+from drillsim.scoring.metrics import MetricContext
+from drillsim.scoring.stats import bounded, mean_ci, percentile, reduce, wilson
 
 COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 

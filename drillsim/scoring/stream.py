@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from ..engine.eventlog import Event
-from .scorecard import metric_context
+from drillsim.engine.eventlog import Event
+from drillsim.scoring.scorecard import metric_context
 
 
 def iter_jsonl(path: str | Path, replication: int | None = None) -> Iterator[Event]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import time
 
 from textual.app import App
-from textual.binding import Binding
 
-from ..drill.drilllog import DrillLogError
-from .screens.player import PlayerScreen
+from drillsim.drill.drilllog import DrillLogError
+from drillsim.tui.screens.player import PlayerScreen
 
 TICK = 0.1
 
@@ -99,8 +98,8 @@ class DrillApp(App):
 
     def show_review(self) -> None:
         """Reveal the scenario, run the baseline, write the review, show it."""
-        from ..drill import aar
-        from .screens.review import ReviewScreen
+        from drillsim.drill import aar
+        from drillsim.tui.screens.review import ReviewScreen
 
         self.review = aar.build(self.session)
         written = []
@@ -113,7 +112,7 @@ class DrillApp(App):
         self.push_screen(ReviewScreen(aar.render(self.session, self.review, timeline=False), written))
 
     def action_controller(self) -> None:
-        from .screens.controller import ControllerScreen
+        from drillsim.tui.screens.controller import ControllerScreen
 
         if self.controller and not isinstance(self.screen, ControllerScreen):
             self.push_screen(ControllerScreen(self.session))

@@ -8,9 +8,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...drill import injects
-from ..widgets.clock_bar import ClockBar
-from ..widgets.command_line import CommandLine, OrderSuggester
+from drillsim.drill import injects
+from drillsim.tui.widgets.clock_bar import ClockBar
+from drillsim.tui.widgets.command_line import CommandLine, OrderSuggester
 
 
 class ControllerScreen(Screen):

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...drill.commands import help_lines
+from drillsim.drill.commands import help_lines
 
 KEYS = [
     ("space", "pause / run the clock"),

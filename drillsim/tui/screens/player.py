@@ -10,13 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...drill.session import SPEEDS
-from ..widgets.clock_bar import ClockBar
-from ..widgets.command_line import CommandLine, OrderSuggester
-from ..widgets.incident_board import IncidentBoard
-from ..widgets.message_feed import MessageFeed
-from ..widgets.unit_board import UnitBoard
-
+from drillsim.drill.session import SPEEDS
+from drillsim.tui.widgets.clock_bar import ClockBar
+from drillsim.tui.widgets.command_line import CommandLine, OrderSuggester
+from drillsim.tui.widgets.incident_board import IncidentBoard
+from drillsim.tui.widgets.message_feed import MessageFeed
+from drillsim.tui.widgets.unit_board import UnitBoard
 
 #: wall seconds between redraws of the boards while the clock runs (the feed and clock
 #: redraw every tick; the tables are the expensive part)
@@ -118,7 +117,7 @@ class PlayerScreen(Screen):
             line.focus()
 
     def action_help(self) -> None:
-        from .help import HelpScreen
+        from drillsim.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.controller))
 

@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from ...drill import commands
+from drillsim.drill import commands
 
 
 class OrderSuggester(Suggester):

@@ -18,20 +18,38 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Fault, ValidationFailed
-from .pluginhost import DEFAULTS_NAME, PluginHost, load_plugins
-from .quantities import parse_fraction, parse_quantity
-from .namecheck import check_names
-from .paths import resolve_ref, scenario_root
-from .region import Region, load_region
-from .registry import HazardType, Metric, UnitType
-from .schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile, TargetSpec
-from .validation import Collector, faults_from, suggest, validate
-from .yamlsource import Document, load_yaml
+from drillsim.errors import Fault, ValidationFailed
+from drillsim.scenario.namecheck import check_names
+from drillsim.scenario.paths import resolve_ref, scenario_root
+from drillsim.scenario.quantities import parse_fraction, parse_quantity
+from drillsim.scenario.region import Region, load_region
+from drillsim.scenario.schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile
+from drillsim.scenario.validation import Collector, faults_from, suggest, validate
+from drillsim.scenario.yamlsource import Document, load_yaml
+
+# What the loader needs of the plugin host. The host is passed in, never imported: this
+# stage sits below it (docs/architecture.md). The registered records are the host's
+# drillsim.host.registry.UnitType, HazardType and Metric.
+UnitType = HazardType = Metric = Any
+
+
+class PluginHost(Protocol):
+    """The part of :class:`drillsim.host.pluginhost.PluginHost` a scenario is resolved
+    against: the registered unit types, hazard types and metrics (``name in registry``,
+    ``registry[name]``, ``registry.names()``, ``registry.providers``), the loaded plugins
+    (``info``, ``names()``) and the name of the host's own plugin."""
+
+    DEFAULTS_NAME: str
+    info: Mapping[str, Any]
+    unit_types: Any
+    hazard_types: Any
+    metrics: Any
+
+    def names(self) -> list[str]: ...
 
 TIME_UNITS = {"min": 1.0, "h": 60.0, "d": 1440.0}
 
@@ -227,7 +245,7 @@ def find_path(data: Any, path: tuple) -> tuple[bool, str]:
 
 
 def _fmt(path: tuple) -> str:
-    from .yamlsource import format_path
+    from drillsim.scenario.yamlsource import format_path
 
     return format_path(path)
 
@@ -272,19 +290,20 @@ def index_form(data: Any, path: tuple) -> tuple:
 
 
 # ------------------------------------------------------------------ loading
-def load_scenario(path: str | Path, *, host: PluginHost | None = None,
+def load_scenario(path: str | Path, *, host: PluginHost,
                   overrides: dict[str, Any] | None = None, root: str | Path | None = None,
                   seed: int | None = None, replications: int | None = None) -> ResolvedScenario:
     """Load, validate and resolve a scenario file.
 
     :param path: the scenario YAML.
-    :param host: plugin host (default: all installed plugins, or ``$DRILLSIM_PLUGINS``).
+    :param host: the plugin host whose unit types, hazard types and metrics the scenario
+        names (:func:`drillsim.host.pluginhost.load_plugins`). It is passed in, not made
+        here: the scenario stage sits below the plugin host and imports nothing of it.
     :param overrides: ``{"forces[2].units": 3, …}`` applied to the scenario data before
         validation (a batch variant).
     :param root: folder referenced files must stay in (default: :func:`scenario_root`).
     :param seed: replaces ``run.seed``; :param replications: replaces ``run.replications``.
     :raises ValidationFailed: every fault found, in any of the files.
-    :raises PluginError: a plugin cannot be loaded.
     """
     path = Path(path)
     shown = str(path)
@@ -321,8 +340,6 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
             plan = faults.run(validate, PlanFile, plan_doc)
     faults.raise_if_any()
 
-    if host is None:
-        host = load_plugins()
     for i, entry in enumerate(spec.plugins):
         name = entry if isinstance(entry, str) else entry.name
         if name in host.info:
@@ -345,7 +362,7 @@ def load_scenario(path: str | Path, *, host: PluginHost | None = None,
                   | {host.hazard_types.providers[h.type.name] for h in hazards}
                   | {host.metrics.providers[t.metric.name] for t in targets}
                   | _runtime_plugins(host))
-    versions = {"drillsim": host.info["drillsim.defaults"].version}
+    versions = {"drillsim": host.info[host.DEFAULTS_NAME].version}
     versions.update({name: host.info[name].version for name in used if name in host.info})
     for lib in ("simpy", "pluggy", "numpy"):
         versions[lib] = _version(lib)
@@ -403,7 +420,7 @@ def _runtime_plugins(host: PluginHost) -> set[str]:
     runtime = {"drillsim_run_started", "drillsim_choose_units", "drillsim_travel_time",
                "drillsim_event", "drillsim_run_finished"}
     return {name for name, info in host.info.items()
-            if name != DEFAULTS_NAME and runtime & set(info.hooks)}
+            if name != host.DEFAULTS_NAME and runtime & set(info.hooks)}
 
 
 def plugin_module_refused(name: str, module: str) -> str:

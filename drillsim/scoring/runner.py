@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .engine.eventlog import Event, JsonLinesSink
-from .engine.simulation import Simulation
-from .loader import ResolvedScenario
-from .pluginhost import PluginHost
-from .scoring import scorecard
+from drillsim.engine.eventlog import Event, JsonLinesSink
+from drillsim.engine.simulation import Simulation
+from drillsim.host.pluginhost import PluginHost
+from drillsim.scenario.loader import ResolvedScenario
+from drillsim.scoring import scorecard
 
 
 @dataclass

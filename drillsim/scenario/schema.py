@@ -1,9 +1,9 @@
 """Schemas of the scenario and plan files (pydantic, strict, no unknown fields).
 
 Units in the text: durations ``90min``/``12h``/``2d``, speeds ``40km/h``; see
-:mod:`drillsim.quantities`. The plugin-specific parts (a force's or hazard's
+:mod:`drillsim.scenario.quantities`. The plugin-specific parts (a force's or hazard's
 ``params:``, a target's ``params:``) are validated by the plugin's own model once
-plugins are loaded (:mod:`drillsim.loader`).
+plugins are loaded (:mod:`drillsim.scenario.loader`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
-from .quantities import Duration, DurationOrZero, Fraction
-from .validation import Strict
+from drillsim.scenario.quantities import Duration, DurationOrZero, Fraction
+from drillsim.scenario.validation import Strict
 
 Id = str  # ids: lowercase letters, digits, _ (checked by pattern where declared)
 #: the longest horizon accepted, minutes (366 days)
@@ -212,7 +212,7 @@ class Observation(Strict):
 
 class PluginModuleRef(Strict):
     """A ``plugins:`` entry naming a plugin by module: imported only when the user
-    allows it (``--allow-plugin-module``); see :mod:`drillsim.plugin_modules`."""
+    allows it (``--allow-plugin-module``); see :mod:`drillsim.host.plugin_modules`."""
 
     name: str = Field(pattern=ID_PATTERN)
     module: str

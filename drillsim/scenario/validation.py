@@ -1,7 +1,7 @@
 """Turn pydantic validation errors into located, plain-language faults.
 
 Schemas are pydantic models (``extra="forbid"``, strict types). This module validates a
-:class:`~drillsim.yamlsource.Document` (or a part of one) against a model and reports
+:class:`~drillsim.scenario.yamlsource.Document` (or a part of one) against a model and reports
 each error as a :class:`~drillsim.errors.Fault` at the line where the value was written,
 with a "did you mean" suggestion for unknown fields.
 """
@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import Fault, ValidationFailed
-from .yamlsource import Document, PathKey
+from drillsim.errors import Fault, ValidationFailed
+from drillsim.scenario.yamlsource import Document, PathKey
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -17,22 +17,22 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..cli import _check_writable, _Fail, _guard, _host, err, with_plugin_options
-from .errors import BatchSetupError, ExportError, StoreError, StoreWriteError
+from drillsim.batch.errors import BatchSetupError, ExportError, StoreError, StoreWriteError
+from drillsim.cli.support import Fail, check_writable, err, guard, host_for, with_plugin_options
 
 #: failed replications described one by one while a batch runs; the rest are counted
 SHOW_FAILURES = 10
 
 
 def _guard_batch(fn, *args, **kwargs):
-    """:func:`drillsim.cli._guard` plus the batch's own usage errors (exit 2) and
+    """:func:`drillsim.cli.support.guard` plus the batch's own usage errors (exit 2) and
     failures to write the results (exit 1)."""
     try:
-        return _guard(fn, *args, **kwargs)
+        return guard(fn, *args, **kwargs)
     except (BatchSetupError, StoreError, ExportError) as exc:
-        raise _Fail(str(exc), 2) from None
+        raise Fail(str(exc), 2) from None
     except StoreWriteError as exc:
-        raise _Fail(str(exc), 1) from None
+        raise Fail(str(exc), 1) from None
 
 
 def _check_folder(folder: Path, option: str) -> None:
@@ -41,9 +41,9 @@ def _check_folder(folder: Path, option: str) -> None:
 
     existing = folder if folder.exists() else next(p for p in folder.resolve().parents if p.exists())
     if not existing.is_dir():
-        raise _Fail(f"{option} {folder}: {existing} is not a folder", 2)
+        raise Fail(f"{option} {folder}: {existing} is not a folder", 2)
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise _Fail(f"{option} {folder}: cannot write in {str(existing)!r}", 2)
+        raise Fail(f"{option} {folder}: cannot write in {str(existing)!r}", 2)
 
 
 def _one_line(text: str, most: int = 300) -> str:
@@ -79,24 +79,24 @@ def _stdout() -> Console:
 def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, retry_failed,
           quiet, plugins, disabled) -> None:
     """Run every variant of a sweep, replication by replication, into a database."""
-    from .analysis import analyse
-    from .executor import make_executor
-    from .progress import BatchProgress
-    from .runner import run_batch
-    from .store import Store
-    from .sweep import load_sweep
-    from .tables import print_comparison
+    from drillsim.batch.analysis import analyse
+    from drillsim.batch.executor_choice import make_executor
+    from drillsim.batch.progress import BatchProgress
+    from drillsim.batch.runner import run_batch
+    from drillsim.batch.store import Store
+    from drillsim.batch.sweep import load_sweep
+    from drillsim.batch.tables import print_comparison
 
     runner = _guard_batch(make_executor, executor, workers, scheduler)
     runner.prepare()
-    host = _guard(_host, plugins, disabled)
-    sw = _guard(load_sweep, sweep, host)
+    host = guard(host_for, plugins, disabled)
+    sw = guard(load_sweep, sweep, host)
     db = db or Path(f"{sweep.stem}.db")
     if resume and db.exists():
         store = _guard_batch(Store.open, db)
         try:
             _guard_batch(store.check_matches, sw)
-        except _Fail:
+        except Fail:
             store.close()
             raise
         stored_n = int(store.meta()["replications"])
@@ -132,8 +132,8 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     except KeyboardInterrupt:
         stored = store.replication_count()
         store.close()
-        raise _Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
-                    "run the same command with --resume to finish", 130) from None
+        raise Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
+                   "run the same command with --resume to finish", 130) from None
     except BaseException:
         try:
             kept = len(store.done(failed=True))
@@ -160,8 +160,8 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
         store.close()
     if failures:
         now = f"{done.failed:,} in this run; " if done.failed != len(failures) else ""
-        raise _Fail(f"{len(failures):,} replication(s) failed ({now}each is recorded with its "
-                    f"error in {db}; `drillsim results {db}` lists them; run again with --resume "
+        raise Fail(f"{len(failures):,} replication(s) failed ({now}each is recorded with its "
+                   f"error in {db}; `drillsim results {db}` lists them; run again with --resume "
                     "--retry-failed to retry them)", 1)
 
 
@@ -179,14 +179,14 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the comparison.")
 def results(db: Path, export_path, plots_dir, targets, list_failures, quiet) -> None:
     """Compare the variants of a batch database: ranking, intervals, paired differences."""
-    from .analysis import analyse
-    from .export import check_export_path, export
-    from .store import Store
-    from .tables import print_comparison, print_failures
+    from drillsim.batch.analysis import analyse
+    from drillsim.batch.export import check_export_path, export
+    from drillsim.batch.store import Store
+    from drillsim.batch.tables import print_comparison, print_failures
 
     if export_path is not None:  # outputs are checked before anything is printed
         _guard_batch(check_export_path, export_path)
-        _check_writable([export_path], [db], ["--export"])
+        check_writable([export_path], [db], ["--export"])
     if plots_dir is not None:
         _check_folder(plots_dir, "--plots")
     store = _guard_batch(Store.open, db, read_only=True)
@@ -195,9 +195,9 @@ def results(db: Path, export_path, plots_dir, targets, list_failures, quiet) -> 
         known = comparison.row_ids
         for t in targets:
             if t not in known and not any(r.startswith(t + "/") for r in known):
-                from ..validation import suggest
+                from drillsim.scenario.validation import suggest
 
-                raise _Fail(f"--target {t}: no such row in {db}; rows: {', '.join(known)}"
+                raise Fail(f"--target {t}: no such row in {db}; rows: {', '.join(known)}"
                             + suggest(t, known), 2)
         if not quiet:
             print_comparison(comparison, _stdout(), only=list(targets) or None)
@@ -207,19 +207,14 @@ def results(db: Path, export_path, plots_dir, targets, list_failures, quiet) -> 
             rows = _guard_batch(export, store, export_path)
             err.print(f"{rows:,} rows written to {export_path}")
         if plots_dir is not None:
-            from .plots import write_plots
+            from drillsim.batch.plots import write_plots
 
             try:
                 written = write_plots(comparison, plots_dir)
             except OSError as exc:
-                raise _Fail(f"cannot write plots into {plots_dir}: {exc}", 1) from None
+                raise Fail(f"cannot write plots into {plots_dir}: {exc}", 1) from None
             for path in written:
                 err.print(f"plot written to {path}")
     finally:
         store.close()
 
-
-def register(main: click.Group) -> None:
-    """Add ``batch`` and ``results`` to the ``drillsim`` command group."""
-    main.add_command(batch)
-    main.add_command(results)

@@ -15,8 +15,14 @@ from typing import Any
 
 import click
 
-from .quantities import _KINDS, parse_angle, parse_fraction, parse_percent, parse_quantity
-from .registry import CalcOption, Calculator
+from drillsim.host.registry import CalcOption, Calculator
+from drillsim.scenario.quantities import (
+    QUANTITY_KINDS,
+    parse_angle,
+    parse_fraction,
+    parse_percent,
+    parse_quantity,
+)
 
 
 def read_series(text: str) -> list[float]:
@@ -52,7 +58,7 @@ def convert(option: CalcOption, text: str) -> Any:
     :raises ValueError: with a message for the user.
     """
     kind = option.kind
-    if kind in _KINDS:
+    if kind in QUANTITY_KINDS:
         return parse_quantity(text, kind, allow_zero=True,
                               allow_negative=kind in ("elevation",))
     if kind == "fraction":
@@ -77,7 +83,7 @@ def convert(option: CalcOption, text: str) -> Any:
     if kind == "series":
         return read_series(text)
     if kind == "choice" and text not in option.choices:
-        from .validation import suggest
+        from drillsim.scenario.validation import suggest
 
         raise ValueError(f"{text!r} is not one of {', '.join(option.choices)}{suggest(text, option.choices)}")
     return text
@@ -116,14 +122,14 @@ def _command(calc: Calculator) -> click.Command:
     def callback(as_json: bool, plot_path: Path | None = None, region_path: Path | None = None, **values):
         region = None
         if plot_path is not None:  # the map's inputs and output are checked before any work
-            from .cli import _check_writable, _Fail, _guard
-            from .region import load_region
+            from drillsim.cli.support import Fail, check_writable, guard
+            from drillsim.scenario.region import load_region
 
             if not region_path.is_file():
-                raise _Fail(f"--region: no region file {str(region_path)!r} here; run from the "
-                            "drillsim folder or give --region FILE", 2)
-            region = _guard(load_region, region_path, str(region_path))
-            _check_writable([plot_path], [region_path], ["--plot"])
+                raise Fail(f"--region: no region file {str(region_path)!r} here; run from the "
+                           "drillsim folder or give --region FILE", 2)
+            region = guard(load_region, region_path, str(region_path))
+            check_writable([plot_path], [region_path], ["--plot"])
         try:
             result = calc.compute(**values)
         except ValueError as exc:
@@ -187,7 +193,7 @@ class HazardGroup(click.Group):
     """The ``hazard`` group: one subcommand per calculator of the loaded plugins."""
 
     def _calculators(self) -> dict[str, Calculator]:
-        from .pluginhost import load_plugins
+        from drillsim.host.pluginhost import load_plugins
 
         return load_plugins().calculators.items
 

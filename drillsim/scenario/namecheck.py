@@ -9,7 +9,7 @@ or repeated name as a located fault, with a "did you mean" where a close name ex
 Where the names come from:
 
 - **incident kinds** a hazard makes: its type's declared ``incident_kinds(params)``
-  (:class:`~drillsim.registry.HazardType`), else the ``kind``/``*_kind`` text fields of
+  (:class:`~drillsim.host.registry.HazardType`), else the ``kind``/``*_kind`` text fields of
   its params; plus the default kinds of every loaded hazard type (the ``kind``/``*_kind``
   defaults of its params model), so a force may stand ready for a hazard the scenario
   does not run. When a hazard of the scenario has a type that does not declare its
@@ -27,9 +27,9 @@ from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Fault
-from .validation import Collector, suggest
-from .yamlsource import Document, format_path
+from drillsim.errors import Fault
+from drillsim.scenario.validation import Collector, suggest
+from drillsim.scenario.yamlsource import Document, format_path
 
 
 def _is_kind(name: str) -> bool:
@@ -164,7 +164,7 @@ def check_names(spec, doc: Document, host, targets, faults: Collector,
     or reserve townships given twice, and observations citing a source not under
     ``sources:``. Faults go to ``faults``; what cannot be known for sure to ``warnings``.
 
-    :param spec: the validated :class:`~drillsim.schema.ScenarioFile`; ``doc`` its document.
+    :param spec: the validated :class:`~drillsim.scenario.schema.ScenarioFile`; ``doc`` its document.
     :param host: the plugin host (unit types, hazard types).
     :param targets: the resolved targets (their params name capabilities).
     """

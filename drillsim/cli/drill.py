@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import _check_writable, _Fail, _guard, _host, with_plugin_options
-from .session import SPEEDS
+from drillsim.cli.support import Fail, check_writable, guard, host_for, with_plugin_options
+from drillsim.drill.session import SPEEDS
 
 
 def _review_path(log: Path) -> str:
@@ -35,24 +35,24 @@ def _review_path(log: Path) -> str:
 @with_plugin_options
 def drill(source, seed, speed, log_path, resume, controller, review, plugins, disabled) -> None:
     """Run a double-blind drill of a scenario or a pack in the terminal."""
-    from ..tui.app import DrillApp
-    from .session import DrillSession
+    from drillsim.drill.session import DrillSession
+    from drillsim.tui.app import DrillApp
 
-    host = _guard(_host, plugins, disabled)
+    host = guard(host_for, plugins, disabled)
     if resume is not None:
         if source is not None or seed is not None:
-            raise _Fail("--resume takes the scenario and seed from the log; give no SCENARIO_OR_PACK or --seed", 2)
-        session = _guard(DrillSession.resume, resume, host=host)
+            raise Fail("--resume takes the scenario and seed from the log; give no SCENARIO_OR_PACK or --seed", 2)
+        session = guard(DrillSession.resume, resume, host=host)
         log_path = resume
     else:
         if source is None:
-            raise _Fail("give a scenario or pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
+            raise Fail("give a scenario or pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
         if log_path is None:
             log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
         if log_path.exists():
-            raise _Fail(f"{log_path}: already exists; to continue that drill use --resume {log_path}", 2)
-        _check_writable([log_path])
-        session = _guard(DrillSession.open, source, seed, host=host, log_path=log_path)
+            raise Fail(f"{log_path}: already exists; to continue that drill use --resume {log_path}", 2)
+        check_writable([log_path])
+        session = guard(DrillSession.open, source, seed, host=host, log_path=log_path)
         session.set_speed(int(speed))
     app = DrillApp(session, controller=controller, review_path=str(review or _review_path(log_path)))
     try:
@@ -71,10 +71,10 @@ def drill(source, seed, speed, log_path, resume, controller, review, plugins, di
 @with_plugin_options
 def replay(log, speed, plain, plugins, disabled) -> None:
     """Play a logged drill back (orders and injects at their times) at any speed."""
-    from .session import DrillSession
+    from drillsim.drill.session import DrillSession
 
-    host = _guard(_host, plugins, disabled)
-    session = _guard(DrillSession.replayer, log, host=host)
+    host = guard(host_for, plugins, disabled)
+    session = guard(DrillSession.replayer, log, host=host)
     if plain:
         shown = 0
         session.paused = False
@@ -88,7 +88,7 @@ def replay(log, speed, plain, plugins, disabled) -> None:
             time.sleep((session.now - before) / speed * 60.0 if speed < 1e6 else 0)
         click.echo(f"-- end of the drill ({session.end_reason}) at {session.clock_text()}")
         return
-    from ..tui.app import DrillApp
+    from drillsim.tui.app import DrillApp
 
     session.speed = int(speed) if speed >= 1 else 1
     session.paused = False

@@ -18,7 +18,7 @@ from typing import Any
 
 import pluggy
 
-from . import hookspecs
+from drillsim.host import hookspecs
 
 #: Module attribute in which a plugin may state the plugin API version it was written for.
 API_ATTRIBUTE = "DRILLSIM_API"

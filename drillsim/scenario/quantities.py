@@ -55,6 +55,10 @@ _KINDS = {
 }
 
 
+#: the quantity kinds :func:`parse_quantity` reads (``time``, ``speed`` …)
+QUANTITY_KINDS = frozenset(_KINDS)
+
+
 def parse_quantity(value: Any, kind: str, *, allow_zero: bool = False,
                    allow_negative: bool = False) -> float:
     """Convert ``"12h"``-style text to a float in the engine unit for ``kind``.

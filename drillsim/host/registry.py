@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from pydantic import BaseModel
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .engine.eventlog import Event
-    from .engine.simulation import Simulation
-
+# Hook callables below take engine objects (a Simulation, Events). They are typed Any on
+# purpose: the host sits below the engine and imports nothing of it.
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -50,7 +48,7 @@ class UnitType:
     turnout: float = 0.0
     plan_ref: str = ""
     params_model: type[BaseModel] | None = None
-    start: Callable[["Simulation", Any], None] | None = None
+    start: Callable[[Any, Any], None] | None = None
 
     def check(self) -> None:
         if not _NAME.match(self.name):
@@ -78,7 +76,7 @@ class HazardType:
         validated params model instance.
     :ivar check: optional ``check(params, context) -> list[(path, message)]`` for
         cross-references the schema cannot express (unknown townships …); ``context``
-        is the :class:`~drillsim.loader.LoadContext`.
+        is the :class:`~drillsim.scenario.loader.LoadContext`.
     :ivar incident_kinds: optional ``incident_kinds(params) -> iterable of str``: every
         incident kind a hazard with these params may create. With it, a force's
         ``serves:`` naming a kind nothing makes is an error; without it the loader reads
@@ -88,7 +86,7 @@ class HazardType:
     name: str
     description: str
     params_model: type[BaseModel]
-    start: Callable[["Simulation", Any], None]
+    start: Callable[[Any, Any], None]
     check: Callable[[Any, Any], Iterable[tuple[tuple, str]]] | None = None
     incident_kinds: Callable[[Any], Iterable[str]] | None = None
 
@@ -122,7 +120,7 @@ class Metric:
     name: str
     quantity: Literal["time", "count", "people", "share", "units", "area"]
     description: str
-    compute: Callable[[Sequence["Event"], Any, Any], list[tuple[str, float]]]
+    compute: Callable[[Sequence[Any], Any, Any], list[tuple[str, float]]]
     statistic: str = "mean"
     params_model: type[BaseModel] | None = None
     label: str | None = None
@@ -146,7 +144,7 @@ class CalcOption:
     """One ``--option`` of a calculator.
 
     :ivar name: option name without dashes (``wind`` → ``--wind``; ``_`` → ``-``).
-    :ivar kind: how the text is read: a quantity kind of :mod:`drillsim.quantities`
+    :ivar kind: how the text is read: a quantity kind of :mod:`drillsim.scenario.quantities`
         (``time``, ``speed``, ``length``, ``elevation``, ``discharge``, ``rate``,
         ``mass_rate``), ``fraction`` (``6%``, 0–100 %), ``percent`` (``120%``: a
         non-negative share that may exceed 100 %, e.g. live fuel moisture), ``angle``

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .errors import Fault, ValidationFailed
+from drillsim.errors import Fault, ValidationFailed
 
 PathKey = tuple[Any, ...]
 

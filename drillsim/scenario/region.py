@@ -21,11 +21,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from .errors import Fault, ValidationFailed
-from .geo import haversine_km
-from .quantities import Speed
-from .validation import Strict, suggest, validate
-from .yamlsource import Document, load_yaml
+from drillsim.errors import Fault, ValidationFailed
+from drillsim.scenario.geo import haversine_km
+from drillsim.scenario.quantities import Speed
+from drillsim.scenario.validation import Strict, suggest, validate
+from drillsim.scenario.yamlsource import Document, load_yaml
 
 Status = Literal["verified", "verified_secondary", "derived", "approximate", "assumed", "not_found"]
 
@@ -295,7 +295,7 @@ def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
 def load_region(path: Path, shown: str, root: Path | None = None) -> Region:
     """Load and validate a region file.
 
-    :param root: folder a road graph must lie in (default: :func:`~drillsim.paths.scenario_root`).
+    :param root: folder a road graph must lie in (default: :func:`~drillsim.scenario.paths.scenario_root`).
     :raises ValidationFailed: schema errors, duplicate ids, a road graph outside the root
         or unreadable.
     """
@@ -307,7 +307,7 @@ def load_region(path: Path, shown: str, root: Path | None = None) -> Region:
     graph = None
     files = [Path(path).resolve()]
     if spec.travel.road_graph:
-        from .paths import resolve_ref, scenario_root
+        from drillsim.scenario.paths import resolve_ref, scenario_root
 
         ref = resolve_ref(doc, ("travel", "road_graph"), spec.travel.road_graph, Path(path).resolve(),
                           root or scenario_root(Path(path)))

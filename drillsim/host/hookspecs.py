@@ -20,6 +20,11 @@ import pluggy
 
 hookspec = pluggy.HookspecMarker("drillsim")
 
+#: Version of the plugin API (:mod:`drillsim.api`), ``"MAJOR.MINOR"``: see that module's
+#: docstring for the promise. Kept beside the hook specs it versions, so the host can check
+#: a plugin's ``DRILLSIM_API`` without importing the API module.
+API_VERSION = "1.0"
+
 STABLE = "stable"
 PROVISIONAL = "provisional"
 

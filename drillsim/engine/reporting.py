@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from pydantic import BaseModel
 
-from ..engine.eventlog import Event
+from drillsim.engine.eventlog import Event
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine.simulation import Simulation
+    from drillsim.engine.simulation import Simulation
 
 #: message categories a reporter may use (the feed colours them)
 CATEGORIES = ("warning", "gauge", "township", "call", "unit", "order", "inject", "info")
@@ -258,7 +258,7 @@ def reporters_for(host, hazard_types: set[str]) -> list[Reporter]:
     :raises PluginError: a plugin registered something that is not a Reporter, or two
         reporters share a name.
     """
-    from ..pluginhost import PluginError
+    from drillsim.host.pluginhost import PluginError
 
     found: list[Reporter] = []
     for impl in host.hook.drillsim_register_reporters.get_hookimpls():

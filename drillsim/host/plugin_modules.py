@@ -23,6 +23,9 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from drillsim.scenario.paths import resolve_ref, scenario_root
+from drillsim.scenario.yamlsource import load_yaml
+
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
@@ -108,9 +111,6 @@ def scenario_plugin_modules(path: str | Path) -> dict[str, str]:
     :raises ValidationFailed: unreadable YAML, or a file target outside the scenario
         folder or missing.
     """
-    from .loader import resolve_ref, scenario_root
-    from .yamlsource import load_yaml
-
     path = Path(path)
     doc = load_yaml(path, str(path))
     entries = doc.data.get("plugins") if isinstance(doc.data, dict) else None

@@ -8,6 +8,7 @@ seen twice registers once), can be limited to named plugins (``DRILLSIM_PLUGINS`
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 import os
@@ -18,14 +19,17 @@ from typing import Iterable
 
 import pluggy
 
-from . import defaults, hookspecs, plugin_modules, plugincheck
-from .registry import Calculator, HazardType, Metric, Registry, RegistrationError, UnitType
+from drillsim import __version__
+from drillsim.host import hookspecs, plugin_modules, plugincheck
+from drillsim.host.registry import Calculator, HazardType, Metric, RegistrationError, Registry, UnitType
 
 ENTRY_POINT_GROUP = "drillsim"
 #: Comma-separated plugin names: load only these (the host's defaults always load).
 ENV_ONLY = "DRILLSIM_PLUGINS"
+#: The host's own plugin (default dispatch, road travel, the core metrics), imported by
+#: module name like every plugin: it uses the engine and scoring, which sit above the host.
 DEFAULTS_NAME = "drillsim.defaults"
-_trace = logging.getLogger("drillsim.hooks")  # hook calls, when traced (drillsim.hooktrace)
+_trace = logging.getLogger("drillsim.hooks")  # hook calls, when traced (drillsim.host.hooktrace)
 
 
 class PluginError(Exception):
@@ -63,10 +67,13 @@ class PluginHost:
     :param disabled: names never to load.
     :param modules: extra plugins named by module, ``{name: "package.module"}`` or
         ``{name: "path/to/file.py"}`` (``--plugin-module``; a scenario's ``plugins:``
-        entries when allowed; see :mod:`drillsim.plugin_modules`).
+        entries when allowed; see :mod:`drillsim.host.plugin_modules`).
     :raises PluginError: a plugin that fails to import, a name given by two different
         distributions, unknown hook names, bad registrations.
     """
+
+    #: the name the host's own plugin is registered under (:data:`DEFAULTS_NAME`)
+    DEFAULTS_NAME = DEFAULTS_NAME
 
     def __init__(self, only: Iterable[str] | None = None, disabled: Iterable[str] = (),
                  modules: dict[str, str] | None = None) -> None:
@@ -77,7 +84,7 @@ class PluginHost:
         self.pm = pluggy.PluginManager("drillsim")
         self.pm.add_hookspecs(hookspecs)
         self.info: dict[str, PluginInfo] = {}
-        self._register(defaults, DEFAULTS_NAME, "drillsim", _own_version())
+        self._register(importlib.import_module(DEFAULTS_NAME), DEFAULTS_NAME, "drillsim", __version__)
         self._load_entry_points()
         for name, module_path in sorted((modules or {}).items()):
             self._register_module(name, module_path)
@@ -145,7 +152,7 @@ class PluginHost:
             self.pm.register(module, name=name)
         except pluggy.PluginValidationError as exc:
             raise PluginError(f"plugin {name!r}: {exc}; check the hook's parameters against "
-                              "drillsim.hookspecs") from exc
+                              "drillsim.host.hookspecs") from exc
         self.info[name] = PluginInfo(name, module.__name__, dist, version)
 
     def _check_hooks(self) -> None:
@@ -153,10 +160,10 @@ class PluginHost:
         for name, plugin in self.pm.list_name_plugin():
             for attr in dir(plugin):
                 if attr.startswith("drillsim_") and attr not in specs and callable(getattr(plugin, attr)):
-                    from .validation import suggest
+                    from drillsim.scenario.validation import suggest
 
                     raise PluginError(f"plugin {name!r} implements unknown hook {attr!r}"
-                                      f"{suggest(attr, sorted(specs))} (see drillsim.hookspecs)")
+                                      f"{suggest(attr, sorted(specs))} (see drillsim.host.hookspecs)")
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -211,7 +218,7 @@ class PluginHost:
             hook = getattr(self.pm.hook, hook_name)
             if hook_name.startswith("drillsim_") and hasattr(hook, "get_hookimpls"):
                 for impl in hook.get_hookimpls():
-                    # unwrap: a hook tracer may have wrapped the function (drillsim.hooktrace)
+                    # unwrap: a hook tracer may have wrapped the function (drillsim.host.hooktrace)
                     codes[inspect.unwrap(impl.function).__code__] = impl.plugin_name
         modules = {info.module: name for name, info in self.info.items() if name != DEFAULTS_NAME}
         found = None
@@ -238,10 +245,8 @@ class PluginHost:
 
 def _refuse_rule_breakers(pm: pluggy.PluginManager, module: ModuleType, name: str) -> None:
     """Refuse, before registering, a plugin written for another plugin API or whose hook
-    implementations pluggy would call wrongly (see :mod:`drillsim.plugincheck`)."""
-    from .api import API_VERSION  # late: drillsim.api imports the loader, which imports us
-
-    problem = plugincheck.api_version_problem(module, name, API_VERSION)
+    implementations pluggy would call wrongly (see :mod:`drillsim.host.plugincheck`)."""
+    problem = plugincheck.api_version_problem(module, name, hookspecs.API_VERSION)
     problems = ([problem] if problem else []) + plugincheck.hook_problems(pm, module, name)
     if problems:
         raise PluginError("\n".join(problems))
@@ -252,12 +257,6 @@ def _import(name: str, module_path: str) -> ModuleType:
         return plugin_modules.import_plugin_module(name, module_path)
     except plugin_modules.PluginModuleError as exc:
         raise PluginError(str(exc)) from exc
-
-
-def _own_version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 _HOSTS: dict[tuple, PluginHost] = {}

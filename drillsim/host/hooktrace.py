@@ -105,7 +105,7 @@ def _short(value: Any, depth: int = 0) -> str:
 class HookTracer:
     """Traces the run-time hook calls of one plugin host.
 
-    :param host: a :class:`~drillsim.pluginhost.PluginHost`.
+    :param host: a :class:`~drillsim.host.pluginhost.PluginHost`.
     :param hooks: names of the hooks to trace (None: all).
     :param emit: ``emit(line, hook_name)`` writes a line (default: the ``drillsim.hooks``
         logger at DEBUG).

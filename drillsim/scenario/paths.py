@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import ValidationFailed
-from .yamlsource import Document
+from drillsim.errors import ValidationFailed
+from drillsim.scenario.yamlsource import Document
 
 
 def _shown(path: Path, whole: bool = False) -> str:

@@ -203,8 +203,8 @@ def write_plugin(name: str, folder: Path) -> Path:
     :raises ScaffoldError: bad name, or the folder exists and is not empty (nothing is
         overwritten).
     """
-    from . import __version__
-    from .api import API_VERSION
+    from drillsim import __version__
+    from drillsim.api import API_VERSION
 
     n = names(name)
     root = Path(folder) / n["dist"]

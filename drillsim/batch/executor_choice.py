@@ -1,0 +1,35 @@
+"""Which executor runs a batch: the command line's ``--executor``, ``--workers`` and
+``--scheduler`` turned into one :class:`~drillsim.batch.executor.Executor`."""
+
+from __future__ import annotations
+
+from drillsim.batch.errors import BatchSetupError
+from drillsim.batch.executor import Executor, InProcessExecutor, LocalPoolExecutor
+
+
+def make_executor(kind: str | None, workers: int | None, scheduler: str | None) -> Executor:
+    """The executor the command line asks for.
+
+    :param kind: ``local`` (default; ``workers=0`` runs in this process) or ``dask``
+        (implied by ``scheduler``).
+    :param workers: local processes, or Dask workers of a local cluster (default: CPUs).
+    :param scheduler: address of an existing Dask scheduler (``tcp://host:8786``).
+    :raises BatchSetupError: contradictory options, Dask not installed.
+    """
+    if scheduler and kind == "local":
+        raise BatchSetupError("--scheduler is for --executor dask")
+    if kind == "dask" or scheduler:
+        try:
+            from drillsim.batch.dask_executor import DaskExecutor  # only when asked: Dask is optional
+        except ImportError as exc:
+            raise BatchSetupError(f"the dask executor needs Dask's distributed scheduler "
+                                  f"({exc}); install it with: pip install 'drillsim[dask]'") from None
+        if scheduler and workers is not None:
+            raise BatchSetupError("--workers sets the size of a local cluster; with --scheduler "
+                                  "the cluster's own workers run the batch")
+        return DaskExecutor(workers=workers, scheduler=scheduler)
+    if kind not in (None, "local"):
+        raise BatchSetupError(f"unknown executor {kind!r}; use local or dask")
+    if workers == 0:
+        return InProcessExecutor()
+    return LocalPoolExecutor(workers)

@@ -1,0 +1,112 @@
+"""``drillsim validate`` and ``drillsim run``: check a scenario, run its replications and
+report the scorecard."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from drillsim.cli.support import (
+    Fail,
+    check_writable,
+    err,
+    guard,
+    host_for,
+    warn,
+    with_loading_options,
+    with_plugin_options,
+)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@with_plugin_options
+@with_loading_options
+def validate(scenario: Path, plugins, disabled, loading) -> None:
+    """Check a scenario (and its region and plan files), a sweep and every variant it
+    expands to, or a drill pack, without running anything."""
+    from drillsim.scenario.loader import document_kind, load_scenario
+    from drillsim.scenario.yamlsource import load_yaml
+
+    kind = document_kind(guard(load_yaml, scenario).data) or "scenario"
+    if kind != "scenario":
+        _validate_other(scenario, kind, guard(host_for, plugins, disabled, loading, scenario))
+        return
+    sc = guard(lambda: load_scenario(scenario, host=host_for(plugins, disabled, loading, scenario)))
+    warn(sc)
+    units = sum(len(f.units) for f in sc.forces)
+    click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
+               f"{len(sc.hazards)} hazard(s), {len(sc.targets)} targets, "
+               f"{len(sc.assumptions)} assumptions")
+
+
+def _validate_other(path: Path, kind: str, host) -> None:
+    """``validate`` for a sweep or a pack (each with its base scenario); refuses a region
+    or plan file, which is checked through a scenario that names it."""
+    if kind in ("region", "plan"):
+        raise Fail(f"{path}: this is a {kind} file, not a scenario; validate a scenario "
+                   f"that names it ({'region:' if kind == 'region' else 'plan: file:'} "
+                    f"{path.name})", 2)
+    if kind == "pack":
+        from drillsim.drill.packs import load_pack
+        from drillsim.scenario.loader import load_scenario
+
+        _pack, _doc, base = guard(load_pack, path)
+        guard(lambda: load_scenario(base, host=host))
+        click.echo(f"{path}: valid drill pack — base scenario {base.name}")
+        return
+    from drillsim.batch.sweep import load_sweep
+
+    sw = guard(load_sweep, path, host)
+    click.echo(f"{path}: valid sweep — {len(sw.variants)} variant(s) of {sw.scenario_path.name}, "
+               f"{sw.replications} replication(s) each")
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replications", "-n", type=click.IntRange(1, 100_000),
+              help="Replications (default: the scenario's run.replications).")
+@click.option("--seed", type=click.IntRange(0), help="Base seed (default: the scenario's run.seed).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the scorecard as JSON here.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the after-action report as Markdown here.")
+@click.option("--events", "events_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every replication's event log here as JSON Lines.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the scorecard.")
+@with_plugin_options
+@with_loading_options
+def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
+        plugins, disabled, loading) -> None:
+    """Run a scenario's replications and print its scorecard."""
+    from drillsim.report import jsonreport, markdown, terminal
+    from drillsim.report.common import write_atomic
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.scoring.runner import run as run_scenario
+
+    host = guard(host_for, plugins, disabled, loading, scenario)
+    sc = guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
+    warn(sc)
+    check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
+    with ExitStack() as stack:
+        events = None
+        if events_path is not None:
+            try:
+                events = stack.enter_context(open(events_path, "w", encoding="utf-8"))
+            except OSError as exc:
+                raise Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
+        outcome = guard(run_scenario, sc, host, events_out=events)
+    if not quiet:
+        terminal.print_scorecard(outcome)
+    for path, render in ((json_path, jsonreport.to_json), (report_path, markdown.render)):
+        if path is None:
+            continue
+        try:
+            write_atomic(path, render(outcome))
+        except OSError as exc:
+            raise Fail(f"{path}: cannot write: {exc.strerror or exc}", 1) from None
+    for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
+        if path is not None:
+            err.print(f"{label} written to {path}")

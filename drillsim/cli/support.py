@@ -1,0 +1,226 @@
+"""What every command shares: the error console, the exit-status discipline, output
+checks, and the options that choose and load plugins.
+
+Exit status: 0 success; 1 a run failed (a plugin raised, output could not be written);
+2 invalid input (scenario, region or plan file; plugin configuration; usage); 130 Ctrl-C.
+
+Besides ``--plugins`` and ``--disable-plugin``, ``run``, ``validate`` and ``plugins``
+take:
+
+- ``--plugin-module NAME=MODULE`` (or ``NAME=FILE.py``, repeatable): load this module
+  as plugin NAME, without installing it;
+- ``--allow-plugin-module``: also import the modules the scenario's ``plugins:`` list
+  names (``{name: …, module: …}``); without it such a scenario is refused, because
+  importing a module runs its code and a scenario file is data;
+- ``--trace-hooks`` (or ``DRILLSIM_TRACE_HOOKS=1``, or a comma list of hook names):
+  log each hook call, and which plugin answered first-result hooks, on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import click
+from rich.console import Console
+
+from drillsim.errors import DrillsimError, ValidationFailed
+from drillsim.host import hookspecs, hooktrace, plugin_modules
+from drillsim.host.pluginhost import PluginError, load_plugins
+
+
+@dataclass
+class Loading:
+    """What the extra loading options asked for."""
+
+    modules: dict[str, str] = field(default_factory=dict)
+    allow_scenario_modules: bool = False
+    trace: bool = False
+
+
+def _parse_modules(ctx, param, values) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for text in values or ():
+        try:
+            name, target = plugin_modules.parse_module_option(text)
+        except plugin_modules.PluginModuleError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+        if plugin_modules.is_file_target(target):
+            target = str(Path(target).resolve())
+        out[name] = target
+    return out
+
+
+_options = [
+    click.option("--plugin-module", "plugin_modules_", multiple=True, metavar="NAME=MODULE",
+                 callback=_parse_modules,
+                 help="Load a module (dotted path or .py file) as plugin NAME (repeatable)."),
+    click.option("--allow-plugin-module", "allow_plugin_module", is_flag=True,
+                 help="Import the plugin modules the scenario's plugins: list names "
+                      "(refused otherwise: importing a module runs its code)."),
+    click.option("--trace-hooks", "trace_hooks", is_flag=True,
+                 help="Log every hook call and which plugin answered (stderr); or set "
+                      "DRILLSIM_TRACE_HOOKS=1 or to hook names."),
+]
+
+
+def with_loading_options(fn):
+    """Add the options above; the command receives them as one ``loading`` argument."""
+    @functools.wraps(fn)
+    def command(*args, plugin_modules_, allow_plugin_module, trace_hooks, **kwargs):
+        loading = Loading(dict(plugin_modules_), allow_plugin_module, trace_hooks)
+        return fn(*args, loading=loading, **kwargs)
+
+    for option in reversed(_options):
+        command = option(command)
+    return command
+
+
+def _build_host(only: Iterable[str] | None, disabled: Iterable[str], loading: Loading | None = None,
+               scenario: Path | None = None):
+    """The plugin host for a command: installed plugins (limited by ``only``/``disabled``),
+    the ``--plugin-module`` modules, the scenario's modules when allowed; traced when
+    asked.
+
+    :raises PluginError: a plugin cannot be loaded, or an unknown hook in
+        ``DRILLSIM_TRACE_HOOKS``.
+    :raises ValidationFailed: the scenario cannot be read to find its plugin modules.
+    """
+    loading = loading or Loading()
+    try:
+        traced = hooktrace.hooks_from_env(hookspecs.HOOK_STABILITY)
+    except hooktrace.TraceError as exc:
+        raise PluginError(str(exc)) from None
+    if loading.trace and traced is None:
+        traced = set(hookspecs.HOOK_STABILITY)
+    if traced is not None:
+        hooktrace.to_stderr(traced)
+    modules = dict(loading.modules)
+    if loading.allow_scenario_modules and scenario is not None:
+        for name, target in plugin_modules.scenario_plugin_modules(scenario).items():
+            modules.setdefault(name, target)
+    host = load_plugins(only, disabled, modules)
+    if traced is not None:
+        tracer = hooktrace.HookTracer(host, traced).start()
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:  # the host is cached per process: trace this command only
+            ctx.call_on_close(tracer.stop)
+            ctx.call_on_close(hooktrace.stop_stderr)
+    return host
+
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def split_names(names: str | None) -> list[str] | None:
+    """The plugin names of ``--plugins a,b`` (None when not given).
+
+    :raises Fail: the option names no plugin (exit status 2).
+    """
+    if names is None:
+        return None
+    out = [n.strip() for n in names.split(",") if n.strip()]
+    if not out:
+        raise Fail("--plugins needs at least one plugin name (see `drillsim plugins`)", 2)
+    return out
+
+
+def warn(scenario) -> None:
+    """Print a loaded scenario's warnings on stderr."""
+    for w in scenario.warnings:
+        err.print(f"warning: {w}", markup=False)
+
+
+def check_writable(paths, inputs=(), names=None) -> None:
+    """Refuse before running if an output cannot be written (missing or read-only folder
+    or file), would overwrite an input of the run, or is named twice.
+
+    :param paths: the output files (None where not asked for).
+    :param inputs: files the run reads (:attr:`ResolvedScenario.inputs`).
+    :param names: the options that named ``paths``, for messages (``--json`` …).
+    :raises Fail: exit status 2, nothing run.
+    """
+    names = list(names or [None] * len(paths))
+    read = {Path(p).resolve() for p in inputs}
+    seen: dict[Path, str] = {}
+    for path, name in zip(paths, names):
+        if path is None:
+            continue
+        what = f"{path} ({name})" if name else str(path)
+        target = path.resolve()
+        if target in read:
+            raise Fail(f"{what}: is a file this run reads; writing there would destroy it. "
+                       "Name another file; nothing was run", 2)
+        if target in seen:
+            raise Fail(f"{what}: {seen[target]} names the same file; give each output its own "
+                       "file; nothing was run", 2)
+        seen[target] = name or str(path)
+        folder = target.parent
+        if not folder.is_dir():
+            raise Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
+        if path.is_dir():
+            raise Fail(f"{path}: is a folder; give a file name; nothing was run", 2)
+        # by its mode too: the superuser may write anything, but a read-only file says keep me
+        if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+            raise Fail(f"{path}: the file is read-only; nothing was run", 2)
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".drillsim-check-"):
+                pass
+        except OSError as exc:
+            raise Fail(f"{path}: cannot write in {str(path.parent) or '.'!r} "
+                       f"({os.strerror(exc.errno) if exc.errno else exc}); nothing was run", 2) from None
+
+
+def host_for(plugins: str | None, disabled: tuple[str, ...], loading=None, scenario: Path | None = None):
+    """The plugin host a command's options ask for (``--plugins``, ``--disable-plugin`` and,
+    where the command has them, the loading options of :func:`with_loading_options`).
+
+    :raises PluginError: a plugin cannot be loaded.
+    """
+    if loading is None and scenario is None:
+        return load_plugins(split_names(plugins), disabled)
+    return _build_host(split_names(plugins), disabled, loading, scenario)
+
+
+class Fail(click.ClickException):
+    """A user's mistake or a failed run: the message on stderr and this exit status."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        err.print(self.format_message(), markup=False)
+
+
+def guard(fn, *args, **kwargs):
+    """Run ``fn``; turn the user's mistakes into messages and exit codes, not tracebacks."""
+    try:
+        return fn(*args, **kwargs)
+    except ValidationFailed as exc:
+        raise Fail(str(exc) + f"\n{len(set(exc.faults))} problem(s) found; nothing was run.", 2) from None
+    except PluginError as exc:
+        raise Fail(f"plugin error: {exc}", 2) from None
+    except DrillsimError as exc:
+        raise Fail(f"run failed: {exc}", 1) from None
+
+
+plugin_options = [
+    click.option("--plugins", "plugins", metavar="NAMES",
+                 help="Load only these plugins (comma-separated); default: all installed, "
+                      "or $DRILLSIM_PLUGINS."),
+    click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME",
+                 help="Do not load this plugin (repeatable)."),
+]
+
+
+def with_plugin_options(fn):
+    """Add ``--plugins`` and ``--disable-plugin``; the command receives ``plugins`` and
+    ``disabled``."""
+    for option in reversed(plugin_options):
+        fn = option(fn)
+    return fn
