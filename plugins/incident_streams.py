@@ -61,10 +61,33 @@ def _scripted_start(sim, hazard):
     sim.process(script())
 
 
+def _warn_unservable(kind, demand, context, where):
+    """Warn of demand no unit of the scenario brings to incidents of ``kind``: it would
+    wait to the end of the run (a warning, not a fault: "what if we had no boats?" is a
+    fair question). Not judged while a force has faults of its own (its units are unknown)."""
+    if len(context.forces) < len(context.spec.forces):
+        return
+    for capability in demand:
+        if not context.can_serve(kind, capability):
+            context.warn(where + (capability,),
+                         f"needs {capability}; no unit of this scenario brings {capability} to "
+                         f"{kind!r} incidents, so this demand will wait to the end of the run")
+
+
 def _scripted_check(params, context):
+    horizon = context.spec.run.horizon
     for i, item in enumerate(params.incidents):
         for _, message in _check_places([item.place], context, ()):
             yield (("incidents", i, "place"), message)  # one place, not a list: no [0]
+        if item.at >= horizon:  # the run covers [0, horizon): it would silently never happen
+            yield (("incidents", i, "at"), f"{item.at:g} min is at or after the end of the run "
+                                           f"(horizon {horizon:g} min): it would never happen")
+        _warn_unservable(item.kind, item.demand, context, ("incidents", i, "demand"))
+
+
+def _poisson_check(params, context):
+    yield from _check_places(params.places, context, ("places",))
+    _warn_unservable(params.kind, params.demand, context, ("demand",))
 
 
 def _poisson_start(sim, hazard):
@@ -114,8 +137,7 @@ SCRIPTED = HazardType("scripted_incidents", "incidents at stated times and place
                       ScriptedParams, _scripted_start, _scripted_check,
                       incident_kinds=lambda params: [item.kind for item in params.incidents])
 POISSON = HazardType("poisson_incidents", "Poisson call arrivals at a constant rate",
-                     PoissonParams, _poisson_start,
-                     lambda params, context: _check_places(params.places, context, ("places",)),
+                     PoissonParams, _poisson_start, _poisson_check,
                      incident_kinds=lambda params: [params.kind])
 
 

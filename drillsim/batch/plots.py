@@ -8,7 +8,8 @@
   mean, with 95 % intervals), the Pareto front marked — when the variants have a cost.
 
 Figures are drawn on :class:`matplotlib.figure.Figure` objects (no pyplot state), so
-this works without a display.
+this works without a display, with a CJK font for Chinese names
+(:func:`drillsim.report.fonts.plot_fonts`).
 """
 
 from __future__ import annotations
@@ -17,14 +18,23 @@ import math
 import re
 from pathlib import Path
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from drillsim.batch.analysis import Comparison
 from drillsim.batch.tables import sweep_factors, variant_label
+from drillsim.report.fonts import plot_fonts
 
 
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+
+
+def _error_bar(value: float, ci: tuple[float, float] | None) -> tuple[float, float]:
+    """Lengths below and above ``value`` of its interval (0 where there is none, or where
+    rounding left the value a hair outside it: matplotlib refuses negative lengths)."""
+    lo, hi = ci or (value, value)
+    return max(0.0, value - lo), max(0.0, hi - value)
 
 
 def _order(c: Comparison) -> list:
@@ -54,9 +64,9 @@ def plot_pass_rates(c: Comparison, path: Path) -> Path | None:
                 continue
             ys.append(y)
             xs.append(row.pass_rate)
-            ci = row.pass_rate_ci95 or (row.pass_rate, row.pass_rate)
-            lo.append(row.pass_rate - ci[0])
-            hi.append(ci[1] - row.pass_rate)
+            below, above = _error_bar(row.pass_rate, row.pass_rate_ci95)
+            lo.append(below)
+            hi.append(above)
         ax.errorbar(xs, ys, xerr=[lo, hi], fmt="o", capsize=3, color="tab:blue")
         ref = next(v.rows[row_id] for v in variants if row_id in v.rows)
         ax.axvline(ref.target.required_pass_rate, color="tab:red", linestyle="--", linewidth=1,
@@ -123,11 +133,9 @@ def plot_cost_objective(c: Comparison, path: Path) -> Path | None:
     fig = Figure(figsize=(8, 5.5), layout="constrained")
     ax = fig.subplots()
     for v in priced:
-        lo, hi = v.objective_ci95 or (v.objective, v.objective)
-        if o.measure == "pass_rate":
-            row = v.rows[o.target]
-            lo, hi = row.pass_rate_ci95 or (v.objective, v.objective)
-        ax.errorbar([v.variant.cost], [v.objective], yerr=[[v.objective - lo], [hi - v.objective]],
+        ci = v.rows[o.target].pass_rate_ci95 if o.measure == "pass_rate" else v.objective_ci95
+        below, above = _error_bar(v.objective, ci)
+        ax.errorbar([v.variant.cost], [v.objective], yerr=[[below], [above]],
                     fmt="o", color="tab:red" if v.pareto else "tab:gray", capsize=2,
                     markersize=7 if v.pareto else 4, alpha=1.0 if v.pareto else 0.7)
     front = sorted((v for v in priced if v.pareto), key=lambda v: v.variant.cost)
@@ -152,11 +160,12 @@ def write_plots(c: Comparison, folder: str | Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    p = plot_pass_rates(c, folder / "pass_rates.png")
-    if p:
-        out.append(p)
-    out += plot_response_times(c, folder)
-    p = plot_cost_objective(c, folder / "cost_objective.png")
-    if p:
-        out.append(p)
+    with matplotlib.rc_context(plot_fonts()):
+        p = plot_pass_rates(c, folder / "pass_rates.png")
+        if p:
+            out.append(p)
+        out += plot_response_times(c, folder)
+        p = plot_cost_objective(c, folder / "cost_objective.png")
+        if p:
+            out.append(p)
     return out

@@ -98,6 +98,8 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
             except OSError as exc:
                 raise Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
         outcome = guard(run_scenario, sc, host, events_out=events)
+    for line in outcome.warnings:
+        err.print(f"warning: {line}", markup=False)
     if not quiet:
         terminal.print_scorecard(outcome)
     for path, render in ((json_path, jsonreport.to_json), (report_path, markdown.render)):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from itertools import starmap
 from typing import IO, Any, Callable, Iterable, Iterator
 
+from drillsim.engine.stall import MAX_EVENTS_AT_ONE_INSTANT, RunawayRun
+
 
 @dataclass(slots=True)
 class Event:
@@ -112,6 +114,8 @@ class EventLog:
         self._sinks = list(sinks)
         self._subscribers: dict[str, list[Callable[[Event], None]]] = {}
         self._listened = bool(self._sinks)
+        self._instant = None  # the clock of the last event, and how many more came then
+        self._same = 0
 
     def add_sink(self, sink: Callable[[Event], None]) -> None:
         """Send every later event to ``sink`` as well."""
@@ -127,6 +131,10 @@ class EventLog:
             **details: Any) -> Event:
         """Record an event at the current time and pass it on; returns it."""
         event = Event(self._clock(), kind, unit, incident, details)
+        if event.t == self._instant:
+            self._count_same(event.t)
+        else:
+            self._instant, self._same = event.t, 0
         if self._keep:
             self._rows.append((event.t, kind, unit, incident, details))
         if self._listened:
@@ -139,10 +147,21 @@ class EventLog:
         becomes the event's) and builds no :class:`Event` unless a sink or subscriber
         will receive it."""
         t = self._clock()
+        if t == self._instant:
+            self._count_same(t)
+        else:
+            self._instant, self._same = t, 0
         if self._keep:
             self._rows.append((t, kind, unit, incident, details))
         if self._listened:
             self._pass_on(Event(t, kind, unit, incident, details))
+
+    def _count_same(self, t: float) -> None:
+        self._same += 1
+        if self._same > MAX_EVENTS_AT_ONE_INSTANT:
+            raise RunawayRun(f"more than {MAX_EVENTS_AT_ONE_INSTANT:,} events at scenario time "
+                             f"{t:.1f} min without the clock moving: a loop of events at one "
+                             "instant (a plugin or an order that sets itself off again); stopped")
 
     def _pass_on(self, event: Event) -> None:
         for sink in self._sinks:

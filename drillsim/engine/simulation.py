@@ -24,6 +24,7 @@ import simpy
 
 from drillsim.engine import access as access_rules
 from drillsim.engine import stall
+from drillsim.engine.stall import RunawayRun
 from drillsim.engine import units as unit_state
 from drillsim.engine.collector import full_collections_deferred
 from drillsim.engine.eventlog import Event, EventLog
@@ -32,7 +33,7 @@ from drillsim.engine.incidents import Incident
 from drillsim.engine.reserves import Reserve
 from drillsim.engine.streams import RandomStreams
 from drillsim.engine.units import Force, Unit
-from drillsim.engine.watchdog import EventTimeLimit, Watchdog, limit_from_env
+from drillsim.engine.watchdog import ClockStuck, EventTimeLimit, Watchdog, limit_from_env
 from drillsim.errors import DrillsimError
 from drillsim.scenario.region import Place
 
@@ -85,6 +86,7 @@ class Simulation:
         self.streams = RandomStreams(self.seed, replication)
         self.log = EventLog(self._clock, keep=keep_events, sinks=sinks)
         self.horizon = scenario.horizon
+        self.max_queued = scenario.spec.run.max_queued
         self._hook = host.hook
         # the first-result hooks asked on every dispatch, called without pluggy's overhead
         self._choose_units = first_result_caller(
@@ -123,6 +125,8 @@ class Simulation:
         self._access_live = False   # no hazard has restricted anything yet (see access_changed)
         self._trip_factor: dict[str, float] = {}
         self._access_event = self.env.event()
+        # (incident kind, township) -> capabilities some unit of the run may bring there
+        self._reachable_capabilities: dict[tuple[str, str | None], set[str]] = {}
 
     # ------------------------------------------------------------------ public API
     @property
@@ -181,7 +185,18 @@ class Simulation:
         fields = {"township": place.township, **details, "kind": kind, "place": place.id,
                   "demand": demand, "on_scene": on_scene, "priority": priority}
         self.log.record("incident_created", None, incident.id, fields)
+        missing = self._unservable(incident)
+        if missing:
+            needs = ", ".join(missing)
+            self.log.record("incident_unservable", None, incident.id, {
+                "kind": kind, "place": place.id, "needs": missing, "reason": f"no unit of the scenario can bring {needs} to "
+                                            f"{kind!r} incidents at {place.id}"})
         self._enqueue(incident)
+        if len(self.queue) > self.max_queued:
+            raise RunawayRun(f"more than {self.max_queued:,} incidents wait for units at scenario "
+                             f"time {self._clock():.1f} min: they arrive faster than the units can "
+                             "serve them, and the run would fill the memory; stopped (if this is "
+                             "meant, raise run.max_queued)")
         if queue:
             self.dispatch_pass()
         else:
@@ -226,7 +241,7 @@ class Simulation:
         if unit.incident is None or unit.process is None or not unit.process.is_alive:
             raise ValueError(f"unit {unit.id} is not on a task")
         self.log.log("unit_recalled", unit=unit.id, incident=unit.incident.id, by=by)
-        unit.process.interrupt("recall")
+        self._interrupt(unit.process, "recall")
 
     def set_in_service(self, unit: Unit, in_service: bool, reason: str = "") -> None:
         """Put a free unit out of service (broken down, not yet activated) or back."""
@@ -277,8 +292,8 @@ class Simulation:
             raise OrderRefused(f"unit {unit.id} is already out of service")
         self.log.log("unit_breakdown", unit=unit.id, force=unit.force.id, reason=reason, by=by)
         proc = unit.process
-        if proc is not None and proc.is_alive and proc is not self.env.active_process:
-            proc.interrupt("breakdown")
+        if proc is not None and proc.is_alive:
+            self._interrupt(proc, "breakdown")
         else:
             unit.location = unit.position(self.env.now)
             unit._trip = None
@@ -480,14 +495,19 @@ class Simulation:
         try:
             if end > self.env.now:
                 with full_collections_deferred(), \
-                        Watchdog(lambda: (self.env.now, len(self.log)), self.event_time_limit):
+                        Watchdog(self._clock, lambda: len(self.log), self.event_time_limit):
                     self.env.run(until=end)
                 # SimPy puts its stop event back in the queue (first at this instant) to run
                 # any callbacks left on it when the run resumes; it has none: take it out,
                 # so the queue holds only the run's own future events (the stall check)
                 self.env.step()
-        except PluginFailed:
+        except (PluginFailed, RunawayRun):
             raise
+        except ClockStuck:
+            raise RunawayRun(f"the clock has stood at scenario time {self.env.now:.1f} min for "
+                             f"{self.event_time_limit:g} s of wall time while events kept coming "
+                             f"({len(self.log):,} logged in all): a loop of events at one instant (a plugin or an order that "
+                             "sets itself off again); stopped") from None
         except EventTimeLimit as exc:
             raise PluginFailed(f"plugin {self._blame(exc)} did not return within "
                                f"{self.event_time_limit:g} s (wall clock) at scenario time "
@@ -639,8 +659,10 @@ class Simulation:
                          reason="; ".join(self.access(unit, origin, unit.base).reasons))
             try:
                 yield self._access_event
-            except simpy.Interrupt:
-                return  # sent to a new incident while waiting
+            except simpy.Interrupt as stop:
+                if stop.cause == "breakdown":
+                    self._stand_down(unit)
+                return  # sent to a new incident (or broken down) while waiting
             minutes = self.travel_time(unit, origin, unit.base)
         if minutes > 0 and math.isfinite(minutes):
             unit._trip = (origin, unit.base, self._clock(), minutes)
@@ -689,10 +711,35 @@ class Simulation:
         self.log.record("incident_completed", None, incident.id, fields)
         for unit in list(incident.assigned):
             if unit not in incident.present and unit.process is not None and unit.process.is_alive:
-                unit.process.interrupt("incident_completed")
+                self._interrupt(unit.process, "incident_completed")
         incident.done.succeed()
         if self._forget_finished:
             self.incidents.pop(incident.id, None)
+
+    def _interrupt(self, process: simpy.Process, cause: str) -> None:
+        """Interrupt a unit's process. From inside that very process (a hook or an event
+        subscriber it set off) SimPy forbids it, so the interrupt then comes right after
+        the current step, at the same instant; by then the process waits again (or has
+        ended, and nothing is done)."""
+        if process is not self.env.active_process:
+            process.interrupt(cause)
+            return
+        later = self.env.timeout(0)
+        later.callbacks.append(lambda _event: process.interrupt(cause) if process.is_alive else None)
+
+    def _unservable(self, incident: Incident) -> list[str]:
+        """The capabilities ``incident`` demands that no unit of the run may ever bring to
+        it (by what units carry, the incident kinds they serve and their area): such demand
+        waits to the end of the run. Units out of service count: they may come back."""
+        key = (incident.kind, incident.place.township)
+        known = self._reachable_capabilities.get(key)
+        if known is None:
+            known = {cap for u in self._unit_list
+                     if (u.serves is None or incident.kind in u.serves)
+                     and not (u.area == "home" and incident.place.township != u.home)
+                     for cap, amount in u.capabilities.items() if amount > 0}
+            self._reachable_capabilities[key] = known
+        return sorted(cap for cap in incident.demand if cap not in known)
 
     def _factor(self, unit: Unit, origin: Place, destination: Place, minutes: float) -> float:
         """The slow-down factor a trip was planned with (1 when nothing restricts it)."""
@@ -734,7 +781,7 @@ class Simulation:
         """Call a hook or plugin function; wrap its failure with plugin, hook and time."""
         try:
             return fn(*args, **kwargs)
-        except (PluginFailed, simpy.Interrupt):
+        except (PluginFailed, RunawayRun, simpy.Interrupt):
             raise
         except Exception as exc:
             raise self._failure(exc, where) from exc

@@ -6,6 +6,8 @@ capability no unit can bring, a plugin process waiting on an event nobody trigge
 otherwise look like a normal, quiet run. At the end of a run drillsim checks: if no event
 is scheduled any more and processes are still alive, they are blocked for ever — the run
 *stalled*. The report says what waits on what.
+
+The opposite fault, a run whose work grows without bound, is :class:`RunawayRun`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,18 @@ class RunStalled(DrillsimError):
         super().__init__(message)
         self.since = since
         self.waiting = waiting
+
+
+class RunawayRun(DrillsimError):
+    """A run stopped because its work grew without bound: more incidents waiting than
+    ``run.max_queued``, more than :data:`MAX_EVENTS_AT_ONE_INSTANT` events at one instant
+    (:class:`~drillsim.engine.eventlog.EventLog`), or the clock stuck while events keep
+    coming (:mod:`drillsim.engine.watchdog`). The message says which, and when."""
+
+
+#: events logged at one simulation instant beyond which a run is a zero-delay loop (the
+#: 2020 flood logs under 100 at its busiest instant; 200,000 events are ~0.7 GB kept)
+MAX_EVENTS_AT_ONE_INSTANT = 200_000
 
 
 def _describe_unit(unit) -> str:

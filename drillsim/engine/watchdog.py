@@ -4,7 +4,9 @@ A plugin that never returns (an endless loop in a hook or a hazard process) woul
 a run — and a batch or a drill with it. While a run advances, a watchdog thread looks
 at the simulation clock and the event log every ``limit / 4`` seconds of wall time; if
 neither has moved for ``limit`` seconds, it raises :class:`EventTimeLimit` in the thread
-running the simulation (``PyThreadState_SetAsyncExc``: delivered at the next Python
+running the simulation. If the log grows but the clock has not moved for ``limit``
+seconds, events are setting each other off at one instant for ever (a zero-delay loop):
+it raises :class:`ClockStuck` the same way. Either is raised (``PyThreadState_SetAsyncExc``: delivered at the next Python
 bytecode, so pure-Python loops are stopped; a plugin blocked inside a C call is stopped
 when the call returns). The engine turns it into a
 :class:`~drillsim.engine.simulation.PluginFailed` naming the plugin and the scenario time.
@@ -28,6 +30,11 @@ class EventTimeLimit(BaseException):
     BaseException, so plugin code catching ``Exception`` cannot swallow it."""
 
 
+class ClockStuck(EventTimeLimit):
+    """Raised inside a run whose clock has not moved for the limit while events kept
+    being logged."""
+
+
 def limit_from_env() -> float:
     """The limit in seconds: ``$DRILLSIM_EVENT_TIME_LIMIT`` or :data:`DEFAULT_LIMIT_S`."""
     text = os.environ.get("DRILLSIM_EVENT_TIME_LIMIT", "")
@@ -40,13 +47,14 @@ def limit_from_env() -> float:
 class Watchdog:
     """Context manager guarding one ``env.run``: see the module docstring.
 
-    :param progress: zero-argument callable returning something that changes whenever
-        the run makes progress (the clock and the log's length).
+    :param clock: zero-argument callable, the simulation clock (minutes).
+    :param count: zero-argument callable, the number of events logged so far.
     :param limit: seconds; ``<= 0`` disables the watchdog.
     """
 
-    def __init__(self, progress, limit: float) -> None:
-        self.progress = progress
+    def __init__(self, clock, count, limit: float) -> None:
+        self.clock = clock
+        self.count = count
         self.limit = limit
         self.fired = False
         self._stop = threading.Event()
@@ -65,17 +73,28 @@ class Watchdog:
             self._thread.join()
 
     def _watch(self) -> None:
-        last = self.progress()
-        still = 0.0
+        clock, count = self.clock(), self.count()
+        still = stuck = 0.0   # seconds with nothing moving; with the clock not moving
         step = self.limit / 4
         while not self._stop.wait(step):
-            now = self.progress()
-            if now != last:
-                last, still = now, 0.0
+            now, logged = self.clock(), self.count()
+            if now != clock:
+                clock, count, still, stuck = now, logged, 0.0, 0.0
                 continue
-            still += step
-            if still >= self.limit and not self._stop.is_set():
-                self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target),
-                                                           ctypes.py_object(EventTimeLimit))
+            stuck += step
+            if logged != count:
+                count, still = logged, 0.0
+            else:
+                still += step
+            if self._stop.is_set():
                 return
+            if still >= self.limit:
+                self._raise(EventTimeLimit)
+                return
+            if stuck >= self.limit:
+                self._raise(ClockStuck)
+                return
+
+    def _raise(self, exc: type[BaseException]) -> None:
+        self.fired = True
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), ctypes.py_object(exc))

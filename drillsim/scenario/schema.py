@@ -86,6 +86,9 @@ class RunSpec(Strict):
     replications: int = Field(default=1, ge=1, le=100_000)
     horizon: Duration
     warm_up: DurationOrZero = 0.0
+    #: incidents waiting for units at once beyond which a run stops as runaway (calls
+    #: arriving faster than the units can ever serve them would fill the memory)
+    max_queued: int = Field(default=100_000, ge=1, le=10_000_000)
 
     @field_validator("horizon")
     @classmethod

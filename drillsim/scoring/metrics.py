@@ -53,9 +53,13 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
     """Per incident, the chosen interval to the **first** unit (of ``forces`` if given).
 
     Reads ``incident_created`` (call), ``unit_dispatched``, ``unit_en_route``
-    (``travel`` minutes) and ``unit_arrived``. With ``include_unreached`` an incident
-    no unit reached counts as censored at the end of the run (its value is a lower
-    bound), so a slow response cannot hide by never arriving.
+    (``travel`` minutes) and ``unit_arrived``. ``call_to_dispatch`` ends at the first
+    dispatch order for the incident; ``dispatch_to_arrival`` runs from the dispatch of the
+    unit that arrived first (its latest one to this incident) to its arrival, so a unit
+    recalled on the way does not lend its earlier dispatch to another unit's arrival. With
+    ``include_unreached`` an incident no unit reached counts as censored at the end of the
+    run, from the call or from its first dispatch (its value is a lower bound), so a slow
+    response cannot hide by never arriving.
     """
     kinds = set(params.kinds) if params.kinds else None
     units = None
@@ -63,6 +67,7 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
         units = {u for f in params.forces for u in ctx.force_units.get(f, [])}
     called: dict[str, float] = {}
     dispatched: dict[str, float] = {}
+    sent: dict[tuple[str, str], float] = {}  # (incident, unit): that unit's latest dispatch
     travel: dict[tuple[str, str], float] = {}
     arrived: dict[str, tuple[float, str]] = {}
     order: list[str] = []
@@ -78,6 +83,8 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
             continue
         elif k == "unit_dispatched":
             dispatched.setdefault(e.incident, e.t)
+            if e.incident not in arrived:
+                sent[(e.incident, e.unit)] = e.t
         elif k == "unit_en_route":
             travel[(e.incident, e.unit)] = e.details.get("travel", 0.0)
         elif k == "unit_arrived":
@@ -88,7 +95,7 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
         if inc in arrived:
             t, unit = arrived[inc]
             value = {"call_to_arrival": t - call,
-                     "dispatch_to_arrival": t - dispatched.get(inc, call),
+                     "dispatch_to_arrival": t - sent.get((inc, unit), dispatched.get(inc, call)),
                      "call_to_dispatch": dispatched.get(inc, t) - call,
                      "travel": travel.get((inc, unit), 0.0)}[params.interval]
             out.append((inc, value))

@@ -25,6 +25,8 @@ class Outcome:
     :ivar observations: per replication, ``{target id: [(label, value)]}`` (internal units).
     :ivar first_events: the event log of replication 0 (for the report's timeline and
         incident table).
+    :ivar warnings: incidents whose demand no unit of the scenario could meet (logged as
+        ``incident_unservable``), with the number of replications each happened in.
     """
 
     scenario: ResolvedScenario
@@ -34,6 +36,8 @@ class Outcome:
     observations: list[dict[str, list[tuple[str, float]]]]
     first_events: list[Event] = field(default_factory=list)
     event_counts: list[int] = field(default_factory=list)
+    #: what the run found wrong but ran through (demand no unit could meet), one line each
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_replication(scenario: ResolvedScenario, host: PluginHost, replication: int,
@@ -61,13 +65,25 @@ def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None =
     observations = []
     first: list[Event] = []
     counts = []
+    unservable: dict[str, int] = {}
     for r in range(n):
         events = run_replication(scenario, host, r, seed, events_out)
         observations.append(scorecard.observe(scenario, events))
         counts.append(len(events))
+        for line in unservable_lines(events):
+            unservable[line] = unservable.get(line, 0) + 1
         if r == 0:
             first = events
         if progress is not None:
             progress(r + 1, n)
+    warnings = [f"{line} ({times} of {n} replication{'s' if n > 1 else ''})"
+                for line, times in unservable.items()]
     return Outcome(scenario, seed, n, scorecard.build(scenario, observations), observations,
-                   first, counts)
+                   first, counts, warnings)
+
+
+def unservable_lines(events: list[Event]) -> list[str]:
+    """One line per ``incident_unservable`` event: which incident waited for what."""
+    return [f"incident {e.incident} ({e.details['kind']} at {e.details['place']}) needs "
+            f"{', '.join(e.details['needs'])}; no unit of the scenario can bring "
+            f"{', '.join(e.details['needs'])} there" for e in events if e.kind == "incident_unservable"]

@@ -20,6 +20,23 @@ from drillsim.scoring.stats import bounded, mean_ci, percentile, reduce, wilson
 
 COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
+#: Relative tolerance within which a value equals its threshold (times are sums of
+#: floating-point minutes: 0.1 + 0.2 must meet a 0.3 limit). 1e-9 of 2 h is 7 µs.
+TOLERANCE = 1e-9
+
+
+def meets(value: float, comparison: str, threshold: float) -> bool:
+    """Whether ``value`` meets ``comparison threshold`` (``<=``, ``<``, ``>=``, ``>``),
+    a value within :data:`TOLERANCE` × max(1, |threshold|) of the threshold counting as
+    equal to it: it meets ``<=`` and ``>=``, not ``<`` or ``>``.
+
+    :raises KeyError: an unknown comparison.
+    """
+    slack = TOLERANCE * max(1.0, abs(threshold))
+    if abs(value - threshold) <= slack:
+        return comparison in ("<=", ">=")
+    return COMPARE[comparison](value, threshold)
+
 
 @dataclass
 class Row:
@@ -109,8 +126,7 @@ def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -
     elif not measured:
         status = "not measured"
     else:
-        cmp = COMPARE[target.comparison]
-        passes = sum(1 for v in measured if cmp(v, target.threshold))
+        passes = sum(1 for v in measured if meets(v, target.comparison, target.threshold))
         pass_rate = passes / len(measured)
         rate_ci = wilson(passes, len(measured))
         passed = pass_rate >= target.required_pass_rate - 1e-12
@@ -139,8 +155,8 @@ def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str,
                  "ci95": [target.display(ci[0]), target.display(ci[1])] if ci else None}
         if target.comparison is not None and target.statistic in ("min", "max"):
             # only for min/max does each label's value compare with the threshold itself
-            cmp = COMPARE[target.comparison]
-            entry["pass_rate"] = sum(1 for v in measured if cmp(v, target.threshold)) / len(measured)
+            entry["pass_rate"] = sum(1 for v in measured
+                                     if meets(v, target.comparison, target.threshold)) / len(measured)
         out.append(entry)
     return out
 

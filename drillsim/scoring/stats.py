@@ -57,7 +57,9 @@ def wilson(passes: int, n: int, level: float = 0.95) -> tuple[float, float] | No
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # exactly, the interval holds p (its lower end is 0 at p = 0, its upper 1 at p = 1):
+    # keep it so where rounding would leave p outside by 1e-17
+    return (min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)))
 
 
 STATISTICS = {
