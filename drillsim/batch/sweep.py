@@ -45,7 +45,7 @@ from drillsim.scenario.loader import (
 )
 from drillsim.scenario.schema import Assumption
 from drillsim.scenario.validation import Collector, Strict, suggest, validate
-from drillsim.scenario.yamlsource import Document, PathKey, load_yaml
+from drillsim.scenario.yamlsource import Document, PathKey, load_yaml, read_text
 
 #: Variants a sweep may expand to unless it sets ``max_variants``.
 DEFAULT_MAX_VARIANTS = 200
@@ -250,7 +250,7 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
     if not isinstance(doc.data, dict):
         raise ValidationFailed([doc.fault((), "a sweep file must be a mapping of fields "
                                                "(name:, scenario:, factors: …)")])
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path, shown)  # the checked reader, as load_yaml read it
     spec = validate(SweepFile, doc)
     faults = Collector()
     common = _settings(doc, spec.set, ("set",), "set", faults)
@@ -261,7 +261,7 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
     scenario_path = resolve_ref(doc, ("scenario",), spec.scenario, path.resolve(), root)
     base_doc = load_yaml(scenario_path, _shown(scenario_path))
     kind = document_kind(base_doc.data)
-    if kind in ("sweep", "pack"):
+    if kind in ("sweep", "pack", "region", "plan"):
         raise ValidationFailed([doc.fault(("scenario",), f"{scenario_path.name!r} is a "
                                                          f"{KIND_NAMES[kind]}, not a scenario file")])
     if isinstance(base_doc.data, dict):

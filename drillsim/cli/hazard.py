@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +25,41 @@ from drillsim.scenario.quantities import (
     parse_quantity,
 )
 
+#: The largest series file read, bytes (a CSV of one number per line: millions of steps).
+MAX_SERIES_BYTES = 4 * 1024 * 1024
+#: Whole-number options beyond this size are refused: no calculator input needs more, and
+#: a count of 10**400 would overflow the arithmetic or loop for ever.
+MAX_INTEGER = 1_000_000
+
 
 def read_series(text: str) -> list[float]:
     """``"93,137,208"`` or a CSV/text file with one number per line (or comma-separated).
 
-    :raises ValueError: empty, not numbers, file unreadable.
+    The file is read through the one checked reader
+    (:func:`drillsim.scenario.yamlsource.read_text`): a regular file of at most
+    :data:`MAX_SERIES_BYTES`, never a pipe or a device (or a link to one).
+
+    :raises ValueError: empty, not numbers, file unreadable, not a regular file, too large.
     """
+    from drillsim.scenario.validation import (
+        ValidationFailed,
+        path_problem,
+        quote_name,
+        read_text,
+    )
+
     source = text
-    path = Path(text)
-    if "," not in text and path.suffix.lower() in (".csv", ".txt") :
+    if "," not in text and text.strip().lower().endswith((".csv", ".txt")):
+        problem = path_problem(text)
+        if problem is not None:
+            raise ValueError(f"{quote_name(text)}: {problem}")
         try:
-            source = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ValueError(f"cannot read {text!r}: {exc.strerror}") from None
+            source = read_text(Path(text), text, limit=MAX_SERIES_BYTES,
+                               what="a CSV or text file of numbers")
+        except ValidationFailed as exc:
+            fault = exc.faults[0]
+            where = f":{fault.line}:{fault.column}" if fault.line else ""
+            raise ValueError(f"cannot read {quote_name(text)}{where}: {fault.message}") from None
     items = [s.strip() for s in source.replace("\n", ",").split(",") if s.strip()]
     if not items:
         raise ValueError("the series is empty")
@@ -45,11 +68,33 @@ def read_series(text: str) -> list[float]:
         try:
             value = float(item)
         except ValueError:
-            raise ValueError(f"{item!r} in the series is not a number") from None
+            raise ValueError(f"{quote_name(item)} in the series is not a number") from None
         if not math.isfinite(value):
-            raise ValueError(f"{item!r} in the series is not a finite number")
+            raise ValueError(f"{quote_name(item)} in the series is not a finite number")
         out.append(value)
     return out
+
+
+def _integer(text: str) -> int:
+    """A whole-number option, at most :data:`MAX_INTEGER` in size.
+
+    :raises ValueError: not a whole number, or too large (decided before converting a
+        text of thousands of digits).
+    """
+    from drillsim.scenario.validation import quote_name
+
+    digits = text.strip().lstrip("+-").lstrip("0")
+    if re.fullmatch(r"[+-]?\d+", text.strip()) and len(digits) > len(str(MAX_INTEGER)):
+        value = None
+    else:
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"{quote_name(text)} is not a whole number") from None
+    if value is None or abs(value) > MAX_INTEGER:
+        raise ValueError(f"{quote_name(text)} is too large: give a whole number of at most "
+                         f"{MAX_INTEGER:,}")
+    return value
 
 
 def convert(option: CalcOption, text: str) -> Any:
@@ -71,22 +116,32 @@ def convert(option: CalcOption, text: str) -> Any:
         try:
             value = float(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a plain number") from None
+            raise ValueError(f"{_quoted(text)} is not a plain number") from None
         if not math.isfinite(value):
-            raise ValueError(f"{text!r} is not a finite number")
+            raise ValueError(f"{_quoted(text)} is not a finite number")
         return value
     if kind == "integer":
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a whole number") from None
+        return _integer(text)
     if kind == "series":
         return read_series(text)
     if kind == "choice" and text not in option.choices:
         from drillsim.scenario.validation import suggest
 
-        raise ValueError(f"{text!r} is not one of {', '.join(option.choices)}{suggest(text, option.choices)}")
+        raise ValueError(f"{_quoted(text)} is not one of {', '.join(option.choices)}"
+                         f"{suggest(text, option.choices)}")
+    if kind == "text":
+        bad = next((c for c in text if ord(c) < 32 or ord(c) == 127), None)
+        if bad is not None:
+            raise ValueError(f"{_quoted(text)} contains the control character {bad!r}; write it without")
+        if len(text) > 1000:
+            raise ValueError(f"{_quoted(text)} is too long (more than 1,000 characters)")
     return text
+
+
+def _quoted(text: str) -> str:
+    from drillsim.scenario.validation import quote_name
+
+    return quote_name(text)
 
 
 def _param_type(option: CalcOption):
@@ -124,15 +179,19 @@ def _command(calc: Calculator) -> click.Command:
         if plot_path is not None:  # the map's inputs and output are checked before any work
             from drillsim.cli.support import Fail, check_writable, guard
             from drillsim.scenario.region import load_region
+            from drillsim.scenario.validation import file_problem, quote_name
 
-            if not region_path.is_file():
-                raise Fail(f"--region: no region file {str(region_path)!r} here; run from the "
-                           "drillsim folder or give --region FILE", 2)
+            problem = file_problem(region_path)
+            if problem == "file not found":
+                raise Fail(f"--region: no region file {quote_name(str(region_path))} here; run "
+                           "from the drillsim folder or give --region FILE", 2)
+            if problem is not None:
+                raise Fail(f"--region: {quote_name(str(region_path))}: {problem}", 2)
             region = guard(load_region, region_path, str(region_path))
             check_writable([plot_path], [region_path], ["--plot"])
         try:
             result = calc.compute(**values)
-        except ValueError as exc:
+        except (ValueError, ArithmeticError) as exc:  # OverflowError, ZeroDivisionError too
             raise click.UsageError(f"{calc.name}: {exc}") from None
         if as_json:
             click.echo(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
@@ -163,7 +222,8 @@ def _print_table(calc: Calculator, result: dict) -> None:
         else:
             text = str(value)
         table.add_row(key, text)
-    Console().print(table)
+    # results may quote the user's text (a place, a chemical): never read as markup or emoji
+    Console(emoji=False, markup=False, highlight=False).print(table)
 
 
 def _plot(calc: Calculator, result: dict, values: dict, path: Path, region) -> None:

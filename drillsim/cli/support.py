@@ -113,7 +113,28 @@ def _build_host(only: Iterable[str] | None, disabled: Iterable[str], loading: Lo
     return host
 
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+#: The one console every message to the user goes through (faults, warnings, notes on
+#: stderr). It never interprets the text: no markup (``[red]`` in a name stays), no emoji
+#: codes (``file.yaml:100:12`` must not become ``file.yaml💯12``), no highlighting.
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+#: The longest line a message prints: a line quoting a 5,000-character value keeps its
+#: start (file:line:column: field: …) and its end (what to do), not the middle.
+MAX_LINE = 1000
+
+
+def say(text: str) -> None:
+    """Print one message for the user on stderr, exactly as written (see :data:`err`),
+    each line cut to :data:`MAX_LINE` characters."""
+    err.print("\n".join(_bounded(line) for line in str(text).split("\n")),
+              markup=False, emoji=False, highlight=False)
+
+
+def _bounded(line: str, head: int = 700, tail: int = 200) -> str:
+    if len(line) <= MAX_LINE:
+        return line
+    return f"{line[:head]} … ({len(line) - head - tail:,} characters not shown) … {line[-tail:]}"
 
 
 def split_names(names: str | None) -> list[str] | None:
@@ -132,7 +153,7 @@ def split_names(names: str | None) -> list[str] | None:
 def warn(scenario) -> None:
     """Print a loaded scenario's warnings on stderr."""
     for w in scenario.warnings:
-        err.print(f"warning: {w}", markup=False)
+        say(f"warning: {w}")
 
 
 def check_writable(paths, inputs=(), names=None) -> None:
@@ -194,7 +215,7 @@ class Fail(click.ClickException):
         self.exit_code = code
 
     def show(self, file=None) -> None:
-        err.print(self.format_message(), markup=False)
+        say(self.format_message())
 
 
 def guard(fn, *args, **kwargs):

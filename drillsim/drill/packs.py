@@ -32,6 +32,7 @@ way, so packs for new hazards need no code.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +43,16 @@ from pydantic import Field, model_validator
 
 from drillsim.engine.streams import name_key
 from drillsim.errors import Fault, ValidationFailed
-from drillsim.scenario.loader import find_path, parse_dotted
-from drillsim.scenario.validation import Strict, validate
-from drillsim.scenario.yamlsource import Document, load_yaml
+from drillsim.scenario.loader import (
+    KIND_NAMES,
+    document_kind,
+    find_path,
+    parse_dotted,
+    resolve_ref,
+    scenario_root,
+)
+from drillsim.scenario.validation import Collector, Strict, validate
+from drillsim.scenario.yamlsource import Document, cut_name, load_yaml, quote_name
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)?$")
 
@@ -81,7 +89,7 @@ class OutOfService(Strict):
 
 class Variant(Strict):
     name: str
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = Field(default=1.0, gt=0, le=1_000_000)
     overrides: dict[str, Any] = {}
     out_of_service: list[str] = []
 
@@ -153,11 +161,19 @@ def split_quantity(value: Any) -> tuple[float, str]:
     :raises ValueError: not a number with an optional unit.
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value), ""
-    m = _NUMBER_UNIT.match(str(value))
-    if not m:
-        raise ValueError(f"{value!r} is not a number with a unit (e.g. 18000m3/s)")
-    return float(m.group(1)), (m.group(2) or "").strip()
+        number, unit = value, ""
+    else:
+        m = _NUMBER_UNIT.match(str(value))
+        if not m:
+            raise ValueError(f"{cut_name(repr(value))} is not a number with a unit (e.g. 18000m3/s)")
+        number, unit = m.group(1), (m.group(2) or "").strip()
+    try:
+        x = float(number)
+    except OverflowError:
+        x = math.inf
+    if not math.isfinite(x) or abs(x) > 1e15:
+        raise ValueError(f"{cut_name(str(value))} is too large a number for a draw (at most 1e15)")
+    return x, unit
 
 
 def pack_rng(seed: int) -> np.random.Generator:
@@ -191,27 +207,49 @@ def load_pack(path: Path) -> tuple[PackFile, Document, Path]:
     """Read and validate one pack file; also checks every override and draw path exists
     in the base scenario.
 
+    The base ``scenario:`` resolves like every file reference
+    (:func:`drillsim.scenario.paths.resolve_ref`): relative to the pack, inside its
+    scenario folder, a regular file; and it must be a scenario, not another pack, a
+    sweep, a region or a plan. It is checked even when the rest of the pack is invalid,
+    so one pass reports both.
+
     :returns: (pack, its document, the base scenario path).
     :raises ValidationFailed: faults located in the pack file.
     """
-    doc = load_yaml(path)
-    pack = validate(PackFile, doc)
-    base = (path.parent / pack.scenario).resolve()
-    if not base.is_file():
-        raise ValidationFailed([doc.fault(("scenario",), f"scenario file {pack.scenario!r} not found "
-                                                         f"(looked for {base})")])
-    scenario = load_yaml(base).data
-    faults = []
+    path = Path(path)
+    doc = load_yaml(path, str(path))
+    if not isinstance(doc.data, dict):
+        raise ValidationFailed([doc.fault((), "a drill pack must be a mapping of fields "
+                                               "(name:, scenario:, variants: …)")])
+    faults = Collector()
+    pack = faults.run(validate, PackFile, doc)
+    ref = doc.data.get("scenario")
+    base = scenario = None
+    if isinstance(ref, str):
+        base = faults.run(resolve_ref, doc, ("scenario",), ref, path.resolve(), scenario_root(path))
+    if base is not None:
+        base_doc = faults.run(load_yaml, base, _shown(base))
+        if base_doc is not None:
+            kind = document_kind(base_doc.data)
+            if kind not in (None, "scenario"):
+                faults.add(doc.fault(("scenario",), f"{quote_name(ref)} is a {KIND_NAMES[kind]}, "
+                                                    "not a scenario file; name a scenario"))
+            elif not isinstance(base_doc.data, dict):
+                faults.add(doc.fault(("scenario",), f"{quote_name(ref)} is not a scenario file "
+                                                    "(not a mapping of fields); name a scenario"))
+            else:
+                scenario = base_doc.data
+    faults.raise_if_any()
 
     def check(where: tuple, dotted: str) -> None:
         try:
             parts = parse_dotted(dotted)
         except ValueError as exc:
-            faults.append(doc.fault(where, str(exc), key=True))
+            faults.add(doc.fault(where, str(exc), key=True))
             return
         ok, why = find_path(scenario, parts[:-1])
         if not ok:
-            faults.append(doc.fault(where, f"not in {pack.scenario}: {why}", key=True))
+            faults.add(doc.fault(where, f"not in {cut_name(pack.scenario)}: {why}", key=True))
 
     for key in pack.overrides:
         check(("overrides", key), key)
@@ -220,9 +258,15 @@ def load_pack(path: Path) -> tuple[PackFile, Document, Path]:
             check(("variants", i, "overrides", key), key)
     for i, d in enumerate(pack.draws):
         check(("draws", i, "path"), d.path)
-    if faults:
-        raise ValidationFailed(faults)
+    faults.raise_if_any()
     return pack, doc, base
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _force_units(scenario: dict, ref: str) -> list[str]:

@@ -28,7 +28,14 @@ from drillsim.scenario.paths import resolve_ref, scenario_root
 from drillsim.scenario.quantities import parse_fraction, parse_quantity
 from drillsim.scenario.region import Region, load_region
 from drillsim.scenario.schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile
-from drillsim.scenario.validation import Collector, faults_from, suggest, validate
+from drillsim.scenario.validation import (
+    Collector,
+    consequences_dropped,
+    faults_from,
+    suggest,
+    validate,
+    validate_partly,
+)
 from drillsim.scenario.yamlsource import Document, load_yaml
 
 # What the loader needs of the plugin host. The host is passed in, never imported: this
@@ -314,48 +321,69 @@ def load_scenario(path: str | Path, *, host: PluginHost,
                                                "(name:, region:, forces: …)")])
     if overrides:
         _apply_overrides(doc, overrides)
-    spec = validate(ScenarioFile, doc)
+    # every section is checked in one pass: a schema fault cuts only its own part out
+    # (validate_partly), and the checks below go on with the rest
+    spec, checked, schema_faults, cut = validate_partly(ScenarioFile, doc, _PLACEHOLDERS)
+    faults = Collector()
+    for fault in schema_faults:
+        faults.add(fault)
+    if spec is None:
+        faults.raise_if_any()
+    sections = {p[0] for p in cut}
     # command-line run settings replace the file's only after the file itself is valid
     changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
-    if changes:
+    if changes and not schema_faults:
         spec = spec.model_copy(update={"run": spec.run.model_copy(update=changes)})
         doc.data["run"].update(changes)
 
-    faults = Collector()
-    start = _parse_start(spec.start, doc, faults)
+    start = _parse_start(spec.start, checked, faults)
     if spec.run.warm_up >= spec.run.horizon:
-        faults.add(doc.fault(("run", "warm_up"), "the warm-up must end before the horizon"))
-    _check_unique(doc, "hazards", [h.id for h in spec.hazards], faults)
-    _check_unique(doc, "reserves", [r.id for r in spec.reserves], faults)
+        faults.add(checked.fault(("run", "warm_up"), "the warm-up must end before the horizon"))
+    _check_unique(checked, "hazards", [h.id for h in spec.hazards], faults)
+    _check_unique(checked, "reserves", [r.id for r in spec.reserves], faults)
     region = plan = plan_doc = plan_path = None
-    ref = faults.run(resolve_ref, doc, ("region",), spec.region, path.resolve(), root_path)
-    if ref is not None and faults.run(_names_kind, doc, ("region",), ref, "region") is False:
-        region = faults.run(load_region, ref, _shown(ref), root_path)
-    ref = faults.run(resolve_ref, doc, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
-    if ref is not None:
-        plan_path = Path(ref).resolve()
-        plan_doc = faults.run(load_yaml, ref, _shown(ref))
-        if plan_doc is not None and faults.run(_names_kind, doc, ("plan", "file"), ref, "plan",
-                                               plan_doc.data) is False:
-            plan = faults.run(validate, PlanFile, plan_doc)
-    faults.raise_if_any()
+    if ("region",) not in cut:
+        ref = faults.run(resolve_ref, checked, ("region",), spec.region, path.resolve(), root_path)
+        if ref is not None and faults.run(_names_kind, checked, ("region",), ref, "region") is False:
+            region = faults.run(load_region, ref, _shown(ref), root_path)
+    if not cut & {("plan",), ("plan", "file")}:
+        ref = faults.run(resolve_ref, checked, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
+        if ref is not None:
+            plan_path = Path(ref).resolve()
+            plan_doc = faults.run(load_yaml, ref, _shown(ref))
+            if plan_doc is not None and faults.run(_names_kind, checked, ("plan", "file"), ref, "plan",
+                                                   plan_doc.data) is False:
+                plan = faults.run(validate, PlanFile, plan_doc)
+    # no stop here: a fault above hides none below; what needs the region or the plan
+    # waits for them
 
     for i, entry in enumerate(spec.plugins):
         name = entry if isinstance(entry, str) else entry.name
         if name in host.info:
             continue
         if isinstance(entry, str):
-            faults.add(doc.fault(("plugins", i), f"plugin {name!r} is not installed or not loaded"
-                                 + (suggest(name, host.names()) or "; `drillsim plugins` lists those loaded")))
+            faults.add(checked.fault(("plugins", i), f"plugin {name!r} is not installed or not loaded"
+                                     + (suggest(name, host.names()) or "; `drillsim plugins` lists those loaded")))
         else:
-            faults.add(doc.fault(("plugins", i, "module"), plugin_module_refused(name, entry.module)))
-    forces = _resolve_forces(spec, doc, region, host, faults)
-    reserves = _resolve_reserves(spec, doc, region, faults)
-    context = LoadContext(spec, doc, region, {f.id: f for f in forces}, {r.id: r for r in reserves})
-    hazards = _resolve_hazards(spec, doc, host, context, faults)
-    targets = _resolve_targets(spec, doc, plan, plan_doc, host, faults)
-    _check_assumptions(spec, doc, faults)
-    check_names(spec, doc, host, targets, faults, context.warnings)
+            faults.add(checked.fault(("plugins", i, "module"), plugin_module_refused(name, entry.module)))
+    forces, reserves, hazards, targets = [], [], [], []
+    context = LoadContext(spec, checked, region, {}, {})
+    if region is not None:
+        forces = _resolve_forces(spec, checked, region, host, faults)
+        reserves = _resolve_reserves(spec, checked, region, faults)
+        context = LoadContext(spec, checked, region, {f.id: f for f in forces}, {r.id: r for r in reserves})
+    # a hazard's own checks weigh it against the forces and reserves: not when some were cut
+    hazards = _resolve_hazards(spec, checked, host, context, faults,
+                               checks=region is not None and not sections & {"forces", "reserves"})
+    if plan is not None:
+        targets = _resolve_targets(spec, checked, plan, plan_doc, host, faults)
+    if not sections - {"assumptions"}:  # the paths they name may lie in a part cut out
+        _check_assumptions(spec, checked, faults)
+    if plan is not None and not sections & {"hazards", "sources"}:
+        check_names(spec, checked, host, targets, faults, context.warnings)
+    if cut:  # what the checks found inside a part the schema refused follows from that fault
+        faults.faults[len(schema_faults):] = consequences_dropped(faults.faults[len(schema_faults):],
+                                                                  cut, doc.path)
     faults.raise_if_any()
 
     used = sorted({host.unit_types.providers[f.unit_type.name] for f in forces}
@@ -369,6 +397,13 @@ def load_scenario(path: str | Path, *, host: PluginHost,
     inputs = tuple(p for p in (path.resolve(), *region.files, plan_path) if p is not None)
     return ResolvedScenario(shown, spec, doc, region, plan, targets, forces, hazards, reserves,
                             start, used, versions, dict(overrides or {}), context.warnings, inputs)
+
+
+#: What stands in for a required section the schema refused, so the other sections are
+#: still checked (:func:`~drillsim.scenario.validation.validate_partly`); the file and
+#: region references are then not followed.
+_PLACEHOLDERS = {"name": "?", "region": "", "start": "2000-01-01T00:00+00:00",
+                 "run": {"horizon": "1d"}, "plan": {"file": ""}, "assumptions": []}
 
 
 def document_kind(data: Any) -> str | None:
@@ -654,7 +689,7 @@ def _resolve_reserves(spec: ScenarioFile, doc: Document, region: Region,
 
 
 def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, context: LoadContext,
-                     faults: Collector) -> list[ResolvedHazard]:
+                     faults: Collector, checks: bool = True) -> list[ResolvedHazard]:
     out = []
     for i, h in enumerate(spec.hazards):
         where = ("hazards", i)
@@ -667,7 +702,7 @@ def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, contex
                          f"hazard type {h.type!r}")
         if params is None:
             continue
-        if htype.check is not None:
+        if htype.check is not None and checks:
             context.prefix = where + ("params",)
             for sub, message in htype.check(params, context):
                 faults.add(doc.fault(where + ("params",) + tuple(sub), message))

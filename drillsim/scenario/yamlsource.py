@@ -16,6 +16,7 @@ Every value's position is kept in :attr:`Document.positions`, keyed by its path
 from __future__ import annotations
 
 import copy
+import os
 import re
 import stat
 import threading
@@ -49,6 +50,35 @@ _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+#: The largest whole number a document may hold (a 64-bit integer: seeds and counts are
+#: stored in SQLite and handed to numpy, neither of which holds more).
+MAX_INT = 2**63 - 1
+#: The longest text value (the longest description shipped is under 600 characters; a
+#: name of 10,000 is a mistake, and would fill every message quoting it).
+MAX_TEXT = 5_000
+#: The longest field name or mapping key (an id used as a key: ``overrides: {T1: …}``).
+MAX_KEY = 200
+#: Control characters (C0 but tab and line feed, DEL, C1) and lone surrogates: a YAML file
+#: cannot hold them raw, and escaped (``"\x1b[31m"``, ``"\ud800"``) they would reach
+#: terminals and file names (or fail to print at all).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _is_int(text: str) -> bool:
+    return bool(_INT10.match(text) or _INT8.match(text) or _INT16.match(text))
+
+
+def _too_big(text: str) -> bool:
+    """Whether integer ``text`` lies beyond :data:`MAX_INT`, decided without converting
+    a text of thousands of digits (Python refuses more than 4,300)."""
+    digits = text.lstrip("+-")
+    if digits.startswith(("0o", "0x")):
+        digits = digits[2:].lstrip("0")
+        return len(digits) > 22 or int(digits or "0", 8 if text.lstrip("+-")[1] == "o" else 16) > MAX_INT
+    digits = digits.lstrip("0")
+    return len(digits) > 19 or abs(int(digits or "0")) > MAX_INT
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -175,8 +205,31 @@ class _Builder:
             return self._mapping(node, path, depth)
         raise AssertionError(f"unknown YAML node {node!r}")  # pragma: no cover
 
+    def _text_ok(self, node, path: PathKey, text: str, limit: int, what: str) -> bool:
+        """Refuse (located) control characters and text longer than ``limit``."""
+        bad = _CONTROL.search(text)
+        if bad is not None:
+            kind = "a lone surrogate" if bad.group() >= "\ud800" else "the control character"
+            shown = f" {quote_name(text[:40])}" if what == "the field name" else ""
+            self._fail(node, path, f"{what}{shown} contains {kind} {bad.group()!r} "
+                                   f"(at character {bad.start() + 1}); remove it")
+            return False
+        if len(text) > limit:
+            self._fail(node, path, f"{what} is too long: {len(text):,} characters (at most "
+                                   f"{limit:,}), starting {text[:40]!r}; shorten it")
+            return False
+        return True
+
     def _scalar(self, node: ScalarNode, path: PathKey) -> Any:
         tag = node.tag
+        if tag in (_PLAIN, _CORE + "int") and _is_int(node.value) and _too_big(node.value):
+            shown = node.value if len(node.value) <= 24 else \
+                f"{node.value[:20]}… ({len(node.value.lstrip('+-')):,} digits)"
+            self._fail(node, path, f"{shown} is too large a whole number (more than {MAX_INT:,} "
+                                   "in size); check for extra digits")
+            return None
+        if not self._text_ok(node, path, node.value, MAX_TEXT, "the text"):
+            return None
         if tag == _PLAIN:
             value = _core_scalar(node.value)
         elif tag == _CORE + "str":
@@ -204,6 +257,8 @@ class _Builder:
                 self._fail(key_node, path, "a mapping key must be a plain name, not a list or map")
                 continue
             key = key_node.value
+            if not self._text_ok(key_node, path, key, MAX_KEY, "the field name"):
+                continue
             if key == "<<" and key_node.tag == _PLAIN:
                 self._fail(key_node, path, "YAML merge keys ('<<') are not supported; "
                                            "write the fields out")
@@ -229,30 +284,120 @@ class _TooBig(Exception):
 #: reading and parsing it would take minutes and gigabytes.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
+#: How long a file name or path quoted in a message may be before it is cut short.
+_SHOWN_CHARS = 80
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a file as UTF-8.
+
+def quote_name(text: str) -> str:
+    """``repr`` of a name or path for a message, cut short when long (a 10,000-character
+    name must not fill the terminal) and with control characters escaped."""
+    text = str(text)
+    if len(text) > _SHOWN_CHARS:
+        return repr(text[:_SHOWN_CHARS]) + f"… ({len(text):,} characters)"
+    return repr(text)
+
+
+def cut_name(text: str) -> str:
+    """A name or path for a message, unquoted, cut short when long."""
+    text = str(text)
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + f"… ({len(text):,} characters)"
+
+
+def path_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a file name at all (a control character, far too long),
+    else None. Checked before the name reaches the operating system, whose errors for
+    these (``embedded null byte``, ``File name too long``) are not messages."""
+    bad = next((c for c in text if ord(c) < 32 or ord(c) == 127), None)
+    if bad is not None:
+        return (f"the file name contains the control character {bad!r}; "
+                "write the name without it")
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return "the file name contains a character no file name can hold (a lone surrogate)"
+    size = len(text.encode("utf-8", "replace"))
+    if size > 4096 or any(len(part.encode("utf-8", "replace")) > 255
+                          for part in re.split(r"[\\/]", text)):
+        return ("the file name is too long (more than 255 bytes in one part, or 4,096 in "
+                "all); give a shorter name")
+    return None
+
+
+def file_problem(path: Path, *, limit: int | None = None, what: str = "a YAML file") -> str | None:
+    """Why ``path`` must not be read, checked on the file itself before it is opened,
+    else None: not found, a folder, not a regular file (a pipe, a device, a link to
+    one: opening a pipe waits for a writer, reading a device never ends), larger than
+    ``limit`` bytes (default :data:`MAX_FILE_BYTES`), or cannot be looked at."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    problem = path_problem(str(path))
+    if problem is not None:
+        return problem
+    try:
+        info = path.stat()  # follows links: a link to /dev/zero is a device
+    except FileNotFoundError:
+        return "file not found"
+    except PermissionError:
+        return "cannot read: permission denied"
+    except (OSError, ValueError) as exc:
+        return f"cannot read: {getattr(exc, 'strerror', None) or type(exc).__name__}"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return f"not a regular file (a pipe, a device …); name {what}"
+    if info.st_size > limit:
+        return _too_large(limit, what)
+    return None
+
+
+def _too_large(limit: int, what: str) -> str:
+    size = f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit:,} bytes"
+    return (f"larger than {size}: not a drillsim document" if what == "a YAML file"
+            else f"larger than {size}; name {what}")
+
+
+def read_bytes(path: Path, shown: str, *, limit: int | None = None,
+               what: str = "a YAML file") -> bytes:
+    """Read a user's file: the one checked reader every file the product reads goes
+    through. Only a regular file is read (checked before opening and again on the open
+    file, which is opened without waiting, so a pipe swapped in cannot hang it), and at
+    most ``limit`` bytes (default :data:`MAX_FILE_BYTES`).
+
+    :param shown: the name used in messages; :param what: what the user should name
+        instead (``a YAML file``, ``a CSV or text file``).
+    :raises ValidationFailed: see :func:`file_problem`; unreadable.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    problem = file_problem(path, limit=limit, what=what)
+    if problem is not None:
+        raise ValidationFailed([Fault(shown, 0, 0, "", problem)])
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ValidationFailed([Fault(shown, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check above
+            raise ValidationFailed([Fault(shown, 0, 0, "", f"not a regular file (a pipe, a "
+                                                           f"device …); name {what}")])
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ValidationFailed([Fault(shown, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # grew after the check
+        raise ValidationFailed([Fault(shown, 0, 0, "", _too_large(limit, what))])
+    return data
+
+
+def read_text(path: Path, shown: str, *, limit: int | None = None,
+              what: str = "a YAML file") -> str:
+    """Read a file as UTF-8 through :func:`read_bytes`.
 
     :raises ValidationFailed: missing, a folder, not a regular file (a pipe, a device),
         larger than :data:`MAX_FILE_BYTES`, unreadable, or not UTF-8 (naming the bad byte).
     """
-    too_large = Fault(shown, 0, 0, "", f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a "
-                                       "drillsim document")
-    try:
-        mode = path.stat().st_mode  # before opening: opening a pipe waits for a writer
-        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-            raise ValidationFailed([Fault(shown, 0, 0, "", "not a regular file (a pipe, a "
-                                                           "device …); name a YAML file")])
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed([too_large])
-    except FileNotFoundError:
-        raise ValidationFailed([Fault(shown, 0, 0, "", "file not found")]) from None
-    except IsADirectoryError:
-        raise ValidationFailed([Fault(shown, 0, 0, "", "is a folder, not a file")]) from None
-    except OSError as exc:
-        raise ValidationFailed([Fault(shown, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
+    data = read_bytes(Path(path), shown, limit=limit, what=what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -290,8 +435,9 @@ def parse_yaml(text: str, shown: str) -> Document:
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
-        raise ValidationFailed([Fault(shown, line, col, "", f"character {exc.character!r} is not "
-                                      "allowed in a YAML file (control character?)")]) from None
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise ValidationFailed([Fault(shown, line, col, "", f"character {char!r} is not "
+                                      "allowed in a YAML file (control character?); remove it")]) from None
     except yaml.YAMLError as exc:
         raise ValidationFailed([Fault(shown, 0, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:
