@@ -59,6 +59,9 @@ def drill(source, seed, speed, log_path, resume, controller, review, plugins, di
         app.run()
     finally:
         session.close()
+    if app.return_code:
+        raise Fail(f"{session.failed or 'the drill stopped'}\ndrill log: {log_path} (it cannot be "
+                   f"resumed past that point; play it back with: drillsim replay {log_path})", 1)
     click.echo(f"drill log: {log_path}" + (f"; review: {app.review_path}" if app.review else
                                           f"; continue with: drillsim drill --resume {log_path}"))
 
@@ -80,7 +83,7 @@ def replay(log, speed, plain, plugins, disabled) -> None:
         session.paused = False
         while not session.ended:
             before = session.now
-            session.advance(10.0)
+            guard(session.advance, 10.0)
             for item in session.feed[shown:]:
                 ref = f"[{item.ref}] " if item.ref else ""
                 click.echo(f"{session.clock_text(item.t)}  {item.category:<8} {item.source}: {ref}{item.text}")

@@ -15,6 +15,7 @@ calls were lost).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import secrets
 import time
@@ -28,7 +29,7 @@ from drillsim.drill.packs import DrawnScenario, draw, is_pack, plain_scenario
 from drillsim.engine.eventlog import Event
 from drillsim.engine.reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
 from drillsim.engine.simulation import OrderRefused, Simulation
-from drillsim.errors import Fault, ValidationFailed
+from drillsim.errors import DrillsimError, Fault, ValidationFailed
 from drillsim.host.pluginhost import PluginHost, load_plugins
 from drillsim.scenario.loader import ResolvedScenario, load_scenario
 from drillsim.scenario.validation import suggest
@@ -82,6 +83,33 @@ class InjectRecord:
     result: str
 
 
+class DrillFailed(DrillsimError):
+    """The drill stopped because the engine failed (a plugin raised, a runaway run): the
+    message says when and why. It is logged, and the drill cannot be resumed past it."""
+
+
+def _stops_on_failure(method):
+    """Run a session method that moves the engine; if the engine fails, log where and why,
+    stop the drill for good and raise :class:`DrillFailed` (no traceback for players)."""
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        if self.failed is not None:
+            raise DrillFailed(self.failed)
+        try:
+            return method(self, *args, **kwargs)
+        except DrillFailed:
+            raise
+        except DrillsimError as exc:
+            self.failed = (f"the drill stopped at {self.clock_text()} (scenario minute "
+                           f"{self.now:.1f}): {exc}")
+            self.paused = True
+            if self.log is not None and not self._replaying:
+                self.log.controller.append({"rec": "failed", "t": self.now, "error": str(exc)})
+                self.log.player.append({"rec": "drill_failed", "t": self.now})
+            raise DrillFailed(self.failed) from None
+    return guarded
+
+
 class DrillSession:
     """One drill.
 
@@ -109,6 +137,8 @@ class DrillSession:
         self.paused = True
         self.ended = False
         self.end_reason: str | None = None
+        #: why the engine stopped the drill for good (:class:`DrillFailed`), else None
+        self.failed: str | None = None
         self.feed: list[FeedItem] = []
         self.messages: list[Message] = []
         self.gaps: list[Gap] = []
@@ -177,9 +207,16 @@ class DrillSession:
         last time logged; then it goes on (appending to the same log).
 
         :raises ValidationFailed: the log is missing, unreadable or not a drill log.
+        :raises DrillFailed: the drill had stopped on an engine failure.
         """
         log_path = Path(log_path)
         player, control, setup = _read_log_pair(log_path, repair=True)
+        failed = next((r for r in control if r.get("rec") == "failed"), None)
+        if failed is not None:
+            raise DrillFailed(f"this drill stopped at scenario minute {failed['t']:.1f} because "
+                              f"{failed['error']}; it cannot be resumed past that point (the same "
+                              f"failure would happen again). Play it back with: drillsim replay "
+                              f"{log_path}")
         drawn = DrawnScenario.from_dict(setup["drawn"])
         session = cls(drawn, setup["seed"], host=host, clock=clock,
                       log_path=log_path if keep_logging else None, _resuming=True)
@@ -269,6 +306,7 @@ class DrillSession:
             return
         self.advance_to(min(self.now + minutes, self.horizon))
 
+    @_stops_on_failure
     def advance_to(self, t: float) -> None:
         """Run the simulation to scenario minute ``t`` (at most the horizon); planned
         injects due and scripted orders (a resume or a replay) happen at their times."""
@@ -438,6 +476,7 @@ class DrillSession:
         return v
 
     # ------------------------------------------------------------------ orders
+    @_stops_on_failure
     def command(self, line: str, controller: bool = False, _act: int | None = None) -> Reply:
         """Carry out one order line; an order that cannot be carried out changes
         nothing and gets a reply saying why. Every order is logged."""
@@ -652,6 +691,7 @@ class DrillSession:
         rec = self.fire(inject, _act=act, planned=n)
         return Reply(rec.ok, rec.result)
 
+    @_stops_on_failure
     def fire(self, inject: dict[str, Any], _act: int | None = None, planned: int | None = None) -> InjectRecord:
         """Carry out a controller's inject now (logged to the controller log)."""
         act = self._next_act(_act)
@@ -673,6 +713,7 @@ class DrillSession:
         return rec
 
     # ------------------------------------------------------------------ the end
+    @_stops_on_failure
     def end(self, reason: str, _log: bool = True) -> None:
         """End the drill now (horizon reached or ended by the controller)."""
         if self.ended:

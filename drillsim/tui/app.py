@@ -13,6 +13,7 @@ import time
 from textual.app import App
 
 from drillsim.drill.drilllog import DrillLogError
+from drillsim.drill.session import DrillFailed
 from drillsim.tui.screens.player import PlayerScreen
 
 TICK = 0.1
@@ -65,8 +66,9 @@ class DrillApp(App):
 
     def guarded(self, action, *args):
         """Do something that moves the drill (clock, order); if the drill log cannot be
-        written, stop the drill and say so (what was logged stays valid and resumable).
-        Returns the action's result, or None when halted."""
+        written, stop the drill and say so (what was logged stays valid and resumable); if
+        the engine fails (:class:`~drillsim.drill.session.DrillFailed`), close the app with
+        return code 1 and the reason. Returns the action's result, or None when halted."""
         if self.halted:
             self.notify(self.halted, severity="error", timeout=30)
             return None
@@ -74,6 +76,10 @@ class DrillApp(App):
             result = action(*args)
         except DrillLogError as exc:
             self.halt(str(exc))
+            return None
+        except DrillFailed as exc:  # the engine failed: nothing more can happen in this drill
+            self.halt(str(exc))
+            self.exit(return_code=1, message=str(exc))
             return None
         self.after_step()
         return result
