@@ -50,11 +50,9 @@ def _validate_other(path: Path, kind: str, host) -> None:
                    f"that names it ({'region:' if kind == 'region' else 'plan: file:'} "
                     f"{path.name})", 2)
     if kind == "pack":
-        from drillsim.drill.packs import load_pack
-        from drillsim.scenario.loader import load_scenario
+        from drillsim.drill.packs import check_pack
 
-        _pack, _doc, base = guard(load_pack, path)
-        guard(lambda: load_scenario(base, host=host))
+        _pack, base = guard(check_pack, path, host)
         click.echo(f"{path}: valid drill pack — base scenario {base.name}")
         return
     from drillsim.batch.sweep import load_sweep

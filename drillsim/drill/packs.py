@@ -43,15 +43,19 @@ from pydantic import Field, model_validator
 
 from drillsim.engine.streams import name_key
 from drillsim.errors import Fault, ValidationFailed
+from drillsim.engine.reporting import reporters_for
 from drillsim.scenario.loader import (
     KIND_NAMES,
+    ResolvedScenario,
     document_kind,
     find_path,
+    load_scenario,
     parse_dotted,
     resolve_ref,
     scenario_root,
 )
-from drillsim.scenario.validation import Collector, Strict, validate
+from drillsim.scenario.quantities import parse_quantity
+from drillsim.scenario.validation import Collector, Strict, suggest, validate
 from drillsim.scenario.yamlsource import Document, cut_name, load_yaml, quote_name
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)?$")
@@ -322,6 +326,123 @@ def draw(path: str | Path, seed: int) -> DrawnScenario:
     return DrawnScenario(str(path), pack.name, str(base), variant, overrides, oos, choices,
                          {k: dict(v) for k, v in pack.reporting.items()},
                          [i.model_dump(exclude_none=True) for i in pack.injects])
+
+
+def check_pack(path: str | Path, host) -> tuple[PackFile, Path]:
+    """Check everything a drill of this pack will use, so that what ``validate`` accepts a
+    drill can run: the pack itself (:func:`load_pack`); the base scenario with the pack's
+    overrides, with each variant's, and with each value a draw can take (every choice,
+    both bounds of a uniform draw); units named out of service; the params of each
+    reporter; and each planned inject — its kind's fields, a due time from 0 up to the
+    horizon of every variant, and the places, townships, units and capabilities it
+    names. Pack files in a folder are each checked.
+
+    :param host: the plugin host (:func:`drillsim.host.pluginhost.load_plugins`).
+    :returns: (the pack, its base scenario path); for a folder, the last file's.
+    :raises ValidationFailed: every fault found, located in the pack file.
+    """
+    result = None
+    for file in pack_files(Path(path)):
+        result = _check_pack_file(file, host)
+    return result
+
+
+def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
+    pack, doc, base = load_pack(path)
+    faults = Collector()
+    loaded: list[ResolvedScenario] = []
+
+    def variant_of(where: tuple, overrides: dict[str, Any], what: str) -> None:
+        try:
+            loaded.append(load_scenario(base, host=host, overrides=overrides))
+        except ValidationFailed as exc:
+            for f in exc.faults:
+                field = f"{f.field}: " if f.field else ""
+                faults.add(doc.fault(where, f"{what} makes {cut_name(pack.scenario)} invalid: "
+                                            f"{field}{f.message}"))
+
+    variant_of(("overrides",) if pack.overrides else ("scenario",), dict(pack.overrides),
+               "the pack's overrides" if pack.overrides else "the base scenario")
+    for i, v in enumerate(pack.variants):
+        if v.overrides:
+            variant_of(("variants", i, "overrides"), {**pack.overrides, **v.overrides},
+                       f"variant {v.name!r}")
+    for i, d in enumerate(pack.draws):
+        values = [(("draws", i, "choices", k), c) for k, c in enumerate(d.choices or [])]
+        values += [(("draws", i, "uniform", k), b) for k, b in enumerate(d.uniform or [])]
+        for where, value in values:
+            variant_of(where, {**pack.overrides, d.path: value}, f"{d.path} = {value!r}")
+    if not loaded:  # not even the base loads: nothing more can be checked against it
+        faults.raise_if_any()
+    first = loaded[0]
+    units = {u.id for f in first.forces for u in f.units}
+    for i, v in enumerate(pack.variants):
+        for k, uid in enumerate(v.out_of_service):
+            if uid not in units:
+                faults.add(doc.fault(("variants", i, "out_of_service", k),
+                                     f"no unit {uid!r} in the scenario" + suggest(uid, sorted(units))))
+    reporters = {r.name: r for r in reporters_for(host, {h.type.name for h in first.hazards})}
+    for name, params in pack.reporting.items():
+        reporter = reporters.get(name)
+        if reporter is None:
+            faults.add(doc.fault(("reporting", name), f"no reporter {name!r} for this scenario's "
+                                                      f"hazards (have: {', '.join(sorted(reporters)) or 'none'})",
+                                 key=True))
+        elif reporter.params_model is None:
+            if params:
+                faults.add(doc.fault(("reporting", name), "this reporter takes no params"))
+        else:
+            faults.run(validate, reporter.params_model, doc, params if params is not None else {},
+                       ("reporting", name))
+    horizon = min(sc.horizon for sc in loaded)
+    for i, inject in enumerate(pack.injects):
+        for field, message in _inject_faults(inject, first, units, horizon):
+            faults.add(doc.fault(("injects", i) + ((field,) if field else ()), message))
+    faults.raise_if_any()
+    return pack, base
+
+
+#: the fields each inject kind needs (beyond ``title`` and ``kind``)
+_INJECT_NEEDS = {"message": ("text",), "incident": ("place", "demand"), "breakdown": ("unit",),
+                 "in_service": ("unit",), "road_cut": ("township",), "road_open": ("township",)}
+
+
+def _inject_faults(inject: PlannedInject, scenario: ResolvedScenario, units: set[str], horizon: float):
+    """(field, message) for each fault of a planned inject, as the drill would meet it."""
+    for name in _INJECT_NEEDS[inject.kind]:
+        if getattr(inject, name) in (None, "", {}):
+            yield name, f"a {inject.kind} inject needs {name}:"
+    if inject.at is not None:
+        try:
+            at = parse_quantity(inject.at, "time", allow_zero=True)
+        except ValueError as exc:
+            yield "at", str(exc)
+        else:
+            if at >= horizon:
+                yield "at", (f"{inject.at} is at or after the end of the drill (horizon "
+                             f"{horizon:g} min): it would never fire")
+    region = scenario.region
+    if inject.place is not None and inject.place not in region.places:
+        yield "place", f"unknown place {inject.place!r}" + suggest(inject.place, list(region.places))
+    if inject.township is not None and inject.township not in region.townships:
+        yield "township", (f"unknown township {inject.township!r}"
+                           + suggest(inject.township, list(region.townships)))
+    if inject.unit is not None and inject.unit not in units:
+        yield "unit", f"no unit {inject.unit!r} in the scenario" + suggest(inject.unit, sorted(units))
+    if inject.on_scene is not None:
+        try:
+            parse_quantity(inject.on_scene, "time")
+        except ValueError as exc:
+            yield "on_scene", str(exc)
+    kind = inject.incident_kind or "rescue"
+    brought = {cap for f in scenario.forces for u in f.units for cap, amount in u.capabilities.items()
+               if amount > 0 and (u.serves is None or kind in u.serves)}
+    for cap, amount in (inject.demand or {}).items():
+        if not amount > 0:
+            yield "demand", f"{cap}: the amount must be above 0, not {amount:g}"
+        elif cap not in brought:
+            yield "demand", (f"{cap}: no unit of the scenario brings {cap} to {kind!r} incidents"
+                             + suggest(cap, sorted(brought)))
 
 
 def plain_scenario(path: str | Path) -> DrawnScenario:

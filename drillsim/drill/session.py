@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from drillsim.drill import commands, injects
 from drillsim.drill.drilllog import FORMAT, DrillLog, controller_path, read_records, repair_tail
-from drillsim.drill.packs import DrawnScenario, draw, is_pack, plain_scenario
+from drillsim.drill.packs import DrawnScenario, check_pack, draw, is_pack, plain_scenario
 from drillsim.engine.eventlog import Event
 from drillsim.engine.reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
 from drillsim.engine.simulation import OrderRefused, Simulation
@@ -196,6 +196,9 @@ class DrillSession:
         if not source.exists():
             raise ValidationFailed([Fault(str(source), 0, 0, "", "no such file or folder")])
         seed = secrets.randbits(31) if seed is None else seed
+        if is_pack(source):  # what validate refuses, a drill refuses the same way, up front
+            kwargs["host"] = kwargs.get("host") or load_plugins()
+            check_pack(source, kwargs["host"])
         drawn = draw(source, seed) if is_pack(source) else plain_scenario(source)
         return cls(drawn, seed, **kwargs)
 

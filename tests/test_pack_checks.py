@@ -1,0 +1,76 @@
+"""What ``validate`` accepts in a drill pack, a drill can run (issue 19, class 2): every
+value a drill will use is checked up front, located in the pack, with the same message
+from ``validate`` and from ``drill``."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+from drillsim.drill.session import DrillSession
+from drillsim.errors import ValidationFailed
+
+from .conftest import SCENARIOS
+
+CASES = {
+    "negative inject time": (("    at: 16h\n", "    at: -2h\n"),
+                             r"injects\[0\]\.at: a duration must not be negative, got '-2h'"),
+    "inject after the horizon": (("    at: 16h\n", "    at: 5d\n"),
+                                 r"injects\[0\]\.at: 5d is at or after the end of the drill \(horizon 2880 min\)"),
+    "call loss over 100 %": (("call_loss: 10%", "call_loss: 200%"),
+                             r"reporting\.flood_reports\.call_loss: a share must lie between 0% and 100%"),
+    "negative reporting delay": (("late_extra: 90min", "late_extra: -5min"),
+                                 r"reporting\.flood_reports\.late_extra: a duration must not be negative"),
+    "unknown reporter": (("  flood_reports:\n", "  flood_report:\n"),
+                         r"reporting\.flood_report: no reporter 'flood_report' for this scenario's hazards"),
+    "misspelt township in an inject": (("township: shuangjiang\n    text: landslide", "township: shuangjaing\n    text: landslide"),
+                                       r"injects\[1\]\.township: unknown township 'shuangjaing'; did you mean 'shuangjiang'\?"),
+    "unit out of service that does not exist": (
+        ("  - name: weak levee at Shuangjiang\n", "  - name: weak levee at Shuangjiang\n    out_of_service: [water_rescue-9]\n"),
+        r"variants\[1\]\.out_of_service\[0\]: no unit 'water_rescue-9' in the scenario"),
+    "variant value the scenario refuses": (("time_to_peak: 10h", "time_to_peak: -10h"),
+                                           r"variants\[2\]\.overrides: variant 'fast-rising flood' makes .* invalid: "
+                                           r".*time_to_peak: a duration must not be negative"),
+    "draw bound the scenario refuses": (("uniform: [17000m3/s, 26000m3/s]", "uniform: [-1000m3/s, 26000m3/s]"),
+                                        r"draws\[0\]\.uniform\[0\]: .*peak = '-1000m3/s' makes .* invalid"),
+}
+
+
+@pytest.fixture
+def pack_copy(tmp_path):
+    root = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, root)
+    return root / "packs" / "flood.yaml"
+
+
+def test_the_shipped_pack_is_valid(pack_copy):
+    result = CliRunner().invoke(main, ["validate", str(pack_copy)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_broken_pack_is_refused_by_validate_and_by_drill(case, pack_copy, tmp_path, host):
+    (old, new), expected = CASES[case]
+    text = pack_copy.read_text(encoding="utf-8")
+    assert old in text
+    pack_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(pack_copy)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert __import__("re").search(expected, result.output), result.output
+    with pytest.raises(ValidationFailed, match=expected):
+        DrillSession.open(pack_copy, seed=3, host=host, log_path=tmp_path / "d.jsonl")
+    assert not (tmp_path / "d.jsonl").exists()
+
+
+def test_an_incident_inject_for_a_capability_no_unit_brings(pack_copy, host):
+    text = pack_copy.read_text(encoding="utf-8")
+    text += ("  - title: boat call\n    at: 20h\n    kind: incident\n    place: yuxi\n"
+             "    incident_kind: flood_rescue\n    demand: {boat: 1}\n")
+    pack_copy.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(pack_copy)])
+    assert result.exit_code == 2
+    assert "demand: boat: no unit of the scenario brings boat to 'flood_rescue' incidents; did you mean 'boats'?" \
+        in result.output
