@@ -228,11 +228,18 @@ def _print_table(calc: Calculator, result: dict) -> None:
 
 def _plot(calc: Calculator, result: dict, values: dict, path: Path, region) -> None:
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from drillsim.report.fonts import plot_fonts
 
-    fig, ax = plt.subplots(figsize=(8, 8))
+    with matplotlib.rc_context(plot_fonts()):  # Chinese names in the region draw as text
+        fig = Figure(figsize=(8, 8))
+        _draw_map(fig.subplots(), calc, result, values, region)
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+    click.echo(f"map written to {path}", err=True)
+
+
+def _draw_map(ax, calc: Calculator, result: dict, values: dict, region) -> None:
     for t in region.townships.values():
         ax.plot(t.lon, t.lat, "o", color="0.3", markersize=3)
         ax.annotate(t.name_pinyin.split()[0], (t.lon, t.lat), fontsize=7, xytext=(3, 3),
@@ -244,9 +251,6 @@ def _plot(calc: Calculator, result: dict, values: dict, path: Path, region) -> N
                                             / len(region.townships))))
     ax.set_title(f"{calc.name}: {region.spec.name}")
     ax.text(0.01, 0.01, "Township points: GeoNames (CC BY 4.0)", transform=ax.transAxes, fontsize=6)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    click.echo(f"map written to {path}", err=True)
 
 
 class HazardGroup(click.Group):
