@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli.support import Fail, check_writable, guard, host_for, with_plugin_options
-from drillsim.drill.session import SPEEDS
+from drillsim.drill import SPEEDS
 
 
 def _review_path(log: Path) -> str:

@@ -7,26 +7,68 @@ The shared helpers are in :mod:`drillsim.cli.support`.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from drillsim.cli import batch, drill, hazard, plugins, run, scaffold
-from drillsim.cli.support import Fail
+#: every command: name -> (module, attribute, the one line ``drillsim --help`` shows).
+#: Modules are imported only when their command runs, so ``drillsim --help`` and
+#: ``drillsim run --help`` do not pay for the engine, the drill or the batch runner;
+#: tests/test_cli_lazy.py checks each line against the command's own help.
+COMMANDS = {
+    "batch": ("drillsim.cli.batch", "batch",
+              "Run every variant of a sweep, replication by replication, into a database."),
+    "drill": ("drillsim.cli.drill", "drill",
+              "Run a double-blind drill of a scenario or a pack in the terminal."),
+    "hazard": ("drillsim.cli.hazard", "hazard",
+               "Compute a hazard model's result for given inputs (units in the text: 7m/s, 20%)."),
+    "new-plugin": ("drillsim.cli.scaffold", "new_plugin",
+                   "Write a ready plugin package drillsim-NAME (installs with pip install -e; "
+                   "passes its own tests)."),
+    "plugins": ("drillsim.cli.plugins", "plugins_cmd",
+                "List the loaded plugins, their versions and what they provide."),
+    "replay": ("drillsim.cli.drill", "replay",
+               "Play a logged drill back (orders and injects at their times) at any speed."),
+    "results": ("drillsim.cli.batch", "results",
+                "Compare the variants of a batch database: ranking, intervals, paired differences."),
+    "run": ("drillsim.cli.run", "run", "Run a scenario's replications and print its scorecard."),
+    "validate": ("drillsim.cli.run", "validate",
+                 "Check a scenario (and its region and plan files), a sweep and every variant it "
+                 "expands to, or a drill pack, without running anything."),
+}
 
 
 class _Commands(click.Group):
-    """drillsim's commands: a file the system refuses to read or write (permissions, a
-    full disk, a missing folder) is a message and exit status 1, Ctrl-C exit status 130
-    — never a traceback."""
+    """drillsim's commands, imported when used (:data:`COMMANDS`): a file the system
+    refuses to read or write (permissions, a full disk, a missing folder) is a message and
+    exit status 1, Ctrl-C exit status 130 — never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except OSError as exc:
+            from drillsim.cli.support import Fail
+
             where = f"{exc.filename}: " if exc.filename else ""
             raise Fail(f"{where}{exc.strerror or exc}", 1) from None
         except KeyboardInterrupt:
+            from drillsim.cli.support import Fail
+
             raise Fail("interrupted", 130) from None
 
 
@@ -34,11 +76,6 @@ class _Commands(click.Group):
 @click.version_option(package_name="drillsim")
 def main() -> None:
     """drillsim: exercise emergency plans with discrete-event simulation."""
-
-
-for _command in (run.validate, run.run, plugins.plugins_cmd, hazard.hazard, scaffold.new_plugin,
-                 drill.drill, drill.replay, batch.batch, batch.results):
-    main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -29,8 +29,9 @@ import click
 from rich.console import Console
 
 from drillsim.errors import DrillsimError, ValidationFailed
-from drillsim.host import hookspecs, hooktrace, plugin_modules
-from drillsim.host.pluginhost import PluginError, load_plugins
+
+# The plugin host is imported inside the functions that load plugins: `drillsim run --help`
+# and the other help screens then start in a tenth of a second.
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Loading:
 
 
 def _parse_modules(ctx, param, values) -> dict[str, str]:
+    from drillsim.host import plugin_modules
+
     out: dict[str, str] = {}
     for text in values or ():
         try:
@@ -90,6 +93,9 @@ def _build_host(only: Iterable[str] | None, disabled: Iterable[str], loading: Lo
         ``DRILLSIM_TRACE_HOOKS``.
     :raises ValidationFailed: the scenario cannot be read to find its plugin modules.
     """
+    from drillsim.host import hookspecs, hooktrace, plugin_modules
+    from drillsim.host.pluginhost import PluginError, load_plugins
+
     loading = loading or Loading()
     try:
         traced = hooktrace.hooks_from_env(hookspecs.HOOK_STABILITY)
@@ -202,6 +208,8 @@ def host_for(plugins: str | None, disabled: tuple[str, ...], loading=None, scena
 
     :raises PluginError: a plugin cannot be loaded.
     """
+    from drillsim.host.pluginhost import load_plugins
+
     if loading is None and scenario is None:
         return load_plugins(split_names(plugins), disabled)
     return _build_host(split_names(plugins), disabled, loading, scenario)
@@ -220,6 +228,8 @@ class Fail(click.ClickException):
 
 def guard(fn, *args, **kwargs):
     """Run ``fn``; turn the user's mistakes into messages and exit codes, not tracebacks."""
+    from drillsim.host.pluginhost import PluginError
+
     try:
         return fn(*args, **kwargs)
     except ValidationFailed as exc:

@@ -35,7 +35,6 @@ from drillsim.scenario.loader import ResolvedScenario, load_scenario
 from drillsim.scenario.validation import suggest
 
 #: speeds offered to players: scenario minutes per wall minute
-SPEEDS = (1, 10, 60, 600)
 #: wall seconds between ``clock`` records in the log (how much a crash can lose)
 CLOCK_EVERY = 2.0
 

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from drillsim.drill.session import SPEEDS
+from drillsim.drill import SPEEDS
 from drillsim.tui.widgets.clock_bar import ClockBar
 from drillsim.tui.widgets.command_line import CommandLine, OrderSuggester
 from drillsim.tui.widgets.incident_board import IncidentBoard
