@@ -1,15 +1,17 @@
 """A time limit on plugin code within one simulation event.
 
 A plugin that never returns (an endless loop in a hook or a hazard process) would hang
-a run — and a batch or a drill with it. While a run advances, a watchdog thread looks
-at the simulation clock and the event log every ``limit / 4`` seconds of wall time; if
-neither has moved for ``limit`` seconds, it raises :class:`EventTimeLimit` in the thread
-running the simulation. If the log grows but the clock has not moved for ``limit``
-seconds, events are setting each other off at one instant for ever (a zero-delay loop):
-it raises :class:`ClockStuck` the same way. Either is raised (``PyThreadState_SetAsyncExc``: delivered at the next Python
+a run — and a batch or a drill with it. While a run advances, the process's watchdog
+thread (one for all runs, started on first use) looks at the simulation clock and the
+event log every ``limit / 4`` seconds of wall time; if neither has moved for ``limit``
+seconds, it raises :class:`EventTimeLimit` in the thread running the simulation. If the
+log grows but the clock has not moved for ``limit`` seconds, events are setting each
+other off at one instant for ever (a zero-delay loop): it raises :class:`ClockStuck`.
+Either is raised with ``PyThreadState_SetAsyncExc``: delivered at the next Python
 bytecode, so pure-Python loops are stopped; a plugin blocked inside a C call is stopped
-when the call returns). The engine turns it into a
-:class:`~drillsim.engine.simulation.PluginFailed` naming the plugin and the scenario time.
+when the call returns. The engine turns it into a
+:class:`~drillsim.engine.simulation.PluginFailed` naming the plugin and the scenario time
+(or a :class:`~drillsim.engine.stall.RunawayRun`).
 
 The limit is in seconds of wall time: :data:`DEFAULT_LIMIT_S`, or the environment
 variable ``DRILLSIM_EVENT_TIME_LIMIT`` (``0`` switches the watchdog off).
@@ -20,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import time
 
 #: seconds of wall time one simulation event may take before the run is stopped
 DEFAULT_LIMIT_S = 60.0
@@ -45,7 +48,9 @@ def limit_from_env() -> float:
 
 
 class Watchdog:
-    """Context manager guarding one ``env.run``: see the module docstring.
+    """Context manager guarding one ``env.run``: see the module docstring. Entering and
+    leaving only registers the run with the process's one watching thread (started on
+    first use, again after a fork), so a drill can guard every tick for microseconds.
 
     :param clock: zero-argument callable, the simulation clock (minutes).
     :param count: zero-argument callable, the number of events logged so far.
@@ -57,44 +62,75 @@ class Watchdog:
         self.count = count
         self.limit = limit
         self.fired = False
-        self._stop = threading.Event()
         self._target = threading.get_ident()
-        self._thread: threading.Thread | None = None
 
     def __enter__(self) -> "Watchdog":
         if self.limit > 0:
-            self._thread = threading.Thread(target=self._watch, name="drillsim-watchdog", daemon=True)
-            self._thread.start()
+            now = time.monotonic()
+            self._seen = (self.clock(), self.count())
+            self._moved = self._clock_moved = now   # wall time of the last progress
+            _WARDEN.watch(self)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        if self.limit > 0:
+            _WARDEN.release(self)
 
-    def _watch(self) -> None:
+    def _check(self, now: float) -> type[BaseException] | None:
+        """Called by the watching thread: the exception to raise in the run, if any."""
         clock, count = self.clock(), self.count()
-        still = stuck = 0.0   # seconds with nothing moving; with the clock not moving
-        step = self.limit / 4
-        while not self._stop.wait(step):
-            now, logged = self.clock(), self.count()
-            if now != clock:
-                clock, count, still, stuck = now, logged, 0.0, 0.0
-                continue
-            stuck += step
-            if logged != count:
-                count, still = logged, 0.0
-            else:
-                still += step
-            if self._stop.is_set():
-                return
-            if still >= self.limit:
-                self._raise(EventTimeLimit)
-                return
-            if stuck >= self.limit:
-                self._raise(ClockStuck)
-                return
+        if clock != self._seen[0]:
+            self._moved = self._clock_moved = now
+        elif count != self._seen[1]:
+            self._moved = now
+        self._seen = (clock, count)
+        if now - self._moved >= self.limit:
+            return EventTimeLimit
+        if now - self._clock_moved >= self.limit:
+            return ClockStuck
+        return None
 
-    def _raise(self, exc: type[BaseException]) -> None:
-        self.fired = True
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._target), ctypes.py_object(exc))
+
+class _Warden:
+    """The one thread per process that watches every guarded run (a daemon: it never
+    keeps the process alive)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._guards: dict[int, Watchdog] = {}
+        self._wake = threading.Event()
+        self._pid: int | None = None
+
+    def watch(self, guard: Watchdog) -> None:
+        with self._lock:
+            self._guards[id(guard)] = guard
+            if self._pid != os.getpid():  # first use, or a forked child without the thread
+                self._pid = os.getpid()
+                threading.Thread(target=self._run, name="drillsim-watchdog", daemon=True).start()
+        self._wake.set()
+
+    def release(self, guard: Watchdog) -> None:
+        with self._lock:  # after this, nothing is raised for this guard
+            self._guards.pop(id(guard), None)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                step = min((g.limit for g in self._guards.values()), default=None)
+            if step is None:
+                self._wake.wait()
+                self._wake.clear()
+                continue
+            time.sleep(step / 4)
+            now = time.monotonic()
+            with self._lock:
+                for key, guard in list(self._guards.items()):
+                    exc = guard._check(now)
+                    if exc is not None:
+                        guard.fired = True
+                        del self._guards[key]
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(guard._target),
+                                                                   ctypes.py_object(exc))
+
+
+_WARDEN = _Warden()
