@@ -225,3 +225,14 @@ def test_a_slow_loop_at_one_instant_is_stopped_by_the_watchdog(mini, host, monke
     sim.process(spinning())
     with pytest.raises(RunawayRun, match=r"the clock has stood at scenario time 0.0 min for 0.4 s of wall time"):
         sim.run()
+
+
+def test_a_unit_broken_down_by_a_subscriber_of_its_return_home(mini, host):
+    # the breakdown comes as the unit's process ends: it is still carried out
+    path = mini(scripted("{at: 0min, kind: call, place: middle, demand: {people: 1}, on_scene: 10min}"))
+    sim = Simulation(load_scenario(path, host=host), host)
+    unit = next(iter(sim.units.values()))
+    sim.log.subscribe("unit_returned", lambda e: sim.break_down(unit, by="test"))
+    sim.run()
+    assert unit.status == "out_of_service"
+    assert [e.kind for e in sim.log.events if e.unit == unit.id][-2:] == ["unit_breakdown", "unit_out_of_service"]

@@ -24,13 +24,13 @@ import simpy
 
 from drillsim.engine import access as access_rules
 from drillsim.engine import stall
-from drillsim.engine.stall import RunawayRun
 from drillsim.engine import units as unit_state
 from drillsim.engine.collector import full_collections_deferred
 from drillsim.engine.eventlog import Event, EventLog
 from drillsim.engine.hookcall import answering_plugin, first_result_caller
 from drillsim.engine.incidents import Incident
 from drillsim.engine.reserves import Reserve
+from drillsim.engine.stall import RunawayRun
 from drillsim.engine.streams import RandomStreams
 from drillsim.engine.units import Force, Unit
 from drillsim.engine.watchdog import ClockStuck, EventTimeLimit, Watchdog, limit_from_env
@@ -187,10 +187,10 @@ class Simulation:
         self.log.record("incident_created", None, incident.id, fields)
         missing = self._unservable(incident)
         if missing:
-            needs = ", ".join(missing)
-            self.log.record("incident_unservable", None, incident.id, {
-                "kind": kind, "place": place.id, "needs": missing, "reason": f"no unit of the scenario can bring {needs} to "
-                                            f"{kind!r} incidents at {place.id}"})
+            reason = (f"no unit of the scenario can bring {', '.join(missing)} to {kind!r} "
+                      f"incidents at {place.id}")
+            self.log.record("incident_unservable", None, incident.id,
+                            {"kind": kind, "place": place.id, "needs": missing, "reason": reason})
         self._enqueue(incident)
         if len(self.queue) > self.max_queued:
             raise RunawayRun(f"more than {self.max_queued:,} incidents wait for units at scenario "
@@ -293,12 +293,18 @@ class Simulation:
         self.log.log("unit_breakdown", unit=unit.id, force=unit.force.id, reason=reason, by=by)
         proc = unit.process
         if proc is not None and proc.is_alive:
-            self._interrupt(proc, "breakdown")
+            self._interrupt(proc, "breakdown", otherwise=lambda: self._out_of_service(unit, reason))
         else:
-            unit.location = unit.position(self.env.now)
-            unit._trip = None
-            unit.status = unit_state.OUT_OF_SERVICE
-            self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
+            self._out_of_service(unit, reason)
+
+    def _out_of_service(self, unit: Unit, reason: str) -> None:
+        """A unit with no process running breaks down: out of service where it is."""
+        if unit.status == unit_state.OUT_OF_SERVICE:
+            return
+        unit.location = unit.position(self.env.now)
+        unit._trip = None
+        unit.status = unit_state.OUT_OF_SERVICE
+        self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
 
     def close_roads(self, township: str, reason: str = "", *, by: str = "auto") -> None:
         """Cut the roads into and out of a township: road trips that start or end there
@@ -506,8 +512,8 @@ class Simulation:
         except ClockStuck:
             raise RunawayRun(f"the clock has stood at scenario time {self.env.now:.1f} min for "
                              f"{self.event_time_limit:g} s of wall time while events kept coming "
-                             f"({len(self.log):,} logged in all): a loop of events at one instant (a plugin or an order that "
-                             "sets itself off again); stopped") from None
+                             f"({len(self.log):,} logged in all): a loop of events at one instant "
+                             "(a plugin or an order that sets itself off again); stopped") from None
         except EventTimeLimit as exc:
             raise PluginFailed(f"plugin {self._blame(exc)} did not return within "
                                f"{self.event_time_limit:g} s (wall clock) at scenario time "
@@ -716,16 +722,22 @@ class Simulation:
         if self._forget_finished:
             self.incidents.pop(incident.id, None)
 
-    def _interrupt(self, process: simpy.Process, cause: str) -> None:
+    def _interrupt(self, process: simpy.Process, cause: str, otherwise: Callable[[], None] | None = None) -> None:
         """Interrupt a unit's process. From inside that very process (a hook or an event
         subscriber it set off) SimPy forbids it, so the interrupt then comes right after
-        the current step, at the same instant; by then the process waits again (or has
-        ended, and nothing is done)."""
+        the current step, at the same instant: by then the process waits again, or has
+        ended and ``otherwise`` is called instead (if given)."""
         if process is not self.env.active_process:
             process.interrupt(cause)
             return
-        later = self.env.timeout(0)
-        later.callbacks.append(lambda _event: process.interrupt(cause) if process.is_alive else None)
+
+        def deferred(_event) -> None:
+            if process.is_alive:
+                process.interrupt(cause)
+            elif otherwise is not None:
+                otherwise()
+
+        self.env.timeout(0).callbacks.append(deferred)
 
     def _unservable(self, incident: Incident) -> list[str]:
         """The capabilities ``incident`` demands that no unit of the run may ever bring to
