@@ -3,6 +3,7 @@ report the scorecard."""
 
 from __future__ import annotations
 
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def _validate_other(path: Path, kind: str, host) -> None:
 def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
         plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
+    from drillsim.batch.progress import BatchProgress
     from drillsim.report import jsonreport, markdown, terminal
     from drillsim.report.common import write_atomic
     from drillsim.scenario.loader import load_scenario
@@ -95,7 +97,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
                 events = stack.enter_context(open(events_path, "w", encoding="utf-8"))
             except OSError as exc:
                 raise Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
-        outcome = guard(run_scenario, sc, host, events_out=events)
+        # a bar on a terminal only: piped or --quiet output stays as it was
+        with BatchProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
+            bar.start(0, sc.replications if replications is None else replications)
+            outcome = guard(run_scenario, sc, host, events_out=events, progress=bar.update)
     for line in outcome.warnings:
         err.print(f"warning: {line}", markup=False)
     if not quiet:
