@@ -6,11 +6,17 @@
   unless ``--retry-failed``.
 - A worker process killed mid-batch (SIGKILL; local pool and a 2-worker Dask cluster) is
   replaced and what it was running runs again: the rows equal an uninterrupted run's.
+- A Dask worker killed mid-batch in a one-worker cluster (the nanny starts it again): the
+  batch says so in one line and ends with the rows of an uninterrupted run (issue 19: it
+  used to stop with a raw ``FutureCancelledError`` traceback, the scenario bundle having
+  been scattered to the dead worker only).
 - A database that cannot be written — disk full (a real SQLite "database or disk is
   full": the store's connection is allowed only a few more pages with ``PRAGMA
   max_page_count``), a read-only folder, a database file made immutable part way
   (``chattr +i``; ``chmod`` where the tests do not run as root) — gives a clear error
-  naming the file, and what was stored stays whole and valid.
+  naming the file, and what was stored stays whole and valid. A read-only database or
+  folder given to ``--resume`` is reported as such (exit 1), not as "not a drillsim batch
+  database" (issue 19).
 """
 
 from __future__ import annotations
@@ -265,6 +271,42 @@ def test_a_killed_dask_worker_is_replaced_and_no_row_is_lost_or_doubled(mini, ho
     assert tables(tmp_path / "dask.db") == expected
 
 
+def test_a_killed_dask_worker_of_a_one_worker_cluster_is_told_and_nothing_is_lost(
+        mini, host, tmp_path):
+    pytest.importorskip("distributed")
+    from drillsim.batch.dask_executor import DaskExecutor
+
+    sweep = load_sweep(write_sweep(mini, FACTORIAL.replace("replications: 3", "replications: 12")),
+                       host)
+    expected = reference(sweep, tmp_path / "reference.db", 12)
+    dask = DaskExecutor(workers=1)  # the only worker: what it held is nowhere else
+    notices, killed = [], []
+    dask.notice = notices.append
+
+    def kill_the_worker(done, total):
+        if killed:
+            return
+        (address,) = dask.client.scheduler_info()["workers"]
+        pid = dask.client.run(os.getpid, workers=[address])[address]
+        killed.append(pid)
+        os.kill(pid, signal.SIGKILL)
+
+    store = Store.create(tmp_path / "dask.db", sweep, 12)
+    try:
+        with dask:
+            run = run_batch(sweep, store, dask, 12, progress=kill_the_worker)
+    finally:
+        store.close()
+        for pid in killed:
+            remove_folders_of(pid)
+    assert killed and run.ran == 72
+    assert len(notices) == 1, notices
+    assert re.fullmatch(r"Dask worker tcp://127\.0\.0\.1:\d+ died \(killed, or out of memory\?\) "
+                        r"with \d+ replication\(s\) running; they run again on another worker",
+                        notices[0]), notices
+    assert tables(tmp_path / "dask.db") == expected
+
+
 # ------------------------------------------------------------------ the database cannot be written
 def test_disk_full_stops_the_batch_clearly_and_keeps_what_was_stored_whole(mini, host, tmp_path):
     sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
@@ -348,9 +390,42 @@ def test_a_read_only_output_folder_is_refused_before_anything_runs(mini, tmp_pat
     with read_only(folder):
         result = CliRunner().invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q"])
     assert result.exit_code == 2, result.output
-    assert result.output == (f"{db}: cannot create the database (unable to open database file); "
-                             f"is the folder {str(folder)!r} writable? Give another --db\n")
+    assert re.fullmatch(rf"{re.escape(str(db))}: cannot create the database: the folder "
+                        rf"{re.escape(repr(str(folder)))} is not writable \((Operation not "
+                        r"permitted|Permission denied)\); give another --db\n", result.output)
     assert list(folder.iterdir()) == []
+
+
+def test_a_read_only_database_or_folder_is_reported_as_such_on_resume(mini, tmp_path):
+    path = write_sweep(mini, FACTORIAL)
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    db = folder / "b.db"
+    runner = CliRunner()
+    first = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q",
+                                 "-n", "1"])
+    assert first.exit_code == 0, first.output
+    before = tables(db)
+    says = {folder: (f"{db}: its folder {str(folder.resolve())!r} is read-only, and the batch "
+                     "keeps its write-ahead log (-wal, -shm) there: make the folder writable and "
+                     f"run the same command again; `drillsim results {db}` reads it as it is\n"),
+            db: (f"{db}: the database file is read-only, so the batch cannot go on: make it "
+                 "writable (chmod u+w; chattr -i if it is immutable) and run the same command "
+                 f"again; `drillsim results {db}` reads it as it is\n")}
+    for locked, message in says.items():
+        with read_only(locked):
+            result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0",
+                                          "-q", "--resume", "-n", "3"])
+            assert result.exit_code == 1, result.output
+            assert result.output == message
+            shown = runner.invoke(main, ["results", str(db), "-q"])  # reading still works
+            assert shown.exit_code == 0, shown.output
+        assert tables(db) == before
+    # writable again: --resume goes on
+    done = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q",
+                                "--resume", "-n", "3"])
+    assert done.exit_code == 0 and "12 replication(s) run (in this process), 6 stored before; " \
+        "18 of 18" in done.output, done.output
 
 
 def test_a_database_made_read_only_part_way_keeps_what_was_stored(mini, host, tmp_path):

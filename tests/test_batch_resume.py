@@ -1,9 +1,12 @@
 """A real ``drillsim batch`` process stopped part way — by Ctrl-C (SIGINT to its process
 group, as a terminal sends it) and by ``kill -9`` — and resumed ends with exactly the
-rows of an uninterrupted run: nothing lost, nothing twice, no half-stored replication."""
+rows of an uninterrupted run: nothing lost, nothing twice, no half-stored replication.
+``kill -9`` of the main process alone leaves no pool worker or fork server running
+(issue 19)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -184,3 +187,31 @@ def test_no_database_is_left_when_workers_cannot_start(mini, tmp_path, monkeypat
     assert result.exit_code == 2
     assert "plugin error: on worker local pool worker (pid 1 on h): plugin(s) not installed: x" in result.output
     assert not db.exists() and not (tmp_path / "never.db-wal").exists()
+
+
+def test_a_killed_main_process_leaves_no_pool_worker_or_fork_server(mini, tmp_path):
+    path = write_sweep(mini, SWEEP)
+    db = tmp_path / "batch.db"
+    proc = start([str(path), "--db", str(db), "--quiet", "--workers", "2"], tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while stored(db) < 8:  # the workers are running replications
+            assert proc.poll() is None, f"the batch ended before it was killed: {proc.communicate()}"
+            assert time.monotonic() < deadline, "the batch made no progress"
+            time.sleep(0.02)
+        assert len(live_members(proc.pid)) >= 4  # main, resource tracker, fork server, workers
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only, not its process group
+        proc.wait()  # not communicate(): orphans would keep its output pipes open
+        deadline = time.monotonic() + 10  # the workers notice at once; the fork server follows
+        while live_members(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live_members(proc.pid) == []
+        # the workers removed their scenario folders as they went
+        assert list((tmp_path / "tmp").glob("drillsim-batch-*")) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever was left, not to outlive the test
+        proc.stdout.close()
+        proc.stderr.close()
+    check_whole(db)
+    assert stored(db) < TOTAL, "killed after the end: nothing was tested"

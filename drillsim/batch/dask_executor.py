@@ -1,17 +1,24 @@
 """Run a batch on a Dask distributed cluster: a local one started here, or an existing
 one given by its scheduler's address (``tcp://host:8786``).
 
-The scenario bundle is scattered to every worker once; each Dask task carries a chunk
-of plain-data :class:`~drillsim.batch.worker.Task` (replications), whose results are
-stored together as the Dask task returns. Before any task is submitted every connected
+The scenario bundle goes to every worker once, as a worker plugin (:class:`BundlePlugin`)
+that the scheduler also hands to every worker joining later — one the nanny starts again
+after a worker died included; each Dask task carries a chunk of plain-data
+:class:`~drillsim.batch.worker.Task` (replications), whose results are stored together
+as the Dask task returns. (Scattered data would be lost with the last worker holding
+it, and every task needing it cancelled.) Before any task is submitted every connected
 worker loads the plugins by name, and a worker that cannot fails the batch with a
 message naming the plugin and the worker's address. Workers need drillsim (and the
 plugins) installed in the same versions as here.
 
 A worker that dies mid-task loses its tasks to the scheduler, which runs them again on
-another worker (the local cluster's nanny also starts the dead worker again); a task
-that has killed ``distributed.scheduler.allowed-failures`` workers (default 3) fails
-the batch with :class:`~drillsim.errors.DrillsimError`, what finished being stored.
+another worker (the local cluster's nanny also starts the dead worker again); the batch
+says so in one line (:attr:`~drillsim.batch.executor.Executor.notice`). A task that
+comes back cancelled or with an error of the cluster's own (its worker lost, a
+connection closed) is sent again, up to :attr:`DaskExecutor.MAX_RESENDS` times. A task
+that has killed ``distributed.scheduler.allowed-failures`` workers (default 3), or that
+keeps being lost, fails the batch with :class:`~drillsim.errors.DrillsimError` — one
+line, no traceback — what finished being stored.
 
 The local cluster turns down Dask's own periodic work, which on a small machine
 competes with the replications for the cores (:data:`LOCAL_CLUSTER_CONFIG`).
@@ -23,12 +30,15 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import deque
+from concurrent.futures import CancelledError
 from typing import Iterable, Iterator
 
 import dask.config
-from distributed import Client, LocalCluster, as_completed, get_worker
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from drillsim.batch import worker
+from drillsim.batch import worker as worker_module  # BundlePlugin.setup's `worker` is Dask's
 from drillsim.batch.errors import BatchSetupError
 from drillsim.batch.executor import Executor, chunked
 from drillsim.batch.worker import Bundle, Result, Task
@@ -54,11 +64,40 @@ def _check_worker(plugins: list[str], dask_worker=None) -> str | None:
     return worker.check_plugins(tuple(plugins), where=f"Dask worker {dask_worker.address}")
 
 
-def _run(bundle: Bundle, tasks: list[Task]) -> list[Result]:
-    """On a worker: install the bundle (once) and run a few tasks, one after another."""
-    worker.WORKER_NAME = f"Dask worker {get_worker().address}"
-    worker.install(bundle)
+def _plugin_name(key: str) -> str:
+    return f"drillsim-bundle-{key[:16]}"
+
+
+class BundlePlugin(WorkerPlugin):
+    """Installs a scenario bundle on each worker: those connected when it is registered,
+    and each that joins afterwards (the scheduler hands it its registered plugins)."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+
+    def setup(self, worker=None) -> None:
+        worker_module.WORKER_NAME = f"Dask worker {worker.address}"
+        worker_module.install(self.bundle)
+
+
+def _run(key: str, tasks: list[Task]) -> list[Result]:
+    """On a worker: run a few tasks, one after another (the bundle ``key`` was installed
+    by :class:`BundlePlugin`; installed here if the plugin has not run yet)."""
+    here = get_worker()
+    worker.WORKER_NAME = f"Dask worker {here.address}"
+    if not worker.installed(key):
+        worker.install(here.plugins[_plugin_name(key)].bundle)
     return worker.run_tasks(tasks)
+
+
+def _lost(exc: BaseException | None) -> bool:
+    """Did a task fail because of the cluster (its worker or a connection lost), not
+    because of what it ran? Those are sent again."""
+    if exc is None:  # cancelled: by the scheduler (lost data, a client reconnecting)
+        return True
+    if isinstance(exc, (CancelledError, OSError, TimeoutError)):
+        return True
+    return type(exc).__module__.split(".")[0] in ("distributed", "tornado")
 
 
 class DaskExecutor(Executor):
@@ -73,6 +112,8 @@ class DaskExecutor(Executor):
 
     #: Chunks kept in flight per worker thread.
     window_per_worker = 2
+    #: Times a chunk whose task came back lost (cancelled, its worker gone) is sent again.
+    MAX_RESENDS = 3
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None,
                  connect_timeout: float = 30.0, chunk: int = 8) -> None:
@@ -82,7 +123,11 @@ class DaskExecutor(Executor):
         self.timeout = connect_timeout
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
-        self._bundle = None
+        self._key: str | None = None
+        #: replications per task key in flight, for the notice when a worker dies
+        self._sizes: dict[str, int] = {}
+        #: workers that died: (address, their task keys), from the scheduler's events
+        self._deaths: deque = deque()
 
     def fit(self, tasks: int) -> None:
         if not self.scheduler:  # a running cluster's workers are not ours to count
@@ -99,11 +144,16 @@ class DaskExecutor(Executor):
             # workers import drillsim and build the unit registry as they start; the
             # nanny hands the configuration to the worker processes it starts
             with dask.config.set(LOCAL_CLUSTER_CONFIG):
-                self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
-                                            threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None,
-                                            silence_logs=logging.ERROR,
-                                            preload=["drillsim.batch.warmup"])
+                try:
+                    # logs only when critical: what goes wrong (a worker died, a task
+                    # lost) the batch says itself, in one line
+                    self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
+                                                threads_per_worker=1, processes=True,
+                                                host="127.0.0.1", dashboard_address=None,
+                                                silence_logs=logging.CRITICAL,
+                                                preload=["drillsim.batch.warmup"])
+                except (RuntimeError, OSError, TimeoutError) as exc:
+                    raise BatchSetupError(f"cannot start a local Dask cluster: {exc}") from None
                 self.client = Client(self.cluster)
         try:
             self.client.wait_for_workers(1, timeout=self.timeout)
@@ -115,7 +165,25 @@ class DaskExecutor(Executor):
         bad = sorted(msg for msg in problems.values() if msg)
         if bad:
             raise PluginError("; ".join(bad))
-        self._bundle = self.client.scatter(bundle, broadcast=True, hash=False)
+        self._key = bundle.key
+        self.client.register_plugin(BundlePlugin(bundle), name=_plugin_name(bundle.key))
+        # the scheduler tells of every worker it loses, with the tasks it was running
+        self.client.subscribe_topic("all", self._on_event)
+
+    def _on_event(self, event) -> None:
+        """On the client's event loop: note a worker that died (not one closed in order)."""
+        _, msg = event
+        if isinstance(msg, dict) and msg.get("action") == "remove-worker" \
+                and not msg.get("expected"):
+            self._deaths.append((msg.get("worker", "?"), set(msg.get("processing-tasks", ()))))
+
+    def _tell_deaths(self) -> None:
+        while self._deaths:
+            address, keys = self._deaths.popleft()
+            lost = sum(self._sizes.get(k, 0) for k in keys)
+            if lost:
+                self._tell(f"Dask worker {address} died (killed, or out of memory?) with "
+                           f"{lost:,} replication(s) running; they run again on another worker")
 
     def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
         assert self.client is not None, "start() first"
@@ -125,12 +193,19 @@ class DaskExecutor(Executor):
         # a Dask task costs the scheduler and the worker about a millisecond: send a
         # few replications per task, fewer near the end to keep every worker busy
         todo = chunked(tasks, self.chunk, threads)
+        chunks: dict[str, tuple[list[Task], int]] = {}  # task key -> (chunk, times sent again)
+
+        def send(chunk: list[Task], again: int = 0) -> None:
+            future = self.client.submit(_run, self._key, chunk, pure=False)
+            chunks[future.key] = (chunk, again)
+            self._sizes[future.key] = len(chunk)
+            running.add(future)
 
         def submit() -> bool:
             chunk = next(todo, None)
             if chunk is None:
                 return False
-            running.add(self.client.submit(_run, self._bundle, chunk, pure=False))
+            send(chunk)
             return True
 
         for _ in range(window):
@@ -138,20 +213,38 @@ class DaskExecutor(Executor):
                 break
         try:
             for future in running:
-                if future.status == "error":
-                    exc = future.exception()
-                    if isinstance(exc, (PluginError, DrillsimError)):
-                        raise exc
-                    if type(exc).__name__ == "KilledWorker":
-                        raise DrillsimError(f"Dask workers died running the same task again and "
-                                            f"again ({exc}); what finished is stored: run again "
-                                            "with --resume") from None
-                    raise DrillsimError(f"a task failed on the Dask cluster: "
-                                        f"{type(exc).__name__}: {exc}")
-                results = future.result()
+                chunk, again = chunks.pop(future.key)
+                self._tell_deaths()
+                if future.status == "finished":
+                    results = future.result()
+                    future.release()
+                    self._sizes.pop(future.key, None)
+                    yield results
+                    submit()
+                    continue
+                exc = future.exception() if future.status == "error" else None
                 future.release()
-                yield results
-                submit()
+                self._sizes.pop(future.key, None)
+                if isinstance(exc, (PluginError, DrillsimError)):
+                    raise exc
+                if type(exc).__name__ == "KilledWorker":
+                    raise DrillsimError(f"Dask workers died running the same task again and "
+                                        f"again ({_one_line(exc)}); what finished is stored: run "
+                                        "again with --resume") from None
+                if not _lost(exc):
+                    raise DrillsimError(f"a task failed on the Dask cluster: "
+                                        f"{type(exc).__name__}: {_one_line(exc)}")
+                why = ("cancelled by the scheduler" if exc is None else
+                       f"{type(exc).__name__}: {_one_line(exc)}")
+                if again >= self.MAX_RESENDS:
+                    raise DrillsimError(
+                        f"the Dask cluster lost the same {len(chunk):,} replication(s) "
+                        f"{again + 1} times ({why}); what finished is stored: run again with "
+                        "--resume")
+                self._tell(f"the Dask cluster lost {len(chunk):,} replication(s) ({why}); "
+                           "sending them again")
+                send(chunk, again + 1)
+            self._tell_deaths()
         finally:
             remaining = list(running.futures)
             if remaining:
@@ -159,6 +252,12 @@ class DaskExecutor(Executor):
 
     def close(self) -> None:
         if self.client is not None:
+            try:
+                self.client.unsubscribe_topic("all")
+                if self.scheduler and self._key:  # a shared cluster: take our plugin back
+                    self.client.unregister_worker_plugin(_plugin_name(self._key))
+            except Exception:  # noqa: BLE001  (closing anyway; the cluster may be gone)
+                pass
             self.client.close()
             self.client = None
         if self.cluster is not None:
@@ -169,3 +268,8 @@ class DaskExecutor(Executor):
         if self.scheduler:
             return f"Dask cluster at {self.scheduler}"
         return f"local Dask cluster, {self.workers or 'one per CPU'} worker(s)"
+
+
+def _one_line(exc: BaseException | None) -> str:
+    text = " ".join(str(exc).split()) or "(no message)"
+    return text if len(text) <= 300 else text[:299] + "…"

@@ -9,6 +9,10 @@ Only a bounded window of tasks is in flight, so stopping (Ctrl-C, a failure) lea
 little to cancel. Results come back in completion order; the store keys them, so the
 order does not matter.
 
+A local pool worker ends by itself when the main process is gone (killed with
+``kill -9``, say: :func:`drillsim.batch.worker.watch_parent`), and with the last worker
+the fork server ends too: nothing is left running.
+
 A worker process that dies mid-task (killed, out of memory) loses only what it was
 running: the local pool starts its workers again and sends again every chunk that was in
 flight (:class:`LocalPoolExecutor`); Dask's scheduler reruns the lost tasks on another
@@ -198,7 +202,7 @@ class LocalPoolExecutor(Executor):
         self._barrier = barrier = self._context.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers, mp_context=self._context, initializer=worker.init_local,
-            initargs=(bundle, tuple(plugins), "local pool worker", barrier))
+            initargs=(bundle, tuple(plugins), "local pool worker", barrier, os.getpid()))
         try:
             answers = [f.result() for f in [self._pool.submit(worker.ready)
                                             for _ in range(self.workers)]]

@@ -29,23 +29,50 @@ database runs in WAL mode, so ``drillsim results`` can read it while a batch wri
 A write that fails (disk full, the file or its folder made read-only) raises
 :class:`~drillsim.batch.errors.StoreWriteError` naming the file; the transaction is
 rolled back, so what was stored before stays whole and valid.
+
+Whatever runs at once, the database is never lost:
+
+- It is made whole under a temporary name in the same folder
+  (``.NAME.PID-XXXX.creating``) and then hard-linked to its name only if nothing is
+  there yet (``os.link`` fails on an existing name: atomic and exclusive). Two batches
+  started at once on one ``--db``: one creates it, the other is refused; neither removes
+  a file it did not make. A batch killed while creating leaves no file at the name (only
+  its temporary file, which the next creation in that folder removes).
+- The batch that writes a database holds an exclusive lock on it (``flock`` on the
+  database file, dropped by the system when the process ends, ``kill -9`` included), so a
+  second batch on it (``--resume`` or not) is refused with
+  :class:`~drillsim.batch.errors.StoreBusyError` naming the writer's process.
+  ``drillsim results`` takes no lock: it reads while a batch writes.
+- A file at the name that holds no table at all (a batch killed while creating it
+  with a drillsim older than this module) and that nobody is writing is replaced by a
+  new batch, which says so (:attr:`Store.replaced`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
+import os
 import platform
+import secrets
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from drillsim.batch.errors import StoreError, StoreWriteError
+from drillsim.batch.errors import (StoreBusyError, StoreEmptyError, StoreError,
+                                  StoreExistsError, StoreMissingError, StoreReadOnlyError,
+                                  StoreWriteError)
 from drillsim.batch.sweep import Sweep, Variant
 from drillsim.batch.worker import Result
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover  (Windows: no advisory locks; batches are not guarded)
+    fcntl = None
 
 SCHEMA_VERSION = "1"
 
@@ -168,85 +195,188 @@ def _json(value: Any) -> str:
 
 class Store:
     """A batch's database. Use :meth:`create` or :meth:`open`; close with :meth:`close`
-    (or use as a context manager)."""
+    (or use as a context manager; :meth:`discard` removes a database this process made).
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    :ivar created: this process created the database (:meth:`create`).
+    :ivar replaced: a message when :meth:`create` replaced a file that held no table.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, lock: int | None = None,
+                 created: bool = False) -> None:
         self.conn = conn
         self.path = path
         #: False while no failure is recorded: successes need not clear one
         self._failures_recorded = True
+        #: the file descriptor that holds the writer's lock (None: read-only, or no locks)
+        self._lock = lock
+        self.created = created
+        self.replaced: str | None = None
 
     # ------------------------------------------------------------------ opening
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(path: Path, wal: bool = True) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        try:
+            if wal:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL" if wal else "PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     @classmethod
     def create(cls, path: str | Path, sweep: Sweep, replications: int) -> "Store":
-        """A new database for ``sweep``; refuses to touch an existing file.
+        """A new database for ``sweep`` at ``path``, made whole under a temporary name in
+        the same folder and linked to ``path`` only if nothing is there (see the module
+        docstring): ``path`` never holds a half-made database, and of two batches creating
+        it at once one wins and the other removes only its own temporary file. The
+        returned store holds the writer's lock until :meth:`close`.
 
-        :raises StoreError: the file exists or its folder does not.
+        A file at ``path`` that holds no table and that no batch is writing is replaced
+        (:attr:`replaced` says so).
+
+        :raises StoreBusyError: another batch is writing ``path`` (it may have created it
+            a moment ago).
+        :raises StoreExistsError: a database or another file is at ``path``.
+        :raises StoreError: its folder does not exist; the database cannot be made there
+            (read-only folder, disk full).
         """
         path = Path(path)
-        if path.exists():
-            raise StoreError(f"{path} exists: add --resume to finish that batch, or give "
-                             "another --db")
-        if not path.resolve().parent.is_dir():
+        folder = path.resolve().parent
+        if not folder.is_dir():
             raise StoreError(f"{path}: folder {str(path.parent)!r} does not exist")
+        if path.is_symlink() and not path.exists():
+            raise StoreError(f"{path} is a symbolic link to nothing; give another --db")
+        if path.exists():
+            # refuse before making anything (and fast) unless it is an empty leftover
+            _check_replaceable(path)
+        _remove_leftovers(path)
         try:
-            store = cls(cls._connect(path), path)
-        except sqlite3.Error as exc:
-            _remove(path)
-            raise StoreError(f"{path}: cannot create the database ({exc}); is the folder "
-                             f"{str(path.parent)!r} writable? Give another --db") from None
+            tmp, lock = _temporary(path)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise StoreError(f"{path}: cannot create the database: the folder "
+                                 f"{str(path.parent)!r} is not writable ({exc.strerror}); give "
+                                 "another --db") from None
+            raise StoreError(f"{path}: cannot create the database ({exc.strerror}); give "
+                             "another --db") from None
         try:
-            with store.transaction():
-                # one statement at a time: executescript() would commit the transaction
-                for statement in _SCHEMA.strip().split(";"):
-                    if statement.strip():
-                        store.conn.execute(statement)
-                store._write_sweep(sweep, replications)
-            store._failures_recorded = False
+            cls._build(tmp, sweep, replications)
+            lock, replaced = _put_in_place(tmp, lock, path)
         except sqlite3.Error as exc:
-            store.close()
-            _remove(path)
+            _remove_files(tmp)
+            os.close(lock)
             raise StoreError(f"{path}: cannot create the database ({exc}); is there room on "
                              f"the disk, and is the folder {str(path.parent)!r} writable? "
                              "Give another --db") from None
+        except OSError as exc:
+            _remove_files(tmp)
+            os.close(lock)
+            raise StoreError(f"{path}: cannot create the database ({exc.strerror}); is there "
+                             f"room on the disk, and is the folder {str(path.parent)!r} "
+                             "writable? Give another --db") from None
+        except BaseException:
+            _remove_files(tmp)
+            os.close(lock)
+            raise
+        try:
+            conn = cls._connect(path)
+        except sqlite3.Error as exc:
+            if _same_file(lock, path):  # ours, and the lock still held: nobody else's
+                _remove_files(path)
+            os.close(lock)
+            raise StoreError(f"{path}: cannot open the database just created ({exc}); is there "
+                             "room on the disk? Give another --db") from None
+        store = cls(conn, path, lock, created=True)
+        store._failures_recorded = False
+        store.replaced = replaced
         return store
+
+    @classmethod
+    def _build(cls, tmp: Path, sweep: Sweep, replications: int) -> None:
+        """Write the tables and the sweep into the empty file ``tmp``, committed and
+        closed (rollback journal: once committed, the file alone holds it all).
+
+        :raises sqlite3.Error: disk full, I/O error."""
+        builder = cls(cls._connect(tmp, wal=False), tmp)
+        try:
+            with builder.transaction():
+                # one statement at a time: executescript() would commit the transaction
+                for statement in _SCHEMA.strip().split(";"):
+                    if statement.strip():
+                        builder.conn.execute(statement)
+                builder._write_sweep(sweep, replications)
+        finally:
+            builder.conn.close()
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False) -> "Store":
         """An existing batch database.
 
-        :param read_only: only to read results: works in a read-only folder or file.
-        :raises StoreError: missing, not SQLite, or not made by ``drillsim batch``.
+        To write (``read_only=False``) it takes the writer's lock: one batch at a time.
+
+        :param read_only: only to read results: works in a read-only folder or file, and
+            while a batch writes.
+        :raises StoreMissingError: nothing at ``path``.
+        :raises StoreBusyError: another batch is writing it (not with ``read_only``).
+        :raises StoreReadOnlyError: it, or its folder, cannot be written (not with
+            ``read_only``).
+        :raises StoreEmptyError: a database without a single table (a creation killed by
+            an older drillsim): a new batch may replace it.
+        :raises StoreError: not SQLite, or not made by ``drillsim batch``.
         """
         path = Path(path)
         if not path.is_file():
-            raise StoreError(f"{path}: no such database")
-        try:
-            conn = cls._connect_read_only(path) if read_only else cls._connect(path)
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a drillsim batch database ({exc})") from None
-        if row is None:
-            conn.close()
-            raise StoreError(f"{path}: not a drillsim batch database")
-        if row[0] != SCHEMA_VERSION:
-            conn.close()
-            raise StoreError(f"{path}: made by another drillsim version (schema {row[0]}, "
-                             f"this one reads {SCHEMA_VERSION})")
+            raise StoreMissingError(f"{path}: no such database")
+        lock = None
         if not read_only:
+            reason = _read_only(path)
+            if reason:
+                raise StoreReadOnlyError(reason)
+            lock = _lock_existing(path)
+            if lock is None:
+                raise StoreMissingError(f"{path}: no such database")
+        conn = None
+        try:
             try:
-                conn.execute(_FAILURES)
-            except sqlite3.OperationalError:
-                pass  # a read-only database made before failures were recorded: it has none
-        return cls(conn, path)
+                # write-ahead log only once it is known to be ours: a foreign database
+                # stays exactly as it was
+                conn = (cls._connect_read_only(path) if read_only else
+                        cls._connect(path, wal=False))
+                row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            except sqlite3.DatabaseError as exc:
+                if not read_only and _is_read_only_error(exc):
+                    raise StoreReadOnlyError(_read_only(path, force=True)) from None
+                if conn is not None and _holds_no_table(conn):
+                    raise StoreEmptyError(
+                        f"{path} holds no tables: a batch was killed while creating it; "
+                        "nothing was stored. Run the batch again: it replaces the file") from None
+                raise StoreError(f"{path}: not a drillsim batch database ({exc})") from None
+            if row is None:
+                raise StoreError(f"{path}: not a drillsim batch database")
+            if row[0] != SCHEMA_VERSION:
+                raise StoreError(f"{path}: made by another drillsim version (schema {row[0]}, "
+                                 f"this one reads {SCHEMA_VERSION})")
+            if not read_only:
+                try:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute("PRAGMA synchronous=NORMAL")
+                    conn.execute(_FAILURES)
+                except sqlite3.OperationalError as exc:
+                    if _is_read_only_error(exc):
+                        raise StoreReadOnlyError(_read_only(path, force=True)) from None
+                    raise
+        except BaseException:
+            # the connection first: closing the lock's descriptor would drop SQLite's
+            # POSIX locks on the file in this process (they are per process and file)
+            if conn is not None:
+                conn.close()
+            if lock is not None:
+                os.close(lock)
+            raise
+        return cls(conn, path, lock)
 
     @staticmethod
     def _connect_read_only(path: Path) -> sqlite3.Connection:
@@ -262,7 +392,27 @@ class Store:
         return conn
 
     def close(self) -> None:
+        """Close the database and let go of the writer's lock (idempotent)."""
+        # the connection first: closing the lock's descriptor while SQLite has the file
+        # open would drop SQLite's POSIX locks on it in this process
         self.conn.close()
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def discard(self) -> None:
+        """Close, and remove the database (with its -wal and -shm) if this process
+        created it (:meth:`create`) and the file at its path is still that database:
+        a batch that stored nothing leaves no file. Removes nothing it did not make."""
+        self.conn.close()
+        lock, self._lock = self._lock, None
+        try:
+            if self.created and (lock is None or _same_file(lock, self.path)):
+                # still holding the lock: no other batch can be using these files
+                _remove_files(self.path)
+        finally:
+            if lock is not None:
+                os.close(lock)
 
     def __enter__(self) -> "Store":
         return self
@@ -461,10 +611,272 @@ class Store:
         return self.conn.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
 
 
-def _remove(path: Path) -> None:
-    """Remove a database this process just failed to create (and its WAL files)."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
+# ---------------------------------------------------------------------- creating, locking
+_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def _remove_files(path: Path) -> None:
+    """Remove a database file this process made, and SQLite's files beside it."""
+    for suffix in ("", *_SIDECARS):
         try:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the writer's lock (``flock``, exclusive) on an open file without waiting.
+    False if another process, or another open of the file, holds it. ``flock`` locks are
+    apart from SQLite's own (POSIX byte-range) locks, and the system drops them when the
+    process ends however it ends."""
+    if fcntl is None:  # pragma: no cover
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+            return True  # a file system without locks: as before locks, unguarded
+        raise
+    return True
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Is the file open as ``fd`` still the one named ``path``? (A lock taken on a file
+    that was meanwhile removed or replaced locks nothing anyone else will open.)"""
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _holder(fd: int) -> int | None:
+    """The process holding the ``flock`` on the file open as ``fd`` (Linux
+    ``/proc/locks``), or None when the system does not tell."""
+    try:
+        st = os.fstat(fd)
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    device = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    by_inode = []
+    for line in lines:
+        # "3: FLOCK  ADVISORY  WRITE 4711 08:01:1234567 0 EOF"; waiters have "->" first
+        parts = line.split()
+        if len(parts) >= 6 and parts[1] == "FLOCK" and parts[4].isdigit():
+            if parts[5] == device:
+                return int(parts[4])
+            if parts[5].rsplit(":", 1)[-1] == str(st.st_ino):
+                by_inode.append(int(parts[4]))
+    # overlay file systems show the device of the layer below: the inode alone, if unique
+    return by_inode[0] if len(set(by_inode)) == 1 else None
+
+
+def _busy(path: Path, fd: int) -> StoreBusyError:
+    pid = _holder(fd)
+    who = f" (process {pid})" if pid is not None and pid != os.getpid() else ""
+    return StoreBusyError(f"another batch is writing {path}{who}: wait until it ends, then "
+                          "add --resume to go on with what it left, or give another --db", pid)
+
+
+def _lock_existing(path: Path) -> int | None:
+    """Open ``path`` and take the writer's lock on it; the descriptor (kept open while
+    the lock is needed), or None if nothing is at ``path`` any more.
+
+    :raises StoreBusyError: another batch holds the lock.
+    :raises StoreError: the file cannot be opened."""
+    for _ in range(5):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open it ({exc.strerror})") from None
+        if not _try_lock(fd):
+            error = _busy(path, fd)
+            os.close(fd)
+            raise error
+        if _same_file(fd, path):
+            return fd
+        os.close(fd)  # replaced while we locked it: lock what is there now
+    raise StoreError(f"{path} keeps being replaced by another process; give another --db")
+
+
+def _holds_no_table(conn: sqlite3.Connection) -> bool:
+    try:
+        return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    except sqlite3.Error:
+        return False
+
+
+def _empty_database(path: Path) -> bool:
+    """True if ``path`` is an empty file or a SQLite database without a single table
+    (its write-ahead log, if any, read too). Call with the writer's lock held."""
+    try:
+        if path.stat().st_size == 0:
+            return True
+    except OSError:
+        return False
+    try:
+        conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        return _holds_no_table(conn)
+    finally:
+        conn.close()
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse a ``path`` that holds something: another batch is writing it, or it is a
+    database (or any file) that is not empty.
+
+    :raises StoreBusyError: another batch is writing it.
+    :raises StoreExistsError: it holds something."""
+    lock = _lock_existing(path)
+    if lock is None:
+        return
+    try:
+        if not _empty_database(path):
+            raise StoreExistsError(f"{path} exists: add --resume to finish that batch, or give "
+                             "another --db")
+    finally:
+        os.close(lock)
+
+
+def _temporary(path: Path) -> tuple[Path, int]:
+    """A new empty file beside ``path`` (``.NAME.PID-XXXX.creating``), locked; its
+    path and the locked descriptor.
+
+    :raises OSError: the folder cannot be written."""
+    for _ in range(5):
+        tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.creating"
+        # O_EXCL: a new file of our own; the mode as for any new file (umask applies)
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+        # locked at once, and checked: a leftover sweep (_remove_leftovers) that took
+        # the name away between the two steps makes us take another
+        if _try_lock(fd) and _same_file(fd, tmp):
+            return tmp, fd
+        os.close(fd)
+    raise OSError(errno.EBUSY, "no new file could be locked there")
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temporary files of creations of ``path`` that were killed (those no
+    process holds locked). Best effort: a leftover that cannot be removed stays."""
+    prefix = f".{path.name}."
+    try:
+        names = [p for p in path.parent.iterdir() if p.name.startswith(prefix)
+                 and p.name.endswith(".creating")]
+    except OSError:
+        return
+    for tmp in names:
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            # locked while removed, so that its maker, if alive, sees it gone (_temporary)
+            if _try_lock(fd) and _same_file(fd, tmp):
+                _remove_files(tmp)
+        finally:
+            os.close(fd)
+
+
+def _put_in_place(tmp: Path, lock: int, path: Path) -> tuple[int, str | None]:
+    """Give the finished database ``tmp`` (locked by ``lock``) the name ``path`` if
+    nothing is there, or if what is there holds no table and nobody is writing it. The
+    descriptor holding the lock on the database now at ``path``, and a message if a
+    file was replaced.
+
+    :raises StoreBusyError: another batch is writing ``path``.
+    :raises StoreExistsError: something else is at ``path``.
+    :raises OSError: neither a link nor a copy can be made."""
+    for _ in range(5):
+        try:
+            os.link(tmp, path)  # fails if anything is at path: exclusive and atomic
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK,
+                                 errno.EXDEV):
+                raise
+            claimed = _put_in_place_by_copy(tmp, lock, path)
+            if claimed is not None:
+                return claimed, None
+        else:
+            _remove_files(tmp)  # the other name of the same file; nothing of tmp is left
+            return lock, None
+        old = _lock_existing(path)  # raises StoreBusyError
+        if old is None:
+            continue  # gone meanwhile: link again
+        try:
+            if not _empty_database(path):
+                raise StoreExistsError(f"{path} exists: add --resume to finish that batch, or give "
+                                 "another --db")
+            for suffix in _SIDECARS:  # the empty database's: nothing committed in them
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            os.replace(tmp, path)
+        finally:
+            os.close(old)
+        return lock, (f"{path} held no tables (a batch was killed while creating it): "
+                      "replaced it with a new database")
+    raise StoreError(f"{path} keeps appearing and disappearing (another process?); give "
+                     "another --db")
+
+
+def _put_in_place_by_copy(tmp: Path, lock: int, path: Path) -> int | None:
+    """Where the file system has no hard links: claim ``path`` with an exclusive create,
+    lock it, copy ``tmp`` into it. The new lock's descriptor (``lock`` closed), or None
+    if something is at ``path`` (then as for a link that failed)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        return None
+    try:
+        if not _try_lock(fd):  # pragma: no cover  (a reader cannot lock it; a writer waits)
+            raise _busy(path, fd)
+        with open(tmp, "rb") as source:
+            while block := source.read(1 << 20):
+                os.write(fd, block)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        Path(path).unlink(missing_ok=True)
+        raise
+    _remove_files(tmp)
+    os.close(lock)
+    return fd
+
+
+# ---------------------------------------------------------------------- read-only
+def _is_read_only_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text
+
+
+def _read_only(path: Path, force: bool = False) -> str | None:
+    """Why the database at ``path`` cannot be written (its file, or its folder, where
+    the write-ahead log goes, is read-only), or None. By the mode bits too: the superuser
+    may write anything, but a read-only file says keep me. With ``force`` (SQLite said
+    read-only) a message even when neither looks read-only."""
+    resolved = path.resolve()
+    folder = resolved.parent
+    try:
+        if not os.access(resolved, os.W_OK) or not resolved.stat().st_mode & 0o222:
+            return (f"{path}: the database file is read-only, so the batch cannot go on: "
+                    f"make it writable (chmod u+w; chattr -i if it is immutable) and run the "
+                    f"same command again; `drillsim results {path}` reads it as it is")
+        if not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & 0o222:
+            return (f"{path}: its folder {str(folder)!r} is read-only, and the batch keeps its "
+                    "write-ahead log (-wal, -shm) there: make the folder writable and run the "
+                    f"same command again; `drillsim results {path}` reads it as it is")
+    except OSError:
+        pass
+    if force:
+        return (f"{path}: the database cannot be written (SQLite: read-only); make the file "
+                "and its folder writable and run the same command again; `drillsim results "
+                f"{path}` reads it as it is")
+    return None

@@ -24,10 +24,12 @@ import hashlib
 import json
 import multiprocessing.util
 import os
+import select
 import signal
 import socket
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -39,7 +41,7 @@ from drillsim.errors import DrillsimError
 from drillsim.host.pluginhost import PluginError, PluginHost, load_plugins
 from drillsim.scenario.loader import ResolvedScenario, load_scenario
 from drillsim.scoring.runner import run_replication
-from drillsim.scoring.scorecard import COMPARE, observe
+from drillsim.scoring.scorecard import meets, observe
 from drillsim.scoring.stats import reduce
 
 
@@ -134,6 +136,11 @@ def install(bundle: Bundle) -> Path:
         return _install(bundle)
 
 
+def installed(key: str) -> bool:
+    """Is the bundle ``key`` installed in this process?"""
+    return key in _BUNDLES
+
+
 def _install(bundle: Bundle) -> Path:
     installed = _BUNDLES.get(bundle.key)
     if installed is None:
@@ -162,20 +169,75 @@ def check_plugins(plugins: tuple[str, ...] | list[str], where: str | None = None
     return None
 
 
-def init_local(bundle: Bundle, plugins: tuple[str, ...], name: str, barrier=None) -> None:
+def init_local(bundle: Bundle, plugins: tuple[str, ...], name: str, barrier=None,
+               parent: int | None = None) -> None:
     """Initializer of a local pool worker: name it, install the bundle, load plugins.
 
     Ctrl-C is left to the main process, which stops the pool in order. A plugin that
     cannot be loaded is remembered: :func:`ready` reports it, and every task fails with
     it before running. ``barrier`` (one party per worker) lets :func:`ready` reach every
-    worker once.
+    worker once. ``parent`` is the batch's main process: the worker ends when it is gone
+    (:func:`watch_parent`).
     """
     global WORKER_NAME, _SETUP_ERROR, _BARRIER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        watch_parent(parent)
     WORKER_NAME = f"{name} (pid {os.getpid()} on {socket.gethostname()})"
     _BARRIER = barrier
     install(bundle)
     _SETUP_ERROR = check_plugins(plugins)
+
+
+def watch_parent(parent: int, interval: float = 1.0) -> None:
+    """End this process as soon as the process ``parent`` (the batch's main process) has
+    ended, however it ended (``kill -9`` included).
+
+    Why: a pool worker waits for work on a queue that a killed main process never closes,
+    so it would wait for ever; and it holds the fork server's pipe open, so the fork
+    server (and the resource tracker) would stay too. The worker's parent is the fork
+    server, not the main process, so ``PR_SET_PDEATHSIG`` or ``os.getppid()`` would not
+    tell: the watcher follows the main process itself. On Linux a pidfd wakes it the
+    moment that process ends (no polling, no mistaking a new process that reuses the
+    number); elsewhere it looks every ``interval`` seconds.
+    """
+    try:
+        pidfd = os.pidfd_open(parent)
+    except ProcessLookupError:
+        _parent_gone()
+    except (AttributeError, OSError):  # not Linux, or older than 5.3
+        pidfd = None
+    threading.Thread(target=_watch, args=(parent, pidfd, interval), daemon=True,
+                     name="drillsim-parent-watch").start()
+
+
+def _watch(parent: int, pidfd: int | None, interval: float) -> None:
+    if pidfd is not None:
+        try:
+            select.select([pidfd], [], [])  # readable once the process has ended
+        except OSError:
+            pass  # cannot wait on it: look instead
+        else:
+            _parent_gone()
+    while True:
+        time.sleep(interval)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            _parent_gone()
+        except PermissionError:
+            pass  # it exists (the number reused by another user's process: rare)
+
+
+def _parent_gone() -> None:
+    """Remove this worker's scenario folders and end it at once (what it was running
+    belongs to a batch that is gone; ``--resume`` runs it again)."""
+    for folder in list(_FOLDERS):
+        try:
+            folder.cleanup()
+        except Exception:  # noqa: BLE001  (ending anyway)
+            pass
+    os._exit(1)
 
 
 def ready(timeout: float = 120.0) -> tuple[int, str | None]:
@@ -242,7 +304,7 @@ def replication_values(scenario: ResolvedScenario, events) -> tuple[tuple[str, f
             value = reduce(values, t.statistic)
             met = None
             if value is not None and t.comparison is not None:
-                met = bool(COMPARE[t.comparison](value, t.threshold))
+                met = meets(value, t.comparison, t.threshold)
             out.append((row_id, t.display(value), met))
     return tuple(out)
 

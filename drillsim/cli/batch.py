@@ -3,10 +3,10 @@
 Exit status as for every command: 0 success; 1 a run failed: replications failed (a
 plugin raised, hung or returned nonsense, a run stalled: each is recorded and the batch
 went on), workers kept dying, or the results could not be written (disk full, the
-database made read-only: what was stored stays valid); 2 invalid input or usage (sweep
-or scenario faults, a plugin that cannot be loaded on a worker, a database made by
-another sweep or that cannot be created, an unreachable scheduler); 130 interrupted
-(what finished is stored: ``--resume`` goes on).
+database or its folder read-only: what was stored stays valid); 2 invalid input or usage
+(sweep or scenario faults, a plugin that cannot be loaded on a worker, a database made by
+another sweep, that cannot be created or that another batch is writing, an unreachable
+scheduler); 130 interrupted (what finished is stored: ``--resume`` goes on).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from drillsim.batch.errors import BatchSetupError, ExportError, StoreError, StoreWriteError
+from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
+                                   StoreExistsError, StoreMissingError, StoreReadOnlyError,
+                                   StoreWriteError)
 from drillsim.cli.support import Fail, check_writable, err, guard, host_for, with_plugin_options
 
 #: failed replications described one by one while a batch runs; the rest are counted
@@ -31,8 +33,52 @@ def _guard_batch(fn, *args, **kwargs):
         return guard(fn, *args, **kwargs)
     except (BatchSetupError, StoreError, ExportError) as exc:
         raise Fail(str(exc), 2) from None
-    except StoreWriteError as exc:
+    except (StoreWriteError, StoreReadOnlyError) as exc:
         raise Fail(str(exc), 1) from None
+
+
+def _store_for(db: Path, sweep, replications: int | None, resume: bool):
+    """The batch's database and the replications per variant: with ``resume`` the one at
+    ``db`` (or a new one when there is none, or when the file there holds no table),
+    else a new one (see :meth:`drillsim.batch.store.Store.create`).
+
+    :raises StoreBusyError: another batch is writing ``db``.
+    :raises StoreError: ``db`` exists without ``resume``, was made by another sweep …
+    :raises StoreReadOnlyError: ``db`` or its folder is read-only (with ``resume``).
+    :raises StoreWriteError: the number of replications cannot be recorded.
+    """
+    from drillsim.batch.store import Store
+
+    for _ in range(3):
+        if resume:
+            try:
+                store = Store.open(db)
+            except StoreMissingError:
+                err.print(f"{db} does not exist yet: starting the batch")
+            except StoreEmptyError:
+                pass  # left by a creation that was killed: create() replaces it, saying so
+            else:
+                try:
+                    store.check_matches(sweep)
+                    stored_n = int(store.meta()["replications"])
+                    n = replications or stored_n
+                    if n > stored_n:
+                        store.set_replications(n)
+                except BaseException:
+                    store.close()
+                    raise
+                return store, n
+        n = replications or sweep.replications
+        try:
+            store = Store.create(db, sweep, n)
+        except StoreExistsError:
+            if not resume:
+                raise
+            continue  # another batch made it (and ended) a moment ago: go on with it
+        if store.replaced:
+            err.print(store.replaced)
+        return store, n
+    raise StoreError(f"{db} keeps appearing and disappearing (another process?); give another --db")
 
 
 def _check_folder(folder: Path, option: str) -> None:
@@ -83,7 +129,6 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     from drillsim.batch.executor_choice import make_executor
     from drillsim.batch.progress import BatchProgress
     from drillsim.batch.runner import run_batch
-    from drillsim.batch.store import Store
     from drillsim.batch.sweep import load_sweep
     from drillsim.batch.tables import print_comparison
 
@@ -92,24 +137,7 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     host = guard(host_for, plugins, disabled)
     sw = guard(load_sweep, sweep, host)
     db = db or Path(f"{sweep.stem}.db")
-    if resume and db.exists():
-        store = _guard_batch(Store.open, db)
-        try:
-            _guard_batch(store.check_matches, sw)
-        except Fail:
-            store.close()
-            raise
-        stored_n = int(store.meta()["replications"])
-        n = replications or stored_n
-        if n > stored_n:
-            _guard_batch(store.set_replications, n)
-        created = False
-    else:
-        if resume:
-            err.print(f"{db} does not exist yet: starting the batch")
-        n = replications or sw.replications
-        store = _guard_batch(Store.create, db, sw, n)
-        created = True
+    store, n = _guard_batch(_store_for, db, sw, replications, resume)
     total = n * len(sw.variants)
     shown = []
 
@@ -139,13 +167,10 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
             kept = len(store.done(failed=True))
         except Exception:  # the database cannot even be read: keep it for a look
             kept = None
-        store.close()
-        if created and kept == 0:  # nothing ran (workers could not start): leave no database
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    Path(f"{db}{suffix}").unlink(missing_ok=True)
-                except OSError:
-                    pass
+        if kept == 0:  # nothing ran (workers could not start): leave no database we made
+            store.discard()  # only if this process created it, and it is still that file
+        else:
+            store.close()
         raise
     failures = store.failures()
     stored = store.replication_count()
