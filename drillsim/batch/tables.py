@@ -1,4 +1,9 @@
-"""The comparison of a batch's variants as terminal tables (rich)."""
+"""The comparison of a batch's variants as terminal tables (rich).
+
+Names come from the user (the sweep, its factors and levels, variant names, target
+titles): every one goes to the console as :class:`rich.text.Text`, never as a markup
+string, so ``[red]x[/red]`` or ``:100:`` in a name prints as written on any console.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,18 @@ from rich.text import Text
 from drillsim.batch.analysis import Comparison, Paired, RowStats, VariantStats
 from drillsim.report.common import num
 
-STATUS = {"pass": "[green]PASS[/]", "fail": "[red]FAIL[/]", "info": "[cyan]info[/]",
-          "not measured": "[yellow]—[/]"}
+STATUS = {"pass": ("PASS", "green"), "fail": ("FAIL", "red"), "info": ("info", "cyan"),
+          "not measured": ("—", "yellow")}
+
+
+def _status(status: str) -> Text:
+    text, style = STATUS[status]
+    return Text(text, style=style)
+
+
+def _cells(*cells) -> list[Text]:
+    """Table cells as plain text (a cell already a Text keeps its style)."""
+    return [c if isinstance(c, Text) else Text(str(c)) for c in cells]
 
 
 def variant_label(v: VariantStats, factors: list[str]) -> str:
@@ -67,31 +82,31 @@ def print_comparison(c: Comparison, console: Console | None = None,
                      only: list[str] | None = None) -> None:
     """Print the ranking by objective, then one table per scorecard row with a threshold
     (or the rows named in ``only``)."""
-    console = console or Console()
+    console = console or Console(markup=False, emoji=False, highlight=False)
     meta = c.meta
     factors = sweep_factors(meta)
-    console.print(f"[bold]{meta['sweep_name']}[/bold]  ({meta['sweep_file']})")
+    console.print(Text.assemble((meta['sweep_name'], "bold"), f"  ({meta['sweep_file']})"))
     crn = "common random numbers" if meta.get("common_random_numbers") == "true" else \
         "independent random numbers per variant"
-    console.print(f"{len(c.variants)} variants × {meta['replications']} replications, base seed "
-                  f"{meta['seed']}, {crn}; {c.done:,} of {c.expected:,} replications stored"
-                  + (f", {c.failed:,} failed" if c.failed else ""))
+    console.print(Text(f"{len(c.variants)} variants × {meta['replications']} replications, base seed "
+                       f"{meta['seed']}, {crn}; {c.done:,} of {c.expected:,} replications stored"
+                       + (f", {c.failed:,} failed" if c.failed else "")))
     if c.done + c.failed < c.expected:
-        console.print("[yellow]incomplete: run the batch again with --resume to finish it[/]")
-    console.print(f"Objective: {c.objective.describe()}")
+        console.print(Text("incomplete: run the batch again with --resume to finish it", style="yellow"))
+    console.print(Text(f"Objective: {c.objective.describe()}"))
 
     priced = any(v.variant.cost is not None for v in c.variants)
     table = Table(title="Variants ranked by the objective", header_style="bold", title_justify="left")
     table.add_column("#", justify="right")
     if factors:
         for f in factors:
-            table.add_column(f)
+            table.add_column(Text(f))
     else:
         table.add_column("variant")
     table.add_column("objective [95% CI]")
     table.add_column("Δ vs baseline [95% CI]")
     if priced:
-        table.add_column(f"cost{f' ({c.cost_unit})' if c.cost_unit else ''}", justify="right")
+        table.add_column(Text(f"cost{f' ({c.cost_unit})' if c.cost_unit else ''}"), justify="right")
         table.add_column("Pareto")
     if c.failed:
         table.add_column("failed", justify="right")
@@ -107,8 +122,8 @@ def print_comparison(c: Comparison, console: Console | None = None,
             cells += [num(v.variant.cost) if v.variant.cost is not None else "—",
                       "yes" if v.pareto else ""]
         if c.failed:
-            cells.append(f"[red]{len(v.failures)}[/]" if v.failures else "0")
-        table.add_row(*cells)
+            cells.append(Text(str(len(v.failures)), style="red") if v.failures else "0")
+        table.add_row(*_cells(*cells))
     console.print(table)
     if c.failed:
         _print_failures(c, factors, console)
@@ -119,11 +134,11 @@ def print_comparison(c: Comparison, console: Console | None = None,
         _print_row_table(c, row_id, factors, console)
     hidden = len(c.row_ids) - len(shown)
     if hidden and not only:
-        console.print(f"{hidden} information row(s) without a threshold not shown "
-                      "(--target ID shows them).")
-    console.print("Intervals are 95 %: t-intervals for means and paired differences "
+        console.print(Text(f"{hidden} information row(s) without a threshold not shown "
+                           "(--target ID shows them)."))
+    console.print(Text("Intervals are 95 %: t-intervals for means and paired differences "
                   "(replication r of a variant minus replication r of the baseline), Wilson "
-                  "for pass rates. * = the difference's interval excludes 0.")
+                  "for pass rates. * = the difference's interval excludes 0."))
 
 
 def _print_failures(c: Comparison, factors: list[str], console: Console) -> None:
@@ -132,7 +147,7 @@ def _print_failures(c: Comparison, factors: list[str], console: Console) -> None
     table = Table(title=f"Failed replications ({c.failed:,}; left out of every statistic; "
                         "`drillsim results DB --failures` lists every error)",
                   header_style="bold", title_justify="left")
-    table.add_column(" / ".join(factors) if factors else "variant")
+    table.add_column(Text(" / ".join(factors) if factors else "variant"))
     table.add_column("failed", justify="right")
     table.add_column("replications")
     table.add_column("first error")
@@ -142,18 +157,18 @@ def _print_failures(c: Comparison, factors: list[str], console: Console) -> None
         kinds = Counter(f.kind for f in v.failures)
         count = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         first = v.failures[0]
-        table.add_row(variant_label(v, factors), count,
-                      _replication_list([f.replication for f in v.failures]),
-                      Text(f"replication {first.replication}: {_shorten(first.error)}"))
+        table.add_row(*_cells(variant_label(v, factors), count,
+                              _replication_list([f.replication for f in v.failures]),
+                              f"replication {first.replication}: {_shorten(first.error)}"))
     console.print(table)
-    console.print("Run them again with `drillsim batch SWEEP --resume --retry-failed`.")
+    console.print(Text("Run them again with `drillsim batch SWEEP --resume --retry-failed`."))
 
 
 def print_failures(c: Comparison, console: Console) -> None:
     """Every failed replication with its full error, in sweep order."""
     factors = sweep_factors(c.meta)
     if not c.failed:
-        console.print("No replication failed.")
+        console.print(Text("No replication failed."))
         return
     for v in sorted(c.variants, key=lambda v: v.variant.index):
         for f in v.failures:
@@ -201,8 +216,8 @@ def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Co
     if t.section:
         title += f"  (plan {t.section})"
     title += f" — {_target_text(ref)}, unit {t.unit}"
-    table = Table(title=title, header_style="bold", title_justify="left")
-    table.add_column(" / ".join(factors) if factors else "variant")
+    table = Table(title=Text(title, style="italic"), header_style="bold", title_justify="left")
+    table.add_column(Text(" / ".join(factors) if factors else "variant"))
     table.add_column("mean [95% CI]")
     if len(thresholds) > 1:
         table.add_column("target")
@@ -217,7 +232,7 @@ def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Co
                  (num(row.mean) + _interval(row.ci95)) if row.mean is not None else "not measured"]
         if len(thresholds) > 1:
             cells.append(_target_text(row))
-        cells += [_rate(row.pass_rate, row.pass_rate_ci95), STATUS[row.status],
+        cells += [_rate(row.pass_rate, row.pass_rate_ci95), _status(row.status),
                   _diff(row.diff, is_baseline=v.variant.index == c.baseline)]
-        table.add_row(*cells)
+        table.add_row(*_cells(*cells))
     console.print(table)

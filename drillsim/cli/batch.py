@@ -99,7 +99,8 @@ def _one_line(text: str, most: int = 300) -> str:
 
 def _stdout() -> Console:
     # tables are wide: give files and pipes room instead of rich's 80 columns
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+    return Console(highlight=False, markup=False, emoji=False,
+                   width=None if sys.stdout.isatty() else 150)
 
 
 @click.command()

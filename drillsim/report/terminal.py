@@ -3,12 +3,17 @@
 Rows with a threshold come first, one line each; information rows that are broken down
 by force or township (units committed …) follow as one compact table, labels down the
 side, so a wide scenario stays readable at 80 columns.
+
+Everything the user wrote (scenario, plan and target names, labels, assumptions) goes to
+the console as :class:`rich.text.Text`, never as a markup string: ``[red]x[/red]`` and
+``:100:`` in a name print as written, whatever console the caller passes.
 """
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from drillsim.report.common import measured, num, rate_text, target_text
 from drillsim.report.facts import implicit_assumptions
@@ -27,13 +32,19 @@ def _split(rows):
     return main, pivot
 
 
+def plain_console(**kwargs) -> Console:
+    """A console that reads no markup and no emoji codes in strings (user text stays as
+    written), and highlights nothing."""
+    return Console(markup=False, emoji=False, highlight=False, **kwargs)
+
+
 def print_scorecard(outcome, console: Console | None = None) -> None:
     """Print the scorecard, then the assumptions the scenario makes."""
-    console = console or Console()
+    console = console or plain_console()
     sc = outcome.scenario
-    console.print(f"[bold]{sc.name}[/bold]  ({sc.path})", highlight=False)
-    console.print(f"seed {outcome.seed}, {outcome.replications} replication(s), horizon "
-                  f"{num(sc.horizon / 60, 'h')}; plan: {sc.plan.name}", highlight=False)
+    console.print(Text.assemble((sc.name, "bold"), f"  ({sc.path})"))
+    console.print(Text(f"seed {outcome.seed}, {outcome.replications} replication(s), horizon "
+                       f"{num(sc.horizon / 60, 'h')}; plan: {sc.plan.name}"))
     main, pivot = _split(outcome.rows)
     wide = console.width >= 120
     table = Table(header_style="bold", expand=False)
@@ -51,33 +62,35 @@ def print_scorecard(outcome, console: Console | None = None) -> None:
         reps = f"{rate_text(row)}"
         if row.n and row.n < outcome.replications:
             reps += f" of {row.n}/{outcome.replications}"
-        table.add_row(row.id, what, value, target_text(row), reps,
-                      f"[{STYLE[row.status]}]{row.status.upper()}[/]")
+        table.add_row(Text(row.id), Text(what), Text(value), Text(target_text(row)), Text(reps),
+                      Text(row.status.upper(), style=STYLE[row.status]))
     console.print(table)
-    console.print("measured = the target's statistic per replication, averaged over replications; "
-                  "pass = share of replications meeting the goal (x of n/N: measured in n of N); "
-                  "a row passes at "
-                  f"{', '.join(sorted({f'{r.required_pass_rate:.0%}' for r in outcome.rows}))}.",
-                  highlight=False)
+    console.print(Text("measured = the target's statistic per replication, averaged over replications; "
+                       "pass = share of replications meeting the goal (x of n/N: measured in n of N); "
+                       "a row passes at "
+                       f"{', '.join(sorted({f'{r.required_pass_rate:.0%}' for r in outcome.rows}))}."))
     if pivot:
         info = Table(title="Information (mean over replications)", header_style="bold")
         info.add_column("")
         labels: list[str] = []
         for base, by_label in pivot.items():
             first = next(iter(by_label.values()))
-            info.add_column(f"{base}: {first.title.split(':')[0]}")
+            info.add_column(Text(f"{base}: {first.title.split(':')[0]}"))
             labels += [label for label in by_label if label not in labels]
         for label in labels:
-            info.add_row(label, *[measured(by[label]) if label in by else "—" for by in pivot.values()])
+            info.add_row(Text(label), *[Text(measured(by[label]) if label in by else "—")
+                                        for by in pivot.values()])
         console.print(info)
     if sc.assumptions:
-        console.print(f"\n[bold]Assumptions[/bold] ({len(sc.assumptions)} values not from a source):")
+        console.print(Text.assemble("\n", ("Assumptions", "bold"),
+                                    f" ({len(sc.assumptions)} values not from a source):"))
         for a in sc.assumptions:
             value = "" if a.value is None else f" = {a.value}"
-            console.print(f"  • {a.what}{value} — {a.reason}", highlight=False)
+            console.print(Text(f"  • {a.what}{value} — {a.reason}"))
     implicit = implicit_assumptions(sc)
     if implicit:
-        console.print(f"\n[bold]Also assumed[/bold] ({len(implicit)} values from the region file "
-                      "and the plugins' defaults):")
+        console.print(Text.assemble("\n", ("Also assumed", "bold"),
+                                    f" ({len(implicit)} values from the region file and the "
+                                    "plugins' defaults):"))
         for a in implicit:
-            console.print(f"  • {a['what']} = {a['value']} ({a['status']}; {a['source']})", highlight=False)
+            console.print(Text(f"  • {a['what']} = {a['value']} ({a['status']}; {a['source']})"))

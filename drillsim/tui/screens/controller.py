@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -57,7 +58,7 @@ class ControllerScreen(Screen):
             return
         self._version = s.version
         sim = s.sim
-        lines = ["[b]Hazard state[/b]"]
+        lines = ["Hazard state"]
         for e in reversed(sim.log.events):
             if e.kind == "gauge_reading":
                 lines.append(f"  gauge {e.details['gauge']}: {e.details['stage']} m, "
@@ -74,22 +75,26 @@ class ControllerScreen(Screen):
             lines.append(f"    {k} = {v}")
         lines.append(f"  incidents {len(sim.incidents)}, heard {len(s.refs)}, lost reports {len(s.gaps)}"
                      + (f", roads cut: {', '.join(sim.closed_townships)}" if sim.closed_townships else ""))
-        self.query_one("#truth", Static).update("\n".join(lines))
+        # names in the lines are the user's (pack, variant, places): text, never markup
+        truth = Text.assemble((lines[0], "bold"), "\n" + "\n".join(lines[1:]))
+        self.query_one("#truth", Static).update(truth)
         planned = self.query_one("#planned", DataTable)
         planned.clear()
         for n, inj in enumerate(s.planned):
             due = injects.due_minutes(inj)
-            planned.add_row(str(n + 1), s.clock_text(due)[-11:] if due is not None else "by hand",
-                            injects.describe(inj)[:60], "yes" if n in s._fired else "")
+            planned.add_row(*(Text(c) for c in (str(n + 1), s.clock_text(due)[-11:] if due is not None
+                                                else "by hand", injects.describe(inj)[:60],
+                                                "yes" if n in s._fired else "")))
         table = self.query_one("#all-incidents", DataTable)
         table.clear()
         for inc in reversed(list(sim.incidents.values())[-200:]):
-            table.add_row(inc.id, s.refs.get(inc.id, "(unheard)"), inc.kind, inc.place.name[:24],
-                          s.clock_text(inc.created)[-5:], inc.status)
+            table.add_row(*(Text(str(c)) for c in (inc.id, s.refs.get(inc.id, "(unheard)"), inc.kind,
+                                                   inc.place.name[:24], s.clock_text(inc.created)[-5:],
+                                                   inc.status)))
 
     def say(self, text: str, ok: bool = True) -> None:
         reply = self.query_one("#reply", Static)
-        reply.update(text)
+        reply.update(Text(text))  # the reply may quote the order as typed: never markup
         reply.set_class(not ok, "-refused")
 
     def action_back(self) -> None:

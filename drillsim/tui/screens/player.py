@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -88,7 +89,7 @@ class PlayerScreen(Screen):
 
     def say(self, text: str, ok: bool = True) -> None:
         reply = self.query_one("#reply", Static)
-        reply.update(text)
+        reply.update(Text(text))  # the reply may quote the order as typed: never markup
         reply.set_class(not ok, "-refused")
 
     # -- actions ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -10,6 +11,7 @@ class ClockBar(Static):
 
     def update_from(self, session, title: str) -> None:
         state = "ENDED" if session.ended else ("PAUSED" if session.paused else "RUNNING")
-        self.update(f" {title}   {session.clock_text()}  ({session.elapsed_text()})   "
-                    f"speed {session.speed}×   {state}")
+        # the title is the user's (a scenario or pack name): text, never markup
+        self.update(Text(f" {title}   {session.clock_text()}  ({session.elapsed_text()})   "
+                         f"speed {session.speed}×   {state}"))
         self.set_class(session.paused or session.ended, "-paused")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import DataTable
 
 
@@ -19,12 +20,14 @@ class IncidentBoard(DataTable):
         keep = self.cursor_row
         self.clear()
         for r in rows:
-            self.add_row(r["ref"], r["kind"], r["where"][:22], session.clock_text(r["heard"])[-5:],
-                         r["demand"], r["units"][:30], r["status"], key=r["ref"])
+            # cells as Text: a place or kind named by the user is never read as markup
+            cells = (r["ref"], r["kind"], r["where"][:22], session.clock_text(r["heard"])[-5:],
+                     r["demand"], r["units"][:30], r["status"])
+            self.add_row(*(Text(str(c)) for c in cells), key=r["ref"])
         if rows:
             self.move_cursor(row=min(keep, len(rows) - 1))
 
     def selected_ref(self) -> str | None:
         if self.row_count == 0:
             return None
-        return self.get_row_at(self.cursor_row)[0]
+        return str(self.get_row_at(self.cursor_row)[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import DataTable
 
 
@@ -20,6 +21,8 @@ class UnitBoard(DataTable):
         for r in rows:
             on_task = "" if r["on_task"] is None else f"{int(r['on_task'])} min"
             unit = r["unit"] + (" (auto)" if r["auto"] else "")
-            self.add_row(unit, r["status"], r["where"][:28], r["task"], on_task, key=r["unit"])
+            # cells as Text: a place named by the user is never read as markup
+            self.add_row(*(Text(str(c)) for c in (unit, r["status"], r["where"][:28], r["task"], on_task)),
+                         key=r["unit"])
         if rows:
             self.move_cursor(row=min(keep, len(rows) - 1))
