@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("plugin API", ["drillsim.api", "drillsim.defaults", "drillsim.testing"]),
     ("report", ["drillsim.report"]),
     ("batch and drill", ["drillsim.batch", "drillsim.drill"]),
+    ("planning", ["drillsim.planning"]),
     ("terminal UI", ["drillsim.tui"]),
     ("command line", ["drillsim.cli"]),
     ("console script", ["drillsim.entry"]),

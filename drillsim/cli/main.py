@@ -17,6 +17,9 @@ import click
 #: ``drillsim run --help`` do not pay for the engine, the drill or the batch runner;
 #: tests/test_cli_lazy.py checks each line against the command's own help.
 COMMANDS = {
+    "coverage": ("drillsim.cli.coverage", "coverage",
+                 "Travel time from each force's nearest unit to every township and place, "
+                 "against the plan's standard."),
     "batch": ("drillsim.cli.batch", "batch",
               "Run every variant of a sweep, replication by replication, into a database."),
     "drill": ("drillsim.cli.drill", "drill",

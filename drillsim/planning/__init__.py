@@ -1,0 +1,11 @@
+"""Answers a planner asks of a scenario, built on the engine and the batch runner.
+
+- :mod:`coverage`: travel times from each force's nearest unit to every township and
+  place of interest, the plan's standard, the population share covered;
+- :mod:`location`: where to put k sites (maximal covering, p-median) as an integer
+  programme (``scipy.optimize.milp``);
+- :mod:`selection`: the best layouts checked by simulation with common random numbers and
+  a ranking-and-selection procedure;
+- :mod:`sizing`: the smallest number of units meeting a target at a stated confidence;
+- :mod:`sensitivity`: which of the scenario's assumed numbers decide its answers.
+"""
