@@ -48,7 +48,7 @@ def test_cli_run_writes_scorecard_report_and_events(tmp_path):
     result = CliRunner().invoke(main, ["run", str(FLOOD), "-n", "2", "--seed", "5", "--json", str(out_json),
                                        "--report", str(out_md), "--events", str(out_ev)])
     assert result.exit_code == 0, result.output
-    assert "T1" in result.output and "FAIL" in result.output and "Assumptions" in result.output
+    assert "T1" in result.output and "FAIL" in result.output and "Verdict:" in result.output
     card = json.loads(out_json.read_text())
     assert {"scenario", "seed", "replications", "targets", "assumptions", "configuration", "versions"} <= set(card)
     assert card["seed"] == 5 and card["replications"] == 2

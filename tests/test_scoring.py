@@ -90,3 +90,31 @@ def test_breakdown_and_by_label():
     target.by_label = True
     rows = build(SimpleNamespace(targets=[target]), obs)
     assert [r.id for r in rows] == ["X/mixin", "X/zitong"]
+
+
+def test_worst_place_and_its_own_p90():
+    # lead times per township and replication (minutes); statistic min ("worst township").
+    # Per place over 5 replications: a = 100, 200, 300, 400, 500 (mean 300);
+    # b = 600 .. 1000 (mean 800). Worst (lowest mean) is a; its 90th percentile by
+    # linear interpolation: position 0.9 * 4 = 3.6 -> 400 + 0.6 * 100 = 460 min. Pooled
+    # over both places the 90th percentile would be (10 values, position 8.1)
+    # 900 + 0.1 * 100 = 910: the best township's range, which is what must not be shown.
+    target = _target(label="township", statistic="min", comparison=">=", threshold=250.0)
+    obs = [{"X": [("a", 100.0 * k), ("b", 500.0 + 100.0 * k)]} for k in range(1, 6)]
+    (row,) = build(SimpleNamespace(targets=[target]), obs)
+    assert row.worst == "a"
+    assert row.p90 == pytest.approx(460.0)
+    assert row.p90_over == "replications at a"
+    by = {b["label"]: b for b in row.breakdown}
+    assert by["a"]["p90"] == pytest.approx(460.0)
+    assert by["b"]["p90"] == pytest.approx(960.0)   # 900 + 0.6 * 100
+    assert row.to_dict()["worst"] == "a"
+    # max over places: the worst is the highest mean (b)
+    target = _target(label="township", statistic="max", comparison="<=", threshold=700.0)
+    (row,) = build(SimpleNamespace(targets=[target]), obs)
+    assert row.worst == "b" and row.p90 == pytest.approx(960.0)
+    # a row over one-off items (no label) keeps the pooled percentile and says so
+    target = _target()
+    (row,) = build(SimpleNamespace(targets=[target]), obs)
+    assert row.worst is None and row.p90_over == "all observations"
+    assert row.p90 == pytest.approx(910.0)

@@ -75,10 +75,13 @@ def _validate_other(path: Path, kind: str, host) -> None:
 @click.option("--events", "events_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every replication's event log here as JSON Lines.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the scorecard.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print the information rows (units committed …) and every assumption "
+                   "(always in --report and --json).")
 @with_plugin_options
 @with_loading_options
 def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
-        plugins, disabled, loading) -> None:
+        verbose, plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
     from drillsim.batch.progress import BatchProgress
     from drillsim.report import jsonreport, markdown, terminal
@@ -104,7 +107,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     for line in outcome.warnings:
         err.print(f"warning: {line}", markup=False)
     if not quiet:
-        terminal.print_scorecard(outcome)
+        terminal.print_scorecard(outcome, verbose=verbose)
     for path, render in ((json_path, jsonreport.to_json), (report_path, markdown.render)):
         if path is None:
             continue

@@ -41,6 +41,19 @@ def measured(row) -> str:
     return text
 
 
+def place_name(sc, label: str | None) -> str | None:
+    """A place label (a township or site id, possibly with a note in brackets) as its
+    name in the region, e.g. ``mixin`` → ``Mixin 米心镇``; other labels unchanged."""
+    if label is None:
+        return None
+    key, _, rest = label.partition(" ")
+    try:
+        name = sc.region.place(key).name
+    except (KeyError, AttributeError):
+        return label
+    return f"{name} {rest}".strip()
+
+
 def target_text(row) -> str:
     if row.comparison is None:
         return "(information)"

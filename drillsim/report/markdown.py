@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.report.common import clock, measured, num, rate_text, target_text
+from drillsim.report.common import clock, measured, num, place_name, rate_text, target_text
 from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table, key_events
 
 
@@ -117,16 +117,19 @@ def render(outcome) -> str:
     out += ["## Scorecard", ""]
     out += _table(["id", "target", "plan §", "measured: mean [95% CI]", "p90", "target",
                    "pass rate", "result"],
-                  [[r.id, r.title, r.section or "—", measured(r),
-                    num(r.p90, r.unit) if r.p90 is not None else "—", target_text(r),
+                  [[r.id, r.title, r.section or "—",
+                    measured(r) + (f" at {place_name(sc, r.worst)}" if r.worst else ""),
+                    num(r.p90, r.unit) + (f" ({place_name(sc, r.worst)} only)" if r.worst else "")
+                    if r.p90 is not None else "—", target_text(r),
                     rate_text(r), r.status.upper()] for r in rows])
     label_of = {t.id: t.metric.label for t in sc.targets}
     for r in rows:
         if r.breakdown:
             out += [f"### {r.id}: {r.title}, by {label_of.get(r.id) or 'label'}", ""]
-            out += _table(["", "mean [95% CI]", "pass rate"],
-                          [[b["label"], num(b["mean"], r.unit) + (
+            out += _table(["", "mean [95% CI]", "p90 over replications", "pass rate"],
+                          [[place_name(sc, b["label"]), num(b["mean"], r.unit) + (
                               f" [{num(b['ci95'][0])}, {num(b['ci95'][1])}]" if b["ci95"] else ""),
+                            num(b["p90"], r.unit) if "p90" in b else "—",
                             f"{b['pass_rate'] * 100:.0f}%" if "pass_rate" in b else "—"]
                            for b in r.breakdown])
 

@@ -1,8 +1,14 @@
-"""The scorecard as a terminal table (rich).
+"""The scorecard on the terminal (rich), ending with the verdict.
 
-Rows with a threshold come first, one line each; information rows that are broken down
-by force or township (units committed …) follow as one compact table, labels down the
-side, so a wide scenario stays readable at 80 columns.
+Order, so that what matters is what stays on the screen: the header, the targets (one
+entry each), a legend, then — only with ``verbose`` — the information rows broken down
+by force or township and the assumptions, and last the **verdict**: targets met and
+missed, the worst misses with the place that decides them.
+
+At 120 columns and more the targets are one table row each; below that each target is a
+title line with its figures underneath, so nothing wraps into towers at 80 columns. The
+90th percentile is shown at every width (``p90``); for a row over places it is the worst
+place's (see :mod:`drillsim.scoring.scorecard`).
 
 Everything the user wrote (scenario, plan and target names, labels, assumptions) goes to
 the console as :class:`rich.text.Text`, never as a markup string: ``[red]x[/red]`` and
@@ -15,10 +21,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from drillsim.report.common import measured, num, rate_text, target_text
+from drillsim.report.common import measured, num, place_name, rate_text, target_text
 from drillsim.report.facts import implicit_assumptions
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
+#: the widest console at which targets are listed rather than tabled
+WIDE = 120
+#: misses named in the verdict
+WORST_SHOWN = 3
 
 
 def _split(rows):
@@ -38,38 +48,144 @@ def plain_console(**kwargs) -> Console:
     return Console(markup=False, emoji=False, highlight=False, **kwargs)
 
 
-def print_scorecard(outcome, console: Console | None = None) -> None:
-    """Print the scorecard, then the assumptions the scenario makes."""
+def _where(sc, row) -> str:
+    return f" at {place_name(sc, row.worst)}" if row.worst else ""
+
+
+def _p90(sc, row) -> str:
+    if row.p90 is None:
+        return "—"
+    return num(row.p90, row.unit) + (f" ({place_name(sc, row.worst)})" if row.worst else "")
+
+
+def _reps(row, replications: int) -> str:
+    text = rate_text(row)
+    if row.n and row.n < replications:
+        text += f" of {row.n}/{replications}"
+    return text
+
+
+def _met_in(row, replications: int) -> str:
+    """``met in 9 of 20 replications`` (``… of 9 measured, of 20`` when some had nothing
+    to measure)."""
+    met = round(row.pass_rate * row.n)
+    text = f"met in {met} of {row.n}"
+    return text + (f" measured (of {replications})" if row.n < replications else " replications")
+
+
+def _status(row) -> Text:
+    return Text(row.status.upper(), style=STYLE[row.status])
+
+
+def _wide_table(outcome, main) -> Table:
+    sc = outcome.scenario
+    table = Table(header_style="bold", expand=False)
+    for name, kw in (("id", {"no_wrap": True}), ("target (plan §)", {"ratio": 3}),
+                     ("measured [95% CI]", {"ratio": 2}), ("p90", {"ratio": 1}),
+                     ("goal", {"ratio": 1}), ("pass", {"justify": "right", "no_wrap": True}),
+                     ("result", {"no_wrap": True})):
+        table.add_column(name, **kw)
+    for row in main:
+        what = row.title + (f" ({row.section})" if row.section else "")
+        table.add_row(Text(row.id), Text(what), Text(measured(row) + _where(sc, row)),
+                      Text(_p90(sc, row)), Text(target_text(row)),
+                      Text(_reps(row, outcome.replications)), _status(row))
+    return table
+
+
+def _narrow_list(outcome, main) -> Table:
+    """Each target as its title and, beneath, its figures; columns: result, id, text."""
+    sc = outcome.scenario
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for row in main:
+        text = Text(row.title, style="bold")
+        figures = f"{measured(row)}{_where(sc, row)}"
+        if row.p90 is not None:
+            figures += f" · p90 {num(row.p90, row.unit)}"
+        figures += f" · goal {target_text(row)}"
+        if row.pass_rate is not None:
+            figures += f" · {_met_in(row, outcome.replications)}"
+        text.append("\n" + figures, style="")
+        grid.add_row(_status(row), Text(row.id), text)
+    return grid
+
+
+def _legend(outcome, wide: bool) -> str:
+    rates = ", ".join(sorted({f"{r.required_pass_rate:.0%}" for r in outcome.rows}))
+    share = ("pass = share of replications meeting the goal (x of n/N: measured in n of N)"
+             if wide else "met in = replications meeting the goal")
+    return ("measured = the target's statistic per replication, mean over replications "
+            "[95% CI]; p90 = 90th percentile of all observations, or, for a row over places "
+            f"(\"at …\"), of the worst place's replications; {share}; a row passes when at "
+            f"least {rates} of replications meet its goal.")
+
+
+def _miss(row) -> tuple[float, float]:
+    """How badly a row misses, for ordering the verdict: the share of replications
+    failing, then the gap between mean and threshold relative to the larger of the two
+    (0 to 1, defined for a threshold of 0)."""
+    gap = 0.0
+    if row.mean is not None and row.threshold is not None:
+        gap = abs(row.mean - row.threshold) / max(abs(row.mean), abs(row.threshold), 1e-12)
+    return (1 - (row.pass_rate or 0.0), gap)
+
+
+def verdict_lines(outcome) -> list:
+    """The verdict: targets met and missed, not measured, and the worst misses (up to
+    :data:`WORST_SHOWN`, ordered by share of replications failing, then by the gap to
+    the threshold relative to it) with the measured value and the place that decides it."""
+    sc = outcome.scenario
+    scored = [r for r in outcome.rows if r.comparison is not None]
+    failed = [r for r in scored if r.status == "fail"]
+    passed = [r for r in scored if r.status == "pass"]
+    unmeasured = [r for r in scored if r.status == "not measured"]
+    head = Text("Verdict: ", style="bold")
+    head.append(f"{len(passed)} of {len(scored)} targets met", style="green" if passed else "")
+    head.append(", ")
+    head.append(f"{len(failed)} missed", style="bold red" if failed else "")
+    if failed:
+        head.append(f" ({', '.join(r.id for r in failed)})")
+    if unmeasured:
+        head.append(f", {len(unmeasured)} not measured ({', '.join(r.id for r in unmeasured)})")
+    head.append(".")
+    lines = [head]
+    worst = sorted(failed, key=_miss, reverse=True)[:WORST_SHOWN]
+    if worst:
+        lines.append(Text("Worst misses:" if len(worst) > 1 else "The miss:"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for row in worst:
+            grid.add_row(Text(f"  {row.id}", style="bold red"),
+                         Text(f"{row.title}: {num(row.mean, row.unit)}{_where(sc, row)} against "
+                              f"{target_text(row)}; {_met_in(row, outcome.replications)}"))
+        lines.append(grid)
+    if not failed and scored:
+        lines.append(Text("Every target with a goal is met.", style="green"))
+    return lines
+
+
+def print_scorecard(outcome, console: Console | None = None, verbose: bool = False) -> None:
+    """Print the scorecard: header, targets, legend, (``verbose``: usage tables and the
+    assumptions), and the verdict last. Everything also stays in the JSON and Markdown
+    reports whatever ``verbose`` says."""
     console = console or plain_console()
     sc = outcome.scenario
-    console.print(Text.assemble((sc.name, "bold"), f"  ({sc.path})"))
-    console.print(Text(f"seed {outcome.seed}, {outcome.replications} replication(s), horizon "
-                       f"{num(sc.horizon / 60, 'h')}; plan: {sc.plan.name}"))
+    console.print(Text(sc.name, style="bold"))
+    console.print(Text(str(sc.path)))
+    console.print(Text(f"seed {outcome.seed} · {outcome.replications} replication"
+                       f"{'s' if outcome.replications != 1 else ''} · horizon "
+                       f"{num(sc.horizon / 60, 'h')}"))
+    console.print(Text(f"plan: {sc.plan.name}"))
     main, pivot = _split(outcome.rows)
-    wide = console.width >= 120
-    table = Table(header_style="bold", expand=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("target (plan §)" if wide else "target", ratio=3)
-    table.add_column("measured [95% CI]", ratio=2)
-    table.add_column("goal", ratio=1)
-    table.add_column("pass", justify="right", no_wrap=True)
-    table.add_column("result", no_wrap=True)
-    for row in main:
-        what = row.title + (f" ({row.section})" if row.section and wide else "")
-        value = measured(row)
-        if wide and row.p90 is not None and row.statistic != "p90":
-            value += f"; p90 of all {num(row.p90, row.unit)}"
-        reps = f"{rate_text(row)}"
-        if row.n and row.n < outcome.replications:
-            reps += f" of {row.n}/{outcome.replications}"
-        table.add_row(Text(row.id), Text(what), Text(value), Text(target_text(row)), Text(reps),
-                      Text(row.status.upper(), style=STYLE[row.status]))
-    console.print(table)
-    console.print(Text("measured = the target's statistic per replication, averaged over replications; "
-                       "pass = share of replications meeting the goal (x of n/N: measured in n of N); "
-                       "a row passes at "
-                       f"{', '.join(sorted({f'{r.required_pass_rate:.0%}' for r in outcome.rows}))}."))
-    if pivot:
+    wide = console.width >= WIDE
+    console.print(_wide_table(outcome, main) if wide else _narrow_list(outcome, main))
+    console.print(Text(_legend(outcome, wide), style="dim"))
+    hidden = []
+    if pivot and verbose:
         info = Table(title="Information (mean over replications)", header_style="bold")
         info.add_column("")
         labels: list[str] = []
@@ -78,19 +194,29 @@ def print_scorecard(outcome, console: Console | None = None) -> None:
             info.add_column(Text(f"{base}: {first.title.split(':')[0]}"))
             labels += [label for label in by_label if label not in labels]
         for label in labels:
-            info.add_row(Text(label), *[Text(measured(by[label]) if label in by else "—")
+            info.add_row(Text(label), *[Text(measured(by[label])) if label in by else "—"
                                         for by in pivot.values()])
         console.print(info)
-    if sc.assumptions:
-        console.print(Text.assemble("\n", ("Assumptions", "bold"),
-                                    f" ({len(sc.assumptions)} values not from a source):"))
-        for a in sc.assumptions:
-            value = "" if a.value is None else f" = {a.value}"
-            console.print(Text(f"  • {a.what}{value} — {a.reason}"))
+    elif pivot:
+        hidden.append(f"information rows {', '.join(pivot)} ({sum(map(len, pivot.values()))} values)")
     implicit = implicit_assumptions(sc)
-    if implicit:
-        console.print(Text.assemble("\n", ("Also assumed", "bold"),
-                                    f" ({len(implicit)} values from the region file and the "
-                                    "plugins' defaults):"))
-        for a in implicit:
-            console.print(Text(f"  • {a['what']} = {a['value']} ({a['status']}; {a['source']})"))
+    if verbose:
+        if sc.assumptions:
+            console.print(Text(f"\nAssumptions ({len(sc.assumptions)} values not from a source):",
+                               style="bold"))
+            for a in sc.assumptions:
+                value = "" if a.value is None else f" = {a.value}"
+                console.print(Text(f"  • {a.what}{value} — {a.reason}"))
+        if implicit:
+            console.print(Text(f"\nAlso assumed ({len(implicit)} values from the region file "
+                               "and the plugins' defaults):", style="bold"))
+            for a in implicit:
+                console.print(Text(f"  • {a['what']} = {a['value']} ({a['status']}; {a['source']})"))
+    elif sc.assumptions or implicit:
+        hidden.append(f"{len(sc.assumptions) + len(implicit)} assumptions")
+    if hidden:
+        console.print(Text(f"Not shown: {'; '.join(hidden)} — add --verbose, or see the "
+                           "report (--report) and the JSON (--json).", style="dim"))
+    console.print()
+    for line in verdict_lines(outcome):
+        console.print(line)

@@ -2,9 +2,16 @@
 
 For each target and replication the metric's observations are reduced by the target's
 statistic to one value; the row gives the mean over replications with its 95 %
-confidence interval, the 90th percentile of all observations for times, the share of
-replications that met the threshold (with a Wilson interval), and whether that share
-reaches the required pass rate.
+confidence interval, the 90th percentile for times, the share of replications that met
+the threshold (with a Wilson interval), and whether that share reaches the required
+pass rate.
+
+The 90th percentile of a row over places (a metric with a ``label`` such as township,
+reduced by ``min`` or ``max``: "the worst township") is that of the worst place's values
+over replications, not of all places pooled (pooled, the best places would set it);
+``worst`` names the place and ``breakdown`` gives each place's mean, interval and 90th
+percentile. Any other time row's 90th percentile is of all its observations pooled
+(every call of every replication); ``p90_over`` says which.
 """
 
 from __future__ import annotations
@@ -68,6 +75,10 @@ class Row:
     breakdown: list[dict[str, Any]] = field(default_factory=list)
     source: str | None = None
     note: str | None = None
+    #: the place (observation label) that decides a min/max row over places, else None
+    worst: str | None = None
+    #: what ``p90`` is taken over: ``"all observations"`` or ``"replications at <label>"``
+    p90_over: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,7 +90,8 @@ class Row:
             "pass_rate_ci95": list(self.pass_rate_ci95) if self.pass_rate_ci95 else None,
             "required_pass_rate": self.required_pass_rate, "passed": self.passed,
             "status": self.status, "values": self.values, "breakdown": self.breakdown,
-            "source": self.source, "note": self.note,
+            "source": self.source, "note": self.note, "worst": self.worst,
+            "p90_over": self.p90_over,
         }
 
 
@@ -137,7 +149,8 @@ def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -
         target.statistic, target.comparison, d(target.threshold), len(measured), d(mean),
         (d(ci[0]), d(ci[1])) if ci else None, d(p90), pass_rate, rate_ci,
         target.required_pass_rate, passed, status, [d(v) for v in values],
-        source=target.source, note=target.note)
+        source=target.source, note=target.note,
+        p90_over="all observations" if p90 is not None else None)
 
 
 def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str, Any]]:
@@ -153,12 +166,30 @@ def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str,
         mean, ci = _bounded(target, *mean_ci(measured))
         entry = {"label": label, "n": len(measured), "mean": target.display(mean),
                  "ci95": [target.display(ci[0]), target.display(ci[1])] if ci else None}
+        if target.metric.quantity == "time":
+            entry["p90"] = target.display(percentile(measured, 90))
         if target.comparison is not None and target.statistic in ("min", "max"):
             # only for min/max does each label's value compare with the threshold itself
             entry["pass_rate"] = sum(1 for v in measured
                                      if meets(v, target.comparison, target.threshold)) / len(measured)
         out.append(entry)
     return out
+
+
+def _worst_place(target, row: Row) -> None:
+    """For a ``min``/``max`` row over places: name the place with the worst mean (lowest
+    for ``min``, highest for ``max``) and take the row's 90th percentile from that place's
+    values over replications (see the module docstring)."""
+    if target.statistic not in ("min", "max") or not row.breakdown:
+        return
+    pick = min if target.statistic == "min" else max
+    worst = pick((b for b in row.breakdown if b["mean"] is not None), key=lambda b: b["mean"],
+                 default=None)
+    if worst is None:
+        return
+    row.worst = worst["label"]
+    if "p90" in worst:
+        row.p90, row.p90_over = worst["p90"], f"replications at {worst['label']}"
 
 
 def build(scenario, observations: list[dict[str, list[tuple[str, float]]]]) -> list[Row]:
@@ -177,6 +208,7 @@ def build(scenario, observations: list[dict[str, list[tuple[str, float]]]]) -> l
         row = _row(target, target.id, target.title, per_rep)
         if target.metric.label:
             row.breakdown = _breakdown(target, per_rep)
+            _worst_place(target, row)
         rows.append(row)
     return rows
 
