@@ -44,7 +44,7 @@ def _odd_names(root: Path) -> None:
 
 def test_the_scorecard_prints_names_as_written(tree):
     _odd_names(tree)
-    result = CliRunner().invoke(main, ["run", "scenarios/valid.yaml", "-n", "2"],
+    result = CliRunner().invoke(main, ["run", "scenarios/valid.yaml", "-n", "2", "--verbose"],
                                 env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     out = result.output
