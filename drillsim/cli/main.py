@@ -29,6 +29,9 @@ COMMANDS = {
     "new-plugin": ("drillsim.cli.scaffold", "new_plugin",
                    "Write a ready plugin package drillsim-NAME (installs with pip install -e; "
                    "passes its own tests)."),
+    "optimise": ("drillsim.cli.optimise", "optimise",
+                 "Choose k sites for a force to cover the most people within a time, or the "
+                 "least mean travel time."),
     "plugins": ("drillsim.cli.plugins", "plugins_cmd",
                 "List the loaded plugins, their versions and what they provide."),
     "replay": ("drillsim.cli.drill", "replay",
