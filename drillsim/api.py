@@ -31,7 +31,7 @@ What a plugin may use, by topic:
 - parameters: :class:`Strict` (pydantic base model refusing unknown fields), the
   quantity types (:data:`Duration`, :data:`Speed` …, text with units such as ``90min``
   parsed to minutes, km/h, km, m, m³/s, per minute), :func:`parse_quantity`,
-  :func:`parse_fraction`, :func:`format_minutes`, :func:`suggest`;
+  :func:`parse_fraction`, :func:`format_minutes`, :func:`format_number`, :func:`suggest`;
 - geometry: :func:`haversine_km`;
 - drills: :class:`Reporter`, :class:`ReportChannel`, :class:`Message`,
   :func:`demand_text` (what players are told, for ``drillsim_register_reporters``),
@@ -83,6 +83,7 @@ from drillsim.scenario.quantities import (
                            SpeedOrZero,
                            TimeOffset,
                            format_minutes,
+                           format_number,
                            parse_angle,
                            parse_fraction,
                            parse_percent,
@@ -112,6 +113,7 @@ __all__ = [
     # parameters and quantities
     "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed", "Length", "Rate", "Elevation",
     "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes", "suggest",
+    "format_number",
     "Angle", "Percent", "SpeedOrZero", "MassRate", "parse_angle", "parse_percent",
     # hazards restricting travel
     "Restriction",

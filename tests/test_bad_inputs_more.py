@@ -405,7 +405,7 @@ def test_the_calculator_still_reads_a_series_file(tmp_path, monkeypatch):
 def test_the_plot_region_must_be_a_regular_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     os.mkfifo("region.yaml")
-    result = invoke("hazard", "plume", "--rate", "1kg/s", "--wind", "3m/s", "--plot", "map.png",
+    result = invoke("hazard", "plume", "--rate", "1kg/s", "--wind", "3m/s", "--chemical", "chlorine", "--plot", "map.png",
                     "--region", "region.yaml")
     assert result.exit_code == 2, result.output
     assert result.output.strip() == ("--region: 'region.yaml': not a regular file (a pipe, a device …); "

@@ -178,6 +178,11 @@ def _command(calc: Calculator) -> click.Command:
         region = None
         if plot_path is not None:  # the map's inputs and output are checked before any work
             from drillsim.cli.support import Fail, check_writable, guard
+
+            missing = [f"--{n.replace('_', '-')}" for n in calc.plot_needs if values.get(n) is None]
+            if missing:
+                raise Fail(f"{calc.name}: --plot needs {' and '.join(missing)} (what the map "
+                           "draws depends on it); nothing was computed", 2)
             from drillsim.scenario.region import load_region
             from drillsim.scenario.validation import file_problem, quote_name
 
@@ -196,7 +201,7 @@ def _command(calc: Calculator) -> click.Command:
         if as_json:
             click.echo(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
         else:
-            _print_table(calc, result)
+            _print_summary(calc, result, values, _defaults_used(calc, plot_path is not None))
         if plot_path is not None:
             try:
                 _plot(calc, result, values, plot_path, region)
@@ -207,23 +212,53 @@ def _command(calc: Calculator) -> click.Command:
                          short_help=calc.description.split(". ")[0][:60])
 
 
-def _print_table(calc: Calculator, result: dict) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _defaults_used(calc: Calculator, plotting: bool) -> list[str]:
+    """The options left at their default, as ``--x 1km`` (said under the result, so a
+    reader knows, e.g., which point a concentration is for); options whose help says
+    they are for ``--plot`` only when plotting."""
+    from click.core import ParameterSource
 
-    table = Table(title=calc.description.split(". ")[0], header_style="bold")
-    table.add_column("result")
-    table.add_column("value", justify="right")
+    ctx = click.get_current_context()
+    return [f"--{o.name.replace('_', '-')} {o.default}" for o in calc.options
+            if o.default is not None and ctx.get_parameter_source(o.name) == ParameterSource.DEFAULT
+            and (plotting or "--plot" not in o.help)]
+
+
+def plain_rows(result: dict) -> list[tuple[str, str]]:
+    """A result without a calculator ``summary``: each key in words, numbers to 3
+    significant figures, a list as its length and range (``--json`` has every value)."""
+    from drillsim.scenario.quantities import format_number
+
+    rows = []
     for key, value in result.items():
         if isinstance(value, list):
-            text = ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in value)
-        elif isinstance(value, float):
-            text = f"{value:.6g}"
+            nums = [v for v in value if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            text = (f"{len(value)} values, {format_number(min(nums))} to {format_number(max(nums))}"
+                    if nums else f"{len(value)} values")
         else:
-            text = str(value)
-        table.add_row(key, text)
+            text = format_number(value) if isinstance(value, float) else str(value)
+        rows.append((key.replace("_", " "), text))
+    return rows
+
+
+def _print_summary(calc: Calculator, result: dict, values: dict, defaults: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = calc.summary(result, values) if calc.summary is not None else plain_rows(result)
+    table = Table(header_style="bold")
+    table.add_column("quantity")
+    table.add_column("value")
+    for label, text in rows:
+        table.add_row(Text(label), Text(text))
     # results may quote the user's text (a place, a chemical): never read as markup or emoji
-    Console(emoji=False, markup=False, highlight=False).print(table)
+    console = Console(emoji=False, markup=False, highlight=False)
+    console.print(Text(calc.description.split(". ")[0], style="bold"))
+    console.print(table)
+    if defaults:
+        console.print(Text("Defaults used: " + ", ".join(defaults) + " (see --help).", style="dim"))
+    console.print(Text("--json gives every value at full precision.", style="dim"))
 
 
 def _plot(calc: Calculator, result: dict, values: dict, path: Path, region) -> None:

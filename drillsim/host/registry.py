@@ -175,7 +175,14 @@ class Calculator:
     :ivar compute: ``compute(**options) -> dict`` of flat results (numbers, text or
         lists of numbers); raise ``ValueError`` for inputs outside the model's range.
     :ivar plot: optional ``plot(ax, region, result, options)`` drawing the result on a
-        map axes in lon/lat degrees (the host draws the townships first).
+        map axes in lon/lat degrees (the host draws the region's map first).
+    :ivar summary: optional ``summary(result, options) -> [(quantity, value)]``: the
+        result for people, each line a named quantity and its value with its unit
+        (``("AEGL-2 zone length", "12.2 km")``), in the order to print. Without it the
+        host prints the result's keys and values. ``--json`` always prints ``compute``'s
+        full result.
+    :ivar plot_needs: options (names as in ``options``) ``--plot`` cannot draw without;
+        the host refuses ``--plot`` without them (exit status 2) before computing.
     """
 
     name: str
@@ -183,11 +190,18 @@ class Calculator:
     options: tuple[CalcOption, ...]
     compute: Callable[..., dict]
     plot: Callable[..., None] | None = None
+    summary: Callable[[dict, dict], list[tuple[str, str]]] | None = None
+    plot_needs: tuple[str, ...] = ()
 
     def check_self(self) -> None:
         if not _NAME.match(self.name):
             raise RegistrationError(f"calculator name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
+        names = {opt.name for opt in self.options}
+        for need in self.plot_needs:
+            if need not in names:
+                raise RegistrationError(f"calculator {self.name!r}: plot_needs names {need!r}, "
+                                        "which is not one of its options")
         for opt in self.options:
             if opt.kind not in CALC_KINDS:
                 raise RegistrationError(f"calculator {self.name!r}: option {opt.name!r} has "

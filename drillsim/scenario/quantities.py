@@ -214,3 +214,27 @@ def format_minutes(minutes: float) -> str:
     days, rem = divmod(total, 24 * 60)
     hours, mins = divmod(rem, 60)
     return f"{sign}{days}d {hours:02d}:{mins:02d}" if days else f"{sign}{hours:02d}:{mins:02d}"
+
+
+def format_number(value: float, digits: int = 3) -> str:
+    """A number for people to read: ``digits`` significant figures, thousands separators,
+    never scientific notation (``80669.5`` → ``80,700``; ``0.0001234`` → ``0.000123``;
+    ``2.0`` → ``2``). Integers and text come back as ``str(value)``; ``inf`` as ``∞``.
+
+    :param digits: significant figures, at least 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not math.isfinite(value):
+        return "∞" if value > 0 else ("-∞" if value < 0 else "—")
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    rounded = round(value, digits - 1 - magnitude)  # negative: to tens, hundreds …
+    text = f"{rounded:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from drillsim.api import CalcOption, Calculator, from_local_km
+from drillsim.api import CalcOption, Calculator, format_number, from_local_km
 
 from . import plume
 from . import chemicals as chem_data
@@ -71,6 +71,30 @@ def plume_plot(ax, region, result, options) -> None:
               title_fontsize=7)
 
 
+def plume_summary(result: dict, options: dict) -> list[tuple[str, str]]:
+    """The plume result for people: the point evaluated, the concentration there and,
+    with a chemical, each AEGL zone's length and width in km."""
+    f = format_number
+    rows = [("stability class", f"{result['stability']}" + (" (from --insolation)"
+                                                            if options.get("stability") == "auto" else "")),
+            ("dispersion coefficients", result["sigmas"]),
+            ("wind at release height", f"{f(result['wind_m_s'])} m/s"),
+            ("point evaluated", f"{f(options['x'])} km downwind, {f(options['y'] * 1000)} m "
+                                f"crosswind, {f(options['z'])} m above ground"),
+            ("plume spread there (σy, σz)", f"{f(result['sigma_y_m'])} m, {f(result['sigma_z_m'])} m"),
+            ("concentration there", f"{f(result['concentration_mg_m3'])} mg/m³"
+             + (f" = {f(result['concentration_ppm'])} ppm {result['chemical']}"
+                if "chemical" in result else ""))]
+    if "chemical" in result:
+        for lv in LEVELS:
+            name = lv.upper().replace("AEGL", "AEGL-")
+            length = result[f"{lv}_zone_length_m"]
+            zone = (f"{f(length / 1000)} km downwind, up to {f(result[f'{lv}_zone_max_width_m'] / 1000)} km wide"
+                    if length > 0 else "not reached at any distance")
+            rows.append((f"{name} zone (≥ {f(result[f'{lv}_ppm'])} ppm, 60 min)", zone))
+    return rows
+
+
 PLUME = Calculator(
     name="plume",
     description="Gaussian plume, continuous point release, ground reflection (Turner 1970): concentration and, "
@@ -87,7 +111,7 @@ PLUME = Calculator(
                    choices=plume.SCHEMES),
         CalcOption("height", "elevation", "effective release height (release height + plume rise), e.g. 90m",
                    default="0m"),
-        CalcOption("x", "length", "downwind distance, e.g. 1500m", default="1km"),
+        CalcOption("x", "length", "downwind distance of the point evaluated, e.g. 1500m", default="1km"),
         CalcOption("y", "length", "crosswind distance, e.g. 100m", default="0m"),
         CalcOption("z", "elevation", "receptor height, e.g. 0m", default="0m"),
         CalcOption("chemical", "choice", "chemical for ppm and AEGL threat zones",
@@ -97,4 +121,6 @@ PLUME = Calculator(
     ),
     compute=plume_calculator,
     plot=plume_plot,
+    summary=plume_summary,
+    plot_needs=("chemical",),
 )

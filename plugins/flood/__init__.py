@@ -45,7 +45,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from drillsim.api import (CalcOption, Calculator, Discharge, Duration, DurationOrZero, Elevation,
                           Fraction, HazardType,
                           Length, OrderRefused, Place, Rate, Restriction, Strict, TimeOffset,
-                          hookimpl, suggest)
+                          format_number, hookimpl, suggest)
 
 from .hydrograph import gamma_hydrograph, sample_series
 from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
@@ -647,6 +647,23 @@ def route_calculator(inflow, K, X, dt, initial_outflow=None, reaches=1) -> dict:
             "attenuation": 1 - out[peak_out] / inflow[peak_in] if inflow[peak_in] > 0 else 0.0}
 
 
+def route_summary(result: dict, options: dict) -> list[tuple[str, str]]:
+    """The routing for people: coefficients, the peaks (in the inflow's own unit), the
+    attenuation and lag, and the outflow series (up to 48 steps; ``--json`` for more)."""
+    f = format_number
+    dt_h = options["dt"] / 60
+    lag = result["peak_lag_steps"]
+    out = result["outflow"]
+    rows = [("Muskingum coefficients C1, C2, C3", ", ".join(f(result[c], 4) for c in ("C1", "C2", "C3"))),
+            ("peak inflow → peak outflow", f"{f(result['peak_inflow'])} → {f(result['peak_outflow'])} "
+                                           "(the inflow's unit)"),
+            ("attenuation of the peak", f"{f(result['attenuation'] * 100)} %"),
+            ("peak lag", f"{lag} step{'s' if lag != 1 else ''} = {f(lag * dt_h)} h"),
+            ("outflow", f"{len(out)} steps of {f(dt_h)} h" + (
+                ": " + ", ".join(f(q) for q in out) if len(out) <= 48 else " (--json lists them)"))]
+    return rows
+
+
 ROUTE = Calculator(
     name="route",
     description="Muskingum flood routing (Chow, Maidment & Mays 1988, §8.4). Flows in any one unit; "
@@ -660,6 +677,7 @@ ROUTE = Calculator(
         CalcOption("reaches", "integer", "equal sub-reaches routed in cascade", default="1"),
     ),
     compute=route_calculator,
+    summary=route_summary,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from drillsim.api import CalcOption, Calculator, from_local_km
+from drillsim.api import CalcOption, Calculator, format_number, from_local_km
 
 from .ellipse import head_to_back, length_to_breadth, point_fire
 from .rothermel import Moisture, surface_fire
@@ -77,6 +77,31 @@ def fire_plot(ax, region, result, options) -> None:
     inset.set_title(f"enlarged: {result['length_m']:.0f} m long", fontsize=6)
 
 
+def fire_summary(result: dict, options: dict) -> list[tuple[str, str]]:
+    """The head fire's behaviour for people, with units; with ``--elapsed`` the size of
+    the fire grown from a point."""
+    f = format_number
+    rows = [("fuel model", result["fuel_model"]),
+            ("rate of spread, head", f"{f(result['rate_of_spread_m_min'])} m/min "
+                                     f"({f(result['rate_of_spread_ch_h'])} ch/h)"),
+            ("rate of spread, flanks / back", f"{f(result['flanking_rate_of_spread_m_min'])} / "
+                                              f"{f(result['backing_rate_of_spread_m_min'])} m/min"),
+            ("fireline intensity", f"{f(result['fireline_intensity_kW_m'])} kW/m"),
+            ("flame length", f"{f(result['flame_length_m'])} m"),
+            ("reaction intensity", f"{f(result['reaction_intensity_kW_m2'])} kW/m²"),
+            ("heat per unit area", f"{f(result['heat_per_unit_area_kJ_m2'])} kJ/m²"),
+            ("effective midflame wind", f"{f(result['effective_wind_km_h'])} km/h"
+             + (" (capped at the wind limit)" if result["wind_limit_applied"] else "")),
+            ("direction of fastest spread", f"{f(result['direction_of_max_spread_deg_from_upslope'])}° "
+                                            "from upslope"),
+            ("length-to-breadth ratio", f(result["length_to_breadth"]))]
+    if "area_ha" in result:
+        rows += [(f"fire after {f(result['elapsed_min'] / 60)} h: area", f"{f(result['area_ha'])} ha"),
+                 ("perimeter", f"{f(result['perimeter_m'] / 1000)} km"),
+                 ("length × width", f"{f(result['length_m'])} m × {f(result['width_m'])} m")]
+    return rows
+
+
 FIRE = Calculator(
     name="fire",
     description="Surface fire behaviour: Rothermel (1972) spread with the 13 Anderson and 40 Scott & Burgan "
@@ -100,4 +125,6 @@ FIRE = Calculator(
     ),
     compute=fire_calculator,
     plot=fire_plot,
+    summary=fire_summary,
+    plot_needs=("elapsed",),
 )
