@@ -99,6 +99,8 @@ def test_four_townships_by_hand(four, objective, within, expected):  # noqa: F81
     ("sites: 9\n", "sites: 9 sites asked, but only 4 candidate place(s)"),
     ("candidates: [a, e]\n", "candidates[1]: no place 'e' in the region"),
     ("within: 12\n", "within"),
+    ("check: {target: X, indifference: 1}\n", "check.target: no target 'X' in the scenario"),
+    ("check: {target: R, indifference: 1, first: 20, max: 10}\n", "check.max: max (10) is below first (20)"),
 ])
 def test_bad_specs_exit_2_naming_line_and_field(four, text, message):  # noqa: F811
     base = dict(line.split(": ", 1) for line in SPEC.format(objective="coverage", within="within: 12min\n").splitlines())

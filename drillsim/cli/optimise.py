@@ -22,9 +22,16 @@ from drillsim.cli.support import Fail, check_writable, err, guard, host_for, wit
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the layouts (and the check) as JSON here.")
-@click.option("--quiet", "-q", is_flag=True, help="Do not print the tables.")
+@click.option("--no-check", is_flag=True, help="Solve only; do not run the layouts.")
+@click.option("--workers", "-w", type=click.IntRange(0, 4096),
+              help="Worker processes for the check (default: one per CPU); 0 runs in this process.")
+@click.option("--executor", type=click.Choice(["local", "dask"]),
+              help="local: a process pool on this machine (default); dask: a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", help="Address of a running Dask scheduler.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the tables or a progress bar.")
 @with_plugin_options
-def optimise(spec: Path, json_path, quiet, plugins, disabled) -> None:
+def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quiet, plugins,
+             disabled) -> None:
     """Choose k sites for a force to cover the most people within a time, or the least mean travel time."""
     from rich.console import Console
     from rich.table import Table
@@ -33,6 +40,13 @@ def optimise(spec: Path, json_path, quiet, plugins, disabled) -> None:
     from drillsim.planning.optimise import load_problem, solve
     from drillsim.report.common import write_atomic
 
+    from drillsim.batch.errors import BatchSetupError
+    from drillsim.batch.executor_choice import make_executor
+
+    try:
+        runner = make_executor(executor, workers, scheduler)
+    except BatchSetupError as exc:
+        raise Fail(str(exc), 2) from None
     host = guard(host_for, plugins, disabled)
     problem = guard(load_problem, spec, host)
     check_writable((json_path,), problem.scenario.inputs + (spec.resolve(),), ("--json",))
@@ -83,9 +97,76 @@ def optimise(spec: Path, json_path, quiet, plugins, disabled) -> None:
                            "mean_minutes": round(r["mean_minutes"], 6),
                            **({"share_covered": round(r["share_covered"], 6)} if "share_covered" in r else {})}
                           for r in rows]}
+    if s.check is not None and not no_check and len(layouts) >= 2:
+        result["check"] = _check(problem, layouts, runner, host, quiet)
     if json_path is not None:
         try:
             write_atomic(json_path, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
         except OSError as exc:
             raise Fail(f"{json_path}: cannot write: {exc.strerror or exc}", 1) from None
         err.print(f"layouts written to {json_path}")
+
+
+def _check(problem, layouts, runner, host, quiet: bool) -> dict:
+    """Run the simulation check, print it, and return it as plain data."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from drillsim.batch.progress import BatchProgress
+    from drillsim.planning.selection import statement
+    from drillsim.planning.simcheck import CheckFailed, check_layouts
+
+    c = problem.spec.check
+    region = problem.scenario.region
+    names = [" + ".join(region.place(p).name for p in problem.names(lay)) for lay in layouts]
+    with runner, BatchProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
+        bar.start(0, len(layouts) * c.max)
+        try:
+            done = guard(check_layouts, problem, layouts, runner, host.names(),
+                         lambda n: bar.update(n, len(layouts) * c.max))
+        except CheckFailed as exc:
+            raise Fail(f"check failed: {exc}", 1) from None
+    sel = done.selection
+    unit = done.unit or "share"
+    what = f"{c.target} {'mean' if c.measure == 'mean' else 'pass rate'}"
+    rows = []
+    for i, lay in enumerate(layouts):
+        from drillsim.scoring.stats import mean_ci
+
+        mean, ci = mean_ci(sel.values[i], c.confidence)
+        status = ("chosen" if i == sel.chosen else
+                  f"eliminated after {sel.eliminated[i]}" if i in sel.eliminated else "left at budget")
+        rows.append({"layout": problem.names(lay), "replications": len(sel.values[i]),
+                     "mean": round(mean, 6), "ci": None if ci is None else [round(ci[0], 6), round(ci[1], 6)],
+                     "status": status})
+    text = statement(sel, names, c.indifference, c.confidence, done.unit or "(share)", done.goal)
+    out = {"procedure": "KN (Kim & Nelson 2001)", "target": c.target, "measure": c.measure,
+           "goal": done.goal, "indifference": c.indifference, "confidence": c.confidence,
+           "first": c.first, "budget": c.max, "step": c.step, "eta": round(sel.eta, 6),
+           "h2": round(sel.h2, 6), "guaranteed": sel.guaranteed, "chosen": problem.names(layouts[sel.chosen]),
+           "layouts": rows, "replications_run": done.runs, "statement": text}
+    if sel.runner_up is not None:
+        out["runner_up"] = problem.names(layouts[sel.runner_up])
+        out["difference"] = round(sel.difference, 6)
+        out["difference_ci"] = None if sel.interval is None else [round(x, 6) for x in sel.interval]
+        out["pairs"] = sel.pairs
+    if not quiet:
+        console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+        table = Table(title=f"simulation check: {what} ({'lower' if done.goal == 'minimize' else 'higher'} "
+                            f"is better), common random numbers")
+        for col, justify in (("layout", "left"), ("replications", "right"),
+                             (f"{what} [{c.confidence:.0%} CI]", "right"), ("KN", "left")):
+            table.add_column(col, justify=justify)
+        for name, r in zip(names, rows):
+            ci = "" if r["ci"] is None else f" [{r['ci'][0]:.2f}, {r['ci'][1]:.2f}]"
+            table.add_row(name, str(r["replications"]), f"{r['mean']:.2f}{ci}", r["status"])
+        console.print(table)
+        console.print(f"chosen: {names[sel.chosen]}")
+        if sel.runner_up is not None and sel.interval is not None:
+            console.print(f"difference to the runner-up ({names[sel.runner_up]}): "
+                          f"{sel.difference:+.2f} {done.unit} [{sel.interval[0]:+.2f}, "
+                          f"{sel.interval[1]:+.2f}], paired-t {c.confidence:.0%} interval over "
+                          f"the {sel.pairs} replications both ran")
+        console.print(text)
+    err.print(f"{done.runs} replication(s) run ({runner.describe()})")
+    return out

@@ -4,8 +4,8 @@
   place of interest, the plan's standard, the population share covered;
 - :mod:`location`: where to put k sites (maximal covering, p-median) as an integer
   programme (``scipy.optimize.milp``);
-- :mod:`selection`: the best layouts checked by simulation with common random numbers and
-  a ranking-and-selection procedure;
+- :mod:`selection`: ranking and selection (Kim & Nelson's procedure KN); :mod:`simcheck`
+  runs the best layouts with common random numbers on a batch executor and selects;
 - :mod:`sizing`: the smallest number of units meeting a target at a stated confidence;
 - :mod:`sensitivity`: which of the scenario's assumed numbers decide its answers.
 """

@@ -19,6 +19,7 @@ check:                                 # optional: the simulation check (selecti
   confidence: 95%
   first: 10                            # replications before the first elimination
   max: 200                             # budget per layout
+  step: 1                              # replications added per layout between screenings
 ```
 
 Demand points are the townships, weighted by the region's ``population_weight``; a
@@ -47,6 +48,7 @@ class CheckSpec(Strict):
     confidence: Fraction = 0.95
     first: int = Field(default=10, ge=2, le=10_000)
     max: int = Field(default=100, ge=2, le=100_000)
+    step: int = Field(default=1, ge=1, le=1_000)
 
 
 class OptimiseFile(Strict):
