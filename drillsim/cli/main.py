@@ -39,6 +39,9 @@ COMMANDS = {
     "results": ("drillsim.cli.batch", "results",
                 "Compare the variants of a batch database: ranking, intervals, paired differences."),
     "run": ("drillsim.cli.run", "run", "Run a scenario's replications and print its scorecard."),
+    "size": ("drillsim.cli.size", "size",
+             "The smallest number of units (or team size, or reserve) meeting a target with 95 % "
+             "confidence."),
     "validate": ("drillsim.cli.run", "validate",
                  "Check a scenario (and its region and plan files), a sweep and every variant it "
                  "expands to, or a drill pack, without running anything."),

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from drillsim.batch.executor import Executor
-from drillsim.batch.worker import Bundle, Task
 from drillsim.errors import DrillsimError
 from drillsim.planning.location import Layout
 from drillsim.planning.optimise import Problem
 from drillsim.planning.selection import Selection, kn_select
+from drillsim.planning.simrun import ReplicationFailed, VariantRunner, row_value
 
 
 class CheckFailed(DrillsimError):
@@ -38,14 +38,6 @@ class Check:
     runs: int
 
 
-def bundle_for(problem: Problem) -> Bundle:
-    """The scenario's files as a batch bundle (scenario, region, plan; the road graph
-    travels with the region when it lies beside it)."""
-    sc = problem.scenario
-    others = [p for p in sc.inputs if p.resolve() != problem.scenario_path.resolve()]
-    return Bundle.of(problem.root, problem.scenario_path, others)
-
-
 def check_layouts(problem: Problem, layouts: list[Layout], executor: Executor, plugins: list[str],
                   progress: Callable[[int], None] | None = None) -> Check:
     """Compare ``layouts`` by simulation with KN (see the module docstring).
@@ -60,42 +52,33 @@ def check_layouts(problem: Problem, layouts: list[Layout], executor: Executor, p
     target = next(t for t in problem.scenario.targets if t.id == c.target)
     goal = "maximize" if c.measure == "pass_rate" else (
         c.goal or ("minimize" if target.comparison in ("<=", "<") else "maximize"))
-    bundle = bundle_for(problem)
-    seed = problem.scenario.seed
-    overrides = [tuple(problem.overrides(lay).items()) for lay in layouts]
-    names = tuple(plugins)
-    executor.fit(len(layouts) * c.first)
-    executor.start(bundle, names)
-    ran = 0
+    runner = VariantRunner(problem.scenario, problem.scenario_path,
+                           [problem.overrides(lay) for lay in layouts], executor, plugins,
+                           root=problem.root, names=[f"layout {_label(problem, lay)}" for lay in layouts])
 
     def sample(systems: list[int], first: int, last: int) -> dict[int, list[float]]:
-        nonlocal ran
-        tasks = [Task(bundle.key, i, overrides[i], seed, r, names)
-                 for r in range(first, last) for i in systems]
-        got: dict[tuple[int, int], float] = {}
-        for batch in executor.batches(tasks):
-            for res in batch:
-                if res.failed:
-                    raise CheckFailed(f"replication {res.replication} of layout "
-                                      f"{_label(problem, layouts[res.variant])} failed "
-                                      f"({res.failure}): {res.error}")
-                row = next((v for v in res.values if v[0] == c.target), None)
-                value = None if row is None else (row[1] if c.measure == "mean" else row[2])
-                if value is None:
-                    raise CheckFailed(f"replication {res.replication} of layout "
-                                      f"{_label(problem, layouts[res.variant])} has nothing to "
-                                      f"measure for {c.target}; choose a target every "
+        try:
+            got = runner.run([(i, r) for r in range(first, last) for i in systems], progress)
+        except ReplicationFailed as exc:
+            raise CheckFailed(str(exc)) from None
+        out = {}
+        for i in systems:
+            vals = []
+            for r in range(first, last):
+                value, met = row_value(got[i, r], c.target)
+                x = value if c.measure == "mean" else met
+                if x is None:
+                    raise CheckFailed(f"replication {r} of layout {_label(problem, layouts[i])} has "
+                                      f"nothing to measure for {c.target}; choose a target every "
                                       "replication measures")
-                got[res.variant, res.replication] = float(value)
-                ran += 1
-                if progress is not None:
-                    progress(ran)
-        return {i: [got[i, r] for r in range(first, last)] for i in systems}
+                vals.append(float(x))
+            out[i] = vals
+        return out
 
     sel = kn_select(len(layouts), sample, delta=c.indifference, confidence=c.confidence,
                     n0=c.first, budget=c.max, step=c.step, maximize=goal == "maximize")
     unit = "" if c.measure == "pass_rate" else target.unit
-    return Check(sel, layouts, goal, unit, ran)
+    return Check(sel, layouts, goal, unit, runner.ran)
 
 
 def _label(problem: Problem, layout: Layout) -> str:
