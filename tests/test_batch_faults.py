@@ -254,7 +254,8 @@ def test_a_killed_dask_worker_is_replaced_and_no_row_is_lost_or_doubled(mini, ho
         if killed:
             return
         busy = [address for address, keys in dask.client.processing().items() if keys]
-        assert busy, "no worker has a task in flight"
+        if not busy:  # between two tasks: kill at the next result (asserted below)
+            return
         pid = dask.client.run(os.getpid, workers=[busy[0]])[busy[0]]
         killed.append(pid)
         os.kill(pid, signal.SIGKILL)
@@ -301,9 +302,10 @@ def test_a_killed_dask_worker_of_a_one_worker_cluster_is_told_and_nothing_is_los
             remove_folders_of(pid)
     assert killed and run.ran == 72
     assert len(notices) == 1, notices
+    # killed while it ran a task, or (tasks are short) just between two
     assert re.fullmatch(r"Dask worker tcp://127\.0\.0\.1:\d+ died \(killed, or out of memory\?\) "
-                        r"with \d+ replication\(s\) running; they run again on another worker",
-                        notices[0]), notices
+                        r"(with \d+ replication\(s\) running; they run again on another worker|"
+                        r"between tasks: no replication was lost)", notices[0]), notices
     assert tables(tmp_path / "dask.db") == expected
 
 

@@ -124,10 +124,14 @@ class DaskExecutor(Executor):
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
         self._key: str | None = None
-        #: replications per task key in flight, for the notice when a worker dies
+        #: replications per task key sent, for the notice when a worker dies (kept after
+        #: the task ends: the scheduler's event may arrive after the rerun finished)
         self._sizes: dict[str, int] = {}
         #: workers that died: (address, their task keys), from the scheduler's events
         self._deaths: deque = deque()
+        #: deaths already queued or told, by (time, address): live events and the final
+        #: look at the scheduler's event log may both bring one
+        self._seen: set[tuple] = set()
 
     def fit(self, tasks: int) -> None:
         if not self.scheduler:  # a running cluster's workers are not ours to count
@@ -167,15 +171,32 @@ class DaskExecutor(Executor):
             raise PluginError("; ".join(bad))
         self._key = bundle.key
         self.client.register_plugin(BundlePlugin(bundle), name=_plugin_name(bundle.key))
-        # the scheduler tells of every worker it loses, with the tasks it was running
+        # the scheduler tells of every worker it loses, with the tasks it was running;
+        # deaths before this batch (a shared cluster's history) are not ours to tell
+        self._catch_up()
+        self._deaths.clear()
         self.client.subscribe_topic("all", self._on_event)
 
     def _on_event(self, event) -> None:
         """On the client's event loop: note a worker that died (not one closed in order)."""
-        _, msg = event
+        when, msg = event
         if isinstance(msg, dict) and msg.get("action") == "remove-worker" \
                 and not msg.get("expected"):
-            self._deaths.append((msg.get("worker", "?"), set(msg.get("processing-tasks", ()))))
+            seen = (when, msg.get("worker", "?"))
+            if seen not in self._seen:
+                self._seen.add(seen)
+                self._deaths.append((msg.get("worker", "?"),
+                                     set(msg.get("processing-tasks", ()))))
+
+    def _catch_up(self) -> None:
+        """Read the scheduler's event log itself: a death whose live event has not
+        reached this client yet (its tasks already rerun) is still told."""
+        try:
+            events = self.client.get_events("all")
+        except Exception:  # noqa: BLE001  (the notice is a courtesy; the results are stored)
+            return
+        for event in events:
+            self._on_event(event)
 
     def _tell_deaths(self) -> None:
         while self._deaths:
@@ -184,6 +205,9 @@ class DaskExecutor(Executor):
             if lost:
                 self._tell(f"Dask worker {address} died (killed, or out of memory?) with "
                            f"{lost:,} replication(s) running; they run again on another worker")
+            else:
+                self._tell(f"Dask worker {address} died (killed, or out of memory?) between "
+                           "tasks: no replication was lost")
 
     def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
         assert self.client is not None, "start() first"
@@ -218,13 +242,11 @@ class DaskExecutor(Executor):
                 if future.status == "finished":
                     results = future.result()
                     future.release()
-                    self._sizes.pop(future.key, None)
                     yield results
                     submit()
                     continue
                 exc = future.exception() if future.status == "error" else None
                 future.release()
-                self._sizes.pop(future.key, None)
                 if isinstance(exc, (PluginError, DrillsimError)):
                     raise exc
                 if type(exc).__name__ == "KilledWorker":
@@ -244,6 +266,7 @@ class DaskExecutor(Executor):
                 self._tell(f"the Dask cluster lost {len(chunk):,} replication(s) ({why}); "
                            "sending them again")
                 send(chunk, again + 1)
+            self._catch_up()
             self._tell_deaths()
         finally:
             remaining = list(running.futures)
