@@ -375,6 +375,45 @@ def test_a_plugin_that_hangs_is_stopped_by_the_watchdog(mini, host, monkeypatch)
     assert time.monotonic() - started < 5
 
 
+def test_a_short_limit_is_watched_even_after_a_run_with_a_long_one(mini, host, monkeypatch):
+    # the process's one watchdog thread was sleeping a quarter of the long limit (15 s)
+    # when the short-limit run began: it must look again at once, not after 15 s
+    import time
+
+    from drillsim.engine.simulation import PluginFailed
+
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards: []
+        """)
+    monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "60")
+    slow = Simulation(load_scenario(path, host=host), host)
+    slow.start()
+
+    def a_while():
+        yield slow.timeout(1)
+        time.sleep(0.3)  # long enough for the thread to start its 15 s sleep
+
+    slow.process(a_while())
+    slow.run()
+    monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "0.4")
+    sim = Simulation(load_scenario(path, host=host), host)
+    sim.start()
+
+    def endless():
+        yield sim.timeout(7)
+        while True:
+            time.sleep(0.01)
+
+    sim.process(endless())
+    started = time.monotonic()
+    with pytest.raises(PluginFailed, match=r"did not return within 0.4 s"):
+        sim.run()
+    assert time.monotonic() - started < 5
+
+
 @pytest.mark.parametrize("hook, answer, says", [
     ("drillsim_choose_units", lambda sim, incident, unmet, candidates: ["ghost-1"],
      r"it returned 'ghost-1', which is not among the free units that can serve I1"),

@@ -100,6 +100,8 @@ class _Warden:
         self._guards: dict[int, Watchdog] = {}
         self._wake = threading.Event()
         self._pid: int | None = None
+        #: seconds the thread sleeps between looks now (None: idle, waiting for a guard)
+        self._step: float | None = None
 
     def watch(self, guard: Watchdog) -> None:
         with self._lock:
@@ -107,7 +109,11 @@ class _Warden:
             if self._pid != os.getpid():  # first use, or a forked child without the thread
                 self._pid = os.getpid()
                 threading.Thread(target=self._run, name="drillsim-watchdog", daemon=True).start()
-        self._wake.set()
+            # wake the thread only when it must look sooner than it will: idle, or asleep
+            # for longer than this guard's quarter limit (a drill tick costs no wake-up)
+            wake = self._step is None or guard.limit / 4 < self._step
+        if wake:
+            self._wake.set()
 
     def release(self, guard: Watchdog) -> None:
         with self._lock:  # after this, nothing is raised for this guard
@@ -116,12 +122,13 @@ class _Warden:
     def _run(self) -> None:
         while True:
             with self._lock:
-                step = min((g.limit for g in self._guards.values()), default=None)
-            if step is None:
-                self._wake.wait()
+                limit = min((g.limit for g in self._guards.values()), default=None)
+                self._step = None if limit is None else limit / 4
                 self._wake.clear()
+            # a guard with a shorter limit arriving meanwhile sets the event
+            self._wake.wait(self._step)
+            if self._step is None:
                 continue
-            time.sleep(step / 4)
             now = time.monotonic()
             with self._lock:
                 for key, guard in list(self._guards.items()):
