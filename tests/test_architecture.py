@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("report", ["drillsim.report"]),
     ("batch and drill", ["drillsim.batch", "drillsim.drill"]),
     ("planning", ["drillsim.planning"]),
+    ("reference", ["drillsim.reference"]),
     ("terminal UI", ["drillsim.tui"]),
     ("command line", ["drillsim.cli"]),
     ("console script", ["drillsim.entry"]),

@@ -149,7 +149,7 @@ def test_duplicate_reserve_and_zero_pass_rate(broken, host, tmp_path):
     out = messages(path, host)   # faults in two files, reported together
     assert len(out) == 2
     assert out[0].endswith("reserves[1].id: id 'relocation_supplies' is used twice in reserves (first at reserves[0])")
-    assert out[1].endswith("tongnan-2021.yaml:10:21: required_pass_rate: a required pass rate of 0% would "
+    assert out[1].endswith("tongnan-2021.yaml:11:21: required_pass_rate: a required pass rate of 0% would "
                            "pass every row; give more than 0%")
 
 

@@ -59,25 +59,35 @@ class LevelSpec(Strict):
     """One named level of a factor: the scenario paths it sets and their values."""
 
     name: str = Field(min_length=1)
+    """Level name (as results and the baseline name it)."""
     set: dict[str, Any] = Field(min_length=1)
+    """Scenario paths and the values this level gives them (`forces.township_teams.capabilities.people: 10`)."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class FactorSpec(Strict):
     """A factor: ``path`` with ``values``, or named ``levels`` (each setting paths)."""
 
     path: str | None = None
+    """The scenario path this factor sets (`forces.water_rescue.base`)."""
     values: list[Any] | None = None
+    """Its values, one level each (durations with units)."""
     levels: list[LevelSpec] | None = None
+    """Named levels instead, each setting one or more paths."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class VariantSpec(Strict):
     """An explicitly named variant: the scenario paths it sets."""
 
     name: str = Field(min_length=1)
+    """Variant name."""
     set: dict[str, Any] = {}
+    """Scenario paths and values."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class ObjectiveSpec(Strict):
@@ -91,27 +101,44 @@ class ObjectiveSpec(Strict):
     """
 
     measure: Literal["mean", "pass_rate", "targets_failed"]
+    """`mean` or `pass_rate` of `target`, or `targets_failed`."""
     target: str | None = None
+    """The target id for `mean` and `pass_rate`."""
     goal: Literal["minimize", "maximize"] | None = None
+    """`minimize` or `maximize` (default from the target's comparison)."""
 
 
 class SweepFile(Strict):
     """Schema of a sweep file (``scenarios/sweeps/*.yaml``)."""
 
     name: str
+    """Sweep name."""
     description: str | None = None
+    """What the sweep asks."""
     scenario: str
+    """The base scenario file, relative to this file."""
     seed: int | None = Field(default=None, ge=0)
+    """Base seed (default: the scenario's)."""
     replications: int | None = Field(default=None, ge=1, le=100_000)
+    """Replications per variant (default: the scenario's)."""
     common_random_numbers: bool = True
+    """Replication r of every variant draws the same random streams (`false`: independent streams)."""
     max_variants: int = Field(default=DEFAULT_MAX_VARIANTS, ge=1, le=HARD_MAX_VARIANTS)
+    """The most variants the factors may expand to (at most 10,000)."""
     set: dict[str, Any] = {}
+    """Paths set in every variant."""
     factors: dict[str, FactorSpec] | None = None
+    """Factors, expanded full-factorially into variants."""
     variants: list[VariantSpec] | None = None
+    """Explicit variants instead of factors."""
     baseline: str | dict[str, Any] | None = None
+    """The variant compared against: `{factor: level}` or a variant name (default: the first)."""
     objective: ObjectiveSpec
+    """What variants are ranked by."""
     cost_unit: str | None = None
+    """Unit of the forces' and reserves' costs (`10k CNY/year, assumed`)."""
     assumptions: list[Assumption] = []
+    """Values the sweep assumes (its costs), with reasons."""
 
 
 # ---------------------------------------------------------------- resolved sweep

@@ -29,6 +29,8 @@ COMMANDS = {
     "new-plugin": ("drillsim.cli.scaffold", "new_plugin",
                    "Write a ready plugin package drillsim-NAME (installs with pip install -e; "
                    "passes its own tests)."),
+    "new-scenario": ("drillsim.cli.reference", "new_scenario",
+                     "Write a minimal, valid, commented scenario NAME.yaml to start from."),
     "optimise": ("drillsim.cli.optimise", "optimise",
                  "Choose k sites for a force to cover the most people within a time, or the "
                  "least mean travel time."),
@@ -42,6 +44,10 @@ COMMANDS = {
     "size": ("drillsim.cli.size", "size",
              "The smallest number of units (or team size, or reserve) meeting a target with 95 % "
              "confidence."),
+    "schema": ("drillsim.cli.reference", "schema",
+               "Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack), with "
+               "the loaded plugins' params, for editors: drillsim schema scenario > "
+               "scenario.schema.json."),
     "validate": ("drillsim.cli.run", "validate",
                  "Check a scenario (and its region and plan files), a sweep and every variant it "
                  "expands to, or a drill pack, without running anything."),

@@ -66,9 +66,13 @@ class Draw(Strict):
     between two quantities with the same unit (``uniform: [10h, 18h]``)."""
 
     path: str
+    """Scenario path the draw sets."""
     choices: list[Any] | None = Field(default=None, min_length=1)
+    """Values to choose from, uniformly."""
     uniform: list[Any] | None = Field(default=None, min_length=2, max_length=2)
+    """`[low, high]` with the same unit (`[10h, 18h]`)."""
     digits: int = Field(default=0, ge=0, le=6)
+    """Decimals kept of a uniform draw."""
 
     @model_validator(mode="after")
     def _one(self):
@@ -88,14 +92,20 @@ class OutOfService(Strict):
     a force standing for all its units)."""
 
     count: int = Field(ge=0)
+    """Units put out of service at the start."""
     from_: list[str] = Field(alias="from", min_length=1)
+    """Unit or force ids drawn from (a force stands for all its units)."""
 
 
 class Variant(Strict):
     name: str
+    """Variant name."""
     weight: float = Field(default=1.0, gt=0, le=1_000_000)
+    """Relative chance of being drawn."""
     overrides: dict[str, Any] = {}
+    """Scenario paths and values."""
     out_of_service: list[str] = []
+    """Unit ids out of service from the start."""
 
 
 class PlannedInject(Strict):
@@ -103,29 +113,50 @@ class PlannedInject(Strict):
     automatically; without ``at`` only when the controller fires it)."""
 
     title: str
+    """The MSEL line's title."""
     at: str | None = None
+    """Scenario time it is due, with a unit (`14h`); without: only when the controller fires it."""
     kind: Literal["message", "incident", "breakdown", "road_cut", "road_open", "in_service"]
+    """`message`, `incident`, `breakdown`, `road_cut`, `road_open` or `in_service`."""
     text: str | None = None
+    """The message players receive."""
     place: str | None = None
+    """Place id (incidents)."""
     township: str | None = None
+    """Township id (road cuts, messages)."""
     unit: str | None = None
+    """Unit id (breakdown, in_service)."""
     incident_kind: str | None = None
+    """Incident kind (incidents)."""
     demand: dict[str, float] | None = None
+    """What the incident needs, by capability (`{people: 20}`)."""
     on_scene: str | None = None
+    """Work time on scene, with a unit."""
     priority: int = Field(default=2, ge=1, le=9)
+    """1 (highest) to 9."""
 
 
 class PackFile(Strict):
     name: str
+    """Pack name."""
     hazard: str | None = None
+    """The hazard the pack is about (for the reveal)."""
     description: str | None = None
+    """What the drill exercises."""
     scenario: str
+    """The base scenario, relative to this file."""
     overrides: dict[str, Any] = {}
+    """Paths set in every drawn scenario."""
     variants: list[Variant] = []
+    """Hidden variants, one drawn per drill."""
     draws: list[Draw] = []
+    """Randomised parameters."""
     out_of_service: OutOfService | None = None
+    """Units drawn out of service."""
     reporting: dict[str, dict[str, Any]] = {}
+    """Reporter parameters by reporter name (what players are told, with delays)."""
     injects: list[PlannedInject] = []
+    """The planned injects (MSEL)."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 # number, optional space, unit text. Rejects "1:30", "12", "h12", "1h30min".
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%°/][A-Za-z0-9_/^*·. ]*?)\s*$")
@@ -177,32 +177,59 @@ def _validator(kind: str, **flags):
     return BeforeValidator(lambda v: parse_quantity(v, kind, **flags))
 
 
+#: The unit the engine keeps each quantity kind in, as docs print it.
+ENGINE_UNIT = {"time": "min", "speed": "km/h", "length": "km", "elevation": "m",
+               "discharge": "m³/s", "rate": "1/min", "mass_rate": "g/s"}
+
+
+def _schema(kind: str, written: str, examples: list[str], number_too: bool = False):
+    """What JSON Schema says of a quantity written with a unit: a string (the editor
+    offers the examples); ``x-drillsim-quantity`` and ``x-drillsim-unit`` name the kind
+    and the unit the engine converts it to (docs/scenarios.md prints them)."""
+    text = {"type": "string", "pattern": r"^\s*[-+]?[0-9.]+([eE][-+]?[0-9]+)?\s*[^\s0-9].*$",
+            "x-drillsim-written": f"{written}, e.g. {', '.join(examples)}"}
+    schema: dict = {**text, "examples": examples}
+    if number_too:
+        schema = {"anyOf": [text, {"type": "number"}], "examples": examples}
+    schema["x-drillsim-quantity"] = kind
+    schema["x-drillsim-unit"] = ENGINE_UNIT.get(kind, {"angle": "°"}.get(kind, "1"))
+    return WithJsonSchema(schema)
+
+
 #: A positive duration, in minutes.
-Duration = Annotated[float, _validator("time")]
+Duration = Annotated[float, _validator("time"), _schema("time", "a duration with a unit", ["90min", "12h", "2d"])]
 #: A duration that may be zero (a turnout time, a delay), in minutes.
-DurationOrZero = Annotated[float, _validator("time", allow_zero=True)]
+DurationOrZero = Annotated[float, _validator("time", allow_zero=True),
+                          _schema("time", "a duration with a unit (0 allowed)", ["0min", "2min", "1h"])]
 #: An offset in time that may be negative (upstream of a gauge), in minutes.
-TimeOffset = Annotated[float, _validator("time", allow_negative=True)]
+TimeOffset = Annotated[float, _validator("time", allow_negative=True),
+                      _schema("time", "a time offset with a unit (may be negative)", ["-120min", "53min"])]
 #: A positive speed, in km/h.
-Speed = Annotated[float, _validator("speed")]
+Speed = Annotated[float, _validator("speed"), _schema("speed", "a speed with a unit", ["40km/h", "7m/s"])]
 #: A positive distance, in km.
-Length = Annotated[float, _validator("length")]
+Length = Annotated[float, _validator("length"), _schema("length", "a distance with a unit", ["12km", "800m"])]
 #: An elevation (river stage), in metres; may be any sign.
-Elevation = Annotated[float, _validator("elevation", allow_negative=True)]
+Elevation = Annotated[float, _validator("elevation", allow_negative=True),
+                     _schema("elevation", "an elevation with a unit", ["238.0m"])]
 #: A non-negative discharge, in m³/s.
-Discharge = Annotated[float, _validator("discharge", allow_zero=True)]
+Discharge = Annotated[float, _validator("discharge", allow_zero=True),
+                     _schema("discharge", "a discharge with a unit", ["22600m3/s"])]
 #: A positive rate (events per time), written ``0.5/h``, in events per minute.
-Rate = Annotated[float, _validator("rate")]
+Rate = Annotated[float, _validator("rate"), _schema("rate", "a rate (events per time)", ["0.5/h", "2/d"])]
 #: A share in [0, 1], written ``30%`` or ``0.3``.
-Fraction = Annotated[float, BeforeValidator(parse_fraction)]
+Fraction = Annotated[float, BeforeValidator(parse_fraction),
+                    _schema("fraction", "a share, 0-100 %", ["30%", "0.3"], number_too=True)]
 #: A non-negative share that may exceed 1, written ``120%``.
-Percent = Annotated[float, BeforeValidator(parse_percent)]
+Percent = Annotated[float, BeforeValidator(parse_percent),
+                   _schema("percent", "a percentage (may exceed 100 %)", ["60%", "120%"])]
 #: A direction, written ``90deg`` or ``90°``, in degrees [0, 360).
-Angle = Annotated[float, BeforeValidator(parse_angle)]
+Angle = Annotated[float, BeforeValidator(parse_angle), _schema("angle", "an angle", ["90deg", "45°"])]
 #: A non-negative mass rate (a release rate), written ``100g/s`` or ``2kg/min``, in g/s.
-MassRate = Annotated[float, _validator("mass_rate", allow_zero=True)]
+MassRate = Annotated[float, _validator("mass_rate", allow_zero=True),
+                    _schema("mass_rate", "a mass rate with a unit", ["100g/s", "2kg/min"])]
 #: A speed that may be zero (calm), in km/h.
-SpeedOrZero = Annotated[float, _validator("speed", allow_zero=True)]
+SpeedOrZero = Annotated[float, _validator("speed", allow_zero=True),
+                       _schema("speed", "a speed with a unit (0 allowed)", ["0km/h", "8km/h"])]
 
 
 def format_minutes(minutes: float) -> str:

@@ -37,61 +37,99 @@ class TownshipSpec(Strict):
     """A township-level unit (镇 town or 街道 subdistrict)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Township id (lowercase letters, digits, `_`)."""
     code: str | None = None
+    """Administrative code."""
     name_zh: str
+    """Name in Chinese."""
     name_pinyin: str
+    """Name in pinyin (`Mixin Zhen`)."""
     kind: Literal["town", "subdistrict"]
+    """`town` (镇) or `subdistrict` (街道)."""
     lat: float = Field(ge=-90, le=90)
+    """Latitude of the township seat, degrees north."""
     lon: float = Field(ge=-180, le=180)
+    """Longitude, degrees east."""
     coord_status: Status
+    """How sure the coordinates are: `verified`, `verified_secondary`, `derived`, `approximate`, `assumed`, `not_found`."""
     coord_source: str | None = None
+    """Where the coordinates come from."""
     coord_note: str | None = None
+    """Note on the coordinates."""
     population_weight: int | None = Field(default=None, ge=0)
+    """Relative population (people), used to split totals between townships."""
     population_status: Status | None = None
+    """How sure the population is."""
     population_note: str | None = None
+    """Note on the population."""
     river: str | None = None
+    """The river the township lies on, if any."""
     river_status: Literal["verified", "approximate", "unknown"] = "unknown"
+    """`verified`, `approximate` or `unknown`."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class SiteSpec(Strict):
     """A named place: station, chemical park, landing site, shelter, gauge …"""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Site id (lowercase letters, digits, `_`)."""
     kind: Literal[SITE_KINDS]  # type: ignore[valid-type]
+    """`fire_station`, `rescue_base`, `chemical_park`, `landing_site`, `aviation_base`, `shelter`, `gauge`, `staging`, `scenic`, `forest`, `mutual_aid_origin` or `other`."""
     name_zh: str | None = None
+    """Name in Chinese."""
     name_en: str | None = None
+    """Name in English."""
     lat: float = Field(ge=-90, le=90)
+    """Latitude, degrees north."""
     lon: float = Field(ge=-180, le=180)
+    """Longitude, degrees east."""
     status: Status
+    """How sure the position is (as for townships)."""
     source: str | None = None
+    """Where it comes from."""
     township: str | None = None
+    """The township it lies in."""
     capacity: int | None = Field(default=None, ge=0)
+    """People it holds (shelters)."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class VehicleSpec(Strict):
     """A vehicle class: its planning speed on roads, with where the figure comes from."""
 
     speed: Speed
+    """Planning speed on roads, with a unit (`40km/h`)."""
     status: Status
+    """How sure the figure is."""
     source: str | None = None
+    """Where it comes from."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class CircuitySpec(Strict):
     """Road distance ÷ straight-line distance (the detour factor)."""
 
     value: float = Field(ge=1.0, le=3.0)
+    """Road km per straight-line km (1 to 3), when no road graph is given."""
     status: Status
+    """How sure the figure is."""
     source: str | None = None
+    """Where it comes from."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class TravelSpec(Strict):
     circuity: CircuitySpec
+    """The detour factor of roads over straight lines."""
     vehicles: dict[str, VehicleSpec]
+    """Vehicle classes by name, each with its road speed."""
     road_graph: str | None = None
+    """A road graph file (GraphML, or a CSV edge list `from,to,km`) relative to the region file; without it, straight line × circuity."""
 
     @field_validator("vehicles")
     @classmethod
@@ -105,12 +143,19 @@ class RegionFile(Strict):
     """Schema of a region file."""
 
     name: str
+    """Region name."""
     name_zh: str | None = None
+    """Name in Chinese."""
     credits: list[str] = []
+    """Data credits printed on maps."""
     sources: dict[str, str] = {}
+    """Citations by key."""
     travel: TravelSpec
+    """How units move: circuity, vehicle speeds, road graph."""
     townships: list[TownshipSpec]
+    """The townships (镇街)."""
     sites: list[SiteSpec] = []
+    """Named places: stations, parks, landing sites, gauges …"""
 
 
 @dataclass(frozen=True, eq=False)

@@ -40,18 +40,31 @@ class TargetSpec(Strict):
     """One capability target the plan sets (or a scenario adds)."""
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
+    """Target id, as scorecards and sweeps name it (`T1`, `R1`, `T3-short`)."""
     title: str
+    """What the row measures, in words (shown on the scorecard)."""
     section: str | None = None
+    """The plan section the target comes from (`III.(2).2(2)`)."""
     metric: str
+    """The metric that measures it (a core metric or one a plugin registers: `response_time`, `warning_lead_time` …)."""
     params: dict[str, Any] = {}
+    """The metric's parameters (which incident kinds, which reserve …); checked by the metric's own model."""
     statistic: Statistic | None = None
+    """How one replication's observations become one value: `mean`, `min`, `max`, `sum`, `count`, `p50`, `p90`, `p95` (default: the metric's)."""
     comparison: Comparison | None = None
+    """How the value meets the threshold: `>=`, `<=`, `>` or `<`; none: an information row."""
     threshold: str | int | float | None = None
+    """The value to meet, with a unit for times (`12h`, `60min`) or a plain number in the row's unit."""
     unit: DisplayUnit | None = None
+    """Display unit of the row: `min`, `h`, `d`, `people`, `count`, `units`, `%`, `ha`."""
     required_pass_rate: PassRate | None = None
+    """Share of replications that must meet the threshold for the row to pass (`90%`; default: the plan's)."""
     by_label: bool = False
+    """One row per label (per force, per township) instead of one row for all."""
     source: str | None = None
+    """Where the threshold comes from, when not the plan itself."""
     note: str | None = None
+    """Free text for readers (the plan's wording)."""
 
 
 
@@ -59,22 +72,34 @@ class PlanForce(Strict):
     """A force the plan names (descriptive; the scenario's forces model them)."""
 
     id: str
+    """Force id in the plan (`F1`); a scenario force names it in `plan_ref`."""
     name: str
+    """The force in English."""
     name_zh: str | None = None
+    """The force in the plan's language."""
     says: str
+    """What the plan promises about it."""
     section: str
+    """Plan section(s)."""
 
 
 class PlanFile(Strict):
     """Schema of a plan file (``scenarios/plans/*.yaml``)."""
 
     name: str
+    """The plan's title."""
     name_zh: str | None = None
+    """The title in the plan's language."""
     issued: str | None = None
+    """Date of issue (`2021-12-06`)."""
     source: str | None = None
+    """Where the plan text comes from."""
     required_pass_rate: PassRate = 0.9
+    """Share of replications a row must pass, for every target that does not set its own (`90%`)."""
     forces: list[PlanForce] = []
+    """The forces the plan names (descriptive)."""
     targets: list[TargetSpec] = Field(min_length=1)
+    """The capability targets, one scorecard row each."""
 
 
 
@@ -83,12 +108,17 @@ class RunSpec(Strict):
     """Run settings. ``horizon`` and ``warm_up`` are durations with units."""
 
     seed: int = Field(default=1, ge=0)
+    """Base seed of the random streams; replication r draws from (seed, r, stream name)."""
     replications: int = Field(default=1, ge=1, le=100_000)
+    """Independent replications to run (`drillsim run -n` overrides)."""
     horizon: Duration
+    """How long a run lasts, with a unit (`96h`, `4d`); a run covers [0, horizon)."""
     warm_up: DurationOrZero = 0.0
+    """Time at the start left out of time-based metrics, with a unit (`0min`)."""
     #: incidents waiting for units at once beyond which a run stops as runaway (calls
     #: arriving faster than the units can ever serve them would fill the memory)
     max_queued: int = Field(default=100_000, ge=1, le=10_000_000)
+    """Incidents waiting for units at once beyond which a run stops as runaway (calls arriving faster than units can ever serve them would fill the memory)."""
 
     @field_validator("horizon")
     @classmethod
@@ -106,15 +136,25 @@ class TargetOverride(Strict):
     """Scenario-side changes to a plan target (only the fields given change)."""
 
     title: str | None = None
+    """A new title."""
     params: dict[str, Any] = {}
+    """Metric parameters, merged over the plan's."""
     statistic: Statistic | None = None
+    """Another statistic."""
     comparison: Comparison | None = None
+    """Another comparison."""
     threshold: str | int | float | None = None
+    """Another threshold (a time with its unit)."""
     unit: DisplayUnit | None = None
+    """Another display unit."""
     required_pass_rate: PassRate | None = None
+    """Another required pass rate."""
     by_label: bool | None = None
+    """One row per label, or not."""
     source: str | None = None
+    """Where the changed value comes from (say it when the plan gives no number)."""
     note: str | None = None
+    """Free text for readers."""
 
 
 
@@ -123,9 +163,13 @@ class PlanRef(Strict):
     the scenario adjusts them."""
 
     file: str
+    """The plan file, relative to the scenario file (inside its folder)."""
     targets: list[str] | None = None
+    """Which of the plan's targets to score (ids, in order); default: all."""
     overrides: dict[str, TargetOverride] = {}
+    """Changes to plan targets, by target id (only the fields given change)."""
     extra_targets: list[TargetSpec] = []
+    """Targets this scenario adds, written like the plan's."""
 
 
 class ForceSpec(Strict):
@@ -136,25 +180,45 @@ class ForceSpec(Strict):
     """
 
     id: str = Field(pattern=ID_PATTERN)
+    """Force id (lowercase letters, digits, `_`); units are named `<id>-1`, `<id>-2` …"""
     type: str
+    """Unit type, registered by a plugin (`fire_rescue_station`, `water_rescue_team` …; `drillsim plugins` lists them)."""
     name: str | None = None
+    """Name for reports."""
     name_zh: str | None = None
+    """Name in the plan's language."""
     plan_ref: str | None = None
+    """The plan force it models (`F1`)."""
     status: Literal["existing", "under_construction", "planned", "assumed"] | None = None
+    """`existing`, `under_construction`, `planned` or `assumed`."""
     enabled: bool = True
+    """`false` leaves the force out of the run (a variant may switch it on)."""
     units: int = Field(default=1, ge=1, le=1_000)
+    """Units at each base (or per township with `per_township`)."""
     base: str | None = None
+    """The one place (site or township id of the region) all units start from."""
     bases: list[str] | None = None
+    """One base per unit, in order."""
     per_township: bool = False
+    """`units` units in each township (or each of `townships`)."""
     townships: list[str] | None = None
+    """With `per_township`: which townships (default: all)."""
     capabilities: dict[str, float] = {}
+    """What each unit brings, by name: `{people: 6, boats: 1}` (default: the unit type's)."""
     vehicle: str | None = None
+    """Road vehicle class of the region's travel model (default: the unit type's)."""
     turnout: DurationOrZero | None = None
+    """Time from dispatch to leaving the base, with a unit (`2min`; default: the unit type's)."""
     serves: list[str] | None = Field(default=None, min_length=1)
+    """Incident kinds this force may be sent to (default: the unit type's)."""
     area: Literal["district", "home"] = "district"
+    """`district`: sent anywhere; `home`: only within its own township."""
     params: dict[str, Any] = {}
+    """Parameters of the unit type, checked by its plugin's model (below)."""
     cost: float | None = Field(default=None, ge=0)
+    """Cost of one unit, in the sweep's `cost_unit` (for the Pareto front)."""
     note: str | None = None
+    """Free text for readers."""
 
     @field_validator("capabilities")
     @classmethod
@@ -169,10 +233,15 @@ class HazardSpec(Strict):
     """A hazard in the scenario: which hazard type (plugin) and its parameters."""
 
     id: str = Field(pattern=ID_PATTERN)
+    """Hazard id (lowercase letters, digits, `_`)."""
     type: str
+    """Hazard type, registered by a plugin (`transit_flood`, `toxic_release`, `forest_fire`, `scripted_incidents`, `poisson_incidents`)."""
     enabled: bool = True
+    """`false` leaves the hazard out."""
     params: dict[str, Any] = {}
+    """The hazard type's parameters, checked by its plugin's model (below)."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class ReserveSpec(Strict):
@@ -180,37 +249,56 @@ class ReserveSpec(Strict):
     (``all`` or a list of ids)."""
 
     id: str = Field(pattern=ID_PATTERN)
+    """Reserve id (metrics name it: `params: {reserve: relocation_supplies}`)."""
     name: str | None = None
+    """Name for reports."""
     unit: str = "people"
+    """What the amounts count (`people` provided for)."""
     district: float = Field(default=0, ge=0)
+    """Amount held at district level."""
     per_township: float = Field(default=0, ge=0)
+    """Amount held in each of `townships`."""
     townships: Literal["all"] | list[str] = "all"
+    """`all` or a list of township ids holding `per_township`."""
     plan_ref: str | None = None
+    """The plan section or force it models."""
     cost_per_unit: float | None = Field(default=None, ge=0)
+    """Cost of each unit held, in the sweep's `cost_unit`."""
     note: str | None = None
+    """Free text for readers."""
 
 
 class Assumption(Strict):
     """A value the scenario assumes rather than takes from a source, and why."""
 
     what: str
+    """The value assumed, in words."""
     value: str | int | float | bool | None = None
+    """The value (text, number or true/false)."""
     reason: str
+    """Why this value (every report lists it)."""
     applies_to: str | list[str] | None = None
+    """The field path(s) it sets (`hazards[0].params.townships`)."""
 
 
 class Observation(Strict):
     """A figure observed in the real event the scenario replays, for comparison."""
 
     what: str
+    """The figure observed in the real event."""
     value: int | float | str
+    """Its value."""
     unit: str | None = None
+    """Its unit."""
     source: str
+    """Where it comes from (a key of `sources:` or a citation)."""
     status: Literal["verified", "verified_secondary", "derived", "approximate"]
+    """`verified`, `verified_secondary`, `derived` or `approximate`."""
     #: what the model gives for the same figure: ``hazard.<id>.<figure>`` (a hazard's
     #: summary figure), ``forces.<capability>`` (total over in-service units), or
     #: ``reserve.<id>`` (total held)
     model_key: str | None = None
+    """What the model gives for the same figure: `hazard.<id>.<figure>`, `forces.<capability>` or `reserve.<id>`."""
 
 
 class PluginModuleRef(Strict):
@@ -218,23 +306,39 @@ class PluginModuleRef(Strict):
     allows it (``--allow-plugin-module``); see :mod:`drillsim.host.plugin_modules`."""
 
     name: str = Field(pattern=ID_PATTERN)
+    """Plugin name."""
     module: str
+    """Module or `.py` file, imported only with `--allow-plugin-module`."""
 
 
 class ScenarioFile(Strict):
     """Schema of a scenario file."""
 
     name: str = Field(min_length=1)
+    """Scenario name (reports and scorecards start with it)."""
     name_zh: str | None = None
+    """Name in the plan's language."""
     description: str | None = None
+    """What the scenario asks, for the report."""
     region: str
+    """The region file (townships, sites, travel), relative to this file."""
     start: str
+    """Wall-clock time of scenario time 0, ISO 8601 with its UTC offset (`2020-08-15T20:00+08:00`)."""
     run: RunSpec
+    """Seed, replications, horizon."""
     plan: PlanRef
+    """The plan scored against, and this scenario's changes to its targets."""
     plugins: list[str | PluginModuleRef] = []
+    """Plugins the scenario needs, by name (installed) or `{name, module}`."""
     forces: list[ForceSpec] = Field(min_length=1)
+    """The response forces: what units, how many, where."""
     hazards: list[HazardSpec] = []
+    """What happens: each hazard creates incidents (and warnings, closures …)."""
     reserves: list[ReserveSpec] = []
+    """Stockpiles drawn on by demands (relocation supplies)."""
     assumptions: list[Assumption]
+    """Every value not taken from a source, with the reason (may be empty, never left out)."""
     observed: list[Observation] = []
+    """Figures of the real event, for comparison with the model."""
     sources: dict[str, str] = {}
+    """Citations by key."""

@@ -38,7 +38,10 @@ M = TypeVar("M", bound=BaseModel)
 class Strict(BaseModel):
     """Base for every file schema: unknown fields are errors, no silent type coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    # a field's docstring (the string under it) is its description: docs/scenarios.md and
+    # the JSON Schemas (`drillsim schema KIND`) are generated from them
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
+                              use_attribute_docstrings=True)
 
 
 def suggest(word: str, choices) -> str:

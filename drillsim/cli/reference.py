@@ -1,0 +1,100 @@
+"""``drillsim schema KIND`` (the JSON Schema of a file kind, for editors) and
+``drillsim new-scenario NAME`` (a minimal, valid, commented scenario to start from)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from drillsim.cli.support import Fail, guard, host_for, with_plugin_options
+
+KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack")
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(KIND_NAMES))
+@with_plugin_options
+def schema(kind: str, plugins, disabled) -> None:
+    """Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack), with the
+    loaded plugins' params, for editors: drillsim schema scenario > scenario.schema.json."""
+    from drillsim.reference.jsonschema import dumps
+    from drillsim.reference.jsonschema import schema as make
+
+    host = guard(host_for, plugins, disabled)
+    sys.stdout.write(dumps(make(kind, host)))
+
+
+def _default_dir() -> Path:
+    return Path("scenarios") if Path("scenarios").is_dir() else Path(".")
+
+
+def _pick(given: Path | None, folder: Path, sub: str, option: str) -> Path:
+    """The region or plan file: the one given, else the only/first ``*.yaml`` under
+    ``folder/sub``; it must lie inside ``folder`` (file references never leave it)."""
+    if given is None:
+        found = sorted((folder / sub).glob("*.yaml"))
+        if not found:
+            raise Fail(f"{option}: no {sub}/*.yaml in {folder}; give {option} FILE (inside "
+                       f"{folder})", 2)
+        given = found[0]
+    if not given.is_file():
+        raise Fail(f"{option}: {given}: no such file", 2)
+    try:
+        given.resolve().relative_to(folder.resolve())
+    except ValueError:
+        raise Fail(f"{option}: {given} is outside {folder}; a scenario's files must lie in its "
+                   "folder (copy it there or use --dir)", 2) from None
+    return given
+
+
+@click.command("new-scenario")
+@click.argument("name")
+@click.option("--hazard", "hazard", default="poisson_incidents", show_default=True,
+              help="Hazard type: poisson_incidents or scripted_incidents (written from scratch), "
+                   "or a type a scenario in the folder uses (copied from it).")
+@click.option("--region", "region", type=click.Path(dir_okay=False, path_type=Path),
+              help="Region file inside the folder (default: the first regions/*.yaml there).")
+@click.option("--plan", "plan", type=click.Path(dir_okay=False, path_type=Path),
+              help="Plan file inside the folder (default: the first plans/*.yaml there).")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write NAME.yaml in (default: scenarios/ if here, else .).")
+@with_plugin_options
+def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,
+                 folder: Path | None, plugins, disabled) -> None:
+    """Write a minimal, valid, commented scenario NAME.yaml to start from."""
+    import re
+
+    from drillsim.reference.template import TemplateError, scenario_text
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.scenario.region import load_region
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise Fail(f"NAME {name!r}: letters, digits, '_', '-' and '.' only (it names the file)", 2)
+    folder = folder or _default_dir()
+    if not folder.is_dir():
+        raise Fail(f"--dir: {folder}: no such folder", 2)
+    target = folder / f"{name.removesuffix('.yaml')}.yaml"
+    if target.exists():
+        raise Fail(f"{target} exists; choose another NAME or remove it", 2)
+    region = _pick(region, folder, "regions", "--region")
+    plan = _pick(plan, folder, "plans", "--plan")
+    host = guard(host_for, plugins, disabled)
+    townships = [t.id for t in guard(load_region, region, str(region)).spec.townships]
+    schema_file = next((p for p in (folder / "../docs/schemas/scenario.schema.json",
+                                    folder / "docs/schemas/scenario.schema.json") if p.is_file()), None)
+    try:
+        text = scenario_text(target.stem, folder, region, plan, hazard, townships,
+                             host.hazard_types.names(), schema_file)
+    except TemplateError as exc:
+        raise Fail(f"--hazard: {exc}", 2) from None
+    target.write_text(text, encoding="utf-8")
+    # it must load as written: if not, it is drillsim's fault, and the file is not left
+    try:
+        guard(load_scenario, target, host=host)
+    except Fail:
+        target.unlink()
+        raise
+    click.echo(f"{target} written: check it with `drillsim validate {target}`, run it with "
+               f"`drillsim run {target}`")
