@@ -1,11 +1,14 @@
 """A progress bar for a running batch (rich): replications done of total, the rate
-(replications per second), elapsed time and time left."""
+(replications per second), elapsed time and time left; before the first replication,
+a spinner saying which start-up step is under way (checking the sweep's variants, opening
+the database, starting the workers), so a batch says something from its first second."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    SpinnerColumn,
     Progress,
     ProgressColumn,
     Task,
@@ -37,8 +40,22 @@ class DoneColumn(ProgressColumn):
         return Text(f"{int(task.completed) + self.offset:,}/{total}")
 
 
+class _Only(ProgressColumn):
+    """A column drawn only for the start-up step (``step``) or only for the replications."""
+
+    def __init__(self, column: ProgressColumn, step: bool) -> None:
+        super().__init__()
+        self.column, self.step = column, step
+
+    def render(self, task: Task) -> Text:
+        if bool(task.fields.get("step")) != self.step:
+            return Text("")
+        return self.column.render(task)
+
+
 class BatchProgress:
-    """``with BatchProgress() as bar: bar.start(done, total); bar.update(done, total)``.
+    """``with BatchProgress() as bar: bar.step("checking …"); bar.start(done, total);
+    bar.update(done, total)``.
 
     :param console: where to draw (default: stderr).
     :param enabled: False draws nothing.
@@ -47,14 +64,24 @@ class BatchProgress:
     def __init__(self, console: Console | None = None, enabled: bool = True) -> None:
         self.done_column = DoneColumn()
         self.progress = Progress(
-            TextColumn("replications"), BarColumn(), self.done_column, RateColumn(),
-            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            _Only(SpinnerColumn(), step=True), TextColumn("{task.description}"),
+            _Only(BarColumn(), step=False), _Only(self.done_column, step=False),
+            _Only(RateColumn(), step=False), TimeElapsedColumn(),
+            _Only(TextColumn("left"), step=False), _Only(TimeRemainingColumn(), step=False),
             console=console or Console(stderr=True), disable=not enabled)
         self.task = None
+        self.setup = None
 
     def __enter__(self) -> "BatchProgress":
         self.progress.__enter__()
         return self
+
+    def step(self, text: str) -> None:
+        """Say which start-up step is under way (a spinner and the time since the start)."""
+        if self.setup is None:
+            self.setup = self.progress.add_task(text, total=None, step=True)
+        else:
+            self.progress.update(self.setup, description=text)
 
     def __exit__(self, *exc) -> None:
         self.progress.__exit__(*exc)
@@ -62,7 +89,10 @@ class BatchProgress:
     def start(self, done: int, total: int) -> None:
         """Workers are ready; ``done`` of ``total`` were stored before."""
         self.done_column.offset = done
-        self.task = self.progress.add_task("batch", total=total - done)
+        if self.setup is not None:
+            self.progress.remove_task(self.setup)
+            self.setup = None
+        self.task = self.progress.add_task("replications", total=total - done)
 
     def update(self, done: int, total: int) -> None:
         if self.task is not None:

@@ -135,44 +135,52 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
 
     runner = _guard_batch(make_executor, executor, workers, scheduler)
     runner.prepare()
-    host = guard(host_for, plugins, disabled)
-    sw = guard(load_sweep, sweep, host)
-    db = db or Path(f"{sweep.stem}.db")
-    store, n = _guard_batch(_store_for, db, sw, replications, resume)
-    total = n * len(sw.variants)
-    shown = []
+    # the start-up (every variant loaded and checked, workers started) takes seconds to
+    # tens of seconds: a spinner names each step until the first replication
+    bar = BatchProgress(enabled=not quiet)
+    with bar:  # drawn until the last replication, start-up included
+        bar.step("loading plugins")
+        host = guard(host_for, plugins, disabled)
+        bar.step(f"checking the sweep {sweep.name} and every variant it expands to")
+        sw = guard(load_sweep, sweep, host)
+        db = db or Path(f"{sweep.stem}.db")
+        bar.step(f"opening {db}")
+        store, n = _guard_batch(_store_for, db, sw, replications, resume)
+        bar.step(f"starting the workers ({len(sw.variants)} variants × {n} replications)")
+        total = n * len(sw.variants)
+        shown = []
 
-    def tell(message: str) -> None:
-        bar.progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
+        def tell(message: str) -> None:
+            bar.progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
 
-    def failed(result) -> None:
-        shown.append(result)
-        if len(shown) <= SHOW_FAILURES:
-            tell(f"replication {result.replication} of variant {sw.variants[result.variant].name!r} "
-                 f"failed ({result.failure}): {_one_line(result.error or '')}")
-        elif len(shown) == SHOW_FAILURES + 1:
-            tell("more replications failed: each is recorded; `drillsim results` lists them")
+        def failed(result) -> None:
+            shown.append(result)
+            if len(shown) <= SHOW_FAILURES:
+                tell(f"replication {result.replication} of variant {sw.variants[result.variant].name!r} "
+                     f"failed ({result.failure}): {_one_line(result.error or '')}")
+            elif len(shown) == SHOW_FAILURES + 1:
+                tell("more replications failed: each is recorded; `drillsim results` lists them")
 
-    try:
-        with runner, BatchProgress(enabled=not quiet) as bar:
-            runner.notice = tell
-            done = _guard_batch(run_batch, sw, store, runner, n, progress=bar.update,
-                                on_start=bar.start, on_failure=failed, retry_failed=retry_failed)
-    except KeyboardInterrupt:
-        stored = store.replication_count()
-        store.close()
-        raise Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
-                   "run the same command with --resume to finish", 130) from None
-    except BaseException:
         try:
-            kept = len(store.done(failed=True))
-        except Exception:  # the database cannot even be read: keep it for a look
-            kept = None
-        if kept == 0:  # nothing ran (workers could not start): leave no database we made
-            store.discard()  # only if this process created it, and it is still that file
-        else:
+            with runner:
+                runner.notice = tell
+                done = _guard_batch(run_batch, sw, store, runner, n, progress=bar.update,
+                                    on_start=bar.start, on_failure=failed, retry_failed=retry_failed)
+        except KeyboardInterrupt:
+            stored = store.replication_count()
             store.close()
-        raise
+            raise Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
+                       "run the same command with --resume to finish", 130) from None
+        except BaseException:
+            try:
+                kept = len(store.done(failed=True))
+            except Exception:  # the database cannot even be read: keep it for a look
+                kept = None
+            if kept == 0:  # nothing ran (workers could not start): leave no database we made
+                store.discard()  # only if this process created it, and it is still that file
+            else:
+                store.close()
+            raise
     failures = store.failures()
     stored = store.replication_count()
     err.print(f"{done.ran:,} replication(s) run ({runner.describe()})"

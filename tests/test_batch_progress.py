@@ -1,0 +1,39 @@
+"""batch says what it is doing from its first second: a spinner names each start-up step,
+then the replications bar takes its place."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from drillsim.batch.progress import BatchProgress
+
+
+def test_steps_then_the_bar():
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    with BatchProgress(console=console) as bar:
+        bar.step("checking the sweep s.yaml and every variant it expands to")
+        bar.progress.refresh()
+        assert [t.description for t in bar.progress.tasks] == [
+            "checking the sweep s.yaml and every variant it expands to"]
+        bar.step("starting the workers (4 variants × 2 replications)")
+        bar.progress.refresh()
+        bar.start(2, 8)        # 2 of 8 stored before
+        bar.update(5, 8)
+        bar.progress.refresh()
+        (task,) = bar.progress.tasks   # the step is gone, the bar stays
+        assert task.description == "replications" and task.completed == 3 and task.total == 6
+    text = out.getvalue()
+    assert "checking the sweep s.yaml" in text and "starting the workers (4 variants" in text
+    assert "5/8" in text       # done/total counts what was stored before
+
+
+def test_disabled_draws_nothing():
+    out = io.StringIO()
+    with BatchProgress(console=Console(file=out, force_terminal=True), enabled=False) as bar:
+        bar.step("loading plugins")
+        bar.start(0, 4)
+        bar.update(4, 4)
+    assert out.getvalue() == ""
