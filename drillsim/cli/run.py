@@ -83,9 +83,7 @@ def _validate_other(path: Path, kind: str, host) -> None:
 def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
         verbose, plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
-    from drillsim.batch.progress import BatchProgress
-    from drillsim.report import jsonreport, markdown, terminal
-    from drillsim.report.common import write_atomic
+    # each report module and the progress bar (rich) load only when this run uses them
     from drillsim.scenario.loader import load_scenario
     from drillsim.scoring.runner import run as run_scenario
 
@@ -101,20 +99,41 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
             except OSError as exc:
                 raise Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
         # a bar on a terminal only: piped or --quiet output stays as it was
-        with BatchProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
-            bar.start(0, sc.replications if replications is None else replications)
-            outcome = guard(run_scenario, sc, host, events_out=events, progress=bar.update)
+        if not quiet and sys.stderr.isatty():
+            from drillsim.batch.progress import BatchProgress
+
+            with BatchProgress(enabled=True) as bar:
+                bar.start(0, sc.replications if replications is None else replications)
+                outcome = guard(run_scenario, sc, host, events_out=events, progress=bar.update)
+        else:
+            outcome = guard(run_scenario, sc, host, events_out=events)
     for line in outcome.warnings:
         err.print(f"warning: {line}", markup=False)
     if not quiet:
+        from drillsim.report import terminal
+
         terminal.print_scorecard(outcome, verbose=verbose)
-    for path, render in ((json_path, jsonreport.to_json), (report_path, markdown.render)):
-        if path is None:
-            continue
-        try:
-            write_atomic(path, render(outcome))
-        except OSError as exc:
-            raise Fail(f"{path}: cannot write: {exc.strerror or exc}", 1) from None
+    if json_path is not None:
+        from drillsim.report.jsonreport import to_json
+
+        _write_report(json_path, to_json(outcome))
+    if report_path is not None:
+        from drillsim.report.markdown import render
+
+        _write_report(report_path, render(outcome))
     for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
         if path is not None:
             err.print(f"{label} written to {path}")
+
+
+def _write_report(path: Path, text: str) -> None:
+    """Write a scorecard or report file whole (never half-written).
+
+    :raises Fail: the file cannot be written (exit status 1).
+    """
+    from drillsim.report.common import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise Fail(f"{path}: cannot write: {exc.strerror or exc}", 1) from None

@@ -15,8 +15,14 @@ mass rate      g/s          ``100g/s``, ``2kg/min``
 fraction       1            ``30%``, ``0.3``
 =============  ===========  ===========================================
 
-Parsing uses the `pint <https://pint.readthedocs.io>`_ unit registry. A bare number
-where a unit is required is an error, and so are clock-like texts such as ``1:30``.
+The units scenarios use most (``min``, ``h``, ``km/h``, ``m3/s`` …) are converted by a
+table of pint's own conversion factors (:data:`FACTORS`), so a run need not import pint
+and build its unit registry (about 0.3 s); any other unit text is parsed by the
+`pint <https://pint.readthedocs.io>`_ unit registry. Both give the same float: pint
+converts a magnitude as ``value * factor`` with the factor the table holds
+(tests/test_quantities_table.py checks every entry against pint and against the unit's
+definition). A bare number where a unit is required is an error, and so are clock-like
+texts such as ``1:30``.
 """
 
 from __future__ import annotations
@@ -58,6 +64,46 @@ _KINDS = {
 #: the quantity kinds :func:`parse_quantity` reads (``time``, ``speed`` …)
 QUANTITY_KINDS = frozenset(_KINDS)
 
+#: Factors from a unit as written to the kind's engine unit, for the common spellings:
+#: ``{kind: {unit text: factor}}``. Each float is the one pint's registry computes for
+#: that conversion (pint multiplies the magnitude by it), so a value read through the
+#: table is the very float pint would give. Definitions (SI; NIST SP 811): 1 min = 60 s,
+#: 1 h = 60 min, 1 d = 24 h; 1 km = 1000 m; the international mile 1.609344 km
+#: (NIST SP 811, B.8); the knot 1852 m/h (a nautical mile per hour); 1 kg = 1000 g.
+#: A unit text not listed here goes to pint.
+FACTORS: dict[str, dict[str, float]] = {
+    "time": {
+        **dict.fromkeys(("s", "sec", "second", "seconds"), 0.016666666666666666),  # 1/60
+        **dict.fromkeys(("min", "minute", "minutes"), 1.0),
+        **dict.fromkeys(("h", "hr", "hour", "hours"), 60.0),
+        **dict.fromkeys(("d", "day", "days"), 1440.0),                          # 24 × 60
+    },
+    "speed": {
+        "km/h": 1.0, "kph": 1.0,
+        "m/s": 3.6,                        # 3600 s/h ÷ 1000 m/km
+        "mph": 1.609344,                   # international mile
+        "kn": 1.852, "knot": 1.852, "knots": 1.852,
+    },
+    "length": {
+        "km": 1.0, "kilometer": 1.0, "kilometers": 1.0,
+        **dict.fromkeys(("m", "meter", "meters", "metre", "metres"), 0.001),
+    },
+    "elevation": {"m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0},
+    "discharge": {"m3/s": 1.0, "m^3/s": 1.0, "m**3/s": 1.0},
+    "rate": {
+        "1/s": 60.0,
+        "1/min": 1.0,
+        **dict.fromkeys(("1/h", "1/hr", "1/hour"), 0.016666666666666666),       # 1/60
+        **dict.fromkeys(("1/d", "1/day"), 0.0006944444444444444),              # 1/1440
+    },
+    "mass_rate": {
+        "g/s": 1.0, "kg/s": 1000.0,
+        "g/min": 0.016666666666666666,     # 1/60
+        "kg/min": 16.666666666666668,      # 1000/60
+        "kg/h": 0.2777777777777778,        # 1000/3600
+    },
+}
+
 
 def parse_quantity(value: Any, kind: str, *, allow_zero: bool = False,
                    allow_negative: bool = False) -> float:
@@ -93,22 +139,12 @@ def _parse_text(value: str, kind: str, allow_zero: bool, allow_negative: bool) -
     m = _QUANTITY.match(value)
     if not m:
         raise ValueError(f"{value!r} is not {what} with a unit (e.g. {examples})")
-    import pint
-
-    ureg = registry()
     unit_text = m.group(2).replace("·", "*")
     if unit_text.startswith("/"):
         unit_text = "1" + unit_text  # a rate written 0.5/h
-    try:
-        unit = ureg.Unit(unit_text)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError, KeyError):
-        raise ValueError(f"unknown unit {m.group(2)!r} in {value!r}; write e.g. {examples}") from None
-    quantity = ureg.Quantity(float(m.group(1)), unit)
-    if str(quantity.dimensionality) != dim:
-        raise ValueError(f"{value!r} is not {what}: {m.group(2)!r} measures "
-                         f"{quantity.dimensionality}; write e.g. {examples}")
-    magnitude = float(quantity.to(target).magnitude)
+    factor = FACTORS[kind].get(unit_text)
+    magnitude = (float(m.group(1)) * factor if factor is not None
+                 else _pint_magnitude(value, m.group(1), m.group(2), unit_text, kind))
     if not math.isfinite(magnitude):
         raise ValueError(f"{value!r} is not a finite number")
     if magnitude < 0 and not allow_negative:
@@ -116,6 +152,27 @@ def _parse_text(value: str, kind: str, allow_zero: bool, allow_negative: bool) -
     if magnitude == 0 and not (allow_zero or allow_negative):
         raise ValueError(f"{what} must be greater than zero, got {value!r}")
     return magnitude
+
+
+def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind: str) -> float:
+    """``number`` ``unit_text`` in the engine unit of ``kind``, through pint's registry.
+
+    :raises ValueError: an unknown unit, or a unit of another kind.
+    """
+    import pint
+
+    target, dim, what, examples = _KINDS[kind]
+    ureg = registry()
+    try:
+        unit = ureg.Unit(unit_text)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, AssertionError, KeyError):
+        raise ValueError(f"unknown unit {written!r} in {value!r}; write e.g. {examples}") from None
+    quantity = ureg.Quantity(float(number), unit)
+    if str(quantity.dimensionality) != dim:
+        raise ValueError(f"{value!r} is not {what}: {written!r} measures "
+                         f"{quantity.dimensionality}; write e.g. {examples}")
+    return float(quantity.to(target).magnitude)
 
 
 def parse_fraction(value: Any) -> float:

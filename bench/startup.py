@@ -1,0 +1,76 @@
+"""Benchmark: how long a user waits on the command line, each command in a fresh process.
+
+Run:  python bench/startup.py [--repeat 5]
+
+Times, in rounds, a bare interpreter (the floor), ``drillsim --help``, ``drillsim run
+--help`` and ``drillsim run scenarios/fujiang_flood_2020.yaml`` (20 replications; with
+``-q`` and with the scorecard printed, to a pipe): each round runs every command once,
+in turn, so other work on the machine falls on all of them alike. For each command it
+prints the best and median wall time and CPU time (user + system, of the process and
+any it started) over the rounds. Goals (issue 18): help ≤ 0.15 s, the flood run ≤ 0.8 s
+wall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import machine  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DRILLSIM = str(Path(sys.executable).with_name("drillsim"))
+FLOOD = str(ROOT / "scenarios" / "fujiang_flood_2020.yaml")
+COMMANDS = [
+    ("python -c pass (floor)", [sys.executable, "-c", "pass"], None),
+    ("drillsim --help", [DRILLSIM, "--help"], 0.15),
+    ("drillsim run --help", [DRILLSIM, "run", "--help"], 0.15),
+    ("drillsim run flood -q", [DRILLSIM, "run", FLOOD, "-q"], 0.8),
+    ("drillsim run flood", [DRILLSIM, "run", FLOOD], 0.8),
+]
+
+
+def once(argv: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run of ``argv``, its output thrown away."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    walls: dict[str, list[float]] = {name: [] for name, _, _ in COMMANDS}
+    cpus: dict[str, list[float]] = {name: [] for name, _, _ in COMMANDS}
+    for name, argv, _ in COMMANDS:   # warm the file cache once, untimed
+        once(argv)
+    for _ in range(args.repeat):
+        for name, argv, _ in COMMANDS:
+            wall, cpu = once(argv)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    print(f"{'command':<26} {'wall best':>9} {'median':>7} {'CPU best':>9} {'median':>7}  goal (wall)")
+    for name, _, goal in COMMANDS:
+        w, c = walls[name], cpus[name]
+        verdict = "" if goal is None else f"≤ {goal:.2f} s: {'met' if min(w) <= goal else 'NOT met'} (best)"
+        print(f"{name:<26} {min(w):>8.3f}s {statistics.median(w):>6.3f}s {min(c):>8.3f}s "
+              f"{statistics.median(c):>6.3f}s  {verdict}")
+    print(f"({args.repeat} rounds, each command once per round in turn; load average after: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

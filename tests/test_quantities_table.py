@@ -1,0 +1,72 @@
+"""The table of common units (``quantities.FACTORS``) gives the very float pint gives,
+and a run of a shipped scenario never imports pint."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drillsim.scenario import quantities
+from drillsim.scenario.quantities import FACTORS, _pint_magnitude, parse_quantity
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# each unit's size in the kind's engine unit, from its definition (SI; NIST SP 811):
+# seconds per minute 60, minutes per hour 60, hours per day 24, metres per km 1000,
+# international mile 1609.344 m, knot 1852 m per hour, grams per kg 1000
+DEFINED = {
+    "time": {"s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "seconds": 1 / 60, "min": 1, "minute": 1,
+             "minutes": 1, "h": 60, "hr": 60, "hour": 60, "hours": 60, "d": 24 * 60, "day": 24 * 60,
+             "days": 24 * 60},
+    "speed": {"km/h": 1, "kph": 1, "m/s": 3600 / 1000, "mph": 1609.344 / 1000, "kn": 1852 / 1000,
+              "knot": 1852 / 1000, "knots": 1852 / 1000},
+    "length": {"km": 1, "kilometer": 1, "kilometers": 1, "m": 1 / 1000, "meter": 1 / 1000,
+               "meters": 1 / 1000, "metre": 1 / 1000, "metres": 1 / 1000},
+    "elevation": {"m": 1, "meter": 1, "meters": 1, "metre": 1, "metres": 1},
+    "discharge": {"m3/s": 1, "m^3/s": 1, "m**3/s": 1},
+    "rate": {"1/s": 60, "1/min": 1, "1/h": 1 / 60, "1/hr": 1 / 60, "1/hour": 1 / 60,
+             "1/d": 1 / 1440, "1/day": 1 / 1440},
+    "mass_rate": {"g/s": 1, "kg/s": 1000, "g/min": 1 / 60, "kg/min": 1000 / 60, "kg/h": 1000 / 3600},
+}
+ENTRIES = [(kind, unit) for kind, units in FACTORS.items() for unit in units]
+
+
+def test_the_table_lists_exactly_the_defined_units():
+    assert {k: set(v) for k, v in FACTORS.items()} == {k: set(v) for k, v in DEFINED.items()}
+
+
+@pytest.mark.parametrize("kind, unit", ENTRIES)
+def test_each_factor_is_the_units_definition(kind, unit):
+    assert FACTORS[kind][unit] == pytest.approx(DEFINED[kind][unit], rel=1e-15)
+
+
+@pytest.mark.parametrize("kind, unit", ENTRIES)
+@pytest.mark.parametrize("number", ["1", "0.5", "7", "12.25", "90", "1e-3", "22600", "3.3333", "-4"])
+def test_table_and_pint_give_the_same_float(kind, unit, number):
+    written = unit[1:] if unit.startswith("1/") else unit   # a rate is written 0.5/h
+    text = number + written
+    by_pint = _pint_magnitude(text, number, written, unit, kind)
+    by_table = float(number) * FACTORS[kind][unit]
+    assert by_table == by_pint     # the same float, bit for bit
+    if float(number) > 0:
+        assert parse_quantity(text, kind) == by_pint
+
+
+def test_units_off_the_table_still_go_to_pint():
+    assert parse_quantity("2ft", "length") == pytest.approx(2 * 0.3048 / 1000)
+    assert parse_quantity("1 week", "time") == pytest.approx(7 * 24 * 60)
+    with pytest.raises(ValueError, match="unknown unit"):
+        parse_quantity("3 parsecz", "length")
+    with pytest.raises(ValueError, match="measures"):
+        parse_quantity("3 kg", "length")
+
+
+def test_a_shipped_run_does_not_import_pint(tmp_path):
+    code = ("import sys\nfrom drillsim.cli.main import main\n"
+            f"try:\n    main(['run', {str(ROOT / 'scenarios' / 'fujiang_flood_2020.yaml')!r}, '-n', '2', '-q'])\n"
+            "except SystemExit:\n    pass\nprint('pint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"
