@@ -109,6 +109,10 @@ class Simulation:
         self._unlogged = 0  # queued incidents whose incident_queued is not logged yet
         self.reserves: dict[str, Reserve] = {
             r.id: Reserve(r.id, r.unit, r.holdings, self.log) for r in scenario.reserves}
+        for r in scenario.reserves:
+            delay = getattr(r.spec, "restock_after", None)
+            if delay is not None:
+                self.reserves[r.id].on_draw = partial(self._schedule_restock, self.reserves[r.id], delay)
         self.hazards = scenario.hazards
         self._stopped = False
         self._started = False
@@ -480,12 +484,23 @@ class Simulation:
         """End the run at the current time (a controller ending a drill)."""
         self._stopped = True
 
+    def _schedule_restock(self, reserve: Reserve, delay: float, holder: str, amount: float) -> None:
+        """Replace a draw ``delay`` minutes later (the scenario's ``restock_after``)."""
+        def restock():
+            yield self.env.timeout(delay)
+            reserve.restock(holder, amount)
+        self.env.process(restock())
+
     # ------------------------------------------------------------------ running
     def start(self) -> None:
         """Place units, let plugins start their processes, start the hazards."""
         self._started = True
         self.log.log("run_started", replication=self.replication, seed=self.seed,
                      horizon=self.horizon, units=len(self._unit_list))
+        for reserve in self.reserves.values():
+            # the stock each holder starts with: the stock standards (T3, T4) read it
+            self.log.log("reserve_held", reserve=reserve.id, holdings=dict(reserve.initial),
+                         measure=reserve.unit)
         self._call(self._hook.drillsim_run_started, "drillsim_run_started", sim=self)
         for force in self.forces.values():
             if force.type.start is not None:

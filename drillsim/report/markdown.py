@@ -92,9 +92,14 @@ def _figure(key: str, value: Any, start) -> tuple[str, str]:
 
 
 def _model_text(outcome, observation) -> str:
-    value = model_value(outcome, observation.model_key) if observation.model_key else None
+    """The model's figure for an observation; a ``…_time_min`` figure (scenario minutes)
+    as the local date and time, to stand beside a recorded time."""
+    key = observation.model_key
+    value = model_value(outcome, key) if key else None
     if not isinstance(value, (int, float)):
         return "—"
+    if key.endswith("_time_min"):
+        return clock(value, outcome.scenario.start)
     return f"{num(value)} {observation.unit or ''}".strip()
 
 

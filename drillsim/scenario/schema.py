@@ -264,6 +264,9 @@ class ReserveSpec(Strict):
     """The plan section or force it models."""
     cost_per_unit: float | None = Field(default=None, ge=0)
     """Cost of each unit held, in the sweep's `cost_unit`."""
+    restock_after: Duration | None = None
+    """What is drawn from a holder is replaced this long after the draw (the level above
+    restocking it); none: nothing is replaced within the run."""
     note: str | None = None
     """Free text for readers."""
 

@@ -56,7 +56,9 @@ from .routing import muskingum_coefficients, muskingum_route
 # ------------------------------------------------------------------ parameters
 class HydrographParams(Strict):
     """Either ``shape: gamma`` with base_flow, peak, time_to_peak (and m), or a measured
-    series: ``step`` and ``values_m3s``."""
+    series: ``step`` and ``values_m3s``. ``begins``: when the wave (or the series) starts
+    at the upstream gauge, after the scenario start (before it, the base flow or the
+    series' first value), so that two waves of one event can share a scenario."""
 
     shape: Literal["gamma"] | None = None
     base_flow: Discharge | None = None
@@ -65,6 +67,7 @@ class HydrographParams(Strict):
     m: float = Field(default=3.7, gt=0, le=20)
     step: Duration | None = None
     values_m3s: list[float] | None = None
+    begins: DurationOrZero = 0.0
 
     @model_validator(mode="after")
     def _one_form(self):
@@ -83,7 +86,8 @@ class HydrographParams(Strict):
         return self
 
     def at(self, t: float) -> float:
-        """Upstream discharge (m³/s) at minute ``t``."""
+        """Upstream discharge (m³/s) at minute ``t`` of the scenario."""
+        t = t - self.begins
         if self.shape == "gamma":
             return gamma_hydrograph(t, self.base_flow, self.peak, self.time_to_peak, self.m)
         return sample_series(self.step, self.values_m3s, t)
@@ -388,6 +392,10 @@ def _start(sim, hazard) -> None:
         "gauge_peak_time_min": tl.times[tl.peak_index],
         "peak_travel_time_h": (tl.times[tl.peak_index] - tl.times[upstream_peak]) / 60.0,
         "gauge_peak_stage_m": peak_stage,
+        # the rating's known point (a recorded reading) passed on the rise, and the warning
+        # stage passed: compared in the report with the recorded times
+        "gauge_passes_rated_stage_time_min": crossing(tl.times, tl.stage, p.gauge.rating.through_stage)[0],
+        "gauge_above_warning_time_min": crossing(tl.times, tl.stage, p.gauge.warning_stage)[0],
         "gauge_warning_discharge_m3s": tl.warning_discharge,
         "warning_time_min": tl.warning_time,
         "people_at_risk": sum(t["people"] for t in tl.townships),
