@@ -21,7 +21,8 @@ What a plugin may use, by topic:
   :class:`Calculator`, :class:`CalcOption`;
 - a run: :class:`Simulation` (clock ``sim.now``, random streams ``sim.rng(name)``,
   ``sim.process``/``sim.timeout``, ``sim.create_incident``, ``sim.dispatch``,
-  ``sim.travel_time``, the event log ``sim.log``), :class:`Unit` and its statuses,
+  ``sim.travel_time``, the event log ``sim.log``, wall-clock time ``sim.local_time()``,
+  per-run plugin state ``sim.stash`` with :class:`StashKey`), :class:`Unit` and its statuses,
   :class:`Force`, :class:`Incident`, :class:`Reserve`, :class:`Place`,
   :class:`Region`, :func:`arrival_estimate`;
 - the event log and scoring: :class:`Event`, :class:`EventLog`,
@@ -52,6 +53,7 @@ from drillsim.engine.incidents import Incident
 from drillsim.engine.reporting import Message, ReportChannel, Reporter, demand_text
 from drillsim.engine.reserves import Reserve
 from drillsim.engine.simulation import OrderRefused, PluginFailed, Simulation
+from drillsim.engine.stash import Stash, StashKey
 from drillsim.engine.units import (
                            AVAILABLE,
                            DISPATCHABLE,
@@ -105,7 +107,7 @@ __all__ = [
     # a run
     "Simulation", "Unit", "Force", "Incident", "Reserve", "Place", "Region", "arrival_estimate",
     "AVAILABLE", "DISPATCHED", "TRAVELLING", "ON_SCENE", "RETURNING", "OUT_OF_SERVICE",
-    "DISPATCHABLE",
+    "DISPATCHABLE", "Stash", "StashKey",
     # event log and scoring
     "Event", "EventLog", "MetricContext", "Observations",
     # load time

@@ -158,13 +158,14 @@ def test_a_plugin_object_with_methods_is_checked_too(plugin_from):
 @pytest.mark.parametrize("wanted,ok", [
     (API_VERSION, True),
     ("1", True),
-    ("1.0", True),
+    ("1.0", True),     # a plugin for 1.0 runs on 1.1: minor versions only add
+    ("1.1", True),
     ("1.99", False),   # a newer minor version than this drillsim
     ("2.0", False),    # another major version
     ("0.9", False),
 ])
 def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
-    assert API_VERSION == "1.0"  # the cases above are written for API 1.0
+    assert API_VERSION == "1.1"  # the cases above are written for API 1.1
     mod = plugin_from(f"v{wanted.replace('.', '_')}", f"""\
         DRILLSIM_API = {wanted!r}
         """)
@@ -176,7 +177,7 @@ def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
         load(name, mod)
     message = str(err.value)
     assert message.startswith(f"plugin {name!r} was written for drillsim plugin API {wanted}, "
-                              "but this drillsim provides API 1.0; ")
+                              "but this drillsim provides API 1.1; ")
     if wanted in ("1.99", "2.0"):
         assert "upgrade drillsim" in message
     else:
@@ -187,7 +188,7 @@ def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
 def test_a_malformed_api_version(plugin_from):
     mod = plugin_from("badver", "DRILLSIM_API = 'one'\n")
     with pytest.raises(PluginError, match=r"plugin 'badver': DRILLSIM_API = 'one' is not a version; "
-                                          r"write e.g. DRILLSIM_API = \"1.0\""):
+                                          r"write e.g. DRILLSIM_API = \"1.1\""):
         load("badver", mod)
 
 

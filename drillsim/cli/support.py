@@ -211,8 +211,17 @@ def host_for(plugins: str | None, disabled: tuple[str, ...], loading=None, scena
     from drillsim.host.pluginhost import load_plugins
 
     if loading is None and scenario is None:
-        return load_plugins(split_names(plugins), disabled)
-    return _build_host(split_names(plugins), disabled, loading, scenario)
+        host = load_plugins(split_names(plugins), disabled)
+    else:
+        host = _build_host(split_names(plugins), disabled, loading, scenario)
+    for line in host.warnings:
+        if line not in _WARNED:  # the host is cached per process: say it once
+            _WARNED.add(line)
+            err.print(f"warning: {line}")
+    return host
+
+
+_WARNED: set[str] = set()
 
 
 class Fail(click.ClickException):

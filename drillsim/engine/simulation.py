@@ -15,6 +15,7 @@ which free units to send. A partly covered incident stays queued for the rest.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import math
 from functools import partial
 from operator import attrgetter
@@ -31,6 +32,7 @@ from drillsim.engine.hookcall import answering_plugin, first_result_caller
 from drillsim.engine.incidents import Incident
 from drillsim.engine.reserves import Reserve
 from drillsim.engine.stall import RunawayRun
+from drillsim.engine.stash import Stash
 from drillsim.engine.streams import RandomStreams
 from drillsim.engine.units import Force, Unit
 from drillsim.engine.watchdog import ClockStuck, EventTimeLimit, Watchdog, limit_from_env
@@ -131,12 +133,21 @@ class Simulation:
         self._access_event = self.env.event()
         # (incident kind, township) -> capabilities some unit of the run may bring there
         self._reachable_capabilities: dict[tuple[str, str | None], set[str]] = {}
+        #: per-run state of plugins, by key (see drillsim.engine.stash)
+        self.stash = Stash()
 
     # ------------------------------------------------------------------ public API
     @property
     def now(self) -> float:
         """Current scenario time, minutes."""
         return self.env.now
+
+    def local_time(self, minutes: float | None = None) -> dt.datetime:
+        """Wall-clock time at scenario time ``minutes`` (default: now) in the scenario's
+        time zone: its ``start:`` (a timezone-aware datetime, the UTC offset written
+        there) plus that many minutes. For rules by time of day (daylight-only flying,
+        night shifts): ``sim.local_time().hour``."""
+        return self.scenario.start + dt.timedelta(minutes=self.env.now if minutes is None else minutes)
 
     def rng(self, name: str):
         """The numpy ``Generator`` for the named random stream of this replication."""
@@ -248,7 +259,15 @@ class Simulation:
         self._interrupt(unit.process, "recall")
 
     def set_in_service(self, unit: Unit, in_service: bool, reason: str = "") -> None:
-        """Put a free unit out of service (broken down, not yet activated) or back."""
+        """Put a free unit out of service (broken down, stood down for the night, not yet
+        activated) or back in service. Free means available or returning (what
+        :data:`~drillsim.engine.units.DISPATCHABLE` says): a returning unit stops where it
+        is, at this instant (``unit_out_of_service`` is logged when its return process
+        takes the order, at the same scenario time). A unit back in service away from its
+        base returns there. To stop a busy unit (dispatched, travelling, on scene) use
+        :meth:`break_down` (with a reason) or :meth:`recall`.
+
+        :raises ValueError: taking a busy unit out of service."""
         if in_service:
             if unit.status != unit_state.OUT_OF_SERVICE:
                 return
@@ -259,9 +278,15 @@ class Simulation:
                 unit.process = self.env.process(self._return(unit))
             self.dispatch_pass()
         else:
-            if unit.status not in (unit_state.AVAILABLE, unit_state.OUT_OF_SERVICE):
-                raise ValueError(f"unit {unit.id} is {unit.status}; only a free unit can be "
-                                 "taken out of service")
+            if unit.status == unit_state.RETURNING and unit.process is not None and unit.process.is_alive:
+                self._interrupt(unit.process, ("out_of_service", reason),
+                                otherwise=lambda: self._out_of_service(unit, reason))
+                return
+            if unit.status not in (unit_state.AVAILABLE, unit_state.OUT_OF_SERVICE,
+                                   unit_state.RETURNING):
+                raise ValueError(f"unit {unit.id} is {unit.status}; only a free unit (available "
+                                 "or returning) can be taken out of service; stop a busy one "
+                                 "with sim.break_down(unit, reason) or sim.recall(unit)")
             if unit.status != unit_state.OUT_OF_SERVICE:
                 unit.status = unit_state.OUT_OF_SERVICE
                 self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
@@ -339,7 +364,7 @@ class Simulation:
         self.orders[name] = (handler, help)
 
     def order(self, name: str, *, by: str = "player", **args: Any) -> Any:
-        """Carry out a registered order; logs ``order_given`` first.
+        """Carry out a registered order (its handler logs what it does, e.g. ``evacuation_ordered``).
 
         :raises OrderRefused: unknown order, or the handler refused it (nothing logged).
         """
@@ -646,13 +671,23 @@ class Simulation:
             return
         yield from self._return(unit)
 
-    def _stand_down(self, unit: Unit) -> None:
-        """A unit broken down: out of service where it is."""
+    def _stand_down(self, unit: Unit, reason: str = "breakdown") -> None:
+        """A unit broken down (or taken out of service on its way home): out of service
+        where it is."""
         unit.location = unit.position(self.env.now)
         unit._trip = None
         unit.status = unit_state.OUT_OF_SERVICE
         unit.process = None
-        self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason="breakdown")
+        self.log.log("unit_out_of_service", unit=unit.id, force=unit.force.id, reason=reason)
+
+    def _stopped_on_way_home(self, unit: Unit, cause) -> None:
+        """A returning unit's process was interrupted: a breakdown or an out-of-service
+        order stands it down where it is; anything else (a new task, a new post) has
+        taken it over."""
+        if cause == "breakdown":
+            self._stand_down(unit)
+        elif isinstance(cause, tuple) and cause[0] == "out_of_service":
+            self._stand_down(unit, cause[1])
 
     def _leave(self, unit: Unit, incident: Incident, cause: str) -> None:
         """A unit leaves an unfinished incident: its demand goes back in the queue."""
@@ -681,8 +716,7 @@ class Simulation:
             try:
                 yield self._access_event
             except simpy.Interrupt as stop:
-                if stop.cause == "breakdown":
-                    self._stand_down(unit)
+                self._stopped_on_way_home(unit, stop.cause)
                 return  # sent to a new incident (or broken down) while waiting
             minutes = self.travel_time(unit, origin, unit.base)
         if minutes > 0 and math.isfinite(minutes):
@@ -690,8 +724,7 @@ class Simulation:
             try:
                 yield env.timeout(minutes)
             except simpy.Interrupt as stop:
-                if stop.cause == "breakdown":
-                    self._stand_down(unit)
+                self._stopped_on_way_home(unit, stop.cause)
                 return  # sent to a new incident (or a new post) on the way back
         unit._trip = None
         unit.location = unit.base

@@ -84,6 +84,8 @@ class PluginHost:
         self.pm = pluggy.PluginManager("drillsim")
         self.pm.add_hookspecs(hookspecs)
         self.info: dict[str, PluginInfo] = {}
+        #: what loading found doubtful but not wrong (printed by the command line)
+        self.warnings: list[str] = []
         self._register(importlib.import_module(DEFAULTS_NAME), DEFAULTS_NAME, "drillsim", __version__)
         self._load_entry_points()
         for name, module_path in sorted((modules or {}).items()):
@@ -172,6 +174,14 @@ class PluginHost:
         for hook_name in specs:
             for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
                 self.info[impl.plugin_name].hooks.append(hook_name)
+        # a hook function without @hookimpl is silently never called by pluggy: say so
+        for name, plugin in self.pm.list_name_plugin():
+            for attr in sorted(specs):
+                if name in self.info and callable(getattr(plugin, attr, None)) \
+                        and attr not in self.info[name].hooks:
+                    self.warnings.append(
+                        f"plugin {name!r}: {attr} has no @hookimpl marker, so it is never "
+                        "called; put @hookimpl (from drillsim.api) above it")
 
     def _collect(self) -> None:
         for hook, registry, kind, check in (
