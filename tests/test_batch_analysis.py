@@ -59,10 +59,13 @@ name: water rescue base
 scenario: ../fujiang_flood_2020.yaml
 replications: 12
 common_random_numbers: {crn}
+# every variant gives each fire appliance a boat (the shipped scenario gives none): the
+# comparison of bases is then a small change on a busy system, where common random
+# numbers pay most
 variants:
-  - {{name: plan, set: {{}}}}
-  - {{name: plan again, set: {{}}}}
-  - {{name: mixin, set: {{forces.water_rescue.base: mixin}}}}
+  - {{name: plan, set: {{forces.industrial_park_station.capabilities.boats: 1, forces.jiangbei_station.capabilities.boats: 1, forces.shuangjiang_station.capabilities.boats: 1}}}}
+  - {{name: plan again, set: {{forces.industrial_park_station.capabilities.boats: 1, forces.jiangbei_station.capabilities.boats: 1, forces.shuangjiang_station.capabilities.boats: 1}}}}
+  - {{name: mixin, set: {{forces.industrial_park_station.capabilities.boats: 1, forces.jiangbei_station.capabilities.boats: 1, forces.shuangjiang_station.capabilities.boats: 1, forces.water_rescue.base: mixin}}}}
 objective: {{measure: mean, target: R1}}
 """
 
