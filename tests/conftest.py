@@ -16,7 +16,8 @@ FLOOD = SCENARIOS / "fujiang_flood_2020.yaml"
 DATA = Path(__file__).resolve().parent / "data"
 
 BUILTIN = ["fire_rescue", "rescue_teams", "water_rescue", "hazmat", "forest_team", "aviation",
-           "mutual_aid", "transit_flood", "incident_streams", "toxic_release", "forest_fire"]
+           "mutual_aid", "transit_flood", "incident_streams", "toxic_release", "forest_fire", "landslide",
+           "engineering"]
 
 
 def pytest_addoption(parser):

@@ -30,7 +30,7 @@ from drillsim.scenario.yamlsource import Document, load_yaml
 Status = Literal["verified", "verified_secondary", "derived", "approximate", "assumed", "not_found"]
 
 SITE_KINDS = ("fire_station", "rescue_base", "chemical_park", "landing_site", "aviation_base",
-              "shelter", "gauge", "staging", "scenic", "forest", "mutual_aid_origin", "other")
+              "shelter", "gauge", "staging", "scenic", "forest", "mutual_aid_origin", "geohazard", "other")
 
 
 class TownshipSpec(Strict):

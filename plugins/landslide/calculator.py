@@ -1,0 +1,47 @@
+"""``drillsim hazard landslide``: when a rainfall series first reaches an intensity–duration
+threshold (and a warning level below it)."""
+
+from __future__ import annotations
+
+from drillsim.api import CalcOption, Calculator
+
+from .threshold import CURVES, exceedance, mean_intensity
+
+
+def landslide_calculator(rain, step, curve, warning_fraction=None) -> dict:
+    """Threshold exceedance of a rain series (mm per step; step in minutes).
+
+    :raises ValueError: an unknown curve, a non-positive step, negative depths, a warning
+        fraction outside (0, 1].
+    """
+    if curve not in CURVES:
+        raise ValueError(f"unknown curve {curve!r} (one of {', '.join(CURVES)})")
+    c = CURVES[curve]
+    t = exceedance(step, rain, c)
+    out = {"curve": c.source, "a_mm_h": c.a, "b": c.b, "rain_total_mm": sum(rain),
+           "threshold_reached_min": t}
+    if t is not None:
+        d_h, i = mean_intensity(step, rain, t)
+        out.update({"event_duration_h": d_h, "mean_intensity_mm_h": i,
+                    "threshold_intensity_mm_h": c.intensity(d_h)})
+    if warning_fraction is not None:
+        if not 0 < warning_fraction <= 1:
+            raise ValueError("--warning-fraction must lie in (0 %, 100 %]")
+        out["warning_reached_min"] = exceedance(step, rain, c.scaled(warning_fraction))
+    return out
+
+
+LANDSLIDE = Calculator(
+    name="landslide",
+    description="Rainfall intensity-duration threshold for shallow landslides and debris flows "
+                "(Caine 1980: I = 14.82 D^-0.39; Guzzetti and others 2008: I = 2.20 D^-0.44; I mm/h, D h): "
+                "when a rain series first reaches it.",
+    options=(
+        CalcOption("rain", "series", "rain depth per step, mm: comma-separated numbers or a CSV file",
+                   required=True),
+        CalcOption("step", "time", "length of one step, e.g. 1h", required=True),
+        CalcOption("curve", "choice", "threshold curve", default="caine_1980", choices=tuple(CURVES)),
+        CalcOption("warning_fraction", "fraction", "warning level as a share of the threshold, e.g. 80%"),
+    ),
+    compute=landslide_calculator,
+)
