@@ -21,13 +21,13 @@ from drillsim.scenario.yamlsource import load_yaml
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {
     "scenario": ["scenarios/fujiang_flood_2020.yaml", "scenarios/chemical_park_leak.yaml",
-                 "scenarios/forest_fire.yaml", "scenarios/validation/mmc.yaml",
+                 "scenarios/forest_fire.yaml", "scenarios/guxi_landslide.yaml", "scenarios/validation/mmc.yaml",
                  "scenarios/validation/mmc_loss.yaml", "scenarios/validation/hypercube.yaml"],
     "plan": ["scenarios/plans/tongnan-2021.yaml", "scenarios/validation/plan.yaml"],
     "region": ["scenarios/regions/tongnan.yaml", "scenarios/validation/region.yaml"],
     "sweep": ["scenarios/sweeps/flood_2020_teams_reserve.yaml",
               "scenarios/sweeps/flood_2020_water_rescue_base.yaml"],
-    "pack": ["scenarios/packs/flood.yaml"],
+    "pack": ["scenarios/packs/flood.yaml", "scenarios/packs/landslide.yaml"],
 }
 
 
