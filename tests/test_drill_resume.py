@@ -26,7 +26,7 @@ DRIVER = textwrap.dedent("""
     import sys, time
     from drillsim.drill.session import DrillSession
     SCRIPT = {script!r}
-    s = DrillSession.open({flood!r}, seed=77, log_path=sys.argv[1])
+    s = DrillSession.open({flood!r}, seed=77, log_path=sys.argv[1], secret="s3cret")
     while not s.ended:
         for t, line in SCRIPT:
             if t == s.now:
@@ -73,7 +73,7 @@ def test_kill_9_then_resume_gives_the_same_drill(tmp_path, host):
     assert proc.returncode == -signal.SIGKILL
 
     last_logged = max(json.loads(x)["t"] for x in log.read_text(encoding="utf-8").splitlines() if x.strip())
-    resumed = DrillSession.resume(log, host=host)
+    resumed = DrillSession.resume(log, "s3cret", host=host)
     assert resumed.now == last_logged and 1400 <= resumed.now < resumed.horizon
     given = sum(1 for o in resumed.orders)
     assert 7 <= given <= len(SCRIPT)                      # the orders up to the kill were replayed
@@ -98,7 +98,7 @@ def test_replay_plays_a_finished_drill_to_the_same_end(tmp_path, host):
     s.advance_to(1300)
     s.command("end")
     s.close()
-    r = DrillSession.replayer(tmp_path / "d.jsonl", host=host)
+    r = DrillSession.replayer(tmp_path / "d.jsonl", s.secret, host=host)
     while not r.ended:
         r.advance(37.0)   # any speed: slices do not change the result
     assert r.now == s.now and r.end_reason == "ended by order"
@@ -110,4 +110,4 @@ def test_resume_of_a_missing_log_is_a_clear_error(tmp_path):
     from drillsim.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed, match="drill log not found"):
-        DrillSession.resume(tmp_path / "none.jsonl")
+        DrillSession.resume(tmp_path / "none.jsonl", "x")

@@ -9,6 +9,7 @@ import math
 import pytest
 
 from drillsim.drill import packs
+from drillsim.drill.drilllog import read_records
 from drillsim.drill.packs import draw
 from drillsim.drill.session import DrillSession
 from drillsim.errors import ValidationFailed
@@ -275,5 +276,8 @@ def test_log_records_orders_messages_and_keeps_the_setup_apart(tmp_path):
     assert [r["text"] for r in player if r["rec"] == "order"] == ["evacuate mixin", "dispatch nobody C1"]
     assert sum(r["rec"] == "message" for r in player) == len(s.messages)
     control = (tmp_path / "drill.controller.jsonl").read_text(encoding="utf-8")
-    assert "424242" in control and s.drawn.variant in control
+    # sealed: the seed and the variant are there, but not readable without the secret
+    assert "424242" not in control and s.drawn.variant not in control and "flood.yaml" not in text
+    setup = read_records(tmp_path / "drill.controller.jsonl", s.secret)[0]
+    assert setup["seed"] == 424242 and setup["drawn"]["variant"] == s.drawn.variant
     assert (tmp_path / "drill.controller.jsonl").stat().st_mode & 0o077 == 0

@@ -165,8 +165,10 @@ def test_controller_screen_and_inject(tmp_path):
             assert "bridge closed" in screen_text(app)
 
     run(go())
-    control = (tmp_path / "d.controller.jsonl").read_text(encoding="utf-8")
-    assert '"rec": "inject"' in control and "bridge closed" in control
+    from drillsim.drill.drilllog import read_records
+
+    control = read_records(tmp_path / "d.controller.jsonl", session.secret)
+    assert any(r["rec"] == "inject" and r["inject"]["text"] == "bridge closed" for r in control)
 
 
 def test_main_screen_snapshot(snap_compare):
@@ -214,7 +216,7 @@ def test_a_drill_log_that_cannot_be_written_stops_the_drill_and_keeps_what_was_w
 
     before = run(go())
     session.close()
-    resumed = DrillSession.resume(log)
+    resumed = DrillSession.resume(log, session.secret)
     assert resumed.now == pytest.approx(before[-1].get("t", resumed.now))
     assert any(m.text.startswith("evacuation of mixin") or "mixin" in m.text for m in resumed.feed)
     resumed.close()

@@ -1,8 +1,21 @@
-"""``drillsim drill`` and ``drillsim replay``: the command-line side of drills."""
+"""``drillsim drill`` and ``drillsim replay``: the command-line side of drills.
+
+``drillsim drill`` is a group: ``drill play`` (the default: ``drillsim drill PACK`` is
+``drillsim drill play PACK``) runs a drill in one terminal; ``drill serve`` holds a
+drill for seats on other terminals; ``drill join`` is one seat.
+
+The control secret seals the controller log (:mod:`drillsim.drill.drilllog`): from
+``--secret-file`` (read, or written with a new secret if it does not exist yet), else
+from ``$DRILLSIM_CONTROL_SECRET``, else a new drill makes one and prints it once, and
+``--resume``/``replay`` ask for it (hidden) on a terminal.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
+import sys
 import time
 from pathlib import Path
 
@@ -17,7 +30,68 @@ def _review_path(log: Path) -> str:
     return str(log.with_name(name + ".review.md"))
 
 
-@click.command()
+SECRET_ENV = "DRILLSIM_CONTROL_SECRET"
+
+secret_option = click.option(
+    "--secret-file", "secret_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="The control secret sealing the controller log: read from this file, or written there "
+         f"(owner-only) for a new drill if it does not exist. Default: ${SECRET_ENV}, else a new "
+         "drill prints a new one and --resume/replay ask for it.")
+
+
+def control_secret(secret_file: Path | None, new: bool) -> tuple[str, str | None]:
+    """(the control secret, a line to tell the user or None).
+
+    :raises Fail: (exit 2) no secret for an existing drill and no terminal to ask on, or
+        an unreadable secret file.
+    """
+    if secret_file is not None:
+        if secret_file.exists():
+            try:
+                text = secret_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise Fail(f"{secret_file}: cannot read the control secret: {exc.strerror}", 2) from None
+            if not text:
+                raise Fail(f"{secret_file}: the control secret file is empty", 2)
+            return text, None
+        if not new:
+            raise Fail(f"{secret_file}: no such control secret file", 2)
+        secret = secrets.token_urlsafe(16)
+        try:
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(secret + "\n")
+        except OSError as exc:
+            raise Fail(f"{secret_file}: cannot write the control secret: {exc.strerror}", 2) from None
+        return secret, f"control secret written to {secret_file} (keep it from the players)"
+    if os.environ.get(SECRET_ENV):
+        return os.environ[SECRET_ENV], None
+    if new:
+        secret = secrets.token_urlsafe(16)
+        return secret, (f"control secret: {secret}  (keep it from the players: --resume, replay and "
+                        "the controller need it)")
+    if not sys.stdin.isatty():
+        raise Fail(f"this drill's controller log is sealed: give the control secret with --secret-file "
+                   f"FILE or ${SECRET_ENV}", 2)
+    return click.prompt("control secret", hide_input=True), None
+
+
+class DrillGroup(click.Group):
+    """``drillsim drill ARGS`` runs ``drill play ARGS`` unless ARGS start with a command."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["play", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DrillGroup)
+def drill() -> None:
+    """Double-blind drills: `drill PACK` in this terminal (play), or `drill serve PACK` and
+    `drill join HOST:PORT --seat NAME` from several terminals."""
+
+
+@drill.command("play")
 @click.argument("source", required=False, type=click.Path(exists=True, path_type=Path),
                 metavar="SCENARIO_OR_PACK")
 @click.option("--seed", type=click.IntRange(0), help="Drill seed (default: drawn at random and kept hidden).")
@@ -32,9 +106,11 @@ def _review_path(log: Path) -> str:
 @click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the after-action review (Markdown; HTML beside). "
                    "Default: beside the log, *.review.md.")
+@secret_option
 @with_plugin_options
-def drill(source, seed, speed, log_path, resume, controller, review, plugins, disabled) -> None:
-    """Run a double-blind drill of a scenario or a pack in the terminal."""
+def play(source, seed, speed, log_path, resume, controller, review, secret_file, plugins, disabled) -> None:
+    """Run a double-blind drill of a scenario or a pack in this terminal (one player seat;
+    --controller adds the control seat, F2)."""
     from drillsim.drill.session import DrillSession
     from drillsim.tui.app import DrillApp
 
@@ -42,7 +118,10 @@ def drill(source, seed, speed, log_path, resume, controller, review, plugins, di
     if resume is not None:
         if source is not None or seed is not None:
             raise Fail("--resume takes the scenario and seed from the log; give no SCENARIO_OR_PACK or --seed", 2)
-        session = guard(DrillSession.resume, resume, host=host)
+        if not resume.is_file():
+            raise Fail(f"{resume}: drill log not found", 2)
+        secret, _ = control_secret(secret_file, new=False)
+        session = guard(DrillSession.resume, resume, secret, host=host)
         log_path = resume
     else:
         if source is None:
@@ -52,15 +131,20 @@ def drill(source, seed, speed, log_path, resume, controller, review, plugins, di
         if log_path.exists():
             raise Fail(f"{log_path}: already exists; to continue that drill use --resume {log_path}", 2)
         check_writable([log_path])
-        session = guard(DrillSession.open, source, seed, host=host, log_path=log_path)
+        secret, tell = control_secret(secret_file, new=True)
+        session = guard(DrillSession.open, source, seed, host=host, log_path=log_path, secret=secret)
         session.set_speed(int(speed))
+        if tell:
+            click.echo(tell, err=True)
     app = DrillApp(session, controller=controller, review_path=str(review or _review_path(log_path)))
     try:
         app.run()
     finally:
         session.close()
+    if app.crashed:
+        raise Fail(f"drill log: {log_path} (continue with: drillsim drill --resume {log_path})", 1)
     if app.return_code:
-        raise Fail(f"{session.failed or 'the drill stopped'}\ndrill log: {log_path} (it cannot be "
+        raise Fail(f"{session.failed_public or 'the drill stopped'}\ndrill log: {log_path} (it cannot be "
                    f"resumed past that point; play it back with: drillsim replay {log_path})", 1)
     click.echo(f"drill log: {log_path}" + (f"; review: {app.review_path}" if app.review else
                                           f"; continue with: drillsim drill --resume {log_path}"))
@@ -71,13 +155,15 @@ def drill(source, seed, speed, log_path, resume, controller, review, plugins, di
 @click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
               help="Scenario minutes per real minute.")
 @click.option("--plain", is_flag=True, help="Print the feed as text instead of the full-screen view.")
+@secret_option
 @with_plugin_options
-def replay(log, speed, plain, plugins, disabled) -> None:
+def replay(log, speed, plain, secret_file, plugins, disabled) -> None:
     """Play a logged drill back (orders and injects at their times) at any speed."""
     from drillsim.drill.session import DrillSession
 
     host = guard(host_for, plugins, disabled)
-    session = guard(DrillSession.replayer, log, host=host)
+    secret, _ = control_secret(secret_file, new=False)
+    session = guard(DrillSession.replayer, log, secret, host=host)
     if plain:
         shown = 0
         session.paused = False

@@ -48,7 +48,7 @@ def run_baseline(session) -> list[Event]:
     for uid in session.drawn.out_of_service:
         sim.set_in_service(sim.units[uid], False, reason="unavailable")
     end = session.now
-    for rec in sorted((r for r in session.injects if r.ok), key=lambda r: (r.t, r.act)):
+    for rec in sorted((r for r in session.injects if r.ok), key=lambda r: (r.t, r.seq)):
         if rec.t > sim.now:
             sim.run(until=rec.t)
         try:

@@ -4,19 +4,31 @@ A drill writes two files:
 
 - the **player log** (``PATH``): every message shown, every order given and its reply,
   the clock (``clock`` records as it runs, speed and pause changes), the end — and,
-  only after the end, the ``reveal``. It never holds the seed, the variant or its
-  parameters before the reveal.
+  only after the end, the ``reveal``. It never holds the seed, the variant, the pack's
+  path or anything else of the hidden set-up before the reveal.
 - the **controller log** (``PATH`` with ``.controller.jsonl``): the hidden set-up
   (seed, what the pack drew), every inject, every report that never reached the
-  players. Written with owner-only permissions; players are not given it.
+  players. It is **sealed**: its first line is a plain header (format, key-derivation
+  parameters, salt); every other line is a Fernet token (AES-128-CBC with an
+  HMAC-SHA256, from the ``cryptography`` package) of one record, under a key derived
+  from the **control secret** with scrypt (RFC 7914; n=2**14, r=8, p=1, the
+  interactive-login figures of the RFC's section 2). A player who can read the file
+  cannot read it, nor resume or replay the drill, without the secret; and a changed
+  line fails its HMAC.
 
 Each record has ``rec`` (its type), ``t`` (scenario minutes), ``wall`` (Unix time,
-seconds); orders and injects also have ``act``, one counter over both files, so a
-resumed drill replays them in the order they were given.
+seconds) and ``chain``: the SHA-256 of the previous line of the same file (of the
+empty string for the first record), so a deleted, reordered or edited line breaks the
+chain and :func:`read_records` refuses the file. Orders carry ``act`` (1, 2, … in the
+player log); injects carry ``seq`` (1, 2, … in the controller log) and ``after``, the
+number of orders given before them, so a resumed drill replays both in the order they
+were given while the player log shows no gap where the controller acted.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import time
@@ -25,7 +37,9 @@ from typing import Any
 
 from drillsim.errors import DrillsimError
 
-FORMAT = "drillsim-drill-log/1"
+FORMAT = "drillsim-drill-log/2"
+#: scrypt parameters of the control key (RFC 7914 section 2: n=2**14, r=8, p=1)
+SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
 def controller_path(path: str | Path) -> Path:
@@ -41,26 +55,86 @@ class DrillLogError(DrillsimError):
     resume."""
 
 
+class SecretRefused(DrillsimError):
+    """The control secret given does not open this controller log (or none was given)."""
+
+
+class TamperedLog(DrillsimError):
+    """A drill log's hash chain or a sealed record's HMAC does not hold: a line was
+    changed, removed or reordered after it was written."""
+
+
+def _digest(line: bytes) -> str:
+    return hashlib.sha256(line).hexdigest()
+
+
+class Sealer:
+    """Seals and opens controller records with a key derived from the control secret.
+
+    :param secret: the control secret (any text; ``serve`` and ``drill`` make 22
+        URL-safe characters, 128 bits, with :func:`secrets.token_urlsafe`).
+    :param salt: 16 random bytes kept in the file's header.
+    """
+
+    def __init__(self, secret: str, salt: bytes) -> None:
+        from cryptography.fernet import Fernet
+
+        key = hashlib.scrypt(secret.encode("utf-8"), salt=salt, dklen=32, maxmem=64 * 1024 * 1024,
+                             **SCRYPT)
+        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+
+    def seal(self, text: str) -> str:
+        return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
+
+    def open(self, token: str) -> str:
+        """:raises ValueError: the token was not sealed with this key, or was changed."""
+        from cryptography.fernet import InvalidToken
+
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, UnicodeError, ValueError):
+            raise ValueError("does not open with this key") from None
+
+
 class LogFile:
     """An append-only JSON Lines file; each :meth:`append` is durable when it returns
-    (flush + ``os.fsync``).
+    (flush + ``os.fsync``) and chained to the line before (``chain``).
 
+    :param sealer: seal each record (the controller log); the header line is written
+        when the file is new.
     :raises DrillLogError: the file cannot be opened or written.
     """
 
-    def __init__(self, path: str | Path, private: bool = False) -> None:
+    def __init__(self, path: str | Path, private: bool = False, sealer: Sealer | None = None,
+                 header: dict[str, Any] | None = None) -> None:
         self.path = Path(path)
+        self.sealer = sealer
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
         try:
             fd = os.open(self.path, flags, 0o600 if private else 0o644)
         except OSError as exc:
             raise DrillLogError(f"cannot open the drill log {self.path}: {exc.strerror}") from None
         self._fh = os.fdopen(fd, "a", encoding="utf-8")
+        self._last = _digest(b"")
+        lines = [ln for ln in self.path.read_bytes().split(b"\n") if ln.strip()]
+        if lines:
+            records = lines[1:] if sealer is not None else lines
+            self._last = _digest(records[-1]) if records else _digest(b"")
+        elif header is not None:
+            self._write(json.dumps(header, sort_keys=True))
 
     def append(self, record: dict[str, Any]) -> None:
         record.setdefault("wall", round(time.time(), 3))
+        record["chain"] = self._last
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False)
+        if self.sealer is not None:
+            line = self.sealer.seal(line)
+        self._write(line)
+        self._last = _digest(line.encode("utf-8"))
+
+    def _write(self, line: str) -> None:
         try:
-            self._fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n")
+            self._fh.write(line + "\n")
             self._fh.flush()
             os.fsync(self._fh.fileno())
         except OSError as exc:
@@ -77,34 +151,102 @@ class LogFile:
                 pass  # the failed write was reported when it happened
 
 
-class DrillLog:
-    """The two files of one drill (see the module docstring)."""
+def _header(path: Path) -> dict[str, Any] | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline()
+        data = json.loads(first)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("rec") == "sealed" else None
 
-    def __init__(self, path: str | Path) -> None:
+
+def sealer_for(path: str | Path, secret: str | None) -> Sealer:
+    """The sealer of an existing controller log for ``secret``.
+
+    :raises SecretRefused: no secret, or the secret does not open the log.
+    :raises TamperedLog: not a sealed controller log.
+    """
+    path = Path(path)
+    head = _header(path)
+    if head is None:
+        raise TamperedLog(f"{path}: not a sealed drillsim controller log (no header line)")
+    if not secret:
+        raise SecretRefused(f"{path} is sealed: give the control secret (--secret-file FILE or "
+                            "the DRILLSIM_CONTROL_SECRET variable)")
+    sealer = Sealer(secret, base64.b64decode(head["salt"]))
+    lines = [ln for ln in path.read_text(encoding="utf-8").split("\n")[1:] if ln.strip()]
+    if lines:
+        try:
+            sealer.open(lines[0])
+        except ValueError:
+            raise SecretRefused(f"{path}: this control secret does not open the controller log") from None
+    return sealer
+
+
+class DrillLog:
+    """The two files of one drill (see the module docstring).
+
+    :param secret: the control secret sealing the controller log.
+    :raises SecretRefused: an existing controller log the secret does not open.
+    """
+
+    def __init__(self, path: str | Path, secret: str) -> None:
+        cpath = controller_path(path)
+        if cpath.exists() and cpath.stat().st_size:
+            sealer, header = sealer_for(cpath, secret), None
+        else:
+            salt = os.urandom(16)
+            sealer = Sealer(secret, salt)
+            header = {"rec": "sealed", "format": FORMAT, "kdf": "scrypt", **SCRYPT,
+                      "cipher": "fernet", "salt": base64.b64encode(salt).decode("ascii")}
         self.player = LogFile(path)
-        self.controller = LogFile(controller_path(path), private=True)
+        self.controller = LogFile(cpath, private=True, sealer=sealer, header=header)
 
     def close(self) -> None:
         self.player.close()
         self.controller.close()
 
 
-def read_records(path: str | Path) -> list[dict[str, Any]]:
-    """Every complete record of a log file; a last line cut short by a crash is skipped.
+def read_records(path: str | Path, secret: str | None = None) -> list[dict[str, Any]]:
+    """Every complete record of a log file (a sealed controller log is opened with
+    ``secret``), its hash chain checked; a last line cut short by a crash is skipped.
 
-    :raises OSError: the file cannot be read. :raises ValueError: a bad line before the last.
+    :raises OSError: the file cannot be read.
+    :raises ValueError: a bad line before the last.
+    :raises TamperedLog: the chain is broken or a sealed line was changed.
+    :raises SecretRefused: a sealed log without the right secret.
     """
-    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    path = Path(path)
+    sealer = sealer_for(path, secret) if _header(path) is not None else None
+    lines = path.read_text(encoding="utf-8").split("\n")
     out = []
-    for i, line in enumerate(lines):
+    last = _digest(b"")
+    start = 1 if sealer is not None else 0
+    for i, line in enumerate(lines[start:], start):
         if not line.strip():
             continue
+        torn = i == len(lines) - 1  # no newline after it: cut short by a crash
+        text = line
+        if sealer is not None:
+            try:
+                text = sealer.open(line)
+            except ValueError:
+                if torn:
+                    break
+                raise TamperedLog(f"{path}:{i + 1}: this sealed record was changed after it was "
+                                  "written") from None
         try:
-            out.append(json.loads(line))
+            record = json.loads(text)
         except json.JSONDecodeError:
-            if i >= len(lines) - 2:  # the torn last line of a crash
+            if torn:  # the torn last line of a crash
                 break
             raise ValueError(f"{path}:{i + 1}: not a drill log record") from None
+        if record.get("chain", last) != last:
+            raise TamperedLog(f"{path}:{i + 1}: the hash chain breaks here: a line before it was "
+                              "changed, removed or moved")
+        last = _digest(line.encode("utf-8"))
+        out.append(record)
     return out
 
 

@@ -11,7 +11,9 @@ An inject is plain data (so it can be logged and replayed)::
     {"kind": "in_service", "unit": "water_rescue-2"}
 
 Planned injects (a pack's ``injects:``, the MSEL) carry a ``title`` and optionally
-``at`` (due time, e.g. ``20h``: fired automatically then).
+``at`` (due time, e.g. ``20h``: fired automatically then). An injected incident's call
+always reaches the players, whatever the reporters' random call loss, unless the inject
+says ``may_be_lost: true``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Callable
 
 from drillsim.engine.simulation import OrderRefused, Simulation
 from drillsim.scenario.quantities import parse_quantity
+from drillsim.scenario.validation import suggest
 
 KINDS = ("message", "incident", "breakdown", "road_cut", "road_open", "in_service")
 
@@ -69,14 +72,16 @@ def apply(sim: Simulation, inject: dict[str, Any], say: Callable[[str, str], Non
         demand = {c: float(v) for c, v in (inject.get("demand") or {}).items()}
         if not demand or any(v <= 0 for v in demand.values()):
             raise OrderRefused("an incident inject needs a demand like boats=1")
+        check_demand(sim, inject.get("incident_kind") or "rescue", demand)
         try:
             minutes = float(parse_quantity(inject.get("on_scene") or "45min", "time"))
         except Exception as exc:  # a user's text: say what is wrong
             raise OrderRefused(f"on-scene time: {exc}") from None
         kind = inject.get("incident_kind") or "rescue"
         sim.log.log("inject", what="incident", kind=kind, place=place)
+        extra = {"may_be_lost": True} if inject.get("may_be_lost") else {}
         inc = sim.create_incident(kind, place, demand, minutes, int(inject.get("priority", 2)),
-                                  township=sim.region.places[place].township, injected=True)
+                                  township=sim.region.places[place].township, injected=True, **extra)
         return f"incident {inc.id} created ({kind} at {place})"
     if k in ("breakdown", "in_service"):
         unit = sim.units.get(inject.get("unit") or "")
@@ -98,6 +103,32 @@ def apply(sim: Simulation, inject: dict[str, Any], say: Callable[[str, str], Non
         sim.open_roads(inject["township"], by=by)
         return f"roads to {inject.get('township')} open"
     raise OrderRefused(f"unknown inject kind {k!r} (use one of {', '.join(KINDS)})")
+
+
+def check_demand(sim: Simulation, kind: str, demand: dict[str, float]) -> None:
+    """Refuse an injected incident nobody could serve or nobody meant: a kind a letter
+    or two off one the scenario knows (``flod_rescue``), a capability no unit has
+    (``boat`` for ``boats``), or one only units that do not serve ``kind`` have.
+
+    :raises OrderRefused: naming the word and the nearest known one ("did you mean").
+    """
+    from drillsim.scenario.namecheck import known_kinds
+
+    units = sim._unit_list
+    every = sorted({c for u in units for c, v in u.capabilities.items() if v > 0})
+    kinds = sorted({k for u in units if u.serves for k in u.serves}
+                   | known_kinds(sim.scenario.spec, sim.host)[0] | {"rescue"})
+    if kind not in kinds and suggest(kind, kinds):
+        # a new kind is allowed (a building collapse in a flood), one a letter off a known one is not
+        raise OrderRefused(f"unknown incident kind {kind!r}" + suggest(kind, kinds))
+    for cap in demand:
+        if cap not in every:
+            raise OrderRefused(f"no unit brings {cap!r}" + suggest(cap, every)
+                               + f" (capabilities: {', '.join(every)})")
+        if not any(u.capabilities.get(cap, 0) > 0 and (u.serves is None or kind in u.serves)
+                   for u in units):
+            raise OrderRefused(f"no unit that brings {cap} serves {kind!r} incidents"
+                               + suggest(kind, kinds) + (f" (kinds served: {', '.join(kinds)})" if kinds else ""))
 
 
 def parse_line(words: list[str]) -> dict[str, Any]:

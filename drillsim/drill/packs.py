@@ -134,6 +134,8 @@ class PlannedInject(Strict):
     """Work time on scene, with a unit."""
     priority: int = Field(default=2, ge=1, le=9)
     """1 (highest) to 9."""
+    may_be_lost: bool = False
+    """An injected incident's call may be lost like any other report (default: it always arrives)."""
 
 
 class PackFile(Strict):

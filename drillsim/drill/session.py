@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from drillsim.drill import commands, injects
-from drillsim.drill.drilllog import FORMAT, DrillLog, controller_path, read_records, repair_tail
+from drillsim.drill.drilllog import (
+    FORMAT,
+    DrillLog,
+    SecretRefused,
+    TamperedLog,
+    controller_path,
+    read_records,
+    repair_tail,
+)
 from drillsim.drill.packs import DrawnScenario, check_pack, draw, is_pack, plain_scenario
 from drillsim.engine.eventlog import Event
 from drillsim.engine.reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
@@ -75,11 +83,15 @@ class OrderRecord:
 
 @dataclass
 class InjectRecord:
-    act: int
+    """An inject carried out: ``seq`` counts injects (the controller's own counter),
+    ``after`` the orders given before it (so the two interleave on replay)."""
+
+    seq: int
     t: float
     inject: dict[str, Any]
     ok: bool
     result: str
+    after: int = 0
 
 
 class DrillFailed(DrillsimError):
@@ -93,7 +105,7 @@ def _stops_on_failure(method):
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
         if self.failed is not None:
-            raise DrillFailed(self.failed)
+            raise DrillFailed(self.failed_public)
         try:
             return method(self, *args, **kwargs)
         except DrillFailed:
@@ -101,11 +113,14 @@ def _stops_on_failure(method):
         except DrillsimError as exc:
             self.failed = (f"the drill stopped at {self.clock_text()} (scenario minute "
                            f"{self.now:.1f}): {exc}")
+            # what a player may read: the engine's reason can name hidden values
+            self.failed_public = (f"the drill stopped at {self.clock_text()}: the simulation "
+                                  "failed; the reason is in the controller log")
             self.paused = True
             if self.log is not None and not self._replaying:
                 self.log.controller.append({"rec": "failed", "t": self.now, "error": str(exc)})
                 self.log.player.append({"rec": "drill_failed", "t": self.now})
-            raise DrillFailed(self.failed) from None
+            raise DrillFailed(self.failed_public) from None
     return guarded
 
 
@@ -116,13 +131,15 @@ class DrillSession:
     :param seed: the drill's seed (the pack draw and every random stream).
     :param host: plugin host (default: the installed plugins).
     :param log_path: where to write the drill log (None: no log).
+    :param secret: the control secret sealing the controller log (default: a new
+        random one, :attr:`secret`, for the caller to hand to the control cell).
     :param clock: wall clock in seconds (tests pass their own).
     :raises ValidationFailed: invalid scenario, pack or reporter params.
     """
 
     def __init__(self, drawn: DrawnScenario, seed: int, *, host: PluginHost | None = None,
-                 log_path: str | Path | None = None, clock: Callable[[], float] = time.time,
-                 _resuming: bool = False) -> None:
+                 log_path: str | Path | None = None, secret: str | None = None,
+                 clock: Callable[[], float] = time.time, _resuming: bool = False) -> None:
         self.drawn = drawn
         self.seed = int(seed)
         self.host = host or load_plugins()
@@ -138,6 +155,8 @@ class DrillSession:
         self.end_reason: str | None = None
         #: why the engine stopped the drill for good (:class:`DrillFailed`), else None
         self.failed: str | None = None
+        self.failed_public: str | None = None
+        self.secret = secret or secrets.token_urlsafe(16)
         self.feed: list[FeedItem] = []
         self.messages: list[Message] = []
         self.gaps: list[Gap] = []
@@ -150,9 +169,12 @@ class DrillSession:
         self.shelters: dict[str, float] = {}      # township -> opened at
         self.listeners: list[Callable[[FeedItem], None]] = []
         self.version = 0                           # bumped on every visible change
-        self._act = 0
+        self._act = 0                              # orders given (the player log's counter)
+        self._inject_seq = 0                       # injects carried out (the controller's)
         self._replaying = False
         self._log_skip_seq = 0                     # on resume: messages already in the log
+        self._logged: dict[int, dict] = {}         # … those messages, to check the replay
+        self.diverged: str | None = None           # the first replayed message unlike its record
         self._log_skip_gaps = 0                    # … and lost reports
         self._last_clock_wall = 0.0
         self._fired: set[int] = set()
@@ -168,6 +190,8 @@ class DrillSession:
             raise ValidationFailed([Fault(drawn.pack, 0, 0, "reporting", str(exc))]) from None
         self._inject_channel: ReportChannel | None = None
         self.sim.log.subscribe("unit_dispatched", self._on_dispatch)
+        # automatic dispatch acts only on calls the command has heard of
+        self.sim.dispatch_known = lambda incident: incident.id in self.refs
         self.sim.register_order("shelter", self._shelter, "shelter TOWNSHIP")
         self.sim.start()
         for uid in drawn.out_of_service:
@@ -179,7 +203,7 @@ class DrillSession:
             self.sim.set_in_service(unit, False, reason="unavailable")
         self.log: DrillLog | None = None
         if log_path is not None:
-            self.log = DrillLog(log_path)
+            self.log = DrillLog(log_path, self.secret)
             if not _resuming:
                 self._write_start()
 
@@ -202,17 +226,21 @@ class DrillSession:
         return cls(drawn, seed, **kwargs)
 
     @classmethod
-    def resume(cls, log_path: str | Path, *, host: PluginHost | None = None,
+    def resume(cls, log_path: str | Path, secret: str | None, *, host: PluginHost | None = None,
                clock: Callable[[], float] = time.time, keep_logging: bool = True) -> "DrillSession":
         """Rebuild a drill from its log (after a crash or kill -9): the same hidden
         scenario and seed, every order and inject replayed at its scenario time, up to the
         last time logged; then it goes on (appending to the same log).
 
-        :raises ValidationFailed: the log is missing, unreadable or not a drill log.
+        Only the control cell can: the set-up is in the sealed controller log, opened
+        with the control ``secret``.
+
+        :raises ValidationFailed: the log is missing, unreadable, tampered with, not a drill
+            log, or the secret does not open it.
         :raises DrillFailed: the drill had stopped on an engine failure.
         """
         log_path = Path(log_path)
-        player, control, setup = _read_log_pair(log_path, repair=True)
+        player, control, setup = _read_log_pair(log_path, secret, repair=True)
         failed = next((r for r in control if r.get("rec") == "failed"), None)
         if failed is not None:
             raise DrillFailed(f"this drill stopped at scenario minute {failed['t']:.1f} because "
@@ -220,7 +248,7 @@ class DrillSession:
                               f"failure would happen again). Play it back with: drillsim replay "
                               f"{log_path}")
         drawn = DrawnScenario.from_dict(setup["drawn"])
-        session = cls(drawn, setup["seed"], host=host, clock=clock,
+        session = cls(drawn, setup["seed"], host=host, clock=clock, secret=secret,
                       log_path=log_path if keep_logging else None, _resuming=True)
         session.replay_records(player, control)
         if session.log is not None:
@@ -237,6 +265,7 @@ class DrillSession:
         self._log_skip_gaps = sum(1 for r in control if r.get("rec") == "lost")
         self.load_script(player, control)
         self._replaying = True
+        self._logged = {r["seq"]: r for r in player if r.get("rec") == "message"}
         try:
             self.advance_to(last_t)
             speed = [r for r in player if r.get("rec") == "speed"]
@@ -244,6 +273,11 @@ class DrillSession:
                 self.speed = speed[-1]["speed"]
         finally:
             self._replaying = False
+        if self.diverged:
+            raise ValidationFailed([Fault(str(self.log.player.path if self.log else "drill log"), 0, 0, "",
+                                          f"the replay does not match the log: {self.diverged}; "
+                                          "the log or the installed plugins changed since the drill "
+                                          "(refusing to go on from a different drill)")])
         end = next((r for r in player if r.get("rec") == "drill_ended"), None)
         if end is not None and until is None and not self.ended:
             self.end(end.get("reason", "ended"), _log=False)
@@ -252,18 +286,24 @@ class DrillSession:
         """Take a drill's orders and injects from its log records as a script: each is
         carried out when the clock reaches its scenario time (a resume or a replay).
         Planned injects then fire only from the script."""
-        self._script = sorted([r for r in player + control if r.get("rec") in ("order", "inject")],
-                              key=lambda r: r["act"])
+        orders = [r for r in player if r.get("rec") == "order"]
+        injected = [r for r in control if r.get("rec") == "inject"]
+        # an inject given after n orders comes after order n and before order n+1
+        self._script = sorted(orders + injected, key=lambda r: (r["act"], 0, 0) if r["rec"] == "order"
+                              else (r["after"], 1, r["seq"]))
         self._due = []
 
     @classmethod
-    def replayer(cls, log_path: str | Path, *, host: PluginHost | None = None) -> "DrillSession":
+    def replayer(cls, log_path: str | Path, secret: str | None, *,
+                 host: PluginHost | None = None) -> "DrillSession":
         """A session that plays a logged drill back from the start (nothing is written):
         advance it at any speed; the logged orders and injects happen at their times.
+        Needs the control ``secret`` (the set-up is sealed in the controller log).
 
-        :raises ValidationFailed: the log is missing or not a drill log.
+        :raises ValidationFailed: the log is missing, not a drill log, or not opened by
+            the secret.
         """
-        player, control, setup = _read_log_pair(Path(log_path))
+        player, control, setup = _read_log_pair(Path(log_path), secret)
         session = cls(DrawnScenario.from_dict(setup["drawn"]), setup["seed"], host=host)
         session.load_script(player, control)
         ended = next((r for r in player if r.get("rec") == "drill_ended"), None)
@@ -275,9 +315,9 @@ class DrillSession:
         assert self.log is not None
         self.log.controller.append({"rec": "setup", "format": FORMAT, "seed": self.seed,
                                     "drawn": self.drawn.to_dict(), "t": 0.0})
+        # no pack path or name: the pack lists every variant and planned inject
         self.log.player.append({"rec": "drill_started", "format": FORMAT, "t": 0.0,
-                                "source": self.drawn.pack, "start": self.start.isoformat(),
-                                "horizon": self.horizon})
+                                "start": self.start.isoformat(), "horizon": self.horizon})
 
     # ------------------------------------------------------------------ the clock
     @property
@@ -331,7 +371,7 @@ class DrillSession:
                 if r["rec"] == "order":
                     self.command(r["text"], controller=r.get("controller", False), _act=r["act"])
                 else:
-                    self.fire(r["inject"], _act=r["act"], planned=r.get("planned"))
+                    self.fire(r["inject"], _seq=r["seq"], planned=r.get("planned"))
         self._run(t)
         if not self.ended and (self.now >= self.horizon or (
                 self.replay_until is not None and self.now >= self.replay_until and not self._replaying)):
@@ -384,7 +424,16 @@ class DrillSession:
             self.refs[message.incident] = ref
             self.by_ref[ref] = message.incident
             self.heard_at[message.incident] = message.t
+            incident = self.sim.incidents.get(message.incident)
+            if incident is not None and incident.in_queue and self.sim._auto_forces:
+                self.sim.dispatch_pass()  # now known: automatic dispatch may act on it
         self.messages.append(message)
+        logged = self._logged.get(message.seq)
+        if logged is not None and self.diverged is None and (
+                logged.get("text") != message.text or abs(logged.get("t", 0.0) - message.t) > 1e-6):
+            self.diverged = (f"message {message.seq} was {logged.get('text')!r} at minute "
+                             f"{logged.get('t', 0.0):.1f}, the replay gives {message.text!r} at "
+                             f"{message.t:.1f}")
         item = FeedItem(message.t, message.category, message.source, message.text,
                         self.refs.get(message.incident) if message.incident else None)
         self._add(item)
@@ -494,10 +543,10 @@ class DrillSession:
                 inject = injects.parse_line(parsed.args)
             except OrderRefused as exc:
                 return Reply(False, str(exc))
-            rec = self.fire(inject, _act=_act)
+            rec = self.fire(inject)
             return Reply(rec.ok, rec.result)
         if parsed.spec.name == "fire":
-            return self._fire_planned(parsed.args[0], _act)
+            return self._fire_planned(parsed.args[0])
         act = self._next_act(_act)
         record = OrderRecord(act, self.now, line, False, "", parsed.spec.name)
         try:
@@ -680,7 +729,7 @@ class DrillSession:
         return f"shelter opened in {township}"
 
     # ------------------------------------------------------------------ injects
-    def _fire_planned(self, which: str, act: int | None) -> Reply:
+    def _fire_planned(self, which: str) -> Reply:
         try:
             n = int(which) - 1
             inject = self.planned[n]
@@ -690,13 +739,14 @@ class DrillSession:
             return Reply(False, f"no planned inject {which!r} (1–{len(self.planned)})")
         if n in self._fired:
             return Reply(False, f"planned inject {which} was already fired")
-        rec = self.fire(inject, _act=act, planned=n)
+        rec = self.fire(inject, planned=n)
         return Reply(rec.ok, rec.result)
 
     @_stops_on_failure
-    def fire(self, inject: dict[str, Any], _act: int | None = None, planned: int | None = None) -> InjectRecord:
-        """Carry out a controller's inject now (logged to the controller log)."""
-        act = self._next_act(_act)
+    def fire(self, inject: dict[str, Any], _seq: int | None = None, planned: int | None = None) -> InjectRecord:
+        """Carry out a controller's inject now (logged to the controller log, numbered
+        by the controller's own counter: the player log shows no gap for it)."""
+        self._inject_seq = seq = max(self._inject_seq + 1, _seq or 0)
         try:
             result = injects.apply(self.sim, inject, self._say)
             ok = True
@@ -706,12 +756,12 @@ class DrillSession:
             self._fired.add(planned)
         if ok:
             self._settle()
-        rec = InjectRecord(act, self.now, dict(inject), ok, result)
+        rec = InjectRecord(seq, self.now, dict(inject), ok, result, after=self._act)
         self.injects.append(rec)
         self.version += 1
         if self.log is not None and not self._replaying:
-            self.log.controller.append({"rec": "inject", "act": act, "t": self.now, "inject": inject,
-                                        "ok": ok, "result": result, "planned": planned})
+            self.log.controller.append({"rec": "inject", "seq": seq, "after": self._act, "t": self.now,
+                                        "inject": inject, "ok": ok, "result": result, "planned": planned})
         return rec
 
     # ------------------------------------------------------------------ the end
@@ -757,12 +807,13 @@ class DrillSession:
             self.log.close()
 
 
-def _read_log_pair(log_path: Path, repair: bool = False) -> tuple[list, list, dict]:
+def _read_log_pair(log_path: Path, secret: str | None, repair: bool = False) -> tuple[list, list, dict]:
     """(player records, controller records, set-up record) of a drill log and the
-    controller log beside it; with ``repair``, a torn last line (a crash mid-write) is
-    cut off first.
+    sealed controller log beside it (opened with ``secret``); with ``repair``, a torn
+    last line (a crash mid-write) is cut off first.
 
-    :raises ValidationFailed: either file missing, unreadable, or not a drill log.
+    :raises ValidationFailed: either file missing, unreadable, tampered with, not a
+        drill log, or the secret does not open the controller log.
     """
     cpath = controller_path(log_path)
     if not log_path.is_file():
@@ -775,7 +826,9 @@ def _read_log_pair(log_path: Path, repair: bool = False) -> tuple[list, list, di
         for p in (log_path, cpath):
             repair_tail(p)
     try:
-        player, control = read_records(log_path), read_records(cpath)
+        player, control = read_records(log_path), read_records(cpath, secret)
+    except (SecretRefused, TamperedLog) as exc:
+        raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
     except ValueError as exc:
         raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
     setup = next((r for r in control if r.get("rec") == "setup"), None)

@@ -136,8 +136,17 @@ class ReportChannel:
 
         self.sim.process(later())
 
-    def drop(self, text: str, incident: str | None = None) -> None:
-        """Record that a report never reached the players."""
+    def drop(self, text: str, incident: str | None = None, *, category: str = "call",
+             source: str = "switchboard") -> None:
+        """Record that a report never reached the players — unless it is about an
+        incident the controller injected (``injected`` in its details) without
+        ``may_be_lost``: a planned inject is never lost to a reporter's random gaps, so
+        it is delivered now (as ``category`` from ``source``) instead."""
+        inc = self.sim.incidents.get(incident) if incident is not None else None
+        if inc is not None and inc.details.get("injected") and not inc.details.get("may_be_lost"):
+            self.send(text, category=category, source=source, incident=incident,
+                      township=inc.place.township)
+            return
         self._lose(Gap(self.sim.now, self.reporter, text, incident))
 
     # helpers for texts ------------------------------------------------------------------

@@ -103,6 +103,10 @@ class Simulation:
         self._unit_list: list[Unit] = []
         self._build_units()
         self._auto_forces: set[str] = set(self.forces) if auto_dispatch else set()
+        #: which incidents automatic dispatch may act on (None: all). A drill sets it to
+        #: "the command has heard of it", so a player's automatic dispatch never acts on
+        #: a call the switchboard has not delivered (or never will).
+        self.dispatch_known: Callable[[Incident], bool] | None = None
         self.incidents: dict[str, Incident] = {}
         self._incident_count = 0
         self._forget_finished = not keep_events
@@ -215,7 +219,8 @@ class Simulation:
         if queue:
             self.dispatch_pass()
         else:
-            self._dispatch_one(incident, [u for u in self._unit_list if self._auto(u)], whole=True)
+            if self.dispatch_known is None or self.dispatch_known(incident):
+                self._dispatch_one(incident, [u for u in self._unit_list if self._auto(u)], whole=True)
             if incident.in_queue:
                 self._dequeue(incident)
                 incident.completed = True
@@ -458,8 +463,11 @@ class Simulation:
         # free units only get fewer, so the next incident alike is skipped unasked (a
         # long queue of incidents nobody free can take would otherwise cost a scan each)
         hopeless: set[tuple] = set()
+        known = self.dispatch_known
         for incident in list(self.queue):
-            if free:
+            if known is not None and not known(incident):
+                pass  # not known to the command: automatic dispatch cannot act on it
+            elif free:
                 self._dispatch_one(incident, free, hopeless=hopeless)
             elif not self._unlogged:
                 break  # nobody left to send and nothing left to log: skip the rest of the queue

@@ -41,6 +41,8 @@ class DrillApp(App):
         self.read_only = read_only
         self.review = None
         self.halted: str | None = None
+        #: the traceback of a crash (never shown on screen: it carries hidden state)
+        self.crashed: str | None = None
         self._clock = None
         self._last = time.monotonic()
         if controller:
@@ -116,6 +118,27 @@ class DrillApp(App):
                 self.notify(f"cannot write the review: {exc}", severity="error")
         self.session.write_reveal(written[0] if written else None)
         self.push_screen(ReviewScreen(aar.render(self.session, self.review, timeline=False), written))
+
+    # -- a crash (a bug) -------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled exception: Textual would print a traceback with the local
+        variables of every frame (the seed, the variant, the true crest). The player's
+        screen gets one line; the traceback goes to the sealed controller log."""
+        import traceback
+
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+        self.crashed = "".join(traceback.format_exception(error))
+        log = getattr(self.session, "log", None)
+        if log is not None:
+            try:
+                log.controller.append({"rec": "crash", "t": self.session.now, "traceback": self.crashed})
+            except Exception:  # noqa: BLE001 - the log itself failing: nothing more to keep
+                pass
+        self.exit(return_code=1, message=f"the drill crashed ({type(error).__name__}, a bug in "
+                                         "drillsim or a plugin); the traceback is in the controller log")
 
     def action_controller(self) -> None:
         from drillsim.tui.screens.controller import ControllerScreen

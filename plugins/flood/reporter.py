@@ -104,7 +104,7 @@ def _make(channel, params: FloodReportParams | None):
             where = channel.place_name(d.get("place"))
             text = f"call for help: people trapped near {where}; needs {demand_text(d.get('demand', {}))}"
             if calls.random() < p.call_loss:
-                channel.drop(text, incident=e.incident)
+                channel.drop(text, incident=e.incident, source="119/110 switchboard")
                 return True
             lo, hi = p.call_delay
             channel.send(text, category="call", source="119/110 switchboard",

@@ -29,6 +29,7 @@ class ControllerScreen(Screen):
         super().__init__()
         self.session = session
         self._version = -1
+        self._ready = False  # the tables have their columns (set in on_mount)
 
     def compose(self) -> ComposeResult:
         yield ClockBar(id="clock")
@@ -49,9 +50,12 @@ class ControllerScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#planned", DataTable).add_columns("#", "due", "inject", "fired")
         self.query_one("#all-incidents", DataTable).add_columns("id", "ref", "kind", "where", "created", "status")
+        self._ready = True
         self.refresh_view(force=True)
 
     def refresh_view(self, force: bool = False) -> None:
+        if not self._ready:
+            return  # the clock ticked between the push and the mount: on_mount draws it
         s = self.session
         self.query_one(ClockBar).update_from(s, "CONTROLLER")
         if not force and s.version == self._version:

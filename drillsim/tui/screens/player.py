@@ -51,6 +51,7 @@ class PlayerScreen(Screen):
         self._shown = 0
         self._version = -1
         self._drawn = 0.0
+        self._ready = False  # mounted (the boards have their columns)
 
     def compose(self) -> ComposeResult:
         yield ClockBar(id="clock")
@@ -68,6 +69,7 @@ class PlayerScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._ready = True
         self.refresh_view(force=True)
 
     def on_screen_resume(self) -> None:
@@ -75,6 +77,8 @@ class PlayerScreen(Screen):
 
     # -- drawing ---------------------------------------------------------------------------
     def refresh_view(self, force: bool = False) -> None:
+        if not self._ready:
+            return  # the clock ticked between the push and the mount: on_mount draws it
         s = self.session
         self.query_one(ClockBar).update_from(s, "REPLAY" if self.read_only else "DRILL")
         feed = self.query_one(MessageFeed)
