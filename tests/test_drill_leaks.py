@@ -210,3 +210,19 @@ def test_a_crash_shows_no_hidden_state(tmp_path, host, capsys):
     assert str(session.seed) in crash["traceback"]              # kept for the controller
     for word in hidden:
         assert word not in log.read_text(encoding="utf-8")
+
+
+def test_control_secret_file_is_made_once_owner_only_and_read_back(tmp_path, monkeypatch):
+    from drillsim.cli.drill import SECRET_ENV, control_secret
+    from drillsim.cli.support import Fail
+
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    path = tmp_path / "control.secret"
+    with pytest.raises(Fail, match="no such control secret file"):
+        control_secret(path, new=False)
+    secret, told = control_secret(path, new=True)
+    assert len(secret) >= 22 and "written to" in told and secret not in told
+    assert path.stat().st_mode & 0o077 == 0
+    assert control_secret(path, new=False) == (secret, None)
+    monkeypatch.setenv(SECRET_ENV, "from-the-environment")
+    assert control_secret(None, new=False) == ("from-the-environment", None)

@@ -47,22 +47,21 @@ def control_secret(secret_file: Path | None, new: bool) -> tuple[str, str | None
     """
     if secret_file is not None:
         if secret_file.exists():
-            try:
-                text = secret_file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise Fail(f"{secret_file}: cannot read the control secret: {exc.strerror}", 2) from None
+            from drillsim.scenario.yamlsource import read_bytes
+
+            raw = guard(read_bytes, secret_file, str(secret_file), limit=4096, what="a control secret file")
+            text = raw.decode("utf-8", errors="replace").strip()
             if not text:
                 raise Fail(f"{secret_file}: the control secret file is empty", 2)
             return text, None
         if not new:
             raise Fail(f"{secret_file}: no such control secret file", 2)
-        secret = secrets.token_urlsafe(16)
+        from drillsim.drill.drilllog import DrillLogError, new_secret_file
+
         try:
-            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(secret + "\n")
-        except OSError as exc:
-            raise Fail(f"{secret_file}: cannot write the control secret: {exc.strerror}", 2) from None
+            secret = new_secret_file(secret_file)
+        except DrillLogError as exc:
+            raise Fail(str(exc), 2) from None
         return secret, f"control secret written to {secret_file} (keep it from the players)"
     if os.environ.get(SECRET_ENV):
         return os.environ[SECRET_ENV], None
@@ -87,8 +86,7 @@ class DrillGroup(click.Group):
 
 @click.group(cls=DrillGroup)
 def drill() -> None:
-    """Double-blind drills: `drill PACK` in this terminal (play), or `drill serve PACK` and
-    `drill join HOST:PORT --seat NAME` from several terminals."""
+    """Run a double-blind drill of a scenario or a pack in the terminal."""
 
 
 @drill.command("play")

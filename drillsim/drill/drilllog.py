@@ -64,6 +64,24 @@ class TamperedLog(DrillsimError):
     changed, removed or reordered after it was written."""
 
 
+def new_secret_file(path: str | Path) -> str:
+    """Make a new control secret (128 bits, :func:`secrets.token_urlsafe`) and write it
+    to ``path`` (a new file, owner-only); returns it.
+
+    :raises DrillLogError: the file exists or cannot be written.
+    """
+    import secrets
+
+    secret = secrets.token_urlsafe(16)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secret + "\n")
+    except OSError as exc:
+        raise DrillLogError(f"{path}: cannot write the control secret: {exc.strerror}") from None
+    return secret
+
+
 def _digest(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
