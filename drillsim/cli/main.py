@@ -41,6 +41,9 @@ COMMANDS = {
     "results": ("drillsim.cli.batch", "results",
                 "Compare the variants of a batch database: ranking, intervals, paired differences."),
     "run": ("drillsim.cli.run", "run", "Run a scenario's replications and print its scorecard."),
+    "sensitivity": ("drillsim.cli.sensitivity", "sensitivity",
+                    "Which assumed numbers of a scenario decide its targets: one at a time, Morris "
+                    "or Sobol."),
     "size": ("drillsim.cli.size", "size",
              "The smallest number of units (or team size, or reserve) meeting a target with 95 % "
              "confidence."),

@@ -272,7 +272,13 @@ class ReserveSpec(Strict):
 
 
 class Assumption(Strict):
-    """A value the scenario assumes rather than takes from a source, and why."""
+    """A value the scenario assumes rather than takes from a source, and why.
+
+    ``range`` says how far ``drillsim sensitivity`` varies it (default ±50 % of the
+    scenario's value): ``[low, high]`` when ``applies_to`` names one number, or
+    ``{path: [low, high]}`` per number it covers, written as the scenario writes the value
+    (``[226m, 230m]``, ``[1.5, 2.5]``).
+    """
 
     what: str
     """The value assumed, in words."""
@@ -282,6 +288,9 @@ class Assumption(Strict):
     """Why this value (every report lists it)."""
     applies_to: str | list[str] | None = None
     """The field path(s) it sets (`hazards[0].params.townships`)."""
+    range: list[str | int | float] | dict[str, list[str | int | float]] | None = None
+    """How far `drillsim sensitivity` varies it: `[low, high]` for one number, or
+    `{path: [low, high]}` each, written like the value (`[9h, 13h]`); default ±50 %."""
 
 
 class Observation(Strict):

@@ -1,0 +1,123 @@
+"""``drillsim sensitivity``: factors read from a scenario's assumptions, and effects on the
+four-township road graph worked out by hand (one at a time, Morris, Sobol)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+from drillsim.planning.sensitivity import FactorError, factors_of
+from drillsim.scenario.loader import load_scenario
+from tests.test_coverage import four  # noqa: F401  (fixture)
+
+# One call at b at 60 min; the unit at a: response (call to arrival) = turnout + 10 min
+# (10 km at 60 km/h). Turnout is assumed 2 min: at ±50 % 1 → 3 min, so the response goes
+# 11 → 13 min, an effect of exactly +2. The crew size (1 person, ±50 %: 1 → 2 after
+# rounding halves up) changes nothing. The call's list entry is a list: left out.
+BODY = """\
+run: {{horizon: 3h, replications: 2, seed: 5}}
+forces:
+  - {{id: north, type: district_rescue_team, base: a, vehicle: car, turnout: 2min, capabilities: {{people: 1}}}}
+hazards:
+  - id: s
+    type: scripted_incidents
+    params:
+      incidents:
+        - {{at: 60min, kind: call, place: b, demand: {{people: 1}}, on_scene: 5min}}
+assumptions:
+  - {{what: turnout, value: 2 min, reason: test, applies_to: "forces[0].turnout"{range}}}
+  - {{what: crew, value: 1, reason: test, applies_to: "forces[0].capabilities"}}
+  - {{what: the call, value: one, reason: test, applies_to: "hazards[0].params.incidents"}}
+"""
+PLAN = """\
+name: plan
+required_pass_rate: 90%
+targets:
+  - {id: M, title: response, metric: response_time, statistic: mean, comparison: "<=", threshold: 30min, unit: min}
+"""
+
+
+def write(four, range_text=""):  # noqa: F811
+    (four.parent / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    head = four.read_text().split("run:")[0].replace("assumptions: []\n", "")
+    four.write_text(head + BODY.format(range=range_text), encoding="utf-8")
+    return four
+
+
+def test_factors_come_from_the_assumptions(four, host):  # noqa: F811
+    sc = load_scenario(write(four), host=host)
+    factors, skipped = factors_of(sc)
+    assert [(f.path, f.low, f.high, f.unit) for f in factors] == [
+        ("forces[0].turnout", 1.0, 3.0, "min"), ("forces[0].capabilities.people", 0.5, 1.5, "")]
+    assert factors[0].text(3.0) == "3min" and factors[1].text(0.5) == 1 and factors[1].text(1.5) == 2
+    assert skipped == ["hazards[0].params.incidents: a list"]
+
+
+def test_a_range_replaces_the_default_and_a_bad_one_is_refused(four, host):  # noqa: F811
+    sc = load_scenario(write(four, ", range: [1min, 5min]"), host=host)
+    assert (factors_of(sc)[0][0].low, factors_of(sc)[0][0].high) == (1.0, 5.0)
+    sc = load_scenario(write(four, ", range: [1, 5]"), host=host)
+    with pytest.raises(FactorError, match="written like the scenario's value"):
+        factors_of(sc)
+
+
+def run(four, tmp_path, *args):  # noqa: F811
+    out = tmp_path / "s.json"
+    r = CliRunner().invoke(main, ["sensitivity", str(four), "-w", "0", "-n", "2", "--json", str(out),
+                                  *args])
+    assert r.exit_code == 0, r.output
+    return json.loads(out.read_text())["targets"]["M"], r.output
+
+
+def test_one_at_a_time_by_hand(four, tmp_path):  # noqa: F811
+    data, output = run(write(four), tmp_path, "--plot", str(tmp_path / "p"))
+    assert data["base"] == pytest.approx(12.0)
+    turnout, crew = data["effects"]
+    assert (turnout["factor"], turnout["low"], turnout["high"]) == ("forces[0].turnout", 11.0, 13.0)
+    assert turnout["value"] == pytest.approx(2.0) and crew["value"] == 0.0
+    assert data["top3"] == ["forces[0].turnout"]            # no effect: not among the top
+    assert (tmp_path / "p" / "tornado_M.png").read_bytes()[:4] == b"\x89PNG"
+    assert "M is decided most by: forces[0].turnout" in output
+
+
+def test_morris_mu_star_is_the_slope_times_the_range(four, tmp_path):  # noqa: F811
+    pytest.importorskip("SALib")
+    # response = turnout + 10 is linear: every elementary effect, in SALib's scaling
+    # (the factor's range as 1), is Δresponse / Δturnout × (3 − 1) = 2
+    data, _ = run(write(four), tmp_path, "--method", "morris", "--samples", "6")
+    turnout = next(e for e in data["effects"] if e["factor"] == "forces[0].turnout")
+    # (values are written to 6 significant digits: 1.66667min)
+    assert turnout["value"] == pytest.approx(2.0, abs=1e-4) and turnout["sigma"] == pytest.approx(0.0, abs=1e-4)
+
+
+def test_sobol_total_index_is_all_turnout(four, tmp_path):  # noqa: F811
+    pytest.importorskip("SALib")
+    # the response depends on the turnout alone: ST(crew) is 0 exactly (swapping its
+    # column never changes the output), ST(turnout) is 1 up to sampling error
+    data, _ = run(write(four), tmp_path, "--method", "sobol", "--samples", "64")
+    st = {e["factor"]: e["value"] for e in data["effects"]}
+    assert st["forces[0].capabilities.people"] == 0.0
+    assert st["forces[0].turnout"] == pytest.approx(1.0, abs=0.15)
+
+
+def test_same_output_on_any_number_of_workers(four, tmp_path):  # noqa: F811
+    write(four)
+    outs = []
+    for w in ("0", "2"):
+        out = tmp_path / f"s{w}.json"
+        r = CliRunner().invoke(main, ["sensitivity", str(four), "-w", w, "-n", "2", "--json", str(out), "-q"])
+        assert r.exit_code == 0, r.output
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--targets", "Z"], "--targets: no target 'Z'"),
+    (["--method", "sobol", "--samples", "60"], "a power of 2"),
+])
+def test_bad_options_exit_2(four, args, message):  # noqa: F811
+    r = CliRunner().invoke(main, ["sensitivity", str(write(four)), *args])
+    assert r.exit_code == 2 and message in r.output, r.output
