@@ -17,9 +17,13 @@ c = 5 servers, exponential service (μ = 1), first come first served, infinite q
 - **Ciw** (Palmer et al. 2019, a queueing-network simulator): ``simulate_until_max_customers``
   with ``method="Finish"``; it keeps a record per customer.
 
-Each runs ``--repeat`` times (best and median wall time shown; the machine is shared, so
-the best is the figure least disturbed by other work). Loading the scenario and the
-plugins is timed once, apart: a batch loads once and runs many replications. The mean
+Each of the three runs ``--repeat`` times (at least 3), every run in a fresh process, in
+rounds: each round runs all three once, in turn (the order rotating from round to
+round), so other work on the shared machine falls on all of them alike. A process times
+its simulation only — CPU time (``time.process_time``) and wall time — not its imports
+or loading (a batch loads once and runs many replications); drillsim's loading is shown
+apart. Printed: best and median of each, and the ratios drillsim / SimPy and drillsim /
+Ciw by CPU time and by wall time (best against best, median against median). The mean
 wait of each is printed next to the exact Erlang C value, as a check that all three
 simulate the same system.
 """
@@ -27,7 +31,10 @@ simulate the same system.
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import subprocess
 import statistics
 import sys
 import time
@@ -35,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import machine, summary, timed
+from common import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 LAM, MU, C = 4.5, 1.0, 5
@@ -128,47 +135,84 @@ def ciw_model(n: int, seed: int) -> float:
     return statistics.fmean(r.waiting_time for r in records)
 
 
+def one(name: str, n: int, seed: int) -> dict:
+    """Run one model once in this process; its figures (CPU and wall seconds of the
+    simulation alone, mean wait)."""
+    load_s, extra = 0.0, {}
+    if name == "drillsim":
+        load_s, run, mean_wait = drillsim_runner(n, seed)
+        fn = run
+    elif name == "simpy":
+        fn = lambda: simpy_model(n, seed)  # noqa: E731
+    else:
+        fn = lambda: ciw_model(n, seed)  # noqa: E731
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = fn()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if name == "drillsim":
+        result, events = mean_wait()
+        extra = {"events": events, "load": load_s}
+    return {"cpu": cpu, "wall": wall, "wait": result, **extra}
+
+
+def _fresh(name: str, n: int, seed: int) -> dict:
+    """:func:`one` in a fresh Python process."""
+    done = subprocess.run([sys.executable, __file__, "--one", name, "--incidents", str(n),
+                           "--seed", str(seed)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (at least 3)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-ciw", action="store_true", help="skip Ciw (not installed)")
+    parser.add_argument("--one", choices=("drillsim", "simpy", "ciw"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     n = args.incidents
+    if args.one:
+        print(json.dumps(one(args.one, n, args.seed)))
+        return 0
 
     print(f"machine: {machine()}")
     print(f"workload: M/M/{C}, λ = {LAM}, μ = {MU} (load {LAM / (C * MU):.0%}), {n:,} calls; "
           f"exact mean wait (Erlang C) {erlang_c_wait(LAM, MU, C):.4f} mean service times")
-    results = {}
-
-    load_s, run, mean_wait = drillsim_runner(n, args.seed)
-    walls, _ = timed(run, args.repeat)
-    t0 = time.perf_counter()
-    wq, events = mean_wait()
-    score_s = time.perf_counter() - t0
-    results["drillsim"] = min(walls)
-    print(f"drillsim engine:   {n / min(walls):9,.0f} incidents/s  ({summary(walls)}; "
-          f"{events / n:.1f} events per incident; mean wait {wq:.4f}; "
-          f"load once {load_s:.2f} s; scoring the wait {score_s:.2f} s)")
-
-    walls, wq = timed(lambda: simpy_model(n, args.seed), args.repeat)
-    results["simpy"] = min(walls)
-    print(f"SimPy by hand:     {n / min(walls):9,.0f} incidents/s  ({summary(walls)}; mean wait {wq:.4f})")
-
+    names = ["drillsim", "simpy"]
     if not args.no_ciw:
         try:
             import ciw  # noqa: F401
         except ImportError:
             print("Ciw: not installed (pip install -e '.[bench]'); skipped")
         else:
-            walls, wq = timed(lambda: ciw_model(n, args.seed), args.repeat)
-            results["ciw"] = min(walls)
-            print(f"Ciw:               {n / min(walls):9,.0f} incidents/s  ({summary(walls)}; mean wait {wq:.4f})")
-
-    print(f"drillsim / SimPy by hand: {results['simpy'] / results['drillsim']:.2f}x  (goal >= 0.60x)")
-    if "ciw" in results:
-        print(f"drillsim / Ciw:           {results['ciw'] / results['drillsim']:.2f}x  (goal > 1x)")
+            names.append("ciw")
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+    for r in range(max(3, args.repeat)):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            runs[name].append(_fresh(name, n, args.seed))
+    label = {"drillsim": "drillsim engine", "simpy": "SimPy by hand", "ciw": "Ciw"}
+    best, median = {}, {}
+    for name in names:
+        cpu = [x["cpu"] for x in runs[name]]
+        wall = [x["wall"] for x in runs[name]]
+        best[name] = (min(cpu), min(wall))
+        median[name] = (statistics.median(cpu), statistics.median(wall))
+        more = ""
+        if name == "drillsim":
+            x = runs[name][0]
+            more = f"; {x['events'] / n:.1f} events per call; load once {min(y['load'] for y in runs[name]):.2f} s"
+        print(f"{label[name]:<16} {n / best[name][0]:9,.0f} calls per CPU s (best; median "
+              f"{n / median[name][0]:,.0f}), {n / best[name][1]:9,.0f} per wall s (best; median "
+              f"{n / median[name][1]:,.0f}); mean wait {runs[name][0]['wait']:.4f}{more}")
+    for other, goal in (("simpy", 0.7), ("ciw", 1.5)):
+        if other not in best:
+            continue
+        ratios = [f"{stat[other][i] / stat['drillsim'][i]:.2f}x ({what}, {which})"
+                  for stat, which in ((best, "best"), (median, "median"))
+                  for i, what in ((0, "CPU"), (1, "wall"))]
+        print(f"drillsim / {label[other]}: {', '.join(ratios)}  (goal >= {goal}x)")
+    print(f"({max(3, args.repeat)} rounds, each in fresh processes, order rotating; load average after: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     return 0
 
 
