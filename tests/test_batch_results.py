@@ -111,3 +111,27 @@ def test_results_of_a_missing_or_foreign_database(tmp_path):
         conn.execute("CREATE TABLE t (x)")
     result = CliRunner().invoke(main, ["results", str(other)])
     assert result.exit_code == 2 and "not a drillsim batch database" in result.output
+
+
+def test_pass_rates_figure_marks_baseline_names_factors_keeps_legend_outside(batch_db):
+    from drillsim.batch.analysis import analyse
+    from drillsim.batch.plots import pass_rates_figure
+    from drillsim.batch.store import Store
+
+    db, _ = batch_db
+    store = Store.open(db, read_only=True)
+    try:
+        fig = pass_rates_figure(analyse(store))
+    finally:
+        store.close()
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == 2                                   # targets R and Q, side by side
+    assert axes[0].get_ylabel() == "team_b / turnout_a"     # the factors, in sweep order
+    ticks = [t.get_text() for t in axes[0].get_yticklabels()]
+    assert ticks[0] == "one / 2min  (baseline)"             # the first variant is the baseline
+    assert axes[0].get_yticklabels()[0].get_fontweight() == "bold"
+    assert all(ax.get_legend() is None for ax in axes) and len(fig.legends) == 1
+    # 4 variants, 2 targets in one row of panels: max(2, 0.17 * 4 + 0.9) + 0.8 inches
+    # tall; labels of 22 characters: min(3.5, 0.065 * 22 + 0.6) + 2 * 3.0 inches wide
+    assert tuple(round(x, 3) for x in fig.get_size_inches()) == (
+        round(0.065 * 22 + 0.6 + 6.0, 3), round(max(2.0, 0.17 * 4 + 0.9) + 0.8, 3))
