@@ -29,8 +29,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.optimize import brentq
-
 
 @dataclass(frozen=True)
 class Curve:
@@ -123,6 +121,10 @@ def exceedance(step_min: float, depths_mm: list[float], curve: Curve) -> float |
         if fa >= 0:
             return a
         if fb >= 0:
+            # imported here: scipy.optimize takes ~0.2 s to load, and every drillsim
+            # command that loads the plugins would pay it
+            from scipy.optimize import brentq
+
             return brentq(excess, a, b, xtol=1e-9)
     return None
 
