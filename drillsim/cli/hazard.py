@@ -268,24 +268,19 @@ def _plot(calc: Calculator, result: dict, values: dict, path: Path, region) -> N
     from drillsim.report.fonts import plot_fonts
 
     with matplotlib.rc_context(plot_fonts()):  # Chinese names in the region draw as text
-        fig = Figure(figsize=(8, 8))
+        fig = Figure(figsize=(10, 8))
         _draw_map(fig.subplots(), calc, result, values, region)
         fig.savefig(path, dpi=120, bbox_inches="tight")
     click.echo(f"map written to {path}", err=True)
 
 
 def _draw_map(ax, calc: Calculator, result: dict, values: dict, region) -> None:
-    for t in region.townships.values():
-        ax.plot(t.lon, t.lat, "o", color="0.3", markersize=3)
-        ax.annotate(t.name_pinyin.split()[0], (t.lon, t.lat), fontsize=7, xytext=(3, 3),
-                    textcoords="offset points")
+    from drillsim.report.basemap import draw_region, finish
+
+    labels = draw_region(ax, region)
     calc.plot(ax, region, result, values)
-    ax.set_xlabel("longitude (°E)")
-    ax.set_ylabel("latitude (°N)")
-    ax.set_aspect(1 / math.cos(math.radians(sum(t.lat for t in region.townships.values())
-                                            / len(region.townships))))
     ax.set_title(f"{calc.name}: {region.spec.name}")
-    ax.text(0.01, 0.01, "Township points: GeoNames (CC BY 4.0)", transform=ax.transAxes, fontsize=6)
+    finish(ax, region, labels)
 
 
 class HazardGroup(click.Group):

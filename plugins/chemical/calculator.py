@@ -50,7 +50,8 @@ def plume_plot(ax, region, result, options) -> None:
         raise ValueError("--plot needs --chemical to draw the threat zones")
     lat0, lon0 = region.locate(options.get("at"))
     to = math.radians(((options.get("wind_from") or 0.0) + 180.0) % 360.0)
-    colours = {"aegl1": "gold", "aegl2": "orange", "aegl3": "red"}
+    colours = {"aegl1": "gold", "aegl2": "darkorange", "aegl3": "red"}
+    shapes = {}
     for lv in LEVELS:
         xs = result.get(f"{lv}_outline_x_m")
         if not xs:
@@ -64,11 +65,31 @@ def plume_plot(ax, region, result, options) -> None:
             la, lo = from_local_km(east, north, lat0, lon0)
             lats.append(la)
             lons.append(lo)
-        ax.fill(lons, lats, color=colours[lv], alpha=0.45,
-                label=f"{lv.upper()} ({result[f'{lv}_ppm']:g} ppm): {result[f'{lv}_zone_length_m'] / 1000:.1f} km")
-    ax.plot(lon0, lat0, "k^", markersize=9, label="release")
-    ax.legend(loc="upper right", fontsize=7, title=f"{result['chemical']}, class {result['stability']}",
-              title_fontsize=7)
+        shapes[lv] = (lons, lats)
+        # each level filled and outlined: the narrow AEGL-2/3 zones stay visible on top
+        ax.fill(lons, lats, facecolor=colours[lv], alpha=0.35, edgecolor=colours[lv], linewidth=1.5,
+                zorder=2, label=f"{lv.upper()} ({result[f'{lv}_ppm']:g} ppm): "
+                                f"{result[f'{lv}_zone_length_m'] / 1000:.1f} km")
+    ax.plot(lon0, lat0, "k^", markersize=9, label="release", zorder=6)
+    ax.legend(title=f"{result['chemical']}, class {result['stability']}")
+    inner = shapes.get("aegl2") or shapes.get("aegl3")
+    if inner is not None:
+        # the AEGL-2 and -3 zones are a few hundred metres wide: enlarged in an inset
+        inset = ax.inset_axes([0.02, 0.55, 0.36, 0.36])
+        for lv in ("aegl2", "aegl3"):
+            if lv in shapes:
+                inset.fill(*shapes[lv], facecolor=colours[lv], alpha=0.45, edgecolor=colours[lv],
+                           linewidth=1.2)
+        inset.plot(lon0, lat0, "k^", markersize=6)
+        lons, lats = inner
+        pad = max(max(lons) - min(lons), max(lats) - min(lats)) * 0.15
+        inset.set_xlim(min(lons + [lon0]) - pad, max(lons + [lon0]) + pad)
+        inset.set_ylim(min(lats + [lat0]) - pad, max(lats + [lat0]) + pad)
+        inset.set_aspect(1 / math.cos(math.radians(lat0)))
+        inset.set_xticks([])
+        inset.set_yticks([])
+        inset.set_title(f"enlarged: AEGL-2/3, {result['aegl2_zone_length_m'] / 1000:.1f} km",
+                        fontsize=6)
 
 
 def plume_summary(result: dict, options: dict) -> list[tuple[str, str]]:
