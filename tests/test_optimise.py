@@ -110,3 +110,11 @@ def test_bad_specs_exit_2_naming_line_and_field(four, text, message):  # noqa: F
     spec.write_text("".join(f"{k}: {v}\n" for k, v in base.items()), encoding="utf-8")
     r = CliRunner().invoke(main, ["optimise", str(spec)])
     assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_validate_knows_an_optimise_spec():
+    from tests.conftest import SCENARIOS
+
+    r = CliRunner().invoke(main, ["validate", str(SCENARIOS / "optimise" / "flood_2020_water_rescue.yaml")])
+    assert r.exit_code == 0, r.output
+    assert "valid optimise spec — 2 site(s) for water_rescue among 21 candidates" in r.output

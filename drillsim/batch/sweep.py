@@ -288,7 +288,7 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
     scenario_path = resolve_ref(doc, ("scenario",), spec.scenario, path.resolve(), root)
     base_doc = load_yaml(scenario_path, _shown(scenario_path))
     kind = document_kind(base_doc.data)
-    if kind in ("sweep", "pack", "region", "plan"):
+    if kind in ("sweep", "pack", "region", "plan", "optimise"):
         raise ValidationFailed([doc.fault(("scenario",), f"{scenario_path.name!r} is a "
                                                          f"{KIND_NAMES[kind]}, not a scenario file")])
     if isinstance(base_doc.data, dict):

@@ -53,7 +53,7 @@ COMMANDS = {
                "scenario.schema.json."),
     "validate": ("drillsim.cli.run", "validate",
                  "Check a scenario (and its region and plan files), a sweep and every variant it "
-                 "expands to, or a drill pack, without running anything."),
+                 "expands to, a drill pack, or an optimise spec, without running anything."),
 }
 
 

@@ -28,7 +28,7 @@ from drillsim.cli.support import (
 @with_loading_options
 def validate(scenario: Path, plugins, disabled, loading) -> None:
     """Check a scenario (and its region and plan files), a sweep and every variant it
-    expands to, or a drill pack, without running anything."""
+    expands to, a drill pack, or an optimise spec, without running anything."""
     from drillsim.scenario.loader import document_kind, load_scenario
     from drillsim.scenario.yamlsource import load_yaml
 
@@ -51,6 +51,15 @@ def _validate_other(path: Path, kind: str, host) -> None:
         raise Fail(f"{path}: this is a {kind} file, not a scenario; validate a scenario "
                    f"that names it ({'region:' if kind == 'region' else 'plan: file:'} "
                     f"{path.name})", 2)
+    if kind == "optimise":
+        from drillsim.planning.optimise import load_problem
+
+        problem = guard(load_problem, path, host)
+        s = problem.spec
+        click.echo(f"{path}: valid optimise spec — {s.sites} site(s) for {s.force} among "
+                   f"{len(problem.candidates)} candidates, {s.objective}"
+                   + (f", {s.layouts} layouts checked on {s.check.target}" if s.check else ""))
+        return
     if kind == "pack":
         from drillsim.drill.packs import check_pack
 

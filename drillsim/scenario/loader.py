@@ -408,13 +408,15 @@ _PLACEHOLDERS = {"name": "?", "region": "", "start": "2000-01-01T00:00+00:00",
 
 def document_kind(data: Any) -> str | None:
     """What kind of drillsim document parsed YAML ``data`` is, by its top-level fields:
-    ``sweep`` or ``pack`` (both name a base ``scenario:``; a drill pack has draws, injects
-    or a hazard), ``region`` (townships), ``plan`` (targets, no region), ``scenario``
+    ``sweep``, ``pack`` or ``optimise`` (each names a base ``scenario:``; a drill pack has
+    draws, injects or a hazard, an optimise spec a force and its sites), ``region`` (townships), ``plan`` (targets, no region), ``scenario``
     (forces or a region); None if none of these."""
     if not isinstance(data, dict):
         return None
     if "scenario" in data:
-        return "pack" if {"draws", "injects", "hazard"} & set(data) else "sweep"
+        if {"draws", "injects", "hazard"} & set(data):
+            return "pack"
+        return "optimise" if {"force", "sites"} <= set(data) else "sweep"
     if "townships" in data:
         return "region"
     if "targets" in data and "region" not in data:
@@ -445,7 +447,7 @@ def _names_kind(doc: Document, where: tuple, ref: Path, kind: str,
 
 #: How messages name each kind of document.
 KIND_NAMES = {"scenario": "scenario file", "sweep": "sweep file", "pack": "drill pack",
-              "region": "region file", "plan": "plan file"}
+              "region": "region file", "plan": "plan file", "optimise": "optimise spec"}
 
 
 def _runtime_plugins(host: PluginHost) -> set[str]:
