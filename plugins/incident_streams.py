@@ -21,29 +21,46 @@ from drillsim.api import Duration, DurationOrZero, HazardType, Rate, Strict, hoo
 
 class ScriptedIncident(Strict):
     at: DurationOrZero
+    """Scenario time of the call."""
     kind: str
+    """Incident kind."""
     place: str
+    """Place id."""
     demand: dict[str, float] = Field(min_length=1)
+    """What it needs on scene (`{people: 5}`)."""
     on_scene: Duration
+    """Work time on scene."""
     priority: int = Field(default=3, ge=1, le=9)
+    """Dispatch priority, 1 (highest) to 9."""
 
 
 class ScriptedParams(Strict):
     incidents: list[ScriptedIncident] = Field(min_length=1)
+    """The incidents, each at its time."""
 
 
 class PoissonParams(Strict):
     rate: Rate
+    """Calls per unit of time (`0.5/h`), Poisson arrivals."""
     kind: str = "call"
+    """Incident kind."""
     places: list[str] = Field(min_length=1)
+    """Place ids the calls come from."""
     place_weights: Literal["uniform", "population"] = "uniform"
+    """`uniform` or by `population` weight."""
     demand: dict[str, float] = Field(min_length=1)
+    """What each call needs on scene."""
     on_scene_mean: Duration
+    """Mean work time on scene."""
     on_scene_distribution: Literal["exponential", "fixed"] = "exponential"
+    """`exponential` or `fixed`."""
     priority: int = Field(default=3, ge=1, le=9)
+    """Dispatch priority."""
     max_incidents: int | None = Field(default=None, ge=1)
+    """Stop after this many calls."""
     #: False: a call no free unit can cover at once is lost, not queued
     queue: bool = True
+    """`false`: a call no free unit can take at once is lost (Erlang B)."""
 
 
 def _check_places(places, context, where):

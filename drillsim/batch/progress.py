@@ -84,6 +84,11 @@ class BatchProgress:
             self.progress.update(self.setup, description=text)
 
     def __exit__(self, *exc) -> None:
+        # a start-up step still showing (the batch stopped before its first replication)
+        # goes: a console that is not a terminal prints the last frame when it stops
+        if self.setup is not None:
+            self.progress.remove_task(self.setup)
+            self.setup = None
         self.progress.__exit__(*exc)
 
     def start(self, done: int, total: int) -> None:

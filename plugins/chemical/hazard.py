@@ -57,11 +57,16 @@ class WeatherPeriod(Strict):
     """Weather from ``at`` (scenario time) until the next period."""
 
     at: DurationOrZero
+    """Scenario time from which this weather holds."""
     wind_speed: SpeedOrZero
+    """Mean wind speed at release height."""
     #: compass bearing the wind blows from (meteorological convention)
     wind_from: Angle
+    """Compass bearing the wind blows from (`45deg`)."""
     stability: Literal["A", "B", "C", "D", "E", "F", "A-B", "B-C", "C-D"] | None = None
+    """Pasquill-Gifford stability class, or give `insolation`."""
     insolation: Literal["strong", "moderate", "slight", "overcast", "night_cloudy", "night_clear"] | None = None
+    """Sky condition, to derive the stability class from the wind (Turner)."""
 
     @model_validator(mode="after")
     def _one(self):
@@ -82,46 +87,69 @@ class WeatherPeriod(Strict):
 
 class HazmatParams(Strict):
     kind: str = "hazmat_release"
+    """Incident kind at the source."""
     demand: dict[str, float] = {"hazmat": 1.0}
+    """What the source needs (`{hazmat: 1}`)."""
     work: Duration = 60.0
+    """Work on scene to stop the release."""
     priority: int = Field(default=1, ge=1, le=9)
+    """Dispatch priority, 1 (highest) to 9."""
 
 
 class FireSupportParams(Strict):
     kind: str = "hazmat_support"
+    """Incident kind of the fire support at the staging point."""
     demand: dict[str, float] = {"pumps": 2.0}
+    """What it needs (`{pumps: 2}`)."""
     work: Duration = 120.0
+    """Its work time."""
     staging_distance: Length = 1.0
+    """Distance of the upwind staging point from the source."""
     priority: int = Field(default=1, ge=1, le=9)
+    """Dispatch priority."""
 
 
 class EvacuationParams(Strict):
     residents_per_rescuer: float = Field(gt=0)
+    """Residents one rescuer is responsible for."""
     rate_per_rescuer: Rate
+    """People one rescuer moves per unit of time."""
     order_delay: DurationOrZero = 0.0
+    """Time from the decision to the order."""
     capability: str = "people"
+    """The capability evacuation demands."""
     kind: str = "evacuation"
+    """Incident kind of an evacuation."""
     priority: int = Field(default=2, ge=1, le=9)
+    """Dispatch priority."""
 
 
 class ProtectiveActionParams(Strict):
     level: LevelName = "aegl2"
+    """The zone protective actions are taken for (`aegl2`)."""
     min_lead_to_evacuate: DurationOrZero = 60.0
+    """Townships warned at least this long before the plume evacuate; the others shelter in place."""
 
 
 class ClosureParams(Strict):
     level: LevelName | None = "aegl2"
+    """The zone closed to road units (none: no closure)."""
     allowed: str = "hazmat"
+    """The capability that may still enter (`hazmat`)."""
     detour: float = Field(default=1.0, ge=1.0, le=5.0)
+    """Factor on trips around the closed zone."""
 
 
 class PopulationParams(Strict):
     total: int = Field(ge=0)
+    """People living at the source site (the park)."""
     township_radius: Length = 2.0
+    """Radius around a township seat within which its people are counted in a zone."""
 
 
 class SourceParams(Strict):
     place: str
+    """Place id of the release (a site of the region)."""
 
 
 def incident_kinds(p: "ToxicReleaseParams") -> list[str]:
@@ -134,23 +162,41 @@ class ToxicReleaseParams(Strict):
     """``params:`` of a ``toxic_release`` hazard (see the module docstring)."""
 
     chemical: str
+    """The chemical (`chlorine`, `ammonia`, `hydrogen_sulfide`)."""
     source: SourceParams
+    """Where it leaks."""
     start: DurationOrZero = 0.0
+    """Scenario time of the release."""
     rate: MassRate
+    """Release rate (`0.5kg/s`)."""
     release_height: Elevation = 0.0
+    """Height of the release."""
     plume_rise: Elevation = 0.0
+    """Plume rise added to the release height."""
     duration: Duration | None = None
+    """How long it leaks (none: until stopped)."""
     sigmas: Literal["briggs_rural", "briggs_urban", "pasquill_gifford"] = "briggs_rural"
+    """Dispersion coefficients: `briggs_rural`, `briggs_urban` or `pasquill_gifford`."""
     weather: list[WeatherPeriod] = Field(min_length=1)
+    """Weather periods, each from its `at`."""
     detection: DurationOrZero = 0.0
+    """Time from the release to the call."""
     alert_delay: DurationOrZero = 0.0
+    """Time from the call to the alert of the townships."""
     population: PopulationParams
+    """People at the source and counting in zones."""
     protective_action: ProtectiveActionParams = ProtectiveActionParams()
+    """Shelter or evacuate, by warning lead."""
     evacuation: EvacuationParams
+    """Evacuation demand and effort."""
     hazmat: HazmatParams = HazmatParams()
+    """The hazmat team's task at the source."""
     fire_support: FireSupportParams | None = None
+    """Fire appliances at the upwind staging point (none: not asked)."""
     closure: ClosureParams = ClosureParams()
+    """Road closure of a zone."""
     levels: list[LevelName] = ["aegl1", "aegl2", "aegl3"]
+    """AEGL levels reported (`aegl1`, `aegl2`, `aegl3`)."""
 
     @field_validator("chemical")
     @classmethod

@@ -61,13 +61,21 @@ class HydrographParams(Strict):
     series' first value), so that two waves of one event can share a scenario."""
 
     shape: Literal["gamma"] | None = None
+    """`gamma`: a synthetic NRCS-style gamma hydrograph (give base_flow, peak, time_to_peak); leave out for a measured series."""
     base_flow: Discharge | None = None
+    """Discharge before and after the wave (`1500m3/s`)."""
     peak: Discharge | None = None
+    """Peak discharge at the upstream gauge (`22600m3/s`)."""
     time_to_peak: Duration | None = None
+    """Time from the wave's start to its peak (`14h`)."""
     m: float = Field(default=3.7, gt=0, le=20)
+    """Shape factor of the gamma hydrograph (NRCS m; 3.7 is the standard unit hydrograph)."""
     step: Duration | None = None
+    """Time between the values of a measured series."""
     values_m3s: list[float] | None = None
+    """A measured upstream series, m³/s, one value per `step`."""
     begins: DurationOrZero = 0.0
+    """When the wave (or series) starts at the upstream gauge, after the scenario start."""
 
     @model_validator(mode="after")
     def _one_form(self):
@@ -95,16 +103,22 @@ class HydrographParams(Strict):
 
 class UpstreamParams(Strict):
     gauge: str
+    """Name of the upstream gauge (for reports)."""
     hydrograph: HydrographParams
+    """The upstream hydrograph."""
 
 
 class RoutingParams(Strict):
     """Muskingum K (travel time of the wave through the reach), X, step Δt, sub-reaches."""
 
     K: Duration
+    """Muskingum storage constant: the wave's travel time through the reach (`11h`)."""
     X: float = Field(ge=0, le=0.5)
+    """Muskingum weighting factor, 0 to 0.5 (0.2 is typical of natural channels)."""
     dt: Duration
+    """Routing time step; must lie within 2KX ≤ dt ≤ 2K(1−X) per sub-reach."""
     reaches: int = Field(default=1, ge=1, le=100)
+    """Equal sub-reaches routed in cascade (to keep the step stable)."""
 
     @model_validator(mode="after")
     def _stable(self):
@@ -126,9 +140,13 @@ class RatingParams(Strict):
     """Q = a (h − h0)^b through one known point (``through_stage``, ``through_discharge``)."""
 
     h0: Elevation
+    """Stage of zero flow of the rating curve Q = a (h − h0)^b."""
     b: float = Field(gt=0, le=5)
+    """Exponent of the rating curve (1.5-2.5 usual)."""
     through_stage: Elevation
+    """Stage of the one known point the curve passes through."""
     through_discharge: Discharge
+    """Discharge at that stage."""
 
     @model_validator(mode="after")
     def _point(self):
@@ -138,14 +156,20 @@ class RatingParams(Strict):
 
 class GaugeParams(Strict):
     name: str
+    """Name of the gauge in the district (for warnings and reports)."""
     rating: RatingParams
+    """Its stage-discharge rating curve."""
     warning_stage: Elevation
+    """Warning stage (超警): the upstream discharge matching it triggers the warning."""
     guaranteed_stage: Elevation | None = None
+    """Guaranteed stage (保证水位), for reports."""
 
 
 class WarningParams(Strict):
     forecast_lead: DurationOrZero = 0.0
+    """Extra lead a forecast adds before the upstream gauge passes the warning discharge (`6h`)."""
     issue_delay: DurationOrZero = 0.0
+    """Time from the trigger to the warning going out."""
 
 
 #: The most people one flood may put at risk (10 million). No county-level district of
@@ -182,32 +206,53 @@ class EvacuationParams(Strict):
     bounded by :data:`MAX_PEOPLE` (10 million, more than any district holds)."""
 
     total_people: People
+    """People evacuated in all, split over the townships by population weight (or each township's `people_at_risk`)."""
     order_delay: DurationOrZero = 0.0
+    """Time from the warning to the evacuation order in a township."""
     residents_per_rescuer: float = Field(gt=0)
+    """Residents one rescuer is responsible for: sets how many rescuers an evacuation demands."""
     rate_per_rescuer: Rate
+    """People one rescuer moves per unit of time (`20/h`)."""
     capability: str = "people"
+    """The capability evacuation demands (`people`)."""
     kind: str = "evacuation"
+    """Incident kind of an evacuation."""
     priority: int = Field(default=2, ge=1, le=9)
+    """Dispatch priority, 1 (highest) to 9."""
     relocation_share: Fraction = 0.0
+    """Share of evacuees who need the relocation reserve (`30%`)."""
     reserve: str | None = None
+    """The reserve (id under `reserves:`) evacuees draw on."""
 
 
 class RescueCallParams(Strict):
     rate_per_1000: Rate
+    """Rescue calls per 1,000 people still in flooded homes (`1/h`)."""
     #: share of the people at risk who stay behind whatever the evacuation does
     stay_share: Fraction = 0.0
+    """Share of the people at risk who stay behind whatever the evacuation does."""
     kind: str = "flood_rescue"
+    """Incident kind of a rescue call."""
     demand: dict[str, float] = {"boats": 1.0}
+    """What one call needs on scene (`{boats: 1}`)."""
     on_scene_mean: Duration
+    """Mean work time on scene."""
     on_scene_distribution: Literal["exponential", "fixed"] = "exponential"
+    """`exponential` or `fixed` work time."""
     priority: int = Field(default=1, ge=1, le=9)
+    """Dispatch priority, 1 (highest) to 9."""
     aerial_share: Fraction = 0.0
+    """Share of calls needing a helicopter."""
     aerial_kind: str = "aerial_rescue"
+    """Incident kind of those calls."""
     aerial_demand: dict[str, float] = {"aerial": 1.0}
+    """What a helicopter call needs (`{aerial: 1}`)."""
     step: Duration = 10.0
+    """Time step at which call arrivals are drawn."""
     #: calls come from points spread uniformly over a disc of this radius around the
     #: township seat (None: all at the seat)
     scatter: Length | None = None
+    """Calls come from points spread uniformly over a disc of this radius around the township seat (none: at the seat)."""
 
     @field_validator("demand", "aerial_demand")
     @classmethod
@@ -240,11 +285,17 @@ class RescueCallParams(Strict):
 
 class TownshipParams(Strict):
     township: str
+    """Township id of the region."""
     offset: TimeOffset
+    """Travel time of the water from the district gauge to the township (negative upstream)."""
     flood_stage: Elevation
+    """Gauge-equivalent stage at which the township floods."""
     full_depth: Elevation = 3.0
+    """Depth above the flood stage at which the township is fully flooded."""
     people_at_risk: People | None = None
+    """People at risk here (default: the township's share of `evacuation.total_people`)."""
     evacuate: bool = True
+    """Whether the township is evacuated when warned."""
 
     @model_validator(mode="after")
     def _depth(self):
@@ -258,22 +309,34 @@ class AccessParams(Strict):
     capabilities (boats by default) from its flood time until the water recedes."""
 
     close_flooded: bool = True
+    """Close flooded townships to road units without an `allowed` capability."""
     allowed: list[str] = ["boats"]
+    """Capabilities that may still enter (`boats`)."""
 
 
 class TransitFloodParams(Strict):
     """``params:`` of a ``transit_flood`` hazard."""
 
     river: str
+    """The river (as the region's townships name it)."""
     upstream: UpstreamParams
+    """The upstream gauge and its hydrograph."""
     routing: RoutingParams
+    """Muskingum routing to the district gauge."""
     gauge: GaugeParams
+    """The district gauge, its rating curve and stages."""
     warning: WarningParams = WarningParams()
+    """How the warning is triggered and issued."""
     evacuation: EvacuationParams
+    """Evacuation demand and effort."""
     rescue_calls: RescueCallParams
+    """Calls from people cut off by the water."""
     townships: list[TownshipParams] = Field(min_length=1)
+    """The riverside townships, their offsets and flood stages."""
     reading_interval: Duration = 60.0
+    """Time between gauge readings (`gauge_reading` events)."""
     access: AccessParams = AccessParams()
+    """Road closures in flooded townships."""
 
     @field_validator("reading_interval")
     @classmethod

@@ -49,10 +49,15 @@ class MoistureParams(Strict):
     """Fuel moistures (``6%``; live fuels may exceed 100 %)."""
 
     d1: Fraction
+    """1-h dead fuel moisture (`6%`)."""
     d10: Fraction
+    """10-h dead fuel moisture."""
     d100: Fraction
+    """100-h dead fuel moisture."""
     live_herb: Percent
+    """Live herbaceous fuel moisture (`60%`)."""
     live_woody: Percent
+    """Live woody fuel moisture (`90%`)."""
 
     def model(self) -> Moisture:
         return Moisture(self.d1, self.d10, self.d100, self.live_herb, self.live_woody)
@@ -67,38 +72,56 @@ class WeatherPeriod(Strict):
     """Fire weather from ``at`` (scenario time) until the next period."""
 
     at: DurationOrZero
+    """Scenario time from which this weather holds."""
     midflame_wind: SpeedOrZero
+    """Midflame wind speed."""
     #: direction the wind blows towards, clockwise from upslope (0deg = upslope)
     wind_direction: Angle = 0.0
+    """Direction the wind blows towards, from upslope."""
     moisture: MoistureParams
+    """Fuel moistures."""
 
 
 class IgnitionParams(Strict):
     lat: float = Field(ge=-90, le=90)
+    """Latitude of the ignition, degrees north."""
     lon: float = Field(ge=-180, le=180)
+    """Longitude, degrees east."""
     township: str
+    """The township it lies in."""
 
 
 class AttackParams(Strict):
     kind: str = "forest_fire"
+    """Incident kind of the ground attack."""
     demand: dict[str, float] = {"fireline": 1.0}
+    """What the ground attack needs (`{fireline: 1}`)."""
     priority: int = Field(default=1, ge=1, le=9)
+    """Dispatch priority."""
     anchor_offset: Length = 0.3
+    """Distance of the anchor point crews walk in from."""
     aerial_kind: str = "forest_fire_aerial"
+    """Incident kind of the aerial attack."""
     aerial_demand: dict[str, float] | None = {"aerial": 1.0}
+    """What it needs (none: no aerial attack)."""
 
 
 class CrewParams(Strict):
     crew_type: Literal["type1", "type2"]
+    """`type1` or `type2` (production rates of the NWCG table)."""
     crew_size: float = Field(gt=0, le=200)
+    """People per crew."""
 
 
 class ProductionParams(Strict):
     """Which row of the IRPG production table applies, and each unit type's crew."""
 
     fuel_model: int = Field(ge=1, le=13)
+    """Anderson fuel model (1-13) whose line-production rates apply."""
     condition: str = "all"
+    """Production-rate condition of the table (`all`)."""
     crews: dict[str, CrewParams] = Field(min_length=1)
+    """Crews by capability name."""
 
     @model_validator(mode="after")
     def _row(self):
@@ -109,13 +132,18 @@ class ProductionParams(Strict):
 
 class HelicopterParams(Strict):
     head_reduction: Fraction = 0.0
+    """Share by which helicopters slow the head fire."""
     max_flame_length: Elevation | None = None
+    """Flame length above which drops do not slow it."""
 
 
 class ClosureParams(Strict):
     vehicles: bool = True
+    """Close the burning area to road vehicles."""
     buffer: Length | None = None
+    """Extra distance closed around it."""
     detour: float = Field(default=1.0, ge=1.0, le=5.0)
+    """Factor on trips around it."""
 
 
 def incident_kinds(p: "ForestFireParams") -> list[str]:
@@ -128,21 +156,36 @@ class ForestFireParams(Strict):
     """``params:`` of a ``forest_fire`` hazard (see the module docstring)."""
 
     ignition: IgnitionParams
+    """Where it starts."""
     start: DurationOrZero = 0.0
+    """Scenario time of ignition."""
     fuel_model: str
+    """Fuel model code (FM1-FM13 or Scott & Burgan, e.g. TL8)."""
     slope: Fraction = 0.0
+    """Slope steepness (`30%`)."""
     #: compass bearing of the upslope direction (where a slope-driven fire heads)
     upslope_bearing: Angle = 0.0
+    """Compass bearing of upslope."""
     weather: list[WeatherPeriod] = Field(min_length=1)
+    """Weather periods, each from its `at`."""
     detection: DurationOrZero = 0.0
+    """Time from ignition to the report."""
     attack: AttackParams = AttackParams()
+    """Ground and aerial attack incidents."""
     production: ProductionParams
+    """Line production by crews."""
     helicopters: HelicopterParams = HelicopterParams()
+    """Effect of helicopter drops."""
     hand_crew_max_flame_length: Elevation | None = None
+    """Flame length above which hand crews cannot hold the line."""
     step: Duration = 5.0
+    """Time step of the fire growth."""
     report_interval: Duration = 60.0
+    """Time between `fire_state` events."""
     mop_up: DurationOrZero = 120.0
+    """Work after containment before the fire is out."""
     closure: ClosureParams = ClosureParams()
+    """Road closure of the burning area."""
 
     @field_validator("fuel_model")
     @classmethod
