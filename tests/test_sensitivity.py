@@ -121,3 +121,22 @@ def test_same_output_on_any_number_of_workers(four, tmp_path):  # noqa: F811
 def test_bad_options_exit_2(four, args, message):  # noqa: F811
     r = CliRunner().invoke(main, ["sensitivity", str(write(four)), *args])
     assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_a_run_report_names_the_deciding_assumptions(four, tmp_path):  # noqa: F811
+    write(four)
+    sens = tmp_path / "s.json"
+    r = CliRunner().invoke(main, ["sensitivity", str(four), "-w", "0", "-n", "2", "--json", str(sens), "-q"])
+    assert r.exit_code == 0, r.output
+    report = tmp_path / "r.md"
+    r = CliRunner().invoke(main, ["run", str(four), "-n", "2", "--sensitivity", str(sens), "--report", str(report)])
+    assert r.exit_code == 0, r.output
+    text = report.read_text()
+    assert "## Which assumptions decide it" in text
+    assert "- **M**: `forces[0].turnout` (+2 [2, 2]; assumed: turnout)" in text
+    assert "M: forces[0].turnout (+2" in r.output
+    data = json.loads(sens.read_text())
+    data["scenario"] = "another"
+    sens.write_text(json.dumps(data))
+    r = CliRunner().invoke(main, ["run", str(four), "--sensitivity", str(sens)])
+    assert r.exit_code == 2 and "made for the scenario 'another'" in r.output

@@ -84,14 +84,17 @@ def _validate_other(path: Path, kind: str, host) -> None:
               help="Write the after-action report as Markdown here.")
 @click.option("--events", "events_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every replication's event log here as JSON Lines.")
+@click.option("--sensitivity", "sensitivity_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A `drillsim sensitivity --json` file of this scenario: name the three "
+                   "assumptions that decide each target (on the terminal and in --report).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the scorecard.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also print the information rows (units committed …) and every assumption "
                    "(always in --report and --json).")
 @with_plugin_options
 @with_loading_options
-def run(scenario: Path, replications, seed, json_path, report_path, events_path, quiet,
-        verbose, plugins, disabled, loading) -> None:
+def run(scenario: Path, replications, seed, json_path, report_path, events_path,
+        sensitivity_path, quiet, verbose, plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
     # each report module and the progress bar (rich) load only when this run uses them
     from drillsim.scenario.loader import load_scenario
@@ -101,6 +104,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     sc = guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
     warn(sc)
     check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
+    deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
     # modules, plugins and the scenario live to the end of the process: out of the
     # garbage collector's sight (gc.freeze), its walks during the run are shorter
     gc.freeze()
@@ -126,6 +130,8 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         from drillsim.report import terminal
 
         terminal.print_scorecard(outcome, verbose=verbose)
+        if deciding is not None:
+            click.echo(deciding.replace("**", "").replace("`", ""), nl=False)
     if json_path is not None:
         from drillsim.report.jsonreport import to_json
 
@@ -133,10 +139,33 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     if report_path is not None:
         from drillsim.report.markdown import render
 
-        _write_report(report_path, render(outcome))
+        text = render(outcome)
+        if deciding is not None:
+            text = text.rstrip("\n") + "\n\n" + deciding
+        _write_report(report_path, text)
     for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
         if path is not None:
             err.print(f"{label} written to {path}")
+
+
+def _deciding(path: Path, sc) -> str:
+    """The "which assumptions decide it" section from a sensitivity JSON file.
+
+    :raises Fail: unreadable, not such a file, or made for another scenario (exit 2).
+    """
+    import json
+
+    from drillsim.planning.sensitivity import report_section
+    from drillsim.scenario.yamlsource import read_text
+
+    try:
+        data = json.loads(guard(read_text, path, str(path)))
+        if data.get("scenario") != sc.name:
+            raise Fail(f"--sensitivity {path}: made for the scenario {data.get('scenario')!r}, "
+                       f"not {sc.name!r}", 2)
+        return report_section(data, [t.id for t in sc.targets])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise Fail(f"--sensitivity {path}: not a `drillsim sensitivity --json` file", 2) from None
 
 
 def _write_report(path: Path, text: str) -> None:

@@ -353,3 +353,35 @@ def write_tornado(s: Sensitivity, target: str, unit: str, path, title: str) -> N
         ax.set_xlabel(f"{target} mean ({unit}); blue: factor at its low end, orange: high end")
         ax.set_title(title, fontsize=9)
         fig.savefig(path, dpi=110, metadata={"Software": None})
+
+
+def report_section(data: dict, targets: list[str] | None = None) -> str:
+    """A Markdown section naming, per target, the three assumed numbers that decide it, from
+    the JSON ``drillsim sensitivity --json`` writes (for ``drillsim run --sensitivity``).
+
+    :raises KeyError, TypeError: the data is not such a file.
+    """
+    method = {"oat": "one at a time: high − low", "morris": "Morris μ*",
+              "sobol": "Sobol total index ST"}[data["method"]]
+    lines = ["## Which assumptions decide it", "",
+             f"From `drillsim sensitivity` ({method}, {data['replications']} replications per "
+             f"design point, {data['points']} points; 95 % intervals). Per target, the three "
+             "assumed numbers with the largest effect:", ""]
+    what = {f["path"]: f["assumption"] for f in data["factors"]}
+    for target, entry in data["targets"].items():
+        if targets is not None and target not in targets:
+            continue
+        effects = {e["factor"]: e for e in entry["effects"]}
+        if not entry["effects"]:
+            lines.append(f"- **{target}**: not ranked (too few replications measured it)")
+            continue
+        if not entry["top3"]:
+            lines.append(f"- **{target}**: none of the assumed numbers changes it over their ranges")
+            continue
+        parts = []
+        for name in entry["top3"]:
+            e = effects[name]
+            ci = "" if e["interval"] is None else f" [{e['interval'][0]:.3g}, {e['interval'][1]:.3g}]"
+            parts.append(f"`{name}` ({e['value']:+.3g}{ci}; assumed: {what.get(name, '?')})")
+        lines.append(f"- **{target}**: " + "; ".join(parts))
+    return "\n".join(lines) + "\n"
