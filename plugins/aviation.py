@@ -22,13 +22,19 @@ class HelicopterParams(Strict):
     """``params:`` of a helicopter force."""
 
     cruise: Speed
+    """Cruise speed (`220km/h`)."""
     start_up: DurationOrZero = 10.0
+    """Time from dispatch to take-off."""
     landing: DurationOrZero = 5.0
+    """Time to land near the scene."""
     landing_site_kind: str = "landing_site"
+    """Site kind helicopters land at (`landing_site`)."""
     model: str | None = None
+    """Aircraft model (for reports)."""
     #: farthest a landing site may be from the scene (None: any distance); beyond it
     #: the scene is unreachable by air ("no landing site")
     max_ground_distance: Length | None = None
+    """Farthest a landing site may be from the scene (none: any distance); beyond it the scene is unreachable by air."""
 
 
 HELICOPTER = UnitType(

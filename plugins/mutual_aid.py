@@ -13,8 +13,11 @@ class MutualAidParams(Strict):
     """``params:`` of a mutual-aid force."""
 
     delay: Duration
+    """Time from the request until the units come into service at their staging base."""
     request_after: DurationOrZero = 30.0
+    """Help is requested the first time an incident has waited this long in the queue without enough units."""
     origin: str | None = None
+    """Where the teams come from, in words (`Suining`), for the log and reports."""
 
 
 def _start(sim, force) -> None:

@@ -150,3 +150,20 @@ def test_new_scenario_refusals(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["new-scenario", "../x"])
     assert r.exit_code == 2 and "letters, digits" in r.output
     assert list(tmp_path.iterdir()) == []
+
+
+#: plugins whose params are not yet described field by field (the landslide plugin
+#: landed on 2026-12-06 without field docstrings): describe them and empty this set —
+#: the test below fails as soon as one of them is complete, so it cannot linger
+NOT_YET_DESCRIBED = {"landslide"}
+
+
+def test_plugin_params_described(host):
+    doc = schema("scenario", host)
+    defs = doc["$defs"]
+    missing = {}
+    for where, field, spec in _fields(doc, defs, set(), "scenario"):
+        if where.startswith(PLUGIN_DEFS) and not spec.get("description"):
+            missing.setdefault(defs[where]["x-drillsim-plugin"], set()).add(f"{where}.{field}")
+    assert {p: sorted(f) for p, f in missing.items() if p not in NOT_YET_DESCRIBED} == {}
+    assert set(missing) == NOT_YET_DESCRIBED

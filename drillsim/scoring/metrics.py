@@ -43,10 +43,14 @@ Observations = list[tuple[str, float]]
 # ------------------------------------------------------------------ response times
 class ResponseParams(Strict):
     kinds: list[str] | None = None
+    """Incident kinds measured (default: all)."""
     interval: Literal["call_to_arrival", "dispatch_to_arrival", "call_to_dispatch",
                       "travel"] = "call_to_arrival"
+    """`call_to_arrival`, `dispatch_to_arrival` (from the arriving unit's dispatch), `call_to_dispatch` or `travel`."""
     forces: list[str] | None = None
+    """Count only units of these forces (default: any)."""
     include_unreached: bool = True
+    """An incident no unit reached counts as censored at the end of the run (a lower bound), so a slow response cannot hide."""
 
 
 def response_times(events: Sequence[Event], ctx: MetricContext, params: ResponseParams) -> Observations:
@@ -107,6 +111,7 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
 
 class KindsParams(Strict):
     kinds: list[str] | None = None
+    """Incident kinds counted (default: all)."""
 
 
 def unreached(events: Sequence[Event], ctx: MetricContext, params: KindsParams) -> Observations:
@@ -127,6 +132,7 @@ def unreached(events: Sequence[Event], ctx: MetricContext, params: KindsParams) 
 # ------------------------------------------------------------------ warnings and evacuation
 class WarningParams(Strict):
     level: str = "warning"
+    """The arrival level the lead is measured to (`warning`: the stage above warning)."""
 
 
 def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: WarningParams) -> Observations:
@@ -153,7 +159,9 @@ def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: Warn
 
 class EvacuationParams(Strict):
     kinds: list[str] = ["evacuation"]
+    """Incident kinds that are evacuations."""
     level: str = "impact"
+    """The arrival level evacuation must beat (`impact`)."""
 
 
 def evacuation_margins(events: Sequence[Event], ctx: MetricContext,
@@ -189,6 +197,7 @@ def evacuation_margins(events: Sequence[Event], ctx: MetricContext,
 # ------------------------------------------------------------------ reserves
 class ReserveParams(Strict):
     reserve: str
+    """The reserve (id under `reserves:`)."""
 
 
 def reserve_need_by_township(events: Sequence[Event], ctx: MetricContext,
@@ -232,7 +241,9 @@ def reserve_shortfall(events: Sequence[Event], ctx: MetricContext, params: Reser
 # ------------------------------------------------------------------ units committed
 class ForceParams(Strict):
     forces: list[str] | None = None
+    """Forces measured (default: all)."""
     capability: str | None = None
+    """Count this capability instead of units."""
 
 
 def _commitment(events: Sequence[Event], ctx: MetricContext, params: ForceParams):

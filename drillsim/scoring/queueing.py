@@ -39,6 +39,7 @@ class CallParams(Strict):
     """Which calls count: incident ``kinds`` (None: all)."""
 
     kinds: list[str] | None = None
+    """Incident kinds counted (default: all)."""
 
 
 def _waits(events: Iterable[Event], ctx: MetricContext,

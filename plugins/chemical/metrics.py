@@ -12,7 +12,9 @@ from drillsim.api import Metric, Strict
 
 class LevelParams(Strict):
     level: str = "aegl2"
+    """AEGL level measured (`aegl2`)."""
     hazards: list[str] | None = None
+    """Hazard ids measured (default: all)."""
 
 
 def _wanted(e, params) -> bool:

@@ -13,6 +13,7 @@ from drillsim.api import Metric, Strict
 
 class FireParams(Strict):
     hazards: list[str] | None = None
+    """Hazard ids measured (default: all)."""
 
 
 def _fires(events, params):
@@ -49,8 +50,11 @@ def burned_areas(events, ctx, params: FireParams):
 
 class StrengthParams(Strict):
     kinds: list[str]
+    """Incident kinds counted."""
     forces: list[str] | None = None
+    """Forces counted (default: all)."""
     capability: str = "people"
+    """Capability summed (`people`)."""
 
 
 def strength_on_scene(events, ctx, params: StrengthParams):
