@@ -160,3 +160,25 @@ def test_every_logged_event_kind_is_in_the_vocabulary():
     kinds = logged_kinds()
     assert len(kinds) > 40
     assert sorted(k for k in kinds if f"`{k}`" not in table) == []
+
+
+def test_a_bad_restriction_is_blamed_on_its_plugin(mini, monkeypatch):
+    from drillsim.api import PluginFailed
+
+    host = _host(monkeypatch, """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_run_started(sim):
+            sim.access_changed("the plugin restricts from the start")
+
+        @hookimpl
+        def drillsim_travel_restriction(sim, unit, origin, destination):
+            return 5          # nonsense: neither a Restriction nor None
+        """)
+    sc = load_scenario(mini(SCENARIO), host=host)
+    with pytest.raises(PluginFailed) as failed:
+        Simulation(sc, host).run()
+    assert str(failed.value).startswith("plugin 'kit' failed in drillsim_travel_restriction at "
+                                        "scenario time 0.0 min: it returned 5; return a "
+                                        "drillsim.api.Restriction, or None for no effect")

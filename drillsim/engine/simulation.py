@@ -415,7 +415,27 @@ class Simulation:
         if cut and unit.mode == "road" and origin.township != destination.township \
                 and (origin.township in cut or destination.township in cut):
             answers = [*answers, access_rules.Restriction(closed=True, reason="roads cut")]
-        return self._call(access_rules.combine, "drillsim_travel_restriction", answers)
+        bad = next((a for a in answers if not isinstance(a, access_rules.Restriction)), None)
+        if bad is not None:  # pluggy drops None: anything else left is a plugin's nonsense
+            raise self._bad_restriction(bad, (self, unit, origin, destination))
+        return access_rules.combine(answers)
+
+    def _bad_restriction(self, answer, args: tuple) -> PluginFailed:
+        """The run's failure when a ``drillsim_travel_restriction`` answer is neither a
+        ``Restriction`` nor None: names the plugin that gave it (its implementations are
+        called again one at a time, in pluggy's order, only to say who)."""
+        kwargs = dict(zip(("sim", "unit", "origin", "destination"), args))
+        plugin = "(unknown)"
+        for impl in reversed(self._restrict.get_hookimpls()):
+            if getattr(impl, "hookwrapper", False) or getattr(impl, "wrapper", False):
+                continue
+            result = impl.function(*[kwargs[n] for n in impl.argnames])
+            if result is not None and not isinstance(result, access_rules.Restriction):
+                plugin = impl.plugin_name
+                break
+        return PluginFailed(f"plugin {plugin!r} failed in drillsim_travel_restriction at scenario "
+                            f"time {self.env.now:.1f} min: it returned {answer!r}; return a "
+                            "drillsim.api.Restriction, or None for no effect")
 
     def access_changed(self, reason: str = "") -> None:
         """A hazard's closures changed: check units on the road again (re-route or stop
