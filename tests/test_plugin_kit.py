@@ -182,3 +182,28 @@ def test_a_bad_restriction_is_blamed_on_its_plugin(mini, monkeypatch):
     assert str(failed.value).startswith("plugin 'kit' failed in drillsim_travel_restriction at "
                                         "scenario time 0.0 min: it returned 5; return a "
                                         "drillsim.api.Restriction, or None for no effect")
+
+
+def test_run_traceback_shows_the_plugins_own_traceback(mini, tmp_path):
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "boom.py"
+    plugin.write_text(textwrap.dedent("""\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_run_started(sim):
+            return 1 / 0   # the plugin author's bug
+        """), encoding="utf-8")
+    path = mini(SCENARIO)
+    args = ["run", str(path), "-n", "1", "--plugin-module", f"boom={plugin}"]
+    plain = CliRunner().invoke(main, args)
+    assert plain.exit_code == 1 and "Traceback" not in plain.output
+    assert "plugin 'boom' failed in drillsim_run_started" in plain.output
+    shown = CliRunner().invoke(main, [*args, "--traceback"])
+    assert shown.exit_code == 1
+    assert "Traceback (most recent call last)" in shown.output
+    assert "return 1 / 0   # the plugin author's bug" in shown.output
+    assert "ZeroDivisionError: division by zero" in shown.output

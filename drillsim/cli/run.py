@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from drillsim.errors import DrillsimError
+
 from drillsim.cli.support import (
     Fail,
     check_writable,
@@ -73,6 +75,14 @@ def _validate_other(path: Path, kind: str, host) -> None:
                f"{sw.replications} replication(s) each")
 
 
+def _print_traceback(exc: BaseException) -> None:
+    """The plugin's own traceback (the exception a ``PluginFailed`` wraps) on stderr."""
+    import traceback
+
+    cause = exc.__cause__ or exc
+    err.print("".join(traceback.format_exception(type(cause), cause, cause.__traceback__)).rstrip())
+
+
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replications", "-n", type=click.IntRange(1, 100_000),
@@ -91,14 +101,24 @@ def _validate_other(path: Path, kind: str, host) -> None:
 @click.option("--verbose", "-v", is_flag=True,
               help="Also print the information rows (units committed …) and every assumption "
                    "(always in --report and --json).")
+@click.option("--traceback", "show_traceback", is_flag=True,
+              help="When a plugin fails the run, also print its Python traceback (for its author).")
 @with_plugin_options
 @with_loading_options
 def run(scenario: Path, replications, seed, json_path, report_path, events_path,
-        sensitivity_path, quiet, verbose, plugins, disabled, loading) -> None:
+        sensitivity_path, quiet, verbose, show_traceback, plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
     # each report module and the progress bar (rich) load only when this run uses them
     from drillsim.scenario.loader import load_scenario
-    from drillsim.scoring.runner import run as run_scenario
+    from drillsim.scoring.runner import run as scenario_run
+
+    def run_scenario(*args, **kwargs):
+        try:
+            return scenario_run(*args, **kwargs)
+        except DrillsimError as exc:  # guard turns it into the one-line message
+            if show_traceback:
+                _print_traceback(exc)
+            raise
 
     host = guard(host_for, plugins, disabled, loading, scenario)
     sc = guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
