@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 DOC = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
 SPECS = sorted(n for n, f in vars(hookspecs).items() if n.startswith("drillsim_") and callable(f))
 RUNTIME = ["drillsim_run_started", "drillsim_choose_units", "drillsim_travel_time", "drillsim_event",
-           "drillsim_run_finished"]
+           "drillsim_run_finished", "drillsim_filter_candidates"]
 
 
 def hook_section(name: str) -> str:

@@ -207,3 +207,52 @@ def test_run_traceback_shows_the_plugins_own_traceback(mini, tmp_path):
     assert "Traceback (most recent call last)" in shown.output
     assert "return 1 / 0   # the plugin author's bug" in shown.output
     assert "ZeroDivisionError: division by zero" in shown.output
+
+
+FILTER_SCENARIO = """\
+run: {seed: 1, replications: 1, horizon: 10h}
+forces:
+  - {id: near, type: district_rescue_team, units: 1, base: east_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+  - {id: far, type: district_rescue_team, units: 1, base: west_base, vehicle: car, turnout: 0min, capabilities: {people: 1}}
+hazards:
+  - id: script
+    type: scripted_incidents
+    params:
+      incidents:
+        - {at: 0min, kind: call, place: east, demand: {people: 1}, on_scene: 10min}
+"""
+
+
+def test_a_filter_narrows_the_candidates_and_the_default_chooses(mini, monkeypatch):
+    # without a filter the nearest unit (near, at east itself) goes; with a filter that
+    # keeps only the far force, the default's nearest rule picks among what is left:
+    # far, 0.2 deg of longitude away at 60 km/h = 22.239 min
+    host = _host(monkeypatch, """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_filter_candidates(sim, incident, unmet, candidates):
+            return [u for u in candidates if u.force.id == "far"]
+        """)
+    sc = load_scenario(mini(FILTER_SCENARIO), host=host)
+    sim = Simulation(sc, host).run()
+    arrived = [(e.unit, round(e.t, 3)) for e in sim.log.events if e.kind == "unit_arrived"]
+    assert arrived == [("far", round(0.2 * 6371.0088 * 3.141592653589793 / 180, 3))]
+
+
+def test_a_filter_naming_a_stranger_is_blamed(mini, monkeypatch):
+    from drillsim.api import PluginFailed
+
+    host = _host(monkeypatch, """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_filter_candidates(sim, incident, unmet, candidates):
+            return ["someone"]
+        """)
+    sc = load_scenario(mini(FILTER_SCENARIO), host=host)
+    with pytest.raises(PluginFailed) as failed:
+        Simulation(sc, host).run()
+    assert str(failed.value) == ("plugin 'kit' failed in drillsim_filter_candidates at scenario "
+                                 "time 0.0 min: it returned ['someone'], not among the "
+                                 "candidates; return a list of the candidates, or None")

@@ -132,6 +132,7 @@ class Simulation:
         self.closed_townships: dict[str, str] = {}
         self.home_bases: dict[str, Place] = {u.id: u.base for u in self._unit_list}
         self._restrict = self._hook.drillsim_travel_restriction
+        self._filter = self._hook.drillsim_filter_candidates
         self._access_live = False   # no hazard has restricted anything yet (see access_changed)
         self._trip_factor: dict[str, float] = {}
         self._access_event = self.env.event()
@@ -420,6 +421,30 @@ class Simulation:
             raise self._bad_restriction(bad, (self, unit, origin, destination))
         return access_rules.combine(answers)
 
+    def _filtered(self, incident: Incident, unmet: dict[str, float], candidates: list[Unit]) -> list[Unit]:
+        """The candidates every ``drillsim_filter_candidates`` answer keeps (in their
+        order); an answer naming a unit that is not a candidate fails the run, naming its
+        plugin."""
+        keep = set(candidates)
+        for impl in reversed(self._filter.get_hookimpls()):  # pluggy's order
+            if getattr(impl, "hookwrapper", False) or getattr(impl, "wrapper", False):
+                continue
+            kwargs = {"sim": self, "incident": incident, "unmet": unmet, "candidates": list(candidates)}
+            answer = self._call(impl.function, "drillsim_filter_candidates",
+                                *[kwargs[n] for n in impl.argnames])
+            if answer is None:
+                continue
+            strangers = [u for u in answer if u not in candidates] if isinstance(answer, (list, tuple)) else None
+            if strangers is None or strangers:
+                what = (repr(answer) if strangers is None else
+                        f"{[getattr(u, 'id', u) for u in strangers]!r}, not among the candidates")
+                raise PluginFailed(
+                    f"plugin {impl.plugin_name!r} failed in drillsim_filter_candidates at "
+                    f"scenario time {self.env.now:.1f} min: it returned {what}; return a "
+                    "list of the candidates, or None")
+            keep &= set(answer)
+        return [u for u in candidates if u in keep]
+
     def _bad_restriction(self, answer, args: tuple) -> PluginFailed:
         """The run's failure when a ``drillsim_travel_restriction`` answer is neither a
         ``Restriction`` nor None: names the plugin that gave it (its implementations are
@@ -514,6 +539,10 @@ class Simulation:
         candidates = [u for u in able if u.id not in unreachable] if unreachable else able
         if not candidates:
             return
+        if self._filter.get_hookimpls():
+            candidates = self._filtered(incident, unmet, candidates)
+            if not candidates:
+                return
         try:
             chosen = self._choose_units(self, incident, unmet, candidates) or []
         except (PluginFailed, simpy.Interrupt):

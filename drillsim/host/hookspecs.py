@@ -122,6 +122,27 @@ def drillsim_run_started(sim):
     """
 
 
+@provisional
+@hookspec
+def drillsim_filter_candidates(sim, incident, unmet, candidates):
+    """Narrow the units a dispatch may choose from, and leave the choice to
+    :func:`drillsim_choose_units` (the default's nearest-unit rule, or another plugin's).
+
+    :param sim: the simulation.
+    :param incident: the :class:`~drillsim.engine.incidents.Incident` waiting for units.
+    :param unmet: its demand not yet covered, ``{capability: amount}``.
+    :param candidates: free, in-service units able to serve it, in scenario order.
+    :return: the units of ``candidates`` that may go (a list; empty: none now), or None
+        for no change.
+
+    Not first result: every implementation is asked with the same ``candidates``; a unit
+    goes on only if every answer keeps it (their intersection, in scenario order). A unit
+    not among the candidates in an answer fails the run, naming the plugin.
+
+    Stability: provisional. New in API 1.1.
+    """
+
+
 @stable
 @hookspec(firstresult=True)
 def drillsim_choose_units(sim, incident, unmet, candidates):
