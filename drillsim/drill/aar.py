@@ -113,20 +113,52 @@ def compare_townships(session, player: Sequence[Event], baseline: Sequence[Event
     pr, br = rescue_times(player, kinds), rescue_times(baseline, kinds)
     pe, be = evacuation_done(player), evacuation_done(baseline)
     towns = [t for t in session.sim.region.townships if t in set(pa) | set(ba) | set(pe) | set(be)]
+    water = {}
+    for e in player:
+        if e.kind == "hazard_arrival" and e.details.get("level") == "impact":
+            water.setdefault(e.details.get("township"), e.t)
+    pc, bc = rescue_calls(player, kinds), rescue_calls(baseline, kinds)
     rows = []
     for tid in towns:
         rows.append({"township": tid, "name": session.sim.region.townships[tid].name_pinyin,
                      "first_player": pa.get(tid), "first_baseline": ba.get(tid),
                      "rescue_player": _mean(pr.get(tid, [])), "rescue_baseline": _mean(br.get(tid, [])),
                      "reached_player": len(pr.get(tid, [])), "reached_baseline": len(br.get(tid, [])),
-                     "evac_player": pe.get(tid), "evac_baseline": be.get(tid)})
+                     "evac_player": pe.get(tid), "evac_baseline": be.get(tid),
+                     "water": water.get(tid), "calls_player": pc.get(tid, 0), "calls_baseline": bc.get(tid, 0)})
     return rows
+
+
+def rescue_calls(events: Sequence[Event], kinds: set[str]) -> dict[str, int]:
+    """Per township, how many rescue incidents (calls for help) the run made."""
+    out: dict[str, int] = {}
+    for e in events:
+        if e.kind == "incident_created" and e.details.get("kind") in kinds:
+            tid = e.details.get("township")
+            out[tid] = out.get(tid, 0) + 1
+    return out
+
+
+def _against_water(done: float | None, water: float) -> str:
+    if done is None:
+        return "never finished it"
+    h = abs(water - done) / 60
+    return f"finished it {h:.1f} h {'before' if done <= water else 'after'} the water"
 
 
 def sentence(row: dict[str, Any], clock) -> str | None:
     """One line of the counterfactual for a township, or None if nothing to compare."""
-    p, b = row["first_player"], row["first_baseline"]
     name = row["name"]
+    water = row.get("water")
+    if water is not None and (row.get("evac_player") is not None or row.get("evac_baseline") is not None):
+        # what matters is the evacuation against the water, and the calls that followed
+        text = (f"{name}: the automatic baseline {_against_water(row['evac_baseline'], water)}; "
+                f"the team {_against_water(row['evac_player'], water)}")
+        cp, cb = row.get("calls_player", 0), row.get("calls_baseline", 0)
+        if cp != cb:
+            text += f"; {cp} rescue calls followed instead of {cb}"
+        return text + "."
+    p, b = row["first_player"], row["first_baseline"]
     if p is None and b is None:
         return None
     if p is None:
@@ -183,15 +215,21 @@ def _status(row: scorecard.Row | None) -> str:
     return "—" if row is None else {"pass": "PASS", "fail": "FAIL"}.get(row.status, row.status)
 
 
-def strengths_and_improvements(player: list[scorecard.Row], baseline: list[scorecard.Row]):
+def strengths_and_improvements(player: list[scorecard.Row], baseline: list[scorecard.Row],
+                               acted: bool = True):
     """From the scorecard rows: met targets are strengths, missed ones areas for
-    improvement; a row where the baseline passed and the players failed is said so."""
+    improvement; a row where the baseline passed and the players failed is said so.
+    The review grades the team, not the plan: with ``acted`` False (no order was carried
+    out) nothing is a strength — a target met without a decision was met by the plan."""
     base = {r.id: r for r in baseline}
     good, better = [], []
+    if not acted:
+        better.append("no order was carried out: nothing the team decided can be credited, "
+                      "and every target met was met without the team")
     for r in player:
         b = base.get(r.id)
         text = f"{r.id} {r.title}: {_value(r)} (target {r.comparison or ''} {num(r.threshold, r.unit)})"
-        if r.status == "pass":
+        if r.status == "pass" and acted:
             good.append(text + (" — also better than or equal to the automatic baseline"
                                 if b is not None and b.status != "pass" else ""))
         elif r.status == "fail":
@@ -220,7 +258,8 @@ def build(session) -> Review:
     reveal = session.reveal()
     towns = compare_townships(session, player_events, baseline_events)
     orders = order_effects(session)
-    good, better = strengths_and_improvements(prow, brow)
+    acted = any(o.ok and o.command not in ("end", "auto") for o in session.orders)
+    good, better = strengths_and_improvements(prow, brow, acted)
     needed = sum(e.details.get("amount", 0) for e in player_events if e.kind == "relocation_needed")
     released = sum(e.details.get("amount", 0) for e in player_events if e.kind == "reserve_drawn")
     if needed > released:
@@ -276,7 +315,7 @@ def render(session, review: Review, timeline: bool = True) -> str:
                  [[o["time"], f"`{o['order']}`", "done" if o["ok"] else "refused", o["effect"]]
                   for o in review.orders]) if review.orders else ["No orders were given."]
     md += ["", "## Strengths", ""]
-    md += [f"- {s}" for s in review.strengths] or ["- none of the plan's targets was met"]
+    md += [f"- {s}" for s in review.strengths] or ["- none credited to the team"]
     md += ["", "## Areas for improvement", ""]
     md += [f"- {s}" for s in review.improvements] or ["- every measured target was met"]
     if not timeline:
