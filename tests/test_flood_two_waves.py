@@ -84,3 +84,25 @@ def test_restocking_between_the_waves_gives_the_first_wave_back(host, baseline):
     # all of wave 1's draw is back before wave 2 draws (16 Aug afternoon): its shortfall
     # is the second wave's alone
     assert short(sim0) - short(sim) == pytest.approx(sum(need1.values()))
+
+
+def test_the_stock_standards_read_what_is_held_not_the_need(host):
+    """T3 and T4 are stock standards (III.(3).2(3)): met by a district stock of at least
+    3,000 and a stock of at least 200 in each named township, whatever the flood needs."""
+    from drillsim.scoring.runner import run
+
+    def rows(**overrides):
+        sc = load_scenario(TWO, host=host, replications=1, overrides=overrides or None)
+        return {r.id: r for r in run(sc, host).rows}
+
+    base = rows()
+    assert (base["T3"].mean, base["T3"].status, base["T4"].mean, base["T4"].status) == (3000, "pass", 200, "pass")
+    # a district stock of 2,000 fails T3; a named township holding nothing fails T4 with 0
+    thin = rows(**{"reserves.relocation_supplies.district": 2000,
+                   "plan.overrides.T4.params.townships": ["mixin", "longxing"]})
+    assert (thin["T3"].mean, thin["T3"].status) == (2000, "fail")
+    assert (thin["T4"].mean, thin["T4"].status) == (0, "fail")
+    # restocked 24 h after each draw, Mixin is full again between the waves: its least
+    # stock is that of the second wave alone, 0 (need ceil(0.3 x 1,253) = 376 > 200)
+    low = {b["label"]: b["mean"] for b in rows(**{"reserves.relocation_supplies.restock_after": "24h"})["T4-low"].breakdown}
+    assert low["mixin"] == 0 and low["baizi"] == 200   # Baizi (Qiongjiang) is not flooded

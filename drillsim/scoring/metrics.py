@@ -232,6 +232,49 @@ def reserve_need_beyond_local(events: Sequence[Event], ctx: MetricContext,
     return out
 
 
+class StockParams(Strict):
+    """Which holders of a reserve a stock standard is about: the district level, or the
+    townships (those listed, a listed one holding nothing counting 0; default: every
+    township holding some)."""
+
+    reserve: str
+    level: Literal["district", "township"] = "township"
+    townships: list[str] | None = None
+
+
+def _holders(held: dict[str, float], params: StockParams) -> list[tuple[str, float]]:
+    if params.level == "district":
+        return [("district", held.get("district", 0.0))]
+    towns = params.townships if params.townships is not None else sorted(t for t in held if t != "district")
+    return [(t, held.get(t, 0.0)) for t in towns]
+
+
+def reserve_stock_held(events: Sequence[Event], ctx: MetricContext, params: StockParams) -> Observations:
+    """Per holder, the stock held at the start of the run (``reserve_held``): a stock
+    standard (the plan's "supplies for 3,000 people at district level, 200 in each
+    disaster-prone township", III.(3).2(3)) is met by what is held, whatever the need."""
+    for e in events:
+        if e.kind == "reserve_held" and e.details.get("reserve") == params.reserve:
+            return _holders(e.details.get("holdings", {}), params)
+    return []
+
+
+def reserve_lowest_stock(events: Sequence[Event], ctx: MetricContext, params: StockParams) -> Observations:
+    """Per holder, the least stock left at any time of the run: the start stock, then the
+    ``left`` of every draw and restock (``reserve_drawn``, ``reserve_restocked``). Stock
+    against need over time: 0 means the holder ran out."""
+    low: dict[str, float] | None = None
+    for e in events:
+        if e.details.get("reserve") != params.reserve:
+            continue
+        if e.kind == "reserve_held":
+            low = dict(e.details.get("holdings", {}))
+        elif e.kind in ("reserve_drawn", "reserve_restocked") and low is not None:
+            holder = e.details.get("source")
+            low[holder] = min(low.get(holder, 0.0), e.details["left"])
+    return [] if low is None else _holders(low, params)
+
+
 def reserve_shortfall(events: Sequence[Event], ctx: MetricContext, params: ReserveParams) -> Observations:
     """Per shortfall, the amount that could not be supplied at all (``reserve_short``)."""
     return [(e.details.get("township") or "district", e.details["amount"]) for e in events
@@ -323,6 +366,10 @@ CORE_METRICS = [
            reserve_need_beyond_local, "sum", ReserveParams, "township"),
     Metric("reserve_shortfall", "people", "amount a reserve could not supply",
            reserve_shortfall, "sum", ReserveParams, "township"),
+    Metric("reserve_stock_held", "people", "stock a reserve's holders hold at the start",
+           reserve_stock_held, "min", StockParams, "township"),
+    Metric("reserve_lowest_stock", "people", "least stock a reserve's holders have left during the run",
+           reserve_lowest_stock, "min", StockParams, "township"),
     Metric("peak_utilisation", "share", "peak share of a force's units committed at once",
            peak_utilisation, "max", ForceParams, "force"),
     Metric("time_all_committed", "time", "time during which no unit of a force was free",
