@@ -238,8 +238,12 @@ class StockParams(Strict):
     township holding some)."""
 
     reserve: str
+    """The reserve (id under `reserves:`)."""
     level: Literal["district", "township"] = "township"
+    """`district`: the district-level stock; `township`: the townships' stocks."""
     townships: list[str] | None = None
+    """With `level: township`, the townships the standard applies to (one holding nothing
+    counts 0); default: every township holding some."""
 
 
 def _holders(held: dict[str, float], params: StockParams) -> list[tuple[str, float]]:
