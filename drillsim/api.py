@@ -31,8 +31,12 @@ What a plugin may use, by topic:
   :class:`LoadContext` (what ``HazardType.check`` receives);
 - parameters: :class:`Strict` (pydantic base model refusing unknown fields), the
   quantity types (:data:`Duration`, :data:`Speed` …, text with units such as ``90min``
-  parsed to minutes, km/h, km, m, m³/s, per minute), :func:`parse_quantity`,
-  :func:`parse_fraction`, :func:`format_minutes`, :func:`format_number`, :func:`suggest`;
+  parsed to minutes, km/h, km, m, m³/s, per minute), each kept inside the physical or
+  accepted range of what it means (:data:`RANGES`: :data:`WindSpeed` up to 120 m/s,
+  :data:`RoadSpeed` up to 250 km/h, :data:`AirSpeed` below the speed of sound,
+  :data:`Height`, :data:`Count` for amounts of people or supplies …),
+  :func:`parse_quantity`, :func:`parse_fraction`, :func:`format_minutes`, :func:`format_number`,
+  :func:`suggest`;
 - geometry: :func:`haversine_km`;
 - drills: :class:`Reporter`, :class:`ReportChannel`, :class:`Message`,
   :func:`demand_text` (what players are told, for ``drillsim_register_reporters``),
@@ -71,19 +75,27 @@ from drillsim.host.registry import CalcOption, Calculator, HazardType, Metric, U
 from drillsim.scenario.geo import from_local_km, haversine_km, to_local_km
 from drillsim.scenario.loader import LoadContext, ResolvedHazard
 from drillsim.scenario.quantities import (
+                           RANGES,
+                           AirSpeed,
                            Angle,
+                           Count,
                            Discharge,
                            Duration,
                            DurationOrZero,
                            Elevation,
                            Fraction,
+                           Height,
                            Length,
                            MassRate,
                            Percent,
+                           QuantityRange,
                            Rate,
+                           RoadSpeed,
                            Speed,
                            SpeedOrZero,
                            TimeOffset,
+                           WindSpeed,
+                           check_amount,
                            format_minutes,
                            format_number,
                            parse_angle,
@@ -117,6 +129,7 @@ __all__ = [
     "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes", "suggest",
     "format_number",
     "Angle", "Percent", "SpeedOrZero", "MassRate", "parse_angle", "parse_percent",
+    "WindSpeed", "RoadSpeed", "AirSpeed", "Height", "Count", "check_amount", "RANGES", "QuantityRange",
     # hazards restricting travel
     "Restriction",
     # drills: what players are told (provisional, see drillsim_register_reporters)

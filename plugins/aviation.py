@@ -14,14 +14,14 @@ scenario assumptions.
 
 import math
 
-from drillsim.api import (Duration, DurationOrZero, Length, Speed, Strict, UnitType, haversine_km,
+from drillsim.api import (AirSpeed, Duration, DurationOrZero, Length, Strict, UnitType, haversine_km,
                           hookimpl)
 
 
 class HelicopterParams(Strict):
     """``params:`` of a helicopter force."""
 
-    cruise: Speed
+    cruise: AirSpeed
     """Cruise speed (`220km/h`)."""
     start_up: DurationOrZero = 10.0
     """Time from dispatch to take-off."""

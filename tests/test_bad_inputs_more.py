@@ -476,3 +476,40 @@ def test_every_product_read_of_a_user_file_goes_through_the_checked_reader():
                    if pattern.search(p.read_text(encoding="utf-8"))
                    and str(p.relative_to(root)) not in allowed)
     assert found == []
+
+
+# ------------------------------------------------------------------ calculator quantities out of range
+# the same ranges as in scenario files (drillsim/scenario/quantities.RANGES), the same words
+WIND = "is outside the physical range of a wind speed (0–120 m/s: the strongest gust ever measured was 113 m/s)"
+OUT_OF_RANGE = [
+    ("plume-wind-400-m-s", ["hazard", "plume", "--rate", "1kg/s", "--wind", "400m/s"],
+     "Invalid value for '--wind': 400m/s " + WIND),
+    ("fire-wind-500-km-h", ["hazard", "fire", "--fuel-model", "TL8", "--wind", "500km/h"],
+     "Invalid value for '--wind': 500km/h " + WIND),
+    ("plume-negative-height", ["hazard", "plume", "--rate", "1kg/s", "--wind", "3m/s", "--height", "-5m"],
+     "Invalid value for '--height': -5m is outside the physical range of a height (0–20,000 m: nothing "
+     "rises above the tropopause at 8–18 km)"),
+    ("plume-release-20-t-s", ["hazard", "plume", "--rate", "20t/s", "--wind", "3m/s"],
+     "Invalid value for '--rate': 20t/s is outside the physical range of a release rate (0–10,000 kg/s: "
+     "10 t/s empties the largest storage sphere in 3 minutes)"),
+    ("plume-downwind-beyond-the-earth", ["hazard", "plume", "--rate", "1kg/s", "--wind", "3m/s", "--x", "30000km"],
+     "Invalid value for '--x': 30000km is outside the physical range of a distance (0–20,038 km: half the "
+     "Earth's circumference)"),
+    ("route-negative-K", ["hazard", "route", "--inflow", "1,2,3", "--K", "-2h", "--X", "0.2", "--dt", "1h"],
+     "Invalid value for '--K': -2h is outside the range accepted for a duration (0–366 d: the longest "
+     "horizon a run takes)"),
+    ("fire-slope-over-100", ["hazard", "fire", "--fuel-model", "TL8", "--slope", "150%"],
+     "Invalid value for '--slope': 150% is outside the physical range of a share (0–100 %: a part of a whole)"),
+    ("fire-live-moisture-900", ["hazard", "fire", "--fuel-model", "TL8", "--moisture-herb", "900%"],
+     "Invalid value for '--moisture-herb': 900% is outside the physical range of a live fuel moisture "
+     "(0–400 %: new foliage holds about 300 % of its dry weight in water)"),
+]
+
+
+@pytest.mark.parametrize("args, expected", [c[1:] for c in OUT_OF_RANGE], ids=[c[0] for c in OUT_OF_RANGE])
+def test_a_calculator_quantity_outside_its_range(tmp_path, monkeypatch, args, expected):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.output.splitlines()[-1] == f"Error: {expected}"

@@ -17,13 +17,13 @@ from .conftest import SCENARIOS
 
 CASES = {
     "negative inject time": (("    at: 16h\n", "    at: -2h\n"),
-                             r"injects\[0\]\.at: a duration must not be negative, got '-2h'"),
+                             r"injects\[0\]\.at: -2h is outside the range accepted for a duration \(0–366 d"),
     "inject after the horizon": (("    at: 16h\n", "    at: 5d\n"),
                                  r"injects\[0\]\.at: 5d is at or after the end of the drill \(horizon 2880 min\)"),
     "call loss over 100 %": (("call_loss: 10%", "call_loss: 200%"),
-                             r"reporting\.flood_reports\.call_loss: a share must lie between 0% and 100%"),
+                             r"reporting\.flood_reports\.call_loss: 200% is outside the physical range of a share \(0–100 %: a part of a whole\)"),
     "negative reporting delay": (("late_extra: 90min", "late_extra: -5min"),
-                                 r"reporting\.flood_reports\.late_extra: a duration must not be negative"),
+                                 r"reporting\.flood_reports\.late_extra: -5min is outside the range accepted for a duration \(0–366 d"),
     "unknown reporter": (("  flood_reports:\n", "  flood_report:\n"),
                          r"reporting\.flood_report: no reporter 'flood_report' for this scenario's hazards"),
     "misspelt township in an inject": (("township: shuangjiang\n    text: landslide", "township: shuangjaing\n    text: landslide"),
@@ -33,7 +33,20 @@ CASES = {
         r"variants\[1\]\.out_of_service\[0\]: no unit 'water_rescue-9' in the scenario"),
     "variant value the scenario refuses": (("time_to_peak: 10h", "time_to_peak: -10h"),
                                            r"variants\[2\]\.overrides: variant 'fast-rising flood' makes .* invalid: "
-                                           r".*time_to_peak: a duration must not be negative"),
+                                           r".*time_to_peak: -10h is outside the range accepted for a duration \(0–366 d"),
+    "draw of a discharge no river has": (("uniform: [17000m3/s, 26000m3/s]", "uniform: [17000m3/s, 900000m3/s]"),
+                                         r"draws\[0\]\.uniform\[1\]: .*peak = '900000m3/s' makes .* invalid: .*"
+                                         r"900000m3/s is outside the physical range of a discharge \(0–400,000 m³/s"),
+    "flood stage above Everest": (("townships[3].flood_stage: 239.0m", "townships[3].flood_stage: 9239.0m"),
+                                  r"variants\[1\]\.overrides: .*flood_stage: 9239.0m is outside the physical "
+                                  r"range of an elevation \(−430 m to 8,849 m"),
+    "call rate per minute no flood has": (("rate_per_1000: 1.5/h", "rate_per_1000: 1500/min"),
+                                          r"variants\[3\]\.overrides: .*rate_per_1000: 1500/min is outside the "
+                                          r"range accepted for a rate \(0–1,000 per minute"),
+    "inject a year and a day late": (("    at: 16h\n", "    at: 400d\n"),
+                                     r"injects\[0\]\.at: 400d is outside the range accepted for a duration \(0–366 d"),
+    "call loss below 0 %": (("call_loss: 10%", "call_loss: -10%"),
+                            r"reporting\.flood_reports\.call_loss: -10% is outside the physical range of a share"),
     "draw bound the scenario refuses": (("uniform: [17000m3/s, 26000m3/s]", "uniform: [-1000m3/s, 26000m3/s]"),
                                         r"draws\[0\]\.uniform\[0\]: .*peak = '-1000m3/s' makes .* invalid"),
 }

@@ -147,7 +147,7 @@ def test_plume_calculator_reproduces_de_visscher_and_refuses_bad_input(tmp_path)
     assert out["sigma_y_m"] == pytest.approx(111.9, abs=0.05)
     assert out["sigma_z_m"] == pytest.approx(49.92, abs=0.01)
     for args, message in ((["--wind", "7"], "is not a speed with a unit"),
-                          (["--wind", "-2m/s"], "must not be negative"),
+                          (["--wind", "-2m/s"], "-2m/s is outside the physical range of a wind speed (0–120 m/s"),
                           (["--wind", "0.5m/s"], "below 1 m/s"),
                           (["--rate", "100"], "is not a mass rate with a unit"),
                           (["--stability", "Q"], "is not one of")):

@@ -136,7 +136,7 @@ def test_fire_calculator_keys_units_and_errors(tmp_path):
     down = json.loads(CliRunner().invoke(main, args + ["--wind-direction", "180deg", "--json"]).output)
     assert down["rate_of_spread_m_min"] < out["rate_of_spread_m_min"]
     for bad, message in ((["--fuel-model", "ZZ9"], "unknown fuel model"),
-                         (["--wind", "-5km/h"], "must not be negative"),
+                         (["--wind", "-5km/h"], "-5km/h is outside the physical range of a wind speed (0–120 m/s"),
                          (["--wind", "5"], "is not a speed with a unit"),
                          (["--slope", "20"], ""),
                          (["--moisture-herb", "60"], "write a percentage"),
@@ -144,7 +144,7 @@ def test_fire_calculator_keys_units_and_errors(tmp_path):
         base = ["hazard", "fire", "--fuel-model", "TL8"]
         r = CliRunner().invoke(main, base + bad)
         if bad[0] == "--slope":     # a bare 20 is read as a share and refused above 100 %
-            assert r.exit_code == 2 and "between 0% and 100%" in r.output, r.output
+            assert r.exit_code == 2 and "20.0 is outside the physical range of a share (0–100 %" in r.output, r.output
         else:
             assert r.exit_code == 2 and message in r.output, (bad, r.output)
     png = tmp_path / "fire.png"

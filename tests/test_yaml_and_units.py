@@ -85,7 +85,7 @@ def test_quantities_convert_to_engine_units(text, kind, minutes):
     ("22:00", "'22:00' looks like a clock time"),
     ("12 fortnights x", "unknown unit"),
     ("5km", "'5km' is not a duration: 'km' measures [length]"),
-    ("-3h", "a duration must not be negative, got '-3h'"),
+    ("-3h", "-3h is outside the range accepted for a duration (0–366 d: the longest horizon a run takes)"),
     ("0min", "a duration must be greater than zero, got '0min'"),
     (True, "expected a duration with a unit"),
 ])
@@ -101,3 +101,47 @@ def test_fractions():
     for bad in ("130%", -0.1, "thirty"):
         with pytest.raises(ValueError):
             parse_fraction(bad)
+
+
+# each meaning's stated range (quantities.RANGES): the bound itself is a value, just past it is not
+@pytest.mark.parametrize("kind, inside, outside", [
+    ("wind_speed", "120m/s", "121m/s"),         # strongest gust measured: 113 m/s (WMO)
+    ("speed", "343m/s", "344m/s"),              # speed of sound at 20 °C
+    ("air_speed", "1234km/h", "1236km/h"),      # 343 m/s = 1234.8 km/h
+    ("road_speed", "250km/h", "251km/h"),
+    ("time", "366d", "367d"),
+    ("time_offset", "-366d", "-367d"),
+    ("length", "20038km", "20039km"),
+    ("elevation", "-430m", "-431m"),
+    ("elevation", "8849m", "8850m"),
+    ("height", "20km", "20.001km"),
+    ("discharge", "400000m3/s", "400001m3/s"),
+    ("rate", "1000/min", "1001/min"),
+    ("rate", "60000/h", "60001/h"),             # 1,000 a minute written per hour
+    ("mass_rate", "10t/s", "10.001t/s"),
+])
+def test_each_quantity_has_one_stated_range(kind, inside, outside):
+    from drillsim.scenario.quantities import RANGES, DEFAULT_MEANING
+
+    parse_quantity(inside, kind, allow_zero=True)
+    with pytest.raises(ValueError) as exc:
+        parse_quantity(outside, kind, allow_zero=True)
+    rng = RANGES[DEFAULT_MEANING.get(kind, kind)]
+    assert str(exc.value).startswith(f"{outside} is outside the ")
+    assert f"{rng.what} ({rng.shown}: {rng.why})" in str(exc.value)
+
+
+def test_shares_moisture_and_amounts_have_their_ranges():
+    from drillsim.scenario.quantities import check_amount, parse_percent
+
+    assert parse_fraction("100%") == 1.0 and parse_fraction(0) == 0.0
+    for bad in ("101%", "-1%", 1.01):
+        with pytest.raises(ValueError, match=r"outside the physical range of a share \(0–100 %"):
+            parse_fraction(bad)
+    assert parse_percent("400%") == 4.0
+    with pytest.raises(ValueError, match=r"401% is outside the physical range of a live fuel moisture"):
+        parse_percent("401%")
+    assert check_amount(10_000_000) == 10_000_000
+    for bad, shown in ((10_000_001, "10,000,001"), (-1, "-1")):
+        with pytest.raises(ValueError, match=rf"^{shown} is outside the physical range of an amount"):
+            check_amount(bad)

@@ -104,8 +104,7 @@ def convert(option: CalcOption, text: str) -> Any:
     """
     kind = option.kind
     if kind in QUANTITY_KINDS:
-        return parse_quantity(text, kind, allow_zero=True,
-                              allow_negative=kind in ("elevation",))
+        return parse_quantity(text, kind, allow_zero=True)  # the kind's range: RANGES
     if kind == "fraction":
         return parse_fraction(text.strip()) if text.strip().endswith("%") else parse_fraction(float(text))
     if kind == "percent":

@@ -54,7 +54,7 @@ from drillsim.scenario.loader import (
     resolve_ref,
     scenario_root,
 )
-from drillsim.scenario.quantities import parse_quantity
+from drillsim.scenario.quantities import Count, parse_quantity
 from drillsim.scenario.validation import Collector, Strict, suggest, validate
 from drillsim.scenario.yamlsource import Document, cut_name, load_yaml, quote_name
 
@@ -128,7 +128,7 @@ class PlannedInject(Strict):
     """Unit id (breakdown, in_service)."""
     incident_kind: str | None = None
     """Incident kind (incidents)."""
-    demand: dict[str, float] | None = None
+    demand: dict[str, Count] | None = None
     """What the incident needs, by capability (`{people: 20}`)."""
     on_scene: str | None = None
     """Work time on scene, with a unit."""

@@ -146,7 +146,9 @@ class CalcOption:
     :ivar name: option name without dashes (``wind`` → ``--wind``; ``_`` → ``-``).
     :ivar kind: how the text is read: a quantity kind of :mod:`drillsim.scenario.quantities`
         (``time``, ``speed``, ``length``, ``elevation``, ``discharge``, ``rate``,
-        ``mass_rate``), ``fraction`` (``6%``, 0–100 %), ``percent`` (``120%``: a
+        ``mass_rate``) or a meaning with its own range (``wind_speed``, ``road_speed``,
+        ``air_speed``, ``height``, ``time_offset``; every quantity is refused outside the
+        range of :data:`~drillsim.scenario.quantities.RANGES`), ``fraction`` (``6%``, 0–100 %), ``percent`` (``120%``: a
         non-negative share that may exceed 100 %, e.g. live fuel moisture), ``angle``
         (``90deg``, ``90°``; → degrees), ``number``, ``integer``, ``text``, ``choice``
         (one of ``choices``) or ``series`` (comma-separated numbers or a CSV file with one
@@ -208,7 +210,8 @@ class Calculator:
                                         f"unknown kind {opt.kind!r} (one of {', '.join(CALC_KINDS)})")
 
 
-CALC_KINDS = ("time", "speed", "length", "elevation", "discharge", "rate", "mass_rate", "fraction",
+CALC_KINDS = ("time", "duration", "speed", "length", "elevation", "discharge", "rate", "mass_rate",
+              "time_offset", "wind_speed", "road_speed", "air_speed", "height", "fraction",
               "percent", "angle", "number", "integer", "text", "choice", "series")
 
 

@@ -376,7 +376,7 @@ def load_scenario(path: str | Path, *, host: PluginHost,
     hazards = _resolve_hazards(spec, checked, host, context, faults,
                                checks=region is not None and not sections & {"forces", "reserves"})
     if plan is not None:
-        targets = _resolve_targets(spec, checked, plan, plan_doc, host, faults)
+        targets = _resolve_targets(spec, checked, plan, plan_doc, host, faults, context.warnings)
     if not sections - {"assumptions"}:  # the paths they name may lie in a part cut out
         _check_assumptions(spec, checked, faults)
     if plan is not None and not sections & {"hazards", "sources"}:
@@ -729,8 +729,46 @@ _DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "pe
                     "area": "ha"}
 
 
+def target_cannot_change(metric: Metric, statistic: str, comparison: str, threshold: float) -> str | None:
+    """Whether ``statistic comparison threshold`` on ``metric`` holds whatever happens
+    (``"never fail"``) or never can (``"never pass"``), else None.
+
+    The bounds are those the scorecard knows (:mod:`drillsim.scoring.scorecard`): the
+    metric's floor (:attr:`Metric.floor`: 0 for counts, people, shares, areas, and for
+    times that cannot be negative), 0 for a ``count`` statistic, and 1 (100 %) above a
+    share unless the statistic is a ``sum`` or a ``count``. A value equal to its bound
+    meets ``<=`` and ``>=`` (as :func:`~drillsim.scoring.scorecard.meets` counts it).
+    """
+    floor = 0.0 if statistic == "count" else metric.floor
+    top = 1.0 if metric.quantity == "share" and statistic not in ("sum", "count") else None
+    if floor is not None:
+        if (comparison == ">=" and threshold <= floor) or (comparison == ">" and threshold < floor):
+            return "never fail"
+        if (comparison == "<" and threshold <= floor) or (comparison == "<=" and threshold < floor):
+            return "never pass"
+    if top is not None:
+        if (comparison == "<=" and threshold >= top) or (comparison == "<" and threshold > top):
+            return "never fail"
+        if (comparison == ">" and threshold >= top) or (comparison == ">=" and threshold > top):
+            return "never pass"
+    return None
+
+
+def _cannot_change_text(tid: str, metric: Metric, statistic: str, comparison: str, written: Any,
+                        outcome: str) -> str:
+    floor = 0.0 if statistic == "count" else metric.floor
+    what = f"the {statistic} of {metric.name}"
+    if outcome == "never fail" and comparison in (">=", ">") or outcome == "never pass" and comparison in ("<", "<="):
+        bound = f"is never below {floor:g}" + (" min" if metric.quantity == "time" and statistic != "count" else "")
+    else:
+        bound = "is a share, never above 100 %"
+    holds = "always holds" if outcome == "never fail" else "never holds"
+    return (f"target {tid!r} can {outcome}: {what} {bound}, so '{comparison} {written}' {holds}; "
+            "check the comparison and the threshold")
+
+
 def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc: Document,
-                     host: PluginHost, faults: Collector) -> list[ResolvedTarget]:
+                     host: PluginHost, faults: Collector, warnings: list[Fault]) -> list[ResolvedTarget]:
     _check_unique(plan_doc, "targets", [t.id for t in plan.targets], faults)
     by_id = {}
     for i, t in enumerate(plan.targets):
@@ -786,6 +824,12 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
                 threshold = _threshold(metric, merged["threshold"])
             except ValueError as exc:
                 faults.add(d.fault(w, str(exc)))
+            else:
+                statistic = merged["statistic"] or metric.statistic
+                outcome = target_cannot_change(metric, statistic, merged["comparison"], threshold)
+                if outcome is not None:  # valid, but a row whose result is known before any run
+                    warnings.append(d.fault(w, _cannot_change_text(
+                        tid, metric, statistic, merged["comparison"], merged["threshold"], outcome)))
         unit = merged["unit"] or _DEFAULT_DISPLAY[metric.quantity]
         if unit not in _DISPLAY[metric.quantity]:
             d, w = at("unit")

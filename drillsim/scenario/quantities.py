@@ -23,16 +23,60 @@ converts a magnitude as ``value * factor`` with the factor the table holds
 (tests/test_quantities_table.py checks every entry against pint and against the unit's
 definition). A bare number where a unit is required is an error, and so are clock-like
 texts such as ``1:30``.
+
+Every quantity has one stated range by what it means (:data:`RANGES`), checked where it
+is read — scenarios, regions, plans, sweeps, drill packs, injects and ``drillsim hazard``
+options alike — with the message ``400m/s is outside the physical range of a wind speed
+(0–120 m/s: …)``. A bound is *physical* (nothing on Earth lies beyond it) or *accepted*
+(drillsim's own limit, with its reason):
+
+==============  ====================  ==========================================================
+meaning         range                 source or reason
+==============  ====================  ==========================================================
+duration        0–366 d               accepted: the longest horizon a run takes (``run.horizon``)
+time offset     −366 d – 366 d        accepted: as durations, either side of a reference time
+speed           0–343 m/s             physical: the speed of sound in air at 20 °C; nothing a
+                                      scenario moves (vehicles, aircraft, boats) is supersonic
+aircraft speed  0–343 m/s             physical: as above (rescue aircraft are subsonic)
+road speed      0–250 km/h            physical for a ground vehicle or boat's average: twice
+                                      China's highest road limit, 120 km/h (Road Traffic Safety
+                                      Law Implementing Regulations, art. 78), faster than any
+                                      rescue boat
+wind speed      0–120 m/s             physical: the strongest surface gust measured is 113 m/s
+                                      (408 km/h), Barrow Island, Australia, 10 April 1996 (WMO
+                                      World Weather and Climate Extremes Archive)
+distance        0–20,038 km           physical: half the Earth's equatorial circumference
+                                      (40,075 km, WGS 84): no two places are farther apart
+elevation       −430 m – 8,849 m      physical: the Dead Sea shore, the lowest dry land (about
+                                      −430 m), to the summit of Everest (8,848.86 m, 2020 survey)
+height          0–20,000 m            physical: a height above ground (release, plume rise,
+                                      flame, water depth) stays below the tropopause (8–18 km)
+discharge       0–400,000 m³/s        physical: above the greatest flood known on any river, the
+                                      Amazon at Óbidos in June 1953, about 350,000 m³/s (USGS
+                                      Circular 552, Oltman et al. 1964)
+rate            0–1,000 per minute    accepted: 17 events a second is beyond any call centre,
+                                      evacuation or dispatch flow (a typo for /h or /d)
+mass rate       0–10,000 kg/s         physical for a release: 10 t/s would empty the largest
+                                      pressurised storage sphere (about 2,000 t) in 3 minutes
+share           0–100 %               physical: a part of a whole
+live moisture   0–400 %               physical: new foliage holds about 300 % of its dry weight
+                                      in water, the most of any live fuel (Rothermel 1983,
+                                      USDA Forest Service GTR INT-143)
+amount          0–10,000,000          physical for people and supplies in a district: more than
+                                      live in any county-level district of China (the largest,
+                                      Shanghai Pudong, 5.68 million in the 2020 census)
+==============  ====================  ==========================================================
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 # number, optional space, unit text. Rejects "1:30", "12", "h12", "1h30min".
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%°/][A-Za-z0-9_/^*·. ]*?)\s*$")
@@ -61,8 +105,89 @@ _KINDS = {
 }
 
 
-#: the quantity kinds :func:`parse_quantity` reads (``time``, ``speed`` …)
-QUANTITY_KINDS = frozenset(_KINDS)
+
+
+@dataclass(frozen=True)
+class QuantityRange:
+    """The range one kind of quantity may take (see the table above).
+
+    :ivar what: the quantity in words, with its article (``"a wind speed"``).
+    :ivar kind: the dimension it is read as (a key of the unit table: ``speed`` …).
+    :ivar low: least value, in the engine unit of ``kind``.
+    :ivar high: greatest value, in the engine unit of ``kind``.
+    :ivar shown: the range as people write it (``"0–120 m/s"``).
+    :ivar why: the reason, short, for the message.
+    :ivar physical: a physical bound (else a limit drillsim sets, with ``why``).
+    """
+
+    what: str
+    kind: str
+    low: float
+    high: float
+    shown: str
+    why: str
+    physical: bool = True
+
+    def both_ways(self) -> "QuantityRange":
+        """The range mirrored below zero (``0–366 d`` → ``−366 d to 366 d``)."""
+        top = self.shown.split("–", 1)[1]
+        return QuantityRange(self.what, self.kind, -self.high, self.high, f"−{top} to {top}",
+                             self.why, self.physical)
+
+    def refusal(self, text: str) -> str:
+        """The message for a value outside the range (``text`` as the user wrote it)."""
+        which = "physical range of" if self.physical else "range accepted for"
+        return f"{text} is outside the {which} {self.what} ({self.shown}: {self.why})"
+
+
+_KMH_PER_MS = 3.6
+_DAY = 1440.0
+#: The range of each meaning a quantity may have (engine units). Dimension kinds read
+#: without a meaning take the range of :data:`DEFAULT_MEANING`.
+RANGES: dict[str, QuantityRange] = {
+    "duration": QuantityRange("a duration", "time", 0.0, 366 * _DAY, "0–366 d",
+                              "the longest horizon a run takes", physical=False),
+    "time_offset": QuantityRange("a time offset", "time", -366 * _DAY, 366 * _DAY, "−366 d to 366 d",
+                                 "the longest horizon a run takes, either way", physical=False),
+    "speed": QuantityRange("a speed", "speed", 0.0, 343 * _KMH_PER_MS, "0–343 m/s",
+                           "the speed of sound; nothing in a scenario is supersonic"),
+    "air_speed": QuantityRange("an aircraft speed", "speed", 0.0, 343 * _KMH_PER_MS, "0–343 m/s",
+                               "the speed of sound; rescue aircraft are subsonic"),
+    "road_speed": QuantityRange("a road vehicle or boat speed", "speed", 0.0, 250.0, "0–250 km/h",
+                                "twice China's highest road limit of 120 km/h, faster than any "
+                                "rescue boat"),
+    "wind_speed": QuantityRange("a wind speed", "speed", 0.0, 120 * _KMH_PER_MS, "0–120 m/s",
+                                "the strongest gust ever measured was 113 m/s"),
+    "length": QuantityRange("a distance", "length", 0.0, 20_038.0, "0–20,038 km",
+                            "half the Earth's circumference"),
+    "elevation": QuantityRange("an elevation", "elevation", -430.0, 8_849.0, "−430 m to 8,849 m",
+                               "the Dead Sea shore to the summit of Everest"),
+    "height": QuantityRange("a height", "elevation", 0.0, 20_000.0, "0–20,000 m",
+                            "nothing rises above the tropopause at 8–18 km"),
+    "discharge": QuantityRange("a discharge", "discharge", 0.0, 400_000.0, "0–400,000 m³/s",
+                               "the greatest flood known, the Amazon in 1953, was about 350,000 m³/s"),
+    "rate": QuantityRange("a rate", "rate", 0.0, 1_000.0, "0–1,000 per minute",
+                          "17 a second is beyond any call or evacuation flow; /min for /h?",
+                          physical=False),
+    "mass_rate": QuantityRange("a release rate", "mass_rate", 0.0, 10_000_000.0, "0–10,000 kg/s",
+                               "10 t/s empties the largest storage sphere in 3 minutes"),
+}
+#: The meaning a dimension kind has when read without one (``"speed"`` → any speed).
+DEFAULT_MEANING = {"time": "duration", "speed": "speed", "length": "length", "elevation": "elevation",
+                   "discharge": "discharge", "rate": "rate", "mass_rate": "mass_rate"}
+
+#: Range of a share (``Fraction``), in [0, 1].
+SHARE = QuantityRange("a share", "fraction", 0.0, 1.0, "0–100 %", "a part of a whole")
+#: Range of a live fuel moisture (``Percent``), as a share of dry weight.
+LIVE_MOISTURE = QuantityRange("a live fuel moisture", "percent", 0.0, 4.0, "0–400 %",
+                              "new foliage holds about 300 % of its dry weight in water")
+#: Range of an amount of people or supplies (``Count``).
+AMOUNT = QuantityRange("an amount", "count", 0.0, 10_000_000.0, "0–10,000,000",
+                       "more than live in any district of China")
+
+#: the quantity kinds :func:`parse_quantity` reads: dimensions (``time``, ``speed`` …) and
+#: meanings with their own range (``wind_speed``, ``height`` …)
+QUANTITY_KINDS = frozenset(_KINDS) | frozenset(RANGES)
 
 #: Factors from a unit as written to the kind's engine unit, for the common spellings:
 #: ``{kind: {unit text: factor}}``. Each float is the one pint's registry computes for
@@ -110,13 +235,20 @@ def parse_quantity(value: Any, kind: str, *, allow_zero: bool = False,
     """Convert ``"12h"``-style text to a float in the engine unit for ``kind``.
 
     :param value: the text from the file.
-    :param kind: one of ``time`` (→ minutes), ``speed`` (→ km/h), ``length`` (→ km),
-        ``elevation`` (→ m), ``discharge`` (→ m³/s), ``rate`` (→ per minute).
+    :param kind: a dimension — ``time`` (→ minutes), ``speed`` (→ km/h), ``length`` (→ km),
+        ``elevation`` (→ m), ``discharge`` (→ m³/s), ``rate`` (→ per minute), ``mass_rate``
+        (→ g/s) — or a meaning of :data:`RANGES` (``wind_speed``, ``road_speed``,
+        ``air_speed``, ``height``, ``time_offset`` …), read in its dimension's unit.
+    :param allow_zero: zero is a value (else "must be greater than zero").
+    :param allow_negative: the range extends as far below zero as above it (a time
+        offset, a threshold on a lead time).
     :returns: the magnitude in the engine unit.
     :raises ValueError: with a message fit for the user: a bare number, a clock time
-        like ``1:30``, an unknown unit, a unit of the wrong kind, a negative or (unless
-        ``allow_zero``) zero value.
+        like ``1:30``, an unknown unit, a unit of the wrong kind, a value outside the
+        meaning's range (:meth:`QuantityRange.refusal`) or (unless ``allow_zero``) zero.
     """
+    meaning = kind
+    kind, _ = _meaning(kind)
     target, dim, what, examples = _KINDS[kind]
     if isinstance(value, bool) or value is None:
         raise ValueError(f"expected {what} with a unit (e.g. {examples}), got {value!r}")
@@ -124,14 +256,21 @@ def parse_quantity(value: Any, kind: str, *, allow_zero: bool = False,
         raise ValueError(f"{what} needs a unit: write e.g. {examples}, not the bare number {value!r}")
     if not isinstance(value, str):
         raise ValueError(f"expected {what} with a unit (e.g. {examples})")
-    return _parse_text(value, kind, allow_zero, allow_negative)
+    return _parse_text(value, DEFAULT_MEANING.get(meaning, meaning), allow_zero, allow_negative)
 
 
 # a scenario writes the same few quantities again and again, and a batch worker loads
 # each variant of a sweep: pint's parsing is most of a load, so remember the answers
 # (errors are not remembered: they are raised again each time)
+def _meaning(kind: str) -> tuple[str, QuantityRange]:
+    """A dimension or meaning → (its dimension kind, its range)."""
+    rng = RANGES[DEFAULT_MEANING.get(kind, kind)]
+    return rng.kind, rng
+
+
 @lru_cache(maxsize=4096)
-def _parse_text(value: str, kind: str, allow_zero: bool, allow_negative: bool) -> float:
+def _parse_text(value: str, meaning: str, allow_zero: bool, allow_negative: bool) -> float:
+    kind, rng = _meaning(meaning)
     target, dim, what, examples = _KINDS[kind]
     if _CLOCK.match(value):
         raise ValueError(f"{value!r} looks like a clock time; write {what} with a unit "
@@ -147,9 +286,11 @@ def _parse_text(value: str, kind: str, allow_zero: bool, allow_negative: bool) -
                  else _pint_magnitude(value, m.group(1), m.group(2), unit_text, kind))
     if not math.isfinite(magnitude):
         raise ValueError(f"{value!r} is not a finite number")
-    if magnitude < 0 and not allow_negative:
-        raise ValueError(f"{what} must not be negative, got {value!r}")
-    if magnitude == 0 and not (allow_zero or allow_negative):
+    if allow_negative and rng.low >= 0:
+        rng = rng.both_ways()
+    if not rng.low <= magnitude <= rng.high:
+        raise ValueError(rng.refusal(value.strip()))
+    if magnitude == 0 and not (allow_zero or allow_negative or rng.low < 0):
         raise ValueError(f"{what} must be greater than zero, got {value!r}")
     return magnitude
 
@@ -178,7 +319,7 @@ def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind:
 def parse_fraction(value: Any) -> float:
     """``"30%"`` or ``0.3`` → 0.3.
 
-    :raises ValueError: outside [0, 1], or not a number/percentage.
+    :raises ValueError: outside [0, 1] (:data:`SHARE`), or not a number/percentage.
     """
     if isinstance(value, bool):
         raise ValueError(f"expected a share such as 30% or 0.3, got {value!r}")
@@ -191,8 +332,10 @@ def parse_fraction(value: Any) -> float:
             raise ValueError(f"{value!r} is not a percentage such as 30%") from None
     else:
         raise ValueError(f"expected a share such as 30% or 0.3, got {value!r}")
+    if not math.isfinite(share):
+        raise ValueError(f"{value!r} is not a finite number")
     if not 0.0 <= share <= 1.0:
-        raise ValueError(f"a share must lie between 0% and 100%, got {value!r}")
+        raise ValueError(SHARE.refusal(str(value).strip()))
     return share
 
 
@@ -216,7 +359,7 @@ def parse_angle(value: Any) -> float:
 def parse_percent(value: Any) -> float:
     """``"120%"`` → 1.2: a non-negative share that may exceed 100 % (live fuel moisture).
 
-    :raises ValueError: no ``%`` sign, not a number, negative.
+    :raises ValueError: no ``%`` sign, not a number, outside 0–400 % (:data:`LIVE_MOISTURE`).
     """
     body = value.strip() if isinstance(value, str) else ""
     if not body.endswith("%"):
@@ -225,9 +368,24 @@ def parse_percent(value: Any) -> float:
         share = float(body[:-1]) / 100.0
     except ValueError:
         raise ValueError(f"{value!r} is not a percentage such as 60%") from None
-    if not math.isfinite(share) or share < 0:
-        raise ValueError(f"{value!r}: a percentage must not be negative")
+    if not math.isfinite(share):
+        raise ValueError(f"{value!r} is not a finite number")
+    if not LIVE_MOISTURE.low <= share <= LIVE_MOISTURE.high:
+        raise ValueError(LIVE_MOISTURE.refusal(body))
     return share
+
+
+def check_amount(value: float) -> float:
+    """An amount of people or supplies (a demand, a capability, a stock): finite, in
+    0–10,000,000 (:data:`AMOUNT`).
+
+    :raises ValueError: outside the range, or not finite.
+    """
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    if not AMOUNT.low <= value <= AMOUNT.high:
+        raise ValueError(AMOUNT.refusal(f"{value:,.10g}"))
+    return value
 
 
 def _validator(kind: str, **flags):
@@ -259,14 +417,26 @@ Duration = Annotated[float, _validator("time"), _schema("time", "a duration with
 DurationOrZero = Annotated[float, _validator("time", allow_zero=True),
                           _schema("time", "a duration with a unit (0 allowed)", ["0min", "2min", "1h"])]
 #: An offset in time that may be negative (upstream of a gauge), in minutes.
-TimeOffset = Annotated[float, _validator("time", allow_negative=True),
+TimeOffset = Annotated[float, _validator("time_offset"),
                       _schema("time", "a time offset with a unit (may be negative)", ["-120min", "53min"])]
-#: A positive speed, in km/h.
+#: A positive speed, in km/h, below the speed of sound.
 Speed = Annotated[float, _validator("speed"), _schema("speed", "a speed with a unit", ["40km/h", "7m/s"])]
+#: A ground vehicle's or boat's average speed, in km/h, at most 250 km/h.
+RoadSpeed = Annotated[float, _validator("road_speed"),
+                      _schema("speed", "a road vehicle or boat speed, 0-250 km/h", ["40km/h"])]
+#: An aircraft's speed, in km/h, below the speed of sound.
+AirSpeed = Annotated[float, _validator("air_speed"),
+                     _schema("speed", "an aircraft speed, below 343 m/s", ["236km/h"])]
+#: A wind speed (zero is calm), in km/h, at most 120 m/s.
+WindSpeed = Annotated[float, _validator("wind_speed", allow_zero=True),
+                      _schema("speed", "a wind speed, 0-120 m/s", ["2m/s", "8km/h"])]
+#: A height above ground or a water depth, in metres, 0–20,000 m.
+Height = Annotated[float, _validator("height", allow_zero=True),
+                   _schema("elevation", "a height or depth with a unit, 0-20,000 m", ["3m", "90m"])]
 #: A positive distance, in km.
 Length = Annotated[float, _validator("length"), _schema("length", "a distance with a unit", ["12km", "800m"])]
-#: An elevation (river stage), in metres; may be any sign.
-Elevation = Annotated[float, _validator("elevation", allow_negative=True),
+#: An elevation (river stage), in metres, −430 m to 8,849 m.
+Elevation = Annotated[float, _validator("elevation"),
                      _schema("elevation", "an elevation with a unit", ["238.0m"])]
 #: A non-negative discharge, in m³/s.
 Discharge = Annotated[float, _validator("discharge", allow_zero=True),
@@ -287,6 +457,8 @@ MassRate = Annotated[float, _validator("mass_rate", allow_zero=True),
 #: A speed that may be zero (calm), in km/h.
 SpeedOrZero = Annotated[float, _validator("speed", allow_zero=True),
                        _schema("speed", "a speed with a unit (0 allowed)", ["0km/h", "8km/h"])]
+#: An amount of people or supplies (a demand, a capability, a stock), 0–10,000,000.
+Count = Annotated[float, AfterValidator(check_amount)]
 
 
 def format_minutes(minutes: float) -> str:

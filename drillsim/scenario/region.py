@@ -23,7 +23,7 @@ from pydantic import Field, field_validator
 
 from drillsim.errors import Fault, ValidationFailed
 from drillsim.scenario.geo import haversine_km
-from drillsim.scenario.quantities import Speed
+from drillsim.scenario.quantities import RoadSpeed
 from drillsim.scenario.validation import Strict, suggest, validate
 from drillsim.scenario.yamlsource import Document, load_yaml
 
@@ -100,7 +100,7 @@ class SiteSpec(Strict):
 class VehicleSpec(Strict):
     """A vehicle class: its planning speed on roads, with where the figure comes from."""
 
-    speed: Speed
+    speed: RoadSpeed
     """Planning speed on roads, with a unit (`40km/h`)."""
     status: Status
     """How sure the figure is."""

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
-from drillsim.scenario.quantities import Duration, DurationOrZero, Fraction
+from drillsim.scenario.quantities import Count, Duration, DurationOrZero, Fraction
 from drillsim.scenario.validation import Strict
 
 Id = str  # ids: lowercase letters, digits, _ (checked by pattern where declared)
@@ -203,7 +203,7 @@ class ForceSpec(Strict):
     """`units` units in each township (or each of `townships`)."""
     townships: list[str] | None = None
     """With `per_township`: which townships (default: all)."""
-    capabilities: dict[str, float] = {}
+    capabilities: dict[str, Count] = {}
     """What each unit brings, by name: `{people: 6, boats: 1}` (default: the unit type's)."""
     vehicle: str | None = None
     """Road vehicle class of the region's travel model (default: the unit type's)."""
@@ -219,14 +219,6 @@ class ForceSpec(Strict):
     """Cost of one unit, in the sweep's `cost_unit` (for the Pareto front)."""
     note: str | None = None
     """Free text for readers."""
-
-    @field_validator("capabilities")
-    @classmethod
-    def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
-        for name, amount in v.items():
-            if amount < 0:
-                raise ValueError(f"capability {name!r} must not be negative, got {amount}")
-        return v
 
 
 class HazardSpec(Strict):
@@ -254,9 +246,9 @@ class ReserveSpec(Strict):
     """Name for reports."""
     unit: str = "people"
     """What the amounts count (`people` provided for)."""
-    district: float = Field(default=0, ge=0)
+    district: Count = 0
     """Amount held at district level."""
-    per_township: float = Field(default=0, ge=0)
+    per_township: Count = 0
     """Amount held in each of `townships`."""
     townships: Literal["all"] | list[str] = "all"
     """`all` or a list of township ids holding `per_township`."""

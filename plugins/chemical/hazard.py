@@ -44,8 +44,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, DurationOrZero, Duration, Elevation, Length, MassRate, Place, Rate,
-                          Restriction, SpeedOrZero, Strict, from_local_km, suggest, to_local_km)
+from drillsim.api import (Angle, Count, DurationOrZero, Duration, Height, Length, MassRate, Place, Rate,
+                          Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from . import plume
 from .chemicals import chemical
@@ -58,7 +58,7 @@ class WeatherPeriod(Strict):
 
     at: DurationOrZero
     """Scenario time from which this weather holds."""
-    wind_speed: SpeedOrZero
+    wind_speed: WindSpeed
     """Mean wind speed at release height."""
     #: compass bearing the wind blows from (meteorological convention)
     wind_from: Angle
@@ -88,7 +88,7 @@ class WeatherPeriod(Strict):
 class HazmatParams(Strict):
     kind: str = "hazmat_release"
     """Incident kind at the source."""
-    demand: dict[str, float] = {"hazmat": 1.0}
+    demand: dict[str, Count] = {"hazmat": 1.0}
     """What the source needs (`{hazmat: 1}`)."""
     work: Duration = 60.0
     """Work on scene to stop the release."""
@@ -99,7 +99,7 @@ class HazmatParams(Strict):
 class FireSupportParams(Strict):
     kind: str = "hazmat_support"
     """Incident kind of the fire support at the staging point."""
-    demand: dict[str, float] = {"pumps": 2.0}
+    demand: dict[str, Count] = {"pumps": 2.0}
     """What it needs (`{pumps: 2}`)."""
     work: Duration = 120.0
     """Its work time."""
@@ -169,9 +169,9 @@ class ToxicReleaseParams(Strict):
     """Scenario time of the release."""
     rate: MassRate
     """Release rate (`0.5kg/s`)."""
-    release_height: Elevation = 0.0
+    release_height: Height = 0.0
     """Height of the release."""
-    plume_rise: Elevation = 0.0
+    plume_rise: Height = 0.0
     """Plume rise added to the release height."""
     duration: Duration | None = None
     """How long it leaks (none: until stopped)."""

@@ -43,7 +43,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from drillsim.api import (CalcOption, Calculator, Discharge, Duration, DurationOrZero, Elevation,
-                          Fraction, HazardType,
+                          Fraction, HazardType, Height,
                           Length, OrderRefused, Place, Rate, Restriction, Strict, TimeOffset,
                           format_number, hookimpl, suggest)
 
@@ -290,7 +290,7 @@ class TownshipParams(Strict):
     """Travel time of the water from the district gauge to the township (negative upstream)."""
     flood_stage: Elevation
     """Gauge-equivalent stage at which the township floods."""
-    full_depth: Elevation = 3.0
+    full_depth: Height = 3.0
     """Depth above the flood stage at which the township is fully flooded."""
     people_at_risk: People | None = None
     """People at risk here (default: the township's share of `evacuation.total_people`)."""

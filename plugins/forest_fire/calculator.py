@@ -110,7 +110,7 @@ FIRE = Calculator(
     options=(
         CalcOption("fuel_model", "text", "fuel model code: FM1-FM13 or a Scott & Burgan code (GR1 … SB4)",
                    required=True),
-        CalcOption("wind", "speed", "midflame wind speed, e.g. 8km/h or 5mph", default="0km/h"),
+        CalcOption("wind", "wind_speed", "midflame wind speed, e.g. 8km/h or 5mph", default="0km/h"),
         CalcOption("wind_direction", "angle", "direction the wind blows towards, from upslope (0deg = upslope)",
                    default="0deg"),
         CalcOption("slope", "fraction", "slope steepness, rise/run, e.g. 20%", default="0%"),

@@ -36,8 +36,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, DurationOrZero, Duration, Elevation, Fraction, Length, Percent, Place,
-                          SpeedOrZero, Strict, from_local_km, suggest, to_local_km)
+from drillsim.api import (Angle, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
+                          Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from .containment import crew_rate_m_h, production_table
 from .ellipse import FireShape, length_to_breadth
@@ -73,7 +73,7 @@ class WeatherPeriod(Strict):
 
     at: DurationOrZero
     """Scenario time from which this weather holds."""
-    midflame_wind: SpeedOrZero
+    midflame_wind: WindSpeed
     """Midflame wind speed."""
     #: direction the wind blows towards, clockwise from upslope (0deg = upslope)
     wind_direction: Angle = 0.0
@@ -133,7 +133,7 @@ class ProductionParams(Strict):
 class HelicopterParams(Strict):
     head_reduction: Fraction = 0.0
     """Share by which helicopters slow the head fire."""
-    max_flame_length: Elevation | None = None
+    max_flame_length: Height | None = None
     """Flame length above which drops do not slow it."""
 
 
@@ -176,7 +176,7 @@ class ForestFireParams(Strict):
     """Line production by crews."""
     helicopters: HelicopterParams = HelicopterParams()
     """Effect of helicopter drops."""
-    hand_crew_max_flame_length: Elevation | None = None
+    hand_crew_max_flame_length: Height | None = None
     """Flame length above which hand crews cannot hold the line."""
     step: Duration = 5.0
     """Time step of the fire growth."""

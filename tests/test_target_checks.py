@@ -1,0 +1,87 @@
+"""Targets whose result is known before any run are flagged at validate (issue 19,
+class 2): a warning naming the file, line, column and the target row, exit status 0
+(drillsim has no strict option; a warning never changes it). The rules follow the
+scorecard's bounds: the metric's floor, 0 for a count, 100 % for a share."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs" / "scenarios"
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    root = tmp_path / "scenarios"
+    shutil.copytree(CORPUS, root)
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+# (target row as written, the warning); the row is line 6 of the plan, written "  - {row}"
+ROWS = [
+    ('{id: U1, title: u, metric: peak_utilisation, statistic: max, comparison: "<=", threshold: 1.0}',
+     "targets[2].threshold: target 'U1' can never fail: the max of peak_utilisation is a share, "
+     "never above 100 %, so '<= 1.0' always holds"),
+    ('{id: U2, title: u, metric: peak_utilisation, statistic: max, comparison: ">=", threshold: 0}',
+     "targets[2].threshold: target 'U2' can never fail: the max of peak_utilisation is never "
+     "below 0, so '>= 0' always holds"),
+    ('{id: U3, title: u, metric: peak_utilisation, statistic: mean, comparison: ">", threshold: 100%}',
+     "targets[2].threshold: target 'U3' can never pass: the mean of peak_utilisation is a share, "
+     "never above 100 %, so '> 100%' never holds"),
+    ('{id: Q2, title: q, metric: unreached_incidents, statistic: sum, comparison: "<", threshold: 0}',
+     "targets[2].threshold: target 'Q2' can never pass: the sum of unreached_incidents is never "
+     "below 0, so '< 0' never holds"),
+    ('{id: R2, title: r, metric: response_time, statistic: p90, comparison: "<=", threshold: -1min}',
+     "targets[2].threshold: target 'R2' can never pass: the p90 of response_time is never below "
+     "0 min, so '<= -1min' never holds"),
+    ('{id: C2, title: c, metric: response_time, statistic: count, comparison: ">=", threshold: 0min}',
+     "targets[2].threshold: target 'C2' can never fail: the count of response_time is never "
+     "below 0, so '>= 0min' always holds"),
+]
+
+
+@pytest.mark.parametrize("row, warning", ROWS, ids=[r[0].split(",")[0][5:] for r in ROWS])
+def test_a_target_that_cannot_change_is_warned(tree, row, warning):
+    with open(tree / "plans" / "mini.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"  - {row}\n")
+    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    column = len("  - ") + row.index("threshold: ") + len("threshold: ") + 1  # 1-based
+    assert warnings == [f"warning: scenarios/plans/mini.yaml:6:{column}: {warning}; check the "
+                        "comparison and the threshold"]
+
+
+@pytest.mark.parametrize("row", [
+    '{id: U4, title: u, metric: peak_utilisation, statistic: max, comparison: "<=", threshold: 99%}',
+    '{id: U5, title: u, metric: peak_utilisation, statistic: max, comparison: ">=", threshold: 100%}',
+    '{id: U6, title: u, metric: peak_utilisation, statistic: sum, comparison: "<=", threshold: 1.0}',
+    '{id: Q3, title: q, metric: unreached_incidents, statistic: sum, comparison: "<=", threshold: 0}',
+    '{id: Q4, title: q, metric: unreached_incidents, statistic: sum, comparison: ">", threshold: 0}',
+    '{id: L1, title: l, metric: warning_lead_time, statistic: min, comparison: ">=", threshold: -2h}',
+])
+def test_a_target_that_can_go_either_way_is_not_warned(tree, row):
+    with open(tree / "plans" / "mini.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"  - {row}\n")
+    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml"])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def test_an_override_that_makes_a_target_certain_is_warned_at_its_threshold(tree):
+    text = (tree / "valid.yaml").read_text(encoding="utf-8")
+    (tree / "valid.yaml").write_text(text.replace(
+        "  file: plans/mini.yaml\n", "  file: plans/mini.yaml\n  overrides:\n    Q: {comparison: '>='}\n"),
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml"])
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
+        "warning: scenarios/plans/mini.yaml:5:105: targets[1].threshold: target 'Q' can never fail: the "
+        "sum of unreached_incidents is never below 0, so '>= 0' always holds; check the comparison and "
+        "the threshold"]
