@@ -103,6 +103,20 @@ def _model_text(outcome, observation) -> str:
     return f"{num(value)} {observation.unit or ''}".strip()
 
 
+def _forces_line(sc) -> str:
+    """Which of the plan's forces the run counts: the scenario's ``forces_as_of`` view,
+    those left out, and those counted although the plan has yet to build them."""
+    view = {"built": "as built (forces still to be built left out)",
+            "plan_complete": "plan complete (every force the plan promises)",
+            None: "each force's enabled"}[sc.spec.forces_as_of]
+    counted = {f.id for f in sc.forces}
+    out = [f.id for f in sc.spec.forces if f.id not in counted]
+    unbuilt = [f.id for f in sc.spec.forces if f.id in counted
+               and f.status in ("planned", "under_construction")]
+    return (f"- Forces counted: {view}; left out: {', '.join(out) or 'none'}; counted though "
+            f"not yet built: {', '.join(unbuilt) or 'none'}")
+
+
 def render(outcome) -> str:
     """The whole report as Markdown text."""
     sc = outcome.scenario
@@ -114,6 +128,7 @@ def render(outcome) -> str:
     out += [f"- Scenario file: `{sc.path}`; start {sc.start:%Y-%m-%d %H:%M %z}; horizon "
             f"{num(sc.horizon / 60, 'h')}",
             f"- Plan: {sc.plan.name} ({sc.plan.issued or 'undated'})",
+            _forces_line(sc),
             f"- Seed {outcome.seed}, {outcome.replications} replication(s); times in the engine "
             "are minutes; pass rate = share of replications meeting the target",
             f"- Result: **{counts['pass']} pass, {counts['fail']} fail**, {counts['info']} "

@@ -578,6 +578,17 @@ def _place_ok(region: Region, place: str, doc: Document, where: tuple, faults: C
     return False
 
 
+def _counted(f: ForceSpec, as_of: str | None) -> bool:
+    """Whether a force takes part: by the scenario's ``forces_as_of`` view of the plan
+    (``built``: not if planned or under construction; ``plan_complete``: every force),
+    else by its own ``enabled``."""
+    if as_of == "built":
+        return f.enabled and f.status not in ("planned", "under_construction")
+    if as_of == "plan_complete":
+        return True
+    return f.enabled
+
+
 def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: PluginHost,
                     faults: Collector) -> list[ResolvedForce]:
     out = []
@@ -603,7 +614,7 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
                                  + suggest(vehicle, list(region.speeds))))
         if bases is not None and region.graph is not None and utype.mode == "road":
             _check_reachable(f, bases, region, doc, where, faults)
-        if not f.enabled or bases is None:
+        if not _counted(f, spec.forces_as_of) or bases is None:
             continue
         capabilities = {**utype.capabilities, **f.capabilities}
         turnout = utype.turnout if f.turnout is None else f.turnout

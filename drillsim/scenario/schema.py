@@ -344,5 +344,9 @@ class ScenarioFile(Strict):
     """Every value not taken from a source, with the reason (may be empty, never left out)."""
     observed: list[Observation] = []
     """Figures of the real event, for comparison with the model."""
+    forces_as_of: Literal["built", "plan_complete"] | None = None
+    """Which forces count, by their plan `status`: `built` leaves out those `planned` or
+    `under_construction`; `plan_complete` counts every force the plan promises (also
+    those `enabled: false`); unset: each force's `enabled`."""
     sources: dict[str, str] = {}
     """Citations by key."""
