@@ -4,9 +4,27 @@ Mutual-aid units start out of service. The first time an incident has waited
 ``request_after`` in the queue without enough units, the district requests help; the
 units come into service at their staging base ``delay`` later and are then dispatched
 like any other unit. Each mutual-aid force is requested once.
+
+A neighbour hit by the same hazard (``hit_by``): from the moment a hazard of the scenario
+logs ``hit_by.event`` (its warning, by default: an upstream neighbour is flooded first),
+the neighbour's teams are busy at home. A request after that is turned down
+(``effect: unavailable``, logged ``mutual_aid_unavailable``; a player's order is refused
+with the reason) or answered ``extra_delay`` late (``effect: delayed``).
 """
 
+from typing import Literal
+
 from drillsim.api import Duration, DurationOrZero, OrderRefused, Strict, UnitType, hookimpl
+
+
+class NeighbourHit(Strict):
+    """The neighbour has the same hazard once ``hazard`` (a hazard id of the scenario)
+    logs ``event``."""
+
+    hazard: str
+    event: str = "warning_issued"
+    effect: Literal["unavailable", "delayed"] = "unavailable"
+    extra_delay: DurationOrZero = 0.0
 
 
 class MutualAidParams(Strict):
@@ -18,16 +36,42 @@ class MutualAidParams(Strict):
     """Help is requested the first time an incident has waited this long in the queue without enough units."""
     origin: str | None = None
     """Where the teams come from, in words (`Suining`), for the log and reports."""
+    hit_by: NeighbourHit | None = None
+    """The neighbour has the same hazard: from when that hazard logs its event, the teams are unavailable or later."""
 
 
 def _start(sim, force) -> None:
     params: MutualAidParams = force.params
-    state = {"requested": False}
+    state = {"requested": False, "hit": False}
     for unit in force.units:
         sim.set_in_service(unit, False, reason="mutual aid not requested")
+    hit = params.hit_by
+    if hit is not None:
+        declared = [h.id for h in sim.scenario.spec.hazards]   # a disabled hazard never fires
+        if hit.hazard not in declared:
+            raise ValueError(f"force {force.id}: params.hit_by.hazard {hit.hazard!r} is not a hazard of "
+                             f"this scenario ({', '.join(declared) or 'none'})")
+
+        def on_hit(event):
+            if not state["hit"] and event.details.get("hazard") == hit.hazard:
+                state["hit"] = True
+                sim.log.log("mutual_aid_affected", force=force.id, origin=params.origin, hazard=hit.hazard,
+                            effect=hit.effect)
+
+        sim.log.subscribe(hit.event, on_hit)
+
+    def refusal() -> str | None:
+        """Why the neighbour cannot come now (None: it can)."""
+        if state["hit"] and hit.effect == "unavailable":
+            return (f"{params.origin or force.id} is fighting the same hazard ({hit.hazard}) "
+                    "and cannot send its teams")
+        return None
+
+    def delay() -> float:
+        return params.delay + (hit.extra_delay if state["hit"] and hit.effect == "delayed" else 0.0)
 
     def arrive():
-        yield sim.timeout(params.delay)
+        yield sim.timeout(delay())
         for unit in force.units:
             sim.set_in_service(unit, True, reason=f"mutual aid from {params.origin or force.id}")
 
@@ -36,8 +80,13 @@ def _start(sim, force) -> None:
         if state["requested"] or not incident.in_queue:
             return
         state["requested"] = True
+        why = refusal()
+        if why is not None:
+            sim.log.log("mutual_aid_unavailable", incident=incident.id, force=force.id,
+                        origin=params.origin, reason=why)
+            return
         sim.log.log("mutual_aid_requested", incident=incident.id, force=force.id,
-                    origin=params.origin, units=len(force.units), arrives_in=params.delay)
+                    origin=params.origin, units=len(force.units), arrives_in=delay())
         yield from arrive()
 
     def on_queued(event):
@@ -47,12 +96,15 @@ def _start(sim, force) -> None:
     def request(by):
         if state["requested"]:
             raise OrderRefused(f"mutual aid from {params.origin or force.id} was already requested")
+        why = refusal()
+        if why is not None:
+            raise OrderRefused(why)
         state["requested"] = True
         sim.log.log("mutual_aid_requested", force=force.id, origin=params.origin,
-                    units=len(force.units), arrives_in=params.delay, by=by)
+                    units=len(force.units), arrives_in=delay(), by=by)
         sim.process(arrive())
         return (f"mutual aid requested from {params.origin or force.id}: {len(force.units)} "
-                f"unit(s), expected in {params.delay / 60:g} h")
+                f"unit(s), expected in {delay() / 60:g} h")
 
     if sim.auto_orders:
         sim.log.subscribe("incident_queued", on_queued)

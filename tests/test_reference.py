@@ -21,7 +21,8 @@ from drillsim.scenario.yamlsource import load_yaml
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {
     "scenario": ["scenarios/fujiang_flood_2020.yaml", "scenarios/chemical_park_leak.yaml",
-                 "scenarios/forest_fire.yaml", "scenarios/guxi_landslide.yaml", "scenarios/validation/mmc.yaml",
+                 "scenarios/forest_fire.yaml", "scenarios/guxi_landslide.yaml", "scenarios/fujiang_flood_chemical_leak.yaml",
+                 "scenarios/validation/mmc.yaml",
                  "scenarios/validation/mmc_loss.yaml", "scenarios/validation/hypercube.yaml"],
     "plan": ["scenarios/plans/tongnan-2021.yaml", "scenarios/validation/plan.yaml"],
     "region": ["scenarios/regions/tongnan.yaml", "scenarios/validation/region.yaml"],

@@ -133,6 +133,13 @@ def unreached(events: Sequence[Event], ctx: MetricContext, params: KindsParams) 
 class WarningParams(Strict):
     level: str = "warning"
     """The arrival level the lead is measured to (`warning`: the stage above warning)."""
+    hazards: list[str] | None = None
+    """Only these hazards' warnings and arrivals (hazard ids); none given: all. In a scenario with several hazards a township warned for one must not count as warned for another."""
+
+
+def _of(e: Event, hazards: list[str] | None) -> bool:
+    """Whether an event belongs to one of ``hazards`` (its ``hazard`` detail); None: all."""
+    return hazards is None or e.details.get("hazard") in hazards
 
 
 def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: WarningParams) -> Observations:
@@ -145,6 +152,8 @@ def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: Warn
     warned: dict[str, float] = {}
     out: Observations = []
     for e in events:
+        if not _of(e, params.hazards):
+            continue
         if e.kind == "warning_issued":
             for town in e.details.get("townships", []):
                 warned.setdefault(town, e.t)
@@ -162,6 +171,8 @@ class EvacuationParams(Strict):
     """Incident kinds that are evacuations."""
     level: str = "impact"
     """The arrival level evacuation must beat (`impact`)."""
+    hazards: list[str] | None = None
+    """Only these hazards' arrivals (hazard ids); none given: all."""
 
 
 def evacuation_margins(events: Sequence[Event], ctx: MetricContext,
@@ -183,7 +194,8 @@ def evacuation_margins(events: Sequence[Event], ctx: MetricContext,
             evac_of.setdefault(e.details.get("township"), e.incident)
         elif e.kind == "incident_completed":
             finished[e.incident] = e.t
-        elif e.kind == "hazard_arrival" and e.details.get("level") == params.level:
+        elif e.kind == "hazard_arrival" and e.details.get("level") == params.level \
+                and _of(e, params.hazards):
             impact.setdefault(e.details["township"], e.t)
     out: Observations = []
     for town, t_impact in impact.items():
