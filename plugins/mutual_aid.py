@@ -22,9 +22,13 @@ class NeighbourHit(Strict):
     logs ``event``."""
 
     hazard: str
+    """The hazard (its id in this scenario) the neighbour shares."""
     event: str = "warning_issued"
+    """The event of that hazard from which the neighbour is hit (its warning by default)."""
     effect: Literal["unavailable", "delayed"] = "unavailable"
+    """`unavailable`: a request is turned down; `delayed`: the teams come `extra_delay` later."""
     extra_delay: DurationOrZero = 0.0
+    """Added to the delay when the effect is `delayed`."""
 
 
 class MutualAidParams(Strict):
