@@ -14,7 +14,7 @@ scenario assumptions.
 
 import math
 
-from drillsim.api import (AirSpeed, Duration, DurationOrZero, Length, Strict, UnitType, haversine_km,
+from drillsim.api import (AirSpeed, DurationOrZero, Length, Strict, UnitType, haversine_km,
                           hookimpl)
 
 

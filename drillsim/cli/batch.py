@@ -20,7 +20,8 @@ from rich.console import Console
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import Fail, check_writable, err, guard, host_for, with_plugin_options
+from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
+                                  with_executor_options, with_plugin_options)
 
 #: failed replications described one by one while a batch runs; the rest are counted
 SHOW_FAILURES = 10
@@ -107,13 +108,7 @@ def _stdout() -> Console:
 @click.argument("sweep", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replications", "-n", type=click.IntRange(1, 100_000),
               help="Replications per variant (default: the sweep's, else the scenario's).")
-@click.option("--workers", "-w", type=click.IntRange(0, 4096),
-              help="Worker processes (default: one per CPU); 0 runs in this process.")
-@click.option("--executor", type=click.Choice(["local", "dask"]),
-              help="local: a process pool on this machine (default); dask: a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Address of a running Dask scheduler (tcp://host:8786); implies --executor "
-                   "dask. Without it, --executor dask starts a local cluster.")
+@with_executor_options()
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite database for the results (default: SWEEP's name with .db, here).")
 @click.option("--resume", is_flag=True,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, check_writable, err, guard, host_for, with_plugin_options
+from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
+                                  with_executor_options, with_plugin_options)
 
 
 @click.command()
@@ -23,11 +24,7 @@ from drillsim.cli.support import Fail, check_writable, err, guard, host_for, wit
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the layouts (and the check) as JSON here.")
 @click.option("--no-check", is_flag=True, help="Solve only; do not run the layouts.")
-@click.option("--workers", "-w", type=click.IntRange(0, 4096),
-              help="Worker processes for the check (default: one per CPU); 0 runs in this process.")
-@click.option("--executor", type=click.Choice(["local", "dask"]),
-              help="local: a process pool on this machine (default); dask: a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS", help="Address of a running Dask scheduler.")
+@with_executor_options("Worker processes for the check")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the tables or a progress bar.")
 @with_plugin_options
 def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quiet, plugins,
@@ -127,7 +124,6 @@ def _check(problem, layouts, runner, host, quiet: bool) -> dict:
         except CheckFailed as exc:
             raise Fail(f"check failed: {exc}", 1) from None
     sel = done.selection
-    unit = done.unit or "share"
     what = f"{c.target} {'mean' if c.measure == 'mean' else 'pass rate'}"
     rows = []
     for i, lay in enumerate(layouts):

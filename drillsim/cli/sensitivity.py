@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, split_names, warn,
-                                  with_plugin_options)
+                                  with_executor_options, with_plugin_options)
 
 
 @click.command()
@@ -36,11 +36,7 @@ from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, sp
               help="oat: write a tornado chart per target into this folder.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the factors and effects as JSON here.")
-@click.option("--workers", "-w", type=click.IntRange(0, 4096),
-              help="Worker processes (default: one per CPU); 0 runs in this process.")
-@click.option("--executor", type=click.Choice(["local", "dask"]),
-              help="local: a process pool on this machine (default); dask: a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS", help="Address of a running Dask scheduler.")
+@with_executor_options()
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the tables or a progress bar.")
 @with_plugin_options
 def sensitivity(scenario: Path, targets, method, replications, samples, seed, plot_dir, json_path,

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, check_writable, err, guard, host_for, warn, with_plugin_options
+from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, warn,
+                                  with_executor_options, with_plugin_options)
 
 
 def _counts(low: float, high: float, step: float) -> list[float]:
@@ -45,11 +46,7 @@ def _counts(low: float, high: float, step: float) -> list[float]:
               help="Draw the curve into PATH.png.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the curve and the answer as JSON here.")
-@click.option("--workers", "-w", type=click.IntRange(0, 4096),
-              help="Worker processes (default: one per CPU); 0 runs in this process.")
-@click.option("--executor", type=click.Choice(["local", "dask"]),
-              help="local: a process pool on this machine (default); dask: a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS", help="Address of a running Dask scheduler.")
+@with_executor_options()
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the curve or a progress bar.")
 @with_plugin_options
 def size(scenario: Path, target, force, dotted, low, high, step, replications, confidence,

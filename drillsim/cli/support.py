@@ -23,7 +23,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import click
 from rich.console import Console
@@ -256,6 +256,31 @@ plugin_options = [
     click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME",
                  help="Do not load this plugin (repeatable)."),
 ]
+
+
+def with_executor_options(workers_help: str = "Worker processes") -> Callable:
+    """Add ``--workers``, ``--executor`` and ``--scheduler`` (the commands that run
+    replications on an executor: batch, optimise, size, sensitivity); the command
+    receives ``workers``, ``executor`` and ``scheduler`` for
+    :func:`drillsim.batch.executor_choice.make_executor`.
+
+    :param workers_help: the start of ``--workers``' help ("Worker processes for the check").
+    """
+    options = [
+        click.option("--workers", "-w", type=click.IntRange(0, 4096),
+                     help=f"{workers_help} (default: one per CPU); 0 runs in this process."),
+        click.option("--executor", type=click.Choice(["local", "dask"]),
+                     help="local: a process pool on this machine (default); dask: a Dask cluster."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Address of a running Dask scheduler (tcp://host:8786); implies "
+                          "--executor dask. Without it, --executor dask starts a local cluster."),
+    ]
+
+    def decorate(fn):
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+    return decorate
 
 
 def with_plugin_options(fn):

@@ -28,7 +28,6 @@ guarantee does not hold — the result says so.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Callable
 
