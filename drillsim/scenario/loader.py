@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from drillsim.errors import Fault, ValidationFailed
 from drillsim.scenario.namecheck import check_names
 from drillsim.scenario.paths import resolve_ref, scenario_root
+from drillsim.scenario.planfile import check_item_refs, check_plan
 from drillsim.scenario.quantities import parse_fraction, parse_quantity
 from drillsim.scenario.region import Region, load_region
 from drillsim.scenario.schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile
@@ -119,6 +120,8 @@ class ResolvedTarget:
     by_label: bool
     source: str | None
     note: str | None
+    #: the plan items (``P12`` …) this row scores, from the plan or the scenario
+    plan_items: tuple[str, ...] = ()
 
     def display(self, value: float | None) -> float | None:
         """An internal value in the target's display unit."""
@@ -780,7 +783,7 @@ def _cannot_change_text(tid: str, metric: Metric, statistic: str, comparison: st
 
 def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc: Document,
                      host: PluginHost, faults: Collector, warnings: list[Fault]) -> list[ResolvedTarget]:
-    _check_unique(plan_doc, "targets", [t.id for t in plan.targets], faults)
+    check_plan(plan, plan_doc, faults)
     by_id = {}
     for i, t in enumerate(plan.targets):
         by_id.setdefault(t.id, (t, plan_doc, ("targets", i)))
@@ -789,6 +792,7 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
             faults.add(doc.fault(("plan", "extra_targets", i, "id"),
                                  f"target {t.id!r} is already in the plan file; use overrides"))
         by_id[t.id] = (t, doc, ("plan", "extra_targets", i))
+        check_item_refs(t.plan_items, doc, ("plan", "extra_targets", i, "plan_items"), plan, faults)
     chosen = spec.plan.targets if spec.plan.targets is not None else [t.id for t in plan.targets]
     chosen = list(chosen) + [t.id for t in spec.plan.extra_targets if t.id not in chosen]
     for k, tid in enumerate(spec.plan.targets or []):
@@ -799,6 +803,9 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
         if tid not in by_id:
             faults.add(doc.fault(("plan", "overrides", tid), f"no target {tid!r} to override"
                                  + suggest(tid, list(by_id)), key=True))
+        elif spec.plan.overrides[tid].plan_items is not None:
+            check_item_refs(spec.plan.overrides[tid].plan_items, doc,
+                            ("plan", "overrides", tid, "plan_items"), plan, faults)
     out = []
     for tid in chosen:
         if tid not in by_id:
@@ -852,7 +859,7 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
             tid, merged["title"], merged["section"], metric, params,
             merged["statistic"] or metric.statistic, merged["comparison"], threshold, unit, scale,
             plan.required_pass_rate if rate is None else rate, bool(merged["by_label"]),
-            merged["source"], merged["note"]))
+            merged["source"], merged["note"], tuple(merged["plan_items"] or ())))
     return out
 
 

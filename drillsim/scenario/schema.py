@@ -36,6 +36,12 @@ PassRate = Annotated[Fraction, AfterValidator(_positive_rate)]
 
 
 # ---------------------------------------------------------------- plan file
+#: plan item ids: ``P`` and a number (the numbered rows of docs/plan-coverage.md)
+PLAN_ITEM_PATTERN = r"^P[1-9][0-9]*$"
+PlanItemId = Annotated[str, Field(pattern=PLAN_ITEM_PATTERN)]
+PlanStatus = Literal["existing_2021", "to_build_by_2025", "ongoing"]
+
+
 class TargetSpec(Strict):
     """One capability target the plan sets (or a scenario adds)."""
 
@@ -65,7 +71,28 @@ class TargetSpec(Strict):
     """Where the threshold comes from, when not the plan itself."""
     note: str | None = None
     """Free text for readers (the plan's wording)."""
+    plan_items: list[PlanItemId] = []
+    """The plan items this row scores (`[P12, P23]`: ids of the plan file's `items:`); a row scores an item only if its value can fail."""
 
+
+
+class PlanItem(Strict):
+    """One quantitative target or named capability of the plan (a row of the plan-coverage table)."""
+
+    id: str = Field(pattern=PLAN_ITEM_PATTERN)
+    """Item id (`P12`); target rows name it in `plan_items`."""
+    title: str
+    """The item in English."""
+    title_zh: str
+    """The item in the plan's words (quoted from the original)."""
+    section: str
+    """Plan section(s) (`III.(3).1(5)`)."""
+    status: PlanStatus
+    """What the plan says of it: `existing_2021` (exists when the plan is issued), `to_build_by_2025` (to be built or reached by 2025), `ongoing` (a standing task with no end state)."""
+    not_modelled: str | None = None
+    """Why no scenario can score it (administrative, statistical, no model of …); leave out when a scenario may."""
+    partly: str | None = None
+    """What the shipped scenarios model of it without a target row that can fail (a force, a parameter, a drill pack); `drillsim plan` shows it as partly."""
 
 
 class PlanForce(Strict):
@@ -100,6 +127,8 @@ class PlanFile(Strict):
     """The forces the plan names (descriptive)."""
     targets: list[TargetSpec] = Field(min_length=1)
     """The capability targets, one scorecard row each."""
+    items: list[PlanItem] = []
+    """Every quantitative target and named capability of the plan (`P1` …), which target rows name in `plan_items`; `drillsim plan` prints how far the scenarios score them."""
 
 
 
@@ -155,6 +184,8 @@ class TargetOverride(Strict):
     """Where the changed value comes from (say it when the plan gives no number)."""
     note: str | None = None
     """Free text for readers."""
+    plan_items: list[PlanItemId] | None = None
+    """Other plan items this row scores (replaces the plan's list)."""
 
 
 
