@@ -29,6 +29,8 @@ SHIPPED = {
     "sweep": ["scenarios/sweeps/flood_2020_teams_reserve.yaml",
               "scenarios/sweeps/flood_2020_water_rescue_base.yaml"],
     "pack": ["scenarios/packs/flood.yaml", "scenarios/packs/landslide.yaml"],
+    "optimise": ["scenarios/optimise/flood_2020_water_rescue.yaml"],
+    "hypercube": ["scenarios/calc/larson_three_units.yaml", "scenarios/calc/three_areas.yaml"],
 }
 
 

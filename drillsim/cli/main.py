@@ -17,6 +17,8 @@ import click
 #: ``drillsim run --help`` do not pay for the engine, the drill or the batch runner;
 #: tests/test_cli_lazy.py checks each line against the command's own help.
 COMMANDS = {
+    "calc": ("drillsim.cli.calc", "calc",
+             "Queueing screens before simulating: Erlang B, Erlang C, Larson's hypercube."),
     "coverage": ("drillsim.cli.coverage", "coverage",
                  "Travel time from each force's nearest unit to every township and place, "
                  "against the plan's standard."),
@@ -48,12 +50,13 @@ COMMANDS = {
              "The smallest number of units (or team size, or reserve) meeting a target with 95 % "
              "confidence."),
     "schema": ("drillsim.cli.reference", "schema",
-               "Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack), with "
-               "the loaded plugins' params, for editors: drillsim schema scenario > "
-               "scenario.schema.json."),
+               "Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack, "
+               "optimise, hypercube), with the loaded plugins' params, for editors: drillsim "
+               "schema scenario > scenario.schema.json."),
     "validate": ("drillsim.cli.run", "validate",
                  "Check a scenario (and its region and plan files), a sweep and every variant it "
-                 "expands to, a drill pack, or an optimise spec, without running anything."),
+                 "expands to, a drill pack, an optimise or a hypercube spec, without running "
+                 "anything."),
 }
 
 

@@ -10,15 +10,16 @@ import click
 
 from drillsim.cli.support import Fail, guard, host_for, with_plugin_options
 
-KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack")
+KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hypercube")
 
 
 @click.command()
 @click.argument("kind", type=click.Choice(KIND_NAMES))
 @with_plugin_options
 def schema(kind: str, plugins, disabled) -> None:
-    """Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack), with the
-    loaded plugins' params, for editors: drillsim schema scenario > scenario.schema.json."""
+    """Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack, optimise,
+    hypercube), with the loaded plugins' params, for editors: drillsim schema scenario >
+    scenario.schema.json."""
     from drillsim.reference.jsonschema import dumps
     from drillsim.reference.jsonschema import schema as make
 

@@ -30,7 +30,7 @@ from drillsim.cli.support import (
 @with_loading_options
 def validate(scenario: Path, plugins, disabled, loading) -> None:
     """Check a scenario (and its region and plan files), a sweep and every variant it
-    expands to, a drill pack, or an optimise spec, without running anything."""
+    expands to, a drill pack, an optimise or a hypercube spec, without running anything."""
     from drillsim.scenario.loader import document_kind, load_scenario
     from drillsim.scenario.yamlsource import load_yaml
 
@@ -61,6 +61,13 @@ def _validate_other(path: Path, kind: str, host) -> None:
         click.echo(f"{path}: valid optimise spec — {s.sites} site(s) for {s.force} among "
                    f"{len(problem.candidates)} candidates, {s.objective}"
                    + (f", {s.layouts} layouts checked on {s.check.target}" if s.check else ""))
+        return
+    if kind == "hypercube":
+        from drillsim.planning.hypercube_spec import load_system
+
+        _spec, system = guard(load_system, path)
+        click.echo(f"{path}: valid hypercube spec — {system.n} unit(s), {len(system.atoms)} "
+                   f"atom(s), {system.load:.4g} erlangs offered")
         return
     if kind == "pack":
         from drillsim.drill.packs import check_pack

@@ -42,33 +42,67 @@ class CheckSpec(Strict):
     """The simulation check of the best layouts (see :mod:`drillsim.planning.selection`)."""
 
     target: str
+    """The scenario target the layouts are compared on (one value per replication)."""
     measure: Literal["mean", "pass_rate"] = "mean"
+    """Compare the target's value per replication (``mean``) or whether it met its
+    threshold (``pass_rate``)."""
     goal: Literal["minimize", "maximize"] | None = None
+    """Smaller or larger is better; default: as the target's comparison says (``<=``:
+    minimise a mean; a pass rate is maximised)."""
     indifference: float = Field(gt=0)
+    """δ of the procedure, in the target's display unit (a share for ``pass_rate``): a
+    difference smaller than this is not worth choosing between layouts."""
     confidence: Fraction = 0.95
+    """The probability of choosing the best layout when it is at least δ better (KN's
+    1 − α)."""
     first: int = Field(default=10, ge=2, le=10_000)
+    """Replications of every layout before the first elimination (KN's n0)."""
     max: int = Field(default=100, ge=2, le=100_000)
+    """Budget: the most replications of any one layout; reaching it ends the procedure
+    without its guarantee (the output says so)."""
     step: int = Field(default=1, ge=1, le=1_000)
+    """Replications added to each layout left between screenings."""
 
 
 class OptimiseFile(Strict):
     """Schema of an optimise spec (``scenarios/optimise/*.yaml``)."""
 
     name: str
+    """What is being placed, for the output's title."""
     description: str | None = None
+    """Longer notes."""
     scenario: str
+    """The scenario whose region, travel model and force are used (relative to this file,
+    inside the scenario folder)."""
     force: str
+    """The force whose units are placed (its vehicle sets the travel times)."""
     sites: int = Field(ge=1, le=50)
+    """k: the number of new sites to choose."""
     existing: list[str] = []
+    """Places kept whatever the layout (not counted in k): stations already built."""
     candidates: Literal["townships", "sites"] | list[str] = "townships"
+    """Where a site may go: every township seat, every named site of the region, or a
+    list of place ids."""
     weights: dict[str, float] = {}
+    """People per township, replacing (or adding to) the region's ``population_weight``."""
     objective: Literal["coverage", "p_median"]
+    """``coverage``: the most people within ``within`` of a site (maximal covering, Church
+    & ReVelle 1974); ``p_median``: the least population-weighted mean travel time."""
     within: Duration | None = None
+    """The travel time a township counts as covered within (``coverage`` only)."""
     at: DurationOrZero | None = None
+    """Price trips as the roads are this long into the scenario (hazards' closures then);
+    default: at the start."""
     units_per_site: int = Field(default=1, ge=1, le=100)
+    """Units of the force stationed at each site of a layout (the simulation check)."""
     layouts: int = Field(default=3, ge=1, le=20)
+    """How many best layouts the integer programme reports (each found one cut off in
+    turn), and the check compares."""
     seed: int | None = Field(default=None, ge=0)
+    """Base seed of the check's replications (default: the scenario's)."""
     check: CheckSpec | None = None
+    """The simulation check of the best layouts by procedure KN; without it only the
+    integer programme is solved."""
 
 
 def shown(path: Path) -> str:

@@ -2,7 +2,8 @@
 parameter models (a force's, hazard's or target's ``params:``) with the plugin owning each.
 
 Document kinds: ``scenario``, ``plan``, ``region`` (:mod:`drillsim.scenario`), ``sweep``
-(:mod:`drillsim.batch.sweep`) and ``pack`` (:mod:`drillsim.drill.packs`).
+(:mod:`drillsim.batch.sweep`), ``pack`` (:mod:`drillsim.drill.packs`), ``optimise``
+and ``hypercube`` (:mod:`drillsim.planning.spec`, :mod:`drillsim.planning.hypercube_spec`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pydantic import BaseModel
 
 from drillsim.batch.sweep import SweepFile
 from drillsim.drill.packs import PackFile
+from drillsim.planning.hypercube_spec import HypercubeFile
+from drillsim.planning.spec import OptimiseFile
 from drillsim.scenario.region import RegionFile
 from drillsim.scenario.schema import PlanFile, ScenarioFile
 
@@ -26,6 +29,10 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
     "sweep": (SweepFile, "the variants of a scenario a batch compares", "scenarios/sweeps/"),
     "pack": (PackFile, "a drill: a base scenario and the hidden variants, draws and injects "
              "a drill chooses from", "scenarios/packs/"),
+    "optimise": (OptimiseFile, "where to put k sites of a force, and how the best layouts are "
+                 "checked by simulation: what `drillsim optimise` solves", "scenarios/optimise/"),
+    "hypercube": (HypercubeFile, "units, atoms of demand and dispatch preferences for Larson's "
+                  "hypercube queueing model: what `drillsim calc hypercube` solves", "scenarios/calc/"),
 }
 
 

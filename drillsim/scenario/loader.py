@@ -412,7 +412,8 @@ _PLACEHOLDERS = {"name": "?", "region": "", "start": "2000-01-01T00:00+00:00",
 def document_kind(data: Any) -> str | None:
     """What kind of drillsim document parsed YAML ``data`` is, by its top-level fields:
     ``sweep``, ``pack`` or ``optimise`` (each names a base ``scenario:``; a drill pack has
-    draws, injects or a hazard, an optimise spec a force and its sites), ``region`` (townships), ``plan`` (targets, no region), ``scenario``
+    draws, injects or a hazard, an optimise spec a force and its sites), ``hypercube``
+    (atoms and units), ``region`` (townships), ``plan`` (targets, no region), ``scenario``
     (forces or a region); None if none of these."""
     if not isinstance(data, dict):
         return None
@@ -420,6 +421,8 @@ def document_kind(data: Any) -> str | None:
         if {"draws", "injects", "hazard"} & set(data):
             return "pack"
         return "optimise" if {"force", "sites"} <= set(data) else "sweep"
+    if "atoms" in data and "units" in data:
+        return "hypercube"
     if "townships" in data:
         return "region"
     if "targets" in data and "region" not in data:
