@@ -14,9 +14,13 @@ KEY_EVENTS = ("warning_issued", "hazard_arrival", "hazard_receded", "evacuation_
 
 
 def hazard_figures(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
-    """``{hazard id: figures}`` from the ``hazard_summary`` events."""
-    return {e.details.get("hazard", "?"): e.details.get("figures", {}) for e in events
-            if e.kind == "hazard_summary"}
+    """``{hazard id: figures}`` from the ``hazard_summary`` events (a hazard that logs
+    several, such as a tanker crash and its release, has their figures merged)."""
+    out: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if e.kind == "hazard_summary":
+            out.setdefault(e.details.get("hazard", "?"), {}).update(e.details.get("figures", {}))
+    return out
 
 
 def incident_table(events: Sequence[Event]) -> list[dict[str, Any]]:

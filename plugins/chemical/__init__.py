@@ -3,8 +3,9 @@ exposure and protective actions, the hazmat team's stop, and the zone closed to 
 hazmat units.
 
 Modules: :mod:`.plume` (dispersion), :mod:`.chemicals` (AEGL data, shipped),
-:mod:`.hazard` (the ``toxic_release`` hazard), :mod:`.metrics`, :mod:`.calculator`
-(``drillsim hazard plume``).
+:mod:`.hazard` (the ``toxic_release`` hazard; :func:`.hazard.run_release` also runs the
+road tanker's release), :mod:`.metrics`, :mod:`.calculator` (``drillsim hazard plume``),
+:mod:`.reporter` (the drill reporter).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from drillsim.api import HazardType, hookimpl
 from . import hazard as release
 from .calculator import PLUME
 from .metrics import METRICS
+from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 
 TOXIC_RELEASE = HazardType(
     name="toxic_release",

@@ -2,8 +2,8 @@
 
 What a run does:
 
-1. At ``start`` the release begins at ``source`` (a site or township of the region) at
-   ``rate``. For each weather period (wind speed, the bearing the wind blows *from*, and
+1. At ``start`` the release begins at ``source`` (a site or township of the region, or a
+   point on a road link: :mod:`drillsim_plugins.roads`) at ``rate``. For each weather period (wind speed, the bearing the wind blows *from*, and
    the stability class — given, or from the insolation by the Pasquill table) the steady
    Gaussian plume (:mod:`.plume`) gives threat zones where the ground-level concentration
    exceeds each 60-min AEGL (ALOHA's threat zones, :mod:`.chemicals`).
@@ -22,7 +22,10 @@ What a run does:
    township in the protective zone (``protective_action.level``): ``warning_issued``. The
    scenario's rule decides per township: evacuate if the plume arrives at least
    ``protective_action.min_lead_to_evacuate`` after the warning (an evacuation incident at
-   the seat, ``evacuation`` as in the flood hazard), else shelter in place.
+   the seat, ``evacuation`` as in the flood hazard), else shelter in place. In a drill
+   the model decides nothing: it logs ``plume_advice`` (the townships in the zone, their
+   people and the plume's time to reach them) and the players order ``evacuate
+   TOWNSHIP``, which warns that township and evacuates its people in the zone.
 5. At each arrival ``people_exposed`` is logged: people in the zone, evacuated by then,
    sheltered, and exposed (neither).
 6. The zone of ``closure.level`` is closed to road units without ``closure.allowed``
@@ -30,7 +33,7 @@ What a run does:
    ``closure.detour``. After the release stops the zones clear once the plume tail has
    passed (stop + zone length ÷ wind).
 
-Events: ``hazard_started``, ``plume_zones``, ``warning_issued``, ``hazard_arrival``,
+Events: ``hazard_started``, ``plume_zones``, ``plume_advice`` (drills), ``warning_issued``, ``hazard_arrival``,
 ``protective_action``, ``people_exposed``, ``release_stopped``, ``hazard_cleared``,
 ``hazard_summary``.
 """
@@ -44,9 +47,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, Count, DurationOrZero, Duration, Height, Length, MassRate, Place, Rate,
-                          Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
+from drillsim.api import (Angle, Count, DurationOrZero, Duration, Height, Length, MassRate, OrderRefused, Place,
+                          Rate, Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
+from ..roads import RoadPoint, check_road, point_on_road
 from . import plume
 from .chemicals import chemical
 
@@ -134,8 +138,12 @@ class ProtectiveActionParams(Strict):
 class ClosureParams(Strict):
     level: LevelName | None = "aegl2"
     """The zone closed to road units (none: no closure)."""
-    allowed: str = "hazmat"
-    """The capability that may still enter (`hazmat`)."""
+    allowed: str | list[str] = "hazmat"
+    """The capability (or capabilities) a unit brings to still enter (`hazmat`; `[hazmat, pumps]`: fire crews in breathing apparatus too)."""
+
+    @property
+    def allowed_list(self) -> list[str]:
+        return [self.allowed] if isinstance(self.allowed, str) else list(self.allowed)
     detour: float = Field(default=1.0, ge=1.0, le=5.0)
     """Factor on trips around the closed zone."""
 
@@ -148,8 +156,29 @@ class PopulationParams(Strict):
 
 
 class SourceParams(Strict):
-    place: str
+    """Where the release is: a place of the region, or a point on a road link (a tanker
+    on the road)."""
+
+    place: str | None = None
     """Place id of the release (a site of the region)."""
+    road: RoadPoint | None = None
+    """A point on a road link: `{name, between: [a, b], at: 40%}`."""
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.place is None) == (self.road is None):
+            raise ValueError("give either place (a site of the region) or road (a point on a road link)")
+        return self
+
+
+def source_place(region, source: SourceParams, hazard_id: str) -> Place:
+    """The release point: the named place, or the point on the road link
+    (:func:`drillsim_plugins.roads.point_on_road`, id ``<hazard>_source``)."""
+    if source.place is not None:
+        return region.place(source.place)
+    return point_on_road(region, source.road, f"{hazard_id}_source",
+                         f"{source.road.name}, {source.road.at:.0%} of the way from {source.road.between[0]} "
+                         f"to {source.road.between[1]}")
 
 
 def incident_kinds(p: "ToxicReleaseParams") -> list[str]:
@@ -298,11 +327,12 @@ def restriction(sim, unit, origin, destination):
         c = rel.params.closure
         if c.level is None or not (rel.active or rel.zones) or rel.cleared:
             continue
-        if unit.capabilities.get(c.allowed, 0) > 0 or rel.inside(c.level, origin.lat, origin.lon):
+        if any(unit.capabilities.get(a, 0) > 0 for a in c.allowed_list) \
+                or rel.inside(c.level, origin.lat, origin.lon):
             continue  # allowed in, or already inside and leaving
         if rel.inside(c.level, destination.lat, destination.lon):
             return Restriction(closed=True, reason=f"{rel.hazard}: {c.level.upper()} zone closed to all but "
-                                                   f"{c.allowed} units")
+                                                   f"{' and '.join(c.allowed_list)} units")
         if c.detour > 1.0 and rel.crosses(c.level, origin, destination):
             detour = max(detour, c.detour)
     return Restriction(factor=detour, reason="detour around the plume") if detour > 1.0 else None
@@ -314,12 +344,35 @@ def township_people(total: int, weights: dict[str, float]) -> dict[str, float]:
     return {t: (total * w / wsum if wsum > 0 else 0.0) for t, w in weights.items()}
 
 
+@dataclass
+class Release:
+    """A running release, for a hazard that wraps one (the road tanker): its ``state``
+    and the SimPy events ``stopped`` (the release ends; value: the reason) and
+    ``cleared`` (the plume tail has passed)."""
+
+    state: ReleaseState
+    stopped: object
+    cleared: object
+
+
 def start(sim, hazard) -> None:
-    """``HazardType.start``: begin the release's processes."""
+    """``HazardType.start``: begin the release's processes at its source."""
     p: ToxicReleaseParams = hazard.params
+    run_release(sim, hazard.id, p, source_place(sim.region, p.source, hazard.id))
+
+
+def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict | None = None) -> Release:
+    """Run the release of ``p`` from ``src`` as hazard ``hid`` (the steps of the module
+    docstring); ``started``: extra fields of its ``hazard_started`` event.
+
+    In a drill (``sim.auto_orders`` False) the model takes no protective action: after
+    the call (and each wind change) it logs ``plume_advice`` — the townships the hazmat
+    advisers' plume estimate puts in the protective zone — and the players order
+    ``evacuate TOWNSHIP``; the order is the township's warning (``warning_issued``,
+    ``by: player``)."""
     chem = chemical(p.chemical)
-    src = sim.region.place(p.source.place)
-    state = ReleaseState(hazard.id, p, src)
+    state = ReleaseState(hid, p, src)
+    handle = Release(state, sim.event(), sim.event())
     _RELEASES.setdefault(sim, []).append(state)
     weights = {tid: float(t.population_weight or 0) for tid, t in sim.region.townships.items()}
     people = township_people(p.population.total, weights)
@@ -353,11 +406,11 @@ def start(sim, hazard) -> None:
             z = plume.threat_zone(p.rate, w.wind_m_s, thr, p.effective_height, w.stability_class, p.sigmas)
             if z is not None:
                 state.zones[lv] = Zone(lv, thr, z["x_min_m"], z["length_m"], z["max_width_m"])
-        sim.log.log("plume_zones", hazard=hazard.id, wind_m_s=round(w.wind_m_s, 2), wind_from=w.wind_from,
+        sim.log.log("plume_zones", hazard=hid, wind_m_s=round(w.wind_m_s, 2), wind_from=w.wind_from,
                     stability=w.stability_class, zones={lv: {"length_m": round(z.length_m, 1),
                                                              "max_width_m": round(z.max_width_m, 1)}
                                                         for lv, z in state.zones.items()})
-        sim.access_changed(f"{hazard.id}: plume zones for the new wind")
+        sim.access_changed(f"{hid}: plume zones for the new wind")
         t0 = sim.now
         for tid in sim.region.townships:
             for lv in state.zones:
@@ -373,8 +426,8 @@ def start(sim, hazard) -> None:
     def weather():
         yield at(p.start)
         state.active = True
-        sim.log.log("hazard_started", hazard=hazard.id, kind="toxic_release", chemical=chem.name,
-                    place=src.id, township=src.township, rate_g_s=p.rate, sigmas=p.sigmas)
+        sim.log.log("hazard_started", hazard=hid, kind="toxic_release", chemical=chem.name,
+                    place=src.id, township=src.township, rate_g_s=p.rate, sigmas=p.sigmas, **(started or {}))
         for k, w in enumerate(p.weather):
             if w.at > sim.now:
                 yield at(w.at)
@@ -389,14 +442,14 @@ def start(sim, hazard) -> None:
             return  # the wind changed first; the new period decides
         arrived[(tid, level)] = sim.now
         in_zone = people[tid] * share
-        sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level=level, people=round(in_zone))
+        sim.log.log("hazard_arrival", hazard=hid, township=tid, level=level, people=round(in_zone))
         a = actions.get(tid)
         evacuated = sheltered = 0.0
         if a is not None and a["action"] == "evacuate" and a.get("incident") is not None:
             evacuated = in_zone * a["incident"].progress_at(sim.now)
         elif a is not None and a["action"] == "shelter" and a["at"] <= sim.now:
             sheltered = in_zone
-        sim.log.log("people_exposed", hazard=hazard.id, township=tid, level=level, in_zone=round(in_zone),
+        sim.log.log("people_exposed", hazard=hid, township=tid, level=level, in_zone=round(in_zone),
                     evacuated=round(evacuated), sheltered=round(sheltered),
                     exposed=round(in_zone - evacuated - sheltered))
 
@@ -404,6 +457,9 @@ def start(sim, hazard) -> None:
         yield at(when)
         level = p.protective_action.level
         if level not in state.zones or state.cleared:
+            return
+        if not sim.auto_orders:
+            advise(level)
             return
         towns = []
         for tid in sim.region.townships:
@@ -418,7 +474,7 @@ def start(sim, hazard) -> None:
         if not towns:
             return
         warned.update(t for t, _, _ in towns)
-        sim.log.log("warning_issued", hazard=hazard.id, townships=[t for t, _, _ in towns], level=level,
+        sim.log.log("warning_issued", hazard=hid, townships=[t for t, _, _ in towns], level=level,
                     chemical=chem.name)
         e = p.evacuation
         for tid, share, eta in towns:
@@ -426,20 +482,79 @@ def start(sim, hazard) -> None:
             lead = eta - sim.now
             if lead >= p.protective_action.min_lead_to_evacuate and n > 0:
                 actions[tid] = {"action": "evacuate", "at": sim.now + e.order_delay, "incident": None}
-                sim.log.log("protective_action", hazard=hazard.id, township=tid, action="evacuate",
+                sim.log.log("protective_action", hazard=hid, township=tid, action="evacuate",
                             people=round(n), lead_min=round(lead, 1))
                 sim.process(order_evacuation(tid, n))
             else:
                 actions[tid] = {"action": "shelter", "at": sim.now}
-                sim.log.log("protective_action", hazard=hazard.id, township=tid, action="shelter",
+                sim.log.log("protective_action", hazard=hid, township=tid, action="shelter",
                             people=round(n), lead_min=round(lead, 1))
+
+    def advise(level: str):
+        """Drill: the plume estimate the command gets, no action taken."""
+        towns = []
+        for tid in sim.region.townships:
+            hit = exposure(tid, level) if people[tid] > 0 else None
+            if hit is not None:
+                eta = arrived.get((tid, level),
+                                  state.period_start + max(0.0, hit[1]) / state.weather.wind_m_s / 60.0)
+                towns.append({"township": tid, "people": round(people[tid] * hit[0]),
+                              "eta_min": round(max(0.0, eta - sim.now), 1)})
+        sim.log.log("plume_advice", hazard=hid, level=level, chemical=chem.name,
+                    wind_from=state.weather.wind_from, townships=towns)
+
+    def evacuate_order(township, by="player"):
+        """The drill's ``evacuate TOWNSHIP``: evacuate the township's people inside the
+        protective zone of the plume as it is now."""
+        level = p.protective_action.level
+        if run["reported"] is None:
+            raise OrderRefused(f"{hid}: no release has been reported yet")
+        if township in actions:
+            raise OrderRefused(f"{township} was already ordered to {actions[township]['action']} ({hid})")
+        hit = exposure(township, level) if township in people and people[township] > 0 and not state.cleared \
+            else None
+        if hit is None:
+            raise OrderRefused(f"no one in {township} is inside the {level.upper()} zone of {hid} as the "
+                               "plume stands now")
+        share, x = hit
+        n = people[township] * share
+        eta = arrived.get((township, level), state.period_start + max(0.0, x) / state.weather.wind_m_s / 60.0)
+        warned.add(township)
+        sim.log.log("warning_issued", hazard=hid, townships=[township], level=level, chemical=chem.name, by=by)
+        actions[township] = {"action": "evacuate", "at": sim.now + p.evacuation.order_delay, "incident": None}
+        sim.log.log("protective_action", hazard=hid, township=township, action="evacuate", people=round(n),
+                    lead_min=round(eta - sim.now, 1), by=by)
+        sim.process(order_evacuation(township, n))
+        return f"evacuation of {township} ordered: {round(n):,} people in the {level.upper()} zone"
+
+    def offer_order():
+        """Offer ``evacuate`` once every hazard has started; another hazard's order of
+        the same name is tried first and this one takes what it refuses."""
+        yield sim.timeout(0)
+        earlier = sim.orders.get("evacuate")
+        if earlier is None:
+            sim.register_order("evacuate", evacuate_order,
+                               "evacuate TOWNSHIP: evacuate its people in the plume's protective zone")
+            return
+        first_handler, help_text = earlier
+
+        def either(township, by="player"):
+            try:
+                return first_handler(township=township, by=by)
+            except OrderRefused as refused:
+                try:
+                    return evacuate_order(township, by)
+                except OrderRefused:
+                    raise refused from None
+
+        sim.orders["evacuate"] = (either, help_text)
 
     def order_evacuation(tid: str, n: float):
         e = p.evacuation
         yield sim.timeout(e.order_delay)
         rescuers = max(1, math.ceil(n / e.residents_per_rescuer))
         inc = sim.create_incident(e.kind, tid, {e.capability: rescuers}, e.residents_per_rescuer / e.rate_per_rescuer,
-                                  e.priority, township=tid, people=round(n), hazard=hazard.id)
+                                  e.priority, township=tid, people=round(n), hazard=hid)
         actions[tid]["incident"] = inc
 
     def respond():
@@ -449,17 +564,17 @@ def start(sim, hazard) -> None:
         run["reported"] = sim.now
         h = p.hazmat
         run["incidents"]["hazmat"] = inc = sim.create_incident(
-            h.kind, src, h.demand, h.work, h.priority, township=src.township, hazard=hazard.id,
+            h.kind, src, h.demand, h.work, h.priority, township=src.township, hazard=hid,
             chemical=chem.name)
         if p.fire_support is not None:
             f = p.fire_support
             back = math.radians(state.weather.wind_from)       # upwind = where the wind comes from
             lat, lon = from_local_km(f.staging_distance * math.sin(back), f.staging_distance * math.cos(back),
                                      src.lat, src.lon)
-            staging = Place(f"{hazard.id}_staging", f"{hazard.id} upwind staging point", lat, lon, "staging",
+            staging = Place(f"{hid}_staging", f"{hid} upwind staging point", lat, lon, "staging",
                             src.township)
             run["incidents"]["fire"] = sim.create_incident(f.kind, staging, f.demand, f.work, f.priority,
-                                                           township=src.township, hazard=hazard.id)
+                                                           township=src.township, hazard=hid)
         sim.process(alert(sim.now + p.alert_delay))
         yield inc.done
         stop("hazmat team stopped the leak")
@@ -475,7 +590,11 @@ def start(sim, hazard) -> None:
             return
         state.active = False
         run["stop"] = sim.now
-        sim.log.log("release_stopped", hazard=hazard.id, reason=reason, since_start=sim.now - p.start)
+        handle.stopped.succeed(reason)
+        inc = run["incidents"].get("hazmat")
+        if inc is not None and not inc.completed:
+            sim.complete_incident(inc, reason)   # nothing left to stop: the hazmat task ends
+        sim.log.log("release_stopped", hazard=hid, reason=reason, since_start=sim.now - p.start)
         # the closed (or protective) zone clears once the plume tail has passed its far end
         level = p.closure.level or p.protective_action.level
         zone = state.zones.get(level)
@@ -485,19 +604,25 @@ def start(sim, hazard) -> None:
     def clear(when: float):
         yield at(when)
         state.cleared = True
-        sim.log.log("hazard_cleared", hazard=hazard.id)
-        sim.access_changed(f"{hazard.id}: plume has passed")
-        sim.log.log("hazard_summary", hazard=hazard.id, figures={
+        handle.cleared.succeed()
+        sim.log.log("hazard_cleared", hazard=hid)
+        sim.access_changed(f"{hid}: plume has passed")
+        sim.log.log("hazard_summary", hazard=hid, figures={
             "released_kg": p.rate * (run["stop"] - p.start) * 60.0 / 1000.0,
             "release_minutes": run["stop"] - p.start, "townships_warned": len(warned)})
 
     sim.process(weather())
     sim.process(respond())
     sim.process(self_limit())
+    if not sim.auto_orders:
+        sim.process(offer_order())
+    return handle
 
 
 def check(params: ToxicReleaseParams, context):
-    """Cross-references: the source place."""
-    if params.source.place not in context.region.places:
-        yield (("source", "place"), f"unknown place {params.source.place!r}"
-               + suggest(params.source.place, list(context.region.places)))
+    """Cross-references: the source place, or the ends of its road link."""
+    src = params.source
+    if src.road is not None:
+        yield from check_road(src.road, context.region, ("source", "road"))
+    elif src.place not in context.region.places:
+        yield (("source", "place"), f"unknown place {src.place!r}" + suggest(src.place, list(context.region.places)))

@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import math
 import weakref
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate, Restriction,
-                          Strict, suggest, to_local_km)
+from drillsim.api import (Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate,
+                          Strict, suggest)
 
+from .. import roads
 from .threshold import CURVES, Curve, exceedance
 
 
@@ -177,51 +177,13 @@ def incident_kinds(p: LandslideParams) -> list[str]:
     return [p.relocation.kind, p.rescue.kind]
 
 
-def segment_distance_km(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
-    """Distance, km, from point P to the segment AB (plane coordinates in km)."""
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
-    s = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
-    return math.hypot(ax + s * dx - px, ay + s * dy - py)
-
-
-@dataclass
-class Blockage:
-    """A road blocked by a slide (shared with the access restriction)."""
-
-    hazard: str
-    point: str
-    lat: float
-    lon: float
-    road: RoadParams
-    open: bool = False
-
-    def affects(self, origin, destination) -> bool:
-        """A trip passing the point, neither going to nor leaving the slide itself."""
-        ax, ay = to_local_km(origin.lat, origin.lon, self.lat, self.lon)
-        bx, by = to_local_km(destination.lat, destination.lon, self.lat, self.lon)
-        r = self.road.radius
-        if math.hypot(ax, ay) <= r or math.hypot(bx, by) <= r:
-            return False
-        return segment_distance_km(0.0, 0.0, ax, ay, bx, by) <= r
-
-
 _BLOCKED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def restriction(sim, unit, origin, destination):
-    """Road units may not pass a blocked road (or go round by its ``detour`` factor)."""
-    if unit.mode != "road":
-        return None
-    factor, why = 1.0, ""
-    for b in _BLOCKED.get(sim, ()):
-        if b.open or not b.affects(origin, destination):
-            continue
-        if b.road.detour is None:
-            return Restriction(closed=True, reason=f"{b.hazard}: {b.road.name} blocked by the slide at {b.point}")
-        if b.road.detour > factor:
-            factor, why = b.road.detour, f"{b.hazard}: detour round the slide on {b.road.name}"
-    return Restriction(factor=factor, reason=why) if factor > 1.0 else None
+    """Road units may not pass a blocked road (or go round by its ``detour`` factor):
+    :func:`drillsim_plugins.roads.restriction`."""
+    return roads.restriction(_BLOCKED.get(sim, ()), unit, origin, destination)
 
 
 def start(sim, hazard) -> None:
@@ -318,7 +280,8 @@ def start(sim, hazard) -> None:
                     residents=pt.residents, relocated=moved, remaining=remaining, buried_people=buried,
                     homes_buried=homes, monitored=pt.monitored, warned=lead is not None, warning_lead=lead)
         if pt.road is not None:
-            block = Blockage(hazard.id, pt.place, place.lat, place.lon, pt.road)
+            block = roads.Block(hazard.id, pt.place, place.lat, place.lon, pt.road.name, pt.road.radius,
+                                pt.road.detour, "the slide")
             _BLOCKED.setdefault(sim, []).append(block)
             sim.log.log("road_blocked", hazard=hazard.id, point=pt.place, road=pt.road.name,
                         between=list(pt.road.between), detour=pt.road.detour,
@@ -332,11 +295,11 @@ def start(sim, hazard) -> None:
                                 township=place.township, point=pt.place, homes=homes,
                                 people=buried, hazard=hazard.id)
 
-    def reopen(block: Blockage, when: float):
+    def reopen(block: roads.Block, when: float):
         yield at(when)
         block.open = True
-        sim.log.log("road_reopened", hazard=hazard.id, point=block.point, road=block.road.name)
-        sim.access_changed(f"{hazard.id}: {block.road.name} reopened at {block.point}")
+        sim.log.log("road_reopened", hazard=hazard.id, point=block.point, road=block.road)
+        sim.access_changed(f"{hazard.id}: {block.road} reopened at {block.point}")
 
     warn_times: dict[str, float] = {}
     figures = {}
