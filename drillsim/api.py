@@ -22,6 +22,7 @@ What a plugin may use, by topic:
 - a run: :class:`Simulation` (clock ``sim.now``, random streams ``sim.rng(name)``,
   ``sim.process``/``sim.timeout``, ``sim.create_incident``, ``sim.dispatch``,
   ``sim.travel_time``, the event log ``sim.log``, wall-clock time ``sim.local_time()``,
+  the turnout by time of day ``sim.turnout(unit)``,
   per-run plugin state ``sim.stash`` with :class:`StashKey`), :class:`Unit` and its statuses,
   :class:`Force`, :class:`Incident`, :class:`Reserve`, :class:`Place`,
   :class:`Region`, :func:`arrival_estimate`;

@@ -25,7 +25,10 @@ def drillsim_choose_units(sim, incident, unmet, candidates):
     place, now, travel = incident.place, sim.now, sim.travel_time
     ranked = []
     for u in candidates:
-        minutes = (u.turnout if u.status == "available" else 0.0) + travel(u, u.position(now), place)
+        turnout = 0.0
+        if u.status == "available":
+            turnout = sim.turnout(u) if u.force.turnout_bands else u.turnout
+        minutes = turnout + travel(u, u.position(now), place)
         ranked.append((minutes, u.index, u))
     minutes, _, nearest = min(ranked)  # by (minutes, index): indexes are unique
     if not math.isinf(minutes):

@@ -1,21 +1,33 @@
-"""Aviation rescue (航空应急救援, plan F9): helicopters of the Tongnan regional aviation
-emergency centre, flying between temporary landing sites (临时起降点).
+"""Aviation rescue (航空应急救援, plan F9): helicopters of the regional aviation
+emergency centres, flying to temporary landing sites (临时起降点).
 
 Flight time (minutes) from a place to a destination:
 
     start-up + great-circle km to the landing site nearest the destination ÷ cruise
-    speed × 60 + landing
+    speed × 60 + landing [+ great-circle km landing site → scene ÷ ground speed × 60]
 
-A helicopter is "on scene" when it lands at the landing site nearest the incident (the
-ground leg from there is not modelled). Cruise speeds: AC311 236 km/h (verified,
-SRC_PEOPLE_AC311), Mi-171A2 259 km/h (verified); start-up and landing times are
-scenario assumptions.
+A helicopter is "on scene" when it lands at the landing site nearest the incident, or,
+with ``ground_speed``, when its crew has covered the ground leg from there to the scene.
+Cruise speeds: AC311 236 km/h (verified, SRC_PEOPLE_AC311), Mi-171A2 259 km/h
+(verified); start-up and landing times are scenario assumptions.
+
+Daylight flying rules (``night``): ``fly`` (at night as by day), ``first_light`` (no
+take-off between the end of the day and the next start: a request at night waits in the
+queue and the helicopter is sent at first light; one already flying finishes its
+mission), ``slower`` (night flights at ``night_cruise`` of the day's cruise speed). The
+day's limits are the sun's at the helicopter's base on the local date
+(:mod:`drillsim_plugins.daylight`, astral / NOAA), by ``day``: ``sunrise_to_sunset`` or
+``civil_twilight``.
 """
 
 import math
+from typing import Literal
 
-from drillsim.api import (AirSpeed, DurationOrZero, Length, Strict, UnitType, haversine_km,
-                          hookimpl)
+from pydantic import Field
+
+from drillsim.api import (AirSpeed, DurationOrZero, Fraction, Length, Speed, StashKey, Strict,
+                          UnitType, haversine_km, hookimpl)
+from .daylight import DayRule, is_day, next_day_start
 
 
 class HelicopterParams(Strict):
@@ -35,6 +47,65 @@ class HelicopterParams(Strict):
     #: the scene is unreachable by air ("no landing site")
     max_ground_distance: Length | None = None
     """Farthest a landing site may be from the scene (none: any distance); beyond it the scene is unreachable by air."""
+    ground_speed: Speed | None = None
+    """Speed of the ground leg from the landing site to the scene, over the straight line (none: the landing counts as arrival)."""
+    night: Literal["fly", "first_light", "slower"] = "fly"
+    """Daylight rule: `fly` (at night as by day), `first_light` (no take-off at night: requests wait for the next day's start), `slower` (night flights at `night_cruise` of the cruise speed)."""
+    night_cruise: Fraction = Field(default=1.0, gt=0)
+    """With `night: slower`, the share of the cruise speed flown at night (`70%`)."""
+    day: DayRule = "sunrise_to_sunset"
+    """What counts as day: `sunrise_to_sunset` or `civil_twilight` (ICAO's limits of night)."""
+
+
+
+#: forces grounded at night in this run (``night: first_light``), by id
+_GROUNDED = StashKey[dict]()
+
+
+def flight_minutes(region, params: HelicopterParams, origin, destination,
+                   cruise: float | None = None) -> float:
+    """Flight time, minutes, from ``origin`` to the landing site nearest ``destination``
+    (the destination itself if it is a landing or aviation site), plus the ground leg to
+    the destination with ``ground_speed``; ``inf`` when that site is farther from the
+    destination than ``max_ground_distance``. ``cruise`` (km/h) overrides the params'."""
+    if destination.kind in (params.landing_site_kind, "aviation_base"):
+        landing = destination
+    else:
+        landing = region.nearest(destination, params.landing_site_kind) or destination
+    ground_km = 0.0
+    if landing is not destination:
+        ground_km = haversine_km(landing.lat, landing.lon, destination.lat, destination.lon)
+    if params.max_ground_distance is not None and ground_km > params.max_ground_distance:
+        return math.inf
+    ground = ground_km / params.ground_speed * 60.0 if params.ground_speed and ground_km else 0.0
+    if origin.id == landing.id:
+        return ground
+    km = haversine_km(origin.lat, origin.lon, landing.lat, landing.lon)
+    return params.start_up + km / (cruise or params.cruise) * 60.0 + params.landing + ground
+
+
+def _is_day(sim, unit) -> bool:
+    base, params = unit.base, unit.force.params
+    return is_day(base.lat, base.lon, sim.local_time(), params.day)
+
+
+def _start(sim, force) -> None:
+    """A run starts: a force grounded at night (``first_light``) gets a process that
+    sends the queued requests at each first light (a dispatch pass)."""
+    if force.params.night != "first_light" or not force.units:
+        return
+    sim.stash.setdefault(_GROUNDED, {})[force.id] = force
+    sim.process(_first_light(sim, force))
+
+
+def _first_light(sim, force):
+    base, rule = force.units[0].base, force.params.day
+    while True:
+        begins = next_day_start(base.lat, base.lon, sim.local_time(), rule)
+        wait = (begins - sim.local_time()).total_seconds() / 60.0
+        yield sim.timeout(max(wait, 0.0) + 1e-6)  # just past the instant the day begins
+        sim.log.log("daylight", force=force.id, what="first light: helicopters may fly")
+        sim.dispatch_pass()
 
 
 HELICOPTER = UnitType(
@@ -46,25 +117,8 @@ HELICOPTER = UnitType(
     turnout=0.0,
     plan_ref="F9 III.(3).1(3), IV.(7)",
     params_model=HelicopterParams,
+    start=_start,
 )
-
-
-def flight_minutes(region, params: HelicopterParams, origin, destination) -> float:
-    """Flight time, minutes, from ``origin`` to the landing site nearest ``destination``
-    (the destination itself if it is a landing or aviation site); ``inf`` when that site
-    is farther from the destination than ``max_ground_distance``."""
-    if destination.kind in (params.landing_site_kind, "aviation_base"):
-        landing = destination
-    else:
-        landing = region.nearest(destination, params.landing_site_kind) or destination
-    if (params.max_ground_distance is not None and landing is not destination
-            and haversine_km(landing.lat, landing.lon, destination.lat, destination.lon)
-            > params.max_ground_distance):
-        return math.inf
-    if origin.id == landing.id:
-        return 0.0
-    km = haversine_km(origin.lat, origin.lon, landing.lat, landing.lon)
-    return params.start_up + km / params.cruise * 60.0 + params.landing
 
 
 @hookimpl
@@ -73,7 +127,20 @@ def drillsim_register_unit_types(register):
 
 
 @hookimpl
+def drillsim_filter_candidates(sim, incident, unmet, candidates):
+    grounded = sim.stash.get(_GROUNDED, None)
+    if not grounded:
+        return None
+    keep = [u for u in candidates if u.force.id not in grounded or _is_day(sim, u)]
+    return keep if len(keep) < len(candidates) else None
+
+
+@hookimpl
 def drillsim_travel_time(sim, unit, origin, destination):
     if unit.mode != "air" or unit.force.type is not HELICOPTER:
         return None
-    return flight_minutes(sim.region, unit.force.params, origin, destination)
+    params = unit.force.params
+    cruise = None
+    if params.night == "slower" and not _is_day(sim, unit):
+        cruise = params.cruise * params.night_cruise
+    return flight_minutes(sim.region, params, origin, destination, cruise)

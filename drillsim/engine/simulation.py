@@ -154,6 +154,17 @@ class Simulation:
         night shifts): ``sim.local_time().hour``."""
         return self.scenario.start + dt.timedelta(minutes=self.env.now if minutes is None else minutes)
 
+    def turnout(self, unit: Unit) -> float:
+        """Minutes from dispatch to leaving the base for ``unit`` if dispatched now: its
+        force's ``turnout_by_time`` band holding the local clock time (:meth:`local_time`),
+        else its ``turnout``."""
+        bands = unit.force.turnout_bands
+        if not bands:
+            return unit.turnout
+        t = self.local_time()
+        return unit_state.band_turnout(bands, t.hour * 60 + t.minute + (t.second + t.microsecond / 1e6) / 60,
+                                       unit.turnout)
+
     def rng(self, name: str):
         """The numpy ``Generator`` for the named random stream of this replication."""
         return self.streams.get(name)
@@ -638,7 +649,8 @@ class Simulation:
     # ------------------------------------------------------------------ internals
     def _build_units(self) -> None:
         for fr in self.scenario.forces:
-            force = Force(fr.id, fr.unit_type, fr.params, fr.spec)
+            bands = tuple((b.start, b.end, b.turnout) for b in getattr(fr.spec, "turnout_by_time", ()) or ())
+            force = Force(fr.id, fr.unit_type, fr.params, fr.spec, turnout_bands=bands)
             self.forces[fr.id] = force
             for plan in fr.units:
                 unit = Unit(plan.id, force, len(self._unit_list), dict(plan.capabilities),
@@ -679,8 +691,10 @@ class Simulation:
         env = self.env
         cause = None
         try:
-            if turnout and unit.turnout > 0:
-                yield env.timeout(unit.turnout)
+            if turnout:
+                minutes = self.turnout(unit) if unit.force.turnout_bands else unit.turnout
+                if minutes > 0:
+                    yield env.timeout(minutes)
             minutes = self.travel_time(unit, origin, incident.place)
             if math.isinf(minutes):
                 cause = "unreachable"

@@ -43,6 +43,9 @@ class Force:
     params: Any
     spec: Any
     units: list["Unit"] = field(default_factory=list)
+    #: ``((start, end, turnout), …)``: minutes after local midnight and the turnout, in
+    #: minutes, of a unit dispatched in that band (the scenario's ``turnout_by_time``)
+    turnout_bands: tuple[tuple[float, float, float], ...] = ()
 
 
 class Unit:
@@ -115,5 +118,17 @@ def arrival_estimate(sim, unit: Unit, place: Place) -> float:
     """Minutes until ``unit`` could be on scene at ``place`` if sent now: turnout (only
     for a unit at rest; a returning unit is already on the road) plus travel
     (``sim.travel_time``, the ``drillsim_travel_time`` hook)."""
-    turnout = unit.turnout if unit.status == AVAILABLE else 0.0
+    turnout = sim.turnout(unit) if unit.status == AVAILABLE else 0.0
     return turnout + sim.travel_time(unit, unit.position(sim.now), place)
+
+
+def band_turnout(bands: tuple[tuple[float, float, float], ...], minute_of_day: float,
+                 default: float) -> float:
+    """The turnout (minutes) of the first band holding ``minute_of_day`` (0 ≤ m < 1440,
+    local time): a band ``(start, end, turnout)`` holds ``start <= m < end``, or, when it
+    runs past midnight (``end < start``), ``m >= start or m < end``; ``default`` outside
+    every band."""
+    for start, end, minutes in bands:
+        if (start <= minute_of_day < end) if start < end else (minute_of_day >= start or minute_of_day < end):
+            return minutes
+    return default

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from drillsim.scenario.quantities import Count, Duration, DurationOrZero, Fraction
 from drillsim.scenario.validation import Strict
@@ -203,6 +203,50 @@ class PlanRef(Strict):
     """Targets this scenario adds, written like the plan's."""
 
 
+def parse_clock(value: Any) -> float:
+    """``"22:00"`` → 1320.0: a local clock time as minutes after midnight (0 ≤ m < 1440).
+
+    :raises ValueError: not text ``HH:MM`` with 0 ≤ HH ≤ 23, 0 ≤ MM ≤ 59 (a bare number
+        such as 1320 is refused with the fix).
+    """
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError(f"write a clock time as HH:MM, e.g. '22:00' (got {value!r})")
+    text = value.strip()
+    hours, sep, minutes = text.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+            and 0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+        raise ValueError(f"{value!r} is not a clock time HH:MM between 00:00 and 23:59")
+    return int(hours) * 60.0 + int(minutes)
+
+
+#: A local clock time written ``"HH:MM"``, kept as minutes after midnight.
+ClockTime = Annotated[float, BeforeValidator(parse_clock),
+                      WithJsonSchema({"type": "string", "pattern": r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$",
+                                      "examples": ["22:00", "06:30"],
+                                      "x-drillsim-written": "a local clock time HH:MM, e.g. '22:00'"})]
+
+
+class TurnoutBand(Strict):
+    """A time of day with its own turnout: dispatched between ``start`` (included) and
+    ``end`` (excluded), local clock time in the scenario's time zone, a unit leaves its
+    base after ``turnout``. A band whose end is earlier than its start runs past
+    midnight (`'22:00'` to `'06:00'`)."""
+
+    start: ClockTime
+    """First minute of the band, local clock time (`'22:00'`)."""
+    end: ClockTime
+    """End of the band (excluded), local clock time (`'06:00'`)."""
+    turnout: DurationOrZero
+    """Turnout of a unit dispatched in the band (`45min`)."""
+
+    @field_validator("end")
+    @classmethod
+    def _not_empty(cls, end: float, info) -> float:
+        if info.data.get("start") == end:
+            raise ValueError("a band from a time to the same time is empty: give different start and end")
+        return end
+
+
 class ForceSpec(Strict):
     """A force in the scenario: which unit type (plugin), how many units, where.
 
@@ -240,6 +284,8 @@ class ForceSpec(Strict):
     """Road vehicle class of the region's travel model (default: the unit type's)."""
     turnout: DurationOrZero | None = None
     """Time from dispatch to leaving the base, with a unit (`2min`; default: the unit type's)."""
+    turnout_by_time: list[TurnoutBand] = []
+    """Turnout by time of day: bands of local clock time with their own turnout (`[{start: '22:00', end: '06:00', turnout: 45min}]`); outside every band, `turnout`. The first band holding the dispatch time counts."""
     serves: list[str] | None = Field(default=None, min_length=1)
     """Incident kinds this force may be sent to (default: the unit type's)."""
     area: Literal["district", "home"] = "district"

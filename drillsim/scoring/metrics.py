@@ -53,7 +53,8 @@ class ResponseParams(Strict):
     """An incident no unit reached counts as censored at the end of the run (a lower bound), so a slow response cannot hide."""
 
 
-def response_times(events: Sequence[Event], ctx: MetricContext, params: ResponseParams) -> Observations:
+def response_times(events: Sequence[Event], ctx: MetricContext, params: ResponseParams,
+                   by_township: bool = False) -> Observations:
     """Per incident, the chosen interval to the **first** unit (of ``forces`` if given).
 
     Reads ``incident_created`` (call), ``unit_dispatched``, ``unit_en_route``
@@ -63,7 +64,9 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
     recalled on the way does not lend its earlier dispatch to another unit's arrival. With
     ``include_unreached`` an incident no unit reached counts as censored at the end of the
     run, from the call or from its first dispatch (its value is a lower bound), so a slow
-    response cannot hide by never arriving.
+    response cannot hide by never arriving. With ``by_township`` each observation is
+    labelled with the incident's township (``incident_created``'s ``township``; the place
+    id where it has none) instead of its id (metric ``response_time_by_township``).
     """
     kinds = set(params.kinds) if params.kinds else None
     units = None
@@ -75,12 +78,16 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
     travel: dict[tuple[str, str], float] = {}
     arrived: dict[str, tuple[float, str]] = {}
     order: list[str] = []
+    by_town = by_township
+    town: dict[str, str] = {}
     for e in events:
         k = e.kind
         if k == "incident_created":
             if (kinds is None or e.details.get("kind") in kinds) and e.t >= ctx.warm_up:
                 called[e.incident] = e.t
                 order.append(e.incident)
+                if by_town:
+                    town[e.incident] = e.details.get("township") or e.details.get("place", "")
         elif e.incident not in called:
             continue
         elif units is not None and e.unit is not None and e.unit not in units:
@@ -102,11 +109,17 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
                      "dispatch_to_arrival": t - sent.get((inc, unit), dispatched.get(inc, call)),
                      "call_to_dispatch": dispatched.get(inc, t) - call,
                      "travel": travel.get((inc, unit), 0.0)}[params.interval]
-            out.append((inc, value))
+            out.append((town[inc] if by_town else inc, value))
         elif params.include_unreached and params.interval != "travel":
             start = dispatched.get(inc, call) if params.interval == "dispatch_to_arrival" else call
-            out.append((f"{inc} (not reached)", ctx.horizon - start))
+            out.append((town[inc] if by_town else f"{inc} (not reached)", ctx.horizon - start))
     return out
+
+
+def response_times_by_township(events: Sequence[Event], ctx: MetricContext,
+                               params: ResponseParams) -> Observations:
+    """:func:`response_times` labelled by the incident's township, not its id."""
+    return response_times(events, ctx, params, by_township=True)
 
 
 class KindsParams(Strict):
@@ -369,6 +382,10 @@ def time_all_committed(events: Sequence[Event], ctx: MetricContext, params: Forc
 CORE_METRICS = [
     Metric("response_time", "time", "time from call (or dispatch) to the first unit on scene",
            response_times, "p90", ResponseParams, minimum=0.0),
+    Metric("response_time_by_township", "time",
+           "time from call (or dispatch) to the first unit on scene, each labelled with the "
+           "incident's township (a min/max row names the worst township)",
+           response_times_by_township, "max", ResponseParams, label="township", minimum=0.0),
     Metric("unreached_incidents", "count", "incidents no unit reached by the end of the run",
            unreached, "sum", KindsParams),
     Metric("warning_lead_time", "time", "warning issued → hazard arrives, per township",
