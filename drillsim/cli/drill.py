@@ -148,6 +148,115 @@ def play(source, seed, speed, log_path, resume, controller, review, secret_file,
                                           f"; continue with: drillsim drill --resume {log_path}"))
 
 
+SEAT_ENV = "DRILLSIM_SEAT_SECRET"
+
+
+@drill.command("serve")
+@click.argument("source", type=click.Path(exists=True, path_type=Path), metavar="PACK")
+@click.option("--seats", "seats_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Seats file (control, evaluators, players by role; see docs/drill-protocol.md). "
+                   "Default: a control seat and a command centre holding every unit.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (localhost by default; 0.0.0.0 opens it to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port, printed).")
+@click.option("--seed", type=click.IntRange(0), help="Drill seed (default: drawn at random and kept hidden).")
+@click.option("--speed", type=click.Choice([str(s) for s in SPEEDS]), default="60", show_default=True,
+              help="Starting speed: scenario minutes per real minute.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Drill log (the controller's part beside it, sealed with the control seat's secret). "
+                   "Default: drill-DATE-TIME.jsonl here.")
+@click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the after-action review. Default: beside the log, *.review.md.")
+@click.option("--secrets-dir", "secrets_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write each seat secret serve makes to DIR/SEAT.secret (owner-only), to hand "
+                   "out as join --secret-file.")
+@with_plugin_options
+def serve(source, seats_file, host, port, seed, speed, log_path, review, secrets_dir, plugins, disabled) -> None:
+    """Hold a drill for seats on other terminals: the control seat (truth, injects, clock),
+    evaluators and players by role join with drillsim drill join HOST:PORT --seat NAME."""
+    import asyncio
+
+    from drillsim.drill.seats import Seats, default_seats, load_seats
+    from drillsim.drill.server import DrillServer, seats_summary
+    from drillsim.drill.session import DrillSession
+
+    host_plugins = guard(host_for, plugins, disabled)
+    spec, doc = guard(load_seats, seats_file) if seats_file is not None else (default_seats(), None)
+    if log_path is None:
+        log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
+    if log_path.exists():
+        raise Fail(f"{log_path}: already exists; give another --log", 2)
+    check_writable([log_path])
+    control = next(n for n, s in enumerate(spec.seats) if s.role == "control")
+    secret = spec.seats[control].secret or secrets.token_urlsafe(16)
+    session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
+    made_control = spec.seats[control].secret is None
+    spec.seats[control] = spec.seats[control].model_copy(update={"secret": secret})
+    seats = guard(Seats.build, spec, session.sim, doc)
+    made = [s for s in seats if s.made or (s.role == "control" and made_control)]
+    if secrets_dir is not None:
+        from drillsim.drill.drilllog import DrillLogError, write_secret_file
+
+        secrets_dir.mkdir(parents=True, exist_ok=True)
+        for seat in made:
+            try:
+                write_secret_file(secrets_dir / f"{seat.name}.secret", seat.secret)
+            except DrillLogError as exc:
+                raise Fail(str(exc), 2) from None
+    guard(session.start_log, log_path)
+    session.set_speed(int(speed))
+    review_path = str(review or _review_path(log_path))
+    server = DrillServer(session, seats, review_path=review_path)
+
+    def ready(bound: int) -> None:
+        click.echo(f"drill server on ws://{host}:{bound}   log: {log_path}")
+        click.echo("seats (each secret is shown once: hand it to that seat only):")
+        for seat, line in zip(seats, seats_summary(seats)):
+            shown = seat.secret if seat in made else "(from the seats file)"
+            click.echo(f"  {line}   secret: {shown}"
+                       + (f"  ({secrets_dir / (seat.name + '.secret')})" if secrets_dir and seat in made else ""))
+        click.echo(f"join: drillsim drill join {host}:{bound} --seat NAME [--secret-file FILE]")
+        click.echo("the clock is paused; the control seat starts it. Ctrl-C stops the server.")
+
+    try:
+        asyncio.run(server.serve_forever(host, port, ready))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise Fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 1) from None
+    finally:
+        session.close()
+    ended = f"; review: {review_path}" if server.review else ""
+    click.echo(f"drill log: {log_path}{ended}")
+
+
+@drill.command("join")
+@click.argument("address", metavar="HOST:PORT")
+@click.option("--seat", required=True, help="Your seat's name (from the server's list).")
+@click.option("--secret-file", "secret_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help=f"Your seat's secret, in a file. Default: ${SEAT_ENV}, else asked for (hidden).")
+def join(address, seat, secret_file) -> None:
+    """Join a served drill as one seat (control, evaluator or a player role)."""
+    if secret_file is not None:
+        from drillsim.scenario.yamlsource import read_bytes
+
+        raw = guard(read_bytes, secret_file, str(secret_file), limit=4096, what="a seat secret file")
+        secret = raw.decode("utf-8", errors="replace").strip()
+    elif os.environ.get(SEAT_ENV):
+        secret = os.environ[SEAT_ENV]
+    elif sys.stdin.isatty():
+        secret = click.prompt(f"secret for seat {seat}", hide_input=True)
+    else:
+        raise Fail(f"give the seat's secret with --secret-file FILE or ${SEAT_ENV}", 2)
+    from drillsim.tui.seat import SeatApp
+
+    app = SeatApp(address, seat, secret)
+    app.run()
+    if app.refused:
+        raise Fail(app.refused, 2)
+
+
 @click.command()
 @click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,

@@ -52,7 +52,7 @@ def run_baseline(session) -> list[Event]:
         if rec.t > sim.now:
             sim.run(until=rec.t)
         try:
-            injects_mod.apply(sim, rec.inject, lambda source, text: None)
+            injects_mod.apply(sim, rec.inject, lambda source, text, **_: None)
         except OrderRefused:
             pass  # e.g. the unit broken down in the drill is already out in the baseline
     if end > sim.now:

@@ -15,7 +15,7 @@ One order per line, words separated by spaces::
 
 The controller also has::
 
-    inject message TEXT...                a message to the players
+    inject message [@TOWNSHIP] TEXT...    a message to the players (@mixin: to that township only)
     inject incident KIND PLACE CAP=N [ON_SCENE]   a new incident (e.g. flood_rescue mixin boats=1 45min)
     inject breakdown UNIT                 a unit breaks down where it is
     inject roadcut TOWNSHIP / inject roadopen TOWNSHIP

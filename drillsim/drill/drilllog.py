@@ -73,13 +73,21 @@ def new_secret_file(path: str | Path) -> str:
     import secrets
 
     secret = secrets.token_urlsafe(16)
+    write_secret_file(path, secret)
+    return secret
+
+
+def write_secret_file(path: str | Path, secret: str) -> None:
+    """Write ``secret`` to ``path``, a new file readable by its owner only (mode 0600).
+
+    :raises DrillLogError: the file exists or cannot be written.
+    """
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(secret + "\n")
     except OSError as exc:
-        raise DrillLogError(f"{path}: cannot write the control secret: {exc.strerror}") from None
-    return secret
+        raise DrillLogError(f"{path}: cannot write the secret: {exc.strerror}") from None
 
 
 def _digest(line: bytes) -> str:

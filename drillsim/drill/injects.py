@@ -2,7 +2,7 @@
 
 An inject is plain data (so it can be logged and replayed)::
 
-    {"kind": "message", "text": "...", "source": "media"}
+    {"kind": "message", "text": "...", "source": "media"}   # "township": to that township only
     {"kind": "incident", "incident_kind": "flood_rescue", "place": "yuxi",
      "demand": {"boats": 1}, "on_scene": "45min", "priority": 1}
     {"kind": "breakdown", "unit": "water_rescue-2"}
@@ -62,7 +62,13 @@ def apply(sim: Simulation, inject: dict[str, Any], say: Callable[[str, str], Non
         text = inject.get("text") or ""
         if not text.strip():
             raise OrderRefused("a message inject needs text")
-        say(inject.get("source") or "phone", text)
+        if inject.get("township") and inject["township"] not in sim.region.townships:
+            raise OrderRefused(f"no township {inject['township']!r}"
+                               + suggest(inject["township"], list(sim.region.townships)))
+        if inject.get("township"):  # to that township (and the command centre)
+            say(inject.get("source") or "phone", text, township=inject["township"])
+        else:
+            say(inject.get("source") or "phone", text)
         sim.log.log("inject", what="message", text=text)
         return f"message sent: {text}"
     if k == "incident":
@@ -140,6 +146,9 @@ def parse_line(words: list[str]) -> dict[str, Any]:
         raise OrderRefused("inject what? message, incident, breakdown, roadcut, roadopen, inservice")
     k, rest = words[0].lower(), words[1:]
     if k == "message":
+        if rest and rest[0].startswith("@"):  # inject message @mixin TEXT: to that township
+            return {"kind": "message", "text": " ".join(rest[1:]), "source": "phone",
+                    "township": rest[0][1:]}
         return {"kind": "message", "text": " ".join(rest), "source": "phone"}
     if k in ("breakdown", "inservice"):
         if len(rest) != 1:

@@ -79,6 +79,17 @@ class OrderRecord:
     units: list[str] = field(default_factory=list)
     incident: str | None = None
     township: str | None = None
+    #: the seat that gave it (a served drill; None in one terminal)
+    seat: str | None = None
+
+
+@dataclass
+class NoteRecord:
+    """An evaluator's (or the control cell's) note: scenario minute, seat, text."""
+
+    t: float
+    seat: str
+    text: str
 
 
 @dataclass
@@ -168,6 +179,10 @@ class DrillSession:
         self.task_since: dict[str, float] = {}    # unit -> dispatch time
         self.shelters: dict[str, float] = {}      # township -> opened at
         self.listeners: list[Callable[[FeedItem], None]] = []
+        #: called with each :class:`Message` delivered and its feed item (a drill server
+        #: routes them to the seats)
+        self.message_listeners: list[Callable[[Message, FeedItem], None]] = []
+        self.notes: list[NoteRecord] = []
         self.version = 0                           # bumped on every visible change
         self._act = 0                              # orders given (the player log's counter)
         self._inject_seq = 0                       # injects carried out (the controller's)
@@ -264,6 +279,8 @@ class DrillSession:
         self._log_skip_seq = max([r["seq"] for r in player if r.get("rec") == "message"] + [0])
         self._log_skip_gaps = sum(1 for r in control if r.get("rec") == "lost")
         self.load_script(player, control)
+        self.notes = [NoteRecord(r["t"], r["seat"], r["text"]) for r in control
+                      if r.get("rec") == "note" and r.get("t", 0.0) <= last_t]
         self._replaying = True
         self._logged = {r["seq"]: r for r in player if r.get("rec") == "message"}
         try:
@@ -310,6 +327,18 @@ class DrillSession:
         session.replay_until = ended["t"] if ended else max(
             [r.get("t", 0.0) for r in player + control if "t" in r] + [0.0])
         return session
+
+    def start_log(self, log_path: str | Path) -> None:
+        """Start the drill log now (a session opened without one: a drill server checks
+        its seats against the simulation before it writes anything).
+
+        :raises DrillLogError: the log cannot be written.
+        :raises RuntimeError: the session already has a log.
+        """
+        if self.log is not None:
+            raise RuntimeError("this drill already has a log")
+        self.log = DrillLog(log_path, self.secret)
+        self._write_start()
 
     def _write_start(self) -> None:
         assert self.log is not None
@@ -369,7 +398,8 @@ class DrillSession:
                 r = self._script.pop(0)
                 self._run(r["t"])
                 if r["rec"] == "order":
-                    self.command(r["text"], controller=r.get("controller", False), _act=r["act"])
+                    self.command(r["text"], controller=r.get("controller", False), _act=r["act"],
+                                 seat=r.get("seat"))
                 else:
                     self.fire(r["inject"], _seq=r["seq"], planned=r.get("planned"))
         self._run(t)
@@ -437,6 +467,8 @@ class DrillSession:
         item = FeedItem(message.t, message.category, message.source, message.text,
                         self.refs.get(message.incident) if message.incident else None)
         self._add(item)
+        for listener in self.message_listeners:
+            listener(message, item)
         if self.log is not None and message.seq > self._log_skip_seq:  # a resume logs each once
             self.log.player.append({"rec": "message", "seq": message.seq, "t": message.t,
                                     "category": message.category, "source": message.source,
@@ -457,11 +489,11 @@ class DrillSession:
     def _on_dispatch(self, event: Event) -> None:
         self.task_since[event.unit] = event.t
 
-    def _say(self, source: str, text: str) -> None:
+    def _say(self, source: str, text: str, township: str | None = None) -> None:
         if self._inject_channel is None:
             self._inject_channel = ReportChannel(self.sim, "inject", self._deliver, self._lose,
                                                  self.reporting.counter)
-        self._inject_channel.send(text, category="inject", source=source)
+        self._inject_channel.send(text, category="inject", source=source, township=township)
 
     # ------------------------------------------------------------------ what players see
     def known_incidents(self) -> list[tuple[str, Any]]:
@@ -528,9 +560,11 @@ class DrillSession:
 
     # ------------------------------------------------------------------ orders
     @_stops_on_failure
-    def command(self, line: str, controller: bool = False, _act: int | None = None) -> Reply:
+    def command(self, line: str, controller: bool = False, _act: int | None = None,
+                seat: str | None = None) -> Reply:
         """Carry out one order line; an order that cannot be carried out changes
-        nothing and gets a reply saying why. Every order is logged."""
+        nothing and gets a reply saying why. Every order is logged (with ``seat``, the
+        seat that gave it, in a served drill)."""
         line = " ".join(line.lstrip(":/").split())
         if self.ended and _act is None:
             return Reply(False, "the drill has ended")
@@ -548,7 +582,7 @@ class DrillSession:
         if parsed.spec.name == "fire":
             return self._fire_planned(parsed.args[0])
         act = self._next_act(_act)
-        record = OrderRecord(act, self.now, line, False, "", parsed.spec.name)
+        record = OrderRecord(act, self.now, line, False, "", parsed.spec.name, seat=seat)
         try:
             text = self._carry_out(parsed, record)
             record.ok, record.reply = True, text
@@ -561,7 +595,8 @@ class DrillSession:
                            if record.ok else f"{line} — REFUSED: {record.reply}"))
         if self.log is not None and not self._replaying:
             self.log.player.append({"rec": "order", "act": act, "t": self.now, "text": line,
-                                    "ok": record.ok, "reply": record.reply, "controller": controller})
+                                    "ok": record.ok, "reply": record.reply, "controller": controller,
+                                    **({"seat": seat} if seat else {})})
         if parsed.spec.name == "end" and record.ok:
             self.end("ended by order", _log=not self._replaying)
         return Reply(record.ok, record.reply)
@@ -763,6 +798,55 @@ class DrillSession:
             self.log.controller.append({"rec": "inject", "seq": seq, "after": self._act, "t": self.now,
                                         "inject": inject, "ok": ok, "result": result, "planned": planned})
         return rec
+
+    # ------------------------------------------------------------------ evaluation
+    def note(self, seat: str, text: str) -> NoteRecord:
+        """Keep an evaluator's note, stamped with the scenario time and the seat, in the
+        sealed controller log (players never read it) and for the review.
+
+        :raises ValueError: an empty note.
+        """
+        text = " ".join(text.split())
+        if not text:
+            raise ValueError("an empty note")
+        rec = NoteRecord(self.now, seat, text)
+        self.notes.append(rec)
+        if self.log is not None and not self._replaying:
+            self.log.controller.append({"rec": "note", "t": rec.t, "seat": seat, "text": text})
+        return rec
+
+    def truth(self) -> dict[str, Any]:
+        """What the control cell (and evaluators) see: the hazard's state, the hidden
+        set-up, the planned injects and every incident, heard or not (plain data: the
+        controller screen draws it, a drill server sends it to control seats only)."""
+        sim = self.sim
+        hazard = []
+        for e in reversed(sim.log.events):
+            if e.kind == "gauge_reading":
+                hazard.append(f"gauge {e.details['gauge']}: {e.details['stage']} m, "
+                              f"{e.details['discharge']:,.0f} m³/s")
+                break
+        summary = next((e.details for e in sim.log.events if e.kind == "hazard_summary"), None)
+        if summary:
+            f = summary["figures"]
+            if "gauge_peak_stage_m" in f:
+                hazard.append(f"peak {f.get('gauge_peak_stage_m', 0):.2f} m at "
+                              f"{self.clock_text(f.get('gauge_peak_time_min', 0))}; warning at "
+                              f"{self.clock_text(f['warning_time_min']) if f.get('warning_time_min') is not None else 'none'}")
+        planned = []
+        for n, inj in enumerate(self.planned):
+            due = injects.due_minutes(inj)
+            planned.append({"n": n + 1, "due": None if due is None else self.clock_text(due),
+                            "inject": injects.describe(inj), "fired": n in self._fired})
+        incidents = [{"id": inc.id, "ref": self.refs.get(inc.id), "kind": inc.kind, "where": inc.place.name,
+                      "created": self.clock_text(inc.created), "status": inc.status}
+                     for inc in list(sim.incidents.values())[-200:]]
+        return {"hazard": hazard, "pack": self.drawn.pack_name, "variant": self.drawn.variant,
+                "seed": self.seed, "choices": {k: str(v) for k, v in self.drawn.choices.items()},
+                "incidents_total": len(sim.incidents), "heard": len(self.refs), "lost_reports": len(self.gaps),
+                "roads_cut": list(sim.closed_townships), "planned": planned, "incidents": incidents,
+                "notes": [{"t": n.t, "time": self.clock_text(n.t), "seat": n.seat, "text": n.text}
+                          for n in self.notes]}
 
     # ------------------------------------------------------------------ the end
     @_stops_on_failure

@@ -9,7 +9,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from drillsim.drill import injects
 from drillsim.tui.widgets.clock_bar import ClockBar
 from drillsim.tui.widgets.command_line import CommandLine, OrderSuggester
 
@@ -61,40 +60,28 @@ class ControllerScreen(Screen):
         if not force and s.version == self._version:
             return
         self._version = s.version
-        sim = s.sim
-        lines = ["Hazard state"]
-        for e in reversed(sim.log.events):
-            if e.kind == "gauge_reading":
-                lines.append(f"  gauge {e.details['gauge']}: {e.details['stage']} m, "
-                             f"{e.details['discharge']:,.0f} m³/s")
-                break
-        summary = next((e.details for e in sim.log.events if e.kind == "hazard_summary"), None)
-        if summary:
-            f = summary["figures"]
-            lines.append(f"  peak {f.get('gauge_peak_stage_m', 0):.2f} m at "
-                         f"{s.clock_text(f.get('gauge_peak_time_min', 0))}; warning at "
-                         f"{s.clock_text(f['warning_time_min']) if f.get('warning_time_min') is not None else 'none'}")
-        lines.append(f"  hidden: {s.drawn.pack_name} · variant {s.drawn.variant or '-'} · seed {s.seed}")
-        for k, v in s.drawn.choices.items():
-            lines.append(f"    {k} = {v}")
-        lines.append(f"  incidents {len(sim.incidents)}, heard {len(s.refs)}, lost reports {len(s.gaps)}"
-                     + (f", roads cut: {', '.join(sim.closed_townships)}" if sim.closed_townships else ""))
+        v = s.truth()
+        lines = ["Hazard state"] + [f"  {h}" for h in v["hazard"]]
+        lines.append(f"  hidden: {v['pack']} · variant {v['variant'] or '-'} · seed {v['seed']}")
+        for k, value in v["choices"].items():
+            lines.append(f"    {k} = {value}")
+        lines.append(f"  incidents {v['incidents_total']}, heard {v['heard']}, lost reports {v['lost_reports']}"
+                     + (f", roads cut: {', '.join(v['roads_cut'])}" if v["roads_cut"] else ""))
+        for note in v["notes"][-5:]:
+            lines.append(f"  note {note['time'][-5:]} {note['seat']}: {note['text']}")
         # names in the lines are the user's (pack, variant, places): text, never markup
         truth = Text.assemble((lines[0], "bold"), "\n" + "\n".join(lines[1:]))
         self.query_one("#truth", Static).update(truth)
         planned = self.query_one("#planned", DataTable)
         planned.clear()
-        for n, inj in enumerate(s.planned):
-            due = injects.due_minutes(inj)
-            planned.add_row(*(Text(c) for c in (str(n + 1), s.clock_text(due)[-11:] if due is not None
-                                                else "by hand", injects.describe(inj)[:60],
-                                                "yes" if n in s._fired else "")))
+        for p in v["planned"]:
+            planned.add_row(*(Text(c) for c in (str(p["n"]), p["due"][-11:] if p["due"] is not None
+                                                else "by hand", p["inject"][:60], "yes" if p["fired"] else "")))
         table = self.query_one("#all-incidents", DataTable)
         table.clear()
-        for inc in reversed(list(sim.incidents.values())[-200:]):
-            table.add_row(*(Text(str(c)) for c in (inc.id, s.refs.get(inc.id, "(unheard)"), inc.kind,
-                                                   inc.place.name[:24], s.clock_text(inc.created)[-5:],
-                                                   inc.status)))
+        for inc in reversed(v["incidents"]):
+            table.add_row(*(Text(str(c)) for c in (inc["id"], inc["ref"] or "(unheard)", inc["kind"],
+                                                   inc["where"][:24], inc["created"][-5:], inc["status"])))
 
     def say(self, text: str, ok: bool = True) -> None:
         reply = self.query_one("#reply", Static)

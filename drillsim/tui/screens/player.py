@@ -43,6 +43,11 @@ class PlayerScreen(Screen):
         Binding("ctrl+q", "app.quit", "quit"),
     ]
 
+    #: the clock bar's title (a joined seat shows its name)
+    title_text: str | None = None
+    #: the command line's hint
+    placeholder = "order: dispatch UNIT INCIDENT · evacuate TOWNSHIP · F1 help"
+
     def __init__(self, session, controller: bool = False, read_only: bool = False) -> None:
         super().__init__()
         self.session = session
@@ -64,8 +69,8 @@ class PlayerScreen(Screen):
                 yield IncidentBoard(id="incidents")
         yield Static("", id="reply")
         if not self.read_only:
-            yield CommandLine(placeholder="order: dispatch UNIT INCIDENT · evacuate TOWNSHIP · F1 help",
-                              suggester=OrderSuggester(self.session), id="command")
+            yield CommandLine(placeholder=self.placeholder,
+                              suggester=OrderSuggester(self.session, self.controller), id="command")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,7 +85,7 @@ class PlayerScreen(Screen):
         if not self._ready:
             return  # the clock ticked between the push and the mount: on_mount draws it
         s = self.session
-        self.query_one(ClockBar).update_from(s, "REPLAY" if self.read_only else "DRILL")
+        self.query_one(ClockBar).update_from(s, self.title_text or ("REPLAY" if self.read_only else "DRILL"))
         feed = self.query_one(MessageFeed)
         while self._shown < len(s.feed):
             feed.add_item(s, s.feed[self._shown])

@@ -1,0 +1,128 @@
+"""``drillsim drill join``: one seat of a served drill, drawn with the drill's own screens.
+
+The app holds no session: a :class:`~drillsim.drill.client.SeatView` built from the
+server's messages stands in for it, so the player screen, the boards, the feed and the
+controller screen draw exactly what the server sent this seat and nothing more. Orders
+and clock keys become requests; the server's reply comes back as a message and is
+shown on the reply line. A player seat's footer has no clock keys (the server would
+refuse them: only the control cell moves the clock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.app import App
+
+from drillsim.drill.client import SeatClient, SeatRefused, SeatView
+from drillsim.tui.screens.player import PlayerScreen
+
+#: clock actions a player seat's screen does not offer
+CLOCK_ACTIONS = {"toggle_pause", "speed", "next_message"}
+
+
+class SeatScreen(PlayerScreen):
+    """The player screen of a joined seat: its name and role in the clock bar; clock
+    keys for the control seat only."""
+
+    def __init__(self, view: SeatView) -> None:
+        super().__init__(view, controller=view.role == "control")
+        self.title_text = f"{view.seat.upper()} ({view.role.replace('_', ' ')})"
+        if view.role == "evaluator":
+            self.placeholder = "note TEXT (kept with the time and your seat) · F2 the truth"
+        elif view.role == "control":
+            self.placeholder = "order or inject … · release (the review to players) · F2 the truth"
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in CLOCK_ACTIONS and self.session.role != "control":
+            return False
+        return True
+
+
+class SeatApp(App):
+    """One seat joined to ``address`` (``HOST:PORT``).
+
+    :ivar refused: why the server refused the seat (the app then exits at once).
+    """
+
+    CSS_PATH = "drill.tcss"
+    TITLE = "drillsim drill join"
+
+    def __init__(self, address: str, seat: str, secret: str) -> None:
+        super().__init__()
+        self.address = address
+        self.seat = seat
+        self._secret = secret
+        self.client = SeatClient()
+        self.view: SeatView | None = None
+        self.refused: str | None = None
+        self.review_shown = False
+        self._sending: set[asyncio.Task] = set()
+
+    async def on_mount(self) -> None:
+        try:
+            welcome = await self.client.connect(self.address, self.seat, self._secret)
+        except SeatRefused as exc:
+            self.refused = str(exc)
+            self.exit(return_code=2)
+            return
+        self._secret = ""
+        self.view = SeatView(welcome, send=self._send)
+        if self.view.role in ("control", "evaluator"):
+            self.bind("f2", "truth", description="truth")
+        self.push_screen(SeatScreen(self.view))
+        self.run_worker(self._receive(), exclusive=True)
+
+    def _send(self, kind: str, **fields) -> None:
+        task = asyncio.get_running_loop().create_task(self.client.send(kind, **fields))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _receive(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            while True:
+                message = await self.client.recv(timeout=None)
+                self.view.apply(message)
+                kind = message.get("type")
+                screen = self.screen
+                if kind == "reply" and hasattr(screen, "say"):
+                    screen.say(("✓ " if message["ok"] else "✗ ") + message["text"], message["ok"])
+                elif kind == "error":
+                    self.notify(message["text"], severity="error")
+                elif kind == "halted":
+                    self.notify(message["text"], severity="error", timeout=3600)
+                if hasattr(screen, "refresh_view"):
+                    screen.refresh_view()
+                if kind == "review" and not self.review_shown:
+                    self.show_review(message)
+        except ConnectionClosed:
+            self.view.halted = "the drill server closed the connection"
+            self.notify("the drill server closed the connection (ctrl+q quits)", severity="error", timeout=3600)
+
+    def guarded(self, action, *args):
+        """What the screens call to act: here every action is a request to the server."""
+        if self.view is None or self.view.halted:
+            if self.view is not None:
+                self.notify(self.view.halted, severity="error")
+            return None
+        return action(*args)
+
+    def after_step(self) -> None:
+        screen = self.screen
+        if hasattr(screen, "refresh_view"):
+            screen.refresh_view()
+
+    def show_review(self, message: dict) -> None:
+        from drillsim.tui.screens.review import ReviewScreen
+
+        self.review_shown = True
+        self.push_screen(ReviewScreen(message.get("markdown") or "", message.get("written") or []))
+
+    def action_truth(self) -> None:
+        from drillsim.tui.screens.controller import ControllerScreen
+
+        if self.view is not None and self.view.role in ("control", "evaluator") and \
+                not isinstance(self.screen, ControllerScreen):
+            self.push_screen(ControllerScreen(self.view))
