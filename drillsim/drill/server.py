@@ -81,6 +81,7 @@ class DrillServer:
         self._boards_at = 0.0
         self._server = None
         self._clock_task: asyncio.Task | None = None
+        self._ending: asyncio.Task | None = None
         self.port: int | None = None
         for message in session.messages:  # a resumed drill: what each seat had heard
             ref = session.refs.get(message.incident) if message.incident else None
@@ -102,6 +103,8 @@ class DrillServer:
         """Stop the clock, close every seat's connection and the listening socket."""
         if self._clock_task is not None:
             self._clock_task.cancel()
+        if self._ending is not None:  # a review being written is finished first
+            await asyncio.gather(self._ending, return_exceptions=True)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -189,8 +192,8 @@ class DrillServer:
                 conn.queue.put_nowait(state)
             if send_boards:
                 self._send_boards(conn.seat)
-        if self.session.ended and self.review is None and not self.halted:
-            self._end()
+        if self.session.ended and self._ending is None and not self.halted:
+            self._ending = asyncio.get_running_loop().create_task(self._end())
 
     def _send_boards(self, seat: Seat) -> None:
         conn = self.conns.get(seat.name)
@@ -202,23 +205,25 @@ class DrillServer:
                 self._sent[(seat.name, board["type"])] = text
                 conn.queue.put_nowait(text)
 
-    def _end(self) -> None:
-        """The drill ended: reveal, write the review, give it to the control cell and
-        evaluators (players get it when control releases it: ``release``)."""
+    async def _end(self) -> None:
+        """The drill ended: every seat is told; the review (the baseline run takes
+        seconds: in a thread, the server answering meanwhile) is written and given to
+        the control cell and evaluators (players get it when control gives ``release``)."""
         from drillsim.drill import aar
 
         s = self.session
-        self.review = {"type": "review", "reason": s.end_reason, "markdown": "", "written": []}
-        try:
-            review = aar.build(s)
-            written = aar.write(review, self.review_path) if self.review_path else []
-            s.write_reveal(written[0] if written else None)
-            self.review.update(markdown=aar.render(s, review, timeline=False), written=written)
-        except Exception:  # noqa: BLE001 - a failing review must not take the server down
-            self._bug("review")
         for seat in self.seats:
             self._send(seat.name, {"type": "ended", "reason": s.end_reason}, keep=True)
-        self._to_truth(self.review)
+        review = {"type": "review", "reason": s.end_reason, "markdown": "", "written": []}
+        try:
+            built = await asyncio.to_thread(aar.build, s)
+            written = aar.write(built, self.review_path) if self.review_path else []
+            s.write_reveal(written[0] if written else None)
+            review.update(markdown=aar.render(s, built, timeline=False), written=written)
+        except Exception:  # noqa: BLE001 - a failing review must not take the server down
+            self._bug("the review")
+        self.review = review
+        self._to_truth(review)
 
     # ------------------------------------------------------------------ doing things
     def _do(self, action, *args):
@@ -351,7 +356,8 @@ class DrillServer:
 
     def _release(self) -> tuple[bool, str]:
         if self.review is None:
-            return False, "the review is released after the drill ends"
+            return False, ("the review is still being written" if self.session.ended
+                           else "the review is released after the drill ends")
         if not self.released:
             self.released = True
             for seat in self.seats:
@@ -461,8 +467,9 @@ def seats_summary(seats: Seats) -> list[str]:
     """One line per seat for ``serve`` to print: name, role, what it holds."""
     out = []
     for seat in seats:
+        n = len(seat.units)
         held = (f"township {seat.township}, " if seat.township else "") + (
-            f"{len(seat.units)} units" if seat.player else "the truth")
+            f"{n} unit{'s' if n != 1 else ''}" if seat.player else "the truth")
         out.append(f"{seat.name:<14} {seat.role:<15} {held}")
     return out
 

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.app import App
+from textual.app import App, ScreenStackError
+from textual.binding import Binding
 
 from drillsim.drill.client import SeatClient, SeatRefused, SeatView
 from drillsim.tui.screens.player import PlayerScreen
+from drillsim.tui.screens.review import ReviewScreen
 
+#: wall seconds between redraws when no message comes
+REDRAW = 0.5
 #: clock actions a player seat's screen does not offer
 CLOCK_ACTIONS = {"toggle_pause", "speed", "next_message"}
 
@@ -37,6 +41,13 @@ class SeatScreen(PlayerScreen):
         if action in CLOCK_ACTIONS and self.session.role != "control":
             return False
         return True
+
+
+class SeatReviewScreen(ReviewScreen):
+    """The review, with Escape back to the drill (the control seat releases it to the
+    players from there: ``release``)."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "back to the drill")]
 
 
 class SeatApp(App):
@@ -72,6 +83,8 @@ class SeatApp(App):
             self.bind("f2", "truth", description="truth")
         self.push_screen(SeatScreen(self.view))
         self.run_worker(self._receive(), exclusive=True)
+        # the boards redraw at most every 0.5 s: a last change that came sooner is drawn here
+        self.set_interval(REDRAW, self.after_step)
 
     def _send(self, kind: str, **fields) -> None:
         task = asyncio.get_running_loop().create_task(self.client.send(kind, **fields))
@@ -86,7 +99,7 @@ class SeatApp(App):
                 message = await self.client.recv(timeout=None)
                 self.view.apply(message)
                 kind = message.get("type")
-                screen = self.screen
+                screen = self._top()
                 if kind == "reply" and hasattr(screen, "say"):
                     screen.say(("✓ " if message["ok"] else "✗ ") + message["text"], message["ok"])
                 elif kind == "error":
@@ -110,15 +123,20 @@ class SeatApp(App):
         return action(*args)
 
     def after_step(self) -> None:
-        screen = self.screen
+        screen = self._top()
         if hasattr(screen, "refresh_view"):
             screen.refresh_view()
 
-    def show_review(self, message: dict) -> None:
-        from drillsim.tui.screens.review import ReviewScreen
+    def _top(self):
+        """The screen shown, or None while the app shuts down."""
+        try:
+            return self.screen
+        except ScreenStackError:
+            return None
 
+    def show_review(self, message: dict) -> None:
         self.review_shown = True
-        self.push_screen(ReviewScreen(message.get("markdown") or "", message.get("written") or []))
+        self.push_screen(SeatReviewScreen(message.get("markdown") or "", message.get("written") or []))
 
     def action_truth(self) -> None:
         from drillsim.tui.screens.controller import ControllerScreen
