@@ -301,3 +301,36 @@ def test_a_seats_file_with_unknown_ids_is_refused_naming_line_and_field(tmp_path
     with pytest.raises(ValidationFailed) as exc:
         load_seats(path)
     assert f"{path}:2" in str(exc.value) and "a township seat needs township: ID" in str(exc.value)
+
+
+def test_the_shipped_seats_file_seats_the_flood_pack(host):
+    spec, doc = load_seats(SCENARIOS / "seats" / "flood.yaml")
+    session = DrillSession.open(PACK, seed=SEED, host=host)
+    seats = Seats.build(spec, session.sim, doc)
+    sim = session.sim
+    roles = {s.name: s.role for s in seats}
+    assert roles == {"control": "control", "evaluator": "evaluator", "command": "command_centre",
+                     "water": "force", "mixin": "township", "yuxi": "township"}
+    # the water seat holds the three boat forces whole; each township its own team; the
+    # command centre every other unit (counted from the scenario's own units)
+    water = {u.id for u in sim._unit_list if u.force.id in WATER}
+    assert seats["water"].units == water and seats["water"].forces == set(WATER)
+    assert seats["mixin"].units == {"township_teams.mixin"} and seats["yuxi"].units == {"township_teams.yuxi"}
+    assert seats["command"].units == set(sim.units) - water - {"township_teams.mixin", "township_teams.yuxi"}
+    assert "township_teams" not in seats["command"].forces and "helicopters" in seats["command"].forces
+    assert all(s.made and len(s.secret) >= 22 for s in seats)  # none in the file: each made
+
+
+def test_serve_refuses_a_bad_seats_file_with_file_line_and_field(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "seats.yaml"
+    bad.write_text("seats:\n  - {name: control, role: control}\n  - {name: fire, role: force, forces: [jiangbei]}\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["drill", "serve", str(PACK), "--seats", str(bad), "--port", "0"])
+    assert result.exit_code == 2, result.output
+    assert f"{bad}:3" in result.output and "seats[1].forces[0]" in result.output
+    assert "Traceback" not in result.output and not list(tmp_path.glob("drill-*.jsonl"))

@@ -24,6 +24,12 @@ NOT_RUN = {
     "drillsim results flood_2020_teams_reserve.db --target R1 --export tidy.csv --plots plots/": "needs the batch above (tests/test_batch_results.py)",
     "drillsim batch SWEEP --executor dask --workers 2": "a placeholder SWEEP; Dask batches: tests/test_batch_*.py",
     "drillsim batch SWEEP --scheduler tcp://127.0.0.1:8786": "needs a running Dask scheduler",
+    "drillsim drill serve scenarios/packs/flood.yaml --seats scenarios/seats/flood.yaml --secrets-dir secrets":
+        "a server: runs until Ctrl-C (tests/test_drill_server.py serves the same pack and seats on loopback)",
+    "drillsim drill join 127.0.0.1:8765 --seat control --secret-file secrets/control.secret":
+        "a full-screen client of the server above (tests/test_drill_join.py joins one on loopback)",
+    "drillsim drill join 127.0.0.1:8765 --seat water --secret-file secrets/water.secret":
+        "a full-screen client of the server above (tests/test_drill_join.py joins one on loopback)",
 }
 
 

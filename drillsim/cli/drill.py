@@ -219,8 +219,24 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, secrets
         click.echo(f"join: drillsim drill join {host}:{bound} --seat NAME [--secret-file FILE]")
         click.echo("the clock is paused; the control seat starts it. Ctrl-C stops the server.")
 
+    async def run() -> None:
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):  # not on this platform: Ctrl-C still ends it
+                pass
+        ready(await server.start(host, port))
+        try:
+            await stop.wait()
+        finally:
+            await server.stop()
+
     try:
-        asyncio.run(server.serve_forever(host, port, ready))
+        asyncio.run(run())
     except KeyboardInterrupt:
         pass
     except OSError as exc:

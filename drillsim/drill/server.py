@@ -109,15 +109,6 @@ class DrillServer:
             self._server.close()
             await self._server.wait_closed()
 
-    async def serve_forever(self, host: str, port: int, ready: Callable[[int], None] | None = None) -> None:
-        port = await self.start(host, port)
-        if ready is not None:
-            ready(port)
-        try:
-            await self._server.serve_forever()
-        finally:
-            await self.stop()
-
     async def _run_clock(self) -> None:
         last = self.clock()
         while True:
