@@ -263,6 +263,8 @@ def test_control_ends_the_drill_the_review_reaches_players_only_when_released(se
         await control.clock("advance", minutes=120)
         reply = await control.order("release")
         assert not reply["ok"]
+        assert (await water.order("auto on water_rescue"))["ok"]
+        assert (await control.ask("note", text="water handed its boats to the dispatcher early"))["ok"]
         reply = await control.order("end")
         assert reply["ok"], reply
         review = await control.wait_for(lambda m: m["type"] == "review", timeout=60)
@@ -282,6 +284,9 @@ def test_control_ends_the_drill_the_review_reaches_players_only_when_released(se
     assert ended["reason"] == "ended by order"
     assert review["written"] and Path(review["written"][0]).is_file()
     assert str(SEED) in review["markdown"] and released["markdown"] == review["markdown"]
+    # the review says which seat gave each order, and gives the notes with time and seat
+    assert "| 2020-08-15 22:00 | water | `auto on water_rescue` | done |" in review["markdown"]
+    assert "| 2020-08-15 22:00 | control | water handed its boats to the dispatcher early |" in review["markdown"]
 
 
 def test_a_seats_file_with_unknown_ids_is_refused_naming_line_and_field(tmp_path, host):
@@ -334,3 +339,43 @@ def test_serve_refuses_a_bad_seats_file_with_file_line_and_field(tmp_path, monke
     assert result.exit_code == 2, result.output
     assert f"{bad}:3" in result.output and "seats[1].forces[0]" in result.output
     assert "Traceback" not in result.output and not list(tmp_path.glob("drill-*.jsonl"))
+
+
+def test_a_drill_served_again_from_its_log_gives_each_seat_its_feed_again(tmp_path, host):
+    log = tmp_path / "d.jsonl"
+    session = DrillSession.open(PACK, seed=SEED, host=host, log_path=log, secret=SECRETS["control"])
+    server = DrillServer(session, _seats(session.sim))
+
+    def feed(client):
+        return [(m["type"], m.get("n"), m["t"], m.get("text") or m.get("line")) for m in client.received
+                if m["type"] in ("message", "order")]
+
+    async def first():
+        port = await server.start("127.0.0.1", 0)
+        control, water = await _join(port, "control"), await _join(port, "water")
+        await control.clock("advance", minutes=20 * 60)
+        assert (await water.order("auto on water_rescue"))["ok"]
+        await control.clock("advance", minutes=60)
+        await _until(water, 21 * 60)
+        await control.close()
+        await water.close()
+        await server.stop()
+        return feed(water)
+
+    before = _run(first())
+    session.close()   # the server stops (a crash, a reboot); served again from the log:
+    resumed = DrillSession.resume(log, SECRETS["control"], host=host)
+    again = DrillServer(resumed, _seats(resumed.sim))
+
+    async def second():
+        port = await again.start("127.0.0.1", 0)
+        water = await _join(port, "water")
+        await water.wait_for(lambda m: m["type"] == "clock")
+        await water.close()
+        await again.stop()
+        return feed(water)
+
+    after = _run(second())
+    resumed.close()
+    assert resumed.now == pytest.approx(21 * 60) and len(before) > 10
+    assert after == before   # the same messages, numbered the same, and its order among them

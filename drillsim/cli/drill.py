@@ -152,7 +152,7 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
 
 
 @drill.command("serve")
-@click.argument("source", type=click.Path(exists=True, path_type=Path), metavar="PACK")
+@click.argument("source", required=False, type=click.Path(exists=True, path_type=Path), metavar="PACK")
 @click.option("--seats", "seats_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Seats file (control, evaluators, players by role; see docs/drill-protocol.md). "
                    "Default: a control seat and a command centre holding every unit.")
@@ -168,11 +168,15 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
                    "Default: drill-DATE-TIME.jsonl here.")
 @click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the after-action review. Default: beside the log, *.review.md.")
+@click.option("--resume", "resume", type=click.Path(dir_okay=False, path_type=Path),
+              help="Serve a drill again after its server stopped or crashed (scenario, seed, orders and "
+                   "injects from its log; the control seat's secret opens it). Seats rejoin and get their feed.")
 @click.option("--secrets-dir", "secrets_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write each seat secret serve makes to DIR/SEAT.secret (owner-only), to hand "
                    "out as join --secret-file.")
 @with_plugin_options
-def serve(source, seats_file, host, port, seed, speed, log_path, review, secrets_dir, plugins, disabled) -> None:
+def serve(source, seats_file, host, port, seed, speed, log_path, review, resume, secrets_dir, plugins,
+          disabled) -> None:
     """Hold a drill for seats on other terminals: the control seat (truth, injects, clock),
     evaluators and players by role join with drillsim drill join HOST:PORT --seat NAME."""
     import asyncio
@@ -183,15 +187,26 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, secrets
 
     host_plugins = guard(host_for, plugins, disabled)
     spec, doc = guard(load_seats, seats_file) if seats_file is not None else (default_seats(), None)
-    if log_path is None:
-        log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
-    if log_path.exists():
-        raise Fail(f"{log_path}: already exists; give another --log", 2)
-    check_writable([log_path])
     control = next(n for n, s in enumerate(spec.seats) if s.role == "control")
-    secret = spec.seats[control].secret or secrets.token_urlsafe(16)
-    session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
-    made_control = spec.seats[control].secret is None
+    if resume is not None:
+        if source is not None or seed is not None or log_path is not None:
+            raise Fail("--resume takes the pack, the seed and the log from the log; give no PACK, --seed or --log", 2)
+        if not resume.is_file():
+            raise Fail(f"{resume}: drill log not found", 2)
+        secret = spec.seats[control].secret or control_secret(None, new=False)[0]
+        session = guard(DrillSession.resume, resume, secret, host=host_plugins)
+        log_path, made_control = resume, False
+    else:
+        if source is None:
+            raise Fail("give a pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
+        if log_path is None:
+            log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
+        if log_path.exists():
+            raise Fail(f"{log_path}: already exists; to serve that drill again use --resume {log_path}", 2)
+        check_writable([log_path])
+        secret = spec.seats[control].secret or secrets.token_urlsafe(16)
+        session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
+        made_control = spec.seats[control].secret is None
     spec.seats[control] = spec.seats[control].model_copy(update={"secret": secret})
     seats = guard(Seats.build, spec, session.sim, doc)
     made = [s for s in seats if s.made or (s.role == "control" and made_control)]
@@ -204,8 +219,9 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, secrets
                 write_secret_file(secrets_dir / f"{seat.name}.secret", seat.secret)
             except DrillLogError as exc:
                 raise Fail(str(exc), 2) from None
-    guard(session.start_log, log_path)
-    session.set_speed(int(speed))
+    if resume is None:
+        guard(session.start_log, log_path)
+        session.set_speed(int(speed))
     review_path = str(review or _review_path(log_path))
     server = DrillServer(session, seats, review_path=review_path)
 

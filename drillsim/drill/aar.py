@@ -201,7 +201,8 @@ def order_effects(session) -> list[dict[str, Any]]:
                     effect += f" ({abs(m) / 60:.1f} h {'before' if m < 0 else 'after'} the evacuation ended)"
         elif o.ok:
             effect = o.reply
-        out.append({"time": session.clock_text(o.t), "order": o.text, "ok": o.ok, "effect": effect})
+        out.append({"time": session.clock_text(o.t), "order": o.text, "ok": o.ok, "effect": effect,
+                    "seat": o.seat})
     return out
 
 
@@ -311,9 +312,17 @@ def render(session, review: Review, timeline: bool = True) -> str:
                    num(r["rescue_baseline"], "min") + f" ({r['reached_baseline']})" if r["rescue_baseline"] is not None else "—",
                    clock(r["evac_player"]), clock(r["evac_baseline"])] for r in review.townships])
     md += ["", "## Orders and their effect", ""]
-    md += _table(["time", "order", "", "effect"],
-                 [[o["time"], f"`{o['order']}`", "done" if o["ok"] else "refused", o["effect"]]
-                  for o in review.orders]) if review.orders else ["No orders were given."]
+    if any(o.get("seat") for o in review.orders):  # a served drill: which seat gave each
+        md += _table(["time", "seat", "order", "", "effect"],
+                     [[o["time"], o["seat"] or "", f"`{o['order']}`", "done" if o["ok"] else "refused",
+                       o["effect"]] for o in review.orders])
+    else:
+        md += _table(["time", "order", "", "effect"],
+                     [[o["time"], f"`{o['order']}`", "done" if o["ok"] else "refused", o["effect"]]
+                      for o in review.orders]) if review.orders else ["No orders were given."]
+    if session.notes:
+        md += ["", "## Evaluator notes", ""]
+        md += _table(["time", "seat", "note"], [[session.clock_text(n.t), n.seat, n.text] for n in session.notes])
     md += ["", "## Strengths", ""]
     md += [f"- {s}" for s in review.strengths] or ["- none credited to the team"]
     md += ["", "## Areas for improvement", ""]
@@ -323,7 +332,7 @@ def render(session, review: Review, timeline: bool = True) -> str:
     md += ["", "## Timeline", ""]
     items = [(f.t, 0, f"{f.category}", f.source, (f"[{f.ref}] " if f.ref else "") + f.text) for f in session.feed
              if f.category != "order"]
-    items += [(o.t, 1, "order", "players", f"`{o.text}` — {'done' if o.ok else 'refused'}: {o.reply}")
+    items += [(o.t, 1, "order", o.seat or "players", f"`{o.text}` — {'done' if o.ok else 'refused'}: {o.reply}")
               for o in session.orders]
     items += [(i.t, 2, "inject", "controller", injects_mod.describe(i.inject) + ("" if i.ok else f" (failed: {i.result})"))
               for i in session.injects]

@@ -83,9 +83,15 @@ class DrillServer:
         self._clock_task: asyncio.Task | None = None
         self._ending: asyncio.Task | None = None
         self.port: int | None = None
-        for message in session.messages:  # a resumed drill: what each seat had heard
-            ref = session.refs.get(message.incident) if message.incident else None
-            self._route(message, FeedItem(message.t, message.category, message.source, message.text, ref))
+        # a resumed drill: each seat's feed as it was (messages and its orders, in time order)
+        past = [(m.t, 0, n, m) for n, m in enumerate(session.messages)]
+        past += [(o.t, 1, n, o) for n, o in enumerate(session.orders) if o.seat in self.history]
+        for _t, kind, _n, item in sorted(past, key=lambda x: x[:3]):
+            if kind == 0:
+                ref = session.refs.get(item.incident) if item.incident else None
+                self._route(item, FeedItem(item.t, item.category, item.source, item.text, ref))
+            else:
+                self._order_seen(self.seats[item.seat], item.text, item.ok, item.reply, item.t)
         session.message_listeners.append(self._route)
 
     # ------------------------------------------------------------------ running
@@ -296,10 +302,10 @@ class DrillServer:
             self._order_seen(seat, one, reply.ok, reply.text)
         return ok, "; ".join(replies)
 
-    def _order_seen(self, seat: Seat, line: str, ok: bool, reply: str) -> None:
+    def _order_seen(self, seat: Seat, line: str, ok: bool, reply: str, t: float | None = None) -> None:
         """The order as a feed line to the seat that gave it and to the truth seats."""
-        out = {"type": "order", "seat": seat.name, "t": self.session.now, "line": line, "ok": ok,
-               "reply": reply}
+        out = {"type": "order", "seat": seat.name, "t": self.session.now if t is None else t, "line": line,
+               "ok": ok, "reply": reply}
         if not seat.truth:
             self._send(seat.name, out, keep=True)
         self._to_truth(out)
@@ -326,11 +332,13 @@ class DrillServer:
             return True, f"speed {speed}×"
         if action == "next":
             heard = self._do(s.run_until_message)
+            self._do(s.log_clock)
             return True, "next message" if heard else "no message within 24 h"
         minutes = message.get("minutes")
         if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0 < minutes <= 7 * 1440:
             return False, "advance: give minutes, more than 0 and at most 7 days (10080)"
         self._do(s.advance, float(minutes))
+        self._do(s.log_clock)
         return True, f"advanced to {s.clock_text()}"
 
     def _note(self, seat: Seat, text: str) -> tuple[bool, str]:
@@ -410,10 +418,12 @@ class DrillServer:
             await ws.close(1008, "refused")
             return None
         seat = self.seats.get(hello["seat"])
-        # compared in constant time, for an unknown seat too: the answer says neither which
-        expected = seat.secret if seat is not None else _NO_SEAT
-        ok = hmac.compare_digest(hello["secret"].encode("utf-8"), expected.encode("utf-8"))
-        if not ok or seat is None:
+        if seat is None:  # the same constant-time work as for a seat: the answer says neither which
+            hmac.compare_digest(hello["secret"].encode("utf-8"), _NO_SEAT.encode("utf-8"))
+            ok = False
+        else:
+            ok = seat.opens(hello["secret"])
+        if not ok:
             await ws.send(encode({"type": "refused", "text": REFUSED}))
             await ws.close(1008, "refused")
             return None

@@ -412,6 +412,13 @@ class DrillSession:
             self._last_clock_wall = wall
             self.log.player.append({"rec": "clock", "t": self.now})
 
+    def log_clock(self) -> None:
+        """Write the clock to the log now (after a jump of the clock: a resume then goes
+        on from here, not from the last ``clock`` record)."""
+        if self.log is not None and not self._replaying:
+            self._last_clock_wall = self.clock()
+            self.log.player.append({"rec": "clock", "t": self.now})
+
     def _run(self, t: float) -> None:
         if t > self.sim.now:
             self.sim.run(until=float(t))  # float: the clock reads the same live and replayed
