@@ -173,7 +173,7 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
                    "injects from its log; the control seat's secret opens it). Seats rejoin and get their feed.")
 @click.option("--secrets-dir", "secrets_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write each seat secret serve makes to DIR/SEAT.secret (owner-only), to hand "
-                   "out as join --secret-file.")
+                   "out as join --secret-file; a secret already there is kept (a drill served again).")
 @with_plugin_options
 def serve(source, seats_file, host, port, seed, speed, log_path, review, resume, secrets_dir, plugins,
           disabled) -> None:
@@ -188,14 +188,29 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
     host_plugins = guard(host_for, plugins, disabled)
     spec, doc = guard(load_seats, seats_file) if seats_file is not None else (default_seats(), None)
     control = next(n for n, s in enumerate(spec.seats) if s.role == "control")
+    origin: dict[str, str] = {s.name: "(from the seats file)" for s in spec.seats if s.secret}
+    if secrets_dir is not None:  # secrets written there before (a drill served again) are kept
+        from drillsim.scenario.yamlsource import read_bytes
+
+        for n, s in enumerate(spec.seats):
+            kept = secrets_dir / f"{s.name}.secret"
+            if not s.secret and kept.is_file():
+                text = guard(read_bytes, kept, str(kept), limit=4096, what="a seat secret file").decode(
+                    "utf-8", errors="replace").strip()
+                if not text:
+                    raise Fail(f"{kept}: the seat secret file is empty", 2)
+                spec.seats[n] = s.model_copy(update={"secret": text})
+                origin[s.name] = f"(kept in {kept})"
     if resume is not None:
         if source is not None or seed is not None or log_path is not None:
             raise Fail("--resume takes the pack, the seed and the log from the log; give no PACK, --seed or --log", 2)
         if not resume.is_file():
             raise Fail(f"{resume}: drill log not found", 2)
+        if not spec.seats[control].secret:
+            origin[spec.seats[control].name] = "(the control secret given)"
         secret = spec.seats[control].secret or control_secret(None, new=False)[0]
         session = guard(DrillSession.resume, resume, secret, host=host_plugins)
-        log_path, made_control = resume, False
+        log_path = resume
     else:
         if source is None:
             raise Fail("give a pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
@@ -206,10 +221,9 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
         check_writable([log_path])
         secret = spec.seats[control].secret or secrets.token_urlsafe(16)
         session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
-        made_control = spec.seats[control].secret is None
     spec.seats[control] = spec.seats[control].model_copy(update={"secret": secret})
     seats = guard(Seats.build, spec, session.sim, doc)
-    made = [s for s in seats if s.made or (s.role == "control" and made_control)]
+    made = [s for s in seats if s.name not in origin]
     if secrets_dir is not None:
         from drillsim.drill.drilllog import DrillLogError, write_secret_file
 
@@ -229,7 +243,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
         click.echo(f"drill server on ws://{host}:{bound}   log: {log_path}")
         click.echo("seats (each secret is shown once: hand it to that seat only):")
         for seat, line in zip(seats, seats_summary(seats)):
-            shown = seat.secret if seat in made else "(from the seats file)"
+            shown = seat.secret if seat in made else origin[seat.name]
             click.echo(f"  {line}   secret: {shown}"
                        + (f"  ({secrets_dir / (seat.name + '.secret')})" if secrets_dir and seat in made else ""))
         click.echo(f"join: drillsim drill join {host}:{bound} --seat NAME [--secret-file FILE]")
