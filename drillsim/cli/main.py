@@ -36,6 +36,9 @@ COMMANDS = {
     "optimise": ("drillsim.cli.optimise", "optimise",
                  "Choose k sites for a force to cover the most people within a time, or the "
                  "least mean travel time."),
+    "plan": ("drillsim.cli.plan", "plan",
+             "The plan's items and which scenario scores each (target row) or why not, with "
+             "the counts."),
     "plugins": ("drillsim.cli.plugins", "plugins_cmd",
                 "List the loaded plugins, their versions and what they provide."),
     "replay": ("drillsim.cli.drill", "replay",
