@@ -178,7 +178,7 @@ def test_an_undeclared_hazard_type_turns_unknown_kinds_into_warnings(mini, opaqu
         "forces[0].serves[0]: no hazard in this scenario or loaded plugin makes incidents of kind "
         "'mystery' that drillsim can see (known kinds: aerial_rescue, call, evacuation, flood_rescue, "
         "forest_fire, forest_fire_aerial, hazmat_release, hazmat_support, landslide_rescue, relocation, "
-        "tanker_crash)"]
+        "tanker_crash, waterlogging_rescue)"]
     # without that hazard the same kind is an error
     body = body.split("hazards:")[0]
     with pytest.raises(ValidationFailed):

@@ -30,7 +30,8 @@ from drillsim.scenario.yamlsource import Document, load_yaml
 Status = Literal["verified", "verified_secondary", "derived", "approximate", "assumed", "not_found"]
 
 SITE_KINDS = ("fire_station", "rescue_base", "chemical_park", "landing_site", "aviation_base",
-              "shelter", "gauge", "staging", "scenic", "forest", "mutual_aid_origin", "geohazard", "other")
+              "shelter", "gauge", "staging", "scenic", "forest", "mutual_aid_origin", "geohazard",
+              "waterlogging", "other")
 
 
 class TownshipSpec(Strict):
@@ -76,7 +77,7 @@ class SiteSpec(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     """Site id (lowercase letters, digits, `_`)."""
     kind: Literal[SITE_KINDS]  # type: ignore[valid-type]
-    """`fire_station`, `rescue_base`, `chemical_park`, `landing_site`, `aviation_base`, `shelter`, `gauge`, `staging`, `scenic`, `forest`, `mutual_aid_origin` or `other`."""
+    """`fire_station`, `rescue_base`, `chemical_park`, `landing_site`, `aviation_base`, `shelter`, `gauge`, `staging`, `scenic`, `forest`, `mutual_aid_origin`, `geohazard`, `waterlogging` (内涝点) or `other`."""
     name_zh: str | None = None
     """Name in Chinese."""
     name_en: str | None = None

@@ -54,8 +54,11 @@ class RainfallParams(Strict):
     """Rain depth (mm) in each ``step`` from scenario time ``start``: one rain event."""
 
     start: DurationOrZero = 0.0
+    """Scenario time the rain begins."""
     step: Duration
+    """The time each depth falls in (`1h`, `10min`)."""
     values_mm: list[float] = Field(min_length=1)
+    """Rain depth in each step, mm."""
 
     @field_validator("values_mm")
     @classmethod
