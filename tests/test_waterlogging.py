@@ -150,3 +150,15 @@ def test_the_pack_draws_valid_scenarios_and_plays(tmp_path, host):
     assert any("closed: water too deep" in t for t in feed)          # traffic police
     assert not any(" mm" in t for t in feed)                           # the depths stay hidden
     s.close()
+
+
+def test_the_works_sweep_capacities_by_hand():
+    # scenarios/sweeps/waterlogging_works.yaml: the underpass holds 0.9 S / 0.05 = 18 S mm.
+    # At 78 mm/h (13 mm a step) S = 0, 0, 0, 1, 8, 7, 2, 0 …: peak 8 → 144 mm ≤ 150;
+    # at 72 mm/h (12 mm) S = …, 2, 10, 10, 6, …: peak 10 → 180 mm > 150
+    assert 18 * max(model.surplus_series(STORM, 78.0, 10.0)) == pytest.approx(144.0)
+    assert 18 * max(model.surplus_series(STORM, 72.0, 10.0)) == pytest.approx(180.0)
+    # Xicaixi holds 0.7 S / 0.08 = 8.75 S mm. At 60 mm/h (10 mm) S = 0, 0, 0, 4, 14, 16, 14, 9,
+    # 2: peak 16 → 140 mm; at 54 mm/h (9 mm) S = 0, 0, 0, 5, 16, 19, 18, 14, 8, 1: 19 → 166.25 mm
+    assert 8.75 * max(model.surplus_series(STORM, 60.0, 10.0)) == pytest.approx(140.0)
+    assert 8.75 * max(model.surplus_series(STORM, 54.0, 10.0)) == pytest.approx(166.25)

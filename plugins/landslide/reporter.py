@@ -26,6 +26,7 @@ class LandslideReportParams(Strict):
 def _make(channel, params: LandslideReportParams | None):
     p = params or LandslideReportParams()
     towns = channel.rng("towns")
+    slides = {h.id for h in channel.sim.hazards if h.type.name == "landslide"}
 
     def handle(e):
         k, d = e.kind, e.details
@@ -38,7 +39,7 @@ def _make(channel, params: LandslideReportParams | None):
             channel.send(text, category="township", source=f"{channel.township_name(tid)} township",
                          delay=float(towns.uniform(lo, hi)), township=tid)
             return True
-        if k in ("road_blocked", "road_reopened"):
+        if k in ("road_blocked", "road_reopened") and d.get("hazard") in slides:  # not a tanker's or water's
             state = "blocked by a slide" if k == "road_blocked" else "open again"
             channel.send(f"{d['road']} at {channel.place_name(d['point'])} {state}", category="township",
                          source="traffic police", delay=p.road_delay)
