@@ -49,3 +49,18 @@ class ValidationFailed(Exception):
 class DrillsimError(Exception):
     """An error during a run that is not a user's input mistake but must be reported
     without a traceback (a plugin failing, a stalled run). The CLI exits 1."""
+
+
+def cause_traceback(exc: BaseException) -> str:
+    """The Python traceback to show for a failed run (``--traceback``): that of the
+    innermost cause under ``exc``'s chain of :class:`DrillsimError` wrappers — a plugin's
+    own exception when a plugin failed (the engine wraps it in ``PluginFailed``, which
+    the engine may wrap again where another plugin's process called it), from the frame
+    that called the plugin down to where it raised; ``exc``'s own when nothing wraps.
+    """
+    import traceback
+
+    cause = exc
+    while isinstance(cause, DrillsimError) and cause.__cause__ is not None:
+        cause = cause.__cause__
+    return "".join(traceback.format_exception(type(cause), cause, cause.__traceback__)).rstrip()

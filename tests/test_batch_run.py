@@ -60,7 +60,12 @@ def test_same_results_table_on_every_executor(mini, host, tmp_path):
             with other:
                 other.start(bundle_of(sweep), tuple(sweep.plugins) + ("no_such_plugin",))
         message = str(info.value)
-        assert "no_such_plugin" in message and "on worker Dask worker tcp://127.0.0.1:" in message
+        # one line: the plugin, the worker, and the fix
+        assert "\n" not in message
+        assert message.startswith("plugin 'no_such_plugin' is not installed on Dask worker tcp://127.0.0.1:")
+        assert message.endswith(": install it there and restart the worker, or give the plugin as a "
+                                ".py file (--plugin-module no_such_plugin=FILE.py), which drillsim "
+                                "sends to every worker")
     finally:
         dask.close()
 

@@ -89,3 +89,60 @@ def test_the_app_closes_with_return_code_1(broken, tmp_path):
     assert app.return_code == 1 and "the simulation failed" in (app.halted or "")
     assert "breaks on the first arrival" in session.failed and "breaker" not in app.halted
     assert app.review is None   # no review of a drill that broke
+
+
+@pytest.mark.parametrize("traceback", [False, True])
+def test_the_command_names_the_plugin_after_the_drill_and_shows_its_traceback(mini, tmp_path,
+                                                                              monkeypatch, traceback):
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "breaker.py"
+    plugin.write_text(BREAKER, encoding="utf-8")
+    scenario = mini(textwrap.dedent(BODY))
+
+    def headless(app):  # the app as a player drives it: automatic dispatch, then 3 h on
+        async def go():
+            async with app.run_test(size=(120, 40)) as pilot:
+                app.session.command("auto on a")
+                app.step(180)
+                await pilot.pause()
+        asyncio.run(go())
+
+    monkeypatch.setattr(DrillApp, "run", headless)
+    log = tmp_path / "d.jsonl"
+    result = CliRunner().invoke(main, ["drill", str(scenario), "--seed", "5", "--log", str(log),
+                                       "--plugin-module", f"breaker={plugin}"]
+                                + (["--traceback"] if traceback else []))
+    assert result.exit_code == 1, result.output
+    # one line blames the plugin by name (the drill is over: no longer hidden), the hook
+    # where it failed, not the reason (which may name hidden values)
+    assert "\nplugin 'breaker' failed in drillsim_event" in result.output
+    assert "breaks on the first arrival" not in result.output.split("Traceback")[0]
+    if traceback:
+        trace = result.output[result.output.index("Traceback (most recent call last):"):]
+        assert f'File "{plugin}", line 7, in drillsim_event' in trace
+        assert "RuntimeError: the breaker plugin breaks on the first arrival" in trace
+    else:
+        assert "Traceback" not in result.output
+        assert ("plugin 'breaker' failed in drillsim_event; its traceback is in the controller "
+                "log, or printed with --traceback") in result.output
+    secret = re.search(r"control secret: (\S+)", result.output).group(1)
+    controller = read_records(log.with_name("d.controller.jsonl"), secret)
+    failed = next(r for r in controller if r["rec"] == "failed")
+    assert failed["traceback"].endswith("RuntimeError: the breaker plugin breaks on the first arrival")
+    assert f'File "{plugin}", line 7, in drillsim_event' in failed["traceback"]
+
+
+def test_failure_blame():
+    from drillsim.drill.session import failure_blame
+
+    # the engine's messages (drillsim.engine.simulation)
+    assert failure_blame("plugin 'x' failed in drillsim_event at scenario time 7.0 min: "
+                         "RuntimeError: no map") == "plugin 'x' failed in drillsim_event"
+    assert failure_blame("plugin 'flood' failed in a simulation process at scenario time 3.0 min: "
+                         "KeyError: 'q'") == "plugin 'flood' failed in a simulation process"
+    assert failure_blame("plugin 'slow' did not return within 10 s (wall clock) at scenario "
+                         "time 1.0 min: stopped") == "plugin 'slow' did not return within 10 s"
+    assert failure_blame("at scenario time 4.0 min: no plugin gave a travel time") is None

@@ -8,8 +8,9 @@ after a worker died included; each Dask task carries a chunk of plain-data
 as the Dask task returns. (Scattered data would be lost with the last worker holding
 it, and every task needing it cancelled.) Before any task is submitted every connected
 worker loads the plugins by name, and a worker that cannot fails the batch with a
-message naming the plugin and the worker's address. Workers need drillsim (and the
-plugins) installed in the same versions as here.
+message naming the plugin, the worker's address and the fix. Workers need drillsim and
+the installed plugins in the same versions as here; plugins given as ``.py`` files
+travel in the bundle (:class:`~drillsim.batch.worker.Bundle`).
 
 A worker that dies mid-task loses its tasks to the scheduler, which runs them again on
 another worker (the local cluster's nanny also starts the dead worker again); the batch
@@ -59,9 +60,10 @@ LOCAL_CLUSTER_CONFIG = {
 }
 
 
-def _check_worker(plugins: list[str], dask_worker=None) -> str | None:
-    """On a worker: load the plugins; a message naming plugin and worker if one fails."""
-    return worker.check_plugins(tuple(plugins), where=f"Dask worker {dask_worker.address}")
+def _check_worker(plugins: list[str], key: str, dask_worker=None) -> str | None:
+    """On a worker: load the plugins (with the plugin modules of bundle ``key``, which
+    :class:`BundlePlugin` installed); a message naming plugin, worker and fix if one fails."""
+    return worker.check_plugins(tuple(plugins), where=f"Dask worker {dask_worker.address}", key=key)
 
 
 def _plugin_name(key: str) -> str:
@@ -165,12 +167,13 @@ class DaskExecutor(Executor):
             raise BatchSetupError(f"no Dask worker joined the scheduler "
                                   f"{self.client.scheduler.address} within {self.timeout:.0f} s; "
                                   "start workers with: dask worker ADDRESS") from None
-        problems = self.client.run(_check_worker, list(plugins))
+        # the bundle first: it carries the plugin modules the workers import
+        self._key = bundle.key
+        self.client.register_plugin(BundlePlugin(bundle), name=_plugin_name(bundle.key))
+        problems = self.client.run(_check_worker, list(plugins), bundle.key)
         bad = sorted(msg for msg in problems.values() if msg)
         if bad:
             raise PluginError("; ".join(bad))
-        self._key = bundle.key
-        self.client.register_plugin(BundlePlugin(bundle), name=_plugin_name(bundle.key))
         # the scheduler tells of every worker it loses, with the tasks it was running;
         # deaths before this batch (a shared cluster's history) are not ours to tell
         self._catch_up()

@@ -97,7 +97,7 @@ class InProcessExecutor(Executor):
 
     def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:
         worker.install(bundle)
-        error = worker.check_plugins(plugins, where=f"this process ({os.getpid()})")
+        error = worker.check_plugins(plugins, where=f"this process ({os.getpid()})", key=bundle.key)
         if error:
             raise PluginError(error)
 

@@ -16,13 +16,17 @@ BLOCK = 16
 
 
 def bundle_of(sweep: Sweep) -> Bundle:
-    """The files every variant needs (scenario, region, plan), as text."""
+    """The files every variant needs (scenario, region, plan), as text, and the plugin
+    modules of the host the sweep was checked with.
+
+    :raises PluginError: a plugin's ``.py`` file cannot be read any more.
+    """
     others = []
     for v in sweep.variants:
         spec = v.scenario.spec
         others += [sweep.scenario_path.parent / spec.region,
                    sweep.scenario_path.parent / spec.plan.file]
-    return Bundle.of(sweep.root, sweep.scenario_path, others)
+    return Bundle.of(sweep.root, sweep.scenario_path, others, sweep.host)
 
 
 def tasks_for(sweep: Sweep, bundle: Bundle, replications: int,

@@ -222,6 +222,8 @@ class Sweep:
     seed: int
     replications: int
     plugins: list[str] = field(default_factory=list)
+    #: the host the variants were checked with (its plugin modules go to the workers)
+    host: PluginHost | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -329,7 +331,7 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
     faults.raise_if_any()
     replications = spec.replications or base.replications
     return Sweep(shown, text, spec, doc, scenario_path, root, variants, baseline, objective,
-                 seed, replications, host.names())
+                 seed, replications, host.names(), host)
 
 
 def _shown(path: Path) -> str:

@@ -8,6 +8,16 @@ worker writes them to a private folder, loads plugins by name, loads each varian
 (:func:`drillsim.scenario.loader.load_scenario` with its overrides) and keeps it for the next
 replication of that variant.
 
+Plugins named by module (``--plugin-module NAME=FILE.py``, a scenario's ``plugins:``
+entries when allowed) travel in the bundle too: a ``.py`` file's bytes, which the worker
+imports from its own copy (or from the same file, when it is there with the same bytes:
+a worker on this machine); a dotted module path by name, which the worker must be able
+to import. Installed plugins (entry points) must be installed on the worker: one that is
+not stops the batch with a message naming the plugin, the worker, and the fix. (Dask's
+``Client.upload_file`` was not used: it imports the file under its own name on the
+scheduler as well as on the workers, keeps it on a shared cluster after the batch, and
+two plugins both called ``rules.py`` would overwrite each other.)
+
 A result (:class:`Result`) is small: per scorecard row, the replication's value (the
 target's statistic over its observations, in the row's display unit) and whether it met
 the threshold — what :mod:`drillsim.scoring.scorecard` computes per replication. A
@@ -37,8 +47,9 @@ from typing import Any
 
 from drillsim.engine.simulation import PluginFailed
 from drillsim.engine.stall import RunStalled
-from drillsim.errors import DrillsimError
-from drillsim.host.pluginhost import PluginError, PluginHost, load_plugins
+from drillsim.errors import DrillsimError, cause_traceback
+from drillsim.host.plugin_modules import is_file_target
+from drillsim.host.pluginhost import ENTRY_POINT_GROUP, PluginError, PluginHost, load_plugins
 from drillsim.scenario.loader import ResolvedScenario, load_scenario
 from drillsim.scoring.runner import run_replication
 from drillsim.scoring.scorecard import meets, observe
@@ -47,25 +58,58 @@ from drillsim.scoring.stats import reduce
 
 @dataclass(frozen=True)
 class Bundle:
-    """The text of a scenario's files, by POSIX path relative to the scenario folder.
+    """The text of a scenario's files, by POSIX path relative to the scenario folder,
+    and the plugins a worker cannot find by name.
 
     :ivar key: SHA-256 of the contents (a worker installs a bundle once).
     :ivar scenario: which of ``files`` is the scenario.
+    :ivar modules: the plugins named by module, ``((name, target, source), …)``: target a
+        dotted module path (source ``b""``: the worker imports it by name) or the path of
+        a ``.py`` file here (source: its bytes, which the worker imports).
+    :ivar origins: ``((plugin name, where it comes from here), …)`` ("drillsim-ambulance
+        0.1.0"), for the message when a worker lacks a plugin.
     """
 
     key: str
     scenario: str
     files: tuple[tuple[str, str], ...]
+    modules: tuple[tuple[str, str, bytes], ...] = ()
+    origins: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, root: Path, scenario: Path, others: list[Path]) -> "Bundle":
-        """Read ``scenario`` and ``others`` (all inside ``root``) into a bundle."""
+    def of(cls, root: Path, scenario: Path, others: list[Path],
+           host: PluginHost | None = None) -> "Bundle":
+        """Read ``scenario`` and ``others`` (all inside ``root``) into a bundle, with the
+        plugin modules of ``host`` (:attr:`PluginHost.modules`).
+
+        :raises PluginError: a plugin's ``.py`` file cannot be read any more.
+        """
         paths = sorted({scenario.resolve(), *(p.resolve() for p in others)})
         files = tuple((PurePosixPath(p.relative_to(root.resolve())).as_posix(),
                        p.read_text(encoding="utf-8-sig")) for p in paths)
         rel = PurePosixPath(scenario.resolve().relative_to(root.resolve())).as_posix()
-        digest = hashlib.sha256(json.dumps([rel, files]).encode("utf-8")).hexdigest()
-        return cls(digest, rel, files)
+        modules: list[tuple[str, str, bytes]] = []
+        origins: list[tuple[str, str]] = []
+        if host is not None:
+            for name, target in sorted(host.modules.items()):
+                source = b""
+                if is_file_target(target):
+                    try:
+                        source = Path(target).read_bytes()
+                    except OSError as exc:
+                        raise PluginError(f"plugin {name!r}: cannot read {target} to send it to "
+                                          f"the workers: {exc.strerror or exc}") from None
+                modules.append((name, target, source))
+            origins = [(name, host.origin(name)) for name in host.names()]
+        digest = hashlib.sha256(json.dumps(
+            [rel, files, [(n, t, hashlib.sha256(b).hexdigest()) for n, t, b in modules], origins]
+        ).encode("utf-8")).hexdigest()
+        return cls(digest, rel, files, tuple(modules), tuple(origins))
+
+
+def plugin_names(plugins: "PluginHost | list[str] | tuple[str, ...]") -> tuple[str, ...]:
+    """The plugin names a task carries: a host's :meth:`~PluginHost.names`, or the names given."""
+    return tuple(plugins.names() if isinstance(plugins, PluginHost) else plugins)
 
 
 @dataclass(frozen=True)
@@ -75,7 +119,8 @@ class Task:
     :ivar overrides: ``((dotted path, value), …)`` as in the sweep, applied in order.
     :ivar seed: the variant's base seed; :ivar replication: 0-based index. Random
         streams are seeded from (seed, replication, stream name).
-    :ivar plugins: entry-point names of the plugins to load (as in the main process).
+    :ivar plugins: names of the plugins to load (as in the main process): installed ones
+        by entry point, the bundle's :attr:`Bundle.modules` from there.
     """
 
     bundle: str
@@ -99,7 +144,9 @@ class Result:
 
     A failed replication has ``failure`` (:data:`PLUGIN_FAILED`, :data:`STALLED` or
     :data:`ERROR`), the ``error`` message (naming plugin, hook and scenario time where
-    the engine knows them), ``worker`` (which process ran it), no values and 0 events.
+    the engine knows them), ``worker`` (which process ran it), no values and 0 events;
+    ``traceback`` is the Python traceback of what raised (a plugin's own exception where
+    a plugin failed), for ``drillsim batch --traceback``.
     """
 
     variant: int
@@ -109,6 +156,7 @@ class Result:
     failure: str | None = None
     error: str | None = None
     worker: str | None = None
+    traceback: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -119,6 +167,8 @@ class Result:
 #: How this worker names itself in messages (set by the executor that starts it).
 WORKER_NAME = f"process {os.getpid()} on {socket.gethostname()}"
 _BUNDLES: dict[str, tuple[Path, Path]] = {}  # bundle key -> (folder, scenario file)
+_MODULES: dict[str, dict[str, str]] = {}  # bundle key -> {plugin name: module or file here}
+_ORIGINS: dict[str, dict[str, str]] = {}  # bundle key -> {plugin name: where it comes from}
 _FOLDERS: list[tempfile.TemporaryDirectory] = []
 #: Loaded variants kept per process (about 250 KiB each for the flood scenario).
 SCENARIO_CACHE = 512
@@ -155,17 +205,59 @@ def _install(bundle: Bundle) -> Path:
             target = folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+        _MODULES[bundle.key] = {name: _module_here(Path(tmp.name), name, target, source)
+                                for name, target, source in bundle.modules}
+        _ORIGINS[bundle.key] = dict(bundle.origins)
         installed = _BUNDLES[bundle.key] = (folder, folder / bundle.scenario)
     return installed[1]
 
 
-def check_plugins(plugins: tuple[str, ...] | list[str], where: str | None = None) -> str | None:
-    """Load the named plugins here; None if they load, else a message naming the plugin
-    and this worker."""
+def _module_here(tmp: Path, name: str, target: str, source: bytes) -> str:
+    """Where this worker imports a plugin module from: a dotted path as it is; a file
+    from the same path when it is there with the same bytes (a worker on the machine
+    that started the batch: tracebacks then name the author's file), else from a copy
+    in the worker's folder."""
+    if not is_file_target(target):
+        return target
+    original = Path(target)
     try:
-        load_plugins(only=list(plugins))
+        if original.is_file() and original.read_bytes() == source:
+            return str(original)
+    except OSError:
+        pass
+    copy = tmp / "plugins" / name / (original.name if original.suffix == ".py" else f"{name}.py")
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(source)
+    return str(copy)
+
+
+def check_plugins(plugins: tuple[str, ...] | list[str], where: str | None = None,
+                  key: str | None = None) -> str | None:
+    """Load the named plugins here (with the plugin modules of the installed bundle
+    ``key``); None if they load, else one line naming the plugin, this worker and the fix.
+    """
+    where = where or WORKER_NAME
+    modules = _MODULES.get(key, {})
+    origins = _ORIGINS.get(key, {})
+    from importlib import metadata
+
+    here = {ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    missing = [n for n in plugins if n not in modules and n not in here]
+    if missing:
+        return "; ".join(
+            f"plugin {n!r} is not installed on {where}"
+            + (f" (here it comes from {origins[n]})" if n in origins else "")
+            + ": install it there and restart the worker, or give the plugin as a .py file "
+              f"(--plugin-module {n}=FILE.py), which drillsim sends to every worker"
+            for n in missing)
+    try:
+        load_plugins(only=[n for n in plugins if n not in modules], modules=modules)
     except PluginError as exc:
-        return f"on worker {where or WORKER_NAME}: {exc}"
+        dotted = [n for n, t in modules.items() if not is_file_target(t) and repr(n) in str(exc)]
+        fix = (f"; install module {modules[dotted[0]]} there, or give the plugin as a .py file "
+               f"(--plugin-module {dotted[0]}=FILE.py), which drillsim sends to every worker"
+               if dotted and "cannot import" in str(exc) else "")
+        return f"on {where}: {exc}{fix}"
     return None
 
 
@@ -186,7 +278,7 @@ def init_local(bundle: Bundle, plugins: tuple[str, ...], name: str, barrier=None
     WORKER_NAME = f"{name} (pid {os.getpid()} on {socket.gethostname()})"
     _BARRIER = barrier
     install(bundle)
-    _SETUP_ERROR = check_plugins(plugins)
+    _SETUP_ERROR = check_plugins(plugins, key=bundle.key)
 
 
 def watch_parent(parent: int, interval: float = 1.0) -> None:
@@ -248,13 +340,14 @@ def ready(timeout: float = 120.0) -> tuple[int, str | None]:
     return os.getpid(), _SETUP_ERROR
 
 
-def _host(plugins: tuple[str, ...]) -> PluginHost:
+def _host(plugins: tuple[str, ...], key: str) -> PluginHost:
     if _SETUP_ERROR is not None:
         raise PluginError(_SETUP_ERROR)
+    modules = _MODULES.get(key, {})
     try:
-        return load_plugins(only=list(plugins))
+        return load_plugins(only=[n for n in plugins if n not in modules], modules=modules)
     except PluginError as exc:
-        raise PluginError(f"on worker {WORKER_NAME}: {exc}") from None
+        raise PluginError(check_plugins(plugins, key=key) or f"on {WORKER_NAME}: {exc}") from None
 
 
 def _scenario(task: Task, host: PluginHost) -> ResolvedScenario:
@@ -316,7 +409,7 @@ def run_task(task: Task) -> Result:
 
     :raises PluginError: a plugin cannot be loaded on this worker (names both).
     """
-    host = _host(task.plugins)
+    host = _host(task.plugins, task.bundle)
     sc = _scenario(task, host)
     try:
         events = run_replication(sc, host, task.replication, task.seed)
@@ -327,7 +420,8 @@ def run_task(task: Task) -> Result:
         kind = (STALLED if isinstance(exc, RunStalled) else
                 PLUGIN_FAILED if isinstance(exc, PluginFailed) else ERROR)
         message = str(exc) if isinstance(exc, DrillsimError) else f"{type(exc).__name__}: {exc}"
-        return Result(task.variant, task.replication, 0, (), kind, message, WORKER_NAME)
+        return Result(task.variant, task.replication, 0, (), kind, message, WORKER_NAME,
+                      cause_traceback(exc))
     return Result(task.variant, task.replication, len(events), values)
 
 

@@ -21,7 +21,8 @@ from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
 from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
-                                  with_executor_options, with_plugin_options)
+                                  with_executor_options, with_loading_options,
+                                  with_plugin_options)
 
 #: failed replications described one by one while a batch runs; the rest are counted
 SHOW_FAILURES = 10
@@ -117,9 +118,13 @@ def _stdout() -> Console:
 @click.option("--retry-failed", is_flag=True,
               help="With --resume: run the replications recorded as failed again too.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no comparison table.")
+@click.option("--traceback", "show_traceback", is_flag=True,
+              help="With each failed replication shown, also print the Python traceback of "
+                   "what raised (a plugin's own, for its author).")
 @with_plugin_options
+@with_loading_options
 def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, retry_failed,
-          quiet, plugins, disabled) -> None:
+          quiet, show_traceback, plugins, disabled, loading) -> None:
     """Run every variant of a sweep, replication by replication, into a database."""
     from drillsim.batch.analysis import analyse
     from drillsim.batch.executor_choice import make_executor
@@ -135,7 +140,7 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     bar = BatchProgress(enabled=not quiet)
     with bar:  # drawn until the last replication, start-up included
         bar.step("loading plugins")
-        host = guard(host_for, plugins, disabled)
+        host = guard(host_for, plugins, disabled, loading, sweep)
         bar.step(f"checking the sweep {sweep.name} and every variant it expands to")
         sw = guard(load_sweep, sweep, host)
         db = db or Path(f"{sweep.stem}.db")
@@ -153,6 +158,8 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
             if len(shown) <= SHOW_FAILURES:
                 tell(f"replication {result.replication} of variant {sw.variants[result.variant].name!r} "
                      f"failed ({result.failure}): {_one_line(result.error or '')}")
+                if show_traceback and result.traceback:
+                    tell(result.traceback)
             elif len(shown) == SHOW_FAILURES + 1:
                 tell("more replications failed: each is recorded; `drillsim results` lists them")
 

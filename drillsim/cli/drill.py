@@ -21,7 +21,8 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, check_writable, guard, host_for, with_plugin_options
+from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, with_loading_options,
+                                  with_plugin_options)
 from drillsim.drill import SPEEDS
 
 
@@ -104,15 +105,21 @@ def drill() -> None:
 @click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the after-action review (Markdown; HTML beside). "
                    "Default: beside the log, *.review.md.")
+@click.option("--traceback", "show_traceback", is_flag=True,
+              help="If a plugin fails the drill (or the drill crashes), print its Python traceback "
+                   "when the drill has closed (for the plugin's author; it is in the controller "
+                   "log too).")
 @secret_option
 @with_plugin_options
-def play(source, seed, speed, log_path, resume, controller, review, secret_file, plugins, disabled) -> None:
+@with_loading_options
+def play(source, seed, speed, log_path, resume, controller, review, show_traceback, secret_file,
+         plugins, disabled, loading) -> None:
     """Run a double-blind drill of a scenario or a pack in this terminal (one player seat;
     --controller adds the control seat, F2)."""
     from drillsim.drill.session import DrillSession
     from drillsim.tui.app import DrillApp
 
-    host = guard(host_for, plugins, disabled)
+    host = guard(host_for, plugins, disabled, loading, source if source is not None and source.is_file() else None)
     if resume is not None:
         if source is not None or seed is not None:
             raise Fail("--resume takes the scenario and seed from the log; give no SCENARIO_OR_PACK or --seed", 2)
@@ -140,10 +147,20 @@ def play(source, seed, speed, log_path, resume, controller, review, secret_file,
     finally:
         session.close()
     if app.crashed:
+        if show_traceback:
+            err.print(app.crashed.rstrip())
         raise Fail(f"drill log: {log_path} (continue with: drillsim drill --resume {log_path})", 1)
     if app.return_code:
-        raise Fail(f"{session.failed_public or 'the drill stopped'}\ndrill log: {log_path} (it cannot be "
-                   f"resumed past that point; play it back with: drillsim replay {log_path})", 1)
+        # the drill is over: the plugin may be named now (not while it ran: a plugin's name
+        # can tell the players which hazard a pack drew); its reason stays in the controller log
+        blame = ""
+        if session.failed_blame:
+            blame = (f"\n{session.failed_blame}" + ("" if show_traceback else
+                     "; its traceback is in the controller log, or printed with --traceback"))
+        if show_traceback and session.failed_traceback:
+            err.print(session.failed_traceback)
+        raise Fail(f"{session.failed_public or 'the drill stopped'}{blame}\ndrill log: {log_path} (it "
+                   f"cannot be resumed past that point; play it back with: drillsim replay {log_path})", 1)
     click.echo(f"drill log: {log_path}" + (f"; review: {app.review_path}" if app.review else
                                           f"; continue with: drillsim drill --resume {log_path}"))
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
-                                  with_executor_options, with_plugin_options)
+                                  with_executor_options, with_loading_options,
+                                  with_plugin_options)
 
 
 @click.command()
@@ -27,8 +28,9 @@ from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
 @with_executor_options("Worker processes for the check")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the tables or a progress bar.")
 @with_plugin_options
+@with_loading_options
 def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quiet, plugins,
-             disabled) -> None:
+             disabled, loading) -> None:
     """Choose k sites for a force to cover the most people within a time, or the least mean travel time."""
     from rich.console import Console
     from rich.table import Table
@@ -44,7 +46,7 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
         runner = make_executor(executor, workers, scheduler)
     except BatchSetupError as exc:
         raise Fail(str(exc), 2) from None
-    host = guard(host_for, plugins, disabled)
+    host = guard(host_for, plugins, disabled, loading, spec)
     problem = guard(load_problem, spec, host)
     check_writable((json_path,), problem.scenario.inputs + (spec.resolve(),), ("--json",))
     started = time.perf_counter()
@@ -119,7 +121,7 @@ def _check(problem, layouts, runner, host, quiet: bool) -> dict:
     with runner, BatchProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
         bar.start(0, len(layouts) * c.max)
         try:
-            done = guard(check_layouts, problem, layouts, runner, host.names(),
+            done = guard(check_layouts, problem, layouts, runner, host,
                          lambda n: bar.update(n, len(layouts) * c.max))
         except CheckFailed as exc:
             raise Fail(f"check failed: {exc}", 1) from None

@@ -84,10 +84,9 @@ def _validate_other(path: Path, kind: str, host) -> None:
 
 def _print_traceback(exc: BaseException) -> None:
     """The plugin's own traceback (the exception a ``PluginFailed`` wraps) on stderr."""
-    import traceback
+    from drillsim.errors import cause_traceback
 
-    cause = exc.__cause__ or exc
-    err.print("".join(traceback.format_exception(type(cause), cause, cause.__traceback__)).rstrip())
+    err.print(cause_traceback(exc))
 
 
 @click.command()

@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, split_names, warn,
-                                  with_executor_options, with_plugin_options)
+                                  with_executor_options, with_loading_options,
+                                  with_plugin_options)
 
 
 @click.command()
@@ -39,8 +40,9 @@ from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, sp
 @with_executor_options()
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the tables or a progress bar.")
 @with_plugin_options
+@with_loading_options
 def sensitivity(scenario: Path, targets, method, replications, samples, seed, plot_dir, json_path,
-                workers, executor, scheduler, quiet, plugins, disabled) -> None:
+                workers, executor, scheduler, quiet, plugins, disabled, loading) -> None:
     """Which assumed numbers of a scenario decide its targets: one at a time, Morris or Sobol."""
     from rich.console import Console
     from rich.table import Table
@@ -67,7 +69,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
         runner = make_executor(executor, workers, scheduler)
     except BatchSetupError as exc:
         raise Fail(str(exc), 2) from None
-    host = guard(host_for, plugins, disabled, None, scenario)
+    host = guard(host_for, plugins, disabled, loading, scenario)
     sc = guard(lambda: load_scenario(scenario, host=host, seed=seed))
     warn(sc)
     check_writable((json_path,), sc.inputs, ("--json",))
@@ -109,7 +111,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
 
     def evaluate(points):
         names = [f"design point {k}" for k in range(len(points))]
-        runs = VariantRunner(sc, scenario, points, runner, host.names(), seed=sc.seed, names=names)
+        runs = VariantRunner(sc, scenario, points, runner, host, seed=sc.seed, names=names)
         total[0] = len(points) * replications
         with runner, BatchProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
             bar.start(0, total[0])

@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, warn,
-                                  with_executor_options, with_plugin_options)
+                                  with_executor_options, with_loading_options,
+                                  with_plugin_options)
 
 
 def _counts(low: float, high: float, step: float) -> list[float]:
@@ -49,8 +50,9 @@ def _counts(low: float, high: float, step: float) -> list[float]:
 @with_executor_options()
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the curve or a progress bar.")
 @with_plugin_options
+@with_loading_options
 def size(scenario: Path, target, force, dotted, low, high, step, replications, confidence,
-         plot_path, json_path, workers, executor, scheduler, quiet, plugins, disabled) -> None:
+         plot_path, json_path, workers, executor, scheduler, quiet, plugins, disabled, loading) -> None:
     """The smallest number of units (or team size, or reserve) meeting a target with 95 % confidence."""
     from rich.console import Console
     from rich.table import Table
@@ -78,7 +80,7 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
         runner = make_executor(executor, workers, scheduler)
     except BatchSetupError as exc:
         raise Fail(str(exc), 2) from None
-    host = guard(host_for, plugins, disabled, None, scenario)
+    host = guard(host_for, plugins, disabled, loading, scenario)
     sc = guard(lambda: load_scenario(scenario, host=host))
     warn(sc)
     check_writable((plot_path, json_path), sc.inputs, ("--plot", "--json"))
@@ -116,7 +118,7 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
             first = sorted(set(exc.faults))[0]
             raise Fail(f"{dotted} = {c}: {first}", 2) from None
     names = [f"{dotted} = {c}" for c in counts]
-    runs = VariantRunner(sc, scenario, variants, runner, host.names(), names=names)
+    runs = VariantRunner(sc, scenario, variants, runner, host, names=names)
     total = n * len(counts)
     with runner, BatchProgress(enabled=not quiet and sys.stderr.isatty()) as bar:
         bar.start(0, total)

@@ -4,14 +4,16 @@ checks, and the options that choose and load plugins.
 Exit status: 0 success; 1 a run failed (a plugin raised, output could not be written);
 2 invalid input (scenario, region or plan file; plugin configuration; usage); 130 Ctrl-C.
 
-Besides ``--plugins`` and ``--disable-plugin``, ``run``, ``validate`` and ``plugins``
-take:
+Besides ``--plugins`` and ``--disable-plugin``, ``run``, ``validate``, ``plugins``,
+``drill`` and the commands that run replications (``batch``, ``optimise``, ``size``,
+``sensitivity``) take:
 
 - ``--plugin-module NAME=MODULE`` (or ``NAME=FILE.py``, repeatable): load this module
   as plugin NAME, without installing it;
 - ``--allow-plugin-module``: also import the modules the scenario's ``plugins:`` list
-  names (``{name: …, module: …}``); without it such a scenario is refused, because
-  importing a module runs its code and a scenario file is data;
+  names (``{name: …, module: …}``; for a sweep or an optimise spec, the scenario it
+  names); without it such a scenario is refused, because importing a module runs its
+  code and a scenario file is data;
 - ``--trace-hooks`` (or ``DRILLSIM_TRACE_HOOKS=1``, or a comma list of hook names):
   log each hook call, and which plugin answered first-result hooks, on stderr.
 """
@@ -107,7 +109,8 @@ def _build_host(only: Iterable[str] | None, disabled: Iterable[str], loading: Lo
         hooktrace.to_stderr(traced)
     modules = dict(loading.modules)
     if loading.allow_scenario_modules and scenario is not None:
-        for name, target in plugin_modules.scenario_plugin_modules(scenario).items():
+        for name, target in plugin_modules.scenario_plugin_modules(
+                plugin_modules.scenario_of(scenario)).items():
             modules.setdefault(name, target)
     host = load_plugins(only, disabled, modules)
     if traced is not None:

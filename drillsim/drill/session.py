@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from drillsim.drill.packs import DrawnScenario, check_pack, draw, is_pack, plain
 from drillsim.engine.eventlog import Event
 from drillsim.engine.reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
 from drillsim.engine.simulation import OrderRefused, Simulation
-from drillsim.errors import DrillsimError, Fault, ValidationFailed
+from drillsim.errors import DrillsimError, Fault, ValidationFailed, cause_traceback
 from drillsim.host.pluginhost import PluginHost, load_plugins
 from drillsim.scenario.loader import ResolvedScenario, load_scenario
 from drillsim.scenario.validation import suggest
@@ -110,6 +111,19 @@ class DrillFailed(DrillsimError):
     message says when and why. It is logged, and the drill cannot be resumed past it."""
 
 
+_BLAME = re.compile(r"^(plugin '[^']*' (?:failed in (?:a simulation process|[a-z_]+)|did not "
+                    r"return within [0-9.]+ s))")
+
+
+def failure_blame(message: str) -> str | None:
+    """The part of an engine failure's message that names the plugin and where it failed
+    (``plugin 'x' failed in drillsim_event``), without the time and the reason; None when
+    the message blames no plugin. (The engine's messages start that way:
+    :class:`~drillsim.engine.simulation.PluginFailed`.)"""
+    found = _BLAME.match(message)
+    return found.group(1) if found else None
+
+
 def _stops_on_failure(method):
     """Run a session method that moves the engine; if the engine fails, log where and why,
     stop the drill for good and raise :class:`DrillFailed` (no traceback for players)."""
@@ -128,8 +142,11 @@ def _stops_on_failure(method):
             self.failed_public = (f"the drill stopped at {self.clock_text()}: the simulation "
                                   "failed; the reason is in the controller log")
             self.paused = True
+            self.failed_blame = failure_blame(str(exc))
+            self.failed_traceback = cause_traceback(exc)
             if self.log is not None and not self._replaying:
-                self.log.controller.append({"rec": "failed", "t": self.now, "error": str(exc)})
+                self.log.controller.append({"rec": "failed", "t": self.now, "error": str(exc),
+                                            "traceback": self.failed_traceback})
                 self.log.player.append({"rec": "drill_failed", "t": self.now})
             raise DrillFailed(self.failed_public) from None
     return guarded
@@ -167,6 +184,12 @@ class DrillSession:
         #: why the engine stopped the drill for good (:class:`DrillFailed`), else None
         self.failed: str | None = None
         self.failed_public: str | None = None
+        #: which plugin failed, and where ("plugin 'x' failed in drillsim_event"), without
+        #: the reason (which may name hidden values), for the line after the drill; None
+        #: when the engine names no plugin
+        self.failed_blame: str | None = None
+        #: the Python traceback of what failed (a plugin's own frames), for ``--traceback``
+        self.failed_traceback: str | None = None
         self.secret = secret or secrets.token_urlsafe(16)
         self.feed: list[FeedItem] = []
         self.messages: list[Message] = []

@@ -101,6 +101,24 @@ def import_plugin_module(name: str, target: str) -> ModuleType:
                                 f"{type(exc).__name__}: {exc}") from exc
 
 
+def scenario_of(path: str | Path) -> Path:
+    """The scenario whose ``plugins:`` list counts for ``path``: the scenario a sweep or an
+    optimise spec names in its ``scenario:`` field, or ``path`` itself. A reference that
+    cannot be resolved gives ``path`` (the loader reports the fault, located).
+    """
+    from drillsim.errors import ValidationFailed
+
+    path = Path(path)
+    try:
+        doc = load_yaml(path, str(path))
+        ref = doc.data.get("scenario") if isinstance(doc.data, dict) else None
+        if isinstance(ref, str) and "plugins" not in doc.data:
+            return Path(resolve_ref(doc, ("scenario",), ref, path.resolve(), scenario_root(path)))
+    except ValidationFailed:
+        pass
+    return path
+
+
 def scenario_plugin_modules(path: str | Path) -> dict[str, str]:
     """The ``{name: module}`` entries of a scenario's ``plugins:`` list (file targets
     resolved relative to the scenario, inside its scenario folder).

@@ -84,6 +84,9 @@ class PluginHost:
         self.pm = pluggy.PluginManager("drillsim")
         self.pm.add_hookspecs(hookspecs)
         self.info: dict[str, PluginInfo] = {}
+        #: the plugins named by module, as registered: ``{name: dotted path or .py file}``
+        #: (what a batch sends its workers, :mod:`drillsim.batch.worker`)
+        self.modules: dict[str, str] = {}
         #: what loading found doubtful but not wrong (printed by the command line)
         self.warnings: list[str] = []
         self._register(importlib.import_module(DEFAULTS_NAME), DEFAULTS_NAME, "drillsim", __version__)
@@ -145,6 +148,7 @@ class PluginHost:
                               f"{have.distribution} {have.version} and {target} (named by module); "
                               f"rename one, or disable the installed one with --disable-plugin {name}")
         self._register(_import(name, target), name, "(module)", target)  # "version": where it came from
+        self.modules[name] = target
 
     def _register(self, module: ModuleType, name: str, dist: str, version: str) -> None:
         if self.pm.get_plugin(name) is not None or self.pm.is_registered(module):
@@ -244,6 +248,14 @@ class PluginHost:
                         found = name
             tb = tb.tb_next
         return found
+
+    def origin(self, name: str) -> str:
+        """Where plugin ``name`` comes from, for messages: ``"drillsim-ambulance 0.1.0"``
+        (its distribution and version), or ``"module rules/x.py"``."""
+        info = self.info[name]
+        if name in self.modules:
+            return f"module {self.modules[name]}"
+        return f"{info.distribution} {info.version}"
 
     def names(self) -> list[str]:
         """Names of the loaded entry-point plugins (without the host's defaults), sorted."""

@@ -12,7 +12,7 @@ not met (``measure: pass_rate``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from drillsim.batch.executor import Executor
 from drillsim.errors import DrillsimError
@@ -20,6 +20,9 @@ from drillsim.planning.location import Layout
 from drillsim.planning.optimise import Problem
 from drillsim.planning.selection import Selection, kn_select
 from drillsim.planning.simrun import ReplicationFailed, VariantRunner, row_value
+
+if TYPE_CHECKING:
+    from drillsim.host.pluginhost import PluginHost
 
 
 class CheckFailed(DrillsimError):
@@ -38,10 +41,13 @@ class Check:
     runs: int
 
 
-def check_layouts(problem: Problem, layouts: list[Layout], executor: Executor, plugins: list[str],
+def check_layouts(problem: Problem, layouts: list[Layout], executor: Executor,
+                  plugins: "PluginHost | list[str]",
                   progress: Callable[[int], None] | None = None) -> Check:
     """Compare ``layouts`` by simulation with KN (see the module docstring).
 
+    :param plugins: the plugin host the problem was loaded with (see
+        :class:`~drillsim.planning.simrun.VariantRunner`).
     :param progress: called with the number of replications run so far.
     :raises CheckFailed: a replication failed or measured nothing for the target.
     :raises ValueError: fewer than two layouts.

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from drillsim.batch.executor import Executor
-from drillsim.batch.worker import Bundle, Result, Task
+from drillsim.batch.worker import Bundle, Result, Task, plugin_names
+from drillsim.host.pluginhost import PluginHost
 from drillsim.errors import DrillsimError
 from drillsim.scenario.loader import ResolvedScenario, scenario_root
 
@@ -28,20 +29,22 @@ class VariantRunner:
     :param scenario_path: its file; :param root: the folder its files stay in (default:
         :func:`~drillsim.scenario.loader.scenario_root`).
     :param variants: overrides per variant (``{dotted path: value}``), by index.
-    :param plugins: plugin names the workers load.
+    :param plugins: the plugin host the scenario was loaded with (its plugins' names,
+        and its plugin modules, go to the workers), or just the names.
     :param seed: base seed (default: the scenario's).
     """
 
     def __init__(self, scenario: ResolvedScenario, scenario_path: Path, variants: list[dict[str, Any]],
-                 executor: Executor, plugins: list[str], seed: int | None = None,
+                 executor: Executor, plugins: "PluginHost | list[str]", seed: int | None = None,
                  root: Path | None = None, names: list[str] | None = None) -> None:
         root = root or scenario_root(scenario_path)
         others = [p for p in scenario.inputs if p.resolve() != Path(scenario_path).resolve()]
-        self.bundle = Bundle.of(root, Path(scenario_path), others)
+        self.bundle = Bundle.of(root, Path(scenario_path), others,
+                                plugins if isinstance(plugins, PluginHost) else None)
         self.overrides = [tuple(v.items()) for v in variants]
         self.names = names or [str(i) for i in range(len(variants))]
         self.executor = executor
-        self.plugins = tuple(plugins)
+        self.plugins = plugin_names(plugins)
         self.seed = scenario.seed if seed is None else seed
         self.started = False
         #: replications run so far
