@@ -54,11 +54,11 @@ class RainfallParams(Strict):
     """Rain depth (mm) in each ``step`` from scenario time ``start``: one rain event."""
 
     start: DurationOrZero = 0.0
-    """Scenario time the rain begins."""
+    """Scenario time the rain series starts (e.g. `2h`); 0 = the scenario's start."""
     step: Duration
-    """The time each depth falls in (`1h`, `10min`)."""
+    """Length of each rain step (e.g. `1h`); at least 1 min."""
     values_mm: list[float] = Field(min_length=1)
-    """Rain depth in each step, mm."""
+    """Rain depth in mm in each step, in order (0 or more each), at a point with `rain_factor` 1."""
 
     @field_validator("values_mm")
     @classmethod
@@ -80,11 +80,17 @@ class ThresholdParams(Strict):
     range and its source."""
 
     curve: Literal["caine_1980", "guzzetti_2008"] | None = None
+    """A published intensity–duration curve: `caine_1980` (Caine 1980, I = 14.82 D^-0.39) or `guzzetti_2008` (Guzzetti et al. 2008, I = 2.20 D^-0.44); or leave it out and give a regional curve (`a`, `b`, `d_min`, `d_max`, `source`)."""
     a: float | None = None
+    """Regional curve I = a·D^-b: intensity in mm/h at a duration of 1 h."""
     b: float | None = None
+    """Regional curve I = a·D^-b: the exponent (dimensionless, positive)."""
     d_min: Duration | None = None
+    """Shortest rain duration the regional curve holds for (e.g. `1h`)."""
     d_max: Duration | None = None
+    """Longest rain duration the regional curve holds for (e.g. `240h`)."""
     source: str | None = None
+    """Where the regional curve comes from (publication, year, region)."""
 
     @model_validator(mode="after")
     def _one(self):
@@ -108,7 +114,9 @@ class WarningParams(Strict):
     """Warn when a monitored point's rain reaches ``fraction`` of its threshold."""
 
     fraction: Fraction = 0.8
+    """Warn when a monitored point's rain reaches this share of its threshold (the curve with `a` scaled by it; above 0, e.g. `80%`)."""
     issue_delay: DurationOrZero = 0.0
+    """From reaching the warning level to the warning being issued (e.g. `30min`)."""
 
     @field_validator("fraction")
     @classmethod
@@ -122,39 +130,64 @@ class RoadParams(Strict):
     """The road the point sits on, blocked by the slide for ``duration``."""
 
     name: str
+    """The road's name, for events and reports (e.g. `S205`)."""
     between: list[str] = Field(min_length=2, max_length=2)
+    """The two places (township or site ids) the road joins: trips between them pass the point."""
     radius: Length = 0.5
+    """A road trip whose straight line passes within this distance of the point is affected (e.g. `500m`)."""
     detour: float | None = Field(default=None, ge=1.0, le=5.0)
+    """Factor on the travel time of an affected trip (1-5); leave it out: no way round, the road is closed."""
     duration: Duration
+    """How long the road stays blocked after the slide (e.g. `12h`)."""
 
 
 class PointParams(Strict):
     place: str
+    """The hazard point: a region site id, normally of kind `geohazard` (地质灾害隐患点)."""
     residents: int = Field(default=0, ge=0, le=100_000)
+    """People living within reach of the slide (0-100,000)."""
     homes: int = Field(default=0, ge=0, le=10_000)
+    """Homes within reach of the slide (0-10,000)."""
     buried_share: Fraction = 0.5
+    """Share of the homes, and of the people still there, the slide buries (rounded half up; e.g. `50%`)."""
     rain_factor: float = Field(default=1.0, gt=0, le=5)
+    """This point's rain as a multiple of the series (above 0, at most 5): a wetter or drier slope."""
     lag: DurationOrZero = 0.0
+    """From the rain reaching the threshold to the slide (e.g. `1h`)."""
     probability: Fraction = 1.0
+    """Chance the point slides once its threshold is reached (one draw per point and replication); otherwise the slope holds (`slope_held`)."""
     monitored: bool = True
+    """Under mass monitoring (群测群防, plan III.(2).4(2)): warned at `warning.fraction` of the threshold; unmonitored points are not warned."""
     road: RoadParams | None = None
+    """The road the point sits on, blocked by the slide; leave it out when none."""
 
 
 class RelocationParams(Strict):
     residents_per_rescuer: float = Field(gt=0)
+    """Residents per rescuer sent: the relocation demands residents ÷ this rescuers (rounded up), each moving this many out."""
     rate_per_rescuer: Rate
+    """People each rescuer on scene moves out per unit of time (e.g. `10/h`)."""
     order_delay: DurationOrZero = 0.0
+    """From the warning to the relocation order (e.g. `30min`); in a drill the players order it (`evacuate TOWNSHIP`)."""
     capability: str = "people"
+    """The capability the relocation demands (default `people`)."""
     kind: str = "relocation"
+    """Incident kind of the relocation (default `relocation`)."""
     priority: int = Field(default=2, ge=1, le=9)
+    """Dispatch priority of the relocation (1 = first, 9 = last)."""
 
 
 class RescueParams(Strict):
     kind: str = "landslide_rescue"
+    """Incident kind of the rescue after a slide (default `landslide_rescue`)."""
     demand: dict[str, float] = {"people": 20.0, "excavator": 1.0}
+    """What the rescue demands, by capability (default 20 people and 1 excavator)."""
     work_per_home: Duration = 180.0
+    """Work per buried home at full demand (e.g. `3h`)."""
     detection: DurationOrZero = 15.0
+    """From the slide to the rescue being reported (e.g. `15min`)."""
     priority: int = Field(default=1, ge=1, le=9)
+    """Dispatch priority of the rescue (1 = first, 9 = last)."""
 
     @field_validator("demand")
     @classmethod
@@ -168,11 +201,17 @@ class LandslideParams(Strict):
     """``params:`` of a ``landslide`` hazard (see the module docstring)."""
 
     rainfall: RainfallParams
+    """The rain event: depths per step from a start time."""
     threshold: ThresholdParams
+    """The rainfall intensity–duration threshold at which a point slides."""
     warning: WarningParams | None = WarningParams()
+    """When a monitored point is warned; `null`: no warnings at all."""
     points: list[PointParams] = Field(min_length=1)
+    """The hazard points that may slide (at least one)."""
     relocation: RelocationParams
+    """How warned points' residents are moved out."""
     rescue: RescueParams = RescueParams()
+    """The rescue incident a slide that buries homes creates."""
 
 
 def incident_kinds(p: LandslideParams) -> list[str]:

@@ -11,11 +11,12 @@ from drillsim.api import Metric, Strict
 
 
 class SlideParams(Strict):
-    #: only points where a warning fired before the slide
     warned_only: bool = False
-    #: only points under mass monitoring (群测群防), warned or not
+    """Count only points where a warning fired before the slide."""
     monitored_only: bool = False
+    """Count only points under mass monitoring (群测群防), warned or not."""
     hazards: list[str] | None = None
+    """Count only slides of these hazard ids (default: every landslide hazard)."""
 
 
 def _slides(events, params: SlideParams):
