@@ -40,13 +40,25 @@ def test_tongnan_map(tmp_path):
         boxes = [t.get_window_extent(renderer) for t in labels]
         legend = ax.get_legend().get_window_extent(renderer)
         axes_box = ax.get_window_extent(renderer)
-    assert len(labels) == len(region.townships) == 23
+    # 23 townships; Guilin and Dafo sit at Zitong's point (the district seat): one label
+    # of three lines there
+    assert len(region.townships) == 23 and len(labels) == 21
+    assert "Zitong\nGuilin" in {t.get_text() for t in labels} or \
+        any({"Zitong", "Guilin", "Dafo"} <= set(t.get_text().split("\n")) for t in labels)
     overlaps = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
                 for j in range(i) if boxes[i].overlaps(boxes[j])]
     assert overlaps == []
     assert legend.x0 >= axes_box.x1                     # the legend is outside the map
     names = {t.get_text() for t in ax.get_legend().get_texts()}
-    assert {"township seat", "landing site", "fire station", "on the Fujiang"} <= names
+    assert {"township seat", "landing site", "fire station", "Fujiang 涪江 (approximate course)",
+            "Qiongjiang 琼江 (approximate course)"} <= names
+    # the rivers run through the seats the region file lists, upstream first
+    rivers = {line.get_label(): line for line in ax.get_lines()}
+    fujiang = rivers["Fujiang 涪江 (approximate course)"]
+    course = [region.places[p] for p in ("mixin", "yuxi", "shuangjiang", "zitong", "shanghe", "biekou")]
+    assert list(fujiang.get_xdata()) == [p.lon for p in course]
+    assert list(fujiang.get_ydata()) == [p.lat for p in course]
+    assert fujiang.get_linestyle() == "--"          # approximate: dashed
     texts = [t.get_text() for t in ax.texts]
     # the bar: a round length near a fifth of the map's width at the region's latitude
     x0, x1 = ax.get_xlim()
@@ -54,3 +66,45 @@ def test_tongnan_map(tmp_path):
     width_km = (x1 - x0) * KM_PER_DEGREE * math.cos(math.radians(lat))
     assert f"{scale_km(width_km):g} km" in texts
     assert any(a.get_text() == "N" for a in ax.texts)
+
+
+def test_an_unknown_place_on_a_river_course_is_refused(tmp_path):
+    import pytest
+
+    from drillsim.errors import ValidationFailed
+
+    source = (ROOT / "scenarios" / "regions" / "tongnan.yaml").read_text(encoding="utf-8")
+    bad = source.replace("course: [chongkan, baizi, taian,", "course: [chongkan, baizi, tai_an,")
+    assert bad != source
+    path = tmp_path / "region.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failed:
+        load_region(path, str(path))
+    line = next(n for n, text in enumerate(bad.splitlines(), 1) if "tai_an" in text)
+    assert f"{path}:{line}:" in str(failed.value)
+    assert "rivers[1].course[2]: unknown township or site 'tai_an'; did you mean 'taian'?" in str(failed.value)
+
+
+def test_a_zone_inset_sits_beside_the_map_under_the_legend():
+    # a calculator's inset (an enlarged zone) must hide no township: finish() puts it
+    # right of the map, below the legend and above the north arrow
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    path = ROOT / "scenarios" / "regions" / "tongnan.yaml"
+    region = load_region(path, str(path))
+    with matplotlib.rc_context(plot_fonts()):
+        fig = Figure(figsize=(10, 8))
+        ax = fig.subplots()
+        labels = draw_region(ax, region)
+        inset = ax.inset_axes([0.02, 0.06, 0.34, 0.26])    # where the calculators once put it
+        inset.plot([0, 1], [0, 1])
+        finish(ax, region, labels)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        box = inset.get_window_extent(renderer)
+        legend = ax.get_legend().get_window_extent(renderer)
+        axes_box = ax.get_window_extent(renderer)
+        arrow = next(t for t in ax.texts if t.get_text() == "N").get_window_extent(renderer)
+    assert box.x0 > axes_box.x1                  # beside the map
+    assert box.y1 < legend.y0                    # under the legend
+    assert box.y0 > arrow.y1                     # above the north arrow

@@ -120,7 +120,7 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
         from drillsim.planning.coverage_map import write_map
 
         try:
-            write_map(cov, map_path)
+            write_map(cov, map_path, sc.region)
         except OSError as exc:
             raise Fail(f"{map_path}: cannot write: {exc.strerror or exc}", 1) from None
         err.print(f"map written to {map_path}")

@@ -1,5 +1,8 @@
-"""A coverage map (matplotlib, PNG): townships and places coloured by the travel minutes
-of the nearest unit, unit bases marked, the places covered within the asked time outlined.
+"""A coverage map (matplotlib, PNG): on the region's base map
+(:mod:`drillsim.report.basemap`: rivers, sites, scale bar, north arrow, labels placed
+apart), townships coloured by the travel minutes of the nearest unit (marker area by
+population weight), the other places of interest as small squares, unit bases marked,
+the places covered within the asked time outlined in red.
 
 Longitude and latitude are drawn with the aspect 1 / cos(mean latitude), so a kilometre
 is as long east–west as north–south (the equirectangular projection). Drawn on a
@@ -13,11 +16,13 @@ import math
 from pathlib import Path
 
 from drillsim.planning.coverage import Coverage
+from drillsim.report.basemap import draw_region, finish
 from drillsim.report.fonts import plot_fonts
 
 
-def write_map(cov: Coverage, path: str | Path, forces: list[str] | None = None) -> Path:
-    """Draw ``cov`` for the nearest unit over ``forces`` (default: all shown) into ``path``.
+def write_map(cov: Coverage, path: str | Path, region, forces: list[str] | None = None) -> Path:
+    """Draw ``cov`` for the nearest unit over ``forces`` (default: all shown) on the map
+    of ``region`` (:class:`~drillsim.scenario.region.Region`) into ``path``.
 
     :raises OSError: the file cannot be written.
     """
@@ -29,13 +34,19 @@ def write_map(cov: Coverage, path: str | Path, forces: list[str] | None = None) 
     path = Path(path)
     shown = [fc for fc in cov.forces if forces is None or fc.force in forces]
     names = ", ".join(fc.force for fc in shown)
+    minutes = {p.id: cov.nearest(p.id, forces)[1].travel for p in cov.places}
+    finite = [m for m in minutes.values() if math.isfinite(m)]
+    norm = Normalize(0, max(finite) if finite else 1)
+    cmap = colormaps["viridis_r"]
+
+    def label(t) -> str:
+        m = minutes.get(t.id, math.inf)
+        return t.name_pinyin.split()[0] + ("" if math.isinf(m) else f" {m:.0f} min")
+
     with matplotlib.rc_context(plot_fonts()):
-        fig = Figure(figsize=(8, 8), layout="constrained")
+        fig = Figure(figsize=(11, 11))
         ax = fig.subplots()
-        minutes = {p.id: cov.nearest(p.id, forces)[1].travel for p in cov.places}
-        finite = [m for m in minutes.values() if math.isfinite(m)]
-        norm = Normalize(0, max(finite) if finite else 1)
-        cmap = colormaps["viridis_r"]
+        labels = draw_region(ax, region, towns=False, label=label)
         for p in cov.places:
             m = minutes[p.id]
             town = p.id in cov.population
@@ -45,29 +56,29 @@ def write_map(cov: Coverage, path: str | Path, forces: list[str] | None = None) 
             inside = cov.within is not None and m <= cov.within + 1e-9
             ax.scatter([p.lon], [p.lat], s=size, c=[color], marker="o" if town else "s",
                        edgecolors="red" if inside else "black", linewidths=2.0 if inside else 0.5,
-                       zorder=2)
-            if town:
-                label = p.name + ("" if math.isinf(m) else f"\n{m:.0f} min")
-                ax.annotate(label, (p.lon, p.lat), fontsize=6, xytext=(5, 3),
-                            textcoords="offset points")
-        for fc in shown:
-            for b in fc.bases:
-                q = next((p for p in cov.places if p.id == b), None)
-                if q is not None:
-                    ax.scatter([q.lon], [q.lat], marker="^", s=90, c="tab:red", edgecolors="black",
-                               zorder=3)
-        mean_lat = sum(p.lat for p in cov.places) / len(cov.places)
-        ax.set_aspect(1 / math.cos(math.radians(mean_lat)))
-        ax.tick_params(axis="x", labelrotation=45)
-        ax.set_xlabel("longitude (°E)")
-        ax.set_ylabel("latitude (°N)")
+                       zorder=3.5)
+        # legend entries in grey: the colour is the bar's
+        ax.scatter([], [], s=60, c="0.8", edgecolors="black", linewidths=0.5,
+                   label="township (area: population weight)")
+        ax.scatter([], [], s=25, marker="s", c="0.8", edgecolors="black", linewidths=0.5,
+                   label="place of interest")
+        if cov.within is not None:
+            ax.scatter([], [], s=60, facecolors="white", edgecolors="red", linewidths=2.0,
+                       label=f"within {cov.within:g} min")
+        bases = [q for fc in shown for b in fc.bases for q in cov.places if q.id == b]
+        if bases:
+            ax.scatter([q.lon for q in bases], [q.lat for q in bases], marker="^", s=90,
+                       c="tab:red", edgecolors="black", zorder=4.5, label="unit base")
         sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
-        fig.colorbar(sm, ax=ax, shrink=0.7, label="travel minutes of the nearest unit")
+        # the colour bar under the map: the legend and the north arrow take its right side
+        fig.colorbar(sm, ax=ax, orientation="horizontal", shrink=0.6, pad=0.1,
+                     label="travel minutes of the nearest unit")
         title = f"{cov.scenario}\nnearest unit of: {names}"
         if cov.within is not None:
             title += f"; red outline: within {cov.within:g} min"
         if cov.at:
             title += f"; roads as at {cov.at:g} min"
         ax.set_title(title, fontsize=8)
-        fig.savefig(path, dpi=110, metadata={"Software": None})
+        finish(ax, region, labels)
+        fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
     return path

@@ -1,12 +1,14 @@
 """A region's base map (matplotlib): what the region file knows, drawn under a hazard's
-zones or a fire's perimeter (``drillsim hazard … --plot``).
+zones, a fire's perimeter (``drillsim hazard … --plot``) or a coverage map.
 
-- townships as markers, those on a river ringed in blue (the region gives each
-  township's river, not the river's course: no river line is invented);
+- river reaches from the region's ``rivers:`` (a line through the places on the river,
+  upstream first; dashed where the course is approximate), townships on a river the
+  region draws no reach of ringed in blue;
+- townships as markers (or left to the caller, who colours them);
 - sites by kind: landing sites, fire stations, rescue bases, the aviation base, chemical
   parks, gauges …, with a legend outside the map;
-- the road graph's links when the region has one (without one, travel is straight
-  line × circuity, and no road is drawn);
+- the road graph's links when the region has one; without one, travel is straight line
+  × circuity, no road is drawn, and the credits line says so;
 - a scale bar (a round number of km, about a fifth of the map's width; km per degree of
   longitude from the spherical Earth, 6371.0088 km × π/180 × cos latitude), a north
   arrow, and the data credits;
@@ -31,6 +33,8 @@ SITE_STYLE = {
     "shelter": ("h", "tab:green", "shelter"),
 }
 KM_PER_DEGREE = 6371.0088 * math.pi / 180
+#: one blue each for the first rivers, so that the legend tells them apart
+RIVER_COLOURS = ("tab:blue", "darkcyan", "navy")
 
 
 def mean_latitude(region) -> float:
@@ -38,9 +42,15 @@ def mean_latitude(region) -> float:
     return sum(t.lat for t in towns) / len(towns)
 
 
-def draw_region(ax, region) -> list:
+def draw_region(ax, region, towns: bool = True, label=None) -> list:
     """Draw the region on ``ax`` (lon/lat degrees, equal distances both ways); return the
-    township labels, for :func:`finish` to place."""
+    township labels, for :func:`finish` to place.
+
+    :param towns: draw the township markers (False: the caller draws them, coloured).
+    :param label: the label of a township (a :class:`~drillsim.scenario.region.TownshipSpec`
+        → text); default: its pinyin name without the 镇/街道 word. Townships at one
+        point share a label, one line each.
+    """
     graph = getattr(region, "graph", None)
     if graph is not None:
         for a, b in graph.edges():
@@ -49,12 +59,22 @@ def draw_region(ax, region) -> list:
                 ax.plot([pa.lon, pb.lon], [pa.lat, pb.lat], color="0.6", linewidth=0.8,
                         zorder=1, label="_road")
         ax.plot([], [], color="0.6", linewidth=0.8, label="road link")
-    towns = list(region.townships.values())
-    ax.scatter([t.lon for t in towns], [t.lat for t in towns], s=14, color="0.25", zorder=3,
-               label="township seat")
-    rivers = sorted({t.river for t in towns if t.river})
-    for river in rivers:
-        on = [t for t in towns if t.river == river]
+    drawn = set()
+    for k, river in enumerate(getattr(region.spec, "rivers", ())):
+        points = [region.places[p] for p in river.course if p in region.places]
+        approximate = river.status not in ("verified", "verified_secondary", "derived")
+        name = " ".join(x for x in (river.name_en or river.id.capitalize(), river.name_zh) if x)
+        ax.plot([p.lon for p in points], [p.lat for p in points], color=RIVER_COLOURS[k % 3],
+                linewidth=1.6, alpha=0.7, linestyle=(0, (5, 2)) if approximate else "-",
+                zorder=1.5, label=name + (" (approximate course)" if approximate else ""))
+        drawn.add(river.id)
+    townships = list(region.townships.values())
+    if towns:  # one marker each: finish() keeps the labels off each marker
+        for k, t in enumerate(townships):
+            ax.scatter([t.lon], [t.lat], s=14, color="0.25", zorder=3,
+                       label=None if k else "township seat")
+    for river in sorted({t.river for t in townships if t.river} - drawn):
+        on = [t for t in townships if t.river == river]
         ax.scatter([t.lon for t in on], [t.lat for t in on], s=60, facecolors="none",
                    edgecolors="tab:blue", linewidths=1.0, zorder=3, label=f"on the {river.capitalize()}")
     shown = set()
@@ -63,12 +83,34 @@ def draw_region(ax, region) -> list:
         ax.scatter([site.lon], [site.lat], marker=marker, s=36, color=colour, zorder=4,
                    edgecolors="white", linewidths=0.5, label=None if text in shown else text)
         shown.add(text)
-    labels = [ax.text(t.lon, t.lat, t.name_pinyin.split()[0], fontsize=7, zorder=5)
-              for t in towns]
+    label = label or (lambda t: t.name_pinyin.split()[0])
+    # townships placed at one point (subdistricts at the district seat) share one label,
+    # a line each: three labels started at one point would stay on top of each other
+    at: dict[tuple[float, float], list] = {}
+    for t in townships:
+        at.setdefault((t.lon, t.lat), []).append(t)
+    labels = [ax.text(lon, lat, "\n".join(label(t) for t in group), fontsize=7, zorder=5)
+              for (lon, lat), group in at.items()]
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(5))  # a narrow map's degree labels run together
     ax.set_aspect(1 / math.cos(math.radians(mean_latitude(region))))
     return labels
+
+
+def credits_text(region, credits: str | None = None, width: int = 120) -> str:
+    """The credits line under a map (wrapped at ``width`` characters): the region's
+    ``credits``, and, where the region has no road graph, that no road is drawn."""
+    import textwrap
+
+    parts = [credits] if credits else list(region.spec.credits) or [
+        "Township points: GeoNames (CC BY 4.0)"]
+    if getattr(region, "graph", None) is None:
+        parts.append(f"No road graph in the region: roads are not drawn (travel is the straight "
+                     f"line × circuity {region.spec.travel.circuity.value:g}).")
+    return "\n".join(line for part in parts for line in textwrap.wrap(part, width))
 
 
 def scale_km(span_km: float) -> float:
@@ -80,7 +122,8 @@ def scale_km(span_km: float) -> float:
 
 def finish(ax, region, labels: list, credits: str | None = None) -> None:
     """After everything else is drawn: scale bar, north arrow, credits, the legend
-    outside the map, and the township labels moved off each other and off the markers."""
+    outside the map with any inset (an enlarged zone: ``ax.inset_axes``) under it, and the
+    township labels moved off each other and off the markers."""
     from adjustText import adjust_text
 
     lat = mean_latitude(region)
@@ -94,16 +137,48 @@ def finish(ax, region, labels: list, credits: str | None = None) -> None:
             solid_capstyle="butt", zorder=6)
     ax.text(bx + length / km_per_lon / 2, by + 0.012 * (y1 - y0), f"{length:g} km",
             ha="center", va="bottom", fontsize=7, zorder=6)
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction",
+    # beside the map, at the foot of the legend's column: on the map it hid townships
+    ax.annotate("N", xy=(1.06, 0.11), xytext=(1.06, 0.02), xycoords="axes fraction",
                 ha="center", va="center", fontsize=9, fontweight="bold",
-                arrowprops={"arrowstyle": "-|>", "color": "black"})
+                arrowprops={"arrowstyle": "-|>", "color": "black"}, annotation_clip=False)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    text = credits or "; ".join(region.spec.credits) or "Township points: GeoNames (CC BY 4.0)"
-    ax.text(0.0, -0.09, text, transform=ax.transAxes, fontsize=6, va="top")
+    # under the axis title, wherever the tick labels put it
+    ax.annotate(credits_text(region, credits), xy=(0.0, 0.0), xycoords=(ax.transAxes, ax.xaxis.label),
+                xytext=(0, -4), textcoords="offset points", fontsize=6, va="top",
+                annotation_clip=False)
     old = ax.get_legend()  # a plot's own legend keeps its title (the chemical, the class)
     title = old.get_title().get_text() if old is not None else None
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7, frameon=False,
-              title=title or None, title_fontsize=7)
-    adjust_text(labels, ax=ax, expand=(1.1, 1.3), arrowprops={"arrowstyle": "-", "color": "0.5",
-                                                               "linewidth": 0.5})
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7, frameon=False,
+                       title=title or None, title_fontsize=7)
+    _insets_under(ax, legend)
+    # labels repel from every marker drawn one per collection (townships, sites, a
+    # coverage map's circles): their centres, in data coordinates (adjustText 1.4's
+    # ``objects`` takes display boxes through the data transform, so it is not used)
+    centres = [c.get_offsets()[0] for c in ax.collections if len(c.get_offsets()) == 1]
+    adjust_text(labels, ax=ax, x=[float(p[0]) for p in centres], y=[float(p[1]) for p in centres],
+                expand=(1.1, 1.3), arrowprops={"arrowstyle": "-", "color": "0.5", "linewidth": 0.5})
+
+
+def _insets_under(ax, legend) -> None:
+    """Put the insets of ``ax`` (its child axes) beside the map, between the legend and
+    the north arrow, so that they hide no township."""
+    insets = list(ax.child_axes)
+    if not insets:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox, TransformedBbox
+
+    figure = ax.figure
+    canvas = figure.canvas if hasattr(figure.canvas, "get_renderer") else FigureCanvasAgg(figure)
+    box = legend.get_window_extent(canvas.get_renderer()).transformed(ax.transAxes.inverted())
+    top, bottom = box.y0 - 0.06, 0.16          # room for the inset's title; the arrow below
+    height = max(0.2, (top - bottom) / len(insets))
+    for k, inset in enumerate(insets):
+        bounds = Bbox.from_bounds(1.04, top - (k + 1) * height, 0.5, height - 0.04)
+
+        def locate(child, renderer, bounds=bounds):
+            # as Axes.inset_axes places its insets, at other bounds (axes fraction)
+            return TransformedBbox(bounds, ax.transAxes - child.figure.transSubfigure)
+
+        inset.set_axes_locator(locate)

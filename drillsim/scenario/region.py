@@ -140,6 +140,26 @@ class TravelSpec(Strict):
         return v
 
 
+class RiverSpec(Strict):
+    """A river reach drawn on maps: a line through places, upstream first. Maps only:
+    travel and the hazards do not use it (a flood plugin has its own reaches)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """River id, as the townships' `river` field names it (`fujiang`)."""
+    name_zh: str | None = None
+    """Name in Chinese (涪江)."""
+    name_en: str | None = None
+    """Name in English or pinyin (Fujiang)."""
+    course: list[str] = Field(min_length=2)
+    """Township or site ids the line passes through, upstream first."""
+    status: Status
+    """How sure the line is: `approximate` for a line through the places the sources put on the river (not its surveyed course; maps draw it dashed)."""
+    source: str | None = None
+    """Citation key (see `sources`)."""
+    note: str | None = None
+    """Free text: what the course rests on."""
+
+
 class RegionFile(Strict):
     """Schema of a region file."""
 
@@ -157,6 +177,8 @@ class RegionFile(Strict):
     """The townships (镇街)."""
     sites: list[SiteSpec] = []
     """Named places: stations, parks, landing sites, gauges …"""
+    rivers: list[RiverSpec] = []
+    """River reaches drawn on maps (a line through townships and sites, upstream first)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -319,7 +341,8 @@ def _load_graph(path: Path, doc: Document):
 
 
 def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
-    """Cross-checks a schema cannot express: unique ids, known townships on sites."""
+    """Cross-checks a schema cannot express: unique ids, known townships on sites, known
+    places on river courses."""
     faults = []
     seen: dict[str, int] = {}
     for i, t in enumerate(spec.townships):
@@ -335,6 +358,15 @@ def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
         if s.township is not None and s.township not in township_ids:
             faults.append(doc.fault(("sites", i, "township"), f"unknown township {s.township!r}"
                                     + suggest(s.township, township_ids)))
+    rivers: set[str] = set()
+    for i, r in enumerate(spec.rivers):
+        if r.id in rivers:
+            faults.append(doc.fault(("rivers", i, "id"), f"river id {r.id!r} is used twice"))
+        rivers.add(r.id)
+        for j, place in enumerate(r.course):
+            if place not in seen:
+                faults.append(doc.fault(("rivers", i, "course", j), f"unknown township or site "
+                                        f"{place!r}" + suggest(place, sorted(seen))))
     return faults
 
 

@@ -75,7 +75,7 @@ def plume_plot(ax, region, result, options) -> None:
     inner = shapes.get("aegl2") or shapes.get("aegl3")
     if inner is not None:
         # the AEGL-2 and -3 zones are a few hundred metres wide: enlarged in an inset
-        inset = ax.inset_axes([0.02, 0.55, 0.36, 0.36])
+        inset = ax.inset_axes([1.04, 0.14, 0.5, 0.35])  # beside the map (the base map's finish puts it under the legend)
         for lv in ("aegl2", "aegl3"):
             if lv in shapes:
                 inset.fill(*shapes[lv], facecolor=colours[lv], alpha=0.45, edgecolor=colours[lv],

@@ -65,7 +65,7 @@ def fire_plot(ax, region, result, options) -> None:
     ax.plot(lon0, lat0, "k*", markersize=10, label="ignition")
     ax.legend(loc="upper right", fontsize=7)
     # a fire of a few hectares is a dot at district scale: show it enlarged in an inset
-    inset = ax.inset_axes([0.02, 0.06, 0.34, 0.26])
+    inset = ax.inset_axes([1.04, 0.14, 0.5, 0.35])  # beside the map (the base map's finish puts it under the legend)
     inset.fill(xs, ys, color="orangered", alpha=0.5)
     inset.plot(lon0, lat0, "k*", markersize=8)
     pad = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.2
