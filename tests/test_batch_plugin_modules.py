@@ -199,3 +199,19 @@ def test_every_command_that_runs_replications_takes_the_loading_options(command)
     assert r.exit_code == 0
     for option in ("--plugin-module NAME=MODULE", "--allow-plugin-module", "--trace-hooks"):
         assert option in r.output
+
+
+def test_a_dotted_module_missing_on_a_worker_names_it_and_the_fix():
+    from drillsim.batch.worker import Bundle, check_plugins, install
+
+    bundle = Bundle("k" * 64, "s.yaml", (("s.yaml", "name: x\n"),),
+                    modules=(("rules", "no_such_package.rules", b""),),
+                    origins=(("rules", "module no_such_package.rules"),))
+    install(bundle)
+    message = check_plugins(("rules",), where="worker w", key=bundle.key)
+    assert message.startswith("on worker w: plugin 'rules': cannot import module "
+                              "'no_such_package.rules': ModuleNotFoundError")
+    assert message.endswith("; install module no_such_package.rules there, or give the plugin as a "
+                            ".py file (--plugin-module rules=FILE.py), which drillsim sends to every "
+                            "worker")
+    assert "\n" not in message
