@@ -108,3 +108,22 @@ def test_a_zone_inset_sits_beside_the_map_under_the_legend():
     assert box.x0 > axes_box.x1                  # beside the map
     assert box.y1 < legend.y0                    # under the legend
     assert box.y0 > arrow.y1                     # above the north arrow
+
+
+def test_a_site_far_outside_the_district_is_named_under_the_map_not_drawn():
+    from drillsim.report.basemap import credits_text, far_sites
+
+    path = ROOT / "scenarios" / "regions" / "tongnan.yaml"
+    region = load_region(path, str(path))
+    # by hand: Yongchuan (29.3667, 105.9333) from Wugui (29.81882, 105.75563), the
+    # nearest seat: 0.45212 deg south = 50.3 km, 0.17767 deg east x cos 29.8 = 17.1 km;
+    # sqrt(50.3^2 + 17.1^2) = 53.1 km, bearing 161 deg: S
+    assert far_sites(region) == {
+        "yongchuan_aviation_centre": "Yongchuan regional aviation emergency centre: 53 km S of Wugui"}
+    assert "Off the map: Yongchuan regional aviation emergency centre: 53 km S of Wugui." in \
+        credits_text(region).replace("\n", " ")
+    with matplotlib.rc_context(plot_fonts()):
+        fig = Figure(figsize=(10, 8))
+        ax = fig.subplots()
+        draw_region(ax, region)
+    assert ax.get_ylim()[0] > 29.7          # the map stays on the district (Wugui 29.82)

@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 
 from drillsim.planning.coverage import Coverage
-from drillsim.report.basemap import draw_region, finish
+from drillsim.report.basemap import draw_region, far_sites, finish
 from drillsim.report.fonts import plot_fonts
 
 
@@ -34,7 +34,9 @@ def write_map(cov: Coverage, path: str | Path, region, forces: list[str] | None 
     path = Path(path)
     shown = [fc for fc in cov.forces if forces is None or fc.force in forces]
     names = ", ".join(fc.force for fc in shown)
-    minutes = {p.id: cov.nearest(p.id, forces)[1].travel for p in cov.places}
+    far = far_sites(region)  # named under the map (draw_region) instead of drawn
+    places = [p for p in cov.places if p.id not in far]
+    minutes = {p.id: cov.nearest(p.id, forces)[1].travel for p in places}
     finite = [m for m in minutes.values() if math.isfinite(m)]
     norm = Normalize(0, max(finite) if finite else 1)
     cmap = colormaps["viridis_r"]
@@ -47,7 +49,7 @@ def write_map(cov: Coverage, path: str | Path, region, forces: list[str] | None 
         fig = Figure(figsize=(11, 11))
         ax = fig.subplots()
         labels = draw_region(ax, region, towns=False, label=label)
-        for p in cov.places:
+        for p in places:
             m = minutes[p.id]
             town = p.id in cov.population
             weight = cov.population.get(p.id) or 0
@@ -65,13 +67,13 @@ def write_map(cov: Coverage, path: str | Path, region, forces: list[str] | None 
         if cov.within is not None:
             ax.scatter([], [], s=60, facecolors="white", edgecolors="red", linewidths=2.0,
                        label=f"within {cov.within:g} min")
-        bases = [q for fc in shown for b in fc.bases for q in cov.places if q.id == b]
+        bases = [q for fc in shown for b in fc.bases for q in places if q.id == b]
         if bases:
             ax.scatter([q.lon for q in bases], [q.lat for q in bases], marker="^", s=90,
                        c="tab:red", edgecolors="black", zorder=4.5, label="unit base")
         sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
         # the colour bar under the map: the legend and the north arrow take its right side
-        fig.colorbar(sm, ax=ax, orientation="horizontal", shrink=0.6, pad=0.1,
+        fig.colorbar(sm, ax=ax, orientation="horizontal", shrink=0.6, pad=0.14,
                      label="travel minutes of the nearest unit")
         title = f"{cov.scenario}\nnearest unit of: {names}"
         if cov.within is not None:

@@ -6,7 +6,8 @@ zones, a fire's perimeter (``drillsim hazard … --plot``) or a coverage map.
   region draws no reach of ringed in blue;
 - townships as markers (or left to the caller, who colours them);
 - sites by kind: landing sites, fire stations, rescue bases, the aviation base, chemical
-  parks, gauges …, with a legend outside the map;
+  parks, gauges …, with a legend outside the map; a site far outside the district is
+  named under the map instead (:func:`far_sites`);
 - the road graph's links when the region has one; without one, travel is straight line
   × circuity, no road is drawn, and the credits line says so;
 - a scale bar (a round number of km, about a fifth of the map's width; km per degree of
@@ -40,6 +41,38 @@ RIVER_COLOURS = ("tab:blue", "darkcyan", "navy")
 def mean_latitude(region) -> float:
     towns = list(region.townships.values())
     return sum(t.lat for t in towns) / len(towns)
+
+
+#: a site farther than this beyond the townships' extent (km) is not drawn but named
+#: under the map: one far site (an aviation centre in the next district) would squeeze
+#: the district into a corner
+FAR_KM = 5.0
+
+
+def far_sites(region) -> dict[str, str]:
+    """The sites more than :data:`FAR_KM` outside the box around the townships, each
+    with where it lies, for the line under the map ("Yongchuan regional aviation
+    emergency centre: 36 km S of Wugui")."""
+    from drillsim.scenario.geo import haversine_km
+
+    towns = list(region.townships.values())
+    south, north = min(t.lat for t in towns), max(t.lat for t in towns)
+    west, east = min(t.lon for t in towns), max(t.lon for t in towns)
+    out = {}
+    for site in region.spec.sites:
+        lat = min(max(site.lat, south), north)
+        lon = min(max(site.lon, west), east)
+        if haversine_km(site.lat, site.lon, lat, lon) <= FAR_KM:
+            continue
+        near = min(towns, key=lambda t: haversine_km(site.lat, site.lon, t.lat, t.lon))
+        km = haversine_km(site.lat, site.lon, near.lat, near.lon)
+        north_km = (site.lat - near.lat) * KM_PER_DEGREE
+        east_km = (site.lon - near.lon) * KM_PER_DEGREE * math.cos(math.radians(near.lat))
+        bearing = math.degrees(math.atan2(east_km, north_km)) % 360
+        point = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")[round(bearing / 45) % 8]
+        name = site.name_en or site.name_zh or site.id
+        out[site.id] = f"{name}: {km:.0f} km {point} of {near.name_pinyin.split()[0]}"
+    return out
 
 
 def draw_region(ax, region, towns: bool = True, label=None) -> list:
@@ -78,7 +111,10 @@ def draw_region(ax, region, towns: bool = True, label=None) -> list:
         ax.scatter([t.lon for t in on], [t.lat for t in on], s=60, facecolors="none",
                    edgecolors="tab:blue", linewidths=1.0, zorder=3, label=f"on the {river.capitalize()}")
     shown = set()
+    far = far_sites(region)
     for site in region.spec.sites:
+        if site.id in far:
+            continue
         marker, colour, text = SITE_STYLE.get(site.kind, ("o", "0.5", "other site"))
         ax.scatter([site.lon], [site.lat], marker=marker, s=36, color=colour, zorder=4,
                    edgecolors="white", linewidths=0.5, label=None if text in shown else text)
@@ -95,18 +131,23 @@ def draw_region(ax, region, towns: bool = True, label=None) -> list:
     ax.set_ylabel("latitude (°N)")
     from matplotlib.ticker import MaxNLocator
 
-    ax.xaxis.set_major_locator(MaxNLocator(5))  # a narrow map's degree labels run together
+    # a narrow map's degree labels run together: a few round ones
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
     ax.set_aspect(1 / math.cos(math.radians(mean_latitude(region))))
     return labels
 
 
 def credits_text(region, credits: str | None = None, width: int = 120) -> str:
     """The credits line under a map (wrapped at ``width`` characters): the region's
-    ``credits``, and, where the region has no road graph, that no road is drawn."""
+    ``credits``, the sites left off the map (:func:`far_sites`), and, where the region
+    has no road graph, that no road is drawn."""
     import textwrap
 
     parts = [credits] if credits else list(region.spec.credits) or [
         "Township points: GeoNames (CC BY 4.0)"]
+    far = far_sites(region)
+    if far:
+        parts.append("Off the map: " + "; ".join(far.values()) + ".")
     if getattr(region, "graph", None) is None:
         parts.append(f"No road graph in the region: roads are not drawn (travel is the straight "
                      f"line × circuity {region.spec.travel.circuity.value:g}).")
@@ -131,16 +172,16 @@ def finish(ax, region, labels: list, credits: str | None = None) -> None:
     y0, y1 = ax.get_ylim()
     km_per_lon = KM_PER_DEGREE * math.cos(math.radians(lat))
     length = scale_km((x1 - x0) * km_per_lon)
-    # bottom right: insets of enlarged zones sit on the left
-    bx, by = x1 - 0.05 * (x1 - x0) - length / km_per_lon, y0 + 0.05 * (y1 - y0)
-    ax.plot([bx, bx + length / km_per_lon], [by, by], color="black", linewidth=3,
-            solid_capstyle="butt", zorder=6)
-    ax.text(bx + length / km_per_lon / 2, by + 0.012 * (y1 - y0), f"{length:g} km",
-            ha="center", va="bottom", fontsize=7, zorder=6)
-    # beside the map, at the foot of the legend's column: on the map it hid townships
+    # beside the map, at the foot of the legend's column (north arrow, then the bar): on
+    # the map they hid townships and sites; the bar's length is in axes fraction
+    frac = length / km_per_lon / (x1 - x0)
     ax.annotate("N", xy=(1.06, 0.11), xytext=(1.06, 0.02), xycoords="axes fraction",
                 ha="center", va="center", fontsize=9, fontweight="bold",
                 arrowprops={"arrowstyle": "-|>", "color": "black"}, annotation_clip=False)
+    ax.plot([1.12, 1.12 + frac], [0.03, 0.03], color="black", linewidth=3, solid_capstyle="butt",
+            transform=ax.transAxes, clip_on=False, zorder=6)
+    ax.text(1.12 + frac / 2, 0.045, f"{length:g} km", transform=ax.transAxes, ha="center",
+            va="bottom", fontsize=7, zorder=6)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     # under the axis title, wherever the tick labels put it
@@ -157,7 +198,9 @@ def finish(ax, region, labels: list, credits: str | None = None) -> None:
     # ``objects`` takes display boxes through the data transform, so it is not used)
     centres = [c.get_offsets()[0] for c in ax.collections if len(c.get_offsets()) == 1]
     adjust_text(labels, ax=ax, x=[float(p[0]) for p in centres], y=[float(p[1]) for p in centres],
-                expand=(1.1, 1.3), arrowprops={"arrowstyle": "-", "color": "0.5", "linewidth": 0.5})
+                expand=(1.1, 1.3), force_text=(0.3, 0.5),
+                iter_lim=1000, time_lim=None,  # by iterations: the same map on any machine
+                arrowprops={"arrowstyle": "-", "color": "0.5", "linewidth": 0.5})
 
 
 def _insets_under(ax, legend) -> None:
