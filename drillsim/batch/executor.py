@@ -227,12 +227,22 @@ class LocalPoolExecutor(Executor):
         pending: dict[Future, list[Task]] = {}
         fruitless = 0
 
+        def send(chunk: list[Task]) -> None:
+            try:
+                future = self._pool.submit(worker.run_tasks, chunk)
+            except BrokenProcessPool as exc:
+                # a worker died since the last look (between a result and this submit): the
+                # chunk is lost with the pool like those in flight, and sent again with them
+                future = Future()
+                future.set_exception(exc)
+            pending[future] = chunk
+
         def fill() -> None:
             while len(pending) < self.workers * self.window_per_worker:
                 chunk = next(todo, None)
                 if chunk is None:
                     return
-                pending[self._pool.submit(worker.run_tasks, chunk)] = chunk
+                send(chunk)
 
         try:
             fill()
@@ -267,7 +277,7 @@ class LocalPoolExecutor(Executor):
                             + "; what finished is stored: run again with --resume")
                     self._restart(sum(len(c) for c in again))
                     for chunk in again:
-                        pending[self._pool.submit(worker.run_tasks, chunk)] = chunk
+                        send(chunk)
                 fill()
         finally:
             for future in pending:
