@@ -120,7 +120,8 @@ def test_a_site_far_outside_the_district_is_named_under_the_map_not_drawn():
     # sqrt(50.3^2 + 17.1^2) = 53.1 km, bearing 161 deg: S
     assert far_sites(region) == {
         "yongchuan_aviation_centre": "Yongchuan regional aviation emergency centre: 53 km S of Wugui"}
-    assert "Off the map: Yongchuan regional aviation emergency centre: 53 km S of Wugui." in \
+    assert ("Outside the district, not drawn: Yongchuan regional aviation emergency centre: 53 km "
+            "S of Wugui.") in \
         credits_text(region).replace("\n", " ")
     with matplotlib.rc_context(plot_fonts()):
         fig = Figure(figsize=(10, 8))

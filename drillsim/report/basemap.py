@@ -32,6 +32,7 @@ SITE_STYLE = {
     "gauge": ("v", "tab:blue", "gauge"),
     "geohazard": ("*", "tab:olive", "geohazard point"),
     "shelter": ("h", "tab:green", "shelter"),
+    "waterlogging": ("d", "tab:cyan", "waterlogging point"),
 }
 KM_PER_DEGREE = 6371.0088 * math.pi / 180
 #: one blue each for the first rivers, so that the legend tells them apart
@@ -147,7 +148,7 @@ def credits_text(region, credits: str | None = None, width: int = 120) -> str:
         "Township points: GeoNames (CC BY 4.0)"]
     far = far_sites(region)
     if far:
-        parts.append("Off the map: " + "; ".join(far.values()) + ".")
+        parts.append("Outside the district, not drawn: " + "; ".join(far.values()) + ".")
     if getattr(region, "graph", None) is None:
         parts.append(f"No road graph in the region: roads are not drawn (travel is the straight "
                      f"line × circuity {region.spec.travel.circuity.value:g}).")
