@@ -39,6 +39,13 @@ def test_warning_lead_time_per_township():
     assert m.warning_lead_times(log, CTX, m.WarningParams()) == [("a", 300.0), ("b", 600.0), ("c (no warning)", 0.0)]
 
 
+def test_a_warning_after_the_water_is_a_negative_lead():
+    # a flash flood: the stream passes its warning stage at 19 min, the warning comes at 79
+    log = [ev(19, "hazard_arrival", township="a", level="warning"),
+           ev(79, "warning_issued", townships=["a"])]
+    assert m.warning_lead_times(log, CTX, m.WarningParams()) == [("a (warned after arrival)", -60.0)]
+
+
 def test_evacuation_margin():
     log = [ev(10, "incident_created", incident="I1", kind="evacuation", township="a"),
            ev(20, "incident_created", incident="I2", kind="evacuation", township="b"),

@@ -80,7 +80,7 @@ def test_a_river_the_region_has_not_is_refused_naming_its_rivers(host):
         _load(host, **{"hazards.fujiang_2020.params.river": "fujang"})
     assert _messages(caught.value) == [
         "hazards[0].params.river: river 'fujang' is not a river of the region (its townships lie "
-        "on: fujiang, qiongjiang); did you mean 'fujiang'?"]
+        "on: fujiang, pingtan, qiongjiang); did you mean 'fujiang'?"]
 
 
 def test_a_township_on_another_river_is_a_warning(host):
@@ -95,7 +95,7 @@ def test_a_region_without_rivers_only_warns(host, tmp_path):
     shutil.copytree(ROOT / "scenarios" / "plans", root / "plans")
     region = root / "regions" / "tongnan.yaml"
     text = region.read_text(encoding="utf-8")
-    region.write_text(re.sub(r"river: (fujiang|qiongjiang)", "river: null", text), encoding="utf-8")
+    region.write_text(re.sub(r"river: (fujiang|qiongjiang|pingtan)", "river: null", text), encoding="utf-8")
     shutil.copy(FLOOD, root / "flood.yaml")
     sc = load_scenario(root / "flood.yaml", host=host)
     assert [f"{w.field}: {w.message}" for w in sc.warnings] == [

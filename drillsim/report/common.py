@@ -54,6 +54,18 @@ def place_name(sc, label: str | None) -> str | None:
     return f"{name} {rest}".strip()
 
 
+def design_text(row) -> str | None:
+    """What a row's ``fails_by_design`` says on a report: the reason when the row fails
+    (``fails by design: …``), a flag when it passes although it carries one (the scenario
+    or the model has changed: check it), None when it carries none or was not measured."""
+    why = getattr(row, "fails_by_design", None)
+    if not why or row.status not in ("pass", "fail"):
+        return None
+    if row.status == "fail":
+        return f"fails by design: {why}"
+    return f"passed although expected to fail by design ({why}): check the scenario"
+
+
 def target_text(row) -> str:
     if row.comparison is None:
         return "(information)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.report.common import clock, measured, num, place_name, rate_text, target_text
+from drillsim.report.common import clock, design_text, measured, num, place_name, rate_text, target_text
 from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table, key_events
 
 
@@ -142,6 +142,9 @@ def render(outcome) -> str:
                     num(r.p90, r.unit) + (f" ({place_name(sc, r.worst)} only)" if r.worst else "")
                     if r.p90 is not None else "—", target_text(r),
                     rate_text(r), r.status.upper()] for r in rows])
+    designed = [(r.id, design_text(r)) for r in rows if design_text(r)]
+    if designed:
+        out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]
     label_of = {t.id: t.metric.label for t in sc.targets}
     for r in rows:
         if r.breakdown:

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from drillsim.report.common import measured, num, place_name, rate_text, target_text
+from drillsim.report.common import design_text, measured, num, place_name, rate_text, target_text
 from drillsim.report.facts import implicit_assumptions
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
@@ -86,8 +86,10 @@ def _wide_table(outcome, main) -> Table:
                      ("result", {"no_wrap": True})):
         table.add_column(name, **kw)
     for row in main:
-        what = row.title + (f" ({row.section})" if row.section else "")
-        table.add_row(Text(row.id), Text(what), Text(measured(row) + _where(sc, row)),
+        what = Text(row.title + (f" ({row.section})" if row.section else ""))
+        if design_text(row):
+            what.append("\n" + design_text(row), style="dim")
+        table.add_row(Text(row.id), what, Text(measured(row) + _where(sc, row)),
                       Text(_p90(sc, row)), Text(target_text(row)),
                       Text(_reps(row, outcome.replications)), _status(row))
     return table
@@ -109,6 +111,8 @@ def _narrow_list(outcome, main) -> Table:
         if row.pass_rate is not None:
             figures += f" · {_met_in(row, outcome.replications)}"
         text.append("\n" + figures, style="")
+        if design_text(row):
+            text.append("\n" + design_text(row), style="dim")
         grid.add_row(_status(row), Text(row.id), text)
     return grid
 
@@ -159,9 +163,11 @@ def verdict_lines(outcome) -> list:
         grid.add_column(no_wrap=True)
         grid.add_column()
         for row in worst:
+            why = design_text(row)
             grid.add_row(Text(f"  {row.id}", style="bold red"),
                          Text(f"{row.title}: {num(row.mean, row.unit)}{_where(sc, row)} against "
-                              f"{target_text(row)}; {_met_in(row, outcome.replications)}"))
+                              f"{target_text(row)}; {_met_in(row, outcome.replications)}"
+                              + (f" ({why})" if why else "")))
         lines.append(grid)
     if not failed and scored:
         lines.append(Text("Every target with a goal is met.", style="green"))

@@ -122,6 +122,8 @@ class ResolvedTarget:
     note: str | None
     #: the plan items (``P12`` …) this row scores, from the plan or the scenario
     plan_items: tuple[str, ...] = ()
+    #: why the row cannot pass in this scenario (shown with it when it fails), or None
+    fails_by_design: str | None = None
 
     def display(self, value: float | None) -> float | None:
         """An internal value in the target's display unit."""
@@ -862,7 +864,8 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
             tid, merged["title"], merged["section"], metric, params,
             merged["statistic"] or metric.statistic, merged["comparison"], threshold, unit, scale,
             plan.required_pass_rate if rate is None else rate, bool(merged["by_label"]),
-            merged["source"], merged["note"], tuple(merged["plan_items"] or ())))
+            merged["source"], merged["note"], tuple(merged["plan_items"] or ()),
+            merged["fails_by_design"]))
     return out
 
 

@@ -67,6 +67,8 @@ class TownshipSpec(Strict):
     """The river the township lies on, if any."""
     river_status: Literal["verified", "approximate", "unknown"] = "unknown"
     """`verified`, `approximate` or `unknown`."""
+    river_note: str | None = None
+    """Where the river comes from (source id), or a note on it."""
     note: str | None = None
     """Free text for readers."""
 

@@ -73,6 +73,8 @@ class TargetSpec(Strict):
     """Free text for readers (the plan's wording)."""
     plan_items: list[PlanItemId] = []
     """The plan items this row scores (`[P12, P23]`: ids of the plan file's `items:`); a row scores an item only if its value can fail."""
+    fails_by_design: str | None = None
+    """Why this row cannot pass in this scenario whatever the response does (a flash flood peaks before any warning its rain can give): printed with the row when it fails, so the miss reads as the finding it is; a row that passes although it carries one is flagged."""
 
 
 
@@ -186,6 +188,8 @@ class TargetOverride(Strict):
     """Free text for readers."""
     plan_items: list[PlanItemId] | None = None
     """Other plan items this row scores (replaces the plan's list)."""
+    fails_by_design: str | None = None
+    """Why this row cannot pass in this scenario whatever the response does; printed with the row when it fails."""
 
 
 

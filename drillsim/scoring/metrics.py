@@ -160,10 +160,12 @@ def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: Warn
     covering it to its arrival.
 
     Reads ``warning_issued`` (details ``townships``: list of ids) and ``hazard_arrival``
-    (details ``township``, ``level``). A township never warned scores 0 (no lead).
+    (details ``township``, ``level``). A township warned only after the hazard reached it
+    scores the negative lead (labelled ``(warned after arrival)``: a flash flood can beat
+    its own warning); one never warned scores 0 (no lead).
     """
     warned: dict[str, float] = {}
-    out: Observations = []
+    arrivals: list[tuple[str, float]] = []
     for e in events:
         if not _of(e, params.hazards):
             continue
@@ -171,11 +173,15 @@ def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: Warn
             for town in e.details.get("townships", []):
                 warned.setdefault(town, e.t)
         elif e.kind == "hazard_arrival" and e.details.get("level") == params.level:
-            town = e.details["township"]
-            if town in warned:
-                out.append((town, e.t - warned[town]))
-            else:
-                out.append((f"{town} (no warning)", 0.0))
+            arrivals.append((e.details["township"], e.t))
+    out: Observations = []
+    for town, t in arrivals:
+        if town not in warned:
+            out.append((f"{town} (no warning)", 0.0))
+        elif warned[town] > t:
+            out.append((f"{town} (warned after arrival)", t - warned[town]))
+        else:
+            out.append((town, t - warned[town]))
     return out
 
 

@@ -75,6 +75,8 @@ class Row:
     breakdown: list[dict[str, Any]] = field(default_factory=list)
     source: str | None = None
     note: str | None = None
+    #: why the row cannot pass in this scenario, as the scenario states it (or None)
+    fails_by_design: str | None = None
     #: the place (observation label) that decides a min/max row over places, else None
     worst: str | None = None
     #: what ``p90`` is taken over: ``"all observations"`` or ``"replications at <label>"``
@@ -90,7 +92,8 @@ class Row:
             "pass_rate_ci95": list(self.pass_rate_ci95) if self.pass_rate_ci95 else None,
             "required_pass_rate": self.required_pass_rate, "passed": self.passed,
             "status": self.status, "values": self.values, "breakdown": self.breakdown,
-            "source": self.source, "note": self.note, "worst": self.worst,
+            "source": self.source, "note": self.note, "fails_by_design": self.fails_by_design,
+            "worst": self.worst,
             "p90_over": self.p90_over,
         }
 
@@ -149,7 +152,7 @@ def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -
         target.statistic, target.comparison, d(target.threshold), len(measured), d(mean),
         (d(ci[0]), d(ci[1])) if ci else None, d(p90), pass_rate, rate_ci,
         target.required_pass_rate, passed, status, [d(v) for v in values],
-        source=target.source, note=target.note,
+        source=target.source, note=target.note, fails_by_design=getattr(target, "fails_by_design", None),
         p90_over="all observations" if p90 is not None else None)
 
 

@@ -44,9 +44,11 @@ def _make(channel, params: FloodReportParams | None):
     calls = channel.rng("calls")
     forecast = channel.rng("forecast")
     flood_towns: list[str] = []
+    gauges: dict[str, str] = {}     # hazard id -> its district gauge's name
     for hazard in sim.hazards:
-        if hazard.type.name == "transit_flood":
+        if hazard.type.name in ("transit_flood", "flash_flood"):
             flood_towns.extend(t.township for t in hazard.params.townships)
+            gauges[hazard.id] = hazard.params.gauge.name
     late = flood_towns[int(towns.integers(len(flood_towns)))] if flood_towns else None
     delays: dict[str, float] = {}
     last_stage: dict[str, float] = {}
@@ -76,10 +78,11 @@ def _make(channel, params: FloodReportParams | None):
             return True
         if k == "warning_issued":
             peak = d.get("forecast_peak_stage")
-            text = "flood warning for the Fujiang"
+            river = str(d.get("river") or "river").capitalize()
+            text = f"flood warning for the {river}"
             if peak is not None:
                 guess = round((peak + float(forecast.normal(0.0, p.forecast_error))) * 2) / 2
-                text += f"; forecast crest about {guess:.1f} m at the city gauge"
+                text += f"; forecast crest about {guess:.1f} m at the {gauges.get(d.get('hazard'), 'district')} gauge"
             towns_text = ", ".join(channel.township_name(t) for t in d.get("townships", []))
             channel.send(f"{text}; riverside townships: {towns_text}", category="warning",
                          source="hydrological service")
@@ -122,7 +125,7 @@ FLOOD_REPORTS = Reporter(
     name="flood_reports",
     description="flood drill reports: gauge readings, forecast warnings, late townships, lost calls",
     make=_make,
-    hazard_types=("transit_flood",),
+    hazard_types=("transit_flood", "flash_flood"),
     params_model=FloodReportParams,
 )
 

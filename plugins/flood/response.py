@@ -1,0 +1,266 @@
+"""What a flood does once its water levels are known, for every flood hazard of the
+package (the transit flood's routed wave, the flash flood's rational-method hydrograph):
+each township's warning, flood and recession times from the gauge's stage, the
+``hazard_summary``, gauge readings, the warning and evacuation orders, rescue calls from
+people cut off, and road closures in flooded townships.
+
+Events (the contract the core metrics read): ``warning_issued`` (``townships``),
+``hazard_arrival`` (``township``, ``level`` = ``warning`` | ``impact``),
+``hazard_receded``, ``evacuation_ordered``, ``gauge_reading``, ``hazard_summary``.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass
+
+from drillsim.api import OrderRefused, Place, Restriction
+
+from .hydrograph import sample_series
+from .rating import PowerRating
+
+
+def split_people(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` people in proportion to ``weights`` into whole numbers that add up
+    to ``total`` (largest-remainder method, ties to the earlier entry)."""
+    wsum = float(sum(weights))
+    if total == 0 or wsum <= 0:
+        return [0] * len(weights)
+    exact = [total * w / wsum for w in weights]
+    base = [int(math.floor(x)) for x in exact]
+    left = total - sum(base)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - base[i]), i))
+    for i in order[:left]:
+        base[i] += 1
+    return base
+
+
+def crossing(times: list[float], values: list[float], level: float, start: int = 0,
+             rising: bool = True) -> tuple[float | None, int]:
+    """First time (linear interpolation) at or after index ``start`` when ``values``
+    crosses ``level`` upward (or downward); (None, len) if never."""
+    for j in range(max(start, 1), len(values)):
+        a, b = values[j - 1], values[j]
+        if (rising and a < level <= b) or (not rising and a >= level > b):
+            f = (level - a) / (b - a)
+            return times[j - 1] + f * (times[j] - times[j - 1]), j
+    if start == 0 and rising and values and values[0] >= level:
+        return times[0], 0
+    return None, len(values)
+
+
+@dataclass
+class FloodTimeline:
+    """The hazard's deterministic part, computed once per run (minutes, m³/s, m)."""
+
+    times: list[float]
+    upstream: list[float]
+    routed: list[float]
+    stage: list[float]
+    rating: PowerRating
+    warning_discharge: float
+    warning_time: float | None
+    peak_index: int
+    townships: list[dict]
+
+    def stage_at(self, t: float) -> float:
+        """Gauge stage (m) at minute ``t`` (linear interpolation)."""
+        step = self.times[1] - self.times[0]
+        return sample_series(step, self.stage, t - self.times[0])
+
+
+def township_times(townships, times: list[float], stage: list[float], warning_stage: float,
+                   total_people: int, weights: dict[str, float]) -> list[dict]:
+    """Each township's times (minutes) from the gauge's stage series: when the stage there
+    (the gauge's shifted by the township's ``offset``) passes ``warning_stage``
+    (``above_warning``), its ``flood_stage`` (``flooded``) and falls back below it
+    (``receded``), None if never; and its people at risk (its own ``people_at_risk``, or
+    its share of what is left of ``total_people`` by population ``weights``).
+    """
+    explicit = [t.people_at_risk for t in townships]
+    auto = [t.township for t in townships if t.people_at_risk is None]
+    budget = total_people - sum(p for p in explicit if p is not None)
+    shares = dict(zip(auto, split_people(max(0, budget), [weights.get(t, 0.0) for t in auto])))
+    above, _ = crossing(times, stage, warning_stage)
+    towns = []
+    for t in townships:
+        flood, k = crossing(times, stage, t.flood_stage)
+        recede = crossing(times, stage, t.flood_stage, start=k, rising=False)[0] if flood is not None else None
+        towns.append({
+            "township": t.township, "offset": t.offset, "flood_stage": t.flood_stage,
+            "full_depth": t.full_depth, "evacuate": t.evacuate,
+            "people": t.people_at_risk if t.people_at_risk is not None else shares[t.township],
+            "above_warning": None if above is None else above + t.offset,
+            "flooded": None if flood is None else flood + t.offset,
+            "receded": None if recede is None else recede + t.offset,
+        })
+    return towns
+
+
+# ------------------------------------------------------------------ the processes
+def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> None:
+    """Start the flood's processes in ``sim``: log ``hazard_summary`` with ``figures``,
+    then gauge readings, the warning at ``tl.warning_time`` (``rule`` in words) with the
+    automatic evacuation orders, each township's arrival, flooding, rescue calls and
+    recession, and road closures. ``hazard.params`` gives river, gauge name, reading
+    interval, evacuation, rescue calls and access (any flood hazard's parameters)."""
+    p = hazard.params
+    state = {"evacuations": {}}
+    flooded: set[str] = set()
+    if p.access.close_flooded:
+        _FLOODED.setdefault(sim, []).append((flooded, tuple(p.access.allowed), hazard.id))
+    peak_stage = tl.stage[tl.peak_index]
+    sim.log.log("hazard_summary", hazard=hazard.id, river=p.river, figures=figures)
+
+    def at(t: float):
+        return sim.timeout(max(0.0, t - sim.now))
+
+    def readings():
+        while sim.now <= sim.horizon:
+            q = sample_series(tl.times[1], tl.routed, sim.now)
+            sim.log.log("gauge_reading", hazard=hazard.id, gauge=p.gauge.name,
+                        stage=round(tl.stage_at(sim.now), 3), discharge=round(q, 1))
+            yield sim.timeout(p.reading_interval)
+
+    def evacuate(town, by):
+        """Order the evacuation of one township: an evacuation incident demanding
+        rescuers, and relocation supplies for ``relocation_share`` of its people (drawn
+        at once by the automatic command; in a drill, reported as needed and left to
+        the players to release)."""
+        e = p.evacuation
+        rescuers = math.ceil(town["people"] / e.residents_per_rescuer)
+        minutes = e.residents_per_rescuer / e.rate_per_rescuer
+        sim.log.log("evacuation_ordered", hazard=hazard.id, township=town["township"],
+                    people=town["people"], rescuers=rescuers, by=by)
+        incident = sim.create_incident(e.kind, town["township"], {e.capability: rescuers},
+                                       minutes, e.priority, township=town["township"],
+                                       people=town["people"])
+        state["evacuations"][town["township"]] = incident
+        if e.reserve and e.relocation_share > 0:
+            need = math.ceil(town["people"] * e.relocation_share)
+            if sim.auto_orders:
+                sim.reserves[e.reserve].draw(town["township"], need, purpose="relocation")
+            else:
+                sim.log.log("relocation_needed", hazard=hazard.id, township=town["township"],
+                            reserve=e.reserve, amount=need, incident=incident.id)
+        return incident
+
+    def warning_and_orders():
+        if tl.warning_time is None:
+            return
+        yield at(tl.warning_time)
+        sim.log.log("warning_issued", hazard=hazard.id, river=p.river,
+                    townships=[t["township"] for t in tl.townships],
+                    forecast_peak_stage=round(peak_stage, 2), rule=rule)
+        if not sim.auto_orders:
+            return  # players decide on evacuation (the "evacuate" order)
+        yield sim.timeout(p.evacuation.order_delay)
+        for town in tl.townships:
+            if not town["evacuate"] or town["flood_stage"] > peak_stage or town["people"] <= 0:
+                continue
+            evacuate(town, "auto")
+
+    def evacuate_order(township, by="player"):
+        town = next((t for t in tl.townships if t["township"] == township), None)
+        if town is None:
+            names = ", ".join(t["township"] for t in tl.townships)
+            raise OrderRefused(f"{township} is not on the {p.river} flood's evacuation list "
+                               f"({names})")
+        if township in state["evacuations"]:
+            done = state["evacuations"][township]
+            raise OrderRefused(f"evacuation of {township} was already ordered "
+                               f"(now {done.status})")
+        if town["people"] <= 0:
+            raise OrderRefused(f"{township} has nobody to evacuate in this flood plan")
+        evacuate(town, by)
+        return f"evacuation of {township} ordered: {town['people']:,} people"
+
+    def township(town):
+        tid = town["township"]
+        if town["above_warning"] is not None:
+            yield at(town["above_warning"])
+            sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level="warning")
+        if town["flooded"] is None:
+            return
+        yield at(town["flooded"])
+        sim.log.log("hazard_arrival", hazard=hazard.id, township=tid, level="impact",
+                    people=town["people"])
+        if p.access.close_flooded:
+            flooded.add(tid)
+            sim.access_changed(f"{hazard.id}: {tid} flooded")
+        end = town["receded"] if town["receded"] is not None else math.inf
+        yield from rescue_calls(town, end)
+        if town["receded"] is not None:
+            sim.log.log("hazard_receded", hazard=hazard.id, township=tid)
+            if p.access.close_flooded:
+                flooded.discard(tid)
+                sim.access_changed(f"{hazard.id}: {tid} receded")
+
+    def rescue_calls(town, end):
+        c = p.rescue_calls
+        tid = town["township"]
+        arrivals = sim.rng(f"{hazard.id}.calls.{tid}")
+        work = sim.rng(f"{hazard.id}.on_scene.{tid}")
+        which = sim.rng(f"{hazard.id}.aerial.{tid}")
+        where = sim.rng(f"{hazard.id}.where.{tid}")
+        seat = sim.region.place(tid)
+        count = 0
+        while sim.now < end and sim.now < sim.horizon:
+            step_end = min(sim.now + c.step, end)
+            local = tl.stage_at(sim.now - town["offset"])
+            share = min(1.0, max(0.0, (local - town["flood_stage"]) / town["full_depth"]))
+            evac = state["evacuations"].get(tid)
+            moved = (1.0 - c.stay_share) * (evac.progress_at(sim.now) if evac else 0.0)
+            left = town["people"] * (1.0 - moved)
+            rate = c.rate_per_1000 * left * share / 1000.0
+            t = sim.now
+            while rate > 0:
+                t += arrivals.exponential(1.0 / rate)
+                if t >= step_end:
+                    break
+                yield at(t)
+                aerial = c.aerial_share > 0 and which.random() < c.aerial_share
+                minutes = (c.on_scene_mean if c.on_scene_distribution == "fixed"
+                           else work.exponential(c.on_scene_mean))
+                count += 1
+                place = seat if c.scatter is None else scatter(seat, c.scatter, where, count)
+                sim.create_incident(c.aerial_kind if aerial else c.kind, place,
+                                    c.aerial_demand if aerial else c.demand,
+                                    max(minutes, 1.0), c.priority, township=tid)
+            yield at(step_end)
+
+    if not sim.auto_orders:
+        sim.register_order("evacuate", evacuate_order,
+                           "evacuate TOWNSHIP: order the evacuation of a riverside township")
+    sim.process(readings())
+    sim.process(warning_and_orders())
+    for town in tl.townships:
+        sim.process(township(town))
+
+
+#: flooded townships of each running simulation: [(set of township ids, allowed, hazard id)]
+_FLOODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def restriction(sim, unit, origin, destination):
+    """A road unit may not drive into a flooded township unless it brings one of the
+    allowed capabilities (boats); a unit already inside it may work and leave."""
+    if unit.mode != "road" or destination.township is None:
+        return None
+    for flooded, allowed, hazard_id in _FLOODED.get(sim, ()):
+        if destination.township in flooded and origin.township != destination.township \
+                and not any(unit.capabilities.get(c, 0) > 0 for c in allowed):
+            return Restriction(closed=True, reason=f"{hazard_id}: {destination.township} flooded, "
+                                                   f"reachable only with {' or '.join(allowed)} or by air")
+    return None
+
+
+def scatter(seat: Place, radius_km: float, rng, n: int) -> Place:
+    """A point uniform over the disc of ``radius_km`` around ``seat`` (equirectangular
+    offset; 1° latitude = 111.32 km), in the same township."""
+    d = radius_km * math.sqrt(rng.random())
+    theta = 2 * math.pi * rng.random()
+    lat = seat.lat + d * math.cos(theta) / 111.32
+    lon = seat.lon + d * math.sin(theta) / (111.32 * math.cos(math.radians(seat.lat)))
+    return Place(f"{seat.id}#{n}", f"{seat.name} #{n}", lat, lon, "incident", seat.township)
