@@ -135,3 +135,51 @@ def test_pass_rates_figure_marks_baseline_names_factors_keeps_legend_outside(bat
     # tall; labels of 22 characters: min(3.5, 0.065 * 22 + 0.6) + 2 * 3.0 inches wide
     assert tuple(round(x, 3) for x in fig.get_size_inches()) == (
         round(0.065 * 22 + 0.6 + 6.0, 3), round(max(2.0, 0.17 * 4 + 0.9) + 0.8, 3))
+
+
+COST_ONLY = """\
+name: mini prices
+scenario: ../scenario.yaml
+replications: 4
+variants:
+  - {name: cheap, set: {forces.b.cost: 10}}
+  - {name: dear, set: {forces.b.cost: 30}}
+objective: {measure: mean, target: R}
+"""
+
+
+def test_results_table_only_rows_that_differ_and_say_what_an_interval_supports(batch_db, mini, tmp_path):
+    """Rows identical in every variant, replication by replication, get one line each
+    (--all-rows tables them); the baseline is marked; a result says PASS only when the
+    pass rate's Wilson interval supports it."""
+    db, _ = batch_db
+    out = CliRunner().invoke(main, ["results", str(db)], env={"COLUMNS": "200"}).output
+    assert "R  response" in out and "(baseline)" in out      # R changes with the turnout
+    assert "PASS only where the pass rate's 95 % Wilson interval lies at or above" in out
+    # a price changes nothing the simulation measures: both rows the same everywhere
+    path = write_sweep(mini, COST_ONLY, name="prices.yaml")
+    prices = tmp_path / "prices.db"
+    r = CliRunner().invoke(main, ["batch", str(path), "--db", str(prices), "--workers", "0"],
+                           env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "2 row(s) the same in every variant" in r.output
+    assert "R  response —" not in r.output and "  Q  unreached: " in r.output
+    every = CliRunner().invoke(main, ["results", str(prices), "--all-rows"], env={"COLUMNS": "200"}).output
+    assert "R  response —" in every and "Q  unreached —" in every
+    assert "the same in every variant" not in every
+
+
+def test_verdict_follows_the_wilson_interval():
+    from drillsim.batch.analysis import verdict
+    from drillsim.scoring.stats import wilson
+
+    # all n pass: the Wilson lower bound is n / (n + z²), z = 1.96: 0.839 at 20, 0.912 at 40
+    assert wilson(20, 20)[0] == pytest.approx(20 / (20 + 1.959964 ** 2), rel=1e-6)
+    assert verdict("pass", wilson(20, 20), 0.9) == "pass, not yet significant"
+    assert verdict("pass", wilson(40, 40), 0.9) == "PASS"
+    # 17 of 20: [0.64, 0.95] straddles 90 %; 5 of 20: upper 0.47 < 90 %
+    assert verdict("fail", wilson(17, 20), 0.9) == "fail, not yet significant"
+    assert verdict("fail", wilson(5, 20), 0.9) == "FAIL"
+    # a value the same in every replication (a stock held) is decided by it
+    assert verdict("pass", wilson(6, 6), 0.9, constant=True) == "PASS"
+    assert verdict("info", None, 0.9) == "info"

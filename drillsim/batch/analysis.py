@@ -9,6 +9,19 @@ streams under common random numbers — with its 95 % t-interval, and whether th
 interval excludes 0 (Law, *Simulation Modeling and Analysis*, 5th ed., §10.2.1, the
 paired-t confidence interval).
 
+A row's **verdict** says what the replications show, not only the point estimate:
+``PASS`` when the lower end of the pass rate's 95 % Wilson interval reaches the required
+pass rate, ``FAIL`` when its upper end is below it, otherwise ``pass, not yet
+significant`` or ``fail, not yet significant`` by the point estimate (more replications
+would decide it). A row whose value is the same in every replication (a stock held, a
+deterministic lead time) is decided by that value. A required rate of 100 % can never be
+shown by sampling: every other pass there is "not yet significant". ``status`` stays the point-estimate result
+:func:`drillsim.scoring.scorecard.build` gives.
+
+A row **differs between variants** when some replication's value (or whether it met
+the threshold) is not the same in every variant; under common random numbers a row that
+no factor touches is identical in every variant, and the comparison need not repeat it.
+
 Variants are ranked by the sweep's objective; the Pareto front is the set of variants
 with a cost that no other variant beats on both cost and objective (no other is at
 most as costly and at least as good, and strictly better in one), on point estimates.
@@ -55,6 +68,9 @@ class RowStats:
     pass_rate_ci95: tuple[float, float] | None = None
     status: str = "not measured"
     diff: Paired | None = None
+    #: ``PASS``, ``pass, not yet significant``, ``FAIL``, ``fail, not yet significant``,
+    #: ``info`` or ``not measured`` (see the module text)
+    verdict: str = "not measured"
 
 
 @dataclass
@@ -139,15 +155,47 @@ def _summarise(row: RowStats) -> None:
         row.mean, row.ci95 = mean_ci(measured)
         row.ci95 = bounded(row.ci95, t.floor, t.ceiling)
     if t.comparison is None:
-        row.status = "info" if measured else "not measured"
+        row.status = row.verdict = "info" if measured else "not measured"
         return
     if not measured:
-        row.status = "not measured"
+        row.status = row.verdict = "not measured"
         return
     row.passes = sum(1 for r, v in row.values.items() if v is not None and row.met.get(r))
     row.pass_rate = row.passes / row.n
     row.pass_rate_ci95 = wilson(row.passes, row.n)
     row.status = "pass" if row.pass_rate >= t.required_pass_rate - 1e-12 else "fail"
+    constant = len(set(measured)) == 1 and len(set(row.met.values()) - {None}) == 1
+    row.verdict = verdict(row.status, row.pass_rate_ci95, t.required_pass_rate, constant)
+
+
+def verdict(status: str, ci: tuple[float, float] | None, required: float,
+            constant: bool = False) -> str:
+    """The verdict of a row with point-estimate ``status`` (``pass``/``fail``), the 95 %
+    Wilson interval ``ci`` of its pass rate and the ``required`` pass rate: ``PASS`` when
+    the interval's lower end is at least the required rate, ``FAIL`` when its upper end is
+    below it, else ``pass, not yet significant`` / ``fail, not yet significant``. A row
+    whose value is ``constant`` (the same in every replication: nothing random decides it,
+    such as a stock held) is decided by that value."""
+    if status not in ("pass", "fail"):
+        return status
+    if constant:
+        return status.upper()
+    if ci is not None and ci[0] >= required - 1e-12:
+        return "PASS"
+    if ci is not None and ci[1] < required - 1e-12:
+        return "FAIL"
+    return f"{status}, not yet significant"
+
+
+def differs(c: "Comparison", row_id: str) -> bool:
+    """Does ``row_id`` differ between the variants of ``c`` (some replication's value or
+    met/not met not the same in every variant that has the row)? A row only some
+    variants have differs."""
+    rows = [v.rows.get(row_id) for v in c.variants]
+    if any(r is None for r in rows):
+        return True
+    first = rows[0]
+    return any(r.values != first.values or r.met != first.met for r in rows[1:])
 
 
 def _objective_values(stats: VariantStats, objective: Objective) -> dict[int, float]:

@@ -1,7 +1,8 @@
 """Plots of a batch comparison (matplotlib, PNG), written by ``drillsim results DB --plots DIR``:
 
 - ``pass_rates.png``: per scorecard row with a threshold, each variant's pass rate with
-  its 95 % Wilson interval, and the required pass rate;
+  its 95 % Wilson interval, coloured by what the interval supports (PASS, not yet
+  significant, FAIL: :func:`drillsim.batch.analysis.verdict`), and the required pass rate;
 - ``response_times_<row>.png``: per response-time row with a threshold, the distribution
   of the per-replication values of each variant (box plot) against the target line;
 - ``cost_objective.png``: cost against the objective (a pass rate, targets met, or a
@@ -42,6 +43,13 @@ def _order(c: Comparison) -> list:
     """Variants in their sweep order (the plots read top to bottom like the sweep)."""
     return sorted(c.variants, key=lambda v: v.variant.index)
 
+
+#: marker colour per result (legend text → (verdicts, colour)): the interval decides
+VERDICT_MARKERS = {
+    "PASS (interval at or above the required rate, or the same value in every replication)": (("PASS",), "tab:green"),
+    "not yet significant": (("pass, not yet significant", "fail, not yet significant"), "tab:orange"),
+    "FAIL (interval below the required rate)": (("FAIL",), "tab:red"),
+}
 
 #: inches per variant in a panel, and the most panels side by side (a 36-variant,
 #: 8-target sweep fits about 15 × 15 inches: one page at 110 dpi, not a 5,000-px strip)
@@ -104,18 +112,24 @@ def pass_rates_figure(c: Comparison) -> Figure | None:
     handles = {}
     for k, row_id in enumerate(rows):
         ax = axes[k // ncols][k % ncols]
-        ys, xs, lo, hi = [], [], [], []
+        ys, xs, lo, hi, verdicts = [], [], [], [], []
         for y, v in enumerate(variants):
             row = v.rows.get(row_id)
             if row is None or row.pass_rate is None:
                 continue
             ys.append(y)
             xs.append(row.pass_rate)
+            verdicts.append(row.verdict)
             below, above = _error_bar(row.pass_rate, row.pass_rate_ci95)
             lo.append(below)
             hi.append(above)
         handles["pass rate, 95 % Wilson interval"] = ax.errorbar(
             xs, ys, xerr=[lo, hi], fmt="o", markersize=3, capsize=2, color="tab:blue")
+        for label, (words, colour) in VERDICT_MARKERS.items():
+            at = [(x, y) for x, y, w in zip(xs, ys, verdicts) if w in words]
+            if at:
+                handles[label] = ax.scatter([x for x, _ in at], [y for _, y in at], s=16,
+                                            color=colour, zorder=3)
         ref = next(v.rows[row_id] for v in variants if row_id in v.rows)
         handles["required pass rate"] = ax.axvline(
             ref.target.required_pass_rate, color="tab:red", linestyle="--", linewidth=1)
@@ -133,7 +147,7 @@ def pass_rates_figure(c: Comparison) -> Figure | None:
     for k in range(len(rows), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
     fig.suptitle(f"{c.meta['sweep_name']}: pass rate per variant", fontsize=10)
-    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=2,
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=3,
                fontsize=7.5, frameon=False)
     return fig
 

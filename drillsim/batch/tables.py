@@ -14,11 +14,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from drillsim.batch.analysis import Comparison, Paired, RowStats, VariantStats
+from drillsim.batch.analysis import Comparison, Paired, RowStats, VariantStats, differs
 from drillsim.report.common import num
 
 STATUS = {"pass": ("PASS", "green"), "fail": ("FAIL", "red"), "info": ("info", "cyan"),
-          "not measured": ("—", "yellow")}
+          "not measured": ("—", "yellow"), "PASS": ("PASS", "green"), "FAIL": ("FAIL", "red"),
+          "pass, not yet significant": ("pass, not yet significant", "yellow"),
+          "fail, not yet significant": ("fail, not yet significant", "yellow")}
+#: the rule the result column follows, printed under the tables
+VERDICT_RULE = ("Result: PASS only where the pass rate's 95 % Wilson interval lies at or above "
+                "the required pass rate, FAIL where it lies below; otherwise \"pass/fail, not yet "
+                "significant\" by the point estimate (more replications would decide); a value "
+                "the same in every replication is decided by it.")
 
 
 def _status(status: str) -> Text:
@@ -79,9 +86,11 @@ def _objective_text(c: Comparison, v: VariantStats) -> str:
 
 
 def print_comparison(c: Comparison, console: Console | None = None,
-                     only: list[str] | None = None) -> None:
+                     only: list[str] | None = None, all_rows: bool = False) -> None:
     """Print the ranking by objective, then one table per scorecard row with a threshold
-    (or the rows named in ``only``)."""
+    that differs between the variants (every such row with ``all_rows``; the rows named in
+    ``only`` whatever they are); the rows the same in every variant are listed in one line
+    each with their common result."""
     console = console or Console(markup=False, emoji=False, highlight=False)
     meta = c.meta
     factors = sweep_factors(meta)
@@ -128,17 +137,45 @@ def print_comparison(c: Comparison, console: Console | None = None,
     if c.failed:
         _print_failures(c, factors, console)
 
-    shown = [r for r in c.row_ids if (r in only or r.split("/")[0] in only)] if only else \
-        [r for r in c.row_ids if _has_threshold(c, r)]
+    if only:
+        shown = [r for r in c.row_ids if (r in only or r.split("/")[0] in only)]
+        same: list[str] = []
+    else:
+        scored = [r for r in c.row_ids if _has_threshold(c, r)]
+        same = [] if all_rows or len(c.variants) < 2 else [r for r in scored if not differs(c, r)]
+        shown = [r for r in scored if r not in same]
     for row_id in shown:
         _print_row_table(c, row_id, factors, console)
-    hidden = len(c.row_ids) - len(shown)
+    if same:
+        _print_same_rows(c, same, console)
+    hidden = len(c.row_ids) - len(shown) - len(same)
     if hidden and not only:
         console.print(Text(f"{hidden} information row(s) without a threshold not shown "
                            "(--target ID shows them)."))
     console.print(Text("Intervals are 95 %: t-intervals for means and paired differences "
                   "(replication r of a variant minus replication r of the baseline), Wilson "
-                  "for pass rates. * = the difference's interval excludes 0."))
+                  "for pass rates. * = the difference's interval excludes 0. " + VERDICT_RULE))
+
+
+def _print_same_rows(c: Comparison, same: list[str], console: Console) -> None:
+    """One line per row identical in every variant: its value and result (from the
+    baseline, which has the same numbers as every other variant)."""
+    base = c.by_index().get(c.baseline) or c.variants[0]
+    console.print(Text(f"{len(same)} row(s) the same in every variant, replication by "
+                       "replication (not tabled; --all-rows tables them):", style="bold"))
+    for row_id in same:
+        row = base.rows[row_id]
+        unit = row.target.unit
+        if row.mean is None:
+            value = "not measured"
+        elif row.ci95 is None or row.ci95[0] == row.ci95[1]:
+            value = num(row.mean, unit) + " in every replication"
+        else:
+            value = num(row.mean) + _interval(row.ci95, unit)
+        console.print(Text.assemble(f"  {row_id}  {row.target.title}: {value}; pass rate "
+                                    f"{_rate(row.pass_rate, row.pass_rate_ci95)} against "
+                                    f"{row.target.required_pass_rate:.0%} required: ",
+                                    _status(row.verdict)))
 
 
 def _print_failures(c: Comparison, factors: list[str], console: Console) -> None:
@@ -217,22 +254,25 @@ def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Co
         title += f"  (plan {t.section})"
     title += f" — {_target_text(ref)}, unit {t.unit}"
     table = Table(title=Text(title, style="italic"), header_style="bold", title_justify="left")
-    table.add_column(Text(" / ".join(factors) if factors else "variant"))
+    table.add_column(Text(" / ".join(factors) if factors else "variant"), no_wrap=True)
     table.add_column("mean [95% CI]")
     if len(thresholds) > 1:
         table.add_column("target")
-    table.add_column("pass rate [95% CI]")
+    table.add_column(f"pass rate [95% CI], {t.required_pass_rate:.0%} required")
     table.add_column("result")
     table.add_column("Δ mean vs baseline [95% CI]")
     for v in sorted(c.variants, key=lambda v: v.variant.index):  # sweep order
         row = v.rows.get(row_id)
         if row is None:
             continue
-        cells = [variant_label(v, factors),
+        label = variant_label(v, factors)
+        if v.variant.index == c.baseline:
+            label = Text.assemble(label, ("  (baseline)", "bold"))
+        cells = [label,
                  (num(row.mean) + _interval(row.ci95)) if row.mean is not None else "not measured"]
         if len(thresholds) > 1:
             cells.append(_target_text(row))
-        cells += [_rate(row.pass_rate, row.pass_rate_ci95), _status(row.status),
+        cells += [_rate(row.pass_rate, row.pass_rate_ci95), _status(row.verdict),
                   _diff(row.diff, is_baseline=v.variant.index == c.baseline)]
         table.add_row(*_cells(*cells))
     console.print(table)

@@ -117,6 +117,8 @@ def _stdout() -> Console:
                    "(not those recorded as failed, unless --retry-failed).")
 @click.option("--retry-failed", is_flag=True,
               help="With --resume: run the replications recorded as failed again too.")
+@click.option("--all-rows", is_flag=True,
+              help="Table every scorecard row, also those the same in every variant.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no comparison table.")
 @click.option("--traceback", "show_traceback", is_flag=True,
               help="With each failed replication shown, also print the Python traceback of "
@@ -124,7 +126,7 @@ def _stdout() -> Console:
 @with_plugin_options
 @with_loading_options
 def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, retry_failed,
-          quiet, show_traceback, plugins, disabled, loading) -> None:
+          all_rows, quiet, show_traceback, plugins, disabled, loading) -> None:
     """Run every variant of a sweep, replication by replication, into a database."""
     from drillsim.batch.analysis import analyse
     from drillsim.batch.executor_choice import make_executor
@@ -191,7 +193,7 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
               + (f", {len(failures):,} failed" if failures else ""))
     try:
         if not quiet:
-            print_comparison(analyse(store), _stdout())
+            print_comparison(analyse(store), _stdout(), all_rows=all_rows)
     finally:
         store.close()
     if failures:
@@ -212,8 +214,10 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
               help="Show only this scorecard row (repeatable; an id like U1 shows its labels).")
 @click.option("--failures", "list_failures", is_flag=True,
               help="List every failed replication with its full error.")
+@click.option("--all-rows", is_flag=True,
+              help="Table every scorecard row, also those the same in every variant.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the comparison.")
-def results(db: Path, export_path, plots_dir, targets, list_failures, quiet) -> None:
+def results(db: Path, export_path, plots_dir, targets, list_failures, all_rows, quiet) -> None:
     """Compare the variants of a batch database: ranking, intervals, paired differences."""
     from drillsim.batch.analysis import analyse
     from drillsim.batch.export import check_export_path, export
@@ -236,7 +240,7 @@ def results(db: Path, export_path, plots_dir, targets, list_failures, quiet) -> 
                 raise Fail(f"--target {t}: no such row in {db}; rows: {', '.join(known)}"
                             + suggest(t, known), 2)
         if not quiet:
-            print_comparison(comparison, _stdout(), only=list(targets) or None)
+            print_comparison(comparison, _stdout(), only=list(targets) or None, all_rows=all_rows)
         if list_failures:
             print_failures(comparison, _stdout())
         if export_path is not None:
