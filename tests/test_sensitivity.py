@@ -140,3 +140,51 @@ def test_a_run_report_names_the_deciding_assumptions(four, tmp_path):  # noqa: F
     sens.write_text(json.dumps(data))
     r = CliRunner().invoke(main, ["run", str(four), "--sensitivity", str(sens)])
     assert r.exit_code == 2 and "made for the scenario 'another'" in r.output
+
+
+def test_a_plain_run_says_which_assumptions_decide_it_or_how_to_know(four, tmp_path):  # noqa: F811
+    """A run without --sensitivity: its first lines say how to compute which assumed values
+    decide the results; once `drillsim sensitivity --json` has stored the result beside the
+    scenario (sensitivity/NAME.json), they name them; when an input file changes, they say
+    the stored result is for other inputs."""
+    write(four)
+    r = CliRunner().invoke(main, ["run", str(four), "-n", "2"])
+    assert r.exit_code == 0, r.output
+    head = " ".join(r.output.split("\n")[:8]).replace("  ", " ")
+    assert "Which of the 2 assumed numbers decide these results is not computed" in " ".join(head.split())
+    stored = four.parent / "sensitivity" / f"{four.stem}.json"
+    stored.parent.mkdir()
+    r = CliRunner().invoke(main, ["sensitivity", str(four), "-w", "0", "-n", "2", "--json", str(stored), "-q"])
+    assert r.exit_code == 0, r.output
+    report = tmp_path / "r.md"
+    r = CliRunner().invoke(main, ["run", str(four), "-n", "2", "--report", str(report)], env={"COLUMNS": "300"})
+    assert r.exit_code == 0, r.output
+    line = r.output.splitlines()[4]
+    assert line.startswith(f"Decided most by these assumed values ({stored}: drillsim sensitivity, "
+                           "one at a time, 2 replications per point): turnout (forces[0].turnout: M).")
+    assert f"- Decided most by these assumed values ({stored}" in report.read_text()
+    # the scenario changes: the stored result no longer speaks for it
+    four.write_text(four.read_text().replace("on_scene: 5min", "on_scene: 6min"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["run", str(four), "-n", "2"], env={"COLUMNS": "300"})
+    assert r.exit_code == 0, r.output
+    assert f"{stored} was computed for other input files" in r.output.splitlines()[4]
+
+
+def test_deciding_most_scores_each_targets_top_three():
+    """By hand: x is first for A (3), y second for A (2) and first for B (3): y 5, x 3 + 1
+    (third for B) = 4, z 1 (third for A), w 2 (second for B): y, x, w."""
+    from drillsim.planning.sensitivity import deciding_most
+
+    data = {"factors": [{"path": p, "assumption": p.upper()} for p in "xyzw"],
+            "targets": {"A": {"top3": ["x", "y", "z"]}, "B": {"top3": ["y", "w", "x"]},
+                        "C": {"top3": []}}}
+    assert deciding_most(data) == [("y", "Y", ["A", "B"]), ("x", "X", ["A", "B"]), ("w", "W", ["B"])]
+    assert deciding_most(data, ["B"]) == [("y", "Y", ["B"]), ("w", "W", ["B"]), ("x", "X", ["B"])]
+    from drillsim.planning.sensitivity import headline
+
+    data["method"], data["replications"] = "oat", 1
+    for entry in data["targets"].values():
+        entry["effects"], entry["top3"] = [], []
+    assert "no target could be ranked (1 replication(s) per point" in headline(data)
+    data["targets"]["A"]["effects"] = [{"factor": "x", "value": 0.0}]
+    assert headline(data).startswith("Assumed values: none of the 4 assumed numbers changes a target")

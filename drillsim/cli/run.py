@@ -131,6 +131,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     warn(sc)
     check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
     deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
+    decided_by = _decided_by(scenario, sc, sensitivity_path)
     # modules, plugins and the scenario live to the end of the process: out of the
     # garbage collector's sight (gc.freeze), its walks during the run are shorter
     gc.freeze()
@@ -155,7 +156,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     if not quiet:
         from drillsim.report import terminal
 
-        terminal.print_scorecard(outcome, verbose=verbose)
+        terminal.print_scorecard(outcome, verbose=verbose, notes=decided_by)
         if deciding is not None:
             click.echo(deciding.replace("**", "").replace("`", ""), nl=False)
     if json_path is not None:
@@ -165,7 +166,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     if report_path is not None:
         from drillsim.report.markdown import render
 
-        text = render(outcome)
+        text = render(outcome, notes=decided_by)
         if deciding is not None:
             text = text.rstrip("\n") + "\n\n" + deciding
         _write_report(report_path, text)
@@ -192,6 +193,58 @@ def _deciding(path: Path, sc) -> str:
         return report_section(data, [t.id for t in sc.targets])
     except (ValueError, KeyError, TypeError, AttributeError):
         raise Fail(f"--sensitivity {path}: not a `drillsim sensitivity --json` file", 2) from None
+
+
+def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
+    """The line the report's first lines give on which assumed values decide the results
+    (issue 14, "honest reporting"): from ``--sensitivity FILE``; else from the stored
+    result beside the scenario (``sensitivity/<name>.json``, written by ``drillsim
+    sensitivity --json``) when it was computed for these very input files (its
+    fingerprint); else how to compute it. Nothing is simulated here: a one-at-a-time
+    screen of the flood's 35 assumed numbers is 71 design points × 10 replications (about
+    40 s on 2 workers), too much to add to every run, and a screen of fewer replications
+    would rank noise."""
+    import json
+
+    from drillsim.planning import sensitivity as sa
+    from drillsim.scenario.validation import file_problem
+    from drillsim.scenario.yamlsource import read_text
+
+    targets = [t.id for t in sc.targets]
+    try:
+        mine = sa.fingerprint(sc)
+    except OSError:
+        mine = None
+    if given is not None:  # read and checked by _deciding already
+        data = json.loads(read_text(given, str(given)))
+        line = sa.headline(data, targets, str(given))
+        if data.get("fingerprint") not in (None, mine):
+            line += (f" Note: {given} was computed for other input files (the scenario, region "
+                     "or plan changed since).")
+        return [line]
+    stored = sa.stored_path(scenario)
+    shown = str(stored)
+    if file_problem(stored) is None:
+        try:
+            data = json.loads(read_text(stored, shown))
+            if data.get("scenario") == sc.name and data.get("fingerprint") == mine:
+                return [sa.headline(data, targets, shown)]
+            return [f"Which assumed values decide these results: {shown} was computed for other "
+                    f"input files (the scenario, region or plan changed since): run `drillsim "
+                    f"sensitivity {scenario} --json {shown}` again."]
+        except (ValueError, KeyError, TypeError, AttributeError, DrillsimError):
+            return [f"Which assumed values decide these results: {shown} is not a `drillsim "
+                    "sensitivity --json` file."]
+    try:
+        count = len(sa.factors_of(sc)[0])
+    except sa.FactorError:
+        count = 0
+    if not count:
+        return []
+    return [f"Which of the {count} assumed numbers decide these results is not computed: run "
+            f"`drillsim sensitivity {scenario} --json {shown}` (one at a time: {2 * count + 1} "
+            "design points; later runs then name the three that decide most), or give "
+            "--sensitivity FILE."]
 
 
 def _write_report(path: Path, text: str) -> None:

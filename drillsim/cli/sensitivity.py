@@ -173,7 +173,8 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
             top = result.top(t)
             out.print(f"{t} is decided most by: {'; '.join(top)}" if top else
                       f"{t} depends on none of the assumed numbers over their ranges")
-    data = {"scenario": sc.name, "method": method, "replications": replications,
+    data = {"scenario": sc.name, "fingerprint": sa.fingerprint(sc), "method": method,
+            "replications": replications,
             "samples": samples if method != "oat" else None, "points": result.points,
             "factors": [{"path": f.path, "assumption": f.what, "base": f.base, "low": f.low,
                          "high": f.high, "unit": f.unit} for f in factors],

@@ -355,6 +355,79 @@ def write_tornado(s: Sensitivity, target: str, unit: str, path, title: str) -> N
         fig.savefig(path, dpi=110, metadata={"Software": None})
 
 
+def fingerprint(scenario: ResolvedScenario) -> str:
+    """A short SHA-256 of the bytes of every file ``scenario`` was loaded from (the
+    scenario, its region and plan files, in load order): a sensitivity result carries it,
+    so a run can tell whether the result is still for these inputs.
+
+    :raises OSError: an input file cannot be read any more.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in scenario.inputs:
+        with open(path, "rb") as f:
+            digest.update(f.read())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def stored_path(scenario_path) -> "Path":
+    """Where a scenario's stored sensitivity result lives, for ``drillsim run`` to find
+    without being told: ``sensitivity/<scenario name>.json`` beside the scenario."""
+    from pathlib import Path
+
+    path = Path(scenario_path)
+    return path.parent / "sensitivity" / f"{path.stem}.json"
+
+
+def deciding_most(data: dict, targets: list[str] | None = None, most: int = 3) -> list[tuple[str, str, list[str]]]:
+    """The assumed numbers that decide the most targets of a ``drillsim sensitivity --json``
+    result: a factor scores 3, 2 or 1 for each target (of ``targets``, default all) in whose
+    top three it ranks first, second or third; the ``most`` highest scores (ties: the order
+    of the factors in the file), each as ``(path, assumption, [targets it decides])``.
+
+    :raises KeyError, TypeError: the data is not such a file.
+    """
+    what = {f["path"]: f["assumption"] for f in data["factors"]}
+    order = list(what)
+    score: dict[str, int] = {}
+    decides: dict[str, list[str]] = {}
+    for target, entry in data["targets"].items():
+        if targets is not None and target not in targets:
+            continue
+        for rank, name in enumerate(entry["top3"][:3]):
+            score[name] = score.get(name, 0) + 3 - rank
+            decides.setdefault(name, []).append(target)
+    ranked = sorted(score, key=lambda n: (-score[n], order.index(n) if n in order else len(order)))
+    return [(n, what.get(n, "?"), decides[n]) for n in ranked[:most]]
+
+
+def headline(data: dict, targets: list[str] | None = None, source: str = "") -> str:
+    """One line for the first lines of a run's report: the three assumed numbers that
+    decide the most targets (:func:`deciding_most`), each with its targets."""
+    method = {"oat": "one at a time", "morris": "Morris", "sobol": "Sobol"}[data["method"]]
+    top = deciding_most(data, targets)
+    where = f"{source}: " if source else ""
+    if not top:
+        ranked = [t for t, e in data["targets"].items()
+                  if (targets is None or t in targets) and e["effects"]]
+        if not ranked:
+            return (f"Which assumed values decide these results: {where}no target could be "
+                    f"ranked ({data['replications']} replication(s) per point; one at a time "
+                    "needs at least 2 that measure the target).")
+        return (f"Assumed values: none of the {len(data['factors'])} assumed numbers changes a "
+                f"target over its range ({where}drillsim sensitivity, {method}).")
+    parts = [f"{_short(what)} ({path}: {', '.join(ts)})" for path, what, ts in top]
+    return (f"Decided most by these assumed values ({where}drillsim sensitivity, {method}, "
+            f"{data['replications']} replications per point): " + "; ".join(parts) + ".")
+
+
+def _short(text: str, most: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def report_section(data: dict, targets: list[str] | None = None) -> str:
     """A Markdown section naming, per target, the three assumed numbers that decide it, from
     the JSON ``drillsim sensitivity --json`` writes (for ``drillsim run --sensitivity``).

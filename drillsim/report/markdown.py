@@ -117,8 +117,9 @@ def _forces_line(sc) -> str:
             f"not yet built: {', '.join(unbuilt) or 'none'}")
 
 
-def render(outcome) -> str:
-    """The whole report as Markdown text."""
+def render(outcome, notes: list[str] | None = None) -> str:
+    """The whole report as Markdown text; ``notes``: lines the caller adds to the header
+    (such as which assumed values decide the results)."""
     sc = outcome.scenario
     rows = outcome.rows
     out = [f"# After-action report: {sc.name}", ""]
@@ -132,7 +133,8 @@ def render(outcome) -> str:
             f"- Seed {outcome.seed}, {outcome.replications} replication(s); times in the engine "
             "are minutes; pass rate = share of replications meeting the target",
             f"- Result: **{counts['pass']} pass, {counts['fail']} fail**, {counts['info']} "
-            f"information, {counts['not measured']} not measured", ""]
+            f"information, {counts['not measured']} not measured",
+            *[f"- {line}" for line in notes or ()], ""]
 
     out += ["## Scorecard", ""]
     out += _table(["id", "target", "plan §", "measured: mean [95% CI]", "p90", "target",

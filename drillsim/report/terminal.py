@@ -174,9 +174,11 @@ def verdict_lines(outcome) -> list:
     return lines
 
 
-def print_scorecard(outcome, console: Console | None = None, verbose: bool = False) -> None:
-    """Print the scorecard: header, targets, legend, (``verbose``: usage tables and the
-    assumptions), and the verdict last. Everything also stays in the JSON and Markdown
+def print_scorecard(outcome, console: Console | None = None, verbose: bool = False,
+                    notes: list[str] | None = None) -> None:
+    """Print the scorecard: header (with ``notes``, lines the caller adds, such as which
+    assumed values decide the results), targets, legend, (``verbose``: usage tables and
+    the assumptions), and the verdict last. Everything also stays in the JSON and Markdown
     reports whatever ``verbose`` says."""
     console = console or plain_console()
     sc = outcome.scenario
@@ -186,6 +188,8 @@ def print_scorecard(outcome, console: Console | None = None, verbose: bool = Fal
                        f"{'s' if outcome.replications != 1 else ''} · horizon "
                        f"{num(sc.horizon / 60, 'h')}"))
     console.print(Text(f"plan: {sc.plan.name}"))
+    for line in notes or ():
+        console.print(Text(line))
     main, pivot = _split(outcome.rows)
     wide = console.width >= WIDE
     console.print(_wide_table(outcome, main) if wide else _narrow_list(outcome, main))
