@@ -145,8 +145,8 @@ def test_a_run_report_names_the_deciding_assumptions(four, tmp_path):  # noqa: F
 def test_a_plain_run_says_which_assumptions_decide_it_or_how_to_know(four, tmp_path):  # noqa: F811
     """A run without --sensitivity: its first lines say how to compute which assumed values
     decide the results; once `drillsim sensitivity --json` has stored the result beside the
-    scenario (sensitivity/NAME.json), they name them; when an input file changes, they say
-    the stored result is for other inputs."""
+    scenario (sensitivity/NAME.json), they name them; when the scenario changes, they say
+    the stored result is for another version of it."""
     write(four)
     r = CliRunner().invoke(main, ["run", str(four), "-n", "2"])
     assert r.exit_code == 0, r.output
@@ -157,7 +157,9 @@ def test_a_plain_run_says_which_assumptions_decide_it_or_how_to_know(four, tmp_p
     r = CliRunner().invoke(main, ["sensitivity", str(four), "-w", "0", "-n", "2", "--json", str(stored), "-q"])
     assert r.exit_code == 0, r.output
     report = tmp_path / "r.md"
-    r = CliRunner().invoke(main, ["run", str(four), "-n", "2", "--report", str(report)], env={"COLUMNS": "300"})
+    # (another count of replications and seed than the sensitivity ran with: same scenario)
+    r = CliRunner().invoke(main, ["run", str(four), "-n", "3", "--seed", "9", "--report", str(report)],
+                           env={"COLUMNS": "300"})
     assert r.exit_code == 0, r.output
     line = r.output.splitlines()[4]
     assert line.startswith(f"Decided most by these assumed values ({stored}: drillsim sensitivity, "
@@ -167,7 +169,7 @@ def test_a_plain_run_says_which_assumptions_decide_it_or_how_to_know(four, tmp_p
     four.write_text(four.read_text().replace("on_scene: 5min", "on_scene: 6min"), encoding="utf-8")
     r = CliRunner().invoke(main, ["run", str(four), "-n", "2"], env={"COLUMNS": "300"})
     assert r.exit_code == 0, r.output
-    assert f"{stored} was computed for other input files" in r.output.splitlines()[4]
+    assert f"{stored} was computed for another version of this scenario" in r.output.splitlines()[4]
 
 
 def test_deciding_most_scores_each_targets_top_three():

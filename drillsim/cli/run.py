@@ -211,16 +211,13 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
     from drillsim.scenario.yamlsource import read_text
 
     targets = [t.id for t in sc.targets]
-    try:
-        mine = sa.fingerprint(sc)
-    except OSError:
-        mine = None
+    mine = sa.fingerprint(sc)
     if given is not None:  # read and checked by _deciding already
         data = json.loads(read_text(given, str(given)))
         line = sa.headline(data, targets, str(given))
         if data.get("fingerprint") not in (None, mine):
-            line += (f" Note: {given} was computed for other input files (the scenario, region "
-                     "or plan changed since).")
+            line += (f" Note: {given} was computed for another version of this scenario (its "
+                     "data, region or targets changed since).")
         return [line]
     stored = sa.stored_path(scenario)
     shown = str(stored)
@@ -229,9 +226,9 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
             data = json.loads(read_text(stored, shown))
             if data.get("scenario") == sc.name and data.get("fingerprint") == mine:
                 return [sa.headline(data, targets, shown)]
-            return [f"Which assumed values decide these results: {shown} was computed for other "
-                    f"input files (the scenario, region or plan changed since): run `drillsim "
-                    f"sensitivity {scenario} --json {shown}` again."]
+            return [f"Which assumed values decide these results: {shown} was computed for another "
+                    f"version of this scenario (its data, region or targets changed since): run "
+                    f"`drillsim sensitivity {scenario} --json {shown}` again."]
         except (ValueError, KeyError, TypeError, AttributeError, DrillsimError):
             return [f"Which assumed values decide these results: {shown} is not a `drillsim "
                     "sensitivity --json` file."]

@@ -356,20 +356,25 @@ def write_tornado(s: Sensitivity, target: str, unit: str, path, title: str) -> N
 
 
 def fingerprint(scenario: ResolvedScenario) -> str:
-    """A short SHA-256 of the bytes of every file ``scenario`` was loaded from (the
-    scenario, its region and plan files, in load order): a sensitivity result carries it,
-    so a run can tell whether the result is still for these inputs.
-
-    :raises OSError: an input file cannot be read any more.
-    """
+    """A short SHA-256 of what a scenario's results are made of, as loaded: the scenario
+    file's data (with any overrides), the region, and each target's definition (metric,
+    statistic, comparison, threshold, params, required pass rate). Not the files' comments
+    or layout, the plan's bookkeeping (its name, sections, plan items), nor the run's seed
+    and number of replications. A sensitivity
+    result carries it, so a run can tell whether the result is still for this scenario."""
     import hashlib
+    import json
 
-    digest = hashlib.sha256()
-    for path in scenario.inputs:
-        with open(path, "rb") as f:
-            digest.update(f.read())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
+    cfg = scenario.configuration()
+    keys = ("id", "metric", "statistic", "comparison", "threshold", "unit", "params",
+            "required_pass_rate")
+    data = dict(cfg["scenario"])
+    if isinstance(data.get("run"), dict):  # a run's own seed and count change no ranking
+        data["run"] = {k: v for k, v in data["run"].items() if k not in ("seed", "replications")}
+    what = {"scenario": data, "overrides": cfg["overrides"], "region": cfg["region"],
+            "targets": [{k: t[k] for k in keys} for t in cfg["targets"]]}
+    text = json.dumps(what, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def stored_path(scenario_path) -> "Path":
