@@ -90,3 +90,30 @@ def test_bad_options_exit_2(four, args, message):  # noqa: F811
     four.write_text(four.read_text().split("run:")[0] + BODY, encoding="utf-8")
     r = CliRunner().invoke(main, ["size", str(four), *args])
     assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_erlang_screen_starts_the_search_where_units_can_keep_up(four, tmp_path):  # noqa: F811
+    """--calls 1.5/h --holding 80min offer 2 erlangs: fewer than 3 units cannot keep up
+    (Erlang C needs N > a), so counts 1 and 2 are not simulated and the curve starts at 3;
+    with --max-waiting 20% the fewest is 4 (C(3, 2) = 44.4 %, C(4, 2) = 17.4 %: by hand,
+    B(3, 2) = 4/19, C = 3B/(3 − 2(1 − B)) = 4/9; B(4, 2) = 2/21, C = 4B/(4 − 2(1 − B)) = 4/23)."""
+    (four.parent / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    four.write_text(four.read_text().split("run:")[0] + BODY, encoding="utf-8")
+    out = tmp_path / "s.json"
+    base = ["size", str(four), "--force", "north", "--target", "R", "--min", "1", "--max", "4",
+            "-w", "0", "-n", "2", "--json", str(out), "--calls", "1.5/h", "--holding", "80min"]
+    r = CliRunner().invoke(main, base)
+    assert r.exit_code == 0, r.output
+    assert "Erlang screen: 1.5/h × 80min = 2 erlangs offered; fewer than 3 units cannot keep up" in r.output
+    assert "the search starts at 3: counts 1, 2 not simulated" in r.output
+    data = json.loads(out.read_text())
+    assert [p["count"] for p in data["points"]] == [3, 4]
+    assert data["erlang_screen"]["fewest_units"] == 3 and data["erlang_screen"]["skipped"] == [1, 2]
+    r = CliRunner().invoke(main, base + ["--max-waiting", "20%"])
+    assert r.exit_code == 0, r.output
+    assert "4 units are the fewest with at most 20 % of calls waiting (Erlang C 17.4 %)" in r.output
+    assert [p["count"] for p in json.loads(out.read_text())["points"]] == [4]
+    r = CliRunner().invoke(main, base[:-2])
+    assert r.exit_code == 2 and "needs --calls RATE and --holding TIME together" in r.output
+    r = CliRunner().invoke(main, base + ["--max", "2"])
+    assert r.exit_code == 2 and "raise --max" in r.output

@@ -29,6 +29,47 @@ def _counts(low: float, high: float, step: float) -> list[float]:
     return [int(round(v)) if abs(v - round(v)) < 1e-9 else v for v in values]
 
 
+def _erlang_screen(calls: str | None, holding: str | None, max_waiting: str | None,
+                   force: str | None) -> dict | None:
+    """The Erlang screen of ``--calls``/``--holding`` (:mod:`drillsim.planning.erlang`): the
+    fewest units that keep up with the offered load a = rate × holding (more than a: with
+    fewer the queue grows without bound, Erlang C), and with ``--max-waiting`` whose share
+    of calls waiting is at most that. None without the options.
+
+    :raises Fail: half the options, bad quantities, or no ``--force`` (exit status 2).
+    """
+    if calls is None and holding is None and max_waiting is None:
+        return None
+    if calls is None or holding is None:
+        raise Fail("the Erlang screen needs --calls RATE and --holding TIME together", 2)
+    if force is None:
+        raise Fail("the Erlang screen counts units: give --force ID", 2)
+    from drillsim.planning.erlang import erlang_c, smallest_units
+    from drillsim.scenario.quantities import format_number, parse_fraction, parse_quantity
+
+    try:
+        rate = parse_quantity(calls, "rate")
+        hold = parse_quantity(holding, "time")
+        share = None if max_waiting is None else parse_fraction(max_waiting.strip())
+    except ValueError as exc:
+        raise Fail(f"Erlang screen: {exc}", 2) from None
+    load = rate * hold
+    if share is None:
+        fewest = smallest_units(load, wait_probability=1.0)
+        why = f"fewer than {fewest} units cannot keep up (Erlang C: the queue grows without bound)"
+    else:
+        try:
+            fewest = smallest_units(load, wait_probability=share)
+        except ValueError as exc:
+            raise Fail(f"Erlang screen: {exc}", 2) from None
+        why = (f"{fewest} units are the fewest with at most {format_number(share * 100)} % of calls "
+               f"waiting (Erlang C {format_number(erlang_c(fewest, load) * 100)} %)")
+    text = (f"Erlang screen: {calls} × {holding} = {format_number(load, 4)} erlangs offered; {why}; "
+            f"the search starts at {fewest}")
+    return {"calls_per_hour": rate * 60, "holding_minutes": hold, "offered_load_erlangs": load,
+            "max_waiting": share, "fewest_units": fewest, "text": text}
+
+
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--target", required=True, metavar="ID", help="The scorecard target to meet.")
@@ -43,6 +84,14 @@ def _counts(low: float, high: float, step: float) -> list[float]:
               help="Replications per count (default: the scenario's, at least as many as the "
                    "confidence needs when every replication passes).")
 @click.option("--confidence", default="95%", show_default=True, help="Confidence of the answer.")
+@click.option("--calls", "calls", metavar="RATE",
+              help="Erlang screen (with --force): the force's call rate, e.g. 4.5/h; counts that "
+                   "cannot keep up with it are not simulated.")
+@click.option("--holding", metavar="TIME",
+              help="Erlang screen: the mean time a unit is held per call, e.g. 40min.")
+@click.option("--max-waiting", metavar="SHARE",
+              help="Erlang screen: also skip counts whose Erlang C share of calls waiting "
+                   "exceeds this, e.g. 20%.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw the curve into PATH.png.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -52,7 +101,8 @@ def _counts(low: float, high: float, step: float) -> list[float]:
 @with_plugin_options
 @with_loading_options
 def size(scenario: Path, target, force, dotted, low, high, step, replications, confidence,
-         plot_path, json_path, workers, executor, scheduler, quiet, plugins, disabled, loading) -> None:
+         calls, holding, max_waiting, plot_path, json_path, workers, executor, scheduler, quiet,
+         plugins, disabled, loading) -> None:
     """The smallest number of units (or team size, or reserve) meeting a target with 95 % confidence."""
     from rich.console import Console
     from rich.table import Table
@@ -76,6 +126,18 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
     if (force is None) == (dotted is None):
         raise Fail("give --force ID (its number of units) or --path PATH, not both or neither", 2)
     counts = _counts(low, high, step)
+    screen = _erlang_screen(calls, holding, max_waiting, force)
+    if screen is not None:
+        kept = [c for c in counts if c >= screen["fewest_units"]]
+        if not kept:
+            raise Fail(f"{screen['text']}; no count from --min {low:g} to --max {high:g} is that "
+                       "large (raise --max)", 2)
+        screen["skipped"] = [c for c in counts if c < screen["fewest_units"]]
+        counts = kept
+        if not quiet:
+            err.print(screen["text"] + (f": counts {', '.join(f'{c:g}' for c in screen['skipped'])} "
+                                        "not simulated" if screen["skipped"] else
+                                        ": every count asked passes it"), markup=False)
     try:
         runner = make_executor(executor, workers, scheduler)
     except BatchSetupError as exc:
@@ -153,6 +215,7 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
                          "is not monotone, so treat the answer with care"))
     err.print(f"{runs.ran} replication(s) run ({runner.describe()})")
     data = {"scenario": sc.name, "target": target, "path": dotted, "required_pass_rate": required,
+            "erlang_screen": None if screen is None else {k: v for k, v in screen.items() if k != "text"},
             "confidence": level, "replications": n, "smallest": curve.smallest,
             "monotone": curve.monotone,
             "points": [{"count": p.count, "measured": p.measured, "passes": p.passes,
