@@ -220,3 +220,19 @@ def test_calc_hypercube_command(tmp_path: Path):
                     "  - {id: a, demand: 1, preference: [A, B]}\n", encoding="utf-8")
     r = invoke("calc", "hypercube", spec)
     assert r.exit_code == 2 and "grows without bound" in r.output
+
+
+def test_fewest_units_by_the_recursion_and_a_screen_none_can_meet():
+    # the incremental search agrees with erlang_b / erlang_c count by count
+    for a in (0.5, 3.0, 10.0, 37.5):
+        for target in (0.2, 0.05, 0.01, 0.001):
+            n = smallest_units(a, blocking=target)
+            assert erlang_b(n, a) <= target < erlang_b(n - 1, a)
+            m = smallest_units(a, wait_probability=target)
+            assert erlang_c(m, a) <= target and (m - 1 <= a or erlang_c(m - 1, a) > target)
+    r = invoke("calc", "erlang-b", "--load", "3", "--max-blocking", "0%")
+    assert r.exit_code == 2 and "no number of units blocks no call at all" in r.output
+    r = invoke("calc", "erlang-c", "--load", "3", "--max-waiting", "0.001%", "--service", "1min")
+    assert r.exit_code == 0 and "Fewest units" in r.output
+    with pytest.raises(ValueError, match="no number of units up to 5"):
+        smallest_units(30.0, blocking=0.01, most=5)

@@ -125,7 +125,15 @@ def erlang_b_cmd(rate, service, load, units, max_blocking, as_json) -> None:
     results = [loss(n, a, lam) for n in _units_list(
         units, max(1, math.floor(a * 0.5)),
         lambda n: erlang_b(n, a) < min(0.001, max_blocking or 1))]
-    fewest = smallest_units(a, blocking=max_blocking) if max_blocking is not None else None
+    fewest = None
+    if max_blocking is not None and max_blocking <= 0:
+        raise Fail("--max-blocking 0 %: no number of units blocks no call at all; give a share "
+                   "above 0, e.g. 1%", 2)
+    if max_blocking is not None:
+        try:
+            fewest = smallest_units(a, blocking=max_blocking)
+        except ValueError as exc:
+            raise Fail(f"--max-blocking {_pct(max_blocking)}: {exc}", 2) from None
     if as_json:
         click.echo(json.dumps({"model": "erlang_b", "offered_load_erlangs": a,
                                "calls_per_hour": None if lam is None else lam * 60,
@@ -191,9 +199,15 @@ def erlang_c_cmd(rate, service, load, units, waits, max_waiting, as_json) -> Non
     results = [delay(n, a, hold, list(waits)) for n in _units_list(
         units, first, lambda n: erlang_c(n, a) < min(0.001, max_waiting or 1))]
     fewest = None
+    if max_waiting is not None and max_waiting <= 0:
+        raise Fail("--max-waiting 0 %: with a queue some calls always wait; give a share above "
+                   "0, e.g. 10%", 2)
     if max_waiting is not None:
-        fewest = (smallest_units(a, wait=(waits[0], max_waiting, hold)) if waits
-                  else smallest_units(a, wait_probability=max_waiting))
+        try:
+            fewest = (smallest_units(a, wait=(waits[0], max_waiting, hold)) if waits
+                      else smallest_units(a, wait_probability=max_waiting))
+        except ValueError as exc:
+            raise Fail(f"--max-waiting {_pct(max_waiting)}: {exc}", 2) from None
     unit_word = "min" if service is not None else "mean holding times"
     if as_json:
         click.echo(json.dumps({"model": "erlang_c", "offered_load_erlangs": a,

@@ -132,21 +132,28 @@ def smallest_units(load: float, blocking: float | None = None, wait_probability:
     """The fewest units meeting a screen: Erlang B ≤ ``blocking``; or Erlang C ≤
     ``wait_probability``; or, with ``wait`` = (t, share, service), P(W > t) ≤ share.
     Exactly one screen is given. B and C fall as N grows, so the first N that meets the
-    screen is the answer.
+    screen is the answer; B is carried along the recursion, one step per N.
 
     :raises ValueError: no screen or several, or none met by ``most`` units.
     """
     if sum(x is not None for x in (blocking, wait_probability, wait)) != 1:
         raise ValueError("give exactly one screen")
-    start = 0 if blocking is not None else math.floor(load) + 1
-    for n in range(max(1, start), most + 1):
-        if blocking is not None and erlang_b(n, load) <= blocking:
-            return n
-        if wait_probability is not None and erlang_c(n, load) <= wait_probability:
+    _check(0, load)
+    b = 1.0
+    for n in range(1, most + 1):
+        b = load * b / (n + load * b)                    # B(n, a)
+        if blocking is not None:
+            if b <= blocking:
+                return n
+            continue
+        if n <= load:
+            continue                                     # no stable queue yet
+        c = n * b / (n - load * (1.0 - b))               # C(n, a)
+        if wait_probability is not None and c <= wait_probability:
             return n
         if wait is not None:
             t, share, service = wait
-            if delay(n, load, service, [t]).wait_over[t] <= share:
+            if c * math.exp(-(n - load) / service * t) <= share:
                 return n
     raise ValueError(f"no number of units up to {most:,} meets the screen")
 
