@@ -22,6 +22,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 
+#: an incident's ``unreachable`` until a unit finds it so (one shared empty set: most
+#: incidents never need their own, and an empty ``set`` takes 216 bytes)
+NONE_UNREACHABLE: frozenset[str] = frozenset()
+
+
 class Incident:
     """One incident.
 
@@ -33,6 +38,8 @@ class Incident:
     :ivar priority: 1 is most urgent; the queue is ordered by (priority, created, id).
     :ivar created: minutes, when the call was received.
     :ivar details: plain data the hazard attaches (township, people …).
+    :ivar unreachable: ids of units that found it unreachable since access last changed
+        (read-only: the engine replaces it).
     """
 
     __slots__ = ("id", "seq", "kind", "place", "demand", "on_scene", "priority", "created",
@@ -61,7 +68,7 @@ class Incident:
         self.done = done
         self.worker = None
         self.queued_logged = False
-        self.unreachable: set[str] = set()
+        self.unreachable: frozenset[str] | set[str] = NONE_UNREACHABLE
 
     def __repr__(self) -> str:
         return f"Incident({self.id}, {self.kind}, {self.status})"

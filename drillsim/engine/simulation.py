@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from functools import partial
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
@@ -29,7 +29,7 @@ from drillsim.engine import units as unit_state
 from drillsim.engine.collector import full_collections_deferred
 from drillsim.engine.eventlog import Event, EventLog
 from drillsim.engine.hookcall import answering_plugin, first_result_caller
-from drillsim.engine.incidents import Incident
+from drillsim.engine.incidents import NONE_UNREACHABLE as _NONE_UNREACHABLE, Incident
 from drillsim.engine.reserves import Reserve
 from drillsim.engine.stall import RunawayRun
 from drillsim.engine.stash import Stash
@@ -42,6 +42,29 @@ from drillsim.scenario.region import Place
 if TYPE_CHECKING:  # pragma: no cover
     from drillsim.host.pluginhost import PluginHost
     from drillsim.scenario.loader import ResolvedScenario
+
+
+# the keys of the details of the events logged on the hot path (EventLog.record_values)
+_DISPATCHED = ("force", "origin", "by")
+_EN_ROUTE = ("travel",)
+_ARRIVED = ("place", "first")
+_PLACE = ("place",)
+_QUEUED = ("kind", "unmet")
+_COMPLETED = ("kind", "units")
+_COMPLETED_WHY = ("kind", "units", "reason")
+_ALL4 = (0, 1, 2, 3)
+_CREATED = ("township", "kind", "place", "demand", "on_scene", "priority")
+
+
+@lru_cache(maxsize=256)
+def _created_keys(details: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The keys of an ``incident_created`` event whose hazard details have the keys
+    ``details`` (township first, the details, then the engine's fields, as the dict
+    ``{"township": …, **details, "kind": …, …}`` orders them); None when a detail has
+    the name of one of those fields (the dict's rules then decide which value stays)."""
+    if set(details) & set(_CREATED):
+        return None
+    return (_CREATED[0], *details, *_CREATED[1:])
 
 
 class PluginFailed(DrillsimError):
@@ -133,6 +156,13 @@ class Simulation:
         self.home_bases: dict[str, Place] = {u.id: u.base for u in self._unit_list}
         self._restrict = self._hook.drillsim_travel_restriction
         self._filter = self._hook.drillsim_filter_candidates
+        # its plain implementations in pluggy's order, with the arguments each takes
+        # (fixed for the run, like the first-result hooks above)
+        picks = {"sim": 0, "incident": 1, "unmet": 2, "candidates": 3}
+        self._filter_plan = tuple(
+            (impl.function, tuple(picks[n] for n in impl.argnames), impl.plugin_name)
+            for impl in reversed(self._filter.get_hookimpls())
+            if not (getattr(impl, "hookwrapper", False) or getattr(impl, "wrapper", False)))
         self._access_live = False   # no hazard has restricted anything yet (see access_changed)
         self._trip_factor: dict[str, float] = {}
         self._access_event = self.env.event()
@@ -213,9 +243,14 @@ class Simulation:
         incident = Incident(f"I{seq}", seq, kind, place, demand, float(on_scene), int(priority),
                             self._clock(), details, simpy.Event(self.env))
         self.incidents[incident.id] = incident
-        fields = {"township": place.township, **details, "kind": kind, "place": place.id,
-                  "demand": demand, "on_scene": on_scene, "priority": priority}
-        self.log.record("incident_created", None, incident.id, fields)
+        keys = _created_keys(tuple(details))
+        if keys:
+            self.log.record_values("incident_created", None, incident.id, keys, place.township,
+                                   *details.values(), kind, place.id, demand, on_scene, priority)
+        else:  # a detail named like one of the engine's fields: the dict decides
+            fields = {"township": place.township, **details, "kind": kind, "place": place.id,
+                      "demand": demand, "on_scene": on_scene, "priority": priority}
+            self.log.record("incident_created", None, incident.id, fields)
         missing = self._unservable(incident)
         if missing:
             reason = (f"no unit of the scenario can bring {', '.join(missing)} to {kind!r} "
@@ -264,8 +299,8 @@ class Simulation:
         incident.assigned.append(unit)
         if incident.in_queue and not incident.unmet():
             self._dequeue(incident)
-        self.log.record("unit_dispatched", unit.id, incident.id,
-                        {"force": unit.force.id, "origin": origin.id, "by": by})
+        self.log.record_values("unit_dispatched", unit.id, incident.id, _DISPATCHED,
+                               unit.force.id, origin.id, by)
         unit.process = env.process(self._respond(unit, incident, origin, not redirected))
 
     def recall(self, unit: Unit, *, by: str = "auto") -> None:
@@ -436,13 +471,11 @@ class Simulation:
         """The candidates every ``drillsim_filter_candidates`` answer keeps (in their
         order); an answer naming a unit that is not a candidate fails the run, naming its
         plugin."""
-        keep = set(candidates)
-        for impl in reversed(self._filter.get_hookimpls()):  # pluggy's order
-            if getattr(impl, "hookwrapper", False) or getattr(impl, "wrapper", False):
-                continue
-            kwargs = {"sim": self, "incident": incident, "unmet": unmet, "candidates": list(candidates)}
-            answer = self._call(impl.function, "drillsim_filter_candidates",
-                                *[kwargs[n] for n in impl.argnames])
+        keep = None
+        for function, picks, plugin_name in self._filter_plan:
+            args = (self, incident, unmet, list(candidates))
+            answer = self._call(function, "drillsim_filter_candidates",
+                                *(args if picks == _ALL4 else [args[i] for i in picks]))
             if answer is None:
                 continue
             strangers = [u for u in answer if u not in candidates] if isinstance(answer, (list, tuple)) else None
@@ -450,11 +483,11 @@ class Simulation:
                 what = (repr(answer) if strangers is None else
                         f"{[getattr(u, 'id', u) for u in strangers]!r}, not among the candidates")
                 raise PluginFailed(
-                    f"plugin {impl.plugin_name!r} failed in drillsim_filter_candidates at "
+                    f"plugin {plugin_name!r} failed in drillsim_filter_candidates at "
                     f"scenario time {self.env.now:.1f} min: it returned {what}; return a "
                     "list of the candidates, or None")
-            keep &= set(answer)
-        return [u for u in candidates if u in keep]
+            keep = set(answer) if keep is None else keep & set(answer)
+        return candidates if keep is None else [u for u in candidates if u in keep]
 
     def _bad_restriction(self, answer, args: tuple) -> PluginFailed:
         """The run's failure when a ``drillsim_travel_restriction`` answer is neither a
@@ -481,7 +514,7 @@ class Simulation:
         self._access_live = True
         self.log.log("access_changed", reason=reason)
         for incident in self.incidents.values():
-            incident.unreachable.clear()
+            incident.unreachable = _NONE_UNREACHABLE
         for unit in self._unit_list:
             if unit.status == unit_state.TRAVELLING and unit.process is not None and unit.process.is_alive \
                     and unit.process is not self.env.active_process:
@@ -550,7 +583,7 @@ class Simulation:
         candidates = [u for u in able if u.id not in unreachable] if unreachable else able
         if not candidates:
             return
-        if self._filter.get_hookimpls():
+        if self._filter_plan:
             candidates = self._filtered(incident, unmet, candidates)
             if not candidates:
                 return
@@ -682,8 +715,8 @@ class Simulation:
             incident.queued_logged = True
             if incident.in_queue:
                 self._unlogged -= 1
-            self.log.record("incident_queued", None, incident.id,
-                            {"kind": incident.kind, "unmet": incident.unmet()})
+            self.log.record_values("incident_queued", None, incident.id, _QUEUED,
+                                   incident.kind, incident.unmet())
 
     def _respond(self, unit: Unit, incident: Incident, origin: Place, turnout: bool):
         """The response cycle of one dispatch, a SimPy process: (turnout) → travel → on
@@ -698,12 +731,14 @@ class Simulation:
             minutes = self.travel_time(unit, origin, incident.place)
             if math.isinf(minutes):
                 cause = "unreachable"
+                if incident.unreachable is _NONE_UNREACHABLE:
+                    incident.unreachable = set()
                 incident.unreachable.add(unit.id)
             else:
                 unit.status = unit_state.TRAVELLING
                 unit._trip = (origin, incident.place, self._clock(), minutes)
                 self._trip_factor[unit.id] = self._factor(unit, origin, incident.place, minutes)
-                self.log.record("unit_en_route", unit.id, incident.id, {"travel": minutes})
+                self.log.record_values("unit_en_route", unit.id, incident.id, _EN_ROUTE, minutes)
                 while minutes > 0:
                     try:
                         yield env.timeout(minutes)
@@ -722,8 +757,8 @@ class Simulation:
                 unit.location = incident.place
                 unit.status = unit_state.ON_SCENE
                 incident.present.append(unit)
-                self.log.record("unit_arrived", unit.id, incident.id,
-                                {"place": incident.place.id, "first": len(incident.present) == 1})
+                self.log.record_values("unit_arrived", unit.id, incident.id, _ARRIVED,
+                                       incident.place.id, len(incident.present) == 1)
                 self._work_changed(incident)
                 yield incident.done
         except simpy.Interrupt as stop:
@@ -733,7 +768,7 @@ class Simulation:
         except _Stopped:
             pass
         if cause is None:
-            self.log.record("unit_cleared", unit.id, incident.id, {})
+            self.log.record_values("unit_cleared", unit.id, incident.id, ())
         else:
             self._leave(unit, incident, cause)
         unit.incident = None
@@ -800,7 +835,7 @@ class Simulation:
         unit._trip = None
         unit.location = unit.base
         unit.status = unit_state.AVAILABLE
-        self.log.record("unit_returned", unit.id, None, {"place": unit.base.id})
+        self.log.record_values("unit_returned", unit.id, None, _PLACE, unit.base.id)
 
     def _work_changed(self, incident: Incident) -> None:
         now = self._clock()
@@ -830,10 +865,13 @@ class Simulation:
         if incident.in_queue:
             self._dequeue(incident)
         incident.worker = None
-        fields = {"kind": incident.kind, "units": [u.id for u in incident.present]}
+        units = [u.id for u in incident.present]
         if reason:
-            fields["reason"] = reason
-        self.log.record("incident_completed", None, incident.id, fields)
+            self.log.record_values("incident_completed", None, incident.id, _COMPLETED_WHY,
+                                   incident.kind, units, reason)
+        else:
+            self.log.record_values("incident_completed", None, incident.id, _COMPLETED,
+                                   incident.kind, units)
         for unit in list(incident.assigned):
             if unit not in incident.present and unit.process is not None and unit.process.is_alive:
                 self._interrupt(unit.process, "incident_completed")
