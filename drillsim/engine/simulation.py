@@ -31,6 +31,7 @@ from drillsim.engine.eventlog import Event, EventLog
 from drillsim.engine.hookcall import answering_plugin, first_result_caller
 from drillsim.engine.incidents import NONE_UNREACHABLE as _NONE_UNREACHABLE, Incident
 from drillsim.engine.reserves import Reserve
+from drillsim.engine.shelters import Shelters
 from drillsim.engine.stall import RunawayRun
 from drillsim.engine.stash import Stash
 from drillsim.engine.streams import RandomStreams
@@ -170,6 +171,7 @@ class Simulation:
         self._reachable_capabilities: dict[tuple[str, str | None], set[str]] = {}
         #: per-run state of plugins, by key (see drillsim.engine.stash)
         self.stash = Stash()
+        self._shelters: Shelters | None = None
 
     # ------------------------------------------------------------------ public API
     @property
@@ -194,6 +196,15 @@ class Simulation:
         t = self.local_time()
         return unit_state.band_turnout(bands, t.hour * 60 + t.minute + (t.second + t.microsecond / 1e6) / 60,
                                        unit.turnout)
+
+    @property
+    def shelters(self) -> Shelters:
+        """The region's emergency shelters (:class:`~drillsim.engine.shelters.Shelters`),
+        made at the first use: ``sim.shelters.admit(township, people, place)`` places
+        evacuees nearest first, ``sim.shelters.release(township)`` sends them home."""
+        if self._shelters is None:
+            self._shelters = Shelters(self.region, self.log)
+        return self._shelters
 
     def rng(self, name: str):
         """The numpy ``Generator`` for the named random stream of this replication."""

@@ -95,3 +95,77 @@ def implicit_assumptions(scenario) -> list[dict[str, Any]]:
                         "value": ", ".join(f"{k} {v:g}" for k, v in sorted(defaults.items())),
                         "status": "assumed", "source": f"default of unit type {utype.name}"})
     return out
+
+
+def days_table(events: Sequence[Event], start, horizon: float) -> list[dict[str, Any]]:
+    """People in shelters and relocation supplies, one row per local calendar day of the
+    run (``start`` is the scenario's timezone-aware start): ``date``, ``sheltered_end``
+    (people in shelters at the day's end or the run's), ``sheltered_peak``,
+    ``person_days`` (the day's shelter occupancy integrated over the day, people × days),
+    ``overflow`` (people who found no place that day), ``drawn`` and ``restocked``
+    (relocation supplies, in the reserve's measure). Empty when the run placed no one in
+    a shelter and drew nothing from a reserve. Reads ``shelter_assigned``,
+    ``shelter_left``, ``shelter_overflow``, ``reserve_drawn``, ``reserve_restocked``."""
+    import datetime as dt
+
+    kinds = ("shelter_assigned", "shelter_left", "shelter_overflow", "reserve_drawn", "reserve_restocked")
+    relevant = [e for e in events if e.kind in kinds]
+    if not relevant:
+        return []
+    midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    offset = (start - midnight).total_seconds() / 60.0  # minutes from the first midnight
+    days = int((horizon + offset) // 1440) + (1 if (horizon + offset) % 1440 else 0)
+    rows = [{"date": (midnight + dt.timedelta(days=d)).date().isoformat(), "sheltered_end": 0.0,
+             "sheltered_peak": 0.0, "person_days": 0.0, "overflow": 0.0, "drawn": 0.0,
+             "restocked": 0.0} for d in range(days)]
+
+    def day_of(t: float) -> int:
+        return min(days - 1, int((t + offset) // 1440))
+
+    occupied, last = 0.0, 0.0
+    for e in sorted(relevant, key=lambda e: e.t):
+        _accrue(rows, occupied, last, e.t, offset)
+        last = e.t
+        row = rows[day_of(e.t)]
+        if e.kind == "shelter_assigned":
+            occupied += e.details["people"]
+        elif e.kind == "shelter_left":
+            occupied -= e.details["people"]
+        elif e.kind == "shelter_overflow":
+            row["overflow"] += e.details["people"]
+        elif e.kind == "reserve_drawn":
+            row["drawn"] += e.details["amount"]
+        else:
+            row["restocked"] += e.details["amount"]
+        row["sheltered_peak"] = max(row["sheltered_peak"], occupied)
+    _accrue(rows, occupied, last, horizon, offset)
+    for d, row in enumerate(rows):
+        row["sheltered_end"] = _occupied_at(relevant, min(horizon, (d + 1) * 1440 - offset))
+    return rows
+
+
+def _accrue(rows: list[dict[str, Any]], occupied: float, t0: float, t1: float, offset: float) -> None:
+    """Add ``occupied`` people × the days from ``t0`` to ``t1`` (minutes) to each day's
+    person-days; a day's peak is at least what was there all along."""
+    t = t0
+    while t < t1 and occupied > 0:
+        d = min(len(rows) - 1, int((t + offset) // 1440))
+        end = min(t1, (d + 1) * 1440 - offset)
+        if end <= t:
+            break
+        rows[d]["person_days"] += occupied * (end - t) / 1440.0
+        rows[d]["sheltered_peak"] = max(rows[d]["sheltered_peak"], occupied)
+        t = end
+
+
+def _occupied_at(events: Sequence[Event], t: float) -> float:
+    """People in shelters at scenario time ``t`` (events at ``t`` counted)."""
+    total = 0.0
+    for e in events:
+        if e.t > t:
+            break
+        if e.kind == "shelter_assigned":
+            total += e.details["people"]
+        elif e.kind == "shelter_left":
+            total -= e.details["people"]
+    return total

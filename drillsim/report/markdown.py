@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drillsim.report.common import clock, design_text, measured, num, place_name, rate_text, target_text
-from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table, key_events
+from drillsim.report.facts import (days_table, hazard_figures, implicit_assumptions, incident_table,
+                                   key_events)
 
 
 def model_value(outcome, key: str) -> Any:
@@ -189,6 +190,17 @@ def render(outcome, notes: list[str] | None = None) -> str:
                       [[r.id, r.unit, num(r.holdings.get("district", 0)),
                         f"{num(r.spec.per_township)} each at {len(r.holdings) - 1}",
                         num(sum(r.holdings.values()))] for r in sc.reserves])
+
+    days = days_table(outcome.first_events, sc.start, sc.horizon)
+    if days:
+        out += ["## People sheltered and relocation supplies, day by day (replication 0)", "",
+                "People in shelters at the end of each day and at the day's peak, person-days "
+                "in shelters, people who found no place, and relocation supplies drawn and "
+                "restocked (in people provided for).", ""]
+        out += _table(["day", "sheltered at end", "peak", "person-days", "no place", "supplies drawn",
+                       "restocked"],
+                      [[d["date"], num(d["sheltered_end"]), num(d["sheltered_peak"]), num(round(d["person_days"])),
+                        num(d["overflow"]), num(d["drawn"]), num(d["restocked"])] for d in days])
 
     out += ["## Timeline of key events (replication 0)", ""]
     out += _table(["time", "event"], [[clock(e.t, sc.start), _event_text(e)]

@@ -14,6 +14,7 @@ from typing import Literal, Sequence
 
 from drillsim.engine.eventlog import Event
 from drillsim.host.registry import Metric
+from drillsim.scenario.quantities import Duration
 from drillsim.scenario.validation import Strict
 
 
@@ -316,6 +317,104 @@ def reserve_shortfall(events: Sequence[Event], ctx: MetricContext, params: Reser
             if e.kind == "reserve_short" and e.details.get("reserve") == params.reserve]
 
 
+# ------------------------------------------------------------------ shelters
+class ShelterParams(Strict):
+    level: Literal["township", "district"] = "township"
+    """`township`: each township's own shelter places against its own need; `district`: all places against all need."""
+
+
+def shelter_margin(events: Sequence[Event], ctx: MetricContext, params: ShelterParams) -> Observations:
+    """Shelter places minus the most people needing one at the same time (negative: too
+    few places): per township that needed places, its own township's places against its
+    own peak (``level: township``), or all places against the district's peak
+    (``district``). Need rises with ``shelter_needed`` and falls with ``shelter_left``
+    (people gone home; the overflow never leaves), so two waves count together only if
+    their stays overlap. Reads ``shelter_held`` (places by township); nothing to measure
+    if no one needed a place."""
+    held: dict[str, float] | None = None
+    now: dict[str, float] = {}
+    peak: dict[str, float] = {}
+    total = top = 0.0
+    for e in events:
+        if e.kind == "shelter_held":
+            held = e.details.get("by_township", {})
+        elif e.kind in ("shelter_needed", "shelter_left"):
+            town = e.details.get("township") or "district"
+            step = e.details["people"] if e.kind == "shelter_needed" else -e.details["people"]
+            now[town] = now.get(town, 0.0) + step
+            peak[town] = max(peak.get(town, 0.0), now[town])
+            total += step
+            top = max(top, total)
+    if held is None:
+        return []
+    if params.level == "district":
+        return [("district", sum(held.values()) - top)]
+    return [(town, held.get(town, 0.0) - n) for town, n in sorted(peak.items())]
+
+
+def shelter_overflow(events: Sequence[Event], ctx: MetricContext, params: None = None) -> Observations:
+    """Per township, the people who found no shelter place anywhere (``shelter_overflow``);
+    one observation of 0 per township placed in full, so ``sum`` is the overflow and a
+    township's breakdown shows 0 when all its people found a place."""
+    out: dict[str, float] = {}
+    for e in events:
+        if e.kind == "shelter_needed":
+            out.setdefault(e.details.get("township") or "district", 0.0)
+        elif e.kind == "shelter_overflow":
+            town = e.details.get("township") or "district"
+            out[town] = out.get(town, 0.0) + e.details["people"]
+    return sorted(out.items())
+
+
+def shelter_person_days(events: Sequence[Event], horizon: float) -> list[tuple[str, float, float, float]]:
+    """Each stay in a shelter as ``(township, people, from, to)`` minutes: from its
+    ``shelter_assigned`` to the ``shelter_left`` of that township and shelter (or
+    ``horizon`` if they never leave)."""
+    open_: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    stays: list[tuple[str, float, float, float]] = []
+    for e in events:
+        if e.kind == "shelter_assigned":
+            open_.setdefault((e.details["township"], e.details["shelter"]), []).append((e.details["people"], e.t))
+        elif e.kind == "shelter_left":
+            key = (e.details["township"], e.details["shelter"])
+            for people, since in open_.pop(key, []):
+                stays.append((key[0], people, since, e.t))
+    for (town, _), left in open_.items():
+        for people, since in left:
+            stays.append((town, people, since, horizon))
+    return stays
+
+
+class PersonDaysParams(Strict):
+    reserve: str
+    """The relocation reserve (id under `reserves:`)."""
+    covers: Duration
+    """How long the stock for one person lasts (`7d`): the stock in person-days is the people it provides for times this."""
+
+
+def relocation_person_days_beyond_stock(events: Sequence[Event], ctx: MetricContext,
+                                        params: PersonDaysParams) -> Observations:
+    """Person-days of relocation supplies needed beyond what the stock covers over the
+    whole event: every shelter stay's people × days (``shelter_assigned`` to
+    ``shelter_left``, or to the end of the run) minus (stock held at the start + every
+    restock) × ``covers`` in days. Positive: the stock runs out before the event ends;
+    ``<= 0`` is the target. One observation (``district``); nothing if nobody was sheltered.
+    Reads ``reserve_held``, ``reserve_restocked``, the shelter events."""
+    stays = shelter_person_days(events, ctx.horizon)
+    if not stays:
+        return []
+    stock = 0.0
+    for e in events:
+        if e.details.get("reserve") != params.reserve:
+            continue
+        if e.kind == "reserve_held":
+            stock += sum(e.details.get("holdings", {}).values())
+        elif e.kind == "reserve_restocked":
+            stock += e.details["amount"]
+    need = sum(people * (end - start) for _, people, start, end in stays) / 1440.0
+    return [("district", need - stock * params.covers / 1440.0)]
+
+
 # ------------------------------------------------------------------ units committed
 class ForceParams(Strict):
     forces: list[str] | None = None
@@ -392,6 +491,13 @@ CORE_METRICS = [
            "time from call (or dispatch) to the first unit on scene, each labelled with the "
            "incident's township (a min/max row names the worst township)",
            response_times_by_township, "max", ResponseParams, label="township", minimum=0.0),
+    Metric("shelter_margin", "people", "shelter places minus the most people needing one at once, per township or in all",
+           shelter_margin, "min", ShelterParams, "township", minimum=-10_000_000.0),
+    Metric("shelter_overflow", "people", "people who found no shelter place, per township",
+           shelter_overflow, "sum", None, "township"),
+    Metric("relocation_person_days_beyond_stock", "count",
+           "person-days of relocation supplies needed in shelters beyond the stock's person-days",
+           relocation_person_days_beyond_stock, "sum", PersonDaysParams, minimum=-1e12),
     Metric("unreached_incidents", "count", "incidents no unit reached by the end of the run",
            unreached, "sum", KindsParams),
     Metric("warning_lead_time", "time", "warning issued → hazard arrives, per township",

@@ -20,7 +20,8 @@ Model, in order:
    service issues for the Qiongjiang's Tai'an station; :class:`WarningParams`).
 6. Evacuation: ``order_delay`` after the warning, each township the forecast peak will
    flood gets an evacuation incident demanding rescuers; relocation supplies are drawn
-   for ``relocation_share`` of its people.
+   for ``relocation_share`` of its people (with ``shelter``, they are also placed in the
+   region's shelters, nearest first, and go home ``return_after`` the water recedes).
 7. Access: from a township's flood time until the water recedes, road units may enter it
    only if they carry boats (``access.allowed``; helicopters fly); the engine re-checks
    units on the road when this changes (:func:`restriction`, the

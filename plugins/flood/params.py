@@ -227,6 +227,10 @@ class EvacuationParams(Strict):
     """Share of evacuees who need the relocation reserve (`30%`)."""
     reserve: str | None = None
     """The reserve (id under `reserves:`) evacuees draw on."""
+    shelter: bool = False
+    """Evacuees who need relocation supplies (`relocation_share`) also need a shelter place: placed in the region's shelters (sites of kind `shelter` with a capacity), nearest to their township first; those who find none are the overflow."""
+    return_after: DurationOrZero | None = None
+    """With `shelter`: how long after the water recedes in their township sheltered people go home (none: they stay to the end of the run)."""
 
 
 class RescueCallParams(Strict):

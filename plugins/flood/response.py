@@ -137,9 +137,13 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                                        minutes, e.priority, township=town["township"],
                                        people=town["people"])
         state["evacuations"][town["township"]] = incident
-        if e.reserve and e.relocation_share > 0:
+        if e.relocation_share > 0 and (e.reserve or e.shelter):
             need = math.ceil(town["people"] * e.relocation_share)
-            if sim.auto_orders:
+            if sim.auto_orders and e.shelter:
+                sim.shelters.admit(town["township"], need, sim.region.place(town["township"]))
+            if not e.reserve:
+                pass
+            elif sim.auto_orders:
                 sim.reserves[e.reserve].draw(town["township"], need, purpose="relocation")
             else:
                 sim.log.log("relocation_needed", hazard=hazard.id, township=town["township"],
@@ -196,6 +200,13 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             if p.access.close_flooded:
                 flooded.discard(tid)
                 sim.access_changed(f"{hazard.id}: {tid} receded")
+            if p.evacuation.shelter and p.evacuation.return_after is not None:
+                sim.process(go_home(tid))
+
+    def go_home(tid):
+        """Sheltered people of ``tid`` go home ``return_after`` the water receded."""
+        yield sim.timeout(p.evacuation.return_after)
+        sim.shelters.release(tid)
 
     def rescue_calls(town, end):
         c = p.rescue_calls
