@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 BUILTIN = ["fire_rescue", "rescue_teams", "water_rescue", "hazmat", "forest_team", "aviation",
            "mutual_aid", "transit_flood", "incident_streams", "toxic_release", "forest_fire", "landslide",
-           "engineering", "road_tanker", "urban_waterlogging"]
+           "building_fire", "engineering", "road_tanker", "urban_waterlogging"]
 
 
 def pytest_addoption(parser):

@@ -1,4 +1,4 @@
-"""Drill packs for the chemical leak and the forest fire: checked whole (every variant and
+"""Drill packs for the chemical leak, the forest fire and the old-town fire: checked whole (every variant and
 draw value loads, every planned inject valid), and a drill of each starts blind — the
 players hear the hazard's calls, the hidden draw stays out of the player log."""
 
@@ -14,7 +14,8 @@ from drillsim.drill.session import DrillSession
 from .conftest import SCENARIOS
 
 
-@pytest.mark.parametrize("name, kind", [("chemical", "hazmat release"), ("forest_fire", "forest fire")])
+@pytest.mark.parametrize("name, kind", [("chemical", "hazmat release"), ("forest_fire", "forest fire"),
+                                        ("oldtown_fire", "building fire")])
 def test_hazard_pack_is_valid_and_drills_blind(host, tmp_path, name, kind):
     pack = SCENARIOS / "packs" / f"{name}.yaml"
     checked, base = check_pack(pack, host)

@@ -176,9 +176,9 @@ def test_an_undeclared_hazard_type_turns_unknown_kinds_into_warnings(mini, opaqu
     sc = load_scenario(mini(body), host=opaque_host)
     assert [f"{w.field}: {w.message}" for w in sc.warnings] == [
         "forces[0].serves[0]: no hazard in this scenario or loaded plugin makes incidents of kind "
-        "'mystery' that drillsim can see (known kinds: aerial_rescue, call, evacuation, flood_rescue, "
-        "forest_fire, forest_fire_aerial, hazmat_release, hazmat_support, landslide_rescue, relocation, "
-        "tanker_crash, waterlogging_rescue)"]
+        "'mystery' that drillsim can see (known kinds: aerial_rescue, building_fire, call, evacuation, "
+        "flood_rescue, forest_fire, forest_fire_aerial, hazmat_release, hazmat_support, landslide_rescue, "
+        "relocation, tanker_crash, waterlogging_rescue)"]
     # without that hazard the same kind is an error
     body = body.split("hazards:")[0]
     with pytest.raises(ValidationFailed):

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {
     "scenario": ["scenarios/fujiang_flood_2020.yaml", "scenarios/chemical_park_leak.yaml",
                  "scenarios/forest_fire.yaml", "scenarios/guxi_landslide.yaml", "scenarios/fujiang_flood_chemical_leak.yaml",
+                 "scenarios/shuangjiang_oldtown_fire.yaml", "scenarios/flood_landslide.yaml",
                  "scenarios/validation/mmc.yaml",
                  "scenarios/validation/mmc_loss.yaml", "scenarios/validation/hypercube.yaml"],
     "plan": ["scenarios/plans/tongnan-2021.yaml", "scenarios/validation/plan.yaml"],

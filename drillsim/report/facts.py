@@ -169,3 +169,71 @@ def _occupied_at(events: Sequence[Event], t: float) -> float:
         elif e.kind == "shelter_left":
             total -= e.details["people"]
     return total
+
+
+def hazard_of_kind(scenario) -> dict[str, str]:
+    """``{incident kind: hazard id}`` for the kinds exactly one of the scenario's hazards
+    makes (its type's ``incident_kinds``); a kind two hazards share is left out."""
+    seen: dict[str, set[str]] = {}
+    for h in scenario.hazards:
+        if h.type.incident_kinds is None:
+            continue
+        for kind in h.type.incident_kinds(h.params):
+            seen.setdefault(kind, set()).add(h.id)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def waits_between_hazards(events: Sequence[Event], hazards: dict[str, str],
+                          min_wait: float = 1.0) -> list[dict[str, Any]]:
+    """Incidents of one hazard whose units came late because they were committed to another
+    hazard's incidents when the call came: the cause of a compound delay, from the log.
+
+    :param hazards: ``{incident kind: hazard id}`` (:func:`hazard_of_kind`); an incident's own
+        ``hazard`` detail wins.
+    :param min_wait: minutes from the call to the first dispatch below which an incident is
+        not listed.
+    :returns: one dict per such incident: ``id``, ``kind``, ``hazard``, ``call``, ``wait``
+        (call → first dispatch, min), ``unit`` (the first sent), ``busy_with`` (that unit's
+        incident at the call: ``id``, ``kind``, ``hazard``, ``township``), ``freed`` (when it
+        cleared it), ``arrival``, ``sent_busy`` (how many of the units sent to it were busy
+        with the other hazard at the call) and ``sent`` (units sent).
+    """
+    info: dict[str, dict[str, Any]] = {}
+    current: dict[str, str | None] = {}
+    at_call: dict[str, dict[str, str | None]] = {}
+    first: dict[str, tuple[float, str]] = {}
+    sent: dict[str, list[str]] = {}
+    cleared: dict[str, list[tuple[float, str]]] = {}
+    arrived: dict[tuple[str, str], float] = {}
+    for e in events:
+        if e.kind == "incident_created":
+            d = e.details
+            kind = d.get("kind")
+            info[e.incident] = {"id": e.incident, "kind": kind, "hazard": d.get("hazard") or hazards.get(kind),
+                                "township": d.get("township"), "call": e.t}
+            at_call[e.incident] = dict(current)
+        elif e.kind == "unit_dispatched":
+            current[e.unit] = e.incident
+            if e.incident in info:
+                first.setdefault(e.incident, (e.t, e.unit))
+                sent.setdefault(e.incident, []).append(e.unit)
+        elif e.kind in ("unit_cleared", "unit_released"):
+            if current.get(e.unit) == e.incident:
+                current[e.unit] = None
+            cleared.setdefault(e.unit, []).append((e.t, e.incident))
+        elif e.kind == "unit_arrived":
+            arrived.setdefault((e.incident, e.unit), e.t)
+    out = []
+    for iid, (t, unit) in first.items():
+        me = info[iid]
+        busy = at_call[iid].get(unit)
+        other = info.get(busy) if busy else None
+        if t - me["call"] < min_wait or other is None or other["hazard"] == me["hazard"]:
+            continue
+        freed = max((c for c, inc in cleared.get(unit, []) if inc == busy and c <= t), default=None)
+        units = sent[iid]
+        n_busy = sum(1 for u in units if at_call[iid].get(u) in info
+                     and info[at_call[iid][u]]["hazard"] not in (None, me["hazard"]))
+        out.append({**me, "wait": t - me["call"], "unit": unit, "busy_with": other, "freed": freed,
+                    "arrival": arrived.get((iid, unit)), "sent_busy": n_busy, "sent": len(units)})
+    return out

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drillsim.report.common import clock, design_text, measured, num, place_name, rate_text, target_text
-from drillsim.report.facts import (days_table, hazard_figures, implicit_assumptions, incident_table,
-                                   key_events)
+from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
+                                   key_events, waits_between_hazards)
 
 
 def model_value(outcome, key: str) -> Any:
@@ -205,6 +205,19 @@ def render(outcome, notes: list[str] | None = None) -> str:
     out += ["## Timeline of key events (replication 0)", ""]
     out += _table(["time", "event"], [[clock(e.t, sc.start), _event_text(e)]
                                       for e in key_events(outcome.first_events)])
+
+    waits = waits_between_hazards(outcome.first_events, hazard_of_kind(sc)) if len(sc.hazards) > 1 else []
+    if waits:
+        out += ["## Between hazards: calls that waited for units busy with another hazard (replication 0)", ""]
+        out += _table(["incident", "kind (hazard)", "called", "waited", "first unit sent",
+                       "busy at the call with", "freed", "on scene", "units sent busy elsewhere"],
+                      [[w["id"], f"{w['kind']} ({w['hazard'] or '?'})", clock(w["call"], sc.start),
+                        num(w["wait"], "min"), w["unit"],
+                        f"{w['busy_with']['kind']} at {place_name(sc, w['busy_with']['township']) or '?'} "
+                        f"({w['busy_with']['id']}, {w['busy_with']['hazard'] or '?'})",
+                        clock(w["freed"], sc.start) if w["freed"] is not None else "—",
+                        clock(w["arrival"], sc.start) if w["arrival"] is not None else "not reached",
+                        f"{w['sent_busy']} of {w['sent']}"] for w in waits])
 
     incidents = incident_table(outcome.first_events)
     out += [f"## Incidents (replication 0): {len(incidents)}", ""]

@@ -1,0 +1,58 @@
+"""Metrics for building fires, read from the event log only.
+
+Event contract: ``building_fire_result`` (``hazard``, ``buildings``, ``controlled``,
+``water_short_min``, ``first_attack_margin`` minutes or None), logged once per fire when
+it is out or the run ends.
+"""
+
+from __future__ import annotations
+
+from drillsim.api import Metric, Strict
+
+
+class BuildingFireParams(Strict):
+    hazards: list[str] | None = None
+    """Hazard ids measured (default: all building fires)."""
+
+
+def _results(events, params):
+    wanted = set(params.hazards) if params.hazards else None
+    return [e for e in events if e.kind == "building_fire_result"
+            and (wanted is None or e.details.get("hazard") in wanted)]
+
+
+def buildings_lost(events, ctx, params: BuildingFireParams):
+    """Per fire: buildings fully involved (0 when the fire was held before flashover)."""
+    return [(e.details["hazard"] if e.details["controlled"] else f"{e.details['hazard']} (not controlled)",
+             float(e.details["buildings"])) for e in _results(events, params)]
+
+
+def flashover_margins(events, ctx, params: BuildingFireParams):
+    """Per fire: minutes from the first water on the fire to flashover (positive: the
+    attack came before flashover; negative: after). A fire no pump reached counts from
+    the end of the run (a bound, labelled so)."""
+    out = []
+    for e in _results(events, params):
+        h, m = e.details["hazard"], e.details["first_attack_margin"]
+        if m is None:
+            flash = next((x.t for x in events if x.kind == "flashover" and x.details.get("hazard") == h), None)
+            out.append((f"{h} (no attack)", (flash - ctx.horizon) if flash is not None else 0.0))
+        else:
+            out.append((h, m))
+    return out
+
+
+def water_short_times(events, ctx, params: BuildingFireParams):
+    """Per fire: minutes the attack was short of water (its pumps could have put more on
+    the fire than the hydrants and tanks gave)."""
+    return [(e.details["hazard"], e.details["water_short_min"]) for e in _results(events, params)]
+
+
+METRICS = [
+    Metric("buildings_lost", "count", "buildings fully involved by the fire (0: held before flashover)",
+           buildings_lost, "max", BuildingFireParams, "hazard"),
+    Metric("flashover_margin", "time", "first water on the fire → flashover (negative: after flashover)",
+           flashover_margins, "min", BuildingFireParams, "hazard"),
+    Metric("water_short_time", "time", "time the fire attack was short of water",
+           water_short_times, "max", BuildingFireParams, "hazard", minimum=0.0),
+]
