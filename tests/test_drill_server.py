@@ -97,7 +97,7 @@ def test_players_get_their_role_only_never_the_truth_and_only_control_moves_the_
 
     async def drill():
         port = await server.start("127.0.0.1", 0)
-        control, mixin, water = [await _join(port, s) for s in ("control", "mixin", "water")]
+        control, mixin, water, command = [await _join(port, s) for s in ("control", "mixin", "water", "command")]
         assert (mixin.welcome["role"], water.welcome["role"]) == ("township", "force")
         assert mixin.welcome["units"] == ["township_teams.mixin"]
 
@@ -113,12 +113,12 @@ def test_players_get_their_role_only_never_the_truth_and_only_control_moves_the_
         # planned inject for the command centre) fires at 16 h
         reply = await control.clock("advance", minutes=18 * 60)
         assert reply["ok"], reply
-        for c in (control, mixin, water):
+        for c in (control, mixin, water, command):
             await _until(c, 18 * 60)
         reply = await control.order("inject message @mixin the dam keeper in Mixin asks for sandbags")
         assert reply["ok"], reply
         await control.clock("advance", minutes=4 * 60)
-        for c in (control, mixin, water):
+        for c in (control, mixin, water, command):
             await _until(c, 22 * 60)
 
         # orders: another role's unit, township or unheard incident refused; one's own carried out
@@ -142,15 +142,15 @@ def test_players_get_their_role_only_never_the_truth_and_only_control_moves_the_
         assert reply["ok"], reply
         assert {f for f in WATER} <= session.sim._auto_forces and "township_teams" not in session.sim._auto_forces
         await control.clock("advance", minutes=60)
-        for c in (control, mixin, water):
+        for c in (control, mixin, water, command):
             await _until(c, 23 * 60)
         await control.order("note mixin slow to evacuate")
-        for c in (control, mixin, water):
+        for c in (control, mixin, water, command):
             await c.close()
         await server.stop()
-        return control, mixin, water, mixin_refs
+        return control, mixin, water, command, mixin_refs
 
-    control, mixin, water, mixin_refs = _run(drill())
+    control, mixin, water, command, mixin_refs = _run(drill())
 
     # the orders each seat gave are logged with the seat
     orders = [r for r in (json.loads(x) for x in Path(session.log.player.path).read_text().splitlines())
@@ -214,6 +214,14 @@ def test_players_get_their_role_only_never_the_truth_and_only_control_moves_the_
         sent = "\n".join(client.frames)
         leaked = [v for v in hidden if v and v in sent]
         assert leaked == [], leaked
+    # the command centre: every player message (the district picture), and still no truth
+    # but the media report's text, which reached it as the message the planned inject makes
+    media = session.planned[0]
+    assert 0 in session._fired and media["title"] == "media report"
+    sent = "\n".join(command.frames)
+    assert [m["text"] for m in command.received if m["type"] == "message"] == [m["text"] for m in everything]
+    assert [v for v in hidden if v and v in sent and v != media["text"]] == []
+    assert media["text"] in sent and media["title"] not in sent
     control_bytes = "\n".join(control.frames)
     assert str(SEED) in control_bytes and session.drawn.pack_name in control_bytes
     assert [n for n in control.received if n["type"] == "note"][0]["seat"] == "control"

@@ -223,8 +223,14 @@ class Seats:
         for seat in seats:  # the command centre holds every unit no other player seat holds
             if seat.role == "command_centre":
                 seat.units = frozenset(u.id for u in sim._unit_list if held.get(u.id, seat.name) == seat.name)
-        for seat in seats:
+        air = {u.id for u in sim._unit_list if u.mode == "air"}
+        for seat, s in zip(seats, spec.seats):
             seat.forces = frozenset(f for f, uids in by_force.items() if uids and set(uids) <= seat.units)
+            if s.orders is None:  # by default no order the seat could never give
+                if not (air and air <= seat.units):
+                    seat.orders -= {"air"}
+                if not seat.forces:
+                    seat.orders -= {"auto"}
         return cls(seats, sim)
 
     # ------------------------------------------------------------------ what a seat sees

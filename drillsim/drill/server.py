@@ -443,8 +443,7 @@ class DrillServer:
                  "planned": [str(n + 1) for n in range(len(s.planned))] if seat.role == "control" else []}
         return {"type": "welcome", "protocol": PROTOCOL, **me, "start": s.start.isoformat(),
                 "speeds": list(SPEEDS), "vocabulary": vocab,
-                "orders_help": [list(h) for h in commands.help_lines(seat.role == "control")
-                                if seat.truth or h[0].split()[0] in seat.orders]}
+                "orders_help": _orders_help(seat)}
 
     @staticmethod
     async def _write(conn: _Conn) -> None:
@@ -462,6 +461,19 @@ class DrillServer:
                 await conn.ws.send(text)
             except ConnectionClosed:
                 return
+
+
+NOTE_HELP = ["note TEXT", "a note for the review, kept with the scenario time and your seat (players never see it)"]
+
+
+def _orders_help(seat: Seat) -> list[list[str]]:
+    """``[usage, what]`` of the orders this seat may give (its help screen)."""
+    if seat.role == "evaluator":
+        return [NOTE_HELP]
+    if seat.role == "control":
+        return ([list(h) for h in commands.help_lines(True)] + [NOTE_HELP]
+                + [["release", "after the end: give the review to the player seats"]])
+    return [list(h) for h in commands.help_lines(False) if h[0].split()[0] in seat.orders]
 
 
 def seats_summary(seats: Seats) -> list[str]:

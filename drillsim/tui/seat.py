@@ -37,6 +37,14 @@ class SeatScreen(PlayerScreen):
         elif view.role == "control":
             self.placeholder = "order or inject … · release (the review to players) · F2 the truth"
 
+    def action_help(self) -> None:
+        from drillsim.tui.screens.help import HelpScreen
+
+        view = self.session
+        self.app.push_screen(HelpScreen(view.role in ("control", "evaluator"),
+                                        orders=[tuple(o) for o in view.welcome.get("orders_help", [])],
+                                        clock=view.role == "control"))
+
     def check_action(self, action: str, parameters) -> bool | None:
         if action in CLOCK_ACTIONS and self.session.role != "control":
             return False
@@ -137,6 +145,16 @@ class SeatApp(App):
     def show_review(self, message: dict) -> None:
         self.review_shown = True
         self.push_screen(SeatReviewScreen(message.get("markdown") or "", message.get("written") or []))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug in the client: one line, not Textual's traceback with every frame's
+        local variables (they hold the seat's secret)."""
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+        self.exit(return_code=1, message=f"the drill client crashed ({type(error).__name__}: {error}); "
+                                         "join again to go on (the drill goes on at the server)")
 
     def action_truth(self) -> None:
         from drillsim.tui.screens.controller import ControllerScreen

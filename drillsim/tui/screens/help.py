@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -26,15 +27,20 @@ class HelpScreen(ModalScreen):
 
     BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "close")]
 
-    def __init__(self, controller: bool = False) -> None:
+    def __init__(self, controller: bool = False, orders: list[tuple[str, str]] | None = None,
+                 clock: bool = True) -> None:
         super().__init__()
         self.controller = controller
+        self.orders = orders
+        self.clock = clock
 
     def compose(self) -> ComposeResult:
-        keys = KEYS + ([("F2", "controller screen (the truth, injects)")] if self.controller else [])
+        keys = KEYS if self.clock else [k for k in KEYS if k[0] not in ("space", "1 2 3 4", "n")]
+        keys = keys + ([("F2", "controller screen (the truth, injects)")] if self.controller else [])
         lines = ["[b]Keys[/b]"] + [f"  [b]{k:<10}[/b] {v}" for k, v in keys]
         lines += ["", "[b]Orders[/b] (type at the command line)"]
-        lines += [f"  [b]{usage}[/b]\n      {what}" for usage, what in help_lines(self.controller)]
+        orders = self.orders if self.orders is not None else help_lines(self.controller)
+        lines += [f"  [b]{escape(usage)}[/b]\n      {escape(what)}" for usage, what in orders]
         lines += ["", "Incidents are C1, C2 … in the order the command heard of them. Units are named "
                   "by their ids on the unit board. Orders that cannot be carried out are refused "
                   "with the reason and change nothing.", "", "[dim]Escape closes this help.[/dim]"]
