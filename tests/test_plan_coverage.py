@@ -157,3 +157,12 @@ def test_readme_gives_the_counts_the_command_prints():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert (f"**51 items: {c['scored']} scored, {c['partly']} partly, {c['not modelled']} not "
             "modelled**") in readme, "update README's plan-coverage counts (drillsim plan prints them)"
+
+
+def test_an_unwritable_json_path_is_refused_before_the_table(small, tmp_path):
+    # like `run --json`: checked first, exit 2, no table printed and nothing written
+    target = tmp_path / "missing" / "x.json"
+    result = CliRunner().invoke(main, ["plan", str(small / "plans" / "small.yaml"), "--json", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "does not exist; nothing was run" in result.output
+    assert "items:" not in result.output and not target.exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, err, guard, host_for, say, with_plugin_options
+from drillsim.cli.support import Fail, check_writable, err, guard, host_for, say, with_plugin_options
 
 #: how the table writes the plan's status of an item
 PLAN_STATUS = {"existing_2021": "2021", "to_build_by_2025": "by 2025", "ongoing": "ongoing"}
@@ -65,6 +65,9 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled) -> None:
 
     from drillsim.planning.plan_coverage import plan_coverage
 
+    if json_path not in (None, "-"):
+        # refuse before the work and the table, like run: exit 2, nothing written
+        check_writable((Path(json_path),), (plan_file,), ("--json",))
     host = guard(host_for, plugins, disabled)
     cov = guard(plan_coverage, plan_file, host, list(folders) or None)
     data = json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n"
