@@ -85,6 +85,17 @@ class DrillGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+
+def new_drill_log(log_path: Path | None, again: str) -> Path:
+    """The log file of a new drill: ``log_path``, or ``drill-YYYYmmdd-HHMMSS.jsonl`` here;
+    refused (exit 2) if it exists (``again`` says what --resume would do) or cannot be written."""
+    if log_path is None:
+        log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
+    if log_path.exists():
+        raise Fail(f"{log_path}: already exists; to {again} use --resume {log_path}", 2)
+    check_writable([log_path])
+    return log_path
+
 @click.group(cls=DrillGroup)
 def drill() -> None:
     """Run a double-blind drill of a scenario or a pack in the terminal."""
@@ -131,11 +142,7 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
     else:
         if source is None:
             raise Fail("give a scenario or pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
-        if log_path is None:
-            log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
-        if log_path.exists():
-            raise Fail(f"{log_path}: already exists; to continue that drill use --resume {log_path}", 2)
-        check_writable([log_path])
+        log_path = new_drill_log(log_path, "continue that drill")
         secret, tell = control_secret(secret_file, new=True)
         session = guard(DrillSession.open, source, seed, host=host, log_path=log_path, secret=secret)
         session.set_speed(int(speed))
@@ -231,11 +238,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
     else:
         if source is None:
             raise Fail("give a pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
-        if log_path is None:
-            log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
-        if log_path.exists():
-            raise Fail(f"{log_path}: already exists; to serve that drill again use --resume {log_path}", 2)
-        check_writable([log_path])
+        log_path = new_drill_log(log_path, "serve that drill again")
         secret = spec.seats[control].secret or secrets.token_urlsafe(16)
         session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
     spec.seats[control] = spec.seats[control].model_copy(update={"secret": secret})
