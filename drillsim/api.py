@@ -35,7 +35,8 @@ What a plugin may use, by topic:
   parsed to minutes, km/h, km, m, m³/s, per minute), each kept inside the physical or
   accepted range of what it means (:data:`RANGES`: :data:`WindSpeed` up to 120 m/s,
   :data:`RoadSpeed` up to 250 km/h, :data:`AirSpeed` below the speed of sound,
-  :data:`Height`, :data:`Count` for amounts of people or supplies …),
+  :data:`Height`, :data:`Count` for amounts of people or supplies, :data:`Demand` for
+  what an incident needs on scene …),
   :func:`parse_quantity`, :func:`parse_fraction`, :func:`format_minutes`, :func:`format_number`,
   :func:`suggest`;
 - geometry: :func:`haversine_km`;
@@ -80,6 +81,7 @@ from drillsim.scenario.quantities import (
                            AirSpeed,
                            Angle,
                            Count,
+                           Demand,
                            Discharge,
                            Duration,
                            DurationOrZero,
@@ -130,7 +132,7 @@ __all__ = [
     "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes", "suggest",
     "format_number",
     "Angle", "Percent", "SpeedOrZero", "MassRate", "parse_angle", "parse_percent",
-    "WindSpeed", "RoadSpeed", "AirSpeed", "Height", "Count", "check_amount", "RANGES", "QuantityRange",
+    "WindSpeed", "RoadSpeed", "AirSpeed", "Height", "Count", "Demand", "check_amount", "RANGES", "QuantityRange",
     # hazards restricting travel
     "Restriction",
     # drills: what players are told (provisional, see drillsim_register_reporters)

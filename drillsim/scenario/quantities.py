@@ -461,6 +461,20 @@ SpeedOrZero = Annotated[float, _validator("speed", allow_zero=True),
 Count = Annotated[float, AfterValidator(check_amount)]
 
 
+def check_demand(value: dict[str, float]) -> dict[str, float]:
+    """A demand ``{capability: amount}``: at least one capability, every amount above 0.
+
+    :raises ValueError: empty, or an amount of 0 or less.
+    """
+    if not value or any(amount <= 0 for amount in value.values()):
+        raise ValueError("a demand names at least one capability, each with an amount above 0")
+    return value
+
+
+#: What an incident needs on scene, ``{capability: amount}`` (at least one, each above 0).
+Demand = Annotated[dict[str, float], AfterValidator(check_demand)]
+
+
 def format_minutes(minutes: float) -> str:
     """Minutes → ``"2d 03:15"`` / ``"03:15"`` style scenario-clock text (for reports)."""
     if minutes is None or not math.isfinite(minutes):

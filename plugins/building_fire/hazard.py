@@ -36,12 +36,11 @@ and applied flow, whenever they change), ``fire_controlled``, ``fire_burnt_out``
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from drillsim.api import Discharge, Duration, DurationOrZero, Fraction, Height, Strict, WindSpeed, suggest
+from drillsim.api import Demand, Discharge, Duration, DurationOrZero, Fraction, Height, Strict, WindSpeed, suggest
 
 from .growth import Room, alpha, flashover_kw, time_to_reach_s
 from .spread import Block, hamada_step_times, ignition_offsets
@@ -103,7 +102,7 @@ class BlockParams(Strict):
 class AttackParams(Strict):
     kind: str = "building_fire"
     """Incident kind of the fire call."""
-    demand: dict[str, float] = {"pumps": 3.0}
+    demand: Demand = {"pumps": 3.0}
     """The first alarm (`{pumps: 3}`)."""
     priority: int = Field(default=1, ge=1, le=9)
     """Dispatch priority."""
@@ -113,13 +112,6 @@ class AttackParams(Strict):
     """Capability counted as pumps."""
     tank_capability: str = "water"
     """Capability giving a unit's tank water, m³."""
-
-    @field_validator("demand")
-    @classmethod
-    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
-        if not v or any(amount <= 0 for amount in v.values()):
-            raise ValueError("a demand names at least one capability, each with an amount above 0")
-        return v
 
 
 class WaterParams(Strict):

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from drillsim.api import (Discharge, Duration, DurationOrZero, Elevation, Fraction, Height,
+from drillsim.api import (Demand, Discharge, Duration, DurationOrZero, Elevation, Fraction, Height,
                           Length, Rate, Strict, TimeOffset)
 
 from .hydrograph import gamma_hydrograph, sample_series
@@ -241,7 +241,7 @@ class RescueCallParams(Strict):
     """Share of the people at risk who stay behind whatever the evacuation does."""
     kind: str = "flood_rescue"
     """Incident kind of a rescue call."""
-    demand: dict[str, float] = {"boats": 1.0}
+    demand: Demand = {"boats": 1.0}
     """What one call needs on scene (`{boats: 1}`)."""
     on_scene_mean: Duration
     """Mean work time on scene."""
@@ -253,7 +253,7 @@ class RescueCallParams(Strict):
     """Share of calls needing a helicopter."""
     aerial_kind: str = "aerial_rescue"
     """Incident kind of those calls."""
-    aerial_demand: dict[str, float] = {"aerial": 1.0}
+    aerial_demand: Demand = {"aerial": 1.0}
     """What a helicopter call needs (`{aerial: 1}`)."""
     step: Duration = 10.0
     """Time step at which call arrivals are drawn."""
@@ -261,13 +261,6 @@ class RescueCallParams(Strict):
     #: township seat (None: all at the seat)
     scatter: Length | None = None
     """Calls come from points spread uniformly over a disc of this radius around the township seat (none: at the seat)."""
-
-    @field_validator("demand", "aerial_demand")
-    @classmethod
-    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
-        if not v or any(amount <= 0 for amount in v.values()):
-            raise ValueError("a demand names at least one capability, each with an amount above 0")
-        return v
 
     @field_validator("step")
     @classmethod

@@ -43,7 +43,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate,
+from drillsim.api import (Demand, Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate,
                           Strict, suggest)
 
 from .. import roads
@@ -180,7 +180,7 @@ class RelocationParams(Strict):
 class RescueParams(Strict):
     kind: str = "landslide_rescue"
     """Incident kind of the rescue after a slide (default `landslide_rescue`)."""
-    demand: dict[str, float] = {"people": 20.0, "excavator": 1.0}
+    demand: Demand = {"people": 20.0, "excavator": 1.0}
     """What the rescue demands, by capability (default 20 people and 1 excavator)."""
     work_per_home: Duration = 180.0
     """Work per buried home at full demand (e.g. `3h`)."""
@@ -188,13 +188,6 @@ class RescueParams(Strict):
     """From the slide to the rescue being reported (e.g. `15min`)."""
     priority: int = Field(default=1, ge=1, le=9)
     """Dispatch priority of the rescue (1 = first, 9 = last)."""
-
-    @field_validator("demand")
-    @classmethod
-    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
-        if not v or any(amount <= 0 for amount in v.values()):
-            raise ValueError("a demand names at least one capability, each with an amount above 0")
-        return v
 
 
 class LandslideParams(Strict):
