@@ -48,6 +48,7 @@ import math
 
 from drillsim.api import CalcOption, Calculator, HazardType, format_number, hookimpl
 
+from ..nowcast import METRICS as NOWCAST_METRICS
 from .checks import check_flood
 from .flash import FLASH_FLOOD
 from .params import (MAX_PEOPLE, SLOW_PEOPLE, WARNING_RULES, AccessParams,  # noqa: F401  (re-exported)
@@ -196,6 +197,12 @@ ROUTE = Calculator(
 def drillsim_register_hazard_types(register):
     register(TRANSIT_FLOOD)
     register(FLASH_FLOOD)
+
+
+@hookimpl
+def drillsim_register_metrics(register):
+    for metric in NOWCAST_METRICS:
+        register(metric)
 
 
 @hookimpl

@@ -11,10 +11,12 @@ Model, in order (the formulas and their sources are in :mod:`.rational`):
    rises from its base flow to the peak t_c after the burst begins and falls back over t_c.
 4. Stage at the stream gauge from its rating curve (for a wide channel Manning's equation
    gives b = 5/3).
-5. Warning rule (the flash-flood monitoring system's critical rainfall, 临界雨量): a warning
+5. Severe convective weather warning (optional ``nowcast``, :mod:`drillsim_plugins.nowcast`):
+   a radar nowcast's warning ahead of the burst, scored by plan target T2.
+6. Warning rule (the flash-flood monitoring system's critical rainfall, 临界雨量): a warning
    goes out ``issue_delay`` after the rain gauge in the catchment has measured
    ``critical_rain_mm`` since the burst began (never if the burst stays below it).
-6. From there on, the townships, evacuation, rescue calls and road closures are the
+7. From there on, the townships, evacuation, rescue calls and road closures are the
    transit flood's (:mod:`.response`): each township sees the gauge's stage shifted by its
    ``offset``, is *above warning* at the gauge's warning stage and *flooded* at its own
    ``flood_stage``.
@@ -38,6 +40,7 @@ from pydantic import Field, model_validator
 
 from drillsim.api import Discharge, Duration, DurationOrZero, Fraction, HazardType, Length, Strict
 
+from ..nowcast import NowcastParams, start_nowcast
 from .checks import check_flood
 from .params import AccessParams, EvacuationParams, GaugeParams, RescueCallParams, TownshipParams
 from .rating import PowerRating
@@ -119,6 +122,9 @@ class FlashFloodParams(Strict):
     """Time between gauge readings (`gauge_reading` events)."""
     access: AccessParams = AccessParams()
     """Road closures in flooded townships."""
+    nowcast: NowcastParams | None = None
+    """The severe convective weather warning for the storm (:mod:`drillsim_plugins.nowcast`;
+    none: not modelled). Information only: the evacuation waits for the critical rainfall."""
 
 
 def flash_numbers(params: FlashFloodParams) -> dict:
@@ -176,6 +182,10 @@ def _start(sim, hazard) -> None:
         "people_at_risk": sum(t["people"] for t in tl.townships),
     }
     run_response(sim, hazard, tl, figures, f"critical rainfall {p.warning.critical_rain_mm:g} mm")
+    if p.nowcast is not None:
+        # the burst rains at one intensity over t_c: convective from its start if intense enough
+        onset = p.storm.begins if f["intensity"] >= p.nowcast.intense_mm_h else None
+        start_nowcast(sim, hazard.id, p.nowcast, onset, f["intensity"])
 
 
 def _check(params: FlashFloodParams, context):

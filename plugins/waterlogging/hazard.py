@@ -19,6 +19,9 @@ What a run does:
    (2017) at the streets' water depth w (at most ``streets.max_factor``): a trip with a
    share p of its line in the city takes 1 + p (f − 1) times as long.
 
+5. The severe convective weather warning (optional ``nowcast``,
+   :mod:`drillsim_plugins.nowcast`): its onset is the first step raining at 20 mm/h or more.
+
 Events: ``hazard_started``, ``water_depth`` (``hazard``, ``depths_mm`` by point,
 ``streets_mm``, ``factor``; at each step while any water stands), ``road_blocked``,
 ``road_reopened``, ``hazard_summary`` (``rain_total_mm``, ``<point>_peak_mm``,
@@ -36,6 +39,7 @@ from drillsim.api import Count, Duration, Fraction, Length, Restriction, Strict,
 
 from .. import roads
 from ..landslide.hazard import RainfallParams
+from ..nowcast import NowcastParams, onset_minute, start_nowcast
 from . import model
 
 
@@ -108,6 +112,9 @@ class WaterloggingParams(Strict):
     """The city's streets (none: no city-wide slow-down)."""
     calls: CallParams = CallParams()
     """Calls for help from closed points."""
+    nowcast: NowcastParams | None = None
+    """The severe convective weather warning for the storm (:mod:`drillsim_plugins.nowcast`;
+    none: not modelled)."""
 
 
 def incident_kinds(p: WaterloggingParams) -> list[str]:
@@ -180,6 +187,10 @@ def start(sim, hazard) -> None:
     closed_total = {pt.place: 0.0 for pt in p.points}
     sim.log.log("hazard_started", hazard=hazard.id, kind="urban_waterlogging",
                 points=[pt.place for pt in p.points], rain_total_mm=sum(rain.values_mm))
+    if p.nowcast is not None:
+        onset = onset_minute(rain.start, rain.step, rain.values_mm, p.nowcast.intense_mm_h)
+        peak = max(rain.values_mm) / rain.step * 60.0
+        start_nowcast(sim, hazard.id, p.nowcast, onset, peak)
 
     def at_step(series_, k):
         return series_[k] if k < len(series_) else 0.0
