@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 class Fault:
     """One problem in an input file.
 
-    ``line`` and ``column`` are 1-based (0 when unknown); ``field`` is the dotted path
+    ``line`` and ``column`` are 1-based (0 when unknown: then ``str()`` names only the
+    file); ``field`` is the dotted path
     inside the document (``forces[2].base``), empty for the whole document.
     """
 
@@ -25,7 +26,10 @@ class Fault:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        # a fault with no place in the file (file not found, unreadable) is not
+        # given a false "line 0"
+        where = (f"{self.file}:{self.line}:{self.column}" if self.line
+                 else self.file)
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 

@@ -68,7 +68,7 @@ def test_a_pipe_is_refused_without_waiting_for_a_writer(corpus):
     os.mkfifo("pipe.yaml")
     result = invoke("validate", "pipe.yaml")  # opening the pipe would block for ever
     assert result.exit_code == 2
-    assert result.output.splitlines()[0] == ("pipe.yaml:0:0: not a regular file (a pipe, a "
+    assert result.output.splitlines()[0] == ("pipe.yaml: not a regular file (a pipe, a "
                                              "device …); name a YAML file")
 
 
@@ -79,7 +79,7 @@ def test_a_huge_file_is_refused_before_it_is_parsed(corpus, monkeypatch):
     Path("big.yaml").write_text("a: " + "x" * (2 * 1024 * 1024) + "\n")
     result = invoke("validate", "big.yaml")
     assert result.exit_code == 2
-    assert result.output.splitlines()[0] == "big.yaml:0:0: larger than 2 MiB: not a drillsim document"
+    assert result.output.splitlines()[0] == "big.yaml: larger than 2 MiB: not a drillsim document"
 
 
 @pytest.mark.parametrize("path, message", [
@@ -92,6 +92,46 @@ def test_validate_names_a_region_or_plan_file_for_what_it_is(corpus, path, messa
     result = invoke("validate", path)
     assert result.exit_code == 2
     assert result.output.strip() == message
+
+
+def test_validate_reads_the_kind_a_file_declares_over_a_misspelt_field(tmp_path):
+    # a hypercube spec with `atom:` for `atoms:` has no field that says "hypercube";
+    # its modeline does, so the spec's own checks name the misspelling
+    text = (ROOT / "scenarios/calc/three_areas.yaml").read_text(encoding="utf-8")
+    assert "\natoms:" in text
+    path = tmp_path / "h.yaml"
+    path.write_text(text.replace("\natoms:", "\natom:"), encoding="utf-8")
+    result = invoke("validate", path)
+    assert result.exit_code == 2
+    assert "atom: unknown field 'atom'; did you mean 'atoms'?" in result.output
+    assert "region" not in result.output  # not read as a scenario missing its region
+
+
+@pytest.mark.parametrize("head, kind", [
+    ("# yaml-language-server: $schema=../../docs/schemas/hypercube.schema.json\n", "hypercube"),
+    ("\n# a comment\n#  yaml-language-server:  $schema=sweep.schema.json\nname: x\n", "sweep"),
+    ("name: x\n# yaml-language-server: $schema=pack.schema.json\n", None),  # not leading
+    ("# yaml-language-server: $schema=other.schema.json\n", None),
+    ("", None),
+])
+def test_declared_kind_reads_the_leading_modeline(head, kind):
+    from drillsim.scenario.loader import declared_kind
+
+    assert declared_kind(head) == kind
+
+
+@pytest.mark.parametrize("args, message", [
+    (["calc", "erlang-b", "--load", "10", "--units", "x"],
+     "Invalid value for '--units': 'x' is not a valid whole number."),
+    (["calc", "erlang-b", "--load", "10", "--max-blocking", "1x"],
+     "Invalid value for '--max-blocking': expected a share such as 30% or 0.3, got '1x'"),
+    (["run", "x.yaml", "-n", "zero"], "Invalid value for '--replications' / '-n': 'zero' is not "
+                                      "a valid whole number."),
+])
+def test_option_values_are_refused_in_plain_words(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
 
 
 def test_validate_checks_a_drill_pack(monkeypatch):

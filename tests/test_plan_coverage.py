@@ -102,7 +102,7 @@ def test_only_the_folders_given_are_read(small, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["plan", "missing.yaml"], "missing.yaml:0:0: file not found"),
+    (["plan", "missing.yaml"], "missing.yaml: file not found"),
     (["plan", "scenarios/a.yaml"], "this is not a plan file"),
     (["plan", "scenarios/plans/small.yaml", "--scenarios", "nowhere"], "no such folder of scenarios"),
 ])

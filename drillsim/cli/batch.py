@@ -20,7 +20,7 @@ from rich.console import Console
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
+from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -107,7 +107,7 @@ def _stdout() -> Console:
 
 @click.command()
 @click.argument("sweep", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--replications", "-n", type=click.IntRange(1, 100_000),
+@click.option("--replications", "-n", type=WholeNumber(1, 100_000),
               help="Replications per variant (default: the sweep's, else the scenario's).")
 @with_executor_options()
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),

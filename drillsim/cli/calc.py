@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, guard
+from drillsim.cli.support import WholeNumber, Fail, guard
 
 
 class _Quantity(click.ParamType):
@@ -31,7 +31,11 @@ class _Quantity(click.ParamType):
 
         try:
             if self.kind == "fraction":
-                return parse_fraction(value.strip() if value.strip().endswith("%") else float(value))
+                text = value.strip()
+                try:
+                    return parse_fraction(float(text) if not text.endswith("%") else text)
+                except ValueError:  # not a number: the share parser's own words
+                    return parse_fraction(text)
             return parse_quantity(value, self.kind, allow_zero=self.allow_zero)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
@@ -112,7 +116,7 @@ def calc() -> None:
 @click.option("--rate", type=RATE, help="Calls per time, e.g. 4.5/h.")
 @click.option("--service", type=DURATION, help="Mean time a unit is held per call, e.g. 40min.")
 @click.option("--load", type=float, help="Offered load in erlangs (instead of --rate and --service).")
-@click.option("--units", type=click.IntRange(0, 10_000), help="Units (default: a table of counts).")
+@click.option("--units", type=WholeNumber(0, 10_000), help="Units (default: a table of counts).")
 @click.option("--max-blocking", type=SHARE,
               help="Also find the fewest units with at most this share of calls blocked, e.g. 1%.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -171,7 +175,7 @@ def erlang_b_cmd(rate, service, load, units, max_blocking, as_json) -> None:
 @click.option("--service", type=DURATION, help="Mean time a unit is held per call, e.g. 40min.")
 @click.option("--load", type=float, help="Offered load in erlangs (with --service for waits; "
                                           "instead of --rate).")
-@click.option("--units", type=click.IntRange(1, 10_000), help="Units (default: a table of counts).")
+@click.option("--units", type=WholeNumber(1, 10_000), help="Units (default: a table of counts).")
 @click.option("--wait", "waits", type=DURATION0, multiple=True,
               help="Also give P(wait > T) for this time, e.g. 10min (repeatable).")
 @click.option("--max-waiting", type=SHARE,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, with_loading_options,
+from drillsim.cli.support import (WholeNumber, Number, Fail, check_writable, err, guard, host_for, with_loading_options,
                                   with_plugin_options)
 from drillsim.drill import SPEEDS
 
@@ -104,7 +104,7 @@ def drill() -> None:
 @drill.command("play")
 @click.argument("source", required=False, type=click.Path(exists=True, path_type=Path),
                 metavar="SCENARIO_OR_PACK")
-@click.option("--seed", type=click.IntRange(0), help="Drill seed (default: drawn at random and kept hidden).")
+@click.option("--seed", type=WholeNumber(0), help="Drill seed (default: drawn at random and kept hidden).")
 @click.option("--speed", type=click.Choice([str(s) for s in SPEEDS]), default="60", show_default=True,
               help="Starting speed: scenario minutes per real minute.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -182,9 +182,9 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
                    "Default: a control seat and a command centre holding every unit.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (localhost by default; 0.0.0.0 opens it to the network).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+@click.option("--port", type=WholeNumber(0, 65535), default=8765, show_default=True,
               help="Port to listen on (0: any free port, printed).")
-@click.option("--seed", type=click.IntRange(0), help="Drill seed (default: drawn at random and kept hidden).")
+@click.option("--seed", type=WholeNumber(0), help="Drill seed (default: drawn at random and kept hidden).")
 @click.option("--speed", type=click.Choice([str(s) for s in SPEEDS]), default="60", show_default=True,
               help="Starting speed: scenario minutes per real minute.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -325,7 +325,7 @@ def join(address, seat, secret_file) -> None:
 
 @click.command()
 @click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
+@click.option("--speed", type=Number(min=0, min_open=True), default=600.0, show_default=True,
               help="Scenario minutes per real minute.")
 @click.option("--plain", is_flag=True, help="Print the feed as text instead of the full-screen view.")
 @secret_option

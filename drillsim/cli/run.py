@@ -12,7 +12,7 @@ import click
 
 from drillsim.errors import DrillsimError
 
-from drillsim.cli.support import (
+from drillsim.cli.support import (WholeNumber,
     Fail,
     check_writable,
     err,
@@ -31,10 +31,13 @@ from drillsim.cli.support import (
 def validate(scenario: Path, plugins, disabled, loading) -> None:
     """Check a scenario (and its region and plan files), a sweep and every variant it
     expands to, a drill pack, an optimise or a hypercube spec, without running anything."""
-    from drillsim.scenario.loader import document_kind, load_scenario
+    from drillsim.scenario.loader import declared_kind, document_kind, load_scenario
     from drillsim.scenario.yamlsource import load_yaml
 
-    kind = document_kind(guard(load_yaml, scenario).data) or "scenario"
+    data = guard(load_yaml, scenario).data
+    # the file has been read and checked above: its modeline (if any) names its kind
+    head = scenario.read_text(encoding="utf-8", errors="replace")[:4096]
+    kind = declared_kind(head) or document_kind(data) or "scenario"
     if kind != "scenario":
         _validate_other(scenario, kind, guard(host_for, plugins, disabled, loading, scenario))
         return
@@ -91,9 +94,9 @@ def _print_traceback(exc: BaseException) -> None:
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--replications", "-n", type=click.IntRange(1, 100_000),
+@click.option("--replications", "-n", type=WholeNumber(1, 100_000),
               help="Replications (default: the scenario's run.replications).")
-@click.option("--seed", type=click.IntRange(0), help="Base seed (default: the scenario's run.seed).")
+@click.option("--seed", type=WholeNumber(0), help="Base seed (default: the scenario's run.seed).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the scorecard as JSON here.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),

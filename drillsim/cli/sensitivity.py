@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, split_names, warn,
+from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for, split_names, warn,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -27,11 +27,11 @@ from drillsim.cli.support import (Fail, check_writable, err, guard, host_for, sp
 @click.option("--method", type=click.Choice(["oat", "morris", "sobol"]), default="oat",
               show_default=True, help="oat: one at a time (tornado); morris: elementary effects; "
               "sobol: variance-based indices (morris and sobol need: pip install 'drillsim[sensitivity]').")
-@click.option("--replications", "-n", type=click.IntRange(1, 100_000), default=10, show_default=True,
+@click.option("--replications", "-n", type=WholeNumber(1, 100_000), default=10, show_default=True,
               help="Replications per design point (the same at every point: common random numbers).")
-@click.option("--samples", type=click.IntRange(2, 100_000),
+@click.option("--samples", type=WholeNumber(2, 100_000),
               help="morris: trajectories (default 10); sobol: base sample N, a power of 2 (default 64).")
-@click.option("--seed", type=click.IntRange(0), help="Seed of the replications and the design "
+@click.option("--seed", type=WholeNumber(0), help="Seed of the replications and the design "
               "(default: the scenario's run.seed).")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
               help="oat: write a tornado chart per target into this folder.")

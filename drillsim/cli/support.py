@@ -227,6 +227,19 @@ def host_for(plugins: str | None, disabled: tuple[str, ...], loading=None, scena
 _WARNED: set[str] = set()
 
 
+class WholeNumber(click.IntRange):
+    """An integer option with bounds, refused in plain words (click's own type says
+    "'x' is not a valid integer range")."""
+
+    name = "whole number"
+
+
+class Number(click.FloatRange):
+    """A real-number option with bounds, refused in plain words."""
+
+    name = "number"
+
+
 class Fail(click.ClickException):
     """A user's mistake or a failed run: the message on stderr and this exit status."""
 
@@ -270,7 +283,7 @@ def with_executor_options(workers_help: str = "Worker processes") -> Callable:
     :param workers_help: the start of ``--workers``' help ("Worker processes for the check").
     """
     options = [
-        click.option("--workers", "-w", type=click.IntRange(0, 4096),
+        click.option("--workers", "-w", type=WholeNumber(0, 4096),
                      help=f"{workers_help} (default: one per CPU); 0 runs in this process."),
         click.option("--executor", type=click.Choice(["local", "dask"]),
                      help="local: a process pool on this machine (default); dask: a Dask cluster."),

@@ -434,6 +434,29 @@ def document_kind(data: Any) -> str | None:
     return None
 
 
+#: the kinds of drillsim document, each with a JSON Schema ``docs/schemas/KIND.schema.json``
+DOCUMENT_KINDS = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hypercube")
+_MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=\S*?([A-Za-z]+)\.schema\.json\s*$")
+
+
+def declared_kind(text: str) -> str | None:
+    """The kind a file declares in its editor modeline (``# yaml-language-server:
+    $schema=…/hypercube.schema.json`` among its leading comment lines, as ``drillsim
+    new-scenario`` and every shipped file write it), else None. It wins over
+    :func:`document_kind`, whose guess from the top-level fields a misspelt field can
+    mislead (a hypercube spec with ``atom:`` for ``atoms:`` would be read as a scenario)."""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if not line.startswith("#"):
+            return None
+        match = _MODELINE.match(line)
+        if match and match.group(1).lower() in DOCUMENT_KINDS:
+            return match.group(1).lower()
+    return None
+
+
 def _names_kind(doc: Document, where: tuple, ref: Path, kind: str,
                 data: Any = None) -> bool:
     """False if the file ``ref`` (named at ``where``; ``data`` its parsed content if read
