@@ -41,9 +41,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from drillsim.drill.msel import MselFields, Names, Objective, msel_faults
+from drillsim.engine.reporting import reporters_for
 from drillsim.engine.streams import name_key
 from drillsim.errors import Fault, ValidationFailed
-from drillsim.engine.reporting import reporters_for
 from drillsim.scenario.loader import (
     KIND_NAMES,
     ResolvedScenario,
@@ -108,9 +109,12 @@ class Variant(Strict):
     """Unit ids out of service from the start."""
 
 
-class PlannedInject(Strict):
-    """A planned inject (one MSEL line). ``at``: scenario time it is due (fired then
-    automatically; without ``at`` only when the controller fires it)."""
+class PlannedInject(MselFields):
+    """A planned inject (one MSEL line). Its trigger: ``at`` (a scenario time), ``unless``
+    (a time, only if the players had not taken an action by then) or ``after`` (another
+    inject or a simulation event); without one only when the controller fires it. What it
+    expects of the players (``expect``), the objective and core capability it tests:
+    :mod:`drillsim.drill.msel`."""
 
     title: str
     """The MSEL line's title."""
@@ -157,6 +161,8 @@ class PackFile(Strict):
     """Units drawn out of service."""
     reporting: dict[str, dict[str, Any]] = {}
     """Reporter parameters by reporter name (what players are told, with delays)."""
+    objectives: list[Objective] = []
+    """The exercise objectives: what the team must achieve, the core capability each tests, the actions expected."""
     injects: list[PlannedInject] = []
     """The planned injects (MSEL)."""
 
@@ -180,12 +186,13 @@ class DrawnScenario:
     choices: dict[str, Any]
     reporting: dict[str, dict[str, Any]] = field(default_factory=dict)
     injects: list[dict[str, Any]] = field(default_factory=list)
+    objectives: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"pack": self.pack, "pack_name": self.pack_name, "scenario_path": self.scenario_path,
                 "variant": self.variant, "overrides": self.overrides,
                 "out_of_service": self.out_of_service, "choices": self.choices,
-                "reporting": self.reporting, "injects": self.injects}
+                "reporting": self.reporting, "injects": self.injects, "objectives": self.objectives}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "DrawnScenario":
@@ -358,7 +365,8 @@ def draw(path: str | Path, seed: int) -> DrawnScenario:
         choices["out_of_service"] = list(oos)
     return DrawnScenario(str(path), pack.name, str(base), variant, overrides, oos, choices,
                          {k: dict(v) for k, v in pack.reporting.items()},
-                         [i.model_dump(exclude_none=True) for i in pack.injects])
+                         [i.model_dump(exclude_none=True) for i in pack.injects],
+                         [o.model_dump(exclude_none=True) for o in pack.objectives])
 
 
 def check_pack(path: str | Path, host) -> tuple[PackFile, Path]:
@@ -431,6 +439,16 @@ def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
     for i, inject in enumerate(pack.injects):
         for field, message in _inject_faults(inject, first, units, horizon):
             faults.add(doc.fault(("injects", i) + ((field,) if field else ()), message))
+    region = first.region
+    names = Names(list(region.townships), list(region.places), sorted(units),
+                  [f.id for f in first.forces], [])
+    raw = doc.data.get("injects") if isinstance(doc.data.get("injects"), list) else []
+
+    def unless_key(i: int) -> str:  # the name the pack wrote it under
+        return "if_not" if i < len(raw) and isinstance(raw[i], dict) and "if_not" in raw[i] else "unless"
+
+    for where, message in msel_faults(pack.objectives, pack.injects, names, horizon, unless_key):
+        faults.add(doc.fault(where, message))
     faults.raise_if_any()
     return pack, base
 

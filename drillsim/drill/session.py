@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from drillsim.drill import commands, injects
+from drillsim.drill import commands, injects, msel
 from drillsim.drill.drilllog import (
     FORMAT,
     DrillLog,
@@ -34,9 +34,22 @@ from drillsim.drill.drilllog import (
     read_records,
     repair_tail,
 )
-from drillsim.drill.packs import DrawnScenario, check_pack, draw, is_pack, plain_scenario
+from drillsim.drill.packs import (
+    DrawnScenario,
+    check_pack,
+    draw,
+    is_pack,
+    plain_scenario,
+)
 from drillsim.engine.eventlog import Event
-from drillsim.engine.reporting import Gap, Message, ReportChannel, attach, demand_text, reporters_for
+from drillsim.engine.reporting import (
+    Gap,
+    Message,
+    ReportChannel,
+    attach,
+    demand_text,
+    reporters_for,
+)
 from drillsim.engine.simulation import OrderRefused, Simulation
 from drillsim.errors import DrillsimError, Fault, ValidationFailed, cause_traceback
 from drillsim.host.pluginhost import PluginHost, load_plugins
@@ -104,6 +117,10 @@ class InjectRecord:
     ok: bool
     result: str
     after: int = 0
+    #: the planned inject's index (None: an ad-hoc inject)
+    planned: int | None = None
+    #: the engine id of the incident it created (incident injects)
+    incident: str | None = None
 
 
 class DrillFailed(DrillsimError):
@@ -219,8 +236,11 @@ class DrillSession:
         self._script: list[dict] = []
         self.replay_until: float | None = None
         self.planned = [dict(i) for i in drawn.injects]
-        self._due = sorted((injects.due_minutes(i), n) for n, i in enumerate(self.planned)
-                           if i.get("at") is not None)
+        #: when each planned inject is due (times, triggers on actions, injects and events)
+        self.schedule = msel.Schedule(self.planned, self.sim.log.subscribe)
+        self._muted = False                        # a replay: planned injects fire from the script
+        #: how the clock went: wall seconds paused, scenario minutes run by speed and skipped
+        self.pace = msel.Pace()
         reporters = reporters_for(self.host, {h.type.name for h in self.scenario.hazards})
         try:
             self.reporting = attach(self.sim, reporters, drawn.reporting, self._deliver, self._lose)
@@ -311,8 +331,10 @@ class DrillSession:
             speed = [r for r in player if r.get("rec") == "speed"]
             if speed:
                 self.speed = speed[-1]["speed"]
+            self.pace.from_records(player)
         finally:
             self._replaying = False
+            self._muted = False  # planned injects not yet due fire live again
         if self.diverged:
             raise ValidationFailed([Fault(str(self.log.player.path if self.log else "drill log"), 0, 0, "",
                                           f"the replay does not match the log: {self.diverged}; "
@@ -331,7 +353,7 @@ class DrillSession:
         # an inject given after n orders comes after order n and before order n+1
         self._script = sorted(orders + injected, key=lambda r: (r["act"], 0, 0) if r["rec"] == "order"
                               else (r["after"], 1, r["seq"]))
-        self._due = []
+        self._muted = True
 
     @classmethod
     def replayer(cls, log_path: str | Path, secret: str | None, *,
@@ -391,7 +413,11 @@ class DrillSession:
         paused or ended)."""
         if self.paused or self.ended or wall_seconds <= 0:
             return
-        self.advance(wall_seconds * self.speed / 60.0)
+        t0 = self.now
+        try:
+            self.advance(wall_seconds * self.speed / 60.0)
+        finally:
+            self.pace.ran(self.speed, self.now - t0)
 
     def advance(self, minutes: float) -> None:
         """Advance the simulation by ``minutes`` of scenario time (planned injects fire
@@ -408,14 +434,19 @@ class DrillSession:
         if self.replay_until is not None:
             t = min(t, self.replay_until)
         while not self.ended:
-            due = self._due[0][0] if self._due else math.inf
+            due = self.schedule.next_due()
             step = self._script[0]["t"] if self._script else math.inf
+            limit = self.schedule.step_limit(self.now)  # an armed event trigger: small steps
+            if limit < min(due, step, t):
+                self._run(limit)
+                continue
             if min(due, step) > t:
                 break
             if due <= step:
-                at, n = self._due.pop(0)
+                at, n = self.schedule.pop()
                 self._run(at)
-                if n not in self._fired:
+                if not self._muted and n not in self._fired and self.schedule.wanted(
+                        n, self.order_views(), self.world()):
                     self.fire(self.planned[n], planned=n)
             else:
                 r = self._script.pop(0)
@@ -459,10 +490,15 @@ class DrillSession:
     def run_until_message(self, limit: float = 24 * 60.0, step: float = 1.0) -> bool:
         """Fast-forward until the next message arrives (at most ``limit`` minutes, in
         ``step``-minute slices); True if one did."""
-        seen = len(self.messages)
+        seen, t0 = len(self.messages), self.now
         end = min(self.now + limit, self.horizon)
-        while self.now < end and len(self.messages) == seen and not self.ended:
-            self.advance_to(min(self.now + step, end))
+        try:
+            while self.now < end and len(self.messages) == seen and not self.ended:
+                self.advance_to(min(self.now + step, end))
+        finally:
+            self.pace.skipped(t0, self.now)
+            if self.log is not None and not self._replaying and self.now > t0:
+                self.log.player.append({"rec": "skip", "t": self.now, "from": t0})
         return len(self.messages) > seen
 
     def set_speed(self, speed: int) -> None:
@@ -472,6 +508,8 @@ class DrillSession:
             self.log.player.append({"rec": "speed", "t": self.now, "speed": speed})
 
     def set_paused(self, paused: bool) -> None:
+        if paused != self.paused:
+            self.pace.paused(paused, self.clock())
         self.paused = paused
         self.version += 1
         if self.log is not None and not self._replaying:
@@ -812,16 +850,20 @@ class DrillSession:
         """Carry out a controller's inject now (logged to the controller log, numbered
         by the controller's own counter: the player log shows no gap for it)."""
         self._inject_seq = seq = max(self._inject_seq + 1, _seq or 0)
+        known = len(self.sim.incidents)
         try:
             result = injects.apply(self.sim, inject, self._say)
             ok = True
         except OrderRefused as exc:
             result, ok = str(exc), False
+        made = list(self.sim.incidents)[known:] if inject.get("kind") == "incident" and ok else []
         if planned is not None and ok:
             self._fired.add(planned)
+            self.schedule.fired(planned, self.now)
         if ok:
             self._settle()
-        rec = InjectRecord(seq, self.now, dict(inject), ok, result, after=self._act)
+        rec = InjectRecord(seq, self.now, dict(inject), ok, result, after=self._act, planned=planned,
+                           incident=made[0] if made else None)
         self.injects.append(rec)
         self.version += 1
         if self.log is not None and not self._replaying:
@@ -830,6 +872,26 @@ class DrillSession:
         return rec
 
     # ------------------------------------------------------------------ evaluation
+    def order_views(self) -> list[msel.OrderView]:
+        """The orders carried out, as the MSEL's action matching reads them."""
+        return [msel.OrderView(o.t, o.command, o.units, o.incident, o.township, o.text, o.seat)
+                for o in self.orders if o.ok]
+
+    def world(self) -> msel.World:
+        """The look-ups the MSEL's action matching needs, on this drill's simulation."""
+        sim = self.sim
+
+        def incident_at(iid: str):
+            inc = sim.incidents.get(iid)
+            return (None, None) if inc is None else (inc.place.township, inc.place.id)
+
+        def inject_incident(ident: str):
+            return next((r.incident for r in self.injects if r.ok and r.planned is not None
+                         and self.planned[r.planned].get("id") == ident), None)
+
+        return msel.World(lambda u: sim.units[u].force.id if u in sim.units else None,
+                          incident_at, inject_incident)
+
     def note(self, seat: str, text: str) -> NoteRecord:
         """Keep an evaluator's note, stamped with the scenario time and the seat, in the
         sealed controller log (players never read it) and for the review.
@@ -867,6 +929,7 @@ class DrillSession:
         for n, inj in enumerate(self.planned):
             due = injects.due_minutes(inj)
             planned.append({"n": n + 1, "due": None if due is None else self.clock_text(due),
+                            "trigger": msel.describe_trigger(inj),
                             "inject": injects.describe(inj), "fired": n in self._fired})
         incidents = [{"id": inc.id, "ref": self.refs.get(inc.id), "kind": inc.kind, "where": inc.place.name,
                       "created": self.clock_text(inc.created), "status": inc.status}

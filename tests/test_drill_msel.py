@@ -1,0 +1,171 @@
+"""The pack's MSEL: injects triggered by the players' actions (or their absence), by other
+injects and by simulation events, driven through the drill session without the TUI; the
+same injects at the same times on resume; bad MSEL fields refused at load with file,
+line, field and "did you mean"."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+from drillsim.drill import msel
+from drillsim.drill.session import DrillSession
+from drillsim.errors import ValidationFailed
+
+from .conftest import SCENARIOS
+
+MSEL = """
+objectives:
+  - id: O1
+    title: Evacuate Mixin before the water
+    capability: Critical Transportation
+    expect: [evacuate mixin]
+injects:
+  - id: mixin_call
+    title: Mixin asks for the evacuation order
+    kind: message
+    township: mixin
+    text: "Mixin township: the river is rising, shall we move people?"
+    unless: {action: evacuate mixin, by: 5h}
+    objective: O1
+  - title: Mixin calls again
+    kind: message
+    text: "Mixin township again: people are asking where to go"
+    after: {inject: mixin_call, delay: 30min}
+  - title: after the warning
+    kind: message
+    text: "District government: report your evacuation plan"
+    after: {event: warning_issued, delay: 15min}
+"""
+
+
+@pytest.fixture
+def pack(tmp_path):
+    root = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, root)
+    path = root / "packs" / "flood.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text[:text.index("injects:")] + MSEL.lstrip("\n")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fired(session) -> dict[str, float]:
+    return {r.inject["title"]: r.t for r in session.injects if r.ok}
+
+
+def test_an_action_triggered_inject_fires_when_the_action_is_missing(pack, host):
+    s = DrillSession.open(pack, seed=21, host=host)
+    s.advance_to(6 * 60)
+    got = fired(s)
+    assert got["Mixin asks for the evacuation order"] == 300.0          # 5 h
+    assert got["Mixin calls again"] == 330.0                            # 30 min after it
+    call = next(m for m in s.messages if m.text.startswith("Mixin township: the river"))
+    assert call.t == 300.0 and call.township == "mixin"
+
+
+def test_it_does_not_fire_when_the_action_was_taken(pack, host):
+    s = DrillSession.open(pack, seed=21, host=host)
+    s.advance_to(60)
+    assert s.command("evacuate mixin").ok
+    s.advance_to(6 * 60)
+    got = fired(s)
+    assert "Mixin asks for the evacuation order" not in got and "Mixin calls again" not in got
+
+
+def test_a_refused_or_late_order_does_not_count(pack, host):
+    s = DrillSession.open(pack, seed=21, host=host)
+    s.advance_to(60)
+    assert not s.command("evacuate mixn").ok      # refused: a typo is not the action
+    s.advance_to(5.5 * 60)
+    assert s.command("evacuate mixin").ok         # after 5 h: too late to stop the call
+    assert fired(s)["Mixin asks for the evacuation order"] == 300.0
+
+
+def test_an_event_triggered_inject_fires_its_delay_after_the_event(pack, host):
+    s = DrillSession.open(pack, seed=21, host=host)
+    s.advance_to(30 * 60)
+    warning = min(e.t for e in s.sim.log.events if e.kind == "warning_issued")
+    assert fired(s)["after the warning"] == pytest.approx(warning + 15.0, abs=1e-9)
+
+
+def test_resume_fires_the_same_injects_at_the_same_times(pack, host, tmp_path):
+    log = tmp_path / "d.jsonl"
+    s = DrillSession.open(pack, seed=21, host=host, log_path=log)
+    s.advance_to(4 * 60)          # the log ends before the action trigger's time
+    s.close()
+    r = DrillSession.resume(log, s.secret, host=host)
+    r.advance_to(30 * 60)
+    live = DrillSession.open(pack, seed=21, host=host)
+    live.advance_to(30 * 60)
+    assert fired(r) == fired(live) and len(fired(live)) == 3
+
+
+def test_matching_reads_units_forces_and_targets():
+    world = msel.World(lambda u: u.split("-")[0], lambda i: ("zitong", "zitong"),
+                       lambda ident: "I7" if ident == "care_home" else None)
+    order = msel.OrderView(10.0, "dispatch", ["water_rescue-2"], "I7", None)
+    yes = ["dispatch water_rescue", "dispatch water_rescue-2 to this", "dispatch water_rescue to care_home",
+           "dispatch water_rescue to zitong"]
+    no = ["dispatch blue_sky", "dispatch water_rescue-1", "dispatch water_rescue to yuxi", "air this",
+          "evacuate zitong"]
+    for text in yes:
+        assert msel.matches(msel.parse_action(text), order, world, this_incident="I7"), text
+    for text in no:
+        assert not msel.matches(msel.parse_action(text), order, world, this_incident="I7"), text
+
+
+BAD = {
+    "unknown action verb": (("expect: [evacuate mixin]", "expect: [evacuat mixin]"),
+                            r"objectives\[0\]\.expect\[0\]: unknown action 'evacuat'; did you mean 'evacuate'\?"),
+    "unknown township in an action": (("action: evacuate mixin", "action: evacuate mixim"),
+                                      r"injects\[0\]\.unless\.action: 'evacuate mixim': unknown township "
+                                      r"'mixim'; did you mean 'mixin'\?"),
+    "unknown force in an action": (("expect: [evacuate mixin]", "expect: [dispatch water_rescu to mixin]"),
+                                   r"objectives\[0\]\.expect\[0\]: 'dispatch water_rescu to mixin': no unit or "
+                                   r"force 'water_rescu'; did you mean 'water_rescue'\?"),
+    "unknown inject followed": (("inject: mixin_call", "inject: mixin_cal"),
+                                r"injects\[1\]\.after\.inject: no planned inject with id 'mixin_cal'; "
+                                r"did you mean 'mixin_call'\?"),
+    "unknown event": (("event: warning_issued", "event: warning_issue"),
+                      r"injects\[2\]\.after\.event: unknown event 'warning_issue'; did you mean 'warning_issued'\?"),
+    "unknown objective": (("    objective: O1", "    objective: O2"),
+                          r"injects\[0\]\.objective: no objective 'O2' in objectives: \(have: O1\)"),
+    "unknown capability": (("capability: Critical Transportation", "capability: Critical Transport"),
+                           r"objectives\[0\]\.capability: 'Critical Transport' is not a core capability of "
+                           r"the National Preparedness Goal; did you mean 'Critical Transportation'\?"),
+    "two triggers": (("unless: {action: evacuate mixin, by: 5h}", "unless: {action: evacuate mixin, by: 5h}\n    at: 3h"),
+                     r"injects\[0\]\.unless: one trigger per inject: it has at and unless"),
+    "trigger after the horizon": (("by: 5h}", "by: 3d}"),
+                                  r"injects\[0\]\.unless\.by: 3d is at or after the end of the drill"),
+    "this on a message": (("    objective: O1", "    objective: O1\n    expect: [dispatch water_rescue to this]"),
+                          r"injects\[0\]\.expect\[0\]: 'dispatch water_rescue to this': 'this' is the incident"),
+    "event trigger without delay": (("delay: 15min", "delay: 0min"),
+                                    r"injects\[2\]\.after\.delay: an inject follows an event by at least 1min"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_msel_fields_are_refused_with_file_line_and_field(case, pack, host):
+    (old, new), expected = BAD[case]
+    text = pack.read_text(encoding="utf-8")
+    assert old in text
+    pack.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(pack)])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert __import__("re").search(r"flood\.yaml:\d+:\d+: " + expected, result.output), result.output
+    with pytest.raises(ValidationFailed, match=expected):
+        DrillSession.open(pack, seed=3, host=host)
+
+
+def test_if_not_is_unless_and_is_located_under_its_own_name(pack, host):
+    text = pack.read_text(encoding="utf-8").replace("unless: {action: evacuate mixin, by: 5h}",
+                                                    "if_not: {action: evacuate mixn, by: 5h}")
+    pack.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(pack)])
+    assert result.exit_code == 2
+    line = text[:text.index("if_not:")].count("\n") + 1
+    assert f"flood.yaml:{line}:" in result.output and "injects[0].if_not.action" in result.output
