@@ -1,0 +1,129 @@
+"""The plan's forces scored by rows of their own (plan items P2, P12, P13, P14 in the 2020
+Fujiang flood), each value checked against a hand calculation from the scenario's stated
+figures and the region's travel rule.
+
+By hand: every team of the flood is based at the district seat (30.1782 N, 105.82991 E:
+the district rescue base and the city riverside boat base, region file), and the Zitong
+evacuation, the first the teams are sent to, is at the same seat; travel is great-circle
+km × circuity 1.4 ÷ 40 km/h (rescue vehicles), so 0 min there. The volunteer teams turn
+out in 30 min by day and 60 min from 22:00 to 07:00 (the scenario's ``turnout_by_time``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from drillsim.engine.simulation import Simulation
+from drillsim.scenario.loader import load_scenario
+from drillsim.scoring.runner import run
+from tests.conftest import FLOOD
+
+R = 6371.0088
+SEAT = (30.1782, 105.82991)
+SHUANGJIANG = (30.21754, 105.7452)   # the Shuangjiang town seat (region file)
+
+
+def km(a, b):
+    p1, p2, dl = math.radians(a[0]), math.radians(b[0]), math.radians(b[1] - a[1])
+    return R * math.acos(min(1.0, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+
+
+def drive(a, b, kmh=40.0):
+    return km(a, b) * 1.4 / kmh * 60
+
+
+def rows(host, replications=2, **overrides):
+    return {r.id: r for r in run(load_scenario(FLOOD, host=host, overrides=overrides or None), host,
+                                 replications=replications).rows}
+
+
+@pytest.fixture(scope="module")
+def day(host):
+    return rows(host)
+
+
+def test_the_rows_score_their_items(host):
+    sc = load_scenario(FLOOD, host=host)
+    items = {t.id: list(t.plan_items) for t in sc.targets}
+    assert items["R1"] == ["P12"] and items["D1"] == ["P2"]
+    assert items["V1"] == ["P13"] and items["V2"] == ["P14"]
+
+
+def test_volunteer_call_up_by_day_and_at_night(host, day):
+    # by day (the evacuation order about 16:00): 30 min assembly + 0 min to the seat
+    assert day["V1"].values == [pytest.approx(30.0 + drive(SEAT, SEAT))] * 2
+    assert day["V2"].values == [pytest.approx(30.0)] * 2
+    assert day["V1"].status == "pass"
+    # the same flood 9 h later: the orders fall about 01:00, in the night band. The
+    # nearest-first dispatch then prefers the township teams (15-30 min) to volunteers
+    # needing an hour, so they are sent only when the township teams are not there
+    night = rows(host, start="2020-08-16T16:00+08:00")
+    assert night["V1"].status == "not measured"
+    night = rows(host, start="2020-08-16T16:00+08:00", **{"forces.township_teams.enabled": False})
+    # then the nearest evacuation needing them is Shuangjiang's: an hour's assembly and
+    # 9.2 km (straight) to its seat, and the call-up standard is missed
+    assert night["V1"].values == [pytest.approx(60.0 + drive(SEAT, SHUANGJIANG))] * 2
+    assert night["V1"].values[0] == pytest.approx(79.4, abs=0.05)
+    assert night["V1"].status == "fail"
+
+
+def test_the_district_team_has_no_crew_free_for_hours(host, day):
+    """D1 by a second reckoning: the union of the spans in which all three crews were
+    between a dispatch and their clearing (or release), from the raw log."""
+    sc = load_scenario(FLOOD, host=host)
+    for rep in range(2):
+        sim = Simulation(sc, host, replication=rep)
+        sim.run()
+        busy, total, since = set(), 0.0, None
+        for e in sim.log.events:
+            if not (e.unit or "").startswith("district_team"):
+                continue
+            if e.kind == "unit_dispatched":
+                busy.add(e.unit)
+            elif e.kind in ("unit_cleared", "unit_released"):
+                busy.discard(e.unit)
+            else:
+                continue
+            if len(busy) == 3 and since is None:
+                since = e.t
+            elif len(busy) < 3 and since is not None:
+                total, since = total + e.t - since, None
+        if since is not None:
+            total += sim.horizon - since
+        assert day["D1"].values[rep] == pytest.approx(total / 60.0)
+        # all three crews go to the Zitong evacuation at its order and stay on it for hours
+        first = [e for e in sim.log.events if e.kind == "unit_dispatched" and e.unit.startswith("district_team")][:3]
+        assert {sim.incidents[e.incident].kind for e in first} == {"evacuation"}
+    assert day["D1"].status == "fail" and day["D1"].mean > 3.0
+
+
+def test_r1_first_rescue_call_by_hand(host):
+    """The run's first flood rescue call: every boat crew is at its base, so the first on
+    scene is the crew with the least turnout + drive; R1's value for that call is it."""
+    sc = load_scenario(FLOOD, host=host)
+    sim = Simulation(sc, host, replication=0)
+    sim.run()
+    call = next(e for e in sim.log.events if e.kind == "incident_created" and e.details["kind"] == "flood_rescue")
+    place = sim.incidents[call.incident].place
+    # (turnout min, road km/h): district team 5 min by rescue vehicle; water rescue team
+    # 10 min towing its boat at 35 km/h; volunteers 30 min by day, 60 from 22:00 to 07:00
+    hour = sim.local_time(call.t).hour
+    volunteers = 60.0 if (hour >= 22 or hour < 7) else 30.0
+    crews = {"district_team": (5.0, 40.0), "water_rescue": (10.0, 35.0),
+             "blue_sky": (volunteers, 40.0), "snow_leopard": (volunteers, 40.0)}
+    away = set()  # crews not at their base when the call comes
+    for e in sim.log.events:
+        if e.t > call.t:
+            break
+        if e.kind == "unit_dispatched":
+            away.add(e.unit)
+        elif e.kind == "unit_returned":
+            away.discard(e.unit)
+    at_base = [u for u in sim.units.values() if u.force.id in crews and u.id not in away]
+    assert at_base
+    best = min(crews[u.force.id][0] + drive(SEAT, (place.lat, place.lon), crews[u.force.id][1])
+               for u in at_base)
+    arrived = next(e for e in sim.log.events if e.kind == "unit_arrived" and e.incident == call.incident)
+    assert arrived.t - call.t == pytest.approx(best, abs=1e-6)
