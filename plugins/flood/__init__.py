@@ -50,6 +50,7 @@ from drillsim.api import CalcOption, Calculator, HazardType, format_number, hook
 
 from ..nowcast import METRICS as NOWCAST_METRICS
 from .checks import check_flood
+from .metrics import METRICS as OUTCOME_METRICS
 from .flash import FLASH_FLOOD
 from .params import (MAX_PEOPLE, SLOW_PEOPLE, WARNING_RULES, AccessParams,  # noqa: F401  (re-exported)
                      EvacuationParams, GaugeParams, HydrographParams, People, RatingParams,
@@ -201,7 +202,7 @@ def drillsim_register_hazard_types(register):
 
 @hookimpl
 def drillsim_register_metrics(register):
-    for metric in NOWCAST_METRICS:
+    for metric in NOWCAST_METRICS + OUTCOME_METRICS:
         register(metric)
 
 

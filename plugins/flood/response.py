@@ -6,7 +6,9 @@ people cut off, and road closures in flooded townships.
 
 Events (the contract the core metrics read): ``warning_issued`` (``townships``),
 ``hazard_arrival`` (``township``, ``level`` = ``warning`` | ``impact``),
-``hazard_receded``, ``evacuation_ordered``, ``gauge_reading``, ``hazard_summary``.
+``hazard_receded``, ``evacuation_ordered``, ``gauge_reading``, ``hazard_summary``,
+``flood_outcome`` (``township``, ``affected``, ``people_left``, ``depth_m``,
+``rise_m_h``, ``deaths_expected``: at each flooded township's peak, :mod:`.outcomes`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from drillsim.api import OrderRefused, Place, Restriction
 
 from .hydrograph import sample_series
+from .outcomes import expected_deaths, steepest_rise
 from .rating import PowerRating
 
 
@@ -203,6 +206,21 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             if p.evacuation.shelter and p.evacuation.return_after is not None:
                 sim.process(go_home(tid))
 
+    def outcome(town):
+        """At the township's peak: its people affected and the expected deaths among
+        those still there (:mod:`.outcomes`, Jonkman et al. 2008)."""
+        peak_t = tl.times[tl.peak_index] + town["offset"]
+        yield at(peak_t)
+        tid, off = town["township"], town["offset"]
+        evac = state["evacuations"].get(tid)
+        moved = (1.0 - p.rescue_calls.stay_share) * (evac.progress_at(sim.now) if evac else 0.0)
+        left = town["people"] * (1.0 - moved)
+        depth = peak_stage - town["flood_stage"]
+        rise = steepest_rise(lambda t: tl.stage_at(t - off), town["flooded"], peak_t)
+        sim.log.log("flood_outcome", hazard=hazard.id, township=tid, affected=town["people"],
+                    people_left=round(left, 1), depth_m=round(depth, 3), rise_m_h=round(rise, 3),
+                    deaths_expected=round(expected_deaths(left, depth, town["full_depth"], rise), 4))
+
     def go_home(tid):
         """Sheltered people of ``tid`` go home ``return_after`` the water receded."""
         yield sim.timeout(p.evacuation.return_after)
@@ -248,6 +266,8 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
     sim.process(warning_and_orders())
     for town in tl.townships:
         sim.process(township(town))
+        if town["flooded"] is not None and town["people"] > 0:
+            sim.process(outcome(town))
 
 
 #: flooded townships of each running simulation: [(set of township ids, allowed, hazard id)]

@@ -1,0 +1,46 @@
+"""Flood outcome metrics (plan K5, K6), read from the event log only.
+
+Event contract: ``flood_outcome`` (``hazard``, ``township``, ``affected``,
+``deaths_expected``), one per flooded township (:mod:`.outcomes`).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from drillsim.api import Metric, Strict
+
+
+class PerPopulation(Strict):
+    population: float = Field(gt=0, le=1e9)
+    """The district's residents the rate is per (e.g. 658000)."""
+    per: float = Field(default=1e6, gt=0)
+    """Rate per this many residents (1,000,000 for deaths, 100,000 for people affected)."""
+    hazards: list[str] | None = None
+    """Hazard ids counted (default: all)."""
+
+
+def _rates(events, params: PerPopulation, field: str):
+    return [(e.details["township"], float(e.details[field]) * params.per / params.population)
+            for e in events if e.kind == "flood_outcome"
+            and (params.hazards is None or e.details.get("hazard") in params.hazards)]
+
+
+def deaths_rate(events, ctx, params: PerPopulation):
+    """Per flooded township: expected flood deaths per ``per`` residents of the district
+    (``sum``: the event's rate)."""
+    return _rates(events, params, "deaths_expected")
+
+
+def affected_rate(events, ctx, params: PerPopulation):
+    """Per flooded township: its people affected per ``per`` residents of the district
+    (``sum``: the event's rate)."""
+    return _rates(events, params, "affected")
+
+
+METRICS = [
+    Metric("flood_deaths_rate", "count", "expected flood deaths per million residents (Jonkman et al. 2008)",
+           deaths_rate, "sum", PerPopulation, "township"),
+    Metric("flood_affected_rate", "count", "people affected by the flood per 100,000 residents",
+           affected_rate, "sum", PerPopulation, "township"),
+]
