@@ -129,13 +129,15 @@ def test_warning_relocation_and_slide_at_guxi(run):
     warn = crossing(7.41, 0.39, 2, 10, 8) + 20.0                 # + issue delay
     slide = crossing(14.82, 0.39, 4, 30, 18)
     assert first(sim, "warning_issued", point="guxi_road_slope").t == pytest.approx(warn, abs=1e-3)
-    # ordered 20 min later; the Guxi team: 15 min turnout, drive, 30 min of work (5 rescuers
+    # ordered 20 min later (22:57, in the night band 22:00-07:00); the Guxi team: 30 min
+    # turnout at night, drive, 30 min of work (5 rescuers
     # for 46 people at 10 each, 20 on scene: full rate; 10 people / 20 per hour = 30 min)
     reloc = first(sim, "incident_created", kind="relocation")
     assert reloc.t == pytest.approx(warn + 20.0, abs=1e-3)
     assert reloc.details["demand"] == {"people": 5.0}
     done = first(sim, "incident_completed", incident=reloc.incident)
-    assert done.t == pytest.approx(warn + 20 + 15 + km(GUXI_SEAT, GUXI_PT) * 1.4 / 40 * 60 + 30, abs=1e-3)
+    assert 22 * 60 <= 20 * 60 + reloc.t < 24 * 60                # the run starts at 20:00
+    assert done.t == pytest.approx(warn + 20 + 30 + km(GUXI_SEAT, GUXI_PT) * 1.4 / 40 * 60 + 30, abs=1e-3)
     s = first(sim, "landslide", point="guxi_road_slope")
     assert s.t == pytest.approx(slide, abs=1e-3)
     assert (s.details["remaining"], s.details["warned"], s.details["homes_buried"]) == (0, True, 6)
@@ -194,7 +196,9 @@ def test_scorecard_rows(host):
 
     sc = load_scenario(SCENARIOS / "guxi_landslide.yaml", host=host)
     rows = {r.id: r for r in run(sc, host).rows}
-    assert rows["L1"].passed and rows["L2"].passed and rows["L4"].passed
+    assert rows["L1"].passed and rows["L2"].passed
+    # the calls come after midnight: the township teams' 30-min night turnout (tests/test_guxi_night.py)
+    assert not rows["L4"].passed and rows["L4"].fails_by_design
     assert not rows["L3"].passed and rows["L3"].mean == 23     # Baolong was never warned
     assert not rows["L5"].passed        # one excavator, two slides
 
