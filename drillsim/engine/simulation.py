@@ -563,22 +563,27 @@ class Simulation:
         # free units only get fewer, so the next incident alike is skipped unasked (a
         # long queue of incidents nobody free can take would otherwise cost a scan each)
         hopeless: set[tuple] = set()
+        # (kind, township, unmet capabilities) -> the free units that can serve such an
+        # incident: incidents alike in a long queue are matched against the units once,
+        # until a dispatch takes units out of ``free``
+        able_by: dict[tuple, list[Unit]] = {}
         known = self.dispatch_known
         for incident in list(self.queue):
             if known is not None and not known(incident):
                 pass  # not known to the command: automatic dispatch cannot act on it
             elif free:
-                self._dispatch_one(incident, free, hopeless=hopeless)
+                self._dispatch_one(incident, free, hopeless=hopeless, able_by=able_by)
             elif not self._unlogged:
                 break  # nobody left to send and nothing left to log: skip the rest of the queue
             if incident.in_queue and not incident.queued_logged:
                 self._note_queued(incident)
 
     def _dispatch_one(self, incident: Incident, free: list[Unit], whole: bool = False,
-                      hopeless: set[tuple] | None = None) -> None:
+                      hopeless: set[tuple] | None = None,
+                      able_by: dict[tuple, list[Unit]] | None = None) -> None:
         """Ask the choose-units hook for ``incident`` among ``free`` (removing those sent).
         With ``whole``, send nobody unless the choice covers the whole demand.
-        ``hopeless``: see :meth:`dispatch_pass` (read and extended here)."""
+        ``hopeless``, ``able_by``: see :meth:`dispatch_pass` (read and extended here)."""
         if hopeless is not None and not incident.assigned:  # unmet is the whole demand
             if (incident.kind, incident.place.township, frozenset(incident.demand)) in hopeless:
                 return
@@ -588,7 +593,13 @@ class Simulation:
             if alike in hopeless:
                 return
         unreachable = incident.unreachable
-        able = [u for u in free if u.can_serve(incident, unmet)]
+        if able_by is not None and hopeless is not None:
+            able = able_by.get(alike)
+            if able is None:
+                able = able_by[alike] = [u for u in free if u.can_serve(incident, unmet)]
+            able = list(able)  # the hooks get a list of their own
+        else:
+            able = [u for u in free if u.can_serve(incident, unmet)]
         if not able and hopeless is not None:
             hopeless.add(alike)
         candidates = [u for u in able if u.id not in unreachable] if unreachable else able
@@ -616,6 +627,8 @@ class Simulation:
         for unit in chosen:
             self.dispatch(unit, incident)
             free.remove(unit)
+        if chosen and able_by:
+            able_by.clear()
 
     def stop(self) -> None:
         """End the run at the current time (a controller ending a drill)."""
@@ -651,7 +664,12 @@ class Simulation:
             self.start()
         end = self.horizon if until is None else min(until, self.horizon)
         try:
-            if end > self.env.now:
+            if end > self.env.now and self.env.peek() > end:
+                # nothing happens before ``end`` (most of a drill's ticks): the clock moves
+                # there without a run; the events' order is untouched (a run would only
+                # have spent one stop event's sequence number)
+                self.env._now = end
+            elif end > self.env.now:
                 with full_collections_deferred(), \
                         Watchdog(self._clock, lambda: len(self.log), self.event_time_limit):
                     self.env.run(until=end)
