@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from drillsim.reference.fielddocs import describe_models
 from drillsim.reference.kinds import KINDS, params_models
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -75,6 +76,7 @@ def schema(kind: str, host=None) -> dict:
     :raises KeyError: an unknown kind.
     """
     model, what, _ = KINDS[kind]
+    describe_models()  # the fields' docstrings, read only for schemas
     out = copy.deepcopy(model.model_json_schema())
     out = {"$schema": DIALECT, "$id": f"https://drillsim.invalid/{kind}.schema.json",
            "title": f"drillsim {kind} file", "description": f"A drillsim {kind} file: {what}.",

@@ -39,11 +39,13 @@ class Strict(BaseModel):
     """Base for every file schema: unknown fields are errors, no silent type coercion."""
 
     # a field's docstring (the string under it) is its description: docs/scenarios.md and
-    # the JSON Schemas (`drillsim schema KIND`) are generated from them
+    # the JSON Schemas (`drillsim schema KIND`) are generated from them; they are read only
+    # then (drillsim.reference.fielddocs), not by pydantic as each class is made
+    # (use_attribute_docstrings: ~0.2 s of every start-up)
     # defer_build: a model's validator is built when it first validates, so the schemas
     # of plugins a scenario does not use cost nothing (about 0.05 s of every start-up)
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
-                              use_attribute_docstrings=True, defer_build=True)
+                              defer_build=True)
 
 
 def suggest(word: str, choices) -> str:
