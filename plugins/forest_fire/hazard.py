@@ -6,7 +6,8 @@ What a run does, in order:
    at the head rate of Rothermel's model (:mod:`.rothermel`) for the fuel model, slope and
    the weather period in force (midflame wind, its direction relative to upslope, fuel
    moistures); the shape is summed step by step (``step``).
-2. ``detection`` after ignition the fire is reported: an incident of kind ``attack.kind``
+2. ``detection`` after ignition the fire is reported (or ``monitoring.detect`` after it
+   when a camera of the video monitoring system covers the ignition, :mod:`.detection`): an incident of kind ``attack.kind``
    at an *anchor point* (``attack.anchor_offset`` behind the ignition point, against the
    direction of spread, where vehicles stop and crews walk in) demanding
    ``attack.demand``; and, if ``attack.aerial_demand`` is given, an incident of kind
@@ -24,7 +25,9 @@ What a run does, in order:
 
 Events: ``hazard_started`` (kind ``forest_fire``), ``fire_state`` (every
 ``report_interval``: area, perimeter, line, head rate, flame length, crews, helicopters),
-``fire_contained``, ``hazard_summary``.
+``fire_contained``, ``hazard_summary``, ``fire_reported`` (``by``, ``since_ignition``,
+``area_ha``), ``fire_attack_began`` (``since_ignition``, ``area_ha``: the first step with
+a crew building line).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from drillsim.api import (Angle, DurationOrZero, Duration, Fraction, Height, Len
                           Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from .containment import crew_rate_m_h, production_table
+from .detection import MonitoringParams, report_delay
 from .ellipse import FireShape, length_to_breadth
 from .fuels import fuel_model
 from .rothermel import Moisture, surface_fire
@@ -169,7 +173,10 @@ class ForestFireParams(Strict):
     weather: list[WeatherPeriod] = Field(min_length=1)
     """Weather periods, each from its `at`."""
     detection: DurationOrZero = 0.0
-    """Time from ignition to the report."""
+    """Time from ignition to the report by a patrol or the public (no camera sees the fire)."""
+    monitoring: MonitoringParams | None = None
+    """The video monitoring system (:mod:`.detection`): a fire within a camera's range is
+    reported ``monitoring.detect`` after ignition (none: no system)."""
     attack: AttackParams = AttackParams()
     """Ground and aerial attack incidents."""
     production: ProductionParams
@@ -313,9 +320,12 @@ def start(sim, hazard) -> None:
         return sim.timeout(max(0.0, t - sim.now))
 
     def report():
-        yield at(p.start + p.detection)
+        delay, by = report_delay(p.detection, p.monitoring, ig.lat, ig.lon)
+        yield at(p.start + delay)
         if not fire.burning:
             return
+        sim.log.log("fire_reported", hazard=hazard.id, by=by, since_ignition=sim.now - p.start,
+                    area_ha=round(fire.shape.area_ha, 4))
         r, _ = behaviour(sim.now)
         back = (spread_bearing(r) + 180.0) % 360.0
         d = p.attack.anchor_offset + fire.shape.back / 1000.0
@@ -355,10 +365,15 @@ def start(sim, hazard) -> None:
         line = 0.0
         next_report = sim.now
         head_fl = 0.0
+        attacked = False
         while sim.now < sim.horizon:
             r, lb = behaviour(sim.now)
             fire.bearing = spread_bearing(r)
             rate, crews, helis = crews_on_scene()
+            if crews and not attacked:
+                attacked = True
+                sim.log.log("fire_attack_began", hazard=hazard.id, since_ignition=sim.now - p.start,
+                            area_ha=round(fire.shape.area_ha, 4), crews=crews)
             ros, head_fl = r.ros_m_min, r.flame_length_m
             if helis and p.helicopters.head_reduction > 0 and head_fl <= heli_limit:
                 factor = (1.0 - p.helicopters.head_reduction) ** helis

@@ -2,6 +2,7 @@
 
 Event contract: ``hazard_started`` (``hazard``, ``kind`` = ``forest_fire``),
 ``fire_state`` (``hazard``, ``area_ha``), ``fire_contained`` (``hazard``, ``area_ha``),
+``fire_reported`` (``since_ignition``), ``fire_attack_began`` (``area_ha``),
 and the engine's ``unit_arrived`` / ``unit_cleared`` / ``unit_released`` with
 ``incident_created`` (``kind``).
 """
@@ -82,7 +83,32 @@ def strength_on_scene(events, ctx, params: StrengthParams):
     return sorted(peak.items())
 
 
+def _detail_at(events, params: FireParams, kind: str, field: str):
+    wanted = set(params.hazards) if params.hazards else None
+    out = {}
+    for e in events:
+        h = e.details.get("hazard")
+        if e.kind == kind and (wanted is None or h in wanted) and h not in out:
+            out[h] = float(e.details[field])
+    return sorted(out.items())
+
+
+def report_times(events, ctx, params: FireParams):
+    """Per fire reported: minutes from ignition to the report (``fire_reported``)."""
+    return _detail_at(events, params, "fire_reported", "since_ignition")
+
+
+def area_at_attack(events, ctx, params: FireParams):
+    """Per fire attacked: its area (ha) when the first crew began building line
+    (``fire_attack_began``)."""
+    return _detail_at(events, params, "fire_attack_began", "area_ha")
+
+
 METRICS = [
+    Metric("fire_report_time", "time", "fire ignition → report (camera, patrol or public)",
+           report_times, "max", FireParams, "hazard"),
+    Metric("area_at_first_attack", "area", "area of the fire when the first crew began building line",
+           area_at_attack, "max", FireParams, "hazard"),
     Metric("containment_time", "time", "fire ignition → contained (held line closes the perimeter)",
            containment_times, "max", FireParams, "hazard"),
     Metric("burned_area", "area", "area burned by the fire (at containment or at the end)",
