@@ -3,6 +3,8 @@ the counterfactual states the evacuation against the water as the table shows it
 
 from __future__ import annotations
 
+import pytest
+
 from drillsim.drill import aar
 from drillsim.drill.session import DrillSession
 
@@ -17,7 +19,7 @@ def test_counterfactual_states_the_evacuation_against_the_water():
     row = {"name": "Zitong", "first_player": 900.0, "first_baseline": 944.0, "water": 1000.0,
            "evac_player": 1510.0, "evac_baseline": 874.0, "calls_player": 31, "calls_baseline": 8}
     text = aar.sentence(row, lambda t: f"m{t:.0f}")
-    assert text == ("Zitong: the automatic baseline finished it 2.1 h before the water; the team "
+    assert text == ("The automatic baseline finished Zitong's evacuation 2.1 h before the water; the team "
                     "finished it 8.5 h after the water; 31 rescue calls followed instead of 8.")
     assert "before the baseline" not in text
     row.update(evac_player=None)
@@ -32,3 +34,114 @@ def test_inaction_earns_no_strength(host):
     assert review.strengths == []
     assert any("no order was carried out" in x for x in review.improvements)
     assert "none credited to the team" in review.markdown
+
+
+REVIEW_MSEL = """
+objectives:
+  - id: O1
+    title: Evacuate Mixin before the water
+    capability: Critical Transportation
+    expect: [shelter mixin]
+    by: 4h
+  - id: O2
+    title: Rescue the people the water cuts off
+    capability: Mass Search and Rescue Operations
+injects:
+  - title: township report
+    at: 2h
+    kind: message
+    township: mixin
+    text: "Mixin township: water in the lower streets"
+    expect: [evacuate mixin]
+    objective: O1
+  - id: care_home
+    title: care home cut off
+    at: 3h
+    kind: incident
+    incident_kind: flood_rescue
+    place: zitong
+    demand: {boats: 1}
+    expect: [dispatch water_rescue to this]
+    objective: O2
+  - title: Yuxi asks for the evacuation order
+    kind: message
+    text: "Yuxi township: shall we move people?"
+    unless: {action: evacuate yuxi, by: 5h}
+    objective: O1
+"""
+
+
+def msel_pack(tmp_path):
+    import shutil
+
+    root = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, root)
+    path = root / "packs" / "flood.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("injects:")] + REVIEW_MSEL.lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def test_information_to_decision_times_match_a_hand_worked_drill(tmp_path, host):
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
+    s.advance_to(165)                       # the report reached the command at 2 h (120 min)
+    assert s.command("evacuate mixin").ok   # 165 - 120 = 45 min
+    s.advance_to(200)
+    assert s.command("shelter mixin").ok    # objective O1's own action, due by 4 h: in time
+    s.advance_to(180)                       # the care home's call is made at 3 h …
+    care = next(r.incident for r in s.injects if r.inject["title"] == "care home cut off")
+    while care not in s.refs:               # … and heard when the switchboard puts it through
+        s.advance_to(s.now + 1)
+    heard = s.heard_at[care]
+    s.advance_to(heard + 20)                # dispatched 20 min after it was heard
+    ref = s.refs[care]
+    assert s.command(f"dispatch water_rescue-1 {ref}").ok or s.command(f"dispatch water_rescue-2 {ref}").ok
+    s.advance_to(360)                       # Yuxi's call fired at 5 h (300 min): not evacuated
+    assert s.command("evacuate yuxi").ok    # 360 - 300 = 60 min, 60 min after it was due
+    s.command("end")
+    review = aar.build(s)
+    rows = {d.action: d for d in review.decisions}
+    assert rows["evacuate mixin"].lag == 45.0 and rows["evacuate mixin"].status == "in time"
+    assert rows["shelter mixin"].lag is None and rows["shelter mixin"].status == "in time"
+    assert rows["dispatch water_rescue to this"].lag == pytest.approx(20.0)
+    assert rows["evacuate yuxi"].info_t == 300.0 and rows["evacuate yuxi"].lag == 60.0
+    assert rows["evacuate yuxi"].status == "late"
+    results = {o["id"]: o["result"] for o in review.objectives}
+    assert results == {"O1": "partly met", "O2": "met"}
+    assert any("`evacuate mixin` ordered at 08-15 22:45, 45 min after the message" in x
+               for x in review.strengths), review.strengths
+    assert any("`evacuate yuxi` ordered at 08-16 02:00, 60 min after it was due" in x
+               for x in review.improvements), review.improvements
+    assert "| O1 Evacuate Mixin before the water | Critical Transportation | `evacuate mixin` |" in review.markdown
+
+
+def test_inaction_with_an_msel_is_never_a_strength(tmp_path, host):
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
+    s.advance_to(8 * 60)
+    s.command("end")
+    review = aar.build(s)
+    assert review.strengths == []
+    assert {d.status for d in review.decisions} == {"missed"}
+    assert {o["result"] for o in review.objectives} == {"not met"}
+    assert any("`evacuate mixin` was never ordered (prompted by 'township report'" in x
+               for x in review.improvements)
+
+
+def test_the_review_reports_the_clock_paused_run_and_skipped(tmp_path, host):
+    wall = [0.0]
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host, clock=lambda: wall[0])
+    s.set_paused(False)
+    s.tick(60.0)                 # 60 s of wall time at 60x: 60 scenario minutes
+    wall[0] = 100.0
+    s.set_paused(True)
+    wall[0] = 400.0              # 300 s paused
+    s.set_paused(False)
+    s.set_speed(600)
+    s.tick(30.0)                 # 30 s at 600x: 300 minutes
+    t0 = s.now
+    s.run_until_message(limit=90)
+    skipped = s.now - t0
+    assert s.pace.lines() == ["scenario time run by the clock: 1.0 h at 60×, 5.0 h at 600×",
+                              f"fast-forwarded (skipped to the next message): {skipped / 60:.1f} h of "
+                              "scenario time in 1 skip",
+                              "paused: 5.0 min of wall time in 1 pause"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from drillsim.drill import decisions as decisions_mod
 from drillsim.drill import injects as injects_mod
 from drillsim.engine.eventlog import Event
 from drillsim.engine.simulation import OrderRefused, Simulation
@@ -37,6 +38,10 @@ class Review:
     strengths: list[str]
     improvements: list[str]
     markdown: str = ""
+    #: each expected action of the MSEL and the objectives, and what the team did
+    decisions: list[decisions_mod.Decision] | None = None
+    #: per objective: met, partly met, not met
+    objectives: list[dict[str, Any]] | None = None
 
 
 def run_baseline(session) -> list[Event]:
@@ -139,11 +144,11 @@ def rescue_calls(events: Sequence[Event], kinds: set[str]) -> dict[str, int]:
     return out
 
 
-def _against_water(done: float | None, water: float) -> str:
+def _against_water(done: float | None, water: float, what: str = "it") -> str:
     if done is None:
-        return "never finished it"
+        return f"never finished {what}"
     h = abs(water - done) / 60
-    return f"finished it {h:.1f} h {'before' if done <= water else 'after'} the water"
+    return f"finished {what} {h:.1f} h {'before' if done <= water else 'after'} the water"
 
 
 def sentence(row: dict[str, Any], clock) -> str | None:
@@ -152,7 +157,8 @@ def sentence(row: dict[str, Any], clock) -> str | None:
     water = row.get("water")
     if water is not None and (row.get("evac_player") is not None or row.get("evac_baseline") is not None):
         # what matters is the evacuation against the water, and the calls that followed
-        text = (f"{name}: the automatic baseline {_against_water(row['evac_baseline'], water)}; "
+        evacuation = f"{name}'s evacuation"
+        text = (f"The automatic baseline {_against_water(row['evac_baseline'], water, evacuation)}; "
                 f"the team {_against_water(row['evac_player'], water)}")
         cp, cb = row.get("calls_player", 0), row.get("calls_baseline", 0)
         if cp != cb:
@@ -218,10 +224,12 @@ def _status(row: scorecard.Row | None) -> str:
 
 def strengths_and_improvements(player: list[scorecard.Row], baseline: list[scorecard.Row],
                                acted: bool = True):
-    """From the scorecard rows: met targets are strengths, missed ones areas for
-    improvement; a row where the baseline passed and the players failed is said so.
-    The review grades the team, not the plan: with ``acted`` False (no order was carried
-    out) nothing is a strength — a target met without a decision was met by the plan."""
+    """From the scorecard rows: missed targets are areas for improvement (a row where the
+    baseline passed and the players failed is said so). A met target is no strength of
+    the team's: it may be met by the plan, or by doing nothing (no evacuation, so no
+    relocation shortfall); strengths are the team's decisions
+    (:func:`decision_findings`). With ``acted`` False (no order was carried out) that is
+    said as an area for improvement. Returns (strengths, improvements): strengths empty."""
     base = {r.id: r for r in baseline}
     good, better = [], []
     if not acted:
@@ -230,15 +238,37 @@ def strengths_and_improvements(player: list[scorecard.Row], baseline: list[score
     for r in player:
         b = base.get(r.id)
         text = f"{r.id} {r.title}: {_value(r)} (target {r.comparison or ''} {num(r.threshold, r.unit)})"
-        if r.status == "pass" and acted:
-            good.append(text + (" — also better than or equal to the automatic baseline"
-                                if b is not None and b.status != "pass" else ""))
-        elif r.status == "fail":
+        if r.status == "fail":
             extra = f"; the automatic baseline met it ({_value(b)})" if b is not None and b.status == "pass" else ""
             better.append(text + extra)
         elif r.status == "not measured" and b is not None and b.status in ("pass", "fail"):
             better.append(f"{r.id} {r.title}: not measured in the drill (nothing was done that it "
                           f"counts); the automatic baseline measured {_value(b)}")
+    return good, better
+
+
+def decision_findings(session, rows: list[decisions_mod.Decision]) -> tuple[list[str], list[str]]:
+    """Strengths (expected actions taken in time, with the time from information to
+    decision) and areas for improvement (actions missed or late). Only actions taken are
+    credited."""
+    clock = lambda t: session.clock_text(t)[5:]  # noqa: E731
+    good, better = [], []
+    for r in rows:
+        who = f"{r.objective} ({r.capability})" if r.objective else (r.capability or r.source)
+        after = ""
+        if r.lag is not None:
+            after = (f", {decisions_mod.duration(r.lag)} after the {r.info_what} at {clock(r.info_t)}"
+                     if r.lag >= 0 else f", {decisions_mod.duration(r.lag)} before the {r.info_what} came")
+        if r.status == "in time":
+            good.append(f"{who}: `{r.action}` ordered at {clock(r.decided_t)}{after}")
+        elif r.status == "late":
+            better.append(f"{who}: `{r.action}` ordered at {clock(r.decided_t)}, "
+                          f"{decisions_mod.duration(r.decided_t - r.due_t)} after it was due "
+                          f"({clock(r.due_t)}){after}")
+        elif r.status == "missed":
+            prompt = (f" (prompted by '{r.source}', {r.info_what} at {clock(r.info_t)})"
+                      if r.info_t is not None else "")
+            better.append(f"{who}: `{r.action}` was never ordered{prompt}")
     return good, better
 
 
@@ -261,13 +291,17 @@ def build(session) -> Review:
     orders = order_effects(session)
     acted = any(o.ok and o.command not in ("end", "auto") for o in session.orders)
     good, better = strengths_and_improvements(prow, brow, acted)
+    rows = decisions_mod.score(session)
+    dgood, dbetter = decision_findings(session, rows)
+    good, better = dgood + good, dbetter + better
     needed = sum(e.details.get("amount", 0) for e in player_events if e.kind == "relocation_needed")
     released = sum(e.details.get("amount", 0) for e in player_events if e.kind == "reserve_drawn")
     if needed > released:
         # the supply targets count what was requested: say what the townships asked for
         better.append(f"relocation supplies: the townships reported {needed:,.0f} people needing them; "
                       f"{released:,.0f} were released (the T3/T4 rows count only what was requested)")
-    review = Review(reveal, prow, brow, towns, orders, good, better)
+    review = Review(reveal, prow, brow, towns, orders, good, better, decisions=rows,
+                    objectives=decisions_mod.objective_results(session, rows))
     review.markdown = render(session, review)
     return review
 
@@ -301,6 +335,24 @@ def render(session, review: Review, timeline: bool = True) -> str:
                    f"{r.comparison} {num(r.threshold, r.unit)}" if r.comparison else "(information)",
                    _value(r), _status(r), _value(base.get(r.id)), _status(base.get(r.id))]
                   for r in review.player_rows])
+    if review.decisions:
+        md += ["", "## Objectives and the team's decisions", "",
+               "Each action the exercise expected of the team, the first order that was that "
+               "action, and the time from the information reaching the command to that order.", ""]
+        md += _table(["objective", "core capability", "expected action", "prompted by", "information",
+                      "order", "information → decision", "result"],
+                     [[f"{d.objective} {d.objective_title}" if d.objective else "—", d.capability or "—",
+                       f"`{d.action}`", f"{d.source} ({d.trigger})",
+                       f"{clock(d.info_t)} {d.info_what}" if d.info_t is not None else d.info_what or "—",
+                       (f"{clock(d.decided_t)} `{d.order}`" + (f" ({d.seat})" if d.seat else ""))
+                       if d.decided_t is not None else "never", decisions_mod.lag_text(d), d.status]
+                      for d in review.decisions])
+        md.append("")
+        for o in review.objectives or []:
+            md.append(f"- {o['id']} {o['title']} ({o['capability']}): **{o['result']}** — "
+                      f"{o['in_time']} of {o['expected']} expected actions in time")
+    md += ["", "## The exercise clock", ""]
+    md += [f"- {line}" for line in session.pace.lines()]
     md += ["", "## Counterfactual by township", ""]
     sentences = [s for s in (sentence(r, clock) for r in review.townships) if s]
     md += [f"- {s}" for s in sentences] or ["- no unit reached any township in either run"]
@@ -322,8 +374,11 @@ def render(session, review: Review, timeline: bool = True) -> str:
                       for o in review.orders]) if review.orders else ["No orders were given."]
     if session.notes:
         md += ["", "## Evaluator notes", ""]
-        md += _table(["time", "seat", "note"], [[session.clock_text(n.t), n.seat, n.text] for n in session.notes])
+        md += _table(["time", "drill time", "seat", "note"],
+                     [[session.clock_text(n.t), session.elapsed_text(n.t), n.seat, n.text] for n in session.notes])
     md += ["", "## Strengths", ""]
+    md += ["Expected actions the team took in time (a target met is not credited: the plan, or "
+           "doing nothing, can meet it).", ""]
     md += [f"- {s}" for s in review.strengths] or ["- none credited to the team"]
     md += ["", "## Areas for improvement", ""]
     md += [f"- {s}" for s in review.improvements] or ["- every measured target was met"]
