@@ -14,7 +14,7 @@ A planned inject fires by one trigger (or only by the controller's hand)::
 **Expected actions** are written in a small vocabulary matched against the orders the
 players actually gave (carried out, not refused)::
 
-    evacuate TOWNSHIP          shelter TOWNSHIP          supplies TOWNSHIP
+    evacuate [TOWNSHIP]        shelter [TOWNSHIP]        supplies [TOWNSHIP]   (none: any township)
     dispatch UNIT|FORCE [to this|INJECT|TOWNSHIP|PLACE]   (``this``: the incident this inject made)
     air [this|INJECT|TOWNSHIP|PLACE]                      standby UNIT|FORCE [at TOWNSHIP|PLACE]
     recall UNIT|FORCE          aid [FORCE]
@@ -69,8 +69,8 @@ TRIGGER_EVENTS = ("hazard_started", "warning_issued", "hazard_arrival", "plume_a
 
 #: the action verbs and what each takes: (what it names, the word before a target, the target)
 VERBS = {
-    "evacuate": ("township", None, None), "shelter": ("township", None, None),
-    "supplies": ("township", None, None), "dispatch": ("who", "to", "target"),
+    "evacuate": ("township?", None, None), "shelter": ("township?", None, None),
+    "supplies": ("township?", None, None), "dispatch": ("who", "to", "target"),
     "air": (None, None, "target"), "standby": ("who", "at", "where"),
     "recall": ("who", None, None), "aid": ("force?", None, None),
 }
@@ -210,8 +210,10 @@ def action_faults(text: str, names: Names, this_ok: bool) -> Iterable[str]:
     except ValueError as exc:
         yield str(exc)
         return
-    kind = VERBS[a.verb][0]
-    if kind == "township" and a.subject not in names.townships:
+    kind = (VERBS[a.verb][0] or "").rstrip("?")
+    if a.subject is None:
+        pass
+    elif kind == "township" and a.subject not in names.townships:
         yield f"{a.text!r}: unknown township {a.subject!r}" + suggest(a.subject, names.townships)
     elif kind == "who" and a.subject not in names.units and a.subject not in names.forces:
         yield f"{a.text!r}: no unit or force {a.subject!r}" + suggest(a.subject, names.forces + names.units)
@@ -263,7 +265,7 @@ def matches(action: Action, order: OrderView, world: World, this_incident: str |
     if order.command != action.verb:
         return False
     if action.verb in ("evacuate", "shelter", "supplies"):
-        return order.township == action.subject
+        return action.subject is None or order.township == action.subject
     if action.verb == "aid":
         return action.subject is None or action.subject in order.text.split()[1:]
     if action.subject is not None and not any(

@@ -369,6 +369,15 @@ def draw(path: str | Path, seed: int) -> DrawnScenario:
                          [o.model_dump(exclude_none=True) for o in pack.objectives])
 
 
+def _drawn_value(bound: Any, digits: int) -> Any:
+    """A uniform draw's bound as the draw gives it: rounded to ``digits`` decimals (a bound
+    of 0.4 with ``digits: 0`` is drawn as 0), in the same form (:func:`draw`)."""
+    (x, unit) = split_quantity(bound)
+    x = round(x, digits)
+    x = int(x) if digits == 0 else x
+    return f"{x}{unit}" if unit else x
+
+
 def check_pack(path: str | Path, host) -> tuple[PackFile, Path]:
     """Check everything a drill of this pack will use, so that what ``validate`` accepts a
     drill can run: the pack itself (:func:`load_pack`); the base scenario with the pack's
@@ -410,7 +419,7 @@ def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
                        f"variant {v.name!r}")
     for i, d in enumerate(pack.draws):
         values = [(("draws", i, "choices", k), c) for k, c in enumerate(d.choices or [])]
-        values += [(("draws", i, "uniform", k), b) for k, b in enumerate(d.uniform or [])]
+        values += [(("draws", i, "uniform", k), _drawn_value(b, d.digits)) for k, b in enumerate(d.uniform or [])]
         for where, value in values:
             variant_of(where, {**pack.overrides, d.path: value}, f"{d.path} = {value!r}")
     if not loaded:  # not even the base loads: nothing more can be checked against it
