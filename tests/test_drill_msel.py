@@ -48,7 +48,8 @@ def pack(tmp_path):
     shutil.copytree(SCENARIOS, root)
     path = root / "packs" / "flood.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text[:text.index("injects:")] + MSEL.lstrip("\n")
+    text = text[:min(text.index(k) for k in ("\n# Exercise objectives", "\nobjectives:", "\ninjects:") if k in text)]
+    text += "\n" + MSEL.lstrip("\n")
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -78,7 +78,8 @@ def msel_pack(tmp_path):
     shutil.copytree(SCENARIOS, root)
     path = root / "packs" / "flood.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.index("injects:")] + REVIEW_MSEL.lstrip("\n"), encoding="utf-8")
+    text = text[:min(text.index(k) for k in ("\n# Exercise objectives", "\nobjectives:", "\ninjects:") if k in text)]
+    path.write_text(text + "\n" + REVIEW_MSEL.lstrip("\n"), encoding="utf-8")
     return path
 
 
