@@ -62,8 +62,8 @@ def _hidden(session: DrillSession) -> list[str]:
     """The hidden values a player must never see: the variant, the seed, the pack's path
     and name, every drawn value (but the start: the players' clock shows the date and
     time; and the units out of service, which their holders' boards show), the true
-    crest, every planned inject's title and text (the one fired by then, the media
-    report, is for the command centre, not the seats scanned)."""
+    crest, every planned inject's title, and the text of every planned inject not fired
+    (a fired one's text is the message it sends, to the seats its township or role names)."""
     drawn = session.drawn
     summary = next(e.details for e in session.sim.log.events if e.kind == "hazard_summary")
     crest = summary["figures"]["gauge_peak_stage_m"]
@@ -77,8 +77,8 @@ def _hidden(session: DrillSession) -> list[str]:
         number = re.match(r"[\d.]+", str(value))
         if number and len(number.group()) >= 3:  # 24740m3/s: also 24740 and 24,740
             values += [number.group(), f"{float(number.group()):,.0f}"]
-    for inject in session.planned:
-        values += [inject[k] for k in ("title", "text") if inject.get(k)]
+    for n, inject in enumerate(session.planned):
+        values += [inject["title"]] + ([inject["text"]] if inject.get("text") and n not in session._fired else [])
     return values
 
 

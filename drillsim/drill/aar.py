@@ -374,8 +374,7 @@ def render(session, review: Review, timeline: bool = True) -> str:
                       for o in review.orders]) if review.orders else ["No orders were given."]
     if session.notes:
         md += ["", "## Evaluator notes", ""]
-        md += _table(["time", "drill time", "seat", "note"],
-                     [[session.clock_text(n.t), session.elapsed_text(n.t), n.seat, n.text] for n in session.notes])
+        md += _table(["time", "seat", "note"], [[session.clock_text(n.t), n.seat, n.text] for n in session.notes])
     md += ["", "## Strengths", ""]
     md += ["Expected actions the team took in time (a target met is not credited: the plan, or "
            "doing nothing, can meet it).", ""]
