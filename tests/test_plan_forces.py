@@ -127,3 +127,52 @@ def test_r1_first_rescue_call_by_hand(host):
                for u in at_base)
     arrived = next(e for e in sim.log.events if e.kind == "unit_arrived" and e.incident == call.incident)
     assert arrived.t - call.t == pytest.approx(best, abs=1e-6)
+
+
+# --- P5: the community fire post at the Shuangjiang old-town fire --------------------------
+# The fire's place is the old town (30.21754 N, 105.7452 E); the city's Jiangbei station
+# (30.19 N, 105.83 E) and the Shuangjiang station (at the old town) turn out in 1 min; the
+# assumed post 0.003 degrees east on the same street (about 290 m) sets out in 1 min.
+# Appliances and the post's light vehicle drive at 40 km/h, circuity 1.4.
+
+FIRE = FLOOD.parent / "shuangjiang_oldtown_fire.yaml"
+OLDTOWN = (30.21754, 105.7452)
+POST = (30.21754, 105.7482)
+JIANGBEI = (30.19, 105.83)
+
+
+def fire_rows(host, **overrides):
+    sc = load_scenario(FIRE, host=host, overrides=overrides or None)
+    return {r.id: r for r in run(sc, host, replications=2).rows}
+
+
+def test_first_water_with_and_without_the_post(host):
+    built = fire_rows(host)
+    # the call is answered from the city: 1 min turnout + 9.3 km straight -> 19.3 min
+    assert built["B4"].values == [pytest.approx(1.0 + drive(JIANGBEI, OLDTOWN), abs=1e-6)] * 2
+    assert built["B4"].status == "fail" and built["B4"].mean == pytest.approx(19.3, abs=0.05)
+    post = fire_rows(host, **{"forces.oldtown_fire_post.status": "existing"})
+    # the post: 1 min to set out + 0.289 km x 1.4 at 40 km/h = 1.61 min, inside the 3 min
+    assert km(POST, OLDTOWN) == pytest.approx(0.2885, abs=1e-3)
+    assert post["B4"].values == [pytest.approx(1.0 + drive(POST, OLDTOWN), abs=1e-6)] * 2
+    assert post["B4"].status == "pass"
+    # the post is no fire appliance: B1 (the 5-min station standard) still counts Jiangbei's
+    assert post["B1"].values == built["B1"].values
+    assert post["B1"].status == "fail"
+    # with the Shuangjiang station at the old town the first water is its turnout
+    assert fire_rows(host, forces_as_of="plan_complete")["B4"].values == [pytest.approx(1.0)] * 2
+
+
+def test_first_water_metric_by_hand():
+    from drillsim.engine.eventlog import Event
+    from drillsim_plugins.building_fire.metrics import BuildingFireParams, first_water_times
+    from drillsim.scoring.metrics import MetricContext
+
+    ev = [Event(5.0, "incident_created", "I1", None, {"kind": "building_fire", "hazard": "a"}),
+          Event(6.0, "incident_created", "I2", None, {"kind": "evacuation", "hazard": "flood"}),
+          Event(7.5, "fire_attack", None, None, {"hazard": "a", "before_flashover": -3.4}),
+          Event(9.0, "incident_created", "I3", None, {"kind": "building_fire", "hazard": "b"}),
+          Event(50.0, "building_fire_result", None, None, {"hazard": "a"}),
+          Event(60.0, "building_fire_result", None, None, {"hazard": "b"})]
+    got = first_water_times(ev, MetricContext(horizon=120.0), BuildingFireParams())
+    assert got == [("a", 2.5), ("b (no water)", 111.0)]

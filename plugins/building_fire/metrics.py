@@ -2,7 +2,8 @@
 
 Event contract: ``building_fire_result`` (``hazard``, ``buildings``, ``controlled``,
 ``water_short_min``, ``first_attack_margin`` minutes or None), logged once per fire when
-it is out or the run ends.
+it is out or the run ends; ``incident_created`` of the fire call (``hazard`` in its
+details) and ``fire_attack`` (``hazard``: the first water on the fire).
 """
 
 from __future__ import annotations
@@ -48,11 +49,39 @@ def water_short_times(events, ctx, params: BuildingFireParams):
     return [(e.details["hazard"], e.details["water_short_min"]) for e in _results(events, params)]
 
 
+def first_water_times(events, ctx, params: BuildingFireParams):
+    """Per fire: minutes from the fire call (``incident_created`` with the fire's
+    ``hazard``) to the first water on the fire (``fire_attack``): the interval of the
+    community fire posts' "3 minutes to arrive" (社区微型消防站建设标准（试行）, 公消〔2015〕301号:
+    消防员应按照“3分钟到场”要求赶赴现场处置). A fire called in but never reached by
+    water counts from the call to the end of the run (a lower bound, labelled so)."""
+    wanted = set(params.hazards) if params.hazards else None
+    fires = {e.details["hazard"] for e in _results(events, params)}
+    called: dict[str, float] = {}
+    water: dict[str, float] = {}
+    for e in events:
+        h = e.details.get("hazard") if e.details else None
+        if h is None or (wanted is not None and h not in wanted):
+            continue
+        if e.kind == "incident_created":
+            called.setdefault(h, e.t)
+        elif e.kind == "fire_attack":
+            water.setdefault(h, e.t)
+    out = []
+    for h, t in called.items():
+        if h not in fires:
+            continue   # another hazard's call (a flood's evacuation), not a building fire
+        out.append((h, water[h] - t) if h in water else (f"{h} (no water)", ctx.horizon - t))
+    return out
+
+
 METRICS = [
     Metric("buildings_lost", "count", "buildings fully involved by the fire (0: held before flashover)",
            buildings_lost, "max", BuildingFireParams, "hazard"),
     Metric("flashover_margin", "time", "first water on the fire → flashover (negative: after flashover)",
            flashover_margins, "min", BuildingFireParams, "hazard"),
+    Metric("first_water_time", "time", "fire call → first water on the fire",
+           first_water_times, "max", BuildingFireParams, "hazard", minimum=0.0),
     Metric("water_short_time", "time", "time the fire attack was short of water",
            water_short_times, "max", BuildingFireParams, "hazard", minimum=0.0),
 ]
