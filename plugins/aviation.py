@@ -27,7 +27,7 @@ from pydantic import Field
 
 from drillsim.api import (AirSpeed, DurationOrZero, Fraction, Length, Speed, StashKey, Strict,
                           UnitType, haversine_km, hookimpl)
-from .daylight import DayRule, is_day, next_day_start
+from .daylight import DayRule, day_window, is_day, next_day_start
 
 
 class HelicopterParams(Strict):
@@ -99,13 +99,28 @@ def _start(sim, force) -> None:
 
 
 def _first_light(sim, force):
+    """At each end of the day log ``daylight`` (``grounded`` True, ``until`` the next
+    first light, local ``HH:MM``) and at each first light ``daylight`` (``grounded``
+    False) followed by a dispatch pass for the requests that waited. A drill's ``air``
+    order quotes the last one when it refuses a helicopter at night."""
     base, rule = force.units[0].base, force.params.day
     while True:
-        begins = next_day_start(base.lat, base.lon, sim.local_time(), rule)
-        wait = (begins - sim.local_time()).total_seconds() / 60.0
+        now = sim.local_time()
+        if is_day(base.lat, base.lon, now, rule):
+            _, ends = day_window(base.lat, base.lon, now.date(), now.tzinfo, rule)
+            yield sim.timeout((ends - now).total_seconds() / 60.0 + 1e-6)  # just past its end
+            continue
+        begins = next_day_start(base.lat, base.lon, now, rule)
+        sim.log.log("daylight", force=force.id, grounded=True, until=f"{begins:%H:%M}",
+                    what=f"no take-off between {_DAY_WORDS[rule]} (daylight rule): grounded until "
+                         f"first light at {begins:%H:%M}")
+        wait = (begins - now).total_seconds() / 60.0
         yield sim.timeout(max(wait, 0.0) + 1e-6)  # just past the instant the day begins
-        sim.log.log("daylight", force=force.id, what="first light: helicopters may fly")
+        sim.log.log("daylight", force=force.id, grounded=False, what="first light: helicopters may fly")
         sim.dispatch_pass()
+
+
+_DAY_WORDS = {"sunrise_to_sunset": "sunset and sunrise", "civil_twilight": "dusk and dawn (civil twilight)"}
 
 
 HELICOPTER = UnitType(

@@ -186,6 +186,16 @@ def _inject_arg(kind: str, position: int) -> str | None:
     return None
 
 
+def held_why(events, force: str) -> str:
+    """Why a free unit of ``force`` may not be sent now, from the run's log: the text of
+    the force's last ``daylight`` event if it grounds the force (the aviation plugin's
+    daylight rule), else a general reason."""
+    last = next((e for e in reversed(events) if e.kind == "daylight" and e.details.get("force") == force), None)
+    if last is not None and last.details.get("grounded"):
+        return str(last.details.get("what", "grounded"))
+    return "held by the scenario's rules for sending it"
+
+
 def help_lines(controller: bool = False) -> list[tuple[str, str]]:
     """``[(usage, what it does)]`` for the help screen."""
     out = []

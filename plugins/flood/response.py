@@ -7,6 +7,8 @@ people cut off, and road closures in flooded townships.
 Events (the contract the core metrics read): ``warning_issued`` (``townships``),
 ``hazard_arrival`` (``township``, ``level`` = ``warning`` | ``impact``),
 ``hazard_receded``, ``evacuation_ordered``, ``gauge_reading``, ``hazard_summary``,
+``shelter_*`` (:mod:`drillsim.engine.shelters`; in a drill once the players have opened
+the township's shelter, read from ``shelter_opened``),
 ``flood_outcome`` (``township``, ``affected``, ``people_left``, ``depth_m``,
 ``rise_m_h``, ``deaths_expected``: at each flooded township's peak, :mod:`.outcomes`).
 """
@@ -110,6 +112,11 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
     interval, evacuation, rescue calls and access (any flood hazard's parameters)."""
     p = hazard.params
     state = {"evacuations": {}}
+    # a drill: the players open shelters (their "shelter TOWNSHIP" order logs
+    # shelter_opened); evacuees of a township are placed once both its evacuation is
+    # ordered and its shelter open, in whichever order those come
+    opened: set[str] = set()
+    waiting: dict[str, int] = {}
     flooded: set[str] = set()
     if p.access.close_flooded:
         _FLOODED.setdefault(sim, []).append((flooded, tuple(p.access.allowed), hazard.id))
@@ -142,8 +149,10 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         state["evacuations"][town["township"]] = incident
         if e.relocation_share > 0 and (e.reserve or e.shelter):
             need = math.ceil(town["people"] * e.relocation_share)
-            if sim.auto_orders and e.shelter:
+            if e.shelter and (sim.auto_orders or town["township"] in opened):
                 sim.shelters.admit(town["township"], need, sim.region.place(town["township"]))
+            elif e.shelter:
+                waiting[town["township"]] = waiting.get(town["township"], 0) + need
             if not e.reserve:
                 pass
             elif sim.auto_orders:
@@ -259,9 +268,20 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                                     max(minutes, 1.0), c.priority, township=tid)
             yield at(step_end)
 
+    def shelter_opened(event):
+        tid = event.details.get("township")
+        if tid is None or tid in opened or tid not in {t["township"] for t in tl.townships}:
+            return
+        opened.add(tid)
+        need = waiting.pop(tid, 0)
+        if need > 0:
+            sim.shelters.admit(tid, need, sim.region.place(tid))
+
     if not sim.auto_orders:
         sim.register_order("evacuate", evacuate_order,
                            "evacuate TOWNSHIP: order the evacuation of a riverside township")
+        if p.evacuation.shelter:
+            sim.log.subscribe("shelter_opened", shelter_opened)
     sim.process(readings())
     sim.process(warning_and_orders())
     for town in tl.townships:
