@@ -176,3 +176,50 @@ def test_first_water_metric_by_hand():
           Event(60.0, "building_fire_result", None, None, {"hazard": "b"})]
     got = first_water_times(ev, MetricContext(horizon=120.0), BuildingFireParams())
     assert got == [("a", 2.5), ("b (no water)", 111.0)]
+
+
+# --- P11: one company-run crew for oil/gas-chemical and water rescue (compound scenario) ---
+# The crew is based at the city boat base (the district seat) and turns out and drives as a
+# hazmat team (2 min, 40 km/h); the leak's hazmat call is at the Tianjia park
+# (30.08963 N, 105.85665 E), 10.2 km straight from the seat.
+
+COMPOUND = FLOOD.parent / "fujiang_flood_chemical_leak.yaml"
+PARK = (30.08963, 105.85665)
+
+
+def compound_rows(host, **overrides):
+    sc = load_scenario(COMPOUND, host=host, overrides=overrides or None)
+    return {r.id: r for r in run(sc, host, replications=1).rows}
+
+
+def test_the_shared_crew_free_reaches_the_leak(host):
+    rows = compound_rows(host)
+    # at 19:10 on 16 August no flood rescue call has come yet: the crew is at its base
+    assert rows["H2"].values == [pytest.approx(2.0 + drive(SEAT, PARK), abs=1e-6)]
+    assert rows["H2"].values[0] == pytest.approx(23.4, abs=0.05) and rows["H2"].status == "pass"
+
+
+def test_the_shared_crew_on_a_flood_rescue_misses_the_leak(host):
+    # the same leak at 05:00 on 17 August (reported 05:10), when the flood's rescue calls
+    # have begun: the crew, the fastest boat to turn out, is sent to one a minute earlier
+    sc = load_scenario(COMPOUND, host=host, overrides={"hazards[1].params.start": "23h"})
+    sim = Simulation(sc, host)
+    sim.run()
+    call = next(e for e in sim.log.events if e.kind == "incident_created" and e.details["kind"] == "hazmat_release")
+    assert call.t == pytest.approx(23 * 60 + 10)
+    mine = [e for e in sim.log.events if e.unit == "company_team"]
+    busy = [e for e in mine if e.kind == "unit_dispatched" and e.t <= call.t][-1]
+    cleared = next(e for e in mine if e.kind == "unit_cleared" and e.t > call.t)
+    assert sim.incidents[busy.incident].kind == "flood_rescue" and cleared.incident == busy.incident
+    # the leak's hazmat work (45 min for two crews) goes at half speed with the zone's
+    # team alone, from its arrival 23.4 min after the call: done 90 min later, before
+    # the crew is free, so the crew never reaches the leak
+    done = next(e for e in sim.log.events if e.kind == "incident_completed" and e.incident == call.incident)
+    assert done.t == pytest.approx(call.t + 2.0 + drive(SEAT, PARK) + 90.0, abs=1e-6)
+    assert cleared.t > done.t
+    assert not any(e.kind == "unit_arrived" and e.incident == call.incident for e in mine)
+    # H2 counts it unreached: from the call to the end of the run (a lower bound), FAIL
+    rows = compound_rows(host, **{"hazards[1].params.start": "23h"})
+    assert rows["H2"].values == [pytest.approx(sim.horizon - call.t)]
+    assert rows["H2"].status == "fail"
+    assert rows["H1"].status == "pass"      # the high-tech zone's own team is not the shared crew
