@@ -349,8 +349,8 @@ def render(session, review: Review, timeline: bool = True) -> str:
                       for d in review.decisions])
         md.append("")
         for o in review.objectives or []:
-            md.append(f"- {o['id']} {o['title']} ({o['capability']}): **{o['result']}** — "
-                      f"{o['in_time']} of {o['expected']} expected actions in time")
+            md.append(f"- {o['id']} {o['title']} ({o['capability']}): **{o['result']}**"
+                      + (f" — {o['in_time']} of {o['expected']} expected actions in time" if o["expected"] else ""))
     md += ["", "## The exercise clock", ""]
     md += [f"- {line}" for line in session.pace.lines()]
     md += ["", "## Counterfactual by township", ""]

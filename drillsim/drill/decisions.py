@@ -137,9 +137,11 @@ def objective_results(session, rows: list[Decision]) -> list[dict[str, Any]]:
     """Per objective: met (every expected action in time), partly met, or not met."""
     out = []
     for obj in session.drawn.objectives:
-        mine = [r for r in rows if r.objective == obj["id"] and r.status != "not prompted"]
+        every = [r for r in rows if r.objective == obj["id"]]
+        mine = [r for r in every if r.status != "not prompted"]
         done = sum(r.status == "in time" for r in mine)
-        result = ("no action expected" if not mine else "met" if done == len(mine)
+        result = ("not tested: its injects were not fired" if every and not mine
+                  else "no action expected" if not mine else "met" if done == len(mine)
                   else "not met" if done == 0 else "partly met")
         out.append({"id": obj["id"], "title": obj["title"], "capability": obj["capability"],
                     "result": result, "in_time": done, "expected": len(mine)})

@@ -20,8 +20,12 @@ Format (every part but ``scenario`` optional)::
       - {path: hazards.fujiang_2020.params.upstream.hydrograph.peak, uniform: [18000m3/s, 26000m3/s]}
     out_of_service: {count: 2, from: [water_rescue, blue_sky-1]}   # unit or force ids
     reporting: {flood_reports: {call_loss: 10%}}                     # reporter params
+    objectives:                     # exercise objectives (drillsim.drill.msel)
+      - {id: O1, title: ..., capability: Critical Transportation, expect: [evacuate mixin], by: 13h}
     injects:                        # the controller's planned injects (MSEL)
-      - {title: ..., at: 14h, kind: message, text: ...}
+      - {title: ..., at: 14h, kind: message, text: ..., objective: O1}
+      - {title: ..., unless: {action: evacuate mixin, by: 10h}, kind: message, text: ...}
+      - {id: care_home, title: ..., kind: incident, ..., expect: [dispatch water_rescue to this]}
 
 The draw uses its own random stream (``pack`` in the drill seed's ``SeedSequence``), so
 the same seed always gives the same scenario; the scenario's own random streams then use
