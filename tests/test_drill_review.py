@@ -146,3 +146,44 @@ def test_the_review_reports_the_clock_paused_run_and_skipped(tmp_path, host):
                               f"fast-forwarded (skipped to the next message): {skipped / 60:.1f} h of "
                               "scenario time in 1 skip",
                               "paused: 5.0 min of wall time in 1 pause"]
+
+
+def test_the_counterfactual_text_says_what_the_table_shows(host):
+    import datetime as dt
+    import re
+
+    s = DrillSession.open(PACK, seed=21, host=host)
+    s.advance_to(3 * 60)
+    assert s.command("evacuate mixin").ok
+    s.advance_to(20 * 60)
+    s.command("end")
+    md = aar.build(s).markdown
+    part = md[md.index("## Counterfactual by township"):md.index("## Orders and their effect")]
+    year = s.start.year
+
+    def minute(cell):  # "08-16 07:52" -> scenario minute
+        when = dt.datetime.strptime(f"{year}-{cell}", "%Y-%m-%d %H:%M").replace(tzinfo=s.start.tzinfo)
+        return (when - s.start).total_seconds() / 60
+
+    rows = {}
+    for line in part.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 10 and cells[0] not in ("township", "---"):
+            rows[cells[0]] = cells
+    checked = 0
+    for said in re.finditer(r"The automatic baseline finished (.+?)'s evacuation ([\d.]+) h (before|after) the "
+                            r"water; the team (never finished it|finished it ([\d.]+) h (before|after) the water)"
+                            r"(?:; (\d+) rescue calls followed instead of (\d+))?", part):
+        row = rows[said.group(1)]
+        water, evac_team, evac_base = row[5], row[6], row[7]
+        gap = (minute(water) - minute(evac_base)) / 60
+        assert float(said.group(2)) == pytest.approx(abs(gap), abs=0.05 + 1 / 60)
+        assert said.group(3) == ("before" if gap >= 0 else "after")
+        if said.group(5) is None:
+            assert evac_team == "—"
+        else:
+            assert float(said.group(5)) == pytest.approx(abs(minute(water) - minute(evac_team)) / 60, abs=0.05 + 1 / 60)
+        if said.group(7) is not None:
+            assert (said.group(7), said.group(8)) == (row[8], row[9])
+        checked += 1
+    assert checked >= 3

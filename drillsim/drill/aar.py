@@ -358,11 +358,13 @@ def render(session, review: Review, timeline: bool = True) -> str:
     md += [f"- {s}" for s in sentences] or ["- no unit reached any township in either run"]
     md.append("")
     md += _table(["township", "first on scene: players", "baseline", "rescue response (mean): players",
-                  "baseline", "evacuation done: players", "baseline"],
+                  "baseline", "water arrived", "evacuation done: players", "baseline", "rescue calls: players",
+                  "baseline"],
                  [[r["name"], clock(r["first_player"]), clock(r["first_baseline"]),
                    num(r["rescue_player"], "min") + f" ({r['reached_player']})" if r["rescue_player"] is not None else "—",
                    num(r["rescue_baseline"], "min") + f" ({r['reached_baseline']})" if r["rescue_baseline"] is not None else "—",
-                   clock(r["evac_player"]), clock(r["evac_baseline"])] for r in review.townships])
+                   clock(r.get("water")), clock(r["evac_player"]), clock(r["evac_baseline"]),
+                   r.get("calls_player", 0), r.get("calls_baseline", 0)] for r in review.townships])
     md += ["", "## Orders and their effect", ""]
     if any(o.get("seat") for o in review.orders):  # a served drill: which seat gave each
         md += _table(["time", "seat", "order", "", "effect"],
