@@ -76,7 +76,7 @@ class ControllerScreen(Screen):
         planned.clear()
         for p in v["planned"]:
             planned.add_row(*(Text(c) for c in (str(p["n"]), p["due"][-11:] if p["due"] is not None
-                                                else "by hand", p["inject"][:60], "yes" if p["fired"] else "")))
+                                                else p.get("trigger", "by hand")[:40], p["inject"][:60], "yes" if p["fired"] else "")))
         table = self.query_one("#all-incidents", DataTable)
         table.clear()
         for inc in reversed(v["incidents"]):
