@@ -91,3 +91,36 @@ def test_shelter_before_the_evacuation_takes_them_at_the_order(host):
     assert s.command("evacuate mixin").ok
     need = next(e.details["amount"] for e in s.sim.log.events if e.kind == "relocation_needed")
     assert need > 0 and placed(s, "mixin") == pytest.approx(need)
+
+
+def test_orders_of_one_name_chain(host):
+    """Two plugins offering one order (two hazards' ``evacuate``): the first registered
+    is tried first, the next takes what it refuses, and when all refuse the reasons are
+    given together; the help text stays the first's."""
+    from drillsim.engine.simulation import OrderRefused, Simulation
+    from drillsim.scenario.loader import load_scenario
+
+    sim = Simulation(load_scenario(FLOOD, host=host), host, auto_dispatch=False)
+    said = []
+
+    def flood(township, by="player"):
+        said.append(("flood", township))
+        if township != "mixin":
+            raise OrderRefused(f"{township} is not on the flood's list")
+        return "flood evacuation"
+
+    def slide(township, by="player"):
+        said.append(("slide", township))
+        if township != "guxi":
+            raise OrderRefused(f"{township} has no hazard point")
+        return "relocation"
+
+    sim.register_order("probe", flood, "probe TOWNSHIP")
+    sim.register_order("probe", slide, "other help")
+    assert sim.order("probe", township="mixin") == "flood evacuation" and said == [("flood", "mixin")]
+    assert sim.order("probe", township="guxi") == "relocation"
+    assert said[1:] == [("flood", "guxi"), ("slide", "guxi")]
+    with pytest.raises(OrderRefused) as err:
+        sim.order("probe", township="yuxi")
+    assert str(err.value) == "yuxi is not on the flood's list; yuxi has no hazard point"
+    assert sim.orders["probe"][1] == "probe TOWNSHIP"

@@ -420,11 +420,28 @@ class Simulation:
         :param handler: ``handler(by=..., **args)``; raises :class:`OrderRefused` (before
             changing anything) when the order cannot be carried out; may return a short
             text saying what was done.
-        :raises ValueError: the name is already registered.
+
+        A name registered again (two hazards both offering ``evacuate``) chains: the
+        order goes to the handlers in the order they were registered until one carries
+        it out; when every one refuses, their reasons are given together. The help text
+        stays the first's.
         """
-        if name in self.orders:
-            raise ValueError(f"order {name!r} is already registered")
-        self.orders[name] = (handler, help)
+        if name not in self.orders:
+            self.orders[name] = (handler, help)
+            return
+        earlier, first_help = self.orders[name]
+
+        def chained(**args: Any) -> Any:
+            try:
+                return earlier(**args)
+            except OrderRefused as refused:
+                try:
+                    return handler(**args)
+                except OrderRefused as also:
+                    why = [str(refused)] + [m for m in [str(also)] if m != str(refused)]
+                    raise OrderRefused("; ".join(why)) from None
+
+        self.orders[name] = (chained, first_help)
 
     def order(self, name: str, *, by: str = "player", **args: Any) -> Any:
         """Carry out a registered order (its handler logs what it does, e.g. ``evacuation_ordered``).

@@ -528,26 +528,12 @@ def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict 
         return f"evacuation of {township} ordered: {round(n):,} people in the {level.upper()} zone"
 
     def offer_order():
-        """Offer ``evacuate`` once every hazard has started; another hazard's order of
-        the same name is tried first and this one takes what it refuses."""
+        """Offer ``evacuate`` once every hazard has started: another hazard's order of the
+        same name is tried first and this one takes what it refuses (the engine chains
+        orders registered under one name)."""
         yield sim.timeout(0)
-        earlier = sim.orders.get("evacuate")
-        if earlier is None:
-            sim.register_order("evacuate", evacuate_order,
-                               "evacuate TOWNSHIP: evacuate its people in the plume's protective zone")
-            return
-        first_handler, help_text = earlier
-
-        def either(township, by="player"):
-            try:
-                return first_handler(township=township, by=by)
-            except OrderRefused as refused:
-                try:
-                    return evacuate_order(township, by)
-                except OrderRefused:
-                    raise refused from None
-
-        sim.orders["evacuate"] = (either, help_text)
+        sim.register_order("evacuate", evacuate_order,
+                           "evacuate TOWNSHIP: evacuate its people in the plume's protective zone")
 
     def order_evacuation(tid: str, n: float):
         e = p.evacuation

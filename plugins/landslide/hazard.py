@@ -260,24 +260,11 @@ def start(sim, hazard) -> None:
 
     def offer_order():
         """Offer ``evacuate`` once every hazard has started: another hazard (a flood) may
-        offer it too, and then an order its township list refuses comes here."""
+        offer it too, and then an order its township list refuses comes here (the engine
+        chains orders registered under one name)."""
         yield sim.timeout(0)
-        earlier = sim.orders.get("evacuate")
-        if earlier is None:
-            sim.register_order("evacuate", relocate_order,
-                               "evacuate TOWNSHIP: move residents out of its geological hazard points")
-            return
-        first_handler, help_text = earlier
-
-        def either(township, by="player"):
-            try:
-                return first_handler(township=township, by=by)
-            except OrderRefused as refused:
-                if not any(sim.region.place(q.place).township == township for q in p.points):
-                    raise refused
-                return relocate_order(township, by)
-
-        sim.orders["evacuate"] = (either, help_text)
+        sim.register_order("evacuate", relocate_order,
+                           "evacuate TOWNSHIP: move residents out of its geological hazard points")
 
     def warning(pt: PointParams, when: float):
         yield at(when)
