@@ -25,8 +25,19 @@ from typing import Literal
 
 from pydantic import Field
 
-from drillsim.api import (AirSpeed, DurationOrZero, Fraction, Length, Speed, StashKey, Strict,
-                          UnitType, haversine_km, hookimpl)
+from drillsim.api import (
+    AirSpeed,
+    DurationOrZero,
+    Fraction,
+    Length,
+    Speed,
+    StashKey,
+    Strict,
+    UnitType,
+    haversine_km,
+    hookimpl,
+)
+
 from .daylight import DayRule, day_window, is_day, next_day_start
 
 

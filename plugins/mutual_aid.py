@@ -5,6 +5,15 @@ Mutual-aid units start out of service. The first time an incident has waited
 units come into service at their staging base ``delay`` later and are then dispatched
 like any other unit. Each mutual-aid force is requested once.
 
+Instead of a fixed ``delay`` the teams may set out from ``origin_site`` (a site of the
+region, kind ``mutual_aid_origin``: the neighbour's city): they come into service
+``mobilise`` plus the road time from there to their staging base later (the region's
+travel rule for the team's vehicle: straight-line km × circuity ÷ speed).
+
+Metric ``mutual_aid_arrival``: per mutual-aid force asked (by the rule or a player), minutes
+from the request to its teams in service in the district; a request turned down, or teams
+not there by the end of the run, count to the end of the run (a lower bound, labelled so).
+
 A neighbour hit by the same hazard (``hit_by``): from the moment a hazard of the scenario
 logs ``hit_by.event`` (its warning, by default: an upstream neighbour is flooded first),
 the neighbour's teams are busy at home. A request after that is turned down
@@ -14,7 +23,17 @@ with the reason) or answered ``extra_delay`` late (``effect: delayed``).
 
 from typing import Literal
 
-from drillsim.api import Duration, DurationOrZero, OrderRefused, Strict, UnitType, hookimpl
+from pydantic import model_validator
+
+from drillsim.api import (
+    Duration,
+    DurationOrZero,
+    Metric,
+    OrderRefused,
+    Strict,
+    UnitType,
+    hookimpl,
+)
 
 
 class NeighbourHit(Strict):
@@ -34,14 +53,25 @@ class NeighbourHit(Strict):
 class MutualAidParams(Strict):
     """``params:`` of a mutual-aid force."""
 
-    delay: Duration
-    """Time from the request until the units come into service at their staging base."""
+    delay: Duration | None = None
+    """Time from the request until the units come into service at their staging base (or give `origin_site`)."""
+    origin_site: str | None = None
+    """A site of the region (kind `mutual_aid_origin`) the teams set out from: instead of `delay`, they arrive `mobilise` plus the road time from there to their staging base after the request."""
+    mobilise: DurationOrZero = 0.0
+    """With `origin_site`: time from the request until the teams set out."""
     request_after: DurationOrZero = 30.0
     """Help is requested the first time an incident has waited this long in the queue without enough units."""
     origin: str | None = None
     """Where the teams come from, in words (`Suining`), for the log and reports."""
     hit_by: NeighbourHit | None = None
     """The neighbour has the same hazard: from when that hazard logs its event, the teams are unavailable or later."""
+
+    @model_validator(mode="after")
+    def _one_delay(self):
+        if (self.delay is None) == (self.origin_site is None):
+            raise ValueError("give either delay (a fixed time to arrive) or origin_site (the "
+                             "teams drive from that site after mobilise)")
+        return self
 
 
 def _start(sim, force) -> None:
@@ -71,8 +101,18 @@ def _start(sim, force) -> None:
                     "and cannot send its teams")
         return None
 
+    if params.origin_site is not None:
+        if params.origin_site not in sim.region.places:
+            raise ValueError(f"force {force.id}: params.origin_site {params.origin_site!r} is not a "
+                             "place of the region")
+        origin = sim.region.place(params.origin_site)
+        unit = force.units[0] if force.units else None
+        base_time = params.mobilise + (sim.travel_time(unit, origin, unit.base) if unit is not None else 0.0)
+    else:
+        base_time = params.delay
+
     def delay() -> float:
-        return params.delay + (hit.extra_delay if state["hit"] and hit.effect == "delayed" else 0.0)
+        return base_time + (hit.extra_delay if state["hit"] and hit.effect == "delayed" else 0.0)
 
     def arrive():
         yield sim.timeout(delay())
@@ -130,6 +170,44 @@ def _order_for(sim):
     return order
 
 
+class ArrivalParams(Strict):
+    forces: list[str] | None = None
+    """Mutual-aid forces measured (default: all asked)."""
+
+
+def mutual_aid_arrivals(events, ctx, params: ArrivalParams):
+    """Per mutual-aid force asked (``mutual_aid_requested`` or ``mutual_aid_unavailable``,
+    the first of either), minutes from the request to its first unit in service
+    (``unit_in_service``) after it; turned down, or not there by the end of the run: to
+    the end of the run (a lower bound, labelled so)."""
+    wanted = set(params.forces) if params.forces else None
+    asked: dict[str, tuple[float, bool]] = {}
+    came: dict[str, float] = {}
+    for e in events:
+        if e.kind in ("mutual_aid_requested", "mutual_aid_unavailable"):
+            f = e.details.get("force")
+            if f is not None and (wanted is None or f in wanted) and f not in asked:
+                asked[f] = (e.t, e.kind == "mutual_aid_requested")
+        elif e.kind == "unit_in_service":
+            f = e.details.get("force")
+            if f in asked and f not in came and asked[f][1]:
+                came[f] = e.t
+    out = []
+    for f, (t, ok) in asked.items():
+        if not ok:
+            out.append((f"{f} (turned down)", ctx.horizon - t))
+        elif f in came:
+            out.append((f, came[f] - t))
+        else:
+            out.append((f"{f} (not arrived)", ctx.horizon - t))
+    return out
+
+
+MUTUAL_AID_ARRIVAL = Metric(
+    "mutual_aid_arrival", "time", "mutual aid requested → its teams in service in the district",
+    mutual_aid_arrivals, "max", ArrivalParams, "force", minimum=0.0)
+
+
 MUTUAL_AID_TEAM = UnitType(
     name="mutual_aid_team",
     description="跨区域联动 mutual-aid rescue team from a neighbouring district (arrives after a delay)",
@@ -145,3 +223,8 @@ MUTUAL_AID_TEAM = UnitType(
 @hookimpl
 def drillsim_register_unit_types(register):
     register(MUTUAL_AID_TEAM)
+
+
+@hookimpl
+def drillsim_register_metrics(register):
+    register(MUTUAL_AID_ARRIVAL)

@@ -164,8 +164,12 @@ def test_first_water_with_and_without_the_post(host):
 
 
 def test_first_water_metric_by_hand():
+    from drillsim_plugins.building_fire.metrics import (
+        BuildingFireParams,
+        first_water_times,
+    )
+
     from drillsim.engine.eventlog import Event
-    from drillsim_plugins.building_fire.metrics import BuildingFireParams, first_water_times
     from drillsim.scoring.metrics import MetricContext
 
     ev = [Event(5.0, "incident_created", "I1", None, {"kind": "building_fire", "hazard": "a"}),
@@ -223,3 +227,40 @@ def test_the_shared_crew_on_a_flood_rescue_misses_the_leak(host):
     assert rows["H2"].values == [pytest.approx(sim.horizon - call.t)]
     assert rows["H2"].status == "fail"
     assert rows["H1"].status == "pass"      # the high-tech zone's own team is not the shared crew
+
+
+# --- P17: mutual aid from Suining and Ziyang (compound scenario) -----------------------------
+# The teams set out 1 h after the request from their city's centre (region file: Suining
+# 30.508 N 105.5733 E, Ziyang 30.1222 N 104.6419 E) and drive to the command post at the
+# district seat at 40 km/h, circuity 1.4. The rule asks both when a call has waited 30 min.
+
+SUINING = (30.508, 105.5733)
+ZIYANG = (30.1222, 104.6419)
+
+
+def test_mutual_aid_arrival_by_hand(host):
+    rows = compound_rows(host)
+    # Suining is in flood (its warning is out): turned down; Ziyang: 1 h + 114.4 km
+    assert km(ZIYANG, SEAT) == pytest.approx(114.4, abs=0.05)
+    assert rows["M1"].values == [pytest.approx((60.0 + drive(ZIYANG, SEAT)) / 60.0, abs=1e-6)]
+    assert rows["M1"].values[0] == pytest.approx(5.0, abs=0.01) and rows["M1"].status == "fail"
+    assert any(b["label"] == "suining_aid (turned down)" for b in rows["M1"].breakdown)
+    # had Suining not shared the flood: 1 h + 44.2 km, inside the 4 h
+    free = compound_rows(host, **{"forces.suining_aid.params.hit_by": None})
+    assert free["M1"].values == [pytest.approx((60.0 + drive(SUINING, SEAT)) / 60.0, abs=1e-6)]
+    assert free["M1"].values[0] == pytest.approx(2.55, abs=0.01) and free["M1"].status == "pass"
+
+
+def test_mutual_aid_arrival_metric_by_hand():
+    from drillsim_plugins.mutual_aid import ArrivalParams, mutual_aid_arrivals
+
+    from drillsim.engine.eventlog import Event
+    from drillsim.scoring.metrics import MetricContext
+
+    ev = [Event(10.0, "mutual_aid_unavailable", "I1", None, {"force": "a"}),
+          Event(10.0, "mutual_aid_requested", "I1", None, {"force": "b"}),
+          Event(20.0, "mutual_aid_requested", None, None, {"force": "c"}),
+          Event(250.0, "unit_in_service", None, "b-1", {"force": "b"}),
+          Event(250.0, "unit_in_service", None, "b-2", {"force": "b"})]
+    got = mutual_aid_arrivals(ev, MetricContext(horizon=1000.0), ArrivalParams())
+    assert got == [("a (turned down)", 990.0), ("b", 240.0), ("c (not arrived)", 980.0)]
