@@ -43,7 +43,7 @@ def test_a_joined_player_seat_draws_what_the_server_sent_it(served):  # noqa: F8
             await control.clock("advance", minutes=22 * 60)
             await _until(pilot, lambda: app.view.now >= 22 * 60 and app.view.incident_rows())
             screen = app.screen
-            await _until(pilot, lambda: _cells(screen.query_one(UnitBoard)) == water_units)
+            await _until(pilot, lambda: screen.query_one(UnitBoard).unit_keys() == water_units)
             await _until(pilot, lambda: set(_cells(screen.query_one(IncidentBoard))) == server.heard["water"])
             # the clock keys are not a player's: nothing is sent, the clock stays paused
             await pilot.press("space", "4", "n")

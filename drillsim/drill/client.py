@@ -127,7 +127,7 @@ class SeatView:
 
     Offers what the drill widgets read of a session: ``now``, ``speed``, ``paused``,
     ``ended``, ``version``, ``feed``, :meth:`clock_text`, :meth:`elapsed_text`,
-    :meth:`unit_rows`, :meth:`incident_rows`, :meth:`vocabulary`, :meth:`truth`. The
+    :meth:`unit_rows`, :meth:`incident_rows`, :meth:`map_state`, :meth:`vocabulary`, :meth:`truth`. The
     requests a screen makes (:meth:`command`, :meth:`set_paused`, :meth:`set_speed`,
     :meth:`run_until_message`) go to ``send`` (kind, fields) and return None: the reply
     comes later as a message.
@@ -151,6 +151,7 @@ class SeatView:
         self._units: list[dict] = []
         self._incidents: list[dict] = []
         self._truth: dict[str, Any] | None = None
+        self._map: dict[str, Any] = {"type": "map", "truth": False, "townships": []}
 
     # -- applying the server's messages ----------------------------------------------------
     def apply(self, m: dict[str, Any]) -> None:
@@ -176,6 +177,8 @@ class SeatView:
             self._incidents = m["rows"]
         elif kind == "truth":
             self._truth = m
+        elif kind == "map":
+            self._map = m
         elif kind == "ended":
             self.ended = True
             self.feed.append(FeedItem(self.now, "info", "control", f"the drill has ended ({m.get('reason')})"))
@@ -199,6 +202,11 @@ class SeatView:
 
     def incident_rows(self) -> list[dict]:
         return self._incidents
+
+    def map_state(self, truth: bool = False) -> dict[str, Any]:
+        """The map as the server last sent it (the truth for control and evaluator seats,
+        the townships' reports to this seat for a player)."""
+        return self._map
 
     def truth(self) -> dict[str, Any]:
         """The truth as the server last sent it (control and evaluator seats only)."""

@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from drillsim.drill import SPEEDS, commands
+from drillsim.drill import SPEEDS, commands, mapview
 from drillsim.drill.drilllog import DrillLogError
 from drillsim.drill.protocol import (
     CLOCK_ACTIONS,
@@ -74,6 +74,9 @@ class DrillServer:
         self.history: dict[str, list[dict]] = {s.name: [] for s in seats}
         self.count: dict[str, int] = {s.name: 0 for s in seats}
         self.heard: dict[str, set[str]] = {s.name: set() for s in seats}
+        #: seat -> township -> extent state, from the township reports routed to it
+        self.reported: dict[str, dict[str, str]] = {s.name: {} for s in seats}
+        self._geography = mapview.geography(session.sim.region)
         self.halted: str | None = None
         self.review: dict[str, Any] | None = None
         self.released = False
@@ -140,6 +143,10 @@ class DrillServer:
                             "to": [n for n in audience if self.seats[n].player]})
             if item.ref:
                 self.heard[name].add(item.ref)
+            if message.category == "township" and message.township:
+                state = mapview.report_state(message.text)
+                if state is not None:
+                    self.reported[name][message.township] = state
             self._send(name, out, keep=True)
 
     def _send(self, name: str, message: dict, keep: bool = False) -> None:
@@ -169,7 +176,9 @@ class DrillServer:
         incidents = s.incident_rows()
         if not (seat.truth or seat.role == "command_centre"):
             incidents = [r for r in incidents if r["ref"] in self.heard[seat.name]]
-        out = [{"type": "units", "rows": units}, {"type": "incidents", "rows": incidents}]
+        out = [{"type": "units", "rows": units}, {"type": "incidents", "rows": incidents},
+               mapview.map_state(self._geography, units, incidents,
+                                 s.extent if seat.truth else self.reported[seat.name], seat.truth)]
         if seat.truth:
             out.append({"type": "truth", **s.truth()})
         return out

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from drillsim.drill import commands, injects, msel
+from drillsim.drill import commands, injects, mapview, msel
 from drillsim.drill.drilllog import (
     FORMAT,
     DrillLog,
@@ -224,6 +224,10 @@ class DrillSession:
         self.message_listeners: list[Callable[[Message, FeedItem], None]] = []
         self.notes: list[NoteRecord] = []
         self.version = 0                           # bumped on every visible change
+        #: township -> hazard state, the truth (engine events) and as reported to the
+        #: players (township reports received): :mod:`drillsim.drill.mapview`
+        self.extent: dict[str, str] = {}
+        self.reported: dict[str, str] = {}
         self._act = 0                              # orders given (the player log's counter)
         self._inject_seq = 0                       # injects carried out (the controller's)
         self._replaying = False
@@ -248,6 +252,8 @@ class DrillSession:
             raise ValidationFailed([Fault(drawn.pack, 0, 0, "reporting", str(exc))]) from None
         self._inject_channel: ReportChannel | None = None
         self.sim.log.subscribe("unit_dispatched", self._on_dispatch)
+        for kind in ("hazard_arrival", "hazard_receded"):
+            self.sim.log.subscribe(kind, self._on_extent)
         # automatic dispatch acts only on calls the command has heard of
         self.sim.dispatch_known = lambda incident: incident.id in self.refs
         self.sim.register_order("shelter", self._shelter, "shelter TOWNSHIP")
@@ -526,6 +532,10 @@ class DrillSession:
             if incident is not None and incident.in_queue and self.sim._auto_forces:
                 self.sim.dispatch_pass()  # now known: automatic dispatch may act on it
         self.messages.append(message)
+        if message.category == "township" and message.township:
+            state = mapview.report_state(message.text)
+            if state is not None:
+                self.reported[message.township] = state
         logged = self._logged.get(message.seq)
         if logged is not None and self.diverged is None and (
                 logged.get("text") != message.text or abs(logged.get("t", 0.0) - message.t) > 1e-6):
@@ -557,6 +567,12 @@ class DrillSession:
     def _on_dispatch(self, event: Event) -> None:
         self.task_since[event.unit] = event.t
 
+    def _on_extent(self, event: Event) -> None:
+        township = event.details.get("township")
+        state = mapview.event_state(event.kind, event.details)
+        if township and state is not None:
+            self.extent[township] = state
+
     def _say(self, source: str, text: str, township: str | None = None) -> None:
         if self._inject_channel is None:
             self._inject_channel = ReportChannel(self.sim, "inject", self._deliver, self._lose,
@@ -573,8 +589,10 @@ class DrillSession:
         rows = []
         for unit in self.sim._unit_list:
             pos = unit.position(self.now)
+            town = pos.township
             if unit._trip is not None:
                 where = f"→ {self.place_label(unit._trip[1])}"
+                town = unit._trip[1].township
             else:
                 where = self.place_label(pos) if pos.kind != "en_route" else "en route"
             task = ""
@@ -587,7 +605,7 @@ class DrillSession:
             rows.append({"unit": unit.id, "force": unit.force.id,
                          "status": unit.status.replace("_", " "), "where": where, "task": task,
                          "on_task": None if since is None else self.now - since,
-                         "auto": unit.force.id in self.sim._auto_forces})
+                         "auto": unit.force.id in self.sim._auto_forces, "township": town})
         return rows
 
     def incident_rows(self) -> list[dict[str, Any]]:
@@ -602,8 +620,16 @@ class DrillSession:
                          "heard": self.heard_at.get(inc.id, inc.created),
                          "demand": demand_text(inc.demand),
                          "units": " ".join(u.id for u in inc.assigned), "status": status,
-                         "open": not inc.completed})
+                         "open": not inc.completed, "township": inc.place.township})
         return rows
+
+    def map_state(self, truth: bool = False) -> dict[str, Any]:
+        """The compact map (:func:`drillsim.drill.mapview.map_state`): the players' (the
+        extent as the townships reported it) or, with ``truth``, the control cell's."""
+        if not hasattr(self, "_geography"):
+            self._geography = mapview.geography(self.sim.region)
+        return mapview.map_state(self._geography, self.unit_rows(), self.incident_rows(),
+                                 self.extent if truth else self.reported, truth)
 
     def place_label(self, place) -> str:
         """A place as players see it: an incident's own point by its township's name (its

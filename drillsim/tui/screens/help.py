@@ -17,6 +17,8 @@ KEYS = [
     ("n", "fast-forward to the next message"),
     (": or /", "type an order (Tab completes, Enter gives it, Escape leaves)"),
     ("d  r  e", "start a dispatch / recall / evacuate order"),
+    ("u  i", "go to the unit board (grouped by force) / the incident board: arrows, PgUp/PgDn, Home/End"),
+    ("m", "show / hide the map (townships, your units, calls heard, water as reported)"),
     ("F1 or ?", "this help"),
     ("ctrl+q", "quit (the drill log is kept; --resume LOG continues it)"),
 ]

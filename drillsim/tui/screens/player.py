@@ -15,6 +15,7 @@ from drillsim.drill import SPEEDS
 from drillsim.tui.widgets.clock_bar import ClockBar
 from drillsim.tui.widgets.command_line import CommandLine, OrderSuggester
 from drillsim.tui.widgets.incident_board import IncidentBoard
+from drillsim.tui.widgets.map_panel import MapPanel
 from drillsim.tui.widgets.message_feed import MessageFeed
 from drillsim.tui.widgets.unit_board import UnitBoard
 
@@ -38,6 +39,9 @@ class PlayerScreen(Screen):
         Binding("d", "prefill('dispatch ')", "dispatch", show=False),
         Binding("r", "prefill('recall ')", "recall", show=False),
         Binding("e", "prefill('evacuate ')", "evacuate", show=False),
+        Binding("u", "focus_board('units')", "units"),
+        Binding("i", "focus_board('incidents')", "incidents", show=False),
+        Binding("m", "toggle_map", "map"),
         Binding("f1,question_mark", "help", "help"),
         Binding("escape", "leave_command", show=False),
         Binding("ctrl+q", "app.quit", "quit"),
@@ -67,6 +71,7 @@ class PlayerScreen(Screen):
                 yield UnitBoard(id="units")
                 yield Static("Incidents known to the command", classes="board-title")
                 yield IncidentBoard(id="incidents")
+            yield MapPanel(id="map")
         yield Static("", id="reply")
         if not self.read_only:
             yield CommandLine(placeholder=self.placeholder,
@@ -95,6 +100,9 @@ class PlayerScreen(Screen):
             self._version, self._drawn = s.version, now
             self.query_one(UnitBoard).refresh_from(s)
             self.query_one(IncidentBoard).refresh_from(s)
+            panel = self.query_one(MapPanel)
+            if panel.display:
+                panel.refresh_from(s)
 
     def say(self, text: str, ok: bool = True) -> None:
         reply = self.query_one("#reply", Static)
@@ -115,6 +123,17 @@ class PlayerScreen(Screen):
     def action_focus_command(self) -> None:
         if not self.read_only:
             self.query_one(CommandLine).focus()
+
+    def action_focus_board(self, which: str) -> None:
+        """Focus a board: the arrow keys, Page Up/Down, Home and End then move through
+        it (every unit of a large drill is reachable)."""
+        self.query_one(f"#{which}").focus()
+
+    def action_toggle_map(self) -> None:
+        panel = self.query_one(MapPanel)
+        panel.display = not panel.display
+        if panel.display:
+            panel.refresh_from(self.session)
 
     def action_leave_command(self) -> None:
         self.set_focus(None)
