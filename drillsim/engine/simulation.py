@@ -31,6 +31,7 @@ from drillsim.engine.eventlog import Event, EventLog
 from drillsim.engine.hookcall import answering_plugin, first_result_caller
 from drillsim.engine.incidents import NONE_UNREACHABLE as _NONE_UNREACHABLE, Incident
 from drillsim.engine.reserves import Reserve
+from drillsim.engine.response import Response
 from drillsim.engine.shelters import Shelters
 from drillsim.engine.stall import RunawayRun
 from drillsim.engine.stash import Stash
@@ -47,9 +48,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # the keys of the details of the events logged on the hot path (EventLog.record_values)
 _DISPATCHED = ("force", "origin", "by")
-_EN_ROUTE = ("travel",)
-_ARRIVED = ("place", "first")
-_PLACE = ("place",)
 _QUEUED = ("kind", "unmet")
 _COMPLETED = ("kind", "units")
 _COMPLETED_WHY = ("kind", "units", "reason")
@@ -146,6 +144,8 @@ class Simulation:
         self.hazards = scenario.hazards
         self._stopped = False
         self._started = False
+        #: the unit task (:class:`~drillsim.engine.response.Response`) whose step runs now
+        self._running: Response | None = None
         #: processes started through :meth:`process` (plugins' and hazards'), for the
         #: stall check at the end of a run
         self.plugin_processes: list[simpy.Process] = []
@@ -299,10 +299,9 @@ class Simulation:
             raise ValueError(f"unit {unit.id} is {status.replace('_', ' ')}, not free")
         if incident.completed:
             raise ValueError(f"incident {incident.id} is already complete")
-        env = self.env
         redirected = status == unit_state.RETURNING
         old = unit.process
-        if redirected and old is not None and old.is_alive and old is not env.active_process:
+        if redirected and old is not None and old.is_alive and old is not self._running:
             old.interrupt("redispatch")
         origin = unit.location if unit._trip is None else unit.position(self._clock())
         unit.status = unit_state.DISPATCHED
@@ -312,7 +311,7 @@ class Simulation:
             self._dequeue(incident)
         self.log.record_values("unit_dispatched", unit.id, incident.id, _DISPATCHED,
                                unit.force.id, origin.id, by)
-        unit.process = env.process(self._respond(unit, incident, origin, not redirected))
+        unit.process = Response(self, unit, incident, origin, not redirected)
 
     def recall(self, unit: Unit, *, by: str = "auto") -> None:
         """Order a dispatched unit back to base; its incident re-queues what it lacks."""
@@ -338,7 +337,7 @@ class Simulation:
             self.log.log("unit_in_service", unit=unit.id, force=unit.force.id, reason=reason,
                          place=unit.location.id)
             if unit.location is not unit.base:  # broke down away from its post: go back
-                unit.process = self.env.process(self._return(unit))
+                unit.process = Response(self, unit)
             self.dispatch_pass()
         else:
             if unit.status == unit_state.RETURNING and unit.process is not None and unit.process.is_alive:
@@ -369,12 +368,12 @@ class Simulation:
         if math.isinf(self.travel_time(unit, origin, place)):
             raise OrderRefused(f"unit {unit.id} cannot reach {place.name} from where it is")
         old = unit.process
-        if old is not None and old.is_alive and old is not self.env.active_process:
+        if old is not None and old.is_alive and old is not self._running:
             old.interrupt("redispatch")
         unit.base = place
         self.log.log("unit_standby", unit=unit.id, force=unit.force.id, place=place.id,
                      origin=origin.id, by=by)
-        unit.process = self.env.process(self._return(unit))
+        unit.process = Response(self, unit)
 
     def break_down(self, unit: Unit, reason: str = "breakdown", *, by: str = "auto") -> None:
         """Put a unit out of service where it is now, whatever it is doing (a breakdown
@@ -545,7 +544,7 @@ class Simulation:
             incident.unreachable = _NONE_UNREACHABLE
         for unit in self._unit_list:
             if unit.status == unit_state.TRAVELLING and unit.process is not None and unit.process.is_alive \
-                    and unit.process is not self.env.active_process:
+                    and unit.process is not self._running:
                 unit.process.interrupt("access")
         waiting, self._access_event = self._access_event, self.env.event()
         waiting.succeed()
@@ -764,65 +763,6 @@ class Simulation:
             self.log.record_values("incident_queued", None, incident.id, _QUEUED,
                                    incident.kind, incident.unmet())
 
-    def _respond(self, unit: Unit, incident: Incident, origin: Place, turnout: bool):
-        """The response cycle of one dispatch, a SimPy process: (turnout) → travel → on
-        scene until the incident is done → return to base (free again on the way)."""
-        env = self.env
-        cause = None
-        try:
-            if turnout:
-                minutes = self.turnout(unit) if unit.force.turnout_bands else unit.turnout
-                if minutes > 0:
-                    yield env.timeout(minutes)
-            minutes = self.travel_time(unit, origin, incident.place)
-            if math.isinf(minutes):
-                cause = "unreachable"
-                if incident.unreachable is _NONE_UNREACHABLE:
-                    incident.unreachable = set()
-                incident.unreachable.add(unit.id)
-            else:
-                unit.status = unit_state.TRAVELLING
-                unit._trip = (origin, incident.place, self._clock(), minutes)
-                self._trip_factor[unit.id] = self._factor(unit, origin, incident.place, minutes)
-                self.log.record_values("unit_en_route", unit.id, incident.id, _EN_ROUTE, minutes)
-                while minutes > 0:
-                    try:
-                        yield env.timeout(minutes)
-                        break
-                    except simpy.Interrupt as stop:
-                        if stop.cause != "access":
-                            raise
-                        minutes = self._reroute(unit, incident)
-                        if math.isinf(minutes):
-                            break
-                self._trip_factor.pop(unit.id, None)
-                if math.isinf(minutes):
-                    cause = "route closed"
-                    raise _Stopped
-                unit._trip = None
-                unit.location = incident.place
-                unit.status = unit_state.ON_SCENE
-                incident.present.append(unit)
-                self.log.record_values("unit_arrived", unit.id, incident.id, _ARRIVED,
-                                       incident.place.id, len(incident.present) == 1)
-                self._work_changed(incident)
-                yield incident.done
-        except simpy.Interrupt as stop:
-            if stop.cause == "redispatch":
-                return  # a new response process has taken the unit over
-            cause = str(stop.cause)
-        except _Stopped:
-            pass
-        if cause is None:
-            self.log.record_values("unit_cleared", unit.id, incident.id, ())
-        else:
-            self._leave(unit, incident, cause)
-        unit.incident = None
-        if cause == "breakdown":
-            self._stand_down(unit)
-            return
-        yield from self._return(unit)
-
     def _stand_down(self, unit: Unit, reason: str = "breakdown") -> None:
         """A unit broken down (or taken out of service on its way home): out of service
         where it is."""
@@ -851,37 +791,6 @@ class Simulation:
         if not incident.completed and not incident.in_queue and incident.unmet():
             self._enqueue(incident)
         self.log.log("unit_released", unit=unit.id, incident=incident.id, cause=cause)
-
-    def _return(self, unit: Unit):
-        env = self.env
-        origin = unit.location if unit._trip is None else unit.position(self._clock())
-        unit._trip = None
-        unit.location = origin
-        minutes = self.travel_time(unit, origin, unit.base) if origin is not unit.base else 0.0
-        unit.status = unit_state.RETURNING
-        self.dispatch_pass()
-        if unit.status != unit_state.RETURNING:
-            return  # dispatched again at once
-        while math.isinf(minutes):  # the way home is closed: wait where it is
-            self.log.log("unit_held", unit=unit.id, place=origin.id,
-                         reason="; ".join(self.access(unit, origin, unit.base).reasons))
-            try:
-                yield self._access_event
-            except simpy.Interrupt as stop:
-                self._stopped_on_way_home(unit, stop.cause)
-                return  # sent to a new incident (or broken down) while waiting
-            minutes = self.travel_time(unit, origin, unit.base)
-        if minutes > 0 and math.isfinite(minutes):
-            unit._trip = (origin, unit.base, self._clock(), minutes)
-            try:
-                yield env.timeout(minutes)
-            except simpy.Interrupt as stop:
-                self._stopped_on_way_home(unit, stop.cause)
-                return  # sent to a new incident (or a new post) on the way back
-        unit._trip = None
-        unit.location = unit.base
-        unit.status = unit_state.AVAILABLE
-        self.log.record_values("unit_returned", unit.id, None, _PLACE, unit.base.id)
 
     def _work_changed(self, incident: Incident) -> None:
         now = self._clock()
@@ -925,12 +834,13 @@ class Simulation:
         if self._forget_finished:
             self.incidents.pop(incident.id, None)
 
-    def _interrupt(self, process: simpy.Process, cause: str, otherwise: Callable[[], None] | None = None) -> None:
-        """Interrupt a unit's process. From inside that very process (a hook or an event
-        subscriber it set off) SimPy forbids it, so the interrupt then comes right after
-        the current step, at the same instant: by then the process waits again, or has
-        ended and ``otherwise`` is called instead (if given)."""
-        if process is not self.env.active_process:
+    def _interrupt(self, process: Response, cause: str, otherwise: Callable[[], None] | None = None) -> None:
+        """Interrupt a unit's task. From inside that very task (a hook or an event
+        subscriber it set off) it is refused, as SimPy refuses a process interrupting
+        itself, so the interrupt then comes right after the current step, at the same
+        instant: by then the task waits again, or has ended and ``otherwise`` is called
+        instead (if given)."""
+        if process is not self._running:
             process.interrupt(cause)
             return
 
@@ -1015,8 +925,3 @@ class Simulation:
                              f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
         error.__cause__ = exc
         return error
-
-
-
-class _Stopped(Exception):
-    """Internal: a travelling unit's way was closed (leaves its incident)."""
