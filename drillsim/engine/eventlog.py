@@ -175,8 +175,13 @@ class EventLog:
         of the kind) and their values: kept flat in the stored row, so no details dict
         is built unless a sink or subscriber receives the event (or it is read)."""
         t = self._clock()
-        if t == self._instant:
-            self._count_same(t)
+        if t == self._instant:  # _count_same inlined: most events share an instant
+            self._same = same = self._same + 1
+            if same > MAX_EVENTS_AT_ONE_INSTANT:
+                self._same -= 1
+                self._count_same(t)
+            if t.__class__ is float and self._instant.__class__ is float:
+                t = self._instant  # one float object per instant kept, not one per event
         else:
             self._instant, self._same = t, 0
         if self._keep:

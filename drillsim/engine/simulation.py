@@ -22,6 +22,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
 import simpy
+from simpy.events import PENDING
 
 from drillsim.engine import access as access_rules
 from drillsim.engine import stall
@@ -146,6 +147,11 @@ class Simulation:
         self._started = False
         #: the unit task (:class:`~drillsim.engine.response.Response`) whose step runs now
         self._running: Response | None = None
+        #: an event processed already: what a completed incident's ``done`` becomes
+        self._processed = self.env.event()
+        self._processed._ok = True
+        self._processed._value = None
+        self._processed.callbacks = None
         #: processes started through :meth:`process` (plugins' and hazards'), for the
         #: stall check at the end of a run
         self.plugin_processes: list[simpy.Process] = []
@@ -245,7 +251,10 @@ class Simulation:
         """
         if isinstance(place, str):
             place = self.region.place(place)
-        demand = {k: float(v) for k, v in demand.items() if v}
+        given, demand = demand, {}
+        for cap, amount in given.items():  # a loop: a comprehension costs a call on this path
+            if amount:
+                demand[cap] = float(amount)
         if not demand or min(demand.values()) < 0:
             raise ValueError(f"incident demand must name positive amounts, got {demand!r}")
         if not on_scene > 0 or math.isinf(on_scene):
@@ -501,8 +510,12 @@ class Simulation:
         keep = None
         for function, picks, plugin_name in self._filter_plan:
             args = (self, incident, unmet, list(candidates))
-            answer = self._call(function, "drillsim_filter_candidates",
-                                *(args if picks == _ALL4 else [args[i] for i in picks]))
+            try:  # self._call inlined: this runs on every dispatch
+                answer = function(*args) if picks == _ALL4 else function(*[args[i] for i in picks])
+            except (PluginFailed, RunawayRun, simpy.Interrupt):
+                raise
+            except Exception as exc:
+                raise self._failure(exc, "drillsim_filter_candidates") from exc
             if answer is None:
                 continue
             strangers = [u for u in answer if u not in candidates] if isinstance(answer, (list, tuple)) else None
@@ -760,8 +773,9 @@ class Simulation:
             incident.queued_logged = True
             if incident.in_queue:
                 self._unlogged -= 1
-            self.log.record_values("incident_queued", None, incident.id, _QUEUED,
-                                   incident.kind, incident.unmet())
+            # nothing assigned yet: the unmet demand is the demand (the same dict, kept once)
+            self.log.record_values("incident_queued", None, incident.id, _QUEUED, incident.kind,
+                                   incident.unmet() if incident.assigned else incident.demand)
 
     def _stand_down(self, unit: Unit, reason: str = "breakdown") -> None:
         """A unit broken down (or taken out of service on its way home): out of service
@@ -802,18 +816,24 @@ class Simulation:
         # (re)plan the completion; a newer plan voids this one
         rate = incident.rate
         if rate > 0:
-            timer = self.env.timeout((1.0 - incident.progress) / rate)
-            timer.callbacks.append(partial(self._complete, incident))
+            # the timer's value is the incident (nobody else sees the timer)
+            timer = self.env.timeout((1.0 - incident.progress) / rate, incident)
+            timer.callbacks.append(self._complete)
             incident.worker = timer
         else:
             incident.worker = None  # idle until the staffing changes
 
-    def _complete(self, incident: Incident, timer: simpy.Event) -> None:
+    def _complete(self, timer: simpy.Timeout) -> None:
+        incident = timer._value
         if incident.worker is not timer:
             return  # re-planned (or ended by complete_incident) since
-        self._finish(incident)
+        self._finish(incident, at_once=True)
 
-    def _finish(self, incident: Incident, reason: str = "") -> None:
+    def _finish(self, incident: Incident, reason: str = "", at_once: bool = False) -> None:
+        """Complete ``incident`` now. ``at_once``: called as the last thing a step does
+        (the completion timer's callback), so when nothing else is scheduled at this
+        instant its ``done`` event is processed here rather than by the next step (see
+        :meth:`_done_at_once`)."""
         incident.progress = 1.0
         incident.progress_time = self._clock()
         incident.completed = True
@@ -827,12 +847,34 @@ class Simulation:
         else:
             self.log.record_values("incident_completed", None, incident.id, _COMPLETED,
                                    incident.kind, units)
-        for unit in list(incident.assigned):
-            if unit not in incident.present and unit.process is not None and unit.process.is_alive:
-                self._interrupt(unit.process, "incident_completed")
-        incident.done.succeed()
+        if len(incident.assigned) != len(incident.present):  # (present is part of assigned)
+            for unit in list(incident.assigned):
+                if unit not in incident.present and unit.process is not None and unit.process.is_alive:
+                    self._interrupt(unit.process, "incident_completed")
+        done = incident.done
+        if at_once and done._value is PENDING:
+            queue = self.env._queue
+            if not queue or queue[0][0] > self.env._now:
+                if self._forget_finished:
+                    self.incidents.pop(incident.id, None)
+                self._done_at_once(incident, done)
+                return
+        done.succeed()
         if self._forget_finished:
             self.incidents.pop(incident.id, None)
+
+    def _done_at_once(self, incident: Incident, done: simpy.Event) -> None:
+        """Process ``done`` as SimPy's next step would (its callbacks, in order) when
+        nothing else is scheduled at this instant: the step it would take is saved, and
+        the order of everything is the same. The incident then keeps the run's one
+        processed event (:attr:`_processed`) instead of its own: the same to anyone who
+        waits for it later, and ~100 bytes less per incident kept."""
+        done._ok = True
+        done._value = None
+        callbacks, done.callbacks = done.callbacks, None
+        incident.done = self._processed
+        for callback in callbacks:
+            callback(done)
 
     def _interrupt(self, process: Response, cause: str, otherwise: Callable[[], None] | None = None) -> None:
         """Interrupt a unit's task. From inside that very task (a hook or an event
@@ -864,6 +906,8 @@ class Simulation:
                      and not (u.area == "home" and incident.place.township != u.home)
                      for cap, amount in u.capabilities.items() if amount > 0}
             self._reachable_capabilities[key] = known
+        if known.issuperset(incident.demand):
+            return []
         return sorted(cap for cap in incident.demand if cap not in known)
 
     def _factor(self, unit: Unit, origin: Place, destination: Place, minutes: float) -> float:
