@@ -22,6 +22,8 @@ Where the names come from:
 
 from __future__ import annotations
 
+import functools
+
 import typing
 from typing import Any, Callable, Iterator
 
@@ -99,6 +101,13 @@ def defaults_in(model: type[BaseModel] | None, wanted: Callable[[str], bool],
     return out
 
 
+@functools.lru_cache(maxsize=256)
+def _defaults_of(model: type[BaseModel] | None, wanted: Callable[[str], bool]) -> frozenset[str]:
+    """:func:`defaults_in`, once per model class and field test (a class's defaults do
+    not change; a sweep's worker checks the names of every variant it loads)."""
+    return frozenset(defaults_in(model, wanted))
+
+
 def _hazard_params(spec, host) -> list[tuple[Any, BaseModel]]:
     """(hazard type, validated params) of every hazard the scenario lists, enabled or
     not (a disabled hazard may be switched on by a sweep); invalid ones are skipped (the
@@ -115,13 +124,15 @@ def _hazard_params(spec, host) -> list[tuple[Any, BaseModel]]:
     return out
 
 
-def known_kinds(spec, host) -> tuple[set[str], bool]:
-    """(incident kinds known in this scenario, whether that set is certain)."""
+def known_kinds(spec, host, hazards: list | None = None) -> tuple[set[str], bool]:
+    """(incident kinds known in this scenario, whether that set is certain).
+
+    :param hazards: :func:`_hazard_params` of ``spec``, if known already."""
     kinds: set[str] = set()
     certain = True
     for name in host.hazard_types.names():
-        kinds |= defaults_in(host.hazard_types[name].params_model, _is_kind)
-    for htype, params in _hazard_params(spec, host):
+        kinds |= _defaults_of(host.hazard_types[name].params_model, _is_kind)
+    for htype, params in (_hazard_params(spec, host) if hazards is None else hazards):
         if htype.incident_kinds is not None:
             kinds.update(htype.incident_kinds(params))
         else:
@@ -130,14 +141,16 @@ def known_kinds(spec, host) -> tuple[set[str], bool]:
     return kinds, certain
 
 
-def known_capabilities(spec, host, targets) -> set[str]:
-    """Capability names a force may bring that something in this scenario can use."""
+def known_capabilities(spec, host, targets, hazards: list | None = None) -> set[str]:
+    """Capability names a force may bring that something in this scenario can use.
+
+    :param hazards: :func:`_hazard_params` of ``spec``, if known already."""
     caps: set[str] = set()
     for name in host.unit_types.names():
         caps.update(host.unit_types[name].capabilities)
     for name in host.hazard_types.names():
-        caps |= defaults_in(host.hazard_types[name].params_model, _is_capability)
-    for _, params in _hazard_params(spec, host):
+        caps |= _defaults_of(host.hazard_types[name].params_model, _is_capability)
+    for _, params in (_hazard_params(spec, host) if hazards is None else hazards):
         caps |= names_in(params, _is_capability)
     for t in targets:
         caps |= names_in(t.params, _is_capability)
@@ -168,8 +181,9 @@ def check_names(spec, doc: Document, host, targets, faults: Collector,
     :param host: the plugin host (unit types, hazard types).
     :param targets: the resolved targets (their params name capabilities).
     """
-    kinds, certain = known_kinds(spec, host)
-    capabilities = known_capabilities(spec, host, targets)
+    hazards = _hazard_params(spec, host)  # validated once for both
+    kinds, certain = known_kinds(spec, host, hazards)
+    capabilities = known_capabilities(spec, host, targets, hazards)
     for i, f in enumerate(spec.forces):
         for k, kind in enumerate(f.serves or []):
             if kind in kinds:

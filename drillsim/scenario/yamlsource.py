@@ -15,7 +15,6 @@ Every value's position is kept in :attr:`Document.positions`, keyed by its path
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 import stat
@@ -134,7 +133,7 @@ def _compose_fast(text: str):
             return loader.get_single_node()
         finally:
             loader.dispose()
-    except Exception:  # any refusal (syntax, encoding, depth): the pure composer decides
+    except Exception:  # noqa: BLE001  (any refusal — syntax, encoding, depth: the pure composer decides)
         return None
 
 
@@ -495,6 +494,20 @@ def parse_yaml(text: str, shown: str) -> Document:
     return doc
 
 
+def copy_data(data: Any) -> Any:
+    """A deep copy of parsed document data (dicts, lists and immutable scalars only, as
+    :func:`parse_yaml` builds them; no value is shared between two places, since an
+    alias is built anew where it is used): what :func:`copy.deepcopy` gives, about five
+    times faster (a sweep's worker copies the scenario, region and plan for every
+    variant it loads)."""
+    kind = type(data)
+    if kind is dict:
+        return {key: copy_data(value) for key, value in data.items()}
+    if kind is list:
+        return [copy_data(value) for value in data]
+    return data
+
+
 def load_yaml(path: str | Path, shown: str | None = None) -> Document:
     """Read and parse a YAML file; see :func:`parse_yaml`.
 
@@ -526,5 +539,5 @@ def _parse_cached(text: str, shown: str) -> Document:
             _PARSED[key] = doc
             if len(_PARSED) > _PARSED_MAX:
                 _PARSED.popitem(last=False)
-    return Document(doc.path, copy.deepcopy(doc.data), dict(doc.positions),
+    return Document(doc.path, copy_data(doc.data), dict(doc.positions),
                     dict(doc.key_positions), dict(doc.raw))
