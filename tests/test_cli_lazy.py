@@ -35,7 +35,7 @@ def test_every_command_is_listed():
 @pytest.mark.parametrize("args, absent", [
     (["--help"], ["drillsim.cli.run", "drillsim.host.pluginhost", "drillsim.engine.simulation", "rich"]),
     (["run", "--help"], ["drillsim.host.pluginhost", "drillsim.engine.simulation", "drillsim.drill.session",
-                         "drillsim.batch.executor", "scipy", "numpy", "pydantic"]),
+                         "drillsim.batch.executor", "scipy", "numpy", "pydantic", "rich"]),
     (["drill", "--help"], ["drillsim.drill.session", "drillsim.engine.simulation", "textual"]),
 ])
 def test_help_imports_nothing_it_does_not_show(args, absent):

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import click
-from rich.console import Console
 
 from drillsim.errors import DrillsimError, ValidationFailed
 
@@ -125,7 +124,23 @@ def _build_host(only: Iterable[str] | None, disabled: Iterable[str], loading: Lo
 #: The one console every message to the user goes through (faults, warnings, notes on
 #: stderr). It never interprets the text: no markup (``[red]`` in a name stays), no emoji
 #: codes (``file.yaml:100:12`` must not become ``file.yaml💯12``), no highlighting.
-err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+class _ErrorConsole:
+    """The rich console of :data:`err`, made (and rich imported: about 0.1 s) the first
+    time something is printed: a help screen or a quiet run prints nothing there."""
+
+    _console = None
+
+    def __getattr__(self, name: str):
+        console = _ErrorConsole._console
+        if console is None:
+            from rich.console import Console
+
+            console = _ErrorConsole._console = Console(stderr=True, soft_wrap=True, markup=False,
+                                                       emoji=False, highlight=False)
+        return getattr(console, name)
+
+
+err = _ErrorConsole()
 
 
 #: The longest line a message prints: a line quoting a 5,000-character value keeps its
