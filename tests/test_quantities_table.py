@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # each unit's size in the kind's engine unit, from its definition (SI; NIST SP 811):
 # seconds per minute 60, minutes per hour 60, hours per day 24, metres per km 1000,
-# international mile 1609.344 m, knot 1852 m per hour, grams per kg 1000
+# international mile 1609.344 m, knot 1852 m per hour, grams per kg 1000, litres per m³ 1000
 DEFINED = {
     "time": {"s": 1 / 60, "sec": 1 / 60, "second": 1 / 60, "seconds": 1 / 60, "min": 1, "minute": 1,
              "minutes": 1, "h": 60, "hr": 60, "hour": 60, "hours": 60, "d": 24 * 60, "day": 24 * 60,
@@ -26,7 +26,7 @@ DEFINED = {
     "length": {"km": 1, "kilometer": 1, "kilometers": 1, "m": 1 / 1000, "meter": 1 / 1000,
                "meters": 1 / 1000, "metre": 1 / 1000, "metres": 1 / 1000},
     "elevation": {"m": 1, "meter": 1, "meters": 1, "metre": 1, "metres": 1},
-    "discharge": {"m3/s": 1, "m^3/s": 1, "m**3/s": 1},
+    "discharge": {"m3/s": 1, "m^3/s": 1, "m**3/s": 1, "L/s": 1 / 1000, "l/s": 1 / 1000},
     "rate": {"1/s": 60, "1/min": 1, "1/h": 1 / 60, "1/hr": 1 / 60, "1/hour": 1 / 60,
              "1/d": 1 / 1440, "1/day": 1 / 1440},
     "mass_rate": {"g/s": 1, "kg/s": 1000, "g/min": 1 / 60, "kg/min": 1000 / 60, "kg/h": 1000 / 3600},
@@ -73,3 +73,15 @@ def test_a_shipped_run_does_not_import_what_it_does_not_use():
             f"except SystemExit:\n    pass\nprint([m for m in {absent!r} if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_no_shipped_scenario_needs_pint():
+    """Every unit the shipped scenarios write is in the table, so neither a run nor a
+    batch worker builds pint's registry (drillsim.batch.warmup no longer does)."""
+    code = ("import sys, glob\nfrom pathlib import Path\n"
+            "from drillsim.host.pluginhost import load_plugins\n"
+            "from drillsim.scenario.loader import load_scenario\nhost = load_plugins()\n"
+            f"for f in sorted(glob.glob({str(ROOT / 'scenarios' / '*.yaml')!r})):\n"
+            "    load_scenario(Path(f), host=host)\nprint('pint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"

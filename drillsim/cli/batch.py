@@ -128,15 +128,25 @@ def _stdout() -> Console:
 def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, retry_failed,
           all_rows, quiet, show_traceback, plugins, disabled, loading) -> None:
     """Run every variant of a sweep, replication by replication, into a database."""
-    from drillsim.batch.analysis import analyse
     from drillsim.batch.executor_choice import make_executor
+
+    runner = _guard_batch(make_executor, executor, workers, scheduler)
+    runner.prepare()  # workers (or the fork server) start while the sweep is checked
+    try:
+        _batch(runner, sweep, replications, db, resume, retry_failed, all_rows, quiet,
+               show_traceback, plugins, disabled, loading)
+    finally:
+        runner.close()  # also when the sweep is refused: a cluster started early stops
+
+
+def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows, quiet,
+           show_traceback, plugins, disabled, loading) -> None:
+    from drillsim.batch.analysis import analyse
     from drillsim.batch.progress import BatchProgress
     from drillsim.batch.runner import run_batch
     from drillsim.batch.sweep import load_sweep
     from drillsim.batch.tables import print_comparison
 
-    runner = _guard_batch(make_executor, executor, workers, scheduler)
-    runner.prepare()
     # the start-up (every variant loaded and checked, workers started) takes seconds to
     # tens of seconds: a spinner names each step until the first replication
     bar = BatchProgress(enabled=not quiet)

@@ -194,7 +194,8 @@ QUANTITY_KINDS = frozenset(_KINDS) | frozenset(RANGES)
 #: that conversion (pint multiplies the magnitude by it), so a value read through the
 #: table is the very float pint would give. Definitions (SI; NIST SP 811): 1 min = 60 s,
 #: 1 h = 60 min, 1 d = 24 h; 1 km = 1000 m; the international mile 1.609344 km
-#: (NIST SP 811, B.8); the knot 1852 m/h (a nautical mile per hour); 1 kg = 1000 g.
+#: (NIST SP 811, B.8); the knot 1852 m/h (a nautical mile per hour); 1 kg = 1000 g;
+#: 1 L = 1 dm³ = 0.001 m³.
 #: A unit text not listed here goes to pint.
 FACTORS: dict[str, dict[str, float]] = {
     "time": {
@@ -214,7 +215,10 @@ FACTORS: dict[str, dict[str, float]] = {
         **dict.fromkeys(("m", "meter", "meters", "metre", "metres"), 0.001),
     },
     "elevation": {"m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0},
-    "discharge": {"m3/s": 1.0, "m^3/s": 1.0, "m**3/s": 1.0},
+    "discharge": {"m3/s": 1.0, "m^3/s": 1.0, "m**3/s": 1.0,
+                  # a litre is a cubic decimetre (SI brochure, 9th ed., table 8); pint's
+                  # factor carries its rounding (1e-3 → 0.0010000000000000002)
+                  "L/s": 0.0010000000000000002, "l/s": 0.0010000000000000002},
     "rate": {
         "1/s": 60.0,
         "1/min": 1.0,
