@@ -2,6 +2,12 @@
 a 2-worker local Dask cluster, on the same sweep, with the speed-up ratios.
 
 Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask]
+      python bench/batch_scaling.py --end-to-end [--replications N] [--repeat K]
+
+``--end-to-end`` times whole ``drillsim batch`` commands instead, as a user waits for
+them (plugins, the sweep checked, workers started, every replication run and stored),
+in fresh processes taking turns, best and median, and checks that every database holds
+the same rows whatever ran them.
 
 Each run stores its results in a scratch SQLite database exactly as ``drillsim batch``
 does. Start-up (pool or cluster start, plugin loading on the workers) is timed apart
@@ -120,6 +126,88 @@ def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float,
     return t1 - t0, t2 - t1, count, cpu, others
 
 
+def _tables(db: Path) -> tuple:
+    """A batch database's results and replications, sorted (which worker ran a
+    replication left out): what must be the same whatever ran it."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return (conn.execute("SELECT * FROM results ORDER BY variant, replication, target").fetchall(),
+                conn.execute("SELECT * FROM replications ORDER BY variant, replication").fetchall())
+
+
+def end_to_end(sweep: str, replications: int, rounds: int, dask: bool) -> int:
+    """``drillsim batch SWEEP -n R -q`` as a user runs it, in fresh processes taking turns
+    (1 worker, one per CPU, the 2-worker local Dask cluster), ``rounds`` times: wall
+    time from the command's start to its exit (plugins, the sweep checked, workers
+    started, every replication run and stored), best and median; and whether every
+    database holds the same rows."""
+    import resource
+    import statistics
+    import subprocess
+
+    cpus = os.cpu_count() or 1
+    drillsim = str(Path(sys.executable).with_name("drillsim"))
+    configs = [("local pool", 1, ["-w", "1"]), ("local pool", cpus, ["-w", str(cpus)])]
+    if dask:
+        configs.append(("Dask local cluster", 2, ["--executor", "dask", "-w", "2"]))
+    print(f"machine: {machine()}")
+    print(f"end to end: drillsim batch {Path(sweep).name} -n {replications} -q, each configuration "
+          f"once per round in turn, {rounds} round(s)")
+    print(f"free parallelism now: {free_parallelism(cpus):.2f}x ({cpus}.00x on an idle machine)")
+    walls: dict[int, list[float]] = {k: [] for k in range(len(configs))}
+    cpu: dict[int, list[float]] = {k: [] for k in range(len(configs))}
+    same = True
+    with tempfile.TemporaryDirectory() as tmp:
+        first = None
+        for attempt in range(rounds):
+            order = list(range(len(configs)))
+            if attempt % 2:
+                order.reverse()
+            for k in order:
+                db = Path(tmp) / f"{attempt}-{k}.db"
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                subprocess.run([drillsim, "batch", sweep, "-n", str(replications), "-q", "--db", str(db),
+                                *configs[k][2]], check=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+                walls[k].append(time.perf_counter() - t0)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[k].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+                rows = _tables(db)
+                first = rows if first is None else first
+                same = same and rows == first
+                db.unlink()
+    total = None
+    print(f"{'executor':<20} {'workers':>7} {'wall best':>9} {'median':>7} {'rep/s best':>10} "
+          f"{'speed-up best':>13} {'median':>7}")
+    base_best, base_median = min(walls[0]), statistics.median(walls[0])
+    for k, (name, workers, _) in enumerate(configs):
+        best, median = min(walls[k]), statistics.median(walls[k])
+        total = total or _count(sweep, replications)
+        print(f"{name:<20} {workers:>7} {best:>8.2f}s {median:>6.2f}s {total / best:>10.1f} "
+              f"{base_best / best:>12.2f}x {base_median / median:>6.2f}x")
+    print(f"speed-up of {cpus} local workers against 1, end to end: best {base_best / min(walls[1]):.2f}x, "
+          f"median {base_median / statistics.median(walls[1]):.2f}x (goal on 2 cores: >= 1.7x)")
+    if dask:
+        over = min(walls[2]) / min(walls[1]) - 1
+        over_median = statistics.median(walls[2]) / statistics.median(walls[1]) - 1
+        print(f"Dask local cluster against the local pool, 2 workers, end to end: best {over:+.1%}, "
+              f"median {over_median:+.1%} (goal <= +5 %)")
+    print(f"every database the same rows: {'yes' if same else 'NO'}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"free parallelism after: {free_parallelism(cpus):.2f}x")
+    return 0 if same else 1
+
+
+def _count(sweep: str, replications: int) -> int:
+    from drillsim.batch.sweep import load_sweep
+    from drillsim.host.pluginhost import load_plugins
+
+    return len(load_sweep(sweep, load_plugins()).variants) * replications
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", default=str(ROOT / "scenarios" / "sweeps" / "flood_2020_teams_reserve.yaml"))
@@ -128,7 +216,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each configuration this many times, in turn, and keep the "
                              "best rate (other processes on the machine only slow runs down)")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="time `drillsim batch` commands in fresh processes, taking turns "
+                             "(best and median of --repeat rounds) instead")
     args = parser.parse_args()
+    if args.end_to_end:
+        return end_to_end(args.sweep, args.replications, max(1, args.repeat), not args.no_dask)
 
     from drillsim.batch.executor import LocalPoolExecutor
     from drillsim.batch.sweep import load_sweep
