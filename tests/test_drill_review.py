@@ -143,7 +143,7 @@ def test_the_review_reports_the_clock_paused_run_and_skipped(tmp_path, host):
     s.run_until_message(limit=90)
     skipped = s.now - t0
     assert s.pace.lines() == ["scenario time run by the clock: 1.0 h at 60×, 5.0 h at 600×",
-                              f"fast-forwarded (skipped to the next message): {skipped / 60:.1f} h of "
+                              f"fast-forwarded (to the next message, or by the control cell): {skipped / 60:.1f} h of "
                               "scenario time in 1 skip",
                               "paused: 5.0 min of wall time in 1 pause"]
 
@@ -187,3 +187,24 @@ def test_the_counterfactual_text_says_what_the_table_shows(host):
             assert (said.group(7), said.group(8)) == (row[8], row[9])
         checked += 1
     assert checked >= 3
+
+
+def test_a_resumed_drill_reports_the_same_clock(tmp_path, host):
+    wall = [1000.0]
+    log = tmp_path / "d.jsonl"
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host, log_path=log, clock=lambda: wall[0])
+    s.set_paused(False)
+    s.tick(60.0)                 # 1 h at 60x
+    wall[0] += 100
+    s.set_paused(True)
+    wall[0] += 120               # 2 min paused
+    s.set_paused(False)
+    s.set_speed(600)
+    s.tick(12.0)                 # 2 h at 600x
+    s.run_until_message(limit=90)
+    s.log_clock()
+    s.close()
+    r = DrillSession.resume(log, s.secret, host=host)
+    assert r.pace.lines() == s.pace.lines()
+    assert s.pace.lines()[0] == "scenario time run by the clock: 1.0 h at 60×, 2.0 h at 600×"
+    assert s.pace.lines()[2] == "paused: 2.0 min of wall time in 1 pause"

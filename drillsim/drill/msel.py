@@ -528,18 +528,19 @@ class Pace:
         """Rebuild from a drill's player log (a resumed drill): ``speed``, ``pause``,
         ``run``, ``skip`` and every record's scenario minute ``t`` and ``wall`` time."""
         self.__init__()
+        skips = [(r["from"], r["t"]) for r in records if r.get("rec") == "skip"]
+
+        def not_skipped(a: float, b: float) -> float:  # minutes of [a, b] outside every skip
+            return (b - a) - sum(max(0.0, min(b, hi) - max(a, lo)) for lo, hi in skips)
+
         speed, running, last = 60, False, 0.0
         for r in records:
             t = r.get("t")
-            if r.get("rec") == "skip" and t is not None:
+            if r.get("rec") == "skip":
+                self.skipped(r["from"], r["t"])
+            if t is not None and t > last:
                 if running:
-                    self.ran(speed, r["from"] - last)
-                self.skipped(r["from"], t)
-            elif t is not None and t > last:
-                if running:
-                    self.ran(speed, t - last)
-                else:
-                    self.skipped_min += t - last
+                    self.ran(speed, not_skipped(last, t))
             if t is not None:
                 last = max(last, t)
             if r.get("rec") == "speed":
@@ -554,7 +555,7 @@ class Pace:
         run = ", ".join(f"{m / 60:.1f} h at {s}×" for s, m in sorted(self.by_speed.items()))
         if run:
             out.append(f"scenario time run by the clock: {run}")
-        out.append(f"fast-forwarded (skipped to the next message): {self.skipped_min / 60:.1f} h "
+        out.append(f"fast-forwarded (to the next message, or by the control cell): {self.skipped_min / 60:.1f} h "
                    f"of scenario time in {self.skips} skip{'s' if self.skips != 1 else ''}")
         out.append(f"paused: {self.paused_s / 60:.1f} min of wall time in {self.pauses} "
                    f"pause{'s' if self.pauses != 1 else ''}")

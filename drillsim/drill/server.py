@@ -346,7 +346,7 @@ class DrillServer:
         minutes = message.get("minutes")
         if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not 0 < minutes <= 7 * 1440:
             return False, "advance: give minutes, more than 0 and at most 7 days (10080)"
-        self._do(s.advance, float(minutes))
+        self._do(s.jump, float(minutes))
         self._do(s.log_clock)
         return True, f"advanced to {s.clock_text()}"
 

@@ -493,6 +493,17 @@ class DrillSession:
             env.step()
         self.version += 1
 
+    def jump(self, minutes: float) -> None:
+        """Fast-forward ``minutes`` of scenario time at once (the control cell's ``advance``):
+        the same as :meth:`advance`, counted and logged as a skip for the review."""
+        t0 = self.now
+        try:
+            self.advance(minutes)
+        finally:
+            self.pace.skipped(t0, self.now)
+            if self.log is not None and not self._replaying and self.now > t0:
+                self.log.player.append({"rec": "skip", "t": self.now, "from": t0})
+
     def run_until_message(self, limit: float = 24 * 60.0, step: float = 1.0) -> bool:
         """Fast-forward until the next message arrives (at most ``limit`` minutes, in
         ``step``-minute slices); True if one did."""
@@ -514,12 +525,13 @@ class DrillSession:
             self.log.player.append({"rec": "speed", "t": self.now, "speed": speed})
 
     def set_paused(self, paused: bool) -> None:
+        wall = self.clock()
         if paused != self.paused:
-            self.pace.paused(paused, self.clock())
+            self.pace.paused(paused, wall)
         self.paused = paused
         self.version += 1
-        if self.log is not None and not self._replaying:
-            self.log.player.append({"rec": "pause" if paused else "run", "t": self.now})
+        if self.log is not None and not self._replaying:  # the session's clock: a resume sums the pauses alike
+            self.log.player.append({"rec": "pause" if paused else "run", "t": self.now, "wall": round(wall, 3)})
 
     # ------------------------------------------------------------------ messages
     def _deliver(self, message: Message) -> None:
