@@ -42,7 +42,8 @@ from drillsim.api import Discharge, Duration, DurationOrZero, Fraction, HazardTy
 
 from ..nowcast import NowcastParams, start_nowcast
 from .checks import check_flood
-from .params import AccessParams, EvacuationParams, GaugeParams, RescueCallParams, TownshipParams
+from .params import (AccessParams, EvacuationParams, GaugeParams, RescueCallParams, TownshipParams,
+                     WatchParams)
 from .rating import PowerRating
 from .rational import depth_for_duration, kirpich_minutes, rational_peak, triangle
 from .response import FloodTimeline, crossing, run_response, township_times
@@ -122,6 +123,8 @@ class FlashFloodParams(Strict):
     """Time between gauge readings (`gauge_reading` events)."""
     access: AccessParams = AccessParams()
     """Road closures in flooded townships."""
+    watch: WatchParams = WatchParams()
+    """How the command learns a township has flooded (video, a rescue call, its report)."""
     nowcast: NowcastParams | None = None
     """The severe convective weather warning for the storm (:mod:`drillsim_plugins.nowcast`;
     none: not modelled). Information only: the evacuation waits for the critical rainfall."""

@@ -297,6 +297,9 @@ class TownshipParams(Strict):
     """People at risk here (default: the township's share of `evacuation.total_people`)."""
     evacuate: bool = True
     """Whether the township is evacuated when warned."""
+    video: bool = False
+    """Whether its riverside is under the flood video monitoring (防洪视频监测): the command sees
+    its flooding at once (``watch``)."""
 
     @model_validator(mode="after")
     def _depth(self):
@@ -313,6 +316,15 @@ class AccessParams(Strict):
     """Close flooded townships to road units without an `allowed` capability."""
     allowed: list[str] = ["boats"]
     """Capabilities that may still enter (`boats`)."""
+
+
+class WatchParams(Strict):
+    """How the command learns that a township has flooded: at once where its riverside
+    is under video (``townships[].video``); elsewhere from the first rescue call from it
+    or the township's report, whichever comes first."""
+
+    report_delay: Duration = 30.0
+    """From the water entering an unwatched township to its report to the command (`30min`)."""
 
 
 class TransitFloodParams(Strict):
@@ -338,6 +350,8 @@ class TransitFloodParams(Strict):
     """Time between gauge readings (`gauge_reading` events)."""
     access: AccessParams = AccessParams()
     """Road closures in flooded townships."""
+    watch: WatchParams = WatchParams()
+    """How the command learns a township has flooded (video, a rescue call, its report)."""
 
     @field_validator("reading_interval")
     @classmethod

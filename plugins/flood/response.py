@@ -10,7 +10,9 @@ Events (the contract the core metrics read): ``warning_issued`` (``townships``),
 ``shelter_*`` (:mod:`drillsim.engine.shelters`; in a drill once the players have opened
 the township's shelter, read from ``shelter_opened``),
 ``flood_outcome`` (``township``, ``affected``, ``people_left``, ``depth_m``,
-``rise_m_h``, ``deaths_expected``: at each flooded township's peak, :mod:`.outcomes`).
+``rise_m_h``, ``deaths_expected``: at each flooded township's peak, :mod:`.outcomes`),
+``flood_seen`` (``township``, ``by`` = ``video`` | ``rescue call`` | ``township report``,
+``video``, ``delay``: when the command learns a township has flooded, ``watch``).
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def township_times(townships, times: list[float], stage: list[float], warning_st
         recede = crossing(times, stage, t.flood_stage, start=k, rising=False)[0] if flood is not None else None
         towns.append({
             "township": t.township, "offset": t.offset, "flood_stage": t.flood_stage,
-            "full_depth": t.full_depth, "evacuate": t.evacuate,
+            "full_depth": t.full_depth, "evacuate": t.evacuate, "video": t.video,
             "people": t.people_at_risk if t.people_at_risk is not None else shares[t.township],
             "above_warning": None if above is None else above + t.offset,
             "flooded": None if flood is None else flood + t.offset,
@@ -111,7 +113,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
     recession, and road closures. ``hazard.params`` gives river, gauge name, reading
     interval, evacuation, rescue calls and access (any flood hazard's parameters)."""
     p = hazard.params
-    state = {"evacuations": {}}
+    state = {"evacuations": {}, "seen": set()}
     # a drill: the players open shelters (their "shelter TOWNSHIP" order logs
     # shelter_opened); evacuees of a township are placed once both its evacuation is
     # ordered and its shelter open, in whichever order those come
@@ -205,6 +207,10 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         if p.access.close_flooded:
             flooded.add(tid)
             sim.access_changed(f"{hazard.id}: {tid} flooded")
+        if town["video"]:
+            seen(tid, "video")
+        else:
+            sim.process(report_flooding(tid))
         end = town["receded"] if town["receded"] is not None else math.inf
         yield from rescue_calls(town, end)
         if town["receded"] is not None:
@@ -229,6 +235,19 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         sim.log.log("flood_outcome", hazard=hazard.id, township=tid, affected=town["people"],
                     people_left=round(left, 1), depth_m=round(depth, 3), rise_m_h=round(rise, 3),
                     deaths_expected=round(expected_deaths(left, depth, town["full_depth"], rise), 4))
+
+    def seen(tid, by):
+        """The command learns that ``tid`` has flooded (once): ``flood_seen``."""
+        if tid in state["seen"]:
+            return
+        state["seen"].add(tid)
+        town = next(t for t in tl.townships if t["township"] == tid)
+        sim.log.log("flood_seen", hazard=hazard.id, township=tid, by=by, video=town["video"],
+                    delay=round(sim.now - town["flooded"], 3))
+
+    def report_flooding(tid):
+        yield sim.timeout(p.watch.report_delay)
+        seen(tid, "township report")
 
     def go_home(tid):
         """Sheltered people of ``tid`` go home ``return_after`` the water receded."""
@@ -262,6 +281,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                 minutes = (c.on_scene_mean if c.on_scene_distribution == "fixed"
                            else work.exponential(c.on_scene_mean))
                 count += 1
+                seen(tid, "rescue call")
                 place = seat if c.scatter is None else scatter(seat, c.scatter, where, count)
                 sim.create_incident(c.aerial_kind if aerial else c.kind, place,
                                     c.aerial_demand if aerial else c.demand,
