@@ -8,7 +8,8 @@ Model, in order (the formulas and their sources are in :mod:`.rational`):
    points (the largest depths in 1 h, 3 h, 6 h … of a recorded storm).
 3. Peak flow by the rational method, ``Q_p = 0.278 C i A`` (Kuichling 1889; China's
    推理公式, SL 44-2006), and the triangular hydrograph of a burst lasting t_c: the stream
-   rises from its base flow to the peak t_c after the burst begins and falls back over t_c.
+   rises from its base flow to the peak t_c after the burst begins and falls back over t_c;
+   with a ``reservoir``, routed through its pool (:mod:`.reservoir`, level-pool routing).
 4. Stage at the stream gauge from its rating curve (for a wide channel Manning's equation
    gives b = 5/3).
 5. Severe convective weather warning (optional ``nowcast``, :mod:`drillsim_plugins.nowcast`):
@@ -46,6 +47,7 @@ from .params import (AccessParams, EvacuationParams, GaugeParams, RescueCallPara
                      WatchParams)
 from .rating import PowerRating
 from .rational import depth_for_duration, kirpich_minutes, rational_peak, triangle
+from .reservoir import ReservoirParams, level_pool
 from .response import FloodTimeline, crossing, run_response, township_times
 
 
@@ -125,6 +127,9 @@ class FlashFloodParams(Strict):
     """Road closures in flooded townships."""
     watch: WatchParams = WatchParams()
     """How the command learns a township has flooded (video, a rescue call, its report)."""
+    reservoir: ReservoirParams | None = None
+    """A detention reservoir on the stream above the township (:mod:`.reservoir`, level-pool
+    routing): the whole catchment drains through it (none: no reservoir)."""
     nowcast: NowcastParams | None = None
     """The severe convective weather warning for the storm (:mod:`drillsim_plugins.nowcast`;
     none: not modelled). Information only: the evacuation waits for the critical rainfall."""
@@ -151,7 +156,8 @@ def flash_timeline(params: FlashFloodParams, horizon: float, weights: dict[str, 
     n = int(math.ceil((horizon + extra) / dt)) + 1
     times = [j * dt for j in range(n)]
     b = params.storm.begins
-    flow = [triangle(t - b, params.catchment.base_flow, f["peak"], f["t_c"]) for t in times]
+    inflow = [triangle(t - b, params.catchment.base_flow, f["peak"], f["t_c"]) for t in times]
+    flow = inflow if params.reservoir is None else level_pool(params.reservoir, inflow, dt)[0]
     r = params.gauge.rating
     rating = PowerRating.through(r.h0, r.b, r.through_stage, r.through_discharge)
     stage = [rating.stage(q) for q in flow]
@@ -162,7 +168,7 @@ def flash_timeline(params: FlashFloodParams, horizon: float, weights: dict[str, 
     peak = max(range(n), key=lambda j: flow[j])
     towns = township_times(params.townships, times, stage, params.gauge.warning_stage,
                            params.evacuation.total_people, weights)
-    return FloodTimeline(times, flow, flow, stage, rating, rating.discharge(params.gauge.warning_stage),
+    return FloodTimeline(times, inflow, flow, stage, rating, rating.discharge(params.gauge.warning_stage),
                          warning_time, peak, towns)
 
 
@@ -184,6 +190,9 @@ def _start(sim, hazard) -> None:
         "warning_time_min": tl.warning_time,
         "people_at_risk": sum(t["people"] for t in tl.townships),
     }
+    if p.reservoir is not None:
+        figures["reservoir_peak_inflow_m3s"] = max(tl.upstream)
+        figures["reservoir_peak_outflow_m3s"] = max(tl.routed)
     run_response(sim, hazard, tl, figures, f"critical rainfall {p.warning.critical_rain_mm:g} mm")
     if p.nowcast is not None:
         # the burst rains at one intensity over t_c: convective from its start if intense enough

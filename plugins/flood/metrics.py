@@ -62,7 +62,16 @@ def seen_delay(events, ctx, params: WatchMetricParams):
     return [(e.details["township"], float(e.details["delay"])) for e in _seen(events, params)]
 
 
+def depth_above(events, ctx, params: WatchMetricParams):
+    """Per township on the river: metres of water above its flood stage at its peak
+    (0 where the water stayed below it)."""
+    return [(e.details["township"], max(0.0, float(e.details["above_m"]))) for e in events
+            if e.kind == "flood_peak" and (params.hazards is None or e.details.get("hazard") in params.hazards)]
+
+
 METRICS = [
+    Metric("flood_depth_above", "count", "metres of water above a township's flood stage at its peak",
+           depth_above, "max", WatchMetricParams, "township"),
     Metric("flood_video_share", "share", "share of the flooded townships whose riverside is under video monitoring",
            video_watched, "mean", WatchMetricParams, "township"),
     Metric("flood_seen_delay", "time", "water entering a township → the command knowing (video, call or report)",

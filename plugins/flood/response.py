@@ -11,7 +11,8 @@ Events (the contract the core metrics read): ``warning_issued`` (``townships``),
 the township's shelter, read from ``shelter_opened``),
 ``flood_outcome`` (``township``, ``affected``, ``people_left``, ``depth_m``,
 ``rise_m_h``, ``deaths_expected``: at each flooded township's peak, :mod:`.outcomes`),
-``flood_seen`` (``township``, ``by`` = ``video`` | ``rescue call`` | ``township report``,
+``flood_peak`` (``township``, ``stage_m``, ``flood_stage_m``, ``above_m``: at every
+township's peak, flooded or not), ``flood_seen`` (``township``, ``by`` = ``video`` | ``rescue call`` | ``township report``,
 ``video``, ``delay``: when the command learns a township has flooded, ``watch``).
 """
 
@@ -221,6 +222,12 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             if p.evacuation.shelter and p.evacuation.return_after is not None:
                 sim.process(go_home(tid))
 
+    def crest(town):
+        """At the township's peak: how far the water stands above its flood stage."""
+        yield at(tl.times[tl.peak_index] + town["offset"])
+        sim.log.log("flood_peak", hazard=hazard.id, township=town["township"], stage_m=round(peak_stage, 3),
+                    flood_stage_m=town["flood_stage"], above_m=round(peak_stage - town["flood_stage"], 3))
+
     def outcome(town):
         """At the township's peak: its people affected and the expected deaths among
         those still there (:mod:`.outcomes`, Jonkman et al. 2008)."""
@@ -306,6 +313,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
     sim.process(warning_and_orders())
     for town in tl.townships:
         sim.process(township(town))
+        sim.process(crest(town))
         if town["flooded"] is not None and town["people"] > 0:
             sim.process(outcome(town))
 
