@@ -198,9 +198,14 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
 @click.option("--secrets-dir", "secrets_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write each seat secret serve makes to DIR/SEAT.secret (owner-only), to hand "
                    "out as join --secret-file; a secret already there is kept (a drill served again).")
+@click.option("--certfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Serve over TLS (wss://) with this certificate chain (PEM); with --keyfile unless the "
+                   "key is in the same file. Seats join with wss://HOST:PORT.")
+@click.option("--keyfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="The private key (PEM) of --certfile.")
 @with_plugin_options
-def serve(source, seats_file, host, port, seed, speed, log_path, review, resume, secrets_dir, plugins,
-          disabled) -> None:
+def serve(source, seats_file, host, port, seed, speed, log_path, review, resume, secrets_dir, certfile,
+          keyfile, plugins, disabled) -> None:
     """Hold a drill for seats on other terminals: the control seat (truth, injects, clock),
     evaluators and players by role join with drillsim drill join HOST:PORT --seat NAME."""
     import asyncio
@@ -209,6 +214,17 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
     from drillsim.drill.server import DrillServer, seats_summary
     from drillsim.drill.session import DrillSession
 
+    tls = None
+    if keyfile is not None and certfile is None:
+        raise Fail("--keyfile goes with --certfile (the certificate it is the key of)", 2)
+    if certfile is not None:
+        from drillsim.drill.tls import TlsError, server_context
+
+        try:
+            tls = server_context(certfile, keyfile)
+        except TlsError as exc:
+            raise Fail(str(exc), 2) from None
+    scheme = "wss" if tls is not None else "ws"
     host_plugins = guard(host_for, plugins, disabled)
     spec, doc = guard(load_seats, seats_file) if seats_file is not None else (default_seats(), None)
     control = next(n for n, s in enumerate(spec.seats) if s.role == "control")
@@ -260,13 +276,14 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
     server = DrillServer(session, seats, review_path=review_path)
 
     def ready(bound: int) -> None:
-        click.echo(f"drill server on ws://{host}:{bound}   log: {log_path}")
+        click.echo(f"drill server on {scheme}://{host}:{bound}   log: {log_path}")
         click.echo("seats (each secret is shown once: hand it to that seat only):")
         for seat, line in zip(seats, seats_summary(seats)):
             shown = seat.secret if seat in made else origin[seat.name]
             click.echo(f"  {line}   secret: {shown}"
                        + (f"  ({secrets_dir / (seat.name + '.secret')})" if secrets_dir and seat in made else ""))
-        click.echo(f"join: drillsim drill join {host}:{bound} --seat NAME [--secret-file FILE]")
+        click.echo(f"join: drillsim drill join {'wss://' if tls else ''}{host}:{bound} --seat NAME "
+                   f"[--secret-file FILE]{' [--cafile CA]' if tls else ''}")
         click.echo("the clock is paused; the control seat starts it. Ctrl-C stops the server.")
 
     async def run() -> None:
@@ -279,7 +296,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
                 loop.add_signal_handler(sig, stop.set)
             except (NotImplementedError, RuntimeError):  # not on this platform: Ctrl-C still ends it
                 pass
-        ready(await server.start(host, port))
+        ready(await server.start(host, port, ssl=tls))
         try:
             await stop.wait()
         finally:
@@ -302,8 +319,22 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
 @click.option("--seat", required=True, help="Your seat's name (from the server's list).")
 @click.option("--secret-file", "secret_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=f"Your seat's secret, in a file. Default: ${SEAT_ENV}, else asked for (hidden).")
-def join(address, seat, secret_file) -> None:
-    """Join a served drill as one seat (control, evaluator or a player role)."""
+@click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
+              help="For a wss:// server: the authority (PEM) its certificate is checked against "
+                   "(default: the system's trusted authorities).")
+def join(address, seat, secret_file, cafile) -> None:
+    """Join a served drill as one seat (control, evaluator or a player role). ADDRESS is
+    HOST:PORT, or wss://HOST:PORT for a server over TLS."""
+    tls = None
+    if cafile is not None and not address.startswith("wss://"):
+        raise Fail("--cafile is for a server over TLS: give the address as wss://HOST:PORT", 2)
+    if address.startswith("wss://"):
+        from drillsim.drill.tls import TlsError, client_context
+
+        try:
+            tls = client_context(cafile)
+        except TlsError as exc:
+            raise Fail(str(exc), 2) from None
     if secret_file is not None:
         from drillsim.scenario.yamlsource import read_bytes
 
@@ -317,7 +348,7 @@ def join(address, seat, secret_file) -> None:
         raise Fail(f"give the seat's secret with --secret-file FILE or ${SEAT_ENV}", 2)
     from drillsim.tui.seat import SeatApp
 
-    app = SeatApp(address, seat, secret)
+    app = SeatApp(address, seat, secret, ssl=tls)
     app.run()
     if app.refused:
         raise Fail(app.refused, 2)

@@ -40,21 +40,35 @@ class SeatClient:
         self._unread: list[dict[str, Any]] = []
         self._ids = 0
 
-    async def connect(self, address: str, seat: str, secret: str, timeout: float = 10.0) -> dict[str, Any]:
-        """Connect to ``address`` (``HOST:PORT`` or ``ws://HOST:PORT``) as ``seat``.
+    async def connect(self, address: str, seat: str, secret: str, timeout: float = 10.0,
+                      ssl=None) -> dict[str, Any]:
+        """Connect to ``address`` (``HOST:PORT``, ``ws://HOST:PORT``, or ``wss://HOST:PORT``
+        for TLS) as ``seat``.
 
+        :param ssl: for ``wss://``, the :class:`ssl.SSLContext` checking the server
+            (:func:`drillsim.drill.tls.client_context`; default: the system's authorities).
         :returns: the server's welcome.
-        :raises SeatRefused: refused, or the server cannot be reached.
+        :raises SeatRefused: refused, the server cannot be reached, or its certificate
+            is not trusted (nothing, the secret least, is sent then).
         """
+        import ssl as _ssl
+
         from websockets.asyncio.client import connect
         from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
         uri = address if "://" in address else f"ws://{address}"
+        tls = {"ssl": ssl} if uri.startswith("wss://") and ssl is not None else {}
         try:
-            self.ws = await asyncio.wait_for(connect(uri, max_size=MAX_SERVER_FRAME, open_timeout=timeout),
+            self.ws = await asyncio.wait_for(connect(uri, max_size=MAX_SERVER_FRAME, open_timeout=timeout, **tls),
                                              timeout)
             await self.ws.send(encode({"type": "hello", "protocol": PROTOCOL, "seat": seat, "secret": secret}))
             first = await asyncio.wait_for(self._recv(), timeout)
+        except _ssl.SSLCertVerificationError as exc:
+            raise SeatRefused(f"cannot join the drill at {address}: the server's certificate is not "
+                              f"trusted ({exc.verify_message}); give its authority with --cafile") from None
+        except _ssl.SSLError as exc:
+            raise SeatRefused(f"cannot join the drill at {address}: TLS failed ({exc.reason or exc}); "
+                              "is it a wss:// server?") from None
         except (OSError, asyncio.TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed) as exc:
             why = "timed out" if isinstance(exc, asyncio.TimeoutError) else (
                 getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)

@@ -98,12 +98,16 @@ class DrillServer:
         session.message_listeners.append(self._route)
 
     # ------------------------------------------------------------------ running
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
-        """Listen on ``host:port`` (0: a free port) and run the clock; returns the port."""
+    async def start(self, host: str = "127.0.0.1", port: int = 0, ssl=None) -> int:
+        """Listen on ``host:port`` (0: a free port) and run the clock; returns the port.
+
+        :param ssl: a server :class:`ssl.SSLContext` (:func:`drillsim.drill.tls.server_context`):
+            seats then join over ``wss://``.
+        """
         from websockets.asyncio.server import serve
 
         self._server = await serve(self._handle, host, port, max_size=MAX_CLIENT_FRAME,
-                                   ping_interval=20, ping_timeout=20)
+                                   ping_interval=20, ping_timeout=20, ssl=ssl)
         self.port = self._server.sockets[0].getsockname()[1]
         self._clock_task = asyncio.create_task(self._run_clock())
         return self.port

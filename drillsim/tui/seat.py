@@ -59,7 +59,8 @@ class SeatReviewScreen(ReviewScreen):
 
 
 class SeatApp(App):
-    """One seat joined to ``address`` (``HOST:PORT``).
+    """One seat joined to ``address`` (``HOST:PORT``, or ``wss://HOST:PORT`` with ``ssl``
+    the client's TLS context).
 
     :ivar refused: why the server refused the seat (the app then exits at once).
     """
@@ -67,9 +68,10 @@ class SeatApp(App):
     CSS_PATH = "drill.tcss"
     TITLE = "drillsim drill join"
 
-    def __init__(self, address: str, seat: str, secret: str) -> None:
+    def __init__(self, address: str, seat: str, secret: str, ssl=None) -> None:
         super().__init__()
         self.address = address
+        self._ssl = ssl
         self.seat = seat
         self._secret = secret
         self.client = SeatClient()
@@ -80,7 +82,7 @@ class SeatApp(App):
 
     async def on_mount(self) -> None:
         try:
-            welcome = await self.client.connect(self.address, self.seat, self._secret)
+            welcome = await self.client.connect(self.address, self.seat, self._secret, ssl=self._ssl)
         except SeatRefused as exc:
             self.refused = str(exc)
             self.exit(return_code=2)
