@@ -75,8 +75,11 @@ VERBS = {
     "recall": ("who", None, None), "aid": ("force?", None, None),
 }
 
-#: the order each verb is carried out by (a player's ``evacuate`` order is the action ``evacuate``)
-MIN_EVENT_DELAY = 1.0  # minutes; see After
+#: the shortest time an inject may follow a simulation event, minutes: the session fires
+#: injects between simulation steps, so while an event trigger is armed it runs in steps
+#: no longer than its delay (:meth:`Schedule.step_limit`), and the inject fires exactly
+#: ``delay`` after the event, live and replayed alike
+MIN_EVENT_DELAY = 1.0
 
 
 class Unless(Strict):
