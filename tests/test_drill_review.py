@@ -208,3 +208,23 @@ def test_a_resumed_drill_reports_the_same_clock(tmp_path, host):
     assert r.pace.lines() == s.pace.lines()
     assert s.pace.lines()[0] == "scenario time run by the clock: 1.0 h at 60×, 2.0 h at 600×"
     assert s.pace.lines()[2] == "paused: 2.0 min of wall time in 1 pause"
+
+
+def test_a_resumed_drill_scores_the_same_decisions(tmp_path, host):
+    from drillsim.drill import decisions
+
+    log = tmp_path / "d.jsonl"
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host, log_path=log)
+    s.advance_to(150)
+    assert s.command("evacuate mixin").ok
+    s.advance_to(250)
+    s.log_clock()
+    s.close()
+    r = DrillSession.resume(log, s.secret, host=host)
+    live = DrillSession.open(msel_pack(tmp_path / "again"), seed=21, host=host)
+    live.advance_to(150)
+    assert live.command("evacuate mixin").ok
+    for d in (r, live):
+        d.advance_to(400)
+    assert decisions.score(r) == decisions.score(live)
+    assert [x.status for x in decisions.score(live)].count("missed") >= 1

@@ -134,12 +134,17 @@ def score(session) -> list[Decision]:
 
 
 def objective_results(session, rows: list[Decision]) -> list[dict[str, Any]]:
-    """Per objective: met (every expected action in time), partly met, or not met."""
+    """Per objective: met (every expected action in time), partly met, or not met. An
+    action expected by several injects counts once, in time only if in time for each."""
     out = []
     for obj in session.drawn.objectives:
         every = [r for r in rows if r.objective == obj["id"]]
-        mine = [r for r in every if r.status != "not prompted"]
-        done = sum(r.status == "in time" for r in mine)
+        by_action: dict[str, list[Decision]] = {}
+        for r in every:
+            if r.status != "not prompted":
+                by_action.setdefault(r.action, []).append(r)
+        mine = list(by_action.values())
+        done = sum(all(r.status == "in time" for r in group) for group in mine)
         result = ("not tested: its injects were not fired" if every and not mine
                   else "no action expected" if not mine else "met" if done == len(mine)
                   else "not met" if done == 0 else "partly met")
