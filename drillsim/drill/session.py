@@ -787,7 +787,7 @@ class DrillSession:
             if not free:
                 raise OrderRefused("no helicopter free: " + "; ".join(self._why_not_free(u) for u in air))
             # the scenario's rules on who may go now (daylight flying …), as automatic dispatch applies them
-            allowed = sim._filtered(incident, incident.unmet() or dict(incident.demand), free)
+            allowed = sim.allowed(incident, free)
             if not allowed:
                 raise OrderRefused("no helicopter may take off now: " + "; ".join(
                     f"{u.id}: {commands.held_why(sim.log.events, u.force.id)}" for u in free))

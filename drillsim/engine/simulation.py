@@ -503,6 +503,15 @@ class Simulation:
             raise self._bad_restriction(bad, (self, unit, origin, destination))
         return access_rules.combine(answers)
 
+    def allowed(self, incident: Incident, units: Iterable[Unit]) -> list[Unit]:
+        """The ``units`` (free ones able to serve ``incident``) that the scenario's rules
+        let go to it now: those every ``drillsim_filter_candidates`` answer keeps (daylight
+        flying …), as automatic dispatch applies them; for orders given by hand."""
+        units = list(units)
+        if not self._filter_plan or not units:
+            return units
+        return self._filtered(incident, incident.unmet() or dict(incident.demand), units)
+
     def _filtered(self, incident: Incident, unmet: dict[str, float], candidates: list[Unit]) -> list[Unit]:
         """The candidates every ``drillsim_filter_candidates`` answer keeps (in their
         order); an answer naming a unit that is not a candidate fails the run, naming its
