@@ -57,3 +57,31 @@ def test_events_carry_the_issue_time(host):
     assert onset.t == pytest.approx(10.0)
     # issued 25 min before the run's start: logged at 0, the issue time kept
     assert warn.t == 0.0 and warn.details["issued_min"] == pytest.approx(-25.0)
+
+
+def test_evacuating_on_the_nowcast(host):
+    """Shouqiao evacuated on the severe convective warning: the flood's warning comes at the
+    nowcast's issue (burst at 60 min − 35 = 25 min; with 60 km, 60 − 105 < 0: the run's
+    start), so the evacuation is ordered earlier; with the plan's ≥ 1 h it is done before
+    the water (E1 ≥ 0), with 35 min it is not."""
+    path = SCENARIOS / "flash_flood.yaml"
+
+    def rows(**overrides):
+        return {r.id: r for r in run_scenario(load_scenario(path, host=host, overrides=overrides),
+                                              host, replications=1).rows}
+
+    base = rows()
+    short = rows(**{"hazards[0].params.warning.on_nowcast": True})
+    long = rows(**{"hazards[0].params.warning.on_nowcast": True,
+                   "hazards[0].params.nowcast.detection_range": "60km"})
+    # T1 (warning → water above the warning stage) gains exactly the earlier warning:
+    # critical rainfall 50 mm at the burst's intensity, + 15 min, against the nowcast's 25 min
+    from drillsim_plugins.flood.flash import FlashFloodParams, flash_numbers
+    import yaml
+    params = FlashFloodParams.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))["hazards"][0]["params"])
+    f = flash_numbers(params)
+    critical = 60.0 + 50.0 / f["intensity"] * 60.0 + 15.0
+    assert (short["T1"].mean - base["T1"].mean) * 60 == pytest.approx(critical - 25.0, abs=0.01)
+    assert (long["T1"].mean - base["T1"].mean) * 60 == pytest.approx(critical - 0.0, abs=0.01)
+    assert base["E1"].mean < short["E1"].mean < 0 <= long["E1"].mean
+    assert short["K5"].mean < base["K5"].mean

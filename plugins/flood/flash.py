@@ -41,7 +41,7 @@ from pydantic import Field, model_validator
 
 from drillsim.api import Discharge, Duration, DurationOrZero, Fraction, HazardType, Length, Strict
 
-from ..nowcast import NowcastParams, start_nowcast
+from ..nowcast import NowcastParams, lead_minutes, start_nowcast
 from .checks import check_flood
 from .params import (AccessParams, EvacuationParams, GaugeParams, RescueCallParams, TownshipParams,
                      WatchParams)
@@ -98,6 +98,9 @@ class FlashWarningParams(Strict):
     """Rain since the burst began at which the warning fires, mm (临界雨量)."""
     issue_delay: DurationOrZero = 0.0
     """Time from the gauge passing it to the warning reaching the townships."""
+    on_nowcast: bool = False
+    """Also warn (and so evacuate) on the severe convective weather warning (``nowcast``), if
+    it comes first."""
 
 
 class FlashFloodParams(Strict):
@@ -165,6 +168,9 @@ def flash_timeline(params: FlashFloodParams, horizon: float, weights: dict[str, 
     warning_time = None
     if w.critical_rain_mm <= f["rain"]:
         warning_time = b + w.critical_rain_mm / f["intensity"] * 60.0 + w.issue_delay
+    if w.on_nowcast and params.nowcast is not None and f["intensity"] >= params.nowcast.intense_mm_h:
+        nowcast_time = max(0.0, b - lead_minutes(params.nowcast))
+        warning_time = nowcast_time if warning_time is None else min(warning_time, nowcast_time)
     peak = max(range(n), key=lambda j: flow[j])
     towns = township_times(params.townships, times, stage, params.gauge.warning_stage,
                            params.evacuation.total_people, weights)
