@@ -99,6 +99,41 @@ def test_the_district_team_has_no_crew_free_for_hours(host, day):
     assert day["D1"].status == "fail" and day["D1"].mean > 3.0
 
 
+def finish(order, demand, arrivals, work=300.0):
+    """When an evacuation ordered at ``order`` ends, for units arriving [(minute, rescuers)]:
+    it needs ``work`` minutes at full staffing (100 residents per rescuer at 20 an hour:
+    5 h) and progresses at min(1, rescuers on scene / demand) (the engine's incidents)."""
+    done, t, on = 0.0, order, 0.0
+    for when, people in sorted(arrivals):
+        rate = min(1.0, on / demand)
+        if rate > 0 and done + rate * (when - t) >= work:
+            return t + (work - done) / rate
+        done += rate * (when - t)
+        t, on = when, on + people
+    return t + (work - done) / min(1.0, on / demand)
+
+
+def test_the_district_teams_first_hours_on_the_zitong_evacuation_by_hand(host, day):
+    """The first span with no crew free: all three crews from Zitong's evacuation order
+    until it is done, worked out from its size and the rescuers that come."""
+    sim = Simulation(load_scenario(FLOOD, host=host), host, replication=0)
+    sim.run()
+    sent = [e for e in sim.log.events if e.kind == "unit_dispatched" and e.unit.startswith("district_team")][:3]
+    evac = sim.incidents[sent[0].incident]
+    assert {e.incident for e in sent} == {evac.id} and evac.details["township"] == "zitong"
+    people = evac.details["people"]
+    assert evac.demand == {"people": math.ceil(people / 100)}            # 19,249 -> 193 rescuers
+    came = [(e.t, sim.units[e.unit].capabilities["people"]) for e in sim.log.events
+            if e.kind == "unit_arrived" and e.incident == evac.id]
+    end = finish(evac.created, evac.demand["people"], came)
+    cleared = [e.t for e in sim.log.events if e.kind == "unit_cleared" and e.incident == evac.id
+               and e.unit.startswith("district_team")]
+    assert cleared == [pytest.approx(end, abs=1e-6)] * 3
+    # no crew free from the order to then (5.3 h), and more later on rescue calls
+    assert day["D1"].values[0] >= (end - evac.created) / 60.0 - 1e-9
+    assert (end - evac.created) / 60.0 == pytest.approx(5.35, abs=0.01)
+
+
 def test_r1_first_rescue_call_by_hand(host):
     """The run's first flood rescue call: every boat crew is at its base, so the first on
     scene is the crew with the least turnout + drive; R1's value for that call is it."""
