@@ -253,7 +253,15 @@ def decision_findings(session, rows: list[decisions_mod.Decision]) -> tuple[list
     credited."""
     clock = lambda t: session.clock_text(t)[5:]  # noqa: E731
     good, better = [], []
-    for r in rows:
+    groups: dict[tuple, list[decisions_mod.Decision]] = {}
+    for r in rows:  # an action several injects expect is said once (in time only if in time for each)
+        groups.setdefault((r.objective, r.action), []).append(r)
+    picked = []
+    for group in groups.values():
+        worst = [r for r in group if r.status in ("missed", "late")]
+        told = [r for r in group if r.lag is not None and r.status == "in time"]
+        picked.append(worst[0] if worst else told[0] if told else group[0])
+    for r in picked:
         who = f"{r.objective} ({r.capability})" if r.objective else (r.capability or r.source)
         after = ""
         if r.lag is not None:
