@@ -8,10 +8,10 @@ In memory the log keeps each event as a plain tuple and hands out :class:`Event`
 when read (:class:`EventList`): a long run keeps millions of events, and plain tuples of
 plain data drop out of Python's cyclic garbage collector, which would otherwise walk
 every kept event again and again as the log grows. The engine's hot path
-(:meth:`EventLog.record_values`) keeps the details flat in the tuple, after a shared tuple
-of their keys, ``(t, kind, unit, incident, keys, value, …)``, and the details dict is
-built only when the event is read: a dict of three keys takes 184 bytes, its values in
-the row 24.
+(:meth:`EventLog.record_values`) keeps the details flat in the tuple, after a shared
+``(kind, keys)`` pair, ``(t, (kind, keys), unit, incident, value, …)``, and the details
+dict is built only when the event is read: a dict of three keys takes 184 bytes, its
+values in the row 24.
 """
 
 from __future__ import annotations
@@ -70,12 +70,17 @@ def _plain(value: Any) -> Any:
 
 def _event(row: tuple) -> Event:
     """The :class:`Event` of a stored row: ``(t, kind, unit, incident, details)`` (the
-    details dict is the event's) or ``(t, kind, unit, incident, keys, value, …)`` (a new
+    details dict is the event's) or ``(t, (kind, keys), unit, incident, value, …)`` (a new
     details dict each time)."""
-    details = row[4]
-    if details.__class__ is dict:
+    kind = row[1]
+    if kind.__class__ is str:
         return Event(*row)
-    return Event(row[0], row[1], row[2], row[3], dict(zip(details, row[5:])))
+    return Event(row[0], kind[0], row[2], row[3], dict(zip(kind[1], row[4:])))
+
+
+def _kind(row: tuple) -> str:
+    kind = row[1]
+    return kind if kind.__class__ is str else kind[0]
 
 
 class EventList(Sequence):
@@ -169,11 +174,12 @@ class EventLog:
         if self._listened:
             self._pass_on(Event(t, kind, unit, incident, details))
 
-    def record_values(self, kind: str, unit: str | None, incident: str | None,
-                      keys: tuple[str, ...], *values: Any) -> None:
-        """:meth:`record` with the details given as a tuple of keys (shared by every event
-        of the kind) and their values: kept flat in the stored row, so no details dict
-        is built unless a sink or subscriber receives the event (or it is read)."""
+    def record_values(self, spec: tuple[str, tuple[str, ...]], unit: str | None,
+                      incident: str | None, *values: Any) -> None:
+        """:meth:`record` with the kind and the keys of the details given as one pair
+        ``spec = (kind, keys)`` made once and shared by every event of the kind, then the
+        values of the details: kept flat in the stored row, so no details dict is built
+        unless a sink or subscriber receives the event (or it is read)."""
         t = self._clock()
         if t == self._instant:  # _count_same inlined: most events share an instant
             self._same = same = self._same + 1
@@ -185,9 +191,9 @@ class EventLog:
         else:
             self._instant, self._same = t, 0
         if self._keep:
-            self._rows.append((t, kind, unit, incident, keys, *values))
+            self._rows.append((t, spec, unit, incident, *values))
         if self._listened:
-            self._pass_on(Event(t, kind, unit, incident, dict(zip(keys, values))))
+            self._pass_on(Event(t, spec[0], unit, incident, dict(zip(spec[1], values))))
 
     def _count_same(self, t: float) -> None:
         self._same += 1
@@ -214,7 +220,7 @@ class EventLog:
 
     def of_kind(self, *kinds: str) -> list[Event]:
         """Events of the given kinds, in log order."""
-        return [_event(row) for row in self._rows if row[1] in kinds]
+        return [_event(row) for row in self._rows if _kind(row) in kinds]
 
 
 class JsonLinesSink:

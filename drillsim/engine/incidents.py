@@ -33,11 +33,13 @@ class Incident:
     :ivar id: ``"I1"``, ``"I2"`` … in creation order.
     :ivar kind: a hazard plugin's word (``flood_rescue``, ``evacuation``, ``hazmat``).
     :ivar place: where it is.
-    :ivar demand: ``{capability: amount}`` needed.
+    :ivar demand: ``{capability: amount}`` needed (read-only: incidents of equal demand
+        may share one dict).
     :ivar on_scene: minutes of work at full demand.
     :ivar priority: 1 is most urgent; the queue is ordered by (priority, created, id).
     :ivar created: minutes, when the call was received.
-    :ivar details: plain data the hazard attaches (township, people …).
+    :ivar details: plain data the hazard attaches (township, people …); read-only (an
+        incident without details shares one empty read-only mapping).
     :ivar unreachable: ids of units that found it unreachable since access last changed
         (read-only: the engine replaces it).
     """
@@ -89,6 +91,8 @@ class Incident:
 
     def unmet(self) -> dict[str, float]:
         """Demand not covered by assigned units (on scene or on the way)."""
+        if not self.assigned:  # all of it (every amount is > 0): a copy, made in C
+            return self.demand.copy()
         out = {}
         for cap, need in self.demand.items():
             have = 0.0

@@ -46,9 +46,11 @@ _TRAVELLING = unit_state.TRAVELLING
 _ON_SCENE = unit_state.ON_SCENE
 _RETURNING = unit_state.RETURNING
 _AVAILABLE = unit_state.AVAILABLE
-_EN_ROUTE = ("travel",)
-_ARRIVED = ("place", "first")
-_PLACE = ("place",)
+# the kinds and detail keys of the events logged (EventLog.record_values)
+_EN_ROUTE = ("unit_en_route", ("travel",))
+_ARRIVED = ("unit_arrived", ("place", "first"))
+_CLEARED = ("unit_cleared", ())
+_RETURNED = ("unit_returned", ("place",))
 
 
 class Response:
@@ -163,7 +165,7 @@ class Response:
         unit.status = _TRAVELLING
         unit._trip = (origin, place, sim._clock(), minutes)
         sim._trip_factor[unit.id] = sim._factor(unit, origin, place, minutes) if minutes > 0 else 1.0
-        sim.log.record_values("unit_en_route", unit.id, incident.id, _EN_ROUTE, minutes)
+        sim.log.record_values(_EN_ROUTE, unit.id, incident.id, minutes)
         if minutes > 0:
             self._wait(sim.env.timeout(minutes), self._arrive, self._stopped_travelling)
         else:
@@ -194,14 +196,13 @@ class Response:
         unit.status = _ON_SCENE
         present = incident.present
         present.append(unit)
-        sim.log.record_values("unit_arrived", unit.id, incident.id, _ARRIVED, place.id,
-                              len(present) == 1)
+        sim.log.record_values(_ARRIVED, unit.id, incident.id, place.id, len(present) == 1)
         sim._work_changed(incident)
         self._wait(incident.done, self._cleared, self._stopped)
 
     def _cleared(self) -> None:
         unit = self.unit
-        self.sim.log.record_values("unit_cleared", unit.id, self.incident.id, ())
+        self.sim.log.record_values(_CLEARED, unit.id, self.incident.id)
         unit.incident = None
         self._go_home()
 
@@ -264,4 +265,4 @@ class Response:
         unit.location = unit.base
         unit.status = _AVAILABLE
         self.is_alive = False
-        self.sim.log.record_values("unit_returned", unit.id, None, _PLACE, unit.base.id)
+        self.sim.log.record_values(_RETURNED, unit.id, None, unit.base.id)

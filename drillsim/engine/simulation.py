@@ -18,6 +18,7 @@ import bisect
 import datetime as dt
 import math
 from functools import lru_cache, partial
+from types import MappingProxyType
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
@@ -47,24 +48,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from drillsim.scenario.loader import ResolvedScenario
 
 
-# the keys of the details of the events logged on the hot path (EventLog.record_values)
-_DISPATCHED = ("force", "origin", "by")
-_QUEUED = ("kind", "unmet")
-_COMPLETED = ("kind", "units")
-_COMPLETED_WHY = ("kind", "units", "reason")
+# the kinds and detail keys of the events logged on the hot path (EventLog.record_values)
+_DISPATCHED = ("unit_dispatched", ("force", "origin", "by"))
+_QUEUED = ("incident_queued", ("kind", "unmet"))
+_COMPLETED = ("incident_completed", ("kind", "units"))
+_COMPLETED_WHY = ("incident_completed", ("kind", "units", "reason"))
 _ALL4 = (0, 1, 2, 3)
 _CREATED = ("township", "kind", "place", "demand", "on_scene", "priority")
+_CREATED_PLAIN = ("incident_created", _CREATED)  # with no hazard details
+#: the details of every incident created without any (read-only, shared)
+_NO_DETAILS = MappingProxyType({})
 
 
 @lru_cache(maxsize=256)
-def _created_keys(details: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The keys of an ``incident_created`` event whose hazard details have the keys
+def _created_keys(details: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """The kind and keys of an ``incident_created`` event whose hazard details have the keys
     ``details`` (township first, the details, then the engine's fields, as the dict
     ``{"township": …, **details, "kind": …, …}`` orders them); None when a detail has
     the name of one of those fields (the dict's rules then decide which value stays)."""
     if set(details) & set(_CREATED):
         return None
-    return (_CREATED[0], *details, *_CREATED[1:])
+    return ("incident_created", (_CREATED[0], *details, *_CREATED[1:]))
 
 
 class PluginFailed(DrillsimError):
@@ -132,6 +136,8 @@ class Simulation:
         self.dispatch_known: Callable[[Incident], bool] | None = None
         self.incidents: dict[str, Incident] = {}
         self._incident_count = 0
+        #: the demand given to the last incident created, as items, and its checked dict
+        self._last_demand: tuple[tuple, dict[str, float]] = ((), {})
         self._forget_finished = not keep_events
         self.queue: list[Incident] = []
         self._queue_keys: list[tuple] = []
@@ -251,21 +257,28 @@ class Simulation:
         """
         if isinstance(place, str):
             place = self.region.place(place)
-        given, demand = demand, {}
-        for cap, amount in given.items():  # a loop: a comprehension costs a call on this path
-            if amount:
-                demand[cap] = float(amount)
-        if not demand or min(demand.values()) < 0:
-            raise ValueError(f"incident demand must name positive amounts, got {demand!r}")
+        given = tuple(demand.items())
+        if given == self._last_demand[0]:
+            # the demand of the last incident again (a hazard's usual case): its dict is
+            # shared (nothing changes an incident's demand), ~120 bytes less per incident
+            demand = self._last_demand[1]
+        else:
+            demand = {}
+            for cap, amount in given:  # a loop: a comprehension costs a call on this path
+                if amount:
+                    demand[cap] = float(amount)
+            if not demand or min(demand.values()) < 0:
+                raise ValueError(f"incident demand must name positive amounts, got {demand!r}")
+            self._last_demand = (given, demand)
         if not on_scene > 0 or math.isinf(on_scene):
             raise ValueError(f"incident on-scene work must be a positive number of minutes, got {on_scene!r}")
         self._incident_count = seq = self._incident_count + 1
         incident = Incident(f"I{seq}", seq, kind, place, demand, float(on_scene), int(priority),
-                            self._clock(), details, simpy.Event(self.env))
+                            self._clock(), details or _NO_DETAILS, simpy.Event(self.env))
         self.incidents[incident.id] = incident
-        keys = _created_keys(tuple(details))
+        keys = _created_keys(tuple(details)) if details else _CREATED_PLAIN
         if keys:
-            self.log.record_values("incident_created", None, incident.id, keys, place.township,
+            self.log.record_values(keys, None, incident.id, place.township,
                                    *details.values(), kind, place.id, demand, on_scene, priority)
         else:  # a detail named like one of the engine's fields: the dict decides
             fields = {"township": place.township, **details, "kind": kind, "place": place.id,
@@ -318,7 +331,7 @@ class Simulation:
         incident.assigned.append(unit)
         if incident.in_queue and not incident.unmet():
             self._dequeue(incident)
-        self.log.record_values("unit_dispatched", unit.id, incident.id, _DISPATCHED,
+        self.log.record_values(_DISPATCHED, unit.id, incident.id,
                                unit.force.id, origin.id, by)
         unit.process = Response(self, unit, incident, origin, not redirected)
 
@@ -783,7 +796,7 @@ class Simulation:
             if incident.in_queue:
                 self._unlogged -= 1
             # nothing assigned yet: the unmet demand is the demand (the same dict, kept once)
-            self.log.record_values("incident_queued", None, incident.id, _QUEUED, incident.kind,
+            self.log.record_values(_QUEUED, None, incident.id, incident.kind,
                                    incident.unmet() if incident.assigned else incident.demand)
 
     def _stand_down(self, unit: Unit, reason: str = "breakdown") -> None:
@@ -851,11 +864,9 @@ class Simulation:
         incident.worker = None
         units = [u.id for u in incident.present]
         if reason:
-            self.log.record_values("incident_completed", None, incident.id, _COMPLETED_WHY,
-                                   incident.kind, units, reason)
+            self.log.record_values(_COMPLETED_WHY, None, incident.id, incident.kind, units, reason)
         else:
-            self.log.record_values("incident_completed", None, incident.id, _COMPLETED,
-                                   incident.kind, units)
+            self.log.record_values(_COMPLETED, None, incident.id, incident.kind, units)
         if len(incident.assigned) != len(incident.present):  # (present is part of assigned)
             for unit in list(incident.assigned):
                 if unit not in incident.present and unit.process is not None and unit.process.is_alive:
