@@ -16,6 +16,7 @@ tracing uses), every call goes through pluggy, so tracing sees it.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Callable
 
 try:  # pluggy's own call loop; a monitored manager (tracing) has replaced it
@@ -51,15 +52,23 @@ def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..
         picks = tuple(argnames.index(n) for n in impl.argnames)
         plan.append((impl.function, None if picks == everything else picks))
     plan = tuple(plan)
-    if len(plan) == 2 and plan[0][1] is None and plan[1][1] is None:
+    if len(plan) == 2 and plan[1][1] is None and (plan[0][1] is None or len(plan[0][1]) > 1):
         # the common shape (a plugin's answer, else drillsim's default), unrolled
         first, second = plan[0][0], plan[1][0]
+        if plan[0][1] is None:
+            def call_two(*args):
+                if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
+                    return through_pluggy(*args)  # tracing was switched on since
+                result = first(*args)
+                return second(*args) if result is None else result
+        else:
+            pick = itemgetter(*plan[0][1])  # the arguments the plugin takes (two or more)
 
-        def call_two(*args):
-            if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
-                return through_pluggy(*args)  # tracing was switched on since
-            result = first(*args)
-            return second(*args) if result is None else result
+            def call_two(*args):
+                if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
+                    return through_pluggy(*args)  # tracing was switched on since
+                result = first(*pick(args))
+                return second(*args) if result is None else result
 
         return call_two
 

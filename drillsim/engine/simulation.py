@@ -606,10 +606,19 @@ class Simulation:
 
     def dispatch_pass(self) -> None:
         """Send free units of auto-dispatched forces to queued incidents, most urgent first."""
-        if not self.queue:
+        queue = self.queue
+        if not queue:
             return
         auto = self._auto_forces
         free = [u for u in self._unit_list if u.status in unit_state.DISPATCHABLE and u.force.id in auto]
+        known = self.dispatch_known
+        if len(queue) == 1:  # the common case: nothing to share between incidents
+            incident = queue[0]
+            if free and (known is None or known(incident)):
+                self._dispatch_one(incident, free)
+            if incident.in_queue and not incident.queued_logged:
+                self._note_queued(incident)
+            return
         # (kind, township, unmet capabilities) no free unit can serve: within a pass the
         # free units only get fewer, so the next incident alike is skipped unasked (a
         # long queue of incidents nobody free can take would otherwise cost a scan each)
@@ -618,8 +627,7 @@ class Simulation:
         # incident: incidents alike in a long queue are matched against the units once,
         # until a dispatch takes units out of ``free``
         able_by: dict[tuple, list[Unit]] = {}
-        known = self.dispatch_known
-        for incident in list(self.queue):
+        for incident in list(queue):
             if known is not None and not known(incident):
                 pass  # not known to the command: automatic dispatch cannot act on it
             elif free:
