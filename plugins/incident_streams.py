@@ -120,7 +120,7 @@ def _poisson_start(sim, hazard):
     else:
         probs = None
 
-    places = p.places
+    places = [sim.region.place(pl) for pl in p.places]  # looked up once, not per call
     gaps = _one_at_a_time(lambda n: arrivals.exponential(1.0 / p.rate, n))
     spots = None if len(places) == 1 else _one_at_a_time(lambda n: where.choice(len(places), n, p=probs))
     works = None if p.on_scene_distribution == "fixed" else \

@@ -72,10 +72,11 @@ class Response:
         self.turnout = turnout
         self.is_alive = True
         env = sim.env
-        start = Event(env)
+        start = Event.__new__(Event)  # Event.__init__ inlined, as simpy's own Timeout does
+        start.env = env
+        start.callbacks = [self._wake]
         start._ok = True
         start._value = None
-        start.callbacks.append(self._wake)
         self._target = start
         self._then: Callable[[], None] = self._begin if incident is not None else self._go_home
         self._on_interrupt: Callable[[Any], None] = self._not_started
@@ -137,9 +138,6 @@ class Response:
         # a process interrupted before its first step fails with the interrupt
         self.is_alive = False
         raise Interrupt(cause)
-
-    def _end(self) -> None:
-        self.is_alive = False
 
     # ------------------------------------------------------------ to the incident
     def _begin(self) -> None:
