@@ -114,6 +114,9 @@ def test_information_to_decision_times_match_a_hand_worked_drill(tmp_path, host)
     assert any("`evacuate yuxi` ordered at 08-16 02:00, 60 min after it was due" in x
                for x in review.improvements), review.improvements
     assert "| O1 Evacuate Mixin before the water | Critical Transportation | `evacuate mixin` |" in review.markdown
+    # ordered in time, but nobody was sent to carry it out: said as well
+    assert any("`evacuate mixin` was ordered at 08-15 22:45 but the evacuation never finished" in x
+               for x in review.improvements), review.improvements
 
 
 def test_inaction_with_an_msel_is_never_a_strength(tmp_path, host):

@@ -247,6 +247,16 @@ def strengths_and_improvements(player: list[scorecard.Row], baseline: list[score
     return good, better
 
 
+def _moves_finished(events: Sequence[Event], township: str, since: float) -> bool | None:
+    """Whether the evacuation (or relocation) incidents an order made in ``township`` at or
+    after minute ``since`` were all completed; None when it made none."""
+    made = {e.incident for e in events if e.kind == "incident_created" and e.t >= since
+            and e.details.get("township") == township and e.details.get("kind") in ("evacuation", "relocation")}
+    if not made:
+        return None
+    return made <= {e.incident for e in events if e.kind == "incident_completed"}
+
+
 def decision_findings(session, rows: list[decisions_mod.Decision]) -> tuple[list[str], list[str]]:
     """Strengths (expected actions taken in time, with the time from information to
     decision) and areas for improvement (actions missed or late). Only actions taken are
@@ -261,8 +271,15 @@ def decision_findings(session, rows: list[decisions_mod.Decision]) -> tuple[list
         worst = [r for r in group if r.status in ("missed", "late")]
         told = [r for r in group if r.lag is not None and r.status == "in time"]
         picked.append(worst[0] if worst else told[0] if told else group[0])
+    events = session.sim.log.events
     for r in picked:
         who = f"{r.objective} ({r.capability})" if r.objective else (r.capability or r.source)
+        words = r.action.split()
+        if r.status == "in time" and words[0] == "evacuate" and len(words) == 2 and \
+                _moves_finished(events, words[1], r.decided_t) is False:
+            # the order was given; carrying it out (rescuers to the evacuation) is a decision too
+            better.append(f"{who}: `{r.action}` was ordered at {clock(r.decided_t)} but the evacuation "
+                          "never finished (it needs rescuers sent to it)")
         after = ""
         if r.lag is not None:
             after = (f", {decisions_mod.duration(r.lag)} after the {r.info_what} at {clock(r.info_t)}"
