@@ -10,8 +10,9 @@ in fresh processes taking turns, best and median, and checks that every database
 the same rows whatever ran them.
 
 Each run stores its results in a scratch SQLite database exactly as ``drillsim batch``
-does. Start-up (pool or cluster start, plugin loading on the workers) is timed apart
-from the run; the rate is replications finished per second of run, which includes each
+does. Start-up (as ``drillsim batch`` has it: the sweep checked while the pool's fork
+server or the Dask cluster starts, then the workers started and loading the plugins)
+is timed apart from the run; the rate is replications finished per second of run, which includes each
 worker loading each variant once. "main CPU s" is what this process (receiving and
 storing results) spent during the run: on 2 cores it competes with the workers; "other
 CPU s" what the batch's other processes (workers, fork server, Dask) spent, from /proc;
@@ -95,19 +96,25 @@ def _descendants_cpu() -> dict[int, float] | None:
     return {pid: cpu[pid] for pid in mine}
 
 
-def measure(sweep, executor, replications: int, db: Path) -> tuple[float, float, int, float, float | None]:
+def measure(path: str, host, executor, replications: int, db: Path) -> tuple[float, float, int, float, float | None]:
     """(start-up seconds, run seconds, replications run, CPU seconds this process spent
     during the run, CPU seconds the other processes of the batch — workers, fork server,
     Dask — spent during it) of one batch, stored as ``drillsim batch`` stores it (a chunk
-    per transaction)."""
+    per transaction). Start-up is as ``drillsim batch`` has it: the executor prepared
+    (a fork server, or a Dask cluster, starting) while the sweep at ``path`` is checked
+    (every variant loaded), then the workers started."""
     from drillsim.batch.runner import bundle_of, tasks_for
     from drillsim.batch.store import Store
+    from drillsim.batch.sweep import load_sweep
 
-    store = Store.create(db, sweep, replications)
-    bundle = bundle_of(sweep)
-    tasks = tasks_for(sweep, bundle, replications, set())
     with executor:
         t0 = time.perf_counter()
+        executor.prepare()
+        sweep = load_sweep(path, host)
+        store = Store.create(db, sweep, replications)
+        bundle = bundle_of(sweep)
+        tasks = tasks_for(sweep, bundle, replications, set())
+        executor.fit(len(tasks))
         executor.start(bundle, tuple(sweep.plugins))
         t1 = time.perf_counter()
         before = _descendants_cpu()
@@ -228,7 +235,8 @@ def main() -> int:
     from drillsim.host.pluginhost import load_plugins
 
     cpus = os.cpu_count() or 1
-    sweep = load_sweep(args.sweep, load_plugins())
+    host = load_plugins()
+    sweep = load_sweep(args.sweep, host)
     print(f"machine: {machine()}")
     print(f"sweep: {args.sweep} ({len(sweep.variants)} variants x {args.replications} "
           f"replications = {len(sweep.variants) * args.replications})")
@@ -249,7 +257,7 @@ def main() -> int:
         for attempt in range(args.repeat):
             for k, (name, workers, make) in enumerate(runs):
                 db = Path(tmp) / f"{attempt}-{k}.db"
-                start, run, count, cpu, others = measure(sweep, make(), args.replications, db)
+                start, run, count, cpu, others = measure(args.sweep, host, make(), args.replications, db)
                 if (name, workers) not in best or count / run > best[(name, workers)][0]:
                     best[(name, workers)] = (count / run, start, run, cpu, others, count)
     whole, starts = {}, {}

@@ -1,6 +1,6 @@
 """Benchmark: how long a user waits on the command line, each command in a fresh process.
 
-Run:  python bench/startup.py [--repeat 5]
+Run:  python bench/startup.py [--repeat 5] [--against OTHER_CHECKOUT]
 
 Times, in rounds, a bare interpreter (the floor), ``drillsim --help``, ``drillsim run
 --help`` and ``drillsim run scenarios/fujiang_flood_2020.yaml`` (20 replications; with
@@ -9,7 +9,9 @@ in turn, so other work on the machine falls on all of them alike. For each comma
 prints the best and median wall time and CPU time (user + system, of the process and
 any it started) over the rounds. Goals (issue 18): help ≤ 0.15 s, the flood run ≤ 0.8 s
 wall. drillsim's sources are compiled to bytecode first (as an installed package has them;
-see :func:`compile_bytecode`).
+see :func:`compile_bytecode`). ``--against`` times the same drillsim commands with the
+code of another checkout too (say, main before a change: ``git worktree add ../before
+main``), in the same rounds, so the comparison holds on a busy machine.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,17 +41,28 @@ COMMANDS = [
 ]
 
 
-def once(argv: list[str]) -> tuple[float, float]:
+def once(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one run of ``argv``, its output thrown away."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=ROOT)
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=cwd,
+                   env=env)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def compile_bytecode() -> str:
+def other_checkout(tree: Path, tmp: Path) -> dict:
+    """The environment that runs the ``drillsim`` script here with the code of another
+    checkout ``tree`` (its ``drillsim`` and ``plugins`` folders first on the path; the
+    installed entry points name the same modules), for timing a change against the
+    code before it in the same run."""
+    (tmp / "drillsim").symlink_to(tree / "drillsim")
+    (tmp / "drillsim_plugins").symlink_to(tree / "plugins")
+    return {**os.environ, "PYTHONPATH": str(tmp)}
+
+
+def compile_bytecode(root: Path = ROOT) -> str:
     """Compile drillsim's and its plugins' sources to bytecode (``__pycache__``), as
     ``pip install`` does for an installed package and a first run does for an editable
     one. Where ``PYTHONDONTWRITEBYTECODE`` is set (or ``-B``), Python writes no bytecode,
@@ -56,7 +70,7 @@ def compile_bytecode() -> str:
     (about 0.5 s of CPU) — a cost no installed drillsim has."""
     import compileall
 
-    dirs = [ROOT / "drillsim", ROOT / "plugins", ROOT / "examples" / "drillsim-ambulance"]
+    dirs = [root / "drillsim", root / "plugins", root / "examples" / "drillsim-ambulance"]
     ok = all(compileall.compile_dir(str(d), quiet=1) for d in dirs if d.is_dir())
     note = " (PYTHONDONTWRITEBYTECODE is set here: Python would not write it itself)" \
         if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
@@ -66,27 +80,38 @@ def compile_bytecode() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="also time the drillsim commands with the code of this other "
+                             "checkout (its own scenario files), in the same rounds")
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    walls: dict[str, list[float]] = {name: [] for name, _, _ in COMMANDS}
-    cpus: dict[str, list[float]] = {name: [] for name, _, _ in COMMANDS}
-    compiled = compile_bytecode()
-    print(f"bytecode: {compiled}")
-    for name, argv, _ in COMMANDS:   # warm the file cache once, untimed
-        once(argv)
-    for _ in range(args.repeat):
-        for name, argv, _ in COMMANDS:
-            wall, cpu = once(argv)
-            walls[name].append(wall)
-            cpus[name].append(cpu)
-    print(f"{'command':<26} {'wall best':>9} {'median':>7} {'CPU best':>9} {'median':>7}  goal (wall)")
-    for name, _, goal in COMMANDS:
+    print(f"bytecode: {compile_bytecode()}")
+    runs = [(name, argv, goal, ROOT, None) for name, argv, goal in COMMANDS]
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.against is not None:
+            tree = args.against.resolve()
+            compile_bytecode(tree)
+            env = other_checkout(tree, Path(tmp))
+            runs += [(f"{name} [{tree.name}]", argv[:1] + [a.replace(str(ROOT), str(tree)) for a in argv[1:]],
+                      goal, tree, env)
+                     for name, argv, goal in COMMANDS if name.startswith("drillsim")]
+        walls: dict[str, list[float]] = {run[0]: [] for run in runs}
+        cpus: dict[str, list[float]] = {run[0]: [] for run in runs}
+        for _, argv, _, cwd, env in runs:   # warm the file cache once, untimed
+            once(argv, cwd, env)
+        for k in range(args.repeat):
+            for name, argv, _, cwd, env in (runs if k % 2 == 0 else runs[::-1]):
+                wall, cpu = once(argv, cwd, env)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+    print(f"{'command':<40} {'wall best':>9} {'median':>7} {'CPU best':>9} {'median':>7}  goal (wall)")
+    for name, _, goal, _, _ in runs:
         w, c = walls[name], cpus[name]
         verdict = "" if goal is None else f"≤ {goal:.2f} s: {'met' if min(w) <= goal else 'NOT met'} (best)"
-        print(f"{name:<26} {min(w):>8.3f}s {statistics.median(w):>6.3f}s {min(c):>8.3f}s "
+        print(f"{name:<40} {min(w):>8.3f}s {statistics.median(w):>6.3f}s {min(c):>8.3f}s "
               f"{statistics.median(c):>6.3f}s  {verdict}")
-    print(f"({args.repeat} rounds, each command once per round in turn; load average after: "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+    print(f"({args.repeat} rounds, each command once per round, in turn (every other round in "
+          f"reverse); load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     return 0
 
 
