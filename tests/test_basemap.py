@@ -118,10 +118,17 @@ def test_a_site_far_outside_the_district_is_named_under_the_map_not_drawn():
     # by hand: Yongchuan (29.3667, 105.9333) from Wugui (29.81882, 105.75563), the
     # nearest seat: 0.45212 deg south = 50.3 km, 0.17767 deg east x cos 29.8 = 17.1 km;
     # sqrt(50.3^2 + 17.1^2) = 53.1 km, bearing 161 deg: S
+    # Suining (30.508, 105.5733) from Mixin (30.37985, 105.76781): 0.12815 deg north =
+    # 14.2 km, 0.19451 deg west x cos 30.4 = 18.7 km: 23.5 km, bearing 307 deg: NW.
+    # Ziyang (30.1222, 104.6419) from Chongkan (30.15559, 105.61222): 3.7 km south,
+    # 0.97032 deg west x cos 30.1 = 93.3 km: 93 km, bearing 268 deg: W
     assert far_sites(region) == {
-        "yongchuan_aviation_centre": "Yongchuan regional aviation emergency centre: 53 km S of Wugui"}
+        "yongchuan_aviation_centre": "Yongchuan regional aviation emergency centre: 53 km S of Wugui",
+        "suining_city": "Suining city (Chuanshan district seat), Sichuan: 23 km NW of Mixin",
+        "ziyang_city": "Ziyang city (Yanjiang district seat), Sichuan: 93 km W of Chongkan"}
     assert ("Outside the district, not drawn: Yongchuan regional aviation emergency centre: 53 km "
-            "S of Wugui.") in \
+            "S of Wugui; Suining city (Chuanshan district seat), Sichuan: 23 km NW of Mixin; "
+            "Ziyang city (Yanjiang district seat), Sichuan: 93 km W of Chongkan.") in \
         credits_text(region).replace("\n", " ")
     with matplotlib.rc_context(plot_fonts()):
         fig = Figure(figsize=(10, 8))
