@@ -33,6 +33,7 @@ from drillsim.api import (
     Strict,
     UnitType,
     hookimpl,
+    suggest,
 )
 
 
@@ -72,6 +73,22 @@ class MutualAidParams(Strict):
             raise ValueError("give either delay (a fixed time to arrive) or origin_site (the "
                              "teams drive from that site after mobilise)")
         return self
+
+
+def _check(params: MutualAidParams, context):
+    """Load-time check of a mutual-aid force's params: ``origin_site`` must be a place
+    of the region and ``hit_by.hazard`` a hazard id of the scenario (yields
+    ``(path under params, message)``), so a misspelling is a fault with its file and line,
+    not a failed run."""
+    if params.origin_site is not None and params.origin_site not in context.region.places:
+        yield (("origin_site",), f"unknown place {params.origin_site!r}: not a township or site of "
+                                 "the region" + suggest(params.origin_site, list(context.region.places)))
+    if params.hit_by is not None:
+        declared = [h.id for h in context.spec.hazards]
+        if params.hit_by.hazard not in declared:
+            yield (("hit_by", "hazard"), f"{params.hit_by.hazard!r} is not a hazard of this scenario"
+                                         + (suggest(params.hit_by.hazard, declared)
+                                            or f" (its hazards: {', '.join(declared) or 'none'})"))
 
 
 def _start(sim, force) -> None:
@@ -217,6 +234,7 @@ MUTUAL_AID_TEAM = UnitType(
     plan_ref="F11 I.(1).4, III.(3).2(2)",
     params_model=MutualAidParams,
     start=_start,
+    check=_check,
 )
 
 

@@ -204,7 +204,7 @@ class PluginHost:
 
     def _collect(self) -> None:
         for hook, registry, kind, check in (
-            ("drillsim_register_unit_types", self.unit_types, UnitType, "check"),
+            ("drillsim_register_unit_types", self.unit_types, UnitType, "check_self"),
             ("drillsim_register_hazard_types", self.hazard_types, HazardType, "check_self"),
             ("drillsim_register_metrics", self.metrics, Metric, "check_self"),
             ("drillsim_register_calculators", self.calculators, Calculator, "check_self"),

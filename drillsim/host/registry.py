@@ -38,6 +38,12 @@ class UnitType:
     :ivar params_model: pydantic model for the force's ``params:`` (None: no params).
     :ivar start: optional ``start(sim, force)`` called when a run starts, to start
         processes for this force (e.g. delayed activation).
+    :ivar check: optional ``check(params, context) -> iterable of (path, message)`` for
+        cross-references in the force's validated ``params:`` that the schema cannot
+        express (a place of the region, a hazard of the scenario), found when the
+        scenario is loaded; ``path`` is relative to ``params:`` and ``context`` is the
+        :class:`~drillsim.scenario.loader.LoadContext` (its ``forces`` and ``reserves``
+        are empty then). Called for every force of the type, counted or not.
     """
 
     name: str
@@ -49,8 +55,9 @@ class UnitType:
     plan_ref: str = ""
     params_model: type[BaseModel] | None = None
     start: Callable[[Any, Any], None] | None = None
+    check: Callable[[Any, Any], Iterable[tuple[tuple, str]]] | None = field(default=None, kw_only=True)
 
-    def check(self) -> None:
+    def check_self(self) -> None:
         if not _NAME.match(self.name):
             raise RegistrationError(f"unit type name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")

@@ -374,7 +374,9 @@ def load_scenario(path: str | Path, *, host: PluginHost,
     forces, reserves, hazards, targets = [], [], [], []
     context = LoadContext(spec, checked, region, {}, {})
     if region is not None:
-        forces = _resolve_forces(spec, checked, region, host, faults)
+        forces = _resolve_forces(spec, checked, region, host, faults,
+                                 LoadContext(spec, checked, region, {}, {}) if "hazards" not in sections
+                                 else None)
         reserves = _resolve_reserves(spec, checked, region, faults)
         context = LoadContext(spec, checked, region, {f.id: f for f in forces}, {r.id: r for r in reserves})
     # a hazard's own checks weigh it against the forces and reserves: not when some were cut
@@ -621,7 +623,10 @@ def _counted(f: ForceSpec, as_of: str | None) -> bool:
 
 
 def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: PluginHost,
-                    faults: Collector) -> list[ResolvedForce]:
+                    faults: Collector, context: LoadContext | None = None) -> list[ResolvedForce]:
+    """The scenario's forces with their units; with ``context``, each force's
+    ``UnitType.check`` weighs its params against the region and the scenario's hazards
+    (None: the hazards were cut by a schema fault, so a check could only repeat it)."""
     out = []
     seen: set[str] = set()
     unit_ids: set[str] = set()
@@ -637,6 +642,10 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
         utype: UnitType = host.unit_types[f.type]
         params = _params(utype.params_model, f.params, doc, where + ("params",), faults,
                          f"unit type {f.type!r}")
+        if utype.check is not None and params is not None and context is not None:
+            context.prefix = where + ("params",)
+            for sub, message in utype.check(params, context):
+                faults.add(doc.fault(where + ("params",) + tuple(sub), message))
         bases = _bases(f, doc, where, region, faults)
         vehicle = f.vehicle or utype.vehicle
         if utype.mode == "road" and vehicle not in region.speeds:
