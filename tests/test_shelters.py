@@ -9,6 +9,7 @@ each seat holding 100 (west), 50 (middle) and 30 (east) people.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 
 import pytest
@@ -133,13 +134,51 @@ def test_two_waves_day_by_day(host):
 
     sc = load_scenario(SCENARIOS / "fujiang_flood_2020_two_waves.yaml", host=host)
     outcome = run_scenario(sc, host, replications=1)
+    # each wave's sheltered: ceil(30 % x people ordered out) per township, summed
+    wave = {h: sum(math.ceil(e.details["people"] * 0.3) for e in outcome.first_events
+                   if e.kind == "evacuation_ordered" and e.details["hazard"] == h)
+            for h in ("fujiang_aug13", "fujiang_2020")}
+    assert wave == {"fujiang_aug13": 2000, "fujiang_2020": 8587}
     days = {d["date"]: d for d in days_table(outcome.first_events, sc.start, sc.horizon)}
-    assert days["2020-08-13"]["sheltered_end"] == 2000 and days["2020-08-13"]["drawn"] == 2000
-    assert days["2020-08-15"]["sheltered_end"] == 2000
-    assert days["2020-08-16"]["sheltered_end"] == 8587
-    assert days["2020-08-16"]["sheltered_peak"] == 8587  # the first wave had left by then
+    first, second = wave["fujiang_aug13"], wave["fujiang_2020"]
+    assert days["2020-08-13"]["sheltered_end"] == first and days["2020-08-13"]["drawn"] == first
+    assert days["2020-08-15"]["sheltered_end"] == first
+    assert days["2020-08-16"]["sheltered_end"] == second
+    assert days["2020-08-16"]["sheltered_peak"] == second  # the first wave had left by then
     left = [e for e in outcome.first_events if e.kind == "shelter_left"]
-    assert sum(e.details["people"] for e in left) == 2000
+    assert sum(e.details["people"] for e in left) == first
     assert all(dt.timedelta(minutes=e.t) + sc.start < dt.datetime(2020, 8, 16, 12, tzinfo=sc.start.tzinfo)
                for e in left)
     assert "## People sheltered and relocation supplies, day by day" in render(outcome)
+
+
+def test_fujiang_2020_shelters_by_hand(host):
+    """T5, T5-total, T5-overflow of the 2020 flood from its inputs, not from a run's print:
+    the 28,617 evacuated split over the 7 riverside townships by population weight
+    (largest remainder, as tests/test_flood_scenario.py checks), 30 % of each (rounded
+    up) needing a place; the region's 90 assumed shelters: 2,000 places in each urban
+    subdistrict (10 × 200), 600 in each town (3 × 200), 18,000 in all."""
+    import yaml
+
+    from drillsim.scoring.runner import run as run_scenario
+    from tests.conftest import FLOOD, SCENARIOS
+
+    raw = yaml.safe_load(FLOOD.read_text(encoding="utf-8"))["hazards"][0]["params"]
+    region = yaml.safe_load((SCENARIOS / "regions" / "tongnan.yaml").read_text(encoding="utf-8"))
+    towns = [t["township"] for t in raw["townships"]]
+    weights = {t["id"]: t["population_weight"] for t in region["townships"]}
+    total = raw["evacuation"]["total_people"]
+    exact = [total * weights[t] / sum(weights[t] for t in towns) for t in towns]
+    people = [math.floor(x) for x in exact]
+    for i in sorted(range(len(towns)), key=lambda i: -(exact[i] - people[i]))[: total - sum(people)]:
+        people[i] += 1
+    need = {t: math.ceil(p * 0.3) for t, p in zip(towns, people)}
+    urban = {"guilin", "zitong", "dafo"}
+    places = {t: 2000 if t in urban else 600 for t in towns}
+    r = {row.id: row for row in run_scenario(load_scenario(FLOOD, host=host), host, replications=1).rows}
+    margin = {t: places[t] - need[t] for t in towns}
+    worst = min(margin, key=margin.get)
+    assert (r["T5"].worst, r["T5"].mean, r["T5"].status) == (worst, margin[worst], "fail")
+    assert {b["label"]: b["mean"] for b in r["T5"].breakdown} == margin
+    assert r["T5-total"].mean == 3 * 2000 + 20 * 600 - sum(need.values())
+    assert r["T5-overflow"].mean == 0   # 8,587 needing a place fit in the 18,000
