@@ -182,3 +182,28 @@ def test_fujiang_2020_shelters_by_hand(host):
     assert {b["label"]: b["mean"] for b in r["T5"].breakdown} == margin
     assert r["T5-total"].mean == 3 * 2000 + 20 * 600 - sum(need.values())
     assert r["T5-overflow"].mean == 0   # 8,587 needing a place fit in the 18,000
+
+
+@pytest.mark.parametrize("drop, field, message", [
+    (", capacity: 30", "capacity", "a shelter needs capacity: the people it holds"),
+    (", township: east", "township", "a shelter needs township"),
+])
+def test_a_shelter_without_capacity_or_township_is_refused(mini, host, drop, field, message):
+    """A shelter site missing its capacity (or its township) would silently hold nobody
+    (or count in no township's T5): a fault naming the region file, the site's line and
+    the field, nothing run."""
+    from drillsim.errors import ValidationFailed
+
+    path = mini("run: {seed: 1, replications: 1, horizon: 1d}\nforces:\n"
+                "  - {id: a, type: district_rescue_team, base: west_base, vehicle: car}\n")
+    region = path.parent / "region.yaml"
+    text = MINI_REGION + SHELTERS.replace(drop, "", 1)
+    region.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(next(ln for ln in text.splitlines() if "id: shelter_e" in ln)) + 1
+    with pytest.raises(ValidationFailed) as err:
+        load_scenario(path, host=host)
+    assert f"region.yaml:{line}:" in str(err.value)
+    import yaml
+
+    index = [site["id"] for site in yaml.safe_load(text)["sites"]].index("shelter_e")
+    assert f"sites[{index}].{field}: {message}" in str(err.value)

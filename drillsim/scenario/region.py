@@ -343,8 +343,8 @@ def _load_graph(path: Path, doc: Document):
 
 
 def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
-    """Cross-checks a schema cannot express: unique ids, known townships on sites, known
-    places on river courses."""
+    """Cross-checks a schema cannot express: unique ids, known townships on sites, a
+    shelter's capacity and township, known places on river courses."""
     faults = []
     seen: dict[str, int] = {}
     for i, t in enumerate(spec.townships):
@@ -360,6 +360,13 @@ def check_region(spec: RegionFile, doc: Document) -> list[Fault]:
         if s.township is not None and s.township not in township_ids:
             faults.append(doc.fault(("sites", i, "township"), f"unknown township {s.township!r}"
                                     + suggest(s.township, township_ids)))
+        if s.kind == "shelter":  # what T5 and the placement of evacuees count by
+            if s.capacity is None:
+                faults.append(doc.fault(("sites", i, "capacity"), "a shelter needs capacity: the "
+                                        "people it holds (a whole number; 0 for one that holds nobody)"))
+            if s.township is None:
+                faults.append(doc.fault(("sites", i, "township"), "a shelter needs township: the "
+                                        "township whose places it counts among"))
     rivers: set[str] = set()
     for i, r in enumerate(spec.rivers):
         if r.id in rivers:
