@@ -6,14 +6,15 @@ from drillsim.tui.widgets.keyed_table import KeyedTable
 
 
 class IncidentBoard(KeyedTable):
-    """Open incidents first, then done ones; :meth:`refresh_from` writes what changed."""
+    """The incidents in the order the command heard of them (C1, C2, …: a new one is a
+    row added at the end, the table is not rebuilt), a done one marked ``done``;
+    :meth:`refresh_from` writes what changed."""
 
     COLUMNS = (("ref", "ref"), ("what", "what"), ("where", "where"), ("heard", "heard"),
                ("needs", "needs"), ("units", "units"), ("status", "status"))
 
     def refresh_from(self, session) -> None:
         rows = session.incident_rows()
-        rows = [r for r in rows if r["open"]] + [r for r in rows if not r["open"]]
         self.sync([(r["ref"], (r["ref"], r["kind"], r["where"][:22], session.clock_text(r["heard"])[-5:],
                                r["demand"], r["units"][:30], r["status"])) for r in rows])
 

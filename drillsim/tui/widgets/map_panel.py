@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 #: the style of a township label by extent state (None: nothing known)
 STATE_STYLE = {"impact": "bold white on red", "warning": "black on yellow", "receded": "black on green",
@@ -78,13 +78,19 @@ def draw(state: dict, width: int, height: int) -> Text:
     return text
 
 
-class MapPanel(Static):
-    """The map panel; :meth:`refresh_from` redraws it when the map changed."""
+class MapPanel(Widget):
+    """The map panel; :meth:`refresh_from` redraws it when the map changed. Its size is
+    fixed by the stylesheet: a new map repaints the panel only, never the screen's
+    layout."""
 
     def on_mount(self) -> None:
         self._drawn: tuple | None = None
         self._source: tuple | None = None
+        self._text = Text("")
         self.border_title = "Map"
+
+    def render(self) -> Text:
+        return self._text
 
     def refresh_from(self, session, truth: bool = False) -> None:
         self._source = (session, truth)
@@ -96,7 +102,8 @@ class MapPanel(Static):
         if key == self._drawn:
             return
         self._drawn = key
-        self.update(draw(state, width, height))
+        self._text = draw(state, width, height)
+        self.refresh()
 
     def on_resize(self) -> None:
         if self._source is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import RichLog
 
 STYLE = {"warning": "bold red", "gauge": "cyan", "township": "yellow", "call": "bold magenta",
@@ -10,7 +12,17 @@ STYLE = {"warning": "bold red", "gauge": "cyan", "township": "yellow", "call": "
 
 
 class MessageFeed(RichLog):
-    """Appends one line per feed item: time, source, [incident], text."""
+    """Appends one line per feed item: time, source, [incident], text.
+
+    A line added changes only this widget's scrollable height: the scrollbar (always
+    shown, ``overflow-y: scroll`` in the stylesheet) is updated and the feed repainted,
+    without laying the whole screen out again (RichLog's ``virtual_size`` would, for
+    every line: most of a frame at 600×, with the boards repainted too)."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        self._scroll_update(size)
 
     def add_item(self, session, item) -> None:
         line = Text()

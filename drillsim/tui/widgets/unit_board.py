@@ -45,4 +45,4 @@ class UnitBoard(KeyedTable):
 
     def unit_keys(self) -> list[str]:
         """The units shown, in board order."""
-        return [k for k, _ in self._shown if not k.startswith(FORCE_ROW)]
+        return [k for k in self._keys if not k.startswith(FORCE_ROW)]
