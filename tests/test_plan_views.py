@@ -29,3 +29,22 @@ def test_both_views_of_the_plan(host):
                 "hazmat_team", "forest_team"}
     assert set(full) - set(built) == left_out
     assert sum(full.values()) - sum(built.values()) == 1 + 1 + 4 + 1 + 1 + 1
+
+
+def test_every_shipped_scenario_marks_the_plans_unbuilt_forces_planned():
+    """The forces the plan is still to build (plan file items P5 community fire posts F4,
+    P6 forest team F5, P10 hazmat team F6, P12 water rescue team F7, P20 aviation centre
+    F9: all "by 2025") carry status planned in every shipped scenario, so `forces_as_of:
+    built` leaves them out and the report names them as counted though not yet built."""
+    from tests.conftest import SCENARIOS
+
+    plan = yaml.safe_load((SCENARIOS / "plans" / "tongnan-2021.yaml").read_text(encoding="utf-8"))
+    status = {i["id"]: i["status"] for i in plan["items"]}
+    assert {status[p] for p in ("P5", "P6", "P10", "P12", "P20")} == {"to_build_by_2025"}
+    unbuilt = {"F4", "F5", "F6", "F7", "F9"}
+    wrong = []
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        for force in yaml.safe_load(path.read_text(encoding="utf-8")).get("forces", []):
+            if force.get("plan_ref") in unbuilt and force.get("status") != "planned":
+                wrong.append(f"{path.name}: {force['id']} ({force['plan_ref']}) is {force.get('status')}")
+    assert not wrong, wrong
