@@ -20,7 +20,7 @@ from rich.console import Console
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for,
+from drillsim.cli.support import (WholeNumber, Fail, check_writable, collector_held, err, guard, host_for,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -151,10 +151,11 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
     # tens of seconds: a spinner names each step until the first replication
     bar = BatchProgress(enabled=not quiet)
     with bar:  # drawn until the last replication, start-up included
-        bar.step("loading plugins")
-        host = guard(host_for, plugins, disabled, loading, sweep)
-        bar.step(f"checking the sweep {sweep.name} and every variant it expands to")
-        sw = guard(load_sweep, sweep, host)
+        with collector_held():  # the plugins and every variant: nothing there is garbage
+            bar.step("loading plugins")
+            host = guard(host_for, plugins, disabled, loading, sweep)
+            bar.step(f"checking the sweep {sweep.name} and every variant it expands to")
+            sw = guard(load_sweep, sweep, host)
         db = db or Path(f"{sweep.stem}.db")
         bar.step(f"opening {db}")
         store, n = _guard_batch(_store_for, db, sw, replications, resume)

@@ -3,7 +3,6 @@ report the scorecard."""
 
 from __future__ import annotations
 
-import gc
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,6 +14,7 @@ from drillsim.errors import DrillsimError
 from drillsim.cli.support import (WholeNumber,
     Fail,
     check_writable,
+    collector_held,
     err,
     guard,
     host_for,
@@ -117,9 +117,19 @@ def _print_traceback(exc: BaseException) -> None:
 def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         sensitivity_path, quiet, verbose, show_traceback, plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
-    # each report module and the progress bar (rich) load only when this run uses them
-    from drillsim.scenario.loader import load_scenario
-    from drillsim.scoring.runner import run as scenario_run
+    # imports, plugins and the scenario: nothing there is garbage; frozen out of the
+    # collector's sight when loaded (gc.freeze), so its walks during the run are shorter
+    with collector_held():
+        # each report module and the progress bar (rich) load only when this run uses them
+        from drillsim.scenario.loader import load_scenario
+        from drillsim.scoring.runner import run as scenario_run
+
+        host = guard(host_for, plugins, disabled, loading, scenario)
+        sc = guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
+        warn(sc)
+        check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
+        deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
+        decided_by = _decided_by(scenario, sc, sensitivity_path)
 
     def run_scenario(*args, **kwargs):
         try:
@@ -129,15 +139,6 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
                 _print_traceback(exc)
             raise
 
-    host = guard(host_for, plugins, disabled, loading, scenario)
-    sc = guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
-    warn(sc)
-    check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
-    deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
-    decided_by = _decided_by(scenario, sc, sensitivity_path)
-    # modules, plugins and the scenario live to the end of the process: out of the
-    # garbage collector's sight (gc.freeze), its walks during the run are shorter
-    gc.freeze()
     with ExitStack() as stack:
         events = None
         if events_path is not None:

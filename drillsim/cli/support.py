@@ -20,12 +20,14 @@ Besides ``--plugins`` and ``--disable-plugin``, ``run``, ``validate``, ``plugins
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import click
 
@@ -240,6 +242,26 @@ def host_for(plugins: str | None, disabled: tuple[str, ...], loading=None, scena
 
 
 _WARNED: set[str] = set()
+
+
+@contextlib.contextmanager
+def collector_held() -> Iterator[None]:
+    """Python's cyclic garbage collector held back while a command imports drillsim and
+    its plugins and loads its input: the collections it would run meanwhile walk the
+    objects of the modules just imported, none of them garbage, and took 0.1–0.15 s of
+    CPU of every ``drillsim run`` (measured with the collector off and on). What the
+    block made lives to the end of the command (modules, plugins, the scenario), so on
+    leaving normally it is frozen out of the collector's sight (:func:`gc.freeze`: later
+    collections walk less; the first is not a walk of all of it). The collector is on
+    again on leaving, however the block ends."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if was:
+            gc.enable()
 
 
 class WholeNumber(click.IntRange):
