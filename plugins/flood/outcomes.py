@@ -30,6 +30,7 @@ every township that floods.
 
 from __future__ import annotations
 
+import functools
 import math
 
 #: Jonkman et al. (2008): (μ, σ) of the lognormal mortality function by zone
@@ -63,9 +64,16 @@ def expected_deaths(people_left: float, peak_depth_m: float, full_depth_m: float
     if people_left <= 0 or peak_depth_m <= 0:
         return 0.0
     lo, hi = max(0.0, peak_depth_m - full_depth_m), peak_depth_m
+    return people_left / full_depth_m * _mortality_integral(lo, hi, rise_m_h, steps)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mortality_integral(lo: float, hi: float, rise_m_h: float, steps: int) -> float:
+    """∫ mortality(u) du over [lo, hi] m by the midpoint rule in ``steps`` steps. The
+    same for every replication of a run (the water is the hydrograph's, not drawn), so
+    it is computed once per township and not again in each replication."""
     du = (hi - lo) / steps
-    integral = sum(mortality(lo + (k + 0.5) * du, rise_m_h) for k in range(steps)) * du
-    return people_left / full_depth_m * integral
+    return sum(mortality(lo + (k + 0.5) * du, rise_m_h) for k in range(steps)) * du
 
 
 def steepest_rise(stage_at, t0: float, t1: float, window: float = 60.0, step: float = 5.0) -> float:
