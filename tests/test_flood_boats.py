@@ -54,3 +54,22 @@ def test_halving_the_boats_lengthens_the_rescue_response(host):
     assert four < two < one
     # with one boat crew the calls queue: the mean wait is hours, not minutes
     assert one > 2 * two and one > 120
+
+
+def test_the_shipped_sweep_asks_with_the_team_as_the_only_boats(host):
+    """The sweep's "F7 the only boats" variants take the boats of exactly the forces this
+    test does (every other boat-carrying force of the scenario), so the figures README
+    gives for them answer "how many boats must the team itself hold"."""
+    from drillsim.batch.sweep import load_sweep
+    from tests.conftest import ROOT
+
+    sweep = load_sweep(ROOT / "scenarios" / "sweeps" / "flood_2020_boats.yaml", host)
+    only = [v for v in sweep.variants if v.name.startswith("F7 the only boats")]
+    assert [v.overrides["forces.water_rescue.units"] for v in only] == [2, 4, 8]
+    sc = load_scenario(FLOOD, host=host)
+    carrying = sorted(f.id for f in sc.forces if f.id != "water_rescue"
+                      and any(u.capabilities.get("boats", 0) for u in f.units))
+    assert carrying == sorted(OTHER_BOATS)
+    for v in only:
+        assert {k: v.overrides[k] for k in v.overrides if k.endswith(".boats")} == \
+            {f"forces.{f}.capabilities.boats": 0 for f in OTHER_BOATS}
