@@ -50,8 +50,7 @@ class Event:
 
     def to_json(self, replication: int | None = None) -> str:
         """One JSON Lines record; keys sorted so equal logs are equal bytes."""
-        return json.dumps(self.to_dict(replication), sort_keys=True, ensure_ascii=False,
-                          separators=(",", ":"), allow_nan=False, default=_plain)
+        return _encode(self.to_dict(replication))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Event":
@@ -66,6 +65,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
     raise TypeError(f"event details must be plain data, got {type(value).__name__}")
+
+
+#: one encoder for every record (``json.dumps`` with these options builds a new
+#: ``JSONEncoder`` per call, a fifth of the time of a short record); the same bytes
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                           allow_nan=False, default=_plain).encode
 
 
 def _event(row: tuple) -> Event:
