@@ -153,6 +153,9 @@ class Simulation:
         self._started = False
         #: the unit task (:class:`~drillsim.engine.response.Response`) whose step runs now
         self._running: Response | None = None
+        #: unit -> ``[unit.id]``, the ``units`` of the ``incident_completed`` events of the
+        #: incidents it completed alone (read-only, shared: ~90 bytes less per such event)
+        self._alone: dict[Unit, list[str]] = {}
         #: an event processed already: what a completed incident's ``done`` becomes
         self._processed = self.env.event()
         self._processed._ok = True
@@ -870,7 +873,13 @@ class Simulation:
         if incident.in_queue:
             self._dequeue(incident)
         incident.worker = None
-        units = [u.id for u in incident.present]
+        present = incident.present
+        if len(present) == 1:  # one list per unit for the incidents it completed alone
+            units = self._alone.get(present[0])
+            if units is None:
+                units = self._alone[present[0]] = [present[0].id]
+        else:
+            units = [u.id for u in present]
         if reason:
             self.log.record_values(_COMPLETED_WHY, None, incident.id, incident.kind, units, reason)
         else:
