@@ -81,9 +81,9 @@ def test_the_boards_write_only_the_cells_that_changed(host):
             assert 1 <= units.cells_written - written <= 4
             row = units.get_row(boat.id)
             expected = next(r for r in s.unit_rows() if r["unit"] == boat.id)
-            assert str(row[1]) == expected["status"] != "available" and str(row[3]) == ref
+            assert str(row[1]) == expected["status"] != "available" and str(row[2]) == ref
             # the incident board has the unit on the row of its incident
-            assert boat.id in str(incidents.get_row(ref)[5])
+            assert boat.id in str(incidents.get_row(ref)[6])
 
     asyncio.run(go())
 

@@ -14,8 +14,9 @@ class UnitBoard(KeyedTable):
     focused (``u``), the arrow keys, Page Up/Down, Home and End scroll it: every unit
     is reachable however many."""
 
-    COLUMNS = (("unit", "unit"), ("status", "status"), ("where", "where"), ("task", "task"),
-               ("on_task", "on task"))
+    #: the long place last: a narrow board crops it, not the task
+    COLUMNS = (("unit", "unit"), ("status", "status"), ("task", "task"), ("on_task", "on task"),
+               ("where", "where"))
 
     def refresh_from(self, session) -> None:
         rows = session.unit_rows()
@@ -35,7 +36,7 @@ class UnitBoard(KeyedTable):
             last = force
             on_task = "" if r["on_task"] is None else f"{int(r['on_task'])} min"
             unit = r["unit"] + (" (auto)" if r["auto"] else "")
-            out.append((r["unit"], ("  " + unit, r["status"], r["where"][:28], r["task"], on_task)))
+            out.append((r["unit"], ("  " + unit, r["status"], r["task"], on_task, r["where"][:28])))
         self.sync(out)
 
     def selected_unit(self) -> str | None:
