@@ -328,15 +328,26 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
 
 @drill.command("join")
 @click.argument("address", metavar="HOST:PORT")
-@click.option("--seat", required=True, help="Your seat's name (from the server's list).")
+@click.option("--seat", help="Your seat's name (from the server's list).")
 @click.option("--secret-file", "secret_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=f"Your seat's secret, in a file. Default: ${SEAT_ENV}, else asked for (hidden).")
 @click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
               help="For a wss:// server: the authority (PEM) its certificate is checked against "
                    "(default: the system's trusted authorities).")
-def join(address, seat, secret_file, cafile) -> None:
+@click.option("--web", "web_port", type=WholeNumber(1, 65535),
+              help="Serve seats to browsers at http://localhost:PORT (textual-serve: pip install "
+                   "'drillsim[web]'): each browser tab is one seat, signing in with its seat and secret.")
+@click.option("--sign-in", "sign_in", is_flag=True, hidden=True,
+              help="Ask for the seat and secret on screen (what --web runs for each browser tab).")
+def join(address, seat, secret_file, cafile, web_port, sign_in) -> None:
     """Join a served drill as one seat (control, evaluator or a player role). ADDRESS is
-    HOST:PORT, or wss://HOST:PORT for a server over TLS."""
+    HOST:PORT, or wss://HOST:PORT for a server over TLS. With --web PORT, serve the seats
+    to browsers on this machine instead."""
+    if web_port is not None:
+        _serve_web(address, cafile, web_port)
+        return
+    if seat is None and not sign_in:
+        raise Fail("give your seat: --seat NAME (or --web PORT for browser seats)", 2)
     tls = None
     if cafile is not None and not address.startswith("wss://"):
         raise Fail("--cafile is for a server over TLS: give the address as wss://HOST:PORT", 2)
@@ -347,7 +358,9 @@ def join(address, seat, secret_file, cafile) -> None:
             tls = client_context(cafile)
         except TlsError as exc:
             raise Fail(str(exc), 2) from None
-    if secret_file is not None:
+    if sign_in:
+        secret = None
+    elif secret_file is not None:
         from drillsim.scenario.yamlsource import read_bytes
 
         raw = guard(read_bytes, secret_file, str(secret_file), limit=4096, what="a seat secret file")
@@ -364,6 +377,32 @@ def join(address, seat, secret_file, cafile) -> None:
     app.run()
     if app.refused:
         raise Fail(app.refused, 2)
+
+
+def web_command(address: str, cafile: Path | None) -> str:
+    """The shell command textual-serve runs for each browser tab: this drillsim, joining
+    ``address`` and asking for the seat and secret on screen (no secret on the line)."""
+    import shlex
+
+    line = [sys.executable, "-m", "drillsim", "drill", "join", address, "--sign-in"]
+    if cafile is not None:
+        line += ["--cafile", str(Path(cafile).resolve())]
+    return shlex.join(line)
+
+
+def _serve_web(address: str, cafile: Path | None, port: int) -> None:
+    """``join --web PORT``: a textual-serve server on localhost; every browser tab runs
+    its own seat client (:func:`web_command`). Pages and keys travel unencrypted on
+    loopback only."""
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise Fail("browser seats need textual-serve: pip install 'drillsim[web]'", 2) from None
+    if cafile is not None and not address.startswith("wss://"):
+        raise Fail("--cafile is for a server over TLS: give the address as wss://HOST:PORT", 2)
+    click.echo(f"browser seats for the drill at {address}: open http://localhost:{port} "
+               "(each tab signs in as one seat). Ctrl-C stops.")
+    Server(web_command(address, cafile), host="localhost", port=port, title="drillsim drill").serve()
 
 
 @click.command()

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.app import App, ScreenStackError
+from rich.text import Text
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from drillsim.drill.client import SeatClient, SeatRefused, SeatView
 from drillsim.tui.screens.player import PlayerScreen
@@ -51,6 +55,46 @@ class SeatScreen(PlayerScreen):
         return True
 
 
+class SignInScreen(Screen):
+    """Asks for the seat and its secret (``drillsim drill join --web``: a browser has no
+    terminal to prompt in; the secret never goes on a command line). A refusal is shown
+    and the seat may try again; the secret field is cleared each time."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "quit")]
+
+    def __init__(self, address: str, seat: str | None = None) -> None:
+        super().__init__()
+        self.address = address
+        self.seat = seat
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sign-in"):
+            yield Static(Text(f"Join the drill at {self.address}"), classes="board-title")
+            yield Input(value=self.seat or "", placeholder="seat (from the control cell)", id="seat")
+            yield Input(placeholder="secret", password=True, id="secret")
+            yield Static("", id="reply")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#secret" if self.seat else "#seat", Input).focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        seat = self.query_one("#seat", Input).value.strip()
+        secret_box = self.query_one("#secret", Input)
+        if event.input.id == "seat" or not secret_box.value:
+            secret_box.focus()
+            return
+        if not seat:
+            self.query_one("#seat", Input).focus()
+            return
+        secret, secret_box.value = secret_box.value.strip(), ""
+        why = await self.app.sign_in(seat, secret)
+        if why is not None:
+            reply = self.query_one("#reply", Static)
+            reply.update(Text("✗ " + why))
+            reply.set_class(True, "-refused")
+
+
 class SeatReviewScreen(ReviewScreen):
     """The review, with Escape back to the drill (the control seat releases it to the
     players from there: ``release``)."""
@@ -68,7 +112,7 @@ class SeatApp(App):
     CSS_PATH = "drill.tcss"
     TITLE = "drillsim drill join"
 
-    def __init__(self, address: str, seat: str, secret: str, ssl=None) -> None:
+    def __init__(self, address: str, seat: str | None, secret: str | None, ssl=None) -> None:
         super().__init__()
         self.address = address
         self._ssl = ssl
@@ -81,12 +125,31 @@ class SeatApp(App):
         self._sending: set[asyncio.Task] = set()
 
     async def on_mount(self) -> None:
+        if self.seat is None or self._secret is None:  # asked on screen (a browser seat)
+            self.push_screen(SignInScreen(self.address, self.seat))
+            return
         try:
             welcome = await self.client.connect(self.address, self.seat, self._secret, ssl=self._ssl)
         except SeatRefused as exc:
             self.refused = str(exc)
             self.exit(return_code=2)
             return
+        self._joined(welcome)
+
+    async def sign_in(self, seat: str, secret: str) -> str | None:
+        """Join as ``seat`` with ``secret`` typed on the sign-in screen; returns why not
+        (the screen shows it and asks again), None once joined."""
+        self.seat = seat
+        try:
+            welcome = await self.client.connect(self.address, seat, secret, ssl=self._ssl)
+        except SeatRefused as exc:
+            self.client = SeatClient()
+            return str(exc)
+        self.pop_screen()
+        self._joined(welcome)
+        return None
+
+    def _joined(self, welcome: dict) -> None:
         self._secret = ""
         self.view = SeatView(welcome, send=self._send)
         if self.view.role in ("control", "evaluator"):
