@@ -114,7 +114,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
     recession, and road closures. ``hazard.params`` gives river, gauge name, reading
     interval, evacuation, rescue calls and access (any flood hazard's parameters)."""
     p = hazard.params
-    state = {"evacuations": {}, "seen": set()}
+    state = {"evacuations": {}, "seen": set(), "orders_given": False}
     # a drill: the players open shelters (their "shelter TOWNSHIP" order logs
     # shelter_opened); evacuees of a township are placed once both its evacuation is
     # ordered and its shelter open, in whichever order those come
@@ -167,6 +167,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
 
     def warning_and_orders():
         if tl.warning_time is None:
+            state["orders_given"] = True
             return
         yield at(tl.warning_time)
         sim.log.log("warning_issued", hazard=hazard.id, river=p.river,
@@ -179,6 +180,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             if not town["evacuate"] or town["flood_stage"] > peak_stage or town["people"] <= 0:
                 continue
             evacuate(town, "auto")
+        state["orders_given"] = True
 
     def evacuate_order(township, by="player"):
         town = next((t for t in tl.townships if t["township"] == township), None)
@@ -261,7 +263,24 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         yield sim.timeout(p.evacuation.return_after)
         sim.shelters.release(tid)
 
+    def evacuation_settled(tid):
+        """Whether the share of ``tid``'s people moved out can no longer change: its
+        evacuation completed, or none ordered and none to come (automatic orders all
+        given; in a drill the players may order one at any time)."""
+        evac = state["evacuations"].get(tid)
+        if evac is not None:
+            return evac.completed
+        return sim.auto_orders and state["orders_given"]
+
     def rescue_calls(town, end):
+        """Rescue calls from the people left in a flooded township until ``end``: every
+        ``step`` minutes the call rate is set from the local depth and the share of
+        people still there, and calls arrive as a Poisson process at that rate
+        (exponential gaps drawn from the township's own stream; a gap reaching past the
+        step is dropped). Steps without a call are passed over without waking the
+        process when the rate's inputs can no longer change (:func:`evacuation_settled`),
+        the same draws made for them in the same order, and the process woken at the
+        very instant (the same floating-point minute) stepping would have reached."""
         c = p.rescue_calls
         tid = town["township"]
         arrivals = sim.rng(f"{hazard.id}.calls.{tid}")
@@ -269,18 +288,28 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         which = sim.rng(f"{hazard.id}.aerial.{tid}")
         where = sim.rng(f"{hazard.id}.where.{tid}")
         seat = sim.region.place(tid)
+        offset, flood_stage, full_depth = town["offset"], town["flood_stage"], town["full_depth"]
         count = 0
+        ahead = None  # (step start, first gap) drawn while passing over steps
+
+        def call_rate(now):
+            local = tl.stage_at(now - offset)
+            share = min(1.0, max(0.0, (local - flood_stage) / full_depth))
+            evac = state["evacuations"].get(tid)
+            moved = (1.0 - c.stay_share) * (evac.progress_at(now) if evac else 0.0)
+            left = town["people"] * (1.0 - moved)
+            return c.rate_per_1000 * left * share / 1000.0
+
         while sim.now < end and sim.now < sim.horizon:
             step_end = min(sim.now + c.step, end)
-            local = tl.stage_at(sim.now - town["offset"])
-            share = min(1.0, max(0.0, (local - town["flood_stage"]) / town["full_depth"]))
-            evac = state["evacuations"].get(tid)
-            moved = (1.0 - c.stay_share) * (evac.progress_at(sim.now) if evac else 0.0)
-            left = town["people"] * (1.0 - moved)
-            rate = c.rate_per_1000 * left * share / 1000.0
+            rate = call_rate(sim.now)
             t = sim.now
             while rate > 0:
-                t += arrivals.exponential(1.0 / rate)
+                if ahead is not None:
+                    t += ahead[1]
+                    ahead = None
+                else:
+                    t += arrivals.exponential(1.0 / rate)
                 if t >= step_end:
                     break
                 yield at(t)
@@ -293,7 +322,38 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                 sim.create_incident(c.aerial_kind if aerial else c.kind, place,
                                     c.aerial_demand if aerial else c.demand,
                                     max(minutes, 1.0), c.priority, township=tid)
-            yield at(step_end)
+            # the minute at(step_end) reaches: SimPy adds the delay to the clock
+            now = sim.now + max(0.0, step_end - sim.now)
+            if not (PASS_OVER_QUIET_STEPS and evacuation_settled(tid)):
+                yield sim.timeout(max(0.0, step_end - sim.now))
+                continue
+            # pass over the steps without a call: the first one with a call (its first
+            # gap kept for it), or where the loop ends, is where to wake; each step
+            # start with the delay that stepping would reach it by from the one before
+            hops = [(now, max(0.0, step_end - sim.now))]
+            while now < end and now < sim.horizon:
+                rate = call_rate(now)
+                if rate > 0:
+                    gap = arrivals.exponential(1.0 / rate)
+                    if now + gap < min(now + c.step, end):
+                        ahead = (now, gap)
+                        break
+                delay = max(0.0, min(now + c.step, end) - now)
+                now = now + delay
+                hops.append((now, delay))
+            # wake at exactly ``now``: in one go, or through the farthest step start
+            # reachable exactly from the clock, or else the next step start
+            at_hop = -1
+            while at_hop < len(hops) - 1:
+                for k in range(len(hops) - 1, at_hop, -1):
+                    delay = delay_to(sim.now, hops[k][0])
+                    if delay is not None:
+                        break
+                else:
+                    k = at_hop + 1
+                    delay = hops[k][1]
+                at_hop = k
+                yield sim.timeout(delay)
 
     def shelter_opened(event):
         tid = event.details.get("township")
@@ -318,6 +378,10 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             sim.process(outcome(town))
 
 
+#: pass over rescue-call steps without a call where the rate's inputs are settled (False:
+#: wake at every step, as before; the tests compare the two)
+PASS_OVER_QUIET_STEPS = True
+
 #: flooded townships of each running simulation: [(set of township ids, allowed, hazard id)]
 _FLOODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -333,6 +397,15 @@ def restriction(sim, unit, origin, destination):
             return Restriction(closed=True, reason=f"{hazard_id}: {destination.township} flooded, "
                                                    f"reachable only with {' or '.join(allowed)} or by air")
     return None
+
+
+def delay_to(now: float, t: float) -> float | None:
+    """The delay (minutes, ≥ 0) that brings a SimPy clock at ``now`` to exactly ``t``
+    (≥ ``now``), or None if it does not: SimPy schedules at ``now + delay``, and in
+    floating point ``now + (t - now)`` need not equal ``t`` (nor does any delay next to
+    it: the exact sum falls between two floats and rounds away from ``t``)."""
+    delay = max(0.0, t - now)
+    return delay if now + delay == t else None
 
 
 def scatter(seat: Place, radius_km: float, rng, n: int) -> Place:
