@@ -62,3 +62,19 @@ def test_passing_over_quiet_steps_changes_nothing(host, monkeypatch, path):
         assert passed == stepped
         assert any('"flood_rescue"' in line and '"incident_created"' in line for line in passed)
         assert fewer < more
+
+
+def test_replications_share_the_timeline(host):
+    """The transit flood's timeline (the water's, not drawn) is computed once for the
+    replications of a run, again when the horizon or the params differ."""
+    import drillsim_plugins.flood as flood
+
+    sc = load_scenario(FLOOD, host=host)
+    params = sc.hazards[0].params
+    weights = {"a": 1.0}
+    first = flood.shared_timeline(params, sc.horizon, weights)
+    assert flood.shared_timeline(params, sc.horizon, dict(weights)) is first
+    longer = flood.shared_timeline(params, sc.horizon + 60.0, weights)
+    assert longer is not first and len(longer.times) >= len(first.times)
+    other = load_scenario(FLOOD, host=host).hazards[0].params
+    assert flood.shared_timeline(other, sc.horizon, weights) is not longer

@@ -96,10 +96,28 @@ def timeline(params: TransitFloodParams, horizon: float, weights: dict[str, floa
     return FloodTimeline(times, upstream, routed, stage, rating, q_warn, warning_time, peak, towns)
 
 
+#: the last timeline computed: (params, horizon, weights, timeline); the replications of
+#: a run share it (it is the water's, not drawn, and read only by the processes)
+_LAST_TIMELINE: list = []
+
+
+def shared_timeline(params: TransitFloodParams, horizon: float,
+                    weights: dict[str, float]) -> FloodTimeline:
+    """:func:`timeline`, computed once for the replications of a run (the same params
+    object, horizon and weights as the last call give the same timeline)."""
+    if _LAST_TIMELINE:
+        last_params, last_horizon, last_weights, tl = _LAST_TIMELINE
+        if last_params is params and last_horizon == horizon and last_weights == weights:
+            return tl
+    tl = timeline(params, horizon, weights)
+    _LAST_TIMELINE[:] = [params, horizon, weights, tl]
+    return tl
+
+
 def _start(sim, hazard) -> None:
     p: TransitFloodParams = hazard.params
     weights = {tid: float(t.population_weight or 0) for tid, t in sim.region.townships.items()}
-    tl = timeline(p, sim.horizon, weights)
+    tl = shared_timeline(p, sim.horizon, weights)
     peak_stage = tl.stage[tl.peak_index]
     upstream_peak = max(range(len(tl.upstream)), key=lambda j: tl.upstream[j])
     figures = {

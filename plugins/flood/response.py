@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drillsim.api import OrderRefused, Place, Restriction
 
@@ -71,6 +71,8 @@ class FloodTimeline:
     warning_time: float | None
     peak_index: int
     townships: list[dict]
+    #: each flooded township's steepest rise (m/h) up to its peak, once computed
+    rises: dict[str, float] = field(default_factory=dict)
 
     def stage_at(self, t: float) -> float:
         """Gauge stage (m) at minute ``t`` (linear interpolation)."""
@@ -240,7 +242,9 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         moved = (1.0 - p.rescue_calls.stay_share) * (evac.progress_at(sim.now) if evac else 0.0)
         left = town["people"] * (1.0 - moved)
         depth = peak_stage - town["flood_stage"]
-        rise = steepest_rise(lambda t: tl.stage_at(t - off), town["flooded"], peak_t)
+        rise = tl.rises.get(tid)
+        if rise is None:  # the water's, not drawn: the same in every replication
+            rise = tl.rises[tid] = steepest_rise(lambda t: tl.stage_at(t - off), town["flooded"], peak_t)
         sim.log.log("flood_outcome", hazard=hazard.id, township=tid, affected=town["people"],
                     people_left=round(left, 1), depth_m=round(depth, 3), rise_m_h=round(rise, 3),
                     deaths_expected=round(expected_deaths(left, depth, town["full_depth"], rise), 4))
@@ -291,6 +295,16 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         offset, flood_stage, full_depth = town["offset"], town["flood_stage"], town["full_depth"]
         count = 0
         ahead = None  # (step start, first gap) drawn while passing over steps
+        stage, t0, dt, last = tl.stage, tl.times[0], tl.times[1] - tl.times[0], len(tl.stage) - 1
+        # standard exponential draws of ``arrivals`` (its own stream, used only here),
+        # drawn in batches, next one last: ``scale * E`` is exactly what
+        # ``arrivals.exponential(scale)`` gives for the same draw E
+        drawn: list[float] = []
+
+        def next_gap(rate):
+            if not drawn:
+                drawn.extend(arrivals.standard_exponential(GAP_BATCH).tolist()[::-1])
+            return (1.0 / rate) * drawn.pop()
 
         def call_rate(now):
             local = tl.stage_at(now - offset)
@@ -309,7 +323,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                     t += ahead[1]
                     ahead = None
                 else:
-                    t += arrivals.exponential(1.0 / rate)
+                    t += next_gap(rate)
                 if t >= step_end:
                     break
                 yield at(t)
@@ -331,14 +345,31 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             # gap kept for it), or where the loop ends, is where to wake; each step
             # start with the delay that stepping would reach it by from the one before
             hops = [(now, max(0.0, step_end - sim.now))]
-            while now < end and now < sim.horizon:
-                rate = call_rate(now)
+            # call_rate inlined, its settled factor computed once (the same arithmetic)
+            evac = state["evacuations"].get(tid)
+            moved = (1.0 - c.stay_share) * (evac.progress_at(now) if evac else 0.0)
+            per_share = c.rate_per_1000 * (town["people"] * (1.0 - moved))
+            horizon, cstep = sim.horizon, c.step
+            while now < end and now < horizon:
+                x = (now - offset) - t0  # FloodTimeline.stage_at, sample_series inlined
+                if x <= 0:
+                    local = stage[0]
+                else:
+                    k = x / dt
+                    i = int(k)
+                    if i >= last:
+                        local = stage[-1]
+                    else:
+                        f = k - i
+                        local = stage[i] * (1 - f) + stage[i + 1] * f
+                rate = per_share * min(1.0, max(0.0, (local - flood_stage) / full_depth)) / 1000.0
+                step_end = min(now + cstep, end)
                 if rate > 0:
-                    gap = arrivals.exponential(1.0 / rate)
-                    if now + gap < min(now + c.step, end):
+                    gap = next_gap(rate)
+                    if now + gap < step_end:
                         ahead = (now, gap)
                         break
-                delay = max(0.0, min(now + c.step, end) - now)
+                delay = max(0.0, step_end - now)
                 now = now + delay
                 hops.append((now, delay))
             # wake at exactly ``now``: in one go, or through the farthest step start
@@ -381,6 +412,9 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
 #: pass over rescue-call steps without a call where the rate's inputs are settled (False:
 #: wake at every step, as before; the tests compare the two)
 PASS_OVER_QUIET_STEPS = True
+
+#: rescue-call gaps drawn at a time from a township's arrival stream
+GAP_BATCH = 64
 
 #: flooded townships of each running simulation: [(set of township ids, allowed, hazard id)]
 _FLOODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
