@@ -231,3 +231,119 @@ def test_a_resumed_drill_scores_the_same_decisions(tmp_path, host):
         d.advance_to(400)
     assert decisions.score(r) == decisions.score(live)
     assert [x.status for x in decisions.score(live)].count("missed") >= 1
+
+
+def _boat(s, iid):
+    """A free unit that can take the call."""
+    inc = s.sim.incidents[iid]
+    return next(u.id for u in s.sim._unit_list if u.dispatchable and u.can_serve(inc, inc.demand))
+
+
+def _heard(s, iid):
+    while iid not in s.refs:
+        s.advance_to(s.now + 1)
+    return s.heard_at[iid]
+
+
+def test_calls_heard_and_not_answered_are_named_with_their_wait(tmp_path, host):
+    # Worked by hand: the flood scenario's R1 (flood_rescue, call to scene, <= 60 min) and
+    # T6 (aerial_rescue, <= 2 h) are the standards. Call A (flood rescue) is dispatched
+    # 75 min after it was heard: 75 > 60, listed, answered by the order. Call B (aerial
+    # rescue) is never answered: it waits from when it was heard to the end of the drill.
+    # The care home (flood rescue, planned at 3 h) is never answered and the drill ends
+    # 65 min after it was heard: 65 > 60, listed. Nothing else was heard by then.
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
+    s.advance_to(60)
+    assert s.command("inject incident flood_rescue mixin boats=1 30min", controller=True).ok
+    a = s.injects[-1].incident
+    assert s.command("inject incident aerial_rescue zitong aerial=1 30min", controller=True).ok
+    b = s.injects[-1].incident
+    ha, hb = _heard(s, a), _heard(s, b)
+    s.advance_to(ha + 75)
+    assert s.command(f"dispatch {_boat(s, a)} {s.refs[a]}", seat="command").ok
+    s.advance_to(181)
+    care = next(r.incident for r in s.injects if r.inject.get("title") == "care home cut off")
+    hc = _heard(s, care)
+    s.advance_to(hc + 65)
+    end = s.now
+    s.command("end")
+    from drillsim.drill.seats import Seats, default_seats
+
+    review = aar.build(s, Seats.build(default_seats(), s.sim))
+    rows = {c["ref"]: c for c in review.unanswered}
+    assert set(rows) == {s.refs[a], s.refs[b], s.refs[care]}
+    assert rows[s.refs[a]]["waited"] == pytest.approx(75.0) and rows[s.refs[a]]["how"] == "ordered"
+    assert rows[s.refs[a]]["rule"] == "R1 ≤ 60 min"
+    assert rows[s.refs[b]]["answered"] is None and rows[s.refs[b]]["waited"] == pytest.approx(end - hb)
+    assert rows[s.refs[b]]["rule"] == "T6 ≤ 120 min"
+    assert rows[s.refs[care]]["waited"] == pytest.approx(65.0)
+    # the one player seat held every unit and gave one order; without seats, the forces
+    assert rows[s.refs[care]]["who"].startswith("command (command centre: ")
+    assert "gave no order" not in rows[s.refs[care]]["who"]
+    forces = sorted({u.force.id for u in s.sim._unit_list
+                     if u.can_serve(s.sim.incidents[care], s.sim.incidents[care].demand)})
+    assert aar.who_could_send(s, s.sim.incidents[care]) == f"the command ({', '.join(forces)})"
+    assert "water_rescue" in forces  # the water rescue team's boats
+    # a force seat holding the water rescue team and giving no order is named as idle
+    from drillsim.drill.seats import SeatsFile, SeatSpec
+
+    split = Seats.build(SeatsFile(seats=[SeatSpec(name="control", role="control"),
+                                         SeatSpec(name="command", role="command_centre"),
+                                         SeatSpec(name="water", role="force", forces=["water_rescue"])]), s.sim)
+    assert "water (force: water_rescue; gave no order)" in aar.who_could_send(s, s.sim.incidents[care], split)
+    assert "## Calls heard and not answered" in review.markdown
+    assert f"- calls heard and not answered: 3 of {len(s.heard_at)} had no unit sent within the standard" \
+        in review.markdown
+    assert f"| {s.refs[care]} | flood_rescue | zitong |" in review.markdown
+
+
+def test_a_call_answered_in_time_or_by_automatic_dispatch(tmp_path, host):
+    # A call dispatched 20 min after it was heard is not listed (20 <= 60). A call left
+    # until automatic dispatch is switched on 90 min after it was heard is listed as
+    # answered by automatic dispatch after 90 min, the team's decision.
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
+    s.advance_to(30)
+    assert s.command("inject incident flood_rescue mixin boats=1 30min", controller=True).ok
+    a = s.injects[-1].incident
+    ha = _heard(s, a)
+    s.advance_to(ha + 20)
+    assert s.command(f"dispatch {_boat(s, a)} {s.refs[a]}").ok
+    assert s.command("inject incident flood_rescue yuxi boats=1 30min", controller=True).ok
+    b = s.injects[-1].incident
+    hb = _heard(s, b)
+    s.advance_to(hb + 90)
+    assert s.command("auto on all").ok
+    s.advance_to(s.now + 1)
+    s.command("end")
+    review = aar.build(s)
+    rows = {c["ref"]: c for c in review.unanswered}
+    assert s.refs[a] not in rows
+    assert rows[s.refs[b]]["waited"] == pytest.approx(90.0)
+    assert rows[s.refs[b]]["how"] == "automatic dispatch (switched on by the team)"
+
+
+def test_targets_met_by_doing_nothing_are_marked_and_not_credited(tmp_path, host):
+    # With no evacuation ordered nobody needs relocation supplies: T3-need (need beyond
+    # township stocks, 0 <= 3,000) and T3-short (shortfall, 0 <= 0) pass on zero of what
+    # they measure. With no dispatch, D1 (time with no district crew free, 0 h <= 0 h)
+    # passes the same way. One evacuation order (and one dispatch) takes the mark away.
+    s = DrillSession.open(PACK, seed=21, host=host)
+    s.advance_to(6 * 60)
+    s.command("end")
+    review = aar.build(s)
+    idle = review.idle_passes
+    assert idle["T3-need"] == idle["T3-short"] == "met because nothing was done: no evacuation was ordered"
+    assert idle["D1"] == "met because nothing was done: no unit was dispatched"
+    assert review.strengths == []
+    assert "| PASS (met because nothing was done: no evacuation was ordered) |" in review.markdown
+    assert "- targets met because nothing was done (not credited): " in review.markdown
+    assert all(r.status == "pass" for r in review.player_rows if r.id in idle)
+
+    s = DrillSession.open(PACK, seed=21, host=host)
+    s.advance_to(60)
+    assert s.command("evacuate mixin").ok
+    s.advance_to(6 * 60)
+    s.command("end")
+    idle = aar.build(s).idle_passes
+    assert "T3-need" not in idle and "T3-short" not in idle
+    assert "D1" in idle  # still no unit dispatched

@@ -42,6 +42,12 @@ class Review:
     decisions: list[decisions_mod.Decision] | None = None
     #: per objective: met, partly met, not met
     objectives: list[dict[str, Any]] | None = None
+    #: calls heard and not answered within the response standard (:func:`unanswered_calls`)
+    unanswered: list[dict[str, Any]] | None = None
+    #: calls the command heard (the denominator of ``unanswered``)
+    heard: int = 0
+    #: target id -> why a met row was met by doing nothing (:func:`met_by_inaction`)
+    idle_passes: dict[str, str] | None = None
 
 
 def run_baseline(session) -> list[Event]:
@@ -211,6 +217,134 @@ def order_effects(session) -> list[dict[str, Any]]:
                     "seat": o.seat})
     return out
 
+#: when the scenario states no response standard for a call's kind: a unit ordered to it
+#: within the hour of the call reaching the command (assumed; the same hour the flood
+#: scenario's R1 gives a boat from the call to the scene, so never stricter than it)
+DEFAULT_ANSWER_MIN = 60.0
+
+#: metrics whose value is made by the players' evacuations (relocation, supplies,
+#: shelter) and those made by their dispatches (response, commitment): with none of
+#: that activity the row is met by doing nothing
+EVACUATION_METRICS = ("reserve_need_by_township", "reserve_need_beyond_local", "reserve_shortfall",
+                      "reserve_lowest_stock", "relocation_person_days_beyond_stock", "shelter_overflow",
+                      "shelter_margin")
+DISPATCH_METRICS = ("response_time", "response_time_by_township", "unreached_incidents",
+                    "peak_utilisation", "time_all_committed")
+
+
+def answer_standard(scenario, kind: str) -> tuple[float, str]:
+    """The response standard for a call of ``kind``: (minutes, how it was chosen).
+
+    The tightest threshold of the scenario's targets that time a call to the first unit
+    on scene (metric ``response_time`` or ``response_time_by_township``, interval
+    ``call_to_arrival``, all forces, comparison ``<=``) and count this kind; else
+    :data:`DEFAULT_ANSWER_MIN`, said as the rule. The review holds the *order* to it,
+    from the call reaching the command, to that standard (the travel is the standard's
+    too, so this is the lenient reading)."""
+    best: tuple[float, str] | None = None
+    for t in scenario.targets:
+        params = t.params
+        if (t.metric.name in ("response_time", "response_time_by_township") and t.comparison == "<="
+                and t.threshold is not None and getattr(params, "interval", None) == "call_to_arrival"
+                and not getattr(params, "forces", None) and kind in (getattr(params, "kinds", None) or ())
+                and (best is None or t.threshold < best[0])):
+            best = (t.threshold, f"{t.id} ≤ {t.threshold:g} min")
+    return best or (DEFAULT_ANSWER_MIN, f"rule: a unit within {DEFAULT_ANSWER_MIN:g} min")
+
+
+def _capable(sim, incident) -> list:
+    """The units that could serve ``incident`` (its kind, its area, a capability it
+    needs: :meth:`~drillsim.engine.units.Unit.can_serve`)."""
+    return [u for u in sim._unit_list if u.can_serve(incident, incident.demand)]
+
+
+def who_could_send(session, incident, seats=None) -> str:
+    """The seats (or, in one terminal, the forces) holding a unit that could serve the
+    call; a seat that gave no order in the whole drill is said so."""
+    units = _capable(session.sim, incident)
+    if not units:
+        return "no unit in the scenario has what it needs"
+    if seats is None:
+        forces = sorted({u.force.id for u in units})
+        return "the command (" + ", ".join(forces) + ")"
+    gave = {o.seat for o in session.orders if o.seat}
+    out = []
+    for seat in seats:
+        if not getattr(seat, "player", False):
+            continue
+        mine = [u for u in units if u.id in seat.units]
+        if mine:
+            forces = sorted({u.force.id for u in mine})
+            idle = "" if seat.name in gave else "; gave no order"
+            out.append(f"{seat.name} ({seat.role.replace('_', ' ')}: {', '.join(forces)}{idle})")
+    return ", ".join(out) or "no player seat holds such a unit"
+
+
+def unanswered_calls(session, seats=None) -> list[dict[str, Any]]:
+    """Calls that reached the command and had no unit sent within the response standard
+    (:func:`answer_standard`), in the order heard.
+
+    A call is answered by the first carried-out ``dispatch``/``air`` order to it, or by
+    the first unit automatic dispatch sent (``auto on`` is the team's decision, said as
+    such). Its wait runs from the minute it was heard to that answer, or, unanswered, to
+    the call's end (completed or lost) or the end of the drill. Each row: ``ref``,
+    ``kind``, ``township``, ``heard`` and ``answered`` (scenario minutes; answered None:
+    never), ``waited`` (minutes), ``standard`` (minutes), ``rule``, ``how`` and ``who``
+    (:func:`who_could_send`)."""
+    ordered: dict[str, float] = {}
+    for o in session.orders:
+        if o.ok and o.command in ("dispatch", "air") and o.incident:
+            ordered.setdefault(o.incident, o.t)
+    sent: dict[str, float] = {}
+    closed: dict[str, float] = {}
+    for e in session.sim.log.events:
+        if e.kind == "unit_dispatched" and e.incident:
+            sent.setdefault(e.incident, e.t)
+        elif e.kind in ("incident_completed", "incident_lost") and e.incident:
+            closed.setdefault(e.incident, e.t)
+    out = []
+    for iid, heard in sorted(session.heard_at.items(), key=lambda kv: (kv[1], kv[0])):
+        inc = session.sim.incidents.get(iid)
+        if inc is None or not inc.demand:
+            continue
+        standard, rule = answer_standard(session.scenario, inc.kind)
+        by_order, by_auto = ordered.get(iid), sent.get(iid)
+        if by_order is not None and (by_auto is None or by_order <= by_auto):
+            answered, how = by_order, "ordered"
+        elif by_auto is not None:
+            answered, how = by_auto, "automatic dispatch (switched on by the team)"
+        else:
+            answered, how = None, "never"
+        end = answered if answered is not None else min(closed.get(iid, session.now), session.now)
+        waited = max(0.0, end - heard)
+        if waited <= standard:
+            continue
+        out.append({"ref": session.refs.get(iid, iid), "kind": inc.kind, "township": inc.place.township,
+                    "heard": heard, "answered": answered, "waited": waited, "standard": standard,
+                    "rule": rule, "how": how, "who": who_could_send(session, inc, seats)})
+    return out
+
+
+def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
+    """The met rows whose value comes from none of the activity they measure: a
+    relocation, supply or shelter row (:data:`EVACUATION_METRICS`) when no evacuation was
+    ordered and none was made; a response or commitment row (:data:`DISPATCH_METRICS`)
+    when no unit was dispatched (by order or automatic dispatch). ``{row id: why}``."""
+    events = session.sim.log.events
+    evacuated = any(o.ok and o.command == "evacuate" for o in session.orders) or any(
+        e.kind == "incident_created" and e.details.get("kind") in ("evacuation", "relocation") for e in events)
+    dispatched = any(o.ok and o.command in ("dispatch", "air") for o in session.orders) or any(
+        e.kind == "unit_dispatched" for e in events)
+    out = {}
+    for r in rows:
+        if r.status != "pass":
+            continue
+        if r.metric in EVACUATION_METRICS and not evacuated:
+            out[r.id] = "met because nothing was done: no evacuation was ordered"
+        elif r.metric in DISPATCH_METRICS and not dispatched:
+            out[r.id] = "met because nothing was done: no unit was dispatched"
+    return out
+
 
 def _value(row: scorecard.Row | None) -> str:
     if row is None or row.mean is None:
@@ -304,8 +438,11 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-def build(session) -> Review:
-    """Build the review of an ended drill (runs the automatic baseline)."""
+def build(session, seats=None) -> Review:
+    """Build the review of an ended drill (runs the automatic baseline).
+
+    :param seats: a served drill's :class:`~drillsim.drill.seats.Seats` (to name the
+        seats that could have answered a call), or None in one terminal."""
     sc = session.scenario
     player_events = session.sim.log.events
     baseline_events = run_baseline(session)
@@ -325,10 +462,52 @@ def build(session) -> Review:
         # the supply targets count what was requested: say what the townships asked for
         better.append(f"relocation supplies: the townships reported {needed:,.0f} people needing them; "
                       f"{released:,.0f} were released (the T3/T4 rows count only what was requested)")
+    idle = met_by_inaction(session, prow)
+    if idle:
+        by_why: dict[str, list[str]] = {}
+        for rid, why in idle.items():
+            by_why.setdefault(why, []).append(rid)
+        for why, ids in by_why.items():
+            better.append(f"{', '.join(ids)}: {why} (not credited)")
+    missed = unanswered_calls(session, seats)
+    if missed:
+        worst = max(missed, key=lambda c: c["waited"])
+        better.append(f"{len(missed)} of {len(session.heard_at)} calls heard had no unit sent within the "
+                      f"response standard; the longest, {worst['ref']}, waited "
+                      f"{decisions_mod.duration(worst['waited'])} (could have sent: {worst['who']})")
     review = Review(reveal, prow, brow, towns, orders, good, better, decisions=rows,
-                    objectives=decisions_mod.objective_results(session, rows))
+                    objectives=decisions_mod.objective_results(session, rows), unanswered=missed,
+                    heard=len(session.heard_at), idle_passes=idle)
     review.markdown = render(session, review)
     return review
+
+
+#: calls listed in the review's table of calls not answered (the rest are counted)
+MAX_CALL_ROWS = 30
+
+
+def summary(session, review: Review) -> list[str]:
+    """The review's opening lines: orders, objectives, calls heard and not answered, and
+    targets met only by doing nothing."""
+    done = sum(1 for o in session.orders if o.ok and o.command not in ("end",))
+    out = [f"orders carried out: {done} (refused: {sum(1 for o in session.orders if not o.ok)})"]
+    if review.objectives:
+        counts: dict[str, int] = {}
+        for o in review.objectives:
+            counts[o["result"]] = counts.get(o["result"], 0) + 1
+        out.append("objectives: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    calls = review.unanswered or []
+    line = f"calls heard and not answered: {len(calls)} of {review.heard} had no unit sent within the standard"
+    if calls:
+        worst = max(calls, key=lambda c: c["waited"])
+        line += f" (longest wait {decisions_mod.duration(worst['waited'])}, {worst['ref']})"
+        auto = sum(1 for c in calls if c["answered"] is not None and c["how"].startswith("automatic"))
+        if auto:
+            line += f"; {auto} of them answered late by automatic dispatch"
+    out.append(line)
+    if review.idle_passes:
+        out.append("targets met because nothing was done (not credited): " + ", ".join(review.idle_passes))
+    return out
 
 
 def render(session, review: Review, timeline: bool = True) -> str:
@@ -337,8 +516,8 @@ def render(session, review: Review, timeline: bool = True) -> str:
     rv = review.reveal
     md = [f"# After-action review: {rv['scenario']}", "",
           f"Drill from {session.clock_text(0)} to {session.clock_text(session.now)} "
-          f"({session.elapsed_text()} of scenario time); ended: {session.end_reason}.", "",
-          "## The hidden scenario", ""]
+          f"({session.elapsed_text()} of scenario time); ended: {session.end_reason}.", ""]
+    md += ["## Summary", ""] + [f"- {line}" for line in summary(session, review)] + ["", "## The hidden scenario", ""]
     md.append(f"- pack: {rv['pack']}; variant: {rv['variant'] or '(plain scenario)'}; seed: {rv['seed']}")
     for k, v in rv["choices"].items():
         md.append(f"- drawn: `{k}` = {v}")
@@ -355,11 +534,17 @@ def render(session, review: Review, timeline: bool = True) -> str:
            "dispatch and decisions). The baseline sees every call at once; the players only "
            "what the reports brought them.", ""]
     base = {r.id: r for r in review.baseline_rows}
+    idle = review.idle_passes or {}
     md += _table(["target", "plan §", "threshold", "players", "", "automatic baseline", ""],
                  [[f"{r.id} {r.title}", r.section or "—",
                    f"{r.comparison} {num(r.threshold, r.unit)}" if r.comparison else "(information)",
-                   _value(r), _status(r), _value(base.get(r.id)), _status(base.get(r.id))]
+                   _value(r), _status(r) + (f" ({idle[r.id]})" if r.id in idle else ""),
+                   _value(base.get(r.id)), _status(base.get(r.id))]
                   for r in review.player_rows])
+    if idle:
+        md += ["", "A row marked *met because nothing was done* takes its value from none of the activity "
+               "it measures (no evacuation for the relocation, supply and shelter rows; no dispatch for the "
+               "response rows): it is no strength of the team's."]
     if review.decisions:
         md += ["", "## Objectives and the team's decisions", "",
                "Each action the exercise expected of the team, the first order that was that "
@@ -376,6 +561,22 @@ def render(session, review: Review, timeline: bool = True) -> str:
         for o in review.objectives or []:
             md.append(f"- {o['id']} {o['title']} ({o['capability']}): **{o['result']}**"
                       + (f" — {o['in_time']} of {o['expected']} expected actions in time" if o["expected"] else ""))
+    md += ["", "## Calls heard and not answered", ""]
+    md += ["Each call that reached the command with no unit sent to it within the response standard "
+           "(the scenario's call-to-scene target for that kind of call, held to the order alone; "
+           f"else a unit within {DEFAULT_ANSWER_MIN:g} min), how long it waited (to the order, or "
+           "unanswered to its end or the end of the drill) and who held a unit that could go. "
+           "Automatic dispatch counts as the team's: they switched it on.", ""]
+    calls = review.unanswered or []
+    if calls:
+        md += _table(["call", "kind", "township", "heard", "waited", "standard", "answered", "could have sent"],
+                     [[c["ref"], c["kind"], c["township"], clock(c["heard"]), decisions_mod.duration(c["waited"]),
+                       c["rule"], f"{clock(c['answered'])} ({c['how']})" if c["answered"] is not None else "never",
+                       c["who"]] for c in calls[:MAX_CALL_ROWS]])
+        if len(calls) > MAX_CALL_ROWS:
+            md += ["", f"… and {len(calls) - MAX_CALL_ROWS} more."]
+    else:
+        md.append(f"- none: every one of the {review.heard} calls heard had a unit sent within its standard")
     md += ["", "## The exercise clock", ""]
     md += [f"- {line}" for line in session.pace.lines()]
     md += ["", "## Counterfactual by township", ""]

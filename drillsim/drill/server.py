@@ -226,7 +226,7 @@ class DrillServer:
             self._send(seat.name, {"type": "ended", "reason": s.end_reason}, keep=True)
         review = {"type": "review", "reason": s.end_reason, "markdown": "", "written": []}
         try:
-            built = await asyncio.to_thread(aar.build, s)
+            built = await asyncio.to_thread(aar.build, s, self.seats)
             written = aar.write(built, self.review_path) if self.review_path else []
             s.write_reveal(written[0] if written else None)
             review.update(markdown=aar.render(s, built, timeline=False), written=written)
