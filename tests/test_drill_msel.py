@@ -93,6 +93,29 @@ def test_an_event_triggered_inject_fires_its_delay_after_the_event(pack, host):
     assert fired(s)["after the warning"] == pytest.approx(warning + 15.0, abs=1e-9)
 
 
+def test_an_inject_follows_the_command_learning_a_township_flooded(pack, host):
+    # flood_seen (plugins/flood/response.py) is logged when the command learns a township
+    # has flooded (video, a rescue call or the township's report); the inject fires 10 min
+    # after the first such event in that township, as the trigger says.
+    text = pack.read_text(encoding="utf-8").replace("after: {event: warning_issued, delay: 15min}",
+                                                    "after: {event: flood_seen, township: shuangjiang, delay: 10min}")
+    pack.write_text(text, encoding="utf-8")
+    s = DrillSession.open(pack, seed=21, host=host)
+    s.advance_to(30 * 60)
+    seen = min(e.t for e in s.sim.log.events if e.kind == "flood_seen"
+               and e.details.get("township") == "shuangjiang")
+    assert fired(s)["after the warning"] == pytest.approx(seen + 10.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("event", ["flood_seen", "weather_warning", "storm_onset", "fire_reported",
+                                   "fire_attack_began"])
+def test_the_player_safe_events_are_triggers(event, pack, host):
+    text = pack.read_text(encoding="utf-8").replace("event: warning_issued", f"event: {event}")
+    pack.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(pack)])
+    assert result.exit_code == 0, result.output
+
+
 def test_resume_fires_the_same_injects_at_the_same_times(pack, host, tmp_path):
     log = tmp_path / "d.jsonl"
     s = DrillSession.open(pack, seed=21, host=host, log_path=log)
@@ -144,6 +167,13 @@ BAD = {
                                   r"injects\[0\]\.unless\.by: 3d is at or after the end of the drill"),
     "this on a message": (("    objective: O1", "    objective: O1\n    expect: [dispatch water_rescue to this]"),
                           r"injects\[0\]\.expect\[0\]: 'dispatch water_rescue to this': 'this' is the incident"),
+    "a crest is no trigger": (("event: warning_issued", "event: flood_peak"),
+                              r"injects\[2\]\.after\.event: unknown event 'flood_peak'"),
+    "an outcome is no trigger": (("event: warning_issued", "event: flood_outcome"),
+                                 r"injects\[2\]\.after\.event: unknown event 'flood_outcome'"),
+    "a township on an event naming none": (("event: warning_issued, delay", "event: weather_warning, township: mixin, delay"),
+                                           r"injects\[2\]\.after\.township: event 'weather_warning' names no "
+                                           r"township: a township filter on it would never fire"),
     "event trigger without delay": (("delay: 15min", "delay: 0min"),
                                     r"injects\[2\]\.after\.delay: an inject follows an event by at least 1min"),
 }

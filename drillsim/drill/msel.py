@@ -60,12 +60,25 @@ CORE_CAPABILITIES = (
 )
 
 #: simulation events an inject may follow (``after: {event: …}``); ``township`` filters
-#: on the event's township (or one of its townships)
+#: on the event's township (or one of its townships). Each is something the players
+#: could know of when it happens: ``flood_seen`` (the command learns a township has
+#: flooded), ``weather_warning`` (a public warning issued), ``storm_onset`` (the heavy
+#: rain begins where people are), ``fire_reported`` (the fire reported to the command),
+#: ``fire_attack_began`` (the first crews working the fire). Left out as not safe for
+#: players: ``flood_peak`` and ``flood_outcome``, logged at a township's crest — the
+#: crest is known only in hindsight, from the fall after it, so an inject on either tells
+#: the players the water has stopped rising; ``flood_outcome`` is besides the model's
+#: hidden count of the people affected and the deaths expected.
 TRIGGER_EVENTS = ("hazard_started", "warning_issued", "hazard_arrival", "plume_advice",
                   "protective_action", "release_stopped", "landslide", "road_blocked",
                   "road_closed", "unit_breakdown", "fire_contained", "fire_controlled",
                   "flashover", "relocation_needed", "shelter_overflow", "reserve_short",
-                  "mutual_aid_requested", "incident_created")
+                  "mutual_aid_requested", "incident_created", "flood_seen", "weather_warning",
+                  "storm_onset", "fire_reported", "fire_attack_began")
+
+#: trigger events that name no township (plugins/nowcast.py, plugins/forest_fire): a
+#: ``township:`` filter on one would never fire, so it is refused
+TOWNSHIPLESS_EVENTS = ("weather_warning", "storm_onset", "fire_reported", "fire_attack_began")
 
 #: the action verbs and what each takes: (what it names, the word before a target, the target)
 VERBS = {
@@ -437,7 +450,10 @@ def msel_faults(objectives: list[Objective], injects: list, names: Names, horizo
                 if a.event not in TRIGGER_EVENTS:
                     yield where + ("after", "event"), (f"unknown event {a.event!r}" + suggest(a.event, TRIGGER_EVENTS)
                                                        + f" (events: {', '.join(TRIGGER_EVENTS)})")
-                if a.township is not None and a.township not in names.townships:
+                if a.township is not None and a.event in TOWNSHIPLESS_EVENTS:
+                    yield where + ("after", "township"), (f"event {a.event!r} names no township: "
+                                                          "a township filter on it would never fire")
+                elif a.township is not None and a.township not in names.townships:
                     yield where + ("after", "township"), (f"unknown township {a.township!r}"
                                                           + suggest(a.township, names.townships))
                 try:
