@@ -40,7 +40,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from drillsim.api import (Angle, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
-                          Strict, WindSpeed, from_local_km, suggest, to_local_km)
+                          Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from .containment import crew_rate_m_h, production_table
 from .detection import MonitoringParams, report_delay
@@ -273,8 +273,6 @@ def restriction(sim, unit, origin, destination):
     """Road vehicles may not enter a burning fire area (other than the fire's own anchor
     point and helispot); straight lines through it are slowed by ``closure.detour``; a
     vehicle inside may leave. Returns a :class:`~drillsim.api.Restriction` or None."""
-    from drillsim.api import Restriction
-
     if unit.mode != "road":
         return None
     detour = 1.0
