@@ -176,6 +176,20 @@ BAD = {
                                            r"township: a township filter on it would never fire"),
     "event trigger without delay": (("delay: 15min", "delay: 0min"),
                                     r"injects\[2\]\.after\.delay: an inject follows an event by at least 1min"),
+    "event trigger under a minute": (("delay: 15min", "delay: 0.5min"),
+                                     r"injects\[2\]\.after\.delay: an inject follows an event by at least 1min "
+                                     r"\(it is fired between simulation steps\), not 0\.5min"),
+    "bare number as a delay": (("delay: 30min", "delay: 10"),
+                               r"injects\[1\]\.after\.delay: a duration needs a unit: write e\.g\. 90min, 12h, 2d, "
+                               r"not the bare number 10"),
+    "bare number as an objective's time": (("    expect: [evacuate mixin]\ninjects", "    expect: [evacuate mixin]\n    by: 13\ninjects"),
+                                           r"objectives\[0\]\.by: a duration needs a unit: write e\.g\. 90min, 12h, 2d, "
+                                           r"not the bare number 13"),
+    "bare number as an unless time": (("by: 5h}", "by: 5}"),
+                                      r"injects\[0\]\.unless\.by: a duration needs a unit: .*not the bare number 5"),
+    "objective due after the end": (("    expect: [evacuate mixin]\ninjects", "    expect: [evacuate mixin]\n    by: 300h\ninjects"),
+                                    r"objectives\[0\]\.by: 300h is at or after the end of the drill \(horizon \d+ min\): "
+                                    r"it could never be met in the drill"),
 }
 
 
@@ -200,3 +214,18 @@ def test_if_not_is_unless_and_is_located_under_its_own_name(pack, host):
     assert result.exit_code == 2
     line = text[:text.index("if_not:")].count("\n") + 1
     assert f"flood.yaml:{line}:" in result.output and "injects[0].if_not.action" in result.output
+
+
+def test_a_duplicate_objective_id_is_the_only_fault_reported(pack, host):
+    """Two objectives ``O1`` (the second meant as ``O2``): the duplicate is said, not the
+    knock-on "no objective 'O2'" of an inject naming the second one."""
+    text = pack.read_text(encoding="utf-8")
+    text = text.replace("    expect: [evacuate mixin]\ninjects",
+                        "    expect: [evacuate mixin]\n  - id: O1\n    title: Warn Mixin\n"
+                        "    capability: Public Information and Warning\ninjects", 1)
+    text = text.replace("    objective: O1\n", "    objective: O2\n", 1)
+    pack.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(pack)])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    faults = [line for line in result.output.splitlines() if "flood.yaml:" in line]
+    assert len(faults) == 1 and "objectives[1].id: objective id 'O1' is used twice" in faults[0], result.output

@@ -49,6 +49,18 @@ CASES = {
                             r"reporting\.flood_reports\.call_loss: -10% is outside the physical range of a share"),
     "draw bound the scenario refuses": (("uniform: [17000m3/s, 26000m3/s]", "uniform: [-1000m3/s, 26000m3/s]"),
                                         r"draws\[0\]\.uniform\[0\]: .*peak = '-1000m3/s' makes .* invalid"),
+    "bare number as an inject time": (("    at: 16h\n", "    at: 16\n"),
+                                      r"injects\[0\]\.at: a duration needs a unit: write e\.g\. 90min, 12h, 2d, "
+                                      r"not the bare number 16"),
+    "misspelt force drawn out of service": (
+        ("from: [water_rescue, blue_sky,", "from: [water_rescue, blue_skye,"),
+        r"flood\.yaml:45:\d+: out_of_service\.from\[1\]: no force or unit 'blue_skye' in the scenario; "
+        r"did you mean 'blue_sky'\?"),
+    # the six forces listed have 4 + 2 + 2 + 3 + 2 + 2 = 15 units (fujiang_flood_2020.yaml forces)
+    "more units out of service than the listed forces have": (
+        ("  count: 2\n", "  count: 999\n"),
+        r"flood\.yaml:44:\d+: out_of_service\.count: 999 units out of service, but water_rescue, .*jiangbei_station "
+        r"have only 15 units"),
 }
 
 

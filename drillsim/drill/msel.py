@@ -36,9 +36,9 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Annotated, Any, Callable, Iterable
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, BeforeValidator, Field, model_validator
 
 from drillsim.scenario.quantities import parse_quantity
 from drillsim.scenario.validation import Strict, suggest
@@ -95,12 +95,25 @@ VERBS = {
 MIN_EVENT_DELAY = 1.0
 
 
+def _no_bare_number(value: Any) -> Any:
+    """A bare number where a duration is written gets the scenario fields' message
+    ("a duration needs a unit: write e.g. 90min, 12h, 2d, not the bare number 10"),
+    not "expected text" (quoting the number would fail later anyway)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        parse_quantity(value, "time", allow_zero=True)  # raises the unit message
+    return value
+
+
+#: a duration as written in a pack (`14h`, `30min`), kept as text and read by the checks
+DurationText = Annotated[str, BeforeValidator(_no_bare_number)]
+
+
 class Unless(Strict):
     """Fire at ``by`` only if the players had not taken ``action`` by then."""
 
     action: str
     """The expected action (`evacuate mixin`)."""
-    by: str
+    by: DurationText
     """Scenario time (since the start, with a unit) it is checked at and the inject fires."""
 
 
@@ -113,7 +126,7 @@ class After(Strict):
     """A simulation event kind (`hazard_arrival`, `warning_issued`, …)."""
     township: str | None = None
     """Only an event in this township."""
-    delay: str = "0min"
+    delay: DurationText = "0min"
     """Time after it, with a unit (at least 1min after an event)."""
 
     @model_validator(mode="after")
@@ -136,7 +149,7 @@ class Objective(Strict):
     """The core capability tested (National Preparedness Goal: `Critical Transportation`, …)."""
     expect: list[str] = []
     """Expected actions (`evacuate mixin`, `dispatch water_rescue to zitong`)."""
-    by: str | None = None
+    by: DurationText | None = None
     """Scenario time the expected actions are due by (since the start, with a unit)."""
 
 
@@ -417,7 +430,7 @@ def msel_faults(objectives: list[Objective], injects: list, names: Names, horizo
             for message in action_faults(text, names, this_ok=False):
                 yield ("objectives", i, "expect", k), message
         if o.by is not None:
-            yield from _time_faults(("objectives", i, "by"), o.by, horizon)
+            yield from _time_faults(("objectives", i, "by"), o.by, horizon, "it could never be met in the drill")
     ids = [i.id for i in injects]
     for i, inj in enumerate(injects):
         where = ("injects", i)
@@ -460,10 +473,11 @@ def msel_faults(objectives: list[Objective], injects: list, names: Names, horizo
                     if _minutes(a.delay) < MIN_EVENT_DELAY:
                         yield where + ("after", "delay"), (f"an inject follows an event by at least "
                                                            f"{MIN_EVENT_DELAY:g}min (it is fired between "
-                                                           "simulation steps), not {a.delay}")
+                                                           f"simulation steps), not {a.delay}")
                 except ValueError:
                     pass
-        if inj.objective is not None and inj.objective not in obj_ids:
+        if inj.objective is not None and inj.objective not in obj_ids and len(set(obj_ids)) == len(obj_ids):
+            # (with a duplicate objective id, only the duplicate is reported: it is the likely cause)
             yield where + ("objective",), (f"no objective {inj.objective!r} in objectives: (have: "
                                            f"{', '.join(obj_ids) or 'none'})" + suggest(inj.objective, obj_ids))
         if inj.capability is not None:
@@ -473,14 +487,15 @@ def msel_faults(objectives: list[Objective], injects: list, names: Names, horizo
     yield from _circle_faults(injects)
 
 
-def _time_faults(where: tuple, text: str, horizon: float) -> Iterable[tuple[tuple, str]]:
+def _time_faults(where: tuple, text: str, horizon: float,
+                 why: str = "it would never fire") -> Iterable[tuple[tuple, str]]:
     try:
         t = _minutes(text)
     except ValueError as exc:
         yield where, str(exc)
         return
     if t >= horizon:
-        yield where, f"{text} is at or after the end of the drill (horizon {horizon:g} min): it would never fire"
+        yield where, f"{text} is at or after the end of the drill (horizon {horizon:g} min): {why}"
 
 
 def _circle_faults(injects: list) -> Iterable[tuple[tuple, str]]:

@@ -45,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from drillsim.drill.msel import MselFields, Names, Objective, msel_faults
+from drillsim.drill.msel import DurationText, MselFields, Names, Objective, msel_faults
 from drillsim.engine.reporting import reporters_for
 from drillsim.engine.streams import name_key
 from drillsim.errors import Fault, ValidationFailed
@@ -122,7 +122,7 @@ class PlannedInject(MselFields):
 
     title: str
     """The MSEL line's title."""
-    at: str | None = None
+    at: DurationText | None = None
     """Scenario time it is due, with a unit (`14h`); without: only when the controller fires it."""
     kind: Literal["message", "incident", "breakdown", "road_cut", "road_open", "in_service"]
     """`message`, `incident`, `breakdown`, `road_cut`, `road_open` or `in_service`."""
@@ -138,7 +138,7 @@ class PlannedInject(MselFields):
     """Incident kind (incidents)."""
     demand: dict[str, Count] | None = None
     """What the incident needs, by capability (`{people: 20}`)."""
-    on_scene: str | None = None
+    on_scene: DurationText | None = None
     """Work time on scene, with a unit."""
     priority: int = Field(default=2, ge=1, le=9)
     """1 (highest) to 9."""
@@ -435,6 +435,7 @@ def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
             if uid not in units:
                 faults.add(doc.fault(("variants", i, "out_of_service", k),
                                      f"no unit {uid!r} in the scenario" + suggest(uid, sorted(units))))
+    _out_of_service_faults(pack, doc, load_yaml(base).data, {f.id for f in first.forces}, units, faults)
     reporters = {r.name: r for r in reporters_for(host, {h.type.name for h in first.hazards})}
     for name, params in pack.reporting.items():
         reporter = reporters.get(name)
@@ -464,6 +465,49 @@ def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
         faults.add(doc.fault(where, message))
     faults.raise_if_any()
     return pack, base
+
+
+def _out_of_service_faults(pack: PackFile, doc: Document, scenario: dict, forces: set[str],
+                           units: set[str], faults: Collector) -> None:
+    """Check ``out_of_service`` whatever the draw: every name of ``from`` is a force or a
+    unit of the scenario (as :func:`draw` expands it), and ``count`` is at most the units
+    those names stand for (less any a variant already puts out of service)."""
+    oos = pack.out_of_service
+    if oos is None:
+        return
+    pool: list[str] = []
+    ok = True
+    for k, ref in enumerate(oos.from_):
+        expanded = _force_units(scenario, ref)
+        if ref in forces and expanded == [ref] and ref not in units:
+            ok = False
+            faults.add(doc.fault(("out_of_service", "from", k),
+                                 f"force {ref!r} has its units per township; name the units "
+                                 f"(e.g. {next((u for u in sorted(units) if u.startswith(ref + '.')), ref)!r})"))
+        elif ref not in forces and ref not in units:
+            ok = False
+            hint = suggest(ref, sorted(forces)) or suggest(ref, sorted(units))
+            faults.add(doc.fault(("out_of_service", "from", k),
+                                 f"no force or unit {ref!r} in the scenario" + hint))
+        else:
+            pool.extend(expanded)
+    if not ok:
+        return
+    pool = list(dict.fromkeys(pool))
+    named = ", ".join(oos.from_)
+    if oos.count > len(pool):
+        faults.add(doc.fault(("out_of_service", "count"),
+                             f"{oos.count} units out of service, but {named} "
+                             f"{'has' if len(oos.from_) == 1 else 'have'} only {len(pool)} "
+                             f"unit{'s' if len(pool) != 1 else ''}"))
+        return
+    for v in pack.variants:
+        left = [u for u in pool if u not in v.out_of_service]
+        if oos.count > len(left):
+            faults.add(doc.fault(("out_of_service", "count"),
+                                 f"{oos.count} units out of service, but with variant {v.name!r} "
+                                 f"(which already takes {len(pool) - len(left)} of them out) "
+                                 f"{named} have only {len(left)} left"))
 
 
 #: the fields each inject kind needs (beyond ``title`` and ``kind``)
