@@ -80,3 +80,70 @@ def test_a_refused_secret_ends_the_client_with_the_reason(served):  # noqa: F811
 
     app = _run(go())
     assert app.refused.endswith("seat or secret not accepted") and app.view is None
+
+
+@pytest.mark.parametrize("address, said", [
+    ("127.0.0.1:99999", "port '99999' of '127.0.0.1:99999' is not a port: give HOST:PORT with a port from 1 to 65535"),
+    ("127.0.0.1:0", "port '0' of '127.0.0.1:0' is not a port"),
+    ("nohostport", "'nohostport' names no port: give HOST:PORT"),
+    (":8765", "':8765' names no port: give HOST:PORT"),
+    ("http://127.0.0.1:8765", "is not a drill server's address: give HOST:PORT"),
+])
+def test_a_bad_address_is_refused_before_anything_starts(address, said, monkeypatch):
+    """The address is checked first: exit 2 with what to write, no screen started."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    def no_screen(*args, **kwargs):
+        raise AssertionError("the seat's screen was started")
+
+    monkeypatch.setattr(SeatApp, "run", no_screen)
+    monkeypatch.setattr(SeatApp, "run_async", no_screen)
+    result = CliRunner().invoke(main, ["drill", "join", address, "--seat", "control"],
+                                env={"DRILLSIM_SEAT_SECRET": "x"})
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert said in result.output
+
+
+def test_a_closed_port_is_said_before_the_screen_starts(monkeypatch):
+    import socket
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    with socket.socket() as s:  # a port just free: nothing listens on it
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def no_screen(*args, **kwargs):
+        raise AssertionError("the seat's screen was started")
+
+    monkeypatch.setattr(SeatApp, "run", no_screen)
+    monkeypatch.setattr(SeatApp, "run_async", no_screen)
+    result = CliRunner().invoke(main, ["drill", "join", f"127.0.0.1:{port}", "--seat", "control"],
+                                env={"DRILLSIM_SEAT_SECRET": "x"})
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert f"cannot join the drill at 127.0.0.1:{port}" in result.output
+
+
+def test_a_seat_joined_before_its_screen_draws_it(served):  # noqa: F811
+    """``drill join`` connects first, then hands the joined client to the screen."""
+    from drillsim.drill.client import SeatClient
+
+    _session, server = served
+
+    async def go():
+        port = await server.start("127.0.0.1", 0)
+        client = SeatClient()
+        welcome = await client.connect(f"127.0.0.1:{port}", "water", SECRETS["water"])
+        app = SeatApp(f"127.0.0.1:{port}", "water", "", client=client)
+        async with app.run_test(size=(180, 50)) as pilot:
+            await _until(pilot, lambda: app.view is not None and app.screen.__class__.__name__ == "SeatScreen")
+            role = app.view.role
+        await server.stop()
+        return welcome, role
+
+    welcome, role = _run(go())
+    assert role == welcome["role"] == "force"

@@ -343,6 +343,12 @@ def join(address, seat, secret_file, cafile, web_port, sign_in) -> None:
     """Join a served drill as one seat (control, evaluator or a player role). ADDRESS is
     HOST:PORT, or wss://HOST:PORT for a server over TLS. With --web PORT, serve the seats
     to browsers on this machine instead."""
+    from drillsim.drill.client import SeatRefused, check_address
+
+    try:
+        check_address(address)
+    except SeatRefused as exc:
+        raise Fail(str(exc), 2) from None
     if web_port is not None:
         _serve_web(address, cafile, web_port)
         return
@@ -371,12 +377,37 @@ def join(address, seat, secret_file, cafile, web_port, sign_in) -> None:
         secret = click.prompt(f"secret for seat {seat}", hide_input=True)
     else:
         raise Fail(f"give the seat's secret with --secret-file FILE or ${SEAT_ENV}", 2)
-    from drillsim.tui.seat import SeatApp
+    if sign_in:
+        from drillsim.tui.seat import SeatApp
 
-    app = SeatApp(address, seat, secret, ssl=tls)
-    app.run()
+        app = SeatApp(address, seat, secret, ssl=tls)
+        app.run()
+    else:
+        import asyncio
+
+        try:
+            app = asyncio.run(_join_then_show(address, seat, secret, tls))
+        except SeatRefused as exc:
+            raise Fail(str(exc), 2) from None
     if app.refused:
         raise Fail(app.refused, 2)
+
+
+async def _join_then_show(address: str, seat: str, secret: str, tls):
+    """Connect and be welcomed as ``seat`` first (a closed port or a wrong secret is
+    said at once, before any screen), then run the seat's screen on the same event loop
+    (the connection belongs to it).
+
+    :raises SeatRefused: the server cannot be reached or refused the seat.
+    """
+    from drillsim.drill.client import SeatClient
+    from drillsim.tui.seat import SeatApp
+
+    client = SeatClient()
+    await client.connect(address, seat, secret, ssl=tls)
+    app = SeatApp(address, seat, "", ssl=tls, client=client)
+    await app.run_async()
+    return app
 
 
 def web_command(address: str, cafile: Path | None) -> str:

@@ -25,6 +25,34 @@ class SeatRefused(DrillsimError):
     could not be reached."""
 
 
+def check_address(address: str) -> str:
+    """Check a drill server's address before anything is started: ``HOST:PORT``,
+    ``ws://HOST:PORT`` or ``wss://HOST:PORT`` (an IPv6 host in brackets, ``[::1]:8765``),
+    the port a whole number from 1 to 65535.
+
+    :returns: the address unchanged.
+    :raises SeatRefused: the address is not of that form, with what to write.
+    """
+    rest = address
+    for scheme in ("ws://", "wss://"):
+        if address.startswith(scheme):
+            rest = address[len(scheme):]
+            break
+    else:
+        if "://" in address:
+            raise SeatRefused(f"{address!r} is not a drill server's address: give HOST:PORT "
+                              "(or wss://HOST:PORT for a server over TLS)")
+    host, colon, port = rest.rpartition(":")
+    if not colon or not host or host.endswith(":") and not host.startswith("["):
+        raise SeatRefused(f"{address!r} names no port: give HOST:PORT (e.g. 127.0.0.1:8765)")
+    if host.startswith("[") != host.endswith("]") or "/" in host or " " in host:
+        raise SeatRefused(f"{host!r} is not a host name or address: give HOST:PORT (e.g. 127.0.0.1:8765)")
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise SeatRefused(f"port {port!r} of {address!r} is not a port: give HOST:PORT with a port "
+                          "from 1 to 65535")
+    return address
+
+
 class SeatClient:
     """One seat's connection.
 
@@ -56,6 +84,7 @@ class SeatClient:
         from websockets.asyncio.client import connect
         from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+        check_address(address)
         uri = address if "://" in address else f"ws://{address}"
         tls = {"ssl": ssl} if uri.startswith("wss://") and ssl is not None else {}
         try:

@@ -112,19 +112,25 @@ class SeatApp(App):
     CSS_PATH = "drill.tcss"
     TITLE = "drillsim drill join"
 
-    def __init__(self, address: str, seat: str | None, secret: str | None, ssl=None) -> None:
+    def __init__(self, address: str, seat: str | None, secret: str | None, ssl=None,
+                 client: SeatClient | None = None) -> None:
+        """:param client: a client already joined (its ``welcome`` received), as
+        ``drillsim drill join`` gives it, so a refusal never starts the screen."""
         super().__init__()
         self.address = address
         self._ssl = ssl
         self.seat = seat
         self._secret = secret
-        self.client = SeatClient()
+        self.client = client or SeatClient()
         self.view: SeatView | None = None
         self.refused: str | None = None
         self.review_shown = False
         self._sending: set[asyncio.Task] = set()
 
     async def on_mount(self) -> None:
+        if self.client.welcome is not None:  # joined before the screen started
+            self._joined(self.client.welcome)
+            return
         if self.seat is None or self._secret is None:  # asked on screen (a browser seat)
             self.push_screen(SignInScreen(self.address, self.seat))
             return
