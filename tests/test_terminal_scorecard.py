@@ -88,3 +88,72 @@ def test_verdict_counts_and_orders_misses():
     assert [c.strip() for c in cells] == ["D", "C", "B"]
     texts = [c.plain for c in grid.columns[1].cells]
     assert texts[0] == "title D: 90 min at Zitong against max <= 30 min; met in 0 of 10 replications"
+
+
+def _row_line(lines: list[str], rid: str) -> str:
+    """The table line of target ``rid`` (``│ T3-need │ …``)."""
+    return next(line for line in lines if line.startswith("│") and line.split("│")[1].strip() == rid)
+
+
+def test_written_to_a_file_each_target_line_holds_its_figures(tmp_path):
+    """Piped or redirected (no terminal, no COLUMNS) the scorecard is one table row per
+    target holding measured value, goal, pass rate and result, whatever the title's length;
+    rich's 80-column fallback no longer squeezes the figures out."""
+    json_path = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["run", str(FLOOD), "-n", "3", "--json", str(json_path)],
+                                env={"COLUMNS": None})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "…" not in "\n".join(lines[:lines.index(next(x for x in lines if x.startswith("└")))])
+    import json
+
+    rows = json.loads(json_path.read_text())["targets"]
+    for row in rows:
+        if "/" in row["id"]:                     # information rows by force: --verbose only
+            continue
+        line = _row_line(lines, row["id"])
+        assert row["status"].upper() in line, line
+        if row["comparison"]:
+            assert f" {row['comparison']} " in line, line
+        if row["pass_rate"] is not None:
+            assert f"{row['pass_rate']:.0%}" in line, line
+        if row["mean"] is not None and row["unit"] in ("people", None, "") and row["mean"] == int(row["mean"]):
+            assert f"{row['mean']:,.0f}" in line, line
+    # T3-need is the need beyond the townships' own stocks, summed over townships: the
+    # township breakdown adds up to it (176 + 247 + 97 + 717 + 5,575 + 361 + 14 = 7,187 in
+    # this scenario), and T3-short is what the district's 3,000 leaves of it
+    need = next(r for r in rows if r["id"] == "T3-need")
+    total = sum(b["mean"] for b in need["breakdown"])
+    line = _row_line(lines, "T3-need")
+    assert f"{total:,.0f} people" in line and "sum <= 3,000 people" in line and "0%" in line
+    assert f"{total - 3000:,.0f} people" in _row_line(lines, "T3-short")
+    # the prose around the table still wraps (at terminal.PROSE columns)
+    legend = next(x for x in lines if x.startswith("measured = "))
+    assert len(legend) <= 100
+
+
+def test_narrow_terminal_folds_never_cuts():
+    """At 80 columns (COLUMNS=80) a row over places with a CJK name wraps onto the next
+    line instead of ending in an ellipsis."""
+    lines = _run()
+    body = lines[:next(i for i, x in enumerate(lines) if x.startswith("measured = "))]
+    assert not any(x.rstrip().endswith("…") for x in body), [x for x in body if x.rstrip().endswith("…")]
+    t4 = next(i for i, x in enumerate(lines) if " T4 " in f" {x} ")
+    block = " ".join(x.strip() for x in lines[t4:t4 + 4])
+    assert "met in 3 of 3 replications" in block
+
+
+def test_report_cells_and_headline_never_cut(tmp_path):
+    """The Markdown report keeps every text whole: no word ends in an ellipsis (the
+    sensitivity headline used to cut an assumption to 70 characters: ``people moved per
+    rescuer pe…``)."""
+    import re
+
+    report = tmp_path / "report.md"
+    result = CliRunner().invoke(main, ["run", str(FLOOD), "-n", "2", "-q", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    text = report.read_text()
+    assert not re.search(r"\w…", text), re.search(r".{40}\w….{10}", text)
+    doc = load_yaml(FLOOD).data
+    effort = next(a["what"] for a in doc["assumptions"] if a["what"].startswith("evacuation effort"))
+    assert effort in text

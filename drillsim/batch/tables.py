@@ -106,19 +106,19 @@ def print_comparison(c: Comparison, console: Console | None = None,
 
     priced = any(v.variant.cost is not None for v in c.variants)
     table = Table(title="Variants ranked by the objective", header_style="bold", title_justify="left")
-    table.add_column("#", justify="right")
+    table.add_column("#", justify="right", overflow="fold")
     if factors:
         for f in factors:
-            table.add_column(Text(f))
+            table.add_column(Text(f), overflow="fold")
     else:
-        table.add_column("variant")
-    table.add_column("objective [95% CI]")
-    table.add_column("Δ vs baseline [95% CI]")
+        table.add_column("variant", overflow="fold")
+    table.add_column("objective [95% CI]", overflow="fold")
+    table.add_column("Δ vs baseline [95% CI]", overflow="fold")
     if priced:
-        table.add_column(Text(f"cost{f' ({c.cost_unit})' if c.cost_unit else ''}"), justify="right")
-        table.add_column("Pareto")
+        table.add_column(Text(f"cost{f' ({c.cost_unit})' if c.cost_unit else ''}"), justify="right", overflow="fold")
+        table.add_column("Pareto", overflow="fold")
     if c.failed:
-        table.add_column("failed", justify="right")
+        table.add_column("failed", justify="right", overflow="fold")
     for v in c.variants:
         cells = [str(v.rank)]
         cells += [v.variant.levels.get(f, "?") for f in factors] if factors else [v.variant.name]
@@ -184,10 +184,10 @@ def _print_failures(c: Comparison, factors: list[str], console: Console) -> None
     table = Table(title=f"Failed replications ({c.failed:,}; left out of every statistic; "
                         "`drillsim results DB --failures` lists every error)",
                   header_style="bold", title_justify="left")
-    table.add_column(Text(" / ".join(factors) if factors else "variant"))
-    table.add_column("failed", justify="right")
-    table.add_column("replications")
-    table.add_column("first error")
+    table.add_column(Text(" / ".join(factors) if factors else "variant"), overflow="fold")
+    table.add_column("failed", justify="right", overflow="fold")
+    table.add_column("replications", overflow="fold")
+    table.add_column("first error", overflow="fold")
     for v in sorted(c.variants, key=lambda v: v.variant.index):
         if not v.failures:
             continue
@@ -254,13 +254,13 @@ def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Co
         title += f"  (plan {t.section})"
     title += f" — {_target_text(ref)}, unit {t.unit}"
     table = Table(title=Text(title, style="italic"), header_style="bold", title_justify="left")
-    table.add_column(Text(" / ".join(factors) if factors else "variant"), no_wrap=True)
-    table.add_column("mean [95% CI]")
+    table.add_column(Text(" / ".join(factors) if factors else "variant"), no_wrap=True, overflow="fold")
+    table.add_column("mean [95% CI]", overflow="fold")
     if len(thresholds) > 1:
-        table.add_column("target")
-    table.add_column(f"pass rate [95% CI], {t.required_pass_rate:.0%} required")
-    table.add_column("result")
-    table.add_column("Δ mean vs baseline [95% CI]")
+        table.add_column("target", overflow="fold")
+    table.add_column(f"pass rate [95% CI], {t.required_pass_rate:.0%} required", overflow="fold")
+    table.add_column("result", overflow="fold")
+    table.add_column("Δ mean vs baseline [95% CI]", overflow="fold")
     for v in sorted(c.variants, key=lambda v: v.variant.index):  # sweep order
         row = v.rows.get(row_id)
         if row is None:

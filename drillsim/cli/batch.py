@@ -11,6 +11,7 @@ scheduler); 130 interrupted (what finished is stored: ``--resume`` goes on).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -100,9 +101,12 @@ def _one_line(text: str, most: int = 300) -> str:
 
 
 def _stdout() -> Console:
-    # tables are wide: give files and pipes room instead of rich's 80 columns
-    return Console(highlight=False, markup=False, emoji=False,
-                   width=None if sys.stdout.isatty() else 150)
+    # tables are wide: a file or pipe (no COLUMNS) gets the room they need instead of
+    # rich's 80 columns, so no column is squeezed out (see drillsim.report.terminal.PIPED)
+    from drillsim.report.terminal import PIPED
+
+    piped = not sys.stdout.isatty() and not os.environ.get("COLUMNS")
+    return Console(highlight=False, markup=False, emoji=False, width=PIPED if piped else None)
 
 
 @click.command()

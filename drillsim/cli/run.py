@@ -160,7 +160,9 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     if not quiet:
         from drillsim.report import terminal
 
-        terminal.print_scorecard(outcome, verbose=verbose, notes=decided_by)
+        console, prose_width = terminal.output_console()
+        terminal.print_scorecard(outcome, console, verbose=verbose, notes=decided_by,
+                                 prose_width=prose_width)
         if deciding is not None:
             click.echo(deciding.replace("**", "").replace("`", ""), nl=False)
     if json_path is not None:

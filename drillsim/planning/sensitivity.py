@@ -428,9 +428,10 @@ def headline(data: dict, targets: list[str] | None = None, source: str = "") -> 
             f"{data['replications']} replications per point): " + "; ".join(parts) + ".")
 
 
-def _short(text: str, most: int = 70) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= most else text[: most - 1] + "…"
+def _short(text: str) -> str:
+    """The assumption's text on one line, whole: the headline goes into the Markdown report,
+    where a cut cell loses what the value is (``people moved per rescuer pe…``)."""
+    return " ".join(str(text).split())
 
 
 def report_section(data: dict, targets: list[str] | None = None) -> str:

@@ -6,7 +6,11 @@ by force or township and the assumptions, and last the **verdict**: targets met 
 missed, the worst misses with the place that decides them.
 
 At 120 columns and more the targets are one table row each; below that each target is a
-title line with its figures underneath, so nothing wraps into towers at 80 columns. The
+title line with its figures underneath, so nothing wraps into towers at 80 columns. Text
+that does not fit is wrapped (folded), never cut: no figure is dropped at any width.
+Written to a file or a pipe (:func:`output_console`) the table gets the width it needs,
+so each target is one line holding its measured value, p90, goal and pass rate, while the
+prose around it is wrapped at :data:`PROSE` columns. The
 90th percentile is shown at every width (``p90``); for a row over places it is the worst
 place's (see :mod:`drillsim.scoring.scorecard`).
 
@@ -16,6 +20,9 @@ the console as :class:`rich.text.Text`, never as a markup string: ``[red]x[/red]
 """
 
 from __future__ import annotations
+
+import os
+import sys
 
 from rich.console import Console
 from rich.table import Table
@@ -29,6 +36,11 @@ STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured
 WIDE = 120
 #: misses named in the verdict
 WORST_SHOWN = 3
+#: the console width given to a file or pipe: the table takes what it needs of it (its
+#: natural width, one line per target), so this only bounds a pathological title
+PIPED = 1000
+#: where prose (notes, legend, verdict) wraps when the console is :data:`PIPED` wide
+PROSE = 100
 
 
 def _split(rows):
@@ -46,6 +58,19 @@ def plain_console(**kwargs) -> Console:
     """A console that reads no markup and no emoji codes in strings (user text stays as
     written), and highlights nothing."""
     return Console(markup=False, emoji=False, highlight=False, **kwargs)
+
+
+def output_console() -> tuple[Console, int | None]:
+    """The console for the scorecard on standard output, and the width prose wraps at.
+
+    A terminal, or ``COLUMNS`` set: that width (``(console, None)``). A file or a pipe
+    (``drillsim run … > out.txt``, ``| less``) with no ``COLUMNS``: rich would fall back
+    to 80 columns; instead the console is :data:`PIPED` wide, so the targets are one table
+    row each with all their figures, and prose wraps at :data:`PROSE`.
+    """
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return plain_console(), None
+    return plain_console(width=PIPED), PROSE
 
 
 def _where(sc, row) -> str:
@@ -84,7 +109,7 @@ def _wide_table(outcome, main) -> Table:
                      ("measured [95% CI]", {"ratio": 2}), ("p90", {"ratio": 1}),
                      ("goal", {"ratio": 1}), ("pass", {"justify": "right", "no_wrap": True}),
                      ("result", {"no_wrap": True})):
-        table.add_column(name, **kw)
+        table.add_column(name, overflow="fold", **kw)
     for row in main:
         what = Text(row.title + (f" ({row.section})" if row.section else ""))
         if design_text(row):
@@ -101,7 +126,7 @@ def _narrow_list(outcome, main) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")
     for row in main:
         text = Text(row.title, style="bold")
         figures = f"{measured(row)}{_where(sc, row)}"
@@ -161,7 +186,7 @@ def verdict_lines(outcome) -> list:
         lines.append(Text("Worst misses:" if len(worst) > 1 else "The miss:"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
-        grid.add_column()
+        grid.add_column(overflow="fold")
         for row in worst:
             why = design_text(row)
             grid.add_row(Text(f"  {row.id}", style="bold red"),
@@ -175,25 +200,30 @@ def verdict_lines(outcome) -> list:
 
 
 def print_scorecard(outcome, console: Console | None = None, verbose: bool = False,
-                    notes: list[str] | None = None) -> None:
+                    notes: list[str] | None = None, prose_width: int | None = None) -> None:
     """Print the scorecard: header (with ``notes``, lines the caller adds, such as which
     assumed values decide the results), targets, legend, (``verbose``: usage tables and
     the assumptions), and the verdict last. Everything also stays in the JSON and Markdown
-    reports whatever ``verbose`` says."""
+    reports whatever ``verbose`` says. ``prose_width`` (columns): where the lines around
+    the targets table wrap, when narrower than the console (see :func:`output_console`)."""
     console = console or plain_console()
     sc = outcome.scenario
-    console.print(Text(sc.name, style="bold"))
-    console.print(Text(str(sc.path)))
-    console.print(Text(f"seed {outcome.seed} · {outcome.replications} replication"
-                       f"{'s' if outcome.replications != 1 else ''} · horizon "
-                       f"{num(sc.horizon / 60, 'h')}"))
-    console.print(Text(f"plan: {sc.plan.name}"))
+
+    def say(text) -> None:
+        console.print(text, width=prose_width)
+
+    say(Text(sc.name, style="bold"))
+    say(Text(str(sc.path)))
+    say(Text(f"seed {outcome.seed} · {outcome.replications} replication"
+             f"{'s' if outcome.replications != 1 else ''} · horizon "
+             f"{num(sc.horizon / 60, 'h')}"))
+    say(Text(f"plan: {sc.plan.name}"))
     for line in notes or ():
-        console.print(Text(line))
+        say(Text(line))
     main, pivot = _split(outcome.rows)
     wide = console.width >= WIDE
     console.print(_wide_table(outcome, main) if wide else _narrow_list(outcome, main))
-    console.print(Text(_legend(outcome, wide), style="dim"))
+    say(Text(_legend(outcome, wide), style="dim"))
     hidden = []
     if pivot and verbose:
         info = Table(title="Information (mean over replications)", header_style="bold")
@@ -216,17 +246,17 @@ def print_scorecard(outcome, console: Console | None = None, verbose: bool = Fal
                                style="bold"))
             for a in sc.assumptions:
                 value = "" if a.value is None else f" = {a.value}"
-                console.print(Text(f"  • {a.what}{value} — {a.reason}"))
+                say(Text(f"  • {a.what}{value} — {a.reason}"))
         if implicit:
             console.print(Text(f"\nAlso assumed ({len(implicit)} values from the region file "
                                "and the plugins' defaults):", style="bold"))
             for a in implicit:
-                console.print(Text(f"  • {a['what']} = {a['value']} ({a['status']}; {a['source']})"))
+                say(Text(f"  • {a['what']} = {a['value']} ({a['status']}; {a['source']})"))
     elif sc.assumptions or implicit:
         hidden.append(f"{len(sc.assumptions) + len(implicit)} assumptions")
     if hidden:
-        console.print(Text(f"Not shown: {'; '.join(hidden)} — add --verbose, or see the "
-                           "report (--report) and the JSON (--json).", style="dim"))
+        say(Text(f"Not shown: {'; '.join(hidden)} — add --verbose, or see the "
+                 "report (--report) and the JSON (--json).", style="dim"))
     console.print()
     for line in verdict_lines(outcome):
-        console.print(line)
+        say(line)
