@@ -183,3 +183,26 @@ def test_verdict_follows_the_wilson_interval():
     # a value the same in every replication (a stock held) is decided by it
     assert verdict("pass", wilson(6, 6), 0.9, constant=True) == "PASS"
     assert verdict("info", None, 0.9) == "info"
+
+
+def test_results_piped_keep_every_column(batch_db):
+    """Written to a file or pipe (no terminal, no COLUMNS) the tables get the width they
+    need: each variant's line holds its objective, difference and cost; nothing is cut to
+    an ellipsis (rich's 80-column fallback squeezed the columns)."""
+    db, _ = batch_db
+    out = CliRunner().invoke(main, ["results", str(db), "--target", "R"], env={"COLUMNS": None}).output
+    assert "…" not in out
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines()
+             if line.startswith("│") and line.split("│")[1].strip().isdigit()]
+    # the ranked table, one line per variant (2 × 2 in PRICED): #, team_b, turnout_a,
+    # objective, Δ, cost, Pareto
+    assert len(cells) == 4 and all(len(c) == 7 for c in cells)
+    assert all(c[3].endswith("]") and "%" in c[3] for c in cells)
+    assert sum(c[4] == "baseline" for c in cells) == 1
+    # team_b "two" adds one unit of force b at cost 10: 10 more than "one" at each turnout
+    cost = {(c[1], c[2]): float(c[5]) for c in cells}
+    for turnout in ("2min", "20min"):
+        assert cost["two", turnout] - cost["one", turnout] == 10
+    # the per-target table: each variant's line has mean, pass rate, result and Δ
+    rows = [line for line in out.splitlines() if line.startswith("│ one /") or line.startswith("│ two /")]
+    assert len(rows) == 4 and all(len(line.split("│")) == 7 and "%" in line for line in rows)
