@@ -85,3 +85,44 @@ def test_an_override_that_makes_a_target_certain_is_warned_at_its_threshold(tree
         "warning: scenarios/plans/mini.yaml:5:105: targets[1].threshold: target 'Q' can never fail: the "
         "sum of unreached_incidents is never below 0, so '>= 0' always holds; check the comparison and "
         "the threshold"]
+
+
+# what a target's params name must be in the scenario: a misspelt force made the old-town
+# fire's B1 a response time over no units (475 min, the run's end) instead of 19.3 min
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@pytest.mark.parametrize("old, new, fault", [
+    ("forces: [industrial_park_station, jiangbei_station",
+     "forces: [industrial_park_staton, jiangbei_station",
+     "plan.extra_targets[0].params.forces[0]: target 'B1' names force 'industrial_park_staton', "
+     "which this scenario does not have: the row would measure nothing of it; did you mean "
+     "'industrial_park_station'?"),
+    ("kinds: [building_fire], interval: dispatch_to_arrival",
+     "kinds: [bulding_fire], interval: dispatch_to_arrival",
+     "plan.extra_targets[0].params.kinds[0]: target 'B1' names incident kind 'bulding_fire', "
+     "which this scenario does not have: the row would measure nothing of it; did you mean "
+     "'building_fire'?"),
+])
+def test_a_target_naming_what_the_scenario_lacks_is_refused(tmp_path, monkeypatch, old, new, fault):
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios")
+    path = tmp_path / "scenarios" / "shuangjiang_oldtown_fire.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "scenarios/shuangjiang_oldtown_fire.yaml"])
+    assert result.exit_code == 2
+    line = next(x for x in result.output.splitlines() if "extra_targets[0]" in x)
+    assert line.startswith("scenarios/shuangjiang_oldtown_fire.yaml:44:")
+    assert line.split(": ", 1)[1] == fault
+
+
+def test_every_shipped_target_names_what_its_scenario_has():
+    from drillsim.host.pluginhost import PluginHost
+    from drillsim.scenario.loader import load_scenario
+
+    host = PluginHost()
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        sc = load_scenario(path, host=host)
+        assert not [w for w in sc.warnings if "which this scenario does not have" in w.message], path

@@ -23,7 +23,7 @@ from typing import Any, Mapping, Protocol
 from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import Fault, ValidationFailed
-from drillsim.scenario.namecheck import check_names
+from drillsim.scenario.namecheck import check_names, check_target_refs, known_kinds
 from drillsim.scenario.paths import resolve_ref, scenario_root
 from drillsim.scenario.planfile import check_item_refs, check_plan
 from drillsim.scenario.quantities import parse_fraction, parse_quantity
@@ -383,7 +383,8 @@ def load_scenario(path: str | Path, *, host: PluginHost,
     hazards = _resolve_hazards(spec, checked, host, context, faults,
                                checks=region is not None and not sections & {"forces", "reserves"})
     if plan is not None:
-        targets = _resolve_targets(spec, checked, plan, plan_doc, host, faults, context.warnings)
+        targets = _resolve_targets(spec, checked, plan, plan_doc, host, faults, context.warnings,
+                                   _target_names(spec, region, host))
     if not sections - {"assumptions"}:  # the paths they name may lie in a part cut out
         _check_assumptions(spec, checked, faults)
     if plan is not None and not sections & {"hazards", "sources"}:
@@ -818,8 +819,23 @@ def _cannot_change_text(tid: str, metric: Metric, statistic: str, comparison: st
             "check the comparison and the threshold")
 
 
+def _target_names(spec: ScenarioFile, region: Region | None, host) -> tuple[dict[str, set[str]], bool]:
+    """What a target's params may name in this scenario (:func:`check_target_refs`), and
+    whether the incident kinds are known for sure."""
+    kinds, certain = known_kinds(spec, host)
+    known = {"force": {f.id for f in spec.forces}, "hazard": {h.id for h in spec.hazards},
+             "reserve": {r.id for r in spec.reserves}, "incident kind": kinds}
+    if region is not None:
+        known["township"] = set(region.townships)
+    return known, certain
+
+
 def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc: Document,
-                     host: PluginHost, faults: Collector, warnings: list[Fault]) -> list[ResolvedTarget]:
+                     host: PluginHost, faults: Collector, warnings: list[Fault],
+                     names: tuple[dict[str, set[str]], bool] | None = None) -> list[ResolvedTarget]:
+    """The targets the scenario chooses, from the plan file and its own ``extra_targets``,
+    with overrides applied and checked; ``names``: :func:`_target_names`, to check what
+    their params name."""
     check_plan(plan, plan_doc, faults)
     by_id = {}
     for i, t in enumerate(plan.targets):
@@ -868,6 +884,9 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
         metric: Metric = host.metrics[merged["metric"]]
         d, w = at("params")
         params = _params(metric.params_model, merged["params"], d, w, faults, f"metric {metric.name!r}")
+        if names is not None:
+            check_target_refs(tid, params, d, w, names[0], names[1], faults, warnings,
+                              strict=d is doc)
         threshold = None
         if (merged["threshold"] is None) != (merged["comparison"] is None):
             d, w = at("threshold")

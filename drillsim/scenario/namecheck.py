@@ -212,3 +212,41 @@ def check_names(spec, doc: Document, host, targets, faults: Collector,
                                  f"unknown source {o.source!r}: not listed under sources "
                                  f"({', '.join(sorted(spec.sources)) or 'none listed'})"
                                  + suggest(o.source, sorted(spec.sources))))
+
+
+#: target params fields that name things of the scenario, and what they name
+TARGET_REFS = {"forces": "force", "force": "force", "hazards": "hazard", "hazard": "hazard",
+               "townships": "township", "township": "township", "reserve": "reserve",
+               "kinds": "incident kind"}
+
+
+def check_target_refs(tid: str, params: BaseModel | None, doc: Document, where: tuple,
+                      known: dict[str, set[str]], kinds_certain: bool, faults: Collector,
+                      warnings: list[Fault], *, strict: bool) -> None:
+    """Report a target's params that name a force, hazard, township, reserve or incident
+    kind the scenario does not have (``params: {forces: [jiangbei_staton]}``): the metric
+    would silently measure nothing, or something else (a response time over no units).
+
+    :param known: names by what they are (``"force"`` → the scenario's force ids, …); a
+        kind of name missing from ``known`` is not checked.
+    :param strict: faults when the target is written in this scenario (``extra_targets``
+        or an override of ``params``); warnings when it comes from the plan file, whose
+        targets serve scenarios that may not hold every force it names.
+    """
+    if params is None:
+        return
+    for name, what in TARGET_REFS.items():
+        if name not in type(params).model_fields or what not in known:
+            continue
+        value = getattr(params, name)
+        items = [value] if isinstance(value, str) else list(value or [])
+        for k, item in enumerate(items):
+            if not isinstance(item, str) or item in known[what]:
+                continue
+            at = where + ((name, k) if not isinstance(value, str) else (name,))
+            message = (f"target {tid!r} names {what} {item!r}, which this scenario does not have: "
+                       f"the row would measure nothing of it" + _unknown(item, known[what], what + "s"))
+            if strict and (what != "incident kind" or kinds_certain):
+                faults.add(doc.fault(at, message))
+            else:
+                warnings.append(doc.fault(at, message))
