@@ -61,6 +61,10 @@ CASES = {
         ("  count: 2\n", "  count: 999\n"),
         r"flood\.yaml:44:\d+: out_of_service\.count: 999 units out of service, but water_rescue, .*jiangbei_station "
         r"have only 15 units"),
+    "a per-township force drawn out of service": (
+        ("from: [water_rescue, blue_sky,", "from: [township_teams, blue_sky,"),
+        r"out_of_service\.from\[0\]: force 'township_teams' has its units per township; name the units "
+        r"\(e\.g\. 'township_teams\.baizi'\)"),
 }
 
 
@@ -99,3 +103,20 @@ def test_an_incident_inject_for_a_capability_no_unit_brings(pack_copy, host):
     assert result.exit_code == 2
     assert "demand: boat: no unit of the scenario brings boat to 'flood_rescue' incidents; did you mean 'boats'?" \
         in result.output
+
+
+def test_more_units_out_of_service_than_a_variant_leaves(pack_copy):
+    """The six forces listed have 15 units; a variant already takes water_rescue-1 out,
+    so drawing 15 more cannot be done in that variant (14 left)."""
+    text = pack_copy.read_text(encoding="utf-8")
+    text = text.replace("  count: 2\n", "  count: 15\n", 1).replace(
+        "  - name: weak levee at Shuangjiang\n",
+        "  - name: weak levee at Shuangjiang\n    out_of_service: [water_rescue-1]\n", 1)
+    pack_copy.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(pack_copy)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert __import__("re").search(
+        r"flood\.yaml:45:\d+: out_of_service\.count: 15 units out of service, but water_rescue, .*jiangbei_station "
+        r"have 15 units and variant 'weak levee at Shuangjiang' already takes 1 of them out: only 14 left",
+        result.output), \
+        result.output

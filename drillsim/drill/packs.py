@@ -99,7 +99,7 @@ class OutOfService(Strict):
     count: int = Field(ge=0)
     """Units put out of service at the start."""
     from_: list[str] = Field(alias="from", min_length=1)
-    """Unit or force ids drawn from (a force stands for all its units)."""
+    """Unit or force ids drawn from (a force stands for all its units; a per-township force's units are named one by one)."""
 
 
 class Variant(Strict):
@@ -505,9 +505,10 @@ def _out_of_service_faults(pack: PackFile, doc: Document, scenario: dict, forces
         left = [u for u in pool if u not in v.out_of_service]
         if oos.count > len(left):
             faults.add(doc.fault(("out_of_service", "count"),
-                                 f"{oos.count} units out of service, but with variant {v.name!r} "
-                                 f"(which already takes {len(pool) - len(left)} of them out) "
-                                 f"{named} have only {len(left)} left"))
+                                 f"{oos.count} units out of service, but {named} "
+                                 f"{'has' if len(oos.from_) == 1 else 'have'} {len(pool)} units and variant "
+                                 f"{v.name!r} already takes {len(pool) - len(left)} of them out: only "
+                                 f"{len(left)} left"))
 
 
 #: the fields each inject kind needs (beyond ``title`` and ``kind``)
