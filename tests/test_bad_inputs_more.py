@@ -24,6 +24,9 @@ from drillsim.cli.main import main
 from drillsim.errors import ValidationFailed
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs" / "scenarios"
+#: how a refused path outside the scenario folder ends: the rule, so a user can follow it
+ROOT_RULE = (" (the scenario folder is the nearest folder named 'scenarios' above this file, "
+             "else its own folder: keep the files it names inside it)")
 NOT_REGULAR = "not a regular file (a pipe, a device …); name a YAML file"
 
 
@@ -153,10 +156,10 @@ PACKS = [
       "not an absolute path"]),
     ("pack-escapes-root", _pack_escapes,
      ["scenarios/packs/p.yaml:3:11: scenario: '../../../../../../etc/hostname' points outside the "
-      "scenario folder 'scenarios'; refused"]),
+      "scenario folder 'scenarios'; refused" + ROOT_RULE]),
     ("pack-link-to-dev-zero", _pack_link_out,
      ["scenarios/packs/p.yaml:3:11: scenario: '../zero.yaml' points outside the scenario folder "
-      "'scenarios'; refused"]),
+      "'scenarios'; refused" + ROOT_RULE]),
     ("pack-fifo", _pack_fifo, [f"scenarios/packs/p.yaml:3:11: scenario: '../pipe.yaml': {NOT_REGULAR}"]),
     ("pack-link-to-fifo", _pack_link_to_fifo,
      [f"scenarios/packs/p.yaml:3:11: scenario: '../link.yaml': {NOT_REGULAR}"]),
@@ -210,7 +213,8 @@ def test_a_drill_draws_nothing_from_a_pack_naming_a_file_outside(tree):
     with pytest.raises(ValidationFailed) as exc:
         draw(tree / "packs" / "p.yaml", seed=1)
     assert [f.message for f in exc.value.faults] == [
-        "'../../../../../../etc/hostname' points outside the scenario folder 'scenarios'; refused"]
+        "'../../../../../../etc/hostname' points outside the scenario folder 'scenarios'; refused"
+        + ROOT_RULE]
 
 
 def test_a_valid_pack_is_still_valid(tree):

@@ -71,7 +71,10 @@ def resolve_ref(doc: Document, where: tuple, ref: str, base: Path, root: Path, *
                                                  "loop?)")]) from None
     if not target.is_relative_to(root):
         raise ValidationFailed([doc.fault(where, f"{shown} points outside the scenario folder "
-                                                 f"{_shown(root)!r}; refused")])
+                                                 f"{_shown(root)!r}; refused (the scenario folder "
+                                                 "is the nearest folder named 'scenarios' above "
+                                                 "this file, else its own folder: keep the files "
+                                                 "it names inside it)")])
     problem = file_problem(target, limit=limit, what=what)
     if problem == "file not found":
         raise ValidationFailed([doc.fault(where, f"file {shown} not found (looked for "
