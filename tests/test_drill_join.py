@@ -147,3 +147,11 @@ def test_a_seat_joined_before_its_screen_draws_it(served):  # noqa: F811
 
     welcome, role = _run(go())
     assert role == welcome["role"] == "force"
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:8765", "localhost:1", "drill.example:65535", "[::1]:8765",
+                                     "ws://127.0.0.1:8765/", "wss://drill.example:8765"])
+def test_addresses_a_server_can_have_pass_the_check(address):
+    from drillsim.drill.client import check_address
+
+    assert check_address(address) == address

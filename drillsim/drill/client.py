@@ -27,7 +27,7 @@ class SeatRefused(DrillsimError):
 
 def check_address(address: str) -> str:
     """Check a drill server's address before anything is started: ``HOST:PORT``,
-    ``ws://HOST:PORT`` or ``wss://HOST:PORT`` (an IPv6 host in brackets, ``[::1]:8765``),
+    ``ws://HOST:PORT`` or ``wss://HOST:PORT`` (with or without the final ``/``; an IPv6 host in brackets, ``[::1]:8765``),
     the port a whole number from 1 to 65535.
 
     :returns: the address unchanged.
@@ -37,6 +37,7 @@ def check_address(address: str) -> str:
     for scheme in ("ws://", "wss://"):
         if address.startswith(scheme):
             rest = address[len(scheme):]
+            rest = rest[:-1] if rest.endswith("/") else rest  # ws://HOST:PORT/ as the protocol names it
             break
     else:
         if "://" in address:
