@@ -185,7 +185,6 @@ def demand_text(demand: dict[str, float]) -> str:
 def _default(channel: ReportChannel, params: Any) -> Callable[[Event], bool | None]:
     """Unit status (by radio, at once), calls for help and other incidents (at once),
     warnings, orders carried out, reserves, mutual aid. Everything else is not shown."""
-    sim = channel.sim
 
     def unit_text(e: Event, what: str) -> None:
         channel.send(what, category="unit", source=e.unit, unit=e.unit,

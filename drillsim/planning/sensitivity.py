@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -377,11 +378,9 @@ def fingerprint(scenario: ResolvedScenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def stored_path(scenario_path) -> "Path":
+def stored_path(scenario_path) -> Path:
     """Where a scenario's stored sensitivity result lives, for ``drillsim run`` to find
     without being told: ``sensitivity/<scenario name>.json`` beside the scenario."""
-    from pathlib import Path
-
     path = Path(scenario_path)
     return path.parent / "sensitivity" / f"{path.stem}.json"
 
