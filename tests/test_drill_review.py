@@ -347,3 +347,24 @@ def test_targets_met_by_doing_nothing_are_marked_and_not_credited(tmp_path, host
     idle = aar.build(s).idle_passes
     assert "T3-need" not in idle and "T3-short" not in idle
     assert "D1" in idle  # still no unit dispatched
+
+
+def test_a_call_heard_less_than_its_standard_before_the_end_is_not_judged(tmp_path, host):
+    # Worked by hand: a flood rescue call (R1, 60 min) heard 20 min before the drill ends,
+    # still open and not answered, cannot be judged late: it is neither listed nor counted
+    # in "N of M calls", and the summary says it was left out.
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
+    s.advance_to(60)
+    assert s.command("inject incident flood_rescue mixin boats=1 30min", controller=True).ok
+    a = s.injects[-1].incident
+    ha = _heard(s, a)
+    s.advance_to(ha + 20)
+    assert not [i for i in s.heard_at if i != a and s.sim.incidents.get(i) is not None
+                and s.sim.incidents[i].demand]  # nothing else asking for units was heard
+    s.command("end")
+    review = aar.build(s)
+    assert review.unanswered == []
+    assert aar.calls_not_yet_due(s) == 1
+    assert review.heard == len(s.heard_at) - 1
+    assert ("(1 more heard less than their standard before the end and still open: not yet "
+            "due, not counted)") in review.markdown

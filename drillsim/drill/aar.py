@@ -46,6 +46,8 @@ class Review:
     unanswered: list[dict[str, Any]] | None = None
     #: calls the command heard (the denominator of ``unanswered``)
     heard: int = 0
+    #: calls heard less than their standard before the end, still open: not judged
+    not_due: int = 0
     #: target id -> why a met row was met by doing nothing (:func:`met_by_inaction`)
     idle_passes: dict[str, str] | None = None
 
@@ -280,17 +282,10 @@ def who_could_send(session, incident, seats=None) -> str:
     return ", ".join(out) or "no player seat holds such a unit"
 
 
-def unanswered_calls(session, seats=None) -> list[dict[str, Any]]:
-    """Calls that reached the command and had no unit sent within the response standard
-    (:func:`answer_standard`), in the order heard.
-
-    A call is answered by the first carried-out ``dispatch``/``air`` order to it, or by
-    the first unit automatic dispatch sent (``auto on`` is the team's decision, said as
-    such). Its wait runs from the minute it was heard to that answer, or, unanswered, to
-    the call's end (completed or lost) or the end of the drill. Each row: ``ref``,
-    ``kind``, ``township``, ``heard`` and ``answered`` (scenario minutes; answered None:
-    never), ``waited`` (minutes), ``standard`` (minutes), ``rule``, ``how`` and ``who``
-    (:func:`who_could_send`)."""
+def _call_waits(session):
+    """Each call heard that asked for units, in the order heard: ``(iid, incident, heard,
+    answered, how, waited, closed)`` (scenario minutes; ``answered`` None: never;
+    ``closed``: the call completed or was lost by the end of the drill)."""
     ordered: dict[str, float] = {}
     for o in session.orders:
         if o.ok and o.command in ("dispatch", "air") and o.incident:
@@ -302,12 +297,10 @@ def unanswered_calls(session, seats=None) -> list[dict[str, Any]]:
             sent.setdefault(e.incident, e.t)
         elif e.kind in ("incident_completed", "incident_lost") and e.incident:
             closed.setdefault(e.incident, e.t)
-    out = []
     for iid, heard in sorted(session.heard_at.items(), key=lambda kv: (kv[1], kv[0])):
         inc = session.sim.incidents.get(iid)
         if inc is None or not inc.demand:
             continue
-        standard, rule = answer_standard(session.scenario, inc.kind)
         by_order, by_auto = ordered.get(iid), sent.get(iid)
         if by_order is not None and (by_auto is None or by_order <= by_auto):
             answered, how = by_order, "ordered"
@@ -316,13 +309,38 @@ def unanswered_calls(session, seats=None) -> list[dict[str, Any]]:
         else:
             answered, how = None, "never"
         end = answered if answered is not None else min(closed.get(iid, session.now), session.now)
-        waited = max(0.0, end - heard)
+        yield iid, inc, heard, answered, how, max(0.0, end - heard), iid in closed
+
+
+def unanswered_calls(session, seats=None) -> list[dict[str, Any]]:
+    """Calls that reached the command and had no unit sent within the response standard
+    (:func:`answer_standard`), in the order heard.
+
+    A call is answered by the first carried-out ``dispatch``/``air`` order to it, or by
+    the first unit automatic dispatch sent (``auto on`` is the team's decision, said as
+    such). Its wait runs from the minute it was heard to that answer, or, unanswered, to
+    the call's end (completed or lost) or the end of the drill. Each row: ``ref``,
+    ``kind``, ``township``, ``heard`` and ``answered`` (scenario minutes; answered None:
+    never), ``waited`` (minutes), ``standard`` (minutes), ``rule``, ``how`` and ``who``
+    (:func:`who_could_send`)."""
+    out = []
+    for iid, inc, heard, answered, how, waited, _closed in _call_waits(session):
+        standard, rule = answer_standard(session.scenario, inc.kind)
         if waited <= standard:
             continue
         out.append({"ref": session.refs.get(iid, iid), "kind": inc.kind, "township": inc.place.township,
                     "heard": heard, "answered": answered, "waited": waited, "standard": standard,
                     "rule": rule, "how": how, "who": who_could_send(session, inc, seats)})
     return out
+
+
+def calls_not_yet_due(session) -> int:
+    """Calls heard less than their response standard before the drill ended, still open
+    and not answered: they cannot be judged answered or not, so the review does not
+    count them among the calls it judges."""
+    return sum(1 for _iid, inc, _heard, answered, _how, waited, closed in _call_waits(session)
+               if answered is None and not closed
+               and waited <= answer_standard(session.scenario, inc.kind)[0])
 
 
 def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
@@ -470,14 +488,16 @@ def build(session, seats=None) -> Review:
         for why, ids in by_why.items():
             better.append(f"{', '.join(ids)}: {why} (not credited)")
     missed = unanswered_calls(session, seats)
+    not_due = calls_not_yet_due(session)
+    judged = len(session.heard_at) - not_due
     if missed:
         worst = max(missed, key=lambda c: c["waited"])
-        better.append(f"{len(missed)} of {len(session.heard_at)} calls heard had no unit sent within the "
+        better.append(f"{len(missed)} of {judged} calls heard had no unit sent within the "
                       f"response standard; the longest, {worst['ref']}, waited "
                       f"{decisions_mod.duration(worst['waited'])} (could have sent: {worst['who']})")
     review = Review(reveal, prow, brow, towns, orders, good, better, decisions=rows,
                     objectives=decisions_mod.objective_results(session, rows), unanswered=missed,
-                    heard=len(session.heard_at), idle_passes=idle)
+                    heard=judged, not_due=not_due, idle_passes=idle)
     review.markdown = render(session, review)
     return review
 
@@ -498,6 +518,9 @@ def summary(session, review: Review) -> list[str]:
         out.append("objectives: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     calls = review.unanswered or []
     line = f"calls heard and not answered: {len(calls)} of {review.heard} had no unit sent within the standard"
+    if review.not_due:
+        line += (f" ({review.not_due} more heard less than their standard before the end and "
+                 "still open: not yet due, not counted)")
     if calls:
         worst = max(calls, key=lambda c: c["waited"])
         line += f" (longest wait {decisions_mod.duration(worst['waited'])}, {worst['ref']})"
