@@ -236,7 +236,8 @@ def check_target_refs(tid: str, params: BaseModel | None, doc: Document, where: 
     if params is None:
         return
     for name, what in TARGET_REFS.items():
-        if name not in type(params).model_fields or what not in known:
+        # only what the target writes: a metric's own default is not the user's to fix
+        if name not in params.model_fields_set or what not in known:
             continue
         value = getattr(params, name)
         items = [value] if isinstance(value, str) else list(value or [])
