@@ -295,7 +295,6 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         offset, flood_stage, full_depth = town["offset"], town["flood_stage"], town["full_depth"]
         count = 0
         ahead = None  # (step start, first gap) drawn while passing over steps
-        stage, t0, dt, last = tl.stage, tl.times[0], tl.times[1] - tl.times[0], len(tl.stage) - 1
         # standard exponential draws of ``arrivals`` (its own stream, used only here),
         # drawn in batches, next one last: ``scale * E`` is exactly what
         # ``arrivals.exponential(scale)`` gives for the same draw E
@@ -345,24 +344,9 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             # gap kept for it), or where the loop ends, is where to wake; each step
             # start with the delay that stepping would reach it by from the one before
             hops = [(now, max(0.0, step_end - sim.now))]
-            # call_rate inlined, its settled factor computed once (the same arithmetic)
-            evac = state["evacuations"].get(tid)
-            moved = (1.0 - c.stay_share) * (evac.progress_at(now) if evac else 0.0)
-            per_share = c.rate_per_1000 * (town["people"] * (1.0 - moved))
             horizon, cstep = sim.horizon, c.step
             while now < end and now < horizon:
-                x = (now - offset) - t0  # FloodTimeline.stage_at, sample_series inlined
-                if x <= 0:
-                    local = stage[0]
-                else:
-                    k = x / dt
-                    i = int(k)
-                    if i >= last:
-                        local = stage[-1]
-                    else:
-                        f = k - i
-                        local = stage[i] * (1 - f) + stage[i + 1] * f
-                rate = per_share * min(1.0, max(0.0, (local - flood_stage) / full_depth)) / 1000.0
+                rate = call_rate(now)
                 step_end = min(now + cstep, end)
                 if rate > 0:
                     gap = next_gap(rate)
