@@ -9,6 +9,9 @@ implementations in its order — ``reversed(hook.get_hookimpls())``, which alrea
 ``tryfirst`` first and ``trylast`` last — each with the arguments it names, and stop at
 the first result that is not None. :func:`first_result_caller` builds that loop once per
 replication; with a wrapper present it calls through pluggy unchanged.
+:func:`all_results_caller` does the same for a hook that collects every answer
+(``drillsim_travel_restriction``, asked on each trip once a hazard restricts travel):
+pluggy's answer there is the list of the results that are not None, in the same order.
 
 While pluggy's calls are monitored (``add_hookcall_monitoring``, which drillsim's hook
 tracing uses), every call goes through pluggy, so tracing sees it.
@@ -37,21 +40,9 @@ def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..
     def through_pluggy(*args):
         return hook(**dict(zip(argnames, args)))
 
-    impls = hook.get_hookimpls()
-    if any(getattr(i, "hookwrapper", False) or getattr(i, "wrapper", False) for i in impls):
+    plan = _plan(hook, argnames, pm)
+    if plan is None:
         return through_pluggy
-    if pm is not None and (_PLUGGY_LOOP is None or pm._inner_hookexec is not _PLUGGY_LOOP):
-        return through_pluggy  # traced now: stay with pluggy
-    everything = tuple(range(len(argnames)))
-    plan = []
-    for impl in reversed(impls):
-        unknown = [n for n in impl.argnames if n not in argnames]
-        if unknown:
-            raise ValueError(f"plugin {impl.plugin_name!r}: {hook.name} takes no "
-                             f"parameter {', '.join(unknown)}")
-        picks = tuple(argnames.index(n) for n in impl.argnames)
-        plan.append((impl.function, None if picks == everything else picks))
-    plan = tuple(plan)
     if len(plan) == 2 and plan[1][1] is None and (plan[0][1] is None or len(plan[0][1]) > 1):
         # the common shape (a plugin's answer, else drillsim's default), unrolled
         first, second = plan[0][0], plan[1][0]
@@ -82,6 +73,81 @@ def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..
         return None
 
     return call
+
+
+def all_results_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..., list]:
+    """A function ``call(*args)`` giving what calling ``hook`` through pluggy gives: the
+    list of its implementations' results that are not None, in pluggy's order.
+
+    :param hook: a pluggy ``HookCaller`` of a hook that is not ``firstresult``.
+    :param argnames: the hook's parameters, in the order ``call`` takes them.
+    :param pm: the ``PluginManager``: while its calls are monitored (hook tracing),
+        ``call`` goes through pluggy so they are seen.
+    :raises ValueError: an implementation names a parameter not in ``argnames``.
+    """
+    def through_pluggy(*args):
+        return hook(**dict(zip(argnames, args)))
+
+    plan = _plan(hook, argnames, pm)
+    if plan is None:
+        return through_pluggy
+    if not plan:
+        def call_none(*args):
+            if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
+                return through_pluggy(*args)  # tracing was switched on since
+            return []
+
+        return call_none
+    functions = tuple(function for function, _ in plan)
+    if all(picks is None for _, picks in plan):  # each takes every argument (the usual)
+        def call_all(*args):
+            if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
+                return through_pluggy(*args)  # tracing was switched on since
+            results = []
+            for function in functions:
+                result = function(*args)
+                if result is not None:
+                    results.append(result)
+            return results
+
+        return call_all
+
+    def call(*args):
+        if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
+            return through_pluggy(*args)  # tracing was switched on since
+        results = []
+        for function, picks in plan:
+            result = function(*args) if picks is None else function(*[args[i] for i in picks])
+            if result is not None:
+                results.append(result)
+        return results
+
+    return call
+
+
+def _plan(hook, argnames: tuple[str, ...], pm) -> tuple | None:
+    """``hook``'s implementations in pluggy's calling order, each as (function, the
+    indices in ``argnames`` of the arguments it takes, or None for all of them in
+    order); None when the calls must go through pluggy (a wrapper implementation, or
+    pluggy's calls monitored now, or a pluggy whose call loop is not known here).
+
+    :raises ValueError: an implementation names a parameter not in ``argnames``.
+    """
+    impls = hook.get_hookimpls()
+    if any(getattr(i, "hookwrapper", False) or getattr(i, "wrapper", False) for i in impls):
+        return None
+    if pm is not None and (_PLUGGY_LOOP is None or pm._inner_hookexec is not _PLUGGY_LOOP):
+        return None  # traced now: stay with pluggy
+    everything = tuple(range(len(argnames)))
+    plan = []
+    for impl in reversed(impls):
+        unknown = [n for n in impl.argnames if n not in argnames]
+        if unknown:
+            raise ValueError(f"plugin {impl.plugin_name!r}: {hook.name} takes no "
+                             f"parameter {', '.join(unknown)}")
+        picks = tuple(argnames.index(n) for n in impl.argnames)
+        plan.append((impl.function, None if picks == everything else picks))
+    return tuple(plan)
 
 
 def answering_plugin(hook, argnames: tuple[str, ...], args: tuple) -> str | None:

@@ -30,7 +30,7 @@ from drillsim.engine import stall
 from drillsim.engine import units as unit_state
 from drillsim.engine.collector import full_collections_deferred
 from drillsim.engine.eventlog import Event, EventLog
-from drillsim.engine.hookcall import answering_plugin, first_result_caller
+from drillsim.engine.hookcall import all_results_caller, answering_plugin, first_result_caller
 from drillsim.engine.incidents import NONE_UNREACHABLE as _NONE_UNREACHABLE, Incident
 from drillsim.engine.reserves import Reserve
 from drillsim.engine.response import Response
@@ -171,6 +171,10 @@ class Simulation:
         self.closed_townships: dict[str, str] = {}
         self.home_bases: dict[str, Place] = {u.id: u.base for u in self._unit_list}
         self._restrict = self._hook.drillsim_travel_restriction
+        # asked on every trip once a hazard restricts travel: called as pluggy would,
+        # without its overhead (every implementation, in its order; the answers not None)
+        self._restrictions = all_results_caller(
+            self._restrict, ("sim", "unit", "origin", "destination"), host.pm)
         self._filter = self._hook.drillsim_filter_candidates
         # its plain implementations in pluggy's order, with the arguments each takes
         # (fixed for the run, like the first-result hooks above)
@@ -506,10 +510,12 @@ class Simulation:
         :meth:`access_changed` every trip is open."""
         if not self._access_live:
             return access_rules.OPEN
-        answers = []
-        if self._restrict.get_hookimpls():
-            answers = self._call(self._restrict, "drillsim_travel_restriction", sim=self, unit=unit,
-                                 origin=origin, destination=destination)
+        try:  # self._call inlined: this runs on every trip
+            answers = self._restrictions(self, unit, origin, destination)
+        except (PluginFailed, RunawayRun, simpy.Interrupt):
+            raise
+        except Exception as exc:
+            raise self._failure(exc, "drillsim_travel_restriction") from exc
         cut = self.closed_townships
         if cut and unit.mode == "road" and origin.township != destination.township \
                 and (origin.township in cut or destination.township in cut):
