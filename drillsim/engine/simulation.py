@@ -54,6 +54,7 @@ _QUEUED = ("incident_queued", ("kind", "unmet"))
 _COMPLETED = ("incident_completed", ("kind", "units"))
 _COMPLETED_WHY = ("incident_completed", ("kind", "units", "reason"))
 _ALL4 = (0, 1, 2, 3)
+_DISPATCHABLE = unit_state.DISPATCHABLE
 _CREATED = ("township", "kind", "place", "demand", "on_scene", "priority")
 _CREATED_PLAIN = ("incident_created", _CREATED)  # with no hazard details
 #: the details of every incident created without any (read-only, shared)
@@ -130,6 +131,8 @@ class Simulation:
         self._unit_list: list[Unit] = []
         self._build_units()
         self._auto_forces: set[str] = set(self.forces) if auto_dispatch else set()
+        #: the units of the auto-dispatched forces, in scenario order (with _auto_forces)
+        self._auto_units: tuple[Unit, ...] = tuple(self._unit_list) if auto_dispatch else ()
         #: which incidents automatic dispatch may act on (None: all). A drill sets it to
         #: "the command has heard of it", so a player's automatic dispatch never acts on
         #: a call the switchboard has not delivered (or never will).
@@ -607,7 +610,8 @@ class Simulation:
         """Switch automatic dispatch on or off, for all forces or only the named ones
         (a player in a drill gives orders by hand unless they switch it on)."""
         ids = set(self.forces) if forces is None else set(forces)
-        self._auto_forces = (self._auto_forces | ids) if on else (self._auto_forces - ids)
+        self._auto_forces = auto = (self._auto_forces | ids) if on else (self._auto_forces - ids)
+        self._auto_units = tuple(u for u in self._unit_list if u.force.id in auto)
         self.dispatch_pass()
 
     def _auto(self, unit: Unit) -> bool:
@@ -618,12 +622,21 @@ class Simulation:
         queue = self.queue
         if not queue:
             return
-        auto = self._auto_forces
-        free = [u for u in self._unit_list if u.status in unit_state.DISPATCHABLE and u.force.id in auto]
+        free = [u for u in self._auto_units if u.status in _DISPATCHABLE]
+        if not free:
+            # nobody to send (a busy system's usual case): only log the incidents newly
+            # queued, in queue order, as the full pass below would
+            if self._unlogged:
+                for incident in list(queue):  # (a subscriber to the log may change the queue)
+                    if not incident.queued_logged:
+                        self._note_queued(incident)
+                        if not self._unlogged:
+                            break
+            return
         known = self.dispatch_known
         if len(queue) == 1:  # the common case: nothing to share between incidents
             incident = queue[0]
-            if free and (known is None or known(incident)):
+            if known is None or known(incident):
                 self._dispatch_one(incident, free)
             if incident.in_queue and not incident.queued_logged:
                 self._note_queued(incident)
@@ -652,14 +665,15 @@ class Simulation:
         """Ask the choose-units hook for ``incident`` among ``free`` (removing those sent).
         With ``whole``, send nobody unless the choice covers the whole demand.
         ``hopeless``, ``able_by``: see :meth:`dispatch_pass` (read and extended here)."""
-        if hopeless is not None and not incident.assigned:  # unmet is the whole demand
-            if (incident.kind, incident.place.township, frozenset(incident.demand)) in hopeless:
-                return
-        unmet = incident.unmet()
-        if hopeless is not None:
+        if hopeless is None:
+            unmet = incident.unmet()
+        else:
+            unmet = incident.unmet() if incident.assigned else incident.demand
             alike = (incident.kind, incident.place.township, frozenset(unmet))
             if alike in hopeless:
                 return
+            if unmet is incident.demand:
+                unmet = unmet.copy()  # (what unmet() gives: the hooks get a dict of their own)
         unreachable = incident.unreachable
         if able_by is not None and hopeless is not None:
             able = able_by.get(alike)
