@@ -1,7 +1,8 @@
 """Benchmark: replications per second of a batch on 1 local worker, on all CPUs, and on
 a 2-worker local Dask cluster, on the same sweep, with the speed-up ratios.
 
-Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask]
+Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask] [--repeat K]
+                                     [--against OTHER_CHECKOUT]
       python bench/batch_scaling.py --end-to-end [--replications N] [--repeat K]
 
 ``--end-to-end`` times whole ``drillsim batch`` commands instead, as a user waits for
@@ -9,10 +10,15 @@ them (plugins, the sweep checked, workers started, every replication run and sto
 in fresh processes taking turns, best and median, and checks that every database holds
 the same rows whatever ran them.
 
-Each run stores its results in a scratch SQLite database exactly as ``drillsim batch``
-does. Start-up (as ``drillsim batch`` has it: the sweep checked while the pool's fork
-server or the Dask cluster starts, then the workers started and loading the plugins)
-is timed apart from the run; the rate is replications finished per second of run, which includes each
+Each run is a fresh process (so no fork server, cluster or import is left warm by the
+one before) that stores its results in a scratch SQLite database exactly as ``drillsim
+batch`` does. Start-up is what ``drillsim batch`` has: from before the executor's module
+is imported (the engine, and Dask for the Dask executor), the executor prepared (the
+pool's fork server, or the Dask cluster, starting), the plugins loaded and the sweep
+checked meanwhile, to every worker started and loading the plugins; it is timed apart
+from the run; configurations take turns (every other round reversed), and start-up is
+given best and median over the rounds. ``--against CHECKOUT`` runs every configuration
+with another checkout's code too (main before a change), in the same rounds; the rate is replications finished per second of run, which includes each
 worker loading each variant once. "main CPU s" is what this process (receiving and
 storing results) spent during the run: on 2 cores it competes with the workers; "other
 CPU s" what the batch's other processes (workers, fork server, Dask) spent, from /proc;
@@ -96,21 +102,29 @@ def _descendants_cpu() -> dict[int, float] | None:
     return {pid: cpu[pid] for pid in mine}
 
 
-def measure(path: str, host, executor, replications: int, db: Path) -> tuple[float, float, int, float, float | None]:
-    """(start-up seconds, run seconds, replications run, CPU seconds this process spent
-    during the run, CPU seconds the other processes of the batch — workers, fork server,
-    Dask — spent during it) of one batch, stored as ``drillsim batch`` stores it (a chunk
-    per transaction). Start-up is as ``drillsim batch`` has it: the executor prepared
-    (a fork server, or a Dask cluster, starting) while the sweep at ``path`` is checked
-    (every variant loaded), then the workers started."""
-    from drillsim.batch.runner import bundle_of, tasks_for
-    from drillsim.batch.store import Store
-    from drillsim.batch.sweep import load_sweep
+def measure(kind: str, workers: int, path: str, replications: int, db: Path) -> dict:
+    """One batch in this (fresh) process, as ``drillsim batch`` runs it: ``start`` seconds
+    of start-up (from before the executor's module is imported, through the executor
+    prepared — the pool's fork server or the Dask cluster starting — while the plugins
+    load and the sweep at ``path`` is checked, every variant loaded, to every worker
+    started), ``start_cpu`` and ``start_others`` CPU seconds this process and the others
+    spent on it, ``run`` seconds of run, ``count`` replications run, ``cpu`` seconds this
+    process spent during the run, ``others`` CPU seconds the batch's other processes —
+    workers, fork server, Dask — spent during it (None without /proc). Stored as
+    ``drillsim batch`` stores it (a chunk per transaction)."""
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    from drillsim.batch.executor_choice import make_executor
 
+    executor = make_executor(kind, workers, None)
     with executor:
-        t0 = time.perf_counter()
         executor.prepare()
-        sweep = load_sweep(path, host)
+        from drillsim.batch.runner import bundle_of, tasks_for
+        from drillsim.batch.store import Store
+        from drillsim.batch.sweep import load_sweep
+        from drillsim.host.pluginhost import load_plugins
+
+        sweep = load_sweep(path, load_plugins())
         store = Store.create(db, sweep, replications)
         bundle = bundle_of(sweep)
         tasks = tasks_for(sweep, bundle, replications, set())
@@ -119,6 +133,7 @@ def measure(path: str, host, executor, replications: int, db: Path) -> tuple[flo
         t1 = time.perf_counter()
         before = _descendants_cpu()
         cpu = time.process_time()
+        start_cpu = cpu - cpu0
         count = 0
         for batch in executor.batches(tasks):
             store.add_many(batch)
@@ -130,7 +145,21 @@ def measure(path: str, host, executor, replications: int, db: Path) -> tuple[flo
     others = None
     if before is not None and after is not None:
         others = sum(c - before.get(pid, 0.0) for pid, c in after.items())
-    return t1 - t0, t2 - t1, count, cpu, others
+    return {"start": t1 - t0, "run": t2 - t1, "count": count, "cpu": cpu, "others": others,
+            "start_cpu": start_cpu,
+            "start_others": None if before is None else sum(before.values())}
+
+
+def measure_fresh(kind: str, workers: int, path: str, replications: int, db: Path,
+                  env: dict | None = None) -> dict:
+    """:func:`measure` in a fresh process (with ``env``: another checkout's code)."""
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, __file__, "--child", f"{kind}:{workers}", "--sweep", path,
+                          "--replications", str(replications), "--db", str(db)],
+                         check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _tables(db: Path) -> tuple:
@@ -226,62 +255,93 @@ def main() -> int:
     parser.add_argument("--end-to-end", action="store_true",
                         help="time `drillsim batch` commands in fresh processes, taking turns "
                              "(best and median of --repeat rounds) instead")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT", action="append",
+                        help="also run every configuration with the code of this other checkout "
+                             "(main before a change), in the same rounds (repeatable)")
+    parser.add_argument("--child", metavar="KIND:WORKERS", help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        import json
+
+        kind, workers = args.child.split(":")
+        print(json.dumps(measure(kind, int(workers), args.sweep, args.replications, args.db)))
+        return 0
     if args.end_to_end:
         return end_to_end(args.sweep, args.replications, max(1, args.repeat), not args.no_dask)
 
-    from drillsim.batch.executor import LocalPoolExecutor
+    import statistics
+
     from drillsim.batch.sweep import load_sweep
     from drillsim.host.pluginhost import load_plugins
 
     cpus = os.cpu_count() or 1
-    host = load_plugins()
-    sweep = load_sweep(args.sweep, host)
+    sweep = load_sweep(args.sweep, load_plugins())
     print(f"machine: {machine()}")
     print(f"sweep: {args.sweep} ({len(sweep.variants)} variants x {args.replications} "
           f"replications = {len(sweep.variants) * args.replications})")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"free parallelism now: {cpus} processes of plain Python run "
           f"{free_parallelism(cpus):.2f}x as fast as 1 ({cpus}.00x on an idle machine)")
-    runs = [("local pool", 1, lambda: LocalPoolExecutor(1)),
-            ("local pool", cpus, lambda: LocalPoolExecutor(cpus))]
-    if not args.no_dask:
-        from drillsim.batch.dask_executor import DaskExecutor
+    from startup import compile_bytecode, other_checkout
 
-        runs.append(("Dask local cluster", 2, lambda: DaskExecutor(workers=2)))
-    rates = {}
-    print(f"{'executor':<20} {'workers':>7} {'start-up s':>10} {'run s':>7} {'rep/s':>7} "
-          f"{'speed-up':>8} {'end to end':>10} {'main CPU s':>10} {'other CPU s':>11} {'CPU ms/rep':>10}")
-    best: dict[tuple[str, int], tuple] = {}
+    print(f"bytecode: {compile_bytecode()}")
+    codes = [("", None)]
     with tempfile.TemporaryDirectory() as tmp:
+        for k, other in enumerate(args.against or []):
+            tree = other.resolve()
+            compile_bytecode(tree)
+            (Path(tmp) / f"code{k}").mkdir()
+            codes.append((f" [{tree.name}]", other_checkout(tree, Path(tmp) / f"code{k}")))
+        runs = [(f"local pool{tag}", "local", 1, env) for tag, env in codes]
+        runs += [(f"local pool{tag}", "local", cpus, env) for tag, env in codes]
+        if not args.no_dask:
+            runs += [(f"Dask local cluster{tag}", "dask", 2, env) for tag, env in codes]
+        got: dict[tuple[str, int], list[dict]] = {(name, w): [] for name, _, w, _ in runs}
         for attempt in range(args.repeat):
-            for k, (name, workers, make) in enumerate(runs):
+            for k, (name, kind, workers, env) in enumerate(runs if attempt % 2 == 0 else runs[::-1]):
                 db = Path(tmp) / f"{attempt}-{k}.db"
-                start, run, count, cpu, others = measure(args.sweep, host, make(), args.replications, db)
-                if (name, workers) not in best or count / run > best[(name, workers)][0]:
-                    best[(name, workers)] = (count / run, start, run, cpu, others, count)
-    whole, starts = {}, {}
-    for name, workers, _ in runs:
-        rate, start, run, cpu, others, count = best[(name, workers)]
+                got[(name, workers)].append(measure_fresh(kind, workers, args.sweep,
+                                                          args.replications, db, env))
+                db.unlink()
+    width = max(len(name) for name, *_ in runs)
+    print(f"{'executor':<{width}} {'workers':>7} {'start-up best':>13} {'median':>6} {'CPU main+other':>14} "
+          f"{'run s':>7} {'rep/s':>7} "
+          f"{'speed-up':>8} {'end to end':>10} {'main CPU s':>10} {'other CPU s':>11} {'CPU ms/rep':>10}")
+    rates, whole, starts = {}, {}, {}
+    for name, _, workers, _ in runs:
+        # the run with the best rate; start-up best and median over every run
+        m = max(got[(name, workers)], key=lambda r: r["count"] / r["run"])
+        rate = m["count"] / m["run"]
         rates[(name, workers)] = rate
-        whole[(name, workers)] = count / (start + run)
-        starts[(name, workers)] = start
-        base = rates[("local pool", 1)]
-        per = "—" if others is None else f"{(cpu + others) / count * 1000:.1f}"
-        print(f"{name:<20} {workers:>7} {start:>10.2f} {run:>7.2f} {rate:>7.1f} "
-              f"{rate / base:>7.2f}x {whole[(name, workers)]:>6.1f}/s {cpu:>10.2f} "
-              f"{'—' if others is None else f'{others:.2f}':>11} {per:>10}")
-    if args.repeat > 1:
-        print(f"(best of {args.repeat} runs of each)")
-    if ("Dask local cluster", 2) in rates and ("local pool", 2) in rates:
-        overhead = rates[("local pool", 2)] / rates[("Dask local cluster", 2)] - 1
-        whole_over = whole[("local pool", 2)] / whole[("Dask local cluster", 2)] - 1
-        later = starts[("Dask local cluster", 2)] - starts[("local pool", 2)]
-        print(f"Dask against the local pool, 2 workers: run {overhead:+.1%}, end to end "
-              f"{whole_over:+.1%} longer, start-up {later:+.2f} s (goals: <= +5 %, <= +0.5 s)")
-    print(f"speed-up of {cpus} local workers against 1: run "
-          f"{rates[('local pool', cpus)] / rates[('local pool', 1)]:.2f}x, end to end "
-          f"{whole[('local pool', cpus)] / whole[('local pool', 1)]:.2f}x (goal on 2 cores: >= 1.7x end to end)")
+        whole[(name, workers)] = max(r["count"] / (r["start"] + r["run"]) for r in got[(name, workers)])
+        ups = [r["start"] for r in got[(name, workers)]]
+        starts[(name, workers)] = (min(ups), statistics.median(ups))
+        base = rates[(name.replace("Dask local cluster", "local pool"), 1)]
+        per = "—" if m["others"] is None else f"{(m['cpu'] + m['others']) / m['count'] * 1000:.1f}"
+        others = "—" if m["others"] is None else f"{m['others']:.2f}"
+        fastest = min(got[(name, workers)], key=lambda r: r["start"])
+        start_cpu = (f"{fastest['start_cpu']:.2f}+" + ("—" if fastest["start_others"] is None
+                                                        else f"{fastest['start_others']:.2f}"))
+        print(f"{name:<{width}} {workers:>7} {min(ups):>12.2f}s {statistics.median(ups):>5.2f}s {start_cpu:>14} "
+              f"{m['run']:>7.2f} {rate:>7.1f} {rate / base:>7.2f}x {whole[(name, workers)]:>6.1f}/s "
+              f"{m['cpu']:>10.2f} {others:>11} {per:>10}")
+    print(f"(run: the best of {args.repeat} run(s) of each; end to end: the best over start-up and run "
+          "together; CPU main+other: CPU seconds of this process and of the others of the batch during "
+          "the fastest start-up)")
+    for tag, _ in codes:
+        pool, dask = (f"local pool{tag}", 2), (f"Dask local cluster{tag}", 2)
+        if dask in rates and pool in rates:
+            overhead = rates[pool] / rates[dask] - 1
+            whole_over = whole[pool] / whole[dask] - 1
+            later = starts[dask][0] - starts[pool][0]
+            later_median = starts[dask][1] - starts[pool][1]
+            print(f"Dask against the local pool, 2 workers{tag}: run {overhead:+.1%}, end to end "
+                  f"{whole_over:+.1%} longer, start-up {later:+.2f} s best, {later_median:+.2f} s median "
+                  "(goals: <= +5 %, <= +0.5 s)")
+        one, many = (f"local pool{tag}", 1), (f"local pool{tag}", cpus)
+        print(f"speed-up of {cpus} local workers against 1{tag}: run {rates[many] / rates[one]:.2f}x, "
+              f"end to end {whole[many] / whole[one]:.2f}x (goal on 2 cores: >= 1.7x end to end)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"free parallelism after: {free_parallelism(cpus):.2f}x")
     return 0

@@ -52,6 +52,14 @@ def test_same_results_table_on_every_executor(mini, host, tmp_path):
             "SELECT * FROM replications ORDER BY variant, replication"))) == reference
         store.close()
         assert len(dask.client.scheduler_info()["workers"]) == 2
+        # the workers were forked by the fork server the local pool started above (one per
+        # process), not started as fresh interpreters by the nannies in this process
+        import os
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver._forkserver_pid
+        assert server is not None and server != os.getpid()
+        assert set(dask.client.run(os.getppid).values()) == {server}
         # the same cluster reached by its address, with a plugin its workers lack
         address = dask.cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")

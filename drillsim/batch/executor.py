@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator
 
 from drillsim.batch import worker
+from drillsim.batch.forkserver import POOL_PRELOAD, start_forkserver
 from drillsim.batch.worker import Bundle, Result, Task
 from drillsim.errors import DrillsimError
 from drillsim.host.pluginhost import PluginError
@@ -113,28 +112,7 @@ def pool_context() -> multiprocessing.context.BaseContext:
     """The start method for pool workers: ``forkserver`` where there is one (workers fork
     from a clean server that has drillsim imported: fast to start, and safe although the
     main process runs threads), else ``spawn``."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["drillsim.batch.warmup"])
-        _start_forkserver()
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _start_forkserver() -> None:
-    """Start the fork server with Ctrl-C ignored (it and the workers it forks keep that):
-    Ctrl-C is the main process's to handle, which stops the pool in order; otherwise a
-    Ctrl-C while the server is importing drillsim prints its traceback."""
-    from multiprocessing import forkserver
-
-    if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        forkserver.ensure_running()
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    return start_forkserver(POOL_PRELOAD) or multiprocessing.get_context("spawn")
 
 
 def chunked(tasks: Iterable[Task], size: int, workers: int) -> Iterator[list[Task]]:

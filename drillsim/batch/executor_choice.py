@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drillsim.batch.errors import BatchSetupError
-from drillsim.batch.executor import Executor, InProcessExecutor, LocalPoolExecutor
+from drillsim.batch.forkserver import DASK_PRELOAD, POOL_PRELOAD, start_forkserver
+
+if TYPE_CHECKING:
+    from drillsim.batch.executor import Executor
 
 
 def make_executor(kind: str | None, workers: int | None, scheduler: str | None) -> Executor:
@@ -14,10 +19,22 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
         (implied by ``scheduler``).
     :param workers: local processes, or Dask workers of a local cluster (default: CPUs).
     :param scheduler: address of an existing Dask scheduler (``tcp://host:8786``).
+
+    Workers started here (a local pool, a local Dask cluster) fork from a fork server
+    (:mod:`drillsim.batch.forkserver`), started first thing, so that it imports drillsim,
+    the plugins (and Dask) in its own process while this one imports the executor's
+    modules, loads the plugins and checks the sweep.
+
     :raises BatchSetupError: contradictory options, Dask not installed.
     """
     if scheduler and kind == "local":
         raise BatchSetupError("--scheduler is for --executor dask")
+    if kind not in (None, "local", "dask") and not scheduler:
+        raise BatchSetupError(f"unknown executor {kind!r}; use local or dask")
+    if kind == "dask" and not scheduler:
+        start_forkserver(DASK_PRELOAD)
+    elif kind in (None, "local") and not scheduler and workers != 0:
+        start_forkserver(POOL_PRELOAD)
     if kind == "dask" or scheduler:
         try:
             from drillsim.batch.dask_executor import DaskExecutor  # only when asked: Dask is optional
@@ -28,8 +45,8 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
             raise BatchSetupError("--workers sets the size of a local cluster; with --scheduler "
                                   "the cluster's own workers run the batch")
         return DaskExecutor(workers=workers, scheduler=scheduler)
-    if kind not in (None, "local"):
-        raise BatchSetupError(f"unknown executor {kind!r}; use local or dask")
+    from drillsim.batch.executor import InProcessExecutor, LocalPoolExecutor
+
     if workers == 0:
         return InProcessExecutor()
     return LocalPoolExecutor(workers)
