@@ -128,6 +128,11 @@ class DaskExecutor(Executor):
     :param scheduler: address of an existing scheduler; its workers run the batch.
     :param connect_timeout: seconds to wait for the scheduler and for a first worker.
     :param chunk: replications per Dask task at most (each is still stored on its own).
+    :param start_method: how the local cluster's nannies start their worker processes:
+        None forks them from the fork server where there is one (else Dask's ``spawn``);
+        ``"fork"`` forks them from this process — for a process that has drillsim and
+        Dask imported and nothing else going on, as the helper of
+        :class:`~drillsim.batch.detached.DetachedExecutor` (the command line's way).
     """
 
     #: Chunks kept in flight per worker thread.
@@ -136,8 +141,10 @@ class DaskExecutor(Executor):
     MAX_RESENDS = 3
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None,
-                 connect_timeout: float = 30.0, chunk: int = 8) -> None:
+                 connect_timeout: float = 30.0, chunk: int = 8,
+                 start_method: str | None = None) -> None:
         self.workers = workers
+        self.start_method = start_method
         self.chunk = max(1, chunk)
         self.scheduler = scheduler
         self.timeout = connect_timeout
@@ -182,7 +189,9 @@ class DaskExecutor(Executor):
         # nothing to do when they fork from the fork server, which imported them; the
         # nanny hands the configuration to the worker processes it starts
         config = dict(LOCAL_CLUSTER_CONFIG)
-        if start_forkserver(DASK_PRELOAD) is not None:  # running already: the same server
+        if self.start_method is not None:
+            config["distributed.worker.multiprocessing-method"] = self.start_method
+        elif start_forkserver(DASK_PRELOAD) is not None:  # running already: the same server
             config["distributed.worker.multiprocessing-method"] = "forkserver"
             _keep_forkserver_preload()
         with dask.config.set(config):

@@ -23,7 +23,9 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
     Workers started here (a local pool, a local Dask cluster) fork from a fork server
     (:mod:`drillsim.batch.forkserver`), started first thing, so that it imports drillsim,
     the plugins (and Dask) in its own process while this one imports the executor's
-    modules, loads the plugins and checks the sweep.
+    modules, loads the plugins and checks the sweep. A local Dask cluster and its client
+    run in a helper process forked from it (:class:`~drillsim.batch.detached.DetachedExecutor`):
+    this process does not import Dask at all.
 
     :raises BatchSetupError: contradictory options, Dask not installed.
     """
@@ -35,6 +37,22 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
         start_forkserver(DASK_PRELOAD)
     elif kind in (None, "local") and not scheduler and workers != 0:
         start_forkserver(POOL_PRELOAD)
+    if kind == "dask" and not scheduler:
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            raise BatchSetupError("the dask executor needs Dask's distributed scheduler (No module "
+                                  "named 'distributed'); install it with: pip install 'drillsim[dask]'")
+        import multiprocessing
+
+        from drillsim.batch.detached import DetachedExecutor
+
+        # the helper has drillsim and Dask imported and nothing else running: its nannies
+        # fork the workers from it (where the platform can fork)
+        fork = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        return DetachedExecutor("drillsim.batch.dask_executor:DaskExecutor",
+                                {"workers": workers, "start_method": fork}, DASK_PRELOAD,
+                                f"local Dask cluster, {workers or 'one per CPU'} worker(s)", workers)
     if kind == "dask" or scheduler:
         try:
             from drillsim.batch.dask_executor import DaskExecutor  # only when asked: Dask is optional
