@@ -214,15 +214,15 @@ class ToxicReleaseParams(Strict):
     """Time from the call to the alert of the townships."""
     population: PopulationParams
     """People at the source and counting in zones."""
-    protective_action: ProtectiveActionParams = ProtectiveActionParams()
+    protective_action: ProtectiveActionParams = ProtectiveActionParams.defaults()
     """Shelter or evacuate, by warning lead."""
     evacuation: EvacuationParams
     """Evacuation demand and effort."""
-    hazmat: HazmatParams = HazmatParams()
+    hazmat: HazmatParams = HazmatParams.defaults()
     """The hazmat team's task at the source."""
     fire_support: FireSupportParams | None = None
     """Fire appliances at the upwind staging point (none: not asked)."""
-    closure: ClosureParams = ClosureParams()
+    closure: ClosureParams = ClosureParams.defaults()
     """Road closure of a zone."""
     levels: list[LevelName] = ["aegl1", "aegl2", "aegl3"]
     """AEGL levels reported (`aegl1`, `aegl2`, `aegl3`)."""

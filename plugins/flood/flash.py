@@ -126,9 +126,9 @@ class FlashFloodParams(Strict):
     """Time step of the hydrograph (`5min`)."""
     reading_interval: Duration = 15.0
     """Time between gauge readings (`gauge_reading` events)."""
-    access: AccessParams = AccessParams()
+    access: AccessParams = AccessParams.defaults()
     """Road closures in flooded townships."""
-    watch: WatchParams = WatchParams()
+    watch: WatchParams = WatchParams.defaults()
     """How the command learns a township has flooded (video, a rescue call, its report)."""
     reservoir: ReservoirParams | None = None
     """A detention reservoir on the stream above the township (:mod:`.reservoir`, level-pool

@@ -338,7 +338,7 @@ class TransitFloodParams(Strict):
     """Muskingum routing to the district gauge."""
     gauge: GaugeParams
     """The district gauge, its rating curve and stages."""
-    warning: WarningParams = WarningParams()
+    warning: WarningParams = WarningParams.defaults()
     """How the warning is triggered and issued."""
     evacuation: EvacuationParams
     """Evacuation demand and effort."""
@@ -348,9 +348,9 @@ class TransitFloodParams(Strict):
     """The riverside townships, their offsets and flood stages."""
     reading_interval: Duration = 60.0
     """Time between gauge readings (`gauge_reading` events)."""
-    access: AccessParams = AccessParams()
+    access: AccessParams = AccessParams.defaults()
     """Road closures in flooded townships."""
-    watch: WatchParams = WatchParams()
+    watch: WatchParams = WatchParams.defaults()
     """How the command learns a township has flooded (video, a rescue call, its report)."""
 
     @field_validator("reading_interval")

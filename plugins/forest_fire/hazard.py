@@ -177,11 +177,11 @@ class ForestFireParams(Strict):
     monitoring: MonitoringParams | None = None
     """The video monitoring system (:mod:`.detection`): a fire within a camera's range is
     reported ``monitoring.detect`` after ignition (none: no system)."""
-    attack: AttackParams = AttackParams()
+    attack: AttackParams = AttackParams.defaults()
     """Ground and aerial attack incidents."""
     production: ProductionParams
     """Line production by crews."""
-    helicopters: HelicopterParams = HelicopterParams()
+    helicopters: HelicopterParams = HelicopterParams.defaults()
     """Effect of helicopter drops."""
     hand_crew_max_flame_length: Height | None = None
     """Flame length above which hand crews cannot hold the line."""
@@ -191,7 +191,7 @@ class ForestFireParams(Strict):
     """Time between `fire_state` events."""
     mop_up: DurationOrZero = 120.0
     """Work after containment before the fire is out."""
-    closure: ClosureParams = ClosureParams()
+    closure: ClosureParams = ClosureParams.defaults()
     """Road closure of the burning area."""
 
     @field_validator("fuel_model")

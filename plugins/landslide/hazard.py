@@ -197,13 +197,13 @@ class LandslideParams(Strict):
     """The rain event: depths per step from a start time."""
     threshold: ThresholdParams
     """The rainfall intensity–duration threshold at which a point slides."""
-    warning: WarningParams | None = WarningParams()
+    warning: WarningParams | None = WarningParams.defaults()
     """When a monitored point is warned; `null`: no warnings at all."""
     points: list[PointParams] = Field(min_length=1)
     """The hazard points that may slide (at least one)."""
     relocation: RelocationParams
     """How warned points' residents are moved out."""
-    rescue: RescueParams = RescueParams()
+    rescue: RescueParams = RescueParams.defaults()
     """The rescue incident a slide that buries homes creates."""
 
 

@@ -76,7 +76,7 @@ class RoadTankerParams(release.ToxicReleaseParams):
 
     tanker: TankerParams
     """The tanker's load."""
-    crash: CrashParams = CrashParams()
+    crash: CrashParams = CrashParams.defaults()
     """The incident at the crash."""
     road_closure: RoadClosureParams
     """Where the wreck closes the road and when it reopens."""

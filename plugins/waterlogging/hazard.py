@@ -110,7 +110,7 @@ class WaterloggingParams(Strict):
     """The waterlogging points."""
     streets: StreetParams | None = None
     """The city's streets (none: no city-wide slow-down)."""
-    calls: CallParams = CallParams()
+    calls: CallParams = CallParams.defaults()
     """Calls for help from closed points."""
     nowcast: NowcastParams | None = None
     """The severe convective weather warning for the storm (:mod:`drillsim_plugins.nowcast`;
