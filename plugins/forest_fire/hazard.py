@@ -273,7 +273,7 @@ def restriction(sim, unit, origin, destination):
     """Road vehicles may not enter a burning fire area (other than the fire's own anchor
     point and helispot); straight lines through it are slowed by ``closure.detour``; a
     vehicle inside may leave. Returns a :class:`~drillsim.api.Restriction` or None."""
-    if unit.mode != "road":
+    if unit.mode != "road" or not _FIRES:  # no fire in any run: asked on every trip
         return None
     detour = 1.0
     for fire in _FIRES.get(sim, ()):

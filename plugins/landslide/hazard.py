@@ -218,7 +218,8 @@ _BLOCKED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def restriction(sim, unit, origin, destination):
     """Road units may not pass a blocked road (or go round by its ``detour`` factor):
     :func:`drillsim_plugins.roads.restriction`."""
-    return roads.restriction(_BLOCKED.get(sim, ()), unit, origin, destination)
+    blocks = _BLOCKED.get(sim) if _BLOCKED else None  # asked on every trip: none, at once
+    return roads.restriction(blocks, unit, origin, destination) if blocks else None
 
 
 def start(sim, hazard) -> None:

@@ -102,7 +102,8 @@ _BLOCKS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def restriction(sim, unit, origin, destination):
     """Road units may not pass the wreck (or go round by the ``detour`` factor)."""
-    return roads.restriction(_BLOCKS.get(sim, ()), unit, origin, destination)
+    blocks = _BLOCKS.get(sim) if _BLOCKS else None  # asked on every trip: none, at once
+    return roads.restriction(blocks, unit, origin, destination) if blocks else None
 
 
 def start(sim, hazard) -> None:

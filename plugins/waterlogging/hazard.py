@@ -149,7 +149,7 @@ def restriction(sim, unit, origin, destination):
     """Closed waterlogging points, then the slow city streets (road units only)."""
     if unit.mode != "road":
         return None
-    state = _STATE.get(sim)
+    state = _STATE.get(sim) if _STATE else None  # asked on every trip: none, at once
     if state is None:
         return None
     blocked = roads.restriction(state["blocks"], unit, origin, destination)
