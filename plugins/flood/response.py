@@ -73,6 +73,10 @@ class FloodTimeline:
     townships: list[dict]
     #: each flooded township's steepest rise (m/h) up to its peak, once computed
     rises: dict[str, float] = field(default_factory=dict)
+    #: each flooded township's flooded share (0-1) at the minutes its rescue calls'
+    #: rate was set, once computed: ``{township: {minute: share}}`` (the water's, the
+    #: same in every replication, which mostly step through the same minutes)
+    shares: dict[str, dict[float, float]] = field(default_factory=dict)
 
     def stage_at(self, t: float) -> float:
         """Gauge stage (m) at minute ``t`` (linear interpolation)."""
@@ -305,9 +309,13 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                 drawn.extend(arrivals.standard_exponential(GAP_BATCH).tolist()[::-1])
             return (1.0 / rate) * drawn.pop()
 
+        shares = tl.shares.setdefault(tid, {})
+
         def call_rate(now):
-            local = tl.stage_at(now - offset)
-            share = min(1.0, max(0.0, (local - flood_stage) / full_depth))
+            share = shares.get(now)
+            if share is None:
+                local = tl.stage_at(now - offset)
+                share = shares[now] = min(1.0, max(0.0, (local - flood_stage) / full_depth))
             evac = state["evacuations"].get(tid)
             moved = (1.0 - c.stay_share) * (evac.progress_at(now) if evac else 0.0)
             left = town["people"] * (1.0 - moved)
