@@ -67,7 +67,9 @@ def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None =
     counts = []
     unservable: dict[str, int] = {}
     for r in range(n):
-        events = run_replication(scenario, host, r, seed, events_out)
+        # a kept log builds an Event each time one is read: built once here, for the
+        # metrics and the unservable lines alike
+        events = list(run_replication(scenario, host, r, seed, events_out))
         observations.append(scorecard.observe(scenario, events))
         counts.append(len(events))
         for line in unservable_lines(events):
