@@ -18,7 +18,8 @@ What a plugin may use, by topic:
 - hooks: :data:`hookimpl` (the marker), :data:`HOOK_STABILITY`; the specs are in
   :mod:`drillsim.host.hookspecs`;
 - registrations: :class:`UnitType`, :class:`HazardType`, :class:`Metric`,
-  :class:`Calculator`, :class:`CalcOption`;
+  :class:`Calculator`, :class:`CalcOption`, and :class:`Deferred` (any of them by name,
+  its module imported when first asked for);
 - a run: :class:`Simulation` (clock ``sim.now``, random streams ``sim.rng(name)``,
   ``sim.process``/``sim.timeout``, ``sim.create_incident``, ``sim.dispatch``,
   ``sim.travel_time``, the event log ``sim.log``, wall-clock time ``sim.local_time()``,
@@ -73,7 +74,7 @@ from drillsim.engine.units import (
                            arrival_estimate,
 )
 from drillsim.host.hookspecs import API_VERSION, HOOK_STABILITY, PROVISIONAL, STABLE
-from drillsim.host.registry import CalcOption, Calculator, HazardType, Metric, UnitType
+from drillsim.host.registry import CalcOption, Calculator, Deferred, HazardType, Metric, UnitType
 from drillsim.scenario.geo import from_local_km, haversine_km, to_local_km
 from drillsim.scenario.loader import LoadContext, ResolvedHazard
 from drillsim.scenario.quantities import (
@@ -118,7 +119,7 @@ __all__ = [
     # version and hooks
     "API_VERSION", "hookimpl", "HOOK_STABILITY", "STABLE", "PROVISIONAL",
     # registrations
-    "UnitType", "HazardType", "Metric", "Calculator", "CalcOption",
+    "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "Deferred",
     # a run
     "Simulation", "Unit", "Force", "Incident", "Reserve", "Place", "Region", "arrival_estimate",
     "AVAILABLE", "DISPATCHED", "TRAVELLING", "ON_SCENE", "RETURNING", "OUT_OF_SERVICE",

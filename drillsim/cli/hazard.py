@@ -285,17 +285,17 @@ def _draw_map(ax, calc: Calculator, result: dict, values: dict, region) -> None:
 class HazardGroup(click.Group):
     """The ``hazard`` group: one subcommand per calculator of the loaded plugins."""
 
-    def _calculators(self) -> dict[str, Calculator]:
+    def _calculators(self):
         from drillsim.host.pluginhost import load_plugins
 
-        return load_plugins().calculators.items
+        return load_plugins().calculators
 
     def list_commands(self, ctx):
-        return sorted(self._calculators())
+        return self._calculators().names()
 
     def get_command(self, ctx, name):
-        calc = self._calculators().get(name)
-        return None if calc is None else _command(calc)
+        calculators = self._calculators()
+        return _command(calculators[name]) if name in calculators else None
 
 
 @click.group(cls=HazardGroup)

@@ -21,7 +21,8 @@ import pluggy
 
 from drillsim import __version__
 from drillsim.host import hookspecs, plugin_modules, plugincheck
-from drillsim.host.registry import Calculator, HazardType, Metric, RegistrationError, Registry, UnitType
+from drillsim.host.registry import (Calculator, Deferred, HazardType, Metric, RegistrationError, Registry,
+                                    UnitType)
 
 ENTRY_POINT_GROUP = "drillsim"
 #: Comma-separated plugin names: load only these (the host's defaults always load).
@@ -163,10 +164,10 @@ class PluginHost:
         for name, module_path in sorted((modules or {}).items()):
             self._register_module(name, module_path)
         self._check_hooks()
-        self.unit_types = Registry("unit type")
-        self.hazard_types = Registry("hazard type")
-        self.metrics = Registry("metric")
-        self.calculators = Registry("calculator")
+        self.unit_types = Registry("unit type", kind=UnitType, error=PluginError)
+        self.hazard_types = Registry("hazard type", kind=HazardType, error=PluginError)
+        self.metrics = Registry("metric", kind=Metric, error=PluginError)
+        self.calculators = Registry("calculator", kind=Calculator, error=PluginError)
         self._collect()
 
     # -- loading ---------------------------------------------------------------------------
@@ -269,9 +270,11 @@ class PluginHost:
                 plugin = impl.plugin_name
 
                 def register(item, _plugin=plugin, _registry=registry, _kind=kind, _check=check):
-                    if not isinstance(item, _kind):
+                    # a Deferred: its record is imported and checked when first asked for
+                    if not isinstance(item, (_kind, Deferred)):
                         raise PluginError(f"plugin {_plugin!r} registered {item!r} through "
-                                          f"{hook}; expected a drillsim.api.{_kind.__name__}")
+                                          f"{hook}; expected a drillsim.api.{_kind.__name__} "
+                                          "(or a drillsim.api.Deferred naming one)")
                     try:
                         getattr(item, _check)()
                         _registry.add(item, _plugin)

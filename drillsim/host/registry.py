@@ -2,11 +2,14 @@
 
 Plugins hand these records to the ``register`` callback of the registration hooks;
 the host checks them and keeps them by name. Two plugins registering one name is an
-error naming both.
+error naming both. A plugin may hand in a :class:`Deferred` record instead (the name,
+and where the record lives): its module is imported only when the record is first
+asked for, so a scenario that does not use a hazard type does not import its model.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal, Sequence
@@ -222,13 +225,61 @@ CALC_KINDS = ("time", "duration", "speed", "length", "elevation", "discharge", "
               "percent", "angle", "number", "integer", "text", "choice", "series")
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A registration whose record is imported when first asked for.
+
+    ``register(Deferred("forest_fire", "drillsim_plugins.forest_fire.hazard:FOREST_FIRE"))``
+    registers the hazard type ``forest_fire`` by name; the module
+    ``drillsim_plugins.forest_fire.hazard`` is imported, and its ``FOREST_FIRE`` (a
+    :class:`HazardType` named ``forest_fire``) checked and kept, only when a scenario
+    (or anything else) first asks the host for ``forest_fire``. Importing a hazard's
+    model (its pydantic params classes, its processes) costs milliseconds at every start;
+    most scenarios use one or two of the installed hazard types.
+
+    :ivar name: the record's name (what a scenario writes, ``type: forest_fire``).
+    :ivar target: ``"package.module:ATTRIBUTE"``, the record itself.
+    :ivar default_kinds: for a hazard type, the incident kinds its params model's
+        ``kind``/``*_kind`` fields default to, and
+    :ivar default_capabilities: the capabilities its ``demand``/``capability``/``allowed``
+        … fields default to: a scenario's forces may serve kinds and bring capabilities
+        of hazard types the scenario does not run, and the loader checks those names
+        against these (:mod:`drillsim.scenario.namecheck`) without importing the type.
+        None (the default): the loader imports the type to read them from its model.
+        They must be what the model says (the plugin's tests should check it, as
+        ``tests/test_deferred.py`` does for drillsim's own).
+    """
+
+    name: str
+    target: str
+    default_kinds: tuple[str, ...] | None = None
+    default_capabilities: tuple[str, ...] | None = None
+
+    def check_self(self) -> None:
+        if not _NAME.match(self.name):
+            raise RegistrationError(f"deferred name {self.name!r} must be lowercase letters, "
+                                    "digits and _, starting with a letter")
+        module, _, attr = self.target.partition(":")
+        if not module or not attr or not all(p.isidentifier() for p in (*module.split("."), attr)):
+            raise RegistrationError(f"deferred {self.name!r}: target {self.target!r} must be "
+                                    "'package.module:ATTRIBUTE'")
+
+
 @dataclass
 class Registry:
-    """Registered items of one kind, by name, with the plugin that provided each."""
+    """Registered items of one kind, by name, with the plugin that provided each.
+
+    :param kind: the record class (``HazardType`` …): a :class:`Deferred` item resolves
+        to one of these (None: the item is taken as it is).
+    :param error: the exception raised when a deferred item cannot be resolved (the
+        host's ``PluginError``; default :class:`RegistrationError`).
+    """
 
     what: str
     items: dict[str, Any] = field(default_factory=dict)
     providers: dict[str, str] = field(default_factory=dict)
+    kind: type | None = None
+    error: type[Exception] = RegistrationError
 
     def add(self, item: Any, plugin: str) -> None:
         if item.name in self.items:
@@ -241,7 +292,46 @@ class Registry:
         return name in self.items
 
     def __getitem__(self, name: str) -> Any:
+        item = self.items[name]
+        if item.__class__ is Deferred:
+            item = self.items[name] = self._resolve(item)
+        return item
+
+    def peek(self, name: str) -> Any:
+        """The item as registered, or as resolved since: a :class:`Deferred` is not
+        imported.
+
+        :raises KeyError: no item of that name."""
         return self.items[name]
+
+    def _resolve(self, deferred: Deferred) -> Any:
+        """Import a deferred item's record and check it (kind, name, its own rules).
+
+        :raises Exception: ``self.error``, naming the plugin, when it cannot be imported
+            or is not the record it was registered as.
+        """
+        plugin = self.providers[deferred.name]
+        module, _, attr = deferred.target.partition(":")
+        where = f"plugin {plugin!r}, {self.what} {deferred.name!r} ({deferred.target})"
+        try:
+            item = getattr(importlib.import_module(module), attr)
+        except Exception as exc:
+            raise self.error(f"{where} could not be loaded: {type(exc).__name__}: {exc}") from exc
+        if self.kind is not None and not isinstance(item, self.kind):
+            raise self.error(f"{where} is {item!r}, not a drillsim.api.{self.kind.__name__}")
+        if getattr(item, "name", None) != deferred.name:
+            raise self.error(f"{where} is named {getattr(item, 'name', None)!r}, not "
+                             f"{deferred.name!r}")
+        try:
+            item.check_self()
+        except RegistrationError as exc:
+            raise self.error(f"plugin {plugin!r}: {exc}") from exc
+        return item
+
+    def resolve_all(self) -> None:
+        """Import every deferred item now (a worker ahead of its tasks; the reference)."""
+        for name in list(self.items):
+            self[name]
 
     def names(self) -> list[str]:
         return sorted(self.items)

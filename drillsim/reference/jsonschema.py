@@ -76,7 +76,9 @@ def schema(kind: str, host=None) -> dict:
     :raises KeyError: an unknown kind.
     """
     model, what, _ = KINDS[kind]
-    describe_models()  # the fields' docstrings, read only for schemas
+    params = params_models(host) if host is not None and kind in ("scenario", "plan") else []
+    describe_models()  # the fields' docstrings, read only for schemas (after the deferred
+    # hazard types are imported by params_models: their models too)
     out = copy.deepcopy(model.model_json_schema())
     out = {"$schema": DIALECT, "$id": f"https://drillsim.invalid/{kind}.schema.json",
            "title": f"drillsim {kind} file", "description": f"A drillsim {kind} file: {what}.",
@@ -84,7 +86,7 @@ def schema(kind: str, host=None) -> dict:
     defs = out.setdefault("$defs", {})
     if host is not None and kind in ("scenario", "plan"):
         units, hazards, metrics = {}, {}, {}
-        for p in params_models(host):
+        for p in params:
             prefix = f"{p.what.replace(' ', '_')}.{p.name}"
             target = {"unit type": units, "hazard type": hazards, "metric": metrics}[p.what]
             target[p.name] = _embed(p.model, prefix, defs, p.plugin)

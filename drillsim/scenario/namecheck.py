@@ -18,6 +18,11 @@ Where the names come from:
   (its params' ``demand``/``*_demand`` keys, ``capability``/``*_capability`` and
   ``allowed`` values, and the same fields' defaults in every loaded hazard type's
   params model) and those the plan's targets measure (their params' ``capability``).
+
+The defaults of every loaded hazard type are read only when a name is not found among
+the scenario's own (:class:`KnownNames`): reading a hazard type's params model imports
+it (:class:`~drillsim.host.registry.Deferred`), and a valid scenario needs none of those
+it does not use.
 """
 
 from __future__ import annotations
@@ -25,13 +30,51 @@ from __future__ import annotations
 import functools
 
 import typing
-from typing import Any, Callable, Iterator
+from collections.abc import Set
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
 from drillsim.errors import Fault
 from drillsim.scenario.validation import Collector, suggest
 from drillsim.scenario.yamlsource import Document, format_path
+
+
+class KnownNames(Set):
+    """A set of names in two parts: ``near``, known at once, and ``far()``, computed the
+    first time a name is looked for that is not in ``near`` (or the set is read whole:
+    iterated, counted, compared). As a set it is their union; ``x in names`` gives
+    what ``x in near | set(far())`` gives.
+
+    :param near: the names known at once (the scenario's own).
+    :param far: a function giving the rest (the defaults of every loaded hazard type).
+    """
+
+    def __init__(self, near: Iterable[str], far: Callable[[], Iterable[str]]) -> None:
+        self._near = set(near)
+        self._far = far
+        self._whole: set[str] | None = None
+
+    def _all(self) -> set[str]:
+        if self._whole is None:
+            self._whole = self._near | set(self._far())
+        return self._whole
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._near or name in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[str]) -> set[str]:
+        return set(it)  # what `|`, `&` … of a KnownNames give: a plain set
+
+    def __repr__(self) -> str:
+        return f"KnownNames({sorted(self._all())!r})"
 
 
 def _is_kind(name: str) -> bool:
@@ -124,37 +167,49 @@ def _hazard_params(spec, host) -> list[tuple[Any, BaseModel]]:
     return out
 
 
-def known_kinds(spec, host, hazards: list | None = None) -> tuple[set[str], bool]:
+def _every_hazard_type(host, wanted: Callable[[str], bool], declared: str) -> set[str]:
+    """The names the fields ``wanted`` accepts default to in every loaded hazard type's
+    params model: for a type not imported yet (a ``drillsim.host.registry.Deferred``),
+    as it declares them (its attribute ``declared``: ``default_kinds`` or
+    ``default_capabilities``), else read from its model (which imports a deferred type
+    that declares none)."""
+    out: set[str] = set()
+    for name in host.hazard_types.names():
+        names = getattr(host.hazard_types.peek(name), declared, None)
+        if names is not None:
+            out.update(names)
+        else:
+            out |= _defaults_of(host.hazard_types[name].params_model, wanted)
+    return out
+
+
+def known_kinds(spec, host, hazards: list | None = None) -> tuple[KnownNames, bool]:
     """(incident kinds known in this scenario, whether that set is certain).
 
     :param hazards: :func:`_hazard_params` of ``spec``, if known already."""
     kinds: set[str] = set()
     certain = True
-    for name in host.hazard_types.names():
-        kinds |= _defaults_of(host.hazard_types[name].params_model, _is_kind)
     for htype, params in (_hazard_params(spec, host) if hazards is None else hazards):
         if htype.incident_kinds is not None:
             kinds.update(htype.incident_kinds(params))
         else:
             certain = False
             kinds |= names_in(params, _is_kind)
-    return kinds, certain
+    return KnownNames(kinds, lambda: _every_hazard_type(host, _is_kind, "default_kinds")), certain
 
 
-def known_capabilities(spec, host, targets, hazards: list | None = None) -> set[str]:
+def known_capabilities(spec, host, targets, hazards: list | None = None) -> KnownNames:
     """Capability names a force may bring that something in this scenario can use.
 
     :param hazards: :func:`_hazard_params` of ``spec``, if known already."""
     caps: set[str] = set()
     for name in host.unit_types.names():
         caps.update(host.unit_types[name].capabilities)
-    for name in host.hazard_types.names():
-        caps |= _defaults_of(host.hazard_types[name].params_model, _is_capability)
     for _, params in (_hazard_params(spec, host) if hazards is None else hazards):
         caps |= names_in(params, _is_capability)
     for t in targets:
         caps |= names_in(t.params, _is_capability)
-    return caps
+    return KnownNames(caps, lambda: _every_hazard_type(host, _is_capability, "default_capabilities"))
 
 
 def _unknown(word: str, known: set[str], what: str) -> str:

@@ -9,20 +9,15 @@ Modules: :mod:`.growth` (t² fire, flashover), :mod:`.spread` (Hamada), :mod:`.w
 
 from __future__ import annotations
 
-from drillsim.api import HazardType, hookimpl
+from drillsim.api import Deferred, hookimpl
 
-from . import hazard as building
 from .metrics import METRICS
 
-BUILDING_FIRE = HazardType(
-    name="building_fire",
-    description="建筑火灾 fire in a dense timber block: t² growth to flashover, Hamada spread between "
-                "buildings, control by water supply (hydrants, tanks) against the needed fire flow",
-    params_model=building.BuildingFireParams,
-    start=building.start,
-    check=building.check,
-    incident_kinds=building.incident_kinds,
-)
+#: the ``building_fire`` hazard type (:data:`.hazard.BUILDING_FIRE`): its module is imported
+#: when a scenario (or anything else) first asks the host for it
+BUILDING_FIRE = Deferred(
+    "building_fire", __name__ + ".hazard:BUILDING_FIRE",
+    default_kinds=("building_fire",), default_capabilities=("pumps", "water"))
 
 
 @hookimpl

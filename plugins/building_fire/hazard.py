@@ -40,7 +40,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from drillsim.api import Demand, Discharge, Duration, DurationOrZero, Fraction, Height, Strict, WindSpeed, suggest
+from drillsim.api import Demand, HazardType, Discharge, Duration, DurationOrZero, Fraction, Height, Strict, WindSpeed, suggest
 
 from .growth import Room, alpha, flashover_kw, time_to_reach_s
 from .spread import Block, hamada_step_times, ignition_offsets
@@ -334,3 +334,14 @@ def check(params: BuildingFireParams, context):
         if not context.can_serve(params.attack.kind, cap):
             context.warn(("attack", "demand"), f"no force in this scenario brings {cap!r} to "
                                                f"{params.attack.kind!r} incidents: the fire will burn unanswered")
+
+
+BUILDING_FIRE = HazardType(
+    name="building_fire",
+    description="建筑火灾 fire in a dense timber block: t² growth to flashover, Hamada spread between "
+                "buildings, control by water supply (hydrants, tanks) against the needed fire flow",
+    params_model=BuildingFireParams,
+    start=start,
+    check=check,
+    incident_kinds=incident_kinds,
+)

@@ -10,22 +10,19 @@ road tanker's release), :mod:`.metrics`, :mod:`.calculator` (``drillsim hazard p
 
 from __future__ import annotations
 
-from drillsim.api import HazardType, hookimpl
+import sys
 
-from . import hazard as release
-from .calculator import PLUME
+from drillsim.api import Deferred, hookimpl
+
 from .metrics import METRICS
 from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 
-TOXIC_RELEASE = HazardType(
-    name="toxic_release",
-    description="危化品泄漏 continuous toxic gas release: Gaussian plume, AEGL threat zones, evacuation or "
-                "shelter, hazmat stop, zone closure",
-    params_model=release.ToxicReleaseParams,
-    start=release.start,
-    check=release.check,
-    incident_kinds=release.incident_kinds,
-)
+#: the ``toxic_release`` hazard type (:data:`.hazard.TOXIC_RELEASE`): its module is imported
+#: when a scenario (or anything else) first asks the host for it
+TOXIC_RELEASE = Deferred(
+    "toxic_release", __name__ + ".hazard:TOXIC_RELEASE",
+    default_kinds=("evacuation", "hazmat_release", "hazmat_support"),
+    default_capabilities=("hazmat", "people", "pumps"))
 
 
 @hookimpl
@@ -41,9 +38,13 @@ def drillsim_register_metrics(register):
 
 @hookimpl
 def drillsim_register_calculators(register):
-    register(PLUME)
+    # ``drillsim hazard plume``: its module imported only for that command
+    register(Deferred("plume", __name__ + ".calculator:PLUME"))
 
 
 @hookimpl
 def drillsim_travel_restriction(sim, unit, origin, destination):
-    return release.restriction(sim, unit, origin, destination)
+    # its hazards live in .hazard, imported only when a scenario uses the hazard type
+    # (Deferred): until then nothing of the kind runs anywhere, so no restriction
+    hazard = sys.modules.get(__name__ + ".hazard")
+    return None if hazard is None else hazard.restriction(sim, unit, origin, destination)

@@ -47,7 +47,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, Count, DurationOrZero, Duration, Height, Length, MassRate, OrderRefused, Place,
+from drillsim.api import (Angle, HazardType, Count, DurationOrZero, Duration, Height, Length, MassRate, OrderRefused, Place,
                           Rate, Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from ..roads import RoadPoint, check_road, point_on_road
@@ -612,3 +612,14 @@ def check(params: ToxicReleaseParams, context):
         yield from check_road(src.road, context.region, ("source", "road"))
     elif src.place not in context.region.places:
         yield (("source", "place"), f"unknown place {src.place!r}" + suggest(src.place, list(context.region.places)))
+
+
+TOXIC_RELEASE = HazardType(
+    name="toxic_release",
+    description="危化品泄漏 continuous toxic gas release: Gaussian plume, AEGL threat zones, evacuation or "
+                "shelter, hazmat stop, zone closure",
+    params_model=ToxicReleaseParams,
+    start=start,
+    check=check,
+    incident_kinds=incident_kinds,
+)

@@ -46,12 +46,11 @@ from __future__ import annotations
 
 import math
 
-from drillsim.api import CalcOption, Calculator, HazardType, format_number, hookimpl
+from drillsim.api import CalcOption, Calculator, Deferred, HazardType, format_number, hookimpl
 
 from ..nowcast import METRICS as NOWCAST_METRICS
 from .checks import check_flood
 from .metrics import METRICS as OUTCOME_METRICS
-from .flash import FLASH_FLOOD
 from .params import (MAX_PEOPLE, SLOW_PEOPLE, WARNING_RULES, AccessParams,  # noqa: F401  (re-exported)
                      EvacuationParams, GaugeParams, HydrographParams, People, RatingParams,
                      RescueCallParams, RoutingParams, TownshipParams, TransitFloodParams,
@@ -148,6 +147,13 @@ TRANSIT_FLOOD = HazardType(
     incident_kinds=lambda p: [p.evacuation.kind, p.rescue_calls.kind]
     + ([p.rescue_calls.aerial_kind] if p.rescue_calls.aerial_share > 0 else []),
 )
+
+#: the ``flash_flood`` hazard type (:data:`.flash.FLASH_FLOOD`): its module (the rational
+#: method, reservoirs, its params) is imported when a scenario first asks the host for it
+FLASH_FLOOD = Deferred(
+    "flash_flood", __name__ + ".flash:FLASH_FLOOD",
+    default_kinds=("aerial_rescue", "evacuation", "flood_rescue"),
+    default_capabilities=("aerial", "boats", "people"))
 
 
 def route_calculator(inflow, K, X, dt, initial_outflow=None, reaches=1) -> dict:

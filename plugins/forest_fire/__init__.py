@@ -9,21 +9,17 @@ Modules: :mod:`.fuels` (the 53 standard fuel models, shipped data), :mod:`.rothe
 
 from __future__ import annotations
 
-from drillsim.api import HazardType, hookimpl
+import sys
 
-from . import hazard as fire_hazard
-from .calculator import FIRE
+from drillsim.api import Deferred, hookimpl
+
 from .metrics import METRICS
 
-FOREST_FIRE = HazardType(
-    name="forest_fire",
-    description="森林火灾 surface forest fire: Rothermel spread, elliptical growth, line production, "
-                "containment, fire area closed to vehicles",
-    params_model=fire_hazard.ForestFireParams,
-    start=fire_hazard.start,
-    check=fire_hazard.check,
-    incident_kinds=fire_hazard.incident_kinds,
-)
+#: the ``forest_fire`` hazard type (:data:`.hazard.FOREST_FIRE`): its module is imported
+#: when a scenario (or anything else) first asks the host for it
+FOREST_FIRE = Deferred(
+    "forest_fire", __name__ + ".hazard:FOREST_FIRE",
+    default_kinds=("forest_fire", "forest_fire_aerial"), default_capabilities=("aerial", "fireline"))
 
 
 @hookimpl
@@ -39,9 +35,13 @@ def drillsim_register_metrics(register):
 
 @hookimpl
 def drillsim_register_calculators(register):
-    register(FIRE)
+    # ``drillsim hazard fire``: its module imported only for that command
+    register(Deferred("fire", __name__ + ".calculator:FIRE"))
 
 
 @hookimpl
 def drillsim_travel_restriction(sim, unit, origin, destination):
-    return fire_hazard.restriction(sim, unit, origin, destination)
+    # its hazards live in .hazard, imported only when a scenario uses the hazard type
+    # (Deferred): until then nothing of the kind runs anywhere, so no restriction
+    hazard = sys.modules.get(__name__ + ".hazard")
+    return None if hazard is None else hazard.restriction(sim, unit, origin, destination)

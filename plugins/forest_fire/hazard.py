@@ -39,7 +39,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
+from drillsim.api import (Angle, HazardType, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
                           Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from .containment import crew_rate_m_h, production_table
@@ -434,3 +434,14 @@ def check(params: ForestFireParams, context):
         if name not in types:
             yield (("production", "crews", name), f"no force of unit type {name!r} in the scenario "
                    f"(have: {', '.join(sorted(types))})")
+
+
+FOREST_FIRE = HazardType(
+    name="forest_fire",
+    description="森林火灾 surface forest fire: Rothermel spread, elliptical growth, line production, "
+                "containment, fire area closed to vehicles",
+    params_model=ForestFireParams,
+    start=start,
+    check=check,
+    incident_kinds=incident_kinds,
+)

@@ -10,22 +10,18 @@ hazard), :mod:`.metrics`, :mod:`.calculator` (``drillsim hazard landslide``),
 
 from __future__ import annotations
 
-from drillsim.api import HazardType, hookimpl
+import sys
 
-from . import hazard as slide
-from .calculator import LANDSLIDE
+from drillsim.api import Deferred, hookimpl
+
 from .metrics import METRICS
 from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 
-LANDSLIDE_HAZARD = HazardType(
-    name="landslide",
-    description="地质灾害 rain-triggered landslide / debris flow: intensity-duration threshold, warning and "
-                "relocation, buried homes, road blocked",
-    params_model=slide.LandslideParams,
-    start=slide.start,
-    check=slide.check,
-    incident_kinds=slide.incident_kinds,
-)
+#: the ``landslide`` hazard type (:data:`.hazard.LANDSLIDE_HAZARD`): its module is imported
+#: when a scenario (or anything else) first asks the host for it
+LANDSLIDE_HAZARD = Deferred(
+    "landslide", __name__ + ".hazard:LANDSLIDE_HAZARD",
+    default_kinds=("landslide_rescue", "relocation"), default_capabilities=("excavator", "people"))
 
 
 @hookimpl
@@ -41,9 +37,13 @@ def drillsim_register_metrics(register):
 
 @hookimpl
 def drillsim_register_calculators(register):
-    register(LANDSLIDE)
+    # ``drillsim hazard landslide``: its module imported only for that command
+    register(Deferred("landslide", __name__ + ".calculator:LANDSLIDE"))
 
 
 @hookimpl
 def drillsim_travel_restriction(sim, unit, origin, destination):
-    return slide.restriction(sim, unit, origin, destination)
+    # its hazards live in .hazard, imported only when a scenario uses the hazard type
+    # (Deferred): until then nothing of the kind runs anywhere, so no restriction
+    hazard = sys.modules.get(__name__ + ".hazard")
+    return None if hazard is None else hazard.restriction(sim, unit, origin, destination)

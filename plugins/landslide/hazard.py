@@ -43,7 +43,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Demand, Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate,
+from drillsim.api import (Demand, HazardType, Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate,
                           Strict, suggest)
 
 from .. import roads
@@ -376,3 +376,14 @@ def check(params: LandslideParams, context):
             if not context.can_serve(kind, cap):
                 context.warn(where, f"no force in this scenario brings {cap!r} to {kind!r} incidents: "
                                     "they will wait unanswered")
+
+
+LANDSLIDE_HAZARD = HazardType(
+    name="landslide",
+    description="地质灾害 rain-triggered landslide / debris flow: intensity-duration threshold, warning and "
+                "relocation, buried homes, road blocked",
+    params_model=LandslideParams,
+    start=start,
+    check=check,
+    incident_kinds=incident_kinds,
+)

@@ -8,20 +8,18 @@ reporter: the crash, the road, the plume advice).
 
 from __future__ import annotations
 
-from drillsim.api import HazardType, hookimpl
+import sys
 
-from . import hazard as tanker
+from drillsim.api import Deferred, hookimpl
+
 from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 
-ROAD_TANKER = HazardType(
-    name="road_tanker",
-    description="危化品道路运输 tanker crash on a road link: road blocked, toxic release (Gaussian plume, "
-                "AEGL zones), hazmat stop, fire support, evacuation downwind",
-    params_model=tanker.RoadTankerParams,
-    start=tanker.start,
-    check=tanker.check,
-    incident_kinds=tanker.incident_kinds,
-)
+#: the ``road_tanker`` hazard type (:data:`.hazard.ROAD_TANKER`): its module is imported
+#: when a scenario (or anything else) first asks the host for it
+ROAD_TANKER = Deferred(
+    "road_tanker", __name__ + ".hazard:ROAD_TANKER",
+    default_kinds=("evacuation", "hazmat_release", "hazmat_support", "tanker_crash"),
+    default_capabilities=("hazmat", "people", "pumps"))
 
 
 @hookimpl
@@ -31,4 +29,7 @@ def drillsim_register_hazard_types(register):
 
 @hookimpl
 def drillsim_travel_restriction(sim, unit, origin, destination):
-    return tanker.restriction(sim, unit, origin, destination)
+    # its hazards live in .hazard, imported only when a scenario uses the hazard type
+    # (Deferred): until then nothing of the kind runs anywhere, so no restriction
+    hazard = sys.modules.get(__name__ + ".hazard")
+    return None if hazard is None else hazard.restriction(sim, unit, origin, destination)

@@ -32,7 +32,7 @@ import weakref
 
 from pydantic import Field, model_validator
 
-from drillsim.api import Count, Duration, DurationOrZero, Length, Strict
+from drillsim.api import Count, HazardType, Duration, DurationOrZero, Length, Strict
 
 from .. import roads
 from ..chemical import hazard as release
@@ -160,3 +160,14 @@ def check(params: RoadTankerParams, context):
             if not context.can_serve(kind, cap):
                 context.warn(where, f"no force in this scenario brings {cap!r} to {kind!r} incidents: "
                                     "they will wait unanswered")
+
+
+ROAD_TANKER = HazardType(
+    name="road_tanker",
+    description="危化品道路运输 tanker crash on a road link: road blocked, toxic release (Gaussian plume, "
+                "AEGL zones), hazmat stop, fire support, evacuation downwind",
+    params_model=RoadTankerParams,
+    start=start,
+    check=check,
+    incident_kinds=incident_kinds,
+)

@@ -9,21 +9,18 @@ Modules: :mod:`.model` (ponding and the depth-speed function), :mod:`.hazard` (t
 
 from __future__ import annotations
 
-from drillsim.api import HazardType, hookimpl
+import sys
 
-from . import hazard as waterlogging
+from drillsim.api import Deferred, hookimpl
+
 from .metrics import METRICS
 from .reporter import drillsim_register_reporters  # noqa: F401  (the drill reporter hook)
 
-URBAN_WATERLOGGING = HazardType(
-    name="urban_waterlogging",
-    description="城市内涝 rain over the drains' capacity: streets closed at waterlogging points, calls for "
-                "help, units slowed crossing the city",
-    params_model=waterlogging.WaterloggingParams,
-    start=waterlogging.start,
-    check=waterlogging.check,
-    incident_kinds=waterlogging.incident_kinds,
-)
+#: the ``urban_waterlogging`` hazard type (:data:`.hazard.URBAN_WATERLOGGING`): its module is imported
+#: when a scenario (or anything else) first asks the host for it
+URBAN_WATERLOGGING = Deferred(
+    "urban_waterlogging", __name__ + ".hazard:URBAN_WATERLOGGING",
+    default_kinds=("waterlogging_rescue",), default_capabilities=("people",))
 
 
 @hookimpl
@@ -39,4 +36,7 @@ def drillsim_register_metrics(register):
 
 @hookimpl
 def drillsim_travel_restriction(sim, unit, origin, destination):
-    return waterlogging.restriction(sim, unit, origin, destination)
+    # its hazards live in .hazard, imported only when a scenario uses the hazard type
+    # (Deferred): until then nothing of the kind runs anywhere, so no restriction
+    hazard = sys.modules.get(__name__ + ".hazard")
+    return None if hazard is None else hazard.restriction(sim, unit, origin, destination)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from pydantic import Field, field_validator
 
-from drillsim.api import Count, Duration, Fraction, Length, Restriction, Strict, suggest, to_local_km
+from drillsim.api import Count, HazardType, Duration, Fraction, Length, Restriction, Strict, suggest, to_local_km
 
 from .. import roads
 from ..landslide.hazard import RainfallParams
@@ -277,3 +277,14 @@ def check(params: WaterloggingParams, context):
         if not context.can_serve(params.calls.kind, cap):
             context.warn(("calls", "demand"), f"no force in this scenario brings {cap!r} to "
                                               f"{params.calls.kind!r} incidents: they will wait unanswered")
+
+
+URBAN_WATERLOGGING = HazardType(
+    name="urban_waterlogging",
+    description="城市内涝 rain over the drains' capacity: streets closed at waterlogging points, calls for "
+                "help, units slowed crossing the city",
+    params_model=WaterloggingParams,
+    start=start,
+    check=check,
+    incident_kinds=incident_kinds,
+)
