@@ -292,9 +292,17 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         c = p.rescue_calls
         tid = town["township"]
         arrivals = sim.rng(f"{hazard.id}.calls.{tid}")
-        work = sim.rng(f"{hazard.id}.on_scene.{tid}")
-        which = sim.rng(f"{hazard.id}.aerial.{tid}")
-        where = sim.rng(f"{hazard.id}.where.{tid}")
+        made: dict[str, object] = {}
+
+        def rng(kind):
+            """The township's stream ``kind`` (``on_scene``, ``aerial``, ``where``), made
+            at its first draw: a township without a call makes none (a third of a flood
+            run's streams, each a seeded generator). Each stream is its own, found by
+            its name: when it is made changes none of its numbers."""
+            gen = made.get(kind)
+            if gen is None:
+                gen = made[kind] = sim.rng(f"{hazard.id}.{kind}.{tid}")
+            return gen
         seat = sim.region.place(tid)
         offset, flood_stage, full_depth = town["offset"], town["flood_stage"], town["full_depth"]
         count = 0
@@ -334,12 +342,12 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                 if t >= step_end:
                     break
                 yield at(t)
-                aerial = c.aerial_share > 0 and which.random() < c.aerial_share
+                aerial = c.aerial_share > 0 and rng("aerial").random() < c.aerial_share
                 minutes = (c.on_scene_mean if c.on_scene_distribution == "fixed"
-                           else work.exponential(c.on_scene_mean))
+                           else rng("on_scene").exponential(c.on_scene_mean))
                 count += 1
                 seen(tid, "rescue call")
-                place = seat if c.scatter is None else scatter(seat, c.scatter, where, count)
+                place = seat if c.scatter is None else scatter(seat, c.scatter, rng("where"), count)
                 sim.create_incident(c.aerial_kind if aerial else c.kind, place,
                                     c.aerial_demand if aerial else c.demand,
                                     max(minutes, 1.0), c.priority, township=tid)
