@@ -111,10 +111,27 @@ def wilson(passes: int, n: int, level: float = 0.95) -> tuple[float, float] | No
     return (min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)))
 
 
+def _least(values: Sequence[float]) -> float:
+    """``float(numpy.min(values))``: Python's ``min`` where that is the same float (no
+    NaN, which numpy's propagates, and no zero, whose sign numpy's SIMD loops may pick
+    either way): a scorecard reduces a few thousand short lists, and numpy's call costs
+    about 15 µs each against 2 µs."""
+    if 0.0 in values or any(v != v for v in values):
+        return float(np.min(values))
+    return float(min(values))
+
+
+def _greatest(values: Sequence[float]) -> float:
+    """``float(numpy.max(values))``, as :func:`_least`."""
+    if 0.0 in values or any(v != v for v in values):
+        return float(np.max(values))
+    return float(max(values))
+
+
 STATISTICS = {
     "mean": lambda v: float(np.mean(v)),
-    "min": lambda v: float(np.min(v)),
-    "max": lambda v: float(np.max(v)),
+    "min": _least,
+    "max": _greatest,
     "sum": lambda v: float(np.sum(v)),
     "count": lambda v: float(len(v)),
     "p50": lambda v: percentile(v, 50),
