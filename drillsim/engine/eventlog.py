@@ -72,6 +72,52 @@ def _plain(value: Any) -> Any:
 _encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                            allow_nan=False, default=_plain).encode
 
+try:  # CPython's C encoder, made once: what ``_encode`` builds anew for every record
+    _details_chunks = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _plain, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+except (AttributeError, TypeError):  # no C accelerator (another Python): the plain encoder
+    _details_chunks = None
+_string = json.encoder.encode_basestring
+_float_repr = float.__repr__
+
+
+def _line(t: Any, kind: str, unit: str | None, incident: str | None,
+          details: dict[str, Any], replication: int | None = None) -> str:
+    """One JSON Lines record of an event, with its newline: the bytes of
+    ``_encode(Event(...).to_dict(replication)) + "\n"`` (keys sorted, no spaces, no NaN),
+    written without building the record dict.
+
+    The record's own keys come in sorted order (``details``, ``incident``, ``kind``,
+    ``rep``, ``t``, ``unit``), each value written as the encoder writes it (a finite
+    float by ``float.__repr__``, an int by ``repr``, a string by
+    ``json.encoder.encode_basestring``, ``None`` as ``null``); the details go through
+    CPython's C encoder, made once for the process rather than once per record. Anything
+    else (a ``t`` that is not a finite float or an int, an id or kind that is not a
+    string, a ``rep`` that is not an int, no C encoder, details that contain themselves)
+    takes the plain path, so its errors are the encoder's own.
+
+    :returns: the line, ending in ``"\n"``.
+    :raises TypeError: details that are not plain data (see :func:`_plain`).
+    :raises ValueError: a NaN or infinite number, or details that contain themselves.
+    """
+    if (((t.__class__ is float and t - t == 0.0) or t.__class__ is int) and kind.__class__ is str
+            and (unit is None or unit.__class__ is str)
+            and (incident is None or incident.__class__ is str)
+            and (replication is None or replication.__class__ is int)
+            and _details_chunks is not None):
+        try:
+            body = "".join(_details_chunks(details, 0))
+        except RecursionError:  # details that contain themselves: the encoder's error
+            body = None
+        if body is not None:
+            return ('{"details":' + body
+                    + (',"incident":null' if incident is None else ',"incident":' + _string(incident))
+                    + ',"kind":' + _string(kind)
+                    + ("" if replication is None else ',"rep":' + repr(replication))
+                    + ',"t":' + (_float_repr(t) if t.__class__ is float else repr(t))
+                    + (',"unit":null}\n' if unit is None else ',"unit":' + _string(unit) + "}\n"))
+    return Event(t, kind, unit, incident, details).to_json(replication) + "\n"
+
 
 def _event(row: tuple) -> Event:
     """The :class:`Event` of a stored row: ``(t, kind, unit, incident, details)`` (the
@@ -239,7 +285,8 @@ class JsonLinesSink:
         self.replication = replication
 
     def __call__(self, event: Event) -> None:
-        self.stream.write(event.to_json(self.replication) + "\n")
+        self.stream.write(_line(event.t, event.kind, event.unit, event.incident, event.details,
+                                self.replication))
 
 
 def read_jsonl(path) -> dict[int, list[Event]]:
