@@ -15,6 +15,7 @@ from drillsim.cli.support import (WholeNumber,
     Fail,
     check_writable,
     collector_held,
+    young_collections_spaced,
     err,
     guard,
     host_for,
@@ -140,6 +141,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
             raise
 
     with ExitStack() as stack:
+        stack.enter_context(young_collections_spaced())
         events = None
         if events_path is not None:
             try:

@@ -264,6 +264,28 @@ def collector_held() -> Iterator[None]:
             gc.enable()
 
 
+#: young objects allocated, less those freed, between two young collections while a
+#: command runs replications (Python's default: 700)
+YOUNG_THRESHOLD = 20_000
+
+
+@contextlib.contextmanager
+def young_collections_spaced() -> Iterator[None]:
+    """Python's young-generation collections spaced out while a command runs its
+    replications: a replication makes and drops objects by the hundred thousand (events,
+    incidents, SimPy events), and at the default threshold the collector stops every
+    700 allocations to walk the young ones, about 1 % of a flood run's instructions
+    (valgrind: 2,899 M with the collector as it is, 2,866 M without it, 2,865 M with
+    this threshold). Cyclic garbage still goes, 20,000 objects later at most. The
+    thresholds are restored on leaving."""
+    saved = gc.get_threshold()
+    gc.set_threshold(max(saved[0], YOUNG_THRESHOLD), *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 class WholeNumber(click.IntRange):
     """An integer option with bounds, refused in plain words (click's own type says
     "'x' is not a valid integer range")."""
