@@ -12,6 +12,7 @@ does not provide.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from types import ModuleType
 from typing import Any
@@ -26,17 +27,15 @@ API_ATTRIBUTE = "DRILLSIM_API"
 
 def spec_parameters(hook_name: str) -> list[str]:
     """The parameter names of a hook spec, in order (``[]`` for an unknown hook)."""
+    return list(_spec_parameters(hook_name))
+
+
+@functools.lru_cache(maxsize=None)  # the specs do not change: asked once per implementation
+def _spec_parameters(hook_name: str) -> tuple[str, ...]:
     spec = getattr(hookspecs, hook_name, None)
     if spec is None or not callable(spec):
-        return []
-    return list(inspect.signature(spec).parameters)
-
-
-def _signature(function: Any) -> str:
-    try:
-        return f"{function.__name__}{inspect.signature(function)}"
-    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
-        return getattr(function, "__name__", repr(function))
+        return ()
+    return tuple(inspect.signature(spec).parameters)
 
 
 def hook_problems(pm: pluggy.PluginManager, plugin: Any, name: str) -> list[str]:
@@ -55,16 +54,19 @@ def hook_problems(pm: pluggy.PluginManager, plugin: Any, name: str) -> list[str]
             continue
         if pm.parse_hookimpl_opts(plugin, attr) is None:
             continue  # not marked with @hookimpl: not a hook implementation
-        params = spec_parameters(attr)
+        params = _spec_parameters(attr)
         if not params:
             continue  # unknown hook: reported with a "did you mean" by the host
         function = getattr(plugin, attr)
-        shown = f"({', '.join(params)})"
-        where = f"plugin {name!r}, hook {attr}: {_signature(function)}"
         try:
             signature = inspect.signature(function)
         except (TypeError, ValueError):  # pragma: no cover
             continue
+        if all(p.kind is p.POSITIONAL_OR_KEYWORD and p.name in params and p.default is p.empty
+               for p in signature.parameters.values()):
+            continue  # the usual: nothing to say (the messages below are built only when needed)
+        shown = f"({', '.join(params)})"
+        where = f"plugin {name!r}, hook {attr}: {function.__name__}{signature}"
         for p in signature.parameters.values():
             if p.kind is p.VAR_POSITIONAL or p.kind is p.VAR_KEYWORD:
                 problems.append(f"{where}: takes {'*' if p.kind is p.VAR_POSITIONAL else '**'}"
