@@ -12,13 +12,21 @@ wall. drillsim's sources are compiled to bytecode first (as an installed package
 see :func:`compile_bytecode`). ``--against`` times the same drillsim commands with the
 code of another checkout too (say, main before a change: ``git worktree add ../before
 main``), in the same rounds, so the comparison holds on a busy machine.
+
+``--instructions`` counts instead of timing: the machine instructions of one ``drillsim
+run scenarios/fujiang_flood_2020.yaml -q`` (valgrind's cachegrind, no cache simulation,
+``PYTHONHASHSEED=0``), for this checkout and the ``--against`` one, each through the same
+``PYTHONPATH`` arrangement: a figure other work on the machine does not move (runs of the
+same code differ by about 0.5 %), to compare changes too small for the timings' noise.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -77,15 +85,54 @@ def compile_bytecode(root: Path = ROOT) -> str:
     return ("compiled, as an installed drillsim has it" if ok else "NOT all compiled") + note
 
 
+def instructions(tree: Path, tmp: Path) -> int:
+    """Machine instructions of one ``drillsim run FLOOD -q`` with the code of ``tree``
+    (valgrind --tool=cachegrind --cache-sim=no; hash seed fixed).
+
+    :raises RuntimeError: the run failed or valgrind printed no count."""
+    where = tmp / tree.name
+    where.mkdir()
+    env = {**other_checkout(tree, where), "PYTHONHASHSEED": "0"}
+    argv = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+            DRILLSIM, "run", str(tree / "scenarios" / "fujiang_flood_2020.yaml"), "-q"]
+    out = subprocess.run(argv, capture_output=True, text=True, cwd=tree, env=env)
+    match = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
+    if out.returncode != 0 or match is None:
+        raise RuntimeError(f"{' '.join(argv)} failed in {tree}:\n{out.stderr[-2000:]}")
+    return int(match.group(1).replace(",", ""))
+
+
+def count_instructions(against: Path | None) -> int:
+    """Print the flood run's instruction counts (this checkout, and ``against``)."""
+    if shutil.which("valgrind") is None:
+        print("--instructions needs valgrind (apt-get install valgrind)")
+        return 2
+    trees = [ROOT] + ([against.resolve()] if against is not None else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = {}
+        for tree in trees:
+            compile_bytecode(tree)
+            counts[tree] = instructions(tree, Path(tmp))
+            print(f"drillsim run flood -q [{tree.name}]: {counts[tree]:,} instructions")
+    if against is not None:
+        print(f"this checkout / {trees[1].name}: {counts[ROOT] / counts[trees[1]]:.3f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
     parser.add_argument("--against", type=Path, metavar="CHECKOUT",
                         help="also time the drillsim commands with the code of this other "
                              "checkout (its own scenario files), in the same rounds")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the flood run's machine instructions (valgrind) instead "
+                             "of timing the commands")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"bytecode: {compile_bytecode()}")
+    if args.instructions:
+        return count_instructions(args.against)
     runs = [(name, argv, goal, ROOT, None) for name, argv, goal in COMMANDS]
     with tempfile.TemporaryDirectory() as tmp:
         if args.against is not None:
