@@ -4,36 +4,43 @@ a 2-worker local Dask cluster, on the same sweep, with the speed-up ratios.
 Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask] [--repeat K]
                                      [--against OTHER_CHECKOUT]
       python bench/batch_scaling.py --end-to-end [--replications N] [--repeat K]
+                                     [--against OTHER_CHECKOUT]
 
 ``--end-to-end`` times whole ``drillsim batch`` commands instead, as a user waits for
 them (plugins, the sweep checked, workers started, every replication run and stored),
-in fresh processes taking turns, best and median, and checks that every database holds
-the same rows whatever ran them.
+in fresh processes taking turns, best and median, with the CPU time of all the batch's
+processes (this script adopts the fork server, its workers and a Dask helper when the
+command ends, to count theirs: Linux), and checks that every database holds the same
+rows whatever ran them — also across the checkouts of ``--against``.
 
-Each run is a fresh process (so no fork server, cluster or import is left warm by the
-one before) that stores its results in a scratch SQLite database exactly as ``drillsim
-batch`` does. Start-up is what ``drillsim batch`` has: from before the executor's module
-is imported (the engine, and Dask for the Dask executor), the executor prepared (the
-pool's fork server, or the Dask cluster, starting), the plugins loaded and the sweep
-checked meanwhile, to every worker started and loading the plugins; it is timed apart
-from the run; configurations take turns (every other round reversed), and start-up is
-given best and median over the rounds. ``--against CHECKOUT`` runs every configuration
-with another checkout's code too (main before a change), in the same rounds; the rate is replications finished per second of run, which includes each
-worker loading each variant once. "main CPU s" is what this process (receiving and
-storing results) spent during the run: on 2 cores it competes with the workers; "other
-CPU s" what the batch's other processes (workers, fork server, Dask) spent, from /proc;
-"CPU ms/rep" both per replication — the work a batch costs, which other load on the
-machine changes much less than it changes the wall-clock rates. "end to end" is the
-rate over start-up and run together, as a user waits for it. Goals (issue 18): 2 workers
-at least 1.7x as fast as 1 end to end; the Dask local cluster within 5 % of the local
-pool with as many workers, and its start-up at most 0.5 s longer. Other processes on the machine slow every figure: the load average and how
-much faster 2 processes of plain Python run than 1 ("free parallelism") are printed
-before and after: read the speed-ups against it.
+Otherwise each run is a fresh process (so no fork server, cluster or import is left warm
+by the one before) that stores its results in a scratch SQLite database exactly as
+``drillsim batch`` does. Start-up is what ``drillsim batch`` has: from before the
+executor's module is imported (the engine, and Dask for the Dask executor in this
+process), the executor prepared (the pool's fork server, or the Dask cluster, starting),
+the plugins loaded and the sweep checked meanwhile, to every worker started and loading
+the plugins; it is timed apart from the run, with the CPU seconds this process and the
+batch's others spent on it ("CPU main+other"); configurations take turns (every other
+round reversed), and start-up is given best and median over the rounds. ``--against
+CHECKOUT`` (repeatable) runs every configuration with another checkout's code too (main
+before a change), in the same rounds. The rate is replications finished per second of
+run, which includes each worker loading each variant once. "main CPU s" is what this
+process (receiving and storing results) spent during the run: on 2 cores it competes
+with the workers; "other CPU s" what the batch's other processes (workers, fork server,
+Dask) spent, from /proc; "CPU ms/rep" both per replication — the work a batch costs,
+which other load on the machine changes much less than it changes the wall-clock rates.
+"end to end" is the rate over start-up and run together, as a user waits for it. Goals
+(issue 18): 2 workers at least 1.7x as fast as 1 end to end; the Dask local cluster
+within 5 % of the local pool with as many workers, and its start-up at most 0.5 s
+longer. Other processes on the machine slow every figure: the load average and how much
+faster 2 processes of plain Python run than 1 ("free parallelism") are printed before
+and after: read the speed-ups against it.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -173,29 +180,41 @@ def _tables(db: Path) -> tuple:
                 conn.execute("SELECT * FROM replications ORDER BY variant, replication").fetchall())
 
 
-def end_to_end(sweep: str, replications: int, rounds: int, dask: bool) -> int:
+def end_to_end(sweep: str, replications: int, rounds: int, dask: bool,
+               against: list[Path] | None = None) -> int:
     """``drillsim batch SWEEP -n R -q`` as a user runs it, in fresh processes taking turns
-    (1 worker, one per CPU, the 2-worker local Dask cluster), ``rounds`` times: wall
-    time from the command's start to its exit (plugins, the sweep checked, workers
-    started, every replication run and stored), best and median; and whether every
-    database holds the same rows."""
+    (1 worker, one per CPU, the 2-worker local Dask cluster; with ``against``, each also
+    with those checkouts' code), ``rounds`` times: wall time from the command's start to
+    its exit (plugins, the sweep checked, workers started, every replication run and
+    stored), best and median; and whether every database holds the same rows."""
     import resource
     import statistics
     import subprocess
 
+    from startup import compile_bytecode, other_checkout
+
     cpus = os.cpu_count() or 1
+    reaping = _adopt_orphans()
     drillsim = str(Path(sys.executable).with_name("drillsim"))
-    configs = [("local pool", 1, ["-w", "1"]), ("local pool", cpus, ["-w", str(cpus)])]
+    kinds = [("local pool", 1, ["-w", "1"]), ("local pool", cpus, ["-w", str(cpus)])]
     if dask:
-        configs.append(("Dask local cluster", 2, ["--executor", "dask", "-w", "2"]))
+        kinds.append(("Dask local cluster", 2, ["--executor", "dask", "-w", "2"]))
     print(f"machine: {machine()}")
+    print(f"bytecode: {compile_bytecode()}")
     print(f"end to end: drillsim batch {Path(sweep).name} -n {replications} -q, each configuration "
           f"once per round in turn, {rounds} round(s)")
     print(f"free parallelism now: {free_parallelism(cpus):.2f}x ({cpus}.00x on an idle machine)")
-    walls: dict[int, list[float]] = {k: [] for k in range(len(configs))}
-    cpu: dict[int, list[float]] = {k: [] for k in range(len(configs))}
     same = True
     with tempfile.TemporaryDirectory() as tmp:
+        codes = [("", None)]
+        for n, other in enumerate(against or []):
+            tree = other.resolve()
+            compile_bytecode(tree)
+            (Path(tmp) / f"code{n}").mkdir()
+            codes.append((f" [{tree.name}]", other_checkout(tree, Path(tmp) / f"code{n}")))
+        configs = [(name + tag, workers, argv, env) for tag, env in codes for name, workers, argv in kinds]
+        walls: dict[int, list[float]] = {k: [] for k in range(len(configs))}
+        cpu: dict[int, list[float]] = {k: [] for k in range(len(configs))}
         first = None
         for attempt in range(rounds):
             order = list(range(len(configs)))
@@ -207,34 +226,67 @@ def end_to_end(sweep: str, replications: int, rounds: int, dask: bool) -> int:
                 t0 = time.perf_counter()
                 subprocess.run([drillsim, "batch", sweep, "-n", str(replications), "-q", "--db", str(db),
                                 *configs[k][2]], check=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.DEVNULL, env=configs[k][3])
                 walls[k].append(time.perf_counter() - t0)
+                _reap()  # the fork server and its workers end after the command
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu[k].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+                if not reaping:
+                    cpu[k][-1] = math.nan
                 rows = _tables(db)
                 first = rows if first is None else first
                 same = same and rows == first
                 db.unlink()
-    total = None
-    print(f"{'executor':<20} {'workers':>7} {'wall best':>9} {'median':>7} {'rep/s best':>10} "
-          f"{'speed-up best':>13} {'median':>7}")
-    base_best, base_median = min(walls[0]), statistics.median(walls[0])
-    for k, (name, workers, _) in enumerate(configs):
+    total = _count(sweep, replications)
+    width = max(len(c[0]) for c in configs)
+    print(f"{'executor':<{width}} {'workers':>7} {'wall best':>9} {'median':>7} {'rep/s best':>10} "
+          f"{'speed-up best':>13} {'median':>7} {'CPU s best':>10} {'median':>7}")
+    for k, (name, workers, _, _) in enumerate(configs):
+        base = k - k % len(kinds)  # 1 worker, same code
         best, median = min(walls[k]), statistics.median(walls[k])
-        total = total or _count(sweep, replications)
-        print(f"{name:<20} {workers:>7} {best:>8.2f}s {median:>6.2f}s {total / best:>10.1f} "
-              f"{base_best / best:>12.2f}x {base_median / median:>6.2f}x")
-    print(f"speed-up of {cpus} local workers against 1, end to end: best {base_best / min(walls[1]):.2f}x, "
-          f"median {base_median / statistics.median(walls[1]):.2f}x (goal on 2 cores: >= 1.7x)")
-    if dask:
-        over = min(walls[2]) / min(walls[1]) - 1
-        over_median = statistics.median(walls[2]) / statistics.median(walls[1]) - 1
-        print(f"Dask local cluster against the local pool, 2 workers, end to end: best {over:+.1%}, "
-              f"median {over_median:+.1%} (goal <= +5 %)")
+        print(f"{name:<{width}} {workers:>7} {best:>8.2f}s {median:>6.2f}s {total / best:>10.1f} "
+              f"{min(walls[base]) / best:>12.2f}x {statistics.median(walls[base]) / median:>6.2f}x "
+              f"{min(cpu[k]):>9.2f}s {statistics.median(cpu[k]):>6.2f}s")
+    for n, (tag, _) in enumerate(codes):
+        one, many = n * len(kinds), n * len(kinds) + 1
+        print(f"speed-up of {cpus} local workers against 1{tag}, end to end: best "
+              f"{min(walls[one]) / min(walls[many]):.2f}x, median "
+              f"{statistics.median(walls[one]) / statistics.median(walls[many]):.2f}x "
+              "(goal on 2 cores: >= 1.7x)")
+        if dask:
+            d = n * len(kinds) + 2
+            print(f"Dask local cluster against the local pool, 2 workers{tag}, end to end: best "
+                  f"{min(walls[d]) / min(walls[many]) - 1:+.1%}, median "
+                  f"{statistics.median(walls[d]) / statistics.median(walls[many]) - 1:+.1%} (goal <= +5 %); "
+                  f"CPU of all its processes: best {min(cpu[d]) / min(cpu[many]) - 1:+.1%}, median "
+                  f"{statistics.median(cpu[d]) / statistics.median(cpu[many]) - 1:+.1%}")
     print(f"every database the same rows: {'yes' if same else 'NO'}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"free parallelism after: {free_parallelism(cpus):.2f}x")
     return 0 if same else 1
+
+
+def _adopt_orphans() -> bool:
+    """Make this process the reaper of its orphaned descendants (Linux
+    ``PR_SET_CHILD_SUBREAPER``), so that the CPU time of a batch's fork server, of the
+    workers it forked and of a Dask helper — none of which the ``drillsim`` process waits
+    for — is counted in this process's children's usage once :func:`_reap` has waited
+    for them. False where that cannot be done (then no CPU figure is printed)."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap() -> None:
+    """Wait for every child left (orphans adopted by :func:`_adopt_orphans`)."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
 
 
 def _count(sweep: str, replications: int) -> int:
@@ -268,7 +320,8 @@ def main() -> int:
         print(json.dumps(measure(kind, int(workers), args.sweep, args.replications, args.db)))
         return 0
     if args.end_to_end:
-        return end_to_end(args.sweep, args.replications, max(1, args.repeat), not args.no_dask)
+        return end_to_end(args.sweep, args.replications, max(1, args.repeat), not args.no_dask,
+                          args.against)
 
     import statistics
 
