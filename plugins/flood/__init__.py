@@ -117,9 +117,16 @@ def _start(sim, hazard) -> None:
     p: TransitFloodParams = hazard.params
     weights = {tid: float(t.population_weight or 0) for tid, t in sim.region.townships.items()}
     tl = shared_timeline(p, sim.horizon, weights)
+    if tl.figures is None:  # the water's: the same for the replications sharing the timeline
+        tl.figures = _figures(p, tl)
+    run_response(sim, hazard, tl, dict(tl.figures), WARNING_RULES[p.warning.rule])
+
+
+def _figures(p: TransitFloodParams, tl: FloodTimeline) -> dict:
+    """The ``hazard_summary`` figures of a transit flood's timeline."""
     peak_stage = tl.stage[tl.peak_index]
     upstream_peak = max(range(len(tl.upstream)), key=lambda j: tl.upstream[j])
-    figures = {
+    return {
         "upstream_peak_m3s": tl.upstream[upstream_peak],
         "upstream_peak_time_min": tl.times[upstream_peak],
         "gauge_peak_m3s": tl.routed[tl.peak_index],
@@ -134,7 +141,6 @@ def _start(sim, hazard) -> None:
         "warning_time_min": tl.warning_time,
         "people_at_risk": sum(t["people"] for t in tl.townships),
     }
-    run_response(sim, hazard, tl, figures, WARNING_RULES[p.warning.rule])
 
 
 TRANSIT_FLOOD = HazardType(

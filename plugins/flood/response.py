@@ -77,6 +77,12 @@ class FloodTimeline:
     #: rate was set, once computed: ``{township: {minute: share}}`` (the water's, the
     #: same in every replication, which mostly step through the same minutes)
     shares: dict[str, dict[float, float]] = field(default_factory=dict)
+    #: the gauge's reading (stage m, discharge m³/s, rounded as logged) at each minute a
+    #: reading was taken, once computed (the same minutes in every replication)
+    readings: dict[float, tuple[float, float]] = field(default_factory=dict)
+    #: the ``hazard_summary`` figures of a hazard type that computes them from the
+    #: timeline alone, once computed (see :func:`drillsim_plugins.flood._start`)
+    figures: dict | None = None
 
     def stage_at(self, t: float) -> float:
         """Gauge stage (m) at minute ``t`` (linear interpolation)."""
@@ -135,11 +141,17 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
     def at(t: float):
         return sim.timeout(max(0.0, t - sim.now))
 
+    read = tl.readings
+
     def readings():
         while sim.now <= sim.horizon:
-            q = sample_series(tl.times[1], tl.routed, sim.now)
+            now = sim.now
+            got = read.get(now)
+            if got is None:
+                got = read[now] = (round(tl.stage_at(now), 3),
+                                   round(sample_series(tl.times[1], tl.routed, now), 1))
             sim.log.log("gauge_reading", hazard=hazard.id, gauge=p.gauge.name,
-                        stage=round(tl.stage_at(sim.now), 3), discharge=round(q, 1))
+                        stage=got[0], discharge=got[1])
             yield sim.timeout(p.reading_interval)
 
     def evacuate(town, by):
