@@ -5,11 +5,15 @@ next; a helper that dies is one line."""
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 
 import pytest
 
@@ -87,7 +91,10 @@ def test_a_run_stopped_early_leaves_nothing_for_the_next_and_a_dead_helper_is_on
         assert sorted((r.variant, r.replication) for r in got) == \
             sorted((t.variant, t.replication) for t in tasks[:5])
         assert all(r == expected[(r.variant, r.replication)] for r in got)
-        os.kill(executor._process.pid, signal.SIGKILL)
+        helper = executor._process.pid
+        workers = _workers(helper)
+        assert len(workers) == 2  # forked by the helper's nannies
+        os.kill(helper, signal.SIGKILL)
         with pytest.raises(DrillsimError) as info:
             list(executor.batches(tasks[:2]))
         message = str(info.value)
@@ -95,3 +102,37 @@ def test_a_run_stopped_early_leaves_nothing_for_the_next_and_a_dead_helper_is_on
         assert message == ("the helper process running the local Dask cluster, 2 worker(s) "
                            "ended unexpectedly (killed by signal 9); what finished is stored: "
                            "run again with --resume")
+    # the workers ended with the helper (Dask ends them at once: they leave their scenario
+    # folders, removed here)
+    for pid in workers:
+        assert _ends(pid, within=30.0)
+        for folder in glob.glob(os.path.join(tempfile.gettempdir(), f"drillsim-batch-{pid}-*")):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _ends(pid: int, within: float) -> bool:
+    """Does process ``pid`` end (gone, or a zombie) within ``within`` seconds?"""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _workers(helper: int) -> list[int]:
+    """The helper's child processes but a resource tracker (forked by any of its threads)."""
+    children = []
+    for path in glob.glob(f"/proc/{helper}/task/*/children"):
+        with open(path, encoding="ascii") as fh:
+            children += [int(pid) for pid in fh.read().split()]
+    out = []
+    for pid in children:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            if b"resource_tracker" not in fh.read():
+                out.append(pid)
+    return out
