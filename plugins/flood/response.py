@@ -144,8 +144,8 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
     read = tl.readings
 
     def readings():
-        while sim.now <= sim.horizon:
-            now = sim.now
+        now = sim.now  # read once per wake: the clock stands still between yields
+        while now <= sim.horizon:
             got = read.get(now)
             if got is None:
                 got = read[now] = (round(tl.stage_at(now), 3),
@@ -153,6 +153,7 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             sim.log.log("gauge_reading", hazard=hazard.id, gauge=p.gauge.name,
                         stage=got[0], discharge=got[1])
             yield sim.timeout(p.reading_interval)
+            now = sim.now
 
     def evacuate(town, by):
         """Order the evacuation of one township: an evacuation incident demanding
@@ -341,10 +342,13 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             left = town["people"] * (1.0 - moved)
             return c.rate_per_1000 * left * share / 1000.0
 
-        while sim.now < end and sim.now < sim.horizon:
-            step_end = min(sim.now + c.step, end)
-            rate = call_rate(sim.now)
-            t = sim.now
+        while True:
+            clock = sim.now  # read once per wake: the clock stands still between yields
+            if not (clock < end and clock < sim.horizon):
+                break
+            step_end = min(clock + c.step, end)
+            rate = call_rate(clock)
+            t = clock
             while rate > 0:
                 if ahead is not None:
                     t += ahead[1]
@@ -364,14 +368,15 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
                                     c.aerial_demand if aerial else c.demand,
                                     max(minutes, 1.0), c.priority, township=tid)
             # the minute at(step_end) reaches: SimPy adds the delay to the clock
-            now = sim.now + max(0.0, step_end - sim.now)
+            clock = sim.now
+            now = clock + max(0.0, step_end - clock)
             if not (PASS_OVER_QUIET_STEPS and evacuation_settled(tid)):
-                yield sim.timeout(max(0.0, step_end - sim.now))
+                yield sim.timeout(max(0.0, step_end - clock))
                 continue
             # pass over the steps without a call: the first one with a call (its first
             # gap kept for it), or where the loop ends, is where to wake; each step
             # start with the delay that stepping would reach it by from the one before
-            hops = [(now, max(0.0, step_end - sim.now))]
+            hops = [(now, max(0.0, step_end - clock))]
             horizon, cstep = sim.horizon, c.step
             while now < end and now < horizon:
                 rate = call_rate(now)
@@ -388,8 +393,9 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             # reachable exactly from the clock, or else the next step start
             at_hop = -1
             while at_hop < len(hops) - 1:
+                clock = sim.now
                 for k in range(len(hops) - 1, at_hop, -1):
-                    delay = delay_to(sim.now, hops[k][0])
+                    delay = delay_to(clock, hops[k][0])
                     if delay is not None:
                         break
                 else:
