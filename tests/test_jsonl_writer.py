@@ -5,6 +5,7 @@ not drillsim's own encoder, so a faster writer cannot drift from the log format.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 
@@ -85,3 +86,20 @@ def test_streamed_run_file_is_its_kept_log_in_the_standard_format(host):
     assert len(lines) == len(sim.log.events) > 1000
     for line, event in zip(lines, sim.log.events):
         assert line == expected(event.t, event.kind, event.unit, event.incident, event.details, 2)
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_full_collections_held_back_only_when_the_log_is_kept(host, keep):
+    """A kept run holds back Python's full collections (nothing is garbage); a streamed
+    run forgets finished incidents, which are reference cycles, so it must leave them to
+    the collector or their dead cycles pile up for the whole run."""
+    scenario = load_scenario(SCENARIOS / "validation" / "mmc.yaml", host=host,
+                             overrides={"run.horizon": "20h", "run.warm_up": "0min"})
+    seen = []
+    sim = Simulation(scenario, host, keep_events=keep,
+                     sinks=[lambda event: seen.append(gc.get_threshold()[2])])
+    before = gc.get_threshold()
+    sim.run()
+    assert gc.get_threshold() == before
+    during = set(seen[5:-5])  # events logged while the clock runs (not start, not end)
+    assert during == ({2**30} if keep else {before[2]})

@@ -752,7 +752,7 @@ class Simulation:
                 # have spent one stop event's sequence number)
                 self.env._now = end
             elif end > self.env.now:
-                with full_collections_deferred(), \
+                with full_collections_deferred(defer=not self._forget_finished), \
                         Watchdog(self._clock, lambda: len(self.log), self.event_time_limit):
                     self.env.run(until=end)
                 # SimPy puts its stop event back in the queue (first at this instant) to run
