@@ -1,6 +1,7 @@
 """Benchmark: incidents per second through drillsim, a hand-written SimPy model and Ciw.
 
 Run:  python bench/engine_throughput.py [--incidents 200000] [--repeat 3] [--no-ciw]
+      python bench/engine_throughput.py --instructions [--incidents 3000]
 (Ciw is in the ``bench`` extra: ``pip install -e '.[bench]'``.)
 
 The same M/M/c workload three ways: Poisson calls at λ = 4.5 per mean service time,
@@ -26,6 +27,10 @@ apart. Printed: best and median of each, and the ratios drillsim / SimPy and dri
 Ciw by CPU time and by wall time (best against best, median against median). The mean
 wait of each is printed next to the exact Erlang C value, as a check that all three
 simulate the same system.
+
+``--instructions`` counts machine instructions per call instead (valgrind's cachegrind,
+hash seed fixed; a count the machine's load does not move): each model's process with
+the simulation, less the same process set up without it, divided by the calls.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import statistics
 import sys
@@ -42,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import machine
+from common import cachegrind_instructions, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 LAM, MU, C = 4.5, 1.0, 5
@@ -155,6 +161,37 @@ def one(name: str, n: int, seed: int) -> dict:
     return {"cpu": cpu, "wall": wall, "wait": result, **extra}
 
 
+def set_up_and_run(name: str, n: int, seed: int, run: bool) -> None:
+    """What :func:`one` does before the simulation (imports, loading), then with ``run``
+    the simulation, and nothing more (no mean wait computed): the two processes whose
+    difference an instruction count takes."""
+    if name == "drillsim":
+        _, simulate, _ = drillsim_runner(n, seed)
+    elif name == "simpy":
+        import simpy  # noqa: F401
+
+        def simulate():
+            simpy_model(n, seed)
+    else:
+        import ciw  # noqa: F401
+
+        def simulate():
+            ciw_model(n, seed)
+    if run:
+        simulate()
+
+
+def instructions_per_call(names: list[str], n: int, seed: int) -> dict[str, float]:
+    """Machine instructions per simulated call of each model (see the module's doc)."""
+    per_call = {}
+    for name in names:
+        argv = [sys.executable, __file__, "--one", name, "--incidents", str(n), "--seed", str(seed)]
+        whole = cachegrind_instructions(argv + ["--count", "run"])
+        base = cachegrind_instructions(argv + ["--count", "set-up"])
+        per_call[name] = (whole - base) / n
+    return per_call
+
+
 def _fresh(name: str, n: int, seed: int) -> dict:
     """:func:`one` in a fresh Python process."""
     done = subprocess.run([sys.executable, __file__, "--one", name, "--incidents", str(n),
@@ -168,11 +205,18 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="rounds (at least 3)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-ciw", action="store_true", help="skip Ciw (not installed)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count machine instructions per call (valgrind) instead of timing; "
+                             "use fewer calls (e.g. --incidents 3000): valgrind is ~50x slower")
     parser.add_argument("--one", choices=("drillsim", "simpy", "ciw"), help=argparse.SUPPRESS)
+    parser.add_argument("--count", choices=("set-up", "run"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     n = args.incidents
     if args.one:
-        print(json.dumps(one(args.one, n, args.seed)))
+        if args.count:
+            set_up_and_run(args.one, n, args.seed, run=args.count == "run")
+        else:
+            print(json.dumps(one(args.one, n, args.seed)))
         return 0
 
     print(f"machine: {machine()}")
@@ -186,6 +230,16 @@ def main() -> int:
             print("Ciw: not installed (pip install -e '.[bench]'); skipped")
         else:
             names.append("ciw")
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            print("--instructions needs valgrind (apt-get install valgrind)")
+            return 2
+        counts = instructions_per_call(names, n, args.seed)
+        for name, count in counts.items():
+            print(f"{name:<9} {count:10,.0f} machine instructions per call")
+        for other in names[1:]:
+            print(f"drillsim / {other} by instructions: {counts[other] / counts['drillsim']:.2f}x")
+        return 0
     runs: dict[str, list[dict]] = {name: [] for name in names}
     for r in range(max(3, args.repeat)):
         for name in names[r % len(names):] + names[:r % len(names)]:

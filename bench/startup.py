@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import shutil
 import statistics
@@ -35,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine  # noqa: E402
+from common import cachegrind_instructions, machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DRILLSIM = str(Path(sys.executable).with_name("drillsim"))
@@ -92,14 +91,11 @@ def instructions(tree: Path, tmp: Path) -> int:
     :raises RuntimeError: the run failed or valgrind printed no count."""
     where = tmp / tree.name
     where.mkdir()
-    env = {**other_checkout(tree, where), "PYTHONHASHSEED": "0"}
-    argv = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-            DRILLSIM, "run", str(tree / "scenarios" / "fujiang_flood_2020.yaml"), "-q"]
-    out = subprocess.run(argv, capture_output=True, text=True, cwd=tree, env=env)
-    match = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
-    if out.returncode != 0 or match is None:
-        raise RuntimeError(f"{' '.join(argv)} failed in {tree}:\n{out.stderr[-2000:]}")
-    return int(match.group(1).replace(",", ""))
+    argv = [DRILLSIM, "run", str(tree / "scenarios" / "fujiang_flood_2020.yaml"), "-q"]
+    try:
+        return cachegrind_instructions(argv, cwd=tree, env=other_checkout(tree, where))
+    except RuntimeError as exc:
+        raise RuntimeError(f"in {tree}: {exc}") from None
 
 
 def count_instructions(against: Path | None) -> int:
