@@ -85,3 +85,20 @@ def test_no_shipped_scenario_needs_pint():
             "    load_scenario(Path(f), host=host)\nprint('pint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("text,kind", [("4dd", "time"), ("90mmin", "time"), ("2dh", "time"),
+                                       ("2hd", "time"), ("5km/hh", "speed"), ("0.5/hh", "rate"),
+                                       ("3kknot", "speed")])
+def test_a_prefix_on_a_unit_outside_the_si_is_refused(text, kind):
+    """SI Brochure (9th ed.) §4, Table 8: no prefix with the minute, hour or day (pint
+    would read 4dd as 0.4 days)."""
+    with pytest.raises(ValueError, match="does not apply to the"):
+        parse_quantity(text, kind)
+
+
+@pytest.mark.parametrize("text,kind,expected", [("500ms", "time", 500 / 1000 / 60),
+                                                ("2km", "length", 2.0), ("300mm", "elevation", 0.3),
+                                                ("2 weeks", "time", 2 * 7 * 24 * 60)])
+def test_si_prefixes_on_si_units_still_read(text, kind, expected):
+    assert parse_quantity(text, kind) == pytest.approx(expected)

@@ -81,6 +81,14 @@ CASES += [
      "the flood stage must be above the rating's zero-flow stage h0 = 228 m"),
     ("    serves: [flood_rescue]\n  - id: blue_sky", "    serves: []\n  - id: blue_sky",
      "forces[6].serves", 13, "give at least 1 item, not an empty list"),
+    # a doubled letter is a typo, not a prefix: pint alone would read 4dd as 0.4 days
+    # and 4hh as 400 hours (the SI uses no prefix with the day or the hour)
+    ("  horizon: 4d", "  horizon: 4dd", "run.horizon", 12,
+     "unknown unit 'dd' in '4dd' (a prefix such as deci- does not apply to the day); "
+     "write e.g. 90min, 12h, 2d"),
+    ("  horizon: 4d", "  horizon: 96hh", "run.horizon", 12,
+     "unknown unit 'hh' in '96hh' (a prefix such as hecto- does not apply to the hour); "
+     "write e.g. 90min, 12h, 2d"),
 ]
 
 

@@ -299,6 +299,13 @@ def _parse_text(value: str, meaning: str, allow_zero: bool, allow_negative: bool
     return magnitude
 
 
+#: the units that take SI prefixes (km, mm, ms, kg, mL …). The SI Brochure (9th ed., 2019,
+#: §4 and Table 8) uses no prefix with the minute, hour or day, nor with units outside
+#: the SI (knot, mile, foot …): pint would read ``4dd`` as 4 decidays and ``2hh`` as 2
+#: hectohours, which in a scenario file are typos.
+_PREFIXABLE = frozenset({"meter", "second", "gram", "liter"})
+
+
 def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind: str) -> float:
     """``number`` ``unit_text`` in the engine unit of ``kind``, through pint's registry.
 
@@ -313,6 +320,12 @@ def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind:
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
             TypeError, ValueError, AssertionError, KeyError):
         raise ValueError(f"unknown unit {written!r} in {value!r}; write e.g. {examples}") from None
+    for name in unit._units:
+        prefix, base, _ = (ureg.parse_unit_name(name) or (("", name, ""),))[0]
+        if prefix and base not in _PREFIXABLE:
+            # pint reads "4dd" as 4 decidays and "90mmin" as 90 milliminutes: typos
+            raise ValueError(f"unknown unit {written!r} in {value!r} (a prefix such as "
+                             f"{prefix}- does not apply to the {base}); write e.g. {examples}")
     quantity = ureg.Quantity(float(number), unit)
     if str(quantity.dimensionality) != dim:
         raise ValueError(f"{value!r} is not {what}: {written!r} measures "
