@@ -60,9 +60,12 @@ def start(args, cwd) -> subprocess.Popen:
     # temporary folders of killed workers stay in the test's folder
     tmp = Path(cwd) / "tmp"
     tmp.mkdir(exist_ok=True)
+    # SIGINT handled as by default even when pytest itself was started in the background
+    # (a shell's `&` or nohup makes the children ignore it, and Ctrl-C would do nothing)
     return subprocess.Popen([drillsim(), "batch", *args], cwd=cwd, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "TMPDIR": str(tmp)})
+                            env={**os.environ, "TMPDIR": str(tmp)},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def stop_after(proc: subprocess.Popen, db: Path, at_least: int, sig: int) -> int:

@@ -161,3 +161,15 @@ def test_chunks_shrink_towards_the_end():
     # up to 4, and no more than a quarter (2 x workers) of what is left
     assert [len(p) for p in parts] == [4, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1]
     assert [x for p in parts for x in p] == list(range(20))
+
+
+@pytest.mark.parametrize("kind,workers,scheduler,message", [
+    (None, None, "nonsense", "not a Dask scheduler's address"),
+    ("dask", None, "tcp://host-without-port", "not a Dask scheduler's address"),
+    ("dask", 0, None, "--workers 0 runs the batch in this process"),
+])
+def test_executor_options_that_cannot_work_are_refused_before_anything_starts(kind, workers, scheduler, message):
+    from drillsim.batch.errors import BatchSetupError
+
+    with pytest.raises(BatchSetupError, match=message):
+        make_executor(kind, workers, scheduler)

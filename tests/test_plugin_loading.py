@@ -209,3 +209,24 @@ def test_plugins_with_runtime_hooks_are_recorded_in_the_configuration(mini, tmp_
     # the dispatch rule changes results, so the resolved configuration names it
     assert sc.configuration()["plugins"] == ["drillsim.defaults", "farthest", "incident_streams", "rescue_teams"]
     assert Path(rule).exists()
+
+
+BROKEN_DEFERRED = textwrap.dedent("""
+    from drillsim.api import Deferred, hookimpl
+
+    @hookimpl
+    def drillsim_register_hazard_types(register):
+        register(Deferred("slip", "no_such_module_medic.hazard:SLIP"))
+    """)
+
+
+def test_a_deferred_type_that_cannot_be_imported_is_one_line_from_any_command(installed):
+    # the schema command reads every hazard type's params: the broken one is asked for
+    # there, after the host has loaded; it is a plugin error as at load time, not a traceback
+    installed("slip-medic", "1.0", {"slip": "slip_medic"}, {"slip_medic": BROKEN_DEFERRED})
+    result = CliRunner().invoke(main, ["schema", "scenario", "--plugins", "incident_streams,slip"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("plugin error: ") and "'slip'" in lines[0] \
+        and "no_such_module_medic.hazard:SLIP" in lines[0]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from drillsim.batch.errors import BatchSetupError
@@ -10,6 +11,10 @@ from drillsim.batch.forkserver import DASK_PRELOAD, POOL_PRELOAD, start_forkserv
 
 if TYPE_CHECKING:
     from drillsim.batch.executor import Executor
+
+#: a Dask scheduler's address: ``tcp://host:8786``, ``tls://[::1]:8786`` (distributed's
+#: protocols: tcp, tls, ucx, ws, wss, inproc), or ``host:port`` (tcp)
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$")
 
 
 def make_executor(kind: str | None, workers: int | None, scheduler: str | None) -> Executor:
@@ -27,10 +32,17 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
     run in a helper process forked from it (:class:`~drillsim.batch.detached.DetachedExecutor`):
     this process does not import Dask at all.
 
-    :raises BatchSetupError: contradictory options, Dask not installed.
+    :raises BatchSetupError: contradictory options, a malformed scheduler address, Dask
+        not installed.
     """
     if scheduler and kind == "local":
         raise BatchSetupError("--scheduler is for --executor dask")
+    if scheduler and not _SCHEDULER.match(scheduler):
+        raise BatchSetupError(f"--scheduler {scheduler!r} is not a Dask scheduler's address; "
+                              "write it as PROTOCOL://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    if kind == "dask" and workers == 0:
+        raise BatchSetupError("--workers 0 runs the batch in this process, without Dask; give "
+                              "--executor dask a number of workers (default: one per CPU)")
     if kind not in (None, "local", "dask") and not scheduler:
         raise BatchSetupError(f"unknown executor {kind!r}; use local or dask")
     if kind == "dask" and not scheduler:
@@ -52,7 +64,8 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
         fork = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         return DetachedExecutor("drillsim.batch.dask_executor:DaskExecutor",
                                 {"workers": workers, "start_method": fork}, DASK_PRELOAD,
-                                f"local Dask cluster, {workers or 'one per CPU'} worker(s)", workers)
+                                "local Dask cluster, " + (f"{workers} worker(s)" if workers
+                                                          else "one worker per CPU"), workers)
     if kind == "dask" or scheduler:
         try:
             from drillsim.batch.dask_executor import DaskExecutor  # only when asked: Dask is optional

@@ -66,7 +66,8 @@ COMMANDS = {
 class _Commands(click.Group):
     """drillsim's commands, imported when used (:data:`COMMANDS`): a file the system
     refuses to read or write (permissions, a full disk, a missing folder) is a message and
-    exit status 1, Ctrl-C exit status 130 — never a traceback."""
+    exit status 1, a plugin that breaks when first used exit status 2, Ctrl-C exit status
+    130 — never a traceback."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -94,6 +95,15 @@ class _Commands(click.Group):
             from drillsim.cli.support import Fail
 
             raise Fail("interrupted", 130) from None
+        except Exception as exc:
+            # a plugin that breaks when first used (a deferred registration that cannot
+            # be imported, asked for by any command): one line, as when the host loads
+            host = sys.modules.get("drillsim.host.pluginhost")
+            if host is None or not isinstance(exc, host.PluginError):
+                raise
+            from drillsim.cli.support import Fail
+
+            raise Fail(f"plugin error: {exc}", 2) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
