@@ -156,6 +156,11 @@ def test_existing_database_needs_resume_and_must_match_the_sweep(mini, tmp_path)
                                   "-n", "3"])
     assert result.exit_code == 0
     assert "4 replication(s) run (in this process), 8 stored before; 12 of 12" in result.output
+    # fewer than the stored batch's: refused, saying what is stored (it once printed "12 of 8")
+    result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q", "--resume",
+                                  "-n", "2"])
+    assert result.exit_code == 2
+    assert "holds a batch of 3 replications per variant (12 stored); give -n 3 or more" in result.output
     # a changed sweep is another batch
     path.write_text(path.read_text().replace("[2min, 10min]", "[2min, 12min]"))
     result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q", "--resume"])

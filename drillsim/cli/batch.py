@@ -49,6 +49,7 @@ def _store_for(db: Path, sweep, replications: int | None, resume: bool):
     :raises StoreError: ``db`` exists without ``resume``, was made by another sweep …
     :raises StoreReadOnlyError: ``db`` or its folder is read-only (with ``resume``).
     :raises StoreWriteError: the number of replications cannot be recorded.
+    :raises BatchSetupError: ``resume`` with fewer replications than the stored batch's.
     """
     from drillsim.batch.store import Store
 
@@ -65,6 +66,11 @@ def _store_for(db: Path, sweep, replications: int | None, resume: bool):
                     store.check_matches(sweep)
                     stored_n = int(store.meta()["replications"])
                     n = replications or stored_n
+                    if n < stored_n:
+                        raise BatchSetupError(
+                            f"--resume -n {n}: {db} holds a batch of {stored_n} replications per "
+                            f"variant ({store.replication_count():,} stored); give -n {stored_n} or "
+                            "more, or leave -n out (its table reads every stored replication)")
                     if n > stored_n:
                         store.set_replications(n)
                 except BaseException:
