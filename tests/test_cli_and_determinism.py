@@ -68,6 +68,15 @@ def test_cli_run_writes_scorecard_report_and_events(tmp_path):
     assert (first["rep"], first["kind"], last["rep"], last["kind"]) == (0, "run_started", 1, "run_ended")
 
 
+def test_cli_run_quiet_prints_nothing_and_still_writes(tmp_path):
+    out_json, out_ev = tmp_path / "s.json", tmp_path / "e.jsonl"
+    result = CliRunner().invoke(main, ["run", str(FLOOD), "-n", "1", "-q", "--json", str(out_json),
+                                       "--events", str(out_ev)])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""  # README: --quiet prints nothing (stdout and stderr alike)
+    assert json.loads(out_json.read_text())["replications"] == 1 and out_ev.stat().st_size > 0
+
+
 def test_cli_plugins_lists_builtins():
     result = CliRunner().invoke(main, ["plugins"])
     assert result.exit_code == 0, result.output

@@ -179,7 +179,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
             text = text.rstrip("\n") + "\n\n" + deciding
         _write_report(report_path, text)
     for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
-        if path is not None:
+        if path is not None and not quiet:  # --quiet prints nothing
             err.print(f"{label} written to {path}")
 
 

@@ -316,9 +316,12 @@ class Registry:
         try:
             item = getattr(importlib.import_module(module), attr)
         except Exception as exc:
-            raise self.error(f"{where} could not be loaded: {type(exc).__name__}: {exc}") from exc
+            raise self.error(f"{where} could not be loaded: {type(exc).__name__}: {exc} (until "
+                             f"it is fixed, leave the plugin out: --disable-plugin {plugin})") from exc
         if self.kind is not None and not isinstance(item, self.kind):
-            raise self.error(f"{where} is {item!r}, not a drillsim.api.{self.kind.__name__}")
+            # the class, not the record's repr (a dataclass's repr spells out every field)
+            what = f"the class {item.__name__}" if isinstance(item, type) else f"a {type(item).__name__}"
+            raise self.error(f"{where} is {what}, not a drillsim.api.{self.kind.__name__}")
         if getattr(item, "name", None) != deferred.name:
             raise self.error(f"{where} is named {getattr(item, 'name', None)!r}, not "
                              f"{deferred.name!r}")
