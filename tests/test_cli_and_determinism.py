@@ -89,3 +89,22 @@ def test_cli_missing_file_and_bad_folder(tmp_path):
     assert result.exit_code == 2 and "file not found" in result.output
     result = CliRunner().invoke(main, ["run", str(FLOOD), "--json", str(tmp_path / "no" / "x.json")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_an_interrupted_events_file_leaves_the_old_one_whole(tmp_path, monkeypatch):
+    # Ctrl-C in the middle of the replications: the log written so far is dropped and the
+    # complete log of an earlier run stays as it was (never a half-written file in its place)
+    import drillsim.scoring.runner as runner
+
+    out_ev = tmp_path / "e.jsonl"
+    out_ev.write_text("the earlier run's complete log\n")
+
+    def interrupted(*args, events_out=None, **kwargs):
+        events_out.write('{"half": ')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run", interrupted)
+    result = CliRunner().invoke(main, ["run", str(FLOOD), "-n", "1", "-q", "--events", str(out_ev)])
+    assert result.exit_code == 130, result.output
+    assert out_ev.read_text() == "the earlier run's complete log\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.jsonl"]  # no temporary file left

@@ -144,8 +144,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         stack.enter_context(young_collections_spaced())
         events = None
         if events_path is not None:
-            try:
-                events = stack.enter_context(open(events_path, "w", encoding="utf-8"))
+            from drillsim.report.common import open_atomic
+
+            try:  # in place only once the run has ended: an interrupted run leaves the old file
+                events = stack.enter_context(open_atomic(events_path))
             except OSError as exc:
                 raise Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
         # a bar on a terminal only: piped or --quiet output stays as it was

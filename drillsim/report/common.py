@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Iterator
 
 from drillsim.scenario.quantities import format_minutes
 
@@ -94,11 +96,23 @@ def write_atomic(path: str | Path, text: str) -> None:
 
     :raises OSError: the folder does not exist or is not writable (callers report it).
     """
+    with open_atomic(path) as fh:
+        fh.write(text)
+
+
+@contextmanager
+def open_atomic(path: str | Path) -> Iterator[IO[str]]:
+    """A text file to write as a stream that appears at ``path`` only when the block ends
+    without an error (temp file in the same folder + rename): an interrupted or failed
+    writer leaves whatever was at ``path`` before untouched.
+
+    :raises OSError: the folder does not exist or is not writable (callers report it).
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         umask = os.umask(0)
