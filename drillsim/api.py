@@ -19,7 +19,8 @@ What a plugin may use, by topic:
   :mod:`drillsim.host.hookspecs`;
 - registrations: :class:`UnitType`, :class:`HazardType`, :class:`Metric`,
   :class:`Calculator`, :class:`CalcOption`, and :class:`Deferred` (any of them by name,
-  its module imported when first asked for);
+  its module imported when first asked for; :func:`default_names` gives what a deferred
+  hazard type declares);
 - a run: :class:`Simulation` (clock ``sim.now``, random streams ``sim.rng(name)``,
   ``sim.process``/``sim.timeout``, ``sim.create_incident``, ``sim.dispatch``,
   ``sim.travel_time``, the event log ``sim.log``, wall-clock time ``sim.local_time()``,
@@ -77,6 +78,7 @@ from drillsim.host.hookspecs import API_VERSION, HOOK_STABILITY, PROVISIONAL, ST
 from drillsim.host.registry import CalcOption, Calculator, Deferred, HazardType, Metric, UnitType
 from drillsim.scenario.geo import from_local_km, haversine_km, to_local_km
 from drillsim.scenario.loader import LoadContext, ResolvedHazard
+from drillsim.scenario.namecheck import default_names
 from drillsim.scenario.quantities import (
                            RANGES,
                            AirSpeed,
@@ -119,7 +121,7 @@ __all__ = [
     # version and hooks
     "API_VERSION", "hookimpl", "HOOK_STABILITY", "STABLE", "PROVISIONAL",
     # registrations
-    "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "Deferred",
+    "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "Deferred", "default_names",
     # a run
     "Simulation", "Unit", "Force", "Incident", "Reserve", "Place", "Region", "arrival_estimate",
     "AVAILABLE", "DISPATCHED", "TRAVELLING", "ON_SCENE", "RETURNING", "OUT_OF_SERVICE",

@@ -13,7 +13,8 @@ import pytest
 
 from drillsim.host.pluginhost import PluginError, PluginHost
 from drillsim.host.registry import Deferred, HazardType, RegistrationError, Registry
-from drillsim.scenario.namecheck import KnownNames, _defaults_of, _is_capability, _is_kind
+from drillsim.api import default_names
+from drillsim.scenario.namecheck import KnownNames
 
 from .conftest import BUILTIN, FLOOD
 
@@ -30,8 +31,7 @@ def test_every_deferred_resolves_to_its_record_and_declares_its_defaults():
         record = host.hazard_types[name]
         assert isinstance(record, HazardType) and record.name == name
         assert host.hazard_types.peek(name) is record   # kept once resolved
-        assert set(d.default_kinds) == _defaults_of(record.params_model, _is_kind), name
-        assert set(d.default_capabilities) == _defaults_of(record.params_model, _is_capability), name
+        assert (set(d.default_kinds), set(d.default_capabilities)) == default_names(record.params_model), name
 
 
 def test_a_flood_run_imports_no_other_hazard_model():
@@ -49,6 +49,15 @@ def test_a_flood_run_imports_no_other_hazard_model():
 
 def _registry():
     return Registry("hazard type", kind=HazardType, error=PluginError)
+
+
+def test_declared_defaults_unlike_the_model_fail_when_the_type_is_imported():
+    reg = _registry()
+    reg.add(Deferred("forest_fire", "drillsim_plugins.forest_fire.hazard:FOREST_FIRE",
+                     default_kinds=("forest_fyre",), default_capabilities=()), "someone")
+    with pytest.raises(PluginError, match=re.escape("declares default_kinds=['forest_fyre'], but its "
+                                                    "params model defaults to ['forest_fire', 'forest_fire_aerial']")):
+        reg["forest_fire"]
 
 
 @pytest.mark.parametrize("target, message", [

@@ -246,8 +246,10 @@ class Deferred:
         of hazard types the scenario does not run, and the loader checks those names
         against these (:mod:`drillsim.scenario.namecheck`) without importing the type.
         None (the default): the loader imports the type to read them from its model.
-        They must be what the model says (the plugin's tests should check it, as
-        ``tests/test_deferred.py`` does for drillsim's own).
+        They must be what the model says: the record is refused, naming both, when it
+        is imported and they differ (a plugin's tests can compare them earlier with
+        ``drillsim.api.default_names``, as ``tests/test_deferred.py`` does for drillsim's
+        own).
     """
 
     name: str
@@ -329,7 +331,27 @@ class Registry:
             item.check_self()
         except RegistrationError as exc:
             raise self.error(f"plugin {plugin!r}: {exc}") from exc
+        self._check_declared(deferred, item, where)
         return item
+
+    def _check_declared(self, deferred: Deferred, item: Any, where: str) -> None:
+        """The names a deferred hazard type declared (read by the loader's name checks
+        while it is not imported) must be what its params model defaults to: a wrong list
+        would accept misspelt names and suggest them for the right ones.
+
+        :raises Exception: ``self.error``, naming both lists."""
+        model = getattr(item, "params_model", None)
+        if model is None or (deferred.default_kinds is None and deferred.default_capabilities is None):
+            return
+        from drillsim.scenario.namecheck import default_names  # (pydantic models: when needed)
+
+        kinds, capabilities = default_names(model)
+        for field_name, declared, actual in (("default_kinds", deferred.default_kinds, kinds),
+                                             ("default_capabilities", deferred.default_capabilities,
+                                              capabilities)):
+            if declared is not None and set(declared) != actual:
+                raise self.error(f"{where} declares {field_name}={sorted(declared)}, but its params "
+                                 f"model defaults to {sorted(actual)}: make the Deferred say the same")
 
     def resolve_all(self) -> None:
         """Import every deferred item now (a worker ahead of its tasks; the reference)."""

@@ -167,6 +167,14 @@ def _hazard_params(spec, host) -> list[tuple[Any, BaseModel]]:
     return out
 
 
+def default_names(model: type[BaseModel] | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(incident kinds, capabilities) the fields of a hazard type's params model default
+    to (its ``kind``/``*_kind`` fields; its ``demand``, ``capability``, ``allowed`` …
+    fields): what a :class:`~drillsim.host.registry.Deferred` hazard type declares as
+    ``default_kinds`` and ``default_capabilities``."""
+    return _defaults_of(model, _is_kind), _defaults_of(model, _is_capability)
+
+
 def _every_hazard_type(host, wanted: Callable[[str], bool], declared: str) -> set[str]:
     """The names the fields ``wanted`` accepts default to in every loaded hazard type's
     params model: for a type not imported yet (a ``drillsim.host.registry.Deferred``),
