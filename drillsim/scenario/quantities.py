@@ -320,7 +320,8 @@ def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind:
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
             TypeError, ValueError, AssertionError, KeyError):
         raise ValueError(f"unknown unit {written!r} in {value!r}; write e.g. {examples}") from None
-    for name in unit._units:
+    parts = getattr(ureg, "parse_units_as_container", None)  # (public in newer pint)
+    for name in (parts(unit_text) if parts is not None else unit._units):
         prefix, base, _ = (ureg.parse_unit_name(name) or (("", name, ""),))[0]
         if prefix and base not in _PREFIXABLE:
             # pint reads "4dd" as 4 decidays and "90mmin" as 90 milliminutes: typos
