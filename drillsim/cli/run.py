@@ -146,8 +146,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         if events_path is not None:
             from drillsim.report.common import open_atomic
 
-            try:  # in place only once the run has ended: an interrupted run leaves the old file
-                events = stack.enter_context(open_atomic(events_path))
+            # in place once the run has ended, or failed (the log up to the failure, to see
+            # why); an interrupted run (Ctrl-C) leaves the file there before untouched
+            try:
+                events = stack.enter_context(open_atomic(events_path, keep_on=Exception))
             except OSError as exc:
                 raise Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
         # a bar on a terminal only: piped or --quiet output stays as it was

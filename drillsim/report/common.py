@@ -101,24 +101,33 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 
 @contextmanager
-def open_atomic(path: str | Path) -> Iterator[IO[str]]:
+def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = ()) -> Iterator[IO[str]]:
     """A text file to write as a stream that appears at ``path`` only when the block ends
-    without an error (temp file in the same folder + rename): an interrupted or failed
-    writer leaves whatever was at ``path`` before untouched.
+    (temp file in the same folder + rename): a writer stopped by an exception leaves
+    whatever was at ``path`` before untouched, unless the exception is one of ``keep_on``
+    (then what was written so far is put in place, and the exception goes on).
 
     :raises OSError: the folder does not exist or is not writable (callers report it).
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+
+    def put_in_place(fh) -> None:
+        fh.flush()
+        os.fsync(fh.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
+
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            try:
+                yield fh
+            except keep_on:
+                put_in_place(fh)
+                raise
+            put_in_place(fh)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
