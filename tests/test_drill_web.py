@@ -5,7 +5,6 @@ loopback; the web server is started as a user would and its page fetched."""
 
 from __future__ import annotations
 
-import asyncio
 import shlex
 import socket
 import subprocess
@@ -18,16 +17,8 @@ import pytest
 from drillsim.cli.drill import web_command
 from drillsim.tui.seat import SeatApp, SignInScreen
 
+from .test_drill_join import _until
 from .test_drill_server import SECRETS, _run, served  # noqa: F401 - the fixture
-
-
-async def _until(pilot, condition, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.02)
 
 
 def test_a_seat_signs_in_on_screen_and_a_wrong_secret_is_asked_again(served):  # noqa: F811
