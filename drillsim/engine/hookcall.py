@@ -37,9 +37,7 @@ def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..
         ``add_hookcall_monitoring``), ``call`` goes through pluggy so they are seen.
     :raises ValueError: an implementation names a parameter not in ``argnames``.
     """
-    def through_pluggy(*args):
-        return hook(**dict(zip(argnames, args)))
-
+    through_pluggy = _through_pluggy(hook, argnames)
     plan = _plan(hook, argnames, pm)
     if plan is None:
         return through_pluggy
@@ -85,9 +83,7 @@ def all_results_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[...
         ``call`` goes through pluggy so they are seen.
     :raises ValueError: an implementation names a parameter not in ``argnames``.
     """
-    def through_pluggy(*args):
-        return hook(**dict(zip(argnames, args)))
-
+    through_pluggy = _through_pluggy(hook, argnames)
     plan = _plan(hook, argnames, pm)
     if plan is None:
         return through_pluggy
@@ -123,6 +119,14 @@ def all_results_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[...
         return results
 
     return call
+
+
+def _through_pluggy(hook, argnames: tuple[str, ...]) -> Callable[..., Any]:
+    """``call(*args)`` calling ``hook`` through pluggy, the arguments named by ``argnames``."""
+    def through_pluggy(*args):
+        return hook(**dict(zip(argnames, args)))
+
+    return through_pluggy
 
 
 def _plan(hook, argnames: tuple[str, ...], pm) -> tuple | None:
