@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -68,22 +69,51 @@ class DetachedExecutor(Executor):
         self._process = None
         self._conn = None
         self._run = 0
+        self._parent = os.getpid()
+        #: the thread starting the helper (:meth:`prepare`), and what it raised
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
 
     def prepare(self) -> None:
-        """Start the helper (which starts its executor at once)."""
-        if self._process is not None:
+        """Start the helper (which starts its executor at once), in a thread: a process
+        forked from the fork server is only forked once the server has imported what it
+        preloads (drillsim, the plugins and Dask: a second or more), which this process
+        spends loading the plugins and checking the sweep instead of waiting."""
+        if self._process is not None or self._starting is not None:
             return
         ctx = start_forkserver(self.preload) or multiprocessing.get_context("spawn")
-        here, there = ctx.Pipe()
-        process = ctx.Process(target=serve, args=(there, self.factory, self.kwargs, os.getpid()),
-                              name="drillsim-executor-helper")  # not daemonic: it starts processes
-        process.start()
-        there.close()
-        self._process, self._conn = process, here
+        self._starting = threading.Thread(target=self._start_helper, args=(ctx,), daemon=True,
+                                          name="drillsim-executor-helper-start")
+        self._starting.start()
+
+    def _start_helper(self, ctx) -> None:
+        try:
+            here, there = ctx.Pipe()
+            process = ctx.Process(target=serve, args=(there, self.factory, self.kwargs, self._parent),
+                                  name="drillsim-executor-helper")  # not daemonic: it starts processes
+            process.start()
+            there.close()
+            self._process, self._conn = process, here
+        except BaseException as exc:  # noqa: BLE001  (raised by start(), in the main thread)
+            self._start_error = exc
+
+    def _started(self) -> None:
+        """Wait until the helper :meth:`prepare` started is running (start it now if
+        not prepared).
+
+        :raises DrillsimError: the helper could not be started."""
+        self.prepare()
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        if self._start_error is not None:
+            exc, self._start_error = self._start_error, None
+            raise DrillsimError(f"cannot start the helper process for the {self.description}: "
+                                f"{type(exc).__name__}: {exc}") from None
 
     def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:
         """Have the helper's executor start (it raises here what it raises there)."""
-        self.prepare()
+        self._started()
         self._send(("start", bundle, tuple(plugins), self.workers))
         while True:
             kind, run, *rest = self._receive()
@@ -161,6 +191,10 @@ class DetachedExecutor(Executor):
                              "--resume")
 
     def close(self) -> None:
+        if self._starting is not None:  # a helper still being forked is closed once it runs
+            self._starting.join()
+            self._starting = None
+        self._start_error = None
         if self._process is None:
             return
         try:
