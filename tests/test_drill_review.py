@@ -349,6 +349,35 @@ def test_targets_met_by_doing_nothing_are_marked_and_not_credited(tmp_path, host
     assert "D1" in idle  # still no unit dispatched
 
 
+def test_what_makes_a_metric_decides_the_mark_a_plugin_metric_included(host, monkeypatch):
+    # The mark comes from the metric's own ``made_by``, not from a list of built-in names:
+    # D1's metric (time_all_committed, "dispatch") loses the mark once it says nothing, and
+    # T3-need's (reserve_need_beyond_local, "evacuation") gets the dispatch reason once it
+    # says "dispatch" -- as a plugin's metric declaring it would.
+    import dataclasses
+
+    s = DrillSession.open(PACK, seed=21, host=host)
+    s.advance_to(6 * 60)
+    s.command("end")
+    targets = {t.id: t for t in s.scenario.targets}
+    d1, t3 = targets["D1"], targets["T3-need"]
+    assert (d1.metric.made_by, t3.metric.made_by) == ("dispatch", "evacuation")
+    rows = aar.build(s).player_rows
+    monkeypatch.setattr(d1, "metric", dataclasses.replace(d1.metric, made_by=None))
+    monkeypatch.setattr(t3, "metric", dataclasses.replace(t3.metric, made_by="dispatch"))
+    idle = aar.met_by_inaction(s, rows)
+    assert "D1" not in idle
+    assert idle["T3-need"] == "met because nothing was done: no unit was dispatched"
+
+
+def test_a_metric_made_by_something_else_is_refused():
+    from drillsim.host.registry import Metric, RegistrationError
+
+    metric = Metric("units_sent", "units", "units sent", lambda e, c, p: [], made_by="luck")
+    with pytest.raises(RegistrationError, match="made_by must be 'evacuation', 'dispatch' or None"):
+        metric.check_self()
+
+
 def test_a_call_heard_less_than_its_standard_before_the_end_is_not_judged(tmp_path, host):
     # Worked by hand: a flood rescue call (R1, 60 min) heard 20 min before the drill ends,
     # still open and not answered, cannot be judged late: it is neither listed nor counted

@@ -224,15 +224,6 @@ def order_effects(session) -> list[dict[str, Any]]:
 #: scenario's R1 gives a boat from the call to the scene, so never stricter than it)
 DEFAULT_ANSWER_MIN = 60.0
 
-#: metrics whose value is made by the players' evacuations (relocation, supplies,
-#: shelter) and those made by their dispatches (response, commitment): with none of
-#: that activity the row is met by doing nothing
-EVACUATION_METRICS = ("reserve_need_by_township", "reserve_need_beyond_local", "reserve_shortfall",
-                      "reserve_lowest_stock", "relocation_person_days_beyond_stock", "shelter_overflow",
-                      "shelter_margin")
-DISPATCH_METRICS = ("response_time", "response_time_by_township", "unreached_incidents",
-                    "peak_utilisation", "time_all_committed")
-
 
 def answer_standard(scenario, kind: str) -> tuple[float, str]:
     """The response standard for a call of ``kind``: (minutes, how it was chosen).
@@ -344,22 +335,25 @@ def calls_not_yet_due(session) -> int:
 
 
 def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
-    """The met rows whose value comes from none of the activity they measure: a
-    relocation, supply or shelter row (:data:`EVACUATION_METRICS`) when no evacuation was
-    ordered and none was made; a response or commitment row (:data:`DISPATCH_METRICS`)
-    when no unit was dispatched (by order or automatic dispatch). ``{row id: why}``."""
+    """The met rows whose value comes from none of the activity they measure, by what
+    their metric says makes it (:attr:`~drillsim.host.registry.Metric.made_by`, so a
+    plugin's metric is judged as the built-in ones): an ``evacuation`` row (relocation,
+    supplies, shelter) when no evacuation was ordered and none was made; a ``dispatch``
+    row (response, commitment) when no unit was dispatched (by order or automatic
+    dispatch). ``{row id: why}``."""
     events = session.sim.log.events
     evacuated = any(o.ok and o.command == "evacuate" for o in session.orders) or any(
         e.kind == "incident_created" and e.details.get("kind") in ("evacuation", "relocation") for e in events)
     dispatched = any(o.ok and o.command in ("dispatch", "air") for o in session.orders) or any(
         e.kind == "unit_dispatched" for e in events)
+    made_by = {t.metric.name: t.metric.made_by for t in session.scenario.targets}
     out = {}
     for r in rows:
         if r.status != "pass":
             continue
-        if r.metric in EVACUATION_METRICS and not evacuated:
+        if made_by.get(r.metric) == "evacuation" and not evacuated:
             out[r.id] = "met because nothing was done: no evacuation was ordered"
-        elif r.metric in DISPATCH_METRICS and not dispatched:
+        elif made_by.get(r.metric) == "dispatch" and not dispatched:
             out[r.id] = "met because nothing was done: no unit was dispatched"
     return out
 

@@ -125,6 +125,12 @@ class Metric:
         label. None when labels name one-off items (incidents).
     :ivar minimum: the least value the metric can take; confidence intervals are cut
         there (None: no bound; quantities other than ``time`` default to 0).
+    :ivar made_by: the players' activity the value comes from, when a run without that
+        activity meets a target on it by default: ``evacuation`` (relocation, supplies,
+        shelter: nobody moved, nothing needed) or ``dispatch`` (response, commitment:
+        nobody sent, nothing late or busy). A drill's after-action review marks such a
+        met row "met because nothing was done" and does not credit it when the drill had
+        none of that activity. None (the default): the value does not come by inaction.
     """
 
     name: str
@@ -135,6 +141,7 @@ class Metric:
     params_model: type[BaseModel] | None = None
     label: str | None = None
     minimum: float | None = None
+    made_by: Literal["evacuation", "dispatch"] | None = None
 
     @property
     def floor(self) -> float | None:
@@ -147,6 +154,9 @@ class Metric:
         if not _NAME.match(self.name):
             raise RegistrationError(f"metric name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
+        if self.made_by not in (None, "evacuation", "dispatch"):
+            raise RegistrationError(f"metric {self.name!r}: made_by must be 'evacuation', "
+                                    f"'dispatch' or None, got {self.made_by!r}")
 
 
 @dataclass(frozen=True)

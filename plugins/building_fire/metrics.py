@@ -83,5 +83,6 @@ METRICS = [
     Metric("first_water_time", "time", "fire call → first water on the fire",
            first_water_times, "max", BuildingFireParams, "hazard", minimum=0.0),
     Metric("water_short_time", "time", "time the fire attack was short of water",
-           water_short_times, "max", BuildingFireParams, "hazard", minimum=0.0),
+           water_short_times, "max", BuildingFireParams, "hazard", minimum=0.0,
+           made_by="dispatch"),
 ]
