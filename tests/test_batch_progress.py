@@ -37,3 +37,12 @@ def test_disabled_draws_nothing():
         bar.start(0, 4)
         bar.update(4, 4)
     assert out.getvalue() == ""
+
+
+def test_a_console_that_is_not_a_terminal_gets_nothing():
+    # rich prints a live display's last frame when it stops on a file or pipe: a blank
+    # line before the batch's error or summary when the start-up step was removed
+    out = io.StringIO()
+    with BatchProgress(console=Console(file=out)) as bar:
+        bar.step("loading plugins")
+    assert out.getvalue() == ""

@@ -214,6 +214,10 @@ class DaskExecutor(Executor):
             except (OSError, TimeoutError) as exc:
                 raise BatchSetupError(f"cannot reach the Dask scheduler at {self.scheduler}: "
                                       f"{exc}") from None
+            except Exception as exc:  # noqa: BLE001  (something answers there, not Dask)
+                raise BatchSetupError(f"--scheduler {self.scheduler}: what answers there is not "
+                                      f"a Dask scheduler ({type(exc).__name__}: "
+                                      f"{str(exc)[:200]})") from None
         else:
             self._wait_for_start()
             try:

@@ -17,6 +17,48 @@ if TYPE_CHECKING:
 _SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$")
 
 
+#: seconds to wait for a scheduler's port to answer before calling it unreachable
+REACH_SECONDS = 3.0
+
+
+def _check_reachable(scheduler: str) -> None:
+    """Refuse at once a scheduler address where no Dask scheduler answers: a refused
+    connection, a host name that does not resolve, no answer within
+    :data:`REACH_SECONDS`, or (over plain tcp) a server that does not speak first — a Dask
+    scheduler sends its handshake as soon as a connection opens. Dask's client would
+    retry a refused connection for its whole timeout (30 s), and waits for ever on a
+    server that accepts the connection and never answers (distributed 2026.8 reads the
+    handshake without a timeout). Only TCP is tried (tcp, tls, ws and wss run over TCP;
+    ucx and inproc are left to Dask). The scheduler logs the probe as a "connection
+    closed before handshake completed" (INFO).
+
+    :raises BatchSetupError: the one-line reason, naming the address.
+    """
+    import socket
+
+    protocol, _, rest = scheduler.rpartition("://")
+    if protocol not in ("", "tcp", "tls", "ws", "wss"):
+        return
+    host, _, port = rest.rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=REACH_SECONDS) as probe:
+            if protocol in ("", "tcp") and not probe.recv(1):
+                raise BatchSetupError(f"--scheduler {scheduler}: what answers there closed the "
+                                      "connection at once: not a Dask scheduler")
+    except socket.gaierror as exc:
+        raise BatchSetupError(f"--scheduler {scheduler}: unknown host {host!r} "
+                              f"({exc.strerror})") from None
+    except TimeoutError:
+        raise BatchSetupError(f"--scheduler {scheduler}: no Dask scheduler answered within "
+                              f"{REACH_SECONDS:g} s (a wrong address or port, or a "
+                              "firewall?)") from None
+    except OSError as exc:
+        why = (exc.strerror or str(exc)).lower()
+        raise BatchSetupError(f"--scheduler {scheduler}: cannot connect ({why}); is a Dask "
+                              "scheduler running there? Start one with: dask scheduler") from None
+
+
 def make_executor(kind: str | None, workers: int | None, scheduler: str | None) -> Executor:
     """The executor the command line asks for.
 
@@ -32,14 +74,18 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
     run in a helper process forked from it (:class:`~drillsim.batch.detached.DetachedExecutor`):
     this process does not import Dask at all.
 
-    :raises BatchSetupError: contradictory options, a malformed scheduler address, Dask
-        not installed.
+    :raises BatchSetupError: contradictory options, a malformed scheduler address, a
+        scheduler that cannot be reached (:func:`_check_reachable`), Dask not installed.
     """
     if scheduler and kind == "local":
         raise BatchSetupError("--scheduler is for --executor dask")
     if scheduler and not _SCHEDULER.match(scheduler):
         raise BatchSetupError(f"--scheduler {scheduler!r} is not a Dask scheduler's address; "
                               "write it as PROTOCOL://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    if scheduler and not 0 < int(scheduler.rpartition(":")[2]) < 65536:
+        raise BatchSetupError(f"--scheduler {scheduler!r}: a port is a number from 1 to 65535")
+    if scheduler and kind in (None, "dask"):
+        _check_reachable(scheduler)
     if kind == "dask" and workers == 0:
         raise BatchSetupError("--workers 0 runs the batch in this process, without Dask; give "
                               "--executor dask a number of workers (default: one per CPU)")

@@ -58,17 +58,21 @@ class BatchProgress:
     bar.update(done, total)``.
 
     :param console: where to draw (default: stderr).
-    :param enabled: False draws nothing.
+    :param enabled: False draws nothing. Nothing is drawn either when the console is not a
+        terminal (a file, a pipe): there the display would print only its last frame when
+        it stops, a blank line before an error message or the batch's summary.
     """
 
     def __init__(self, console: Console | None = None, enabled: bool = True) -> None:
         self.done_column = DoneColumn()
+        console = console or Console(stderr=True)
+        enabled = enabled and console.is_terminal
         self.progress = Progress(
             _Only(SpinnerColumn(), step=True), TextColumn("{task.description}"),
             _Only(BarColumn(), step=False), _Only(self.done_column, step=False),
             _Only(RateColumn(), step=False), TimeElapsedColumn(),
             _Only(TextColumn("left"), step=False), _Only(TimeRemainingColumn(), step=False),
-            console=console or Console(stderr=True), disable=not enabled)
+            console=console, disable=not enabled)
         self.task = None
         self.setup = None
 

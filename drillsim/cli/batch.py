@@ -90,6 +90,16 @@ def _store_for(db: Path, sweep, replications: int | None, resume: bool):
     raise StoreError(f"{db} keeps appearing and disappearing (another process?); give another --db")
 
 
+def _complete(store, variants: list[int], replications: int) -> bool:
+    """Whether every replication of the batch (each of ``variants`` × ``replications``)
+    is stored or recorded as failed; False when the database cannot be read."""
+    try:
+        done = store.done(failed=True)
+    except Exception:  # noqa: BLE001  (then it is not known to be complete)
+        return False
+    return all((v, r) in done for v in variants for r in range(replications))
+
+
 def _check_folder(folder: Path, option: str) -> None:
     """Refuse (exit 2) an output folder that cannot be made or written."""
     import os
@@ -192,10 +202,14 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
                 done = _guard_batch(run_batch, sw, store, runner, n, progress=bar.update,
                                     on_start=bar.start, on_failure=failed, retry_failed=retry_failed)
         except KeyboardInterrupt:
-            stored = store.replication_count()
-            store.close()
-            raise Fail(f"interrupted: {stored:,} of {total:,} replications are stored in {db}; "
-                       "run the same command with --resume to finish", 130) from None
+            if not _complete(store, [v.index for v in sw.variants], n):
+                stored = store.replication_count()
+                store.close()
+                raise Fail(f"interrupted: {stored:,} of {total:,} replications are stored in "
+                           f"{db}; run the same command with --resume to finish", 130) from None
+            # Ctrl-C as the workers stopped, every replication stored: the batch is done,
+            # and its table is printed as when it ends undisturbed (or with --resume)
+            done = None
         except BaseException:
             try:
                 kept = len(store.done(failed=True))
@@ -208,17 +222,21 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
             raise
     failures = store.failures()
     stored = store.replication_count()
-    err.print(f"{done.ran:,} replication(s) run ({runner.describe()})"
-              + (f", {done.before:,} stored before" if done.before else "")
-              + f"; {stored:,} of {total:,} in {db}"
-              + (f", {len(failures):,} failed" if failures else ""))
+    if done is None:
+        err.print(f"interrupted as the batch ended; every replication was stored: {stored:,} "
+                  f"of {total:,} in {db}" + (f", {len(failures):,} failed" if failures else ""))
+    else:
+        err.print(f"{done.ran:,} replication(s) run ({runner.describe()})"
+                  + (f", {done.before:,} stored before" if done.before else "")
+                  + f"; {stored:,} of {total:,} in {db}"
+                  + (f", {len(failures):,} failed" if failures else ""))
     try:
         if not quiet:
             print_comparison(analyse(store), _stdout(), all_rows=all_rows)
     finally:
         store.close()
     if failures:
-        now = f"{done.failed:,} in this run; " if done.failed != len(failures) else ""
+        now = f"{done.failed:,} in this run; " if done and done.failed != len(failures) else ""
         raise Fail(f"{len(failures):,} replication(s) failed ({now}each is recorded with its "
                    f"error in {db}; `drillsim results {db}` lists them; run again with --resume "
                     "--retry-failed to retry them)", 1)

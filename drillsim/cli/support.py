@@ -352,10 +352,27 @@ def with_executor_options(workers_help: str = "Worker processes") -> Callable:
     ]
 
     def decorate(fn):
+        @functools.wraps(fn)
+        def command(*args, **kwargs):
+            _warn_oversubscribed(kwargs.get("workers"), kwargs.get("scheduler"))
+            return fn(*args, **kwargs)
+
         for option in reversed(options):
-            fn = option(fn)
-        return fn
+            command = option(command)
+        return command
     return decorate
+
+
+def _warn_oversubscribed(workers: int | None, scheduler: str | None) -> None:
+    """One warning line on stderr when ``--workers`` asks for more worker processes on
+    this machine than it has CPUs (the local pool and a local Dask cluster alike): they
+    share the CPUs, so the batch is no faster, and each worker is a process importing
+    drillsim (about 100 MB). Not for ``--scheduler``: that cluster's workers are its own.
+    The hard limit (4096) is the option's range."""
+    cpus = os.cpu_count() or 1
+    if workers and not scheduler and workers > cpus:
+        say(f"warning: --workers {workers} is more than this machine's {cpus} CPU(s): the "
+            "workers share them (no faster, and about 100 MB of memory each)")
 
 
 def with_plugin_options(fn):
