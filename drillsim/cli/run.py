@@ -130,7 +130,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         warn(sc)
         check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
         deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
-        decided_by = _decided_by(scenario, sc, sensitivity_path)
+        # only the scorecard and the report print it: a quiet run without --report
+        # skips the sensitivity module and the scenario's fingerprint
+        decided_by = _decided_by(scenario, sc, sensitivity_path) \
+            if not quiet or report_path is not None else []
 
     def run_scenario(*args, **kwargs):
         try:
