@@ -24,7 +24,6 @@ import contextlib
 import functools
 import gc
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -214,6 +213,8 @@ def check_writable(paths, inputs=(), names=None) -> None:
         # by its mode too: the superuser may write anything, but a read-only file says keep me
         if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
             raise Fail(f"{path}: the file is read-only; nothing was run", 2)
+        import tempfile  # (only when an output is named: it imports shutil, random, bz2, lzma)
+
         try:
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".drillsim-check-"):
                 pass

@@ -9,7 +9,6 @@ with a "did you mean" suggestion for unknown fields.
 from __future__ import annotations
 
 import copy
-import difflib
 import types
 import typing
 from typing import Any, TypeVar
@@ -68,6 +67,8 @@ def suggest(word: str, choices) -> str:
     same_letters = [c for c in choices if sorted(c) == sorted(str(word)) and c != str(word)]
     if same_letters:
         return f"; did you mean {same_letters[0]!r}?"
+    import difflib  # (only to suggest a name for a misspelt one)
+
     match = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f"; did you mean {match[0]!r}?" if match else ""
 
