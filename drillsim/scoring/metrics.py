@@ -28,6 +28,10 @@ class MetricContext:
     :ivar unit_capabilities: ``{unit_id: {capability: amount}}``.
     :ivar warm_up: minutes at the start whose incidents are not measured.
     :ivar unit_areas: ``{unit_id: township id of its base}`` (its home area).
+    :ivar index: the log's events by kind (:class:`KindIndex`), when whoever scores it
+        built one (:func:`drillsim.scoring.scorecard.observe`, for the 20-odd metrics a
+        scenario's targets read from each replication's log); None: metrics read the
+        whole log.
     """
 
     horizon: float
@@ -36,6 +40,53 @@ class MetricContext:
     force_types: dict[str, str] = field(default_factory=dict)
     unit_capabilities: dict[str, dict[str, float]] = field(default_factory=dict)
     unit_areas: dict[str, str | None] = field(default_factory=dict)
+    index: KindIndex | None = field(default=None, repr=False, compare=False)
+
+
+class KindIndex:
+    """One log's events grouped by kind, in one pass: each metric reads a few kinds of a
+    log (a flood replication's has ~450 events of ~40 kinds), so reading only those
+    instead of every event is most of what scoring a log costs.
+
+    :param events: the log (a list, not changed while the index is used).
+    """
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        self.events = events
+        self.size = len(events)
+        at: dict[str, list[int]] = {}
+        for i, e in enumerate(events):
+            where = at.get(e.kind)
+            if where is None:
+                at[e.kind] = [i]
+            else:
+                where.append(i)
+        self._at = at
+        self._of: dict[tuple[str, ...], list[Event]] = {}
+        #: what one metric computed that another reads too (:func:`_commitment`'s series)
+        self.shared: dict = {}
+
+    def of(self, kinds: tuple[str, ...]) -> list[Event]:
+        """The events of ``kinds``, in log order (made once per tuple of kinds)."""
+        got = self._of.get(kinds)
+        if got is None:
+            at = self._at
+            where = [i for k in dict.fromkeys(kinds) for i in at.get(k, ())]
+            if len(kinds) > 1:
+                where.sort()
+            events = self.events
+            got = self._of[kinds] = [events[i] for i in where]
+        return got
+
+
+def of_kinds(events: Sequence[Event], ctx: MetricContext, kinds: tuple[str, ...]) -> Sequence[Event]:
+    """The events a metric reads: those of ``kinds`` in log order from ``ctx.index`` when
+    it was built for these very events; else all of ``events`` (the metric's own tests of
+    each event's kind pass over the rest, with the same result)."""
+    index = ctx.index
+    if index is not None and index.events is events and index.size == len(events):
+        return index.of(kinds)
+    return events
 
 
 Observations = list[tuple[str, float]]
@@ -81,7 +132,7 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
     order: list[str] = []
     by_town = by_township
     town: dict[str, str] = {}
-    for e in events:
+    for e in of_kinds(events, ctx, _RESPONSE_KINDS):
         k = e.kind
         if k == "incident_created":
             if (kinds is None or e.details.get("kind") in kinds) and e.t >= ctx.warm_up:
@@ -117,6 +168,9 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
     return out
 
 
+_RESPONSE_KINDS = ("incident_created", "unit_dispatched", "unit_en_route", "unit_arrived")
+
+
 def response_times_by_township(events: Sequence[Event], ctx: MetricContext,
                                params: ResponseParams) -> Observations:
     """:func:`response_times` labelled by the incident's township, not its id."""
@@ -134,7 +188,7 @@ def unreached(events: Sequence[Event], ctx: MetricContext, params: KindsParams) 
     kinds = set(params.kinds) if params.kinds else None
     reached: set[str] = set()
     created: list[str] = []
-    for e in events:
+    for e in of_kinds(events, ctx, ("incident_created", "unit_arrived")):
         if e.kind == "incident_created" and (kinds is None or e.details.get("kind") in kinds) \
                 and e.t >= ctx.warm_up:
             created.append(e.incident)
@@ -167,7 +221,7 @@ def warning_lead_times(events: Sequence[Event], ctx: MetricContext, params: Warn
     """
     warned: dict[str, float] = {}
     arrivals: list[tuple[str, float]] = []
-    for e in events:
+    for e in of_kinds(events, ctx, ("warning_issued", "hazard_arrival")):
         if not _of(e, params.hazards):
             continue
         if e.kind == "warning_issued":
@@ -209,7 +263,7 @@ def evacuation_margins(events: Sequence[Event], ctx: MetricContext,
     evac_of: dict[str, str] = {}
     finished: dict[str, float] = {}
     impact: dict[str, float] = {}
-    for e in events:
+    for e in of_kinds(events, ctx, ("incident_created", "incident_completed", "hazard_arrival")):
         if e.kind == "incident_created" and e.details.get("kind") in kinds:
             evac_of.setdefault(e.details.get("township"), e.incident)
         elif e.kind == "incident_completed":
@@ -236,7 +290,7 @@ def reserve_need_by_township(events: Sequence[Event], ctx: MetricContext,
                              params: ReserveParams) -> Observations:
     """Per township, the total amount requested from the reserve (``reserve_requested``)."""
     need: dict[str, float] = {}
-    for e in events:
+    for e in of_kinds(events, ctx, ("reserve_requested",)):
         if e.kind == "reserve_requested" and e.details.get("reserve") == params.reserve:
             town = e.details.get("township") or "district"
             need[town] = need.get(town, 0.0) + e.details["amount"]
@@ -251,7 +305,7 @@ def reserve_need_beyond_local(events: Sequence[Event], ctx: MetricContext,
     Reads ``reserve_requested`` and ``reserve_drawn`` (``source`` = the township).
     """
     out: Observations = []
-    for e in events:
+    for e in of_kinds(events, ctx, ("reserve_requested", "reserve_drawn")):
         if e.details.get("reserve") != params.reserve:
             continue
         town = e.details.get("township") or "district"
@@ -289,7 +343,7 @@ def reserve_stock_held(events: Sequence[Event], ctx: MetricContext, params: Stoc
     """Per holder, the stock held at the start of the run (``reserve_held``): a stock
     standard (the plan's "supplies for 3,000 people at district level, 200 in each
     disaster-prone township", III.(3).2(3)) is met by what is held, whatever the need."""
-    for e in events:
+    for e in of_kinds(events, ctx, ("reserve_held",)):
         if e.kind == "reserve_held" and e.details.get("reserve") == params.reserve:
             return _holders(e.details.get("holdings", {}), params)
     return []
@@ -300,7 +354,7 @@ def reserve_lowest_stock(events: Sequence[Event], ctx: MetricContext, params: St
     ``left`` of every draw and restock (``reserve_drawn``, ``reserve_restocked``). Stock
     against need over time: 0 means the holder ran out."""
     low: dict[str, float] | None = None
-    for e in events:
+    for e in of_kinds(events, ctx, ("reserve_held", "reserve_drawn", "reserve_restocked")):
         if e.details.get("reserve") != params.reserve:
             continue
         if e.kind == "reserve_held":
@@ -313,7 +367,8 @@ def reserve_lowest_stock(events: Sequence[Event], ctx: MetricContext, params: St
 
 def reserve_shortfall(events: Sequence[Event], ctx: MetricContext, params: ReserveParams) -> Observations:
     """Per shortfall, the amount that could not be supplied at all (``reserve_short``)."""
-    return [(e.details.get("township") or "district", e.details["amount"]) for e in events
+    return [(e.details.get("township") or "district", e.details["amount"])
+            for e in of_kinds(events, ctx, ("reserve_short",))
             if e.kind == "reserve_short" and e.details.get("reserve") == params.reserve]
 
 
@@ -335,7 +390,7 @@ def shelter_margin(events: Sequence[Event], ctx: MetricContext, params: ShelterP
     now: dict[str, float] = {}
     peak: dict[str, float] = {}
     total = top = 0.0
-    for e in events:
+    for e in of_kinds(events, ctx, ("shelter_held", "shelter_needed", "shelter_left")):
         if e.kind == "shelter_held":
             held = e.details.get("by_township", {})
         elif e.kind in ("shelter_needed", "shelter_left"):
@@ -357,7 +412,7 @@ def shelter_overflow(events: Sequence[Event], ctx: MetricContext, params: None =
     one observation of 0 per township placed in full, so ``sum`` is the overflow and a
     township's breakdown shows 0 when all its people found a place."""
     out: dict[str, float] = {}
-    for e in events:
+    for e in of_kinds(events, ctx, ("shelter_needed", "shelter_overflow")):
         if e.kind == "shelter_needed":
             out.setdefault(e.details.get("township") or "district", 0.0)
         elif e.kind == "shelter_overflow":
@@ -400,11 +455,11 @@ def relocation_person_days_beyond_stock(events: Sequence[Event], ctx: MetricCont
     restock) × ``covers`` in days. Positive: the stock runs out before the event ends;
     ``<= 0`` is the target. One observation (``district``); nothing if nobody was sheltered.
     Reads ``reserve_held``, ``reserve_restocked``, the shelter events."""
-    stays = shelter_person_days(events, ctx.horizon)
+    stays = shelter_person_days(of_kinds(events, ctx, ("shelter_assigned", "shelter_left")), ctx.horizon)
     if not stays:
         return []
     stock = 0.0
-    for e in events:
+    for e in of_kinds(events, ctx, ("reserve_held", "reserve_restocked")):
         if e.details.get("reserve") != params.reserve:
             continue
         if e.kind == "reserve_held":
@@ -423,8 +478,25 @@ class ForceParams(Strict):
     """Count this capability instead of units."""
 
 
+_COMMITMENT_KINDS = ("unit_dispatched", "unit_cleared", "unit_released", "unit_out_of_service",
+                     "unit_in_service")
+
+
 def _commitment(events: Sequence[Event], ctx: MetricContext, params: ForceParams):
-    """Step series ``{force: [(t, committed, in_service), ...]}`` for forces with units."""
+    """Step series ``{force: [(t, committed, in_service), ...]}`` for forces with units
+    (read, not changed, by its callers: with a :class:`KindIndex` the series of one log
+    and one ``forces``/``capability`` is worked out once for them all)."""
+    index = ctx.index
+    if index is not None and index.events is events and index.size == len(events):
+        key = ("commitment", tuple(params.forces) if params.forces else None, params.capability)
+        series = index.shared.get(key)
+        if series is None:
+            series = index.shared[key] = _commitment_series(index.of(_COMMITMENT_KINDS), ctx, params)
+        return series
+    return _commitment_series(events, ctx, params)
+
+
+def _commitment_series(events: Sequence[Event], ctx: MetricContext, params: ForceParams):
     forces = params.forces or sorted(ctx.force_units)
     unit_force = {}
     for f in forces:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from drillsim.engine.eventlog import Event
-from drillsim.scoring.metrics import MetricContext
+from drillsim.scoring.metrics import KindIndex, MetricContext
 from drillsim.scoring.stats import bounded, mean_ci, percentile, reduce, wilson
 
 COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
@@ -117,6 +117,7 @@ def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, floa
     ctx = metric_context(scenario)
     if not isinstance(events, (list, tuple)):
         events = list(events)  # a kept log builds its events on reading: read it once
+    ctx.index = KindIndex(events)  # each metric reads only the kinds it needs
     return {t.id: t.metric.compute(events, ctx, t.params) for t in scenario.targets}
 
 
