@@ -87,3 +87,11 @@ factors:
     values: [2min, 10min]
 objective: {{measure: mean, target: R}}
 """
+
+
+def cached_variant_keys() -> list:
+    """Run on a pool worker: the keys of the variants it has loaded (or inherited from
+    the fork server), sorted."""
+    from drillsim.batch import worker
+
+    return sorted(worker._SCENARIOS)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -59,13 +60,16 @@ def _check_reachable(scheduler: str) -> None:
                               "scheduler running there? Start one with: dask scheduler") from None
 
 
-def make_executor(kind: str | None, workers: int | None, scheduler: str | None) -> Executor:
+def make_executor(kind: str | None, workers: int | None, scheduler: str | None,
+                  sweep: str | os.PathLike | None = None) -> Executor:
     """The executor the command line asks for.
 
     :param kind: ``local`` (default; ``workers=0`` runs in this process) or ``dask``
         (implied by ``scheduler``).
     :param workers: local processes, or Dask workers of a local cluster (default: CPUs).
     :param scheduler: address of an existing Dask scheduler (``tcp://host:8786``).
+    :param sweep: the sweep file the batch runs, if known: the fork server of a local pool
+        or cluster loads its variants for the workers (:mod:`drillsim.batch.warmsweep`).
 
     Workers started here (a local pool, a local Dask cluster) fork from a fork server
     (:mod:`drillsim.batch.forkserver`), started first thing, so that it imports drillsim,
@@ -92,9 +96,9 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None) 
     if kind not in (None, "local", "dask") and not scheduler:
         raise BatchSetupError(f"unknown executor {kind!r}; use local or dask")
     if kind == "dask" and not scheduler:
-        start_forkserver(DASK_PRELOAD)
+        start_forkserver(DASK_PRELOAD, sweep)
     elif kind in (None, "local") and not scheduler and workers != 0:
-        start_forkserver(POOL_PRELOAD)
+        start_forkserver(POOL_PRELOAD, sweep)
     if kind == "dask" and not scheduler:
         import importlib.util
 

@@ -18,42 +18,57 @@ imports the engine.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from multiprocessing.context import BaseContext
 
-#: What the fork server of a local pool imports before it forks a worker.
-POOL_PRELOAD = ("drillsim.batch.warmup",)
+#: What the fork server of a local pool imports before it forks a worker: drillsim and
+#: the plugins, then the sweep's variants when it is given one (``sweep`` of
+#: :func:`start_forkserver`).
+POOL_PRELOAD = ("drillsim.batch.warmup", "drillsim.batch.warmsweep")
 #: The same for a local Dask cluster's workers, with Dask's distributed scheduler.
-DASK_PRELOAD = ("drillsim.batch.warmup", "distributed")
+DASK_PRELOAD = ("drillsim.batch.warmup", "distributed", "drillsim.batch.warmsweep")
+#: The environment variable naming the sweep the fork server loads ahead
+#: (:mod:`drillsim.batch.warmsweep`); set only in the server's environment.
+WARM_SWEEP = "DRILLSIM_FORKSERVER_SWEEP"
 
 
-def start_forkserver(preload: tuple[str, ...]) -> BaseContext | None:
+def start_forkserver(preload: tuple[str, ...], sweep: str | os.PathLike | None = None
+                     ) -> BaseContext | None:
     """Start this process's fork server, which imports the modules ``preload`` as it
-    starts (one that cannot be imported is left out), unless it runs already (there is
-    one per process: it keeps what it preloaded then, and a worker imports the rest
-    itself); the ``forkserver`` context, or None where the platform has none.
+    starts (one that cannot be imported is left out) and, given the path of the
+    ``sweep`` the batch runs, loads its variants for the workers
+    (:mod:`drillsim.batch.warmsweep`), unless it runs already (there is one per process:
+    it keeps what it preloaded then, and a worker imports and loads the rest itself);
+    the ``forkserver`` context, or None where the platform has none.
 
     Returns at once: the server imports in its own process while this one goes on."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return None
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(preload))
-    _ensure_running()
+    _ensure_running(None if sweep is None else os.fspath(sweep))
     return ctx
 
 
-def _ensure_running() -> None:
+def _ensure_running(sweep: str | None = None) -> None:
     """Start the fork server with Ctrl-C ignored (it and the workers it forks keep that):
     Ctrl-C is the main process's to handle, which stops the workers in order; otherwise a
-    Ctrl-C while the server is importing drillsim prints its traceback."""
+    Ctrl-C while the server is importing drillsim prints its traceback. ``sweep`` goes
+    into the server's environment (:data:`WARM_SWEEP`), not this process's."""
     from multiprocessing import forkserver
 
-    if threading.current_thread() is not threading.main_thread():
-        forkserver.ensure_running()
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sweep is not None:
+        os.environ[WARM_SWEEP] = sweep
     try:
-        forkserver.ensure_running()
+        if threading.current_thread() is not threading.main_thread():
+            forkserver.ensure_running()
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        os.environ.pop(WARM_SWEEP, None)

@@ -9,6 +9,8 @@ by the table of :data:`drillsim.scenario.quantities.FACTORS` (a worker that meet
 another unit builds the registry then, once).
 """
 
+import numpy.random  # noqa: F401  (a replication's random streams: each worker's first imported it)
+
 from drillsim.batch import worker  # noqa: F401  (imports the engine, loader and scoring)
 
 

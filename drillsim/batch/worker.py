@@ -355,9 +355,28 @@ def _scenario(task: Task, host: PluginHost) -> ResolvedScenario:
         return _scenario_locked(task, host)
 
 
+def _cache_key(bundle: str, overrides: tuple[tuple[str, Any], ...], seed: int,
+               plugins: tuple[str, ...]) -> tuple:
+    """Which loaded variant a task runs: its bundle, overrides, seed and plugin names."""
+    return (bundle, json.dumps(overrides, sort_keys=False, default=str), seed, plugins)
+
+
+def keep_loaded(bundle: str, overrides: tuple[tuple[str, Any], ...], seed: int,
+                plugins: tuple[str, ...], scenario: ResolvedScenario) -> None:
+    """Keep ``scenario`` as the loaded variant of the tasks with these bundle key,
+    overrides, seed and plugin names (:class:`Task`), as if a task had loaded it here:
+    the fork server loads a sweep's variants ahead this way
+    (:mod:`drillsim.batch.warmsweep`), and the workers forked from it find them. It must
+    have been loaded from the bundle's files (the same key) with the plugin host a task
+    of ``plugins`` gets here (``load_plugins(only=plugins)``, no plugin modules)."""
+    with _LOCK:
+        _SCENARIOS[_cache_key(bundle, overrides, seed, plugins)] = scenario
+        if len(_SCENARIOS) > SCENARIO_CACHE:
+            _SCENARIOS.popitem(last=False)
+
+
 def _scenario_locked(task: Task, host: PluginHost) -> ResolvedScenario:
-    key = (task.bundle, json.dumps(task.overrides, sort_keys=False, default=str), task.seed,
-           task.plugins)
+    key = _cache_key(task.bundle, task.overrides, task.seed, task.plugins)
     sc = _SCENARIOS.get(key)
     if sc is not None:
         _SCENARIOS.move_to_end(key)

@@ -150,7 +150,11 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     """Run every variant of a sweep, replication by replication, into a database."""
     from drillsim.batch.executor_choice import make_executor
 
-    runner = _guard_batch(make_executor, executor, workers, scheduler)
+    # the fork server loads the sweep's variants for the workers while this process
+    # checks it (with the installed plugins as they are: other options, nothing to share)
+    ahead = sweep if not (plugins or disabled or loading.modules or loading.allow_scenario_modules
+                          or loading.trace) else None
+    runner = _guard_batch(make_executor, executor, workers, scheduler, ahead)
     runner.prepare()  # workers (or the fork server) start while the sweep is checked
     try:
         _batch(runner, sweep, replications, db, resume, retry_failed, all_rows, quiet,
