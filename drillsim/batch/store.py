@@ -464,20 +464,20 @@ class Store:
 
     def _write_variant(self, v: Variant, baseline: bool) -> None:
         sc = v.scenario
-        config = sc.configuration()
+        config = sc.configuration(copied=False)  # serialised here and now
         versions = dict(sc.versions)
         versions["python"] = platform.python_version()
         self.conn.execute(
             "INSERT INTO variants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (v.index, v.name, _json(v.levels), _json(v.overrides), v.seed, v.cost, int(baseline),
              _json(config), configuration_sha256(config), _json(versions)))
-        for k, t in enumerate(sc.targets):
-            self.conn.execute(
-                "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (v.index, t.id, t.title, t.section, t.metric.name, t.metric.quantity, t.unit,
-                 t.statistic, t.comparison, t.display(t.threshold), t.required_pass_rate,
-                 int(t.by_label), k, t.display(t.metric.floor),
-                 t.display(1.0) if t.metric.quantity == "share" else None))
+        self.conn.executemany(
+            "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(v.index, t.id, t.title, t.section, t.metric.name, t.metric.quantity, t.unit,
+              t.statistic, t.comparison, t.display(t.threshold), t.required_pass_rate,
+              int(t.by_label), k, t.display(t.metric.floor),
+              t.display(1.0) if t.metric.quantity == "share" else None)
+             for k, t in enumerate(sc.targets)])
 
     def check_matches(self, sweep: Sweep) -> None:
         """Refuse to resume a batch made from a different sweep or scenario.
@@ -495,7 +495,7 @@ class Store:
             if name != v.name or seed != v.seed:
                 raise StoreError(f"{self.path}: variant {v.index} is {name!r} (seed {seed}) there "
                                  f"but {v.name!r} (seed {v.seed}) in the sweep; give another --db")
-            if sha != configuration_sha256(v.scenario.configuration()):
+            if sha != configuration_sha256(v.scenario.configuration(copied=False)):
                 raise StoreError(f"{self.path}: variant {v.name!r} resolves to a different "
                                  "configuration now (the scenario, its region or plan file, or a "
                                  "package version changed); give another --db")
