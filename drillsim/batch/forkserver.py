@@ -20,7 +20,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import threading
 from multiprocessing.context import BaseContext
 
 #: What the fork server of a local pool imports before it forks a worker: drillsim and
@@ -53,22 +52,20 @@ def start_forkserver(preload: tuple[str, ...], sweep: str | os.PathLike | None =
 
 
 def _ensure_running(sweep: str | None = None) -> None:
-    """Start the fork server with Ctrl-C ignored (it and the workers it forks keep that):
-    Ctrl-C is the main process's to handle, which stops the workers in order; otherwise a
-    Ctrl-C while the server is importing drillsim prints its traceback. ``sweep`` goes
-    into the server's environment (:data:`WARM_SWEEP`), not this process's."""
+    """Start the fork server with Ctrl-C blocked (it and the workers it forks keep that;
+    each of them ignores it too once it runs): Ctrl-C is the main process's to handle,
+    which stops the workers in order; otherwise a Ctrl-C while the server is importing
+    drillsim prints its traceback. Blocked here too while the server starts, not ignored:
+    a Ctrl-C meanwhile waits and reaches this process after (ignored, it was lost, and
+    the batch ran on). ``sweep`` goes into the server's environment
+    (:data:`WARM_SWEEP`), not this process's."""
     from multiprocessing import forkserver
 
     if sweep is not None:
         os.environ[WARM_SWEEP] = sweep
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        if threading.current_thread() is not threading.main_thread():
-            forkserver.ensure_running()
-            return
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            forkserver.ensure_running()
-        finally:
-            signal.signal(signal.SIGINT, previous)
+        forkserver.ensure_running()
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         os.environ.pop(WARM_SWEEP, None)
