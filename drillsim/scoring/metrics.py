@@ -82,8 +82,9 @@ class KindIndex:
 def of_kinds(events: Sequence[Event], ctx: MetricContext, kinds: tuple[str, ...]) -> Sequence[Event]:
     """The events a metric reads: those of ``kinds`` in log order from ``ctx.index`` when
     it was built for these very events; else all of ``events`` (the metric's own tests of
-    each event's kind pass over the rest, with the same result)."""
-    index = ctx.index
+    each event's kind pass over the rest, with the same result). ``ctx`` may be None (a
+    metric called on a log alone, as in a plugin's own tests)."""
+    index = None if ctx is None else ctx.index
     if index is not None and index.events is events and index.size == len(events):
         return index.of(kinds)
     return events
