@@ -21,7 +21,7 @@ from rich.console import Console
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (WholeNumber, Fail, check_writable, collector_held, err, guard, host_for,
+from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, collector_held, err, guard, host_for,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -130,7 +130,7 @@ def _stdout() -> Console:
 @click.option("--replications", "-n", type=WholeNumber(1, 100_000),
               help="Replications per variant (default: the sweep's, else the scenario's).")
 @with_executor_options()
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--db", type=OutputFile(no_stdout="a SQLite database"),
               help="SQLite database for the results (default: SWEEP's name with .db, here).")
 @click.option("--resume", is_flag=True,
               help="Go on with an existing database: run only the replications it lacks "
@@ -248,10 +248,12 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
 
 @click.command()
 @click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--export", "export_path",
+              type=OutputFile(no_stdout="an export (its format is read from the file name: .csv "
+                                        "or .parquet)"),
               help="Write the tidy table (variant × replication × target) to PATH.csv or "
                    "PATH.parquet.")
-@click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--plots", "plots_dir", type=OutputFolder(),
               help="Write PNG plots into this folder (created if missing).")
 @click.option("--target", "targets", multiple=True, metavar="ID",
               help="Show only this scorecard row (repeatable; an id like U1 shows its labels).")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, check_writable, err, guard, host_for, warn, with_plugin_options
+from drillsim.cli.support import (Fail, OutputFile, check_writable, err, guard, host_for, is_stdout, warn,
+                                  with_plugin_options, write_output)
 
 
 def parse_minutes(value: str | None, option: str) -> float | None:
@@ -47,10 +48,11 @@ def _cell(minutes: float, standard, reach) -> str:
               "travels at most this long (15min, 1h).")
 @click.option("--at", "at", metavar="TIME", help="Take the roads as the scenario's hazards leave "
               "them at this scenario time (12h): replication 0 is run to it first.")
-@click.option("--map", "map_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--map", "map_path", type=OutputFile(no_stdout="a PNG image"),
               help="Draw a map of the nearest-unit travel times into PATH.png.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the travel times, standards and shares as JSON here.")
+@click.option("--json", "json_path", type=OutputFile(),
+              help="Write the travel times, standards and shares as JSON here (- for standard "
+                   "output, instead of the table).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the table.")
 @with_plugin_options
 def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plugins,
@@ -60,7 +62,6 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
     from rich.table import Table
 
     from drillsim.planning.coverage import coverage as compute
-    from drillsim.report.common import write_atomic
     from drillsim.scenario.loader import load_scenario
 
     within_min = parse_minutes(within, "--within")
@@ -75,7 +76,7 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
         cov = guard(compute, sc, host, list(forces) or None, at_min, within_min)
     except KeyError as exc:
         raise Fail(f"--force: {exc.args[0]}", 2) from None
-    if not quiet:
+    if not quiet and not is_stdout(json_path):  # - : the JSON takes the table's place
         out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"{sc.name}: travel minutes of the nearest unit"
                       + (f" (roads at {at_min:g} min)" if at_min else ""),
@@ -111,11 +112,9 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
                       f"the population ({people:,} of {total:,}"
                       + (f"; no weight for {', '.join(unknown)}" if unknown else "") + ")")
     if json_path is not None:
-        try:
-            write_atomic(json_path, json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n")
-        except OSError as exc:
-            raise Fail(f"{json_path}: cannot write: {exc.strerror or exc}", 1) from None
-        err.print(f"coverage written to {json_path}")
+        write_output(json_path, json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n")
+        if not is_stdout(json_path):
+            err.print(f"coverage written to {json_path}")
     if map_path is not None:
         from drillsim.planning.coverage_map import write_map
 

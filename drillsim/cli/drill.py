@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (WholeNumber, Number, Fail, check_writable, err, guard, host_for, with_loading_options,
+from drillsim.cli.support import (WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, with_loading_options,
                                   with_plugin_options)
 from drillsim.drill import SPEEDS
 
@@ -117,13 +117,13 @@ def drill() -> None:
 @click.option("--seed", type=WholeNumber(0), help="Drill seed (default: drawn at random and kept hidden).")
 @click.option("--speed", type=click.Choice([str(s) for s in SPEEDS]), default="60", show_default=True,
               help="Starting speed: scenario minutes per real minute.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--log", "log_path", type=OutputFile(no_stdout="a drill's log: the drill's screens use the terminal"),
               help="Drill log (JSON Lines; the controller's part beside it as *.controller.jsonl). "
                    "Default: drill-DATE-TIME.jsonl here.")
 @click.option("--resume", "resume", type=click.Path(dir_okay=False, path_type=Path),
               help="Continue the drill of this log after a crash (same seed, orders replayed).")
 @click.option("--controller", is_flag=True, help="Offer the controller screen (F2): the truth and injects.")
-@click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--review", "review", type=OutputFile(no_stdout="the review (Markdown, and HTML beside it)"),
               help="Where to write the after-action review (Markdown; HTML beside). "
                    "Default: beside the log, *.review.md.")
 @click.option("--traceback", "show_traceback", is_flag=True,
@@ -198,15 +198,15 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
 @click.option("--seed", type=WholeNumber(0), help="Drill seed (default: drawn at random and kept hidden).")
 @click.option("--speed", type=click.Choice([str(s) for s in SPEEDS]), default="60", show_default=True,
               help="Starting speed: scenario minutes per real minute.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--log", "log_path", type=OutputFile(no_stdout="a drill's log: the drill's screens use the terminal"),
               help="Drill log (the controller's part beside it, sealed with the control seat's secret). "
                    "Default: drill-DATE-TIME.jsonl here.")
-@click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--review", "review", type=OutputFile(no_stdout="the review (Markdown, and HTML beside it)"),
               help="Where to write the after-action review. Default: beside the log, *.review.md.")
 @click.option("--resume", "resume", type=click.Path(dir_okay=False, path_type=Path),
               help="Serve a drill again after its server stopped or crashed (scenario, seed, orders and "
                    "injects from its log; the control seat's secret opens it). Seats rejoin and get their feed.")
-@click.option("--secrets-dir", "secrets_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--secrets-dir", "secrets_dir", type=OutputFolder(),
               help="Also write each seat secret serve makes to DIR/SEAT.secret (owner-only), to hand "
                    "out as join --secret-file; a secret already there is kept (a drill served again).")
 @click.option("--certfile", type=click.Path(dir_okay=False, path_type=Path),

@@ -17,13 +17,14 @@ import click
 
 from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
                                   with_executor_options, with_loading_options,
-                                  with_plugin_options)
+                                  with_plugin_options, OutputFile, is_stdout, write_output)
 
 
 @click.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the layouts (and the check) as JSON here.")
+@click.option("--json", "json_path", type=OutputFile(),
+              help="Write the layouts (and the check) as JSON here (- for standard output, "
+                   "instead of the tables).")
 @click.option("--no-check", is_flag=True, help="Solve only; do not run the layouts.")
 @with_executor_options("Worker processes for the check")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the tables or a progress bar.")
@@ -37,7 +38,6 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
 
     from drillsim.planning.location import NoLayout
     from drillsim.planning.optimise import load_problem, solve
-    from drillsim.report.common import write_atomic
 
     from drillsim.batch.errors import BatchSetupError
     from drillsim.batch.executor_choice import make_executor
@@ -63,7 +63,8 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
     for rank, lay in enumerate(layouts, 1):
         rows.append({"rank": rank, "sites": problem.names(lay), "objective": lay.value,
                      **problem.describe(lay)})
-    if not quiet:
+    tables = not quiet and not is_stdout(json_path)  # - : the JSON takes their place
+    if tables:
         out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"{s.name}: {s.sites} new site(s) for {s.force}, "
                             f"{'maximal covering' if s.objective == 'coverage' else 'p-median'}")
@@ -97,16 +98,14 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
                            **({"share_covered": round(r["share_covered"], 6)} if "share_covered" in r else {})}
                           for r in rows]}
     if s.check is not None and not no_check and len(layouts) >= 2:
-        result["check"] = _check(problem, layouts, runner, host, quiet)
+        result["check"] = _check(problem, layouts, runner, host, quiet, tables)
     if json_path is not None:
-        try:
-            write_atomic(json_path, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
-        except OSError as exc:
-            raise Fail(f"{json_path}: cannot write: {exc.strerror or exc}", 1) from None
-        err.print(f"layouts written to {json_path}")
+        write_output(json_path, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+        if not is_stdout(json_path):
+            err.print(f"layouts written to {json_path}")
 
 
-def _check(problem, layouts, runner, host, quiet: bool) -> dict:
+def _check(problem, layouts, runner, host, quiet: bool, tables: bool) -> dict:
     """Run the simulation check, print it, and return it as plain data."""
     from rich.console import Console
     from rich.table import Table
@@ -148,7 +147,7 @@ def _check(problem, layouts, runner, host, quiet: bool) -> dict:
         out["difference"] = round(sel.difference, 6)
         out["difference_ci"] = None if sel.interval is None else [round(x, 6) for x in sel.interval]
         out["pairs"] = sel.pairs
-    if not quiet:
+    if tables:
         console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"simulation check: {what} ({'lower' if done.goal == 'minimize' else 'higher'} "
                             f"is better), common random numbers")

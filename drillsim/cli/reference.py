@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, guard, host_for, with_plugin_options
+from drillsim.cli.support import Fail, OutputFolder, guard, host_for, with_plugin_options
 
 KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hypercube")
 
@@ -59,7 +59,7 @@ def _pick(given: Path | None, folder: Path, sub: str, option: str) -> Path:
               help="Region file inside the folder (default: the first regions/*.yaml there).")
 @click.option("--plan", "plan", type=click.Path(dir_okay=False, path_type=Path),
               help="Plan file inside the folder (default: the first plans/*.yaml there).")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--dir", "folder", type=OutputFolder(),
               help="Folder to write NAME.yaml in (default: scenarios/ if here, else .).")
 @with_plugin_options
 def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,

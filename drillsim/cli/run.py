@@ -13,7 +13,13 @@ from drillsim.errors import DrillsimError
 
 from drillsim.cli.support import (WholeNumber,
     Fail,
+    OutputFile,
     check_writable,
+    is_stdout,
+    log_write_error,
+    open_output,
+    output_error,
+    write_output,
     collector_held,
     young_collections_spaced,
     err,
@@ -98,12 +104,15 @@ def _print_traceback(exc: BaseException) -> None:
 @click.option("--replications", "-n", type=WholeNumber(1, 100_000),
               help="Replications (default: the scenario's run.replications).")
 @click.option("--seed", type=WholeNumber(0), help="Base seed (default: the scenario's run.seed).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the scorecard as JSON here.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the after-action report as Markdown here.")
-@click.option("--events", "events_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write every replication's event log here as JSON Lines.")
+@click.option("--json", "json_path", type=OutputFile(),
+              help="Write the scorecard as JSON here (- for standard output, instead of the "
+                   "scorecard table).")
+@click.option("--report", "report_path", type=OutputFile(),
+              help="Write the after-action report as Markdown here (- for standard output, "
+                   "instead of the scorecard table).")
+@click.option("--events", "events_path", type=OutputFile(),
+              help="Write every replication's event log here as JSON Lines (- for standard "
+                   "output, instead of the scorecard table).")
 @click.option("--sensitivity", "sensitivity_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A `drillsim sensitivity --json` file of this scenario: name the three "
                    "assumptions that decide each target (on the terminal and in --report).")
@@ -129,6 +138,8 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         sc = guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
         warn(sc)
         check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
+        # an output on standard output (-) takes the place of the scorecard table there
+        table = not quiet and not any(map(is_stdout, (json_path, report_path, events_path)))
         deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
         # only the scorecard and the report print it: a quiet run without --report
         # skips the sensitivity module and the scenario's fingerprint
@@ -139,6 +150,9 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         try:
             return scenario_run(*args, **kwargs)
         except DrillsimError as exc:  # guard turns it into the one-line message
+            written = log_write_error(exc)
+            if written is not None:  # the event log's file (or pipe) failed, not a plugin
+                raise output_error(events_path, written) from None
             if show_traceback:
                 _print_traceback(exc)
             raise
@@ -147,14 +161,9 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         stack.enter_context(young_collections_spaced())
         events = None
         if events_path is not None:
-            from drillsim.report.common import open_atomic
-
             # in place once the run has ended, or failed (the log up to the failure, to see
             # why); an interrupted run (Ctrl-C) leaves the file there before untouched
-            try:
-                events = stack.enter_context(open_atomic(events_path, keep_on=Exception))
-            except OSError as exc:
-                raise Fail(f"{events_path}: cannot write: {exc.strerror}", 1) from None
+            events = stack.enter_context(open_output(events_path, keep_on=Exception))
         # a bar on a terminal only: piped or --quiet output stays as it was
         if not quiet and sys.stderr.isatty():
             from drillsim.batch.progress import BatchProgress
@@ -166,7 +175,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
             outcome = guard(run_scenario, sc, host, events_out=events)
     for line in outcome.warnings:
         err.print(f"warning: {line}", markup=False)
-    if not quiet:
+    if table:
         from drillsim.report import terminal
 
         console, prose_width = terminal.output_console()
@@ -177,16 +186,16 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     if json_path is not None:
         from drillsim.report.jsonreport import to_json
 
-        _write_report(json_path, to_json(outcome))
+        write_output(json_path, to_json(outcome))
     if report_path is not None:
         from drillsim.report.markdown import render
 
         text = render(outcome, notes=decided_by)
         if deciding is not None:
             text = text.rstrip("\n") + "\n\n" + deciding
-        _write_report(report_path, text)
+        write_output(report_path, text)
     for label, path in (("scorecard", json_path), ("report", report_path), ("events", events_path)):
-        if path is not None and not quiet:  # --quiet prints nothing
+        if path is not None and not quiet and not is_stdout(path):  # --quiet prints nothing
             err.print(f"{label} written to {path}")
 
 
@@ -257,16 +266,3 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
             f"`drillsim sensitivity {scenario} --json {shown}` (one at a time: {2 * count + 1} "
             "design points; later runs then name the three that decide most), or give "
             "--sensitivity FILE."]
-
-
-def _write_report(path: Path, text: str) -> None:
-    """Write a scorecard or report file whole (never half-written).
-
-    :raises Fail: the file cannot be written (exit status 1).
-    """
-    from drillsim.report.common import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise Fail(f"{path}: cannot write: {exc.strerror or exc}", 1) from None

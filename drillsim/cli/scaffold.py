@@ -22,6 +22,8 @@ from pathlib import Path
 
 import click
 
+from drillsim.cli.support import OutputFolder
+
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -227,7 +229,7 @@ def write_plugin(name: str, folder: Path) -> Path:
 
 @click.command(name="new-plugin")
 @click.argument("name")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+@click.option("--dir", "folder", type=OutputFolder(), default=Path("."),
               show_default=True, help="Folder to create the package folder drillsim-NAME in.")
 def new_plugin(name: str, folder: Path) -> None:
     """Write a ready plugin package drillsim-NAME (installs with pip install -e; passes

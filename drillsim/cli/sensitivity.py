@@ -17,7 +17,7 @@ import click
 
 from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for, split_names, warn,
                                   with_executor_options, with_loading_options,
-                                  with_plugin_options)
+                                  with_plugin_options, OutputFile, OutputFolder, is_stdout, write_output)
 
 
 @click.command()
@@ -33,10 +33,11 @@ from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard,
               help="morris: trajectories (default 10); sobol: base sample N, a power of 2 (default 64).")
 @click.option("--seed", type=WholeNumber(0), help="Seed of the replications and the design "
               "(default: the scenario's run.seed).")
-@click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--plot", "plot_dir", type=OutputFolder(),
               help="oat: write a tornado chart per target into this folder.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the factors and effects as JSON here.")
+@click.option("--json", "json_path", type=OutputFile(),
+              help="Write the factors and effects as JSON here (- for standard output, instead "
+                   "of the tables).")
 @with_executor_options()
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the tables or a progress bar.")
 @with_plugin_options
@@ -53,7 +54,6 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
     from drillsim.errors import ValidationFailed
     from drillsim.planning import sensitivity as sa
     from drillsim.planning.simrun import ReplicationFailed, VariantRunner, row_value
-    from drillsim.report.common import write_atomic
     from drillsim.scenario.loader import load_scenario
 
     if method != "oat":
@@ -127,7 +127,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
     result.skipped = skipped
     err.print(f"{total[0]:,} replication(s) run: {result.points} design point(s) × {replications} "
               f"({runner.describe()})")
-    if not quiet:
+    if not quiet and not is_stdout(json_path):  # - : the JSON takes the tables' place
         out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
         head = {"oat": "high − low [95% CI]", "morris": "μ* [95% CI]", "sobol": "ST [95% CI]"}[method]
         out.print(f"{len(factors)} factors from the assumptions ({sa.DEFAULT_SPREAD:.0%} either "
@@ -189,11 +189,9 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
                                          **{k: round(v, 6) for k, v in e.extra.items()}}
                                         for e in result.effects[t]]} for t in wanted}}
     if json_path is not None:
-        try:
-            write_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        except OSError as exc:
-            raise Fail(f"{json_path}: cannot write: {exc.strerror or exc}", 1) from None
-        err.print(f"sensitivity written to {json_path}")
+        write_output(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        if not is_stdout(json_path):
+            err.print(f"sensitivity written to {json_path}")
     if plot_dir is not None and method == "oat":
         try:
             plot_dir.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ import click
 
 from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for, warn,
                                   with_executor_options, with_loading_options,
-                                  with_plugin_options)
+                                  with_plugin_options, OutputFile, is_stdout, write_output)
 
 
 def _counts(low: float, high: float, step: float) -> list[float]:
@@ -92,10 +92,11 @@ def _erlang_screen(calls: str | None, holding: str | None, max_waiting: str | No
 @click.option("--max-waiting", metavar="SHARE",
               help="Erlang screen: also skip counts whose Erlang C share of calls waiting "
                    "exceeds this, e.g. 20%.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--plot", "plot_path", type=OutputFile(no_stdout="a PNG image"),
               help="Draw the curve into PATH.png.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the curve and the answer as JSON here.")
+@click.option("--json", "json_path", type=OutputFile(),
+              help="Write the curve and the answer as JSON here (- for standard output, "
+                   "instead of the table).")
 @with_executor_options()
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the curve or a progress bar.")
 @with_plugin_options
@@ -113,7 +114,6 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
     from drillsim.errors import ValidationFailed
     from drillsim.planning.simrun import ReplicationFailed, VariantRunner, row_value
     from drillsim.planning.sizing import replications_needed, size_curve, write_plot
-    from drillsim.report.common import write_atomic
     from drillsim.scenario.loader import load_scenario
     from drillsim.scenario.quantities import parse_fraction
 
@@ -191,7 +191,7 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
             raise Fail(f"run failed: {exc}", 1) from None
     curve = size_curve(counts, lambda i: [row_value(got[i, r], target) for r in range(n)],
                        target, dotted, required, level, n)
-    if not quiet:
+    if not quiet and not is_stdout(json_path):  # - : the JSON takes the table's place
         out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"{sc.name}: {target} ({row.title}) against {dotted}, "
                             f"{n} replications each, common random numbers")
@@ -224,11 +224,9 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
                         "mean": None if p.mean is None else round(p.mean, 6), "meets": p.meets}
                        for p in curve.points]}
     if json_path is not None:
-        try:
-            write_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        except OSError as exc:
-            raise Fail(f"{json_path}: cannot write: {exc.strerror or exc}", 1) from None
-        err.print(f"curve written to {json_path}")
+        write_output(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        if not is_stdout(json_path):
+            err.print(f"curve written to {json_path}")
     if plot_path is not None:
         try:
             write_plot(curve, plot_path, f"{sc.name}: {target} against {dotted}")

@@ -24,6 +24,7 @@ import contextlib
 import functools
 import gc
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -181,11 +182,169 @@ def warn(scenario) -> None:
         say(f"warning: {w}")
 
 
+class _StandardOutput(type(Path())):
+    """The type of :data:`STDOUT`: a path only so that code handed an output path can
+    carry it; :func:`is_stdout` tells it from a file named ``-`` (``./-``)."""
+
+
+#: what an output option (:class:`OutputFile`) holds when given as exactly ``-``
+STDOUT = _StandardOutput("-")
+
+
+def is_stdout(path) -> bool:
+    """Whether an output option's value is standard output (given as ``-``)."""
+    return isinstance(path, _StandardOutput)
+
+
+class OutputFile(click.Path):
+    """An option naming a file to write. Exactly ``-`` is standard output (:data:`STDOUT`)
+    where the output is text a pipe can take; elsewhere ``-`` is refused, saying why (it
+    used to make a file named ``-``). ``./-`` names a file called ``-``.
+
+    :param no_stdout: what the output is, when it cannot go to standard output ("a
+        SQLite database", "a PNG image"): ``-`` is then refused (exit status 2).
+    """
+
+    def __init__(self, no_stdout: str | None = None) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+        self.no_stdout = no_stdout
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value == "-":
+            if self.no_stdout:
+                self.fail(f"'-' (standard output) cannot take {self.no_stdout}; name a file "
+                          "(./- for a file called -)", param, ctx)
+            return STDOUT
+        return super().convert(value, param, ctx)
+
+
+class OutputFolder(click.Path):
+    """An option naming a folder to write files into; ``-`` is refused (a user means
+    standard output by it, which cannot take a folder of files), ``./-`` is a folder
+    called ``-``."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value == "-":
+            self.fail("'-' (standard output) cannot take a folder of files; name a folder "
+                      "(./- for a folder called -)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def output_error(path: Path, exc: OSError) -> "Fail":
+    """The message (exit status 1) for an output that could not be written: a file, or
+    standard output closed by its reader (``| head``): what is still buffered for it, and
+    Python's own flush at exit, then go to the null device instead of failing again."""
+    if is_stdout(path):
+        if isinstance(exc, BrokenPipeError):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            return Fail("standard output was closed before everything was written (the "
+                        "reader stopped)", 1)
+        return Fail(f"standard output: cannot write: {exc.strerror or exc}", 1)
+    return Fail(f"{path}: cannot write: {exc.strerror or exc}", 1)
+
+
+def log_write_error(exc: BaseException) -> OSError | None:
+    """The error writing the streamed event log (a full disk, a closed pipe) that the
+    engine reported as a plugin's failure (:class:`~drillsim.errors.PluginFailed` wraps
+    whatever a simulation process raised, and the log is written from within them); None
+    when the failure is something else. Read from where it was raised (the log's module),
+    so nothing is added to the path every event takes (SimPy hands on a process's
+    exception as a copy caused by the original: the chain is followed)."""
+    cause = exc.__cause__
+    first = cause if isinstance(cause, OSError) else None
+    seen = 0
+    while isinstance(cause, OSError) and seen < 10:
+        tb = cause.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_globals.get("__name__") == "drillsim.engine.eventlog":
+                return first
+            tb = tb.tb_next
+        cause, seen = cause.__cause__, seen + 1
+    return None
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write an output file whole (never half-written: temp file + rename), or to
+    standard output when ``path`` is :data:`STDOUT`.
+
+    :raises Fail: the file cannot be written, or standard output is closed (exit status 1).
+    """
+    from drillsim.report.common import write_atomic
+
+    try:
+        if is_stdout(path):
+            with _standard_output() as out:
+                out.write(text)
+        else:
+            write_atomic(path, text)
+    except OSError as exc:
+        raise output_error(path, exc) from None
+
+
+@contextlib.contextmanager
+def open_output(path: Path, keep_on=()) -> Iterator:
+    """A text stream for an output written as it is made (an event log): standard output
+    for :data:`STDOUT`, else :func:`drillsim.report.common.open_atomic` (see ``keep_on``
+    there).
+
+    :raises Fail: the file cannot be made (exit status 1).
+    """
+    if is_stdout(path):
+        with _standard_output() as out:
+            yield out
+        return
+    from drillsim.report.common import open_atomic
+
+    try:
+        stream = open_atomic(path, keep_on=keep_on)
+        fh = stream.__enter__()
+    except OSError as exc:
+        raise Fail(f"{path}: cannot write: {exc.strerror}", 1) from None
+    with contextlib.ExitStack() as stack:
+        stack.push(stream.__exit__)
+        yield fh
+
+
+@contextlib.contextmanager
+def _standard_output() -> Iterator:
+    """Standard output as UTF-8 text with ``\\n`` line ends whatever the locale (the same
+    bytes as the file an output option would write), flushed at the end and left open.
+
+    :raises Fail: the reader stopped early (``| head``), exit status 1.
+    """
+    import io
+
+    sys.stdout.flush()  # whatever was printed before comes first
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a text-only stand-in (a test's): write the text as it is
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError as exc:
+            raise output_error(STDOUT, exc) from None
+        return
+    out = io.TextIOWrapper(binary, encoding="utf-8", newline="\n", write_through=False)
+    try:
+        yield out
+        out.flush()
+    except BrokenPipeError as exc:
+        raise output_error(STDOUT, exc) from None
+    finally:
+        out.detach()  # flushes (to the null device after a broken pipe); stdout stays open
+
+
 def check_writable(paths, inputs=(), names=None) -> None:
     """Refuse before running if an output cannot be written (missing or read-only folder
-    or file), would overwrite an input of the run, or is named twice.
+    or file), would overwrite an input of the run, or is named twice (standard output,
+    ``-``, included).
 
-    :param paths: the output files (None where not asked for).
+    :param paths: the output files (None where not asked for; :data:`STDOUT` for ``-``).
     :param inputs: files the run reads (:attr:`ResolvedScenario.inputs`).
     :param names: the options that named ``paths``, for messages (``--json`` …).
     :raises Fail: exit status 2, nothing run.
@@ -193,14 +352,27 @@ def check_writable(paths, inputs=(), names=None) -> None:
     names = list(names or [None] * len(paths))
     read = {Path(p).resolve() for p in inputs}
     seen: dict[Path, str] = {}
+    piped: str | None = None
     for path, name in zip(paths, names):
         if path is None:
+            continue
+        if is_stdout(path):
+            if piped is not None:
+                raise Fail(f"- ({name}): {piped} writes to standard output already; give one "
+                           "of them a file; nothing was run", 2)
+            piped = name or "-"
             continue
         what = f"{path} ({name})" if name else str(path)
         target = path.resolve()
         if target in read:
             raise Fail(f"{what}: is a file this run reads; writing there would destroy it. "
                        "Name another file; nothing was run", 2)
+        from drillsim.report.common import is_special
+
+        if is_special(path):  # /dev/null, a named pipe: written into, not replaced
+            if not os.access(path, os.W_OK):
+                raise Fail(f"{path}: cannot write there (permission denied); nothing was run", 2)
+            continue
         if target in seen:
             raise Fail(f"{what}: {seen[target]} names the same file; give each output its own "
                        "file; nothing was run", 2)

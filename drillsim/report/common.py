@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,6 +101,16 @@ def write_atomic(path: str | Path, text: str) -> None:
         fh.write(text)
 
 
+def is_special(path: str | Path) -> bool:
+    """Whether ``path`` exists as something other than a regular file or a folder: a
+    character or block device, a named pipe, a socket."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextmanager
 def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = ()) -> Iterator[IO[str]]:
     """A text file to write as a stream that appears at ``path`` only when the block ends
@@ -107,9 +118,17 @@ def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = ()) -> 
     whatever was at ``path`` before untouched, unless the exception is one of ``keep_on``
     (then what was written so far is put in place, and the exception goes on).
 
+    A path that is not a regular file — a device (``/dev/null``, ``/dev/stdout``) or a
+    named pipe — is written into directly: a temp file renamed over it would replace the
+    device or pipe itself (with write permission on its folder, as root in ``/dev``).
+
     :raises OSError: the folder does not exist or is not writable (callers report it).
     """
     path = Path(path)
+    if is_special(path):
+        with open(path, "w", encoding="utf-8") as fh:
+            yield fh
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
 
     def put_in_place(fh) -> None:

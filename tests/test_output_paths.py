@@ -1,0 +1,202 @@
+"""Every option that names an output file or folder, as a user meets it.
+
+- ``-`` is standard output where the output is text a pipe can take (``run --events``,
+  ``--json``, ``--report``; the ``--json`` of ``coverage``, ``optimise``, ``sensitivity``,
+  ``size``): the very bytes the file would hold, and nothing else there (the table is
+  left out, as ``plan --json -`` always did). It used to write a file named ``-``.
+- Where standard output cannot take the output (a database, an image, a folder of files,
+  a drill's log while its screens hold the terminal), ``-`` is refused, saying why;
+  ``./-`` names a file called ``-``.
+- A device or named pipe (``/dev/null``, ``/dev/stdout``, a FIFO) is written into, not
+  replaced by a renamed temp file.
+- A reader that stops early (``| head``) and a log file that cannot be written (a full
+  disk) end the run in one line naming the output, exit status 1 — not "plugin failed".
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import COMMANDS, main
+from drillsim.cli.support import OutputFile, OutputFolder
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "bad_inputs"
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    """The bad-input corpus's valid scenario tree; the working folder is its root."""
+    shutil.copytree(CORPUS / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+RUN = ("run", "scenarios/valid.yaml", "-n", 2)
+
+
+@pytest.mark.parametrize("option", ["--events", "--json", "--report"])
+def test_dash_is_standard_output_with_the_files_bytes_and_nothing_else(corpus, option):
+    to_file = invoke(*RUN, "-q", option, "out")
+    assert to_file.exit_code == 0, to_file.output
+    piped = invoke(*RUN, option, "-")      # not --quiet: the table still stays off stdout
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout_bytes == Path("out").read_bytes()
+    assert piped.stderr == ""                # and no "… written to -"
+    assert not Path("-").exists()
+    if option == "--events":                 # one JSON object a line, run_started first
+        lines = piped.stdout_bytes.decode().splitlines()
+        assert json.loads(lines[0])["kind"] == "run_started" and len(lines) > 10
+
+
+def test_the_table_still_prints_when_outputs_go_to_files(corpus):
+    result = invoke(*RUN, "--events", "out.jsonl")
+    assert "Verdict:" in result.stdout and result.stderr == "events written to out.jsonl\n"
+
+
+def test_two_outputs_on_standard_output_are_refused(corpus):
+    result = invoke(*RUN, "--json", "-", "--events", "-")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == ("- (--events): --json writes to standard output already; "
+                                     "give one of them a file; nothing was run")
+
+
+def test_dot_slash_dash_is_a_file_called_dash(corpus):
+    result = invoke(*RUN, "-q", "--json", "./-")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(Path("-").read_text())["scenario"] == "valid mini scenario"
+
+
+def test_coverage_json_to_standard_output(corpus):
+    piped = invoke("coverage", "scenarios/valid.yaml", "--json", "-")
+    written = invoke("coverage", "scenarios/valid.yaml", "-q", "--json", "cov.json")
+    assert piped.exit_code == written.exit_code == 0
+    assert piped.stdout_bytes == Path("cov.json").read_bytes()
+    assert piped.stderr == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (("batch", "scenarios/sweeps/valid.yaml", "--db", "-"), "'-' (standard output) cannot take a "
+     "SQLite database; name a file (./- for a file called -)"),
+    (("results", "x.db", "--export", "-"), "'-' (standard output) cannot take an export"),
+    (("results", "x.db", "--plots", "-"), "'-' (standard output) cannot take a folder of files"),
+    (("coverage", "scenarios/valid.yaml", "--map", "-"), "cannot take a PNG image"),
+    (("size", "scenarios/valid.yaml", "--plot", "-"), "cannot take a PNG image"),
+    (("sensitivity", "scenarios/valid.yaml", "--plot", "-"), "cannot take a folder of files"),
+    (("drill", "play", "scenarios/valid.yaml", "--log", "-"), "cannot take a drill's log"),
+    (("drill", "play", "scenarios/valid.yaml", "--review", "-"), "cannot take the review"),
+    (("new-scenario", "x", "--dir", "-"), "cannot take a folder of files"),
+    (("new-plugin", "x", "--dir", "-"), "cannot take a folder of files"),
+])
+def test_dash_where_standard_output_cannot_take_it_is_refused(corpus, args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not Path("-").exists()
+
+
+def _commands(group: click.Group, ctx: click.Context, prefix=()):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, ctx, prefix + (name,))
+        else:
+            yield prefix + (name,), command
+
+
+WRITES = ("write", "draw", "where to", "drill log", "sqlite database", "folder to")
+
+
+def test_every_output_option_says_what_dash_means():
+    """An option that writes (its help says so) takes OutputFile or OutputFolder, so ``-``
+    is standard output or refused, never a file named ``-``; inputs keep click.Path."""
+    ctx = click.Context(main)
+    outputs = []
+    for names, command in _commands(main, ctx):
+        for param in command.params:
+            if not isinstance(param, click.Option) or not isinstance(param.type, click.Path):
+                continue
+            help_text = (param.help or "").lower()
+            if any(w in help_text for w in WRITES) and "read" not in help_text.split(":")[0]:
+                outputs.append((" ".join(names), param.opts[0]))
+                assert isinstance(param.type, (OutputFile, OutputFolder)), (names, param.opts)
+    # the list is complete: each of these writes a file or folder the user names
+    assert set(outputs) >= {("run", "--json"), ("run", "--events"), ("run", "--report"),
+                            ("batch", "--db"), ("results", "--export"), ("results", "--plots"),
+                            ("coverage", "--json"), ("coverage", "--map"), ("optimise", "--json"),
+                            ("sensitivity", "--json"), ("sensitivity", "--plot"), ("size", "--json"),
+                            ("size", "--plot"), ("drill play", "--log"), ("drill play", "--review"),
+                            ("drill serve", "--log"), ("drill serve", "--review")}
+    assert len(COMMANDS) >= 17
+
+
+# ------------------------------------------------------------- devices and named pipes
+def test_a_named_pipe_is_written_into_not_replaced(corpus):
+    expected = invoke(*RUN, "-q", "--events", "file.jsonl")
+    assert expected.exit_code == 0
+    os.mkfifo("pipe")
+    got = []
+    reader = threading.Thread(target=lambda: got.append(Path("pipe").read_bytes()), daemon=True)
+    reader.start()
+    result = invoke(*RUN, "-q", "--events", "pipe")
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat("pipe").st_mode)     # a rename would have made it a file
+    assert got == [Path("file.jsonl").read_bytes()]
+
+
+def test_dev_null_takes_two_outputs(corpus):
+    result = invoke(*RUN, "-q", "--events", os.devnull, "--json", os.devnull)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+# ------------------------------------------------------------------- failures writing
+def test_a_reader_that_stops_early_ends_the_run_in_one_line(corpus):
+    drillsim = str(Path(sys.executable).parent / "drillsim")
+    proc = subprocess.Popen([drillsim, "run", "scenarios/valid.yaml", "-n", "200", "--events", "-"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()                      # as `| head -1` does
+    error = proc.stderr.read().decode()
+    assert proc.wait(60) == 1
+    assert json.loads(first)["kind"] == "run_started"
+    assert error == "standard output was closed before everything was written (the reader stopped)\n"
+
+
+def test_a_full_disk_under_the_event_log_is_not_a_plugin_failure(corpus, monkeypatch):
+    import drillsim.cli.run as run_cli
+
+    class Full:
+        written = 0
+
+        def write(self, text):
+            self.written += 1
+            if self.written > 20:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    @contextmanager
+    def full_disk(path, keep_on=()):
+        yield Full()
+
+    monkeypatch.setattr(run_cli, "open_output", full_disk)
+    result = invoke(*RUN, "-q", "--events", "events.jsonl")
+    assert result.exit_code == 1
+    assert result.output == "events.jsonl: cannot write: No space left on device\n"
