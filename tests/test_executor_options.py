@@ -99,7 +99,7 @@ def two_cpus(monkeypatch):
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
-    def stop(kind, workers, scheduler):
+    def stop(*args, **kwargs):
         raise BatchSetupError("stopped here by the test")
 
     monkeypatch.setattr(executor_choice, "make_executor", stop)
@@ -163,7 +163,7 @@ class _InterruptedMidway(InProcessExecutor):
 
 @pytest.mark.parametrize("executor, status", [(_InterruptedOnClose, 0), (_InterruptedMidway, 130)])
 def test_ctrl_c_as_a_batch_ends_still_prints_the_table(mini, tmp_path, monkeypatch, executor, status):
-    monkeypatch.setattr(executor_choice, "make_executor", lambda *a: executor())
+    monkeypatch.setattr(executor_choice, "make_executor", lambda *a, **k: executor())
     sweep = write_sweep(mini, FACTORIAL)
     db = tmp_path / "out.db"
     result = CliRunner().invoke(main, ["batch", str(sweep), "--db", str(db)])
