@@ -157,15 +157,27 @@ def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -
         p90_over="all observations" if p90 is not None else None)
 
 
+def _by_label(obs: list[tuple[str, float]]) -> dict[str, list[float]]:
+    """One replication's observations grouped by label: ``{label: [values in order]}``
+    (labels in the order they first come)."""
+    by: dict[str, list[float]] = {}
+    for label, v in obs:
+        values = by.get(label)
+        if values is None:
+            by[label] = [v]
+        else:
+            values.append(v)
+    return by
+
+
 def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str, Any]]:
-    labels: list[str] = []
-    for obs in per_rep:
-        for label, _ in obs:
-            if label not in labels:
-                labels.append(label)
+    grouped = [_by_label(obs) for obs in per_rep]
+    labels: dict[str, None] = {}  # in the order they first come, replication by replication
+    for by in grouped:
+        labels.update(dict.fromkeys(by))
     out = []
     for label in labels:
-        values = [reduce([v for lab, v in obs if lab == label], target.statistic) for obs in per_rep]
+        values = [reduce(by.get(label, ()), target.statistic) for by in grouped]
         measured = [v for v in values if v is not None]
         mean, ci = _bounded(target, *mean_ci(measured))
         entry = {"label": label, "n": len(measured), "mean": target.display(mean),
@@ -202,9 +214,10 @@ def build(scenario, observations: list[dict[str, list[tuple[str, float]]]]) -> l
     for target in scenario.targets:
         per_rep = [obs[target.id] for obs in observations]
         if target.by_label:
-            labels = sorted({label for obs in per_rep for label, _ in obs})
+            grouped = [_by_label(obs) for obs in per_rep]
+            labels = sorted({label for by in grouped for label in by})
             for label in labels:
-                only = [[(lab, v) for lab, v in obs if lab == label] for obs in per_rep]
+                only = [[(label, v) for v in by.get(label, ())] for by in grouped]
                 rows.append(_row(target, f"{target.id}/{label}", f"{target.title}: {label}", only))
             if not labels:
                 rows.append(_row(target, target.id, target.title, per_rep))

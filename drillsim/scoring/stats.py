@@ -17,6 +17,9 @@ import numpy as np
 
 from drillsim.scoring.ttable import LEVEL, T975, Z975
 
+#: numpy's sum of an array or list (``numpy.sum`` without its Python layers)
+_add = np.add.reduce
+
 
 def _t_quantile(df: int, p: float) -> float:
     """Student's t quantile t(p, df): from the table of :mod:`drillsim.scoring.ttable` at
@@ -42,13 +45,21 @@ def _normal_quantile(p: float) -> float:
 
 def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, tuple[float, float] | None]:
     """Mean and its two-sided t confidence interval (None when n < 2)."""
+    # numpy's arithmetic of ``arr.mean()`` and ``arr.std(ddof=1)`` (pairwise sums, the
+    # deviations squared in place, IEEE division and square root), the same floats,
+    # without their Python layers: a scorecard takes some 150 of these
     arr = np.asarray(values, dtype=float)
-    if arr.size == 0:
+    n = arr.size
+    if n == 0:
         raise ValueError("no values")
-    mean = float(arr.mean())
-    if arr.size < 2:
+    total = _add(arr)
+    mean = float(total / n)
+    if n < 2:
         return mean, None
-    half = float(_t_quantile(arr.size - 1, 0.5 + level / 2) * arr.std(ddof=1) / math.sqrt(arr.size))
+    dev = arr - total / n
+    np.multiply(dev, dev, out=dev)
+    std = math.sqrt(float(_add(dev) / (n - 1)))
+    half = float(_t_quantile(n - 1, 0.5 + level / 2) * std / math.sqrt(n))
     return mean, (mean - half, mean + half)
 
 
@@ -111,28 +122,49 @@ def wilson(passes: int, n: int, level: float = 0.95) -> tuple[float, float] | No
     return (min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)))
 
 
+def _numpy_decides(values: Sequence[float]) -> bool:
+    """Whether Python's ``min``/``max`` of ``values`` could differ from numpy's: a NaN
+    (numpy's propagates), or zeros of both signs (which one numpy's SIMD loops return is
+    not fixed; zeros of one sign are the same float whichever is picked)."""
+    if any(v != v for v in values):
+        return True
+    return 0.0 in values and len({math.copysign(1.0, v) for v in values if v == 0.0}) > 1
+
+
 def _least(values: Sequence[float]) -> float:
-    """``float(numpy.min(values))``: Python's ``min`` where that is the same float (no
-    NaN, which numpy's propagates, and no zero, whose sign numpy's SIMD loops may pick
-    either way): a scorecard reduces a few thousand short lists, and numpy's call costs
-    about 15 µs each against 2 µs."""
-    if 0.0 in values or any(v != v for v in values):
+    """``float(numpy.min(values))``: Python's ``min`` where that is the same float (see
+    :func:`_numpy_decides`): a scorecard reduces a few thousand short lists, and numpy's
+    call costs about 15 µs each against 2 µs."""
+    if _numpy_decides(values):
         return float(np.min(values))
     return float(min(values))
 
 
 def _greatest(values: Sequence[float]) -> float:
     """``float(numpy.max(values))``, as :func:`_least`."""
-    if 0.0 in values or any(v != v for v in values):
+    if _numpy_decides(values):
         return float(np.max(values))
     return float(max(values))
 
 
+def _sum(values: Sequence[float]) -> float:
+    """``float(numpy.sum(values))``: the ufunc ``numpy.sum`` calls for a list (its
+    pairwise summation, the same float), without ``numpy.sum``'s Python layers."""
+    return float(_add(values))
+
+
+def _mean(values: Sequence[float]) -> float:
+    """``float(numpy.mean(values))``: numpy's sum of the values as float64 (its pairwise
+    summation) divided by their number, as ``numpy.mean`` computes it, without its
+    Python layers."""
+    return float(_add(np.asarray(values, dtype=np.float64))) / len(values)
+
+
 STATISTICS = {
-    "mean": lambda v: float(np.mean(v)),
+    "mean": _mean,
     "min": _least,
     "max": _greatest,
-    "sum": lambda v: float(np.sum(v)),
+    "sum": _sum,
     "count": lambda v: float(len(v)),
     "p50": lambda v: percentile(v, 50),
     "p90": lambda v: percentile(v, 90),
