@@ -378,11 +378,24 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             # start with the delay that stepping would reach it by from the one before
             hops = [(now, max(0.0, step_end - clock))]
             horizon, cstep = sim.horizon, c.step
+            # call_rate(now) inlined, its settled part worked out once: nothing changes
+            # while passing over (no yield), the evacuation is settled (progress_at is
+            # the completed one's 1.0, or none), so the people left are the same at
+            # every step; the same products in the same order give the same floats
+            evac = state["evacuations"].get(tid)
+            moved = (1.0 - c.stay_share) * (evac.progress_at(now) if evac else 0.0)
+            per_share = c.rate_per_1000 * (town["people"] * (1.0 - moved))
             while now < end and now < horizon:
-                rate = call_rate(now)
+                share = shares.get(now)
+                if share is None:
+                    local = tl.stage_at(now - offset)
+                    share = shares[now] = min(1.0, max(0.0, (local - flood_stage) / full_depth))
+                rate = per_share * share / 1000.0
                 step_end = min(now + cstep, end)
                 if rate > 0:
-                    gap = next_gap(rate)
+                    if not drawn:
+                        drawn.extend(arrivals.standard_exponential(GAP_BATCH).tolist()[::-1])
+                    gap = (1.0 / rate) * drawn.pop()  # next_gap(rate)
                     if now + gap < step_end:
                         ahead = (now, gap)
                         break
