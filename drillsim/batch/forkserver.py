@@ -26,8 +26,12 @@ from multiprocessing.context import BaseContext
 #: the plugins, then the sweep's variants when it is given one (``sweep`` of
 #: :func:`start_forkserver`).
 POOL_PRELOAD = ("drillsim.batch.warmup", "drillsim.batch.warmsweep")
-#: The same for a local Dask cluster's workers, with Dask's distributed scheduler.
-DASK_PRELOAD = ("drillsim.batch.warmup", "distributed", "drillsim.batch.warmsweep")
+#: The same for a local Dask cluster's workers, with Dask's distributed scheduler, and
+#: without the sweep: the cluster's helper forks from the server only once it has
+#: imported all of it, and importing Dask already makes that chain about as long as the
+#: command's own start-up; loading the variants there too (about 0.4 s of CPU) would
+#: delay every Dask start-up by that much, more than it saves each worker in the run.
+DASK_PRELOAD = ("drillsim.batch.warmup", "distributed")
 #: The environment variable naming the sweep the fork server loads ahead
 #: (:mod:`drillsim.batch.warmsweep`); set only in the server's environment.
 WARM_SWEEP = "DRILLSIM_FORKSERVER_SWEEP"
