@@ -4,7 +4,9 @@ Run:  python bench/bad_inputs.py [--timeout 20]
 
 Every broken file in ``tests/bad_inputs/scenarios`` (scenarios and sweeps) goes through
 ``drillsim validate`` and then ``drillsim run -n 1 --json OUT`` (a scenario) or
-``drillsim batch --workers 0 --db OUT`` (a sweep); every broken drill pack of
+``drillsim batch --workers 0 --db OUT`` (a sweep); every bad command line of
+``tests/bad_inputs/commands.yaml`` is run as it is (a file named ``-`` left behind counts
+as *data written*); every broken drill pack of
 ``tests/test_pack_checks.py`` goes through ``validate`` and a drill start. Each outcome is
 one of: *refused* (exit status 2, a located message, no traceback, nothing written),
 *accepted* (exit 0: the file is valid after all), *traceback*, *hang* (no answer within
@@ -95,6 +97,19 @@ def main_(argv=None) -> None:
                         odd.append(f"{got}: drillsim {' '.join(command)}")
         finally:
             os.chdir(here)
+        import yaml
+
+        commands = yaml.safe_load((CORPUS.parent / "commands.yaml").read_text(encoding="utf-8"))
+        os.chdir(CORPUS.parent)
+        try:
+            for case in commands:
+                command = [str(a).replace("{long}", "9" * 5000) for a in case["args"]]
+                got = outcome(command, args.timeout, Path("-"))
+                counts[got] += 1
+                if got != "refused":
+                    odd.append(f"{got}: drillsim {' '.join(command)[:120]}")
+        finally:
+            os.chdir(here)
         from tests.test_pack_checks import CASES  # noqa: E402
 
         scenarios = out / "scenarios"
@@ -112,7 +127,8 @@ def main_(argv=None) -> None:
                     odd.append(f"{got}: pack case {case!r}: drillsim {command[0]}")
         pack.write_text(original, encoding="utf-8")
     total = sum(counts.values())
-    print(f"bad-input corpus: {len(files)} files and {len(CASES)} drill packs, {total} commands "
+    print(f"bad-input corpus: {len(files)} files, {len(commands)} command lines and {len(CASES)} "
+          f"drill packs, {total} commands "
           f"in {time.perf_counter() - started:.1f} s")
     for label in ("refused", "accepted", "traceback", "hang", "wrong exit", "data written"):
         print(f"  {label:<13} {counts.get(label, 0)}")

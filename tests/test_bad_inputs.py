@@ -56,3 +56,32 @@ def test_the_valid_bases_are_valid(name, monkeypatch):
     assert result.exit_code == 0, result.output
     if "sweeps" in name:  # team size 3 or 5 × 1 or 2 units
         assert "valid sweep — 4 variant(s) of valid.yaml, 2 replication(s) each" in result.output
+
+
+COMMANDS = yaml.safe_load((HERE / "commands.yaml").read_text(encoding="utf-8"))
+
+
+def command_args(case: dict) -> list[str]:
+    """A command line of commands.yaml, ``{long}`` written out (5,000 nines)."""
+    return [str(a).replace("{long}", "9" * 5000) for a in case["args"]]
+
+
+def test_the_command_corpus_is_complete():
+    assert len(COMMANDS) >= 14
+    assert all(set(case) == {"args", "says"} for case in COMMANDS)
+
+
+@pytest.mark.parametrize("case", COMMANDS, ids=lambda c: " ".join(map(str, c["args"]))[:60])
+def test_bad_command_line(case, tmp_path, monkeypatch):
+    """A bad option or argument: its line, exit status 2, no traceback, nothing written
+    (a copy of this folder, so a file the command wrongly made would be seen)."""
+    import shutil
+
+    shutil.copytree(HERE / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p for p in tmp_path.rglob("*"))
+    result = CliRunner().invoke(main, command_args(case))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert case["says"] in result.output.splitlines(), result.output
+    assert sorted(p for p in tmp_path.rglob("*")) == before

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, with_loading_options,
+from drillsim.cli.support import (SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, with_loading_options,
                                   with_plugin_options)
 from drillsim.drill import SPEEDS
 
@@ -114,7 +114,7 @@ def drill() -> None:
 @drill.command("play")
 @click.argument("source", required=False, type=click.Path(exists=True, path_type=Path),
                 metavar="SCENARIO_OR_PACK")
-@click.option("--seed", type=WholeNumber(0), help="Drill seed (default: drawn at random and kept hidden).")
+@click.option("--seed", type=SEED, help="Drill seed (default: drawn at random and kept hidden).")
 @click.option("--speed", type=click.Choice([str(s) for s in SPEEDS]), default="60", show_default=True,
               help="Starting speed: scenario minutes per real minute.")
 @click.option("--log", "log_path", type=OutputFile(no_stdout="a drill's log: the drill's screens use the terminal"),
@@ -137,7 +137,7 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
          plugins, disabled, loading) -> None:
     """Run a double-blind drill of a scenario or a pack in this terminal (one player seat;
     --controller adds the control seat, F2)."""
-    from drillsim.drill.session import DrillSession
+    from drillsim.drill.session import DrillSession, check_log_pair
     from drillsim.tui.app import DrillApp
 
     host = guard(host_for, plugins, disabled, loading, source if source is not None and source.is_file() else None)
@@ -146,6 +146,7 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
             raise Fail("--resume takes the scenario and seed from the log; give no SCENARIO_OR_PACK or --seed", 2)
         if not resume.is_file():
             raise Fail(f"{resume}: drill log not found", 2)
+        guard(check_log_pair, resume)  # before asking for the secret
         secret, _ = control_secret(secret_file, new=False)
         session = guard(DrillSession.resume, resume, secret, host=host)
         log_path = resume
@@ -195,7 +196,7 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
               help="Address to listen on (localhost by default; 0.0.0.0 opens it to the network).")
 @click.option("--port", type=WholeNumber(0, 65535), default=8765, show_default=True,
               help="Port to listen on (0: any free port, printed).")
-@click.option("--seed", type=WholeNumber(0), help="Drill seed (default: drawn at random and kept hidden).")
+@click.option("--seed", type=SEED, help="Drill seed (default: drawn at random and kept hidden).")
 @click.option("--speed", type=click.Choice([str(s) for s in SPEEDS]), default="60", show_default=True,
               help="Starting speed: scenario minutes per real minute.")
 @click.option("--log", "log_path", type=OutputFile(no_stdout="a drill's log: the drill's screens use the terminal"),
@@ -223,7 +224,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
 
     from drillsim.drill.seats import Seats, default_seats, load_seats
     from drillsim.drill.server import DrillServer, seats_summary
-    from drillsim.drill.session import DrillSession
+    from drillsim.drill.session import DrillSession, check_log_pair
 
     tls = None
     if keyfile is not None and certfile is None:
@@ -257,6 +258,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
             raise Fail("--resume takes the pack, the seed and the log from the log; give no PACK, --seed or --log", 2)
         if not resume.is_file():
             raise Fail(f"{resume}: drill log not found", 2)
+        guard(check_log_pair, resume)  # before asking for the secret
         if not spec.seats[control].secret:
             origin[spec.seats[control].name] = "(the control secret given)"
         secret = spec.seats[control].secret or control_secret(None, new=False)[0]
@@ -445,9 +447,10 @@ def _serve_web(address: str, cafile: Path | None, port: int) -> None:
 @with_plugin_options
 def replay(log, speed, plain, secret_file, plugins, disabled) -> None:
     """Play a logged drill back (orders and injects at their times) at any speed."""
-    from drillsim.drill.session import DrillSession
+    from drillsim.drill.session import DrillSession, check_log_pair
 
     host = guard(host_for, plugins, disabled)
+    guard(check_log_pair, log)  # before asking for the secret
     secret, _ = control_secret(secret_file, new=False)
     session = guard(DrillSession.replayer, log, secret, host=host)
     if plain:

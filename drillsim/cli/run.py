@@ -11,7 +11,7 @@ import click
 
 from drillsim.errors import DrillsimError
 
-from drillsim.cli.support import (WholeNumber,
+from drillsim.cli.support import (SEED, WholeNumber,
     Fail,
     OutputFile,
     check_writable,
@@ -103,7 +103,7 @@ def _print_traceback(exc: BaseException) -> None:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replications", "-n", type=WholeNumber(1, 100_000),
               help="Replications (default: the scenario's run.replications).")
-@click.option("--seed", type=WholeNumber(0), help="Base seed (default: the scenario's run.seed).")
+@click.option("--seed", type=SEED, help="Base seed (default: the scenario's run.seed).")
 @click.option("--json", "json_path", type=OutputFile(),
               help="Write the scorecard as JSON here (- for standard output, instead of the "
                    "scorecard table).")

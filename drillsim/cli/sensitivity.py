@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for, split_names, warn,
+from drillsim.cli.support import (SEED, WholeNumber, Fail, check_writable, err, guard, host_for, split_names, warn,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options, OutputFile, OutputFolder, is_stdout, write_output)
 
@@ -31,7 +31,7 @@ from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard,
               help="Replications per design point (the same at every point: common random numbers).")
 @click.option("--samples", type=WholeNumber(2, 100_000),
               help="morris: trajectories (default 10); sobol: base sample N, a power of 2 (default 64).")
-@click.option("--seed", type=WholeNumber(0), help="Seed of the replications and the design "
+@click.option("--seed", type=SEED, help="Seed of the replications and the design "
               "(default: the scenario's run.seed).")
 @click.option("--plot", "plot_dir", type=OutputFolder(),
               help="oat: write a tornado chart per target into this folder.")

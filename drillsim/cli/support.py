@@ -465,6 +465,19 @@ class WholeNumber(click.IntRange):
 
     name = "whole number"
 
+    def convert(self, value, param, ctx):
+        # thousands of digits: not "not a valid whole number" (it is one), nor echoed whole
+        digits = value.strip().lstrip("+-") if isinstance(value, str) else ""
+        if digits.isdigit() and len(digits) > 100:
+            self.fail(f"{digits[:20]}… ({len(digits):,} digits) is too large a whole number; "
+                      "check for extra digits", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+#: a ``--seed``: as large as a scenario's ``run.seed`` may be (a signed 64-bit whole
+#: number, :data:`drillsim.scenario.yamlsource.MAX_INT`: SQLite stores it, numpy seeds from it)
+SEED = WholeNumber(0, 2**63 - 1)
+
 
 class Number(click.FloatRange):
     """A real-number option with bounds, refused in plain words."""

@@ -1028,13 +1028,12 @@ class DrillSession:
             self.log.close()
 
 
-def _read_log_pair(log_path: Path, secret: str | None, repair: bool = False) -> tuple[list, list, dict]:
-    """(player records, controller records, set-up record) of a drill log and the
-    sealed controller log beside it (opened with ``secret``); with ``repair``, a torn
-    last line (a crash mid-write) is cut off first.
+def check_log_pair(log_path: Path) -> Path:
+    """The controller log beside a drill log, both there as files: checked before the
+    control secret is asked for (a file that is no drill log gets that said, not a
+    request for a secret).
 
-    :raises ValidationFailed: either file missing, unreadable, tampered with, not a
-        drill log, or the secret does not open the controller log.
+    :raises ValidationFailed: the drill log or its controller log is missing.
     """
     cpath = controller_path(log_path)
     if not log_path.is_file():
@@ -1043,6 +1042,18 @@ def _read_log_pair(log_path: Path, secret: str | None, repair: bool = False) -> 
         raise ValidationFailed([Fault(str(log_path), 0, 0, "", f"not a drill log: a drill log has "
                                                                f"its controller log {cpath.name} "
                                                                "beside it, and there is none")])
+    return cpath
+
+
+def _read_log_pair(log_path: Path, secret: str | None, repair: bool = False) -> tuple[list, list, dict]:
+    """(player records, controller records, set-up record) of a drill log and the
+    sealed controller log beside it (opened with ``secret``); with ``repair``, a torn
+    last line (a crash mid-write) is cut off first.
+
+    :raises ValidationFailed: either file missing, unreadable, tampered with, not a
+        drill log, or the secret does not open the controller log.
+    """
+    cpath = check_log_pair(log_path)
     if repair:
         for p in (log_path, cpath):
             repair_tail(p)
