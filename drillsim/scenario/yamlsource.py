@@ -65,7 +65,19 @@ MAX_KEY = 200
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+#: The first characters of every text the core schema types as other than a string (null
+#: ``~ null Null NULL``, booleans, ints, floats, ``.inf``, ``.nan``): a scalar starting with
+#: anything else (a letter but these, a digit-free name, Chinese, a path) is a string, read
+#: without trying the patterns below one by one (a scenario, its region and plan hold
+#: some 2,000 scalars)
+_TYPED_START = frozenset("~nNtTfF+-.0123456789")
+#: The first characters of an int (decimal, ``0o``, ``0x``)
+_INT_START = frozenset("+-0123456789")
+
+
 def _is_int(text: str) -> bool:
+    if not text or text[0] not in _INT_START:
+        return False
     return bool(_INT10.match(text) or _INT8.match(text) or _INT16.match(text))
 
 
@@ -82,6 +94,13 @@ def _too_big(text: str) -> bool:
 
 class _Resolver(yaml.resolver.BaseResolver):
     """Tags every plain scalar with one sentinel tag; :func:`_core_scalar` types it."""
+
+    def resolve(self, kind, value, implicit):
+        # what BaseResolver.resolve gives with the one implicit resolver below (``.*``
+        # matches every text), without looking it up for each of a document's scalars
+        if kind is ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)
 
 
 _Resolver.yaml_implicit_resolvers = {}
@@ -139,6 +158,8 @@ def _compose_fast(text: str):
 
 def _core_scalar(text: str) -> Any:
     """Type a plain scalar by the YAML 1.2 core schema."""
+    if text and text[0] not in _TYPED_START:
+        return text
     if _NULL.match(text):
         return None
     if _BOOL.match(text):
