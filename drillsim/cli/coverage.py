@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (Fail, OutputFile, check_writable, err, guard, host_for, is_stdout, warn,
+from drillsim.cli.support import (Fail, IMAGE, OutputFile, check_writable, err, guard, host_for, is_stdout, warn,
                                   with_plugin_options, write_output)
 
 
@@ -48,7 +48,7 @@ def _cell(minutes: float, standard, reach) -> str:
               "travels at most this long (15min, 1h).")
 @click.option("--at", "at", metavar="TIME", help="Take the roads as the scenario's hazards leave "
               "them at this scenario time (12h): replication 0 is run to it first.")
-@click.option("--map", "map_path", type=OutputFile(no_stdout="a PNG image"),
+@click.option("--map", "map_path", type=OutputFile(**IMAGE),
               help="Draw a map of the nearest-unit travel times into PATH.png.")
 @click.option("--json", "json_path", type=OutputFile(),
               help="Write the travel times, standards and shares as JSON here (- for standard "

@@ -106,6 +106,13 @@ def new_drill_log(log_path: Path | None, again: str) -> Path:
     check_writable([log_path])
     return log_path
 
+def check_review(review: Path | None, log_path: Path) -> None:
+    """Refuse (exit 2) before the drill starts a review file that could not be written when
+    it ends (a missing or read-only folder, the log itself): the review of a whole drill
+    would be lost. The HTML copy goes beside it, in the same folder."""
+    check_writable([Path(review or _review_path(log_path))], [log_path], ["--review"])
+
+
 @click.group(cls=DrillGroup)
 def drill() -> None:
     """Run a double-blind drill of a scenario or a pack in the terminal."""
@@ -147,6 +154,7 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
         if not resume.is_file():
             raise Fail(f"{resume}: drill log not found", 2)
         guard(check_log_pair, resume)  # before asking for the secret
+        check_review(review, resume)
         secret, _ = control_secret(secret_file, new=False)
         session = guard(DrillSession.resume, resume, secret, host=host)
         log_path = resume
@@ -154,6 +162,7 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
         if source is None:
             raise Fail("give a scenario or pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
         log_path = new_drill_log(log_path, "continue that drill")
+        check_review(review, log_path)
         secret, tell = control_secret(secret_file, new=True)
         session = guard(DrillSession.open, source, seed, host=host, log_path=log_path, secret=secret)
         session.set_speed(int(speed))
@@ -259,6 +268,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
         if not resume.is_file():
             raise Fail(f"{resume}: drill log not found", 2)
         guard(check_log_pair, resume)  # before asking for the secret
+        check_review(review, resume)
         if not spec.seats[control].secret:
             origin[spec.seats[control].name] = "(the control secret given)"
         secret = spec.seats[control].secret or control_secret(None, new=False)[0]
@@ -268,6 +278,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
         if source is None:
             raise Fail("give a pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
         log_path = new_drill_log(log_path, "serve that drill again")
+        check_review(review, log_path)
         secret = spec.seats[control].secret or secrets.token_urlsafe(16)
         session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
     spec.seats[control] = spec.seats[control].model_copy(update={"secret": secret})

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from drillsim.cli.support import OutputFile
+from drillsim.cli.support import IMAGE, OutputFile
 
 from drillsim.host.registry import CalcOption, Calculator
 from drillsim.scenario.quantities import (
@@ -169,7 +169,7 @@ def _command(calc: Calculator) -> click.Command:
     ]
     params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
     if calc.plot is not None:
-        params.append(click.Option(["--plot", "plot_path"], type=OutputFile(no_stdout="a PNG image"),
+        params.append(click.Option(["--plot", "plot_path"], type=OutputFile(**IMAGE),
                                    help="Draw the result on the region's map (PNG)."))
         params.append(click.Option(["--region", "region_path"], type=click.Path(dir_okay=False, path_type=Path),
                                    default=Path("scenarios/regions/tongnan.yaml"), show_default=True,

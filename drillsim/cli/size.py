@@ -16,7 +16,7 @@ import click
 
 from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for, warn,
                                   with_executor_options, with_loading_options,
-                                  with_plugin_options, OutputFile, is_stdout, write_output)
+                                  with_plugin_options, IMAGE, OutputFile, is_stdout, write_output)
 
 
 def _counts(low: float, high: float, step: float) -> list[float]:
@@ -92,7 +92,7 @@ def _erlang_screen(calls: str | None, holding: str | None, max_waiting: str | No
 @click.option("--max-waiting", metavar="SHARE",
               help="Erlang screen: also skip counts whose Erlang C share of calls waiting "
                    "exceeds this, e.g. 20%.")
-@click.option("--plot", "plot_path", type=OutputFile(no_stdout="a PNG image"),
+@click.option("--plot", "plot_path", type=OutputFile(**IMAGE),
               help="Draw the curve into PATH.png.")
 @click.option("--json", "json_path", type=OutputFile(),
               help="Write the curve and the answer as JSON here (- for standard output, "

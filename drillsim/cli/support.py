@@ -203,11 +203,15 @@ class OutputFile(click.Path):
 
     :param no_stdout: what the output is, when it cannot go to standard output ("a
         SQLite database", "a PNG image"): ``-`` is then refused (exit status 2).
+    :param suffixes: the file name endings the writer can make (lower case, ``.png``),
+        checked before anything runs: a plot's format follows its name, and an unknown
+        one failed only once the work was done.
     """
 
-    def __init__(self, no_stdout: str | None = None) -> None:
+    def __init__(self, no_stdout: str | None = None, suffixes: tuple[str, ...] = ()) -> None:
         super().__init__(dir_okay=False, path_type=Path)
         self.no_stdout = no_stdout
+        self.suffixes = suffixes
 
     def convert(self, value, param, ctx):
         if isinstance(value, str) and value == "-":
@@ -215,7 +219,15 @@ class OutputFile(click.Path):
                 self.fail(f"'-' (standard output) cannot take {self.no_stdout}; name a file "
                           "(./- for a file called -)", param, ctx)
             return STDOUT
-        return super().convert(value, param, ctx)
+        path = super().convert(value, param, ctx)
+        if self.suffixes and Path(path).suffix.lower() not in self.suffixes:
+            self.fail(f"{str(value)!r}: name a file ending {' or '.join(self.suffixes)} (the "
+                      "format follows the name)", param, ctx)
+        return path
+
+
+#: plots and maps (matplotlib chooses the format by the file name's ending)
+IMAGE = {"no_stdout": "an image", "suffixes": (".png", ".pdf")}
 
 
 class OutputFolder(click.Path):
