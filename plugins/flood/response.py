@@ -77,6 +77,11 @@ class FloodTimeline:
     #: rate was set, once computed: ``{township: {minute: share}}`` (the water's, the
     #: same in every replication, which mostly step through the same minutes)
     shares: dict[str, dict[float, float]] = field(default_factory=dict)
+    #: the rescue calls' steps passed over without a call, once worked out:
+    #: ``{(township, calls per unit of flooded share, end, horizon): {minute: (1 / rate or
+    #: None, step end, next step's minute, delay to it)}}`` (the water's and the settled
+    #: evacuation's, the same in every replication that steps through the minute)
+    quiet_steps: dict[tuple, dict[float, tuple]] = field(default_factory=dict)
     #: the gauge's reading (stage m, discharge m³/s, rounded as logged) at each minute a
     #: reading was taken, once computed (the same minutes in every replication)
     readings: dict[float, tuple[float, float]] = field(default_factory=dict)
@@ -385,22 +390,29 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             evac = state["evacuations"].get(tid)
             moved = (1.0 - c.stay_share) * (evac.progress_at(now) if evac else 0.0)
             per_share = c.rate_per_1000 * (town["people"] * (1.0 - moved))
+            # each step's rate, end and next start depend on its minute alone here:
+            # worked out once for all replications passing over the same minutes
+            steps = tl.quiet_steps.setdefault((tid, per_share, end, horizon), {})
             while now < end and now < horizon:
-                share = shares.get(now)
-                if share is None:
-                    local = tl.stage_at(now - offset)
-                    share = shares[now] = min(1.0, max(0.0, (local - flood_stage) / full_depth))
-                rate = per_share * share / 1000.0
-                step_end = min(now + cstep, end)
-                if rate > 0:
+                step = steps.get(now)
+                if step is None:
+                    share = shares.get(now)
+                    if share is None:
+                        local = tl.stage_at(now - offset)
+                        share = shares[now] = min(1.0, max(0.0, (local - flood_stage) / full_depth))
+                    rate = per_share * share / 1000.0
+                    step_end = min(now + cstep, end)
+                    delay = max(0.0, step_end - now)
+                    step = steps[now] = (1.0 / rate if rate > 0 else None, step_end, now + delay, delay)
+                inverse, step_end, after, delay = step
+                if inverse is not None:  # rate > 0: a gap drawn, next_gap(rate)
                     if not drawn:
                         drawn.extend(arrivals.standard_exponential(GAP_BATCH).tolist()[::-1])
-                    gap = (1.0 / rate) * drawn.pop()  # next_gap(rate)
+                    gap = inverse * drawn.pop()
                     if now + gap < step_end:
                         ahead = (now, gap)
                         break
-                delay = max(0.0, step_end - now)
-                now = now + delay
+                now = after
                 hops.append((now, delay))
             # wake at exactly ``now``: in one go, or through the farthest step start
             # reachable exactly from the clock, or else the next step start
