@@ -110,6 +110,27 @@ class _Commands(click.Group):
 @click.version_option(package_name="drillsim")
 def main() -> None:
     """drillsim: exercise emergency plans with discrete-event simulation."""
+    _sane_terminal()
+
+
+def _sane_terminal() -> None:
+    """What every command prints survives the terminal's settings: a ``COLUMNS`` that is
+    not a positive whole number is ignored, as ``ls`` does (rich drew nothing at all at
+    ``COLUMNS=0``); a standard output or error that cannot encode every character (an
+    ASCII locale, ``PYTHONIOENCODING=ascii``) prints ``?`` for a character it lacks
+    (a place name in Chinese, ``·``) instead of failing with ``UnicodeEncodeError``."""
+    import os
+
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and not (columns.strip().isdigit() and int(columns) > 0):
+        del os.environ["COLUMNS"]
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream that cannot be reconfigured: as it is
+                pass
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

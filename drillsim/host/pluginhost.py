@@ -147,8 +147,8 @@ class PluginHost:
 
     def __init__(self, only: Iterable[str] | None = None, disabled: Iterable[str] = (),
                  modules: dict[str, str] | None = None) -> None:
-        if only is None and os.environ.get(ENV_ONLY):
-            only = [n.strip() for n in os.environ[ENV_ONLY].split(",") if n.strip()]
+        if only is None:
+            only = only_from_env()
         self.only = None if only is None else sorted(set(only))
         self.disabled = set(disabled)
         self.pm = pluggy.PluginManager("drillsim")
@@ -358,11 +358,28 @@ def _import(name: str, module_path: str) -> ModuleType:
 _HOSTS: dict[tuple, PluginHost] = {}
 
 
+def only_from_env() -> list[str] | None:
+    """The plugin names ``$DRILLSIM_PLUGINS`` limits loading to (comma-separated); None
+    when it is unset or empty.
+
+    :raises PluginError: it holds commas and spaces only (it would load no plugin at all,
+        and every scenario would then fail on its unit and hazard types).
+    """
+    text = os.environ.get(ENV_ONLY)
+    if not text:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise PluginError(f"${ENV_ONLY}={text!r} names no plugin: unset it, or name the "
+                          "plugins to load, comma-separated (see `drillsim plugins`)")
+    return names
+
+
 def load_plugins(only: Iterable[str] | None = None, disabled: Iterable[str] = (),
                  modules: dict[str, str] | None = None) -> PluginHost:
     """The plugin host for this selection, built once per process (idempotent)."""
-    if only is None and os.environ.get(ENV_ONLY):
-        only = [n.strip() for n in os.environ[ENV_ONLY].split(",") if n.strip()]
+    if only is None:
+        only = only_from_env()
     key = (None if only is None else tuple(sorted(set(only))), tuple(sorted(set(disabled))),
            tuple(sorted((modules or {}).items())))
     host = _HOSTS.get(key)

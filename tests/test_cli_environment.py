@@ -1,0 +1,61 @@
+"""The command line under odd environments a user may have: ``COLUMNS=0`` (rich drew
+nothing at all: the scorecard was lost), an ASCII standard output (``LANG=C`` without
+locale coercion, ``PYTHONIOENCODING=ascii``: a traceback at the first ``·`` or Chinese
+place name), and ``DRILLSIM_PLUGINS`` holding only commas (no plugin loaded, then 61
+unrelated faults in the scenario)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "bad_inputs"
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    shutil.copytree(CORPUS / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("columns", ["0", "-3", "abc", ""])
+def test_a_columns_that_is_no_width_is_ignored(corpus, columns, monkeypatch):
+    monkeypatch.setenv("COLUMNS", columns)
+    result = CliRunner().invoke(main, ["run", "scenarios/valid.yaml", "-n", "2"])
+    assert result.exit_code == 0
+    # the whole scorecard, at the width a file gets (one line per target)
+    assert "Verdict: 0 of 2 targets met, 2 missed (R, Q)." in result.stdout
+    assert "│ R  │ response" in result.stdout
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"},
+                                 {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0",
+                                  "PYTHONCOERCECLOCALE": "0", "PYTHONIOENCODING": ""}])
+def test_an_ascii_terminal_gets_question_marks_not_a_traceback(corpus, env):
+    drillsim = str(Path(sys.executable).parent / "drillsim")
+    scenario = str(ROOT / "scenarios" / "fujiang_flood_2020.yaml")
+    proc = subprocess.run([drillsim, "run", scenario, "-n", "1"], capture_output=True,
+                          env={**os.environ, **env}, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    assert b"Traceback" not in proc.stderr
+    out = proc.stdout.decode("ascii")            # nothing but ASCII was written
+    assert "seed 20200816 ? 1 replication ? horizon 96 h" in out   # '·' became '?'
+    assert "Verdict:" in out
+
+
+def test_drillsim_plugins_of_commas_only_is_refused(corpus, monkeypatch):
+    monkeypatch.setenv("DRILLSIM_PLUGINS", " , ,")
+    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml"])
+    assert result.exit_code == 2
+    assert result.output == ("plugin error: $DRILLSIM_PLUGINS=' , ,' names no plugin: unset it, or "
+                             "name the plugins to load, comma-separated (see `drillsim plugins`)\n")
