@@ -109,3 +109,29 @@ def test_plot_without_its_inputs_is_refused_before_computing(tmp_path, monkeypat
                                      "nothing was computed")
     assert "quantity" not in r.output        # no result printed first
     assert not Path("map.png").exists()
+
+
+def test_a_calculator_that_breaks_is_one_line_naming_it(monkeypatch):
+    """A fault in a calculator's plugin (here: compute raises TypeError) is one line, exit
+    status 1, not a traceback."""
+    from click.testing import CliRunner
+
+    from drillsim.cli import hazard
+    from drillsim.cli.main import main
+
+    real = hazard._command
+
+    def broken(calc):
+        import dataclasses
+
+        def compute(**values):
+            raise TypeError("unsupported operand type(s) for /: 'NoneType' and 'float'")
+
+        return real(dataclasses.replace(calc, compute=compute))
+
+    monkeypatch.setattr(hazard, "_command", broken)
+    r = CliRunner().invoke(main, ["hazard", "route", "--inflow", "1,2,3", "--K", "2h", "--X", "0.2",
+                                  "--dt", "1h"])
+    assert r.exit_code == 1
+    assert r.output == ("route: the calculator failed (TypeError: unsupported operand type(s) for /: "
+                        "'NoneType' and 'float'): a fault in the plugin that provides it\n")

@@ -161,10 +161,13 @@ def _param_type(option: CalcOption):
 
 
 def _command(calc: Calculator) -> click.Command:
+    # no default given at all where there is none: click 8.3+ takes an explicit
+    # ``default=None`` as a value, and a required option left out then reached the
+    # calculator as None (a TypeError from its arithmetic instead of "Missing option")
     params = [
         click.Option([f"--{opt.name.replace('_', '-')}", opt.name], type=_param_type(opt),
-                     required=opt.required, default=opt.default, show_default=opt.default is not None,
-                     help=opt.help)
+                     required=opt.required, show_default=opt.default is not None, help=opt.help,
+                     **({} if opt.default is None else {"default": opt.default}))
         for opt in calc.options
     ]
     params.append(click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."))
@@ -199,6 +202,11 @@ def _command(calc: Calculator) -> click.Command:
             result = calc.compute(**values)
         except (ValueError, ArithmeticError) as exc:  # OverflowError, ZeroDivisionError too
             raise click.UsageError(f"{calc.name}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001  (a fault in the calculator's plugin)
+            from drillsim.cli.support import Fail
+
+            raise Fail(f"{calc.name}: the calculator failed ({type(exc).__name__}: "
+                       f"{str(exc)[:300]}): a fault in the plugin that provides it", 1) from None
         if as_json:
             click.echo(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
         else:
