@@ -487,6 +487,8 @@ def parse_yaml(text: str, shown: str) -> Document:
         problem = exc.problem or exc.context or "YAML syntax error"
         if "expected a single document" in str(exc.context or ""):
             problem = "more than one YAML document ('---') in the file; keep one"
+        elif "'\\t'" in problem:  # PyYAML: "found character '\t' that cannot start any token"
+            problem = "a tab character: YAML indents with spaces, never tabs; replace it by spaces"
         raise ValidationFailed([Fault(shown, line, col, "", f"YAML syntax error: {problem}")]) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
