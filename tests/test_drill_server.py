@@ -349,6 +349,30 @@ def test_serve_refuses_a_bad_seats_file_with_file_line_and_field(tmp_path, monke
     assert "Traceback" not in result.output and not list(tmp_path.glob("drill-*.jsonl"))
 
 
+def test_a_server_that_cannot_listen_leaves_no_drill_log(tmp_path, monkeypatch):
+    """A port in use (or a host that is not this machine's): one line, exit status 1, and
+    no log of a drill that never ran (it was left behind; --log FILE then said "already
+    exists; to serve that drill again use --resume")."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["drill", "serve", str(PACK), "--seats",
+                                           str(SCENARIOS / "seats" / "flood.yaml"), "--host",
+                                           "127.0.0.1", "--port", str(port), "--log", "d.jsonl"])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1].startswith(f"cannot listen on 127.0.0.1:{port}: ")
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_a_drill_served_again_from_its_log_gives_each_seat_its_feed_again(tmp_path, host):
     log = tmp_path / "d.jsonl"
     session = DrillSession.open(PACK, seed=SEED, host=host, log_path=log, secret=SECRETS["control"])

@@ -300,7 +300,10 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
     _freeze_loaded()
     server = DrillServer(session, seats, review_path=review_path)
 
+    listening = []
+
     def ready(bound: int) -> None:
+        listening.append(bound)
         click.echo(f"drill server on {scheme}://{host}:{bound}   log: {log_path}")
         click.echo("seats (each secret is shown once: hand it to that seat only):")
         for seat, line in zip(seats, seats_summary(seats)):
@@ -332,6 +335,12 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
     except KeyboardInterrupt:
         pass
     except OSError as exc:
+        if not listening and resume is None:  # nothing was served: leave no log of a drill
+            from drillsim.drill.drilllog import controller_path
+
+            session.close()
+            for path in (log_path, controller_path(log_path)):
+                path.unlink(missing_ok=True)
         raise Fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 1) from None
     finally:
         session.close()
