@@ -182,3 +182,31 @@ def test_ctrl_c_as_a_batch_ends_still_prints_the_table(mini, tmp_path, monkeypat
             f"interrupted: 1 of 18 replications are stored in {db}; run the same command with "
             "--resume to finish")
         assert "Variants ranked" not in result.output
+
+
+def test_a_busy_port_8787_is_no_warning_on_a_local_dask_batch(mini, tmp_path):
+    """The scheduler's HTTP server took 8787 by default, and when that port was busy
+    Dask printed a four-line UserWarning ("Port 8787 is already in use …") on every batch
+    (from the helper process that runs the cluster: a real process is run here)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("distributed")
+    sweep = write_sweep(mini, FACTORIAL)
+    held = socket.socket()
+    try:
+        held.bind(("", 8787))
+        held.listen(1)
+    except OSError:
+        pass   # busy already: the case itself
+    try:
+        proc = subprocess.run([str(Path(sys.executable).parent / "drillsim"), "batch", str(sweep),
+                               "--executor", "dask", "--workers", "1", "-n", "1", "--db",
+                               str(tmp_path / "out.db"), "-q"], capture_output=True, timeout=180)
+    finally:
+        held.close()
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "already in use" not in err and "Warning" not in err, err
+    assert err.startswith("6 replication(s) run (local Dask cluster, 1 worker(s)); 6 of 6"), err

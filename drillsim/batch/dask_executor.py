@@ -200,7 +200,12 @@ class DaskExecutor(Executor):
             return LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
                                 threads_per_worker=1, processes=True, host="127.0.0.1",
                                 dashboard_address=None, silence_logs=logging.CRITICAL,
-                                preload=["drillsim.batch.warmup"])
+                                preload=["drillsim.batch.warmup"],
+                                # no dashboard, but the scheduler's HTTP server (health,
+                                # metrics) still starts, on 8787 by default: any free port
+                                # on loopback, so a busy 8787 (another cluster, Jupyter) is
+                                # not a four-line warning on the batch's output
+                                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
     def _wait_for_start(self) -> None:
         if self._starting is not None:
