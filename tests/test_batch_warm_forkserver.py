@@ -1,7 +1,8 @@
-"""The fork server of ``drillsim batch`` loads the sweep's variants ahead
+"""The fork server of ``drillsim batch`` on a local pool loads the sweep's variants ahead
 (:mod:`drillsim.batch.warmsweep`): a worker forked from it has every variant its tasks
 name loaded before its first task, and the results are the same rows as in this process,
-on a pool and on a local Dask cluster."""
+on a pool (whose workers use those variants) and on a local Dask cluster (whose workers
+load their own)."""
 
 from __future__ import annotations
 
