@@ -173,22 +173,3 @@ def test_executor_options_that_cannot_work_are_refused_before_anything_starts(ki
 
     with pytest.raises(BatchSetupError, match=message):
         make_executor(kind, workers, scheduler)
-
-
-def test_dask_chunks_go_first_to_the_worker_holding_most_of_their_variants():
-    pytest.importorskip("distributed")
-    from drillsim.batch.dask_executor import _homes
-    from drillsim.batch.worker import Task
-
-    def chunk(*variants):
-        return [Task("k", v, (), 7, 0, ()) for v in variants]
-
-    # 6 variants on 2 workers: 0-2 are a's share, 3-5 b's
-    home = _homes(["tcp://a:1", "tcp://b:1"], 6)
-    assert home(chunk(0, 1, 2, 3)) == {"workers": ["tcp://a:1"], "allow_other_workers": True}
-    assert home(chunk(2, 3, 4)) == {"workers": ["tcp://b:1"], "allow_other_workers": True}
-    assert home(chunk(5)) == {"workers": ["tcp://b:1"], "allow_other_workers": True}
-    # 3 workers: shares 0-1, 2-3, 4-5
-    assert _homes(["x", "y", "z"], 6)(chunk(2, 3, 0)) == {"workers": ["y"], "allow_other_workers": True}
-    # one worker (or none known): no preference
-    assert _homes(["tcp://a:1"], 6)(chunk(0, 5)) == {}

@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections import Counter, deque
+from collections import deque
 from concurrent.futures import CancelledError
 from typing import Iterable, Iterator
 
@@ -296,14 +296,11 @@ class DaskExecutor(Executor):
         running = as_completed(loop=self.client.loop)
         # a Dask task costs the scheduler and the worker about a millisecond: send a
         # few replications per task, fewer near the end to keep every worker busy
-        tasks = list(tasks)
         todo = chunked(tasks, self.chunk, threads)
         chunks: dict[str, tuple[list[Task], int]] = {}  # task key -> (chunk, times sent again)
-        home = _homes(sorted(self.client.scheduler_info()["workers"]),
-                      1 + max((t.variant for t in tasks), default=0))
 
         def send(chunk: list[Task], again: int = 0) -> None:
-            future = self.client.submit(_run, self._key, chunk, pure=False, **home(chunk))
+            future = self.client.submit(_run, self._key, chunk, pure=False)
             chunks[future.key] = (chunk, again)
             self._sizes[future.key] = len(chunk)
             running.add(future)
@@ -376,24 +373,6 @@ class DaskExecutor(Executor):
         if self.scheduler:
             return f"Dask cluster at {self.scheduler}"
         return f"local Dask cluster, {self.workers or 'one per CPU'} worker(s)"
-
-
-def _homes(workers: list[str], variants: int):
-    """Where a chunk of tasks is sent first: each worker is given a share of the variants
-    (the first half to the first of two workers, and so on), and a chunk goes to the
-    worker whose share most of its replications are in, so that a worker loads about
-    its share of the variants rather than nearly all of them (the flood sweep on 2
-    workers: 32-35 of 36 each, at 8-12 ms of CPU a variant). Only a preference (Dask's
-    loose restrictions): a busy, dead or missing worker's chunk runs wherever there is
-    room. A function of the chunk giving ``client.submit``'s keyword arguments."""
-    if len(workers) < 2:
-        return lambda chunk: {}
-
-    def home(chunk: list[Task]) -> dict:
-        shares = Counter(workers[t.variant * len(workers) // variants] for t in chunk)
-        return {"workers": [shares.most_common(1)[0][0]], "allow_other_workers": True}
-
-    return home
 
 
 def _one_line(exc: BaseException | None) -> str:
