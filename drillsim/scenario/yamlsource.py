@@ -102,6 +102,16 @@ class _Resolver(yaml.resolver.BaseResolver):
             return _PLAIN
         return super().resolve(kind, value, implicit)
 
+    # no path resolvers here: BaseResolver's descend/ascend (called for every node) do
+    # nothing but look that up
+    def descend_resolver(self, current_node, current_index):
+        if self.yaml_path_resolvers:  # pragma: no cover - none are added
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self):
+        if self.yaml_path_resolvers:  # pragma: no cover - none are added
+            super().ascend_resolver()
+
 
 _Resolver.yaml_implicit_resolvers = {}
 _Resolver.add_implicit_resolver(_PLAIN, re.compile(r".*", re.S), None)
@@ -245,7 +255,8 @@ class _Builder:
                                 "(YAML aliases repeated many times?); refused")
         if depth > MAX_DEPTH:
             raise _TooBig(node, f"document nested more than {MAX_DEPTH} levels deep; refused")
-        self.doc.positions.setdefault(path, self._mark(node))
+        mark = node.start_mark  # self._mark(node), inlined: this runs for every node
+        self.doc.positions.setdefault(path, (mark.line + 1, mark.column + 1))
         tag = node.tag
         if tag != _PLAIN and tag not in _ALLOWED_TAGS:
             self._fail(node, path, f"YAML tag {tag!r} is not allowed: drillsim reads plain "
@@ -306,6 +317,7 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict:
         out: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
+        key_positions = self.doc.key_positions
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self._fail(key_node, path, "a mapping key must be a plain name, not a list or map")
@@ -321,9 +333,11 @@ class _Builder:
                 self._fail(key_node, path + (key,),
                            f"duplicate key {key!r} (first given on line {first_seen[key]})")
                 continue
-            first_seen[key] = key_node.start_mark.line + 1
-            self.doc.key_positions[path + (key,)] = self._mark(key_node)
-            out[key] = self.build(value_node, path + (key,), depth + 1)
+            mark = key_node.start_mark
+            first_seen[key] = mark.line + 1
+            key_path = path + (key,)
+            key_positions[key_path] = (mark.line + 1, mark.column + 1)
+            out[key] = self.build(value_node, key_path, depth + 1)
         return out
 
 
