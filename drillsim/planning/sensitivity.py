@@ -366,7 +366,7 @@ def fingerprint(scenario: ResolvedScenario) -> str:
     import hashlib
     import json
 
-    cfg = scenario.configuration()
+    cfg = scenario.configuration(copied=False)  # only serialised below, never changed
     keys = ("id", "metric", "statistic", "comparison", "threshold", "unit", "params",
             "required_pass_rate")
     data = dict(cfg["scenario"])
