@@ -210,3 +210,48 @@ def test_a_busy_port_8787_is_no_warning_on_a_local_dask_batch(mini, tmp_path):
     assert proc.returncode == 0, err
     assert "already in use" not in err and "Warning" not in err, err
     assert err.startswith("6 replication(s) run (local Dask cluster, 1 worker(s)); 6 of 6"), err
+
+
+def _fork_server_of(pid: int) -> int | None:
+    """The fork server a process started (a child running multiprocessing.forkserver)."""
+    from pathlib import Path
+
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in status and b"multiprocessing.forkserver" in cmdline:
+            return int(entry.name)
+    return None
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc"), reason="reads /proc")
+def test_ctrl_c_while_the_fork_server_imports_prints_no_traceback(mini, tmp_path):
+    """Ctrl-C reaches the whole process group, the fork server too, which spent a second
+    or more importing drillsim and the plugins with SIGINT's default handling: its
+    KeyboardInterrupt traceback followed the batch's "interrupted" line."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sweep = write_sweep(mini, FACTORIAL)
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "drillsim"), "batch", str(sweep),
+                             "--workers", "2", "--db", str(tmp_path / "out.db")],
+                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while _fork_server_of(proc.pid) is None:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.005)
+    time.sleep(0.3)   # the server is importing drillsim (about a second)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
+    assert err.decode().splitlines()[-1].startswith("interrupted")

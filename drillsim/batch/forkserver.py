@@ -56,8 +56,8 @@ def start_forkserver(preload: tuple[str, ...], sweep: str | os.PathLike | None =
 
 
 def _ensure_running(sweep: str | None = None) -> None:
-    """Start the fork server with Ctrl-C blocked (it and the workers it forks keep that;
-    each of them ignores it too once it runs): Ctrl-C is the main process's to handle,
+    """Start the fork server with Ctrl-C blocked and ignored (it and the workers it forks
+    keep it ignored): Ctrl-C is the main process's to handle,
     which stops the workers in order; otherwise a Ctrl-C while the server is importing
     drillsim prints its traceback. Blocked here too while the server starts, not ignored:
     a Ctrl-C meanwhile waits and reaches this process after (ignored, it was lost, and
@@ -68,8 +68,19 @@ def _ensure_running(sweep: str | None = None) -> None:
     if sweep is not None:
         os.environ[WARM_SWEEP] = sweep
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # ignored while the server is spawned, too: an ignored signal stays ignored across
+    # exec (a blocked one does not: the spawn resets the mask), so the server ignores
+    # Ctrl-C from its first instruction, while it imports drillsim, the plugins and Dask
+    # (its traceback followed the batch's "interrupted" line); a Ctrl-C meanwhile stays
+    # pending here (Linux never discards a blocked signal) and arrives once unblocked
+    import threading
+
+    main = threading.current_thread() is threading.main_thread()
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
         forkserver.ensure_running()
     finally:
+        if main:
+            signal.signal(signal.SIGINT, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         os.environ.pop(WARM_SWEEP, None)
