@@ -47,6 +47,37 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(corpus, option
     assert Path(target).read_bytes() == before
 
 
+@pytest.mark.parametrize("option", ["--json", "--report", "--events"])
+def test_an_output_over_the_sensitivity_result_read_is_refused(corpus, option):
+    """--sensitivity FILE, and the result stored beside the scenario, are read by run: an
+    output naming one replaced it (the scorecard over the sensitivity result)."""
+    ran = invoke("sensitivity", "scenarios/valid.yaml", "-n", 2, "-q", "--json", "sens.json")
+    if ran.exit_code != 0:  # the mini scenario has no assumption to vary: any JSON file
+        Path("sens.json").write_text('{"scenario": "valid mini scenario"}')
+    stored = Path("scenarios/sensitivity/valid.json")
+    stored.parent.mkdir()
+    stored.write_text("{}")
+    for target, extra in (("sens.json", ("--sensitivity", "sens.json")), (str(stored), ())):
+        before = Path(target).read_bytes()
+        result = invoke("run", "scenarios/valid.yaml", "-n", 1, "-q", *extra, option, target)
+        assert result.exit_code == 2
+        assert result.output.strip() == (f"{target} ({option}): is a file this run reads; writing "
+                                         "there would destroy it. Name another file; nothing was run")
+        assert Path(target).read_bytes() == before
+
+
+def test_plan_json_over_a_file_it_reads_is_refused(corpus):
+    """`plan` reads the plan and every scenario in the folders (with the region and plan
+    files they name): --json naming one of them replaced it with the coverage JSON."""
+    for target in ("scenarios/valid.yaml", "scenarios/regions/mini.yaml", "scenarios/plans/mini.yaml"):
+        before = Path(target).read_bytes()
+        result = invoke("plan", "scenarios/plans/mini.yaml", "--json", target)
+        assert result.exit_code == 2, result.output
+        assert result.output.strip() == (f"{target} (--json): is a file this run reads; writing "
+                                         "there would destroy it. Name another file; nothing was run")
+        assert Path(target).read_bytes() == before
+
+
 def test_two_outputs_naming_one_file_are_refused(corpus):
     result = invoke("run", "scenarios/valid.yaml", "-n", 1, "-q", "--json", "out", "--events", "./out")
     assert result.exit_code == 2

@@ -137,7 +137,13 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         host = guard(host_for, plugins, disabled, loading, scenario)
         sc = guard(lambda: load_scenario(scenario, host=host, seed=seed, replications=replications))
         warn(sc)
-        check_writable((json_path, report_path, events_path), sc.inputs, ("--json", "--report", "--events"))
+        # the sensitivity result read (--sensitivity, or the one stored beside the
+        # scenario) is an input too: an output there would replace it
+        from drillsim.planning.sensitivity import stored_path
+
+        read = sc.inputs + tuple(p for p in (sensitivity_path, stored_path(scenario))
+                                 if p is not None and p.is_file())
+        check_writable((json_path, report_path, events_path), read, ("--json", "--report", "--events"))
         # an output on standard output (-) takes the place of the scorecard table there
         table = not quiet and not any(map(is_stdout, (json_path, report_path, events_path)))
         deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
