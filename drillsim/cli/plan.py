@@ -68,12 +68,14 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled) -> None:
     if json_path not in (None, "-"):
         # refuse before the work and the table, like run: exit 2, nothing written; what
         # is read: the plan, and the scenarios of the folders with the region and plan
-        # files they name (every YAML file under them: writing over one destroyed it)
+        # files they name (every YAML file in them and one folder below: writing over one
+        # destroyed it)
         from drillsim.planning.plan_coverage import default_scenario_folder
 
         roots = [Path(f) for f in folders] or [default_scenario_folder(plan_file)]
         read = [plan_file, *(p for root in roots if root.is_dir()
-                             for pattern in ("*.yaml", "*.yml") for p in root.rglob(pattern))]
+                             for pattern in ("*.yaml", "*.yml", "*/*.yaml", "*/*.yml")
+                             for p in root.glob(pattern))]
         check_writable((Path(json_path),), read, ("--json",))
     host = guard(host_for, plugins, disabled)
     cov = guard(plan_coverage, plan_file, host, list(folders) or None)
