@@ -52,6 +52,23 @@ def test_no_glyph_of_a_chinese_name_is_missing(tmp_path):
     assert _missing_glyphs(draw) == []
 
 
+def test_a_bold_chinese_title_prints_no_font_notice(tmp_path, caplog):
+    # the fallback font has only a regular face: a bold title draws its Chinese glyphs
+    # regular, and Matplotlib's "Failed to find font weight bold" notice (once printed
+    # on stderr for every map) is not logged for it
+    def draw(family):
+        with matplotlib.rc_context(plot_fonts()):
+            fig = Figure(figsize=(6, 2))
+            fig.subplots().set_title(NAMES, fontweight="bold", family=family)
+            fig.savefig(tmp_path / "bold.png")
+
+    matplotlib.font_manager.fontManager._findfont_cached.cache_clear()
+    with caplog.at_level("WARNING", logger="matplotlib.font_manager"):
+        draw(plot_fonts()["font.family"])
+    assert not [r for r in caplog.records if "Failed to find font weight" in r.getMessage()]
+    assert _missing_glyphs(lambda: draw(plot_fonts()["font.family"])) == []
+
+
 def test_without_the_fallback_the_same_text_misses_glyphs(tmp_path):
     # the check above can fail: DejaVu Sans alone has none of these glyphs
     def draw():

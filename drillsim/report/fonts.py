@@ -12,6 +12,7 @@ with Matplotlib without copying or changing anything.
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 #: CJK font families used when installed (Linux, Windows, macOS names), best first
@@ -43,9 +44,34 @@ def cjk_family() -> str | None:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
+class _RegularCjkInBold(logging.Filter):
+    """Drops Matplotlib's notice that the CJK fallback ``family`` has no bold face
+    ("findfont: Failed to find font weight bold for Noto Sans CJK SC, now using 400."):
+    the shipped font has only its regular face, so Chinese glyphs in a bold title are
+    drawn regular, which is meant; the notice was printed on stderr for every map and
+    plot. Any other font's notice still shows."""
+
+    def __init__(self, family: str) -> None:
+        super().__init__()
+        self.family = family
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (record.msg.startswith("findfont: Failed to find font weight")
+                    and len(args) > 1 and args[1] == self.family)
+
+
+@functools.cache
+def _quiet_bold_notice(family: str) -> None:
+    logging.getLogger("matplotlib.font_manager").addFilter(_RegularCjkInBold(family))
+
+
 def plot_fonts() -> dict[str, object]:
     """rc settings for ``matplotlib.rc_context``: Latin text in DejaVu Sans, CJK glyphs
-    from :func:`cjk_family`."""
+    from :func:`cjk_family` (drawn regular inside bold text when it has no bold face,
+    without Matplotlib's notice of it on stderr)."""
     family = cjk_family()
+    if family:
+        _quiet_bold_notice(family)
     return {"font.family": ["DejaVu Sans"] + ([family] if family else []),
             "axes.unicode_minus": False}
