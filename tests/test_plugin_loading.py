@@ -178,6 +178,18 @@ def test_plugin_module_option_loads_a_file(mini, tmp_path):
     assert path.exists()
 
 
+def test_a_module_that_implements_no_hook_is_a_warning():
+    # `--plugin-module x=os` (a mistyped module path that still imports) loads a module
+    # that does nothing: said once, naming the plugin and the module; a module with a
+    # hook gets no such word
+    host = PluginHost(only=["aviation"], modules={"x": "os"})
+    assert host.warnings == ["plugin 'x' (module os) implements no drillsim hook, so it does "
+                             "nothing; check the module path (its hooks are functions marked "
+                             "@hookimpl, from drillsim.api)"]
+    host = PluginHost(only=["aviation"], modules={"aviation": "drillsim_plugins.aviation"})
+    assert host.warnings == []
+
+
 def test_a_different_module_under_a_loaded_name_is_an_error(tmp_path):
     rule = tmp_path / "aviation.py"
     rule.write_text("")

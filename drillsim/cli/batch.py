@@ -150,6 +150,10 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     """Run every variant of a sweep, replication by replication, into a database."""
     from drillsim.batch.executor_choice import make_executor
 
+    if retry_failed and not resume:
+        raise Fail("--retry-failed goes with --resume: it runs again the replications an "
+                   "existing database recorded as failed", 2)
+
     # the fork server loads the sweep's variants for the workers while this process
     # checks it (with the installed plugins as they are: other options, nothing to share)
     ahead = sweep if not (plugins or disabled or loading.modules or loading.allow_scenario_modules

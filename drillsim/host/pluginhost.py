@@ -250,6 +250,14 @@ class PluginHost:
         for hook_name in specs:
             for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
                 self.info[impl.plugin_name].hooks.append(hook_name)
+        # a plugin named by module that implements no hook does nothing (``os`` for a
+        # mistyped module path imports fine): say so rather than load it without a word
+        for name, target in self.modules.items():
+            if name in self.info and not self.info[name].hooks:
+                self.warnings.append(
+                    f"plugin {name!r} (module {target}) implements no drillsim hook, so it "
+                    "does nothing; check the module path (its hooks are functions marked "
+                    "@hookimpl, from drillsim.api)")
         # a hook function without @hookimpl is silently never called by pluggy: say so
         for name, plugin in self.pm.list_name_plugin():
             for attr in sorted(specs):
