@@ -47,3 +47,15 @@ def test_a_run_leaves_the_collector_on(scenario, code):
     assert result.exit_code == code, result.output
     assert gc.isenabled()
     gc.unfreeze()
+
+
+def test_the_console_script_leaves_the_collector_on(monkeypatch, capsys):
+    from drillsim import entry
+
+    monkeypatch.setattr("sys.argv", ["drillsim", "--help"])
+    with pytest.raises(SystemExit) as exc:
+        entry.main()
+    assert exc.value.code == 0
+    assert "Usage" in capsys.readouterr().out
+    assert gc.isenabled()
+    gc.unfreeze()
