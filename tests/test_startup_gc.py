@@ -59,3 +59,11 @@ def test_the_console_script_leaves_the_collector_on(monkeypatch, capsys):
     assert "Usage" in capsys.readouterr().out
     assert gc.isenabled()
     gc.unfreeze()
+
+
+def test_a_run_printing_its_scorecard_leaves_the_collector_on():
+    result = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "fujiang_flood_2020.yaml"), "-n", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Verdict:" in result.output
+    assert gc.isenabled()
+    gc.unfreeze()

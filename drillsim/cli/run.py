@@ -182,7 +182,8 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     for line in outcome.warnings:
         err.print(f"warning: {line}", markup=False)
     if table:
-        from drillsim.report import terminal
+        with collector_held():  # rich and the report modules: nothing there is garbage
+            from drillsim.report import terminal
 
         console, prose_width = terminal.output_console()
         terminal.print_scorecard(outcome, console, verbose=verbose, notes=decided_by,
