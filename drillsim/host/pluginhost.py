@@ -253,7 +253,9 @@ class PluginHost:
         # a plugin named by module that implements no hook does nothing (``os`` for a
         # mistyped module path imports fine): say so rather than load it without a word
         for name, target in self.modules.items():
-            if name in self.info and not self.info[name].hooks:
+            plugin = self.pm.get_plugin(name)
+            if name in self.info and not self.info[name].hooks and not any(
+                    callable(getattr(plugin, attr, None)) for attr in specs):  # (said below)
                 self.warnings.append(
                     f"plugin {name!r} (module {target}) implements no drillsim hook, so it "
                     "does nothing; check the module path (its hooks are functions marked "
