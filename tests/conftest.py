@@ -3,10 +3,12 @@ installed on the machine), through the same entry points users' plugins use."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from drillsim.host.pluginhost import load_plugins
 
@@ -14,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 FLOOD = SCENARIOS / "fujiang_flood_2020.yaml"
 DATA = Path(__file__).resolve().parent / "data"
+#: the bad-input corpus (files and command lines refused with a located message)
+BAD_INPUTS = ROOT / "tests" / "bad_inputs"
 
 BUILTIN = ["fire_rescue", "rescue_teams", "water_rescue", "hazmat", "forest_team", "aviation",
            "mutual_aid", "transit_flood", "incident_streams", "toxic_release", "forest_fire", "landslide",
@@ -94,3 +98,18 @@ def mini(tmp_path):
         return path
 
     return make
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    """A copy of the bad-input corpus's valid scenario tree; the working folder is its root."""
+    shutil.copytree(BAD_INPUTS / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args):
+    """``drillsim ARGS…`` through click's test runner (arguments made strings)."""
+    from drillsim.cli.main import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])

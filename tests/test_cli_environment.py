@@ -7,7 +7,6 @@ unrelated faults in the scenario)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,14 +17,6 @@ from click.testing import CliRunner
 from drillsim.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "bad_inputs"
-
-
-@pytest.fixture
-def corpus(tmp_path, monkeypatch):
-    shutil.copytree(CORPUS / "scenarios", tmp_path / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.mark.parametrize("columns", ["0", "-3", "abc", ""])

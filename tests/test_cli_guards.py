@@ -8,7 +8,6 @@ status 1, not a traceback."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,20 +16,9 @@ from click.testing import CliRunner
 
 from drillsim.cli.main import main
 
+from .conftest import invoke
+
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "bad_inputs"
-
-
-@pytest.fixture
-def corpus(tmp_path, monkeypatch):
-    """A copy of the bad-input corpus's valid scenario tree; the working folder is its root."""
-    shutil.copytree(CORPUS / "scenarios", tmp_path / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.mark.parametrize("option, target", [

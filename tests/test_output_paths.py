@@ -18,7 +18,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -28,25 +27,11 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from drillsim.cli.main import COMMANDS, main
 from drillsim.cli.support import OutputFile, OutputFolder
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "bad_inputs"
-
-
-@pytest.fixture
-def corpus(tmp_path, monkeypatch):
-    """The bad-input corpus's valid scenario tree; the working folder is its root."""
-    shutil.copytree(CORPUS / "scenarios", tmp_path / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+from .conftest import invoke
 
 
 RUN = ("run", "scenarios/valid.yaml", "-n", 2)
