@@ -24,13 +24,16 @@ names its run, so one that crosses a ``stop`` is recognised and dropped.
 
 The helper ignores Ctrl-C (this process handles it and closes the executor) and ends
 when this process ends, however it ends (:func:`drillsim.batch.worker.watch_parent`);
-its cluster's workers end with it (each watches its nanny, which lives in the helper).
+its cluster's workers end with it (each process forked from the helper watches it the
+same way), and this process notices a helper that ended by waiting on the process as
+well as on the pipe.
 """
 
 from __future__ import annotations
 
 import importlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -168,9 +171,18 @@ class DetachedExecutor(Executor):
             raise self._gone() from None
 
     def _receive(self) -> tuple:
-        """The next message that is not a notice (notices are told as they come)."""
+        """The next message that is not a notice (notices are told as they come).
+
+        Waits on the pipe and on the helper process itself: the helper's cluster
+        workers are forked from it and hold copies of its end of the pipe, so a helper
+        that is killed does not always close the pipe (seen: a run waiting for ever
+        after ``kill -9`` of the helper)."""
         while True:
             try:
+                if self._process is not None and not self._conn.poll():
+                    ready = multiprocessing.connection.wait([self._conn, self._process.sentinel])
+                    if self._conn not in ready:
+                        raise EOFError  # the helper ended with nothing more to say
                 message = self._conn.recv()
             except (OSError, EOFError):
                 raise self._gone() from None
@@ -224,6 +236,12 @@ def serve(conn, factory: str, kwargs: dict[str, Any], parent: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's
     worker.watch_parent(parent)
+    # every process forked from here (the cluster's workers, through their nannies)
+    # ends when this one ends: Dask's own watch on the nanny can miss it, as workers
+    # forked side by side hold copies of each other's pipes (seen: both workers left
+    # running after ``kill -9`` of this helper)
+    helper = os.getpid()
+    os.register_at_fork(after_in_child=lambda: worker.watch_parent(helper))
     module, name = factory.split(":")
     executor: Executor = getattr(importlib.import_module(module), name)(**kwargs)
     executor.notice = lambda message: conn.send(("notice", message))
