@@ -185,3 +185,64 @@ def test_a_full_disk_under_the_event_log_is_not_a_plugin_failure(corpus, monkeyp
     result = invoke(*RUN, "-q", "--events", "events.jsonl")
     assert result.exit_code == 1
     assert result.output == "events.jsonl: cannot write: No space left on device\n"
+
+
+# ----------------------------------------- links, unbuffered stdout, reviews, plugin names
+def test_an_output_through_a_symbolic_link_is_written_where_it_points(corpus):
+    # `--json /dev/stdout` with stdout redirected to a file: the link stays a link (as
+    # root a renamed temp file replaced the machine's /dev/stdout) and its target gets
+    # the output; here a link to a file kept elsewhere
+    (corpus / "kept").mkdir()
+    target = corpus / "kept" / "score.json"
+    target.write_text("old")
+    link = corpus / "link.json"
+    link.symlink_to(target)
+    result = invoke("run", "scenarios/valid.yaml", "-n", 2, "-q", "--json", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == target
+    assert json.loads(target.read_text())["scenario"]
+
+
+def test_unbuffered_standard_output_gets_everything(monkeypatch):
+    # under python -u (PYTHONUNBUFFERED) stdout's buffer is the raw file, whose write may
+    # take part of what it is given (a pipe takes 64 KiB): all of it must arrive
+    import io
+
+    from drillsim.cli.support import _standard_output
+
+    class Trickle(io.RawIOBase):
+        """A raw stream taking at most 1,000 bytes per write, as a full pipe does."""
+
+        def __init__(self):
+            self.data = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            n = min(len(b), 1000)
+            self.data += bytes(b[:n])
+            return n
+
+    raw = Trickle()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="utf-8", write_through=True))
+    text = "x" * 100_000 + "\n"
+    with _standard_output() as out:
+        out.write(text)
+    assert raw.data.decode() == text
+
+
+def test_a_review_is_markdown_so_it_never_replaces_an_input(corpus):
+    # a pack's scenario (two folders up), its region and plan: none can be named as the
+    # review, whatever folder it is in, since the review must be a .md file
+    for command in (["drill", "play", "scenarios/valid.yaml"], ["drill", "serve", "scenarios/valid.yaml"]):
+        result = invoke(*command, "--review", "scenarios/regions/mini.yaml")
+        assert result.exit_code == 2
+        assert ("'scenarios/regions/mini.yaml': name a file ending .md or .markdown (the review "
+                "is Markdown; its HTML copy goes beside it)") in result.output
+
+
+def test_two_plugin_modules_of_one_name_are_refused():
+    result = invoke("plugins", "--plugin-module", "x=math", "--plugin-module", "x=os")
+    assert result.exit_code == 2
+    assert "two modules are named 'x' (math and os); give each plugin its own name" in result.output

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, with_loading_options,
+from drillsim.cli.support import (REVIEW, SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, with_loading_options,
                                   with_plugin_options)
 from drillsim.drill import SPEEDS
 
@@ -139,7 +139,7 @@ def drill() -> None:
 @click.option("--resume", "resume", type=click.Path(dir_okay=False, path_type=Path),
               help="Continue the drill of this log after a crash (same seed, orders replayed).")
 @click.option("--controller", is_flag=True, help="Offer the controller screen (F2): the truth and injects.")
-@click.option("--review", "review", type=OutputFile(no_stdout="the review (Markdown, and HTML beside it)"),
+@click.option("--review", "review", type=OutputFile(**REVIEW),
               help="Where to write the after-action review (Markdown; HTML beside). "
                    "Default: beside the log, *.review.md.")
 @click.option("--traceback", "show_traceback", is_flag=True,
@@ -220,7 +220,7 @@ SEAT_ENV = "DRILLSIM_SEAT_SECRET"
 @click.option("--log", "log_path", type=OutputFile(no_stdout="a drill's log: the drill's screens use the terminal"),
               help="Drill log (the controller's part beside it, sealed with the control seat's secret). "
                    "Default: drill-DATE-TIME.jsonl here.")
-@click.option("--review", "review", type=OutputFile(no_stdout="the review (Markdown, and HTML beside it)"),
+@click.option("--review", "review", type=OutputFile(**REVIEW),
               help="Where to write the after-action review. Default: beside the log, *.review.md.")
 @click.option("--resume", "resume", type=click.Path(dir_okay=False, path_type=Path),
               help="Serve a drill again after its server stopped or crashed (scenario, seed, orders and "

@@ -57,6 +57,9 @@ def _parse_modules(ctx, param, values) -> dict[str, str]:
             raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
         if plugin_modules.is_file_target(target):
             target = str(Path(target).resolve())
+        if name in out and out[name] != target:  # the later one silently won
+            raise click.BadParameter(f"two modules are named {name!r} ({out[name]} and "
+                                     f"{target}); give each plugin its own name", ctx=ctx, param=param)
         out[name] = target
     return out
 
@@ -206,12 +209,15 @@ class OutputFile(click.Path):
     :param suffixes: the file name endings the writer can make (lower case, ``.png``),
         checked before anything runs: a plot's format follows its name, and an unknown
         one failed only once the work was done.
+    :param why: why the name must end so, for the message.
     """
 
-    def __init__(self, no_stdout: str | None = None, suffixes: tuple[str, ...] = ()) -> None:
+    def __init__(self, no_stdout: str | None = None, suffixes: tuple[str, ...] = (),
+                 why: str = "the format follows the name") -> None:
         super().__init__(dir_okay=False, path_type=Path)
         self.no_stdout = no_stdout
         self.suffixes = suffixes
+        self.why = why
 
     def convert(self, value, param, ctx):
         if isinstance(value, str) and value == "-":
@@ -221,13 +227,17 @@ class OutputFile(click.Path):
             return STDOUT
         path = super().convert(value, param, ctx)
         if self.suffixes and Path(path).suffix.lower() not in self.suffixes:
-            self.fail(f"{str(value)!r}: name a file ending {' or '.join(self.suffixes)} (the "
-                      "format follows the name)", param, ctx)
+            self.fail(f"{str(value)!r}: name a file ending {' or '.join(self.suffixes)} "
+                      f"({self.why})", param, ctx)
         return path
 
 
 #: plots and maps (matplotlib chooses the format by the file name's ending)
 IMAGE = {"no_stdout": "an image", "suffixes": (".png", ".pdf")}
+#: a drill's after-action review: Markdown, so its name can never be one of the YAML or
+#: JSON Lines files a drill reads (a pack's scenario two folders up, its region, plan)
+REVIEW = {"no_stdout": "the review (Markdown, and HTML beside it)", "suffixes": (".md", ".markdown"),
+          "why": "the review is Markdown; its HTML copy goes beside it"}
 
 
 class OutputFolder(click.Path):
@@ -341,7 +351,11 @@ def _standard_output() -> Iterator:
         except BrokenPipeError as exc:
             raise output_error(STDOUT, exc) from None
         return
-    out = io.TextIOWrapper(binary, encoding="utf-8", newline="\n", write_through=False)
+    # unbuffered (python -u, PYTHONUNBUFFERED) stdout's buffer is the raw file, whose
+    # write may take only part of what it is given (64 KiB into a pipe): a text layer
+    # straight on it drops the rest without a word; a buffered writer writes it all
+    buffered = io.BufferedWriter(binary) if isinstance(binary, io.RawIOBase) else None
+    out = io.TextIOWrapper(buffered or binary, encoding="utf-8", newline="\n", write_through=False)
     try:
         yield out
         out.flush()
@@ -349,6 +363,9 @@ def _standard_output() -> Iterator:
         raise output_error(STDOUT, exc) from None
     finally:
         out.detach()  # flushes (to the null device after a broken pipe); stdout stays open
+        if buffered is not None:
+            with contextlib.suppress(OSError, ValueError):
+                buffered.detach()
 
 
 def check_writable(paths, inputs=(), names=None) -> None:

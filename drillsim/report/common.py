@@ -118,14 +118,16 @@ def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = ()) -> 
     whatever was at ``path`` before untouched, unless the exception is one of ``keep_on``
     (then what was written so far is put in place, and the exception goes on).
 
-    A path that is not a regular file — a device (``/dev/null``, ``/dev/stdout``) or a
-    named pipe — is written into directly: a temp file renamed over it would replace the
-    device or pipe itself (with write permission on its folder, as root in ``/dev``).
+    A path that is not a regular file — a device (``/dev/null``) or a named pipe — and a
+    symbolic link (``/dev/stdout``, a link to a file kept elsewhere) are written into
+    directly, through the link: a temp file renamed over them would replace the device,
+    pipe or link itself (as root, ``/dev/stdout`` of the whole machine) and leave what
+    they point to untouched.
 
     :raises OSError: the folder does not exist or is not writable (callers report it).
     """
     path = Path(path)
-    if is_special(path):
+    if path.is_symlink() or is_special(path):
         with open(path, "w", encoding="utf-8") as fh:
             yield fh
         return
