@@ -102,3 +102,13 @@ def test_a_prefix_on_a_unit_outside_the_si_is_refused(text, kind):
                                                 ("2 weeks", "time", 2 * 7 * 24 * 60)])
 def test_si_prefixes_on_si_units_still_read(text, kind, expected):
     assert parse_quantity(text, kind) == pytest.approx(expected)
+
+
+def test_an_empty_quantity_says_empty_not_python_none():
+    # `horizon:` and `horizon: ~` are YAML's null: the user wrote nothing, not "None"
+    from drillsim.scenario.quantities import parse_quantity
+
+    with pytest.raises(ValueError) as info:
+        parse_quantity(None, "time")
+    assert str(info.value) == "is empty: give a duration with a unit (e.g. 90min, 12h, 2d)"
+    assert "None" not in str(info.value)

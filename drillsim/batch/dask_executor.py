@@ -372,7 +372,8 @@ class DaskExecutor(Executor):
     def describe(self) -> str:
         if self.scheduler:
             return f"Dask cluster at {self.scheduler}"
-        return f"local Dask cluster, {self.workers or 'one per CPU'} worker(s)"
+        return ("local Dask cluster, " + (f"{self.workers} worker(s)" if self.workers
+                                          else "one worker per CPU"))
 
 
 def _one_line(exc: BaseException | None) -> str:

@@ -254,7 +254,9 @@ def parse_quantity(value: Any, kind: str, *, allow_zero: bool = False,
     meaning = kind
     kind, _ = _meaning(kind)
     target, dim, what, examples = _KINDS[kind]
-    if isinstance(value, bool) or value is None:
+    if value is None:  # `horizon:` or `horizon: ~` (YAML's null), not Python's None
+        raise ValueError(f"is empty: give {what} with a unit (e.g. {examples})")
+    if isinstance(value, bool):
         raise ValueError(f"expected {what} with a unit (e.g. {examples}), got {value!r}")
     if isinstance(value, (int, float)):
         raise ValueError(f"{what} needs a unit: write e.g. {examples}, not the bare number {value!r}")
