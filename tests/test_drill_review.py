@@ -333,7 +333,7 @@ def test_targets_met_by_doing_nothing_are_marked_and_not_credited(tmp_path, host
     review = aar.build(s)
     idle = review.idle_passes
     assert idle["T3-need"] == idle["T3-short"] == "met because nothing was done: no evacuation was ordered"
-    assert idle["D1"] == "met because nothing was done: no unit was dispatched"
+    assert idle["D1"] == "met because nothing was done: no unit of district_team was dispatched"
     assert review.strengths == []
     assert "| PASS (met because nothing was done: no evacuation was ordered) |" in review.markdown
     assert "- targets met because nothing was done (not credited): " in review.markdown
@@ -352,8 +352,8 @@ def test_targets_met_by_doing_nothing_are_marked_and_not_credited(tmp_path, host
 def test_what_makes_a_metric_decides_the_mark_a_plugin_metric_included(host, monkeypatch):
     # The mark comes from the metric's own ``made_by``, not from a list of built-in names:
     # D1's metric (time_all_committed, "dispatch") loses the mark once it says nothing, and
-    # T3-need's (reserve_need_beyond_local, "evacuation") gets the dispatch reason once it
-    # says "dispatch" -- as a plugin's metric declaring it would.
+    # T3-need's (reserve_need_beyond_local, "evacuation", no forces) gets the dispatch
+    # reason once it says "dispatch" -- as a plugin's metric declaring it would.
     import dataclasses
 
     s = DrillSession.open(PACK, seed=21, host=host)
@@ -368,6 +368,27 @@ def test_what_makes_a_metric_decides_the_mark_a_plugin_metric_included(host, mon
     idle = aar.met_by_inaction(s, rows)
     assert "D1" not in idle
     assert idle["T3-need"] == "met because nothing was done: no unit was dispatched"
+
+
+def test_a_row_on_one_force_is_not_earned_by_sending_another(tmp_path, host):
+    # D1 measures the district team only (params: {forces: [district_team]}): a boat sent
+    # to a call does not take its mark away (it did: any dispatch did); a row on every
+    # force's units (R1, flood rescue response) is earned by that boat
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
+    s.advance_to(30)
+    assert s.command("inject incident flood_rescue mixin boats=1 30min", controller=True).ok
+    a = s.injects[-1].incident
+    s.advance_to(_heard(s, a) + 5)
+    inc = s.sim.incidents[a]
+    boat = next(u.id for u in s.sim._unit_list if u.dispatchable and u.can_serve(inc, inc.demand)
+                and u.force.id != "district_team")
+    assert s.command(f"dispatch {boat} {s.refs[a]}").ok
+    s.advance_to(6 * 60)
+    s.command("end")
+    review = aar.build(s)
+    idle = review.idle_passes
+    assert idle["D1"] == "met because nothing was done: no unit of district_team was dispatched"
+    assert not any(why.endswith("no unit was dispatched") for why in idle.values())
 
 
 def test_a_metric_made_by_something_else_is_refused():

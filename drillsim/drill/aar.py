@@ -340,21 +340,30 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
     plugin's metric is judged as the built-in ones): an ``evacuation`` row (relocation,
     supplies, shelter) when no evacuation was ordered and none was made; a ``dispatch``
     row (response, commitment) when no unit was dispatched (by order or automatic
-    dispatch). ``{row id: why}``."""
+    dispatch) -- of the forces the row measures, when its target names some (``params:
+    {forces: [...]}``: a district team's row is not earned by sending a boat).
+    ``{row id: why}``."""
     events = session.sim.log.events
     evacuated = any(o.ok and o.command == "evacuate" for o in session.orders) or any(
         e.kind == "incident_created" and e.details.get("kind") in ("evacuation", "relocation") for e in events)
-    dispatched = any(o.ok and o.command in ("dispatch", "air") for o in session.orders) or any(
-        e.kind == "unit_dispatched" for e in events)
-    made_by = {t.metric.name: t.metric.made_by for t in session.scenario.targets}
+    sent = {e.details.get("force") for e in events if e.kind == "unit_dispatched"}
+    dispatched = bool(sent) or any(o.ok and o.command in ("dispatch", "air") for o in session.orders)
+    targets = {t.id: t for t in session.scenario.targets}
     out = {}
     for r in rows:
-        if r.status != "pass":
+        target = targets.get(r.id.split("/")[0])  # (a row by label is "ID/label")
+        if r.status != "pass" or target is None:
             continue
-        if made_by.get(r.metric) == "evacuation" and not evacuated:
+        made_by = target.metric.made_by
+        if made_by == "evacuation" and not evacuated:
             out[r.id] = "met because nothing was done: no evacuation was ordered"
-        elif made_by.get(r.metric) == "dispatch" and not dispatched:
-            out[r.id] = "met because nothing was done: no unit was dispatched"
+        elif made_by == "dispatch":
+            forces = getattr(target.params, "forces", None)
+            if forces and not sent & set(forces):
+                out[r.id] = ("met because nothing was done: no unit of "
+                             f"{', '.join(forces)} was dispatched")
+            elif not forces and not dispatched:
+                out[r.id] = "met because nothing was done: no unit was dispatched"
     return out
 
 
