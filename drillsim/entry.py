@@ -7,22 +7,15 @@ import sys
 
 
 def main() -> None:
-    """Import and run :func:`drillsim.cli.main.main`."""
-    import gc
+    """Import and run :func:`drillsim.cli.main.main`, with the collector held back
+    while the command line's modules (click, drillsim's commands) are imported: none of
+    it is garbage (:func:`drillsim.engine.collector.collector_held`)."""
+    from drillsim.engine.collector import collector_held
 
-    # the command line's modules (click, drillsim's commands) imported with the cyclic
-    # collector held back and then frozen out of its sight: none of it is garbage (as
-    # drillsim.cli.support.collector_held does for what a command loads; about a tenth
-    # of ``drillsim --help``'s instructions)
-    was = gc.isenabled()
-    gc.disable()
     try:
-        from drillsim.cli.main import main as commands
-        gc.freeze()
+        with collector_held():
+            from drillsim.cli.main import main as commands
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
-    finally:
-        if was:
-            gc.enable()
     commands()

@@ -1,5 +1,5 @@
 """The garbage collector is held back while a command imports and loads
-(drillsim.cli.support.collector_held) and is on again afterwards, however it ends."""
+(drillsim.engine.collector.collector_held) and is on again afterwards, however it ends."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from drillsim.cli.main import main
-from drillsim.cli.support import collector_held
+from drillsim.engine.collector import collector_held
 
 ROOT = Path(__file__).resolve().parent.parent
 

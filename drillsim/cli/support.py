@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Iterator
 
 import click
 
+from drillsim.engine.collector import collector_held  # noqa: F401  (the commands take it from here)
 from drillsim.errors import DrillsimError, ValidationFailed
 
 # The plugin host is imported inside the functions that load plugins: `drillsim run --help`
@@ -444,26 +445,6 @@ def host_for(plugins: str | None, disabled: tuple[str, ...], loading=None, scena
 
 
 _WARNED: set[str] = set()
-
-
-@contextlib.contextmanager
-def collector_held() -> Iterator[None]:
-    """Python's cyclic garbage collector held back while a command imports drillsim and
-    its plugins and loads its input: the collections it would run meanwhile walk the
-    objects of the modules just imported, none of them garbage, and took 0.1–0.15 s of
-    CPU of every ``drillsim run`` (measured with the collector off and on). What the
-    block made lives to the end of the command (modules, plugins, the scenario), so on
-    leaving normally it is frozen out of the collector's sight (:func:`gc.freeze`: later
-    collections walk less; the first is not a walk of all of it). The collector is on
-    again on leaving, however the block ends."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if was:
-            gc.enable()
 
 
 #: young objects allocated, less those freed, between two young collections while a
