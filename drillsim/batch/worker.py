@@ -370,9 +370,15 @@ def keep_loaded(bundle: str, overrides: tuple[tuple[str, Any], ...], seed: int,
     have been loaded from the bundle's files (the same key) with the plugin host a task
     of ``plugins`` gets here (``load_plugins(only=plugins)``, no plugin modules)."""
     with _LOCK:
-        _SCENARIOS[_cache_key(bundle, overrides, seed, plugins)] = scenario
-        if len(_SCENARIOS) > SCENARIO_CACHE:
-            _SCENARIOS.popitem(last=False)
+        _remember(_cache_key(bundle, overrides, seed, plugins), scenario)
+
+
+def _remember(key: tuple, scenario: ResolvedScenario) -> None:
+    """Keep a loaded variant, the least recently used one dropped past
+    :data:`SCENARIO_CACHE` (the caller holds ``_LOCK``)."""
+    _SCENARIOS[key] = scenario
+    if len(_SCENARIOS) > SCENARIO_CACHE:
+        _SCENARIOS.popitem(last=False)
 
 
 def _scenario_locked(task: Task, host: PluginHost) -> ResolvedScenario:
@@ -388,9 +394,7 @@ def _scenario_locked(task: Task, host: PluginHost) -> ResolvedScenario:
         folder, scenario = installed
         sc = load_scenario(scenario, host=host, overrides=dict(task.overrides), root=folder,
                            seed=task.seed)
-        _SCENARIOS[key] = sc
-        if len(_SCENARIOS) > SCENARIO_CACHE:
-            _SCENARIOS.popitem(last=False)
+        _remember(key, sc)
     return sc
 
 
