@@ -106,20 +106,16 @@ def new_drill_log(log_path: Path | None, again: str) -> Path:
     check_writable([log_path])
     return log_path
 
-def check_review(review: Path | None, log_path: Path, source: Path | None = None) -> None:
+def check_review(review: Path | None, log_path: Path) -> None:
     """Refuse (exit 2) before the drill starts a review file that could not be written when
-    it ends (a missing or read-only folder), or that would replace a file the drill reads
-    (the log, its controller log, the scenario or pack given, or any YAML file beside it
-    or one folder below: regions, plans): the review of a whole drill would be lost, or an input
-    destroyed. The HTML copy goes beside it, in the same folder."""
+    it ends (a missing or read-only folder), or that would replace the drill's log or its
+    controller log: the review of a whole drill would be lost. (The scenario, pack,
+    region and plan it reads are YAML; a review is a ``.md`` file, :data:`REVIEW`.) The
+    HTML copy goes beside it, in the same folder."""
     from drillsim.drill.drilllog import controller_path
 
-    read = [log_path, controller_path(log_path)]
-    if source is not None:
-        folder = source if source.is_dir() else source.parent
-        read += [source, *(p for pattern in ("*.yaml", "*.yml", "*/*.yaml", "*/*.yml")
-                           for p in folder.glob(pattern))]
-    check_writable([Path(review or _review_path(log_path))], read, ["--review"])
+    check_writable([Path(review or _review_path(log_path))],
+                   [log_path, controller_path(log_path)], ["--review"])
 
 
 @click.group(cls=DrillGroup)
@@ -171,7 +167,7 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
         if source is None:
             raise Fail("give a scenario or pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
         log_path = new_drill_log(log_path, "continue that drill")
-        check_review(review, log_path, source)
+        check_review(review, log_path)
         secret, tell = control_secret(secret_file, new=True)
         session = guard(DrillSession.open, source, seed, host=host, log_path=log_path, secret=secret)
         session.set_speed(int(speed))
@@ -287,7 +283,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
         if source is None:
             raise Fail("give a pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
         log_path = new_drill_log(log_path, "serve that drill again")
-        check_review(review, log_path, source)
+        check_review(review, log_path)
         secret = spec.seats[control].secret or secrets.token_urlsafe(16)
         session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
     spec.seats[control] = spec.seats[control].model_copy(update={"secret": secret})
