@@ -112,9 +112,7 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
                       f"the population ({people:,} of {total:,}"
                       + (f"; no weight for {', '.join(unknown)}" if unknown else "") + ")")
     if json_path is not None:
-        write_output(json_path, json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n")
-        if not is_stdout(json_path):
-            err.print(f"coverage written to {json_path}")
+        write_output(json_path, json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n", "coverage")
     if map_path is not None:
         from drillsim.planning.coverage_map import write_map
 

@@ -100,9 +100,7 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
     if s.check is not None and not no_check and len(layouts) >= 2:
         result["check"] = _check(problem, layouts, runner, host, quiet, tables)
     if json_path is not None:
-        write_output(json_path, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
-        if not is_stdout(json_path):
-            err.print(f"layouts written to {json_path}")
+        write_output(json_path, json.dumps(result, ensure_ascii=False, indent=1) + "\n", "layouts")
 
 
 def _check(problem, layouts, runner, host, quiet: bool, tables: bool) -> dict:

@@ -189,9 +189,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
                                          **{k: round(v, 6) for k, v in e.extra.items()}}
                                         for e in result.effects[t]]} for t in wanted}}
     if json_path is not None:
-        write_output(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        if not is_stdout(json_path):
-            err.print(f"sensitivity written to {json_path}")
+        write_output(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", "sensitivity")
     if plot_dir is not None and method == "oat":
         try:
             plot_dir.mkdir(parents=True, exist_ok=True)

@@ -224,9 +224,7 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
                         "mean": None if p.mean is None else round(p.mean, 6), "meets": p.meets}
                        for p in curve.points]}
     if json_path is not None:
-        write_output(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        if not is_stdout(json_path):
-            err.print(f"curve written to {json_path}")
+        write_output(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", "curve")
     if plot_path is not None:
         try:
             write_plot(curve, plot_path, f"{sc.name}: {target} against {dotted}")

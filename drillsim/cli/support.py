@@ -292,9 +292,10 @@ def log_write_error(exc: BaseException) -> OSError | None:
     return None
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: Path, text: str, what: str | None = None) -> None:
     """Write an output file whole (never half-written: temp file + rename), or to
-    standard output when ``path`` is :data:`STDOUT`.
+    standard output when ``path`` is :data:`STDOUT`; with ``what``, a file written is
+    told on stderr ("coverage written to PATH").
 
     :raises Fail: the file cannot be written, or standard output is closed (exit status 1).
     """
@@ -308,6 +309,8 @@ def write_output(path: Path, text: str) -> None:
             write_atomic(path, text)
     except OSError as exc:
         raise output_error(path, exc) from None
+    if what is not None and not is_stdout(path):
+        err.print(f"{what} written to {path}")
 
 
 @contextlib.contextmanager
@@ -328,7 +331,7 @@ def open_output(path: Path, keep_on=()) -> Iterator:
         stream = open_atomic(path, keep_on=keep_on)
         fh = stream.__enter__()
     except OSError as exc:
-        raise Fail(f"{path}: cannot write: {exc.strerror}", 1) from None
+        raise output_error(path, exc) from None
     with contextlib.ExitStack() as stack:
         stack.push(stream.__exit__)
         yield fh
