@@ -84,10 +84,17 @@ def of_kinds(events: Sequence[Event], ctx: MetricContext, kinds: tuple[str, ...]
     it was built for these very events; else all of ``events`` (the metric's own tests of
     each event's kind pass over the rest, with the same result). ``ctx`` may be None (a
     metric called on a log alone, as in a plugin's own tests)."""
+    index = _index_for(events, ctx)
+    return events if index is None else index.of(kinds)
+
+
+def _index_for(events: Sequence[Event], ctx: MetricContext | None) -> KindIndex | None:
+    """``ctx.index`` when it was built for these very events (the same list, as long),
+    else None."""
     index = None if ctx is None else ctx.index
     if index is not None and index.events is events and index.size == len(events):
-        return index.of(kinds)
-    return events
+        return index
+    return None
 
 
 Observations = list[tuple[str, float]]
@@ -487,8 +494,8 @@ def _commitment(events: Sequence[Event], ctx: MetricContext, params: ForceParams
     """Step series ``{force: [(t, committed, in_service), ...]}`` for forces with units
     (read, not changed, by its callers: with a :class:`KindIndex` the series of one log
     and one ``forces``/``capability`` is worked out once for them all)."""
-    index = ctx.index
-    if index is not None and index.events is events and index.size == len(events):
+    index = _index_for(events, ctx)
+    if index is not None:
         key = ("commitment", tuple(params.forces) if params.forces else None, params.capability)
         series = index.shared.get(key)
         if series is None:
