@@ -330,18 +330,27 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
         # ``arrivals.exponential(scale)`` gives for the same draw E
         drawn: list[float] = []
 
-        def next_gap(rate):
+        def gap(inverse):
+            """The next gap at the rate ``1 / inverse``."""
             if not drawn:
                 drawn.extend(arrivals.standard_exponential(GAP_BATCH).tolist()[::-1])
-            return (1.0 / rate) * drawn.pop()
+            return inverse * drawn.pop()
+
+        def next_gap(rate):
+            return gap(1.0 / rate)
 
         shares = tl.shares.setdefault(tid, {})
 
-        def call_rate(now):
+        def flooded_share(now):
+            """The share of the township flooded at minute ``now`` (once per minute)."""
             share = shares.get(now)
             if share is None:
                 local = tl.stage_at(now - offset)
                 share = shares[now] = min(1.0, max(0.0, (local - flood_stage) / full_depth))
+            return share
+
+        def call_rate(now):
+            share = flooded_share(now)
             evac = state["evacuations"].get(tid)
             moved = (1.0 - c.stay_share) * (evac.progress_at(now) if evac else 0.0)
             left = town["people"] * (1.0 - moved)
@@ -396,21 +405,15 @@ def run_response(sim, hazard, tl: FloodTimeline, figures: dict, rule: str) -> No
             while now < end and now < horizon:
                 step = steps.get(now)
                 if step is None:
-                    share = shares.get(now)
-                    if share is None:
-                        local = tl.stage_at(now - offset)
-                        share = shares[now] = min(1.0, max(0.0, (local - flood_stage) / full_depth))
-                    rate = per_share * share / 1000.0
+                    rate = per_share * flooded_share(now) / 1000.0
                     step_end = min(now + cstep, end)
                     delay = max(0.0, step_end - now)
                     step = steps[now] = (1.0 / rate if rate > 0 else None, step_end, now + delay, delay)
                 inverse, step_end, after, delay = step
                 if inverse is not None:  # rate > 0: a gap drawn, next_gap(rate)
-                    if not drawn:
-                        drawn.extend(arrivals.standard_exponential(GAP_BATCH).tolist()[::-1])
-                    gap = inverse * drawn.pop()
-                    if now + gap < step_end:
-                        ahead = (now, gap)
+                    first = gap(inverse)
+                    if now + first < step_end:
+                        ahead = (now, first)
                         break
                 now = after
                 hops.append((now, delay))
