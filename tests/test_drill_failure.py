@@ -111,6 +111,7 @@ def test_the_command_names_the_plugin_after_the_drill_and_shows_its_traceback(mi
         asyncio.run(go())
 
     monkeypatch.setattr(DrillApp, "run", headless)
+    monkeypatch.setattr("drillsim.cli.drill.on_terminal", lambda: True)  # the test's pilot is one
     log = tmp_path / "d.jsonl"
     result = CliRunner().invoke(main, ["drill", str(scenario), "--seed", "5", "--log", str(log),
                                        "--plugin-module", f"breaker={plugin}"]

@@ -122,6 +122,7 @@ def test_a_closed_port_is_said_before_the_screen_starts(monkeypatch):
 
     monkeypatch.setattr(SeatApp, "run", no_screen)
     monkeypatch.setattr(SeatApp, "run_async", no_screen)
+    monkeypatch.setattr("drillsim.cli.drill.on_terminal", lambda: True)
     result = CliRunner().invoke(main, ["drill", "join", f"127.0.0.1:{port}", "--seat", "control"],
                                 env={"DRILLSIM_SEAT_SECRET": "x"})
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output

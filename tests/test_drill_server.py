@@ -350,9 +350,11 @@ def test_serve_refuses_a_bad_seats_file_with_file_line_and_field(tmp_path, monke
 
 
 def test_a_server_that_cannot_listen_leaves_no_drill_log(tmp_path, monkeypatch):
-    """A port in use (or a host that is not this machine's): one line, exit status 1, and
-    no log of a drill that never ran (it was left behind; --log FILE then said "already
-    exists; to serve that drill again use --resume")."""
+    """A port in use (or a host that is not this machine's): one line, exit status 2 (the
+    environment, like a Dask scheduler that refuses the connection), and no log of a
+    drill that never ran (it was left behind; --log FILE then said "already exists; to
+    serve that drill again use --resume"), nor the --secrets-dir folder: the port is
+    tried before anything is written."""
     import socket
 
     from click.testing import CliRunner
@@ -366,9 +368,12 @@ def test_a_server_that_cannot_listen_leaves_no_drill_log(tmp_path, monkeypatch):
         port = taken.getsockname()[1]
         result = CliRunner().invoke(main, ["drill", "serve", str(PACK), "--seats",
                                            str(SCENARIOS / "seats" / "flood.yaml"), "--host",
-                                           "127.0.0.1", "--port", str(port), "--log", "d.jsonl"])
-    assert result.exit_code == 1, result.output
-    assert result.output.splitlines()[-1].startswith(f"cannot listen on 127.0.0.1:{port}: ")
+                                           "127.0.0.1", "--port", str(port), "--log", "d.jsonl",
+                                           "--secrets-dir", "secrets"])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == (
+        f"cannot listen on 127.0.0.1:{port}: Address already in use (another program listens "
+        "there: give another --port, or 0 for any free one); nothing was served")
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 

@@ -13,6 +13,7 @@ from ``$DRILLSIM_CONTROL_SECRET``, else a new drill makes one and prints it once
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import secrets
 import sys
@@ -74,6 +75,29 @@ def control_secret(secret_file: Path | None, new: bool) -> tuple[str, str | None
         raise Fail(f"this drill's controller log is sealed: give the control secret with --secret-file "
                    f"FILE or ${SECRET_ENV}", 2)
     return click.prompt("control secret", hide_input=True), None
+
+
+def on_terminal() -> bool:
+    """Whether standard input and output are both a terminal (a full-screen view reads
+    keys from the one and draws on the other), or Textual was given a driver that needs
+    none (``TEXTUAL_DRIVER``: textual-serve's web driver, for ``join --web``'s tabs)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def need_terminal(what: str, instead: str = "") -> None:
+    """Refuse (exit 2), before anything is written or asked for, a full-screen view
+    when standard input or output is not a terminal (``< /dev/null``, a pipe, a cron
+    job): Textual would start anyway and wait on no keys, or draw into a file.
+
+    :param what: the view ("a drill", "a seat").
+    :param instead: what to do instead, for the message ("; use --plain for text").
+    """
+    if not on_terminal():
+        which = "standard input" if not sys.stdin.isatty() else "standard output"
+        raise Fail(f"{what} needs a terminal (its screens read keys and draw there), and "
+                   f"{which} is not one{instead}; nothing was started", 2)
 
 
 class DrillGroup(click.Group):
@@ -160,6 +184,7 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
             raise Fail(f"{resume}: drill log not found", 2)
         guard(check_log_pair, resume)  # before asking for the secret
         check_review(review, resume)
+        need_terminal("a drill")
         secret, _ = control_secret(secret_file, new=False)
         session = guard(DrillSession.resume, resume, secret, host=host)
         log_path = resume
@@ -168,8 +193,12 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
             raise Fail("give a scenario or pack (e.g. scenarios/packs/flood.yaml), or --resume LOG", 2)
         log_path = new_drill_log(log_path, "continue that drill")
         check_review(review, log_path)
+        # the pack is checked and drawn before anything is written: a bad pack, or no
+        # terminal, leaves neither a drill log nor a secret file behind
+        session = guard(DrillSession.open, source, seed, host=host)
+        need_terminal("a drill")
         secret, tell = control_secret(secret_file, new=True)
-        session = guard(DrillSession.open, source, seed, host=host, log_path=log_path, secret=secret)
+        guard(session.start_log, log_path, secret)
         session.set_speed(int(speed))
         if tell:
             click.echo(tell, err=True)
@@ -199,6 +228,58 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
 
 
 SEAT_ENV = "DRILLSIM_SEAT_SECRET"
+
+
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """The one line for an address a server cannot listen on."""
+    why = exc.strerror or str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        why += " (another program listens there: give another --port, or 0 for any free one)"
+    return f"cannot listen on {host}:{port}: {why}; nothing was served"
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Refuse (exit 2) before anything is written an address ``drill serve`` could not
+    listen on: a port in use, a host that is not this machine's or does not resolve. Each
+    address ``host`` resolves to is bound as the server will (``SO_REUSEADDR``, as asyncio
+    does) and let go at once; port 0 (any free port) is always possible. The server's own
+    bind can still fail (another program may take the port in between): that is said the
+    same way.
+
+    :raises Fail: exit status 2.
+    """
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise Fail(f"--host {host}: cannot resolve it ({exc.strerror or exc}); nothing was served", 2) from None
+    for family, kind, proto, _, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == getattr(socket, "AF_INET6", None) and hasattr(socket, "IPPROTO_IPV6"):
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                probe.bind(address)
+        except OSError as exc:
+            raise Fail(listen_error(host, port, exc), 2) from None
+
+
+def check_secrets_dir(folder: Path) -> None:
+    """Refuse (exit 2) before anything is written a ``--secrets-dir`` that cannot take the
+    seat secrets: a file where the folder (or one it would be made in) should be, or a
+    folder that cannot be written.
+
+    :raises Fail: exit status 2.
+    """
+    target = folder
+    while not target.exists() and target != target.parent:  # the folders are made as needed
+        target = target.parent
+    if not target.is_dir():
+        raise Fail(f"--secrets-dir {folder}: {str(target)!r} is a file, not a folder; nothing was served", 2)
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise Fail(f"--secrets-dir {folder}: cannot write in {str(target)!r} (permission denied); "
+                   "nothing was served", 2)
 
 
 @drill.command("serve")
@@ -251,6 +332,9 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
         except TlsError as exc:
             raise Fail(str(exc), 2) from None
     scheme = "wss" if tls is not None else "ws"
+    check_can_listen(host, port)  # before anything is written (a log, the secrets folder)
+    if secrets_dir is not None:
+        check_secrets_dir(secrets_dir)
     host_plugins = guard(host_for, plugins, disabled)
     spec, doc = guard(load_seats, seats_file) if seats_file is not None else (default_seats(), None)
     control = next(n for n, s in enumerate(spec.seats) if s.role == "control")
@@ -346,7 +430,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
             session.close()
             for path in (log_path, controller_path(log_path)):
                 path.unlink(missing_ok=True)
-        raise Fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 1) from None
+        raise Fail(listen_error(host, port, exc), 2) from None
     finally:
         session.close()
     ended = f"; review: {review_path}" if server.review else ""
@@ -381,6 +465,7 @@ def join(address, seat, secret_file, cafile, web_port, sign_in) -> None:
         return
     if seat is None and not sign_in:
         raise Fail("give your seat: --seat NAME (or --web PORT for browser seats)", 2)
+    need_terminal("a seat", "; give --web PORT to use a browser instead")
     tls = None
     if cafile is not None and not address.startswith("wss://"):
         raise Fail("--cafile is for a server over TLS: give the address as wss://HOST:PORT", 2)
@@ -476,6 +561,8 @@ def replay(log, speed, plain, secret_file, plugins, disabled) -> None:
 
     host = guard(host_for, plugins, disabled)
     guard(check_log_pair, log)  # before asking for the secret
+    if not plain:
+        need_terminal("replay's full-screen view", "; give --plain to print the feed as text")
     secret, _ = control_secret(secret_file, new=False)
     session = guard(DrillSession.replayer, log, secret, host=host)
     if plain:

@@ -379,15 +379,21 @@ class DrillSession:
             [r.get("t", 0.0) for r in player + control if "t" in r] + [0.0])
         return session
 
-    def start_log(self, log_path: str | Path) -> None:
+    def start_log(self, log_path: str | Path, secret: str | None = None) -> None:
         """Start the drill log now (a session opened without one: a drill server checks
-        its seats against the simulation before it writes anything).
+        its seats against the simulation, ``drill play`` the terminal, before anything
+        is written).
+
+        :param secret: the control secret sealing the controller log (default: the one
+            the session was opened with, or made).
 
         :raises DrillLogError: the log cannot be written.
         :raises RuntimeError: the session already has a log.
         """
         if self.log is not None:
             raise RuntimeError("this drill already has a log")
+        if secret is not None:
+            self.secret = secret
         self.log = DrillLog(log_path, self.secret)
         self._write_start()
 
