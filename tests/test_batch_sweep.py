@@ -217,3 +217,24 @@ def test_faults_of_the_base_scenario_stay_in_its_file(mini, host):
     scenario = path.parent.parent / "scenario.yaml"
     assert fault.file == str(scenario) and fault.field == "run.horizon"
     assert (fault.line, fault.column) == line_of(scenario, "8}")
+
+
+def test_a_level_invalid_alone_but_valid_in_every_variant_is_accepted(mini, host):
+    # a warm-up of 10 h is refused with the scenario's 8 h horizon, but every variant
+    # also sets the horizon to 12 h or 24 h: what runs is valid, so the sweep is
+    # (a level is loaded on its own only to pin the fault of a refused variant)
+    path = write_sweep(mini, """\
+        name: warm-up against horizon
+        scenario: ../scenario.yaml
+        factors:
+          warm_up:
+            path: run.warm_up
+            values: [10h]
+          horizon:
+            path: run.horizon
+            values: [12h, 24h]
+        objective: {measure: mean, target: R}
+        """)
+    sweep = load_sweep(path, host)
+    assert [(v.scenario.warm_up, v.scenario.horizon) for v in sweep.variants] == [(600.0, 720.0),
+                                                                                  (600.0, 1440.0)]

@@ -308,23 +308,26 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
                  base_doc, faults, own_faults=True)
     faults.raise_if_any()
     seed = spec.seed if spec.seed is not None else base.seed
-    if spec.factors and len(spec.factors) > 1:
-        # each level on its own first: a fault is then pinned to the one value causing it
+    variants = []
+    refused = Collector()
+    for i, (name, levels, settings, at) in enumerate(plans):
+        v = Variant(i, name, levels, common + settings, at)
+        v.seed = variant_seed(seed, name, spec.common_random_numbers)
+        v.scenario = _load(scenario_path, root, host, v.settings, v.seed, doc, at,
+                           f"variant {name!r}", base_doc, refused)
+        if v.scenario is not None:
+            v.cost = scenario_cost(v.scenario)
+        variants.append(v)
+    if refused.faults and spec.factors and len(spec.factors) > 1:
+        # each level on its own: a fault is then pinned to the one value causing it, and
+        # said once, not in every variant with that value (only when a variant is refused:
+        # a level that is valid in every variant it is in is not loaded on its own)
         for fname, factor_settings in _levels_by_factor(plans).items():
             for level, settings in factor_settings.items():
                 _load(scenario_path, root, host, common + settings, seed_override, doc,
                       settings[0].value_at, f"{fname}={level}", base_doc, faults)
         faults.raise_if_any()
-    variants = []
-    for i, (name, levels, settings, at) in enumerate(plans):
-        v = Variant(i, name, levels, common + settings, at)
-        v.seed = variant_seed(seed, name, spec.common_random_numbers)
-        v.scenario = _load(scenario_path, root, host, v.settings, v.seed, doc, at,
-                           f"variant {name!r}", base_doc, faults)
-        if v.scenario is not None:
-            v.cost = scenario_cost(v.scenario)
-        variants.append(v)
-    faults.raise_if_any()
+    refused.raise_if_any()
 
     baseline = _baseline(spec, doc, variants, faults)
     objective = _objective(spec, doc, variants, faults)

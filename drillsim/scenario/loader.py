@@ -27,14 +27,14 @@ from drillsim.scenario.namecheck import check_names, check_target_refs, known_ki
 from drillsim.scenario.paths import resolve_ref, scenario_root
 from drillsim.scenario.planfile import check_item_refs, check_plan
 from drillsim.scenario.quantities import parse_fraction, parse_quantity
-from drillsim.scenario.region import Region, load_region
+from drillsim.scenario.region import Region
 from drillsim.scenario.schema import Assumption, ForceSpec, Observation, PlanFile, ScenarioFile
+from drillsim.scenario.shared import shared_plan, shared_region
 from drillsim.scenario.validation import (
     Collector,
     consequences_dropped,
     faults_from,
     suggest,
-    validate,
     validate_partly,
 )
 from drillsim.scenario.yamlsource import Document, load_yaml
@@ -358,16 +358,16 @@ def load_scenario(path: str | Path, *, host: PluginHost,
     region = plan = plan_doc = plan_path = None
     if ("region",) not in cut:
         ref = faults.run(resolve_ref, checked, ("region",), spec.region, path.resolve(), root_path)
-        if ref is not None and faults.run(_names_kind, checked, ("region",), ref, "region") is False:
-            region = faults.run(load_region, ref, _shown(ref), root_path)
+        if ref is not None:  # loaded once per process for every scenario naming it
+            region = faults.run(shared_region, ref, _shown(ref), root_path,
+                                functools.partial(_names_kind, checked, ("region",), ref, "region"))
     if not cut & {("plan",), ("plan", "file")}:
         ref = faults.run(resolve_ref, checked, ("plan", "file"), spec.plan.file, path.resolve(), root_path)
         if ref is not None:
             plan_path = Path(ref).resolve()
-            plan_doc = faults.run(load_yaml, ref, _shown(ref))
-            if plan_doc is not None and faults.run(_names_kind, checked, ("plan", "file"), ref, "plan",
-                                                   plan_doc.data) is False:
-                plan = faults.run(validate, PlanFile, plan_doc)
+            plan_doc, plan = faults.run(
+                shared_plan, ref, _shown(ref),
+                functools.partial(_names_kind, checked, ("plan", "file"), ref, "plan")) or (None, None)
     # no stop here: a fault above hides none below; what needs the region or the plan
     # waits for them
 
@@ -469,21 +469,15 @@ def declared_kind(text: str) -> str | None:
     return None
 
 
-def _names_kind(doc: Document, where: tuple, ref: Path, kind: str,
-                data: Any = None) -> bool:
-    """False if the file ``ref`` (named at ``where``; ``data`` its parsed content if read
-    already) may be a ``kind`` document, or cannot be read (its own faults then say why).
+def _names_kind(doc: Document, where: tuple, ref: Path, kind: str, data: Any) -> None:
+    """Nothing if the file ``ref`` (named at ``where``; ``data`` its parsed content) may
+    be a ``kind`` document.
 
     :raises ValidationFailed: it is another kind of drillsim document (located at ``where``).
     """
-    if data is None:
-        try:
-            data = load_yaml(ref, _shown(ref)).data
-        except ValidationFailed:
-            return False
     other = document_kind(data)
     if other in (None, kind):
-        return False
+        return
     raise ValidationFailed([doc.fault(where, f"{ref.name!r} is a {KIND_NAMES[other]}, not a "
                                              f"{KIND_NAMES[kind]}")])
 
