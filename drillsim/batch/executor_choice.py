@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 #: a Dask scheduler's address: ``tcp://host:8786``, ``tls://[::1]:8786`` (distributed's
 #: protocols: tcp, tls, ucx, ws, wss, inproc), or ``host:port`` (tcp)
-_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$")
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss|inproc)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$", re.ASCII)
 
 
 #: seconds to wait for a scheduler's port to answer before calling it unreachable

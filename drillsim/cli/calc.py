@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import WholeNumber, Fail, guard
+from drillsim.cli.support import Fail, Number, WholeNumber, guard
 
 
 class _Quantity(click.ParamType):
@@ -27,13 +27,13 @@ class _Quantity(click.ParamType):
     def convert(self, value, param, ctx):
         if not isinstance(value, str):
             return value
-        from drillsim.scenario.quantities import parse_fraction, parse_quantity
+        from drillsim.scenario.quantities import parse_fraction, parse_quantity, read_number
 
         try:
             if self.kind == "fraction":
                 text = value.strip()
                 try:
-                    return parse_fraction(float(text) if not text.endswith("%") else text)
+                    return parse_fraction(read_number(text) if not text.endswith("%") else text)
                 except ValueError:  # not a number: the share parser's own words
                     return parse_fraction(text)
             return parse_quantity(value, self.kind, allow_zero=self.allow_zero)
@@ -115,7 +115,7 @@ def calc() -> None:
 @calc.command("erlang-b")
 @click.option("--rate", type=RATE, help="Calls per time, e.g. 4.5/h.")
 @click.option("--service", type=DURATION, help="Mean time a unit is held per call, e.g. 40min.")
-@click.option("--load", type=float, help="Offered load in erlangs (instead of --rate and --service).")
+@click.option("--load", type=Number(), help="Offered load in erlangs (instead of --rate and --service).")
 @click.option("--units", type=WholeNumber(0, 10_000), help="Units (default: a table of counts).")
 @click.option("--max-blocking", type=SHARE,
               help="Also find the fewest units with at most this share of calls blocked, e.g. 1%.")
@@ -173,7 +173,7 @@ def erlang_b_cmd(rate, service, load, units, max_blocking, as_json) -> None:
 @calc.command("erlang-c")
 @click.option("--rate", type=RATE, help="Calls per time, e.g. 4.5/h.")
 @click.option("--service", type=DURATION, help="Mean time a unit is held per call, e.g. 40min.")
-@click.option("--load", type=float, help="Offered load in erlangs (with --service for waits; "
+@click.option("--load", type=Number(), help="Offered load in erlangs (with --service for waits; "
                                           "instead of --rate).")
 @click.option("--units", type=WholeNumber(1, 10_000), help="Units (default: a table of counts).")
 @click.option("--wait", "waits", type=DURATION0, multiple=True,

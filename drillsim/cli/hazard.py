@@ -21,10 +21,13 @@ from drillsim.cli.support import IMAGE, OutputFile
 from drillsim.host.registry import CalcOption, Calculator
 from drillsim.scenario.quantities import (
     QUANTITY_KINDS,
+    digits_hint,
     parse_angle,
     parse_fraction,
     parse_percent,
     parse_quantity,
+    read_number,
+    read_whole,
 )
 
 #: The largest series file read, bytes (a CSV of one number per line: millions of steps).
@@ -68,9 +71,9 @@ def read_series(text: str) -> list[float]:
     out = []
     for item in items:
         try:
-            value = float(item)
+            value = read_number(item)
         except ValueError:
-            raise ValueError(f"{quote_name(item)} in the series is not a number") from None
+            raise ValueError(f"{quote_name(item)} in the series is not a number{digits_hint(item)}") from None
         if not math.isfinite(value):
             raise ValueError(f"{quote_name(item)} in the series is not a finite number")
         out.append(value)
@@ -86,13 +89,13 @@ def _integer(text: str) -> int:
     from drillsim.scenario.validation import quote_name
 
     digits = text.strip().lstrip("+-").lstrip("0")
-    if re.fullmatch(r"[+-]?\d+", text.strip()) and len(digits) > len(str(MAX_INTEGER)):
+    if re.fullmatch(r"[+-]?[0-9]+", text.strip()) and len(digits) > len(str(MAX_INTEGER)):
         value = None
     else:
         try:
-            value = int(text)
+            value = read_whole(text)
         except ValueError:
-            raise ValueError(f"{quote_name(text)} is not a whole number") from None
+            raise ValueError(f"{quote_name(text)} is not a whole number{digits_hint(text)}") from None
     if value is None or abs(value) > MAX_INTEGER:
         raise ValueError(f"{quote_name(text)} is too large: give a whole number of at most "
                          f"{MAX_INTEGER:,}")
@@ -108,16 +111,22 @@ def convert(option: CalcOption, text: str) -> Any:
     if kind in QUANTITY_KINDS:
         return parse_quantity(text, kind, allow_zero=True)  # the kind's range: RANGES
     if kind == "fraction":
-        return parse_fraction(text.strip()) if text.strip().endswith("%") else parse_fraction(float(text))
+        if text.strip().endswith("%"):
+            return parse_fraction(text.strip())
+        try:
+            share = read_number(text)
+        except ValueError:
+            raise ValueError(f"{_quoted(text)} is not a share such as 30% or 0.3{digits_hint(text)}") from None
+        return parse_fraction(share)
     if kind == "percent":
         return parse_percent(text)
     if kind == "angle":
         return parse_angle(text)
     if kind == "number":
         try:
-            value = float(text)
+            value = read_number(text)
         except ValueError:
-            raise ValueError(f"{_quoted(text)} is not a plain number") from None
+            raise ValueError(f"{_quoted(text)} is not a plain number{digits_hint(text)}") from None
         if not math.isfinite(value):
             raise ValueError(f"{_quoted(text)} is not a finite number")
         return value

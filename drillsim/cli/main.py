@@ -122,7 +122,7 @@ def _sane_terminal() -> None:
     import os
 
     columns = os.environ.get("COLUMNS")
-    if columns is not None and not (columns.strip().isdigit() and int(columns) > 0):
+    if columns is not None and not (columns.strip().isascii() and columns.strip().isdigit() and int(columns) > 0):
         del os.environ["COLUMNS"]
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (WholeNumber, Fail, check_writable, err, guard, host_for, warn,
+from drillsim.cli.support import (Number, WholeNumber, Fail, check_writable, err, guard, host_for, warn,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options, IMAGE, OutputFile, is_stdout, write_output)
 
@@ -77,9 +77,9 @@ def _erlang_screen(calls: str | None, holding: str | None, max_waiting: str | No
 @click.option("--path", "dotted", metavar="PATH",
               help="Vary this scenario value instead (forces.township_teams.capabilities.people, "
                    "reserves.relocation_supplies.district).")
-@click.option("--min", "low", type=float, default=1, show_default=True, help="Smallest count.")
-@click.option("--max", "high", type=float, default=20, show_default=True, help="Largest count.")
-@click.option("--step", type=float, default=1, show_default=True, help="Step between counts.")
+@click.option("--min", "low", type=Number(), default=1, show_default=True, help="Smallest count.")
+@click.option("--max", "high", type=Number(), default=20, show_default=True, help="Largest count.")
+@click.option("--step", type=Number(), default=1, show_default=True, help="Step between counts.")
 @click.option("--replications", "-n", type=WholeNumber(1, 100_000),
               help="Replications per count (default: the scenario's, at least as many as the "
                    "confidence needs when every replication passes).")

@@ -481,10 +481,27 @@ class WholeNumber(click.IntRange):
     def convert(self, value, param, ctx):
         # thousands of digits: not "not a valid whole number" (it is one), nor echoed whole
         digits = value.strip().lstrip("+-") if isinstance(value, str) else ""
-        if digits.isdigit() and len(digits) > 100:
+        if digits.isdigit() and digits.isascii() and len(digits) > 100:
             self.fail(f"{digits[:20]}… ({len(digits):,} digits) is too large a whole number; "
                       "check for extra digits", param, ctx)
+        if isinstance(value, str):  # the digits 0-9 only: int() takes '１２３' and '1_000' too
+            from drillsim.scenario.quantities import read_whole
+
+            try:
+                value = read_whole(value)
+            except ValueError as exc:
+                if _python_reads(int, value):  # else click's own words ("not a valid …")
+                    self.fail(str(exc), param, ctx)
         return super().convert(value, param, ctx)
+
+
+def _python_reads(kind: type, text: str) -> bool:
+    """Whether ``kind(text)`` (int or float) takes a text drillsim refuses as a number."""
+    try:
+        kind(text)
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 #: a ``--seed``: as large as a scenario's ``run.seed`` may be (a signed 64-bit whole
@@ -493,9 +510,22 @@ SEED = WholeNumber(0, 2**63 - 1)
 
 
 class Number(click.FloatRange):
-    """A real-number option with bounds, refused in plain words."""
+    """A real-number option with bounds, refused in plain words: the digits 0-9 only
+    (``float()`` takes '１.５', '1_0', 'nan' and 'inf' too; NaN passed every bound)."""
 
     name = "number"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            from drillsim.scenario.quantities import read_number
+
+            try:
+                value = read_number(value)
+            except ValueError as exc:
+                if _python_reads(float, value):  # else click's own words ("not a valid …")
+                    self.fail(f"{exc} (a finite number such as 12 or 0.5)"
+                              if "write the digits" not in str(exc) else str(exc), param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class Fail(click.ClickException):

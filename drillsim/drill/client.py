@@ -48,7 +48,7 @@ def check_address(address: str) -> str:
         raise SeatRefused(f"{address!r} names no port: give HOST:PORT (e.g. 127.0.0.1:8765)")
     if host.startswith("[") != host.endswith("]") or "/" in host or " " in host:
         raise SeatRefused(f"{host!r} is not a host name or address: give HOST:PORT (e.g. 127.0.0.1:8765)")
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
+    if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
         raise SeatRefused(f"port {port!r} of {address!r} is not a port: give HOST:PORT with a port "
                           "from 1 to 65535")
     return address

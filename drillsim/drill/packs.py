@@ -63,7 +63,7 @@ from drillsim.scenario.quantities import Count, parse_quantity
 from drillsim.scenario.validation import Collector, Strict, suggest, validate
 from drillsim.scenario.yamlsource import Document, cut_name, load_yaml, quote_name
 
-_NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)?$")
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)?$", re.ASCII)
 
 
 class Draw(Strict):

@@ -54,6 +54,7 @@ from drillsim.engine.simulation import OrderRefused, Simulation
 from drillsim.errors import DrillsimError, Fault, ValidationFailed, cause_traceback
 from drillsim.host.pluginhost import PluginHost, load_plugins
 from drillsim.scenario.loader import ResolvedScenario, load_scenario
+from drillsim.scenario.quantities import read_whole
 from drillsim.scenario.validation import suggest
 
 #: speeds offered to players: scenario minutes per wall minute
@@ -843,7 +844,7 @@ class DrillSession:
             tid = self._township(args[0])
             record.township = tid
             try:
-                amount = int(args[1])
+                amount = read_whole(args[1])
             except ValueError:
                 raise OrderRefused(f"{args[1]!r}: give the number of people, e.g. 500") from None
             if amount <= 0:

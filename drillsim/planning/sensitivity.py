@@ -48,7 +48,7 @@ from drillsim.scoring.stats import mean_ci
 
 #: default range: the scenario's value × (1 ∓ DEFAULT_SPREAD)
 DEFAULT_SPREAD = 0.5
-_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)?$")
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)?$", re.ASCII)
 
 
 class FactorError(ValueError):

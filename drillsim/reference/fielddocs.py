@@ -21,41 +21,15 @@ rebuilds the models already built, nested models before the models holding them.
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
 import typing
 from typing import Any
 
 from pydantic import BaseModel
 
-from drillsim.scenario.validation import Strict
+from drillsim.scenario.validation import Strict, attribute_docstrings  # noqa: F401 (tests take it from here)
 
 #: The model classes already given their descriptions.
 _DESCRIBED: set[type[BaseModel]] = set()
-
-
-def attribute_docstrings(cls: type) -> dict[str, str]:
-    """``{field name: docstring}`` of the fields annotated in ``cls``'s own body (as
-    pydantic's ``use_attribute_docstrings`` reads them); ``{}`` without source."""
-    try:
-        source = textwrap.dedent(inspect.getsource(cls))
-    except (OSError, TypeError):  # pragma: no cover - a class made without a file
-        return {}
-    if source.startswith((" ", "\t")):  # a multi-line string less indented than the class
-        source = "def _wrap():\n" + source
-    node = ast.parse(source).body[0]
-    if isinstance(node, ast.FunctionDef) and node.name == "_wrap":
-        node = node.body[0]
-    docs: dict[str, str] = {}
-    target = None
-    for stmt in node.body:
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
-                and isinstance(stmt.value.value, str) and target is not None:
-            docs[target] = inspect.cleandoc(stmt.value.value)
-        target = stmt.target.id if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) \
-            else None
-    return docs
 
 
 def _all_models() -> list[type[BaseModel]]:

@@ -229,13 +229,13 @@ def parse_dotted(path: str) -> tuple:
     :raises ValueError: malformed path.
     """
     parts: list[Any] = []
-    for token in re.finditer(r"([^.\[\]]+)|\[(\d+)\]|(\.)", path):
+    for token in re.finditer(r"([^.\[\]]+)|\[(\d+)\]|(\.)", path, re.ASCII):
         name, index, _ = token.groups()
         if name is not None:
             parts.append(name)
         elif index is not None:
             parts.append(int(index))
-    if not parts or re.sub(r"[^.\[\]]+|\[\d+\]|\.", "", path):
+    if not parts or re.sub(r"[^.\[\]]+|\[\d+\]|\.", "", path, flags=re.ASCII):
         raise ValueError(f"not a field path: {path!r} (write e.g. forces[2].units)")
     return tuple(parts)
 

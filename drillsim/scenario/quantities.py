@@ -78,9 +78,51 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
+# What a number is, wherever drillsim reads one from text (a quantity in a file, a
+# command-line option): ASCII digits 0-9, an optional sign, decimal point and exponent.
+# Python's own int() and float() take more: digits of any script (full-width ``１２３``,
+# Arabic-Indic ``١٢٣``), underscores (``1_000``), ``inf`` and ``nan``; a value typed with
+# an input method left in full-width mode then passed unseen. YAML 1.2's core schema
+# reads only ASCII digits as numbers too (yamlsource).
+_NUMBER_TEXT = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_NUMBER = re.compile(_NUMBER_TEXT)
+_WHOLE = re.compile(r"[-+]?[0-9]+")
+
 # number, optional space, unit text. Rejects "1:30", "12", "h12", "1h30min".
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%°/][A-Za-z0-9_/^*·. ]*?)\s*$")
-_CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s*$")
+_QUANTITY = re.compile(r"^\s*(" + _NUMBER_TEXT + r")\s*([A-Za-z%°/][A-Za-z0-9_/^*·. ]*?)\s*$")
+_CLOCK = re.compile(r"^\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?\s*$")
+
+
+def digits_hint(text: str) -> str:
+    """`` (write the digits 0-9: '１２３' has full-width or other digits)`` when ``text``
+    holds a digit that is not ASCII, else ''."""
+    if any(ch.isdigit() and not ch.isascii() for ch in str(text)):
+        return " (write the digits as 0-9, not full-width or another script's digits)"
+    return ""
+
+
+def read_number(text: str) -> float:
+    """A number written as text (``12``, ``-0.5``, ``1e3``): ASCII digits only (see
+    :data:`_NUMBER_TEXT`); surrounding spaces are ignored.
+
+    :raises ValueError: anything else (``１２``, ``1_000``, ``inf``, ``nan``, ``''``),
+        with a message naming the text.
+    """
+    body = str(text).strip()
+    if not _NUMBER.fullmatch(body):
+        raise ValueError(f"{text!r} is not a number{digits_hint(text)}")
+    return float(body)
+
+
+def read_whole(text: str) -> int:
+    """A whole number written as text (``12``, ``-3``): ASCII digits only.
+
+    :raises ValueError: anything else (``１２``, ``1_000``, ``1.5``, ``''``).
+    """
+    body = str(text).strip()
+    if not _WHOLE.fullmatch(body):
+        raise ValueError(f"{text!r} is not a whole number{digits_hint(text)}")
+    return int(body)
 
 
 @lru_cache(maxsize=1)
@@ -283,7 +325,7 @@ def _parse_text(value: str, meaning: str, allow_zero: bool, allow_negative: bool
                          f"(e.g. {examples}: 1:30 is 90min)")
     m = _QUANTITY.match(value)
     if not m:
-        raise ValueError(f"{value!r} is not {what} with a unit (e.g. {examples})")
+        raise ValueError(f"{value!r} is not {what} with a unit (e.g. {examples}){digits_hint(value)}")
     unit_text = m.group(2).replace("·", "*")
     if unit_text.startswith("/"):
         unit_text = "1" + unit_text  # a rate written 0.5/h
@@ -347,9 +389,9 @@ def parse_fraction(value: Any) -> float:
         share = float(value)
     elif isinstance(value, str) and value.strip().endswith("%"):
         try:
-            share = float(value.strip()[:-1]) / 100.0
+            share = read_number(value.strip()[:-1]) / 100.0
         except ValueError:
-            raise ValueError(f"{value!r} is not a percentage such as 30%") from None
+            raise ValueError(f"{value!r} is not a percentage such as 30%{digits_hint(value)}") from None
     else:
         raise ValueError(f"expected a share such as 30% or 0.3, got {value!r}")
     if not math.isfinite(share):
@@ -359,7 +401,7 @@ def parse_fraction(value: Any) -> float:
     return share
 
 
-_ANGLE = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*(deg|degrees?|°|rad|radians?)\s*$")
+_ANGLE = re.compile(r"^\s*([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))\s*(deg|degrees?|°|rad|radians?)\s*$")
 
 
 def parse_angle(value: Any) -> float:
@@ -369,7 +411,7 @@ def parse_angle(value: Any) -> float:
     """
     m = _ANGLE.match(value) if isinstance(value, str) else None
     if not m:
-        raise ValueError(f"{value!r} is not an angle with a unit; write e.g. 90deg or 90°")
+        raise ValueError(f"{value!r} is not an angle with a unit; write e.g. 90deg or 90°{digits_hint(value)}")
     degrees = float(m.group(1))
     if m.group(2).startswith("rad"):
         degrees = math.degrees(degrees)
@@ -385,9 +427,9 @@ def parse_percent(value: Any) -> float:
     if not body.endswith("%"):
         raise ValueError(f"{value!r}: write a percentage such as 60% or 120%")
     try:
-        share = float(body[:-1]) / 100.0
+        share = read_number(body[:-1]) / 100.0
     except ValueError:
-        raise ValueError(f"{value!r} is not a percentage such as 60%") from None
+        raise ValueError(f"{value!r} is not a percentage such as 60%{digits_hint(value)}") from None
     if not math.isfinite(share):
         raise ValueError(f"{value!r} is not a finite number")
     if not LIVE_MOISTURE.low <= share <= LIVE_MOISTURE.high:

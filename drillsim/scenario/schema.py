@@ -217,7 +217,7 @@ def parse_clock(value: Any) -> float:
         raise ValueError(f"write a clock time as HH:MM, e.g. '22:00' (got {value!r})")
     text = value.strip()
     hours, sep, minutes = text.partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+    if not (sep and text.isascii() and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
             and 0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
         raise ValueError(f"{value!r} is not a clock time HH:MM between 00:00 and 23:59")
     return int(hours) * 60.0 + int(minutes)

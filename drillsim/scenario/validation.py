@@ -173,6 +173,62 @@ def _short(value: Any) -> str:
     return f"{inner[:40]!r}… ({len(inner):,} characters)"
 
 
+def attribute_docstrings(cls: type) -> dict[str, str]:
+    """``{field name: docstring}`` of the fields annotated in ``cls``'s own body (as
+    pydantic's ``use_attribute_docstrings`` reads them); ``{}`` without source. Read
+    only when needed (a schema written, an empty field's message): it parses the class's
+    source."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        source = textwrap.dedent(inspect.getsource(cls))
+    except (OSError, TypeError):  # pragma: no cover - a class made without a file
+        return {}
+    if source.startswith((" ", "\t")):  # a multi-line string less indented than the class
+        source = "def _wrap():\n" + source
+    node = ast.parse(source).body[0]
+    if isinstance(node, ast.FunctionDef) and node.name == "_wrap":
+        node = node.body[0]
+    docs: dict[str, str] = {}
+    target = None
+    for stmt in node.body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+                and isinstance(stmt.value.value, str) and target is not None:
+            docs[target] = inspect.cleandoc(stmt.value.value)
+        target = stmt.target.id if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) \
+            else None
+    return docs
+
+
+def _field_doc(model: Any, loc: tuple) -> str:
+    """The first sentence of the docstring of the field at ``loc`` (what to give there),
+    lower-cased at its start; '' when there is none."""
+    owner = _model_at(model, loc[:-1])
+    name = loc[-1] if loc else None
+    if not isinstance(owner, type) or not isinstance(name, str):
+        return ""
+    for cls in owner.__mro__:
+        if name in cls.__dict__.get("__annotations__", {}):
+            text = " ".join(attribute_docstrings(cls).get(name, "").split())
+            break
+    else:
+        return ""
+    if not text:
+        return ""
+    first = text.split(". ")[0].rstrip(".")
+    return first[:1].lower() + first[1:] if first[1:2].islower() else first
+
+
+def _empty(words: str, err: dict, model: Any) -> str:
+    """The message for a field left empty (``~``, ``null`` or nothing after the colon,
+    in the file or in a sweep's ``set:``): YAML reads them all as null, which Python
+    calls None; the user wrote no value, so the message says so and what to give."""
+    doc = _field_doc(model, tuple(err["loc"]))
+    return f"is empty; give {words}" + (f": {doc}" if doc else "")
+
+
 def _message(err: dict, model: Any, loc: tuple, raw: str | None) -> str:
     kind = err["type"]
     value = err.get("input")
@@ -183,6 +239,10 @@ def _message(err: dict, model: Any, loc: tuple, raw: str | None) -> str:
         name = str(loc[-1])
         fields = [f for f in (_fields_of(owner) or []) if f != name]
         return f"unknown field {_short(name)}" + (suggest(name, fields) if fields else "")
+    if value is None and kind in (_SHAPES, *_TYPE_WORDS):
+        return _empty(' or '.join(err['ctx']['words']) if kind == _SHAPES else _TYPE_WORDS[kind], err, model)
+    if value is None and kind == "literal_error":
+        return _empty(f"one of {err.get('ctx', {}).get('expected', '')}", err, model)
     if kind == _SHAPES:
         return f"expected {' or '.join(err['ctx']['words'])}, got {_describe(value, raw)}"
     if kind in _TYPE_WORDS:
