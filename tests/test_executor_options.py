@@ -255,3 +255,15 @@ def test_ctrl_c_while_the_fork_server_imports_prints_no_traceback(mini, tmp_path
     assert proc.returncode == 130, err.decode()
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
     assert err.decode().splitlines()[-1].startswith("interrupted")
+
+
+def test_a_local_dask_cluster_of_the_default_size_is_described_with_its_count():
+    """It printed "one per CPU worker(s)"; then "one worker per CPU" without the count."""
+    import os
+
+    pytest.importorskip("distributed")
+    from drillsim.batch.dask_executor import DaskExecutor
+
+    cpus = os.cpu_count() or 1
+    assert DaskExecutor().describe() == f"local Dask cluster, one worker per CPU ({cpus})"
+    assert DaskExecutor(workers=3).describe() == "local Dask cluster, 3 worker(s)"

@@ -373,7 +373,7 @@ class DaskExecutor(Executor):
         if self.scheduler:
             return f"Dask cluster at {self.scheduler}"
         return ("local Dask cluster, " + (f"{self.workers} worker(s)" if self.workers
-                                          else "one worker per CPU"))
+                                          else f"one worker per CPU ({os.cpu_count() or 1})"))
 
 
 def _one_line(exc: BaseException | None) -> str:

@@ -115,7 +115,7 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None,
         return DetachedExecutor("drillsim.batch.dask_executor:DaskExecutor",
                                 {"workers": workers, "start_method": fork}, DASK_PRELOAD,
                                 "local Dask cluster, " + (f"{workers} worker(s)" if workers
-                                                          else "one worker per CPU"), workers)
+                                                          else f"one worker per CPU ({os.cpu_count() or 1})"), workers)
     if kind == "dask" or scheduler:
         try:
             from drillsim.batch.dask_executor import DaskExecutor  # only when asked: Dask is optional
