@@ -384,7 +384,9 @@ def check_writable(paths, inputs=(), names=None) -> None:
     """
     names = list(names or [None] * len(paths))
     read = {Path(p).resolve() for p in inputs}
+    read_ids = {i for i in map(_identity, inputs) if i is not None}
     seen: dict[Path, str] = {}
+    places: dict[tuple[int, int], str] = {}  # (device, inode) -> the option writing there
     piped: str | None = None
     for path, name in zip(paths, names):
         if path is None:
@@ -394,15 +396,17 @@ def check_writable(paths, inputs=(), names=None) -> None:
                 raise Fail(f"- ({name}): {piped} writes to standard output already; give one "
                            "of them a file; nothing was run", 2)
             piped = name or "-"
+            _same_place(places, _stdout_identity(), f"- ({name})" if name else "-", name, path)
             continue
         what = f"{path} ({name})" if name else str(path)
         target = path.resolve()
-        if target in read:
+        if target in read or _identity(path) in read_ids - {None}:
             raise Fail(f"{what}: is a file this run reads; writing there would destroy it. "
                        "Name another file; nothing was run", 2)
         from drillsim.report.common import is_special
 
         if is_special(path):  # /dev/null, a named pipe: written into, not replaced
+            _same_place(places, _identity(path), what, name, path)
             if not os.access(path, os.W_OK):
                 raise Fail(f"{path}: cannot write there (permission denied); nothing was run", 2)
             continue
@@ -410,6 +414,8 @@ def check_writable(paths, inputs=(), names=None) -> None:
             raise Fail(f"{what}: {seen[target]} names the same file; give each output its own "
                        "file; nothing was run", 2)
         seen[target] = name or str(path)
+        # the same file by another name (a hard link; /dev/stdout beside -, above)
+        _same_place(places, _identity(path), what, name, path)
         folder = target.parent
         if not folder.is_dir():
             raise Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
@@ -426,6 +432,47 @@ def check_writable(paths, inputs=(), names=None) -> None:
         except OSError as exc:
             raise Fail(f"{path}: cannot write in {str(path.parent) or '.'!r} "
                        f"({os.strerror(exc.errno) if exc.errno else exc}); nothing was run", 2) from None
+
+
+def _identity(path) -> tuple[int, int] | None:
+    """(device, inode) of what ``path`` names now, through links (None if nothing is
+    there yet): two names of one file, or a device such as ``/dev/stdout``, compare equal."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    """(device, inode) of what standard output is (a terminal, a pipe, a file); None
+    when it has no file (a test's stand-in)."""
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io_unsupported()):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def io_unsupported() -> type[BaseException]:
+    import io
+
+    return io.UnsupportedOperation
+
+
+def _same_place(places: dict, place: tuple[int, int] | None, what: str, name: str | None,
+                path) -> None:
+    """Refuse (exit 2) a second output writing where another already does (two names of
+    one file, standard output as ``-`` and as ``/dev/stdout``): the two would be written
+    into each other. The null device takes any number of outputs."""
+    if place is None or place == _identity(os.devnull):
+        return
+    shown = "standard output" if is_stdout(path) else str(path)
+    if place in places:
+        other = places[place]
+        raise Fail(f"{what}: {other} writes to the same place by another name; give each "
+                   "output its own file; nothing was run", 2)
+    places[place] = f"{name} ({shown})" if name else shown
 
 
 def host_for(plugins: str | None, disabled: tuple[str, ...], loading=None, scenario: Path | None = None):

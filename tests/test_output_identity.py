@@ -1,0 +1,56 @@
+"""Two outputs to one place by different names are refused before anything runs: a
+file and its hard link, standard output as ``-`` and as ``/dev/stdout`` (or
+``/dev/fd/1``). Compared by what the names lead to (device and inode), not by their
+text; the null device takes any number of outputs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+
+from .conftest import ROOT
+
+VALID = ROOT / "tests" / "bad_inputs" / "scenarios" / "valid.yaml"
+
+
+def test_a_file_and_its_hard_link_are_one_output(tmp_path):
+    first = tmp_path / "a.json"
+    first.write_text("{}", encoding="utf-8")
+    os.link(first, tmp_path / "b.jsonl")
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", str(first),
+                                       "--events", str(tmp_path / "b.jsonl")])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"{tmp_path / 'b.jsonl'} (--events): --json ({first}) writes to the same place by another "
+        "name; give each output its own file; nothing was run")
+    assert first.read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout on this system")
+@pytest.mark.parametrize("events, json_, said", [
+    ("-", "/dev/stdout", "- (--events): --json (/dev/stdout) writes to the same place by another name"),
+    ("/dev/stdout", "-", "/dev/stdout (--events): --json (standard output) writes to the same place "
+                         "by another name"),
+    ("/dev/fd/1", "/dev/stdout", "/dev/fd/1 (--events): --json (/dev/stdout) writes to the same place "
+                                 "by another name"),
+])
+def test_standard_output_by_two_names_is_one_output(events, json_, said):
+    """In a real process (click's test runner has no standard output file to compare)."""
+    done = subprocess.run([sys.executable, "-m", "drillsim", "run", str(VALID), "-n", "1", "-q",
+                           "--events", events, "--json", json_], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == said + "; give each output its own file; nothing was run"
+    assert done.stdout == ""
+
+
+def test_the_null_device_takes_two_outputs():
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", os.devnull,
+                                       "--events", os.devnull])
+    assert result.exit_code == 0, result.output
