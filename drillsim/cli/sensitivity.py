@@ -72,7 +72,9 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
     host = guard(host_for, plugins, disabled, loading, scenario)
     sc = guard(lambda: load_scenario(scenario, host=host, seed=seed))
     warn(sc)
-    check_writable((json_path,), sc.inputs, ("--json",))
+    from drillsim.planning.sensitivity import stored_path
+
+    check_writable((json_path,), sc.inputs, ("--json",), may_replace=(stored_path(scenario),))
     if plot_dir is not None and (plot_dir.exists() and not plot_dir.is_dir()):
         raise Fail(f"--plot {plot_dir}: not a folder", 2)
     rows = [t for t in sc.targets if not t.by_label]

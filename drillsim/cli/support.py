@@ -372,14 +372,80 @@ def _standard_output() -> Iterator:
                 buffered.detach()
 
 
-def check_writable(paths, inputs=(), names=None) -> None:
+def kept_file(path: Path) -> str | None:
+    """What an existing file is, when it is one drillsim ships or reads and no output may
+    replace (None otherwise, or when nothing is there):
+
+    - a YAML file: scenarios, regions, plans, sweeps, packs, seats and the chemical
+      table are YAML, and no drillsim output is;
+    - a stored sensitivity result (``sensitivity/NAME.json`` beside scenario
+      ``NAME.yaml``: ``run`` reads it for its note), which only ``drillsim sensitivity``
+      of that scenario writes;
+    - a batch database (SQLite), a drill log or its controller log: the work of a whole
+      batch or drill;
+    - a file of drillsim itself or of its built-in plugins (the installed package).
+    """
+    try:
+        if not path.is_file():
+            return None
+        real = path.resolve()
+    except OSError:
+        return None
+    if real.suffix.lower() in (".yaml", ".yml"):
+        return "a YAML file (a scenario, region, plan, sweep, pack or seats file): no output replaces one"
+    if real.parent.name == "sensitivity" and real.suffix == ".json":
+        from drillsim.planning.sensitivity import stored_path
+
+        for ending in (".yaml", ".yml"):
+            scenario = real.parent.parent / (real.stem + ending)
+            if scenario.is_file() and stored_path(scenario).resolve() == real:
+                return (f"the stored sensitivity result of {scenario.name} (run reads it); only "
+                        "drillsim sensitivity of that scenario replaces it")
+    from drillsim.drill.drilllog import controller_path
+
+    if controller_path(real).is_file() and controller_path(real) != real:
+        return "a drill log (its controller log is beside it)"
+    if real.name.endswith(".controller.jsonl"):
+        main = real.with_name(real.name[:-len(".controller.jsonl")] + ".jsonl")
+        if main.is_file():
+            return "a drill's controller log"
+    try:
+        with open(real, "rb") as fh:
+            if fh.read(16) == b"SQLite format 3\x00":
+                return "a database (a batch's results)"
+    except OSError:
+        pass
+    import drillsim
+
+    for package in (Path(drillsim.__file__).resolve().parent, _plugins_folder()):
+        if package is not None and real.is_relative_to(package):
+            return "a file of drillsim itself"
+    return None
+
+
+def _plugins_folder() -> Path | None:
+    """The folder of the built-in plugins' package (``plugins``), without importing it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("plugins")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]).resolve()
+
+
+def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
     """Refuse before running if an output cannot be written (missing or read-only folder
-    or file), would overwrite an input of the run, or is named twice (standard output,
-    ``-``, included).
+    or file), would overwrite an input of the run or a file drillsim ships or reads
+    (:func:`kept_file`), or is named twice (standard output, ``-``, included).
 
     :param paths: the output files (None where not asked for; :data:`STDOUT` for ``-``).
     :param inputs: files the run reads (:attr:`ResolvedScenario.inputs`).
     :param names: the options that named ``paths``, for messages (``--json`` …).
+    :param may_replace: kept files this command is the one to write (``sensitivity``:
+        its scenario's stored result).
     :raises Fail: exit status 2, nothing run.
     """
     names = list(names or [None] * len(paths))
@@ -414,6 +480,9 @@ def check_writable(paths, inputs=(), names=None) -> None:
             raise Fail(f"{what}: {seen[target]} names the same file; give each output its own "
                        "file; nothing was run", 2)
         seen[target] = name or str(path)
+        kept = kept_file(path)
+        if kept is not None and target not in {Path(p).resolve() for p in may_replace}:
+            raise Fail(f"{what}: is {kept}. Name another file; nothing was run", 2)
         # the same file by another name (a hard link; /dev/stdout beside -, above)
         _same_place(places, _identity(path), what, name, path)
         folder = target.parent

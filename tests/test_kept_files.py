@@ -1,0 +1,98 @@
+"""Outputs never replace a file drillsim ships or reads (`kept_file`): a YAML file, a
+stored sensitivity result (only `drillsim sensitivity` of its scenario writes it), a batch
+database, a drill log and its controller log, a file of drillsim itself. `plan --json
+scenarios/sensitivity/forest_fire.json` replaced the result `run` reads for its note."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+from drillsim.cli.support import Fail, check_writable, kept_file
+
+from .conftest import ROOT, SCENARIOS
+
+VALID = ROOT / "tests" / "bad_inputs" / "scenarios" / "valid.yaml"
+
+
+@pytest.fixture()
+def shipped(tmp_path):
+    """A copy of the shipped scenarios folder (its stored sensitivity results with it)."""
+    root = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, root, ignore=shutil.ignore_patterns("validation", "calc"))
+    return root
+
+
+def test_plan_json_does_not_replace_a_stored_sensitivity_result(shipped):
+    stored = shipped / "sensitivity" / "forest_fire.json"
+    before = stored.read_bytes()
+    result = CliRunner().invoke(main, ["plan", str(shipped / "plans" / "tongnan-2021.yaml"),
+                                       "--json", str(stored)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"{stored} (--json): is the stored sensitivity result of forest_fire.yaml (run reads "
+        "it); only drillsim sensitivity of that scenario replaces it. Name another file; "
+        "nothing was run")
+    assert stored.read_bytes() == before
+
+
+def test_sensitivity_of_that_scenario_may_replace_it_and_no_other(shipped):
+    stored = shipped / "sensitivity" / "forest_fire.json"
+    check_writable([stored], (), ["--json"], may_replace=[stored])  # no Fail
+    with pytest.raises(Fail, match="stored sensitivity result of forest_fire.yaml"):
+        check_writable([stored], (), ["--json"], may_replace=[shipped / "sensitivity" / "guxi_landslide.json"])
+
+
+def test_a_json_file_beside_no_scenario_is_an_ordinary_output(tmp_path):
+    (tmp_path / "sensitivity").mkdir()
+    mine = tmp_path / "sensitivity" / "mine.json"
+    mine.write_text("{}", encoding="utf-8")
+    assert kept_file(mine) is None
+    assert kept_file(tmp_path / "sensitivity" / "missing.json") is None
+
+
+def _drill_log(tmp_path):
+    log = tmp_path / "d.jsonl"
+    log.write_text("{}\n", encoding="utf-8")
+    (tmp_path / "d.controller.jsonl").write_text("{}\n", encoding="utf-8")
+    return log
+
+
+def _database(tmp_path):
+    db = tmp_path / "results.json"  # whatever its name: the first bytes say SQLite
+    sqlite3.connect(db).execute("create table t (x)").connection.close()
+    return db
+
+
+def _yaml(tmp_path):
+    path = tmp_path / "region.yaml"
+    path.write_text("name: x\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("make, what", [
+    (_drill_log, "a drill log (its controller log is beside it)"),
+    (lambda t: _drill_log(t).with_name("d.controller.jsonl"), "a drill's controller log"),
+    (_database, "a database (a batch's results)"),
+    (_yaml, "a YAML file (a scenario, region, plan, sweep, pack or seats file): no output replaces one"),
+    (lambda t: ROOT / "drillsim" / "__init__.py", "a file of drillsim itself"),
+])
+def test_run_outputs_do_not_replace_kept_files(make, what, tmp_path):
+    target = make(tmp_path)
+    before = target.read_bytes()
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--events", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"{target} (--events): is {what}. Name another file; nothing was run"
+    assert target.read_bytes() == before
+
+
+def test_an_earlier_output_is_replaced_as_before(tmp_path):
+    out = tmp_path / "out.json"
+    out.write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("{\n")
