@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 
 from drillsim.batch.analysis import Comparison
 from drillsim.batch.tables import sweep_factors, variant_label
+from drillsim.report.common import save_figure
 from drillsim.report.fonts import plot_fonts
 
 
@@ -88,7 +89,7 @@ def plot_pass_rates(c: Comparison, path: Path) -> Path | None:
     fig = pass_rates_figure(c)
     if fig is None:
         return None
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     return path
 
 
@@ -189,7 +190,7 @@ def plot_response_times(c: Comparison, folder: Path) -> list[Path]:
         fig.legend([line], [f"target {ref.target.comparison} {ref.target.threshold:g} {ref.target.unit}"],
                    loc="outside upper right", fontsize=8, frameon=False)
         path = folder / f"response_times_{_safe(row_id)}.png"
-        fig.savefig(path, dpi=110)
+        save_figure(fig, path, dpi=110)
         out.append(path)
     return out
 
@@ -226,7 +227,7 @@ def plot_cost_objective(c: Comparison, path: Path) -> Path | None:
     ax.set_ylabel(o.describe())
     ax.set_title(f"{c.meta['sweep_name']}: cost against the objective", fontsize=9)
     fig.legend(loc="outside upper right", fontsize=8, frameon=False)
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     return path
 
 

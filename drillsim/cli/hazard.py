@@ -288,7 +288,9 @@ def _plot(calc: Calculator, result: dict, values: dict, path: Path, region) -> N
     with matplotlib.rc_context(plot_fonts()):  # Chinese names in the region draw as text
         fig = Figure(figsize=(10, 8))
         _draw_map(fig.subplots(), calc, result, values, region)
-        fig.savefig(path, dpi=120, bbox_inches="tight")
+        from drillsim.report.common import save_figure
+
+        save_figure(fig, path, dpi=120, bbox_inches="tight")
     click.echo(f"map written to {path}", err=True)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from drillsim.planning.coverage import Coverage
 from drillsim.report.basemap import draw_region, far_sites, finish
+from drillsim.report.common import save_figure
 from drillsim.report.fonts import plot_fonts
 
 
@@ -82,5 +83,5 @@ def write_map(cov: Coverage, path: str | Path, region, forces: list[str] | None 
             title += f"; roads as at {cov.at:g} min"
         ax.set_title(title, fontsize=8)
         finish(ax, region, labels)
-        fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+        save_figure(fig, path, dpi=110, bbox_inches="tight", metadata={"Software": None})
     return path

@@ -353,7 +353,9 @@ def write_tornado(s: Sensitivity, target: str, unit: str, path, title: str) -> N
         ax.axvline(base, color="black", linewidth=0.8)
         ax.set_xlabel(f"{target} mean ({unit}); blue: factor at its low end, orange: high end")
         ax.set_title(title, fontsize=9)
-        fig.savefig(path, dpi=110, metadata={"Software": None})
+        from drillsim.report.common import save_figure
+
+        save_figure(fig, path, dpi=110, metadata={"Software": None})
 
 
 def fingerprint(scenario: ResolvedScenario) -> str:

@@ -142,4 +142,6 @@ def write_plot(s: Sizing, path, title: str) -> None:
         ax.set_ylabel(f"{s.target} pass rate")
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=8, loc="lower right")
-        fig.savefig(path, dpi=110, metadata={"Software": None})
+        from drillsim.report.common import save_figure
+
+        save_figure(fig, path, dpi=110, metadata={"Software": None})

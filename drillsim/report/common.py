@@ -111,8 +111,23 @@ def is_special(path: str | Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def save_figure(fig, path: str | Path, **savefig) -> None:
+    """Write a matplotlib figure to ``path`` whole or not at all, as the text outputs
+    are (:func:`open_atomic`, binary): a plot or map that fails half-way (a full disk, a
+    font or drawing error) leaves no partial image, and whatever was at ``path`` stays.
+    The format follows the name's ending (``.png``, ``.pdf``), as ``savefig`` chooses it.
+
+    :param savefig: passed on to ``Figure.savefig`` (``dpi``, ``bbox_inches`` …).
+    :raises OSError: the file cannot be written.
+    """
+    path = Path(path)
+    with open_atomic(path, binary=True) as fh:
+        fig.savefig(fh, format=path.suffix.lstrip(".").lower() or None, **savefig)
+
+
 @contextmanager
-def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = ()) -> Iterator[IO[str]]:
+def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = (),
+                binary: bool = False) -> Iterator[IO[str]]:
     """A text file to write as a stream that appears at ``path`` only when the block ends
     (temp file in the same folder + rename): a writer stopped by an exception leaves
     whatever was at ``path`` before untouched, unless the exception is one of ``keep_on``
@@ -124,11 +139,14 @@ def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = ()) -> 
     pipe or link itself (as root, ``/dev/stdout`` of the whole machine) and leave what
     they point to untouched.
 
+    :param binary: a byte stream (an image) instead of UTF-8 text.
     :raises OSError: the folder does not exist or is not writable (callers report it).
     """
     path = Path(path)
+    text = {} if binary else {"encoding": "utf-8"}
+    mode = "wb" if binary else "w"
     if path.is_symlink() or is_special(path):
-        with open(path, "w", encoding="utf-8") as fh:
+        with open(path, mode, **text) as fh:
             yield fh
         return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
@@ -142,7 +160,7 @@ def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = ()) -> 
         os.replace(tmp, path)
 
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, mode, **text) as fh:
             try:
                 yield fh
             except keep_on:
