@@ -98,3 +98,19 @@ def test_serve_refuses_what_it_cannot_use_before_writing(args, said, tmp_path, m
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[-1].startswith(said), result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_a_drill_names_its_scenario_as_given(tmp_path, monkeypatch):
+    """Its faults printed the scenario's absolute path (/home/…/x.yaml:17:14); every other
+    command prints the name given on the command line."""
+    import shutil
+
+    shutil.copytree(SCENARIOS.parent / "tests" / "bad_inputs" / "scenarios", tmp_path / "corpus")
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    given = "../corpus/15-negative-duration.yaml"
+    result = CliRunner().invoke(main, ["drill", given, "--seed", "1"], input="")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"{given}:17:14: forces[0].turnout: -5min is outside"), result.output
+    validated = CliRunner().invoke(main, ["validate", given])
+    assert validated.output.splitlines()[0] == result.output.splitlines()[0]

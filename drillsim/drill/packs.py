@@ -191,6 +191,8 @@ class DrawnScenario:
     reporting: dict[str, dict[str, Any]] = field(default_factory=dict)
     injects: list[dict[str, Any]] = field(default_factory=list)
     objectives: list[dict[str, Any]] = field(default_factory=list)
+    #: the scenario's name as the user gave it, for messages ('': :func:`shown`); not logged
+    given: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"pack": self.pack, "pack_name": self.pack_name, "scenario_path": self.scenario_path,
@@ -276,7 +278,7 @@ def load_pack(path: Path) -> tuple[PackFile, Document, Path]:
     if isinstance(ref, str):
         base = faults.run(resolve_ref, doc, ("scenario",), ref, path.resolve(), scenario_root(path))
     if base is not None:
-        base_doc = faults.run(load_yaml, base, _shown(base))
+        base_doc = faults.run(load_yaml, base, shown(base))
         if base_doc is not None:
             kind = document_kind(base_doc.data)
             if kind not in (None, "scenario"):
@@ -310,7 +312,11 @@ def load_pack(path: Path) -> tuple[PackFile, Document, Path]:
     return pack, doc, base
 
 
-def _shown(path: Path) -> str:
+def shown(path: str | Path) -> str:
+    """A file's name as messages print it: relative to the working folder when it is
+    inside it (as the user gave it: ``scenarios/x.yaml``), else as it is. A drill keeps
+    its scenario's absolute path (to resume from any folder) and shows this."""
+    path = Path(path)
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
@@ -556,4 +562,5 @@ def _inject_faults(inject: PlannedInject, scenario: ResolvedScenario, units: set
 
 def plain_scenario(path: str | Path) -> DrawnScenario:
     """A plain scenario file used as a drill: nothing drawn."""
-    return DrawnScenario(str(path), Path(path).stem, str(Path(path).resolve()), None, {}, [], {})
+    return DrawnScenario(str(path), Path(path).stem, str(Path(path).resolve()), None, {}, [], {},
+                         given=str(path))

@@ -40,6 +40,7 @@ from drillsim.drill.packs import (
     draw,
     is_pack,
     plain_scenario,
+    shown,
 )
 from drillsim.engine.eventlog import Event
 from drillsim.engine.reporting import (
@@ -190,7 +191,8 @@ class DrillSession:
         self.seed = int(seed)
         self.host = host or load_plugins()
         self.clock = clock
-        self.scenario: ResolvedScenario = load_scenario(drawn.scenario_path, host=self.host,
+        # loaded by the name the user knows (messages print it), not the absolute path kept
+        self.scenario: ResolvedScenario = load_scenario(drawn.given or shown(drawn.scenario_path), host=self.host,
                                                         overrides=drawn.overrides or None, seed=self.seed)
         self.sim = Simulation(self.scenario, self.host, seed=self.seed, auto_dispatch=False)
         self.start: dt.datetime = self.scenario.start
