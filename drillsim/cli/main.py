@@ -101,9 +101,9 @@ class _Commands(click.Group):
             host = sys.modules.get("drillsim.host.pluginhost")
             if host is None or not isinstance(exc, host.PluginError):
                 raise
-            from drillsim.cli.support import Fail
+            from drillsim.cli.support import plugin_failure
 
-            raise Fail(f"plugin error: {exc}", 2) from None
+            raise plugin_failure(exc) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

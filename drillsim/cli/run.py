@@ -38,12 +38,20 @@ from drillsim.cli.support import (SEED, WholeNumber,
 def validate(scenario: Path, plugins, disabled, loading) -> None:
     """Check a scenario (and its region and plan files), a sweep and every variant it
     expands to, a drill pack, an optimise or a hypercube spec, without running anything."""
+    from drillsim.scenario.yamlsource import read_once
+
+    with read_once():  # each file read from disk once: the kind and the check see one text
+        _validate(scenario, plugins, disabled, loading)
+
+
+def _validate(scenario: Path, plugins, disabled, loading) -> None:
     from drillsim.scenario.loader import declared_kind, document_kind, load_scenario
-    from drillsim.scenario.yamlsource import load_yaml
+    from drillsim.scenario.yamlsource import load_yaml, read_text
 
     data = guard(load_yaml, scenario).data
-    # the file has been read and checked above: its modeline (if any) names its kind
-    head = scenario.read_text(encoding="utf-8", errors="replace")[:4096]
+    # read and checked above (the same text, not the file again): its modeline, if any,
+    # names its kind
+    head = read_text(scenario, str(scenario))[:4096]
     kind = declared_kind(head) or document_kind(data) or "scenario"
     if kind != "scenario":
         _validate_other(scenario, kind, guard(host_for, plugins, disabled, loading, scenario))

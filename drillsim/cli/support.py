@@ -655,6 +655,12 @@ class Fail(click.ClickException):
         say(self.format_message())
 
 
+def plugin_failure(exc: BaseException) -> Fail:
+    """The one message (exit status 2) for a plugin that cannot be loaded or breaks when
+    first used, whether a command's :func:`guard` or the root group catches it."""
+    return Fail(f"plugin error: {exc}", 2)
+
+
 def guard(fn, *args, **kwargs):
     """Run ``fn``; turn the user's mistakes into messages and exit codes, not tracebacks."""
     from drillsim.host.pluginhost import PluginError
@@ -664,7 +670,7 @@ def guard(fn, *args, **kwargs):
     except ValidationFailed as exc:
         raise Fail(str(exc) + f"\n{len(set(exc.faults))} problem(s) found; nothing was run.", 2) from None
     except PluginError as exc:
-        raise Fail(f"plugin error: {exc}", 2) from None
+        raise plugin_failure(exc) from None
     except DrillsimError as exc:
         raise Fail(f"run failed: {exc}", 1) from None
 

@@ -20,9 +20,11 @@ import re
 import stat
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -458,14 +460,46 @@ def read_bytes(path: Path, shown: str, *, limit: int | None = None,
     return data
 
 
+#: the texts read inside :func:`read_once` (None outside it), by absolute path and limit
+_READ_ONCE: ContextVar[dict | None] = ContextVar("drillsim_read_once", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within the block, :func:`read_text` reads each file from disk once and hands the
+    same text to every later reader (``validate`` finds a file's kind, then its loader
+    reads it; a pack's loader reads its base scenario more than once): one consistent
+    view of a file that is being edited, and no second read of a slow disk. Failures are
+    not kept (read again, they are said again)."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 def read_text(path: Path, shown: str, *, limit: int | None = None,
               what: str = "a YAML file") -> str:
-    """Read a file as UTF-8 through :func:`read_bytes`.
+    """Read a file as UTF-8 through :func:`read_bytes` (once per file inside
+    :func:`read_once`).
 
     :raises ValidationFailed: missing, a folder, not a regular file (a pipe, a device),
         larger than :data:`MAX_FILE_BYTES`, unreadable, or not UTF-8 (naming the bad byte).
     """
-    data = read_bytes(Path(path), shown, limit=limit, what=what)
+    once = _READ_ONCE.get()
+    if once is None:
+        return _decoded(read_bytes(Path(path), shown, limit=limit, what=what), shown)
+    key = (os.path.abspath(path), limit)
+    if key not in once:
+        once[key] = _decoded(read_bytes(Path(path), shown, limit=limit, what=what), shown)
+    return once[key]
+
+
+def _decoded(data: bytes, shown: str) -> str:
+    """UTF-8 text (a byte-order mark dropped).
+
+    :raises ValidationFailed: not UTF-8, naming the line and column of the bad byte.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
