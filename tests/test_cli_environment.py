@@ -50,3 +50,20 @@ def test_drillsim_plugins_of_commas_only_is_refused(corpus, monkeypatch):
     assert result.exit_code == 2
     assert result.output == ("plugin error: $DRILLSIM_PLUGINS=' , ,' names no plugin: unset it, or "
                              "name the plugins to load, comma-separated (see `drillsim plugins`)\n")
+
+
+@pytest.mark.parametrize("value", ["abc", "nan", "inf", "１０", "1_0"])
+def test_an_event_time_limit_that_is_no_number_of_seconds_is_refused(value, corpus, monkeypatch):
+    """It was silently replaced by the default (60 s), and 'nan' turned the watchdog off
+    (no time compares greater than NaN)."""
+    from drillsim.engine.watchdog import DEFAULT_LIMIT_S, limit_from_env
+
+    monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", value)
+    result = CliRunner().invoke(main, ["run", "scenarios/valid.yaml", "-n", "1", "-q"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"DRILLSIM_EVENT_TIME_LIMIT={value!r} is not a number of seconds: give one such as 60 (0 "
+        "switches the time limit off), or unset it for the default, 60 s")
+    assert limit_from_env() == DEFAULT_LIMIT_S  # the engine, used as a library, falls back
+    monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", " 12.5 ")
+    assert limit_from_env() == 12.5

@@ -111,6 +111,26 @@ class _Commands(click.Group):
 def main() -> None:
     """drillsim: exercise emergency plans with discrete-event simulation."""
     _sane_terminal()
+    _check_environment()
+
+
+def _check_environment() -> None:
+    """Refuse (exit 2) before any command runs a setting in the environment that is not
+    what it must be: ``DRILLSIM_EVENT_TIME_LIMIT`` not a number of seconds (it was
+    silently replaced by the default, or ``nan`` turned the watchdog off). The plugin
+    settings (``DRILLSIM_PLUGINS``, ``DRILLSIM_TRACE_HOOKS``) are checked where the
+    plugins load."""
+    import os
+
+    text = os.environ.get("DRILLSIM_EVENT_TIME_LIMIT", "")
+    if text:
+        from drillsim.engine.watchdog import env_limit_problem
+
+        problem = env_limit_problem(text)
+        if problem:
+            from drillsim.cli.support import Fail
+
+            raise Fail(problem, 2)
 
 
 def _sane_terminal() -> None:

@@ -38,13 +38,36 @@ class ClockStuck(EventTimeLimit):
     being logged."""
 
 
+#: the environment variable setting the limit
+LIMIT_ENV = "DRILLSIM_EVENT_TIME_LIMIT"
+
+
 def limit_from_env() -> float:
-    """The limit in seconds: ``$DRILLSIM_EVENT_TIME_LIMIT`` or :data:`DEFAULT_LIMIT_S`."""
-    text = os.environ.get("DRILLSIM_EVENT_TIME_LIMIT", "")
+    """The limit in seconds: ``$DRILLSIM_EVENT_TIME_LIMIT`` or :data:`DEFAULT_LIMIT_S`
+    when it is unset or not a number of seconds (the command line refuses that, with
+    :func:`env_limit_problem`, before anything runs)."""
+    text = os.environ.get(LIMIT_ENV, "")
+    return DEFAULT_LIMIT_S if not text or env_limit_problem(text) else _seconds(text)
+
+
+def _seconds(text: str) -> float:
+    from drillsim.scenario.quantities import read_number
+
+    return read_number(text)
+
+
+def env_limit_problem(text: str) -> str | None:
+    """Why ``text`` is no limit (a finite number of seconds, the digits 0-9; ``0`` or
+    less switches the watchdog off), else None. ``float()`` took ``nan`` (a watchdog
+    that never fires), ``inf`` and full-width digits; text that was no number at all
+    was silently replaced by the default."""
     try:
-        return float(text) if text else DEFAULT_LIMIT_S
+        _seconds(text)
     except ValueError:
-        return DEFAULT_LIMIT_S
+        return (f"{LIMIT_ENV}={text!r} is not a number of seconds: give one such as 60 (0 "
+                "switches the time limit off), or unset it for the default, "
+                f"{DEFAULT_LIMIT_S:g} s")
+    return None
 
 
 class Watchdog:
