@@ -147,9 +147,9 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         warn(sc)
         # the sensitivity result read (--sensitivity, or the one stored beside the
         # scenario) is an input too: an output there would replace it
-        from drillsim.planning.sensitivity import stored_path
+        from drillsim.scenario.paths import stored_sensitivity
 
-        read = sc.inputs + tuple(p for p in (sensitivity_path, stored_path(scenario))
+        read = sc.inputs + tuple(p for p in (sensitivity_path, stored_sensitivity(scenario))
                                  if p is not None and p.is_file())
         check_writable((json_path, report_path, events_path), read, ("--json", "--report", "--events"))
         # an output on standard output (-) takes the place of the scorecard table there

@@ -43,6 +43,7 @@ from typing import Any, Callable
 import numpy as np
 
 from drillsim.scenario.loader import ResolvedScenario, parse_dotted
+from drillsim.scenario.paths import stored_sensitivity
 from drillsim.scenario.yamlsource import format_path
 from drillsim.scoring.stats import mean_ci
 
@@ -380,11 +381,8 @@ def fingerprint(scenario: ResolvedScenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def stored_path(scenario_path) -> Path:
-    """Where a scenario's stored sensitivity result lives, for ``drillsim run`` to find
-    without being told: ``sensitivity/<scenario name>.json`` beside the scenario."""
-    path = Path(scenario_path)
-    return path.parent / "sensitivity" / f"{path.stem}.json"
+#: where a scenario's stored result lives (:func:`drillsim.scenario.paths.stored_sensitivity`)
+stored_path = stored_sensitivity
 
 
 def deciding_most(data: dict, targets: list[str] | None = None, most: int = 3) -> list[tuple[str, str, list[str]]]:

@@ -34,6 +34,15 @@ def _shown(path: Path, whole: bool = False) -> str:
         return str(path) if whole else path.name
 
 
+def stored_sensitivity(scenario_path) -> Path:
+    """Where a scenario's stored sensitivity result lives, for ``drillsim run`` to find
+    without being told: ``sensitivity/<scenario name>.json`` beside the scenario (here,
+    not in :mod:`drillsim.planning.sensitivity`, so that a quiet run can keep it out of
+    its outputs without importing that module: 20 M instructions)."""
+    path = Path(scenario_path)
+    return path.parent / "sensitivity" / f"{path.stem}.json"
+
+
 def scenario_root(path: Path) -> Path:
     """The folder references must stay in: the nearest ancestor named ``scenarios``,
     else the file's own folder."""
