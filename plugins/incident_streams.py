@@ -9,7 +9,6 @@
   system of Erlang B).
 """
 
-from __future__ import annotations
 
 from itertools import chain
 from typing import Literal

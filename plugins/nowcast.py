@@ -30,7 +30,6 @@ it moves). 短时强降水 ≥ 20 mm/h: China Meteorological Administration's de
 severe convective weather (强对流天气: 短时强降水、雷暴大风 ≥ 17.2 m/s、冰雹).
 """
 
-from __future__ import annotations
 
 from pydantic import Field
 

@@ -68,7 +68,6 @@ amount          0–10,000,000          physical for people and supplies in a di
 ==============  ====================  ==========================================================
 """
 
-from __future__ import annotations
 
 import math
 import re

@@ -11,7 +11,6 @@ shortest-path km on that graph (networkx, Dijkstra) ÷ speed × 60. Points that 
 graph nodes join the graph at their nearest node by a straight leg × circuity.
 """
 
-from __future__ import annotations
 
 import csv
 import math

@@ -6,7 +6,6 @@ Units in the text: durations ``90min``/``12h``/``2d``, speeds ``40km/h``; see
 plugins are loaded (:mod:`drillsim.scenario.loader`).
 """
 
-from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 

@@ -6,7 +6,6 @@ each error as a :class:`~drillsim.errors.Fault` at the line where the value was 
 with a "did you mean" suggestion for unknown fields.
 """
 
-from __future__ import annotations
 
 import copy
 import types

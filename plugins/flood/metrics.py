@@ -7,7 +7,6 @@ Event contract: ``flood_outcome`` (``hazard``, ``township``, ``affected``,
 ``deaths_expected``), one per flooded township (:mod:`.outcomes`).
 """
 
-from __future__ import annotations
 
 from pydantic import Field
 

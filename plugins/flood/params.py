@@ -5,7 +5,6 @@ Quantities are parsed from text with units (``11h``, ``20400m3/s``, ``244.3m``) 
 minutes, m³/s and m.
 """
 
-from __future__ import annotations
 
 import math
 from typing import Annotated, Literal

@@ -17,7 +17,6 @@ drill seed gives the same reports and the hazard's own streams are untouched. Th
 defaults are assumptions for drills, not measured figures.
 """
 
-from __future__ import annotations
 
 from pydantic import Field
 
