@@ -418,7 +418,17 @@ def test_a_short_limit_is_watched_even_after_a_run_with_a_long_one(mini, host, m
     ("drillsim_choose_units", lambda sim, incident, unmet, candidates: ["ghost-1"],
      r"it returned 'ghost-1', which is not among the free units that can serve I1"),
     ("drillsim_travel_time", lambda sim, unit, origin, destination: -5.0,
-     r"it gave the travel time -5.0 for unit a \(west_base → east\) \(minutes must be 0 or more\)"),
+     r"it gave the travel time -5.0 for unit a \(west_base → east\) \(minutes must be a number, 0 "
+     r"or more; math.inf when unreachable\)"),
+    # a string is no number: the plugin that gave it is named, not the dispatch rule that
+    # compared it (drillsim.defaults was blamed, with Python's TypeError)
+    ("drillsim_travel_time", lambda sim, unit, origin, destination: "10",
+     r"it gave the travel time '10' for unit a \(west_base → east\) \(minutes must be a number.*"),
+    ("drillsim_travel_time", lambda sim, unit, origin, destination: float("nan"),
+     r"it gave the travel time nan for unit a .*"),
+    # a string is iterable: each letter was taken for a unit ("it returned 'a'")
+    ("drillsim_choose_units", lambda sim, incident, unmet, candidates: "all",
+     r"it returned 'all'; return a list of units taken from the candidates, or None"),
 ])
 def test_a_plugin_answering_nonsense_stops_the_run_naming_plugin_hook_and_time(
         mini, host, hook, answer, says):

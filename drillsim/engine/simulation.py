@@ -495,14 +495,18 @@ class Simulation:
             raise
         except Exception as exc:
             raise self._failure(exc, "drillsim_travel_time") from exc
-        if minutes is None or not (minutes >= 0):
+        try:
+            bad = minutes is None or not (minutes >= 0)
+        except TypeError:  # not a number ('10', a list): the plugin's fault, named below
+            bad = True
+        if bad:
             trip = f"unit {unit.id} ({origin.id} → {destination.id})"
             if minutes is None:
                 raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a "
                                    f"travel time for {trip}")
             raise self._nonsense("drillsim_travel_time", (self, unit, origin, destination),
                                  f"gave the travel time {minutes!r} for {trip} "
-                                 "(minutes must be 0 or more)")
+                                 "(minutes must be a number, 0 or more; math.inf when unreachable)")
         if minutes > 0 and math.isfinite(minutes):
             minutes = self.access(unit, origin, destination).apply(minutes)
         return float(minutes)
@@ -697,6 +701,10 @@ class Simulation:
             raise
         except Exception as exc:
             raise self._failure(exc, "drillsim_choose_units") from exc
+        if chosen.__class__ is not list and not isinstance(chosen, (list, tuple)):
+            raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
+                                 f"returned {chosen!r}; return a list of units taken from the "
+                                 "candidates, or None")
         for unit in chosen:
             if unit not in candidates:
                 raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
