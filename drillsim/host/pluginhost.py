@@ -18,11 +18,12 @@ from types import ModuleType
 from typing import Iterable
 
 import pluggy
+from pydantic import BaseModel
 
 from drillsim import __version__
 from drillsim.host import hookspecs, plugin_modules, plugincheck
 from drillsim.host.registry import (Calculator, Deferred, HazardType, Metric, RegistrationError, Registry,
-                                    UnitType)
+                                    UnitType, default_faults)
 
 ENTRY_POINT_GROUP = "drillsim"
 #: Comma-separated plugin names: load only these (the host's defaults always load).
@@ -35,6 +36,26 @@ _trace = logging.getLogger("drillsim.hooks")  # hook calls, when traced (drillsi
 
 class PluginError(Exception):
     """A plugin could not be loaded or broke a rule of the plugin API (load time)."""
+
+
+def _check_params_model(item, what: str) -> None:
+    """A registration's ``params_model`` must be a pydantic model whose defaults its own
+    fields accept (:func:`~drillsim.host.registry.default_faults`).
+
+    :raises RegistrationError: naming the record, the model and the first bad default."""
+    model = getattr(item, "params_model", None)
+    if model is None:
+        return
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise RegistrationError(f"{what} {item.name!r}: params_model must be a pydantic model "
+                                f"class (a subclass of drillsim.api.Strict), got {model!r}")
+    faults = default_faults(model)
+    if faults:
+        more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
+        raise RegistrationError(f"{what} {item.name!r}: params model {model.__name__}, field "
+                                f"{faults[0]}{more}; a default is not read like a scenario's "
+                                "text: give the value the field holds (30.0 for a Duration of 30 "
+                                "min, not '30min'), or no default, so that scenarios must set it")
 
 
 class PluginInfo:
@@ -287,6 +308,8 @@ class PluginHost:
                                           "(or a drillsim.api.Deferred naming one)")
                     try:
                         getattr(item, _check)()
+                        if not isinstance(item, Deferred) and not self.builtin(_plugin):
+                            _check_params_model(item, _registry.what)
                         _registry.add(item, _plugin)
                     except RegistrationError as exc:
                         raise PluginError(f"plugin {_plugin!r}, hook {hook}: {exc}") from exc
@@ -301,6 +324,13 @@ class PluginHost:
                 except Exception as exc:
                     raise PluginError(f"plugin {plugin!r} failed in {hook}: "
                                       f"{type(exc).__name__}: {exc}") from exc
+
+    def builtin(self, plugin: str) -> bool:
+        """Whether ``plugin`` is drillsim's own: its params models and metrics are checked
+        by drillsim's tests (``tests/test_plugin_mistakes.py``), a third-party plugin's at
+        load time and as its metrics answer."""
+        module = self.info[plugin].module
+        return module == DEFAULTS_NAME or module.startswith("drillsim_plugins")
 
     # -- use ---------------------------------------------------------------------------------
     @property

@@ -10,6 +10,7 @@ asked for, so a scenario that does not use a hazard type does not import its mod
 from __future__ import annotations
 
 import importlib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal, Sequence
@@ -23,6 +24,70 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 class RegistrationError(Exception):
     """A plugin handed in an invalid or clashing registration (raised at load time)."""
+
+
+#: the reductions of one replication's observations a metric may default to (the
+#: scenario schema's ``Statistic``; ``drillsim.scoring.stats.STATISTICS`` computes them)
+STATISTICS = ("mean", "min", "max", "sum", "count", "p50", "p90", "p95")
+
+#: what a metric measures (``Metric.quantity``)
+QUANTITIES = ("time", "count", "people", "share", "units", "area")
+
+
+def _amount(value: Any) -> bool:
+    """A finite number, 0 or more (True and False are not amounts)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
+
+
+def default_faults(model: type[BaseModel]) -> list[str]:
+    """The defaults of a params model that are not values of their own field's type, one
+    line each (``delay: default '30min' is not a float …``), nested models' too.
+
+    pydantic does not validate a default: the run receives it exactly as written. A
+    field's default must therefore already be the value the field gives after reading a
+    scenario — minutes as a number for a ``Duration`` (``delay: Duration = 30.0``), not
+    the text a scenario writes (``"30min"``), which every scenario leaving the field out
+    would hand to the plugin as a string. Each default is checked in pydantic's strict
+    mode against the field's type without its validators (a ``Duration`` is a float).
+    Types pydantic cannot check (arbitrary classes) are skipped.
+
+    :param model: a pydantic model class (a ``Strict`` params model).
+    :returns: one line per bad default; empty when every default fits its type.
+    """
+    from pydantic import TypeAdapter, ValidationError
+    from pydantic_core import PydanticUndefined
+
+    out: list[str] = []
+    seen: set[type] = set()
+
+    def visit(cls: type[BaseModel], prefix: str) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        if not cls.__pydantic_complete__:  # a model built on first use: its field types named
+            try:                           # by strings until it is (the checks need the types)
+                cls.model_rebuild()
+            except Exception:  # pydantic cannot build it: the plugin's first use will say so
+                return
+        for name, info in cls.model_fields.items():
+            kind = info.annotation
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                visit(kind, f"{prefix}{name}.")
+            default = info.get_default(call_default_factory=True)
+            if default is PydanticUndefined:
+                continue
+            try:
+                TypeAdapter(kind).validate_python(default, strict=True)
+            except ValidationError as exc:
+                shown = kind.__name__ if isinstance(kind, type) else str(kind).replace("typing.", "")
+                error = exc.errors(include_url=False)[0]
+                out.append(f"{prefix}{name}: default {default!r} is not a {shown} "
+                           f"({error['msg'][0].lower()}{error['msg'][1:]})")
+            except Exception:  # a type pydantic cannot build a schema for: not ours to check
+                continue
+
+    visit(model, "")
+    return out
 
 
 @dataclass(frozen=True)
@@ -64,14 +129,16 @@ class UnitType:
         if not _NAME.match(self.name):
             raise RegistrationError(f"unit type name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
-        if not self.capabilities or any(
-                not isinstance(v, (int, float)) or v < 0 for v in self.capabilities.values()):
+        if not isinstance(self.capabilities, dict) or not self.capabilities or not all(
+                _amount(v) for v in self.capabilities.values()):
             raise RegistrationError(f"unit type {self.name!r}: capabilities must be a non-empty "
-                                    "mapping of names to non-negative numbers")
+                                    "mapping of names to non-negative numbers, got "
+                                    f"{self.capabilities!r}")
         if self.mode not in ("road", "air"):
             raise RegistrationError(f"unit type {self.name!r}: mode must be 'road' or 'air'")
-        if self.turnout < 0:
-            raise RegistrationError(f"unit type {self.name!r}: turnout must not be negative")
+        if not _amount(self.turnout):
+            raise RegistrationError(f"unit type {self.name!r}: turnout must be a number of "
+                                    f"minutes, 0 or more, got {self.turnout!r}")
 
 
 @dataclass(frozen=True)
@@ -118,7 +185,7 @@ class Metric:
         observations of one replication (e.g. one response time per call, one lead
         time per township). An empty list means "nothing to measure in this run".
     :ivar statistic: default reduction of one replication's observations to its value
-        (``mean``, ``min``, ``max``, ``p90``, ``sum``, ``count``, ``share_true``).
+        (``mean``, ``min``, ``max``, ``sum``, ``count``, ``p50``, ``p90``, ``p95``).
     :ivar params_model: pydantic model for the target's ``params:`` (None: none).
     :ivar label: what observation labels name when they are the same across
         replications (``"township"``, ``"force"``): reports then break the row down by
@@ -154,6 +221,16 @@ class Metric:
         if not _NAME.match(self.name):
             raise RegistrationError(f"metric name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
+        if self.quantity not in QUANTITIES:
+            raise RegistrationError(f"metric {self.name!r}: quantity must be one of "
+                                    f"{', '.join(QUANTITIES)}, got {self.quantity!r}")
+        if not callable(self.compute):
+            raise RegistrationError(f"metric {self.name!r}: compute must be a function "
+                                    "compute(events, context, params), got "
+                                    f"{type(self.compute).__name__} {self.compute!r}")
+        if self.statistic not in STATISTICS:
+            raise RegistrationError(f"metric {self.name!r}: statistic must be one of "
+                                    f"{', '.join(STATISTICS)}, got {self.statistic!r}")
         if self.made_by not in (None, "evacuation", "dispatch"):
             raise RegistrationError(f"metric {self.name!r}: made_by must be 'evacuation', "
                                     f"'dispatch' or None, got {self.made_by!r}")
@@ -294,6 +371,9 @@ class Registry:
     error: type[Exception] = RegistrationError
 
     def add(self, item: Any, plugin: str) -> None:
+        if item.name in self.items and self.providers[item.name] == plugin:
+            raise RegistrationError(f"{self.what} {item.name!r} is registered twice by {plugin!r}; "
+                                    "register each name once")
         if item.name in self.items:
             raise RegistrationError(f"{self.what} {item.name!r} is registered by both "
                                     f"{self.providers[item.name]!r} and {plugin!r}")

@@ -124,6 +124,11 @@ class ResolvedTarget:
     plan_items: tuple[str, ...] = ()
     #: why the row cannot pass in this scenario (shown with it when it fails), or None
     fails_by_design: str | None = None
+    #: the plugin that registered the metric (named when it fails or returns nonsense)
+    plugin: str = ""
+    #: whether its observations are checked as they come (a third-party plugin's metric;
+    #: drillsim's own are checked by their tests, not on every replication)
+    checked: bool = False
 
     def display(self, value: float | None) -> float | None:
         """An internal value in the target's display unit."""
@@ -919,7 +924,8 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
             merged["statistic"] or metric.statistic, merged["comparison"], threshold, unit, scale,
             plan.required_pass_rate if rate is None else rate, bool(merged["by_label"]),
             merged["source"], merged["note"], tuple(merged["plan_items"] or ()),
-            merged["fails_by_design"]))
+            merged["fails_by_design"], host.metrics.providers[metric.name],
+            not host.builtin(host.metrics.providers[metric.name])))
     return out
 
 

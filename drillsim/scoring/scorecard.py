@@ -19,9 +19,11 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any, Sequence
 
 from drillsim.engine.eventlog import Event
+from drillsim.engine.simulation import PluginFailed
 from drillsim.scoring.metrics import KindIndex, MetricContext
 from drillsim.scoring.stats import bounded, mean_ci, percentile, reduce, wilson
 
@@ -118,7 +120,53 @@ def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, floa
     if not isinstance(events, (list, tuple)):
         events = list(events)  # a kept log builds its events on reading: read it once
     ctx.index = KindIndex(events)  # each metric reads only the kinds it needs
-    return {t.id: t.metric.compute(events, ctx, t.params) for t in scenario.targets}
+    return {t.id: measure(t, events, ctx) for t in scenario.targets}
+
+
+def measure(target, events, ctx: MetricContext) -> list[tuple[str, float]]:
+    """One target's observations in one replication: its metric's ``compute``.
+
+    A third-party plugin's answer (``target.checked``) must be a list of ``(label,
+    value)`` pairs, each label a string and each value a finite number.
+
+    :raises PluginFailed: the metric raised, or answered something else, naming the
+        plugin, the metric and the target (the command line's exit status 1).
+    """
+    try:
+        observations = target.metric.compute(events, ctx, target.params)
+    except Exception as exc:
+        raise PluginFailed(f"plugin {target.plugin!r} failed in metric {target.metric.name!r} "
+                           f"(target {target.id}): {type(exc).__name__}: {exc}") from exc
+    if target.checked:
+        fault = observation_fault(observations)
+        if fault is not None:
+            raise PluginFailed(f"plugin {target.plugin!r}: metric {target.metric.name!r} (target "
+                               f"{target.id}) returned {fault}; compute(events, context, params) "
+                               "returns a list of (label, value) pairs, each value a finite "
+                               "number (minutes for times, 0-1 for shares)")
+    return observations
+
+
+def observation_fault(observations: Any) -> str | None:
+    """What is wrong with a metric's answer (``"the observation ('x', None)"``), or None
+    when it is a list (or tuple) of ``(str, finite real number)`` pairs."""
+    if not isinstance(observations, (list, tuple)):
+        return f"{_shown(observations)} instead of a list"
+    for pair in observations:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            return f"the observation {_shown(pair)}, not a (label, value) pair"
+        label, value = pair
+        if not isinstance(label, str):
+            return f"the observation {_shown(pair)}, whose label is not a string"
+        if not isinstance(value, Real) or not math.isfinite(value):
+            return f"the observation {_shown(pair)}, whose value is not a finite number"
+    return None
+
+
+def _shown(value: Any) -> str:
+    """``repr`` cut to 80 characters (a metric may return the whole log by mistake)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _bounded(target, mean: float, ci):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from drillsim.engine.eventlog import Event
-from drillsim.scoring.scorecard import metric_context
+from drillsim.scoring.scorecard import measure, metric_context
 
 
 def iter_jsonl(path: str | Path, replication: int | None = None) -> Iterator[Event]:
@@ -42,4 +42,4 @@ def observe_jsonl(scenario, path: str | Path, replication: int = 0,
     """
     ctx = metric_context(scenario)
     chosen = [t for t in scenario.targets if targets is None or t.id in targets]
-    return {t.id: t.metric.compute(iter_jsonl(path, replication), ctx, t.params) for t in chosen}
+    return {t.id: measure(t, iter_jsonl(path, replication), ctx) for t in chosen}

@@ -1,0 +1,270 @@
+"""A careless plugin author's mistakes, each refused in one line naming the plugin.
+
+Registrations (at load time, exit status 2): a unit type with a NaN capability or
+turnout, a metric whose quantity, statistic or compute is not one drillsim knows, a
+name registered twice by the same plugin, a params model whose default is not a value of
+its own field's type. Metrics (during a run, exit status 1): a metric that raises, or
+answers something other than a list of (label, finite number) pairs.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import types
+
+import pytest
+
+from drillsim.host.pluginhost import PluginError, PluginHost
+from drillsim.host.registry import STATISTICS, default_faults
+from tests.conftest import BUILTIN
+
+
+@pytest.fixture
+def plugin_from(monkeypatch):
+    """``make(name, source) -> module name``: a plugin module from source text."""
+    def make(name: str, source: str) -> str:
+        module = types.ModuleType(f"{name}_plugin")
+        exec(textwrap.dedent(source), module.__dict__)
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        return module.__name__
+    return make
+
+
+def load(name, module):
+    return PluginHost(only=[], modules={name: module})
+
+
+@pytest.mark.parametrize("record, says", [
+    ('UnitType(name="t", description="x", capabilities={"people": float("nan")})',
+     "unit type 't': capabilities must be a non-empty mapping of names to non-negative numbers, "
+     "got {'people': nan}"),
+    ('UnitType(name="t", description="x", capabilities={"people": 2}, turnout=float("nan"))',
+     "unit type 't': turnout must be a number of minutes, 0 or more, got nan"),
+    ('UnitType(name="t", description="x", capabilities={"people": 2}, turnout="5min")',
+     "unit type 't': turnout must be a number of minutes, 0 or more, got '5min'"),
+    ('Metric("m", "speed", "x", lambda events, context, params: [])',
+     "metric 'm': quantity must be one of time, count, people, share, units, area, got 'speed'"),
+    ('Metric("m", "share", "x", 42)',
+     "metric 'm': compute must be a function compute(events, context, params), got int 42"),
+    ('Metric("m", "share", "x", lambda events, context, params: [], statistic="median")',
+     "metric 'm': statistic must be one of mean, min, max, sum, count, p50, p90, p95, got 'median'"),
+])
+def test_an_invalid_record_is_refused_at_load_time(plugin_from, record, says):
+    hook = "drillsim_register_unit_types" if record.startswith("UnitType") else "drillsim_register_metrics"
+    mod = plugin_from("careless", f"""\
+        from drillsim.api import Metric, UnitType, hookimpl
+
+        @hookimpl
+        def {hook}(register):
+            register({record})
+        """)
+    with pytest.raises(PluginError) as err:
+        load("careless", mod)
+    assert str(err.value) == f"plugin 'careless', hook {hook}: {says}"
+
+
+def test_the_statistics_a_metric_may_default_to_are_those_scoring_computes():
+    """The registry's list (the host cannot import scoring) is the scenario schema's
+    ``Statistic`` and the keys of ``drillsim.scoring.stats.STATISTICS``."""
+    import typing
+
+    from drillsim.scenario.schema import Statistic
+    from drillsim.scoring.stats import STATISTICS as COMPUTED
+
+    assert set(STATISTICS) == set(typing.get_args(Statistic)) == set(COMPUTED)
+
+
+def test_one_plugin_registering_a_name_twice_is_told_so(plugin_from):
+    mod = plugin_from("twice", """\
+        from drillsim.api import UnitType, hookimpl
+
+        TEAM = UnitType(name="dup_team", description="x", capabilities={"people": 1})
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            register(TEAM)
+            register(TEAM)
+        """)
+    with pytest.raises(PluginError) as err:
+        load("twice", mod)
+    # it said "registered by both 'twice' and 'twice'"
+    assert str(err.value) == ("plugin 'twice', hook drillsim_register_unit_types: unit type 'dup_team' "
+                              "is registered twice by 'twice'; register each name once")
+
+
+def test_a_params_default_written_like_scenario_text_is_refused(plugin_from):
+    """pydantic never validates a default: ``delay: Duration = "30min"`` reached every run
+    that left the field out as the string '30min' (a TypeError deep in the plugin's
+    process); 30.0 (minutes, what the field holds once read) is right."""
+    mod = plugin_from("slowpoke", """\
+        from drillsim.api import Duration, Strict, UnitType, hookimpl
+
+        class Params(Strict):
+            delay: Duration = "30min"
+            crews: int = 2
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            register(UnitType(name="slow_team", description="x", capabilities={"people": 1},
+                              params_model=Params))
+        """)
+    with pytest.raises(PluginError) as err:
+        load("slowpoke", mod)
+    assert str(err.value) == (
+        "plugin 'slowpoke', hook drillsim_register_unit_types: unit type 'slow_team': params "
+        "model Params, field delay: default '30min' is not a float (input should be a valid "
+        "number); a default is not read like a scenario's text: give the value the field "
+        "holds (30.0 for a Duration of 30 min, not '30min'), or no default, so that "
+        "scenarios must set it")
+
+
+def test_default_faults_finds_nested_and_literal_defaults_and_passes_right_ones():
+    from typing import Literal
+
+    from drillsim.api import Duration, Strict
+
+    class Inner(Strict):
+        rate: float = "fast"
+        mode: Literal["walk", "drive"] = "drive"
+
+    class Outer(Strict):
+        inner: Inner = Inner.model_construct()
+        how: Literal["a", "b"] = "c"
+        delay: Duration = 30.0
+        count: int = 3
+        place: str
+        names: list[str] = []
+
+    assert default_faults(Outer) == [
+        "inner.rate: default 'fast' is not a float (input should be a valid number)",
+        "how: default 'c' is not a Literal['a', 'b'] (input should be 'a' or 'b')",
+    ]
+
+
+def test_drillsims_own_params_models_have_valid_defaults(host):
+    """The load-time check skips drillsim's own plugins (59 models at every start-up):
+    here they are checked once."""
+    checked = 0
+    for registry in (host.unit_types, host.hazard_types, host.metrics):
+        registry.resolve_all()
+        for name in registry.names():
+            model = getattr(registry[name], "params_model", None)
+            if model is not None:
+                checked += 1
+                assert default_faults(model) == [], (registry.what, name)
+    assert checked > 40
+
+
+METRIC_TARGET = """\
+    run: {horizon: 2h}
+    forces:
+      - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+    hazards:
+      - {id: s, type: scripted_incidents, params: {incidents: [
+          {at: 5min, kind: call, place: east, demand: {people: 1}, on_scene: 5min}]}}
+    """
+
+
+def scenario_scoring_x1(mini):
+    """The mini scenario with target X1 on the plugin's metric ``careless_metric``."""
+    path = mini(METRIC_TARGET)
+    path.write_text(path.read_text(encoding="utf-8").replace("plan: {file: plan.yaml}\n", textwrap.dedent("""\
+        plan:
+          file: plan.yaml
+          extra_targets:
+            - {id: X1, title: careless, metric: careless_metric, comparison: "<=", threshold: 10}
+        """)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("answer, says", [
+    ("[('x', None)]", "returned the observation ('x', None), whose value is not a finite number"),
+    ("[('x', float('nan'))]", "returned the observation ('x', nan), whose value is not a finite number"),
+    ("[('x', math.inf)]", "returned the observation ('x', inf), whose value is not a finite number"),
+    ("[('x', 'fast')]", "returned the observation ('x', 'fast'), whose value is not a finite number"),
+    ("None", "returned None instead of a list"),
+    ("0.5", "returned 0.5 instead of a list"),
+    ("[0.5]", "returned the observation 0.5, not a (label, value) pair"),
+    ("[(1, 0.5)]", "returned the observation (1, 0.5), whose label is not a string"),
+])
+def test_a_metric_answering_nonsense_fails_the_run_naming_plugin_metric_and_target(
+        mini, tmp_path, answer, says):
+    """Before: None and NaN made the row fail quietly, inf passed it, a string or None
+    ended in Python's traceback."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "careless.py"
+    plugin.write_text(textwrap.dedent(f"""\
+        import math
+
+        from drillsim.api import Metric, hookimpl
+
+        def compute(events, context, params):
+            return {answer}
+
+        @hookimpl
+        def drillsim_register_metrics(register):
+            register(Metric("careless_metric", "count", "x", compute))
+        """), encoding="utf-8")
+    path = scenario_scoring_x1(mini)
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"careless={plugin}"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"run failed: plugin 'careless': metric 'careless_metric' (target X1) {says}; "
+        "compute(events, context, params) returns a list of (label, value) pairs, each value "
+        "a finite number (minutes for times, 0-1 for shares)")
+
+
+def test_a_metric_that_raises_fails_the_run_naming_it(mini, tmp_path):
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "careless.py"
+    plugin.write_text(textwrap.dedent("""\
+        from drillsim.api import Metric, hookimpl
+
+        def compute(events, context, params):
+            return [("x", len(events) / 0)]
+
+        @hookimpl
+        def drillsim_register_metrics(register):
+            register(Metric("careless_metric", "count", "x", compute))
+        """), encoding="utf-8")
+    path = scenario_scoring_x1(mini)
+    args = ["run", str(path), "-q", "--plugin-module", f"careless={plugin}"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("run failed: plugin 'careless' failed in metric 'careless_metric' "
+                                     "(target X1): ZeroDivisionError: division by zero")
+    traced = CliRunner().invoke(main, [*args, "--traceback"])
+    assert traced.exit_code == 1
+    assert 'careless.py", line 4, in compute' in traced.stderr
+
+
+def test_a_good_metric_of_a_plugin_is_scored(mini, tmp_path):
+    """The check lets a right answer through: one incident, one unit sent to it."""
+    from drillsim.scenario.loader import load_scenario
+    from drillsim.scoring.runner import run
+
+    plugin = tmp_path / "careful.py"
+    plugin.write_text(textwrap.dedent("""\
+        from drillsim.api import Metric, hookimpl
+
+        def compute(events, context, params):
+            return [(e.incident, 1) for e in events if e.kind == "unit_dispatched"]
+
+        @hookimpl
+        def drillsim_register_metrics(register):
+            register(Metric("careless_metric", "count", "x", compute))
+        """), encoding="utf-8")
+    host = PluginHost(only=BUILTIN, modules={"careful": str(plugin)})
+    outcome = run(load_scenario(scenario_scoring_x1(mini), host=host), host)
+    assert outcome.observations[0]["X1"] == [("I1", 1)]
+    row = next(r for r in outcome.rows if r.id == "X1")
+    assert (row.mean, row.status) == (1.0, "pass")
