@@ -76,3 +76,21 @@ def test_sweep_variants_share_the_region_but_not_their_settings(mini, host):
     turnouts = [v.scenario.forces[1].units[0].turnout for v in sweep.variants]
     assert units == [1, 1, 1, 2, 2, 2]
     assert turnouts == [2.0, 5.0, 10.0, 2.0, 5.0, 10.0]
+
+
+def test_stored_configuration_text_is_the_json_of_the_whole(mini, host):
+    # what the store writes per variant, its region's JSON encoded once for the sweep,
+    # must be the very characters json.dumps makes of each whole configuration (and the
+    # hash of the sorted form what configuration_sha256 computes), or a resumed batch
+    # made before would be refused as another configuration
+    import json
+
+    from drillsim.batch.store import ConfigurationText, configuration_sha256
+
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    texts = ConfigurationText()
+    for v in sweep.variants:
+        config, text, sha = texts.of(v.scenario)
+        assert text == json.dumps(config, ensure_ascii=False, default=str)
+        assert sha == configuration_sha256(config)
+        assert json.loads(text)["region"]["name"] == "Mini region (tests)"

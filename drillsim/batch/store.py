@@ -193,6 +193,38 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _sorted_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class ConfigurationText:
+    """A variant's resolved configuration as the store writes it: its JSON text (as
+    :func:`_json` gives it) and :func:`configuration_sha256`, the same characters, with
+    the part every variant of a sweep shares encoded once: the region (one object for
+    all of them, :mod:`drillsim.scenario.shared`), 31 KB of the flood sweep's 72 KB per
+    variant. A top-level mapping's JSON is its members' JSON joined (``{"k": v, …}``, the
+    separators :func:`json.dumps` uses), so the whole is made of the parts."""
+
+    def __init__(self) -> None:
+        #: id of a region object -> (the object, its JSON, its JSON with sorted keys)
+        self._regions: dict[int, tuple[Any, str, str]] = {}
+
+    def of(self, scenario) -> tuple[dict[str, Any], str, str]:
+        """(configuration, its JSON, its SHA-256) of a resolved scenario (not copied:
+        serialised at once)."""
+        config = scenario.configuration(copied=False)
+        region = self._regions.get(id(scenario.region))
+        if region is None or region[0] is not scenario.region:
+            region = (scenario.region, _json(config["region"]), _sorted_json(config["region"]))
+            self._regions[id(scenario.region)] = region
+        text = "{" + ", ".join(f"{_json(k)}: {region[1] if k == 'region' else _json(v)}"
+                               for k, v in config.items()) + "}"
+        body = sorted(((k, v) for k, v in config.items() if k != "scenario_file"), key=lambda kv: kv[0])
+        hashed = "{" + ", ".join(f"{_json(k)}: {region[2] if k == 'region' else _sorted_json(v)}"
+                                 for k, v in body) + "}"
+        return config, text, hashlib.sha256(hashed.encode("utf-8")).hexdigest()
+
+
 class Store:
     """A batch's database. Use :meth:`create` or :meth:`open`; close with :meth:`close`
     (or use as a context manager; :meth:`discard` removes a database this process made).
@@ -459,18 +491,19 @@ class Store:
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
         self.conn.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        texts = ConfigurationText()
         for v in sweep.variants:
-            self._write_variant(v, v.index == sweep.baseline)
+            self._write_variant(v, v.index == sweep.baseline, texts)
 
-    def _write_variant(self, v: Variant, baseline: bool) -> None:
+    def _write_variant(self, v: Variant, baseline: bool, texts: ConfigurationText) -> None:
         sc = v.scenario
-        config = sc.configuration(copied=False)  # serialised here and now
+        _, config, sha = texts.of(sc)
         versions = dict(sc.versions)
         versions["python"] = platform.python_version()
         self.conn.execute(
             "INSERT INTO variants VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (v.index, v.name, _json(v.levels), _json(v.overrides), v.seed, v.cost, int(baseline),
-             _json(config), configuration_sha256(config), _json(versions)))
+             config, sha, _json(versions)))
         self.conn.executemany(
             "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(v.index, t.id, t.title, t.section, t.metric.name, t.metric.quantity, t.unit,
@@ -490,12 +523,13 @@ class Store:
             raise StoreError(f"{self.path} holds {len(stored)} variants, the sweep now has "
                              f"{len(sweep.variants)}: it was made from another sweep; give "
                              "another --db")
+        texts = ConfigurationText()
         for v in sweep.variants:
             name, seed, sha = stored.get(v.index, (None, None, None))
             if name != v.name or seed != v.seed:
                 raise StoreError(f"{self.path}: variant {v.index} is {name!r} (seed {seed}) there "
                                  f"but {v.name!r} (seed {v.seed}) in the sweep; give another --db")
-            if sha != configuration_sha256(v.scenario.configuration(copied=False)):
+            if sha != texts.of(v.scenario)[2]:
                 raise StoreError(f"{self.path}: variant {v.name!r} resolves to a different "
                                  "configuration now (the scenario, its region or plan file, or a "
                                  "package version changed); give another --db")
