@@ -68,10 +68,10 @@ if mode == "together":
 elif mode == "kill-creating":
     write_variant = store.Store._write_variant
 
-    def killed(self, v, baseline):
+    def killed(self, v, *rest):
         if v.index == 2:
             os.kill(os.getpid(), signal.SIGKILL)
-        return write_variant(self, v, baseline)
+        return write_variant(self, v, *rest)
 
     store.Store._write_variant = killed
 elif mode == "hold":
