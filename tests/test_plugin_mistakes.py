@@ -268,3 +268,68 @@ def test_a_good_metric_of_a_plugin_is_scored(mini, tmp_path):
     assert outcome.observations[0]["X1"] == [("I1", 1)]
     row = next(r for r in outcome.rows if r.id == "X1")
     assert (row.mean, row.status) == (1.0, "pass")
+
+
+@pytest.mark.parametrize("value, error", [
+    ("drillsim_no_such_module_x", "ModuleNotFoundError: No module named 'drillsim_no_such_module_x'"),
+    ("drillsim.api:no_such_attribute", "AttributeError: module 'drillsim.api' has no attribute "
+                                       "'no_such_attribute'"),
+])
+def test_an_entry_point_that_points_nowhere_names_the_plugin_and_the_way_out(monkeypatch, value, error):
+    """An installed distribution whose entry point names a module or attribute that does
+    not exist stops every command that loads plugins: the line says how to go on without
+    it (``drillsim plugins`` itself cannot list anything until then)."""
+    from importlib import metadata
+
+    from drillsim.host import pluginhost
+
+    ghost = metadata.EntryPoint(name="ghost", value=value, group="drillsim")
+    monkeypatch.setattr(pluginhost, "_entry_points", lambda: [ghost])
+    with pytest.raises(PluginError) as err:
+        PluginHost(only=["ghost"])
+    assert str(err.value) == (
+        f"plugin 'ghost' ({value}, from ? ?) failed to import: {error}; fix the package (its "
+        "entry point in the drillsim group names the module), or leave it out: "
+        "--disable-plugin ghost")
+    assert PluginHost(only=[], disabled=["ghost"]).info.keys() == {"drillsim.defaults"}
+
+
+@pytest.mark.parametrize("body, says", [
+    ('raise KeyError("home")', "plugin 'checker' failed checking these params of unit type "
+                               "'checked_team': KeyError: 'home' (a fault of the plugin, not of this file)"),
+    ('yield "home is wrong"', "plugin 'checker': the check of unit type 'checked_team' yielded "
+                              "'home is wrong'; it yields (path, message) pairs"),
+])
+def test_a_params_check_that_raises_is_the_plugins_fault_located_at_the_params(mini, tmp_path, body, says):
+    """A unit type's ``check`` that raised ended ``drillsim validate`` in a traceback."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "checker.py"
+    plugin.write_text(textwrap.dedent(f"""\
+        from drillsim.api import Strict, UnitType, hookimpl
+
+        class Params(Strict):
+            home: str = "west"
+
+        def check(params, context):
+            {body}
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            register(UnitType(name="checked_team", description="x", capabilities={{"people": 1}},
+                              vehicle="car", params_model=Params, check=check))
+        """), encoding="utf-8")
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: a, type: checked_team, base: west_base, params: {home: east}}
+        """)
+    result = CliRunner().invoke(main, ["validate", str(path), "--plugin-module", f"checker={plugin}"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    # the force's params: line 8 (the mini head has 5 lines, run: and forces: follow), the
+    # column where its mapping begins
+    column = path.read_text(encoding="utf-8").splitlines()[7].index("{home") + 1
+    assert f"{path}:8:{column}: forces[0].params: {says}" in result.output.splitlines(), result.output

@@ -222,7 +222,9 @@ class PluginHost:
             except Exception as exc:
                 dist = _dist_of(ep)
                 raise PluginError(f"plugin {name!r} ({ep.value}, from {dist[0]} {dist[1]}) "
-                                  f"failed to import: {type(exc).__name__}: {exc}") from exc
+                                  f"failed to import: {type(exc).__name__}: {exc}; fix the "
+                                  f"package (its entry point in the drillsim group names the "
+                                  f"module), or leave it out: --disable-plugin {name}") from exc
             self._register(module, name, entry_point=ep)
 
     def _register_module(self, name: str, target: str) -> None:

@@ -653,8 +653,8 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
                          f"unit type {f.type!r}")
         if utype.check is not None and params is not None and context is not None:
             context.prefix = where + ("params",)
-            for sub, message in utype.check(params, context):
-                faults.add(doc.fault(where + ("params",) + tuple(sub), message))
+            _plugin_check(utype.check, params, context, doc, where + ("params",), faults,
+                          host.unit_types.providers[f.type], f"unit type {f.type!r}")
         bases = _bases(f, doc, where, region, faults)
         vehicle = f.vehicle or utype.vehicle
         if utype.mode == "road" and vehicle not in region.speeds:
@@ -766,11 +766,30 @@ def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, contex
             continue
         if htype.check is not None and checks:
             context.prefix = where + ("params",)
-            for sub, message in htype.check(params, context):
-                faults.add(doc.fault(where + ("params",) + tuple(sub), message))
+            _plugin_check(htype.check, params, context, doc, where + ("params",), faults,
+                          host.hazard_types.providers[h.type], f"hazard type {h.type!r}")
         if h.enabled:
             out.append(ResolvedHazard(h.id, htype, params, h))
     return out
+
+
+def _plugin_check(check, params, context, doc: Document, where: tuple, faults: Collector,
+                  plugin: str, what: str) -> None:
+    """A record's ``check(params, context)``: each ``(path, message)`` it yields is a
+    fault at ``where`` + path. A check that raises, or yields something else, is the
+    plugin's fault: reported at ``where`` naming the plugin (not a traceback)."""
+    try:
+        for item in check(params, context):
+            if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str)):
+                faults.add(doc.fault(where, f"plugin {plugin!r}: the check of {what} yielded "
+                                            f"{item!r}; it yields (path, message) pairs"))
+                return
+            sub, message = item
+            faults.add(doc.fault(where + tuple(sub), message))
+    except Exception as exc:
+        faults.add(doc.fault(where, f"plugin {plugin!r} failed checking these params of {what}: "
+                                    f"{type(exc).__name__}: {exc} (a fault of the plugin, not "
+                                    "of this file)"))
 
 
 def _threshold(metric: Metric, value: Any) -> float:
