@@ -50,6 +50,9 @@ def _check_reachable(scheduler: str) -> None:
     except socket.gaierror as exc:
         raise BatchSetupError(f"--scheduler {scheduler}: unknown host {host!r} "
                               f"({exc.strerror})") from None
+    except UnicodeError:  # a label of more than 63 characters, or empty ('.', 'a..b')
+        raise BatchSetupError(f"--scheduler {scheduler}: {host!r} is not a host name or address "
+                              "(each part between dots 1 to 63 characters)") from None
     except TimeoutError:
         raise BatchSetupError(f"--scheduler {scheduler}: no Dask scheduler answered within "
                               f"{REACH_SECONDS:g} s (a wrong address or port, or a "

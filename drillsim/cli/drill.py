@@ -254,6 +254,8 @@ def check_can_listen(host: str, port: int) -> None:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise Fail(f"--host {host}: cannot resolve it ({exc.strerror or exc}); nothing was served", 2) from None
+    except UnicodeError:  # bytes that are no text, a label over 63 characters
+        raise Fail(f"--host {host!r}: not a host name or address; nothing was served", 2) from None
     for family, kind, proto, _, address in infos:
         try:
             with socket.socket(family, kind, proto) as probe:

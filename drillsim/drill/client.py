@@ -46,12 +46,22 @@ def check_address(address: str) -> str:
     host, colon, port = rest.rpartition(":")
     if not colon or not host or host.endswith(":") and not host.startswith("["):
         raise SeatRefused(f"{address!r} names no port: give HOST:PORT (e.g. 127.0.0.1:8765)")
-    if host.startswith("[") != host.endswith("]") or "/" in host or " " in host:
+    if host.startswith("[") != host.endswith("]") or "/" in host or " " in host or not _encodable(host):
         raise SeatRefused(f"{host!r} is not a host name or address: give HOST:PORT (e.g. 127.0.0.1:8765)")
     if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
         raise SeatRefused(f"port {port!r} of {address!r} is not a port: give HOST:PORT with a port "
                           "from 1 to 65535")
     return address
+
+
+def _encodable(host: str) -> bool:
+    """Whether a host name can be looked up at all (IDNA: no byte that is not text, no
+    label over 63 characters, at most 253 in all); the lookup raised UnicodeError."""
+    try:
+        host.strip("[]").encode("idna")
+    except UnicodeError:
+        return False
+    return True
 
 
 class SeatClient:
