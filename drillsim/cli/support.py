@@ -57,7 +57,12 @@ def _parse_modules(ctx, param, values) -> dict[str, str]:
         except plugin_modules.PluginModuleError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
         if plugin_modules.is_file_target(target):
-            target = str(Path(target).resolve())
+            resolved = Path(target).resolve()
+            if not resolved.is_file():  # said with the name given (then where it looked)
+                where = "" if Path(target).is_absolute() else f" (looked for {resolved})"
+                raise click.BadParameter(f"plugin {name!r}: file {target!r} not found{where}",
+                                         ctx=ctx, param=param)
+            target = str(resolved)
         if name in out and out[name] != target:  # the later one silently won
             raise click.BadParameter(f"two modules are named {name!r} ({out[name]} and "
                                      f"{target}); give each plugin its own name", ctx=ctx, param=param)
