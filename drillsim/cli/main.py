@@ -83,6 +83,10 @@ class _Commands(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _refuse_empty(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -104,6 +108,36 @@ class _Commands(click.Group):
             from drillsim.cli.support import plugin_failure
 
             raise plugin_failure(exc) from None
+
+
+def _refuse_empty(args: list[str]) -> None:
+    """Refuse (exit 2) an empty value on the command line (``--scheduler ''``,
+    ``--dir=``, a file argument ``''``), usually a shell variable that was not set: no
+    drillsim option or argument takes one, and some read it as not given (``--scheduler
+    ''`` ran the batch on this machine), or as the current folder (``--dir ''``).
+
+    :raises Fail: naming the option.
+    """
+    for n, arg in enumerate(args):
+        if arg == "--":
+            return
+        option = None
+        if arg == "":
+            before = args[n - 1] if n else ""
+            option = before if before.startswith("-") and "=" not in before else None
+            what = f"{option} ''" if option else "''"
+        elif arg.startswith("--") and arg.endswith("=") and len(arg) > 3:
+            option, what = arg[:-1], arg
+        else:
+            continue
+        from drillsim.cli.support import Fail
+
+        command = f"drillsim {args[0]} --help" if args and args[0] in COMMANDS else "drillsim --help"
+        if option:
+            raise Fail(f"{what}: an empty value (an unset shell variable?); give one, or leave "
+                       f"the option out ({command})", 2)
+        raise Fail(f"{what}: an empty argument (an unset shell variable?); give a value, or "
+                   f"leave it out ({command})", 2)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
