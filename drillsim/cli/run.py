@@ -221,7 +221,7 @@ def _deciding(path: Path, sc) -> str:
     """
     import json
 
-    from drillsim.planning.sensitivity import report_section
+    from drillsim.planning.stored import report_section
     from drillsim.scenario.yamlsource import read_text
 
     try:
@@ -245,7 +245,8 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
     would rank noise."""
     import json
 
-    from drillsim.planning import sensitivity as sa
+    from drillsim.planning import stored as sa
+    from drillsim.scenario.paths import stored_sensitivity
     from drillsim.scenario.validation import file_problem
     from drillsim.scenario.yamlsource import read_text
 
@@ -258,7 +259,7 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
             line += (f" Note: {given} was computed for another version of this scenario (its "
                      "data, region or targets changed since).")
         return [line]
-    stored = sa.stored_path(scenario)
+    stored = stored_sensitivity(scenario)
     shown = str(stored)
     if file_problem(stored) is None:
         try:
@@ -271,9 +272,11 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
         except (ValueError, KeyError, TypeError, AttributeError, DrillsimError):
             return [f"Which assumed values decide these results: {shown} is not a `drillsim "
                     "sensitivity --json` file."]
+    from drillsim.planning.sensitivity import FactorError, factors_of
+
     try:
-        count = len(sa.factors_of(sc)[0])
-    except sa.FactorError:
+        count = len(factors_of(sc)[0])
+    except FactorError:
         count = 0
     if not count:
         return []

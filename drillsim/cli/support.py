@@ -399,7 +399,7 @@ def kept_file(path: Path) -> str | None:
     if real.suffix.lower() in (".yaml", ".yml"):
         return "a YAML file (a scenario, region, plan, sweep, pack or seats file): no output replaces one"
     if real.parent.name == "sensitivity" and real.suffix == ".json":
-        from drillsim.planning.sensitivity import stored_path
+        from drillsim.scenario.paths import stored_sensitivity as stored_path
 
         for ending in (".yaml", ".yml"):
             scenario = real.parent.parent / (real.stem + ending)

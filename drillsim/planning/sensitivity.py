@@ -42,6 +42,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from drillsim.planning.stored import (  # noqa: F401 (what a run reads, kept here too)
+    deciding_most, fingerprint, headline, report_section)
 from drillsim.scenario.loader import ResolvedScenario, parse_dotted
 from drillsim.scenario.paths import stored_sensitivity
 from drillsim.scenario.yamlsource import format_path
@@ -359,107 +361,5 @@ def write_tornado(s: Sensitivity, target: str, unit: str, path, title: str) -> N
         save_figure(fig, path, dpi=110, metadata={"Software": None})
 
 
-def fingerprint(scenario: ResolvedScenario) -> str:
-    """A short SHA-256 of what a scenario's results are made of, as loaded: the scenario
-    file's data (with any overrides), the region, and each target's definition (metric,
-    statistic, comparison, threshold, params, required pass rate). Not the files' comments
-    or layout, the plan's bookkeeping (its name, sections, plan items), nor the run's seed
-    and number of replications. A sensitivity
-    result carries it, so a run can tell whether the result is still for this scenario."""
-    import hashlib
-    import json
-
-    cfg = scenario.configuration(copied=False)  # only serialised below, never changed
-    keys = ("id", "metric", "statistic", "comparison", "threshold", "unit", "params",
-            "required_pass_rate")
-    data = dict(cfg["scenario"])
-    if isinstance(data.get("run"), dict):  # a run's own seed and count change no ranking
-        data["run"] = {k: v for k, v in data["run"].items() if k not in ("seed", "replications")}
-    what = {"scenario": data, "overrides": cfg["overrides"], "region": cfg["region"],
-            "targets": [{k: t[k] for k in keys} for t in cfg["targets"]]}
-    text = json.dumps(what, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 #: where a scenario's stored result lives (:func:`drillsim.scenario.paths.stored_sensitivity`)
 stored_path = stored_sensitivity
-
-
-def deciding_most(data: dict, targets: list[str] | None = None, most: int = 3) -> list[tuple[str, str, list[str]]]:
-    """The assumed numbers that decide the most targets of a ``drillsim sensitivity --json``
-    result: a factor scores 3, 2 or 1 for each target (of ``targets``, default all) in whose
-    top three it ranks first, second or third; the ``most`` highest scores (ties: the order
-    of the factors in the file), each as ``(path, assumption, [targets it decides])``.
-
-    :raises KeyError, TypeError: the data is not such a file.
-    """
-    what = {f["path"]: f["assumption"] for f in data["factors"]}
-    order = list(what)
-    score: dict[str, int] = {}
-    decides: dict[str, list[str]] = {}
-    for target, entry in data["targets"].items():
-        if targets is not None and target not in targets:
-            continue
-        for rank, name in enumerate(entry["top3"][:3]):
-            score[name] = score.get(name, 0) + 3 - rank
-            decides.setdefault(name, []).append(target)
-    ranked = sorted(score, key=lambda n: (-score[n], order.index(n) if n in order else len(order)))
-    return [(n, what.get(n, "?"), decides[n]) for n in ranked[:most]]
-
-
-def headline(data: dict, targets: list[str] | None = None, source: str = "") -> str:
-    """One line for the first lines of a run's report: the three assumed numbers that
-    decide the most targets (:func:`deciding_most`), each with its targets."""
-    method = {"oat": "one at a time", "morris": "Morris", "sobol": "Sobol"}[data["method"]]
-    top = deciding_most(data, targets)
-    where = f"{source}: " if source else ""
-    if not top:
-        ranked = [t for t, e in data["targets"].items()
-                  if (targets is None or t in targets) and e["effects"]]
-        if not ranked:
-            return (f"Which assumed values decide these results: {where}no target could be "
-                    f"ranked ({data['replications']} replication(s) per point; one at a time "
-                    "needs at least 2 that measure the target).")
-        return (f"Assumed values: none of the {len(data['factors'])} assumed numbers changes a "
-                f"target over its range ({where}drillsim sensitivity, {method}).")
-    parts = [f"{_short(what)} ({path}: {', '.join(ts)})" for path, what, ts in top]
-    return (f"Decided most by these assumed values ({where}drillsim sensitivity, {method}, "
-            f"{data['replications']} replications per point): " + "; ".join(parts) + ".")
-
-
-def _short(text: str) -> str:
-    """The assumption's text on one line, whole: the headline goes into the Markdown report,
-    where a cut cell loses what the value is (``people moved per rescuer pe…``)."""
-    return " ".join(str(text).split())
-
-
-def report_section(data: dict, targets: list[str] | None = None) -> str:
-    """A Markdown section naming, per target, the three assumed numbers that decide it, from
-    the JSON ``drillsim sensitivity --json`` writes (for ``drillsim run --sensitivity``).
-
-    :raises KeyError, TypeError: the data is not such a file.
-    """
-    method = {"oat": "one at a time: high − low", "morris": "Morris μ*",
-              "sobol": "Sobol total index ST"}[data["method"]]
-    lines = ["## Which assumptions decide it", "",
-             f"From `drillsim sensitivity` ({method}, {data['replications']} replications per "
-             f"design point, {data['points']} points; 95 % intervals). Per target, the three "
-             "assumed numbers with the largest effect:", ""]
-    what = {f["path"]: f["assumption"] for f in data["factors"]}
-    for target, entry in data["targets"].items():
-        if targets is not None and target not in targets:
-            continue
-        effects = {e["factor"]: e for e in entry["effects"]}
-        if not entry["effects"]:
-            lines.append(f"- **{target}**: not ranked (too few replications measured it)")
-            continue
-        if not entry["top3"]:
-            lines.append(f"- **{target}**: none of the assumed numbers changes it over their ranges")
-            continue
-        parts = []
-        for name in entry["top3"]:
-            e = effects[name]
-            ci = "" if e["interval"] is None else f" [{e['interval'][0]:.3g}, {e['interval'][1]:.3g}]"
-            parts.append(f"`{name}` ({e['value']:+.3g}{ci}; assumed: {what.get(name, '?')})")
-        lines.append(f"- **{target}**: " + "; ".join(parts))
-    return "\n".join(lines) + "\n"
