@@ -333,3 +333,32 @@ def test_a_params_check_that_raises_is_the_plugins_fault_located_at_the_params(m
     # column where its mapping begins
     column = path.read_text(encoding="utf-8").splitlines()[7].index("{home") + 1
     assert f"{path}:8:{column}: forces[0].params: {says}" in result.output.splitlines(), result.output
+
+
+def test_a_calculator_option_default_the_option_refuses_names_the_plugin():
+    """It was reported as the user's bad --speed although they never gave it:
+    "Error: Invalid value for '--speed': 'fast' is not a speed with a unit"."""
+    from drillsim.api import CalcOption, Calculator
+    from drillsim.cli.hazard import _check_defaults
+    from drillsim.cli.support import Fail
+
+    calc = Calculator("drive_time", "minutes to drive", (
+        CalcOption("distance", "length", "road distance", required=True),
+        CalcOption("speed", "speed", "average speed", default="fast")),
+        lambda distance, speed: {"minutes": distance / speed * 60})
+    with pytest.raises(Fail) as err:
+        _check_defaults(calc, "careless")
+    assert err.value.exit_code == 2
+    assert str(err.value) == (
+        "plugin error: plugin 'careless', calculator 'drive_time': the default of --speed, 'fast', "
+        "is refused: 'fast' is not a speed with a unit (e.g. 40km/h, 7m/s); the default is "
+        "written as a user would type it (e.g. '40km/h')")
+
+
+def test_drillsims_own_calculator_defaults_read_as_their_options(host):
+    from drillsim.cli.hazard import _check_defaults
+
+    names = host.calculators.names()
+    assert len(names) >= 4  # fire, landslide, plume, route
+    for name in names:
+        _check_defaults(host.calculators[name], host.calculators.providers[name])

@@ -316,7 +316,28 @@ class HazardGroup(click.Group):
 
     def get_command(self, ctx, name):
         calculators = self._calculators()
-        return _command(calculators[name]) if name in calculators else None
+        if name not in calculators:
+            return None
+        _check_defaults(calculators[name], calculators.providers[name])
+        return _command(calculators[name])
+
+
+def _check_defaults(calc: Calculator, plugin: str) -> None:
+    """Every option's default must read as the option's kind: a default the plugin got
+    wrong was reported as the user's bad ``--option`` although they never gave it.
+
+    :raises Fail: naming the plugin, the calculator and the option (exit status 2)."""
+    for opt in calc.options:
+        if opt.default is None:
+            continue
+        try:
+            convert(opt, str(opt.default))
+        except ValueError as exc:
+            from drillsim.cli.support import Fail
+
+            raise Fail(f"plugin error: plugin {plugin!r}, calculator {calc.name!r}: the default of "
+                       f"--{opt.name.replace('_', '-')}, {opt.default!r}, is refused: {exc}; the "
+                       f"default is written as a user would type it (e.g. '40km/h')", 2) from None
 
 
 @click.group(cls=HazardGroup)
