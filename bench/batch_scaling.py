@@ -5,6 +5,15 @@ Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask
                                      [--against OTHER_CHECKOUT]
       python bench/batch_scaling.py --end-to-end [--replications N] [--repeat K]
                                      [--against OTHER_CHECKOUT]
+      python bench/batch_scaling.py --instructions [--sweep PATH] [--against OTHER_CHECKOUT]
+
+``--instructions`` counts machine instructions instead (valgrind; a figure the
+machine's load does not move), each step in a fresh process: the command's start-up
+before a worker can run a replication, stage by stage as ``drillsim batch`` goes
+(imports and the plugins; the sweep checked, every variant loaded; the database
+created; the tasks), and a fresh worker's first tasks, one replication of each
+variant, loading every variant itself as a Dask worker does (a pool worker inherits
+them from the fork server); ``--against CHECKOUT`` counts another checkout's code too.
 
 ``--end-to-end`` times whole ``drillsim batch`` commands instead, as a user waits for
 them (plugins, the sweep checked, workers started, every replication run and stored),
@@ -44,6 +53,7 @@ and after: read the speed-ups against it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sys
@@ -312,6 +322,101 @@ def _reap() -> None:
             return
 
 
+#: What ``drillsim batch`` does before a worker can run a replication, in order (see
+#: :func:`start_stage`): each stage's count is the difference from the one before.
+STAGES = ("interpreter and this script", "imports and plugins", "sweep checked", "database created", "tasks made")
+
+
+def start_stage(stage: int, sweep: str, tmp: str) -> None:
+    """Do what ``drillsim batch SWEEP -q`` does before its workers start, up to
+    ``stage`` of :data:`STAGES` (for counting, in a fresh process)."""
+    if stage < 1:
+        return
+    import drillsim.cli.batch  # noqa: F401  (the command line, as the console script has it)
+    from drillsim.batch.runner import bundle_of, tasks_for
+    from drillsim.batch.store import Store
+    from drillsim.batch.sweep import load_sweep
+    from drillsim.host.pluginhost import load_plugins
+
+    host = load_plugins()
+    if stage < 2:
+        return
+    checked = load_sweep(sweep, host)
+    if stage < 3:
+        return
+    Store.create(Path(tmp) / "stage.db", checked, 1).close()
+    if stage < 4:
+        return
+    tasks_for(checked, bundle_of(checked), 1, set())
+
+
+def worker_first_tasks(mode: str, sweep: str, tmp: str) -> None:
+    """A fresh worker's first tasks, replication 0 of each variant (``mode`` ``run``),
+    or only its set-up (``setup``: imports, the bundle installed, the plugins loaded), as
+    a Dask worker has them: it loads every variant itself. ``prepare`` writes the bundle
+    and tasks into ``tmp`` first (not counted)."""
+    import pickle
+
+    from drillsim.batch import worker
+
+    saved = Path(tmp) / "tasks.pickle"
+    if mode == "prepare":
+        from drillsim.batch.runner import bundle_of, tasks_for
+        from drillsim.batch.sweep import load_sweep
+        from drillsim.host.pluginhost import load_plugins
+
+        checked = load_sweep(sweep, load_plugins())
+        bundle = bundle_of(checked)
+        saved.write_bytes(pickle.dumps((bundle, tasks_for(checked, bundle, 1, set()))))
+        return
+    bundle, tasks = pickle.loads(saved.read_bytes())
+    worker.install(bundle)
+    worker.check_plugins(tasks[0].plugins, key=bundle.key)
+    if mode == "run":
+        for task in tasks:
+            worker.run_task(task)
+
+
+def count_instructions(sweep: str, against: list[Path] | None) -> int:
+    """Print the instruction counts of :data:`STAGES` and of a fresh worker's first
+    tasks, for this checkout and each of ``against``."""
+    import shutil
+    import subprocess
+
+    from common import cachegrind_instructions
+    from startup import compile_bytecode, other_checkout
+
+    if shutil.which("valgrind") is None:
+        print("--instructions needs valgrind (apt-get install valgrind)")
+        return 2
+    print(f"machine: {machine()}")
+    print(f"bytecode: {compile_bytecode()}")
+    print(f"sweep: {sweep}; machine instructions (valgrind --tool=cachegrind), each step a fresh process")
+    with tempfile.TemporaryDirectory() as tmp:
+        codes: list[tuple[str, dict | None]] = [("this checkout", None)]
+        for n, other in enumerate(against or []):
+            tree = other.resolve()
+            compile_bytecode(tree)
+            (Path(tmp) / f"code{n}").mkdir()
+            codes.append((tree.name, other_checkout(tree, Path(tmp) / f"code{n}")))
+        rows: dict[str, list[float]] = {}
+        for name, env in codes:
+            me = [sys.executable, __file__, "--sweep", sweep, "--scratch", tmp]
+            counts = [cachegrind_instructions(me + ["--child-stage", str(k)], env=env)
+                      for k in range(len(STAGES))]
+            subprocess.run(me + ["--child-worker", "prepare"], check=True, env=env)
+            setup = cachegrind_instructions(me + ["--child-worker", "setup"], env=env)
+            first = cachegrind_instructions(me + ["--child-worker", "run"], env=env)
+            steps = [counts[0]] + [b - a for a, b in itertools.pairwise(counts)]
+            rows[name] = [c / 1e6 for c in steps] + [counts[-1] / 1e6, (first - setup) / 1e6]
+        labels = list(STAGES) + ["start-up in all", "a fresh worker's first tasks (1 per variant)"]
+        width = max(map(len, labels))
+        print(f"{'M instructions':<{width}} " + " ".join(f"{name[:16]:>16}" for name, _ in codes))
+        for k, label in enumerate(labels):
+            print(f"{label:<{width}} " + " ".join(f"{rows[name][k]:>16,.1f}" for name, _ in codes))
+    return 0
+
+
 def _count(sweep: str, replications: int) -> int:
     from drillsim.batch.sweep import load_sweep
     from drillsim.host.pluginhost import load_plugins
@@ -333,7 +438,13 @@ def main() -> int:
     parser.add_argument("--against", type=Path, metavar="CHECKOUT", action="append",
                         help="also run every configuration with the code of this other checkout "
                              "(main before a change), in the same rounds (repeatable)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count machine instructions (valgrind) of the command's start-up, "
+                             "stage by stage, and of a fresh worker's first tasks instead")
     parser.add_argument("--child", metavar="KIND:WORKERS", help=argparse.SUPPRESS)
+    parser.add_argument("--child-stage", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--scratch", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -342,6 +453,14 @@ def main() -> int:
         kind, workers = args.child.split(":")
         print(json.dumps(measure(kind, int(workers), args.sweep, args.replications, args.db)))
         return 0
+    if args.child_stage is not None:
+        start_stage(args.child_stage, args.sweep, args.scratch)
+        return 0
+    if args.child_worker:
+        worker_first_tasks(args.child_worker, args.sweep, args.scratch)
+        return 0
+    if args.instructions:
+        return count_instructions(args.sweep, args.against)
     if args.end_to_end:
         return end_to_end(args.sweep, args.replications, max(1, args.repeat), not args.no_dask,
                           args.against)
