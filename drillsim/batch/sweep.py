@@ -45,7 +45,7 @@ from drillsim.scenario.loader import (
 )
 from drillsim.scenario.schema import Assumption
 from drillsim.scenario.validation import Collector, Strict, suggest, validate
-from drillsim.scenario.yamlsource import Document, PathKey, load_yaml, read_text
+from drillsim.scenario.yamlsource import Document, PathKey, load_yaml, read_once, read_text
 
 #: Variants a sweep may expand to unless it sets ``max_variants``.
 DEFAULT_MAX_VARIANTS = 200
@@ -265,7 +265,9 @@ def variant_seed(base: int, name: str, common: bool) -> int:
 
 # ---------------------------------------------------------------- loading
 def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
-    """Load and validate a sweep file and every variant it expands to.
+    """Load and validate a sweep file and every variant it expands to, each file read
+    from disk once (:func:`~drillsim.scenario.yamlsource.read_once`: every variant loads
+    the same scenario, region and plan files, and sees one text of each).
 
     :param path: the sweep YAML.
     :param host: the plugin host the variants are checked (and later run) with.
@@ -273,7 +275,11 @@ def load_sweep(path: str | Path, host: PluginHost) -> Sweep:
         base scenario's own faults, in the scenario's files).
     :raises PluginError: a plugin cannot be loaded.
     """
-    path = Path(path)
+    with read_once():
+        return _load_sweep(Path(path), host)
+
+
+def _load_sweep(path: Path, host: PluginHost) -> Sweep:
     shown = str(path)
     doc = load_yaml(path, shown)
     if not isinstance(doc.data, dict):
