@@ -362,3 +362,16 @@ def test_drillsims_own_calculator_defaults_read_as_their_options(host):
     assert len(names) >= 4  # fire, landslide, plume, route
     for name in names:
         _check_defaults(host.calculators[name], host.calculators.providers[name])
+
+
+@pytest.mark.parametrize("value, ok", [(0.5, True), (1, True), (0, True), (50, False), (-0.1, False)])
+def test_a_share_metric_answers_between_0_and_1(value, ok):
+    """A share of 50 % is 0.5 (docs/plugins.md): 50 would score 5,000 %."""
+    from drillsim.scoring.scorecard import observation_fault
+
+    fault = observation_fault([("I1", value)], "share")
+    if ok:
+        assert fault is None
+    else:
+        assert fault == f"the observation ('I1', {value}), a share outside 0-1 (a share of 50 % is 0.5)"
+    assert observation_fault([("I1", value)], "count") is None

@@ -138,7 +138,7 @@ def measure(target, events, ctx: MetricContext) -> list[tuple[str, float]]:
         raise PluginFailed(f"plugin {target.plugin!r} failed in metric {target.metric.name!r} "
                            f"(target {target.id}): {type(exc).__name__}: {exc}") from exc
     if target.checked:
-        fault = observation_fault(observations)
+        fault = observation_fault(observations, target.metric.quantity)
         if fault is not None:
             raise PluginFailed(f"plugin {target.plugin!r}: metric {target.metric.name!r} (target "
                                f"{target.id}) returned {fault}; compute(events, context, params) "
@@ -147,9 +147,10 @@ def measure(target, events, ctx: MetricContext) -> list[tuple[str, float]]:
     return observations
 
 
-def observation_fault(observations: Any) -> str | None:
+def observation_fault(observations: Any, quantity: str | None = None) -> str | None:
     """What is wrong with a metric's answer (``"the observation ('x', None)"``), or None
-    when it is a list (or tuple) of ``(str, finite real number)`` pairs."""
+    when it is a list (or tuple) of ``(str, finite real number)`` pairs, each between 0
+    and 1 for a ``share`` ``quantity``."""
     if not isinstance(observations, (list, tuple)):
         return f"{_shown(observations)} instead of a list"
     for pair in observations:
@@ -160,6 +161,9 @@ def observation_fault(observations: Any) -> str | None:
             return f"the observation {_shown(pair)}, whose label is not a string"
         if not isinstance(value, Real) or not math.isfinite(value):
             return f"the observation {_shown(pair)}, whose value is not a finite number"
+        if quantity == "share" and not 0 <= value <= 1:
+            return (f"the observation {_shown(pair)}, a share outside 0-1 (a share of 50 % is "
+                    "0.5)")
     return None
 
 
