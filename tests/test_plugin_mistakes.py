@@ -375,3 +375,35 @@ def test_a_share_metric_answers_between_0_and_1(value, ok):
     else:
         assert fault == f"the observation ('I1', {value}), a share outside 0-1 (a share of 50 % is 0.5)"
     assert observation_fault([("I1", value)], "count") is None
+
+
+@pytest.mark.parametrize("body, says", [
+    ('register(Reporter("radio", "x", make, params_model=Params))',
+     "plugin 'radioman', hook drillsim_register_reporters: reporter 'radio': params model Params, "
+     "field delay: default '5min' is not a float (input should be a valid number); a default is "
+     "not read like a scenario's text: give the value the field holds, or no default"),
+    ('raise RuntimeError("no radio")',
+     "plugin 'radioman' failed in drillsim_register_reporters: RuntimeError: no radio"),
+])
+def test_a_drill_reporters_mistakes_name_the_plugin(plugin_from, body, says):
+    """Reporters are registered when a drill starts (drillsim.engine.reporting): a bad
+    params default and a registration hook that raises (a traceback before) are the
+    plugin's, named."""
+    from drillsim.engine.reporting import reporters_for
+
+    mod = plugin_from("radioman", f"""\
+        from drillsim.api import Duration, Reporter, Strict, hookimpl
+
+        class Params(Strict):
+            delay: Duration = "5min"
+
+        def make(channel, params):
+            return lambda event: None
+
+        @hookimpl
+        def drillsim_register_reporters(register):
+            {body}
+        """)
+    with pytest.raises(PluginError) as err:
+        reporters_for(load("radioman", mod), set())
+    assert str(err.value) == says

@@ -267,6 +267,7 @@ def reporters_for(host, hazard_types: set[str]) -> list[Reporter]:
         reporters share a name.
     """
     from drillsim.host.pluginhost import PluginError
+    from drillsim.host.registry import default_faults
 
     found: list[Reporter] = []
     for impl in host.hook.drillsim_register_reporters.get_hookimpls():
@@ -276,9 +277,23 @@ def reporters_for(host, hazard_types: set[str]) -> list[Reporter]:
                                   "drillsim_register_reporters; expected a drillsim.api.Reporter")
             if any(r.name == item.name for r in found):
                 raise PluginError(f"plugin {_plugin!r}: reporter {item.name!r} is registered twice")
+            if item.params_model is not None and not host.builtin(_plugin):
+                faults = default_faults(item.params_model)
+                if faults:
+                    raise PluginError(f"plugin {_plugin!r}, hook drillsim_register_reporters: "
+                                      f"reporter {item.name!r}: params model "
+                                      f"{item.params_model.__name__}, field {faults[0]}; a default "
+                                      "is not read like a scenario's text: give the value the "
+                                      "field holds, or no default")
             found.append(item)
 
-        impl.function(register=register)
+        try:
+            impl.function(register=register)
+        except PluginError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"plugin {impl.plugin_name!r} failed in drillsim_register_reporters: "
+                              f"{type(exc).__name__}: {exc}") from exc
     chosen = [r for r in found if not r.hazard_types or set(r.hazard_types) & hazard_types]
     return chosen + [DEFAULT_REPORTER]
 
