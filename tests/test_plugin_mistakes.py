@@ -407,3 +407,19 @@ def test_a_drill_reporters_mistakes_name_the_plugin(plugin_from, body, says):
     with pytest.raises(PluginError) as err:
         reporters_for(load("radioman", mod), set())
     assert str(err.value) == says
+
+
+def test_a_marked_hook_without_the_drillsim_prefix_is_told_the_name(plugin_from):
+    """pluggy's own words were "plugin ?: unknown hook 'choose_units' in plugin <module
+    'choose_plugin' …>"."""
+    mod = plugin_from("choose", """\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def choose_units(sim, incident, candidates):
+            return None
+        """)
+    with pytest.raises(PluginError) as err:
+        load("choose", mod)
+    assert str(err.value) == ("plugin 'choose' implements unknown hook 'choose_units'; did you mean "
+                              "'drillsim_choose_units'? (see drillsim.host.hookspecs)")

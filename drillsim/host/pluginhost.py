@@ -260,7 +260,16 @@ class PluginHost:
         specs = {n for n in dir(hookspecs) if n.startswith("drillsim_")}
         for name, plugin in self.pm.list_name_plugin():
             for attr in dir(plugin):
-                if attr.startswith("drillsim_") and attr not in specs and callable(getattr(plugin, attr)):
+                if attr in specs or attr.startswith("_"):
+                    continue
+                if attr.startswith("drillsim_"):
+                    unknown = callable(getattr(plugin, attr))
+                elif name in self.info and self.builtin(name):
+                    continue  # drillsim's own: pluggy's check_pending below is enough
+                else:  # marked @hookimpl, but not named like any hook ("choose_units")
+                    opts = self.pm.parse_hookimpl_opts(plugin, attr)
+                    unknown = opts is not None and not opts.get("optionalhook")
+                if unknown:
                     from drillsim.scenario.validation import suggest
 
                     raise PluginError(f"plugin {name!r} implements unknown hook {attr!r}"
