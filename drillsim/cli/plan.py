@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, check_writable, err, guard, host_for, say, with_plugin_options
+from drillsim.cli.support import (OutputFile, check_writable, guard, host_for, is_stdout, say,
+                                  with_plugin_options, write_output)
 
 #: how the table writes the plan's status of an item
 PLAN_STATUS = {"existing_2021": "2021", "to_build_by_2025": "by 2025", "ongoing": "ongoing"}
@@ -55,7 +56,7 @@ def coverage_table(cov):
               type=click.Path(file_okay=False, path_type=Path),
               help="A folder of scenario files (repeatable); default: the folder above the "
                    "plan file's plans/.")
-@click.option("--json", "json_path", metavar="PATH",
+@click.option("--json", "json_path", metavar="PATH", type=OutputFile(),
               help="Write the items, the rows scoring them and the counts as JSON here (- for "
                    "standard output, instead of the table).")
 @with_plugin_options
@@ -65,7 +66,7 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled) -> None:
 
     from drillsim.planning.plan_coverage import plan_coverage
 
-    if json_path not in (None, "-"):
+    if json_path is not None and not is_stdout(json_path):
         # refuse before the work and the table, like run: exit 2, nothing written; what
         # is read: the plan, and the scenarios of the folders with the region and plan
         # files they name (every YAML file in them and one folder below: writing over one
@@ -80,8 +81,8 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled) -> None:
     host = guard(host_for, plugins, disabled)
     cov = guard(plan_coverage, plan_file, host, list(folders) or None)
     data = json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n"
-    if json_path == "-":
-        click.echo(data, nl=False)
+    if is_stdout(json_path):
+        write_output(json_path, data)
         return
     out = Console(highlight=False, width=None if sys.stdout.isatty() else 80)
     out.print(coverage_table(cov))
@@ -92,10 +93,4 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled) -> None:
     for note in cov.notes:
         say(f"note: {note}")
     if json_path is not None:
-        from drillsim.report.common import write_atomic
-
-        try:
-            write_atomic(Path(json_path), data)
-        except OSError as exc:
-            raise Fail(f"{json_path}: cannot write: {exc.strerror or exc}", 1) from None
-        err.print(f"plan coverage written to {json_path}")
+        write_output(json_path, data, "plan coverage")

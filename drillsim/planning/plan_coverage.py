@@ -94,9 +94,15 @@ class PlanCoverage:
 
 def default_scenario_folder(plan_path: Path) -> Path:
     """The folder above the plan file's ``plans/`` (``scenarios/plans/x.yaml`` ->
-    ``scenarios``), or the plan file's own folder when it is not in a ``plans/`` folder."""
-    folder = plan_path.resolve().parent
-    return folder.parent if folder.name == "plans" else folder
+    ``scenarios``), or the plan file's own folder when it is not in a ``plans/`` folder;
+    written as the plan file was given (relative stays relative: the scenarios' faults
+    name them so, as every command names its files), resolved only when the name given
+    does not show the ``plans/`` folder (``./x.yaml`` inside it)."""
+    folder = Path(plan_path).parent
+    if folder.name == "plans":
+        return folder.parent
+    real = Path(plan_path).resolve().parent
+    return real.parent if real.name == "plans" else folder
 
 
 def _scenario_files(folders: list[Path]) -> list[tuple[Path, str]]:
