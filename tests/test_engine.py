@@ -427,6 +427,10 @@ def test_a_short_limit_is_watched_even_after_a_run_with_a_long_one(mini, host, m
     ("drillsim_travel_time", lambda sim, unit, origin, destination: float("nan"),
      r"it gave the travel time nan for unit a .*"),
     # a string is iterable: each letter was taken for a unit ("it returned 'a'")
+    # the second dispatch failed inside the engine, blaming whichever plugin's process
+    # was running then (the hazard's)
+    ("drillsim_choose_units", lambda sim, incident, unmet, candidates: [candidates[0], candidates[0]],
+     r"it returned 'a' twice; name each unit once"),
     ("drillsim_choose_units", lambda sim, incident, unmet, candidates: "all",
      r"it returned 'all'; return a list of units taken from the candidates, or None"),
 ])

@@ -705,6 +705,10 @@ class Simulation:
             raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
                                  f"returned {chosen!r}; return a list of units taken from the "
                                  "candidates, or None")
+        if len(chosen) > 1 and len(set(chosen)) < len(chosen):  # one unit cannot go twice
+            twice = next(u for i, u in enumerate(chosen) if u in chosen[:i])
+            raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
+                                 f"returned {getattr(twice, 'id', twice)!r} twice; name each unit once")
         for unit in chosen:
             if unit not in candidates:
                 raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
