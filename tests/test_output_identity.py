@@ -54,3 +54,28 @@ def test_the_null_device_takes_two_outputs():
     result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", os.devnull,
                                        "--events", os.devnull])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["run", str(VALID), "-n", "1", "-q", "--json", "{loop}"],
+    ["results", "x.db", "--plots", "{loop}"],
+])
+def test_an_output_through_a_symbolic_link_loop_is_refused(args, tmp_path, monkeypatch):
+    """Path.resolve raised RuntimeError ("Symlink loop"): a traceback."""
+    monkeypatch.chdir(tmp_path)
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    result = CliRunner().invoke(main, [str(loop) if a == "{loop}" else a for a in args])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().endswith(
+        ": cannot follow it (its symbolic links lead round in a loop); give another name; "
+        "nothing was run"), result.output
+    assert str(loop) in result.output and "Traceback" not in result.output
+
+
+def test_a_plugin_module_through_a_symbolic_link_loop_is_refused(tmp_path):
+    loop = tmp_path / "rules.py"
+    loop.symlink_to("rules.py")
+    result = CliRunner().invoke(main, ["plugins", "--plugin-module", f"x={loop}"])
+    assert result.exit_code == 2, result.output
+    assert f"plugin 'x': cannot follow '{loop}' (its symbolic links lead round in a loop)" in result.output

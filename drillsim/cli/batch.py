@@ -21,7 +21,7 @@ from rich.console import Console
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, collector_held, err, guard, host_for,
+from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, resolved, collector_held, err, guard, host_for,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -104,7 +104,8 @@ def _check_folder(folder: Path, option: str) -> None:
     """Refuse (exit 2) an output folder that cannot be made or written."""
     import os
 
-    existing = folder if folder.exists() else next(p for p in folder.resolve().parents if p.exists())
+    existing = folder if folder.exists() else next(p for p in resolved(folder, f"{option} {folder}").parents
+                                                    if p.exists())
     if not existing.is_dir():
         raise Fail(f"{option} {folder}: {existing} is not a folder", 2)
     if not os.access(existing, os.W_OK | os.X_OK):

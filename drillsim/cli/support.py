@@ -57,12 +57,17 @@ def _parse_modules(ctx, param, values) -> dict[str, str]:
         except plugin_modules.PluginModuleError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
         if plugin_modules.is_file_target(target):
-            resolved = Path(target).resolve()
-            if not resolved.is_file():  # said with the name given (then where it looked)
-                where = "" if Path(target).is_absolute() else f" (looked for {resolved})"
+            try:
+                real = Path(target).resolve()
+            except (RuntimeError, OSError):  # symbolic links in a loop
+                raise click.BadParameter(f"plugin {name!r}: cannot follow {target!r} (its "
+                                         "symbolic links lead round in a loop)", ctx=ctx,
+                                         param=param) from None
+            if not real.is_file():  # said with the name given (then where it looked)
+                where = "" if Path(target).is_absolute() else f" (looked for {real})"
                 raise click.BadParameter(f"plugin {name!r}: file {target!r} not found{where}",
                                          ctx=ctx, param=param)
-            target = str(resolved)
+            target = str(real)
         if name in out and out[name] != target:  # the later one silently won
             raise click.BadParameter(f"two modules are named {name!r} ({out[name]} and "
                                      f"{target}); give each plugin its own name", ctx=ctx, param=param)
@@ -441,6 +446,21 @@ def _plugins_folder() -> Path | None:
     return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
+def resolved(path, what: str | None = None) -> Path:
+    """``path`` with its symbolic links followed (:meth:`Path.resolve`), or exit status 2
+    when they lead round in a loop (Python raised RuntimeError, a traceback).
+
+    :param what: the name shown (``out.json (--json)``; default: the path).
+    :raises Fail: exit status 2.
+    """
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:
+        why = getattr(exc, "strerror", None) or "its symbolic links lead round in a loop"
+        raise Fail(f"{what or path}: cannot follow it ({why.lower()}); give another name; "
+                   "nothing was run", 2) from None
+
+
 def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
     """Refuse before running if an output cannot be written (missing or read-only folder
     or file), would overwrite an input of the run or a file drillsim ships or reads
@@ -470,7 +490,7 @@ def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
             _same_place(places, _stdout_identity(), f"- ({name})" if name else "-", name, path)
             continue
         what = f"{path} ({name})" if name else str(path)
-        target = path.resolve()
+        target = resolved(path, what)
         if target in read or _identity(path) in read_ids - {None}:
             raise Fail(f"{what}: is a file this run reads; writing there would destroy it. "
                        "Name another file; nothing was run", 2)
