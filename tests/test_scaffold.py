@@ -116,3 +116,18 @@ def test_pip_install_e_then_its_own_tests_pass(tmp_path):
                            capture_output=True, text=True, env=env, cwd=root)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "2 passed" in tests.stdout
+
+
+@pytest.mark.parametrize("name, says", [
+    ("aviation", "plugin name 'aviation' is taken by the installed plugin 'drillsim_plugins.aviation'; "
+                 "two plugins of one name are refused, so choose another name"),
+    ("township_rescue", "plugin name 'township_rescue' would make the unit type 'township_rescue_team', "
+                        "which the installed plugin 'rescue_teams' provides; choose another name"),
+])
+def test_a_name_that_clashes_with_an_installed_plugin_is_refused(tmp_path, name, says):
+    """Written as asked, the package installed and then made every command fail ("two
+    different plugins are named 'aviation'", or the unit type registered by both)."""
+    result = CliRunner().invoke(main, ["new-plugin", name, "--dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"Error: {says}" in result.output.splitlines()
+    assert not any(tmp_path.iterdir())

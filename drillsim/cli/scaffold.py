@@ -227,6 +227,31 @@ def write_plugin(name: str, folder: Path) -> Path:
     return root
 
 
+def name_taken(name: str) -> str | None:
+    """Why the package ``new-plugin NAME`` would write clashes with what is installed,
+    or None: an installed plugin of that name (once installed, every command would
+    refuse the two), or an installed unit type named like the package's (``NAME_team``).
+    Installed plugins that cannot be loaded are left out of the second check."""
+    from importlib import metadata
+
+    from drillsim.host.pluginhost import ENTRY_POINT_GROUP, load_plugins
+
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            return (f"plugin name {name!r} is taken by the installed plugin {ep.value!r}; two "
+                    "plugins of one name are refused, so choose another name")
+    unit_type = names(name)["unit_type"]
+    try:
+        host = load_plugins()
+    except Exception:  # noqa: BLE001 (a broken installed plugin: not this command's concern)
+        return None
+    if unit_type in host.unit_types:
+        return (f"plugin name {name!r} would make the unit type {unit_type!r}, which the "
+                f"installed plugin {host.unit_types.providers[unit_type]!r} provides; choose "
+                "another name")
+    return None
+
+
 @click.command(name="new-plugin")
 @click.argument("name")
 @click.option("--dir", "folder", type=OutputFolder(), default=Path("."),
@@ -235,6 +260,10 @@ def new_plugin(name: str, folder: Path) -> None:
     """Write a ready plugin package drillsim-NAME (installs with pip install -e; passes
     its own tests)."""
     try:
+        names(name)
+        taken = name_taken(name)
+        if taken:
+            raise ScaffoldError(taken)
         root = write_plugin(name, folder)
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
