@@ -206,3 +206,24 @@ def test_results_piped_keep_every_column(batch_db):
     # the per-target table: each variant's line has mean, pass rate, result and Δ
     rows = [line for line in out.splitlines() if line.startswith("│ one /") or line.startswith("│ two /")]
     assert len(rows) == 4 and all(len(line.split("│")) == 7 and "%" in line for line in rows)
+
+
+def test_an_export_that_fails_half_way_keeps_the_earlier_file(batch_db, tmp_path, monkeypatch):
+    """The CSV and Parquet exports are written whole or not at all, as every output: a
+    writer that fails part of the way (a full disk) left a partial table."""
+    from drillsim.batch import export as export_module
+
+    db, _ = batch_db
+    out = tmp_path / "tidy.csv"
+    out.write_text("the earlier export\n", encoding="utf-8")
+
+    class Breaks(csv.DictWriter):
+        def writerows(self, rows):
+            super().writerows(list(rows)[:3])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export_module.csv, "DictWriter", Breaks)
+    result = CliRunner().invoke(main, ["results", str(db), "--quiet", "--export", str(out)])
+    assert result.exit_code == 1, result.output
+    assert out.read_text(encoding="utf-8") == "the earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".tidy")) == []

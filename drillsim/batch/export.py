@@ -68,8 +68,12 @@ def export(store: Store, path: str | Path) -> int:
     check_export_path(path)
     suffix = path.suffix.lower()
     columns, rows = tidy_rows(store)
+    from drillsim.report.common import open_atomic
+
+    # whole or not at all (a temporary file renamed into place), as every output: a
+    # full disk half-way leaves no partial table, and an earlier export stays
     if suffix == ".csv":
-        with open(path, "w", newline="", encoding="utf-8") as out:
+        with open_atomic(path) as out:
             writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
@@ -85,5 +89,7 @@ def export(store: Store, path: str | Path) -> int:
            ("replication", pa.int64()), ("target", pa.string()), ("value", pa.float64()),
            ("unit", pa.string()), ("met", pa.bool_()), ("statistic", pa.string()),
            ("comparison", pa.string()), ("threshold", pa.float64())])
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    table = pa.Table.from_pylist(rows, schema=schema)
+    with open_atomic(path, binary=True) as out:
+        pq.write_table(table, out)
     return len(rows)
