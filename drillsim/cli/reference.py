@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, OutputFolder, guard, host_for, with_plugin_options
+from drillsim.cli.support import Fail, OutputFolder, guard, host_for, with_plugin_options, write_output
 
 KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hypercube")
 
@@ -90,7 +90,7 @@ def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,
                              host.hazard_types.names(), schema_file)
     except TemplateError as exc:
         raise Fail(f"--hazard: {exc}", 2) from None
-    target.write_text(text, encoding="utf-8")
+    write_output(target, text)  # whole or not at all: a full disk leaves no half scenario
     # it must load as written: if not, it is drillsim's fault, and the file is not left
     try:
         guard(load_scenario, target, host=host)
