@@ -14,8 +14,8 @@ code of another checkout too (say, main before a change: ``git worktree add ../b
 main``), in the same rounds, so the comparison holds on a busy machine.
 
 ``--instructions`` counts instead of timing: the machine instructions of one ``drillsim
-run scenarios/fujiang_flood_2020.yaml -q`` (valgrind's cachegrind, no cache simulation,
-``PYTHONHASHSEED=0``), for this checkout and the ``--against`` one, each through the same
+run scenarios/fujiang_flood_2020.yaml -q`` and of one with the scorecard printed to a
+pipe (valgrind's cachegrind, no cache simulation, ``PYTHONHASHSEED=0``), for this checkout and the ``--against`` one, each through the same
 ``PYTHONPATH`` arrangement: a figure other work on the machine does not move (runs of the
 same code differ by about 0.5 %), to compare changes too small for the timings' noise.
 """
@@ -84,14 +84,15 @@ def compile_bytecode(root: Path = ROOT) -> str:
     return ("compiled, as an installed drillsim has it" if ok else "NOT all compiled") + note
 
 
-def instructions(tree: Path, tmp: Path) -> int:
-    """Machine instructions of one ``drillsim run FLOOD -q`` with the code of ``tree``
-    (valgrind --tool=cachegrind --cache-sim=no; hash seed fixed).
+def instructions(tree: Path, tmp: Path, quiet: bool = True) -> int:
+    """Machine instructions of one ``drillsim run FLOOD -q`` (``quiet=False``: with the
+    scorecard printed, to a pipe) with the code of ``tree`` (valgrind --tool=cachegrind
+    --cache-sim=no; hash seed fixed).
 
     :raises RuntimeError: the run failed or valgrind printed no count."""
-    where = tmp / tree.name
+    where = tmp / f"{tree.name}{'-q' if quiet else ''}"
     where.mkdir()
-    argv = [DRILLSIM, "run", str(tree / "scenarios" / "fujiang_flood_2020.yaml"), "-q"]
+    argv = [DRILLSIM, "run", str(tree / "scenarios" / "fujiang_flood_2020.yaml")] + (["-q"] if quiet else [])
     try:
         return cachegrind_instructions(argv, cwd=tree, env=other_checkout(tree, where))
     except RuntimeError as exc:
@@ -99,19 +100,22 @@ def instructions(tree: Path, tmp: Path) -> int:
 
 
 def count_instructions(against: Path | None) -> int:
-    """Print the flood run's instruction counts (this checkout, and ``against``)."""
+    """Print the flood run's instruction counts, with ``-q`` and with the scorecard (this
+    checkout, and ``against``)."""
     if shutil.which("valgrind") is None:
         print("--instructions needs valgrind (apt-get install valgrind)")
         return 2
     trees = [ROOT] + ([against.resolve()] if against is not None else [])
+    for tree in trees:
+        compile_bytecode(tree)
     with tempfile.TemporaryDirectory() as tmp:
-        counts = {}
-        for tree in trees:
-            compile_bytecode(tree)
-            counts[tree] = instructions(tree, Path(tmp))
-            print(f"drillsim run flood -q [{tree.name}]: {counts[tree]:,} instructions")
-    if against is not None:
-        print(f"this checkout / {trees[1].name}: {counts[ROOT] / counts[trees[1]]:.3f}")
+        for quiet, name in ((True, "drillsim run flood -q"), (False, "drillsim run flood (scorecard)")):
+            counts = {}
+            for tree in trees:
+                counts[tree] = instructions(tree, Path(tmp), quiet)
+                print(f"{name} [{tree.name}]: {counts[tree]:,} instructions")
+            if against is not None:
+                print(f"  this checkout / {trees[1].name}: {counts[ROOT] / counts[trees[1]]:.3f}")
     return 0
 
 
