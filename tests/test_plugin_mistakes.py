@@ -423,3 +423,26 @@ def test_a_marked_hook_without_the_drillsim_prefix_is_told_the_name(plugin_from)
         load("choose", mod)
     assert str(err.value) == ("plugin 'choose' implements unknown hook 'choose_units'; did you mean "
                               "'drillsim_choose_units'? (see drillsim.host.hookspecs)")
+
+
+@pytest.mark.parametrize("only, disabled, says", [
+    (None, ["aviation"], "plugin 'aviation' is left out by --disable-plugin aviation, and this "
+                         "scenario needs it"),
+    (["rescue_teams", "incident_streams"], [],
+     "plugin 'aviation' is not among the plugins --plugins (or $DRILLSIM_PLUGINS) loads "
+     "(incident_streams, rescue_teams), and this scenario needs it; add it there"),
+])
+def test_a_scenario_needing_an_installed_plugin_left_out_says_what_left_it_out(mini, only, disabled, says):
+    """It said "plugin 'aviation' is not installed or not loaded", though it is installed."""
+    from drillsim.errors import ValidationFailed
+    from drillsim.scenario.loader import load_scenario
+
+    path = mini("""\
+        plugins: [aviation]
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car}
+        """)
+    with pytest.raises(ValidationFailed) as err:
+        load_scenario(path, host=PluginHost(only=only, disabled=disabled))
+    assert f"{path}:6:11: plugins[0]: {says}" in str(err.value).splitlines()
+

@@ -195,6 +195,9 @@ class PluginHost:
     def _load_entry_points(self) -> None:
         seen: dict[str, metadata.EntryPoint] = {}
         installed = _entry_points()
+        #: every installed plugin's name, loaded or left out (a scenario needing one left
+        #: out is told why)
+        self.installed = frozenset(ep.name for ep in installed)
         for ep in installed:
             if ep.name in self.disabled or (self.only is not None and ep.name not in self.only):
                 continue

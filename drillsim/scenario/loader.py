@@ -380,7 +380,16 @@ def load_scenario(path: str | Path, *, host: PluginHost,
         name = entry if isinstance(entry, str) else entry.name
         if name in host.info:
             continue
-        if isinstance(entry, str):
+        left_out = isinstance(entry, str) and name in getattr(host, "installed", ())
+        if left_out and name in host.disabled:
+            faults.add(checked.fault(("plugins", i), f"plugin {name!r} is left out by "
+                                     f"--disable-plugin {name}, and this scenario needs it"))
+        elif left_out and host.only is not None and name not in host.only:
+            faults.add(checked.fault(("plugins", i), f"plugin {name!r} is not among the plugins "
+                                     f"--plugins (or $DRILLSIM_PLUGINS) loads "
+                                     f"({', '.join(host.only) or 'none'}), and this scenario needs "
+                                     "it; add it there"))
+        elif isinstance(entry, str):
             faults.add(checked.fault(("plugins", i), f"plugin {name!r} is not installed or not loaded"
                                      + (suggest(name, host.names()) or "; `drillsim plugins` lists those loaded")))
         else:
