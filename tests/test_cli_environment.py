@@ -67,3 +67,15 @@ def test_an_event_time_limit_that_is_no_number_of_seconds_is_refused(value, corp
     assert limit_from_env() == DEFAULT_LIMIT_S  # the engine, used as a library, falls back
     monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", " 12.5 ")
     assert limit_from_env() == 12.5
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"]])
+def test_a_help_screen_standard_output_cannot_take_is_one_line(args):
+    """Printed before any command runs, outside the commands' own error handling: a full
+    disk was a traceback (click handles a closed pipe itself, not this)."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "drillsim", *args], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == "No space left on device\n"

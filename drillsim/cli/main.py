@@ -83,6 +83,18 @@ class _Commands(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def main(self, *args, **kwargs):
+        """The command line; a help screen or usage message that standard output cannot
+        take (``drillsim --help > /dev/full``: printed before any command runs) is one
+        line too, exit status 1, not a traceback (click handles a closed pipe itself,
+        not a full disk)."""
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:
+            fail = _os_failure(exc)
+            fail.show()
+            sys.exit(fail.exit_code)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _refuse_empty(args)
         return super().parse_args(ctx, args)
@@ -91,10 +103,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except OSError as exc:
-            from drillsim.cli.support import Fail
-
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise Fail(f"{where}{exc.strerror or exc}", 1) from None
+            raise _os_failure(exc) from None
         except KeyboardInterrupt:
             from drillsim.cli.support import Fail
 
@@ -108,6 +117,15 @@ class _Commands(click.Group):
             from drillsim.cli.support import plugin_failure
 
             raise plugin_failure(exc) from None
+
+
+def _os_failure(exc: OSError):
+    """The message (exit status 1) for a file the system refused to read or write,
+    naming it when the error does."""
+    from drillsim.cli.support import Fail
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    return Fail(f"{where}{exc.strerror or exc}", 1)
 
 
 def _refuse_empty(args: list[str]) -> None:

@@ -271,11 +271,13 @@ def output_error(path: Path, exc: OSError) -> "Fail":
     standard output closed by its reader (``| head``): what is still buffered for it, and
     Python's own flush at exit, then go to the null device instead of failing again."""
     if is_stdout(path):
+        # what is still buffered for it cannot be written either: to the null device,
+        # or Python's flush at exit fails again ("Exception ignored …")
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
         if isinstance(exc, BrokenPipeError):
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-                os.close(devnull)
             return Fail("standard output was closed before everything was written (the "
                         "reader stopped)", 1)
         return Fail(f"standard output: cannot write: {exc.strerror or exc}", 1)
