@@ -225,7 +225,7 @@ def _empty(words: str, err: dict, model: Any) -> str:
     in the file or in a sweep's ``set:``): YAML reads them all as null, which Python
     calls None; the user wrote no value, so the message says so and what to give."""
     doc = _field_doc(model, tuple(err["loc"]))
-    return f"is empty; give {words}" + (f": {doc}" if doc else "")
+    return f"is empty: give {words}" + (f" — {doc}" if doc else "")
 
 
 def _message(err: dict, model: Any, loc: tuple, raw: str | None) -> str:
