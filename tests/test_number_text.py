@@ -66,3 +66,23 @@ def test_a_clock_time_of_full_width_digits_is_refused():
     assert parse_clock("22:00") == 22 * 60
     with pytest.raises(ValueError, match="is not a clock time"):
         parse_clock("２２:００")
+
+
+def test_drill_orders_and_injects_take_ascii_digits_only(host):
+    """The controller's `fire １` fired planned inject 1, `inject incident … people=nan`
+    made a call needing NaN people; a player's `supplies … ５００` drew 500."""
+    from drillsim.drill.session import DrillSession
+
+    from .conftest import SCENARIOS
+
+    s = DrillSession.open(SCENARIOS / "packs" / "flood.yaml", seed=1, host=host)
+    try:
+        r = s.command("fire １", controller=True)
+        assert not r.ok and "no planned inject '１'" in r.text
+        for bad in ("people=nan", "people=５", "people=1_0"):
+            r = s.command(f"inject incident flood_rescue mixin {bad}", controller=True)
+            assert not r.ok and f"'{bad}': write CAP=N, e.g. boats=1" in r.text, r.text
+        r = s.command("inject incident flood_rescue mixin people=-3", controller=True)
+        assert not r.ok and "outside" in r.text, r.text
+    finally:
+        s.close()

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from drillsim.engine.simulation import OrderRefused, Simulation
-from drillsim.scenario.quantities import check_amount, parse_quantity
+from drillsim.scenario.quantities import check_amount, digits_hint, parse_quantity, read_number
 from drillsim.scenario.validation import suggest
 
 KINDS = ("message", "incident", "breakdown", "road_cut", "road_open", "in_service")
@@ -167,10 +167,13 @@ def parse_line(words: list[str]) -> dict[str, Any]:
             if "=" in w:
                 cap, _, n = w.partition("=")
                 try:
-                    demand[cap] = check_amount(float(n))
+                    number = read_number(n)  # the digits 0-9 (float() took '１', 'nan')
+                except ValueError:
+                    raise OrderRefused(f"{w!r}: write CAP=N, e.g. boats=1{digits_hint(n)}") from None
+                try:
+                    demand[cap] = check_amount(number)
                 except ValueError as exc:
-                    why = "" if "could not convert" in str(exc) else f" ({exc})"
-                    raise OrderRefused(f"{w!r}: write CAP=N, e.g. boats=1{why}") from None
+                    raise OrderRefused(f"{w!r}: write CAP=N, e.g. boats=1 ({exc})") from None
             else:
                 on_scene = w
         return {"kind": "incident", "incident_kind": rest[0], "place": rest[1], "demand": demand,

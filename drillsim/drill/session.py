@@ -887,7 +887,7 @@ class DrillSession:
     # ------------------------------------------------------------------ injects
     def _fire_planned(self, which: str) -> Reply:
         try:
-            n = int(which) - 1
+            n = read_whole(which) - 1  # the digits 0-9 (int() took '１')
             inject = self.planned[n]
             if n < 0:
                 raise IndexError
