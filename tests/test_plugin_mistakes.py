@@ -446,3 +446,34 @@ def test_a_scenario_needing_an_installed_plugin_left_out_says_what_left_it_out(m
         load_scenario(path, host=PluginHost(only=only, disabled=disabled))
     assert f"{path}:6:11: plugins[0]: {says}" in str(err.value).splitlines()
 
+
+
+def test_a_process_yielding_a_number_names_the_plugin_and_the_line(mini, tmp_path):
+    """``yield 5`` for ``yield sim.timeout(5)``: SimPy's message was a multi-line
+    traceback of the generator, and the run blamed "'drillsim' (engine)"."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "sleepy.py"
+    plugin.write_text(textwrap.dedent("""\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_run_started(sim):
+            def shift():
+                yield sim.timeout(5)
+                yield 5
+            sim.process(shift())
+        """), encoding="utf-8")
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car}
+        """)
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"sleepy={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "run failed: plugin 'sleepy' failed in a simulation process at scenario time 5.0 min: "
+        f"it yielded \"5\", which is not an event ({plugin}, line 7); yield sim.timeout(minutes), "
+        "sim.event() or another SimPy event")

@@ -783,6 +783,8 @@ class Simulation:
                                f"{self.event_time_limit:g} s (wall clock) at scenario time "
                                f"{self.env.now:.1f} min: stopped") from None
         except Exception as exc:  # a plugin's process raised inside SimPy
+            if type(exc) is RuntimeError and "Invalid yield value" in str(exc):
+                raise self._bad_yield(exc) from exc
             raise PluginFailed(f"plugin {self._blame(exc)} failed in a simulation process "
                                f"at scenario time {self.env.now:.1f} min: "
                                f"{type(exc).__name__}: {exc}") from exc
@@ -1023,6 +1025,23 @@ class Simulation:
             raise
         except Exception as exc:
             raise self._failure(exc, where) from exc
+
+    def _bad_yield(self, exc: RuntimeError) -> PluginFailed:
+        """The run's failure when a process yielded something that is not an event
+        (``yield 5`` for ``yield sim.timeout(5)``): SimPy's message is a multi-line
+        traceback of the generator and names no plugin. The process is still SimPy's
+        active one: its generator's frame says where, and whose module it is."""
+        process = self.env.active_process
+        frame = getattr(getattr(process, "_generator", None), "gi_frame", None)
+        plugin = where = None
+        if frame is not None:
+            plugin = self.host.plugin_of_module(frame.f_globals.get("__name__", ""))
+            where = f" ({frame.f_code.co_filename}, line {frame.f_lineno})"
+        value = str(exc).rsplit("Invalid yield value ", 1)[-1]
+        return PluginFailed(f"plugin {plugin or '(unknown)'!r} failed in a simulation process at "
+                            f"scenario time {self.env.now:.1f} min: it yielded {value}, which is "
+                            f"not an event{where or ''}; yield sim.timeout(minutes), sim.event() "
+                            "or another SimPy event")
 
     def _nonsense(self, hook: str, args: tuple, what: str) -> PluginFailed:
         """The run's failure when ``hook`` answered ``args`` with nonsense: names the

@@ -377,6 +377,14 @@ class PluginHost:
             tb = tb.tb_next
         return found
 
+    def plugin_of_module(self, module: str) -> str | None:
+        """The plugin whose code lives in ``module`` (a module name: the plugin's own or
+        one below it), None for drillsim's own defaults or any other module."""
+        for name, info in self.info.items():
+            if name != DEFAULTS_NAME and (module == info.module or module.startswith(info.module + ".")):
+                return name
+        return None
+
     def origin(self, name: str) -> str:
         """Where plugin ``name`` comes from, for messages: ``"drillsim-ambulance 0.1.0"``
         (its distribution and version), or ``"module rules/x.py"``."""
