@@ -96,3 +96,37 @@ def test_an_earlier_output_is_replaced_as_before(tmp_path):
     result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("{\n")
+
+
+SWEEP = ROOT / "tests" / "bad_inputs" / "scenarios" / "sweeps" / "valid.yaml"
+
+
+@pytest.mark.parametrize("make", ["fifo", "link to fifo"])
+def test_batch_db_that_is_no_regular_file_is_refused(make, tmp_path):
+    """``batch --db /dev/null`` found "no tables" in the device and renamed a new database
+    over the machine's null device. (Tested with a named pipe here: the same rename would
+    replace it, harmlessly.)"""
+    import os
+    import stat
+
+    fifo = tmp_path / "f.db"
+    os.mkfifo(fifo)
+    db = fifo
+    if make == "link to fifo":
+        db = tmp_path / "link.db"
+        db.symlink_to(fifo)
+    result = CliRunner().invoke(main, ["batch", str(SWEEP), "--workers", "0", "--db", str(db), "-q"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (f"--db {db}: not a regular file (a device, a pipe …); a batch "
+                                     "database is a file: name one; nothing was run")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_batch_db_over_a_kept_file_is_refused(tmp_path):
+    scenario = tmp_path / "x.yaml"
+    scenario.write_text("name: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(SWEEP), "--workers", "0", "--db", str(scenario),
+                                       "--resume", "-q"])
+    assert result.exit_code == 2, result.output
+    assert "is a YAML file" in result.output
+    assert scenario.read_text(encoding="utf-8") == "name: x\n"

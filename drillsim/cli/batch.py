@@ -21,7 +21,7 @@ from rich.console import Console
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, resolved, collector_held, err, guard, host_for,
+from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, kept_file, resolved, collector_held, err, guard, host_for,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -100,6 +100,29 @@ def _complete(store, variants: list[int], replications: int) -> bool:
     return all((v, r) in done for v in variants for r in range(replications))
 
 
+def _check_db(db: Path) -> None:
+    """Refuse (exit 2) before anything starts a ``--db`` that is no place for a database:
+    a device, a pipe or a socket (``--db /dev/null`` found "no tables" there and renamed
+    a new database over the machine's null device), or a file drillsim ships or reads
+    (:func:`~drillsim.cli.support.kept_file`: a scenario, a drill log …; a database of
+    an earlier batch is what ``--resume`` goes on with).
+
+    :raises Fail: exit status 2.
+    """
+    import stat
+
+    try:
+        mode = db.stat().st_mode  # through links: what the database would be
+    except OSError:
+        return  # nothing there yet (or it cannot be looked at: opening it says why)
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise Fail(f"--db {db}: not a regular file (a device, a pipe …); a batch database is a "
+                   "file: name one; nothing was run", 2)
+    kept = kept_file(db)
+    if kept is not None and not kept.startswith("a database"):
+        raise Fail(f"--db {db}: is {kept}. Name another file; nothing was run", 2)
+
+
 def _check_folder(folder: Path, option: str) -> None:
     """Refuse (exit 2) an output folder that cannot be made or written."""
     import os
@@ -154,6 +177,8 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     if retry_failed and not resume:
         raise Fail("--retry-failed goes with --resume: it runs again the replications an "
                    "existing database recorded as failed", 2)
+    if db is not None:
+        _check_db(db)
 
     # the fork server loads the sweep's variants for the workers while this process
     # checks it (with the installed plugins as they are: other options, nothing to share)
