@@ -477,3 +477,20 @@ def test_a_process_yielding_a_number_names_the_plugin_and_the_line(mini, tmp_pat
         "run failed: plugin 'sleepy' failed in a simulation process at scenario time 5.0 min: "
         f"it yielded \"5\", which is not an event ({plugin}, line 7); yield sim.timeout(minutes), "
         "sim.event() or another SimPy event")
+
+
+def test_an_incident_at_an_unknown_place_says_so_with_did_you_mean(mini, host):
+    """It was Python's bare ``KeyError: 'eastt'`` (the docstring promised ValueError)."""
+    from drillsim.engine.simulation import Simulation
+    from drillsim.scenario.loader import load_scenario
+
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car}
+        """)
+    sim = Simulation(load_scenario(path, host=host), host)
+    with pytest.raises(ValueError) as err:
+        sim.create_incident("call", "eastt", {"people": 1}, 10.0)
+    assert str(err.value) == ("unknown place 'eastt': a place is a Place or the id of a township or "
+                              "site of the region; did you mean 'east'?")

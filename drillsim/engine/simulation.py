@@ -266,7 +266,10 @@ class Simulation:
         :raises ValueError: empty or non-positive demand, non-positive work, unknown place.
         """
         if isinstance(place, str):
-            place = self.region.place(place)
+            try:
+                place = self.region.places[place]
+            except KeyError:
+                raise ValueError(self._unknown_place(place)) from None
         given = tuple(demand.items())
         if given == self._last_demand[0]:
             # the demand of the last incident again (a hazard's usual case): its dict is
@@ -1025,6 +1028,13 @@ class Simulation:
             raise
         except Exception as exc:
             raise self._failure(exc, where) from exc
+
+    def _unknown_place(self, place: Any) -> str:
+        """Why ``place`` names no place of the region, with "did you mean"."""
+        from drillsim.scenario.validation import suggest
+
+        return (f"unknown place {place!r}: a place is a Place or the id of a township or site "
+                f"of the region{suggest(str(place), list(self.region.places))}")
 
     def _bad_yield(self, exc: RuntimeError) -> PluginFailed:
         """The run's failure when a process yielded something that is not an event
