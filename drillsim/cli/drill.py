@@ -278,7 +278,8 @@ def check_secrets_dir(folder: Path) -> None:
     while not target.exists() and target != target.parent:  # the folders are made as needed
         target = target.parent
     if not target.is_dir():
-        raise Fail(f"--secrets-dir {folder}: {str(target)!r} is a file, not a folder; nothing was served", 2)
+        what = "is a file, not a folder" if target.is_file() else "is not a folder"
+        raise Fail(f"--secrets-dir {folder}: {str(target)!r} {what}; nothing was served", 2)
     if not os.access(target, os.W_OK | os.X_OK):
         raise Fail(f"--secrets-dir {folder}: cannot write in {str(target)!r} (permission denied); "
                    "nothing was served", 2)

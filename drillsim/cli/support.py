@@ -263,7 +263,12 @@ class OutputFolder(click.Path):
         if isinstance(value, str) and value == "-":
             self.fail("'-' (standard output) cannot take a folder of files; name a folder "
                       "(./- for a folder called -)", param, ctx)
-        return super().convert(value, param, ctx)
+        path = super().convert(value, param, ctx)
+        # click refuses a regular file only: a device (/dev/null) or a pipe passed
+        if os.path.exists(path) and not os.path.isdir(path):
+            self.fail(f"{str(value)!r} is not a folder; name a folder (it is made if it does "
+                      "not exist)", param, ctx)
+        return path
 
 
 def output_error(path: Path, exc: OSError) -> "Fail":
