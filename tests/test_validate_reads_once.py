@@ -60,3 +60,22 @@ def test_outside_validate_files_are_read_each_time(tmp_path):
         path.write_text("a: 3\n", encoding="utf-8")
         assert yamlsource.read_text(path, "a.yaml") == "a: 2\n"  # the text first read
     assert yamlsource.read_text(path, "a.yaml") == "a: 3\n"
+
+
+def test_batch_reads_the_sweep_and_its_scenario_files_once_while_checking(tmp_path, monkeypatch):
+    """Each variant was loaded from the files read again: a scenario edited while a batch
+    checked its sweep could give variants of two versions."""
+    reads: Counter[str] = Counter()
+    real = yamlsource.read_bytes
+
+    def counting(path, shown, **kwargs):
+        reads[str(pathlib.Path(path).resolve())] += 1
+        return real(path, shown, **kwargs)
+
+    monkeypatch.setattr(yamlsource, "read_bytes", counting)
+    sweep = CORPUS / "sweeps" / "valid.yaml"
+    result = CliRunner().invoke(main, ["batch", str(sweep), "--workers", "0", "-q",
+                                       "--db", str(tmp_path / "b.db")])
+    assert result.exit_code == 0, result.output
+    assert reads[str(sweep.resolve())] == 1
+    assert reads[str((CORPUS / "valid.yaml").resolve())] == 1, reads

@@ -195,7 +195,10 @@ def play(source, seed, speed, log_path, resume, controller, review, show_traceba
         check_review(review, log_path)
         # the pack is checked and drawn before anything is written: a bad pack, or no
         # terminal, leaves neither a drill log nor a secret file behind
-        session = guard(DrillSession.open, source, seed, host=host)
+        from drillsim.scenario.yamlsource import read_once
+
+        with read_once():  # the pack, its scenario and their files read once: one text of each
+            session = guard(DrillSession.open, source, seed, host=host)
         need_terminal("a drill")
         secret, tell = control_secret(secret_file, new=True)
         guard(session.start_log, log_path, secret)
@@ -372,7 +375,10 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
         log_path = new_drill_log(log_path, "serve that drill again")
         check_review(review, log_path)
         secret = spec.seats[control].secret or secrets.token_urlsafe(16)
-        session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
+        from drillsim.scenario.yamlsource import read_once
+
+        with read_once():
+            session = guard(DrillSession.open, source, seed, host=host_plugins, secret=secret)
     spec.seats[control] = spec.seats[control].model_copy(update={"secret": secret})
     seats = guard(Seats.build, spec, session.sim, doc)
     made = [s for s in seats if s.name not in origin]

@@ -470,7 +470,11 @@ def read_once() -> Iterator[None]:
     same text to every later reader (``validate`` finds a file's kind, then its loader
     reads it; a pack's loader reads its base scenario more than once): one consistent
     view of a file that is being edited, and no second read of a slow disk. Failures are
-    not kept (read again, they are said again)."""
+    not kept (read again, they are said again). Nested (``validate`` of a sweep, whose
+    loader reads once too), the outer block's texts are the ones used."""
+    if _READ_ONCE.get() is not None:
+        yield
+        return
     token = _READ_ONCE.set({})
     try:
         yield
