@@ -494,3 +494,30 @@ def test_an_incident_at_an_unknown_place_says_so_with_did_you_mean(mini, host):
         sim.create_incident("call", "eastt", {"people": 1}, 10.0)
     assert str(err.value) == ("unknown place 'eastt': a place is a Place or the id of a township or "
                               "site of the region; did you mean 'east'?")
+
+
+def test_a_plugin_given_as_a_file_has_its_params_in_the_schema(tmp_path):
+    """`drillsim schema` took --plugins only: a plugin not yet installed could not give
+    its editor's schema."""
+    import json
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "militia.py"
+    plugin.write_text(textwrap.dedent("""\
+        from drillsim.api import Duration, Strict, UnitType, hookimpl
+
+        class Params(Strict):
+            assembly: Duration = 30.0
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            register(UnitType(name="militia_team", description="x", capabilities={"people": 12},
+                              params_model=Params))
+        """), encoding="utf-8")
+    result = CliRunner().invoke(main, ["schema", "scenario", "--plugin-module", f"militia={plugin}"])
+    assert result.exit_code == 0, result.output
+    defs = json.loads(result.stdout)["$defs"]
+    assert "assembly" in json.dumps(defs["unit_type.militia_team"])

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import Fail, OutputFolder, guard, host_for, with_plugin_options, write_output
+from drillsim.cli.support import (Fail, Loading, OutputFolder, _parse_modules, guard, host_for,
+                                  with_plugin_options, write_output)
 
 KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hypercube")
 
@@ -16,14 +17,19 @@ KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hyperc
 @click.command()
 @click.argument("kind", type=click.Choice(KIND_NAMES))
 @with_plugin_options
-def schema(kind: str, plugins, disabled) -> None:
+@click.option("--plugin-module", "plugin_modules_", multiple=True, metavar="NAME=MODULE",
+              callback=_parse_modules,
+              help="Load a module (dotted path or .py file) as plugin NAME (repeatable): its "
+                   "params in the schema without installing it.")
+def schema(kind: str, plugins, disabled, plugin_modules_) -> None:
     """Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack, optimise,
     hypercube), with the loaded plugins' params, for editors: drillsim schema scenario >
     scenario.schema.json."""
     from drillsim.reference.jsonschema import dumps
     from drillsim.reference.jsonschema import schema as make
 
-    host = guard(host_for, plugins, disabled)
+    loading = Loading(dict(plugin_modules_)) if plugin_modules_ else None
+    host = guard(host_for, plugins, disabled, loading)
     sys.stdout.write(dumps(make(kind, host)))
 
 
