@@ -344,7 +344,7 @@ def start_stage(stage: int, sweep: str, tmp: str) -> None:
     checked = load_sweep(sweep, host)
     if stage < 3:
         return
-    Store.create(Path(tmp) / "stage.db", checked, 1).close()
+    Store.create(Path(tmp) / f"stage{stage}-{os.getpid()}.db", checked, 1).close()
     if stage < 4:
         return
     tasks_for(checked, bundle_of(checked), 1, set())
