@@ -474,7 +474,6 @@ def join(address, seat, secret_file, cafile, web_port, sign_in) -> None:
         return
     if seat is None and not sign_in:
         raise Fail("give your seat: --seat NAME (or --web PORT for browser seats)", 2)
-    need_terminal("a seat", "; give --web PORT to use a browser instead")
     tls = None
     if cafile is not None and not address.startswith("wss://"):
         raise Fail("--cafile is for a server over TLS: give the address as wss://HOST:PORT", 2)
@@ -485,6 +484,7 @@ def join(address, seat, secret_file, cafile, web_port, sign_in) -> None:
             tls = client_context(cafile)
         except TlsError as exc:
             raise Fail(str(exc), 2) from None
+    need_terminal("a seat", "; give --web PORT to use a browser instead")  # the options checked first
     if sign_in:
         secret = None
     elif secret_file is not None:
