@@ -79,3 +79,19 @@ def test_a_plugin_module_through_a_symbolic_link_loop_is_refused(tmp_path):
     result = CliRunner().invoke(main, ["plugins", "--plugin-module", f"x={loop}"])
     assert result.exit_code == 2, result.output
     assert f"plugin 'x': cannot follow '{loop}' (its symbolic links lead round in a loop)" in result.output
+
+
+def test_an_output_name_too_long_to_write_beside_is_refused_before_the_run(tmp_path, monkeypatch):
+    """250 bytes is a valid name, but the temporary file it is written as first
+    (.NAME.xxxxxxxx) is not: 'File name too long' came once the run was done."""
+    monkeypatch.chdir(tmp_path)
+    name = "a" * 246 + ".json"
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", name])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"{name} (--json): the file name is too long (more than 245 bytes: it is written as a "
+        "temporary file beside it, then renamed); give a shorter name; nothing was run")
+    ok = "a" * 240 + ".json"
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", ok])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / ok).is_file()

@@ -21,7 +21,7 @@ from rich.console import Console
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, kept_file, resolved, collector_held, err, guard, host_for,
+from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, kept_file, output_name_problem, resolved, collector_held, err, guard, host_for,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -111,6 +111,9 @@ def _check_db(db: Path) -> None:
     """
     import stat
 
+    problem = output_name_problem(db)
+    if problem:
+        raise Fail(f"--db {db}: {problem}; nothing was run", 2)
     try:
         mode = db.stat().st_mode  # through links: what the database would be
     except OSError:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (REVIEW, SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, with_loading_options,
+from drillsim.cli.support import (REVIEW, SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, output_name_problem, with_loading_options,
                                   with_plugin_options)
 from drillsim.drill import SPEEDS
 
@@ -125,6 +125,9 @@ def new_drill_log(log_path: Path | None, again: str) -> Path:
     refused (exit 2) if it exists (``again`` says what --resume would do) or cannot be written."""
     if log_path is None:
         log_path = Path(f"drill-{dt.datetime.now():%Y%m%d-%H%M%S}.jsonl")
+    problem = output_name_problem(log_path)
+    if problem:
+        raise Fail(f"{log_path}: {problem}; nothing was run", 2)
     if log_path.exists():
         raise Fail(f"{log_path}: already exists; to {again} use --resume {log_path}", 2)
     check_writable([log_path])

@@ -468,6 +468,20 @@ def resolved(path, what: str | None = None) -> Path:
                    "nothing was run", 2) from None
 
 
+def output_name_problem(path) -> str | None:
+    """Why ``path`` cannot be an output's name (a control character, too long), else
+    None: said before anything runs, not as ``File name too long`` once the work is done.
+    An output is written as a temporary file beside it (``.NAME.xxxxxxxx``) then renamed,
+    so its own name has 10 bytes less than the system's 255."""
+    from drillsim.scenario.yamlsource import path_problem
+
+    problem = path_problem(str(path))
+    if problem is None and len(os.fsencode(Path(path).name)) > 245:
+        problem = ("the file name is too long (more than 245 bytes: it is written as a "
+                   "temporary file beside it, then renamed); give a shorter name")
+    return problem
+
+
 def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
     """Refuse before running if an output cannot be written (missing or read-only folder
     or file), would overwrite an input of the run or a file drillsim ships or reads
@@ -497,6 +511,9 @@ def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
             _same_place(places, _stdout_identity(), f"- ({name})" if name else "-", name, path)
             continue
         what = f"{path} ({name})" if name else str(path)
+        problem = output_name_problem(path)
+        if problem:
+            raise Fail(f"{what}: {problem}; nothing was run", 2)
         target = resolved(path, what)
         if target in read or _identity(path) in read_ids - {None}:
             raise Fail(f"{what}: is a file this run reads; writing there would destroy it. "
