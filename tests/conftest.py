@@ -4,13 +4,15 @@ installed on the machine), through the same entry points users' plugins use."""
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from drillsim.host.pluginhost import load_plugins
+from drillsim.host.pluginhost import PluginHost, load_plugins
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -113,3 +115,20 @@ def invoke(*args):
     from drillsim.cli.main import main
 
     return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def plugin_from(monkeypatch):
+    """``make(name, source) -> module name``: a plugin module from source text."""
+    def make(name: str, source: str) -> str:
+        module = types.ModuleType(f"{name}_plugin")
+        exec(textwrap.dedent(source), module.__dict__)
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        return module.__name__
+    return make
+
+
+def load_plugin_module(name: str, module: str) -> PluginHost:
+    """A plugin host with the built-in plugins left out and ``module`` registered as
+    plugin ``name`` (see :func:`plugin_from`)."""
+    return PluginHost(only=[], modules={name: module})

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import sys
 import textwrap
-import types
 
 import pytest
 
 from drillsim.api import API_VERSION
 from drillsim.host.pluginhost import PluginError, PluginHost
+from tests.conftest import load_plugin_module
 
 
-@pytest.fixture
-def plugin_from(monkeypatch):
-    """``make(name, source) -> module name``: a plugin module from source text."""
-    def make(name: str, source: str) -> str:
-        module = types.ModuleType(f"{name}_plugin")
-        exec(textwrap.dedent(source), module.__dict__)
-        monkeypatch.setitem(sys.modules, module.__name__, module)
-        return module.__name__
-    return make
-
-
-def load(name, module):
-    return PluginHost(only=[], modules={name: module})
 
 
 def test_a_parameter_the_hook_does_not_have(plugin_from):
@@ -36,7 +23,7 @@ def test_a_parameter_the_hook_does_not_have(plugin_from):
             return None
         """)
     with pytest.raises(PluginError) as err:
-        load("wrongparam", mod)
+        load_plugin_module("wrongparam", mod)
     message = str(err.value)
     assert message == (
         "plugin 'wrongparam', hook drillsim_choose_units: drillsim_choose_units(sim, incident, units): "
@@ -57,7 +44,7 @@ def test_a_parameter_with_a_default_value(plugin_from):
             r"^plugin 'defaults', hook drillsim_travel_time: .*parameter 'destination' has a "
             r"default value \(None\); pluggy before 1.7 never passes a parameter that has a "
             r"default, so there it would always be None. Remove the default$")):
-        load("defaults", mod)
+        load_plugin_module("defaults", mod)
 
 
 def test_pluggy_itself_would_accept_the_default_value():
@@ -99,7 +86,7 @@ def test_star_args_and_keyword_only_parameters(plugin_from):
             pass
         """)
     with pytest.raises(PluginError) as err:
-        load("stars", mod)
+        load_plugin_module("stars", mod)
     lines = str(err.value).splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("plugin 'stars', hook drillsim_event: drillsim_event(*args, **kwargs): "
@@ -122,7 +109,7 @@ def test_unmarked_functions_are_not_checked(plugin_from):
         def drillsim_choose_units(candidates):
             return nearest(candidates)
         """)
-    assert "helper" in load("helper", mod).info
+    assert "helper" in load_plugin_module("helper", mod).info
 
 
 def test_a_subset_of_parameters_in_any_order_is_fine(plugin_from):
@@ -133,7 +120,7 @@ def test_a_subset_of_parameters_in_any_order_is_fine(plugin_from):
         def drillsim_choose_units(candidates, sim):
             return None
         """)
-    host = load("subset", mod)
+    host = load_plugin_module("subset", mod)
     assert "drillsim_choose_units" in host.info["subset"].hooks
 
 
@@ -171,10 +158,10 @@ def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
         """)
     name = f"v{wanted.replace('.', '_')}"
     if ok:
-        assert name in load(name, mod).info
+        assert name in load_plugin_module(name, mod).info
         return
     with pytest.raises(PluginError) as err:
-        load(name, mod)
+        load_plugin_module(name, mod)
     message = str(err.value)
     assert message.startswith(f"plugin {name!r} was written for drillsim plugin API {wanted}, "
                               "but this drillsim provides API 1.1; ")
@@ -189,7 +176,7 @@ def test_a_malformed_api_version(plugin_from):
     mod = plugin_from("badver", "DRILLSIM_API = 'one'\n")
     with pytest.raises(PluginError, match=r"plugin 'badver': DRILLSIM_API = 'one' is not a version; "
                                           r"write e.g. DRILLSIM_API = \"1.1\""):
-        load("badver", mod)
+        load_plugin_module("badver", mod)
 
 
 def test_cli_reports_a_rule_breaker_with_exit_2(plugin_from, tmp_path):

@@ -9,30 +9,15 @@ answers something other than a list of (label, finite number) pairs.
 
 from __future__ import annotations
 
-import sys
 import textwrap
-import types
 
 import pytest
 
 from drillsim.host.pluginhost import PluginError, PluginHost
 from drillsim.host.registry import STATISTICS, default_faults
-from tests.conftest import BUILTIN
+from tests.conftest import BUILTIN, load_plugin_module
 
 
-@pytest.fixture
-def plugin_from(monkeypatch):
-    """``make(name, source) -> module name``: a plugin module from source text."""
-    def make(name: str, source: str) -> str:
-        module = types.ModuleType(f"{name}_plugin")
-        exec(textwrap.dedent(source), module.__dict__)
-        monkeypatch.setitem(sys.modules, module.__name__, module)
-        return module.__name__
-    return make
-
-
-def load(name, module):
-    return PluginHost(only=[], modules={name: module})
 
 
 @pytest.mark.parametrize("record, says", [
@@ -60,7 +45,7 @@ def test_an_invalid_record_is_refused_at_load_time(plugin_from, record, says):
             register({record})
         """)
     with pytest.raises(PluginError) as err:
-        load("careless", mod)
+        load_plugin_module("careless", mod)
     assert str(err.value) == f"plugin 'careless', hook {hook}: {says}"
 
 
@@ -87,7 +72,7 @@ def test_one_plugin_registering_a_name_twice_is_told_so(plugin_from):
             register(TEAM)
         """)
     with pytest.raises(PluginError) as err:
-        load("twice", mod)
+        load_plugin_module("twice", mod)
     # it said "registered by both 'twice' and 'twice'"
     assert str(err.value) == ("plugin 'twice', hook drillsim_register_unit_types: unit type 'dup_team' "
                               "is registered twice by 'twice'; register each name once")
@@ -110,7 +95,7 @@ def test_a_params_default_written_like_scenario_text_is_refused(plugin_from):
                               params_model=Params))
         """)
     with pytest.raises(PluginError) as err:
-        load("slowpoke", mod)
+        load_plugin_module("slowpoke", mod)
     assert str(err.value) == (
         "plugin 'slowpoke', hook drillsim_register_unit_types: unit type 'slow_team': params "
         "model Params, field delay: default '30min' is not a float (input should be a valid "
@@ -405,7 +390,7 @@ def test_a_drill_reporters_mistakes_name_the_plugin(plugin_from, body, says):
             {body}
         """)
     with pytest.raises(PluginError) as err:
-        reporters_for(load("radioman", mod), set())
+        reporters_for(load_plugin_module("radioman", mod), set())
     assert str(err.value) == says
 
 
@@ -420,7 +405,7 @@ def test_a_marked_hook_without_the_drillsim_prefix_is_told_the_name(plugin_from)
             return None
         """)
     with pytest.raises(PluginError) as err:
-        load("choose", mod)
+        load_plugin_module("choose", mod)
     assert str(err.value) == ("plugin 'choose' implements unknown hook 'choose_units'; did you mean "
                               "'drillsim_choose_units'? (see drillsim.host.hookspecs)")
 
