@@ -254,8 +254,8 @@ def test_a_table_less_file_is_replaced_saying_so_and_nothing_else_is(mini, tmp_p
         result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q",
                                       *extra])
         assert result.exit_code == 0, result.output
-        assert result.output == (f"{db} held no tables (a batch was killed while creating it): "
-                                 "replaced it with a new database\n"
+        assert result.output == (f"{db} was empty or held no tables (what a batch killed while "
+                                 "creating its database leaves): replaced it with a new database\n"
                                  f"18 replication(s) run (in this process); 18 of 18 in {db}\n")
         assert replications(db) == 18
     # a file that holds anything stays as it was
@@ -274,3 +274,15 @@ def test_a_table_less_file_is_replaced_saying_so_and_nothing_else_is(mini, tmp_p
                                         else f"{db} exists: add --resume")
         assert db.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+def test_results_of_an_empty_file_says_it_may_never_have_been_a_database(tmp_path):
+    # an empty file need not be what a killed batch left: the message says both
+    db = tmp_path / "empty.db"
+    db.write_bytes(b"")
+    result = CliRunner().invoke(main, ["results", str(db)])
+    assert result.exit_code == 2
+    assert result.output == (f"{db} is empty or holds no tables (what a batch killed while creating "
+                             "its database leaves): nothing was stored. Run the batch again: it "
+                             "replaces the file\n")
+    assert db.read_bytes() == b""

@@ -383,8 +383,9 @@ class Store:
                     raise StoreReadOnlyError(_read_only(path, force=True)) from None
                 if conn is not None and _holds_no_table(conn):
                     raise StoreEmptyError(
-                        f"{path} holds no tables: a batch was killed while creating it; "
-                        "nothing was stored. Run the batch again: it replaces the file") from None
+                        f"{path} is empty or holds no tables (what a batch killed while creating "
+                        "its database leaves): nothing was stored. Run the batch again: it "
+                        "replaces the file") from None
                 raise StoreError(f"{path}: not a drillsim batch database ({exc})") from None
             if row is None:
                 raise StoreError(f"{path}: not a drillsim batch database")
@@ -855,8 +856,8 @@ def _put_in_place(tmp: Path, lock: int, path: Path) -> tuple[int, str | None]:
             os.replace(tmp, path)
         finally:
             os.close(old)
-        return lock, (f"{path} held no tables (a batch was killed while creating it): "
-                      "replaced it with a new database")
+        return lock, (f"{path} was empty or held no tables (what a batch killed while creating "
+                      "its database leaves): replaced it with a new database")
     raise StoreError(f"{path} keeps appearing and disappearing (another process?); give "
                      "another --db")
 
