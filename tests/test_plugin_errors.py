@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 
@@ -178,6 +179,19 @@ def test_a_malformed_api_version(plugin_from):
                                           r"write e.g. DRILLSIM_API = \"1.1\""):
         load_plugin_module("badver", mod)
 
+
+
+@pytest.mark.parametrize("written, says", [
+    ("1.10", "DRILLSIM_API = 1.1 is not a version string; write it in quotes, e.g. DRILLSIM_API = \"1.1\""),
+    ("1", "DRILLSIM_API = 1 is not a version string; write it in quotes"),
+    ("'１.１'", "DRILLSIM_API = '１.１' is not a version"),
+])
+def test_an_api_version_that_is_no_version_string(plugin_from, written, says):
+    # 1.10 written as a number is the float 1.1: read as "1.1" it would pass for a newer
+    # minor version than meant; full-width digits are no version either
+    mod = plugin_from("numver", f"DRILLSIM_API = {written}\n")
+    with pytest.raises(PluginError, match=re.escape(f"plugin 'numver': {says}")):
+        load_plugin_module("numver", mod)
 
 def test_cli_reports_a_rule_breaker_with_exit_2(plugin_from, tmp_path):
     """The command line prints the message, no traceback, and exits 2 (the plugin

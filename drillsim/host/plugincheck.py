@@ -90,7 +90,7 @@ def hook_problems(pm: pluggy.PluginManager, plugin: Any, name: str) -> list[str]
 
 def _parse_version(text: str) -> tuple[int, int] | None:
     parts = str(text).strip().split(".")
-    if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
+    if len(parts) not in (1, 2) or not all(p.isascii() and p.isdigit() for p in parts):
         return None
     return int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
 
@@ -106,6 +106,9 @@ def api_version_problem(module: ModuleType | Any, name: str, provided: str) -> s
     if wanted is None:
         return None
     have = _parse_version(provided)
+    if not isinstance(wanted, str):  # 1.10 as a number is 1.1: a version is text
+        return (f"plugin {name!r}: {API_ATTRIBUTE} = {wanted!r} is not a version "
+                f"string; write it in quotes, e.g. {API_ATTRIBUTE} = \"{provided}\"")
     want = _parse_version(wanted)
     if want is None:
         return (f"plugin {name!r}: {API_ATTRIBUTE} = {wanted!r} is not a version; write "
