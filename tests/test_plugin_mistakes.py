@@ -506,3 +506,29 @@ def test_a_plugin_given_as_a_file_has_its_params_in_the_schema(tmp_path):
     assert result.exit_code == 0, result.output
     defs = json.loads(result.stdout)["$defs"]
     assert "assembly" in json.dumps(defs["unit_type.militia_team"])
+
+
+@pytest.mark.parametrize("returned, says", [
+    (None, "returned None, not a dict of named results"),
+    ([1, 2], "returned [1, 2], not a dict of named results"),
+    ({"minutes": None}, "returned minutes = None; a result is a number, text, true/false or a list of those"),
+    ({"minutes": float("nan")}, "returned minutes = nan, not a finite number"),
+    ({"minutes": [1.0, float("inf")]}, "returned minutes = [1.0, inf], not a finite number"),
+    ({3: 1.0}, "returned the result name 3, not text"),
+])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_calculator_result_that_is_no_result_names_the_plugin(returned, says, as_json):
+    # None was printed as "None" in the table (or a traceback when the whole result was
+    # None); NaN as "—" in the table and a traceback with --json (JSON has no NaN)
+    from click.testing import CliRunner
+
+    from drillsim.api import CalcOption, Calculator
+    from drillsim.cli.hazard import _command
+
+    calc = Calculator("drive_time", "minutes to drive",
+                      (CalcOption("distance", "length", "road distance", required=True),),
+                      lambda distance: returned)
+    result = CliRunner().invoke(_command(calc), ["--distance", "3km"] + (["--json"] if as_json else []))
+    assert result.exit_code == 1
+    assert result.output == (f"drive_time: the calculator {says}: a fault in the plugin that "
+                             "provides it\n")

@@ -216,6 +216,12 @@ def _command(calc: Calculator) -> click.Command:
 
             raise Fail(f"{calc.name}: the calculator failed ({type(exc).__name__}: "
                        f"{str(exc)[:300]}): a fault in the plugin that provides it", 1) from None
+        problem = result_problem(result)
+        if problem is not None:
+            from drillsim.cli.support import Fail
+
+            raise Fail(f"{calc.name}: the calculator {problem}: a fault in the plugin that "
+                       "provides it", 1)
         if as_json:
             click.echo(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
         else:
@@ -240,6 +246,30 @@ def _defaults_used(calc: Calculator, plotting: bool) -> list[str]:
     return [f"--{o.name.replace('_', '-')} {o.default}" for o in calc.options
             if o.default is not None and ctx.get_parameter_source(o.name) == ParameterSource.DEFAULT
             and (plotting or "--plot" not in o.help)]
+
+
+def result_problem(result: Any) -> str | None:
+    """What is wrong with a calculator's result, or None: it must be what
+    :class:`~drillsim.host.registry.Calculator` says ``compute`` returns, a dict of flat
+    results keyed by name — finite numbers, text, true/false, or lists of those (a value
+    it cannot give is an error it raises, not None or NaN)."""
+    if not isinstance(result, dict):
+        return f"returned {_short(result)}, not a dict of named results"
+    for key, value in result.items():
+        if not isinstance(key, str):
+            return f"returned the result name {_short(key)}, not text"
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, float) and not math.isfinite(item):
+                return f"returned {key} = {_short(value)}, not a finite number"
+            if not isinstance(item, (int, float, str)):  # (bool is an int)
+                return (f"returned {key} = {_short(value)}; a result is a number, text, "
+                        "true/false or a list of those")
+    return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def plain_rows(result: dict) -> list[tuple[str, str]]:

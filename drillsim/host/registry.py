@@ -271,8 +271,10 @@ class CalcOption:
 class Calculator:
     """A model exposed as ``drillsim hazard NAME``.
 
-    :ivar compute: ``compute(**options) -> dict`` of flat results (numbers, text or
-        lists of numbers); raise ``ValueError`` for inputs outside the model's range.
+    :ivar compute: ``compute(**options) -> dict`` of flat results by name (finite
+        numbers, text, true/false, or lists of those); raise ``ValueError`` for inputs
+        outside the model's range (a value it cannot give is that error, not None or
+        NaN: the host refuses such a result as the plugin's fault, exit status 1).
     :ivar plot: optional ``plot(ax, region, result, options)`` drawing the result on a
         map axes in lon/lat degrees (the host draws the region's map first).
     :ivar summary: optional ``summary(result, options) -> [(quantity, value)]``: the
