@@ -273,7 +273,7 @@ def test_an_entry_point_that_points_nowhere_names_the_plugin_and_the_way_out(mon
     with pytest.raises(PluginError) as err:
         PluginHost(only=["ghost"])
     assert str(err.value) == (
-        f"plugin 'ghost' ({value}, from ? ?) failed to import: {error}; fix the package (its "
+        f"plugin 'ghost' ({value}) failed to import: {error}; fix the package (its "
         "entry point in the drillsim group names the module), or leave it out: "
         "--disable-plugin ghost")
     assert PluginHost(only=[], disabled=["ghost"]).info.keys() == {"drillsim.defaults"}

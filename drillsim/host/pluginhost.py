@@ -142,6 +142,13 @@ def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
     return _name_version(text.split("\n\n", 1)[0])
 
 
+def _from_package(ep: metadata.EntryPoint) -> str:
+    """``" from pkg 1.0"``, the package advertising ``ep``, for messages; "" when it is
+    not known."""
+    name, version = _dist_of(ep)
+    return "" if (name, version) == ("?", "?") else f" from {name} {version}"
+
+
 @functools.lru_cache(maxsize=64)
 def _name_version(headers: str) -> tuple[str, str]:
     from email.parser import HeaderParser
@@ -204,11 +211,10 @@ class PluginHost:
             if ep.name in seen:
                 if seen[ep.name].value == ep.value:
                     continue  # the same plugin found twice (e.g. two paths): register once
-                a, b = _dist_of(seen[ep.name]), _dist_of(ep)
                 raise PluginError(f"two different plugins are named {ep.name!r}: "
-                                  f"{seen[ep.name].value} from {a[0]} {a[1]} and "
-                                  f"{ep.value} from {b[0]} {b[1]}; uninstall one or "
-                                  f"disable it with --disable-plugin")
+                                  f"{seen[ep.name].value}{_from_package(seen[ep.name])} and "
+                                  f"{ep.value}{_from_package(ep)}; "
+                                  "uninstall one or disable it with --disable-plugin")
             seen[ep.name] = ep
         unknown = sorted(self.disabled - {ep.name for ep in installed})
         if unknown:
@@ -223,8 +229,8 @@ class PluginHost:
             try:
                 module = ep.load()
             except Exception as exc:
-                dist = _dist_of(ep)
-                raise PluginError(f"plugin {name!r} ({ep.value}, from {dist[0]} {dist[1]}) "
+                origin = _from_package(ep)
+                raise PluginError(f"plugin {name!r} ({ep.value}{',' + origin if origin else ''}) "
                                   f"failed to import: {type(exc).__name__}: {exc}; fix the "
                                   f"package (its entry point in the drillsim group names the "
                                   f"module), or leave it out: --disable-plugin {name}") from exc
