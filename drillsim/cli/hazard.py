@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from drillsim.cli.support import IMAGE, OutputFile
+from drillsim.cli.support import IMAGE, OutputFile, _parse_modules
 
 from drillsim.host.registry import CalcOption, Calculator
 from drillsim.scenario.quantities import (
@@ -334,18 +334,23 @@ def _draw_map(ax, calc: Calculator, result: dict, values: dict, region) -> None:
 
 
 class HazardGroup(click.Group):
-    """The ``hazard`` group: one subcommand per calculator of the loaded plugins."""
+    """The ``hazard`` group: one subcommand per calculator of the loaded plugins (those
+    the group's ``--plugins``, ``--disable-plugin`` and ``--plugin-module`` ask for)."""
 
-    def _calculators(self):
-        from drillsim.host.pluginhost import load_plugins
+    def _calculators(self, ctx):
+        from drillsim.cli.support import Loading, guard, host_for
 
-        return load_plugins().calculators
+        params = ctx.params if ctx is not None else {}
+        modules = params.get("plugin_modules_") or {}
+        host = guard(host_for, params.get("plugins"), tuple(params.get("disabled") or ()),
+                     Loading(dict(modules)) if modules else None)
+        return host.calculators
 
     def list_commands(self, ctx):
-        return self._calculators().names()
+        return self._calculators(ctx).names()
 
     def get_command(self, ctx, name):
-        calculators = self._calculators()
+        calculators = self._calculators(ctx)
         if name not in calculators:
             return None
         _check_defaults(calculators[name], calculators.providers[name])
@@ -371,5 +376,17 @@ def _check_defaults(calc: Calculator, plugin: str) -> None:
 
 
 @click.group(cls=HazardGroup)
-def hazard() -> None:
+# eager, as --help is: read before it when given before it, so the help lists the
+# calculators of the plugins these options load
+@click.option("--plugins", "plugins", metavar="NAMES", is_eager=True,
+              help="Load only these plugins (comma-separated); default: all installed, "
+                   "or $DRILLSIM_PLUGINS.")
+@click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME", is_eager=True,
+              help="Do not load this plugin (repeatable).")
+@click.option("--plugin-module", "plugin_modules_", multiple=True, metavar="NAME=MODULE",
+              callback=_parse_modules, is_eager=True,
+              help="Load a module (dotted path or .py file) as plugin NAME (repeatable): try "
+                   "its calculators without installing it. These options go before the "
+                   "calculator's name.")
+def hazard(plugins, disabled, plugin_modules_) -> None:
     """Compute a hazard model's result for given inputs (units in the text: 7m/s, 20%)."""
