@@ -130,3 +130,29 @@ def test_batch_db_over_a_kept_file_is_refused(tmp_path):
     assert result.exit_code == 2, result.output
     assert "is a YAML file" in result.output
     assert scenario.read_text(encoding="utf-8") == "name: x\n"
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "setup.py", "setup.cfg", "notes.rst"])
+def test_a_source_or_project_file_is_never_an_output(tmp_path, name):
+    # `run --json pyproject.toml` replaced the project's file (no output has such a name)
+    project = tmp_path / name
+    project.write_text("[project]\n", encoding="utf-8")
+    with pytest.raises(Fail, match=r"is a source or project file \(\.\w+\): no drillsim output is "
+                                   r"one, so none replaces it\. Name another file; nothing was run"):
+        check_writable([project], (), ["--json"])
+    assert project.read_text(encoding="utf-8") == "[project]\n"
+
+
+def test_only_a_report_replaces_a_markdown_file(tmp_path):
+    # `run --json README.md` replaced the README with JSON; a report may replace a report
+    readme = tmp_path / "README.md"
+    readme.write_text("# My notes\n", encoding="utf-8")
+    for option in ("--json", "--events", "--export"):
+        with pytest.raises(Fail, match=r"is a Markdown document, which only a report \(--report, "
+                                       r"--review\) replaces"):
+            check_writable([readme], (), [option])
+    check_writable([readme], (), ["--report"])  # no Fail: a report again
+    check_writable([tmp_path / "new.md"], (), ["--json"])  # a new file: the user's choice
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", str(readme)])
+    assert result.exit_code == 2, result.output
+    assert readme.read_text(encoding="utf-8") == "# My notes\n"

@@ -389,6 +389,14 @@ def _standard_output() -> Iterator:
                 buffered.detach()
 
 
+#: endings of source and project files (code, packaging, docs sources), which no drillsim
+#: output has: an output option naming one is a slip (``--json setup.py``)
+_SOURCE_SUFFIXES = frozenset((".py", ".pyi", ".pyx", ".toml", ".cfg", ".ini", ".rst", ".sh",
+                              ".ipynb", ".lock", ".c", ".h", ".js", ".ts"))
+#: the options whose output is Markdown: only they may replace a Markdown file
+_MARKDOWN_OPTIONS = frozenset(("--report", "--review"))
+
+
 def kept_file(path: Path) -> str | None:
     """What an existing file is, when it is one drillsim ships or reads and no output may
     replace (None otherwise, or when nothing is there):
@@ -400,7 +408,8 @@ def kept_file(path: Path) -> str | None:
       of that scenario writes;
     - a batch database (SQLite), a drill log or its controller log: the work of a whole
       batch or drill;
-    - a file of drillsim itself or of its built-in plugins (the installed package).
+    - a file of drillsim itself or of its built-in plugins (the installed package);
+    - a source or project file (``.py``, ``.toml``, ``.cfg`` …): no output is one.
     """
     try:
         if not path.is_file():
@@ -437,6 +446,9 @@ def kept_file(path: Path) -> str | None:
     for package in (Path(drillsim.__file__).resolve().parent, _plugins_folder()):
         if package is not None and real.is_relative_to(package):
             return "a file of drillsim itself"
+    if real.suffix.lower() in _SOURCE_SUFFIXES:
+        return (f"a source or project file ({real.suffix}): no drillsim output is one, so none "
+                "replaces it")
     return None
 
 
@@ -532,6 +544,10 @@ def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
         kept = kept_file(path)
         if kept is not None and target not in {Path(p).resolve() for p in may_replace}:
             raise Fail(f"{what}: is {kept}. Name another file; nothing was run", 2)
+        if name is not None and name not in _MARKDOWN_OPTIONS and target.suffix.lower() in \
+                (".md", ".markdown") and target.is_file():
+            raise Fail(f"{what}: is a Markdown document, which only a report (--report, "
+                       "--review) replaces. Name another file; nothing was run", 2)
         # the same file by another name (a hard link; /dev/stdout beside -, above)
         _same_place(places, _identity(path), what, name, path)
         folder = target.parent
