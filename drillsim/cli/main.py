@@ -148,6 +148,8 @@ def _refuse_empty(args: list[str]) -> None:
             option, what = arg[:-1], arg
         else:
             continue
+        if option and not _known_option(args, option):
+            continue  # click says "No such option" (the value is not the fault)
         from drillsim.cli.support import Fail
 
         command = f"drillsim {args[0]} --help" if args and args[0] in COMMANDS else "drillsim --help"
@@ -156,6 +158,30 @@ def _refuse_empty(args: list[str]) -> None:
                        f"the option out ({command})", 2)
         raise Fail(f"{what}: an empty argument (an unset shell variable?); give a value, or "
                    f"leave it out ({command})", 2)
+
+
+def _known_option(args: list[str], option: str) -> bool:
+    """Whether ``option`` is an option of the command ``args`` name (or of a group on the
+    way to it: ``drillsim hazard --plugin-module … fire``); True when that cannot be told."""
+    try:
+        command: click.Command | None = main
+        names: set[str] = set()
+        rest = list(args)
+        while command is not None:
+            for param in command.params:
+                names.update(getattr(param, "opts", ()))
+                names.update(getattr(param, "secondary_opts", ()))
+            if not isinstance(command, click.Group):
+                break
+            name = next((a for a in rest if not a.startswith("-")), None)
+            if name is None:
+                break
+            rest = rest[rest.index(name) + 1:]
+            with click.Context(command) as ctx:
+                command = command.get_command(ctx, name)
+        return option in names or option in ("-h", "--help")
+    except Exception:  # noqa: BLE001 (a command that cannot be looked up here: assume so)
+        return True
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
