@@ -62,6 +62,23 @@ def test_duplicate_unit_type_names_both_plugins(monkeypatch):
         PluginHost(only=["water_rescue"], modules={"clash": "clash_plugin"})
 
 
+
+def test_a_clash_with_a_built_in_blames_the_other_plugin_whichever_came_first(monkeypatch):
+    # registered before the built-in (trylast comes first in registration order), the
+    # clash was reported as "plugin 'water_rescue', hook …", the shipped plugin
+    clash = types.ModuleType("early_clash_plugin")
+
+    @hookimpl(trylast=True)
+    def drillsim_register_unit_types(register):
+        register(UnitType("water_rescue_team", "again", {"boats": 1}))
+
+    clash.drillsim_register_unit_types = drillsim_register_unit_types
+    monkeypatch.setitem(__import__("sys").modules, "early_clash_plugin", clash)
+    with pytest.raises(PluginError) as err:
+        PluginHost(only=["water_rescue"], modules={"early": "early_clash_plugin"})
+    assert str(err.value).startswith("plugin 'early', hook drillsim_register_unit_types: ")
+    assert "registered by both 'early' and 'water_rescue'" in str(err.value)
+
 def test_invalid_unit_type_is_refused(monkeypatch):
     bad = types.ModuleType("neg_plugin")
 

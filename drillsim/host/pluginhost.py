@@ -332,7 +332,12 @@ class PluginHost:
                             _check_params_model(item, _registry.what)
                         _registry.add(item, _plugin)
                     except RegistrationError as exc:
-                        raise PluginError(f"plugin {_plugin!r}, hook {hook}: {exc}") from exc
+                        # a name clash with a built-in plugin is the other plugin's to fix,
+                        # whichever registered first
+                        other = _registry.providers.get(getattr(item, "name", None))
+                        blamed = (other if other not in (None, _plugin) and self.builtin(_plugin)
+                                  and not self.builtin(other) else _plugin)
+                        raise PluginError(f"plugin {blamed!r}, hook {hook}: {exc}") from exc
                     self.info[_plugin].provides.append(f"{registry.what}: {item.name}")
                     _trace.debug("%s <- %r registered %s %r", hook, _plugin, registry.what, item.name,
                                  extra={"hook": hook})
