@@ -416,3 +416,20 @@ def test_a_drill_served_again_from_its_log_gives_each_seat_its_feed_again(tmp_pa
     resumed.close()
     assert resumed.now == pytest.approx(21 * 60) and len(before) > 10
     assert after == before   # the same messages, numbered the same, and its order among them
+
+
+@pytest.mark.parametrize("command", [["drill", "serve"], ["drill", "play"]])
+def test_a_log_named_over_a_file_that_is_no_drill_log_is_not_offered_resume(tmp_path, command):
+    # --log over a pack said "already exists; to serve that drill again use --resume PACK"
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    pack = tmp_path / "mine.yaml"
+    pack.write_text("name: mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, [*command, str(PACK), "--log", str(pack)])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == (
+        f"{pack} (--log): is a YAML file (a scenario, region, plan, sweep, pack or seats file): "
+        "no output replaces one. Name another file for the drill's log; nothing was run")
+    assert pack.read_text(encoding="utf-8") == "name: mine\n"

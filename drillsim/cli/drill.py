@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (REVIEW, SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, output_name_problem, with_loading_options,
+from drillsim.cli.support import (REVIEW, SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, kept_file, output_name_problem, with_loading_options,
                                   with_plugin_options)
 from drillsim.drill import SPEEDS
 
@@ -129,6 +129,11 @@ def new_drill_log(log_path: Path | None, again: str) -> Path:
     if problem:
         raise Fail(f"{log_path}: {problem}; nothing was run", 2)
     if log_path.exists():
+        kept = kept_file(log_path)
+        if kept is not None and not kept.startswith("a drill log"):
+            # a scenario, pack, database …: not a drill to resume
+            raise Fail(f"{log_path} (--log): is {kept}. Name another file for the drill's log; "
+                       "nothing was run", 2)
         raise Fail(f"{log_path}: already exists; to {again} use --resume {log_path}", 2)
     check_writable([log_path])
     return log_path
