@@ -156,3 +156,14 @@ def test_only_a_report_replaces_a_markdown_file(tmp_path):
     result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--json", str(readme)])
     assert result.exit_code == 2, result.output
     assert readme.read_text(encoding="utf-8") == "# My notes\n"
+
+
+def test_a_link_into_a_missing_folder_names_that_folder(tmp_path):
+    # it named the link's own folder, which exists
+    (tmp_path / "here").mkdir()
+    link = tmp_path / "here" / "out.json"
+    link.symlink_to(tmp_path / "gone" / "out.json")
+    with pytest.raises(Fail) as err:
+        check_writable([link], (), ["--json"])
+    assert str(err.value) == (f"{link}: folder {str(tmp_path / 'gone')!r} does not exist (where "
+                              "the link points); nothing was run")

@@ -276,11 +276,11 @@ class Store:
             (read-only folder, disk full).
         """
         path = Path(path)
+        if path.is_symlink() and not path.exists():
+            raise StoreError(f"{path} is a symbolic link to nothing; give another --db")
         folder = path.resolve().parent
         if not folder.is_dir():
             raise StoreError(f"{path}: folder {str(path.parent)!r} does not exist")
-        if path.is_symlink() and not path.exists():
-            raise StoreError(f"{path} is a symbolic link to nothing; give another --db")
         if path.exists():
             # refuse before making anything (and fast) unless it is an empty leftover
             _check_replaceable(path)

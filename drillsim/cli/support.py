@@ -552,7 +552,10 @@ def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
         _same_place(places, _identity(path), what, name, path)
         folder = target.parent
         if not folder.is_dir():
-            raise Fail(f"{path}: folder {str(path.parent)!r} does not exist; nothing was run", 2)
+            # a symbolic link is written through: the folder missing is its target's
+            missing = folder if path.is_symlink() else path.parent
+            raise Fail(f"{path}: folder {str(missing)!r} does not exist"
+                       f"{' (where the link points)' if path.is_symlink() else ''}; nothing was run", 2)
         if path.is_dir():
             raise Fail(f"{path}: is a folder; give a file name; nothing was run", 2)
         # by its mode too: the superuser may write anything, but a read-only file says keep me
