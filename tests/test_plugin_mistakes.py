@@ -532,3 +532,22 @@ def test_a_calculator_result_that_is_no_result_names_the_plugin(returned, says, 
     assert result.exit_code == 1
     assert result.output == (f"drive_time: the calculator {says}: a fault in the plugin that "
                              "provides it\n")
+
+
+@pytest.mark.parametrize("record, says", [
+    ('UnitType(name="t", description="x", capabilities={"people": 1}, check="validate")',
+     "unit type 't': check must be a function, got str 'validate'"),
+    ('HazardType("h", "x", None, start=None)', "hazard type 'h': start must be a function, got NoneType None"),
+    ('HazardType("h", "x", None, start=lambda sim, hazard: None, incident_kinds=["flood"])',
+     "hazard type 'h': incident_kinds must be a function, got list ['flood']"),
+    ('Calculator("c", "x", (), compute={"a": 1})', "calculator 'c': compute must be a function, got dict {'a': 1}"),
+])
+def test_a_record_function_that_is_no_function_is_refused_at_load(record, says):
+    # UnitType(check="validate") loaded, then failed every scenario using the type,
+    # reported at the scenario's line as "TypeError: 'str' object is not callable"
+    from drillsim.api import Calculator, HazardType, UnitType
+    from drillsim.host.registry import RegistrationError
+
+    with pytest.raises(RegistrationError) as err:
+        eval(record, {"UnitType": UnitType, "HazardType": HazardType, "Calculator": Calculator}).check_self()
+    assert str(err.value) == says

@@ -34,6 +34,21 @@ STATISTICS = ("mean", "min", "max", "sum", "count", "p50", "p90", "p95")
 QUANTITIES = ("time", "count", "people", "share", "units", "area")
 
 
+def _functions(owner: str, required: tuple[str, ...] = (), **functions: Any) -> None:
+    """Refuse a record's function field that is not callable (``check="validate"``): it
+    failed only when a scenario used the record, reported at that scenario's line.
+
+    :param owner: the record in words (``unit type 'drone'``), for the message.
+    :param required: the fields that may not be None.
+    :raises RegistrationError: naming the field."""
+    for field_name, function in functions.items():
+        if function is None and field_name not in required:
+            continue
+        if not callable(function):
+            raise RegistrationError(f"{owner}: {field_name} must be a function, got "
+                                    f"{type(function).__name__} {function!r}")
+
+
 def _amount(value: Any) -> bool:
     """A finite number, 0 or more (True and False are not amounts)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
@@ -139,6 +154,7 @@ class UnitType:
         if not _amount(self.turnout):
             raise RegistrationError(f"unit type {self.name!r}: turnout must be a number of "
                                     f"minutes, 0 or more, got {self.turnout!r}")
+        _functions(f"unit type {self.name!r}", start=self.start, check=self.check)
 
 
 @dataclass(frozen=True)
@@ -171,6 +187,8 @@ class HazardType:
         if not _NAME.match(self.name):
             raise RegistrationError(f"hazard type name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
+        _functions(f"hazard type {self.name!r}", ("start",), start=self.start, check=self.check,
+                   incident_kinds=self.incident_kinds)
 
 
 @dataclass(frozen=True)
@@ -298,6 +316,8 @@ class Calculator:
         if not _NAME.match(self.name):
             raise RegistrationError(f"calculator name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
+        _functions(f"calculator {self.name!r}", ("compute",), compute=self.compute,
+                   plot=self.plot, summary=self.summary)
         names = {opt.name for opt in self.options}
         for need in self.plot_needs:
             if need not in names:
