@@ -167,3 +167,18 @@ def test_a_link_into_a_missing_folder_names_that_folder(tmp_path):
         check_writable([link], (), ["--json"])
     assert str(err.value) == (f"{link}: folder {str(tmp_path / 'gone')!r} does not exist (where "
                               "the link points); nothing was run")
+
+
+def test_inputs_that_are_devices_say_what_was_wanted(tmp_path):
+    # --sensitivity on a device asked for "a YAML file"; results on one said "no such database"
+    device = tmp_path / "full"
+    device.symlink_to("/dev/full")
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(VALID), "-n", "1", "-q", "--sensitivity", str(device)])
+    assert result.exit_code == 2
+    assert (f"{device} (--sensitivity): not a regular file (a pipe, a device …); name a drillsim "
+            "sensitivity --json file") in result.output
+    result = runner.invoke(main, ["results", str(device)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"{device}: not a file (a folder, a device or a pipe); a batch "
+                                     "database is a file")

@@ -361,6 +361,9 @@ class Store:
         """
         path = Path(path)
         if not path.is_file():
+            if path.exists():  # a folder, a device, a pipe: something, but no database file
+                raise StoreError(f"{path}: not a file (a folder, a device or a pipe); a batch "
+                                 "database is a file")
             raise StoreMissingError(f"{path}: no such database")
         lock = None
         if not read_only:

@@ -225,7 +225,8 @@ def _deciding(path: Path, sc) -> str:
     from drillsim.scenario.yamlsource import read_text
 
     try:
-        data = json.loads(guard(read_text, path, str(path)))
+        data = json.loads(guard(read_text, path, f"{path} (--sensitivity)",
+                                what="a drillsim sensitivity --json file"))
         if data.get("scenario") != sc.name:
             raise Fail(f"--sensitivity {path}: made for the scenario {data.get('scenario')!r}, "
                        f"not {sc.name!r}", 2)
