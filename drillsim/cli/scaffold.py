@@ -31,15 +31,24 @@ class ScaffoldError(Exception):
     """The plugin name is not usable, or the target folder is not empty."""
 
 
+#: the longest plugin name: its folders and files (``drillsim-NAME``, ``NAME_team``) must
+#: stay well inside a file system's 255 bytes per name
+MAX_PLUGIN_NAME = 64
+
+
 def names(name: str) -> dict[str, str]:
     """The names derived from a plugin name: ``dist`` (``drillsim-my-name``), ``package``
     (``drillsim_my_name``), ``unit_type``, ``kind`` (the incident kind of the rule).
 
-    :raises ScaffoldError: not lowercase letters, digits and ``_`` starting with a letter.
+    :raises ScaffoldError: not lowercase letters, digits and ``_`` starting with a letter,
+        or longer than :data:`MAX_PLUGIN_NAME`.
     """
     if not _NAME.match(name):
         raise ScaffoldError(f"plugin name {name!r} must be lowercase letters, digits and _, "
                             "starting with a letter (it is the entry-point name scenarios use)")
+    if len(name) > MAX_PLUGIN_NAME:  # folders and files are named after it (255 bytes at most)
+        raise ScaffoldError(f"plugin name {name[:20]}… is {len(name)} characters long; give at "
+                            f"most {MAX_PLUGIN_NAME}")
     return {"name": name, "dist": "drillsim-" + name.replace("_", "-"), "package": f"drillsim_{name}",
             "unit_type": f"{name}_team", "kind": f"{name}_call"}
 
