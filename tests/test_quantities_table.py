@@ -112,3 +112,29 @@ def test_an_empty_quantity_says_empty_not_python_none():
         parse_quantity(None, "time")
     assert str(info.value) == "is empty: give a duration with a unit (e.g. 90min, 12h, 2d)"
     assert "None" not in str(info.value)
+
+
+def test_an_empty_share_says_empty_not_python_none(tmp_path):
+    # `relocation_share: ~` said "expected a share such as 30% or 0.3, got None"
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    from drillsim.scenario.quantities import parse_fraction
+
+    with pytest.raises(ValueError) as info:
+        parse_fraction(None)
+    assert str(info.value) == "is empty: give a share such as 30% or 0.3"
+    import shutil
+
+    root = tmp_path / "scenarios"  # a copy: the scenario's region and plan resolve beside it
+    shutil.copytree(Path(__file__).resolve().parent.parent / "scenarios", root,
+                    ignore=shutil.ignore_patterns("validation", "calc", "sensitivity", "sweeps"))
+    path = root / "fujiang_flood_2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "        relocation_share: 30%\n" in text
+    path.write_text(text.replace("        relocation_share: 30%\n", "        relocation_share: ~\n"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert ("hazards[0].params.evacuation.relocation_share: is empty: give a share such as 30% or "
+            "0.3") in result.output

@@ -382,6 +382,8 @@ def parse_fraction(value: Any) -> float:
 
     :raises ValueError: outside [0, 1] (:data:`SHARE`), or not a number/percentage.
     """
+    if value is None:  # `share:` or `share: ~` (YAML's null), not Python's None
+        raise ValueError("is empty: give a share such as 30% or 0.3")
     if isinstance(value, bool):
         raise ValueError(f"expected a share such as 30% or 0.3, got {value!r}")
     if isinstance(value, (int, float)):
