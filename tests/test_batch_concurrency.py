@@ -286,3 +286,27 @@ def test_results_of_an_empty_file_says_it_may_never_have_been_a_database(tmp_pat
                              "its database leaves): nothing was stored. Run the batch again: it "
                              "replaces the file\n")
     assert db.read_bytes() == b""
+
+
+def test_resuming_after_the_configuration_changed_names_what_changed(mini, tmp_path):
+    # it said only "(the scenario, its region or plan file, or a package version
+    # changed)" when an installed plugin had changed the plugins list
+    import json
+
+    path = write_sweep(mini, FACTORIAL)
+    db = tmp_path / "b.db"
+    runner = CliRunner()
+    first = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q", "-n", "1"])
+    assert first.exit_code == 0, first.output
+    with contextlib.closing(sqlite3.connect(db)) as conn:  # as if made with other plugins
+        (text,) = conn.execute("SELECT configuration FROM variants WHERE variant = 0").fetchone()
+        config = json.loads(text)
+        config["plugins"] = [{"name": "drone", "version": "0.1"}]
+        conn.execute("UPDATE variants SET configuration = ?, configuration_sha256 = 'x' "
+                     "WHERE variant = 0", (json.dumps(config),))
+        conn.commit()
+    result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0", "-q",
+                                  "-n", "1", "--resume"])
+    assert result.exit_code == 2, result.output
+    assert "resolves to a different configuration now: its plugins changed; give another --db" \
+        in result.output

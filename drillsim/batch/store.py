@@ -533,10 +533,26 @@ class Store:
             if name != v.name or seed != v.seed:
                 raise StoreError(f"{self.path}: variant {v.index} is {name!r} (seed {seed}) there "
                                  f"but {v.name!r} (seed {v.seed}) in the sweep; give another --db")
-            if sha != texts.of(v.scenario)[2]:
+            config, _, now = texts.of(v.scenario)
+            if sha != now:
+                changed = self._changed_parts(v.index, config)
+                what = (f": its {', '.join(changed)} changed" if changed else
+                        " (the scenario, its region or plan file, the plugins or a package "
+                        "version changed)")
                 raise StoreError(f"{self.path}: variant {v.name!r} resolves to a different "
-                                 "configuration now (the scenario, its region or plan file, or a "
-                                 "package version changed); give another --db")
+                                 f"configuration now{what}; give another --db")
+
+    def _changed_parts(self, variant: int, config: dict[str, Any]) -> list[str]:
+        """The parts of a variant's configuration (``plugins``, ``versions``, ``region`` …)
+        that differ from the one stored; [] when that cannot be told."""
+        try:
+            row = self.conn.execute("SELECT configuration FROM variants WHERE variant = ?",
+                                    (variant,)).fetchone()
+            stored = json.loads(row[0])
+            return sorted(k for k in set(stored) | set(config) if k != "scenario_file"
+                          and _sorted_json(stored.get(k)) != _sorted_json(config.get(k)))
+        except (TypeError, ValueError, sqlite3.Error):
+            return []
 
     @contextmanager
     def writing(self, what: str) -> Iterator[None]:
