@@ -138,3 +138,24 @@ def test_an_empty_share_says_empty_not_python_none(tmp_path):
     assert result.exit_code == 2
     assert ("hazards[0].params.evacuation.relocation_share: is empty: give a share such as 30% or "
             "0.3") in result.output
+
+
+def test_full_width_digits_in_a_whole_number_field_get_the_hint(tmp_path):
+    # `replications: "１"` said only "expected a whole number, got '１'"
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    root = tmp_path / "scenarios"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "scenarios", root,
+                    ignore=shutil.ignore_patterns("validation", "calc", "sensitivity", "sweeps"))
+    path = root / "fujiang_flood_2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  replications: 20\n" in text
+    path.write_text(text.replace("  replications: 20\n", '  replications: "１"\n'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert ("run.replications: expected a whole number, got '１' (write the digits as 0-9, not "
+            "full-width or another script's digits)") in result.output

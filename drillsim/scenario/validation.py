@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from drillsim.errors import Fault, ValidationFailed
+from drillsim.scenario.quantities import digits_hint
 from drillsim.scenario.yamlsource import (  # the checked reader too: see below
     Document,
     PathKey,
@@ -243,9 +244,12 @@ def _message(err: dict, model: Any, loc: tuple, raw: str | None) -> str:
     if value is None and kind == "literal_error":
         return _empty(f"one of {err.get('ctx', {}).get('expected', '')}", err, model)
     if kind == _SHAPES:
-        return f"expected {' or '.join(err['ctx']['words'])}, got {_describe(value, raw)}"
+        return (f"expected {' or '.join(err['ctx']['words'])}, got {_describe(value, raw)}"
+                f"{digits_hint(value) if isinstance(value, str) else ''}")
     if kind in _TYPE_WORDS:
         msg = f"expected {_TYPE_WORDS[kind]}, got {_describe(value, raw)}"
+        if isinstance(value, str) and digits_hint(value):  # `replications: １`
+            return msg + digits_hint(value)
         if kind == "string_type" and raw is not None:
             if raw[:1] == "0" and raw.isdigit() and len(raw) > 1:
                 msg += f" (a number: the leading zero is lost); write it in quotes: '{raw}'"
