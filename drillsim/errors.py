@@ -68,3 +68,10 @@ def cause_traceback(exc: BaseException) -> str:
     while isinstance(cause, DrillsimError) and cause.__cause__ is not None:
         cause = cause.__cause__
     return "".join(traceback.format_exception(type(cause), cause, cause.__traceback__)).rstrip()
+
+
+def brief(value: object, most: int = 80) -> str:
+    """``repr(value)`` cut to ``most`` characters with "…", for a one-line message about
+    what a plugin returned (it may return the whole event log by mistake)."""
+    text = repr(value)
+    return text if len(text) <= most else text[:most - 1] + "…"

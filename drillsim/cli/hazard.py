@@ -18,6 +18,7 @@ import click
 
 from drillsim.cli.support import IMAGE, OutputFile, _parse_modules
 
+from drillsim.errors import brief
 from drillsim.host.registry import CalcOption, Calculator
 from drillsim.scenario.quantities import (
     QUANTITY_KINDS,
@@ -254,22 +255,17 @@ def result_problem(result: Any) -> str | None:
     results keyed by name — finite numbers, text, true/false, or lists of those (a value
     it cannot give is an error it raises, not None or NaN)."""
     if not isinstance(result, dict):
-        return f"returned {_short(result)}, not a dict of named results"
+        return f"returned {brief(result)}, not a dict of named results"
     for key, value in result.items():
         if not isinstance(key, str):
-            return f"returned the result name {_short(key)}, not text"
+            return f"returned the result name {brief(key)}, not text"
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, float) and not math.isfinite(item):
-                return f"returned {key} = {_short(value)}, not a finite number"
+                return f"returned {key} = {brief(value)}, not a finite number"
             if not isinstance(item, (int, float, str)):  # (bool is an int)
-                return (f"returned {key} = {_short(value)}; a result is a number, text, "
+                return (f"returned {key} = {brief(value)}; a result is a number, text, "
                         "true/false or a list of those")
     return None
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def plain_rows(result: dict) -> list[tuple[str, str]]:

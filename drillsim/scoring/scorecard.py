@@ -23,6 +23,7 @@ from numbers import Real
 from typing import Any, Sequence
 
 from drillsim.engine.eventlog import Event
+from drillsim.errors import brief
 from drillsim.engine.simulation import PluginFailed
 from drillsim.scoring.metrics import KindIndex, MetricContext
 from drillsim.scoring.stats import bounded, mean_ci, percentile, reduce, wilson
@@ -152,25 +153,21 @@ def observation_fault(observations: Any, quantity: str | None = None) -> str | N
     when it is a list (or tuple) of ``(str, finite real number)`` pairs, each between 0
     and 1 for a ``share`` ``quantity``."""
     if not isinstance(observations, (list, tuple)):
-        return f"{_shown(observations)} instead of a list"
+        return f"{brief(observations)} instead of a list"
     for pair in observations:
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-            return f"the observation {_shown(pair)}, not a (label, value) pair"
+            return f"the observation {brief(pair)}, not a (label, value) pair"
         label, value = pair
         if not isinstance(label, str):
-            return f"the observation {_shown(pair)}, whose label is not a string"
+            return f"the observation {brief(pair)}, whose label is not a string"
         if not isinstance(value, Real) or not math.isfinite(value):
-            return f"the observation {_shown(pair)}, whose value is not a finite number"
+            return f"the observation {brief(pair)}, whose value is not a finite number"
         if quantity == "share" and not 0 <= value <= 1:
-            return (f"the observation {_shown(pair)}, a share outside 0-1 (a share of 50 % is "
+            return (f"the observation {brief(pair)}, a share outside 0-1 (a share of 50 % is "
                     "0.5)")
     return None
 
 
-def _shown(value: Any) -> str:
-    """``repr`` cut to 80 characters (a metric may return the whole log by mistake)."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _bounded(target, mean: float, ci):
