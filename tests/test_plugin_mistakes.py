@@ -366,7 +366,8 @@ def test_a_share_metric_answers_between_0_and_1(value, ok):
     ('register(Reporter("radio", "x", make, params_model=Params))',
      "plugin 'radioman', hook drillsim_register_reporters: reporter 'radio': params model Params, "
      "field delay: default '5min' is not a float (input should be a valid number); a default is "
-     "not read like a scenario's text: give the value the field holds, or no default"),
+     "not read like a scenario's text: give the value the field holds (30.0 for a Duration of "
+     "30 min, not '30min'), or no default, so that scenarios must set it"),
     ('raise RuntimeError("no radio")',
      "plugin 'radioman' failed in drillsim_register_reporters: RuntimeError: no radio"),
 ])

@@ -267,7 +267,7 @@ def reporters_for(host, hazard_types: set[str]) -> list[Reporter]:
         reporters share a name.
     """
     from drillsim.host.pluginhost import PluginError
-    from drillsim.host.registry import default_faults
+    from drillsim.host.registry import RegistrationError, check_params_model
 
     found: list[Reporter] = []
     for impl in host.hook.drillsim_register_reporters.get_hookimpls():
@@ -277,14 +277,12 @@ def reporters_for(host, hazard_types: set[str]) -> list[Reporter]:
                                   "drillsim_register_reporters; expected a drillsim.api.Reporter")
             if any(r.name == item.name for r in found):
                 raise PluginError(f"plugin {_plugin!r}: reporter {item.name!r} is registered twice")
-            if item.params_model is not None and not host.builtin(_plugin):
-                faults = default_faults(item.params_model)
-                if faults:
+            if not host.builtin(_plugin):
+                try:
+                    check_params_model(item, "reporter")
+                except RegistrationError as exc:
                     raise PluginError(f"plugin {_plugin!r}, hook drillsim_register_reporters: "
-                                      f"reporter {item.name!r}: params model "
-                                      f"{item.params_model.__name__}, field {faults[0]}; a default "
-                                      "is not read like a scenario's text: give the value the "
-                                      "field holds, or no default")
+                                      f"{exc}") from None
             found.append(item)
 
         try:

@@ -18,12 +18,11 @@ from types import ModuleType
 from typing import Iterable
 
 import pluggy
-from pydantic import BaseModel
 
 from drillsim import __version__
 from drillsim.host import hookspecs, plugin_modules, plugincheck
 from drillsim.host.registry import (Calculator, Deferred, HazardType, Metric, RegistrationError, Registry,
-                                    UnitType, default_faults)
+                                    UnitType, check_params_model)
 
 ENTRY_POINT_GROUP = "drillsim"
 #: Comma-separated plugin names: load only these (the host's defaults always load).
@@ -36,26 +35,6 @@ _trace = logging.getLogger("drillsim.hooks")  # hook calls, when traced (drillsi
 
 class PluginError(Exception):
     """A plugin could not be loaded or broke a rule of the plugin API (load time)."""
-
-
-def _check_params_model(item, what: str) -> None:
-    """A registration's ``params_model`` must be a pydantic model whose defaults its own
-    fields accept (:func:`~drillsim.host.registry.default_faults`).
-
-    :raises RegistrationError: naming the record, the model and the first bad default."""
-    model = getattr(item, "params_model", None)
-    if model is None:
-        return
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise RegistrationError(f"{what} {item.name!r}: params_model must be a pydantic model "
-                                f"class (a subclass of drillsim.api.Strict), got {model!r}")
-    faults = default_faults(model)
-    if faults:
-        more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
-        raise RegistrationError(f"{what} {item.name!r}: params model {model.__name__}, field "
-                                f"{faults[0]}{more}; a default is not read like a scenario's "
-                                "text: give the value the field holds (30.0 for a Duration of 30 "
-                                "min, not '30min'), or no default, so that scenarios must set it")
 
 
 class PluginInfo:
@@ -329,7 +308,7 @@ class PluginHost:
                     try:
                         getattr(item, _check)()
                         if not isinstance(item, Deferred) and not self.builtin(_plugin):
-                            _check_params_model(item, _registry.what)
+                            check_params_model(item, _registry.what)
                         _registry.add(item, _plugin)
                     except RegistrationError as exc:
                         # a name clash with a built-in plugin is the other plugin's to fix,

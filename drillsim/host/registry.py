@@ -105,6 +105,26 @@ def default_faults(model: type[BaseModel]) -> list[str]:
     return out
 
 
+def check_params_model(item: Any, what: str) -> None:
+    """A registration's ``params_model`` must be a pydantic model whose defaults its own
+    fields accept (:func:`default_faults`).
+
+    :raises RegistrationError: naming the record, the model and the first bad default."""
+    model = getattr(item, "params_model", None)
+    if model is None:
+        return
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise RegistrationError(f"{what} {item.name!r}: params_model must be a pydantic model "
+                                f"class (a subclass of drillsim.api.Strict), got {model!r}")
+    faults = default_faults(model)
+    if faults:
+        more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
+        raise RegistrationError(f"{what} {item.name!r}: params model {model.__name__}, field "
+                                f"{faults[0]}{more}; a default is not read like a scenario's "
+                                "text: give the value the field holds (30.0 for a Duration of 30 "
+                                "min, not '30min'), or no default, so that scenarios must set it")
+
+
 @dataclass(frozen=True)
 class UnitType:
     """A kind of response unit a force plugin provides.
