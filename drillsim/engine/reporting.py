@@ -266,7 +266,7 @@ def reporters_for(host, hazard_types: set[str]) -> list[Reporter]:
     :raises PluginError: a plugin registered something that is not a Reporter, or two
         reporters share a name.
     """
-    from drillsim.host.pluginhost import PluginError
+    from drillsim.host.pluginhost import PluginError, call_registration
     from drillsim.host.registry import RegistrationError, check_params_model
 
     found: list[Reporter] = []
@@ -285,13 +285,7 @@ def reporters_for(host, hazard_types: set[str]) -> list[Reporter]:
                                       f"{exc}") from None
             found.append(item)
 
-        try:
-            impl.function(register=register)
-        except PluginError:
-            raise
-        except Exception as exc:
-            raise PluginError(f"plugin {impl.plugin_name!r} failed in drillsim_register_reporters: "
-                              f"{type(exc).__name__}: {exc}") from exc
+        call_registration(impl, "drillsim_register_reporters", register)
     chosen = [r for r in found if not r.hazard_types or set(r.hazard_types) & hazard_types]
     return chosen + [DEFAULT_REPORTER]
 

@@ -15,7 +15,7 @@ import logging
 import os
 from importlib import metadata
 from types import ModuleType
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 import pluggy
 
@@ -35,6 +35,21 @@ _trace = logging.getLogger("drillsim.hooks")  # hook calls, when traced (drillsi
 
 class PluginError(Exception):
     """A plugin could not be loaded or broke a rule of the plugin API (load time)."""
+
+
+def call_registration(impl, hook: str, register: Callable[[Any], None]) -> None:
+    """Call one plugin's registration hook (``impl``, a pluggy hook implementation of
+    ``hook``) with ``register``.
+
+    :raises PluginError: what ``register`` raised, or the hook's own failure, named with
+        the plugin and the hook."""
+    try:
+        impl.function(register=register)
+    except PluginError:
+        raise
+    except Exception as exc:
+        raise PluginError(f"plugin {impl.plugin_name!r} failed in {hook}: "
+                          f"{type(exc).__name__}: {exc}") from exc
 
 
 class PluginInfo:
@@ -321,13 +336,7 @@ class PluginHost:
                     _trace.debug("%s <- %r registered %s %r", hook, _plugin, registry.what, item.name,
                                  extra={"hook": hook})
 
-                try:
-                    impl.function(register=register)
-                except PluginError:
-                    raise
-                except Exception as exc:
-                    raise PluginError(f"plugin {plugin!r} failed in {hook}: "
-                                      f"{type(exc).__name__}: {exc}") from exc
+                call_registration(impl, hook, register)
 
     def builtin(self, plugin: str) -> bool:
         """Whether ``plugin`` is drillsim's own: its params models and metrics are checked
