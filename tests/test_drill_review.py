@@ -418,3 +418,39 @@ def test_a_call_heard_less_than_its_standard_before_the_end_is_not_judged(tmp_pa
     assert review.heard == len(s.heard_at) - 1
     assert ("(1 more heard less than their standard before the end and still open: not yet "
             "due, not counted)") in review.markdown
+
+
+def test_a_row_of_one_township_or_force_is_judged_on_its_own_label(tmp_path, host):
+    # Rows split by label (``ID/label`` of a ``by_label`` target) are judged each on its
+    # label: evacuating Mixin does not earn Yuxi's evacuation row, a boat sent to a call
+    # in Mixin does not earn Yuxi's response row, and the boat's force does not earn the
+    # district team's row. (Before, one evacuation or dispatch anywhere in the drill
+    # cleared every row of its kind.)
+    import dataclasses
+
+    s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
+    s.advance_to(30)
+    assert s.command("evacuate mixin").ok
+    assert s.command("inject incident flood_rescue mixin boats=1 30min", controller=True).ok
+    a = s.injects[-1].incident
+    s.advance_to(_heard(s, a) + 5)
+    inc = s.sim.incidents[a]
+    boat = next(u for u in s.sim._unit_list if u.dispatchable and u.can_serve(inc, inc.demand)
+                and u.force.id != "district_team")
+    assert s.command(f"dispatch {boat.id} {s.refs[a]}").ok
+    s.advance_to(6 * 60)
+    s.command("end")
+    targets = {t.id: t for t in s.scenario.targets}
+    assert targets["T4-need"].metric.label == "township"   # reserve_need_by_township
+    assert targets["T6"].metric.label == "township"        # response_time_by_township
+    assert targets["U1"].metric.label == "force"           # peak_utilisation
+    template = aar.build(s).player_rows[0]
+    rows = [dataclasses.replace(template, id=i, status="pass")
+            for i in ("T4-need/mixin", "T4-need/yuxi", "T6/mixin", "T6/yuxi",
+                      f"U1/{boat.force.id}", "U1/district_team")]
+    idle = aar.met_by_inaction(s, rows)
+    assert idle == {
+        "T4-need/yuxi": "met because nothing was done: no evacuation was ordered in yuxi",
+        "T6/yuxi": "met because nothing was done: no unit was dispatched to yuxi",
+        "U1/district_team": "met because nothing was done: no unit of district_team was dispatched",
+    }

@@ -342,24 +342,50 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
     row (response, commitment) when no unit was dispatched (by order or automatic
     dispatch) -- of the forces the row measures, when its target names some (``params:
     {forces: [...]}``: a district team's row is not earned by sending a boat).
-    ``{row id: why}``."""
+
+    A row of one label (``ID/label`` of a ``by_label`` target) is judged on its label
+    alone when the metric labels by township or by force: a township's evacuation row
+    is not earned by evacuating another township, a township's response row by a
+    dispatch elsewhere, one force's row by another force's dispatch. Other labels (a
+    plugin's own) are judged on the whole drill. ``{row id: why}``."""
     events = session.sim.log.events
-    evacuated = any(o.ok and o.command == "evacuate" for o in session.orders) or any(
-        e.kind == "incident_created" and e.details.get("kind") in ("evacuation", "relocation") for e in events)
-    sent = {e.details.get("force") for e in events if e.kind == "unit_dispatched"}
+    moved = {"evacuation", "relocation"}
+    evacuated_in = {o.township for o in session.orders if o.ok and o.command == "evacuate"}
+    township_of: dict[str, str | None] = {}
+    for e in events:
+        if e.kind == "incident_created":
+            township_of[e.incident] = e.details.get("township")
+            if e.details.get("kind") in moved:
+                evacuated_in.add(e.details.get("township"))
+    evacuated = bool(evacuated_in)
+    dispatches = [(e.details.get("force"), township_of.get(e.incident))
+                  for e in events if e.kind == "unit_dispatched"]
+    sent = {force for force, _town in dispatches}
     dispatched = bool(sent) or any(o.ok and o.command in ("dispatch", "air") for o in session.orders)
     targets = {t.id: t for t in session.scenario.targets}
     out = {}
     for r in rows:
-        target = targets.get(r.id.split("/")[0])  # (a row by label is "ID/label")
+        target_id, _, label = r.id.partition("/")  # (a row by label is "ID/label")
+        target = targets.get(target_id)
         if r.status != "pass" or target is None:
             continue
-        made_by = target.metric.made_by
-        if made_by == "evacuation" and not evacuated:
-            out[r.id] = "met because nothing was done: no evacuation was ordered"
+        made_by, by = target.metric.made_by, target.metric.label if label else None
+        forces = getattr(target.params, "forces", None)
+        if made_by == "evacuation":
+            if by == "township":
+                if label not in evacuated_in:
+                    out[r.id] = f"met because nothing was done: no evacuation was ordered in {label}"
+            elif not evacuated:
+                out[r.id] = "met because nothing was done: no evacuation was ordered"
         elif made_by == "dispatch":
-            forces = getattr(target.params, "forces", None)
-            if forces and not sent & set(forces):
+            if by == "force":
+                if label not in sent:
+                    out[r.id] = f"met because nothing was done: no unit of {label} was dispatched"
+            elif by == "township":
+                if not any(town == label and (not forces or force in forces) for force, town in dispatches):
+                    whose = f"of {', '.join(forces)} " if forces else ""
+                    out[r.id] = f"met because nothing was done: no unit {whose}was dispatched to {label}"
+            elif forces and not sent & set(forces):
                 out[r.id] = ("met because nothing was done: no unit of "
                              f"{', '.join(forces)} was dispatched")
             elif not forces and not dispatched:
