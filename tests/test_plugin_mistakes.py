@@ -104,6 +104,72 @@ def test_a_params_default_written_like_scenario_text_is_refused(plugin_from):
         "scenarios must set it")
 
 
+@pytest.mark.parametrize("field, says", [
+    ('delay: Duration = float("nan")', "delay: default nan is refused: nan min is not a finite number"),
+    ("delay: Duration = -5.0",
+     "delay: default -5.0 is refused: -5 min is outside the range accepted for a duration "
+     "(0–366 d: the longest horizon a run takes)"),
+    ("delay: Duration = 0",
+     "delay: default 0 is refused: a duration must be greater than zero, got 0 min"),
+    ("delay: Duration | None = 527041.0",  # 366 d is 527,040 min
+     "delay: default 527041.0 is refused: 527041 min is outside the range accepted for a "
+     "duration (0–366 d: the longest horizon a run takes)"),
+    ("share: Fraction = 1.5",
+     "share: default 1.5 is refused: 1.5 is outside the physical range of a share "
+     "(0–100 %: a part of a whole)"),
+    ("crews: int = Field(0, ge=1)",
+     "crews: default 0 is refused: input should be greater than or equal to 1"),
+])
+def test_a_params_default_the_fields_checks_refuse_is_refused(plugin_from, field, says):
+    """A default must pass the checks a scenario's value passes (the fresh user's find:
+    ``Duration = float("nan")`` or ``-5.0`` and a share of 1.5 loaded, only their type was
+    checked): the same check, :func:`drillsim.scenario.quantities.check_magnitude`, on the
+    value in the engine unit."""
+    mod = plugin_from("careless", f"""\
+        from pydantic import Field
+        from drillsim.api import Duration, Fraction, Strict, UnitType, hookimpl
+
+        class Params(Strict):
+            {field}
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            register(UnitType(name="slow_team", description="x", capabilities={{"people": 1}},
+                              params_model=Params))
+        """)
+    with pytest.raises(PluginError) as err:
+        load_plugin_module("careless", mod)
+    assert str(err.value) == (
+        "plugin 'careless', hook drillsim_register_unit_types: unit type 'slow_team': params "
+        f"model Params, field {says}; a default passes the checks a scenario's value passes: "
+        "give one the field accepts, or no default, so that scenarios must set it")
+
+
+def test_a_default_and_a_scenarios_value_meet_one_check():
+    """The range a scenario's ``-5min`` is refused by is the one a default of -5.0 is:
+    the same words after the value as shown."""
+    from drillsim.api import Duration, Fraction, Percent, Strict
+    from drillsim.scenario.quantities import parse_fraction, parse_percent, parse_quantity
+
+    class Params(Strict):
+        delay: Duration = -5.0
+        wind: Percent = 4.5
+        ok: Fraction = 0.25
+        fine: Duration = 366 * 1440.0
+
+    with pytest.raises(ValueError) as text:
+        parse_quantity("-5min", "time")
+    with pytest.raises(ValueError) as percent:
+        parse_percent("450%")
+    assert str(text.value) == ("-5min is outside the range accepted for a duration (0–366 d: the "
+                               "longest horizon a run takes)")
+    assert default_faults(Params) == [
+        f"delay: default -5.0 is refused: -5 min{str(text.value).removeprefix('-5min')}",
+        f"wind: default 4.5 is refused: 4.5 (450 %){str(percent.value).removeprefix('450%')}",
+    ]
+    assert parse_fraction(0.25) == 0.25
+
+
 def test_default_faults_finds_nested_and_literal_defaults_and_passes_right_ones():
     from typing import Literal
 

@@ -54,25 +54,25 @@ def _amount(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
 
 
-def default_faults(model: type[BaseModel]) -> list[str]:
-    """The defaults of a params model that are not values of their own field's type, one
-    line each (``delay: default '30min' is not a float …``), nested models' too.
+#: pydantic error types that say a value is of the field's type but refused by a check
+#: of its value (a validator's ValueError, a ``Field(ge=…)`` bound …)
+_VALUE_ERRORS = frozenset({"value_error", "assertion_error", "greater_than", "greater_than_equal",
+                           "less_than", "less_than_equal", "multiple_of", "finite_number",
+                           "too_short", "too_long", "string_too_short", "string_too_long",
+                           "string_pattern_mismatch"})
 
-    pydantic does not validate a default: the run receives it exactly as written. A
-    field's default must therefore already be the value the field gives after reading a
-    scenario — minutes as a number for a ``Duration`` (``delay: Duration = 30.0``), not
-    the text a scenario writes (``"30min"``), which every scenario leaving the field out
-    would hand to the plugin as a string. Each default is checked in pydantic's strict
-    mode against the field's type without its validators (a ``Duration`` is a float).
-    Types pydantic cannot check (arbitrary classes) are skipped.
 
-    :param model: a pydantic model class (a ``Strict`` params model).
-    :returns: one line per bad default; empty when every default fits its type.
-    """
+def _default_faults(model: type[BaseModel]) -> list[tuple[str, bool]]:
+    """:func:`default_faults`, each line with whether it is a value fault (True: the
+    default is of the field's type but a check of its value refuses it)."""
+    from typing import Annotated
+
     from pydantic import TypeAdapter, ValidationError
     from pydantic_core import PydanticUndefined
 
-    out: list[str] = []
+    from drillsim.scenario.quantities import ENGINE_VALUES
+
+    out: list[tuple[str, bool]] = []
     seen: set[type] = set()
 
     def visit(cls: type[BaseModel], prefix: str) -> None:
@@ -91,18 +91,48 @@ def default_faults(model: type[BaseModel]) -> list[str]:
             default = info.get_default(call_default_factory=True)
             if default is PydanticUndefined:
                 continue
+            # the field's type with its validators and bounds (pydantic keeps them apart)
+            checked = Annotated[(kind, *info.metadata)] if info.metadata else kind
             try:
-                TypeAdapter(kind).validate_python(default, strict=True)
+                TypeAdapter(checked).validate_python(default, strict=True, context=ENGINE_VALUES)
             except ValidationError as exc:
-                shown = kind.__name__ if isinstance(kind, type) else str(kind).replace("typing.", "")
                 error = exc.errors(include_url=False)[0]
-                out.append(f"{prefix}{name}: default {default!r} is not a {shown} "
-                           f"({error['msg'][0].lower()}{error['msg'][1:]})")
+                message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+                message = f"{message[0].lower()}{message[1:]}"
+                if error["type"] in _VALUE_ERRORS:
+                    out.append((f"{prefix}{name}: default {default!r} is refused: {message}", True))
+                    continue
+                shown = kind.__name__ if isinstance(kind, type) else str(kind).replace("typing.", "")
+                out.append((f"{prefix}{name}: default {default!r} is not a {shown} "
+                            f"({message})", False))
             except Exception:  # a type pydantic cannot build a schema for: not ours to check
                 continue
 
     visit(model, "")
     return out
+
+
+def default_faults(model: type[BaseModel]) -> list[str]:
+    """The defaults of a params model that its own field refuses, one line each
+    (``delay: default '30min' is not a float …``, ``delay: default -5.0 is refused: -5 min
+    is outside …``), nested models' too.
+
+    pydantic does not validate a default: the run receives it exactly as written. A
+    field's default must therefore already be the value the field gives after reading a
+    scenario — minutes as a number for a ``Duration`` (``delay: Duration = 30.0``), not
+    the text a scenario writes (``"30min"``), which every scenario leaving the field out
+    would hand to the plugin as a string — and pass the checks a scenario's value passes:
+    a ``Duration`` of NaN or −5, or a ``Fraction`` of 1.5, is refused as ``-5min`` or
+    ``150%`` in a scenario is. Each default is validated in pydantic's strict mode
+    against the field's type with its validators and bounds, under
+    :data:`drillsim.scenario.quantities.ENGINE_VALUES`, so a quantity takes the number
+    in its engine unit and checks it with :func:`~drillsim.scenario.quantities.check_magnitude`.
+    Types pydantic cannot check (arbitrary classes) are skipped.
+
+    :param model: a pydantic model class (a ``Strict`` params model).
+    :returns: one line per bad default; empty when every default is one its field accepts.
+    """
+    return [line for line, _ in _default_faults(model)]
 
 
 def check_params_model(item: Any, what: str) -> None:
@@ -116,13 +146,17 @@ def check_params_model(item: Any, what: str) -> None:
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise RegistrationError(f"{what} {item.name!r}: params_model must be a pydantic model "
                                 f"class (a subclass of drillsim.api.Strict), got {model!r}")
-    faults = default_faults(model)
+    faults = _default_faults(model)
     if faults:
+        first, value_fault = faults[0]
         more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
+        advice = ("a default passes the checks a scenario's value passes: give one the field "
+                  "accepts" if value_fault else
+                  "a default is not read like a scenario's text: give the value the field "
+                  "holds (30.0 for a Duration of 30 min, not '30min')")
         raise RegistrationError(f"{what} {item.name!r}: params model {model.__name__}, field "
-                                f"{faults[0]}{more}; a default is not read like a scenario's "
-                                "text: give the value the field holds (30.0 for a Duration of 30 "
-                                "min, not '30min'), or no default, so that scenarios must set it")
+                                f"{first}{more}; {advice}, or no default, so that scenarios "
+                                "must set it")
 
 
 @dataclass(frozen=True)

@@ -331,14 +331,39 @@ def _parse_text(value: str, meaning: str, allow_zero: bool, allow_negative: bool
     factor = FACTORS[kind].get(unit_text)
     magnitude = (float(m.group(1)) * factor if factor is not None
                  else _pint_magnitude(value, m.group(1), m.group(2), unit_text, kind))
+    return check_magnitude(magnitude, meaning, allow_zero=allow_zero,
+                           allow_negative=allow_negative, written=value)
+
+
+def check_magnitude(magnitude: float, meaning: str, *, allow_zero: bool = False,
+                    allow_negative: bool = False, written: str | None = None) -> float:
+    """The value checks of a quantity already in the engine unit: finite, inside the
+    meaning's range (:data:`RANGES`), above zero unless ``allow_zero``. One check for a
+    scenario's text (:func:`parse_quantity` calls it on what it read) and for a plugin's
+    params default, which is written in the engine unit (:data:`ENGINE_VALUES`).
+
+    :param magnitude: the value in the engine unit of ``meaning``'s kind (minutes …).
+    :param meaning: a dimension or meaning, as for :func:`parse_quantity`.
+    :param written: the text as the user wrote it, for the message; None: the value is
+        shown with its engine unit (``-5 min``).
+    :returns: ``magnitude``.
+    :raises ValueError: not finite, outside the range (:meth:`QuantityRange.refusal`),
+        or zero where zero is no value.
+    """
+    kind, rng = _meaning(meaning)
+    what = _KINDS[kind][2]
+    if written is None:
+        shown = quoted = f"{magnitude:g} {ENGINE_UNIT[kind]}"
+    else:
+        shown, quoted = written.strip(), repr(written)
     if not math.isfinite(magnitude):
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(f"{quoted} is not a finite number")
     if allow_negative and rng.low >= 0:
         rng = rng.both_ways()
     if not rng.low <= magnitude <= rng.high:
-        raise ValueError(rng.refusal(value.strip()))
+        raise ValueError(rng.refusal(shown))
     if magnitude == 0 and not (allow_zero or allow_negative or rng.low < 0):
-        raise ValueError(f"{what} must be greater than zero, got {value!r}")
+        raise ValueError(f"{what} must be greater than zero, got {quoted}")
     return magnitude
 
 
@@ -451,8 +476,56 @@ def check_amount(value: float) -> float:
     return value
 
 
+#: The pydantic validation context under which the quantity types below take a number in
+#: the engine's unit (minutes, km/h, a share …) instead of text with a unit, and check it
+#: as they check a scenario's value (:func:`check_magnitude`): how a plugin's params
+#: defaults are checked (``drillsim.host.registry.default_faults``). Anything else than a
+#: number passes through unread, for the field's type to refuse.
+ENGINE_VALUES = {"drillsim_engine_values": True}
+
+
+def _engine_value(info: Any) -> bool:
+    """Validation under :data:`ENGINE_VALUES` (a plugin's params default)."""
+    context = info.context
+    return bool(context) and context.get("drillsim_engine_values") is True
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _validator(kind: str, **flags):
-    return BeforeValidator(lambda v: parse_quantity(v, kind, **flags))
+    def read(value: Any, info: Any) -> Any:
+        if _engine_value(info):  # a number in the engine unit; text is no default
+            return check_magnitude(float(value), kind, **flags) if _number(value) else value
+        return parse_quantity(value, kind, **flags)
+    return BeforeValidator(read)
+
+
+def _fraction(value: Any, info: Any) -> Any:
+    if _engine_value(info) and not _number(value):  # 0.3, not '30%'
+        return value
+    return parse_fraction(value)
+
+
+def _percent(value: Any, info: Any) -> Any:
+    if _engine_value(info):  # a share of dry weight: 1.2 for 120 %
+        if not _number(value):
+            return value
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite number")
+        if not LIVE_MOISTURE.low <= value <= LIVE_MOISTURE.high:
+            raise ValueError(LIVE_MOISTURE.refusal(f"{value:g} ({value * 100:g} %)"))
+        return value
+    return parse_percent(value)
+
+
+def _angle(value: Any, info: Any) -> Any:
+    if _engine_value(info):  # degrees, a direction in [0, 360)
+        if _number(value) and not (math.isfinite(value) and 0 <= value < 360):
+            raise ValueError(f"{value!r} is not a direction in degrees, 0 or more and below 360")
+        return value
+    return parse_angle(value)
 
 
 #: The unit the engine keeps each quantity kind in, as docs print it.
@@ -507,13 +580,13 @@ Discharge = Annotated[float, _validator("discharge", allow_zero=True),
 #: A positive rate (events per time), written ``0.5/h``, in events per minute.
 Rate = Annotated[float, _validator("rate"), _schema("rate", "a rate (events per time)", ["0.5/h", "2/d"])]
 #: A share in [0, 1], written ``30%`` or ``0.3``.
-Fraction = Annotated[float, BeforeValidator(parse_fraction),
+Fraction = Annotated[float, BeforeValidator(_fraction),
                     _schema("fraction", "a share, 0-100 %", ["30%", "0.3"], number_too=True)]
 #: A non-negative share that may exceed 1, written ``120%``.
-Percent = Annotated[float, BeforeValidator(parse_percent),
+Percent = Annotated[float, BeforeValidator(_percent),
                    _schema("percent", "a percentage (may exceed 100 %)", ["60%", "120%"])]
 #: A direction, written ``90deg`` or ``90°``, in degrees [0, 360).
-Angle = Annotated[float, BeforeValidator(parse_angle), _schema("angle", "an angle", ["90deg", "45°"])]
+Angle = Annotated[float, BeforeValidator(_angle), _schema("angle", "an angle", ["90deg", "45°"])]
 #: A non-negative mass rate (a release rate), written ``100g/s`` or ``2kg/min``, in g/s.
 MassRate = Annotated[float, _validator("mass_rate", allow_zero=True),
                     _schema("mass_rate", "a mass rate with a unit", ["100g/s", "2kg/min"])]
