@@ -15,11 +15,14 @@ unit of the last digit.
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from click.testing import CliRunner
 
 from drillsim.cli.main import main
+from drillsim_plugins.forest_fire.calculator import fire_calculator
+from drillsim_plugins.forest_fire.ellipse import head_to_back, length_to_breadth, point_fire
 from drillsim_plugins.forest_fire.fuels import fuel_model, fuel_models
 from drillsim_plugins.forest_fire.rothermel import Moisture, surface_fire
 from tests.conftest import DATA
@@ -153,3 +156,82 @@ def test_fire_calculator_keys_units_and_errors(tmp_path):
     assert r.exit_code == 0 and png.stat().st_size > 10_000, r.output
     r = CliRunner().invoke(main, ["hazard", "fire", "--fuel-model", "TL8", "--plot", str(tmp_path / "x.png")])
     assert r.exit_code == 2 and "--plot needs --elapsed" in r.output
+
+
+# ------------------------------------------------------------------ F5: Behave's own test suite
+F5 = CASES["F5_behave_core_wind_slope_canopy"]
+CH_PER_M = 1 / 20.1168
+
+
+def _sheltered_waf(cover: float, crown_ratio: float, height_ft: float) -> float:
+    """Wind adjustment factor under a canopy (Albini & Baughman 1979; written out here from
+    the formula the case names, independently of drillsim, which takes midflame wind)."""
+    f = cover * crown_ratio / 3.0
+    return 0.555 / (math.sqrt(f * height_ft) * math.log((20.0 + 0.36 * height_ft) / (0.13 * height_ft)))
+
+
+@pytest.mark.parametrize("case", F5["spread_cases"], ids=lambda c: f"{c['fuel_model']}-{c['behave_case'][:40]}")
+def test_behave_core_wind_slope_and_canopy(case):
+    """Behave's test suite (BehavePlus' core): GS4 and FM4 with a 5 mi/h 20-ft wind under a
+    canopy, on 30 % and 30° slopes, the wind upslope, across and at oblique angles."""
+    canopy = F5["canopy"]
+    midflame_kmh = F5["twenty_foot_wind_mph"] * _sheltered_waf(
+        case["canopy_cover"], canopy["crown_ratio"], canopy["canopy_height_ft"]) * MPH
+    slope = (math.tan(math.radians(case["slope_deg"])) if "slope_deg" in case else case["slope_percent"] / 100)
+    r = surface_fire(case["fuel_model"], moisture(F5), midflame_kmh, slope, case["wind_direction_deg_from_upslope"])
+    assert r.ros_ch_h == pytest.approx(case["ROS_chph"], abs=F5["tolerance"]["ROS_chph_abs"])
+    if "backing_ROS_chph" in case:
+        out = fire_calculator(case["fuel_model"], midflame_kmh, case["wind_direction_deg_from_upslope"], slope,
+                              *(moisture(F5).__dict__[k] for k in ("d1", "d10", "d100", "live_herb", "live_woody")))
+        rel = F5["tolerance"]["backing_flanking_rel"]
+        assert out["backing_rate_of_spread_m_min"] * 60 * CH_PER_M == pytest.approx(case["backing_ROS_chph"], rel=rel)
+        assert out["flanking_rate_of_spread_m_min"] * 60 * CH_PER_M == pytest.approx(case["flanking_ROS_chph"], rel=rel)
+
+
+def test_behave_core_fire_ellipse():
+    """Length-to-width ratio, head-to-back ratio and the area after 1 h of a GS4 fire in a
+    5 mi/h midflame wind (Behave's test suite)."""
+    e, rel = F5["ellipse_case"], F5["tolerance"]["ellipse_rel"]
+    r = surface_fire(e["fuel_model"], moisture(F5), e["midflame_wind_mph"] * MPH, e["slope_percent"] / 100)
+    lb = length_to_breadth(r.effective_wind_kmh)
+    assert lb == pytest.approx(e["length_to_width"], rel=rel)
+    assert head_to_back(lb) == pytest.approx(e["heading_to_backing"], rel=rel)
+    size = point_fire(r.ros_m_min, r.effective_wind_kmh, 60.0)
+    assert size["area_ha"] / 0.40468564224 == pytest.approx(e["area_acres_1h"], rel=rel)   # 1 ac = 0.40468564224 ha
+    assert size["area_ha"] / 100 == pytest.approx(e["area_km2_1h"], rel=rel)
+
+
+# ------------------------------------------------------------------ fuel too wet to burn
+def test_a_fuel_bed_too_wet_to_burn_says_so():
+    """Dead fuel at or above the moisture of extinction (FM1: 12 %, Anderson 1982) and live
+    fuel above its own extinction: no spread, and the calculator says why in words."""
+    r = surface_fire("FM1", Moisture(0.15, 0.15, 0.15, 0.6, 0.9))
+    assert (r.ros_m_min, r.fireline_intensity_kw_m, r.flame_length_m, r.spreads) == (0.0, 0.0, 0.0, False)
+    assert "dead fuel moisture (15%" in r.no_spread_reason() and "extinction (12%)" in r.no_spread_reason()
+    assert surface_fire("FM1", Moisture(0.11, 0.11, 0.11, 0.6, 0.9)).spreads      # just below: it burns
+    res = CliRunner().invoke(main, ["hazard", "fire", "--fuel-model", "1", "--moisture-1h", "15%", "--json"])
+    out = json.loads(res.output)
+    assert res.exit_code == 0 and out["spreads"] is False and out["fuel_model"] == "FM1"
+    assert out["no_spread_reason"].startswith("no spread: the dead fuel moisture (15%")
+    # GS4 (Mx 40 %) with everything soaked: both categories named, nothing NaN
+    res = CliRunner().invoke(main, ["hazard", "fire", "--fuel-model", "GS4", "--moisture-1h", "45%",
+                                    "--moisture-10h", "45%", "--moisture-100h", "45%", "--moisture-herb", "300%",
+                                    "--moisture-woody", "300%"])
+    assert res.exit_code == 0 and "does the fire spread?" in res.output and "live moisture of" in res.output
+
+
+def test_a_scenario_wind_beyond_the_model_is_refused_when_checked(tmp_path):
+    """A weather period whose midflame wind the model refuses fails validation, naming the
+    field, instead of the run failing at its first step."""
+    from tests.conftest import SCENARIOS
+
+    text = (SCENARIOS / "forest_fire.yaml").read_text(encoding="utf-8")
+    assert "midflame_wind: 8km/h" in text
+    bad = tmp_path / "forest_fire.yaml"
+    bad.write_text(text.replace("midflame_wind: 8km/h", "midflame_wind: 150km/h")
+                   .replace("regions/", str(SCENARIOS / "regions") + "/")
+                   .replace("plans/", str(SCENARIOS / "plans") + "/"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", str(bad)])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert ("hazards[0].params.weather[0].midflame_wind: midflame wind 150 km/h is outside the model's range "
+            "0-100 km/h") in res.output

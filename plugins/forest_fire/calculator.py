@@ -20,7 +20,8 @@ def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moistu
     lb = length_to_breadth(r.effective_wind_kmh)
     back = r.ros_m_min / head_to_back(lb)
     out = {
-        "fuel_model": fuel_model.upper(),
+        "fuel_model": r.fuel_model,
+        "spreads": r.spreads,
         "rate_of_spread_m_min": r.ros_m_min,
         "rate_of_spread_ch_h": r.ros_ch_h,
         "fireline_intensity_kW_m": r.fireline_intensity_kw_m,
@@ -34,6 +35,8 @@ def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moistu
         "backing_rate_of_spread_m_min": back,
         "flanking_rate_of_spread_m_min": (r.ros_m_min + back) / (2 * lb),
     }
+    if not r.spreads:
+        out["no_spread_reason"] = r.no_spread_reason()
     if elapsed is not None:
         size = point_fire(r.ros_m_min, r.effective_wind_kmh, elapsed)
         out.update({"elapsed_min": elapsed, "area_ha": size["area_ha"], "perimeter_m": size["perimeter_m"],
@@ -81,7 +84,10 @@ def fire_summary(result: dict, options: dict) -> list[tuple[str, str]]:
     """The head fire's behaviour for people, with units; with ``--elapsed`` the size of
     the fire grown from a point."""
     f = format_number
-    rows = [("fuel model", result["fuel_model"]),
+    rows = [("fuel model", result["fuel_model"])]
+    if not result["spreads"]:
+        rows.append(("does the fire spread?", result["no_spread_reason"]))
+    rows += [
             ("rate of spread, head", f"{f(result['rate_of_spread_m_min'])} m/min "
                                      f"({f(result['rate_of_spread_ch_h'])} ch/h)"),
             ("rate of spread, flanks / back", f"{f(result['flanking_rate_of_spread_m_min'])} / "

@@ -46,7 +46,7 @@ from .containment import crew_rate_m_h, production_table
 from .detection import MonitoringParams, report_delay
 from .ellipse import FireShape, length_to_breadth
 from .fuels import fuel_model
-from .rothermel import Moisture, surface_fire
+from .rothermel import Moisture, check_wind, surface_fire
 
 
 class MoistureParams(Strict):
@@ -84,6 +84,12 @@ class WeatherPeriod(Strict):
     """Direction the wind blows towards, from upslope."""
     moisture: MoistureParams
     """Fuel moistures."""
+
+    @field_validator("midflame_wind")
+    @classmethod
+    def _wind_in_range(cls, v: float) -> float:
+        check_wind(v)
+        return v
 
 
 class IgnitionParams(Strict):

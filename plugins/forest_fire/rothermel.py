@@ -68,6 +68,7 @@ class Moisture:
 class SpreadResult:
     """The head fire of a surface fire (SI units) and the intermediates behind it.
 
+    :ivar fuel_model: the fuel model's code (``"FM9"`` for ``"9"``).
     :ivar ros_m_min: head fire rate of spread, m/min.
     :ivar ros_ch_h: the same, chains/h (BehavePlus' unit).
     :ivar fireline_intensity_kw_m: Byram's fireline intensity at the head, kW/m.
@@ -82,8 +83,13 @@ class SpreadResult:
     :ivar live_mx: live fuel moisture of extinction, fraction.
     :ivar residence_time_min: flame residence time t_r = 384/σ, min.
     :ivar transferred: share of the live herbaceous load cured to dead (dynamic models).
+    :ivar dead_moisture: characteristic (surface-area weighted) dead fuel moisture, fraction.
+    :ivar live_moisture: the same for live fuel (0 when the model has none burning as live).
+    :ivar dead_mx: dead fuel moisture of extinction of the fuel model, fraction.
+    :ivar has_live: the fuel bed has live fuel (after any curing of herbaceous load).
     """
 
+    fuel_model: str
     ros_m_min: float
     ros_ch_h: float
     fireline_intensity_kw_m: float
@@ -99,6 +105,27 @@ class SpreadResult:
     live_mx: float
     residence_time_min: float
     transferred: float
+    dead_moisture: float = 0.0
+    live_moisture: float = 0.0
+    dead_mx: float = 0.0
+    has_live: bool = False
+
+    @property
+    def spreads(self) -> bool:
+        """Whether the fire spreads at all (Rothermel's rate is zero when every fuel
+        category is at or above its moisture of extinction)."""
+        return self.ros_m_min > 0.0
+
+    def no_spread_reason(self) -> str | None:
+        """Why the fire does not spread, in words with the moistures (None if it does)."""
+        if self.spreads:
+            return None
+        parts = [f"the dead fuel moisture ({self.dead_moisture * 100:.3g}%, weighted by surface area) "
+                 f"is at or above the fuel model's moisture of extinction ({self.dead_mx * 100:.3g}%)"]
+        if self.has_live:
+            parts.append(f"the live fuel moisture ({self.live_moisture * 100:.3g}%) is at or above the "
+                         f"live moisture of extinction ({self.live_mx * 100:.3g}%)")
+        return "no spread: " + " and ".join(parts)
 
     @property
     def fireline_intensity_btu_ft_s(self) -> float:
@@ -107,6 +134,28 @@ class SpreadResult:
     @property
     def flame_length_ft(self) -> float:
         return self.flame_length_m / M_PER_FT
+
+
+def check_wind(midflame_wind_kmh: float) -> None:
+    """The midflame wind the published checks cover: 0 to :data:`MAX_MIDFLAME_WIND_KMH`.
+
+    Used by :func:`surface_fire` and by the ``forest_fire`` scenario's weather periods, so
+    that a scenario is refused when it is checked rather than failing in the run.
+
+    :raises ValueError: a negative, non-finite or larger wind (km/h).
+    """
+    if not 0.0 <= midflame_wind_kmh <= MAX_MIDFLAME_WIND_KMH:
+        raise ValueError(f"midflame wind {midflame_wind_kmh:g} km/h is outside the model's range "
+                         f"0-{MAX_MIDFLAME_WIND_KMH:g} km/h")
+
+
+def check_slope(slope: float) -> None:
+    """Slope steepness (rise/run) within 0 to :data:`MAX_SLOPE` (100 % = 45°).
+
+    :raises ValueError: a negative, non-finite or steeper slope.
+    """
+    if not 0.0 <= slope <= MAX_SLOPE:
+        raise ValueError(f"slope {slope * 100:g}% is outside the model's range 0-{MAX_SLOPE * 100:g}%")
 
 
 def _damping(moisture: float, extinction: float) -> float:
@@ -176,10 +225,8 @@ def surface_fire(model: FuelModel | str, moisture: Moisture, midflame_wind_kmh: 
     if isinstance(model, str):
         model = fuel_model(model)
     moisture.check()
-    if not 0.0 <= midflame_wind_kmh <= MAX_MIDFLAME_WIND_KMH:
-        raise ValueError(f"midflame wind {midflame_wind_kmh:g} km/h is outside 0-{MAX_MIDFLAME_WIND_KMH:g} km/h")
-    if not 0.0 <= slope <= MAX_SLOPE:
-        raise ValueError(f"slope {slope * 100:g}% is outside 0-{MAX_SLOPE * 100:g}%")
+    check_wind(midflame_wind_kmh)
+    check_slope(slope)
 
     d1, d10, d100, lh, lw = model.load
     s1, s_herb, s_woody = model.sav
@@ -262,10 +309,11 @@ def surface_fire(model: FuelModel | str, moisture: Moisture, midflame_wind_kmh: 
     intensity = hpa * ros / 60.0                    # Btu/ft/s
     flame = 0.45 * intensity ** 0.46 if intensity > 0 else 0.0
     return SpreadResult(
-        ros_m_min=ros * M_PER_FT, ros_ch_h=ros * CH_H_PER_FT_MIN,
+        fuel_model=model.code, ros_m_min=ros * M_PER_FT, ros_ch_h=ros * CH_H_PER_FT_MIN,
         fireline_intensity_kw_m=intensity * KW_M_PER_BTU_FT_S, flame_length_m=flame * M_PER_FT,
         reaction_intensity_kw_m2=reaction * 1055.056 / 0.09290304 / 60.0 / 1000.0,
         heat_per_unit_area_kj_m2=hpa * 1055.056 / 0.09290304 / 1000.0,
         effective_wind_kmh=eff_wind / FT_PER_MIN_PER_KMH, direction_deg=direction,
         ros0_m_min=ros0 * M_PER_FT, wind_factor=phi_w, slope_factor=phi_s, wind_limited=limited,
-        live_mx=live_mx, residence_time_min=residence, transferred=cured)
+        live_mx=live_mx, residence_time_min=residence, transferred=cured,
+        dead_moisture=m_dead, live_moisture=m_live, dead_mx=model.mx_dead, has_live=a_live > 0)
