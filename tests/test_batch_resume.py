@@ -223,3 +223,46 @@ def test_a_killed_main_process_leaves_no_pool_worker_or_fork_server(mini, tmp_pa
         proc.stderr.close()
     check_whole(db)
     assert stored(db) < TOTAL, "killed after the end: nothing was tested"
+
+
+def test_ctrl_c_before_the_first_replication_says_what_is_kept_and_how_to_go_on(
+        mini, tmp_path, monkeypatch):
+    """Ctrl-C while a batch starts (plugins, the sweep's variants, the database, the
+    workers: seconds to tens of seconds) said only "interrupted"; a Ctrl-C later says what
+    is stored and how to resume, and so does this one now (exit status 130)."""
+    import drillsim.batch.sweep
+    import drillsim.batch.tables
+
+    path = write_sweep(mini, SWEEP.replace("replications: 60", "replications: 2"))
+    db = tmp_path / "b.db"
+    runner = CliRunner()
+    args = ["batch", str(path), "--db", str(db), "--workers", "0", "-q"]
+    assert runner.invoke(main, args).exit_code == 0  # 4 variants × 2 stored
+    before = db.read_bytes()
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(drillsim.batch.sweep, "load_sweep", ctrl_c)
+        result = runner.invoke(main, args + ["--resume"])
+        assert result.exit_code == 130
+        assert result.output == (f"interrupted before any replication ran: {db} keeps the 8 "
+                                 "replication(s) stored before; run the same command to go on\n")
+        assert db.read_bytes() == before
+        result = runner.invoke(main, ["batch", str(path), "--db", str(tmp_path / "new.db"),
+                                      "--workers", "0", "-q"])
+        assert result.exit_code == 130
+        assert result.output == ("interrupted before any replication ran: nothing was stored and no "
+                                 "database was made; run the same command to start again\n")
+        assert not (tmp_path / "new.db").exists()
+
+    # Ctrl-C as the comparison table is made, every replication stored
+    with monkeypatch.context() as patch:
+        patch.setattr(drillsim.batch.tables, "print_comparison", ctrl_c)
+        result = runner.invoke(main, ["batch", str(path), "--db", str(db), "--workers", "0",
+                                      "--resume"])
+    assert result.exit_code == 130
+    assert result.output.endswith(
+        f"interrupted while the table was made; every replication is stored (8 of 8 in {db}): "
+        f"`drillsim results {db}` shows it\n")

@@ -187,13 +187,41 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     # checks it (with the installed plugins as they are: other options, nothing to share)
     ahead = sweep if not (plugins or disabled or loading.modules or loading.allow_scenario_modules
                           or loading.trace) else None
-    runner = _guard_batch(make_executor, executor, workers, scheduler, ahead)
-    runner.prepare()  # workers (or the fork server) start while the sweep is checked
+    runner = None
     try:
+        runner = _guard_batch(make_executor, executor, workers, scheduler, ahead)
+        runner.prepare()  # workers (or the fork server) start while the sweep is checked
         _batch(runner, sweep, replications, db, resume, retry_failed, all_rows, quiet,
                show_traceback, plugins, disabled, loading)
+    except KeyboardInterrupt:  # (once replications run, _batch says what is stored)
+        raise _interrupted_at_start(db or Path(f"{sweep.stem}.db"), resume) from None
     finally:
-        runner.close()  # also when the sweep is refused: a cluster started early stops
+        if runner is not None:
+            runner.close()  # also when the sweep is refused: a cluster started early stops
+
+
+def _interrupted_at_start(db: Path, resume: bool) -> Fail:
+    """The message (exit status 130) for Ctrl-C during the start-up, before the first
+    replication ran (plugins, the sweep and its variants, the database, the workers):
+    what the database holds and how to go on, as a Ctrl-C later says (it was only
+    "interrupted")."""
+    from drillsim.batch.store import Store
+
+    if not db.is_file():
+        return Fail("interrupted before any replication ran: nothing was stored and no "
+                    "database was made; run the same command to start again", 130)
+    try:
+        store = Store.open(db, read_only=True)
+        try:
+            kept = store.replication_count()
+        finally:
+            store.close()
+    except Exception:  # noqa: BLE001  (not a batch database, or it cannot be read now)
+        return Fail(f"interrupted before any replication ran: nothing was stored in {db}; "
+                    "run the same command to go on", 130)
+    again = "the same command" if resume else "the same command with --resume"
+    return Fail(f"interrupted before any replication ran: {db} keeps the {kept:,} replication(s) "
+                f"stored before; run {again} to go on", 130)
 
 
 def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows, quiet,
@@ -270,6 +298,9 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
     try:
         if not quiet:
             print_comparison(analyse(store), _stdout(), all_rows=all_rows)
+    except KeyboardInterrupt:
+        raise Fail(f"interrupted while the table was made; every replication is stored ({stored:,} "
+                   f"of {total:,} in {db}): `drillsim results {db}` shows it", 130) from None
     finally:
         store.close()
     if failures:
