@@ -113,6 +113,36 @@ def test_results_of_a_missing_or_foreign_database(tmp_path):
     assert result.exit_code == 2 and "not a drillsim batch database" in result.output
 
 
+def test_reading_a_database_leaves_its_folder_as_it_was(batch_db, tmp_path):
+    """``drillsim results DB`` left ``DB-wal`` and ``DB-shm`` beside the database (a
+    read-only SQLite connection cannot remove them): a read changes nothing there, and
+    while a batch writes the database its files stay for it."""
+    from drillsim.batch.store import Store
+
+    db, _ = batch_db
+    folder = db.parent
+    before = sorted(p.name for p in folder.iterdir())
+    stamp = (db.read_bytes(), db.stat().st_mtime_ns)
+    assert not (folder / f"{db.name}-wal").exists()
+    for args in (["results", str(db)], ["results", str(db), "--export", str(tmp_path / "t.csv")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == sorted(before + ["t.csv"])
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == stamp
+
+    writer = Store.open(db)  # a batch resuming it: its -wal and -shm are its own
+    try:
+        writer.set_replications(5)
+        assert (folder / f"{db.name}-wal").exists()
+        result = CliRunner().invoke(main, ["results", str(db)])
+        assert result.exit_code == 0, result.output
+        assert (folder / f"{db.name}-wal").exists() and (folder / f"{db.name}-shm").exists()
+        writer.set_replications(6)  # and the batch goes on writing
+    finally:
+        writer.close()
+    assert not (folder / f"{db.name}-wal").exists()
+
+
 def test_pass_rates_figure_marks_baseline_names_factors_keeps_legend_outside(batch_db):
     from drillsim.batch.analysis import analyse
     from drillsim.batch.plots import pass_rates_figure

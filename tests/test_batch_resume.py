@@ -250,6 +250,7 @@ def test_ctrl_c_before_the_first_replication_says_what_is_kept_and_how_to_go_on(
         assert result.output == (f"interrupted before any replication ran: {db} keeps the 8 "
                                  "replication(s) stored before; run the same command to go on\n")
         assert db.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db", "scenarios"]
         result = runner.invoke(main, ["batch", str(path), "--db", str(tmp_path / "new.db"),
                                       "--workers", "0", "-q"])
         assert result.exit_code == 130

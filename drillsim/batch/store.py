@@ -42,7 +42,8 @@ Whatever runs at once, the database is never lost:
   database file, dropped by the system when the process ends, ``kill -9`` included), so a
   second batch on it (``--resume`` or not) is refused with
   :class:`~drillsim.batch.errors.StoreBusyError` naming the writer's process.
-  ``drillsim results`` takes no lock: it reads while a batch writes.
+  ``drillsim results`` takes no lock: it reads while a batch writes, and leaves the
+  folder as it found it (no ``-wal`` or ``-shm`` files of its own: :meth:`Store._connect_read_only`).
 - A file at the name that holds no table at all (a batch killed while creating it
   with a drillsim older than this module) and that nobody is writing is replaced by a
   new batch, which says so (:attr:`Store.replaced`).
@@ -416,7 +417,32 @@ class Store:
 
     @staticmethod
     def _connect_read_only(path: Path) -> sqlite3.Connection:
-        uri = path.resolve().as_uri()
+        """A connection that only reads, leaving the folder as it found it.
+
+        A reader of a WAL database needs its ``-wal`` and ``-shm`` files: SQLite makes them
+        when they are not there, and only a connection that may write removes them when
+        it closes last (a ``mode=ro`` one left them beside the database after every
+        ``drillsim results``). So when neither is there (no batch writing it) and the
+        database and its folder can be written, the connection is opened for writing
+        with ``PRAGMA query_only`` (SQLite refuses every write) and removes them as it
+        closes, unless a batch has opened the database meanwhile. Otherwise (a batch
+        writing, files already there, a read-only file or folder) it opens ``mode=ro``.
+        """
+        resolved = path.resolve()
+        uri = resolved.as_uri()
+        if not any(Path(f"{resolved}{end}").exists() for end in ("-wal", "-shm")) and \
+                os.access(resolved, os.W_OK) and os.access(resolved.parent, os.W_OK | os.X_OK):
+            conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=30, isolation_level=None)
+            try:
+                conn.execute("PRAGMA query_only=ON")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except BaseException as exc:
+                conn.close()
+                if not isinstance(exc, sqlite3.OperationalError):
+                    raise  # not a database: the caller says so
+                # (cannot be opened so: read as below)
+            else:
+                return conn
         conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
