@@ -127,3 +127,93 @@ def test_bad_bands_are_refused_naming_the_field(mini, host, band, message):
         load_scenario(path, host=host)
     text = str(err.value)
     assert "turnout_by_time[0]" in text and message in text
+
+
+NIGHT_TEAM = '''
+from drillsim.api import UnitType, hookimpl
+
+
+@hookimpl
+def drillsim_register_unit_types(register):
+    register(UnitType("night_team", "a team called from home at night", {"people": 4},
+                      turnout=10.0, turnout_by_time=(("22:00", "07:00", 45.0),)))
+'''
+
+TYPE_BODY = """\
+    run: {seed: 1, replications: 1, horizon: 1d}
+    forces:
+      - id: callout
+        type: night_team
+        base: west_base
+        vehicle: car
+        serves: [search]
+    hazards:
+      - id: calls
+        type: scripted_incidents
+        params:
+          incidents:
+            - {at: 0min, kind: search, place: east, demand: {people: 1}, on_scene: 30min}
+"""
+
+
+def _type_host(tmp_path, source=NIGHT_TEAM):
+    from drillsim.host.pluginhost import PluginHost
+
+    from .conftest import BUILTIN
+
+    plugin = tmp_path / "night_team.py"
+    plugin.write_text(source, encoding="utf-8")
+    return PluginHost(only=BUILTIN, modules={"night_team": str(plugin)})
+
+
+def _at(mini, body: str, hour: str, name: str):
+    path = mini(body, name=name)
+    text = path.read_text(encoding="utf-8").replace("T00:00+08:00", f"T{hour}+08:00")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_unit_type_carries_its_own_night_turnout(mini, tmp_path):
+    # The type's band (22:00-07:00, 45 min) holds at 01:00, not at 13:00 (its turnout,
+    # 10 min); the team drives west -> east, two steps. A force that writes its own
+    # bands replaces the type's; `turnout_by_time: []` drops them.
+    host = _type_host(tmp_path)
+    night = arrivals(_at(mini, TYPE_BODY, "01:00", "n.yaml"), host)
+    day = arrivals(_at(mini, TYPE_BODY, "13:00", "d.yaml"), host)
+    assert night["search"] == pytest.approx(45 + 2 * STEP, rel=1e-6)
+    assert day["search"] == pytest.approx(10 + 2 * STEP, rel=1e-6)
+    own = TYPE_BODY.replace("    serves: [search]\n", "    serves: [search]\n"
+                            "        turnout_by_time: [{start: '00:00', end: '02:00', turnout: 25min}]\n")
+    assert arrivals(_at(mini, own, "01:00", "o.yaml"), host)["search"] == pytest.approx(25 + 2 * STEP, rel=1e-6)
+    none = TYPE_BODY.replace("    serves: [search]\n", "    serves: [search]\n        turnout_by_time: []\n")
+    assert arrivals(_at(mini, none, "01:00", "z.yaml"), host)["search"] == pytest.approx(10 + 2 * STEP, rel=1e-6)
+
+
+def test_a_type_s_bands_are_listed_among_the_assumptions(mini, tmp_path):
+    from drillsim.report.facts import implicit_assumptions
+
+    scenario = load_scenario(_at(mini, TYPE_BODY, "01:00", "a.yaml"), host=_type_host(tmp_path))
+    rows = [r for r in implicit_assumptions(scenario) if r["what"] == "turnout by time of day of callout"]
+    assert rows == [{"what": "turnout by time of day of callout", "value": "22:00–07:00 45 min",
+                     "status": "assumed", "source": "default of unit type night_team"}]
+
+
+@pytest.mark.parametrize("bands, message", [
+    ('("22:00", "07:00", 45.0)', "turnout_by_time[0] must be (start, end, minutes)"),
+    ('[("22:00", "07:00")]', "turnout_by_time[0] must be (start, end, minutes)"),
+    ('[(1320, "07:00", 45.0)]', "write a clock time as HH:MM"),
+    ('[("24:00", "07:00", 45.0)]', "not a clock time HH:MM"),
+    ('[("07:00", "07:00", 45.0)]', "empty"),
+    ('[("22:00", "07:00", -5.0)]', "0 or more, got -5.0"),
+    ('[("22:00", "07:00", float("nan"))]', "0 or more, got nan"),
+    ('[("22:00", "07:00", "45min")]', "0 or more, got '45min'"),
+    ('"22:00-07:00"', "must be a sequence of bands"),
+])
+def test_bad_type_bands_are_refused_naming_the_plugin(tmp_path, bands, message):
+    from drillsim.host.pluginhost import PluginError
+
+    source = NIGHT_TEAM.replace('(("22:00", "07:00", 45.0),)', bands)
+    with pytest.raises(PluginError) as err:
+        _type_host(tmp_path, source).unit_types
+    text = str(err.value)
+    assert "night_team" in text and "turnout_by_time" in text and message in text

@@ -210,7 +210,7 @@ class Simulation:
 
     def turnout(self, unit: Unit) -> float:
         """Minutes from dispatch to leaving the base for ``unit`` if dispatched now: its
-        force's ``turnout_by_time`` band holding the local clock time (:meth:`local_time`),
+        force's ``turnout_by_time`` band (or its unit type's) holding the local clock time (:meth:`local_time`),
         else its ``turnout``."""
         bands = unit.force.turnout_bands
         if not bands:
@@ -810,8 +810,7 @@ class Simulation:
     # ------------------------------------------------------------------ internals
     def _build_units(self) -> None:
         for fr in self.scenario.forces:
-            bands = tuple((b.start, b.end, b.turnout) for b in getattr(fr.spec, "turnout_by_time", ()) or ())
-            force = Force(fr.id, fr.unit_type, fr.params, fr.spec, turnout_bands=bands)
+            force = Force(fr.id, fr.unit_type, fr.params, fr.spec, turnout_bands=fr.turnout_bands)
             self.forces[fr.id] = force
             for plan in fr.units:
                 unit = Unit(plan.id, force, len(self._unit_list), dict(plan.capabilities),

@@ -44,7 +44,8 @@ class Force:
     spec: Any
     units: list["Unit"] = field(default_factory=list)
     #: ``((start, end, turnout), …)``: minutes after local midnight and the turnout, in
-    #: minutes, of a unit dispatched in that band (the scenario's ``turnout_by_time``)
+    #: minutes, of a unit dispatched in that band (the scenario force's ``turnout_by_time``,
+    #: else its unit type's)
     turnout_bands: tuple[tuple[float, float, float], ...] = ()
 
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import importlib
 import math
 import re
+from collections import abc
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal, Sequence
 
 from pydantic import BaseModel
+
+from drillsim.errors import brief
 
 # Hook callables below take engine objects (a Simulation, Events). They are typed Any on
 # purpose: the host sits below the engine and imports nothing of it.
@@ -181,6 +184,14 @@ class UnitType:
         scenario is loaded; ``path`` is relative to ``params:`` and ``context`` is the
         :class:`~drillsim.scenario.loader.LoadContext` (its ``forces`` and ``reserves``
         are empty then). Called for every force of the type, counted or not.
+    :ivar turnout_by_time: default turnout by time of day (a keyword): bands
+        ``(start, end, minutes)`` of local clock time written ``"HH:MM"``, e.g.
+        ``(("22:00", "07:00", 60.0),)`` for a team called from home at night; a unit
+        dispatched in a band (start included, end excluded; a band whose end is earlier
+        than its start runs past midnight) leaves its base after the band's minutes,
+        outside every band after ``turnout``. The first band holding the time counts. A
+        scenario's force that writes its own ``turnout_by_time:`` replaces them (``[]``:
+        none).
     """
 
     name: str
@@ -193,6 +204,18 @@ class UnitType:
     params_model: type[BaseModel] | None = None
     start: Callable[[Any, Any], None] | None = None
     check: Callable[[Any, Any], Iterable[tuple[tuple, str]]] | None = field(default=None, kw_only=True)
+    turnout_by_time: Sequence[tuple[str, str, float]] = field(default=(), kw_only=True)
+
+    def turnout_bands(self) -> tuple[tuple[float, float, float], ...]:
+        """:attr:`turnout_by_time` as ``(start, end, turnout)`` in minutes (clock times as
+        minutes after midnight), the engine's form.
+
+        :raises ValueError: a clock time that is not ``HH:MM`` (:meth:`check_self` says
+            so first, naming the unit type)."""
+        from drillsim.scenario.schema import parse_clock
+
+        return tuple((parse_clock(start), parse_clock(end), float(minutes))
+                     for start, end, minutes in self.turnout_by_time)
 
     def check_self(self) -> None:
         if not _NAME.match(self.name):
@@ -208,7 +231,34 @@ class UnitType:
         if not _amount(self.turnout):
             raise RegistrationError(f"unit type {self.name!r}: turnout must be a number of "
                                     f"minutes, 0 or more, got {self.turnout!r}")
+        self._check_bands()
         _functions(f"unit type {self.name!r}", start=self.start, check=self.check)
+
+
+    def _check_bands(self) -> None:
+        """Each of :attr:`turnout_by_time` is ``(start, end, minutes)``: two different
+        clock times ``HH:MM`` and a number of minutes, 0 or more."""
+        from drillsim.scenario.schema import parse_clock
+
+        bands, what = self.turnout_by_time, f"unit type {self.name!r}: turnout_by_time"
+        shape = ("give a sequence of (start 'HH:MM', end 'HH:MM', minutes) bands, "
+                 "e.g. (('22:00', '07:00', 60.0),)")
+        if isinstance(bands, (str, bytes, dict)) or not isinstance(bands, abc.Sequence):
+            raise RegistrationError(f"{what} must be a sequence of bands, got {brief(bands)}; {shape}")
+        for i, band in enumerate(bands):
+            if isinstance(band, (str, bytes)) or not isinstance(band, abc.Sequence) or len(band) != 3:
+                raise RegistrationError(f"{what}[{i}] must be (start, end, minutes), got {brief(band)}; {shape}")
+            start, end, minutes = band
+            try:
+                same = parse_clock(start) == parse_clock(end)
+            except ValueError as exc:
+                raise RegistrationError(f"{what}[{i}]: {exc}") from None
+            if same:
+                raise RegistrationError(f"{what}[{i}]: a band from {start!r} to the same time is "
+                                        "empty: give different start and end")
+            if not _amount(minutes):
+                raise RegistrationError(f"{what}[{i}]: the turnout must be a number of minutes, "
+                                        f"0 or more, got {brief(minutes)}")
 
 
 @dataclass(frozen=True)

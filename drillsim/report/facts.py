@@ -89,6 +89,10 @@ def implicit_assumptions(scenario) -> list[dict[str, Any]]:
         if spec.turnout is None and utype.turnout:
             out.append({"what": f"turnout of {f.id}", "value": f"{utype.turnout:g} min",
                         "status": "assumed", "source": f"default of unit type {utype.name}"})
+        if utype.turnout_by_time and "turnout_by_time" not in spec.model_fields_set:
+            bands = "; ".join(f"{start}–{end} {minutes:g} min" for start, end, minutes in utype.turnout_by_time)
+            out.append({"what": f"turnout by time of day of {f.id}", "value": bands,
+                        "status": "assumed", "source": f"default of unit type {utype.name}"})
         defaults = {k: v for k, v in utype.capabilities.items() if k not in spec.capabilities}
         if defaults:
             out.append({"what": f"capabilities of each {f.id} unit",

@@ -83,6 +83,10 @@ class ResolvedForce:
     params: BaseModel | None
     spec: ForceSpec
     units: list[UnitPlan]
+    #: turnout by time of day, ``(start, end, turnout)`` in minutes (clock times as
+    #: minutes after midnight): the force's ``turnout_by_time:`` when it writes one, else
+    #: its unit type's (:attr:`~drillsim.host.registry.UnitType.turnout_by_time`)
+    turnout_bands: tuple[tuple[float, float, float], ...] = ()
 
 
 @dataclass
@@ -683,7 +687,11 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
                 faults.add(doc.fault(where + ("id",), f"unit id {unit_id!r} clashes with another force's unit"))
             unit_ids.add(unit_id)
             plans.append(UnitPlan(unit_id, base, capabilities, vehicle, utype.mode, turnout, serves, f.area))
-        out.append(ResolvedForce(f.id, utype, params, f, plans))
+        if "turnout_by_time" in f.model_fields_set:
+            bands = tuple((b.start, b.end, b.turnout) for b in f.turnout_by_time)
+        else:
+            bands = utype.turnout_bands()
+        out.append(ResolvedForce(f.id, utype, params, f, plans, bands))
     return out
 
 
