@@ -46,3 +46,23 @@ def test_a_console_that_is_not_a_terminal_gets_nothing():
     with BatchProgress(console=Console(file=out)) as bar:
         bar.step("loading plugins")
     assert out.getvalue() == ""
+
+
+def test_a_quiet_batch_imports_no_rich(mini, tmp_path):
+    # -q draws nothing and prints one closing line on stderr: rich (about 128 M
+    # instructions to import) is not needed for it
+    import subprocess
+    import sys
+
+    from tests.batch_helpers import FACTORIAL, write_sweep
+
+    sweep = write_sweep(mini, FACTORIAL)
+    db = tmp_path / "quiet.db"
+    code = ("import sys\nfrom drillsim.cli.main import main\n"
+            f"try:\n    main(['batch', {str(sweep)!r}, '-n', '2', '-q', '-w', '0', '--db', {str(db)!r}])\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('rich' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+    # 6 variants (2 × 3) × 2 replications, the line as rich printed it before
+    assert out.stderr == f"12 replication(s) run (in this process); 12 of 12 in {db}\n"

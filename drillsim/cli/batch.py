@@ -16,12 +16,11 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, kept_file, output_name_problem, resolved, collector_held, err, guard, host_for,
+from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, kept_file, output_name_problem, resolved, collector_held, err, guard, host_for, say,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -143,13 +142,37 @@ def _one_line(text: str, most: int = 300) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
-def _stdout() -> Console:
+def _stdout():
+    """The rich console tables are printed on (rich imported only then)."""
+    from rich.console import Console
+
     # tables are wide: a file or pipe (no COLUMNS) gets the room they need instead of
     # rich's 80 columns, so no column is squeezed out (see drillsim.report.terminal.PIPED)
     from drillsim.report.terminal import PIPED
 
     piped = not sys.stdout.isatty() and not os.environ.get("COLUMNS")
     return Console(highlight=False, markup=False, emoji=False, width=PIPED if piped else None)
+
+
+class _Silent:
+    """The progress display of a ``-q`` batch: draws nothing, and needs no rich (whose
+    import, about 128 M instructions, was most of what ``-q`` added to a batch's
+    start-up before its workers could run)."""
+
+    def __enter__(self) -> "_Silent":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def step(self, text: str) -> None:
+        pass
+
+    def start(self, done: int, total: int) -> None:
+        pass
+
+    def update(self, done: int, total: int) -> None:
+        pass
 
 
 @click.command()
@@ -226,15 +249,17 @@ def _interrupted_at_start(db: Path, resume: bool) -> Fail:
 
 def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows, quiet,
            show_traceback, plugins, disabled, loading) -> None:
-    from drillsim.batch.analysis import analyse
-    from drillsim.batch.progress import BatchProgress
     from drillsim.batch.runner import run_batch
     from drillsim.batch.sweep import load_sweep
-    from drillsim.batch.tables import print_comparison
 
     # the start-up (every variant loaded and checked, workers started) takes seconds to
     # tens of seconds: a spinner names each step until the first replication
-    bar = BatchProgress(enabled=not quiet)
+    if quiet:
+        bar = _Silent()
+    else:
+        from drillsim.batch.progress import BatchProgress
+
+        bar = BatchProgress()
     with bar:  # drawn until the last replication, start-up included
         with collector_held():  # the plugins and every variant: nothing there is garbage
             bar.step("loading plugins")
@@ -249,7 +274,10 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
         shown = []
 
         def tell(message: str) -> None:
-            bar.progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
+            if quiet:
+                say(message)
+            else:
+                bar.progress.console.print(message, markup=False, highlight=False, soft_wrap=True)
 
         def failed(result) -> None:
             shown.append(result)
@@ -288,15 +316,22 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
     failures = store.failures()
     stored = store.replication_count()
     if done is None:
-        err.print(f"interrupted as the batch ended; every replication was stored: {stored:,} "
-                  f"of {total:,} in {db}" + (f", {len(failures):,} failed" if failures else ""))
+        closing = (f"interrupted as the batch ended; every replication was stored: {stored:,} "
+                   f"of {total:,} in {db}" + (f", {len(failures):,} failed" if failures else ""))
     else:
-        err.print(f"{done.ran:,} replication(s) run ({runner.describe()})"
-                  + (f", {done.before:,} stored before" if done.before else "")
-                  + f"; {stored:,} of {total:,} in {db}"
-                  + (f", {len(failures):,} failed" if failures else ""))
+        closing = (f"{done.ran:,} replication(s) run ({runner.describe()})"
+                   + (f", {done.before:,} stored before" if done.before else "")
+                   + f"; {stored:,} of {total:,} in {db}"
+                   + (f", {len(failures):,} failed" if failures else ""))
+    if quiet:  # the same line, without importing rich (about 128 M instructions) for it
+        click.echo(closing, err=True)
+    else:
+        err.print(closing)
     try:
         if not quiet:
+            from drillsim.batch.analysis import analyse
+            from drillsim.batch.tables import print_comparison
+
             print_comparison(analyse(store), _stdout(), all_rows=all_rows)
     except KeyboardInterrupt:
         raise Fail(f"interrupted while the table was made; every replication is stored ({stored:,} "
