@@ -159,7 +159,7 @@ class _Silent:
     import, about 128 M instructions, was most of what ``-q`` added to a batch's
     start-up before its workers could run)."""
 
-    def __enter__(self) -> "_Silent":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
