@@ -258,8 +258,8 @@ def end_to_end(sweep: str, replications: int, rounds: int, dask: bool,
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
                 subprocess.run([drillsim, "batch", sweep, "-n", str(replications), "-q", "--db", str(db),
-                                *configs[k][2]], check=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=configs[k][3])
+                                *configs[k][2]], check=True, capture_output=True,
+                               env=configs[k][3])
                 walls[k].append(time.perf_counter() - t0)
                 _reap()  # the fork server and its workers end after the command
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)

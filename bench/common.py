@@ -8,6 +8,7 @@ import re
 import subprocess
 import statistics
 import time
+from pathlib import Path
 from typing import Callable
 
 
@@ -51,9 +52,18 @@ def cachegrind_instructions(argv: list[str], cwd=None, env: dict | None = None) 
 
     :raises RuntimeError: the command failed, or valgrind printed no count."""
     env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}
+    # cachegrind's per-line profile goes to a scratch file of this checkout (never to a
+    # device such as /dev/null), removed after; %p: each process of the command its own
+    scratch = Path(__file__).resolve().parent.parent / ".tmp"
+    scratch.mkdir(exist_ok=True)
+    stem = f"cachegrind-{os.getpid()}-{time.monotonic_ns()}"
     full = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null", *argv]
-    out = subprocess.run(full, capture_output=True, text=True, cwd=cwd, env=env)
+            f"--cachegrind-out-file={scratch / stem}.%p", *argv]
+    try:
+        out = subprocess.run(full, capture_output=True, text=True, cwd=cwd, env=env)
+    finally:
+        for left in scratch.glob(f"{stem}.*"):
+            left.unlink(missing_ok=True)
     match = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
     if out.returncode != 0 or match is None:
         raise RuntimeError(f"{' '.join(full)} failed:\n{out.stderr[-2000:]}")
