@@ -66,3 +66,52 @@ def test_route_calculator_cli_reproduces_the_textbook():
     assert bad.exit_code == 2 and "is not a duration with a unit" in bad.output
     bad = CliRunner().invoke(main, ["hazard", "route", "--inflow", inflow, "--K", "11h", "--X", "0.2", "--dt", "1h"])
     assert bad.exit_code == 2 and "outside the stable range" in bad.output
+
+
+def test_x_one_half_with_the_step_equal_to_k_is_pure_translation():
+    """X = 0.5 and Δt = K: C1 = 0, C2 = 1, C3 = 0 (eqs. 8.4.7–8.4.9 by hand), so the
+    outflow is the inflow one step later: the wave moves without attenuation."""
+    assert muskingum_coefficients(3.0, 0.5, 3.0) == pytest.approx((0.0, 1.0, 0.0))
+    inflow = [10.0, 40.0, 90.0, 60.0, 30.0, 10.0]
+    assert muskingum_route(inflow, 3.0, 0.5, 3.0) == pytest.approx([10.0] + inflow[:-1])
+
+
+def test_x_zero_is_a_linear_reservoir_with_its_exact_step_response():
+    """X = 0 (storage S = K·O, a linear reservoir): C1 = C2 = Δt/(2K + Δt), C3 = (2K − Δt)/
+    (2K + Δt); with K = 4 h, Δt = 2 h: 0.2, 0.2, 0.6 (eqs. 8.4.7–8.4.9 by hand). A step of
+    inflow from 0 to 50 then rises towards 50 geometrically with ratio C3."""
+    c1, c2, c3 = muskingum_coefficients(4.0, 0.0, 2.0)
+    assert (c1, c2, c3) == pytest.approx((0.2, 0.2, 0.6))
+    out = muskingum_route([0.0] + [50.0] * 8, 4.0, 0.0, 2.0)
+    assert out[0] == 0.0 and out[1] == pytest.approx(50.0 * 0.2)     # I[0] = 0: only C1·I[1] so far
+    # then O[j+1] = (C1 + C2)·50 + C3·O[j] = 20 + 0.6·O[j], so O[j] = 50 (1 − 0.8 · 0.6^(j−1))
+    assert out[1:] == pytest.approx([50.0 * (1 - 0.8 * 0.6 ** (j - 1)) for j in range(1, 9)])
+
+
+@pytest.mark.parametrize("dt,ok", [(0.8, True), (3.2, True), (0.79, False), (3.21, False)])
+def test_the_stable_range_ends_are_inclusive(dt, ok):
+    """K = 2 h, X = 0.2: 2KX = 0.8 h (C1 = 0) and 2K(1 − X) = 3.2 h (C3 = 0) are the ends
+    of the range where no coefficient is negative; just outside either, the step is refused
+    with the range named."""
+    if ok:
+        c = muskingum_coefficients(2.0, 0.2, dt)
+        assert min(c) == pytest.approx(0.0, abs=1e-12) and sum(c) == pytest.approx(1.0)
+    else:
+        with pytest.raises(ValueError, match=r"stable range \[2KX, 2K\(1-X\)\] = \[0.8, 3.2\]"):
+            muskingum_coefficients(2.0, 0.2, dt)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--K", "0h", "--X", "0.2", "--dt", "1h"], "K must be longer than 0 h"),
+    (["--K", "2h", "--X", "0", "--dt", "0h"], "the step --dt must be longer than 0 h"),
+    (["--K", "2h", "--X", "0.6", "--dt", "1h"], "X must lie in [0, 0.5], got 0.6"),
+    (["--K", "2h", "--X", "0.2", "--dt", "5h"], "outside the stable range 2KX <= dt <= 2K(1-X) = [0.8 h, 3.2 h]"),
+])
+def test_route_calculator_bad_physical_inputs(args, message):
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    result = CliRunner().invoke(main, ["hazard", "route", "--inflow", "10,20,15", *args])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert message in result.output, result.output

@@ -15,7 +15,10 @@ def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=No
                      wind_from=None, at=None) -> dict:
     """Concentration at (x, y, z) and, with ``chemical``, the AEGL threat zones. Units as
     the engine passes them: rate g/s, wind km/h, height m (elevation), x/y km (lengths),
-    z m. Raises ValueError outside the model's range."""
+    z m. Raises ValueError outside the model's range, and for a zero release rate (as the
+    ``toxic_release`` scenario does: a plume of nothing has no threat zone to report)."""
+    if not rate > 0:
+        raise ValueError(f"release rate {rate:g} g/s: nothing is released; give a rate above 0, e.g. 100g/s")
     u = wind / 3.6
     if stability == "auto":
         if insolation is None:

@@ -187,19 +187,50 @@ def stability_class(wind_m_s: float, insolation: Insolation) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _axis_maximum(conc, lo: float, hi: float) -> float:
+    """The x (m) in [lo, hi] where ``conc`` is largest, by golden-section search on ln x
+    (the axis concentration of a Gaussian plume has one maximum in x; 60 steps narrow
+    the bracket by a factor 0.618^60 ≈ 3e-13)."""
+    a, b = math.log(lo), math.log(hi)
+    g = (math.sqrt(5.0) - 1.0) / 2.0
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc, fd = conc(math.exp(c)), conc(math.exp(d))
+    for _ in range(60):
+        if fc >= fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = conc(math.exp(c))
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = conc(math.exp(d))
+    return math.exp((a + b) / 2.0)
+
+
 def centreline_x_range(rate_g_s: float, wind_m_s: float, threshold_g_m3: float, height_m: float,
                        stability: str, scheme: str, z_m: float = 0.0) -> tuple[float, float] | None:
     """Downwind interval (x_min, x_max), m, where the concentration on the plume axis at
     height ``z_m`` reaches ``threshold_g_m3``; None if nowhere within 1 m–100 km.
 
-    Found on a log-spaced grid of 400 points, then refined by bisection to 0.1 m."""
+    Found on a log-spaced grid of 400 points to which the axis maximum is added (located
+    by golden-section search between the grid points around the largest grid value, so
+    that a level reached only in a short stretch around the maximum of an elevated
+    release is not missed between grid points), then refined by bisection to 0.1 m."""
     if not threshold_g_m3 > 0:
         raise ValueError("threshold must be positive")
     xs = [MIN_X_M * (MAX_X_M / MIN_X_M) ** (k / 399) for k in range(400)]
 
-    def over(x: float) -> bool:
-        return concentration(rate_g_s, wind_m_s, x, 0.0, z_m, height_m, stability, scheme) >= threshold_g_m3
+    def conc(x: float) -> float:
+        return concentration(rate_g_s, wind_m_s, x, 0.0, z_m, height_m, stability, scheme)
 
+    def over(x: float) -> bool:
+        return conc(x) >= threshold_g_m3
+
+    values = [conc(x) for x in xs]
+    k = max(range(len(xs)), key=values.__getitem__)
+    peak = _axis_maximum(conc, xs[max(k - 1, 0)], xs[min(k + 1, len(xs) - 1)])
+    if conc(peak) > values[k] and peak not in xs:
+        xs.insert(k + 1 if peak > xs[k] else k, peak)
     flags = [over(x) for x in xs]
     if not any(flags):
         return None

@@ -165,11 +165,17 @@ FLASH_FLOOD = Deferred(
 def route_calculator(inflow, K, X, dt, initial_outflow=None, reaches=1) -> dict:
     """``drillsim hazard route``: Muskingum routing of an inflow series (K, dt in minutes).
 
-    :raises ValueError: negative flows, X outside [0, 0.5], reaches < 1, or a step outside
-        the stable range (messages in hours, as the user writes them).
+    :raises ValueError: negative flows, K or the step not positive, X outside [0, 0.5],
+        reaches < 1, or a step outside the stable range (messages in hours, as the user
+        writes them).
     """
     if any(q < 0 for q in inflow) or (initial_outflow is not None and initial_outflow < 0):
         raise ValueError("flows must not be negative")
+    if not K > 0:
+        raise ValueError(f"K must be longer than 0 h (the travel time of the flood wave through the reach), "
+                         f"got {K / 60:g} h")
+    if not dt > 0:
+        raise ValueError(f"the step --dt must be longer than 0 h, got {dt / 60:g} h")
     if not 0 <= X <= 0.5:
         raise ValueError(f"X must lie in [0, 0.5], got {X:g}")
     if reaches < 1:
