@@ -64,6 +64,44 @@ def test_erlang_b_matches_the_published_table_and_the_closed_form():
     assert 0 < erlang_b(2000, 1900.0) < 1
 
 
+#: The standard Erlang B traffic table: offered load (erlangs, three decimals) that N
+#: circuits carry at 1 % and 2 % blocking (grade of service); the same figures appear in
+#: every published Erlang B table (e.g. Westbay Engineers' tables at erlang.com).
+ERLANG_B_TABLE = [(0.01, 1, 0.0101), (0.01, 2, 0.153), (0.01, 3, 0.455), (0.01, 4, 0.869),
+                  (0.01, 5, 1.361), (0.01, 10, 4.461), (0.01, 20, 12.031), (0.01, 30, 20.337),
+                  (0.01, 50, 37.901), (0.01, 100, 84.064), (0.02, 5, 1.657), (0.02, 10, 5.084),
+                  (0.02, 20, 13.182)]
+
+
+@pytest.mark.parametrize("grade,units,load", ERLANG_B_TABLE)
+def test_erlang_b_reproduces_the_traffic_table(grade, units, load):
+    """The table's load, rounded to 0.001 erlang (0.0001 for N = 1), brackets the grade of
+    service; the fewest units for that grade at a load just under the table's is N, and the
+    command says so."""
+    half = 0.00005 if units == 1 else 0.0005
+    assert erlang_b(units, load - half) < grade < erlang_b(units, load + half)
+    assert smallest_units(load - half, blocking=grade) == units
+    assert smallest_units(load + half, blocking=grade) == units + 1
+    r = invoke("calc", "erlang-b", "--load", load - half, "--max-blocking", f"{grade * 100:g}%", "--json")
+    assert r.exit_code == 0 and json.loads(r.output)["fewest_units"] == units, r.output
+
+
+@pytest.mark.parametrize("load", [0.05, 0.5, 0.9, 0.99, 0.999])
+def test_erlang_c_one_and_two_units_by_hand_up_to_saturation(load):
+    """M/M/1: P(wait) = ρ = a, W_q = ρ/(μ − λ); M/M/2 with ρ = a/2: P(wait) = 2ρ²/(1 + ρ),
+    W_q = P(wait)/(2μ − λ) (Gross, Shortle, Thompson & Harris, §2.2–2.3, by hand), for loads
+    up to 99.9 % of capacity, in minutes with a 30-min holding time."""
+    hold = 30.0
+    one = delay(1, load, hold)
+    assert one.wait_probability == pytest.approx(load, rel=1e-12)
+    assert one.mean_wait == pytest.approx(load / ((1 - load) / hold), rel=1e-9)
+    rho = load                                    # a = 2ρ on two units
+    two = delay(2, 2 * rho, hold)
+    assert two.wait_probability == pytest.approx(2 * rho ** 2 / (1 + rho), rel=1e-9)
+    assert two.mean_wait == pytest.approx(two.wait_probability / ((2 - 2 * rho) / hold), rel=1e-9)
+    assert two.mean_queue == pytest.approx(2 * rho / hold * two.mean_wait, rel=1e-12)   # Little: L_q = λ W_q
+
+
 def test_erlang_c_reproduces_stevenson_lq():
     table = json.loads((DATA / "mmc_stevenson.json").read_text(encoding="utf-8"))["Q1_mmc_stevenson_table"]
     tol = table["tolerance"]["analytic_vs_published"]["Lq_abs"]
