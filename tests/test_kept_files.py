@@ -90,6 +90,47 @@ def test_run_outputs_do_not_replace_kept_files(make, what, tmp_path):
     assert target.read_bytes() == before
 
 
+def _real_drill_logs(tmp_path):
+    """A drill's two logs as a drill writes them (its first records), in ``made/``."""
+    from drillsim.drill.drilllog import FORMAT, DrillLog
+
+    (tmp_path / "made").mkdir()
+    log = DrillLog(tmp_path / "made" / "drill.jsonl", "control secret")
+    log.controller.append({"rec": "setup", "format": FORMAT, "seed": 1, "drawn": {}, "t": 0.0})
+    log.player.append({"rec": "drill_started", "format": FORMAT, "t": 0.0,
+                       "start": "2020-08-16T09:00:00", "horizon": 600.0})
+    log.close()
+    return tmp_path / "made" / "drill.jsonl", tmp_path / "made" / "drill.controller.jsonl"
+
+
+@pytest.mark.parametrize("which, name, what", [
+    (0, "drill.jsonl", "a drill log (a drill's player log)"),
+    (0, "copy-for-review.json", "a drill log (a drill's player log)"),
+    (1, "drill.controller.jsonl", "a drill's controller log"),
+    (1, "sealed.jsonl", "a drill's controller log"),
+])
+def test_a_drill_log_copied_alone_is_kept(tmp_path, which, name, what):
+    """A drill log was known only by the other log beside it: copied (or renamed) alone,
+    `run --events` replaced it. It is known by its first line now."""
+    import shutil
+
+    copy = tmp_path / name
+    shutil.copyfile(_real_drill_logs(tmp_path)[which], copy)
+    before = copy.read_bytes()
+    result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--events", str(copy)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"{copy} (--events): is {what}. Name another file; nothing was run"
+    assert copy.read_bytes() == before
+
+
+def test_an_event_log_is_no_drill_log_and_is_replaced(tmp_path):
+    events = tmp_path / "events.jsonl"
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["run", str(VALID), "-n", "1", "-q", "--events", str(events)])
+        assert result.exit_code == 0, result.output
+    assert kept_file(events) is None
+
+
 def test_an_earlier_output_is_replaced_as_before(tmp_path):
     out = tmp_path / "out.json"
     out.write_text("{}", encoding="utf-8")

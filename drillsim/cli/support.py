@@ -407,7 +407,8 @@ def kept_file(path: Path) -> str | None:
       ``NAME.yaml``: ``run`` reads it for its note), which only ``drillsim sensitivity``
       of that scenario writes;
     - a batch database (SQLite), a drill log or its controller log: the work of a whole
-      batch or drill;
+      batch or drill (a log known by its first line, also when copied alone or renamed,
+      or by the other log beside it);
     - a file of drillsim itself or of its built-in plugins (the installed package);
     - a source or project file (``.py``, ``.toml``, ``.cfg`` …): no output is one.
     """
@@ -427,10 +428,15 @@ def kept_file(path: Path) -> str | None:
             if scenario.is_file() and stored_path(scenario).resolve() == real:
                 return (f"the stored sensitivity result of {scenario.name} (run reads it); only "
                         "drillsim sensitivity of that scenario replaces it")
-    from drillsim.drill.drilllog import controller_path
+    from drillsim.drill.drilllog import controller_path, log_kind
 
     if controller_path(real).is_file() and controller_path(real) != real:
         return "a drill log (its controller log is beside it)"
+    kind = log_kind(real)  # a log copied alone, or renamed: known by its first line
+    if kind == "player":
+        return "a drill log (a drill's player log)"
+    if kind == "controller":
+        return "a drill's controller log"
     if real.name.endswith(".controller.jsonl"):
         main = real.with_name(real.name[:-len(".controller.jsonl")] + ".jsonl")
         if main.is_file():

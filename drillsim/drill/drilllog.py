@@ -49,6 +49,25 @@ def controller_path(path: str | Path) -> Path:
     return p.with_name(stem + ".controller.jsonl")
 
 
+def log_kind(path: str | Path) -> str | None:
+    """What a file is by its first line, wherever it lies and whatever its name (a drill
+    log copied without its controller log is still one): ``"player"`` (a player log,
+    whose first record has this module's ``format``), ``"controller"`` (a sealed
+    controller log's header), or None (anything else, or unreadable).
+
+    Reads at most the first 4 KiB."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(4096)
+        data = json.loads(first)
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("format"), str)
+            and data["format"].startswith(FORMAT.rsplit("/", 1)[0] + "/")):
+        return None
+    return "controller" if data.get("rec") == "sealed" else "player"
+
+
 class DrillLogError(DrillsimError):
     """The drill log cannot be opened or written (read-only folder, disk full). What was
     written before stays valid: each record is fsynced, a torn last line is cut on
