@@ -13,7 +13,6 @@ from drillsim.drill.drilllog import read_records
 from drillsim.drill.packs import draw
 from drillsim.drill.session import DrillSession
 from drillsim.errors import ValidationFailed
-from drillsim.scenario.region import Place
 
 from .conftest import FLOOD, SCENARIOS
 

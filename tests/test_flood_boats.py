@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import statistics
 
-import pytest
 
 from drillsim.engine.simulation import Simulation
 from drillsim.report.facts import incident_table

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from drillsim.engine.eventlog import Event
 from drillsim.scoring import metrics as m

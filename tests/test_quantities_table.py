@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.scenario import quantities
 from drillsim.scenario.quantities import DEFAULT_MEANING, RANGES, FACTORS, _pint_magnitude, parse_quantity
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,10 +31,8 @@ emergency services", *Computers & Operations Research* 1(1):67-95.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest

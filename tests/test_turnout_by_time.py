@@ -214,6 +214,6 @@ def test_bad_type_bands_are_refused_naming_the_plugin(tmp_path, bands, message):
 
     source = NIGHT_TEAM.replace('(("22:00", "07:00", 45.0),)', bands)
     with pytest.raises(PluginError) as err:
-        _type_host(tmp_path, source).unit_types
+        _type_host(tmp_path, source)
     text = str(err.value)
     assert "night_team" in text and "turnout_by_time" in text and message in text
