@@ -223,3 +223,28 @@ def test_inputs_that_are_devices_say_what_was_wanted(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == (f"{device}: not a file (a folder, a device or a pipe); a batch "
                                      "database is a file")
+
+
+@pytest.mark.parametrize("args, option", [
+    (["run", str(VALID), "-n", "1", "-q", "--json", "{out}"], "--json"),
+    (["run", str(VALID), "-n", "1", "-q", "--events", "{out}"], "--events"),
+    (["run", str(VALID), "-n", "1", "-q", "--report", "{out}"], "--report"),
+    (["plan", str(ROOT / "scenarios" / "plans" / "tongnan-2021.yaml"), "--json", "{out}"], "--json"),
+    (["batch", str(SWEEP), "--workers", "0", "--db", "{out}"], "--db"),
+    (["coverage", str(VALID), "--json", "{out}"], "--json"),
+])
+@pytest.mark.parametrize("name", ["out.yml", "Out.YAML"])
+def test_no_output_takes_a_yaml_name(tmp_path, args, option, name):
+    """An output named .yml was written (only an existing YAML file was kept), then
+    `plan --scenarios` of its folder read it as a scenario and stopped at its first line
+    (a JSON Lines event log: "YAML syntax error"), and the next run could not replace it
+    (an existing YAML file is kept). No drillsim output is YAML: the name is refused."""
+    out = tmp_path / name
+    result = CliRunner().invoke(main, [a.replace("{out}", str(out)) for a in args])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: Invalid value for '{option}': '{out}': name a file not ending "
+        f"{out.suffix.lower()}: no drillsim output is YAML, and a .yaml or .yml file is read "
+        "as a scenario, plan or other input (plan --scenarios reads every one in a folder)")
+    assert list(tmp_path.iterdir()) == []
+

@@ -237,10 +237,21 @@ class OutputFile(click.Path):
                           "(./- for a file called -)", param, ctx)
             return STDOUT
         path = super().convert(value, param, ctx)
-        if self.suffixes and Path(path).suffix.lower() not in self.suffixes:
+        suffix = Path(path).suffix.lower()
+        if self.suffixes and suffix not in self.suffixes:
             self.fail(f"{str(value)!r}: name a file ending {' or '.join(self.suffixes)} "
                       f"({self.why})", param, ctx)
+        if suffix in YAML_SUFFIXES and not os.path.lexists(path):
+            # (an existing one is refused as a file drillsim reads: kept_file)
+            self.fail(f"{str(value)!r}: name a file not ending {suffix}: no drillsim output is "
+                      "YAML, and a .yaml or .yml file is read as a scenario, plan or other input "
+                      "(plan --scenarios reads every one in a folder)", param, ctx)
         return path
+
+
+#: the file name endings of YAML files: scenarios, regions, plans, sweeps, packs, seats;
+#: no output is given one (:class:`OutputFile`), and none replaces one (:func:`kept_file`)
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 #: plots and maps (matplotlib chooses the format by the file name's ending)
@@ -418,7 +429,7 @@ def kept_file(path: Path) -> str | None:
         real = path.resolve()
     except OSError:
         return None
-    if real.suffix.lower() in (".yaml", ".yml"):
+    if real.suffix.lower() in YAML_SUFFIXES:
         return "a YAML file (a scenario, region, plan, sweep, pack or seats file): no output replaces one"
     if real.parent.name == "sensitivity" and real.suffix == ".json":
         from drillsim.scenario.paths import stored_sensitivity as stored_path
