@@ -70,12 +70,18 @@ def test_an_event_time_limit_that_is_no_number_of_seconds_is_refused(value, corp
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
-@pytest.mark.parametrize("args", [["--help"], ["run", "--help"]])
-def test_a_help_screen_standard_output_cannot_take_is_one_line(args):
-    """Printed before any command runs, outside the commands' own error handling: a full
-    disk was a traceback (click handles a closed pipe itself, not this)."""
+@pytest.mark.parametrize("args", [
+    ["--help"], ["run", "--help"],
+    ["run", str(ROOT / "tests" / "bad_inputs" / "scenarios" / "valid.yaml"), "-n", "1"],
+    ["plugins"], ["schema", "scenario"],
+])
+def test_output_standard_output_cannot_take_is_one_line_naming_it(args):
+    """A help screen is printed before any command runs, outside the commands' own error
+    handling: a full disk was a traceback (click handles a closed pipe itself, not this).
+    Then the line said only "No space left on device", of no file named: it names
+    standard output now (/dev/full is only the redirect target here)."""
     with open("/dev/full", "w") as full:
         done = subprocess.run([sys.executable, "-m", "drillsim", *args], stdout=full,
-                              stderr=subprocess.PIPE, text=True, timeout=60)
+                              stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 1
-    assert done.stderr == "No space left on device\n"
+    assert done.stderr == "standard output: cannot write: No space left on device\n"

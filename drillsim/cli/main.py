@@ -8,6 +8,7 @@ The shared helpers are in :mod:`drillsim.cli.support`.
 from __future__ import annotations
 
 import importlib
+import io
 import sys
 
 import click
@@ -121,11 +122,39 @@ class _Commands(click.Group):
 
 def _os_failure(exc: OSError):
     """The message (exit status 1) for a file the system refused to read or write,
-    naming it when the error does."""
-    from drillsim.cli.support import Fail
+    naming it when the error does, or standard output when it was being written there
+    (``drillsim run … > /dev/full`` said only "No space left on device")."""
+    from drillsim.cli.support import STDOUT, Fail, output_error
 
+    if not exc.filename and _writing_stdout(exc):
+        return output_error(STDOUT, exc)
     where = f"{exc.filename}: " if exc.filename else ""
     return Fail(f"{where}{exc.strerror or exc}", 1)
+
+
+def _writing_stdout(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised writing standard output: the innermost frame that
+    raised it (a write never names its file) holds standard output's stream — rich's
+    console writing its ``file``, ``click.echo`` its ``file`` — by the file descriptor
+    the stream writes to."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    try:
+        out = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
+    except (OSError, ValueError):
+        out = 1
+    for value in tb.tb_frame.f_locals.values():
+        for stream in (value, getattr(value, "file", None)):  # a stream, or rich's Console
+            if isinstance(stream, io.IOBase) or hasattr(stream, "buffer"):
+                try:
+                    if stream.fileno() == out:
+                        return True
+                except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+                    continue
+    return False
 
 
 def _refuse_empty(args: list[str]) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -30,7 +29,7 @@ def schema(kind: str, plugins, disabled, plugin_modules_) -> None:
 
     loading = Loading(dict(plugin_modules_)) if plugin_modules_ else None
     host = guard(host_for, plugins, disabled, loading)
-    sys.stdout.write(dumps(make(kind, host)))
+    click.echo(dumps(make(kind, host)), nl=False)  # (a failed write names standard output)
 
 
 def _default_dir() -> Path:
