@@ -220,6 +220,22 @@ def test_a_fuel_bed_too_wet_to_burn_says_so():
     assert res.exit_code == 0 and "does the fire spread?" in res.output and "live moisture of" in res.output
 
 
+def _scenario_copy(folder, name: str, text: str):
+    """Write a variant of a shipped scenario into ``folder`` with copies of the region and
+    plan files it names (relative paths, as the loader asks); returns its path."""
+    import shutil
+
+    from tests.conftest import SCENARIOS
+
+    for sub, file in (("regions", "tongnan.yaml"), ("plans", "tongnan-2021.yaml")):
+        assert f"{sub}/{file}" in text
+        (folder / sub).mkdir(exist_ok=True)
+        shutil.copyfile(SCENARIOS / sub / file, folder / sub / file)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_a_scenario_wind_beyond_the_model_is_refused_when_checked(tmp_path):
     """A weather period whose midflame wind the model refuses fails validation, naming the
     field, instead of the run failing at its first step."""
@@ -227,11 +243,66 @@ def test_a_scenario_wind_beyond_the_model_is_refused_when_checked(tmp_path):
 
     text = (SCENARIOS / "forest_fire.yaml").read_text(encoding="utf-8")
     assert "midflame_wind: 8km/h" in text
-    bad = tmp_path / "forest_fire.yaml"
-    bad.write_text(text.replace("midflame_wind: 8km/h", "midflame_wind: 150km/h")
-                   .replace("regions/", str(SCENARIOS / "regions") + "/")
-                   .replace("plans/", str(SCENARIOS / "plans") + "/"), encoding="utf-8")
+    bad = _scenario_copy(tmp_path, "forest_fire.yaml", text.replace("midflame_wind: 8km/h", "midflame_wind: 150km/h"))
+    assert CliRunner().invoke(main, ["validate", str(_scenario_copy(tmp_path, "same.yaml", text))]).exit_code == 0
     res = CliRunner().invoke(main, ["validate", str(bad)])
     assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert res.output.count("midflame_wind: midflame wind 150 km/h") == 2 and "2 problem(s) found" in res.output
     assert ("hazards[0].params.weather[0].midflame_wind: midflame wind 150 km/h is outside the model's range "
             "0-100 km/h") in res.output
+
+
+# ------------------------------------------------------------------ F6: BehavePlus 5, wind at 135°
+F6 = CASES["F6_rothermel_sb40_mid_wind_135_slope_180"]
+
+
+@pytest.mark.parametrize("code", sorted(F6["expected"]))
+def test_behaveplus5_oblique_wind_and_its_length_to_width_ratio(code):
+    """BehavePlus 5, 10 mi/h from 135° on a 20 % slope facing 180°: spread, intensity,
+    flame length, direction and effective wind, and BehavePlus 5's length-to-width ratio,
+    which is Rothermel's (1991) 1 + 0.25 U (``shape="rothermel_1991"``), not Anderson's."""
+    want, tol = F6["expected"][code], F6["tolerance"]
+    r = surface_fire(code, moisture(F6), F6["midflame_wind_mph"] * MPH, F6["slope_percent"] / 100, 315.0)
+    assert r.ros_ch_h == pytest.approx(want["ROS_chph"], abs=tol["ROS_chph_abs"])
+    assert r.fireline_intensity_btu_ft_s == pytest.approx(want["FLI_btu_ft_s"], abs=tol["FLI_btu_ft_s_abs"])
+    assert r.flame_length_ft == pytest.approx(want["FL_ft"], abs=tol["FL_ft_abs"])
+    assert r.direction_deg == pytest.approx(want["direction_deg"], abs=tol["direction_deg_abs"])
+    assert r.effective_wind_kmh / MPH == pytest.approx(want["effective_wind_mph"], abs=tol["effective_wind_mph_abs"])
+    lw = length_to_breadth(r.effective_wind_kmh, "rothermel_1991")
+    assert lw == pytest.approx(want["length_to_width"], abs=tol["length_to_width_abs"])
+    if want["effective_wind_mph"] > 8:      # Anderson's relation is far from BehavePlus 5's there
+        assert length_to_breadth(r.effective_wind_kmh) < want["length_to_width"] - 0.5
+
+
+def test_the_calculator_and_the_scenario_take_either_fire_shape(host, tmp_path):
+    """``--shape`` / ``shape:`` choose the length-to-breadth relation; the backing rate
+    follows Anderson's (1983) head-to-back ratio for either; the default is unchanged."""
+    args = ["hazard", "fire", "--fuel-model", "GS4", "--wind", "10mph", "--elapsed", "1h", "--json"]
+    default = json.loads(CliRunner().invoke(main, args).output)
+    bp5 = json.loads(CliRunner().invoke(main, args + ["--shape", "rothermel_1991"]).output)
+    assert default["shape"] == "anderson_1983" and bp5["shape"] == "rothermel_1991"
+    u_mph = bp5["effective_wind_km_h"] / MPH
+    assert bp5["length_to_breadth"] == pytest.approx(1 + 0.25 * u_mph)
+    assert default["length_to_breadth"] == pytest.approx(length_to_breadth(default["effective_wind_km_h"]))
+    lb = bp5["length_to_breadth"]
+    e = math.sqrt(lb * lb - 1) / lb                          # eccentricity; back = R (1 − e)/(1 + e)
+    assert bp5["backing_rate_of_spread_m_min"] == pytest.approx(bp5["rate_of_spread_m_min"] * (1 - e) / (1 + e))
+    assert bp5["width_m"] == pytest.approx(bp5["length_m"] / lb)
+    bad = CliRunner().invoke(main, args + ["--shape", "round"])
+    assert bad.exit_code == 2 and "is not one of" in bad.output
+    # the scenario: the same fire with BehavePlus 5's shape is narrower for the same head rate
+    from drillsim.engine.simulation import Simulation
+    from drillsim.scenario.loader import load_scenario
+    from tests.conftest import SCENARIOS
+
+    text = (SCENARIOS / "forest_fire.yaml").read_text(encoding="utf-8")
+    assert text.count("      slope: 30%\n") == 1
+    areas = {}
+    for shape in ("anderson_1983", "rothermel_1991"):
+        path = _scenario_copy(tmp_path, f"{shape}.yaml",
+                              text.replace("      slope: 30%\n", f"      slope: 30%\n      shape: {shape}\n"))
+        sim = Simulation(load_scenario(path, host=host), host)
+        sim.run()
+        first = next(e for e in sim.log.events if e.kind == "fire_state" and e.t > 0)
+        areas[shape] = first.details["area_ha"]
+    assert areas["rothermel_1991"] < areas["anderson_1983"]

@@ -6,18 +6,20 @@ import math
 
 from drillsim.api import CalcOption, Calculator, format_number, from_local_km
 
-from .ellipse import head_to_back, length_to_breadth, point_fire
+from .ellipse import SHAPES, head_to_back, length_to_breadth, point_fire
 from .rothermel import Moisture, surface_fire
 
 
 def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moisture_10h, moisture_100h,
-                    moisture_herb, moisture_woody, elapsed=None, at=None, upslope=0.0) -> dict:
+                    moisture_herb, moisture_woody, elapsed=None, at=None, upslope=0.0,
+                    shape="anderson_1983") -> dict:
     """Head fire behaviour (SI units) and, with ``elapsed`` (minutes), the size of a fire
     grown from a point. Wind km/h (midflame), direction degrees from upslope, slope and
-    moistures as fractions. Raises ValueError outside the model's range."""
+    moistures as fractions; ``shape`` the length-to-breadth relation
+    (:data:`.ellipse.SHAPES`). Raises ValueError outside the model's range."""
     r = surface_fire(fuel_model, Moisture(moisture_1h, moisture_10h, moisture_100h, moisture_herb,
                                           moisture_woody), wind, slope, wind_direction)
-    lb = length_to_breadth(r.effective_wind_kmh)
+    lb = length_to_breadth(r.effective_wind_kmh, shape)
     back = r.ros_m_min / head_to_back(lb)
     out = {
         "fuel_model": r.fuel_model,
@@ -32,13 +34,14 @@ def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moistu
         "direction_of_max_spread_deg_from_upslope": r.direction_deg,
         "wind_limit_applied": r.wind_limited,
         "length_to_breadth": lb,
+        "shape": shape,
         "backing_rate_of_spread_m_min": back,
         "flanking_rate_of_spread_m_min": (r.ros_m_min + back) / (2 * lb),
     }
     if not r.spreads:
         out["no_spread_reason"] = r.no_spread_reason()
     if elapsed is not None:
-        size = point_fire(r.ros_m_min, r.effective_wind_kmh, elapsed)
+        size = point_fire(r.ros_m_min, r.effective_wind_kmh, elapsed, shape)
         out.update({"elapsed_min": elapsed, "area_ha": size["area_ha"], "perimeter_m": size["perimeter_m"],
                     "length_m": size["length_m"], "width_m": size["width_m"]})
     return out
@@ -100,7 +103,9 @@ def fire_summary(result: dict, options: dict) -> list[tuple[str, str]]:
              + (" (capped at the wind limit)" if result["wind_limit_applied"] else "")),
             ("direction of fastest spread", f"{f(result['direction_of_max_spread_deg_from_upslope'])}° "
                                             "from upslope"),
-            ("length-to-breadth ratio", f(result["length_to_breadth"]))]
+            ("length-to-breadth ratio", f"{f(result['length_to_breadth'])} ("
+                                        + ("Anderson 1983" if result["shape"] == "anderson_1983"
+                                           else "Rothermel 1991, as BehavePlus 5") + ")")]
     if "area_ha" in result:
         rows += [(f"fire after {f(result['elapsed_min'] / 60)} h: area", f"{f(result['area_ha'])} ha"),
                  ("perimeter", f"{f(result['perimeter_m'] / 1000)} km"),
@@ -128,6 +133,9 @@ FIRE = Calculator(
         CalcOption("elapsed", "time", "time since ignition for fire size, e.g. 2h"),
         CalcOption("at", "text", "ignition point for --plot: a place id of the region or 'lat,lon'"),
         CalcOption("upslope", "angle", "compass bearing of upslope for --plot", default="0deg"),
+        CalcOption("shape", "choice", "length-to-breadth relation of the fire ellipse: anderson_1983 (as "
+                   "FARSITE and BehavePlus 6+) or rothermel_1991 (1 + 0.25 U mi/h, as BehavePlus 5)",
+                   default="anderson_1983", choices=SHAPES),
     ),
     compute=fire_calculator,
     plot=fire_plot,

@@ -2,7 +2,8 @@
 
 What a run does, in order:
 
-1. At ``start`` the fire ignites at ``ignition`` and grows as an ellipse (:mod:`.ellipse`)
+1. At ``start`` the fire ignites at ``ignition`` and grows as an ellipse (:mod:`.ellipse`,
+   length-to-breadth by ``shape``)
    at the head rate of Rothermel's model (:mod:`.rothermel`) for the fuel model, slope and
    the weather period in force (midflame wind, its direction relative to upslope, fuel
    moistures); the shape is summed step by step (``step``).
@@ -191,6 +192,8 @@ class ForestFireParams(Strict):
     """Effect of helicopter drops."""
     hand_crew_max_flame_length: Height | None = None
     """Flame length above which hand crews cannot hold the line."""
+    shape: Literal["anderson_1983", "rothermel_1991"] = "anderson_1983"
+    """Length-to-breadth relation of the fire's ellipse: `anderson_1983` (as FARSITE and BehavePlus 6+) or `rothermel_1991` (1 + 0.25 U in mi/h, as BehavePlus 5)."""
     step: Duration = 5.0
     """Time step of the fire growth."""
     report_interval: Duration = 60.0
@@ -315,7 +318,7 @@ def start(sim, hazard) -> None:
     def behaviour(now: float):
         w = p.weather_at(now)
         r = surface_fire(model, w.moisture.model(), w.midflame_wind, p.slope, w.wind_direction)
-        return r, length_to_breadth(r.effective_wind_kmh)
+        return r, length_to_breadth(r.effective_wind_kmh, p.shape)
 
     def spread_bearing(r) -> float:
         return (p.upslope_bearing + r.direction_deg) % 360.0
