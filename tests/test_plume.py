@@ -227,3 +227,19 @@ def test_the_plume_calculator_refuses_a_zero_release():
     r = CliRunner().invoke(main, ["hazard", "plume", "--rate", "0kg/s", "--wind", "5m/s", "--chemical", "chlorine"])
     assert r.exit_code == 2 and "Traceback" not in r.output
     assert "release rate 0 g/s: nothing is released; give a rate above 0" in r.output
+
+
+def test_zones_and_points_beyond_the_fitted_curves_are_marked_extrapolated():
+    """The curves are fitted from 100 m to 10 km (Briggs 1973; ALOHA reports no zone beyond
+    10 km): a zone reaching past 10 km and a point outside the range say so."""
+    r = CliRunner().invoke(main, ["hazard", "plume", "--rate", "0.5kg/s", "--wind", "2m/s", "--stability", "F",
+                                  "--chemical", "chlorine", "--json"])
+    out = json.loads(r.output)
+    assert out["aegl1_zone_length_m"] > 10_000 and out["aegl1_zone_extrapolated"] is True
+    assert out["aegl3_zone_length_m"] < 10_000 and out["aegl3_zone_extrapolated"] is False
+    assert out["extrapolated"] is False                       # the point: 1 km downwind
+    for x, far in (("50m", True), ("100m", False), ("10km", False), ("12km", True)):
+        args = ["hazard", "plume", "--rate", "1kg/s", "--wind", "3m/s", "--x", x]
+        assert json.loads(CliRunner().invoke(main, args + ["--json"]).output)["extrapolated"] is far
+        r = CliRunner().invoke(main, args, env={"COLUMNS": "200"})
+        assert r.exit_code == 0 and ("(extrapolated: the curves are fitted from 100 m to 10 km)" in r.output) is far

@@ -29,7 +29,8 @@ def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=No
     c = plume.concentration(rate, u, x_m, y_m, z, height, stability, sigmas)
     sy, sz = plume.sigmas(x_m, stability, sigmas)
     out = {"stability": stability, "sigmas": sigmas, "wind_m_s": u, "concentration_g_m3": c,
-           "concentration_mg_m3": c * 1000.0, "sigma_y_m": sy, "sigma_z_m": sz}
+           "concentration_mg_m3": c * 1000.0, "sigma_y_m": sy, "sigma_z_m": sz,
+           "extrapolated": plume.extrapolated(x_m)}
     if chemical:
         chem = chem_data.chemical(chemical)
         out["chemical"] = chem.name
@@ -41,6 +42,7 @@ def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=No
             out[f"{lv}_mg_m3"] = thr
             out[f"{lv}_zone_length_m"] = zone["length_m"] if zone else 0.0
             out[f"{lv}_zone_max_width_m"] = zone["max_width_m"] if zone else 0.0
+            out[f"{lv}_zone_extrapolated"] = bool(zone and zone["extrapolated"])
             if zone:
                 out[f"{lv}_outline_x_m"] = [round(px, 1) for px, _ in zone["outline"][::10]]
                 out[f"{lv}_outline_half_width_m"] = [round(w, 1) for _, w in zone["outline"][::10]]
@@ -108,12 +110,14 @@ def plume_summary(result: dict, options: dict) -> list[tuple[str, str]]:
             ("plume spread there (σy, σz)", f"{f(result['sigma_y_m'])} m, {f(result['sigma_z_m'])} m"),
             ("concentration there", f"{f(result['concentration_mg_m3'])} mg/m³"
              + (f" = {f(result['concentration_ppm'])} ppm {result['chemical']}"
-                if "chemical" in result else ""))]
+                if "chemical" in result else "")
+             + (" (extrapolated: the curves are fitted from 100 m to 10 km)" if result["extrapolated"] else ""))]
     if "chemical" in result:
         for lv in LEVELS:
             name = lv.upper().replace("AEGL", "AEGL-")
             length = result[f"{lv}_zone_length_m"]
             zone = (f"{f(length / 1000)} km downwind, up to {f(result[f'{lv}_zone_max_width_m'] / 1000)} km wide"
+                    + (" (beyond 10 km: extrapolated)" if result[f"{lv}_zone_extrapolated"] else "")
                     if length > 0 else "not reached at any distance")
             rows.append((f"{name} zone (≥ {f(result[f'{lv}_ppm'])} ppm, 60 min)", zone))
     return rows

@@ -44,6 +44,15 @@ INTERMEDIATE = ("A-B", "B-C", "C-D")
 MIN_WIND_M_S = 1.0
 MIN_X_M = 1.0
 MAX_X_M = 100_000.0
+#: the distances the dispersion curves were fitted to (Briggs 1973; Pasquill–Gifford as
+#: Turner 1970 draws them from 100 m) and the farthest ALOHA reports a threat zone: results
+#: outside are extrapolated
+FITTED_X_M = (100.0, 10_000.0)
+
+
+def extrapolated(x_m: float) -> bool:
+    """Whether a downwind distance lies outside :data:`FITTED_X_M` (100 m–10 km)."""
+    return not FITTED_X_M[0] <= x_m <= FITTED_X_M[1]
 
 # Briggs (1973) open country: σy = a x (1 + b x)^-1/2; σz = c x (1 + d x)^e
 _BRIGGS_RURAL = {
@@ -280,4 +289,4 @@ def threat_zone(rate_g_s: float, wind_m_s: float, threshold_g_m3: float, height_
         x = x0 * (x1 / x0) ** (k / n)
         outline.append((x, half_width(rate_g_s, wind_m_s, x, threshold_g_m3, height_m, stability, scheme, z_m)))
     return {"x_min_m": x0, "length_m": x1, "max_width_m": 2 * max(w for _, w in outline),
-            "outline": outline, "extrapolated": x1 > 10_000.0}
+            "outline": outline, "extrapolated": x1 > FITTED_X_M[1]}
