@@ -153,10 +153,10 @@ def check_params_model(item: Any, what: str) -> None:
     if faults:
         first, value_fault = faults[0]
         more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
-        advice = ("a default passes the checks a scenario's value passes: give one the field "
-                  "accepts" if value_fault else
-                  "a default is not read like a scenario's text: give the value the field "
-                  "holds (30.0 for a Duration of 30 min, not '30min')")
+        advice = (("a default passes the checks a scenario's value passes: give one the field "
+                   "accepts") if value_fault else
+                  ("a default is not read like a scenario's text: give the value the field "
+                   "holds (30.0 for a Duration of 30 min, not '30min')"))
         raise RegistrationError(f"{what} {item.name!r}: params model {model.__name__}, field "
                                 f"{first}{more}; {advice}, or no default, so that scenarios "
                                 "must set it")

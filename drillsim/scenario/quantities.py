@@ -317,7 +317,7 @@ def _meaning(kind: str) -> tuple[str, QuantityRange]:
 
 @lru_cache(maxsize=4096)
 def _parse_text(value: str, meaning: str, allow_zero: bool, allow_negative: bool) -> float:
-    kind, rng = _meaning(meaning)
+    kind, _ = _meaning(meaning)
     target, dim, what, examples = _KINDS[kind]
     if _CLOCK.match(value):
         raise ValueError(f"{value!r} looks like a clock time; write {what} with a unit "
