@@ -106,8 +106,8 @@ def _default_faults(model: type[BaseModel]) -> list[tuple[str, bool]]:
                     out.append((f"{prefix}{name}: default {default!r} is refused: {message}", True))
                     continue
                 shown = kind.__name__ if isinstance(kind, type) else str(kind).replace("typing.", "")
-                out.append((f"{prefix}{name}: default {default!r} is not a {shown} "
-                            f"({message})", False))
+                out.append((f"{prefix}{name}: default {default!r} is not a {shown} ({message})",
+                            False))
             except Exception:  # a type pydantic cannot build a schema for: not ours to check
                 continue
 
