@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli.support import (Fail, IMAGE, OutputFile, check_writable, err, guard, host_for, is_stdout, warn,
-                                  with_plugin_options, write_output)
+                                  with_plugin_modules, with_plugin_options, write_output)
 
 
 def parse_minutes(value: str | None, option: str) -> float | None:
@@ -55,8 +55,9 @@ def _cell(minutes: float, standard, reach) -> str:
                    "output, instead of the table).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the table.")
 @with_plugin_options
+@with_plugin_modules
 def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plugins,
-             disabled) -> None:
+             disabled, loading) -> None:
     """Travel time from each force's nearest unit to every township and place, against the plan's standard."""
     from rich.console import Console
     from rich.table import Table
@@ -66,7 +67,7 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
 
     within_min = parse_minutes(within, "--within")
     at_min = parse_minutes(at, "--at")
-    host = guard(host_for, plugins, disabled, None, scenario)
+    host = guard(host_for, plugins, disabled, loading, scenario)
     sc = guard(lambda: load_scenario(scenario, host=host))
     warn(sc)
     check_writable((map_path, json_path), sc.inputs, ("--map", "--json"))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (REVIEW, SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, kept_file, output_name_problem, with_loading_options,
+from drillsim.cli.support import (REVIEW, SEED, WholeNumber, Number, Fail, OutputFile, OutputFolder, check_writable, err, guard, host_for, kept_file, output_name_problem, with_loading_options, with_plugin_modules,
                                   with_plugin_options)
 from drillsim.drill import SPEEDS
 
@@ -325,8 +325,9 @@ def check_secrets_dir(folder: Path) -> None:
 @click.option("--keyfile", type=click.Path(dir_okay=False, path_type=Path),
               help="The private key (PEM) of --certfile.")
 @with_plugin_options
+@with_plugin_modules
 def serve(source, seats_file, host, port, seed, speed, log_path, review, resume, secrets_dir, certfile,
-          keyfile, plugins, disabled) -> None:
+          keyfile, plugins, disabled, loading) -> None:
     """Hold a drill for seats on other terminals: the control seat (truth, injects, clock),
     evaluators and players by role join with drillsim drill join HOST:PORT --seat NAME."""
     import asyncio
@@ -349,7 +350,7 @@ def serve(source, seats_file, host, port, seed, speed, log_path, review, resume,
     check_can_listen(host, port)  # before anything is written (a log, the secrets folder)
     if secrets_dir is not None:
         check_secrets_dir(secrets_dir)
-    host_plugins = guard(host_for, plugins, disabled)
+    host_plugins = guard(host_for, plugins, disabled, loading)
     spec, doc = guard(load_seats, seats_file) if seats_file is not None else (default_seats(), None)
     control = next(n for n, s in enumerate(spec.seats) if s.role == "control")
     origin: dict[str, str] = {s.name: "(from the seats file)" for s in spec.seats if s.secret}
@@ -572,11 +573,12 @@ def _serve_web(address: str, cafile: Path | None, port: int) -> None:
 @click.option("--plain", is_flag=True, help="Print the feed as text instead of the full-screen view.")
 @secret_option
 @with_plugin_options
-def replay(log, speed, plain, secret_file, plugins, disabled) -> None:
+@with_plugin_modules
+def replay(log, speed, plain, secret_file, plugins, disabled, loading) -> None:
     """Play a logged drill back (orders and injects at their times) at any speed."""
     from drillsim.drill.session import DrillSession, check_log_pair
 
-    host = guard(host_for, plugins, disabled)
+    host = guard(host_for, plugins, disabled, loading)
     guard(check_log_pair, log)  # before asking for the secret
     if not plain:
         need_terminal("replay's full-screen view", "; give --plain to print the feed as text")

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from drillsim.cli.support import IMAGE, OutputFile, _parse_modules
+from drillsim.cli.support import IMAGE, OutputFile, plugin_module_option
 
 from drillsim.errors import brief
 from drillsim.host.registry import CalcOption, Calculator
@@ -379,10 +379,6 @@ def _check_defaults(calc: Calculator, plugin: str) -> None:
                    "or $DRILLSIM_PLUGINS.")
 @click.option("--disable-plugin", "disabled", multiple=True, metavar="NAME", is_eager=True,
               help="Do not load this plugin (repeatable).")
-@click.option("--plugin-module", "plugin_modules_", multiple=True, metavar="NAME=MODULE",
-              callback=_parse_modules, is_eager=True,
-              help="Load a module (dotted path or .py file) as plugin NAME (repeatable): try "
-                   "its calculators without installing it. These options go before the "
-                   "calculator's name.")
+@plugin_module_option(" These options go before the calculator's name.", is_eager=True)
 def hazard(plugins, disabled, plugin_modules_) -> None:
     """Compute a hazard model's result for given inputs (units in the text: 7m/s, 20%)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from drillsim.cli.support import (OutputFile, check_writable, guard, host_for, is_stdout, say,
-                                  with_plugin_options, write_output)
+                                  with_plugin_modules, with_plugin_options, write_output)
 
 #: how the table writes the plan's status of an item
 PLAN_STATUS = {"existing_2021": "2021", "to_build_by_2025": "by 2025", "ongoing": "ongoing"}
@@ -60,7 +60,8 @@ def coverage_table(cov):
               help="Write the items, the rows scoring them and the counts as JSON here (- for "
                    "standard output, instead of the table).")
 @with_plugin_options
-def plan(plan_file: Path, folders, json_path, plugins, disabled) -> None:
+@with_plugin_modules
+def plan(plan_file: Path, folders, json_path, plugins, disabled, loading) -> None:
     """The plan's items and which scenario scores each (target row) or why not, with the counts."""
     from rich.console import Console
 
@@ -78,7 +79,7 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled) -> None:
                              for pattern in ("*.yaml", "*.yml", "*/*.yaml", "*/*.yml")
                              for p in root.glob(pattern))]
         check_writable((Path(json_path),), read, ("--json",))
-    host = guard(host_for, plugins, disabled)
+    host = guard(host_for, plugins, disabled, loading)
     cov = guard(plan_coverage, plan_file, host, list(folders) or None)
     data = json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n"
     if is_stdout(json_path):

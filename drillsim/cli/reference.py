@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (Fail, Loading, OutputFolder, _parse_modules, guard, host_for,
+from drillsim.cli.support import (Fail, OutputFolder, guard, host_for, with_plugin_modules,
                                   with_plugin_options, write_output)
 
 KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hypercube")
@@ -16,18 +16,14 @@ KIND_NAMES = ("scenario", "plan", "region", "sweep", "pack", "optimise", "hyperc
 @click.command()
 @click.argument("kind", type=click.Choice(KIND_NAMES))
 @with_plugin_options
-@click.option("--plugin-module", "plugin_modules_", multiple=True, metavar="NAME=MODULE",
-              callback=_parse_modules,
-              help="Load a module (dotted path or .py file) as plugin NAME (repeatable): its "
-                   "params in the schema without installing it.")
-def schema(kind: str, plugins, disabled, plugin_modules_) -> None:
+@with_plugin_modules
+def schema(kind: str, plugins, disabled, loading) -> None:
     """Print the JSON Schema of a file kind (scenario, plan, region, sweep, pack, optimise,
     hypercube), with the loaded plugins' params, for editors: drillsim schema scenario >
     scenario.schema.json."""
     from drillsim.reference.jsonschema import dumps
     from drillsim.reference.jsonschema import schema as make
 
-    loading = Loading(dict(plugin_modules_)) if plugin_modules_ else None
     host = guard(host_for, plugins, disabled, loading)
     click.echo(dumps(make(kind, host)), nl=False)  # (a failed write names standard output)
 
@@ -67,8 +63,9 @@ def _pick(given: Path | None, folder: Path, sub: str, option: str) -> Path:
 @click.option("--dir", "folder", type=OutputFolder(),
               help="Folder to write NAME.yaml in (default: scenarios/ if here, else .).")
 @with_plugin_options
+@with_plugin_modules
 def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,
-                 folder: Path | None, plugins, disabled) -> None:
+                 folder: Path | None, plugins, disabled, loading) -> None:
     """Write a minimal, valid, commented scenario NAME.yaml to start from."""
     import re
 
@@ -86,7 +83,7 @@ def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,
         raise Fail(f"{target} exists; choose another NAME or remove it", 2)
     region = _pick(region, folder, "regions", "--region")
     plan = _pick(plan, folder, "plans", "--plan")
-    host = guard(host_for, plugins, disabled)
+    host = guard(host_for, plugins, disabled, loading)
     townships = [t.id for t in guard(load_region, region, str(region)).spec.townships]
     schema_file = next((p for p in (folder / "../docs/schemas/scenario.schema.json",
                                     folder / "docs/schemas/scenario.schema.json") if p.is_file()), None)

@@ -6,7 +6,8 @@ Exit status: 0 success; 1 a run failed (a plugin raised, output could not be wri
 
 Besides ``--plugins`` and ``--disable-plugin``, ``run``, ``validate``, ``plugins``,
 ``drill`` and the commands that run replications (``batch``, ``optimise``, ``size``,
-``sensitivity``) take:
+``sensitivity``) take (``plan``, ``coverage``, ``replay``, ``drill serve``,
+``new-scenario``, ``schema`` and ``hazard`` the first alone, the same option):
 
 - ``--plugin-module NAME=MODULE`` (or ``NAME=FILE.py``, repeatable): load this module
   as plugin NAME, without installing it;
@@ -75,10 +76,34 @@ def _parse_modules(ctx, param, values) -> dict[str, str]:
     return out
 
 
+def plugin_module_option(also: str = "", **extra) -> Callable:
+    """The one ``--plugin-module NAME=MODULE`` option (repeatable) every command that loads
+    plugins takes: the command receives ``plugin_modules_``, ``{name: module or resolved
+    file}`` (:func:`_parse_modules` refuses a malformed value, a missing file, one name
+    given twice).
+
+    :param also: words added to the help (``hazard``: where the option goes).
+    :param extra: more of click's option settings (``hazard``: ``is_eager``)."""
+    return click.option("--plugin-module", "plugin_modules_", multiple=True, metavar="NAME=MODULE",
+                        callback=_parse_modules,
+                        help="Load a module (dotted path or .py file) as plugin NAME "
+                             f"(repeatable).{also}", **extra)
+
+
+def with_plugin_modules(fn):
+    """Add :func:`plugin_module_option` alone (commands that read scenarios or logs but
+    import no module a scenario names: ``plan``, ``coverage``, ``replay``, ``schema``);
+    the command receives it as one ``loading`` argument (None without modules), as
+    :func:`with_loading_options` gives it."""
+    @functools.wraps(fn)
+    def command(*args, plugin_modules_, **kwargs):
+        return fn(*args, loading=Loading(dict(plugin_modules_)) if plugin_modules_ else None, **kwargs)
+
+    return plugin_module_option()(command)
+
+
 _options = [
-    click.option("--plugin-module", "plugin_modules_", multiple=True, metavar="NAME=MODULE",
-                 callback=_parse_modules,
-                 help="Load a module (dotted path or .py file) as plugin NAME (repeatable)."),
+    plugin_module_option(),
     click.option("--allow-plugin-module", "allow_plugin_module", is_flag=True,
                  help="Import the plugin modules the scenario's plugins: list names "
                       "(refused otherwise: importing a module runs its code)."),
