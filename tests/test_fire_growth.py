@@ -46,6 +46,20 @@ def test_irpg_production_rates_and_crew_scaling():
             crew_rate_m_h(*args)
 
 
+def test_the_irpg_table_agrees_with_fire_fighter_math():
+    """Two NWCG publications, one crew: the IRPG's Type 2 crew in grass (18 ch/h per 20
+    people), scaled to 15 people, builds 891 ft/h — Fire Fighter Math 9.8's 15-person crew
+    builds 900 ft/h in grass (1 % apart), and FFM's rule of thumb, 3 ft of line around a
+    1-acre grass fire in 1 h (a circle of 1 acre has a perimeter 2√(π·43,560 ft²) = 740 ft),
+    holds; Example 1's 1,800 ft then takes 2.02 h."""
+    ft_h = crew_rate_m_h("type2", 1, "grass", crew_size=15) / 0.3048
+    assert ft_h == pytest.approx(18 * 66 * 15 / 20) and ft_h == pytest.approx(900, rel=0.01)
+    assert 2 * math.sqrt(math.pi * 43_560) == pytest.approx(739.9, abs=0.1)
+    assert hours_to_build(2 * math.sqrt(math.pi * 43_560), ft_h) < 1.0
+    assert hours_to_build(1800, ft_h) == pytest.approx(2.02, abs=0.005)
+    assert crews_needed(1800, ft_h, 1.0) == 3 and crews_needed(1800, 900, 1.0) == 2   # 891 ft/h falls just short
+
+
 def test_anderson_length_to_breadth():
     assert length_to_breadth(0.0) == pytest.approx(1.0)                 # 0.936 + 0.461 - 0.397
     u = 4.0  # m/s

@@ -117,7 +117,9 @@ FIRE = Calculator(
     name="fire",
     description="Surface fire behaviour: Rothermel (1972) spread with the 13 Anderson and 40 Scott & Burgan "
                 "fuel models, Byram intensity and flame length, Anderson (1983) elliptical growth. "
-                "Checked against BehavePlus 5. Default moistures: Scott & Burgan (2005) scenario D2L2.",
+                "Spread checked against BehavePlus 5 and the Behave core of BehavePlus 6+; the fire's shape is "
+                "BehavePlus 6+'s (Anderson 1983), or BehavePlus 5's with --shape rothermel_1991. Default "
+                "moistures: Scott & Burgan (2005) scenario D2L2.",
     options=(
         CalcOption("fuel_model", "text", "fuel model code: FM1-FM13 or a Scott & Burgan code (GR1 … SB4)",
                    required=True),
