@@ -6,7 +6,12 @@ Published values (``tests/data/fire_reference_cases.json``, with sources):
 * F2 — dry fuels, no wind, no slope (BehavePlus 5 output as tabulated in pyregence/gridfire
   test/gridfire/behaveplus_results.clj; copied via /work/shared/reference/published-cases.json);
 * F3 — mid moisture, 10 mi/h midflame wind blowing upslope on a 20 % slope (same file);
-* F4 — the same with the wind blowing across the slope (wind from 90°, aspect 180°).
+* F4 — the same with the wind blowing across the slope (wind from 90°, aspect 180°);
+* F5 — Behave's own test suite (the core of BehavePlus 6+, firelab/behave testBehave.cpp):
+  GS4 and FM4 under a canopy, 30 % and 30° slopes, wind upslope, across and oblique;
+* F6 — BehavePlus 5, wind from 135° on a slope facing 180°, with its length-to-width ratio
+  (Rothermel 1991);
+* F7 — BehavePlus 5, mid moisture, no wind: every output column.
 
 Values are published rounded (0.1 ch/h, 1 Btu/ft/s, 0.1 ft), so the tolerances are half a
 unit of the last digit.
@@ -306,3 +311,24 @@ def test_the_calculator_and_the_scenario_take_either_fire_shape(host, tmp_path):
         first = next(e for e in sim.log.events if e.kind == "fire_state" and e.t > 0)
         areas[shape] = first.details["area_ha"]
     assert areas["rothermel_1991"] < areas["anderson_1983"]
+
+
+# ------------------------------------------------------------------ F7: BehavePlus 5, mid moisture, calm
+F7 = CASES["F7_rothermel_sb40_mid_nowind"]
+
+
+@pytest.mark.parametrize("code", sorted(F7["expected"]))
+def test_behaveplus5_mid_moisture_no_wind_every_output(code):
+    """BehavePlus 5, mid moisture (live herbaceous 75 %: half the herbaceous load cured,
+    Scott & Burgan 2005), no wind, no slope: spread, intensity, flame length, reaction
+    intensity, live moisture of extinction, residence time and the load transferred."""
+    want, tol = F7["expected"][code], F7["tolerance"]
+    r = surface_fire(code, moisture(F7))
+    ir = r.reaction_intensity_kw_m2 * 1000 * 0.09290304 * 60 / 1055.056   # back to Btu/ft2/min
+    assert r.ros_ch_h == pytest.approx(want["ROS_chph"], abs=tol["ROS_chph_abs"])
+    assert r.fireline_intensity_btu_ft_s == pytest.approx(want["FLI_btu_ft_s"], abs=tol["FLI_btu_ft_s_abs"])
+    assert r.flame_length_ft == pytest.approx(want["FL_ft"], abs=tol["FL_ft_abs"])
+    assert ir == pytest.approx(want["reaction_intensity_btu_ft2_min"], abs=tol["reaction_intensity_abs"])
+    assert r.live_mx * 100 == pytest.approx(want["live_mx_pct"], abs=tol["live_mx_pct_abs"])
+    assert r.residence_time_min == pytest.approx(want["residence_time_min"], abs=tol["residence_time_min_abs"])
+    assert r.transferred * 100 == pytest.approx(want["load_transferred_pct"], abs=tol["load_transferred_pct_abs"])
