@@ -150,11 +150,15 @@ def measure(kind: str, workers: int, path: str, replications: int, db: Path) -> 
         from drillsim.host.pluginhost import load_plugins
 
         sweep = load_sweep(path, load_plugins())
-        store = Store.create(db, sweep, replications)
         bundle = bundle_of(sweep)
+        # the workers start while the database is created, as `drillsim batch` has it
+        # (code that can)
+        if hasattr(executor, "start_soon"):
+            executor.start_soon(bundle, tuple(sweep.plugins), replications * len(sweep.variants))
+        store = Store.create(db, sweep, replications)
         tasks = tasks_for(sweep, bundle, replications, set())
         executor.fit(len(tasks))
-        executor.start(bundle, tuple(sweep.plugins))
+        getattr(executor, "ensure_started", executor.start)(bundle, tuple(sweep.plugins))
         t1 = time.perf_counter()
         before = _descendants_cpu()
         cpu = time.process_time()

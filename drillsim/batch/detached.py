@@ -203,7 +203,12 @@ class DetachedExecutor(Executor):
                              f"unexpectedly ({how}); what finished is stored: run again with "
                              "--resume")
 
+    #: the helper's executor starts its workers (a cluster's handshake) while this
+    #: process does something else
+    starts_aside = True
+
     def close(self) -> None:
+        self._join_soon(keep=False)  # a start under way ends first (the pipe is one)
         if self._starting is not None:  # a helper still being forked is closed once it runs
             self._starting.join()
             self._starting = None

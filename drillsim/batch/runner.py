@@ -59,7 +59,7 @@ def run_batch(sweep: Sweep, store: Store, executor: Executor, replications: int,
               progress: Callable[[int, int], None] | None = None,
               on_start: Callable[[int, int], None] | None = None,
               on_failure: Callable[[Result], None] | None = None,
-              retry_failed: bool = False) -> BatchRun:
+              retry_failed: bool = False, bundle: Bundle | None = None) -> BatchRun:
     """Run every (variant, replication) not in ``store`` yet and store the results, a
     chunk (as it comes back from a worker) per transaction.
 
@@ -71,11 +71,13 @@ def run_batch(sweep: Sweep, store: Store, executor: Executor, replications: int,
     :param progress: called as ``progress(done, total)`` after each stored chunk.
     :param on_start: called as ``on_start(already_done, total)`` once workers are ready.
     :param on_failure: called with each failed :class:`Result` once it is stored.
+    :param bundle: the sweep's :func:`bundle_of`, if made already (as for
+        :meth:`~drillsim.batch.executor.Executor.start_soon`).
     :raises PluginError: a worker cannot load a plugin (before any replication runs there).
     :raises StoreWriteError: the database cannot be written (what was stored stays whole).
     :raises DrillsimError: workers keep dying.
     """
-    bundle = bundle_of(sweep)
+    bundle = bundle or bundle_of(sweep)
     total = replications * len(sweep.variants)
     done = {(v, r) for v, r in store.done(failed=not retry_failed) if r < replications}
     tasks = tasks_for(sweep, bundle, replications, done)
@@ -84,7 +86,7 @@ def run_batch(sweep: Sweep, store: Store, executor: Executor, replications: int,
     if not tasks:
         return BatchRun(before, 0, total)
     executor.fit(len(tasks))
-    executor.start(bundle, tuple(sweep.plugins))
+    executor.ensure_started(bundle, tuple(sweep.plugins))  # started already by start_soon?
     if on_start is not None:
         on_start(before, total)
     expected = {(t.variant, t.replication) for t in tasks}

@@ -267,6 +267,13 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
             bar.step(f"checking the sweep {sweep.name} and every variant it expands to")
             sw = guard(load_sweep, sweep, host)
         db = db or Path(f"{sweep.stem}.db")
+        bundle = None
+        if not resume:  # every replication runs: the workers start while the database is made
+            from drillsim.batch.runner import bundle_of
+
+            bundle = _guard_batch(bundle_of, sw)
+            runner.start_soon(bundle, tuple(sw.plugins),
+                              (replications or sw.replications) * len(sw.variants))
         bar.step(f"opening {db}")
         store, n = _guard_batch(_store_for, db, sw, replications, resume)
         bar.step(f"starting the workers ({len(sw.variants)} variants × {n} replications)")
@@ -293,7 +300,8 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
             with runner:
                 runner.notice = tell
                 done = _guard_batch(run_batch, sw, store, runner, n, progress=bar.update,
-                                    on_start=bar.start, on_failure=failed, retry_failed=retry_failed)
+                                    on_start=bar.start, on_failure=failed, retry_failed=retry_failed,
+                                    bundle=bundle)
         except KeyboardInterrupt:
             if not _complete(store, [v.index for v in sw.variants], n):
                 stored = store.replication_count()
