@@ -243,3 +243,25 @@ def test_zones_and_points_beyond_the_fitted_curves_are_marked_extrapolated():
         assert json.loads(CliRunner().invoke(main, args + ["--json"]).output)["extrapolated"] is far
         r = CliRunner().invoke(main, args, env={"COLUMNS": "200"})
         assert r.exit_code == 0 and ("(extrapolated: the curves are fitted from 100 m to 10 km)" in r.output) is far
+
+
+def test_the_class_from_the_sky_reads_the_10_m_wind():
+    """Turner's (1970) table is keyed on the wind at 10 m, the plume on the wind at release
+    height: a 90 m stack with 7 m/s there but 4 m/s at 10 m under moderate sun is class
+    B-C (3-5 m/s row), not D (> 6 m/s row); without a 10 m wind, --wind stands for it."""
+    from drillsim_plugins.chemical.hazard import WeatherPeriod
+
+    base = ["hazard", "plume", "--rate", "100g/s", "--wind", "7m/s", "--height", "90m", "--stability", "auto",
+            "--insolation", "moderate", "--json"]
+    assert json.loads(CliRunner().invoke(main, base).output)["stability"] == "D"
+    out = json.loads(CliRunner().invoke(main, base + ["--wind-10m", "4m/s"]).output)
+    assert out["stability"] == "B-C" and out["wind_m_s"] == pytest.approx(7.0)
+    assert out["sigma_y_m"] == pytest.approx(plume.sigmas(1000, "B-C")[0])
+    r = CliRunner().invoke(main, ["hazard", "plume", "--rate", "100g/s", "--wind", "7m/s", "--wind-10m", "4m/s"])
+    assert r.exit_code == 2 and "--wind-10m only serves --stability auto" in r.output
+    # the scenario's weather period: the same
+    period = {"at": "0min", "wind_speed": "7m/s", "wind_from": "90deg", "insolation": "moderate"}
+    assert WeatherPeriod(**period).stability_class == "D"
+    assert WeatherPeriod(**period, surface_wind="4m/s").stability_class == "B-C"
+    with pytest.raises(ValueError, match="surface_wind only serves"):
+        WeatherPeriod(at="0min", wind_speed="7m/s", wind_from="90deg", stability="D", surface_wind="4m/s")

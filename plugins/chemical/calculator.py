@@ -12,11 +12,13 @@ from .chemicals import LEVELS, mg_m3_to_ppm
 
 
 def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=None, insolation=None,
-                     wind_from=None, at=None) -> dict:
+                     wind_from=None, at=None, wind_10m=None) -> dict:
     """Concentration at (x, y, z) and, with ``chemical``, the AEGL threat zones. Units as
     the engine passes them: rate g/s, wind km/h, height m (elevation), x/y km (lengths),
-    z m. Raises ValueError outside the model's range, and for a zero release rate (as the
-    ``toxic_release`` scenario does: a plume of nothing has no threat zone to report)."""
+    z m; ``wind_10m`` km/h, the 10 m wind the Pasquill table is keyed on, for ``auto``
+    (default: ``wind``). Raises ValueError outside the model's range, and for a zero release
+    rate (as the ``toxic_release`` scenario does: a plume of nothing has no threat zone to
+    report)."""
     if not rate > 0:
         raise ValueError(f"release rate {rate:g} g/s: nothing is released; give a rate above 0, e.g. 100g/s")
     u = wind / 3.6
@@ -24,7 +26,9 @@ def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=No
         if insolation is None:
             raise ValueError("--stability auto needs --insolation (strong, moderate, slight, overcast, "
                              "night_cloudy, night_clear)")
-        stability = plume.stability_class(u, insolation)
+        stability = plume.stability_class(u if wind_10m is None else wind_10m / 3.6, insolation)
+    elif wind_10m is not None:
+        raise ValueError("--wind-10m only serves --stability auto (the class from --insolation)")
     x_m, y_m = x * 1000.0, y * 1000.0
     c = plume.concentration(rate, u, x_m, y_m, z, height, stability, sigmas)
     sy, sz = plume.sigmas(x_m, stability, sigmas)
@@ -135,6 +139,8 @@ PLUME = Calculator(
                    choices=("A", "B", "C", "D", "E", "F", "A-B", "B-C", "C-D", "auto")),
         CalcOption("insolation", "choice", "sky for --stability auto",
                    choices=("strong", "moderate", "slight", "overcast", "night_cloudy", "night_clear")),
+        CalcOption("wind_10m", "wind_speed", "wind at 10 m for --stability auto, which the Pasquill table is "
+                   "keyed on (default: --wind, right for a release near the ground)"),
         CalcOption("sigmas", "choice", "dispersion coefficient scheme", default="briggs_rural",
                    choices=plume.SCHEMES),
         CalcOption("height", "height", "effective release height (release height + plume rise), e.g. 90m",

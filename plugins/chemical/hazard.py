@@ -71,6 +71,8 @@ class WeatherPeriod(Strict):
     """Pasquill-Gifford stability class, or give `insolation`."""
     insolation: Literal["strong", "moderate", "slight", "overcast", "night_cloudy", "night_clear"] | None = None
     """Sky condition, to derive the stability class from the wind (Turner)."""
+    surface_wind: WindSpeed | None = None
+    """Wind at 10 m, which the Pasquill table is keyed on, for the class from `insolation` (none: `wind_speed`, right for a release near the ground)."""
 
     @model_validator(mode="after")
     def _one(self):
@@ -78,6 +80,9 @@ class WeatherPeriod(Strict):
             raise ValueError("give either stability (A-F) or insolation (to derive it from the Pasquill table)")
         if self.wind_speed / 3.6 < plume.MIN_WIND_M_S:
             raise ValueError(f"wind speed below {plume.MIN_WIND_M_S:g} m/s: the Gaussian plume is not valid")
+        if self.surface_wind is not None and self.insolation is None:
+            raise ValueError("surface_wind only serves to derive the stability class from insolation; give "
+                             "insolation, or leave surface_wind out")
         return self
 
     @property
@@ -86,7 +91,10 @@ class WeatherPeriod(Strict):
 
     @property
     def stability_class(self) -> str:
-        return self.stability or plume.stability_class(self.wind_m_s, self.insolation)
+        if self.stability:
+            return self.stability
+        surface = self.wind_m_s if self.surface_wind is None else self.surface_wind / 3.6
+        return plume.stability_class(surface, self.insolation)
 
 
 class HazmatParams(Strict):
