@@ -426,6 +426,11 @@ def test_a_short_limit_is_watched_even_after_a_run_with_a_long_one(mini, host, m
      r"it gave the travel time '10' for unit a \(west_base → east\) \(minutes must be a number.*"),
     ("drillsim_travel_time", lambda sim, unit, origin, destination: float("nan"),
      r"it gave the travel time nan for unit a .*"),
+    # an int beyond a float's range passed the check and failed after the hook had
+    # returned, in the dispatch rule ranking by it: 'drillsim.defaults' failed in
+    # drillsim_choose_units (OverflowError) was blamed
+    ("drillsim_travel_time", lambda sim, unit, origin, destination: 10 ** 400,
+     r"it gave the travel time 1(0){78}… for unit a \(west_base → east\) \(minutes must be a number.*"),
     # a string is iterable: each letter was taken for a unit ("it returned 'a'")
     # the second dispatch failed inside the engine, blaming whichever plugin's process
     # was running then (the hazard's)

@@ -40,7 +40,7 @@ from drillsim.engine.stash import Stash
 from drillsim.engine.streams import RandomStreams
 from drillsim.engine.units import Force, Unit
 from drillsim.engine.watchdog import ClockStuck, EventTimeLimit, Watchdog, limit_from_env
-from drillsim.errors import DrillsimError
+from drillsim.errors import DrillsimError, brief
 from drillsim.scenario.region import Place
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -152,6 +152,10 @@ class Simulation:
             if delay is not None:
                 self.reserves[r.id].on_draw = partial(self._schedule_restock, self.reserves[r.id], delay)
         self.hazards = scenario.hazards
+        #: the ``drillsim_travel_time`` hook's own ``math.inf`` answers (unreachable, not a
+        #: hazard's closure): unit id -> ``[origin, destination, trips]``, the first such
+        #: trip and how many (:meth:`unreachable_answers`)
+        self._unreachable: dict[str, list] = {}
         self._stopped = False
         self._started = False
         #: the unit task (:class:`~drillsim.engine.response.Response`) whose step runs now
@@ -500,7 +504,11 @@ class Simulation:
             raise self._failure(exc, "drillsim_travel_time") from exc
         try:
             bad = minutes is None or not (minutes >= 0)
-        except TypeError:  # not a number ('10', a list): the plugin's fault, named below
+            if not bad:
+                # as a float here, not later: an int beyond a float's range (10**400) failed
+                # in whichever code next used it (the dispatch rule ranking by it was blamed)
+                minutes = float(minutes)
+        except (TypeError, ValueError, OverflowError):  # not a number ('10', a list, 10**400)
             bad = True
         if bad:
             trip = f"unit {unit.id} ({origin.id} → {destination.id})"
@@ -508,11 +516,33 @@ class Simulation:
                 raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a "
                                    f"travel time for {trip}")
             raise self._nonsense("drillsim_travel_time", (self, unit, origin, destination),
-                                 f"gave the travel time {minutes!r} for {trip} "
+                                 f"gave the travel time {brief(minutes)} for {trip} "
                                  "(minutes must be a number, 0 or more; math.inf when unreachable)")
         if minutes > 0 and math.isfinite(minutes):
             minutes = self.access(unit, origin, destination).apply(minutes)
-        return float(minutes)
+        elif minutes:  # math.inf from the hook itself: noted for the run's warning
+            seen = self._unreachable.get(unit.id)
+            if seen is None:
+                self._unreachable[unit.id] = [origin, destination, 1]
+            else:
+                seen[2] += 1
+        return minutes
+
+    def unreachable_answers(self) -> dict[str, tuple[str, str, str, str, int]]:
+        """The units the ``drillsim_travel_time`` hook itself called unreachable
+        (``math.inf``) at least once in this replication (a hazard's closures not
+        counted): unit id -> (the plugin that answered, the unit's force id, the first
+        such trip's origin and destination ids, how many such trips). Asks the hook again, once per unit, to
+        name the plugin (:func:`~drillsim.engine.hookcall.answering_plugin`): call it
+        after the run, never during it (a plugin's answer may draw random numbers)."""
+        caller = self._hook.drillsim_travel_time
+        names = tuple(caller.spec.argnames)
+        out = {}
+        for unit_id, (origin, destination, trips) in self._unreachable.items():
+            unit = self.units[unit_id]
+            plugin = answering_plugin(caller, names, (self, unit, origin, destination))
+            out[unit_id] = (plugin or "(unknown)", unit.force.id, origin.id, destination.id, trips)
+        return out
 
     def access(self, unit: Unit, origin: Place, destination: Place) -> access_rules.Access:
         """The combined restriction on a trip now: the hazards' (``drillsim_travel_restriction``)

@@ -26,7 +26,8 @@ class Outcome:
     :ivar first_events: the event log of replication 0 (for the report's timeline and
         incident table).
     :ivar warnings: incidents whose demand no unit of the scenario could meet (logged as
-        ``incident_unservable``), with the number of replications each happened in.
+        ``incident_unservable``), with the number of replications each happened in; units
+        the travel-time hook kept from ever arriving (:class:`StrandedUnits`).
     """
 
     scenario: ResolvedScenario
@@ -43,10 +44,71 @@ class Outcome:
 def run_replication(scenario: ResolvedScenario, host: PluginHost, replication: int,
                     seed: int | None = None, events_out: IO[str] | None = None) -> list[Event]:
     """Run one replication; returns its event log (and writes it to ``events_out``)."""
+    return _replication(scenario, host, replication, seed, events_out).log.events
+
+
+def _replication(scenario: ResolvedScenario, host: PluginHost, replication: int,
+                 seed: int | None = None, events_out: IO[str] | None = None) -> Simulation:
     sinks = [JsonLinesSink(events_out, replication)] if events_out is not None else []
     sim = Simulation(scenario, host, replication=replication, seed=seed, sinks=sinks)
     sim.run()
-    return sim.log.events
+    return sim
+
+
+class StrandedUnits:
+    """The units a ``drillsim_travel_time`` answer of ``math.inf`` (unreachable) kept from
+    ever arriving, gathered over a run's replications for one warning per plugin.
+
+    A unit is *stranded* when the hook itself (not a hazard's closure) answered
+    ``math.inf`` for at least one of its trips and the unit arrived nowhere in any
+    replication: every trip it was asked about was unreachable (a travel model answering
+    ``math.inf`` for everything, R2 showing no arrival at all, ran with no word). A unit
+    that arrives somewhere in some replication is not: a plugin may well know places a
+    unit cannot reach (an island without a road) while it reaches others.
+    """
+
+    def __init__(self) -> None:
+        self.arrived: set[str] = set()
+        #: unit id -> [plugin, force id, origin id, destination id, trips, replications]
+        self.unreached: dict[str, list] = {}
+
+    def add(self, sim: Simulation, events: list[Event]) -> None:
+        """Note one replication's answers and arrivals (the arrivals read only when the
+        hook answered ``math.inf`` in it)."""
+        answers = sim.unreachable_answers()
+        if not answers:
+            return
+        self.arrived.update(e.unit for e in events if e.kind == "unit_arrived")
+        for unit_id, (plugin, force, origin, destination, trips) in answers.items():
+            seen = self.unreached.get(unit_id)
+            if seen is None:
+                self.unreached[unit_id] = [plugin, force, origin, destination, trips, 1]
+            else:
+                seen[4] += trips
+                seen[5] += 1
+
+    def warnings(self, scenario: ResolvedScenario, replications: int) -> list[str]:
+        """One line per plugin, located at the scenario's force of its first stranded
+        unit: ``valid.yaml:12:5: forces[0]: plugin 'x' answered drillsim_travel_time …``."""
+        by_plugin: dict[str, list[str]] = {}
+        for unit_id, (plugin, *_rest) in self.unreached.items():
+            if unit_id not in self.arrived:
+                by_plugin.setdefault(plugin, []).append(unit_id)
+        forces = {f.id: i for i, f in enumerate(scenario.spec.forces)}
+        out = []
+        for plugin, units in by_plugin.items():
+            _, force, origin, destination, _, _ = self.unreached[units[0]]
+            total = sum(self.unreached[u][4] for u in units)
+            shown = ", ".join(units[:3]) + (f" and {len(units) - 3:,} more" if len(units) > 3 else "")
+            where = ("forces", forces[force]) if force in forces else ()
+            message = (f"plugin {plugin!r} answered drillsim_travel_time with math.inf "
+                       f"(unreachable) for every trip of unit{'s' if len(units) > 1 else ''} "
+                       f"{shown} ({total:,} trip{'s' if total != 1 else ''}, the first "
+                       f"{origin} → {destination}): {'they' if len(units) > 1 else 'it'} never "
+                       f"arrived in {replications:,} replication{'s' if replications != 1 else ''}; "
+                       "if the places can be reached, return the minutes (math.inf means never)")
+            out.append(str(scenario.doc.fault(where, message)))
+        return out
 
 
 def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None = None,
@@ -66,10 +128,14 @@ def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None =
     first: list[Event] = []
     counts = []
     unservable: dict[str, int] = {}
+    stranded = StrandedUnits()
     for r in range(n):
         # a kept log builds an Event each time one is read: built once here, for the
         # metrics and the unservable lines alike
-        events = list(run_replication(scenario, host, r, seed, events_out))
+        sim = _replication(scenario, host, r, seed, events_out)
+        events = list(sim.log.events)
+        stranded.add(sim, events)
+        del sim
         observations.append(scorecard.observe(scenario, events))
         counts.append(len(events))
         for line in unservable_lines(events):
@@ -79,7 +145,7 @@ def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None =
         if progress is not None:
             progress(r + 1, n)
     warnings = [f"{line} ({times} of {n} replication{'s' if n > 1 else ''})"
-                for line, times in unservable.items()]
+                for line, times in unservable.items()] + stranded.warnings(scenario, n)
     return Outcome(scenario, seed, n, scorecard.build(scenario, observations), observations,
                    first, counts, warnings)
 
