@@ -45,10 +45,13 @@ def summary(walls: list[float]) -> str:
     return f"best {min(walls):.2f} s, median {statistics.median(walls):.2f} s"
 
 
-def cachegrind_instructions(argv: list[str], cwd=None, env: dict | None = None) -> int:
+def cachegrind_counts(argv: list[str], cwd=None, env: dict | None = None) -> list[int]:
     """Machine instructions one command executes (valgrind --tool=cachegrind
-    --cache-sim=no): a count the machine's load does not move. The hash seed is fixed
-    (``PYTHONHASHSEED=0``) so that repeated counts agree (within about 0.5 %).
+    --cache-sim=no), one count per process: the command's own first, then each copy it
+    forked (valgrind follows a ``fork``, and each process prints its own count, which
+    includes what the process it was forked from did before the fork). A count the
+    machine's load does not move. The hash seed is fixed (``PYTHONHASHSEED=0``) so that
+    repeated counts agree (within about 0.5 %).
 
     :raises RuntimeError: the command failed, or valgrind printed no count."""
     env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}
@@ -64,7 +67,18 @@ def cachegrind_instructions(argv: list[str], cwd=None, env: dict | None = None) 
     finally:
         for left in scratch.glob(f"{stem}.*"):
             left.unlink(missing_ok=True)
-    match = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
-    if out.returncode != 0 or match is None:
+    first = re.search(r"==(\d+)==", out.stderr)
+    counts = {pid: int(n.replace(",", ""))
+              for pid, n in re.findall(r"==(\d+)==\s+I\s+refs:\s+([\d,]+)", out.stderr)}
+    if out.returncode != 0 or first is None or first.group(1) not in counts:
         raise RuntimeError(f"{' '.join(full)} failed:\n{out.stderr[-2000:]}")
-    return int(match.group(1).replace(",", ""))
+    own = counts.pop(first.group(1))
+    return [own, *counts.values()]
+
+
+def cachegrind_instructions(argv: list[str], cwd=None, env: dict | None = None) -> int:
+    """Machine instructions of the command's own process (see :func:`cachegrind_counts`;
+    a copy it forks is counted there).
+
+    :raises RuntimeError: the command failed, or valgrind printed no count."""
+    return cachegrind_counts(argv, cwd, env)[0]

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cachegrind_instructions, machine  # noqa: E402
+from common import cachegrind_counts, machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DRILLSIM = str(Path(sys.executable).with_name("drillsim"))
@@ -49,11 +49,11 @@ COMMANDS = [
 
 
 def once(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one run of ``argv``, its output thrown away."""
+    """(wall seconds, CPU seconds) of one run of ``argv``, its output read from a pipe
+    and thrown away."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=cwd,
-                   env=env)
+    subprocess.run(argv, capture_output=True, check=True, cwd=cwd, env=env)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -84,24 +84,27 @@ def compile_bytecode(root: Path = ROOT) -> str:
     return ("compiled, as an installed drillsim has it" if ok else "NOT all compiled") + note
 
 
-def instructions(tree: Path, tmp: Path, quiet: bool = True) -> int:
+def instructions(tree: Path, tmp: Path, quiet: bool = True) -> list[int]:
     """Machine instructions of one ``drillsim run FLOOD -q`` (``quiet=False``: with the
     scorecard printed, to a pipe) with the code of ``tree`` (valgrind --tool=cachegrind
-    --cache-sim=no; hash seed fixed).
+    --cache-sim=no; hash seed fixed): the command's process first, then the copy it
+    forks for half of the replications, if any (valgrind counts a forked copy from the
+    start of the command: what they did before the fork is in both counts).
 
     :raises RuntimeError: the run failed or valgrind printed no count."""
     where = tmp / f"{tree.name}{'-q' if quiet else ''}"
     where.mkdir()
     argv = [DRILLSIM, "run", str(tree / "scenarios" / "fujiang_flood_2020.yaml")] + (["-q"] if quiet else [])
     try:
-        return cachegrind_instructions(argv, cwd=tree, env=other_checkout(tree, where))
+        return cachegrind_counts(argv, cwd=tree, env=other_checkout(tree, where))
     except RuntimeError as exc:
         raise RuntimeError(f"in {tree}: {exc}") from None
 
 
 def count_instructions(against: Path | None) -> int:
     """Print the flood run's instruction counts, with ``-q`` and with the scorecard (this
-    checkout, and ``against``)."""
+    checkout, and ``against``): the command's own process (what the user waits for: it
+    ends last) and, where the replications are shared with a forked copy, the copy's."""
     if shutil.which("valgrind") is None:
         print("--instructions needs valgrind (apt-get install valgrind)")
         return 2
@@ -112,8 +115,10 @@ def count_instructions(against: Path | None) -> int:
         for quiet, name in ((True, "drillsim run flood -q"), (False, "drillsim run flood (scorecard)")):
             counts = {}
             for tree in trees:
-                counts[tree] = instructions(tree, Path(tmp), quiet)
-                print(f"{name} [{tree.name}]: {counts[tree]:,} instructions")
+                own, *copies = instructions(tree, Path(tmp), quiet)
+                counts[tree] = own
+                shared = "".join(f"; its forked copy {c:,} (counted from the start)" for c in copies)
+                print(f"{name} [{tree.name}]: {own:,} instructions{shared}")
             if against is not None:
                 print(f"  this checkout / {trees[1].name}: {counts[ROOT] / counts[trees[1]]:.3f}")
     return 0
