@@ -138,6 +138,15 @@ class _Warden:
         if wake:
             self._wake.set()
 
+    def _forked(self) -> None:
+        """In a forked child: a fresh lock and wake-up (the parent's watching thread,
+        which does not exist here, may have held the lock at the fork) and no guards; the
+        child's first guard starts its own thread (:meth:`watch`)."""
+        self._lock = threading.Lock()
+        self._guards = {}
+        self._wake = threading.Event()
+        self._step = None
+
     def release(self, guard: Watchdog) -> None:
         with self._lock:  # after this, nothing is raised for this guard
             self._guards.pop(id(guard), None)
@@ -164,3 +173,5 @@ class _Warden:
 
 
 _WARDEN = _Warden()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WARDEN._forked)
