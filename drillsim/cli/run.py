@@ -184,9 +184,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
 
             with BatchProgress(enabled=True) as bar:
                 bar.start(0, sc.replications if replications is None else replications)
-                outcome = guard(run_scenario, sc, host, events_out=events, progress=bar.update)
+                outcome = guard(run_scenario, sc, host, events_out=events, progress=bar.update,
+                                processes=2)
         else:
-            outcome = guard(run_scenario, sc, host, events_out=events)
+            outcome = guard(run_scenario, sc, host, events_out=events, processes=2)
     for line in outcome.warnings:
         err.print(f"warning: {line}", markup=False)
     if table:

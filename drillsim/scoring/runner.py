@@ -75,10 +75,24 @@ class StrandedUnits:
     def add(self, sim: Simulation, events: list[Event]) -> None:
         """Note one replication's answers and arrivals (the arrivals read only when the
         hook answered ``math.inf`` in it)."""
+        self.take(self.note(sim, events))
+
+    @staticmethod
+    def note(sim: Simulation, events: list[Event]) -> tuple[dict, set[str]] | None:
+        """What :meth:`add` keeps of one replication, as plain data (it may come from a
+        forked copy of the process): the hook's ``math.inf`` answers and the units that
+        arrived, or None when the hook answered none."""
         answers = sim.unreachable_answers()
         if not answers:
+            return None
+        return dict(answers), {e.unit for e in events if e.kind == "unit_arrived"}
+
+    def take(self, note: tuple[dict, set[str]] | None) -> None:
+        """Add one replication's :meth:`note`."""
+        if note is None:
             return
-        self.arrived.update(e.unit for e in events if e.kind == "unit_arrived")
+        answers, arrived = note
+        self.arrived.update(arrived)
         for unit_id, (plugin, force, origin, destination, trips) in answers.items():
             seen = self.unreached.get(unit_id)
             if seen is None:
@@ -113,37 +127,77 @@ class StrandedUnits:
 
 def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None = None,
         seed: int | None = None, events_out: IO[str] | None = None,
-        progress: Any = None) -> Outcome:
+        progress: Any = None, processes: int = 1) -> Outcome:
     """Run all replications and build the scorecard.
 
     :param replications: default: the scenario's ``run.replications``.
     :param seed: default: the scenario's ``run.seed``.
     :param events_out: text stream for the JSON Lines event log of every replication.
     :param progress: optional callable ``progress(done, total)``.
+    :param processes: 2: the second half of the replications run in a forked copy of
+        this process (:mod:`drillsim.scoring.forked`) while this one runs the first half,
+        where the process can fork and use two CPUs, no event log is written and there
+        are two replications or more. The outcome is the same either way; a replication
+        that fails in the copy is run again here, so that it fails here as it would
+        have. 1: all here.
     :raises PluginFailed: a plugin raised during a run.
     """
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    observations = []
+    here = n
+    if processes > 1 and events_out is None and n > 1:
+        from drillsim.scoring import forked
+
+        if forked.can_fork():
+            here = n // 2  # the copy takes the odd one: this process has the scorecard to build
+    #: per replication: observations, event count, unservable lines, stranded units' note
+    scored: list[tuple[dict, int, list[str], Any]] = []
     first: list[Event] = []
-    counts = []
-    unservable: dict[str, int] = {}
-    stranded = StrandedUnits()
-    for r in range(n):
+
+    def replicate(r: int) -> tuple[dict, int, list[str], Any]:
+        nonlocal first
+        sim = _replication(scenario, host, r, seed, events_out)
         # a kept log builds an Event each time one is read: built once here, for the
         # metrics and the unservable lines alike
-        sim = _replication(scenario, host, r, seed, events_out)
         events = list(sim.log.events)
-        stranded.add(sim, events)
+        note = StrandedUnits.note(sim, events)
         del sim
-        observations.append(scorecard.observe(scenario, events))
-        counts.append(len(events))
-        for line in unservable_lines(events):
-            unservable[line] = unservable.get(line, 0) + 1
         if r == 0:
             first = events
+        return scorecard.observe(scenario, events), len(events), unservable_lines(events), note
+
+    def elsewhere(step) -> list[tuple[dict, int, list[str], Any]]:
+        """The copy's share, up to its first failure (run again here)."""
+        done = []
+        try:
+            for r in range(here, n):
+                done.append(replicate(r))
+                step()
+        except Exception:  # noqa: BLE001, S110 - run again here, where it fails as it would have
+            pass
+        return done
+
+    if here < n:
+        with forked.ForkedShare(elsewhere) as share:
+            for r in range(here):
+                scored.append(replicate(r))
+                if progress is not None:
+                    progress(r + 1 + share.steps_done(), n)
+            scored += share.answer() or []
+        if progress is not None and len(scored) > here:
+            progress(len(scored), n)
+    for r in range(len(scored), n):  # all here; or what the copy did not do
+        scored.append(replicate(r))
         if progress is not None:
             progress(r + 1, n)
+    observations = [obs for obs, _, _, _ in scored]
+    counts = [count for _, count, _, _ in scored]
+    unservable: dict[str, int] = {}
+    stranded = StrandedUnits()
+    for _, _, lines, note in scored:
+        for line in lines:
+            unservable[line] = unservable.get(line, 0) + 1
+        stranded.take(note)
     warnings = [f"{line} ({times} of {n} replication{'s' if n > 1 else ''})"
                 for line, times in unservable.items()] + stranded.warnings(scenario, n)
     return Outcome(scenario, seed, n, scorecard.build(scenario, observations), observations,

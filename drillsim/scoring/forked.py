@@ -1,0 +1,149 @@
+"""A share of a command's work done in a forked copy of the process, on a second CPU.
+
+``drillsim run`` waits on its replications after everything is loaded; where the process
+may use two CPUs and can fork (POSIX), a copy made by ``fork()`` after loading (imports,
+plugins and the scenario are all there already, shared copy-on-write) runs the second
+half of the replications while the process itself runs the first half, and hands back
+its answer — plain data, pickled — through a pipe. Nothing crosses back but that answer
+and one byte per replication done (for a progress bar).
+
+What the copy computes is what the process would have: a replication depends only on the
+scenario, the seed and its index (:mod:`drillsim.scoring.runner`), and the caches a
+process keeps across replications (the region's road times, the flood's timeline) hold
+values that do not depend on who asked first. When the copy fails for any reason (a
+plugin raising, killed, an answer that cannot be pickled) its answer is not used: the
+caller does that share itself, so a failure is reported exactly as without the copy.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from typing import Any
+
+#: the first byte of the answer on the pipe; every byte before it is one step done
+_ANSWER = b"A"
+_STEP = b"."
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the platform tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether a forked copy can take a share: POSIX ``fork`` and at least two CPUs."""
+    return hasattr(os, "fork") and usable_cpus() >= 2
+
+
+class ForkedShare:
+    """``work(step)`` run in a forked copy of this process; :meth:`answer` collects what it
+    returned. ``step()``, called by ``work`` after each unit of work, lets the parent count
+    progress (:meth:`steps_done`).
+
+    Use as a context manager: leaving it before :meth:`answer` (an error or Ctrl-C in the
+    parent) kills the copy and reaps it.
+
+    :param work: ``work(step) -> picklable``, run in the copy only.
+    """
+
+    def __init__(self, work: Callable[[Callable[[], None]], Any]) -> None:
+        self._work = work
+        self._pid: int | None = None
+        self._fd: int | None = None
+        self._steps = 0
+        self._buffer = bytearray()
+        self._answered = False
+
+    def __enter__(self) -> ForkedShare:  # noqa: PYI034 - not subclassed
+        read, write = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        pid = os.fork()
+        if pid == 0:  # the copy: never returns
+            os.close(read)
+            self._child(write)
+        os.close(write)
+        os.set_blocking(read, False)
+        self._pid, self._fd = pid, read
+        return self
+
+    def _child(self, fd: int) -> None:
+        status = 1
+        try:
+            # what a plugin prints goes out through streams of its own: another thread of
+            # the parent (a progress bar) may have held the parent's stream locks at the fork
+            sys.stdout = open(1, "w", closefd=False, buffering=1, errors="backslashreplace")  # noqa: SIM115
+            sys.stderr = open(2, "w", closefd=False, buffering=1, errors="backslashreplace")  # noqa: SIM115
+            def step() -> None:
+                os.write(fd, _STEP)
+
+            payload = pickle.dumps(self._work(step), protocol=pickle.HIGHEST_PROTOCOL)
+            data = memoryview(_ANSWER + payload)
+            while data:
+                data = data[os.write(fd, data):]
+            status = 0
+        except BaseException:  # noqa: BLE001, S110 - whatever it was, the parent does this share itself
+            pass
+        finally:
+            os._exit(status)  # no atexit handlers, no buffers of the parent flushed
+
+    def _take(self, chunk: bytes) -> None:
+        if self._answered:
+            self._buffer += chunk
+            return
+        mark = chunk.find(_ANSWER)
+        if mark < 0:
+            self._steps += len(chunk)
+            return
+        self._steps += mark
+        self._answered = True
+        self._buffer += chunk[mark + 1:]
+
+    def steps_done(self) -> int:
+        """Steps the copy has reported so far (reads what the pipe holds, never waits)."""
+        if self._fd is not None:
+            try:
+                while chunk := os.read(self._fd, 65536):
+                    self._take(chunk)
+            except BlockingIOError:
+                pass
+        return self._steps
+
+    def answer(self) -> Any:
+        """Wait for the copy: what ``work`` returned, or None when the copy failed (the
+        caller then does its share itself)."""
+        assert self._fd is not None and self._pid is not None
+        os.set_blocking(self._fd, True)
+        while chunk := os.read(self._fd, 1 << 20):
+            self._take(chunk)
+        os.close(self._fd)
+        self._fd = None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if status != 0 or not self._answered:
+            return None
+        try:
+            return pickle.loads(bytes(self._buffer))
+        except Exception:  # noqa: BLE001 - a truncated answer: the share is done here  # pragma: no cover
+            return None
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._pid is not None:  # left early: the copy's work is not wanted
+            try:
+                os.kill(self._pid, 9)
+            except ProcessLookupError:  # pragma: no cover - already gone
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = None

@@ -1,0 +1,156 @@
+"""Replications shared with a forked copy of the process (drillsim.scoring.forked): the
+same outcome as all run in one process, failures reported as without the copy, and no
+copy left behind."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from drillsim.engine.simulation import PluginFailed
+from drillsim.scenario.loader import load_scenario
+from drillsim.scoring import forked, runner
+from tests.conftest import FLOOD
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+
+
+@pytest.fixture
+def two_cpus(monkeypatch):
+    """As on a machine with two CPUs free for this process, whatever this one has."""
+    monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
+
+
+@pytest.fixture(scope="module")
+def flood(host):
+    return load_scenario(FLOOD, host=host)
+
+
+def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, monkeypatch):
+    """The reference is the same run in one process, replication after replication."""
+    alone = runner.run(flood, host, replications=5, processes=1)
+    here = []
+    real = runner._replication
+
+    def counted(scenario, host_, r, *args, **kwargs):
+        here.append((os.getpid(), r))
+        return real(scenario, host_, r, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_replication", counted)
+    shared = runner.run(flood, host, replications=5, processes=2)
+    # this process ran replications 0 and 1; the copy 2, 3 and 4 (only its own list grew)
+    assert here == [(os.getpid(), 0), (os.getpid(), 1)]
+    assert shared.rows == alone.rows
+    assert shared.observations == alone.observations
+    assert shared.event_counts == alone.event_counts
+    assert shared.warnings == alone.warnings
+    assert shared.first_events == alone.first_events
+
+
+def test_progress_counts_every_replication_once(host, flood, two_cpus):
+    seen = []
+    runner.run(flood, host, replications=4, processes=2, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (4, 4)
+    assert all(total == 4 for _, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_replication_failing_in_the_copy_fails_here_with_its_own_message(host, flood, two_cpus,
+                                                                             monkeypatch):
+    real = runner._replication
+    here = []
+
+    def failing(scenario, host_, r, *args, **kwargs):
+        here.append(r)
+        if r == 3:
+            raise PluginFailed("plugin 'x' failed in replication 3")
+        return real(scenario, host_, r, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_replication", failing)
+    with pytest.raises(PluginFailed, match="failed in replication 3"):
+        runner.run(flood, host, replications=4, processes=2)
+    # 0 and 1 here; the copy ran 2 and failed at 3, which is run again here (2 is not)
+    assert here == [0, 1, 3]
+
+
+def test_an_event_log_or_one_cpu_keeps_every_replication_here(host, flood, monkeypatch, tmp_path):
+    monkeypatch.setattr(forked, "usable_cpus", lambda: 1)
+    here = []
+    real = runner._replication
+
+    def counted(scenario, host_, r, *args, **kwargs):
+        here.append(r)
+        return real(scenario, host_, r, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_replication", counted)
+    runner.run(flood, host, replications=2, processes=2)
+    assert here == [0, 1]
+    monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
+    with open(tmp_path / "events.jsonl", "w", encoding="utf-8") as out:
+        runner.run(flood, host, replications=2, processes=2, events_out=out)
+    assert here == [0, 1, 0, 1]
+
+
+def test_the_share_answers_counts_steps_and_a_failed_copy_answers_none():
+    def work(step):
+        for _ in range(3):
+            step()
+        return {"pid": os.getpid(), "values": [0.1, 2.5e-300, float("inf")]}
+
+    with forked.ForkedShare(work) as share:
+        answer = share.answer()
+    assert answer["values"] == [0.1, 2.5e-300, float("inf")]
+    assert answer["pid"] != os.getpid()
+    assert share.steps_done() == 3
+
+    def broken(step):
+        raise ValueError("no")
+
+    with forked.ForkedShare(broken) as share:
+        assert share.answer() is None
+
+    def unpicklable(step):
+        return lambda: None
+
+    with forked.ForkedShare(unpicklable) as share:
+        assert share.answer() is None
+
+
+def test_leaving_early_kills_and_reaps_the_copy():
+    def slow(step):
+        time.sleep(60)
+        return 1
+
+    with pytest.raises(KeyboardInterrupt), forked.ForkedShare(slow) as share:
+        pid = share._pid
+        raise KeyboardInterrupt
+    with pytest.raises(ChildProcessError):  # reaped: no longer this process's child
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_forked_child_guards_its_runs_with_a_fresh_watchdog_lock():
+    """The parent's watching thread may hold the watchdog's lock at the fork (held here
+    by hand): the child must not wait for it for ever."""
+    from drillsim.engine import watchdog
+
+    with watchdog._WARDEN._lock:
+        pid = os.fork()
+        if pid == 0:  # the child
+            status = 1
+            try:
+                with watchdog.Watchdog(lambda: 0.0, lambda: 0, 60.0):
+                    status = 0
+            finally:
+                os._exit(status)
+    for _ in range(200):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child waited for the parent's watchdog lock")
+    assert status == 0
