@@ -18,6 +18,9 @@ run scenarios/fujiang_flood_2020.yaml -q`` and of one with the scorecard printed
 pipe (valgrind's cachegrind, no cache simulation, ``PYTHONHASHSEED=0``), for this checkout and the ``--against`` one, each through the same
 ``PYTHONPATH`` arrangement: a figure other work on the machine does not move (runs of the
 same code differ by about 0.5 %), to compare changes too small for the timings' noise.
+Where the run shares its replications with a forked copy of itself, both are printed:
+the command's own process (the one the user waits for) and the copy, whose count
+includes the start-up before the fork (valgrind copies the count).
 """
 
 from __future__ import annotations
