@@ -243,7 +243,8 @@ def _scenario_copy(folder, name: str, text: str):
 
 def test_a_scenario_wind_beyond_the_model_is_refused_when_checked(tmp_path):
     """A weather period whose midflame wind the model refuses fails validation, naming the
-    field, instead of the run failing at its first step."""
+    field, instead of the run failing at its first step; so does a fuel too wet to burn at
+    ignition (a later wet period is the weather's business: the fire stands still)."""
     from tests.conftest import SCENARIOS
 
     text = (SCENARIOS / "forest_fire.yaml").read_text(encoding="utf-8")
@@ -255,6 +256,19 @@ def test_a_scenario_wind_beyond_the_model_is_refused_when_checked(tmp_path):
     assert res.output.count("midflame_wind: midflame wind 150 km/h") == 2 and "2 problem(s) found" in res.output
     assert ("hazards[0].params.weather[0].midflame_wind: midflame wind 150 km/h is outside the model's range "
             "0-100 km/h") in res.output
+    # fuel too wet to burn at ignition (TL8: Mx 35 %): refused with the reason; wet later: allowed
+    first = "{at: 0min, midflame_wind: 8km/h, wind_direction: 0deg, moisture: {d1: 6%, d10: 7%, d100: 8%,"
+    assert text.count(first) == 1
+    wet = _scenario_copy(tmp_path, "wet.yaml", text.replace(first, first.replace("d1: 6%", "d1: 40%")
+                                                             .replace("d10: 7%", "d10: 40%").replace("d100: 8%", "d100: 40%")))
+    last = "{at: 22h, midflame_wind: 8km/h, wind_direction: 0deg, moisture: {d1: 6%, d10: 7%, d100: 8%,"
+    rain = _scenario_copy(tmp_path, "rain.yaml", text.replace(last, last.replace("d1: 6%", "d1: 40%")
+                                                              .replace("d10: 7%", "d10: 40%").replace("d100: 8%", "d100: 40%")))
+    assert CliRunner().invoke(main, ["validate", str(rain)]).exit_code == 0
+    res = CliRunner().invoke(main, ["validate", str(wet)])
+    assert res.exit_code == 2 and "hazards[0].params: the fire cannot start in the weather at ignition (TL8): no " \
+        "spread: the dead fuel moisture (40%, weighted by surface area) is at or above the fuel model's moisture of " \
+        "extinction (35%)" in " ".join(res.output.split()), res.output
 
 
 # ------------------------------------------------------------------ F6: BehavePlus 5, wind at 135°

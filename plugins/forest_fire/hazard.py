@@ -215,6 +215,11 @@ class ForestFireParams(Strict):
             raise ValueError("the first weather period must start at or before the ignition (start)")
         if any(b <= a for a, b in zip(times, times[1:])):
             raise ValueError("weather periods must be in increasing order of 'at'")
+        w = self.weather_at(self.start)
+        r = surface_fire(self.fuel_model, w.moisture.model(), w.midflame_wind, self.slope, w.wind_direction)
+        if not r.spreads:   # a later period may be too wet (rain): the fire then stands still
+            raise ValueError(f"the fire cannot start in the weather at ignition ({self.fuel_model}): "
+                             f"{r.no_spread_reason()}")
         return self
 
     def weather_at(self, t: float) -> WeatherPeriod:
