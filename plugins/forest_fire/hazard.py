@@ -195,7 +195,7 @@ class ForestFireParams(Strict):
     shape: Literal["anderson_1983", "rothermel_1991"] = "anderson_1983"
     """Length-to-breadth relation of the fire's ellipse: `anderson_1983` (as FARSITE and BehavePlus 6+) or `rothermel_1991` (1 + 0.25 U in mi/h, as BehavePlus 5)."""
     step: Duration = 5.0
-    """Time step of the fire growth."""
+    """Time step of the fire growth; crews and helicopters arriving within a step start work at its end."""
     report_interval: Duration = 60.0
     """Time between `fire_state` events."""
     mop_up: DurationOrZero = 120.0
