@@ -145,6 +145,45 @@ def test_a_params_default_the_fields_checks_refuse_is_refused(plugin_from, field
         "give one the field accepts, or no default, so that scenarios must set it")
 
 
+def test_a_params_default_its_models_own_validator_refuses_is_refused(plugin_from):
+    """A ``@field_validator`` (after mode) checks a scenario's value: it checks the default
+    too. One that reads another field (``info.data``, empty for a default) is passed over,
+    not blamed on the default."""
+    mod = plugin_from("picky", """\
+        from pydantic import field_validator
+        from drillsim.api import Duration, Strict, UnitType, hookimpl
+
+        class Params(Strict):
+            crews: int = 2
+            callout: Duration = 90.0
+            spare: int = 1
+
+            @field_validator("callout")
+            @classmethod
+            def _short(cls, v):
+                if v > 60:
+                    raise ValueError(f"a call-out longer than 60 min is a mobilisation ({v:g} min)")
+                return v
+
+            @field_validator("spare")
+            @classmethod
+            def _reads_crews(cls, v, info):
+                return v + info.data["crews"]
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            register(UnitType(name="picky_team", description="x", capabilities={"people": 1},
+                              params_model=Params))
+        """)
+    with pytest.raises(PluginError) as err:
+        load_plugin_module("picky", mod)
+    assert str(err.value) == (
+        "plugin 'picky', hook drillsim_register_unit_types: unit type 'picky_team': params "
+        "model Params, field callout: default 90.0 is refused: a call-out longer than 60 min is "
+        "a mobilisation (90 min); a default passes the checks a scenario's value passes: give "
+        "one the field accepts, or no default, so that scenarios must set it")
+
+
 def test_a_default_and_a_scenarios_value_meet_one_check():
     """The range a scenario's ``-5min`` is refused by is the one a default of -5.0 is:
     the same words after the value as shown."""

@@ -65,6 +65,48 @@ _VALUE_ERRORS = frozenset({"value_error", "assertion_error", "greater_than", "gr
                            "string_pattern_mismatch"})
 
 
+class _DefaultInfo:
+    """What a field validator taking ``info`` is handed for a default: no other field's
+    value (``data`` is empty), the engine-values context."""
+
+    def __init__(self, field_name: str, context: dict) -> None:
+        self.field_name = field_name
+        self.context = context
+        self.data: dict = {}
+        self.mode = "python"
+        self.config = None
+
+
+def _after_validators(cls: type[BaseModel], name: str, value: Any) -> str | None:
+    """What the model's own ``@field_validator(name)`` validators in ``after`` mode (they
+    check the value read, as a scenario's passes them) say of a default, or None when
+    they accept it. ``before`` validators read a scenario's text and are not asked; a
+    validator that fails otherwise than by refusing (it reads another field: a default
+    has none) is not the default's fault and is passed over.
+
+    :returns: the validator's message (``ValueError`` or ``AssertionError``)."""
+    import inspect
+
+    from drillsim.scenario.quantities import ENGINE_VALUES
+
+    decorators = getattr(cls, "__pydantic_decorators__", None)
+    for dec in (decorators.field_validators.values() if decorators is not None else ()):
+        if dec.info.mode != "after" or not (name in dec.info.fields or "*" in dec.info.fields):
+            continue
+        try:
+            takes_info = len(inspect.signature(dec.func).parameters) > 1
+        except (TypeError, ValueError):
+            continue
+        try:
+            value = dec.func(value, _DefaultInfo(name, ENGINE_VALUES)) if takes_info else dec.func(value)
+        except (ValueError, AssertionError) as exc:
+            text = str(exc) or type(exc).__name__
+            return f"{text[0].lower()}{text[1:]}"
+        except Exception:  # noqa: BLE001  (not a refusal of the value: see above)
+            return None
+    return None
+
+
 def _default_faults(model: type[BaseModel]) -> list[tuple[str, bool]]:
     """:func:`default_faults`, each line with whether it is a value fault (True: the
     default is of the field's type but a check of its value refuses it)."""
@@ -97,7 +139,11 @@ def _default_faults(model: type[BaseModel]) -> list[tuple[str, bool]]:
             # the field's type with its validators and bounds (pydantic keeps them apart)
             checked = Annotated[(kind, *info.metadata)] if info.metadata else kind
             try:
-                TypeAdapter(checked).validate_python(default, strict=True, context=ENGINE_VALUES)
+                value = TypeAdapter(checked).validate_python(default, strict=True,
+                                                             context=ENGINE_VALUES)
+                fault = _after_validators(cls, name, value)
+                if fault is not None:
+                    out.append((f"{prefix}{name}: default {default!r} is refused: {fault}", True))
             except ValidationError as exc:
                 error = exc.errors(include_url=False)[0]
                 message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
@@ -126,8 +172,9 @@ def default_faults(model: type[BaseModel]) -> list[str]:
     the text a scenario writes (``"30min"``), which every scenario leaving the field out
     would hand to the plugin as a string — and pass the checks a scenario's value passes:
     a ``Duration`` of NaN or −5, or a ``Fraction`` of 1.5, is refused as ``-5min`` or
-    ``150%`` in a scenario is. Each default is validated in pydantic's strict mode
-    against the field's type with its validators and bounds, under
+    ``150%`` in a scenario is, and so is one the model's own ``@field_validator`` in
+    ``after`` mode refuses (:func:`_after_validators`). Each default is validated in
+    pydantic's strict mode against the field's type with its validators and bounds, under
     :data:`drillsim.scenario.quantities.ENGINE_VALUES`, so a quantity takes the number
     in its engine unit and checks it with :func:`~drillsim.scenario.quantities.check_magnitude`.
     Types pydantic cannot check (arbitrary classes) are skipped.
