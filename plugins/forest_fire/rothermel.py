@@ -120,8 +120,8 @@ class SpreadResult:
         """Why the fire does not spread, in words with the moistures (None if it does)."""
         if self.spreads:
             return None
-        parts = [f"the dead fuel moisture ({self.dead_moisture * 100:.3g}%, weighted by surface area) "
-                 f"is at or above the fuel model's moisture of extinction ({self.dead_mx * 100:.3g}%)"]
+        parts = [(f"the dead fuel moisture ({self.dead_moisture * 100:.3g}%, weighted by surface area) "
+                  f"is at or above the fuel model's moisture of extinction ({self.dead_mx * 100:.3g}%)")]
         if self.has_live:
             parts.append(f"the live fuel moisture ({self.live_moisture * 100:.3g}%) is at or above the "
                          f"live moisture of extinction ({self.live_mx * 100:.3g}%)")
