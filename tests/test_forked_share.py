@@ -4,7 +4,9 @@ copy left behind."""
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import time
 
 import pytest
@@ -15,6 +17,7 @@ from drillsim.scoring import forked, runner
 from tests.conftest import FLOOD
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the copy is made on Linux only")
 
 
 @pytest.fixture
@@ -28,6 +31,7 @@ def flood(host):
     return load_scenario(FLOOD, host=host)
 
 
+@linux
 def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, monkeypatch):
     """The reference is the same run in one process, replication after replication."""
     alone = runner.run(flood, host, replications=5, processes=1)
@@ -49,6 +53,7 @@ def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, monke
     assert shared.first_events == alone.first_events
 
 
+@linux
 def test_progress_counts_every_replication_once(host, flood, two_cpus):
     seen = []
     runner.run(flood, host, replications=4, processes=2, progress=lambda done, total: seen.append((done, total)))
@@ -57,6 +62,7 @@ def test_progress_counts_every_replication_once(host, flood, two_cpus):
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
+@linux
 def test_a_replication_failing_in_the_copy_fails_here_with_its_own_message(host, flood, two_cpus,
                                                                              monkeypatch):
     real = runner._replication
@@ -91,6 +97,35 @@ def test_an_event_log_or_one_cpu_keeps_every_replication_here(host, flood, monke
     with open(tmp_path / "events.jsonl", "w", encoding="utf-8") as out:
         runner.run(flood, host, replications=2, processes=2, events_out=out)
     assert here == [0, 1, 0, 1]
+
+
+@linux
+def test_a_traced_run_keeps_every_replication_here(host, flood, two_cpus, monkeypatch):
+    # a hook trace's lines come in replication order only if one process writes them
+    from drillsim.host import hooktrace
+
+    here = []
+    real = runner._replication
+
+    def counted(scenario, host_, r, *args, **kwargs):
+        here.append((os.getpid(), r))
+        return real(scenario, host_, r, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_replication", counted)
+    was = hooktrace.log.level
+    hooktrace.log.setLevel(logging.DEBUG)  # (setLevel: the logger caches isEnabledFor)
+    try:
+        runner.run(flood, host, replications=3, processes=2)
+    finally:
+        hooktrace.log.setLevel(was)
+    assert here == [(os.getpid(), 0), (os.getpid(), 1), (os.getpid(), 2)]
+
+
+def test_only_linux_makes_a_copy(monkeypatch, two_cpus):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not forked.can_fork()
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert forked.can_fork() == hasattr(os, "fork")
 
 
 def test_the_share_answers_counts_steps_and_a_failed_copy_answers_none():

@@ -37,8 +37,11 @@ def usable_cpus() -> int:
 
 
 def can_fork() -> bool:
-    """Whether a forked copy can take a share: POSIX ``fork`` and at least two CPUs."""
-    return hasattr(os, "fork") and usable_cpus() >= 2
+    """Whether a forked copy can take a share: Linux (where ``fork`` is the platform's
+    own way to start a process; on macOS system libraries may have started threads, and
+    Python's own ``multiprocessing`` spawns there instead, see its docs on start
+    methods) and at least two CPUs."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and usable_cpus() >= 2
 
 
 class ForkedShare:

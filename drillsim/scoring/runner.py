@@ -7,11 +7,13 @@ same whatever else runs, in whatever order.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from drillsim.engine.eventlog import Event, JsonLinesSink
 from drillsim.engine.simulation import Simulation
+from drillsim.host import hooktrace
 from drillsim.host.pluginhost import PluginHost
 from drillsim.scenario.loader import ResolvedScenario
 from drillsim.scoring import scorecard
@@ -136,8 +138,8 @@ def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None =
     :param progress: optional callable ``progress(done, total)``.
     :param processes: 2: the second half of the replications run in a forked copy of
         this process (:mod:`drillsim.scoring.forked`) while this one runs the first half,
-        where the process can fork and use two CPUs, no event log is written and there
-        are two replications or more. The outcome is the same either way; a replication
+        where the process can fork and use two CPUs, no event log is written, no hook
+        is traced (:mod:`drillsim.host.hooktrace`) and there are two replications or more. The outcome is the same either way; a replication
         that fails in the copy is run again here, so that it fails here as it would
         have. 1: all here.
     :raises PluginFailed: a plugin raised during a run.
@@ -145,7 +147,8 @@ def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None =
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     here = n
-    if processes > 1 and events_out is None and n > 1:
+    if processes > 1 and events_out is None and n > 1 and not hooktrace.log.isEnabledFor(logging.DEBUG):
+        # (a hook trace's lines stay in replication order: all here)
         from drillsim.scoring import forked
 
         if forked.can_fork():
