@@ -44,7 +44,8 @@ def test_a_travel_model_that_reaches_nothing_is_warned_about_once(corpus):
     # valid.yaml: the force `team` (2 units, based at `base`) is forces[0], line 12
     pattern = (r"warning: scenarios/valid\.yaml:12:5: forces\[0\]: plugin 'roads_out' answered "
                r"drillsim_travel_time with math\.inf \(unreachable\) for every trip of units "
-               r"team-1, team-2 \(([0-9,]+) trips, the first base → (west|middle|east)\): they never "
+               r"team-1, team-2 it was asked about \(([0-9,]+) answers, the first base → "
+               r"(west|middle|east)\): they never "
                r"arrived in 2 replications; if the places can be reached, return the minutes "
                r"\(math\.inf means never\)")
     match = re.fullmatch(pattern, lines[0])

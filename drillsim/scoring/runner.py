@@ -119,7 +119,7 @@ class StrandedUnits:
             where = ("forces", forces[force]) if force in forces else ()
             message = (f"plugin {plugin!r} answered drillsim_travel_time with math.inf "
                        f"(unreachable) for every trip of unit{'s' if len(units) > 1 else ''} "
-                       f"{shown} ({total:,} trip{'s' if total != 1 else ''}, the first "
+                       f"{shown} it was asked about ({total:,} answer{'s' if total != 1 else ''}, the first "
                        f"{origin} → {destination}): {'they' if len(units) > 1 else 'it'} never "
                        f"arrived in {replications:,} replication{'s' if replications != 1 else ''}; "
                        "if the places can be reached, return the minutes (math.inf means never)")
