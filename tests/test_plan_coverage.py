@@ -91,7 +91,7 @@ def test_the_command_prints_the_table_and_the_counts(small):
     out = CliRunner().invoke(main, ["plan", str(small / "plans" / "small.yaml"), "--json", "-"])
     data = json.loads(out.output)
     assert data["counts"] == {"scored": 2, "partly": 3, "not modelled": 2}
-    assert data["items"][0]["scored_by"] == [{"scenario": "a", "target": "R"}]
+    assert data["items"][0]["scored_by"] == [{"scenario": "a", "target": "R", "plan_number": True}]
 
 
 def test_only_the_folders_given_are_read(small, tmp_path):

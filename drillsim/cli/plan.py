@@ -29,7 +29,8 @@ def coverage_table(cov):
 
     table = Table(title=f"{cov.plan.name}: plan items and what scores them",
                   caption="plan: 2021 existing when issued, by 2025 to be built, ongoing; "
-                          "scored: a target row that can fail names the item",
+                          "scored: a target row that can fail names the item; * its goal "
+                          "is not a number the plan sets",
                   show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("plan item (section)", ratio=3)
@@ -91,6 +92,12 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled, loading) -> Non
     out.print(f"{len(cov.items)} items: {counts['scored']} scored, {counts['partly']} partly, "
               f"{counts['not modelled']} not modelled ({len(cov.scenarios)} scenarios: "
               f"{', '.join(cov.scenarios) or 'none'})")
+    scored = [i for i in cov.items if i.status == "scored"]
+    theirs = [i.item.id for i in scored if not i.against_plan_number]
+    if theirs:  # a scenario's standard is not a plan target
+        out.print(f"of the {len(scored)} scored, {len(scored) - len(theirs)} against a number "
+                  f"the plan sets, {len(theirs)} only against a scenario's standard or "
+                  f"drillsim's reading (rows marked *): {', '.join(theirs)}")
     for note in cov.notes:
         say(f"note: {note}")
     if json_path is not None:

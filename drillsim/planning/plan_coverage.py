@@ -37,12 +37,14 @@ NO_SCENARIO_YET = "no scenario models it yet"
 
 @dataclass(frozen=True)
 class RowRef:
-    """One target row naming an item: the scenario file (as shown), the target id, and
-    why it cannot fail (None when it can)."""
+    """One target row naming an item: the scenario file (as shown), the target id, why
+    it cannot fail (None when it can), and whether its goal is a number the plan sets
+    (the row names no ``source``; a scenario's standard or drillsim's reading names one)."""
 
     scenario: str
     target: str
     cannot_fail: str | None = None
+    plan_number: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,23 @@ class ItemCoverage:
     def to_json(self) -> dict[str, Any]:
         """The item as plain data (``--json``)."""
         rows = lambda refs: [{"scenario": r.scenario, "target": r.target,  # noqa: E731
+                              "plan_number": r.plan_number,
                               **({"cannot_fail": r.cannot_fail} if r.cannot_fail else {})} for r in refs]
         return {"id": self.item.id, "title": self.item.title, "title_zh": self.item.title_zh,
                 "section": self.item.section, "plan_status": self.item.status,
                 "status": self.status, "scored_by": rows(self.scored_by),
-                "partly_by": rows(self.partly_by), "reason": self.reason or None}
+                "partly_by": rows(self.partly_by), "reason": self.reason or None,
+                "against_plan_number": self.against_plan_number}
+
+    @property
+    def against_plan_number(self) -> bool | None:
+        """Whether a row scoring the item meets a number the plan itself sets (None when
+        not scored): an item scored only against scenarios' standards or drillsim's
+        readings (a crew always free, nobody left unsupplied) is scored, but not against
+        the plan's own figure."""
+        if self.status != "scored":
+            return None
+        return any(r.plan_number for r in self.scored_by)
 
 
 @dataclass
@@ -166,7 +180,8 @@ def plan_coverage(plan_path: str | Path, host, scenario_folders: list[str | Path
         read.append(shown)
         for t in sc.targets:
             for item in t.plan_items:
-                rows.setdefault(item, []).append(RowRef(shown, t.id, _cannot_fail(t)))
+                rows.setdefault(item, []).append(RowRef(shown, t.id, _cannot_fail(t),
+                                                        plan_number=not t.source))
     faults.raise_if_any()
     items = []
     for item in plan.items:
@@ -187,10 +202,12 @@ def plan_coverage(plan_path: str | Path, host, scenario_folders: list[str | Path
 
 
 def rows_text(refs: tuple[RowRef, ...]) -> str:
-    """``a.yaml T1, T3; b.yaml H1``: rows grouped by scenario, in the order found."""
+    """``a.yaml T1, T3*; b.yaml H1*``: rows grouped by scenario, in the order found; ``*``
+    marks a row whose goal is not a number the plan sets (it names a source)."""
     by: dict[str, list[str]] = {}
     for r in refs:
         by.setdefault(r.scenario, [])
-        if r.target not in by[r.scenario]:
-            by[r.scenario].append(r.target)
+        name = r.target + ("" if r.plan_number or r.cannot_fail else "*")
+        if name not in by[r.scenario]:
+            by[r.scenario].append(name)
     return "; ".join(f"{s} {', '.join(ts)}" for s, ts in by.items())

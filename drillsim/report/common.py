@@ -75,6 +75,47 @@ def target_text(row) -> str:
     return f"{row.statistic} {row.comparison} {num(row.threshold, row.unit)}"
 
 
+#: how a report marks a goal that is not a number the plan sets
+NOT_PLAN = "not a plan number"
+
+
+def goal_from_plan(row) -> bool | None:
+    """Whether a scored row's goal is a number the plan itself sets (T1's 12 h, T3's
+    3,000 people): True when the row names no ``source``; False when it names one (a
+    target whose threshold is not the plan's says where it comes from: a scenario's
+    standard, a national standard, drillsim's reading such as "nothing left unmet");
+    None for an information row. A scenario standard is not a plan target, so the
+    reports mark these goals and count them apart."""
+    if row.comparison is None:
+        return None
+    return not getattr(row, "source", None)
+
+
+def goal_text(row) -> str:
+    """:func:`target_text`, with ``(not a plan number)`` after a goal the plan does not set."""
+    text = target_text(row)
+    return text + f" ({NOT_PLAN})" if goal_from_plan(row) is False else text
+
+
+def goal_split(rows) -> str | None:
+    """The scored rows split by whose goal they meet: ``the plan's own numbers: 3 of 7
+    met (missed T1, T11); not plan numbers: 9 of 11 met (missed T3-short, D1)``; None
+    when every goal is the plan's (nothing to tell apart)."""
+    scored = [r for r in rows if r.comparison is not None and r.status != "not measured"]
+    theirs = [r for r in scored if goal_from_plan(r) is False]
+    if not theirs:
+        return None
+
+    def part(name: str, group: list) -> str:
+        missed = [r.id for r in group if r.status == "fail"]
+        met = sum(1 for r in group if r.status == "pass")
+        return (f"{name}: {met} of {len(group)} met"
+                + (f" (missed {', '.join(missed)})" if missed else ""))
+
+    plans = [r for r in scored if goal_from_plan(r)]
+    return "; ".join([part("the plan's own numbers", plans), part("not plan numbers", theirs)])
+
+
 def rate_text(row) -> str:
     if row.pass_rate is None:
         return "—"

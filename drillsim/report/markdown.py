@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.report.common import clock, design_text, measured, num, place_name, rate_text, target_text
+from drillsim.report.common import (clock, design_text, goal_from_plan, goal_split, goal_text, measured,
+                                    num, place_name, rate_text)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, waits_between_hazards)
 
@@ -135,16 +136,21 @@ def render(outcome, notes: list[str] | None = None) -> str:
             "are minutes; pass rate = share of replications meeting the target",
             f"- Result: **{counts['pass']} pass, {counts['fail']} fail**, {counts['info']} "
             f"information, {counts['not measured']} not measured",
+            *([f"- Goals: {split}"] if (split := goal_split(rows)) else []),
             *[f"- {line}" for line in notes or ()], ""]
 
     out += ["## Scorecard", ""]
-    out += _table(["id", "target", "plan §", "measured: mean [95% CI]", "p90", "target",
+    out += _table(["id", "target", "plan §", "measured: mean [95% CI]", "p90", "goal",
                    "pass rate", "result"],
                   [[r.id, r.title, r.section or "—",
                     measured(r) + (f" at {place_name(sc, r.worst)}" if r.worst else ""),
                     num(r.p90, r.unit) + (f" ({place_name(sc, r.worst)} only)" if r.worst else "")
-                    if r.p90 is not None else "—", target_text(r),
+                    if r.p90 is not None else "—", goal_text(r),
                     rate_text(r), r.status.upper()] for r in rows])
+    theirs = [r for r in rows if goal_from_plan(r) is False]
+    if theirs:  # whose goal it is, when not the plan's: a scenario standard is no plan target
+        out += ["Goals that are not plan numbers, and where each comes from:", ""]
+        out += [f"- **{r.id}** {_md(r.source)}" for r in theirs] + [""]
     designed = [(r.id, design_text(r)) for r in rows if design_text(r)]
     if designed:
         out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]

@@ -28,7 +28,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from drillsim.report.common import design_text, measured, num, place_name, rate_text, target_text
+from drillsim.report.common import (design_text, goal_split, goal_text, measured, num, place_name,
+                                    rate_text)
 from drillsim.report.facts import implicit_assumptions
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
@@ -115,7 +116,7 @@ def _wide_table(outcome, main) -> Table:
         if design_text(row):
             what.append("\n" + design_text(row), style="dim")
         table.add_row(Text(row.id), what, Text(measured(row) + _where(sc, row)),
-                      Text(_p90(sc, row)), Text(target_text(row)),
+                      Text(_p90(sc, row)), Text(goal_text(row)),
                       Text(_reps(row, outcome.replications)), _status(row))
     return table
 
@@ -132,7 +133,7 @@ def _narrow_list(outcome, main) -> Table:
         figures = f"{measured(row)}{_where(sc, row)}"
         if row.p90 is not None:
             figures += f" · p90 {num(row.p90, row.unit)}"
-        figures += f" · goal {target_text(row)}"
+        figures += f" · goal {goal_text(row)}"
         if row.pass_rate is not None:
             figures += f" · {_met_in(row, outcome.replications)}"
         text.append("\n" + figures, style="")
@@ -181,6 +182,13 @@ def verdict_lines(outcome) -> list:
         head.append(f", {len(unmeasured)} not measured ({', '.join(r.id for r in unmeasured)})")
     head.append(".")
     lines = [head]
+    split = goal_split(outcome.rows)
+    if split:  # a scenario's standard is not a plan target: say which goals are the plan's
+        apart = Table.grid(padding=(0, 1))
+        apart.add_column(no_wrap=True)
+        apart.add_column(overflow="fold")
+        apart.add_row(Text(" "), Text(f"Of these, {split}."))
+        lines.append(apart)
     worst = sorted(failed, key=_miss, reverse=True)[:WORST_SHOWN]
     if worst:
         lines.append(Text("Worst misses:" if len(worst) > 1 else "The miss:"))
@@ -191,7 +199,7 @@ def verdict_lines(outcome) -> list:
             why = design_text(row)
             grid.add_row(Text(f"  {row.id}", style="bold red"),
                          Text(f"{row.title}: {num(row.mean, row.unit)}{_where(sc, row)} against "
-                              f"{target_text(row)}; {_met_in(row, outcome.replications)}"
+                              f"{goal_text(row)}; {_met_in(row, outcome.replications)}"
                               + (f" ({why})" if why else "")))
         lines.append(grid)
     if not failed and scored:

@@ -67,7 +67,7 @@ class TargetSpec(Strict):
     by_label: bool = False
     """One row per label (per force, per township) instead of one row for all."""
     source: str | None = None
-    """Where the threshold comes from, when not the plan itself."""
+    """Where the threshold comes from, when it is not a number the plan sets (a scenario's standard, a national standard, drillsim's reading): the reports mark such a goal "not a plan number" and count it apart; leave out only for the plan's own numbers."""
     note: str | None = None
     """Free text for readers (the plan's wording)."""
     plan_items: list[PlanItemId] = []
@@ -182,7 +182,7 @@ class TargetOverride(Strict):
     by_label: bool | None = None
     """One row per label, or not."""
     source: str | None = None
-    """Where the changed value comes from (say it when the plan gives no number)."""
+    """Where the changed value comes from (say it when the plan gives no number: the reports then mark the goal "not a plan number")."""
     note: str | None = None
     """Free text for readers."""
     plan_items: list[PlanItemId] | None = None

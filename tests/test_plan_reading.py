@@ -1,0 +1,119 @@
+"""A planner's reading of what drillsim says about the Tongnan plan (重庆市潼南区应急管理
+“十四五”规划, 2021-12-06): a goal the plan does not set is never shown as the plan's.
+
+The numbers the plan itself sets, as read in the Chinese original (section numbers as in
+scenarios/plans/tongnan-2021.yaml), are listed here by hand: every shipped scenario's
+scored row without a ``source`` must be one of them, with the plan's value; every other
+scored row names where its goal comes from, and the reports mark it and count it apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from drillsim.report.common import goal_split, goal_text
+from drillsim.report.terminal import verdict_lines
+from drillsim.scenario.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+#: target id -> (comparison, threshold in internal units: minutes, people, shares 0-1),
+#: each a number written in the plan:
+PLAN_NUMBERS = {
+    "T1": (">=", 12 * 60),   # III.(2).2(2) 提前12小时发布超警以上量级洪水信息
+    "T2": (">=", 60),        # III.(2).2(2), III.(2).4(5) 强对流天气预警时间提前到1小时以上
+    "T3": (">=", 3000),      # III.(3).2(3) 紧急转移安置物资储备保障标准区级达到3000人
+    "T4": (">=", 200),       # III.(3).2(3) 多灾易灾或偏远镇街应达到200人
+    "T6": ("<=", 120),       # III.(3).1(3), IV.(7) 成渝地区“2小时航空救援圈”
+    "FF4": ("<=", 120),      # the same circle, served by the forest aviation station (IV.(7))
+    "T7": (">=", 15),        # III.(2).4(3) 全区建立不低于15人的森林消防专业队伍
+    "T11": (">=", 0.9),      # III.(2).2(1) 主要河流防洪视频监测率达90%
+}
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_goal_without_a_source_is_a_number_the_plan_sets(path, host):
+    sc = load_scenario(path, host=host)
+    for t in sc.targets:
+        if t.comparison is None or t.source:
+            continue
+        assert t.id in PLAN_NUMBERS, (
+            f"{path.name} {t.id}: goal {t.comparison} {t.threshold} shown as the plan's, "
+            "but the plan sets no such number: give the row a source")
+        comparison, value = PLAN_NUMBERS[t.id]
+        assert t.comparison == comparison and t.threshold == pytest.approx(value), t.id
+
+
+def _row(rid, status, source=None, comparison="<="):
+    return SimpleNamespace(id=rid, title=f"title {rid}", status=status, mean=1.0, threshold=0.0,
+                           pass_rate=1.0 if status == "pass" else 0.0, n=2, unit="min",
+                           statistic="max", comparison=comparison, worst=None, source=source)
+
+
+def test_reports_count_a_scenario_standard_apart_from_the_plan():
+    rows = [_row("T1", "fail"), _row("T3", "pass"),
+            _row("D1", "fail", source="no plan number: the scenario's standard"),
+            _row("R1", "pass", source="no plan number"),
+            _row("U1", "info", comparison=None)]
+    assert goal_text(rows[0]) == "max <= 0 min"
+    assert goal_text(rows[2]) == "max <= 0 min (not a plan number)"
+    assert goal_text(rows[4]) == "(information)"
+    assert goal_split(rows) == ("the plan's own numbers: 1 of 2 met (missed T1); "
+                                "not plan numbers: 1 of 2 met (missed D1)")
+    outcome = SimpleNamespace(rows=rows, replications=2, scenario=SimpleNamespace(region=None))
+    head, apart = verdict_lines(outcome)[:2]
+    assert head.plain == "Verdict: 2 of 4 targets met, 2 missed (T1, D1)."
+    assert [c.plain for c in apart.columns[1].cells] == [
+        ("Of these, the plan's own numbers: 1 of 2 met (missed T1); not plan numbers: 1 of 2 "
+         "met (missed D1).")]
+    # every goal the plan's: nothing to tell apart, the verdict as before
+    assert goal_split(rows[:2]) is None
+
+
+def test_the_flood_report_marks_and_sources_the_goals_the_plan_does_not_set(tmp_path):
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    report = tmp_path / "r.md"
+    result = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "fujiang_flood_2020.yaml"),
+                                       "-n", "1", "-q", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    text = report.read_text(encoding="utf-8")
+    line = {ln.split("|")[1].strip(): ln for ln in text.splitlines() if ln.startswith("| ")}
+    # T1 (12 h) and T3 (3,000 people) are the plan's numbers; E1 (margin >= 0) and D1 (a
+    # crew always free) are not, and say whose they are
+    assert "(not a plan number)" not in line["T1"] and "(not a plan number)" not in line["T3"]
+    assert "(not a plan number)" in line["E1"] and "(not a plan number)" in line["D1"]
+    assert "- **D1** no plan number: the scenario's standard" in text
+    assert "- Goals: the plan's own numbers: " in text
+
+
+def test_the_12_hour_flood_warning_is_the_plans_only_on_its_two_rivers(host):
+    # 提前12小时发布超警以上量级洪水信息 follows 涪琼两江联防联控 (III.(2).2(2)): the
+    # flash flood on the Pingtan, a small river, applies it as the scenario's standard
+    sc = load_scenario(ROOT / "scenarios" / "flash_flood.yaml", host=host)
+    t1 = next(t for t in sc.targets if t.id == "T1")
+    assert t1.source and "not a plan number" in t1.source
+
+
+def test_coverage_tells_items_scored_against_the_plans_own_numbers(host):
+    from drillsim.planning.plan_coverage import plan_coverage
+
+    cov = plan_coverage(ROOT / "scenarios" / "plans" / "tongnan-2021.yaml", host)
+    against = {i.item.id for i in cov.items if i.against_plan_number}
+    # worked out from PLAN_NUMBERS and the items their rows name: T7 P6; T6 P20, P22,
+    # P23; FF4 P21; T3 P24; T4 P25; T1 P28, P29 (Fujiang) and P35 (Qiongjiang); T2 P30;
+    # T11 P33
+    assert against == {"P6", "P20", "P21", "P22", "P23", "P24", "P25", "P28", "P29", "P30",
+                       "P33", "P35"}
+    scored = {i.item.id for i in cov.items if i.status == "scored"}
+    doc = (ROOT / "docs" / "plan-coverage.md").read_text(encoding="utf-8")
+    assert (f"Of the {len(scored)}, only {len(against)} have a" in doc
+            and f"{len(scored) - len(against)} are scored only" in doc)
+    assert ", ".join(sorted(scored - against, key=lambda p: int(p[1:]))) + "." in \
+        " ".join(doc.split())
