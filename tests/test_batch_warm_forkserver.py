@@ -1,8 +1,8 @@
-"""The fork server of ``drillsim batch`` on a local pool loads the sweep's variants ahead
-(:mod:`drillsim.batch.warmsweep`): a worker forked from it has every variant its tasks
-name loaded before its first task, and the results are the same rows as in this process,
-on a pool (whose workers use those variants) and on a local Dask cluster (whose workers
-load their own)."""
+"""The fork server of ``drillsim batch`` on a local pool or a local Dask cluster loads
+the sweep's variants ahead (:mod:`drillsim.batch.warmsweep`): a worker forked from it has
+every variant its tasks name loaded before its first task, and the results are the same
+rows as in this process, on a pool and on a local Dask cluster (whose workers use those
+variants)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import sys
 import textwrap
 from contextlib import closing
 from pathlib import Path
+
+import pytest
 
 from tests.batch_helpers import FACTORIAL, write_sweep
 
@@ -81,3 +83,39 @@ def test_variants_loaded_by_the_fork_server_give_the_same_rows_as_in_this_proces
     assert len(replications) == 18 and len(results) == 36  # 6 variants x 3, rows R and Q
     for name in runs:
         assert got[name] == got["inprocess"], name
+
+
+def test_dask_workers_forked_from_the_server_have_every_variant_loaded(mini, tmp_path):
+    pytest.importorskip("distributed")
+    path = write_sweep(mini, FACTORIAL)
+    script = tmp_path / "probe.py"
+    script.write_text(textwrap.dedent(f"""\
+        import json
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})  # tests.batch_helpers, for the worker too
+        from drillsim.batch import worker
+        from drillsim.batch.dask_executor import DaskExecutor
+        from drillsim.batch.forkserver import DASK_PRELOAD, start_forkserver
+        from drillsim.batch.runner import bundle_of, tasks_for
+        from drillsim.batch.sweep import load_sweep
+        from drillsim.host.pluginhost import load_plugins
+        from tests.batch_helpers import cached_variant_keys
+
+        if __name__ == "__main__":
+            start_forkserver(DASK_PRELOAD, {str(path)!r})  # as make_executor starts it
+            executor = DaskExecutor(workers=1)  # its worker forks from that server
+            executor.prepare()
+            sweep = load_sweep({str(path)!r}, load_plugins())
+            bundle = bundle_of(sweep)
+            tasks = tasks_for(sweep, bundle, 3, set())
+            with executor:
+                executor.start(bundle, tuple(sweep.plugins))
+                (held,) = executor.client.run(cached_variant_keys).values()
+            wanted = sorted({{worker._cache_key(t.bundle, t.overrides, t.seed, t.plugins) for t in tasks}})
+            print(json.dumps([len(wanted), held == wanted]))
+        """), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    # 6 variants (2 x 3 levels), each loaded in the Dask worker before any task ran
+    assert out.stdout.strip().splitlines()[-1] == "[6, true]"

@@ -72,7 +72,8 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None,
     :param workers: local processes, or Dask workers of a local cluster (default: CPUs).
     :param scheduler: address of an existing Dask scheduler (``tcp://host:8786``).
     :param sweep: the sweep file the batch runs, if known: the fork server of a local pool
-        loads its variants for the workers (:mod:`drillsim.batch.warmsweep`).
+        or a local Dask cluster loads its variants for the workers
+        (:mod:`drillsim.batch.warmsweep`).
 
     Workers started here (a local pool, a local Dask cluster) fork from a fork server
     (:mod:`drillsim.batch.forkserver`), started first thing, so that it imports drillsim,
@@ -99,7 +100,7 @@ def make_executor(kind: str | None, workers: int | None, scheduler: str | None,
     if kind not in (None, "local", "dask") and not scheduler:
         raise BatchSetupError(f"unknown executor {kind!r}; use local or dask")
     if kind == "dask" and not scheduler:
-        start_forkserver(DASK_PRELOAD)  # no sweep: see DASK_PRELOAD
+        start_forkserver(DASK_PRELOAD, sweep)
     elif kind in (None, "local") and not scheduler and workers != 0:
         start_forkserver(POOL_PRELOAD, sweep)
     if kind == "dask" and not scheduler:

@@ -1,8 +1,8 @@
-"""Imported last by the fork server of a ``drillsim batch`` on a local pool (its
-``forkserver`` preload): loads the sweep the command runs, every variant, into the
-variant cache that the workers forked from the server inherit
-(:func:`drillsim.batch.worker.keep_loaded`), so that no worker loads a variant itself.
-(Not for a local Dask cluster: see :data:`drillsim.batch.forkserver.DASK_PRELOAD`.)
+"""Imported last by the fork server of a ``drillsim batch`` on a local pool or a local
+Dask cluster (its ``forkserver`` preload): loads the sweep the command runs, every
+variant, into the variant cache that the workers forked from the server (or, for Dask,
+from the helper forked from it) inherit (:func:`drillsim.batch.worker.keep_loaded`), so
+that no worker loads a variant itself (see :data:`drillsim.batch.forkserver.DASK_PRELOAD`).
 
 Why: each worker loaded every variant it was sent — all of them, on 2 workers sharing
 the replications — at about 7-12 ms of CPU each (the flood sweep: 36 variants, 0.3-0.45 s
