@@ -9,6 +9,7 @@ scored row names where its goal comes from, and the reports mark it and count it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -117,3 +118,62 @@ def test_coverage_tells_items_scored_against_the_plans_own_numbers(host):
             and f"{len(scored) - len(against)} are scored only" in doc)
     assert ", ".join(sorted(scored - against, key=lambda p: int(p[1:]))) + "." in \
         " ".join(doc.split())
+
+
+# ---------------------------------------------------------------- the plan's own words
+#: the Chinese original, as issued (docs/plan/; a government document of an
+#: administrative nature, outside copyright under Art. 5 of the PRC Copyright Law)
+PLAN_TEXT = ROOT / "docs" / "plan" / "tongnan-emergency-plan-2021.zh.txt"
+#: a run of the plan's words: Chinese characters, digits and the punctuation inside a
+#: clause; ；。…… and Latin text end a run (drillsim joins separate quotes with ；, ……)
+_RUN = re.compile(r"[\u4e00-\u9fff“”（）、，：《》0-9%.]+")
+
+
+def _plan_words() -> str:
+    text = re.sub(r"\[bookmark: [^\]]*\]", "", PLAN_TEXT.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", "", text)
+
+
+def _quoted(text: str) -> list[str]:
+    """The runs of ``text`` of at least four Chinese characters, trimmed of end commas."""
+    runs = (r.strip("，、：") for r in _RUN.findall(text))
+    return [r for r in runs if len(re.findall(r"[\u4e00-\u9fff]", r)) >= 4]
+
+
+def _plan_notes():
+    """(where, the leading quote) of every target note that opens with the plan's words
+    before its first ``:`` (the plan file's and the shipped scenarios' rows)."""
+    from drillsim.scenario.yamlsource import load_yaml
+
+    docs = [("plan", load_yaml(ROOT / "scenarios" / "plans" / "tongnan-2021.yaml").data["targets"])]
+    for path in SCENARIOS:
+        plan = load_yaml(path).data.get("plan") or {}
+        rows = list(plan.get("extra_targets") or []) + [
+            dict(o, id=k) for k, o in (plan.get("overrides") or {}).items()]
+        docs.append((path.stem, rows))
+    for where, rows in docs:
+        for t in rows:
+            note = t.get("note") or ""
+            if re.match(r"[\u4e00-\u9fff]", note):
+                yield f"{where} {t['id']}", note.split(":", 1)[0]
+
+
+def test_the_items_chinese_words_are_the_plans_as_written():
+    from drillsim.scenario.planfile import load_plan
+
+    words = _plan_words()
+    plan, _doc = load_plan(ROOT / "scenarios" / "plans" / "tongnan-2021.yaml")
+    for item in plan.items:
+        quoted = _quoted(item.title_zh)
+        assert quoted, item.id
+        for run in quoted:
+            assert run in words, f"{item.id}: {run!r} is not in the plan as written"
+
+
+def test_a_note_opening_with_the_plans_words_quotes_them():
+    words = _plan_words()
+    notes = list(_plan_notes())
+    assert len(notes) >= 10  # T1-T6, T11, K5, K6 at least
+    for where, quote in notes:
+        for run in _quoted(quote):
+            assert run in words, f"{where}: {run!r} is not in the plan as written"
