@@ -73,6 +73,9 @@ def test_reports_count_a_scenario_standard_apart_from_the_plan():
          "met (missed D1).")]
     # every goal the plan's: nothing to tell apart, the verdict as before
     assert goal_split(rows[:2]) is None
+    # none the plan's (the old-town fire: five national or scenario standards)
+    assert goal_split(rows[2:]) == ("none is a number the plan sets: both are a scenario's "
+                                    "standard or drillsim's reading")
 
 
 def test_the_flood_report_marks_and_sources_the_goals_the_plan_does_not_set(tmp_path):

@@ -99,8 +99,9 @@ def goal_text(row) -> str:
 
 def goal_split(rows) -> str | None:
     """The scored rows split by whose goal they meet: ``the plan's own numbers: 3 of 7
-    met (missed T1, T11); not plan numbers: 9 of 11 met (missed T3-short, D1)``; None
-    when every goal is the plan's (nothing to tell apart)."""
+    met (missed T1, T11); not plan numbers: 9 of 11 met (missed T3-short, D1)``, or
+    ``none is a number the plan sets: all 4 are …``; None when every goal is the plan's
+    (nothing to tell apart)."""
     scored = [r for r in rows if r.comparison is not None and r.status != "not measured"]
     theirs = [r for r in scored if goal_from_plan(r) is False]
     if not theirs:
@@ -113,6 +114,12 @@ def goal_split(rows) -> str | None:
                 + (f" (missed {', '.join(missed)})" if missed else ""))
 
     plans = [r for r in scored if goal_from_plan(r)]
+    if not plans:
+        return (f"none is a number the plan sets: "
+                f"{'both' if len(theirs) == 2 else f'all {len(theirs)}'} are a scenario's "
+                "standard or drillsim's reading"
+                if len(theirs) > 1 else
+                "none is a number the plan sets: it is a scenario's standard or drillsim's reading")
     return "; ".join([part("the plan's own numbers", plans), part("not plan numbers", theirs)])
 
 
