@@ -65,8 +65,9 @@ def test_units_off_the_table_still_go_to_pint():
 
 
 def test_a_shipped_run_does_not_import_what_it_does_not_use():
-    """pint (its registry ~0.3 s) and scipy.optimize (~0.2 s, a plugin's root finder)."""
-    absent = ["pint", "scipy.optimize", "rich.progress", "drillsim.report.markdown"]
+    """pint (its registry ~0.3 s) and scipy.optimize (~0.2 s, a plugin's root finder);
+    logging (about 30 M instructions), imported only when hook calls are traced."""
+    absent = ["pint", "scipy.optimize", "rich.progress", "drillsim.report.markdown", "logging"]
     code = ("import sys\nfrom drillsim.cli.main import main\n"
             f"try:\n    main(['run', {str(ROOT / 'scenarios' / 'fujiang_flood_2020.yaml')!r}, '-n', '2', '-q'])\n"
             f"except SystemExit:\n    pass\nprint([m for m in {absent!r} if m in sys.modules])")

@@ -21,13 +21,22 @@ not change what is called, in which order, or with what.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 from typing import Any, Callable, Iterable
 
 ENV_TRACE = "DRILLSIM_TRACE_HOOKS"
-log = logging.getLogger("drillsim.hooks")
+#: the logger hook calls are traced to (``log``: the :class:`logging.Logger`, made when
+#: first asked for; the logging module is imported only when something is traced)
+LOGGER = "drillsim.hooks"
+
+
+def __getattr__(name: str):
+    if name == "log":
+        import logging
+
+        return logging.getLogger(LOGGER)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TraceError(ValueError):
@@ -54,9 +63,13 @@ def hooks_from_env(known: Iterable[str], value: str | None = None) -> set[str] |
     return names
 
 
-def to_stderr(hooks: Iterable[str] | None = None, level: int = logging.DEBUG) -> None:
+def to_stderr(hooks: Iterable[str] | None = None, level: int | None = None) -> None:
     """Print ``drillsim.hooks`` lines about ``hooks`` (None: all) on stderr as
-    ``hooks: …`` (one handler per process)."""
+    ``hooks: …`` (one handler per process), at ``level`` (default ``logging.DEBUG``)."""
+    import logging
+
+    log = logging.getLogger(LOGGER)
+    level = logging.DEBUG if level is None else level
     for handler in [h for h in log.handlers if getattr(h, "_drillsim_trace", False)]:
         log.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
@@ -72,6 +85,9 @@ def to_stderr(hooks: Iterable[str] | None = None, level: int = logging.DEBUG) ->
 
 def stop_stderr() -> None:
     """Remove the handler :func:`to_stderr` added."""
+    import logging
+
+    log = logging.getLogger(LOGGER)
     for handler in [h for h in log.handlers if getattr(h, "_drillsim_trace", False)]:
         log.removeHandler(handler)
 
@@ -117,7 +133,12 @@ class HookTracer:
                  emit: Callable[[str, str], None] | None = None) -> None:
         self.host = host
         self.hooks = None if hooks is None else set(hooks)
-        self.emit = emit or (lambda line, hook: log.debug("%s", line, extra={"hook": hook}))
+        if emit is None:
+            import logging
+
+            log = logging.getLogger(LOGGER)
+            emit = lambda line, hook: log.debug("%s", line, extra={"hook": hook})
+        self.emit = emit
         self._calls: list[dict] = []  # a stack: hooks call hooks (dispatch asks travel time)
         self._undo: Callable[[], None] | None = None
         self._wrapped: list[tuple[Any, Callable]] = []

@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-import logging
 import os
+import sys
 from importlib import metadata
 from types import ModuleType
 from typing import Any, Callable, Iterable
@@ -30,7 +30,15 @@ ENV_ONLY = "DRILLSIM_PLUGINS"
 #: The host's own plugin (default dispatch, road travel, the core metrics), imported by
 #: module name like every plugin: it uses the engine and scoring, which sit above the host.
 DEFAULTS_NAME = "drillsim.defaults"
-_trace = logging.getLogger("drillsim.hooks")  # hook calls, when traced (drillsim.host.hooktrace)
+
+
+def _trace(message: str, *args: Any, hook: str) -> None:
+    """A ``drillsim.hooks`` debug line (drillsim.host.hooktrace prints them when asked).
+    Without the logging module imported no handler can be listening: nothing to do, and
+    nothing imported for it."""
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.getLogger("drillsim.hooks").debug(message, *args, extra={"hook": hook})
 
 
 class PluginError(Exception):
@@ -333,8 +341,8 @@ class PluginHost:
                                   and not self.builtin(other) else _plugin)
                         raise PluginError(f"plugin {blamed!r}, hook {hook}: {exc}") from exc
                     self.info[_plugin].provides.append(f"{registry.what}: {item.name}")
-                    _trace.debug("%s <- %r registered %s %r", hook, _plugin, registry.what, item.name,
-                                 extra={"hook": hook})
+                    _trace("%s <- %r registered %s %r", hook, _plugin, registry.what, item.name,
+                           hook=hook)
 
                 call_registration(impl, hook, register)
 
