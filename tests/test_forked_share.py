@@ -34,23 +34,41 @@ def flood(host):
 @linux
 def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, monkeypatch):
     """The reference is the same run in one process, replication after replication."""
-    alone = runner.run(flood, host, replications=5, processes=1)
+    alone = runner.run(flood, host, replications=6, processes=1)
     here = []
     real = runner._replication
 
     def counted(scenario, host_, r, *args, **kwargs):
-        here.append((os.getpid(), r))
+        here.append(r)
         return real(scenario, host_, r, *args, **kwargs)
 
     monkeypatch.setattr(runner, "_replication", counted)
-    shared = runner.run(flood, host, replications=5, processes=2)
-    # this process ran replications 0 and 1; the copy 2, 3 and 4 (only its own list grew)
-    assert here == [(os.getpid(), 0), (os.getpid(), 1)]
+    shared = runner.run(flood, host, replications=6, processes=2)
+    # only this process's list grows: replication 0 is its own, the copy took some others
+    assert here[0] == 0 and len(here) < 6 and len(set(here)) == len(here)
     assert shared.rows == alone.rows
     assert shared.observations == alone.observations
     assert shared.event_counts == alone.event_counts
     assert shared.warnings == alone.warnings
     assert shared.first_events == alone.first_events
+
+
+@linux
+def test_what_is_needed_after_the_run_is_done_once_after_the_first_replication(host, flood, two_cpus,
+                                                                                monkeypatch):
+    seen = []
+    real = runner._replication
+
+    def counted(scenario, host_, r, *args, **kwargs):
+        seen.append(r)
+        return real(scenario, host_, r, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_replication", counted)
+    for processes in (2, 1):
+        seen.clear()
+        runner.run(flood, host, replications=3, processes=processes,
+                   meanwhile=lambda: seen.append("meanwhile"))
+        assert seen[:2] == [0, "meanwhile"] and seen.count("meanwhile") == 1
 
 
 @linux
@@ -63,22 +81,25 @@ def test_progress_counts_every_replication_once(host, flood, two_cpus):
 
 
 @linux
-def test_a_replication_failing_in_the_copy_fails_here_with_its_own_message(host, flood, two_cpus,
-                                                                             monkeypatch):
+@pytest.mark.parametrize("failing", [{3: "third"}, {2: "second", 3: "third"}, {1: "first", 4: "fourth"}])
+def test_the_first_replication_to_fail_fails_here_with_its_own_message(host, flood, two_cpus, monkeypatch,
+                                                                       failing):
+    """Whichever process takes the failing replications, the error is the one the first
+    of them raises, as in one process."""
     real = runner._replication
     here = []
 
-    def failing(scenario, host_, r, *args, **kwargs):
+    def failing_at(scenario, host_, r, *args, **kwargs):
         here.append(r)
-        if r == 3:
-            raise PluginFailed("plugin 'x' failed in replication 3")
+        if r in failing:
+            raise PluginFailed(f"plugin 'x' failed in replication {failing[r]}")
         return real(scenario, host_, r, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "_replication", failing)
-    with pytest.raises(PluginFailed, match="failed in replication 3"):
-        runner.run(flood, host, replications=4, processes=2)
-    # 0 and 1 here; the copy ran 2 and failed at 3, which is run again here (2 is not)
-    assert here == [0, 1, 3]
+    monkeypatch.setattr(runner, "_replication", failing_at)
+    first = failing[min(failing)]
+    with pytest.raises(PluginFailed, match=f"failed in replication {first}$"):
+        runner.run(flood, host, replications=6, processes=2)
+    assert min(failing) in here  # run here, whoever took it first
 
 
 def test_an_event_log_or_one_cpu_keeps_every_replication_here(host, flood, monkeypatch, tmp_path):
@@ -115,6 +136,7 @@ def test_a_traced_run_keeps_every_replication_here(host, flood, two_cpus, monkey
     was = hooktrace.log.level
     hooktrace.log.setLevel(logging.DEBUG)  # (setLevel: the logger caches isEnabledFor)
     try:
+        assert hooktrace.tracing()
         runner.run(flood, host, replications=3, processes=2)
     finally:
         hooktrace.log.setLevel(was)
@@ -189,3 +211,12 @@ def test_a_forked_child_guards_its_runs_with_a_fresh_watchdog_lock():
         os.waitpid(pid, 0)
         pytest.fail("the forked child waited for the parent's watchdog lock")
     assert status == 0
+
+
+def test_claims_hand_each_index_out_once_to_a_process_and_its_copy():
+    with forked.Claims(0, 300) as claims, \
+            forked.ForkedShare(lambda step: list(iter(claims.take, None))) as share:
+        mine = list(iter(claims.take, None))
+        theirs = share.answer()
+    assert sorted(mine + theirs) == list(range(300))
+    assert claims.stop == 300

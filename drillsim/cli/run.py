@@ -155,10 +155,27 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         # an output on standard output (-) takes the place of the scorecard table there
         table = not quiet and not any(map(is_stdout, (json_path, report_path, events_path)))
         deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
-        # only the scorecard and the report print it: a quiet run without --report
-        # skips the sensitivity module and the scenario's fingerprint
-        decided_by = _decided_by(scenario, sc, sensitivity_path) \
-            if not quiet or report_path is not None else []
+    decided_by: list[str] = []
+
+    def meanwhile() -> None:
+        """What only the printing needs, done while the replications run (with a forked
+        copy at work, it takes more of them meanwhile): the scorecard's modules (rich)
+        and the line on which assumed values decide the results (only the scorecard and
+        the report print it: a quiet run without --report skips the sensitivity module
+        and the scenario's fingerprint)."""
+        nonlocal decided_by
+        if table:
+            import gc
+
+            was = gc.isenabled()
+            gc.disable()  # nothing the import makes is garbage
+            try:
+                from drillsim.report import terminal  # noqa: F401
+            finally:
+                if was:
+                    gc.enable()
+        if not quiet or report_path is not None:
+            decided_by = _decided_by(scenario, sc, sensitivity_path)
 
     def run_scenario(*args, **kwargs):
         try:
@@ -185,9 +202,10 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
             with BatchProgress(enabled=True) as bar:
                 bar.start(0, sc.replications if replications is None else replications)
                 outcome = guard(run_scenario, sc, host, events_out=events, progress=bar.update,
-                                processes=2)
+                                processes=2, meanwhile=meanwhile)
         else:
-            outcome = guard(run_scenario, sc, host, events_out=events, processes=2)
+            outcome = guard(run_scenario, sc, host, events_out=events, processes=2,
+                            meanwhile=meanwhile)
     for line in outcome.warnings:
         err.print(f"warning: {line}", markup=False)
     if table:

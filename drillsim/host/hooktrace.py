@@ -63,6 +63,14 @@ def hooks_from_env(known: Iterable[str], value: str | None = None) -> set[str] |
     return names
 
 
+def tracing() -> bool:
+    """Whether ``drillsim.hooks`` lines are being written (DEBUG enabled on its logger);
+    without the logging module imported nothing can be, and nothing is imported to say
+    so."""
+    logging = sys.modules.get("logging")
+    return logging is not None and logging.getLogger(LOGGER).isEnabledFor(logging.DEBUG)
+
+
 def to_stderr(hooks: Iterable[str] | None = None, level: int | None = None) -> None:
     """Print ``drillsim.hooks`` lines about ``hooks`` (None: all) on stderr as
     ``hooks: …`` (one handler per process), at ``level`` (default ``logging.DEBUG``)."""

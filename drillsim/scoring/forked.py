@@ -2,10 +2,12 @@
 
 ``drillsim run`` waits on its replications after everything is loaded; where the process
 may use two CPUs and can fork (POSIX), a copy made by ``fork()`` after loading (imports,
-plugins and the scenario are all there already, shared copy-on-write) runs the second
-half of the replications while the process itself runs the first half, and hands back
-its answer — plain data, pickled — through a pipe. Nothing crosses back but that answer
-and one byte per replication done (for a progress bar).
+plugins and the scenario are all there already, shared copy-on-write) runs replications
+while the process itself runs others, and hands back its answer — plain data, pickled —
+through a pipe. The two take the replications one at a time from one counter
+(:class:`Claims`), so whichever is faster (or less disturbed by other work on the
+machine) takes more, and both end at about the same time. Nothing crosses back but the
+answer and one byte per replication done (for a progress bar).
 
 What the copy computes is what the process would have: a replication depends only on the
 scenario, the seed and its index (:mod:`drillsim.scoring.runner`), and the caches a
@@ -17,6 +19,7 @@ caller does that share itself, so a failure is reported exactly as without the c
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import sys
@@ -42,6 +45,43 @@ def can_fork() -> bool:
     Python's own ``multiprocessing`` spawns there instead, see its docs on start
     methods) and at least two CPUs."""
     return sys.platform.startswith("linux") and hasattr(os, "fork") and usable_cpus() >= 2
+
+
+class Claims:
+    """The indexes ``first … stop - 1`` handed out once each, in order, to whichever of a
+    process and its forked copies asks next: a counter in a file both share (an
+    anonymous one), read and advanced under a POSIX record lock, which a process and
+    its forked copy hold against each other.
+
+    Make it before the fork; use as a context manager (closes the file)."""
+
+    def __init__(self, first: int, stop: int) -> None:
+        self.stop = stop
+        if hasattr(os, "memfd_create"):
+            self._fd = os.memfd_create("drillsim-claims")
+        else:  # pragma: no cover - POSIX without memfd (macOS)
+            import tempfile
+
+            self._fd = os.dup(tempfile.TemporaryFile().fileno())  # noqa: SIM115
+        os.pwrite(self._fd, first.to_bytes(8, "little"), 0)
+
+    def take(self) -> int | None:
+        """The next index not yet taken by anyone, or None when all are."""
+        fcntl.lockf(self._fd, fcntl.LOCK_EX)
+        try:
+            k = int.from_bytes(os.pread(self._fd, 8, 0), "little")
+            if k >= self.stop:
+                return None
+            os.pwrite(self._fd, (k + 1).to_bytes(8, "little"), 0)
+            return k
+        finally:
+            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+
+    def __enter__(self) -> Claims:  # noqa: PYI034 - not subclassed
+        return self
+
+    def __exit__(self, *exc) -> None:
+        os.close(self._fd)
 
 
 class ForkedShare:
@@ -139,14 +179,18 @@ class ForkedShare:
         except Exception:  # noqa: BLE001 - a truncated answer: the share is done here  # pragma: no cover
             return None
 
-    def __exit__(self, *exc) -> None:
+    def stop(self) -> None:
+        """Kill the copy (its work is not wanted) and reap it."""
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self._pid is not None:  # left early: the copy's work is not wanted
+        if self._pid is not None:
             try:
                 os.kill(self._pid, 9)
             except ProcessLookupError:  # pragma: no cover - already gone
                 pass
             os.waitpid(self._pid, 0)
             self._pid = None
+
+    def __exit__(self, *exc) -> None:
+        self.stop()  # left early (an error or Ctrl-C here): the copy's work is not wanted

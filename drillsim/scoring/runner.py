@@ -7,7 +7,6 @@ same whatever else runs, in whatever order.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -129,32 +128,34 @@ class StrandedUnits:
 
 def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None = None,
         seed: int | None = None, events_out: IO[str] | None = None,
-        progress: Any = None, processes: int = 1) -> Outcome:
+        progress: Any = None, processes: int = 1, meanwhile: Any = None) -> Outcome:
     """Run all replications and build the scorecard.
 
     :param replications: default: the scenario's ``run.replications``.
     :param seed: default: the scenario's ``run.seed``.
     :param events_out: text stream for the JSON Lines event log of every replication.
     :param progress: optional callable ``progress(done, total)``.
-    :param processes: 2: the second half of the replications run in a forked copy of
-        this process (:mod:`drillsim.scoring.forked`) while this one runs the first half,
-        where the process can fork and use two CPUs, no event log is written, no hook
-        is traced (:mod:`drillsim.host.hooktrace`) and there are two replications or more. The outcome is the same either way; a replication
-        that fails in the copy is run again here, so that it fails here as it would
-        have. 1: all here.
+    :param processes: 2: a forked copy of this process runs replications too
+        (:mod:`drillsim.scoring.forked`), where the process can fork and use two CPUs, no
+        event log is written, no hook is traced (:mod:`drillsim.host.hooktrace`: its
+        lines stay in replication order) and there are two replications or more; the two take the
+        replications one at a time, so the faster takes more. The outcome is the same
+        either way: each replication's results are put in its place, and a failure is
+        the one the first failing replication raises, run again here. 1: all here.
+    :param meanwhile: optional callable, called once after the first replication (with
+        a copy at work, the copy takes more replications meanwhile): work the caller
+        needs only after the run, such as importing what prints the scorecard.
     :raises PluginFailed: a plugin raised during a run.
     """
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    here = n
-    if processes > 1 and events_out is None and n > 1 and not hooktrace.log.isEnabledFor(logging.DEBUG):
-        # (a hook trace's lines stay in replication order: all here)
+    forking = False
+    if processes > 1 and events_out is None and n > 1 and not hooktrace.tracing():
         from drillsim.scoring import forked
 
-        if forked.can_fork():
-            here = n // 2  # the copy takes the odd one: this process has the scorecard to build
-    #: per replication: observations, event count, unservable lines, stranded units' note
-    scored: list[tuple[dict, int, list[str], Any]] = []
+        forking = forked.can_fork()
+    #: replication -> observations, event count, unservable lines, stranded units' note
+    scored: dict[int, tuple[dict, int, list[str], Any]] = {}
     first: list[Event] = []
 
     def replicate(r: int) -> tuple[dict, int, list[str], Any]:
@@ -169,35 +170,59 @@ def run(scenario: ResolvedScenario, host: PluginHost, replications: int | None =
             first = events
         return scorecard.observe(scenario, events), len(events), unservable_lines(events), note
 
-    def elsewhere(step) -> list[tuple[dict, int, list[str], Any]]:
-        """The copy's share, up to its first failure (run again here)."""
-        done = []
-        try:
-            for r in range(here, n):
-                done.append(replicate(r))
-                step()
-        except Exception:  # noqa: BLE001, S110 - run again here, where it fails as it would have
-            pass
-        return done
+    def after_first() -> None:
+        nonlocal meanwhile
+        if meanwhile is not None:
+            meanwhile, call = None, meanwhile
+            call()
 
-    if here < n:
-        with forked.ForkedShare(elsewhere) as share:
-            for r in range(here):
-                scored.append(replicate(r))
-                if progress is not None:
-                    progress(r + 1 + share.steps_done(), n)
-            scored += share.answer() or []
-        if progress is not None and len(scored) > here:
-            progress(len(scored), n)
-    for r in range(len(scored), n):  # all here; or what the copy did not do
-        scored.append(replicate(r))
+    if forking:
+        with forked.Claims(1, n) as claims:  # replication 0 is this process's: its log is kept
+
+            def elsewhere(step) -> list[tuple[int, tuple[dict, int, list[str], Any]]]:
+                """The copy's replications, up to its first failure (run again here)."""
+                done = []
+                try:
+                    while (r := claims.take()) is not None:
+                        done.append((r, replicate(r)))
+                        step()
+                except Exception:  # noqa: BLE001, S110 - run again here, where it fails as it would have
+                    pass
+                return done
+
+            with forked.ForkedShare(elsewhere) as share:
+                r: int | None = 0
+                try:
+                    while r is not None:
+                        scored[r] = replicate(r)
+                        if progress is not None:
+                            progress(len(scored) + share.steps_done(), n)
+                        after_first()
+                        r = claims.take()
+                except Exception:
+                    share.stop()
+                    # the replications before this one that the copy took are run here, in
+                    # order: the failure raised is the first replication's to fail
+                    for m in range(r or 0):
+                        if m not in scored:
+                            scored[m] = replicate(m)
+                    raise
+                scored.update(share.answer() or [])
         if progress is not None:
-            progress(r + 1, n)
-    observations = [obs for obs, _, _, _ in scored]
-    counts = [count for _, count, _, _ in scored]
+            progress(len(scored), n)
+    for r in range(n):  # all here; or what the copy did not do
+        if r not in scored:
+            scored[r] = replicate(r)
+            if progress is not None:
+                progress(len(scored), n)
+        if r == 0:
+            after_first()
+    ordered = [scored[r] for r in range(n)]
+    observations = [obs for obs, _, _, _ in ordered]
+    counts = [count for _, count, _, _ in ordered]
     unservable: dict[str, int] = {}
     stranded = StrandedUnits()
-    for _, _, lines, note in scored:
+    for _, _, lines, note in ordered:
         for line in lines:
             unservable[line] = unservable.get(line, 0) + 1
         stranded.take(note)
