@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
 from drillsim.errors import Fault, ValidationFailed
+from drillsim.scenario.yamlimport import yaml  # PyYAML, its patterns compiled when used
+
+MappingNode, ScalarNode, SequenceNode = yaml.nodes.MappingNode, yaml.nodes.ScalarNode, yaml.nodes.SequenceNode
 
 PathKey = tuple[Any, ...]
 
