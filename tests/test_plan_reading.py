@@ -180,3 +180,20 @@ def test_a_note_opening_with_the_plans_words_quotes_them():
     for where, quote in notes:
         for run in _quoted(quote):
             assert run in words, f"{where}: {run!r} is not in the plan as written"
+
+
+def test_a_unit_types_plan_reference_is_the_plan_files_force_and_section(host):
+    """The forces table of a report shows each unit type's ``plan_ref`` (``F11 I.(1).4,
+    …``): it must cite the force with the sections the plan file gives it."""
+    from drillsim.scenario.planfile import load_plan
+
+    plan, _doc = load_plan(ROOT / "scenarios" / "plans" / "tongnan-2021.yaml")
+    sections = {f.id: f.section for f in plan.forces}
+    cited = 0
+    for name in host.unit_types.names():
+        ref = host.unit_types[name].plan_ref or ""
+        m = re.match(r"(F\d+) (.+)$", ref)
+        if m:
+            cited += 1
+            assert m.group(2) == sections[m.group(1)], (name, ref)
+    assert cited >= 10  # F1-F9, F11 (F10, the joint military-civil team, has no model)
