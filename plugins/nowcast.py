@@ -1,8 +1,8 @@
 """Severe convective weather warning (强对流天气预警) by radar nowcasting: when it goes out,
 and how far ahead of the storm.
 
-The plan's target T2 (III.(2).2(2)): 强对流天气预警时间提前到1小时以上, severe convective
-weather warnings at least 1 h before the weather. A nowcast extrapolates a storm cell the
+The plan's target T2: 强对流天气预警时间提前1小时 (III.(2).2(2)), 提前到1小时以上
+(III.(2).4(5)), severe convective weather warnings at least 1 h before the weather. A nowcast extrapolates a storm cell the
 weather radar has found along its motion (Wilson et al. 1998): the warning for a place can
 go out once the cell is identified, and the cell reaches the place after the distance it
 still has to travel. Model (all times in minutes):
