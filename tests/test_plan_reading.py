@@ -197,3 +197,27 @@ def test_a_unit_types_plan_reference_is_the_plan_files_force_and_section(host):
             cited += 1
             assert m.group(2) == sections[m.group(1)], (name, ref)
     assert cited >= 10  # F1-F9, F11 (F10, the joint military-civil team, has no model)
+
+
+# ---------------------------------------------------------------- the plan's forces
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_forces_have_the_plans_sizes(path, host):
+    """Where a scenario has them, the forces are as large as the plan says (the sizes it
+    gives; the rest is assumed and listed): F2 the district team, 30 people
+    (成立一支30人的区应急局直属的区综合应急救援队伍, I.(1).4); F3 a team in each of the
+    23 townships (23个镇街相应建立专职综合应急救援队, I.(1).4; 3 街道 + 20 镇, codes
+    500152001-500152023; a scenario may send only some, naming them); F5 the forest team, at least 15 (不低于15人, III.(2).4(3))."""
+    sc = load_scenario(path, host=host)
+    codes = sorted(t.code for t in sc.region.spec.townships)
+    assert codes == [f"5001520{n:02d}" for n in range(1, 24)]
+    for f in sc.forces:
+        people = sum(u.capabilities.get("people", 0) for u in f.units)
+        ref = f.spec.plan_ref
+        if ref == "F2":
+            assert people == 30, f.id
+        elif ref == "F3":  # one team a township: all 23 unless the scenario names those sent
+            bases = [u.base for u in f.units]
+            assert len(set(bases)) == len(bases), f.id
+            assert len(bases) == len(getattr(f.spec, "townships", None) or codes), f.id
+        elif ref == "F5":
+            assert people >= 15, f.id
