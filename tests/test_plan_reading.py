@@ -221,3 +221,18 @@ def test_the_forces_have_the_plans_sizes(path, host):
             assert len(bases) == len(getattr(f.spec, "townships", None) or codes), f.id
         elif ref == "F5":
             assert people >= 15, f.id
+
+
+def test_the_drill_review_marks_the_goals_the_plan_does_not_set(host):
+    from drillsim.drill import aar
+    from drillsim.drill.session import DrillSession
+
+    s = DrillSession.open(ROOT / "scenarios" / "packs" / "flood.yaml", seed=21, host=host)
+    s.advance_to(60)
+    s.command("end")
+    md = aar.build(s).markdown
+    part = md[md.index("## Scorecard: the players against the plan"):]
+    line = {ln.split("|")[1].strip().split(" ")[0]: ln for ln in part.splitlines()
+            if ln.startswith("| ") and not ln.startswith("| target")}
+    assert "(not a plan number)" not in line["T1"]        # the plan's 12 h
+    assert "<= 0 people (not a plan number)" in line["T3-short"]

@@ -22,7 +22,7 @@ from drillsim.drill import decisions as decisions_mod
 from drillsim.drill import injects as injects_mod
 from drillsim.engine.eventlog import Event
 from drillsim.engine.simulation import OrderRefused, Simulation
-from drillsim.report.common import num, write_atomic
+from drillsim.report.common import NOT_PLAN, goal_from_plan, num, write_atomic
 from drillsim.scoring import scorecard
 
 
@@ -584,12 +584,15 @@ def render(session, review: Review, timeline: bool = True) -> str:
     md += ["", "## Scorecard: the players against the plan, and the automatic baseline", "",
            "One run each (the drill, and the same scenario and random streams with automatic "
            "dispatch and decisions). The baseline sees every call at once; the players only "
-           "what the reports brought them.", ""]
+           "what the reports brought them. A threshold marked *not a plan number* is a "
+           "scenario's standard or drillsim's reading of the plan, not a number the plan sets.", ""]
     base = {r.id: r for r in review.baseline_rows}
     idle = review.idle_passes or {}
     md += _table(["target", "plan §", "threshold", "players", "", "automatic baseline", ""],
                  [[f"{r.id} {r.title}", r.section or "—",
-                   f"{r.comparison} {num(r.threshold, r.unit)}" if r.comparison else "(information)",
+                   f"{r.comparison} {num(r.threshold, r.unit)}"
+                   + (f" ({NOT_PLAN})" if goal_from_plan(r) is False else "")
+                   if r.comparison else "(information)",
                    _value(r), _status(r) + (f" ({idle[r.id]})" if r.id in idle else ""),
                    _value(base.get(r.id)), _status(base.get(r.id))]
                   for r in review.player_rows])
