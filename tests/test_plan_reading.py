@@ -47,6 +47,9 @@ def test_a_goal_without_a_source_is_a_number_the_plan_sets(path, host):
             "but the plan sets no such number: give the row a source")
         comparison, value = PLAN_NUMBERS[t.id]
         assert t.comparison == comparison and t.threshold == pytest.approx(value), t.id
+    for t in sc.targets:  # a goal not the plan's does not open its source as if it were
+        if t.comparison is not None and t.source:
+            assert not t.source.lower().startswith("plan"), (path.name, t.id, t.source[:60])
 
 
 def _row(rid, status, source=None, comparison="<="):
