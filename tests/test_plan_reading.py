@@ -239,3 +239,12 @@ def test_the_drill_review_marks_the_goals_the_plan_does_not_set(host):
             if ln.startswith("| ") and not ln.startswith("| target")}
     assert "(not a plan number)" not in line["T1"]        # the plan's 12 h
     assert "<= 0 people (not a plan number)" in line["T3-short"]
+
+
+def test_the_example_packages_region_is_the_shipped_one():
+    """The ambulance example ships a copy of the Tongnan region (without the schema line):
+    what the region says of the plan (the aviation centre to be built, the linkage
+    mechanism) must not drift between the two."""
+    shipped = (ROOT / "scenarios" / "regions" / "tongnan.yaml").read_text(encoding="utf-8")
+    copy = ROOT / "examples" / "drillsim-ambulance" / "scenarios" / "regions" / "tongnan.yaml"
+    assert copy.read_text(encoding="utf-8") == shipped.split("\n", 1)[1]
