@@ -220,3 +220,29 @@ def test_claims_hand_each_index_out_once_to_a_process_and_its_copy():
         theirs = share.answer()
     assert sorted(mine + theirs) == list(range(300))
     assert claims.stop == 300
+
+
+def test_what_the_copy_prints_without_a_newline_at_the_end_is_written(capfd):
+    """A plugin's ``print(..., end="")`` in the copy sits in the copy's line-buffered
+    stream until a newline; the copy ends with ``os._exit``, which flushes nothing, so the
+    copy writes its streams out first (as the process itself does at exit)."""
+
+    def work(step):
+        print("partial", end="")
+        print("warned", end="", file=sys.stderr)
+        return 1
+
+    with forked.ForkedShare(work) as share:
+        assert share.answer() == 1
+    out, err = capfd.readouterr()
+    assert out == "partial" and err == "warned"
+
+
+def test_what_a_failing_copy_printed_without_a_newline_is_written(capfd):
+    def work(step):
+        print("before the fault", end="")
+        raise RuntimeError("fault")
+
+    with forked.ForkedShare(work) as share:
+        assert share.answer() is None
+    assert capfd.readouterr().out == "before the fault"

@@ -137,6 +137,13 @@ class ForkedShare:
         except BaseException:  # noqa: BLE001, S110 - whatever it was, the parent does this share itself
             pass
         finally:
+            # what a plugin printed without a newline at the end is still in the copy's
+            # own streams: written out, as the process's streams are when it exits
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:  # noqa: BLE001, S110 - a closed reader: nothing to keep
+                    pass
             os._exit(status)  # no atexit handlers, no buffers of the parent flushed
 
     def _take(self, chunk: bytes) -> None:
