@@ -248,3 +248,15 @@ def test_the_example_packages_region_is_the_shipped_one():
     shipped = (ROOT / "scenarios" / "regions" / "tongnan.yaml").read_text(encoding="utf-8")
     copy = ROOT / "examples" / "drillsim-ambulance" / "scenarios" / "regions" / "tongnan.yaml"
     assert copy.read_text(encoding="utf-8") == shipped.split("\n", 1)[1]
+
+
+@pytest.mark.parametrize("path", [ROOT / "scenarios" / "regions" / "tongnan.yaml", *SCENARIOS],
+                         ids=lambda p: p.stem)
+def test_every_source_a_file_cites_it_names(path):
+    """A value's status is only as good as its source: every SRC_ id a region or scenario
+    file cites (in a note, a reason, an observation) is listed under its ``sources:``."""
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    listed = set((yaml.safe_load(text) or {}).get("sources") or {})
+    assert set(re.findall(r"SRC_[A-Z0-9_]+", text)) <= listed
