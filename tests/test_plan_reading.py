@@ -98,6 +98,15 @@ def test_the_flood_report_marks_and_sources_the_goals_the_plan_does_not_set(tmp_
     assert "(not a plan number)" in line["E1"] and "(not a plan number)" in line["D1"]
     assert "- **D1** no plan number: the scenario's standard" in text
     assert "- Goals: the plan's own numbers: " in text
+    import json
+
+    out = tmp_path / "s.json"
+    result = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "fujiang_flood_2020.yaml"),
+                                       "-n", "1", "-q", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    goals = json.loads(out.read_text(encoding="utf-8"))["goals"]
+    assert goals["plan_numbers"] == ["T1", "T3", "T4", "T6", "T11"]
+    assert {"T3-short", "E1", "R1", "D1", "K6"} <= set(goals["not_plan_numbers"])
 
 
 def test_the_12_hour_flood_warning_is_the_plans_only_on_its_two_rivers(host):

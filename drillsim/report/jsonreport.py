@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drillsim.report.common import goal_from_plan
 from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table
 
 
@@ -12,8 +13,10 @@ def scorecard_dict(outcome) -> dict[str, Any]:
     """Everything a machine needs: rows, assumptions, resolved configuration, versions.
 
     Top-level keys: ``scenario``, ``scenario_file``, ``seed``, ``replications``,
-    ``time_unit``, ``targets``, ``assumptions``, ``observed``, ``hazards``,
-    ``configuration``, ``versions``. Contains no wall-clock time, so equal runs give
+    ``time_unit``, ``targets``, ``goals`` (the scored rows' ids by whose goal they meet:
+    ``plan_numbers``, numbers the plan sets; ``not_plan_numbers``, a scenario's standard
+    or drillsim's reading, each row naming its ``source``), ``assumptions``,
+    ``observed``, ``hazards``, ``configuration``, ``versions``. Contains no wall-clock time, so equal runs give
     equal bytes.
     """
     sc = outcome.scenario
@@ -25,6 +28,8 @@ def scorecard_dict(outcome) -> dict[str, Any]:
         "time_unit": "min",
         "horizon_min": sc.horizon,
         "targets": [row.to_dict() for row in outcome.rows],
+        "goals": {"plan_numbers": [r.id for r in outcome.rows if goal_from_plan(r)],
+                  "not_plan_numbers": [r.id for r in outcome.rows if goal_from_plan(r) is False]},
         "assumptions": [a.model_dump(mode="json") for a in sc.assumptions],
         "implicit_assumptions": implicit_assumptions(sc),
         "observed": [o.model_dump(mode="json") for o in sc.observed],
