@@ -166,6 +166,26 @@ def test_a_reader_that_stops_early_ends_the_run_in_one_line(corpus):
     assert error == "standard output was closed before everything was written (the reader stopped)\n"
 
 
+@pytest.mark.parametrize("command", [("run", "scenarios/valid.yaml", "-n", "2"),
+                                     ("calc", "erlang-b", "--load", "10", "--units", "15")],
+                         ids=["run's scorecard", "calc's table"])
+def test_a_table_printed_to_a_closed_pipe_ends_in_one_line(corpus, command):
+    """A table rich prints (the scorecard, a calculator's) to a pipe whose reader is gone:
+    rich's console ended the process with exit status 1 and said nothing (its
+    ``on_broken_pipe``); the reader is closed before drillsim starts, so every write
+    fails, whenever it is made."""
+    drillsim = str(Path(sys.executable).parent / "drillsim")
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run([drillsim, *command], check=False, stdout=write, stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write)
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == ("standard output was closed before everything was written "
+                                    "(the reader stopped)\n")
+
+
 def test_a_full_disk_under_the_event_log_is_not_a_plugin_failure(corpus, monkeypatch):
     import drillsim.cli.run as run_cli
 

@@ -109,6 +109,17 @@ class _Commands(click.Group):
             from drillsim.cli.support import Fail
 
             raise Fail("interrupted", 130) from None
+        except SystemExit as exc:
+            if not _rich_broken_pipe(exc):
+                raise
+            # rich's console ends the process quietly (exit 1) when the reader stops
+            # early (``drillsim run … | head -1``): the one line every output says then
+            import errno
+            import os
+
+            from drillsim.cli.support import STDOUT, output_error
+
+            raise output_error(STDOUT, BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))) from None
         except Exception as exc:
             # a plugin that breaks when first used (a deferred registration that cannot
             # be imported, asked for by any command): one line, as when the host loads
@@ -130,6 +141,19 @@ def _os_failure(exc: OSError):
         return output_error(STDOUT, exc)
     where = f"{exc.filename}: " if exc.filename else ""
     return Fail(f"{where}{exc.strerror or exc}", 1)
+
+
+def _rich_broken_pipe(exc: SystemExit) -> bool:
+    """Whether ``exc`` is rich's answer to a closed standard output: its
+    ``Console.on_broken_pipe`` points standard output at the null device and raises
+    ``SystemExit(1)`` with nothing said (rich 13-14), seen here by the frame that raised it."""
+    tb = exc.__traceback__
+    if tb is None or exc.code != 1:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    return code.co_name == "on_broken_pipe" and "rich" in code.co_filename
 
 
 def _writing_stdout(exc: BaseException) -> bool:
