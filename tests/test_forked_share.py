@@ -246,3 +246,20 @@ def test_what_a_failing_copy_printed_without_a_newline_is_written(capfd):
     with forked.ForkedShare(work) as share:
         assert share.answer() is None
     assert capfd.readouterr().out == "before the fault"
+
+
+@pytest.mark.parametrize("given, expected", [(None, "1"), ("3", "3")])
+def test_a_run_asks_openblas_for_no_worker_threads_unless_told(given, expected):
+    """OpenBLAS reads OPENBLAS_NUM_THREADS when numpy loads it: a run sets 1 where the
+    environment says nothing, and leaves what the user set."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = ("import os, sys\nfrom drillsim.cli.main import main\n"
+            f"try:\n    main(['run', {str(FLOOD)!r}, '-n', '1', '-q'])\nexcept SystemExit:\n    pass\n"
+            "print(os.environ.get('OPENBLAS_NUM_THREADS'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=env).stdout
+    assert out.strip().splitlines()[-1] == expected

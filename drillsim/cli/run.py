@@ -21,6 +21,7 @@ from drillsim.cli.support import (SEED, WholeNumber,
     output_error,
     write_output,
     collector_held,
+    one_blas_thread,
     young_collections_spaced,
     err,
     guard,
@@ -135,6 +136,7 @@ def _print_traceback(exc: BaseException) -> None:
 def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         sensitivity_path, quiet, verbose, show_traceback, plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
+    one_blas_thread()  # before numpy loads: no OpenBLAS threads busy-waiting for work
     # imports, plugins and the scenario: nothing there is garbage; frozen out of the
     # collector's sight when loaded (gc.freeze), so its walks during the run are shorter
     with collector_held():
