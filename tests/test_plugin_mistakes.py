@@ -28,6 +28,13 @@ from tests.conftest import BUILTIN, load_plugin_module
      "unit type 't': turnout must be a number of minutes, 0 or more, got nan"),
     ('UnitType(name="t", description="x", capabilities={"people": 2}, turnout="5min")',
      "unit type 't': turnout must be a number of minutes, 0 or more, got '5min'"),
+    # an int beyond a float's range passed (it compares below inf) and failed at the run
+    # with OverflowError's traceback; its 401 digits are cut in the message
+    ('UnitType(name="t", description="x", capabilities={"people": 2}, turnout=10**400)',
+     "unit type 't': turnout must be a number of minutes, 0 or more, got 1" + "0" * 78 + "…"),
+    ('UnitType(name="t", description="x", capabilities={"people": 10**400})',
+     "unit type 't': capabilities must be a non-empty mapping of names to non-negative numbers, "
+     "got {'people': 1" + "0" * 67 + "…"),
     ('Metric("m", "speed", "x", lambda events, context, params: [])',
      "metric 'm': quantity must be one of time, count, people, share, units, area, got 'speed'"),
     ('Metric("m", "share", "x", 42)',

@@ -207,6 +207,7 @@ def test_a_type_s_bands_are_listed_among_the_assumptions(mini, tmp_path):
     ('[("22:00", "07:00", -5.0)]', "0 or more, got -5.0"),
     ('[("22:00", "07:00", float("nan"))]', "0 or more, got nan"),
     ('[("22:00", "07:00", "45min")]', "0 or more, got '45min'"),
+    ('[("22:00", "07:00", 10**400)]', "0 or more, got 1000"),  # beyond a float: a traceback at the run
     ('"22:00-07:00"', "must be a sequence of bands"),
 ])
 def test_bad_type_bands_are_refused_naming_the_plugin(tmp_path, bands, message):

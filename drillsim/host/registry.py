@@ -53,8 +53,15 @@ def _functions(owner: str, required: tuple[str, ...] = (), **functions: Any) -> 
 
 
 def _amount(value: Any) -> bool:
-    """A finite number, 0 or more (True and False are not amounts)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
+    """A finite number, 0 or more (True and False are not amounts), that a float holds:
+    an int beyond a float's range (``10**400``) compares below ``math.inf`` but fails
+    later, where the engine makes it a float (``OverflowError`` with a traceback)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return 0 <= float(value) < math.inf
+    except OverflowError:
+        return False
 
 
 #: pydantic error types that say a value is of the field's type but refused by a check
@@ -272,12 +279,12 @@ class UnitType:
                 _amount(v) for v in self.capabilities.values()):
             raise RegistrationError(f"unit type {self.name!r}: capabilities must be a non-empty "
                                     "mapping of names to non-negative numbers, got "
-                                    f"{self.capabilities!r}")
+                                    f"{brief(self.capabilities)}")
         if self.mode not in ("road", "air"):
             raise RegistrationError(f"unit type {self.name!r}: mode must be 'road' or 'air'")
         if not _amount(self.turnout):
             raise RegistrationError(f"unit type {self.name!r}: turnout must be a number of "
-                                    f"minutes, 0 or more, got {self.turnout!r}")
+                                    f"minutes, 0 or more, got {brief(self.turnout)}")
         self._check_bands()
         _functions(f"unit type {self.name!r}", start=self.start, check=self.check)
 
