@@ -28,8 +28,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from drillsim.report.common import (design_text, goal_split, goal_text, measured, num, place_name,
-                                    rate_text)
+from drillsim.report.common import (design_text, goal_from_plan, goal_split, goal_text, measured, num,
+                                    place_name, rate_text)
 from drillsim.report.facts import implicit_assumptions
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
@@ -150,7 +150,10 @@ def _legend(outcome, wide: bool) -> str:
     return ("measured = the target's statistic per replication, mean over replications "
             "[95% CI]; p90 = 90th percentile of all observations, or, for a row over places "
             f"(\"at …\"), of the worst place's replications; {share}; a row passes when at "
-            f"least {rates} of replications meet its goal.")
+            f"least {rates} of replications meet its goal"
+            + ("; a goal marked (not a plan number) is a scenario's standard or drillsim's "
+               "reading of the plan, its source in the report (--report) and the JSON (--json)."
+               if any(goal_from_plan(r) is False for r in outcome.rows) else "."))
 
 
 def _miss(row) -> tuple[float, float]:
