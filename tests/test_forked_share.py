@@ -24,6 +24,7 @@ linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the cop
 def two_cpus(monkeypatch):
     """As on a machine with two CPUs free for this process, whatever this one has."""
     monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(forked, "load_average", lambda: 0.3)
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,7 @@ def test_an_event_log_or_one_cpu_keeps_every_replication_here(host, flood, monke
     runner.run(flood, host, replications=2, processes=2)
     assert here == [0, 1]
     monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(forked, "load_average", lambda: 0.3)
     with open(tmp_path / "events.jsonl", "w", encoding="utf-8") as out:
         runner.run(flood, host, replications=2, processes=2, events_out=out)
     assert here == [0, 1, 0, 1]
@@ -141,6 +143,17 @@ def test_a_traced_run_keeps_every_replication_here(host, flood, two_cpus, monkey
     finally:
         hooktrace.log.setLevel(was)
     assert here == [(os.getpid(), 0), (os.getpid(), 1), (os.getpid(), 2)]
+
+
+def test_a_busy_machine_makes_no_copy(monkeypatch, two_cpus):
+    """Two CPUs and a load average of 1.6 or more: the second is not free."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the copy is made on Linux only")
+    assert forked.can_fork()
+    monkeypatch.setattr(forked, "load_average", lambda: 1.6)
+    assert not forked.can_fork()
+    monkeypatch.setattr(forked, "usable_cpus", lambda: 4)
+    assert forked.can_fork()
 
 
 def test_only_linux_makes_a_copy(monkeypatch, two_cpus):
