@@ -150,16 +150,16 @@ def _default_faults(model: type[BaseModel]) -> list[tuple[str, bool]]:
                                                              context=ENGINE_VALUES)
                 fault = _after_validators(cls, name, value)
                 if fault is not None:
-                    out.append((f"{prefix}{name}: default {default!r} is refused: {fault}", True))
+                    out.append((f"{prefix}{name}: default {brief(default)} is refused: {fault}", True))
             except ValidationError as exc:
                 error = exc.errors(include_url=False)[0]
                 message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
                 message = f"{message[0].lower()}{message[1:]}"
                 if error["type"] in _VALUE_ERRORS:
-                    out.append((f"{prefix}{name}: default {default!r} is refused: {message}", True))
+                    out.append((f"{prefix}{name}: default {brief(default)} is refused: {message}", True))
                     continue
                 shown = kind.__name__ if isinstance(kind, type) else str(kind).replace("typing.", "")
-                out.append((f"{prefix}{name}: default {default!r} is not a {shown} ({message})",
+                out.append((f"{prefix}{name}: default {brief(default)} is not a {shown} ({message})",
                             False))
             except Exception:  # a type pydantic cannot build a schema for: not ours to check
                 continue

@@ -412,7 +412,7 @@ def parse_fraction(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a share such as 30% or 0.3, got {value!r}")
     if isinstance(value, (int, float)):
-        share = float(value)
+        share = _as_float(value)
     elif isinstance(value, str) and value.strip().endswith("%"):
         try:
             share = read_number(value.strip()[:-1]) / 100.0
@@ -494,10 +494,24 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _as_float(value: int | float) -> float:
+    """A plugin's number (a params default in the engine unit) as a float: an int beyond
+    a float's range (``10**400``) is refused as no finite number, as ``inf`` is (``float``
+    raises ``OverflowError``, which pydantic does not report as the value's fault: the
+    default passed unchecked and failed in the plugin's run).
+
+    :raises ValueError: the int does not fit a float."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"a whole number of {len(str(value)):,} digits is not a finite "
+                         "number (beyond a float's range)") from None
+
+
 def _validator(kind: str, **flags):
     def read(value: Any, info: Any) -> Any:
         if _engine_value(info):  # a number in the engine unit; text is no default
-            return check_magnitude(float(value), kind, **flags) if _number(value) else value
+            return check_magnitude(_as_float(value), kind, **flags) if _number(value) else value
         return parse_quantity(value, kind, **flags)
     return BeforeValidator(read)
 
@@ -512,7 +526,7 @@ def _percent(value: Any, info: Any) -> Any:
     if _engine_value(info):  # a share of dry weight: 1.2 for 120 %
         if not _number(value):
             return value
-        if not math.isfinite(value):
+        if not math.isfinite(_as_float(value)):
             raise ValueError(f"{value!r} is not a finite number")
         if not LIVE_MOISTURE.low <= value <= LIVE_MOISTURE.high:
             raise ValueError(LIVE_MOISTURE.refusal(f"{value:g} ({value * 100:g} %)"))
@@ -522,7 +536,7 @@ def _percent(value: Any, info: Any) -> Any:
 
 def _angle(value: Any, info: Any) -> Any:
     if _engine_value(info):  # degrees, a direction in [0, 360)
-        if _number(value) and not (math.isfinite(value) and 0 <= value < 360):
+        if _number(value) and not (math.isfinite(_as_float(value)) and 0 <= value < 360):
             raise ValueError(f"{value!r} is not a direction in degrees, 0 or more and below 360")
         return value
     return parse_angle(value)
