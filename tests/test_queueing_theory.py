@@ -192,6 +192,27 @@ def test_loss_system_matches_erlang_b(host, length):
     checks.verify()
 
 
+@pytest.mark.slow
+def test_larger_systems_match_erlang_b_and_c(host):
+    """Beyond Stevenson's rows (at most 5 units): 10 erlangs on 15 units (the Erlang B
+    table's B = 0.0365, tests/test_calc.py) and 8 erlangs on 10 units (Erlang C = 0.409),
+    lost share, probability of waiting, mean wait and queue, by the same simultaneous
+    intervals (about 30 s: run with --slow)."""
+    checks = Checks()
+    for k, (a, c) in enumerate([(10.0, 15), (8.0, 10)]):
+        observed = replicate("mmc_loss.yaml", host, mmc_overrides(a, c, 320.0, 20.0), 8, seed=900 + k)
+        b = erlang_b(c, a)
+        checks.add(f"a={a} c={c} share lost", values(observed["PL"]), b, 0.5 * b + 0.01)
+        reps, horizon, warm = mmc_plan(a, c, "default")
+        observed = replicate("mmc.yaml", host, mmc_overrides(a, c, horizon, warm), reps, seed=910 + k)
+        exact = mmc_exact(a, c)
+        checks.add(f"a={a} c={c} P(wait)", values(observed["PW"]), exact["PW"], 0.4 * exact["PW"] + 0.01)
+        checks.add(f"a={a} c={c} Wq (min)", values(observed["WQ"]), exact["WQ"], exact["WQ"] + 0.5)
+        checks.add(f"a={a} c={c} Lq", values(observed["LQ"]), exact["LQ"], exact["LQ"] + 0.01)
+    assert erlang_b(15, 10.0) == pytest.approx(0.0365, abs=5e-5) and erlang_c(10, 8.0) == pytest.approx(0.409, abs=5e-4)
+    checks.verify()
+
+
 # ------------------------------------------------------------------ hypercube (Larson 1974)
 AREAS = ["area_a", "area_b", "area_c"]
 UNITS = ["units-1", "units-2", "units-3"]           # based at area_a, area_b, area_c
