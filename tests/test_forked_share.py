@@ -276,3 +276,21 @@ def test_a_run_asks_openblas_for_no_worker_threads_unless_told(given, expected):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env=env).stdout
     assert out.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("command", ["batch", "sensitivity", "optimise"])
+def test_commands_with_workers_ask_openblas_for_no_worker_threads(command, tmp_path):
+    """batch, sensitivity and optimise set OPENBLAS_NUM_THREADS=1 before numpy loads, in
+    the command's own process, and so in the fork server and workers that inherit its
+    environment (here shown with a file the command refuses after it began)."""
+    import subprocess
+
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    code = ("import os, sys\nfrom drillsim.cli.main import main\n"
+            f"try:\n    main([{command!r}, {str(empty)!r}])\nexcept SystemExit:\n    pass\n"
+            "print(os.environ.get('OPENBLAS_NUM_THREADS'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=env, cwd=tmp_path).stdout
+    assert out.strip().splitlines()[-1] == "1"

@@ -20,7 +20,7 @@ import click
 from drillsim.batch.errors import (BatchSetupError, ExportError, StoreEmptyError, StoreError,
                                    StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                    StoreWriteError)
-from drillsim.cli.support import (WholeNumber, Fail, OutputFile, OutputFolder, check_writable, kept_file, output_name_problem, resolved, collector_held, err, guard, host_for, say,
+from drillsim.cli.support import (WholeNumber, Fail, one_blas_thread, OutputFile, OutputFolder, check_writable, kept_file, output_name_problem, resolved, collector_held, err, guard, host_for, say,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options)
 
@@ -198,6 +198,9 @@ class _Silent:
 def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, retry_failed,
           all_rows, quiet, show_traceback, plugins, disabled, loading) -> None:
     """Run every variant of a sweep, replication by replication, into a database."""
+    # before numpy loads, here and in the workers and fork server that inherit the
+    # environment: no OpenBLAS threads busy-waiting for matrix work a replication never gives
+    one_blas_thread()
     from drillsim.batch.executor_choice import make_executor
 
     if retry_failed and not resume:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
+from drillsim.cli.support import (Fail, one_blas_thread, check_writable, err, guard, host_for,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options, OutputFile, is_stdout, write_output)
 
@@ -33,6 +33,9 @@ from drillsim.cli.support import (Fail, check_writable, err, guard, host_for,
 def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quiet, plugins,
              disabled, loading) -> None:
     """Choose k sites for a force to cover the most people within a time, or the least mean travel time."""
+    # before numpy loads, here and in the workers and fork server that inherit the
+    # environment: no OpenBLAS threads busy-waiting for matrix work a replication never gives
+    one_blas_thread()
     from rich.console import Console
     from rich.table import Table
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from drillsim.cli.support import (SEED, WholeNumber, Fail, check_writable, err, guard, host_for, split_names, warn,
+from drillsim.cli.support import (SEED, WholeNumber, Fail, one_blas_thread, check_writable, err, guard, host_for, split_names, warn,
                                   with_executor_options, with_loading_options,
                                   with_plugin_options, OutputFile, OutputFolder, is_stdout, write_output)
 
@@ -45,6 +45,9 @@ from drillsim.cli.support import (SEED, WholeNumber, Fail, check_writable, err, 
 def sensitivity(scenario: Path, targets, method, replications, samples, seed, plot_dir, json_path,
                 workers, executor, scheduler, quiet, plugins, disabled, loading) -> None:
     """Which assumed numbers of a scenario decide its targets: one at a time, Morris or Sobol."""
+    # before numpy loads, here and in the workers and fork server that inherit the
+    # environment: no OpenBLAS threads busy-waiting for matrix work a replication never gives
+    one_blas_thread()
     from rich.console import Console
     from rich.table import Table
 
