@@ -32,11 +32,11 @@ def flood(host):
     return load_scenario(FLOOD, host=host)
 
 
-@linux
-def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, monkeypatch):
-    """The reference is the same run in one process, replication after replication."""
-    alone = runner.run(flood, host, replications=6, processes=1)
-    here = []
+@pytest.fixture
+def taken_here(monkeypatch):
+    """The replication indexes run in this process, in order (a forked copy's own list
+    grows in the copy only)."""
+    here: list[int] = []
     real = runner._replication
 
     def counted(scenario, host_, r, *args, **kwargs):
@@ -44,6 +44,15 @@ def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, monke
         return real(scenario, host_, r, *args, **kwargs)
 
     monkeypatch.setattr(runner, "_replication", counted)
+    return here
+
+
+@linux
+def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, taken_here):
+    """The reference is the same run in one process, replication after replication."""
+    alone = runner.run(flood, host, replications=6, processes=1)
+    here = taken_here
+    here.clear()
     shared = runner.run(flood, host, replications=6, processes=2)
     # only this process's list grows: replication 0 is its own, the copy took some others
     assert here[0] == 0 and len(here) < 6 and len(set(here)) == len(here)
@@ -55,16 +64,8 @@ def test_the_outcome_is_the_one_of_a_single_process(host, flood, two_cpus, monke
 
 
 @linux
-def test_what_is_needed_after_the_run_is_done_once_after_the_first_replication(host, flood, two_cpus,
-                                                                                monkeypatch):
-    seen = []
-    real = runner._replication
-
-    def counted(scenario, host_, r, *args, **kwargs):
-        seen.append(r)
-        return real(scenario, host_, r, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "_replication", counted)
+def test_what_is_needed_after_the_run_is_done_once_after_the_first_replication(host, flood, two_cpus, taken_here):
+    seen = taken_here
     for processes in (2, 1):
         seen.clear()
         runner.run(flood, host, replications=3, processes=processes,
@@ -103,16 +104,9 @@ def test_the_first_replication_to_fail_fails_here_with_its_own_message(host, flo
     assert min(failing) in here  # run here, whoever took it first
 
 
-def test_an_event_log_or_one_cpu_keeps_every_replication_here(host, flood, monkeypatch, tmp_path):
+def test_an_event_log_or_one_cpu_keeps_every_replication_here(host, flood, monkeypatch, tmp_path, taken_here):
     monkeypatch.setattr(forked, "usable_cpus", lambda: 1)
-    here = []
-    real = runner._replication
-
-    def counted(scenario, host_, r, *args, **kwargs):
-        here.append(r)
-        return real(scenario, host_, r, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "_replication", counted)
+    here = taken_here
     runner.run(flood, host, replications=2, processes=2)
     assert here == [0, 1]
     monkeypatch.setattr(forked, "usable_cpus", lambda: 2)
@@ -123,18 +117,11 @@ def test_an_event_log_or_one_cpu_keeps_every_replication_here(host, flood, monke
 
 
 @linux
-def test_a_traced_run_keeps_every_replication_here(host, flood, two_cpus, monkeypatch):
+def test_a_traced_run_keeps_every_replication_here(host, flood, two_cpus, taken_here):
     # a hook trace's lines come in replication order only if one process writes them
     from drillsim.host import hooktrace
 
-    here = []
-    real = runner._replication
-
-    def counted(scenario, host_, r, *args, **kwargs):
-        here.append((os.getpid(), r))
-        return real(scenario, host_, r, *args, **kwargs)
-
-    monkeypatch.setattr(runner, "_replication", counted)
+    here = taken_here
     was = hooktrace.log.level
     hooktrace.log.setLevel(logging.DEBUG)  # (setLevel: the logger caches isEnabledFor)
     try:
@@ -142,7 +129,7 @@ def test_a_traced_run_keeps_every_replication_here(host, flood, two_cpus, monkey
         runner.run(flood, host, replications=3, processes=2)
     finally:
         hooktrace.log.setLevel(was)
-    assert here == [(os.getpid(), 0), (os.getpid(), 1), (os.getpid(), 2)]
+    assert here == [0, 1, 2]
 
 
 def test_a_busy_machine_makes_no_copy(monkeypatch, two_cpus):
