@@ -348,6 +348,43 @@ def test_a_quiet_run_that_ends_normally_is_not_stalled(mini, host):
     assert sim.log.events[-1].kind == "run_ended"
 
 
+@pytest.mark.parametrize("hook", ["drillsim_run_started", "drillsim_run_finished"])
+def test_a_plugin_that_hangs_at_the_start_or_end_of_a_run_is_stopped(mini, tmp_path, monkeypatch, hook):
+    """The hooks called outside SimPy's events (the run's start and end) are watched as
+    the events are: an endless loop in ``drillsim_run_started`` hung the run for ever."""
+    import time
+
+    from drillsim.engine.simulation import PluginFailed
+    from drillsim.host.pluginhost import PluginHost
+
+    from .conftest import BUILTIN
+
+    plugin = tmp_path / "stuck.py"
+    plugin.write_text(
+        "import time\n"
+        "from drillsim.api import hookimpl\n"
+        "DRILLSIM_API = '1.0'\n"
+        "@hookimpl\n"
+        f"def {hook}(sim):\n"
+        "    while True:\n"
+        "        time.sleep(0.01)\n", encoding="utf-8")
+    host = PluginHost(only=BUILTIN, modules={"stuck": str(plugin)})
+    monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "0.4")
+    path = mini("""\
+        run: {horizon: 3h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards: []
+        """)
+    sim = Simulation(load_scenario(path, host=host), host)
+    started = time.monotonic()
+    at = "0.0" if hook == "drillsim_run_started" else "180.0"
+    with pytest.raises(PluginFailed, match=rf"plugin 'stuck' did not return within 0.4 s \(wall clock\) "
+                                          rf"at scenario time {at} min: stopped"):
+        sim.run()
+    assert time.monotonic() - started < 10
+
+
 def test_a_plugin_that_hangs_is_stopped_by_the_watchdog(mini, host, monkeypatch):
     import time
 

@@ -778,12 +778,22 @@ class Simulation:
             # the stock each holder starts with: the stock standards (T3, T4) read it
             self.log.log("reserve_held", reserve=reserve.id, holdings=dict(reserve.initial),
                          measure=reserve.unit)
-        self._call(self._hook.drillsim_run_started, "drillsim_run_started", sim=self)
-        for force in self.forces.values():
-            if force.type.start is not None:
-                self._call(force.type.start, f"{force.type.name}.start", self, force)
-        for hazard in self.hazards:
-            self._call(hazard.type.start, f"{hazard.type.name}.start", self, hazard)
+        with self._outside_events():
+            self._call(self._hook.drillsim_run_started, "drillsim_run_started", sim=self)
+            for force in self.forces.values():
+                if force.type.start is not None:
+                    self._call(force.type.start, f"{force.type.name}.start", self, force)
+            for hazard in self.hazards:
+                self._call(hazard.type.start, f"{hazard.type.name}.start", self, hazard)
+
+    def _outside_events(self) -> Any:
+        """The watchdog over plugin code called outside SimPy's events (the start of a
+        run: ``drillsim_run_started``, a unit or hazard type's ``start``; its end:
+        ``drillsim_run_finished``), as over the events themselves: a plugin that does
+        not return within the limit fails the run (a loop there hung the run for ever).
+
+        :raises PluginFailed: the limit passed, naming the plugin."""
+        return _Guarded(self)
 
     def run(self, until: float | None = None) -> "Simulation":
         """Run to the horizon (or ``until`` minutes); returns self."""
@@ -835,7 +845,8 @@ class Simulation:
         open_incidents = [i.id for i in self.incidents.values() if not i.completed]
         self.log.log("run_ended", open_incidents=len(open_incidents),
                      queued=[i.id for i in self.queue])
-        self._call(self._hook.drillsim_run_finished, "drillsim_run_finished", sim=self)
+        with self._outside_events():
+            self._call(self._hook.drillsim_run_finished, "drillsim_run_finished", sim=self)
 
     # ------------------------------------------------------------------ internals
     def _build_units(self) -> None:
@@ -1096,3 +1107,25 @@ class Simulation:
                              f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
         error.__cause__ = exc
         return error
+
+
+class _Guarded:
+    """:meth:`Simulation._outside_events`: a :class:`Watchdog` whose
+    :class:`EventTimeLimit` becomes the run's :class:`PluginFailed`."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.dog = Watchdog(sim._clock, lambda: len(sim.log), sim.event_time_limit)
+
+    def __enter__(self) -> None:
+        self.dog.__enter__()
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.dog.__exit__(kind, exc, tb)
+        if exc is not None and isinstance(exc, EventTimeLimit):
+            sim = self.sim
+            raise PluginFailed(f"plugin {sim._blame(exc)} did not return within "
+                               f"{sim.event_time_limit:g} s (wall clock) at scenario time "
+                               f"{sim.env.now:.1f} min: stopped") from None
+        return False
+
