@@ -424,8 +424,9 @@ def test_a_row_of_one_township_or_force_is_judged_on_its_own_label(tmp_path, hos
     # Rows split by label (``ID/label`` of a ``by_label`` target) are judged each on its
     # label: evacuating Mixin does not earn Yuxi's evacuation row, a boat sent to a call
     # in Mixin does not earn Yuxi's response row, and the boat's force does not earn the
-    # district team's row. (Before, one evacuation or dispatch anywhere in the drill
-    # cleared every row of its kind.)
+    # district team's row; a row over all townships ("district") is earned by any
+    # evacuation. (Before, one evacuation or dispatch anywhere in the drill cleared every
+    # row of its kind.)
     import dataclasses
 
     s = DrillSession.open(msel_pack(tmp_path), seed=21, host=host)
@@ -446,7 +447,7 @@ def test_a_row_of_one_township_or_force_is_judged_on_its_own_label(tmp_path, hos
     assert targets["U1"].metric.label == "force"           # peak_utilisation
     template = aar.build(s).player_rows[0]
     rows = [dataclasses.replace(template, id=i, status="pass")
-            for i in ("T4-need/mixin", "T4-need/yuxi", "T6/mixin", "T6/yuxi",
+            for i in ("T4-need/mixin", "T4-need/yuxi", "T4-need/district", "T6/mixin", "T6/yuxi",
                       f"U1/{boat.force.id}", "U1/district_team")]
     idle = aar.met_by_inaction(s, rows)
     assert idle == {

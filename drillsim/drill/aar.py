@@ -347,7 +347,8 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
     alone when the metric labels by township or by force: a township's evacuation row
     is not earned by evacuating another township, a township's response row by a
     dispatch elsewhere, one force's row by another force's dispatch. Other labels (a
-    plugin's own) are judged on the whole drill. ``{row id: why}``."""
+    plugin's own, or ``district`` over all townships) are judged on the whole drill.
+    ``{row id: why}``."""
     events = session.sim.log.events
     moved = {"evacuation", "relocation"}
     evacuated_in = {o.township for o in session.orders if o.ok and o.command == "evacuate"}
@@ -363,6 +364,7 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
     sent = {force for force, _town in dispatches}
     dispatched = bool(sent) or any(o.ok and o.command in ("dispatch", "air") for o in session.orders)
     targets = {t.id: t for t in session.scenario.targets}
+    townships = session.sim.region.townships
     out = {}
     for r in rows:
         target_id, _, label = r.id.partition("/")  # (a row by label is "ID/label")
@@ -370,6 +372,8 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
         if r.status != "pass" or target is None:
             continue
         made_by, by = target.metric.made_by, target.metric.label if label else None
+        if by == "township" and label not in townships:
+            by = None  # a label over townships ("district"): judged on the whole drill
         forces = getattr(target.params, "forces", None)
         if made_by == "evacuation":
             if by == "township":
