@@ -18,6 +18,13 @@ from drillsim.scenario.loader import load_scenario
 
 LEG = 6371.0088 * math.pi / 180 * 0.1  # km between neighbouring townships
 CAR = LEG / 60 * 60                     # minutes at 60 km/h
+#: a scenario with one unit and no hazard: nothing happens unless a test makes it
+QUIET = """\
+    run: {horizon: 3h}
+    forces:
+      - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+    hazards: []
+    """
 
 
 def run(path, host):
@@ -316,12 +323,7 @@ def test_a_stalled_run_is_reported_with_what_waits_on_what(mini, host):
 def test_a_plugin_process_waiting_for_nothing_stalls_the_run(mini, host):
     from drillsim.engine.stall import RunStalled
 
-    path = mini("""\
-        run: {horizon: 3h}
-        forces:
-          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
-        hazards: []
-        """)
+    path = mini(QUIET)
     sim = Simulation(load_scenario(path, host=host), host)
     sim.start()
 
@@ -370,12 +372,7 @@ def test_a_plugin_that_hangs_at_the_start_or_end_of_a_run_is_stopped(mini, tmp_p
         "        time.sleep(0.01)\n", encoding="utf-8")
     host = PluginHost(only=BUILTIN, modules={"stuck": str(plugin)})
     monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "0.4")
-    path = mini("""\
-        run: {horizon: 3h}
-        forces:
-          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
-        hazards: []
-        """)
+    path = mini(QUIET)
     sim = Simulation(load_scenario(path, host=host), host)
     started = time.monotonic()
     at = "0.0" if hook == "drillsim_run_started" else "180.0"
@@ -391,12 +388,7 @@ def test_a_plugin_that_hangs_is_stopped_by_the_watchdog(mini, host, monkeypatch)
     from drillsim.engine.simulation import PluginFailed
 
     monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "0.4")
-    path = mini("""\
-        run: {horizon: 3h}
-        forces:
-          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
-        hazards: []
-        """)
+    path = mini(QUIET)
     sim = Simulation(load_scenario(path, host=host), host)
     sim.start()
 
@@ -419,12 +411,7 @@ def test_a_short_limit_is_watched_even_after_a_run_with_a_long_one(mini, host, m
 
     from drillsim.engine.simulation import PluginFailed
 
-    path = mini("""\
-        run: {horizon: 3h}
-        forces:
-          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
-        hazards: []
-        """)
+    path = mini(QUIET)
     monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "60")
     slow = Simulation(load_scenario(path, host=host), host)
     slow.start()
