@@ -288,7 +288,6 @@ class UnitType:
         self._check_bands()
         _functions(f"unit type {self.name!r}", start=self.start, check=self.check)
 
-
     def _check_bands(self) -> None:
         """Each of :attr:`turnout_by_time` is ``(start, end, minutes)``: two different
         clock times ``HH:MM`` and a number of minutes, 0 or more."""
