@@ -78,7 +78,7 @@ class Claims:
         self.stop = stop
         if hasattr(os, "memfd_create"):
             self._fd = os.memfd_create("drillsim-claims")
-        else:  # pragma: no cover - POSIX without memfd (macOS)
+        else:  # pragma: no cover - a Python built without memfd_create (the copy is made on Linux only)
             import tempfile
 
             self._fd = os.dup(tempfile.TemporaryFile().fileno())  # noqa: SIM115
