@@ -8,6 +8,7 @@ from drillsim.report.common import (clock, design_text, goal_from_plan, goal_spl
                                     num, place_name, rate_text)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, waits_between_hazards)
+from drillsim.report.figures import figure_rows, zone_rows
 
 
 def model_value(outcome, key: str) -> Any:
@@ -74,23 +75,6 @@ def _event_text(e) -> str:
     if e.kind == "run_ended":
         return f"End of run: {d.get('open_incidents')} incidents still open"
     return e.kind
-
-
-_SUFFIX_UNITS = {"_m3s": "m³/s", "_m": "m", "_h": "h", "_km": "km", "_ha": "ha", "_kw_m": "kW/m",
-                 "_people": "people", "_min": "min"}
-
-
-def _figure(key: str, value: Any, start) -> tuple[str, str]:
-    """A hazard summary figure as (label, value with unit): ``gauge_peak_m3s`` →
-    ("gauge peak", "20,393 m³/s"); keys ending ``_time_min`` are scenario times."""
-    if key.endswith("_time_min"):
-        label = key[: -len("_time_min")].replace("_", " ") + " (time)"
-        return label, clock(value, start) if isinstance(value, (int, float)) else "—"
-    for suffix, unit in _SUFFIX_UNITS.items():
-        if key.endswith(suffix):
-            return key[: -len(suffix)].replace("_", " "), (num(value) + f" {unit}"
-                                                            if isinstance(value, (int, float)) else str(value))
-    return key.replace("_", " "), num(value) if isinstance(value, (int, float)) else str(value)
 
 
 def _model_text(outcome, observation) -> str:
@@ -170,7 +154,12 @@ def render(outcome, notes: list[str] | None = None) -> str:
         out += ["## Hazard", ""]
         for hid, figs in figures.items():
             out += [f"**{hid}**", ""]
-            out += _table(["figure", "value"], [list(_figure(k, v, sc.start)) for k, v in figs.items()])
+            out += _table(["figure", "value"], figure_rows(figs, sc, hid))
+            zones = zone_rows(outcome.first_events, hid, sc)
+            if zones:
+                out += [f"Threat zones of {hid} (60-min AEGL, ground level; replication 0): the area to "
+                        "evacuate or shelter in place is set by these distances (下风向防护距离)", ""]
+                out += _table(["from", "wind", "stability", "AEGL-1", "AEGL-2", "AEGL-3"], zones)
     if sc.observed:
         out += ["## The real event against the model", ""]
         out += _table(["figure", "observed", "source (status)", "model"],
