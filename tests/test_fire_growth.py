@@ -97,6 +97,38 @@ def test_point_fire_size_by_hand():
     assert shape.area_ha == pytest.approx(size["area_ha"])
 
 
+def _contained_fire(host, overrides=None):
+    from drillsim.engine.simulation import Simulation
+    from drillsim.scenario.loader import load_scenario
+
+    sim = Simulation(load_scenario(SCENARIOS / "forest_fire.yaml", host=host, overrides=overrides), host)
+    sim.run()
+    return sim.log.events
+
+
+#: IRPG production of the scenario's crews, m/h (16 chains/h per 20 people; 15 and 10 people)
+CREW_RATE = {"forest_team": 16 * 20.1168 * 15 / 20, "township_teams.baolong": 16 * 20.1168 * 10 / 20,
+             "township_teams.guxi": 16 * 20.1168 * 10 / 20}
+
+
+@pytest.mark.parametrize("overrides", [
+    None,
+    {"hazards[0].params.monitoring.cameras": []},                 # reported by a patrol at 30 min
+    {"forces[1].enabled": False, "forces[2].enabled": False},     # the forest team alone
+], ids=["plan", "no camera", "forest team alone"])
+def test_line_is_built_from_each_crews_arrival(host, overrides):
+    """Line held at containment = the sum over crews of rate x time since its arrival (not
+    since the end of the growth step it arrived in), and it closes the perimeter."""
+    ev = _contained_fire(host, overrides)
+    (done,) = [e for e in ev if e.kind == "fire_contained"]
+    arrived = {e.unit: e.t for e in ev if e.kind == "unit_arrived" and e.unit in CREW_RATE}
+    line = sum(CREW_RATE[u] * (done.t - t) / 60 for u, t in arrived.items())
+    assert done.details["line_m"] == pytest.approx(line, abs=1.0)
+    assert done.details["line_m"] == pytest.approx(done.details["perimeter_m"], abs=1.0)
+    (began,) = [e for e in ev if e.kind == "fire_attack_began"]
+    assert began.t == min(arrived.values())
+
+
 def test_forest_fire_scenario_figures(host):
     """The Baolong fire: each logged figure re-derived from the model's parts by hand."""
     from drillsim.engine.simulation import Simulation
@@ -118,13 +150,6 @@ def test_forest_fire_scenario_figures(host):
     # contained when the held line reaches the perimeter
     (done,) = [e for e in ev if e.kind == "fire_contained"]
     assert done.details["line_m"] == pytest.approx(done.details["perimeter_m"], abs=1.0)
-    # line built = sum over crews of rate x time on the line since arrival (IRPG, 15 and 10 people)
-    rate = {"forest_team": 16 * 20.1168 * 15 / 20, "township_teams.baolong": 16 * 20.1168 * 10 / 20,
-            "township_teams.guxi": 16 * 20.1168 * 10 / 20}
-    arrived = {e.unit: e.t for e in ev if e.kind == "unit_arrived" and e.unit in rate}
-    step = 5.0   # production starts at the first 5-min step after arrival
-    line = sum(rate[u] * (done.t - math.ceil(t / step) * step) / 60 for u, t in arrived.items())
-    assert done.details["line_m"] == pytest.approx(line, abs=1.0)
     # T7: the forest team's 15 people reached the fire; the vehicles stopped at the anchor point
     assert {e.unit for e in ev if e.kind == "unit_arrived"} >= {"forest_team", "helicopters"}
     kinds = [e.kind for e in ev]

@@ -6,7 +6,9 @@ What a run does, in order:
    length-to-breadth by ``shape``)
    at the head rate of Rothermel's model (:mod:`.rothermel`) for the fuel model, slope and
    the weather period in force (midflame wind, its direction relative to upslope, fuel
-   moistures); the shape is summed step by step (``step``).
+   moistures); the shape is summed step by step (``step``; the weather is read at each
+   step's start), and within a step in parts split where a crew or helicopter arrives or
+   leaves, so each works from its own arrival.
 2. ``detection`` after ignition the fire is reported (or ``monitoring.detect`` after it
    when a camera of the video monitoring system covers the ignition, :mod:`.detection`): an incident of kind ``attack.kind``
    at an *anchor point* (``attack.anchor_offset`` behind the ignition point, against the
@@ -27,8 +29,8 @@ What a run does, in order:
 Events: ``hazard_started`` (kind ``forest_fire``), ``fire_state`` (every
 ``report_interval``: area, perimeter, line, head rate, flame length, crews, helicopters),
 ``fire_contained``, ``hazard_summary``, ``fire_reported`` (``by``, ``since_ignition``,
-``area_ha``), ``fire_attack_began`` (``since_ignition``, ``area_ha``: the first step with
-a crew building line).
+``area_ha``), ``fire_attack_began`` (``since_ignition``, ``area_ha``: when the first crew
+arrives and begins building line).
 """
 
 from __future__ import annotations
@@ -195,7 +197,8 @@ class ForestFireParams(Strict):
     shape: Literal["anderson_1983", "rothermel_1991"] = "anderson_1983"
     """Length-to-breadth relation of the fire's ellipse: `anderson_1983` (as FARSITE and BehavePlus 6+) or `rothermel_1991` (1 + 0.25 U in mi/h, as BehavePlus 5)."""
     step: Duration = 5.0
-    """Time step of the fire growth; crews and helicopters arriving within a step start work at its end."""
+    """Time step of the fire growth (the weather is read at each step's start); a crew or
+    helicopter arriving within a step starts work at its arrival."""
     report_interval: Duration = 60.0
     """Time between `fire_state` events."""
     mop_up: DurationOrZero = 120.0
@@ -376,44 +379,73 @@ def start(sim, hazard) -> None:
                     lat=ig.lat, lon=ig.lon, fuel_model=model.code)
         line = 0.0
         next_report = sim.now
-        head_fl = 0.0
         attacked = False
+        # a unit arriving at (or leaving) the fire within a step changes the line built and
+        # the head's spread from that moment, not from the step's end
+        wake = {"event": sim.event()}
+
+        def on_change(event) -> None:
+            if not wake["event"].triggered and any(
+                    inc.id == event.incident for inc in incidents.values()):
+                wake["event"].succeed()
+
+        sim.log.subscribe("unit_arrived", on_change)
+        sim.log.subscribe("unit_released", on_change)
         while sim.now < sim.horizon:
-            r, lb = behaviour(sim.now)
+            r, lb = behaviour(sim.now)   # the weather of the step's start, for the whole step
             fire.bearing = spread_bearing(r)
-            rate, crews, helis = crews_on_scene()
-            if crews and not attacked:
-                attacked = True
-                sim.log.log("fire_attack_began", hazard=hazard.id, since_ignition=sim.now - p.start,
-                            area_ha=round(fire.shape.area_ha, 4), crews=crews)
-            ros, head_fl = r.ros_m_min, r.flame_length_m
-            if helis and p.helicopters.head_reduction > 0 and head_fl <= heli_limit:
-                factor = (1.0 - p.helicopters.head_reduction) ** helis
-                ros *= factor
-                head_fl *= factor ** 0.46     # Byram: L ∝ I^0.46 and I ∝ R
-            if sim.now >= next_report:
-                sim.log.log("fire_state", hazard=hazard.id, area_ha=round(fire.shape.area_ha, 3),
-                            perimeter_m=round(fire.shape.perimeter_m, 1), line_m=round(line, 1),
-                            head_ros_m_min=round(ros, 3), flame_length_m=round(head_fl, 2),
-                            crews=crews, helicopters=helis)
-                next_report += p.report_interval
-                if p.closure.vehicles:
-                    sim.access_changed(f"{hazard.id}: fire perimeter")
-            dt = min(p.step, sim.horizon - sim.now)
-            before = FireShape(fire.shape.head, fire.shape.back, fire.shape.flank)
-            p0, l0 = before.perimeter_m, line
-            fire.shape.grow(ros, lb, dt)
-            line += rate * dt / 60.0
-            p1 = fire.shape.perimeter_m
-            if rate > 0 and line >= p1 and head_fl <= hand_limit:
-                # line and perimeter both grow linearly within the step: meet at tau
-                gap0, gap1 = p0 - l0, p1 - line
-                tau = dt * gap0 / (gap0 - gap1) if gap0 > 0 else 0.0
-                fire.shape = before
-                fire.shape.grow(ros, lb, tau)
-                yield sim.timeout(tau)
-                return (yield from contained(l0 + rate * tau / 60.0))
-            yield sim.timeout(dt)
+            step_end = min(sim.now + p.step, sim.horizon)
+            reporting = sim.now >= next_report
+            while True:  # the step, in parts between changes of who works on the fire
+                rate, crews, helis = crews_on_scene()
+                if crews and not attacked:
+                    attacked = True
+                    sim.log.log("fire_attack_began", hazard=hazard.id, since_ignition=sim.now - p.start,
+                                area_ha=round(fire.shape.area_ha, 4), crews=crews)
+                ros, head_fl = r.ros_m_min, r.flame_length_m
+                if helis and p.helicopters.head_reduction > 0 and head_fl <= heli_limit:
+                    factor = (1.0 - p.helicopters.head_reduction) ** helis
+                    ros *= factor
+                    head_fl *= factor ** 0.46     # Byram: L ∝ I^0.46 and I ∝ R
+                if reporting:  # at the step's start only: the reports keep their interval
+                    reporting = False
+                    sim.log.log("fire_state", hazard=hazard.id, area_ha=round(fire.shape.area_ha, 3),
+                                perimeter_m=round(fire.shape.perimeter_m, 1), line_m=round(line, 1),
+                                head_ros_m_min=round(ros, 3), flame_length_m=round(head_fl, 2),
+                                crews=crews, helicopters=helis)
+                    next_report += p.report_interval
+                    if p.closure.vehicles:
+                        sim.access_changed(f"{hazard.id}: fire perimeter")
+                dt = step_end - sim.now
+                if dt <= 0:
+                    break
+                before = FireShape(fire.shape.head, fire.shape.back, fire.shape.flank)
+                p0, l0 = before.perimeter_m, line
+                fire.shape.grow(ros, lb, dt)
+                line += rate * dt / 60.0
+                p1 = fire.shape.perimeter_m
+                held = rate > 0 and line >= p1 and head_fl <= hand_limit
+                if held:
+                    # line and perimeter both grow linearly within the part: meet at tau
+                    gap0, gap1 = p0 - l0, p1 - line
+                    tau = dt * gap0 / (gap0 - gap1) if gap0 > 0 else 0.0
+                    fire.shape = before
+                    fire.shape.grow(ros, lb, tau)
+                    line = l0 + rate * tau / 60.0
+                    dt = tau
+                if wake["event"].triggered:
+                    wake["event"] = sim.event()
+                start, timer = sim.now, sim.timeout(dt)
+                done = yield timer | wake["event"]
+                spent = sim.now - start
+                if timer not in done and dt - spent > 1e-9:  # someone came or left: the part ends now
+                    fire.shape = before
+                    fire.shape.grow(ros, lb, spent)
+                    line = l0 + rate * spent / 60.0
+                    continue
+                if held:
+                    return (yield from contained(line))
+                break
         sim.log.log("hazard_summary", hazard=hazard.id, figures=summary(False, line))
 
     def summary(done: bool, line: float) -> dict:
