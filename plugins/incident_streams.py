@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from drillsim.api import Count, Duration, DurationOrZero, HazardType, Rate, Strict, hookimpl, suggest
+from drillsim.api import Demand, Duration, DurationOrZero, HazardType, Rate, Strict, hookimpl, suggest
 
 
 class ScriptedIncident(Strict):
@@ -25,7 +25,7 @@ class ScriptedIncident(Strict):
     """Incident kind."""
     place: str
     """Place id."""
-    demand: dict[str, Count] = Field(min_length=1)
+    demand: Demand
     """What it needs on scene (`{people: 5}`)."""
     on_scene: Duration
     """Work time on scene."""
@@ -47,7 +47,7 @@ class PoissonParams(Strict):
     """Place ids the calls come from."""
     place_weights: Literal["uniform", "population"] = "uniform"
     """`uniform` or by `population` weight."""
-    demand: dict[str, Count] = Field(min_length=1)
+    demand: Demand
     """What each call needs on scene."""
     on_scene_mean: Duration
     """Mean work time on scene."""

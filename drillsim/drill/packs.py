@@ -59,7 +59,7 @@ from drillsim.scenario.loader import (
     resolve_ref,
     scenario_root,
 )
-from drillsim.scenario.quantities import Count, parse_quantity
+from drillsim.scenario.quantities import Demand, parse_quantity
 from drillsim.scenario.validation import Collector, Strict, suggest, validate
 from drillsim.scenario.yamlsource import Document, cut_name, load_yaml, quote_name
 
@@ -136,7 +136,7 @@ class PlannedInject(MselFields):
     """Unit id (breakdown, in_service)."""
     incident_kind: str | None = None
     """Incident kind (incidents)."""
-    demand: dict[str, Count] | None = None
+    demand: Demand | None = None
     """What the incident needs, by capability (`{people: 20}`)."""
     on_scene: DurationText | None = None
     """Work time on scene, with a unit."""

@@ -360,6 +360,7 @@ def load_scenario(path: str | Path, *, host: PluginHost,
         doc.data["run"].update(changes)
 
     start = _parse_start(spec.start, checked, faults)
+    _check_clock_range(start, spec.run.horizon, checked, faults)
     if spec.run.warm_up >= spec.run.horizon:
         faults.add(checked.fault(("run", "warm_up"), "the warm-up must end before the horizon"))
     _check_unique(checked, "hazards", [h.id for h in spec.hazards], faults)
@@ -577,6 +578,22 @@ def _parse_start(text: str, doc: Document, faults: Collector) -> dt.datetime:
         faults.add(doc.fault(("start",), f"{text!r} has no time zone; add it, e.g. "
                                           f"'{with_zone(start)}' for China Standard Time"))
     return start
+
+
+def _check_clock_range(start: dt.datetime, horizon: float, doc: Document, faults: Collector) -> None:
+    """Refuse a start whose run (start to start + ``horizon`` minutes) leaves the dates a
+    clock can show (years 1 to 9999, in UTC and in the start's own zone): the reports and
+    the drill's clock write the date of every event, and a run ending past 9999-12-31
+    could not be reported (Python's :class:`datetime.datetime` range)."""
+    try:
+        end = start + dt.timedelta(minutes=horizon)
+        for when in (start, end):
+            when.astimezone(dt.timezone.utc)
+    except OverflowError:
+        faults.add(doc.fault(("start",), f"{start.isoformat(timespec='minutes')!r}: the run, from "
+                                          "the start to the start plus run.horizon, leaves the "
+                                          "dates a clock can show (years 1 to 9999, in UTC too); "
+                                          "give a start such as '2020-08-16T00:00+08:00'"))
 
 
 def _check_unique(doc: Document, section: str, ids: list[str], faults: Collector) -> None:

@@ -75,7 +75,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 # What a number is, wherever drillsim reads one from text (a quantity in a file, a
 # command-line option): ASCII digits 0-9, an optional sign, decimal point and exponent.
@@ -385,6 +385,9 @@ def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind:
     ureg = registry()
     try:
         unit = ureg.Unit(unit_text)
+    except ArithmeticError:  # pint evaluates the numbers in "2/0h" or "1 km/h/0"
+        raise ValueError(f"{value!r} is not {what} with a unit: {written!r} divides by zero "
+                         f"or overflows; write e.g. {examples}") from None
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
             TypeError, ValueError, AssertionError, KeyError):
         raise ValueError(f"unknown unit {written!r} in {value!r}; write e.g. {examples}") from None
@@ -612,17 +615,26 @@ Count = Annotated[float, AfterValidator(check_amount)]
 
 
 def check_demand(value: dict[str, float]) -> dict[str, float]:
-    """A demand ``{capability: amount}``: at least one capability, every amount above 0.
+    """A demand ``{capability: amount}``: at least one capability, every amount above 0
+    (each amount already a :data:`Count`: finite, in 0–10,000,000). An incident whose
+    demand is all zeros could be served by nothing and would fail the run when created.
 
-    :raises ValueError: empty, or an amount of 0 or less.
+    :raises ValueError: empty, or an amount of 0.
     """
-    if not value or any(amount <= 0 for amount in value.values()):
-        raise ValueError("a demand names at least one capability, each with an amount above 0")
+    if not value:
+        raise ValueError("a demand names at least one capability with an amount above 0 "
+                         "(e.g. {people: 5})")
+    zero = [name for name, amount in value.items() if amount <= 0]
+    if zero:
+        raise ValueError(f"a demand's amounts are above 0, got 0 for {', '.join(map(repr, zero))}; "
+                         "leave out a capability the incident does not need")
     return value
 
 
-#: What an incident needs on scene, ``{capability: amount}`` (at least one, each above 0).
-Demand = Annotated[dict[str, float], AfterValidator(check_demand)]
+#: What an incident needs on scene, ``{capability: amount}`` (at least one, each a
+#: :data:`Count` above 0).
+Demand = Annotated[dict[str, Count], AfterValidator(check_demand),
+                   Field(json_schema_extra={"minProperties": 1})]
 
 
 def format_minutes(minutes: float) -> str:

@@ -47,7 +47,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, HazardType, Count, DurationOrZero, Duration, Height, Length, MassRate, OrderRefused, Place,
+from drillsim.api import (Angle, HazardType, Demand, DurationOrZero, Duration, Height, Length, MassRate, OrderRefused, Place,
                           Rate, Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from ..roads import RoadPoint, check_road, point_on_road
@@ -100,7 +100,7 @@ class WeatherPeriod(Strict):
 class HazmatParams(Strict):
     kind: str = "hazmat_release"
     """Incident kind at the source."""
-    demand: dict[str, Count] = {"hazmat": 1.0}
+    demand: Demand = {"hazmat": 1.0}
     """What the source needs (`{hazmat: 1}`)."""
     work: Duration = 60.0
     """Work on scene to stop the release."""
@@ -111,7 +111,7 @@ class HazmatParams(Strict):
 class FireSupportParams(Strict):
     kind: str = "hazmat_support"
     """Incident kind of the fire support at the staging point."""
-    demand: dict[str, Count] = {"pumps": 2.0}
+    demand: Demand = {"pumps": 2.0}
     """What it needs (`{pumps: 2}`)."""
     work: Duration = 120.0
     """Its work time."""

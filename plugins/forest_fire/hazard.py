@@ -42,7 +42,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, HazardType, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
+from drillsim.api import (Angle, Demand, HazardType, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
                           Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from .containment import crew_rate_m_h, production_table
@@ -107,7 +107,7 @@ class IgnitionParams(Strict):
 class AttackParams(Strict):
     kind: str = "forest_fire"
     """Incident kind of the ground attack."""
-    demand: dict[str, float] = {"fireline": 1.0}
+    demand: Demand = {"fireline": 1.0}
     """What the ground attack needs (`{fireline: 1}`)."""
     priority: int = Field(default=1, ge=1, le=9)
     """Dispatch priority."""
@@ -115,7 +115,7 @@ class AttackParams(Strict):
     """Distance of the anchor point crews walk in from."""
     aerial_kind: str = "forest_fire_aerial"
     """Incident kind of the aerial attack."""
-    aerial_demand: dict[str, float] | None = {"aerial": 1.0}
+    aerial_demand: Demand | None = {"aerial": 1.0}
     """What it needs (none: no aerial attack)."""
 
 

@@ -32,7 +32,7 @@ import weakref
 
 from pydantic import Field, model_validator
 
-from drillsim.api import Count, HazardType, Duration, DurationOrZero, Length, Strict
+from drillsim.api import Demand, HazardType, Duration, DurationOrZero, Length, Strict
 
 from .. import roads
 from ..chemical import hazard as release
@@ -51,7 +51,7 @@ class CrashParams(Strict):
 
     kind: str = "tanker_crash"
     """Incident kind at the crash."""
-    demand: dict[str, Count] = {"people": 6.0, "pumps": 1.0}
+    demand: Demand = {"people": 6.0, "pumps": 1.0}
     """What it needs (a fire appliance's crew and pump)."""
     work: Duration = 60.0
     """Work on scene at full demand."""

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from pydantic import Field, field_validator
 
-from drillsim.api import Count, HazardType, Duration, Fraction, Length, Restriction, Strict, suggest, to_local_km
+from drillsim.api import Demand, HazardType, Duration, Fraction, Length, Restriction, Strict, suggest, to_local_km
 
 from .. import roads
 from ..landslide.hazard import RainfallParams
@@ -93,7 +93,7 @@ class CallParams(Strict):
     """Incident kind of a call for help."""
     rate_per_h: float = Field(default=1.0, ge=0, le=60)
     """Calls per hour from each closed point."""
-    demand: dict[str, Count] = {"people": 6.0}
+    demand: Demand = {"people": 6.0}
     """What a call needs."""
     on_scene: Duration = 30.0
     """Work at full demand."""
