@@ -92,3 +92,70 @@ def test_the_chemical_report_gives_the_threat_zone_distances(tmp_path):
     assert cells[4].startswith(f"{aegl2_km:.3g} km downwind")
     # chlorine's AEGL-3 (20 ppm) zone is inside its AEGL-2 (2 ppm) zone
     assert float(cells[5].split()[0]) < float(cells[4].split()[0]) < float(cells[3].split()[0])
+
+
+def test_the_flood_report_names_townships_and_forces(tmp_path):
+    """The timeline and the rows over forces name the township and the force as the
+    region and the scenario do (English and Chinese), not by the scenario's ids."""
+    text = _report(tmp_path, "fujiang_flood_2020")
+    timeline = text.split("## Timeline", 1)[1].split("\n## ", 1)[0]
+    assert "Evacuation ordered: Mixin Zhen 米心镇, " in timeline
+    assert "Evacuation ordered: mixin" not in timeline
+    assert "Mixin Zhen 米心镇: river above warning stage (超警)" in timeline
+    assert "Flood warning issued for 7 townships (Fujiang 涪江)" in timeline
+    assert "short by 3,812 people in Zitong Jiedao 梓潼街道" in timeline
+    d1 = _cells(text, "D1")
+    assert d1[3].endswith("at district team 区综合应急救援队")
+    # the plan's status of each force: the district team exists (I.(1).4 成立一支30人的区
+    # 综合应急救援队伍); the company-run water rescue team is to be built (III.(3).1(5)
+    # 支持鼓励独立法人企业组建……水上应急救援队伍); Shuangjiang's station is being finished
+    # (III.(3).1(1) 完成双江古镇消防救援站建设)
+    assert _cells(text, "district_team")[4] == "existing (2021)"
+    assert _cells(text, "water_rescue")[4] == "to build by 2025"
+    assert _cells(text, "shuangjiang_station")[4] == "under construction (to finish by 2025)"
+
+
+def test_a_missed_target_says_how_far_and_where(tmp_path):
+    """T1 misses the plan's 12 h: the report says by how much on the mean and in which
+    townships, worst first; the plan's own numbers come before the other goals."""
+    text = _report(tmp_path, "fujiang_flood_2020", "--json", str(tmp_path / "s.json"))
+    rows = {r["id"]: r for r in json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["targets"]}
+    missed = text.split("## Missed targets: how far, and where", 1)[1].split("\n\n", 2)[1]
+    lines = missed.splitlines()
+    assert [ln.split("**")[1] for ln in lines][:2] == ["T1", "T11"]   # the plan's numbers first
+    t1 = lines[0]
+    lead = {b["label"]: b["mean"] for b in rows["T1"]["breakdown"]}   # hours
+    worst = min(lead, key=lead.get)
+    assert worst == "mixin"                                        # the wave enters at Mixin
+    assert f"{12 - rows['T1']['mean']:.2f} h short on the mean" in t1
+    assert f"Missing it: Mixin Zhen 米心镇 {lead['mixin']:.2f} h, {12 - lead['mixin']:.2f} h short; " in t1
+    assert t1.count(" h short;") + t1.endswith(" h short") == sum(v < 12 for v in lead.values())
+    short = next(ln for ln in lines if ln.startswith("- **T3-short**"))
+    assert "By township: Zitong Jiedao 梓潼街道 " in short
+
+
+def test_the_verdict_lists_the_plans_numbers_first():
+    """A planner answers for the plan's numbers first: a small miss of T1's 12 h ranks
+    before a complete miss of a scenario's standard (a threshold of 0 made every such
+    miss a 100 % gap, and the plan's misses dropped out of the three shown)."""
+    from types import SimpleNamespace
+
+    from drillsim.report.terminal import verdict_lines
+
+    def row(rid, mean, threshold, comparison, source=None):
+        return SimpleNamespace(id=rid, title=rid, status="fail", comparison=comparison, threshold=threshold,
+                               mean=mean, unit="h", pass_rate=0.0, n=2, worst=None, source=source,
+                               statistic="min", breakdown=None, fails_by_design=None)
+
+    rows = [row("X1", 5.0, 0.0, "<=", "a scenario's standard"), row("X2", 9.0, 0.0, "<=", "drillsim's reading"),
+            row("X3", 1.0, 0.0, "<=", "drillsim's reading"), row("T1", 11.5, 12.0, ">=")]
+    outcome = SimpleNamespace(rows=rows, replications=2, scenario=SimpleNamespace(region=None, spec=None))
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    for line in verdict_lines(outcome):
+        console.print(line)
+    text = console.export_text()
+    shown = [ln.split()[0] for ln in text.split("Worst misses:")[1].splitlines() if ln.strip()]
+    assert shown[0] == "T1"
+    assert "against min >= 12 h, 0.50 h short" in text

@@ -87,7 +87,7 @@ def test_verdict_counts_and_orders_misses():
     cells = [c.plain for c in grid.columns[0].cells]
     assert [c.strip() for c in cells] == ["D", "C", "B"]
     texts = [c.plain for c in grid.columns[1].cells]
-    assert texts[0] == "title D: 90 min at Zitong against max <= 30 min; met in 0 of 10 replications"
+    assert texts[0] == "title D: 90 min at Zitong against max <= 30 min, 60 min over; met in 0 of 10 replications"
 
 
 def _row_line(lines: list[str], rid: str) -> str:

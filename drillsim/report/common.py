@@ -45,16 +45,41 @@ def measured(row) -> str:
 
 
 def place_name(sc, label: str | None) -> str | None:
-    """A place label (a township or site id, possibly with a note in brackets) as its
-    name in the region, e.g. ``mixin`` → ``Mixin 米心镇``; other labels unchanged."""
+    """A place or force label (a township, site or force id, possibly with a note in
+    brackets) as its name, e.g. ``mixin`` → ``Mixin Zhen 米心镇``, ``district_team`` →
+    ``district team 区综合应急救援队`` (the force's ``name``, else its id in words, then
+    its ``name_zh``); other labels unchanged."""
     if label is None:
         return None
     key, _, rest = label.partition(" ")
     try:
         name = sc.region.place(key).name
     except (KeyError, AttributeError):
-        return label
+        name = force_name(sc, key)
+        if name is None:
+            return label
     return f"{name} {rest}".strip()
+
+
+def force_name(sc, force_id: str) -> str | None:
+    """A scenario force's name for a planner: its ``name`` (else its id in words) and its
+    ``name_zh`` (the plan's words): ``district team 区综合应急救援队``; None when the
+    scenario has no force of that id."""
+    for f in getattr(getattr(sc, "spec", None), "forces", None) or ():
+        if f.id == force_id:
+            english = f.name or f.id.replace("_", " ")
+            return f"{english} {f.name_zh}" if f.name_zh and f.name_zh not in english else english
+    return None
+
+
+def row_title(sc, row) -> str:
+    """A scorecard row's title with the place or force a by-label row is about named
+    (``Peak share of units committed: blue_sky`` → ``…: blue sky 蓝天救援队``)."""
+    title = row.title
+    _, slash, label = row.id.partition("/")
+    if slash and title.endswith(f": {label}"):
+        return title[: -len(label)] + (place_name(sc, label) or label)
+    return title
 
 
 def design_text(row) -> str | None:
@@ -218,3 +243,47 @@ def open_atomic(path: str | Path, keep_on: type[BaseException] | tuple = (),
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def gap(row, value: float | None = None) -> float | None:
+    """How far ``value`` (default: the row's mean) is from the row's goal, in the row's
+    unit, positive when it misses: threshold − value for a ``>=``/``>`` goal, value −
+    threshold for ``<=``/``<``; None for an information row or an unmeasured value."""
+    value = row.mean if value is None else value
+    if value is None or row.comparison is None or row.threshold is None:
+        return None
+    return row.threshold - value if row.comparison.startswith(">") else value - row.threshold
+
+
+def shortfall(row, value: float | None = None) -> str | None:
+    """A miss in words a planner acts on: ``4.53 h short`` (of a ``>=`` goal), ``4,187
+    people over`` (a ``<=`` goal), ``75.7 percentage points short`` (a share); None when
+    ``value`` (default: the mean) meets the goal."""
+    g = gap(row, value)
+    if g is None or g <= 0:
+        return None
+    word = "short" if row.comparison.startswith(">") else "over"
+    amount = f"{num(g)} percentage points" if row.unit == "%" else num(g, row.unit)
+    return f"{amount} {word}"
+
+
+def misses_by_place(sc, row) -> list[str]:
+    """Where a failed row over places misses, worst first: for a min/max row, each place
+    whose mean misses the goal with its value and shortfall (``Mixin Zhen 米心镇 7.47 h,
+    4.53 h short``); for a mean over places (a share), each place below the goal with its
+    value; for a sum over places, each place's part (``Zitong Jiedao 梓潼街道 3,812
+    people``); [] for a row without places or with one only (its "at …" names it)."""
+    entries = [b for b in (row.breakdown or []) if b.get("mean") is not None]
+    if not entries:
+        return []
+    if row.statistic == "sum":
+        parts = sorted((b for b in entries if b["mean"] != 0), key=lambda b: -abs(b["mean"]))
+        return [f"{place_name(sc, b['label'])} {num(b['mean'], row.unit)}" for b in parts]
+    if len(entries) < 2:  # one force or place: the row's own "at …" names it
+        return []
+    missing = [(gap(row, b["mean"]), b) for b in entries if (gap(row, b["mean"]) or 0) > 0]
+    missing.sort(key=lambda gb: -gb[0])
+    if row.statistic == "mean":  # a share over places: each place is in or out
+        return [f"{place_name(sc, b['label'])} {num(b['mean'], row.unit)}" for _, b in missing]
+    return [f"{place_name(sc, b['label'])} {num(b['mean'], row.unit)}, {shortfall(row, b['mean'])}"
+            for _, b in missing]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.report.common import (clock, design_text, goal_from_plan, goal_split, goal_text, measured,
-                                    num, place_name, rate_text)
+from drillsim.report.common import (clock, design_text, force_name, goal_from_plan, goal_split, goal_text,
+                                    measured, misses_by_place, num, place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, waits_between_hazards)
 from drillsim.report.figures import figure_rows, zone_rows
@@ -36,36 +36,49 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return lines + [""]
 
 
-def _event_text(e) -> str:
+def _event_text(e, sc=None) -> str:
+    """A key event in words, townships by name (``Mixin Zhen 米心镇``) when ``sc`` (the
+    scenario) is given, and the flood's stages in the planner's terms (超警)."""
     d = e.details
+
+    def town(tid) -> str:
+        return (place_name(sc, tid) if sc is not None and tid else None) or str(tid)
+
     if e.kind == "warning_issued":
         towns = d.get("townships", [])
         if "forecast_peak_stage" not in d:  # a hazard other than a flood
-            return f"Warning issued ({d.get('level') or 'hazard'}) for {len(towns)} townships: {', '.join(towns)}"
-        return f"Warning issued for {len(towns)} townships ({d.get('river')}); " \
-               f"forecast peak stage {d.get('forecast_peak_stage')} m"
+            return (f"Warning issued ({d.get('level') or 'hazard'}) for {len(towns)} townships: "
+                    f"{', '.join(town(t) for t in towns)}")
+        return f"Flood warning issued for {len(towns)} townships ({_river(sc, d.get('river'))}); " \
+               f"forecast crest stage {d.get('forecast_peak_stage')} m"
     if e.kind == "hazard_arrival":
-        what = "above warning stage" if d.get("level") == "warning" else "flooded"
-        return f"{d.get('township')}: {what}" if d.get("level") in ("warning", "impact") else \
-            f"{d.get('township')}: hazard at level {d.get('level')}"
+        what = "river above warning stage (超警)" if d.get("level") == "warning" else \
+            "flooded (water in the township)"
+        level = str(d.get("level"))
+        if level.startswith("aegl"):  # a toxic plume's 60-min AEGL zone
+            return f"{town(d.get('township'))}: plume arrives (AEGL-{level[4:]} zone)"
+        return f"{town(d.get('township'))}: {what}" if level in ("warning", "impact") else \
+            f"{town(d.get('township'))}: hazard at level {level}"
     if e.kind == "hazard_receded":
-        return f"{d.get('township')}: water below flood stage again"
+        return f"{town(d.get('township'))}: water below its flood stage again"
     if e.kind == "evacuation_ordered":
-        return f"Evacuation ordered: {d.get('township')}, {num(d.get('people'))} people, " \
+        return f"Evacuation ordered: {town(d.get('township'))}, {num(d.get('people'))} people, " \
                f"{d.get('rescuers')} rescuers asked for"
     if e.kind == "reserve_short":
-        return f"Reserve {d.get('reserve')} short by {num(d.get('amount'))} {d.get('measure')} " \
-               f"for {d.get('township')}"
+        return f"{_reserve(sc, d.get('reserve'))} short by {num(d.get('amount'))} {d.get('measure')} " \
+               f"in {town(d.get('township'))}"
     if e.kind == "mutual_aid_requested":
-        return f"Mutual aid requested ({d.get('force')}, {d.get('units')} units, " \
-               f"arriving in {num(d.get('arrives_in', 0) / 60)} h)"
+        return f"Mutual aid requested ({(force_name(sc, d.get('force')) if sc is not None else None) or d.get('force')}, " \
+               f"{d.get('units')} units, arriving in {num(d.get('arrives_in', 0) / 60)} h)"
     if e.kind == "unit_in_service":
         return f"Unit {e.unit} in service ({d.get('reason')})"
     if e.kind == "hazard_started":
-        return f"Hazard {d.get('hazard')} begins ({d.get('kind')}) in {d.get('township')}"
+        return f"Hazard {d.get('hazard')} begins ({d.get('kind')}) in {town(d.get('township'))}"
     if e.kind == "protective_action":
-        return f"{d.get('township')}: {d.get('action')} ({num(d.get('people'))} people, plume due in " \
-               f"{num(d.get('lead_min'))} min)"
+        lead = d.get("lead_min")
+        due = (f"plume due in {num(lead)} min" if not isinstance(lead, (int, float)) or lead >= 0 else
+               f"the plume came {num(-lead)} min before the warning")
+        return f"{town(d.get('township'))}: {d.get('action')} ({num(d.get('people'))} people, {due})"
     if e.kind == "release_stopped":
         return f"Release stopped: {d.get('reason')}"
     if e.kind == "fire_contained":
@@ -75,6 +88,23 @@ def _event_text(e) -> str:
     if e.kind == "run_ended":
         return f"End of run: {d.get('open_incidents')} incidents still open"
     return e.kind
+
+
+def _river(sc, river) -> str:
+    """A river id as its names in the region (``Fujiang 涪江``), else as given."""
+    for r in getattr(getattr(getattr(sc, "region", None), "spec", None), "rivers", None) or ():
+        if r.id == river:
+            return " ".join(x for x in (getattr(r, "name_en", None), getattr(r, "name_zh", None)) if x) or river
+    return str(river)
+
+
+def _reserve(sc, reserve) -> str:
+    """A reserve id as its ``name`` in the scenario (else its id in words)."""
+    for r in getattr(sc, "reserves", None) or ():
+        if r.id == reserve:
+            name = r.spec.name or str(reserve).replace("_", " ")
+            return name[:1].upper() + name[1:]
+    return str(reserve).replace("_", " ").capitalize()
 
 
 def _model_text(outcome, observation) -> str:
@@ -89,6 +119,12 @@ def _model_text(outcome, observation) -> str:
     return f"{num(value)} {observation.unit or ''}".strip()
 
 
+#: a force's ``status`` as the plan's words: what exists when the plan is issued (2021),
+#: what it builds by 2025, and what a scenario adds without the plan naming it
+STATUS_WORDS = {"existing": "existing (2021)", "under_construction": "under construction (to finish by 2025)",
+                "planned": "to build by 2025", "assumed": "assumed (not a plan force)"}
+
+
 def _forces_line(sc) -> str:
     """Which of the plan's forces the run counts: the scenario's ``forces_as_of`` view,
     those left out, and those counted although the plan has yet to build them."""
@@ -101,6 +137,35 @@ def _forces_line(sc) -> str:
                and f.status in ("planned", "under_construction")]
     return (f"- Forces counted: {view}; left out: {', '.join(out) or 'none'}; counted though "
             f"not yet built: {', '.join(unbuilt) or 'none'}")
+
+
+def _missed_section(sc, rows) -> list[str]:
+    """For each missed target, what a planner changes: how far the measured value is from
+    the goal, and the townships (or the force) that miss it, worst first. The plan's own
+    numbers come first."""
+    failed = [r for r in rows if r.status == "fail"]
+    if not failed:
+        return []
+    failed.sort(key=lambda r: goal_from_plan(r) is False)
+    out = ["## Missed targets: how far, and where", ""]
+    for r in failed:
+        whose = "the plan's number" if goal_from_plan(r) else "not a plan number"
+        short = shortfall(r)
+        line = (f"- **{r.id}** {_md(row_title(sc, r))}" + (f" ({r.section})" if r.section else "")
+                + f": {measured(r)}" + (f" at {place_name(sc, r.worst)}" if r.worst else "")
+                + f" against {goal_text(r).replace(' (not a plan number)', '')} ({whose})"
+                + (f", {short} on the mean" if short else "")
+                + f"; met in {rate_text(r)} of replications")
+        places = misses_by_place(sc, r)
+        if places:
+            what = "by township" if r.statistic == "sum" else "missing it"
+            line += f". {what.capitalize()}: " + "; ".join(places[:8]) + (
+                f"; and {len(places) - 8} more" if len(places) > 8 else "")
+        elif r.id.partition("/")[2] or (r.worst and force_name(sc, r.worst)):
+            pass  # the force or place is in the title or the "at …"
+        why = design_text(r)
+        out.append(_md(line + (f" ({why})" if why else "")))
+    return out + [""]
 
 
 def render(outcome, notes: list[str] | None = None) -> str:
@@ -126,7 +191,7 @@ def render(outcome, notes: list[str] | None = None) -> str:
     out += ["## Scorecard", ""]
     out += _table(["id", "target", "plan §", "measured: mean [95% CI]", "p90", "goal",
                    "pass rate", "result"],
-                  [[r.id, r.title, r.section or "—",
+                  [[r.id, row_title(sc, r), r.section or "—",
                     measured(r) + (f" at {place_name(sc, r.worst)}" if r.worst else ""),
                     num(r.p90, r.unit) + (f" ({place_name(sc, r.worst)} only)" if r.worst else "")
                     if r.p90 is not None else "—", goal_text(r),
@@ -135,13 +200,14 @@ def render(outcome, notes: list[str] | None = None) -> str:
     if theirs:  # whose goal it is, when not the plan's: a scenario standard is no plan target
         out += ["Goals that are not plan numbers, and where each comes from:", ""]
         out += [f"- **{r.id}** {_md(r.source)}" for r in theirs] + [""]
+    out += _missed_section(sc, rows)
     designed = [(r.id, design_text(r)) for r in rows if design_text(r)]
     if designed:
         out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]
     label_of = {t.id: t.metric.label for t in sc.targets}
     for r in rows:
         if r.breakdown:
-            out += [f"### {r.id}: {r.title}, by {label_of.get(r.id) or 'label'}", ""]
+            out += [f"### {r.id}: {row_title(sc, r)}, by {label_of.get(r.id) or 'label'}", ""]
             out += _table(["", "mean [95% CI]", "p90 over replications", "pass rate"],
                           [[place_name(sc, b["label"]), num(b["mean"], r.unit) + (
                               f" [{num(b['ci95'][0])}, {num(b['ci95'][1])}]" if b["ci95"] else ""),
@@ -176,10 +242,12 @@ def render(outcome, notes: list[str] | None = None) -> str:
             for k, v in u.capabilities.items():
                 caps[k] = caps.get(k, 0) + v
         bases = sorted({u.base for u in f.units})
-        force_rows.append([f.id, f.unit_type.name, f.unit_type.plan_ref, len(f.units),
+        force_rows.append([f.id, f.spec.name_zh or f.spec.name or "—", f.unit_type.name, f.unit_type.plan_ref,
+                           STATUS_WORDS.get(f.spec.status, "not stated"), len(f.units),
                            ", ".join(f"{k} {num(v)}" for k, v in sorted(caps.items())),
                            ", ".join(bases) if len(bases) <= 3 else f"{len(bases)} places"])
-    out += _table(["force", "type", "plan", "units", "total capabilities", "based at"], force_rows)
+    out += _table(["force", "name", "type", "plan", "status in the plan", "units", "total capabilities",
+                   "based at"], force_rows)
     if sc.reserves:
         out += _table(["reserve", "unit", "district", "townships", "total"],
                       [[r.id, r.unit, num(r.holdings.get("district", 0)),
@@ -198,7 +266,7 @@ def render(outcome, notes: list[str] | None = None) -> str:
                         num(d["overflow"]), num(d["drawn"]), num(d["restocked"])] for d in days])
 
     out += ["## Timeline of key events (replication 0)", ""]
-    out += _table(["time", "event"], [[clock(e.t, sc.start), _event_text(e)]
+    out += _table(["time", "event"], [[clock(e.t, sc.start), _event_text(e, sc)]
                                       for e in key_events(outcome.first_events)])
 
     waits = waits_between_hazards(outcome.first_events, hazard_of_kind(sc)) if len(sc.hazards) > 1 else []

@@ -29,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from drillsim.report.common import (design_text, goal_from_plan, goal_split, goal_text, measured, num,
-                                    place_name, rate_text)
+                                    place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import implicit_assumptions
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
@@ -112,7 +112,7 @@ def _wide_table(outcome, main) -> Table:
                      ("result", {"no_wrap": True})):
         table.add_column(name, overflow="fold", **kw)
     for row in main:
-        what = Text(row.title + (f" ({row.section})" if row.section else ""))
+        what = Text(row_title(sc, row) + (f" ({row.section})" if row.section else ""))
         if design_text(row):
             what.append("\n" + design_text(row), style="dim")
         table.add_row(Text(row.id), what, Text(measured(row) + _where(sc, row)),
@@ -129,7 +129,7 @@ def _narrow_list(outcome, main) -> Table:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for row in main:
-        text = Text(row.title, style="bold")
+        text = Text(row_title(sc, row), style="bold")
         figures = f"{measured(row)}{_where(sc, row)}"
         if row.p90 is not None:
             figures += f" · p90 {num(row.p90, row.unit)}"
@@ -156,20 +156,22 @@ def _legend(outcome, wide: bool) -> str:
                if any(goal_from_plan(r) is False for r in outcome.rows) else "."))
 
 
-def _miss(row) -> tuple[float, float]:
-    """How badly a row misses, for ordering the verdict: the share of replications
-    failing, then the gap between mean and threshold relative to the larger of the two
-    (0 to 1, defined for a threshold of 0)."""
+def _miss(row) -> tuple[bool, float, float]:
+    """How badly a row misses, for ordering the verdict: a number the plan sets before a
+    scenario's standard or drillsim's reading (a planner answers for the plan's numbers
+    first), then the share of replications failing, then the gap between mean and
+    threshold relative to the larger of the two (0 to 1, defined for a threshold of 0)."""
     gap = 0.0
     if row.mean is not None and row.threshold is not None:
         gap = abs(row.mean - row.threshold) / max(abs(row.mean), abs(row.threshold), 1e-12)
-    return (1 - (row.pass_rate or 0.0), gap)
+    return (bool(goal_from_plan(row)), 1 - (row.pass_rate or 0.0), gap)
 
 
 def verdict_lines(outcome) -> list:
     """The verdict: targets met and missed, not measured, and the worst misses (up to
-    :data:`WORST_SHOWN`, ordered by share of replications failing, then by the gap to
-    the threshold relative to it) with the measured value and the place that decides it."""
+    :data:`WORST_SHOWN`: the plan's own numbers first, then by share of replications
+    failing, then by the gap to the threshold relative to it) with the measured value,
+    the place that decides it and how far it is from the goal."""
     sc = outcome.scenario
     scored = [r for r in outcome.rows if r.comparison is not None]
     failed = [r for r in scored if r.status == "fail"]
@@ -201,8 +203,9 @@ def verdict_lines(outcome) -> list:
         for row in worst:
             why = design_text(row)
             grid.add_row(Text(f"  {row.id}", style="bold red"),
-                         Text(f"{row.title}: {num(row.mean, row.unit)}{_where(sc, row)} against "
-                              f"{goal_text(row)}; {_met_in(row, outcome.replications)}"
+                         Text(f"{row_title(sc, row)}: {num(row.mean, row.unit)}{_where(sc, row)} against "
+                              f"{goal_text(row)}" + (f", {short}" if (short := shortfall(row)) else "")
+                              + f"; {_met_in(row, outcome.replications)}"
                               + (f" ({why})" if why else "")))
         lines.append(grid)
     if not failed and scored:
