@@ -159,3 +159,28 @@ def test_the_verdict_lists_the_plans_numbers_first():
     shown = [ln.split()[0] for ln in text.split("Worst misses:")[1].splitlines() if ln.strip()]
     assert shown[0] == "T1"
     assert "against min >= 12 h, 0.50 h short" in text
+
+
+def _plan_text() -> str:
+    return (ROOT / "docs" / "plan" / "tongnan-emergency-plan-2021.zh.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml"))
+                         + [ROOT / "scenarios" / "regions" / "tongnan.yaml"], ids=lambda p: p.stem)
+def test_the_fire_stations_chinese_names_are_the_plans(path):
+    """The plan names its stations 消防救援站 (III.(3).1(1): 做大做强工业园区、江北消防救援站，
+    完成双江古镇消防救援站建设，启动田家化工园区消防救援站), the name of the 2018 reform;
+    the scenarios and the region wrote 工业园区消防站 … although their English said "fire
+    and rescue station"."""
+    import yaml
+
+    plan = _plan_text()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    names = [f.get("name_zh") for f in data.get("forces") or [] if f.get("type") == "fire_rescue_station"]
+    names += [s.get("name_zh") for s in data.get("sites") or [] if s.get("kind") == "fire_station"]
+    for name in filter(None, names):
+        if "微型消防站" in name:   # a community post: the plan's 社区应急救援站（微型消防站） (II.(3).2)
+            assert "微型消防站" in plan
+            continue
+        assert name.endswith("消防救援站"), name
+        assert f"{name[:-len('消防救援站')]}" in plan, name
