@@ -129,6 +129,27 @@ def test_line_is_built_from_each_crews_arrival(host, overrides):
     assert began.t == min(arrived.values())
 
 
+def test_a_fire_still_burning_at_the_horizon_is_summed_up_there(host):
+    """The forest team alone on a fire reported after 30 min does not contain it within
+    the 36-h run: its state at the horizon is logged (a process's event at the horizon
+    itself would be past the run), so the burned area is the horizon's and the report
+    has the fire's summary."""
+    horizon = 36 * 60.0
+    ev = _contained_fire(host, {"forces[1].enabled": False, "forces[2].enabled": False,
+                                "hazards[0].params.monitoring.cameras": []})
+    assert not [e for e in ev if e.kind == "fire_contained"]
+    states = [e for e in ev if e.kind == "fire_state"]
+    last = states[-1]
+    assert last.t == horizon and states[-2].t == horizon - 60.0     # after the hourly reports
+    assert last.details["area_ha"] > states[-2].details["area_ha"]
+    (arrived,) = [e.t for e in ev if e.kind == "unit_arrived" and e.unit == "forest_team"]
+    assert last.details["line_m"] == pytest.approx(CREW_RATE["forest_team"] * (horizon - arrived) / 60, abs=0.1)
+    (summary,) = [e for e in ev if e.kind == "hazard_summary"]
+    assert summary.t == horizon and ev[-1].kind == "run_ended"
+    assert summary.details["figures"]["contained"] is False
+    assert summary.details["figures"]["area_ha"] == pytest.approx(last.details["area_ha"], abs=1e-3)
+
+
 def test_forest_fire_scenario_figures(host):
     """The Baolong fire: each logged figure re-derived from the model's parts by hand."""
     from drillsim.engine.simulation import Simulation

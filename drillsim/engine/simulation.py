@@ -836,12 +836,18 @@ class Simulation:
         return self
 
     def finish(self) -> None:
-        """Log the end of the run (open incidents, units still out) and notify plugins.
+        """Let hazard types log what is still going at the horizon (``HazardType.finish``),
+        log the end of the run (open incidents, units still out) and notify plugins.
 
         :raises RunStalled: every process was blocked before the horizon
             (:mod:`drillsim.engine.stall`); ``run_stalled`` is logged first.
         """
         stall.check(self)
+        ending = [h for h in self.hazards if h.type.finish is not None]
+        if ending:
+            with self._outside_events():
+                for hazard in ending:
+                    self._call(hazard.type.finish, f"{hazard.type.name}.finish", self, hazard)
         open_incidents = [i.id for i in self.incidents.values() if not i.completed]
         self.log.log("run_ended", open_incidents=len(open_incidents),
                      queued=[i.id for i in self.queue])

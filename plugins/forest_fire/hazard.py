@@ -27,8 +27,9 @@ What a run does, in order:
    ``closure.detour`` (:func:`restriction`); access is re-checked every ``report_interval``.
 
 Events: ``hazard_started`` (kind ``forest_fire``), ``fire_state`` (every
-``report_interval``: area, perimeter, line, head rate, flame length, crews, helicopters),
-``fire_contained``, ``hazard_summary``, ``fire_reported`` (``by``, ``since_ignition``,
+``report_interval``, and at the horizon if the fire still burns then: area, perimeter,
+line, head rate, flame length, crews, helicopters), ``fire_contained``,
+``hazard_summary`` (at containment, or at the horizon), ``fire_reported`` (``by``, ``since_ignition``,
 ``area_ha``), ``fire_attack_began`` (``since_ignition``, ``area_ha``: when the first crew
 arrives and begins building line).
 """
@@ -245,6 +246,11 @@ class FireState:
     bearing: float = 0.0          # compass bearing of the head, degrees
     burning: bool = False
     own_places: set[str] = field(default_factory=set)
+    #: held line, m, and the head's (rate of spread m/min, flame length m) with the crews
+    #: and helicopters at work, as of the end of the part of a step being run (growth is
+    #: computed a part ahead): at the horizon, the fire's state then (:func:`finish`)
+    line: float = 0.0
+    head: tuple[float, float, int, int] = (0.0, 0.0, 0, 0)
 
     def ellipse(self) -> tuple[float, float, float, float, float]:
         """(centre east km, centre north km, semi-major km, semi-minor km, bearing rad) in
@@ -433,6 +439,7 @@ def start(sim, hazard) -> None:
                     fire.shape.grow(ros, lb, tau)
                     line = l0 + rate * tau / 60.0
                     dt = tau
+                fire.line, fire.head = line, (ros, head_fl, crews, helis)
                 if wake["event"].triggered:
                     wake["event"] = sim.event()
                 start, timer = sim.now, sim.timeout(dt)
@@ -441,16 +448,16 @@ def start(sim, hazard) -> None:
                 if timer not in done and dt - spent > 1e-9:  # someone came or left: the part ends now
                     fire.shape = before
                     fire.shape.grow(ros, lb, spent)
-                    line = l0 + rate * spent / 60.0
+                    line = fire.line = l0 + rate * spent / 60.0
                     continue
                 if held:
                     return (yield from contained(line))
                 break
-        sim.log.log("hazard_summary", hazard=hazard.id, figures=summary(False, line))
+        # the horizon: the last part's end is past the run ([0, horizon)); finish() logs
+        # the fire's state there
 
     def summary(done: bool, line: float) -> dict:
-        return {"contained": done, "area_ha": fire.shape.area_ha, "perimeter_m": fire.shape.perimeter_m,
-                "line_m": line, "fuel_model": model.code}
+        return _summary(fire, done, line)
 
     def contained(line: float):
         fire.burning = False
@@ -467,6 +474,27 @@ def start(sim, hazard) -> None:
 
     sim.process(burn())
     sim.process(report())
+
+
+def _summary(fire: FireState, done: bool, line: float) -> dict:
+    """The ``hazard_summary`` figures: contained or not, area ha, perimeter m, line m."""
+    return {"contained": done, "area_ha": fire.shape.area_ha, "perimeter_m": fire.shape.perimeter_m,
+            "line_m": line, "fuel_model": fuel_model(fire.params.fuel_model).code}
+
+
+def finish(sim, hazard) -> None:
+    """``HazardType.finish``: a fire still burning at the horizon logs its state there
+    (``fire_state``, so the burned area is the horizon's, not the last hourly report's)
+    and its ``hazard_summary`` (not contained)."""
+    for fire in _FIRES.get(sim, ()):
+        if fire.hazard != hazard.id or not fire.burning:
+            continue
+        ros, head_fl, crews, helis = fire.head
+        sim.log.log("fire_state", hazard=hazard.id, area_ha=round(fire.shape.area_ha, 3),
+                    perimeter_m=round(fire.shape.perimeter_m, 1), line_m=round(fire.line, 1),
+                    head_ros_m_min=round(ros, 3), flame_length_m=round(head_fl, 2),
+                    crews=crews, helicopters=helis)
+        sim.log.log("hazard_summary", hazard=hazard.id, figures=_summary(fire, False, fire.line))
 
 
 def check(params: ForestFireParams, context):
@@ -490,4 +518,5 @@ FOREST_FIRE = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
+    finish=finish,
 )
