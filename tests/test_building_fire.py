@@ -147,6 +147,24 @@ def test_as_built_the_city_appliances_come_too_late_and_the_block_burns(host):
     assert r["water_short_min"] == pytest.approx(control.t - (third.t + 18000 / 15 / 60), abs=1e-3)
 
 
+def test_a_fire_still_going_when_the_run_ends_is_summed_up_at_the_horizon(host):
+    # as built, control comes at 92 min: a 60-min run ends with the block burning. Its
+    # result was never logged (the process waited for a moment past the run)
+    sim = simulate(host, **{"run.horizon": "60min"})
+    assert not [e for e in sim.log.events if e.kind == "fire_controlled"]
+    r = result(sim)
+    (summary,) = [e for e in sim.log.events if e.kind == "hazard_summary"]
+    assert summary.t == 60.0 and summary.details["figures"]["buildings"] == r["buildings"]
+    assert r["controlled"] is False and r["held"] is False
+    # buildings alight by 60 min: Hamada's ignition times from flashover (4.10 min)
+    times = ignition_offsets(Block(4, 15, (1, 4)), StepTimes(DOWN, SIDE, UP))
+    assert r["buildings"] == involved_by(times, 60.0 - FLASHOVER)
+    # short of water from the three tanks' 18 m3 run dry (20 min at 15 L/s after the third
+    # appliance's arrival) to the end of the run
+    third = [e for e in sim.log.events if e.kind == "unit_arrived"][2]
+    assert r["water_short_min"] == pytest.approx(60.0 - (third.t + 18000 / 15 / 60), abs=1e-3)
+
+
 def test_with_the_planned_station_the_fire_stays_in_its_building(host):
     sim = simulate(host, forces_as_of="plan_complete")
     first = first_arrival(sim)

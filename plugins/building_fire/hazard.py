@@ -30,12 +30,14 @@ t_fo, Hamada's step times, needed flow per building, hydrants working), ``flasho
 ``fire_held`` (before flashover), ``fire_attack`` (the first water on the fire:
 ``before_flashover`` minutes, negative after), ``fire_state`` (involved, burning, needed
 and applied flow, whenever they change), ``fire_controlled``, ``fire_burnt_out``,
-``building_fire_result`` (at the end: ``buildings``, ``controlled``, ``water_short_min``,
+``building_fire_result`` (at the end — held, controlled, burnt out, or the horizon with
+the fire still going: ``buildings``, ``controlled``, ``water_short_min``,
 ``first_attack_margin``), ``hazard_summary``.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -168,6 +170,19 @@ def figures(p: BuildingFireParams) -> dict:
             "needed_flow_per_building_l_s": needed_flow_l_s(p.block.building_side ** 2, p.block.floors)}
 
 
+#: sim -> {hazard id: what logs the fire's result at the horizon} (:func:`horizon_reached`)
+_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def horizon_reached(sim, hazard) -> None:
+    """``HazardType.finish``: a fire still going when the run ends logs its
+    ``building_fire_result`` and ``hazard_summary`` as of the horizon (its process waits
+    for a moment past the run and would never log them)."""
+    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
+    if at_horizon is not None:
+        at_horizon()
+
+
 def start(sim, hazard) -> None:
     """``HazardType.start``: schedule the fire, its report and the control check."""
     p: BuildingFireParams = hazard.params
@@ -197,7 +212,8 @@ def start(sim, hazard) -> None:
         if state["held"] is None:
             sim.log.log("flashover", hazard=hazard.id, place=place.id, heat_release_kw=round(fig["flashover_kw"], 1))
 
-    state = {"held": None, "controlled": None, "first_attack": None, "short": 0.0}
+    state = {"held": None, "controlled": None, "first_attack": None, "short": 0.0,
+             "before": None, "started": False, "logged": False}
     tanks: dict[str, float] = {}
 
     def on_scene() -> tuple[float, float]:
@@ -238,6 +254,7 @@ def start(sim, hazard) -> None:
         yield at(p.start)
         sim.log.log("hazard_started", hazard=hazard.id, kind="building_fire", place=place.id,
                     township=place.township, growth=p.growth)
+        state["started"] = True
         sim.log.log("fire_growth", hazard=hazard.id, growth=p.growth, hydrants_working=working,
                     hydrants=p.water.hydrants, **{k: round(v, 4) for k, v in fig.items()})
         wake = {"event": sim.event()}
@@ -297,12 +314,31 @@ def start(sim, hazard) -> None:
                     nxt = min(nxt, now + water * 1000.0 / draw / 60.0)
             if now >= sim.horizon:
                 break
-            before = (now, applied, draw, short)
+            before = state["before"] = (now, applied, draw, short)
             wake["event"] = sim.event()
             yield sim.timeout(max(0.0, min(nxt, sim.horizon) - now)) | wake["event"]
         yield from finish()
 
     def finish():
+        log_result()
+        if sim.now < sim.horizon and p.mop_up > 0:
+            yield sim.timeout(p.mop_up)
+        inc = incident.get("fire")
+        if inc is not None:
+            sim.complete_incident(inc, reason="fire out, mop-up done")
+
+    def at_horizon() -> None:
+        """The run ends with the fire still going: its result as of the horizon (the
+        short-of-water minutes counted to it)."""
+        if state["logged"] or not state["started"]:
+            return
+        before = state["before"]
+        if before is not None and before[3]:
+            state["short"] += sim.now - before[0]
+        log_result()
+
+    def log_result() -> None:
+        state["logged"] = True
         now = sim.now
         if state["held"] is not None:
             buildings = 0
@@ -315,12 +351,8 @@ def start(sim, hazard) -> None:
                   "hydrants_working": working}
         sim.log.log("building_fire_result", hazard=hazard.id, **result)
         sim.log.log("hazard_summary", hazard=hazard.id, figures={**fig, **result})
-        if sim.now < sim.horizon and p.mop_up > 0:
-            yield sim.timeout(p.mop_up)
-        inc = incident.get("fire")
-        if inc is not None:
-            sim.complete_incident(inc, reason="fire out, mop-up done")
 
+    _AT_HORIZON.setdefault(sim, {})[hazard.id] = at_horizon
     sim.process(report())
     sim.process(flashover())
     sim.process(fire())
@@ -344,4 +376,5 @@ BUILDING_FIRE = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
+    finish=horizon_reached,
 )
