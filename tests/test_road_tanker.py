@@ -109,6 +109,21 @@ def test_the_load_runs_out_at_the_release_rate(host, mini):
     assert summary["load_empties_after_min"] == pytest.approx(166.7)
 
 
+def test_a_release_still_going_when_the_run_ends_is_summed_up_at_the_horizon(host, mini):
+    # no hazmat team, a 1-h run: the 20 t would last 166.7 min; by the horizon 2 kg/s x
+    # 3,600 s = 7,200 kg are out and the road has been closed 60 min (the summaries were
+    # logged only when the plume cleared and the road reopened: never, in such a run)
+    sim = run(host, mini(tanker(hazmat=False).replace("horizon: 20h", "horizon: 1h")))
+    assert not [e for e in sim.log if e.kind in ("release_stopped", "road_reopened")]
+    summaries = [e for e in sim.log if e.kind == "hazard_summary"]
+    assert [e.t for e in summaries] == [60.0, 60.0]
+    figures = {k: v for e in summaries for k, v in e.details["figures"].items()}
+    assert figures["released_kg"] == pytest.approx(7_200)
+    assert figures["release_minutes"] == pytest.approx(60.0)
+    assert figures["road_closed_min"] == pytest.approx(60.0) and figures["road_closed_h"] == 1.0
+    assert list(sim.log)[-1].kind == "run_ended"
+
+
 def test_a_road_tanker_needs_a_road(host, mini):
     from drillsim.errors import ValidationFailed
 

@@ -137,6 +137,24 @@ def test_the_shipped_scenario_re_derived(host):
     assert all(50.0 <= e.t <= 120.0 for e in calls)      # only while a street is closed
 
 
+def test_a_run_ending_in_the_rain_sums_it_up_at_the_horizon(host):
+    # the shipped rain cut at 65 min: the steps run end at 60 min (underpass S = 30: depth
+    # 18 S = 540 mm; Xicaixi S = 34: 8.75 S = 297.5 mm; streets 30 mm), the underpass closed
+    # since 50 min (15 min by the horizon), Xicaixi not yet. The summary was logged only
+    # after the last step of the rain: never, in such a run
+    sc = load_scenario(SCENARIOS / "urban_waterlogging.yaml", host=host, overrides={"run.horizon": "65min"})
+    sim = Simulation(sc, host)
+    sim.run()
+    (summary,) = [e for e in sim.log if e.kind == "hazard_summary"]
+    assert summary.t == 65.0
+    f = summary.details["figures"]
+    assert f["bridge_underpass_peak_mm"] == pytest.approx(540.0)
+    assert f["xicaixi_low_ground_peak_mm"] == pytest.approx(297.5)
+    assert f["streets_peak_mm"] == pytest.approx(30.0)
+    assert f["bridge_underpass_closed_min"] == pytest.approx(15.0)
+    assert f["xicaixi_low_ground_closed_min"] == 0.0
+
+
 def test_the_pack_draws_valid_scenarios_and_plays(tmp_path, host):
     from drillsim.drill import packs
     from drillsim.drill.session import DrillSession

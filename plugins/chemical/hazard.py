@@ -323,6 +323,8 @@ class ReleaseState:
 
 
 _RELEASES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+#: sim -> {hazard id: what logs the release's summary at the horizon} (:func:`horizon_reached`)
+_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def restriction(sim, unit, origin, destination):
@@ -389,7 +391,7 @@ def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict 
     arrived: dict[tuple[str, str], float] = {}
     actions: dict[str, dict] = {}          # township -> {"action", "at", "incident"}
     warned: set[str] = set()
-    run = {"reported": None, "stop": None, "incidents": {}}
+    run = {"reported": None, "stop": None, "incidents": {}, "started": False, "summarised": False}
 
     def at(t: float):
         return sim.timeout(max(0.0, t - sim.now))
@@ -436,6 +438,7 @@ def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict 
         state.active = True
         sim.log.log("hazard_started", hazard=hid, kind="toxic_release", chemical=chem.name,
                     place=src.id, township=src.township, rate_g_s=p.rate, sigmas=p.sigmas, **(started or {}))
+        run["started"] = True
         for k, w in enumerate(p.weather):
             if w.at > sim.now:
                 yield at(w.at)
@@ -601,9 +604,22 @@ def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict 
         handle.cleared.succeed()
         sim.log.log("hazard_cleared", hazard=hid)
         sim.access_changed(f"{hid}: plume has passed")
+        summarise()
+
+    def summarise() -> None:
+        """The ``hazard_summary``: mass released and minutes of release (to the horizon
+        if it still goes on then), townships warned."""
+        run["summarised"] = True
+        stop = sim.now if run["stop"] is None else run["stop"]
         sim.log.log("hazard_summary", hazard=hid, figures={
-            "released_kg": p.rate * (run["stop"] - p.start) * 60.0 / 1000.0,
-            "release_minutes": run["stop"] - p.start, "townships_warned": len(warned)})
+            "released_kg": p.rate * (stop - p.start) * 60.0 / 1000.0,
+            "release_minutes": stop - p.start, "townships_warned": len(warned)})
+
+    def at_horizon() -> None:
+        if run["started"] and not run["summarised"]:
+            summarise()
+
+    _AT_HORIZON.setdefault(sim, {})[hid] = at_horizon
 
     sim.process(weather())
     sim.process(respond())
@@ -611,6 +627,15 @@ def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict 
     if not sim.auto_orders:
         sim.process(offer_order())
     return handle
+
+
+def horizon_reached(sim, hazard) -> None:
+    """``HazardType.finish``: a release whose plume has not cleared when the run ends
+    logs its ``hazard_summary`` at the horizon (released so far), which its process,
+    waiting for a moment past the run, never would."""
+    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
+    if at_horizon is not None:
+        at_horizon()
 
 
 def check(params: ToxicReleaseParams, context):
@@ -630,4 +655,5 @@ TOXIC_RELEASE = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
+    finish=horizon_reached,
 )

@@ -127,7 +127,7 @@ def start(sim, hazard) -> None:
         sim.log.log("road_blocked", hazard=hazard.id, point=site.id, road=road.name, between=list(road.between),
                     township=site.township, detour=p.road_closure.detour, for_min=None)
         sim.access_changed(f"{hazard.id}: {road.name} blocked by the crash")
-        closed_at = sim.now
+        closed_at = state["closed_at"] = sim.now
         handle = release.run_release(sim, hazard.id, leak, site,
                                      started={"road": road.name, "between": list(road.between), "at": road.at,
                                               "load_t": p.tanker.load_t})
@@ -137,9 +137,22 @@ def start(sim, hazard) -> None:
         block.open = True
         sim.log.log("road_reopened", hazard=hazard.id, point=site.id, road=road.name, township=site.township)
         sim.access_changed(f"{hazard.id}: {road.name} reopened")
-        figures["road_closed_min"] = sim.now - closed_at
-        figures["road_closed_h"] = round((sim.now - closed_at) / 60.0, 2)
+        summarise()
+
+    def summarise() -> None:
+        """The ``hazard_summary``: the load and how long the road was closed (to the
+        horizon if it is still closed then)."""
+        state["summarised"] = True
+        figures["road_closed_min"] = sim.now - state["closed_at"]
+        figures["road_closed_h"] = round((sim.now - state["closed_at"]) / 60.0, 2)
         sim.log.log("hazard_summary", hazard=hazard.id, figures=dict(figures))
+
+    def at_horizon() -> None:
+        if state["closed_at"] is not None and not state["summarised"]:
+            summarise()
+
+    state = {"closed_at": None, "summarised": False}
+    _AT_HORIZON.setdefault(sim, {})[hazard.id] = at_horizon
 
     def report(site):
         yield sim.timeout(p.detection)
@@ -148,6 +161,19 @@ def start(sim, hazard) -> None:
                             hazard=hazard.id, road=road.name)
 
     sim.process(crash())
+
+
+#: sim -> {hazard id: what logs the road's summary at the horizon} (:func:`horizon_reached`)
+_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def horizon_reached(sim, hazard) -> None:
+    """``HazardType.finish``: the release's summary (:func:`release.horizon_reached`),
+    then, if the road is still closed when the run ends, the road's at the horizon."""
+    release.horizon_reached(sim, hazard)
+    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
+    if at_horizon is not None:
+        at_horizon()
 
 
 def check(params: RoadTankerParams, context):
@@ -170,4 +196,5 @@ ROAD_TANKER = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
+    finish=horizon_reached,
 )

@@ -215,6 +215,7 @@ def start(sim, hazard) -> None:
         yield sim.timeout(max(0.0, rain.start - sim.now))
         for k in range(steps):
             yield sim.timeout(rain.step)
+            progress["steps"] = k + 1
             depths = {pt.place: at_step(series[pt.place], k) for pt in p.points}
             w_street = at_step(street_series, k)
             changed = False
@@ -243,15 +244,43 @@ def start(sim, hazard) -> None:
                             streets_mm=round(w_street, 1), factor=round(streets.factor, 4) if streets else 1.0)
             if changed:
                 sim.access_changed(f"{hazard.id}: water on the streets changed")
+        if not closed_since:  # a road still closed stays so to the end of the run: summed then
+            summarise()
+
+    def summarise() -> None:
+        """The ``hazard_summary``: the rain, each point's peak depth and minutes closed
+        (a closure still on counted to now), the streets' peak — over the steps run."""
+        progress["summarised"] = True
+        done = progress["steps"]
         figures = {"rain_total_mm": sum(rain.values_mm)}
         for pt in p.points:
-            figures[f"{pt.place}_peak_mm"] = round(max(series[pt.place], default=0.0), 1)
-            figures[f"{pt.place}_closed_min"] = closed_total[pt.place]
+            figures[f"{pt.place}_peak_mm"] = round(max(series[pt.place][:done], default=0.0), 1)
+            still = sim.now - closed_since[pt.place] if pt.place in closed_since else 0.0
+            figures[f"{pt.place}_closed_min"] = closed_total[pt.place] + still
         if street_series:
-            figures["streets_peak_mm"] = round(max(street_series), 1)
+            figures["streets_peak_mm"] = round(max(street_series[:done], default=0.0), 1)
         sim.log.log("hazard_summary", hazard=hazard.id, figures=figures)
 
+    def at_horizon() -> None:
+        if not progress["summarised"]:
+            summarise()
+
+    progress = {"steps": 0, "summarised": False}
+    _AT_HORIZON.setdefault(sim, {})[hazard.id] = at_horizon
     sim.process(run())
+
+
+#: sim -> {hazard id: what logs the summary at the horizon} (:func:`horizon_reached`)
+_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def horizon_reached(sim, hazard) -> None:
+    """``HazardType.finish``: rain still falling, or a road still under water, when the
+    run ends: the ``hazard_summary`` at the horizon (peaks so far; a closure still on
+    counted to the horizon), which the hazard's process would never log."""
+    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
+    if at_horizon is not None:
+        at_horizon()
 
 
 def check(params: WaterloggingParams, context):
@@ -287,4 +316,5 @@ URBAN_WATERLOGGING = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
+    finish=horizon_reached,
 )
