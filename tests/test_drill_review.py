@@ -345,8 +345,19 @@ def test_targets_met_by_doing_nothing_are_marked_and_not_credited(tmp_path, host
     s.advance_to(6 * 60)
     s.command("end")
     idle = aar.build(s).idle_passes
-    assert "T3-need" not in idle and "T3-short" not in idle
+    # evacuated, but the 376 people of Mixin relying on supplies (30 % of 1,253) got none:
+    # the need and shortfall rows still pass only because nobody requested any
+    assert idle["T3-short"].startswith("met only because relocation supplies were not requested")
     assert "D1" in idle  # still no unit dispatched
+    s = DrillSession.open(PACK, seed=21, host=host)
+    s.advance_to(60)
+    assert s.command("evacuate mixin").ok
+    assert s.command("supplies mixin 376").ok
+    s.advance_to(6 * 60)
+    s.command("end")
+    idle = aar.build(s).idle_passes
+    assert "T3-need" not in idle and "T3-short" not in idle
+    assert "D1" in idle
 
 
 def test_what_makes_a_metric_decides_the_mark_a_plugin_metric_included(host, monkeypatch):

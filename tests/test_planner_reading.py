@@ -184,3 +184,38 @@ def test_the_fire_stations_chinese_names_are_the_plans(path):
             continue
         assert name.endswith("消防救援站"), name
         assert f"{name[:-len('消防救援站')]}" in plan, name
+
+
+def test_the_drill_review_does_not_credit_supplies_nobody_requested(host):
+    """In a drill the players' evacuation orders report the townships' need for relocation
+    supplies and the players release them. A team that evacuates Mixin and Zitong and
+    releases nothing left every evacuee relying on supplies unsupplied: the rows of the
+    need beyond the township stocks, the shortfall and the person-days read 0 (nothing
+    was requested, so nothing was short) and must not pass as the team's."""
+    import math
+
+    from drillsim.drill import aar
+    from drillsim.drill.session import DrillSession
+
+    s = DrillSession.open(ROOT / "scenarios" / "packs" / "flood.yaml", seed=21, host=host)
+    s.advance_to(3 * 60)
+    assert s.command("evacuate mixin").ok
+    s.advance_to(10 * 60)
+    assert s.command("evacuate zitong").ok
+    s.advance_to(30 * 60)
+    s.command("end")
+    review = aar.build(s)
+    share = next(h for h in s.scenario.hazards if h.type.name == "transit_flood").params.evacuation.relocation_share
+    assert share == pytest.approx(0.30)     # the scenario's assumption
+    ordered = [e.details["people"] for e in s.sim.log.events if e.kind == "evacuation_ordered"]
+    need = sum(math.ceil(p * share) for p in ordered)
+    for rid in ("T3-need", "T3-short", "T3-days"):
+        assert review.idle_passes[rid] == (
+            f"met only because relocation supplies were not requested: the townships reported {need:,} "
+            "people needing them, 0 were requested")
+    assert "T3" not in review.idle_passes   # the district's stock is held whatever the players do
+    summary = review.markdown.split("## Summary", 1)[1].split("##", 1)[0]
+    assert "targets met because nothing was done (not credited): T3-need, T3-short, T3-days" in summary
+    # the hidden scenario's hazard in the planner's words, not the log's keys
+    hidden = review.markdown.split("## The hidden scenario", 1)[1].split("\n## ", 1)[0]
+    assert "gauge_peak_stage_m" not in hidden and "crest stage at the district gauge (洪峰水位)" in hidden

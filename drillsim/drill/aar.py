@@ -23,6 +23,7 @@ from drillsim.drill import injects as injects_mod
 from drillsim.engine.eventlog import Event
 from drillsim.engine.simulation import OrderRefused, Simulation
 from drillsim.report.common import NOT_PLAN, goal_from_plan, num, write_atomic
+from drillsim.report.figures import figure_rows
 from drillsim.scoring import scorecard
 
 
@@ -341,7 +342,10 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
     supplies, shelter) when no evacuation was ordered and none was made; a ``dispatch``
     row (response, commitment) when no unit was dispatched (by order or automatic
     dispatch) -- of the forces the row measures, when its target names some (``params:
-    {forces: [...]}``: a district team's row is not earned by sending a boat).
+    {forces: [...]}``: a district team's row is not earned by sending a boat). A row
+    counting only what was requested of a reserve (:data:`COUNTS_ONLY_REQUESTED`: the need
+    beyond the township stocks, the shortfall, the person-days beyond the stock) when the
+    townships reported a need for relocation supplies that nobody requested.
 
     A row of one label (``ID/label`` of a ``by_label`` target) is judged on its label
     alone when the metric labels by township or by force: a township's evacuation row
@@ -365,6 +369,8 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
     dispatched = bool(sent) or any(o.ok and o.command in ("dispatch", "air") for o in session.orders)
     targets = {t.id: t for t in session.scenario.targets}
     townships = session.sim.region.townships
+    needed, requested = reserve_need_and_requests(events)
+    unrequested = {r: n - requested.get(r, 0.0) for r, n in needed.items()}
     out = {}
     for r in rows:
         target_id, _, label = r.id.partition("/")  # (a row by label is "ID/label")
@@ -394,7 +400,37 @@ def met_by_inaction(session, rows: list[scorecard.Row]) -> dict[str, str]:
                              f"{', '.join(forces)} was dispatched")
             elif not forces and not dispatched:
                 out[r.id] = "met because nothing was done: no unit was dispatched"
+        reserve = getattr(target.params, "reserve", None)
+        if (r.id not in out and target.metric.name in COUNTS_ONLY_REQUESTED and reserve
+                and unrequested.get(reserve, 0) > 0):
+            out[r.id] = (f"met only because relocation supplies were not requested: the townships "
+                         f"reported {needed[reserve]:,.0f} people needing them, {requested.get(reserve, 0):,.0f} "
+                         "were requested")
     return out
+
+
+#: metrics that count only what was requested from a reserve: in a drill the evacuations
+#: the players order report their need for relocation supplies (``relocation_needed``)
+#: and the players release them; a need never requested is neither drawn nor short, so
+#: these rows pass without a person being supplied
+COUNTS_ONLY_REQUESTED = frozenset({"reserve_need_beyond_local", "reserve_shortfall",
+                                   "relocation_person_days_beyond_stock"})
+
+
+def reserve_need_and_requests(events: Sequence[Event]) -> tuple[dict[str, float], dict[str, float]]:
+    """``({reserve: need reported}, {reserve: amount requested})``: the townships'
+    ``relocation_needed`` reports and the requests made of each reserve
+    (``reserve_requested``, whether or not the stock could meet them)."""
+    needed: dict[str, float] = {}
+    requested: dict[str, float] = {}
+    for e in events:
+        if e.kind == "relocation_needed":
+            r = e.details.get("reserve")
+            needed[r] = needed.get(r, 0.0) + e.details.get("amount", 0)
+        elif e.kind == "reserve_requested":
+            r = e.details.get("reserve")
+            requested[r] = requested.get(r, 0.0) + e.details.get("amount", 0)
+    return needed, requested
 
 
 def _value(row: scorecard.Row | None) -> str:
@@ -510,9 +546,11 @@ def build(session, seats=None) -> Review:
     needed = sum(e.details.get("amount", 0) for e in player_events if e.kind == "relocation_needed")
     released = sum(e.details.get("amount", 0) for e in player_events if e.kind == "reserve_drawn")
     if needed > released:
-        # the supply targets count what was requested: say what the townships asked for
+        # the need and shortfall rows count what was requested: say what the townships asked for
         better.append(f"relocation supplies: the townships reported {needed:,.0f} people needing them; "
-                      f"{released:,.0f} were released (the T3/T4 rows count only what was requested)")
+                      f"{released:,.0f} were released (the rows of the need beyond the township stocks, "
+                      "the shortfall and the person-days count only what was requested; the stock rows "
+                      "count what is held)")
     idle = met_by_inaction(session, prow)
     if idle:
         by_why: dict[str, list[str]] = {}
@@ -566,6 +604,11 @@ def summary(session, review: Review) -> list[str]:
     return out
 
 
+def _summary_hazard(session) -> str | None:
+    """The id of the hazard whose ``hazard_summary`` the reveal shows (the first logged)."""
+    return next((e.details.get("hazard") for e in session.sim.log.events if e.kind == "hazard_summary"), None)
+
+
 def render(session, review: Review, timeline: bool = True) -> str:
     """The review as Markdown (``timeline=False``: without the timeline, for a screen)."""
     clock = lambda t: session.clock_text(t)[5:] if t is not None else "—"  # noqa: E731
@@ -579,8 +622,8 @@ def render(session, review: Review, timeline: bool = True) -> str:
         md.append(f"- drawn: `{k}` = {v}")
     fig = rv["hazard"]
     if fig:
-        md.append("- hazard: " + ", ".join(f"{k} = {num(v) if isinstance(v, (int, float)) else v}"
-                                          for k, v in fig.items()))
+        md.append("- hazard: " + "; ".join(f"{label} {value}" for label, value
+                                          in figure_rows(fig, session.scenario, _summary_hazard(session))))
     md.append(f"- incidents: {rv['incidents']}, of which the command heard of {rv['heard']}; "
               f"reports that never came through: {rv['lost_reports']}")
     for n in rv["never_heard"][:20]:
