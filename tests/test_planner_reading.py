@@ -219,3 +219,16 @@ def test_the_drill_review_does_not_credit_supplies_nobody_requested(host):
     # the hidden scenario's hazard in the planner's words, not the log's keys
     hidden = review.markdown.split("## The hidden scenario", 1)[1].split("\n## ", 1)[0]
     assert "gauge_peak_stage_m" not in hidden and "crest stage at the district gauge (洪峰水位)" in hidden
+
+
+def test_coverage_does_not_read_the_population_weights_as_people():
+    """The region's population_weight is GeoNames' own figure, "a relative weight only, NOT
+    a census count" (the region file's header): coverage shows it as a weight and says so,
+    with the region's status for it."""
+    r = CliRunner().invoke(main, ["coverage", str(ROOT / "scenarios" / "chemical_park_leak.yaml"),
+                                  "--force", "hazmat_team", "--within", "15min"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "population weight within 15 min: " in r.output
+    assert "population within" not in r.output
+    assert ("population weight: the region file's population_weight of each township, a relative weight for "
+            "splitting totals, not a census count (21 townships approximate)") in " ".join(r.output.split())

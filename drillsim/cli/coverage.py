@@ -33,6 +33,20 @@ def parse_minutes(value: str | None, option: str) -> float | None:
         raise Fail(f"{option} {value!r}: {exc}", 2) from None
 
 
+def _weights_note(sc) -> str:
+    """What the population column is: the region's ``population_weight``, a relative
+    weight to split totals by, with the statuses the region gives it (the Tongnan
+    region's are GeoNames figures, approximate, not a census count)."""
+    statuses: dict[str, int] = {}
+    for t in sc.region.spec.townships:
+        if t.population_weight is not None:
+            key = t.population_status or "status not given"
+            statuses[key] = statuses.get(key, 0) + 1
+    told = ", ".join(f"{n} township{'s' if n != 1 else ''} {k}" for k, n in sorted(statuses.items()))
+    return ("population weight: the region file's population_weight of each township, a relative "
+            "weight for splitting totals, not a census count" + (f" ({told})" if told else ""))
+
+
 def _cell(minutes: float, standard, reach) -> str:
     if math.isinf(minutes):
         return "—"
@@ -84,7 +98,7 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
                       caption="✓/✗: the force's standard met/not met (turnout + travel, free unit "
                               "at its base); —: no unit can reach it")
         table.add_column("place")
-        table.add_column("people", justify="right")
+        table.add_column("population weight", justify="right")
         for fc in cov.forces:
             table.add_column(fc.force, justify="right")
         for p in cov.places:
@@ -105,13 +119,15 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
                 line += "no response-time standard in the scenario"
             if within_min is not None:
                 share, people, total, _ = cov.population_covered(within_min, [fc.force])
-                line += f"; population within {within_min:g} min: {share:.1%} ({people:,} of {total:,})"
+                line += (f"; population weight within {within_min:g} min: {share:.1%} "
+                         f"({people:,} of {total:,})")
             out.print(line)
         if within_min is not None:
             share, people, total, unknown = cov.population_covered(within_min)
             out.print(f"nearest unit of any force shown within {within_min:g} min: {share:.1%} of "
-                      f"the population ({people:,} of {total:,}"
+                      f"the population weight ({people:,} of {total:,}"
                       + (f"; no weight for {', '.join(unknown)}" if unknown else "") + ")")
+        out.print(_weights_note(sc))
     if json_path is not None:
         write_output(json_path, json.dumps(cov.to_json(), ensure_ascii=False, indent=1) + "\n", "coverage")
     if map_path is not None:
