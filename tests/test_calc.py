@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +159,29 @@ def test_hypercube_exact_reproduces_larson_and_odoni():
     assert sol.workload.sum() == pytest.approx(1.5, rel=1e-9)
     assert sol.served.sum(axis=0) == pytest.approx([1.0] * 4)
     assert list(correction(3, 1.5, "infinite")) == pytest.approx([1.0, 0.73684, 0.63158], abs=5e-6)
+
+
+def _exact_correction(n: int, load, j: int):
+    """Q(N, ρ, j) of an M/M/N system with an infinite line, in exact rational arithmetic
+    (Larson & Odoni §5.5.3: Q = Σ_{k=j}^{N−1} P_k C(N−j−1, k−j)/C(N, k) / (ρ^j (1 − ρ)),
+    P_k ∝ a^k/k!, the all-busy tail a^N/N! / (1 − a/N))."""
+    a = Fraction(load)
+    terms = [a ** k / math.factorial(k) for k in range(n)]
+    total = sum(terms) + a ** n / math.factorial(n) / (1 - a / n)
+    rho = a / n
+    exact = sum(terms[k] / total * Fraction(math.comb(n - j - 1, k - j), math.comb(n, k))
+                for k in range(j, n))
+    return exact / (rho ** j * (1 - rho))
+
+
+@pytest.mark.parametrize("n, load", [(150, "1/2"), (200, "21/10")])
+def test_correction_factors_of_many_lightly_loaded_units(n, load):
+    """Many units and a light load: P_k and ρ^j underflow to 0 in floats (0/0 made the
+    approximation fail, "did not settle"); the factors agree with exact arithmetic."""
+    q = correction(n, float(Fraction(load)), "infinite")
+    assert np.isfinite(q).all()
+    for j in (0, 1, n // 2, n - 1):
+        assert q[j] == pytest.approx(float(_exact_correction(n, Fraction(load), j)), rel=1e-9)
 
 
 def test_hypercube_approximation_reproduces_larson_and_odoni():

@@ -211,10 +211,32 @@ def correction(n: int, load: float, queue: str) -> np.ndarray:
     q = np.ones(n)
     if rho <= 0.0:
         return q
+    # in logs: with many units and a light load both P_k and ρ^j underflow to 0 for large
+    # k and j (200 units at 2 erlangs: 0/0), while their ratio Q stays finite
+    log_p = _mmn_log_probabilities(n, load, queue)
+    log_rho, log_idle = math.log(rho), math.log1p(-rho)
     for j in range(n):
-        exact = sum(p[k] * math.comb(n - j - 1, k - j) / math.comb(n, k) for k in range(j, n))
-        q[j] = exact / (rho ** j * (1.0 - rho))
+        k = np.arange(j, n)
+        terms = (log_p[j:] + _log_comb(n - j - 1, k - j) - _log_comb(n, k))
+        q[j] = math.exp(float(np.logaddexp.reduce(terms)) - j * log_rho - log_idle)
     return q
+
+
+def _log_comb(n: int, k: np.ndarray) -> np.ndarray:
+    """ln C(n, k) for an array of k (0 ≤ k ≤ n), through the log-gamma function."""
+    from scipy.special import gammaln
+
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def _mmn_log_probabilities(n: int, load: float, queue: str) -> np.ndarray:
+    """ln P_k, k = 0..N−1 busy units, of :func:`mmn_probabilities`' system (``load`` > 0),
+    without its underflow to 0 for large k."""
+    logs = np.array([k * math.log(load) - math.lgamma(k + 1) for k in range(n + 1)])
+    top = logs[n]
+    if queue == "infinite":
+        top = top - math.log(1.0 - load / n)
+    return logs[:n] - np.logaddexp.reduce(np.append(logs[:n], top))
 
 
 def solve_exact(s: System) -> Solution:
