@@ -5,11 +5,15 @@ holds. Each failed on the code before its fix (a traceback, or a run that failed
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from drillsim.scenario.quantities import _KINDS, parse_quantity
 from drillsim.scenario.validation import Strict
+
+HERE = Path(__file__).resolve().parent / "bad_inputs"
 
 # pint evaluates the numbers inside a unit text: these raised ZeroDivisionError
 DIVIDING_BY_ZERO = ["2/0h", "1 km/0h", "3 h/0", "1 /h/0", "5 m3/s/0"]
@@ -61,3 +65,22 @@ def test_every_demand_refuses_zero_and_nothing(host):
             with pytest.raises(ValidationError):
                 adapter.validate_python(bad)
                 pytest.fail(f"{model.__qualname__}.{name} took {bad}")
+
+
+def test_only_set_may_give_the_run_settings_variants_share(tmp_path, host):
+    """A factor's or a variant's run.seed / run.replications was replaced without a word
+    by the sweep's (tests/bad_inputs/scenarios/sweeps/133-, 134-: refused); ``set:`` is
+    the base of every variant, so there it is the sweep's seed and replications."""
+    import shutil
+
+    from drillsim.batch.sweep import load_sweep
+
+    here = tmp_path / "scenarios"
+    shutil.copytree(HERE / "scenarios", here)
+    sweep = here / "sweeps" / "shared.yaml"
+    sweep.write_text("name: s\nscenario: ../valid.yaml\nset: {run.seed: 7, run.replications: 3}\n"
+                     "factors:\n  units: {path: forces.team.units, values: [1, 2]}\n"
+                     "objective: {measure: mean, target: R}\n", encoding="utf-8")
+    loaded = load_sweep(sweep, host)
+    assert (loaded.seed, loaded.replications) == (7, 3)
+    assert {v.seed for v in loaded.variants} == {7}  # common random numbers

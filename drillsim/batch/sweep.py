@@ -306,6 +306,7 @@ def _load_sweep(path: Path, host: PluginHost) -> Sweep:
                 faults.add(doc.fault(setting.path_at, f"{setting.dotted!r}: {why}",
                                      key=setting.path_is_key))
         _check_clashes(doc, plans, base_doc.data, faults)
+    _check_run_settings(doc, plans, faults)
     faults.raise_if_any()
 
     seed_override = spec.seed
@@ -495,6 +496,32 @@ def _check_clashes(doc: Document, plans, data: Any, faults: Collector) -> None:
             faults.add(doc.fault(b.path_at, f"{b.dotted!r} ({b.source}) overlaps {a.dotted!r} "
                                             f"({a.source}); a variant would set it twice",
                                  key=b.path_is_key))
+
+
+#: run settings every variant shares, so a factor or a variant cannot vary them: (what to
+#: write instead). A variant's own ``run.seed`` or ``run.replications`` was replaced
+#: without a word by the sweep's (the variant seed of :func:`variant_seed`, the sweep's
+#: replications): its level would have changed nothing.
+_SHARED_RUN = {
+    ("run", "seed"): "every variant runs from the sweep's seed (with common random numbers the "
+                     "same one); set seed: in the sweep, or common_random_numbers: false for a "
+                     "seed of each variant's own",
+    ("run", "replications"): "every variant runs the sweep's replications; set replications: "
+                             "in the sweep (or -n)",
+}
+
+
+def _check_run_settings(doc: Document, plans, faults: Collector) -> None:
+    """A factor or a variant must not set what every variant shares (:data:`_SHARED_RUN`);
+    ``set:`` may: it is the base of every variant."""
+    said: set[tuple] = set()
+    for _, _, settings, _ in plans:
+        for s in settings:
+            instead = _SHARED_RUN.get(tuple(s.path[:2]))
+            if instead and (s.source, s.dotted) not in said:
+                said.add((s.source, s.dotted))
+                faults.add(doc.fault(s.path_at, f"{s.dotted!r} ({s.source}): {instead}",
+                                     key=s.path_is_key))
 
 
 def _load(scenario_path: Path, root: Path, host: PluginHost, settings: list[Setting],
