@@ -65,6 +65,26 @@ CASES = {
         ("from: [water_rescue, blue_sky,", "from: [township_teams, blue_sky,"),
         r"out_of_service\.from\[0\]: force 'township_teams' has its units per township; name the units "
         r"\(e\.g\. 'township_teams\.baizi'\)"),
+    # names given twice and settings a drill ignores (the breaker's pass: each was
+    # accepted, the second of two silently replaced the first)
+    "a variant's name given twice": (
+        ("  - name: fast-rising flood", "  - name: 2020-like flood"),
+        r"variants\[2\]\.name: name '2020-like flood' is used twice in variants \(first at variants\[0\]\)"),
+    "a path drawn twice": (
+        ("  - path: start\n", "  - path: hazards.fujiang_2020.params.warning.forecast_lead\n    choices: [1h]\n"
+                              "  - path: start\n"),
+        r"draws\[2\]\.path: 'hazards\.fujiang_2020\.params\.warning\.forecast_lead' is drawn twice "
+        r"\(first at draws\[1\]\); the second draw would replace the first"),
+    "run.seed in the pack's overrides": (
+        ("  run.horizon: 2d\n", "  run.horizon: 2d\n  run.seed: 5\n"),
+        r"flood\.yaml:19:3: overrides\.run\.seed: 'run\.seed': a drill runs once, from its own seed \(--seed, "
+        r"or one drawn at random and kept hidden\): the pack's run\.seed and run\.replications change nothing"),
+    "run.replications in a variant's overrides": (
+        ("    overrides: {}\n", "    overrides: {run.replications: 9}\n"),
+        r"variants\[0\]\.overrides\.run\.replications: 'run\.replications': a drill runs once"),
+    "an injected incident needing 0 boats": (
+        ("demand: {boats: 2, people: 10}", "demand: {boats: 0, people: 10}"),
+        r"injects\[4\]\.demand: a demand's amounts are above 0, got 0 for 'boats'"),
 }
 
 

@@ -410,6 +410,7 @@ def check_pack(path: str | Path, host) -> tuple[PackFile, Path]:
 def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
     pack, doc, base = load_pack(path)
     faults = Collector()
+    _given_twice_faults(pack, doc, faults)
     loaded: list[ResolvedScenario] = []
 
     def variant_of(where: tuple, overrides: dict[str, Any], what: str) -> None:
@@ -471,6 +472,48 @@ def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
         faults.add(doc.fault(where, message))
     faults.raise_if_any()
     return pack, base
+
+
+#: what a drill does not take from its pack: it runs once, from its own seed
+_DRILL_OWN = {("run", "seed"), ("run", "replications")}
+
+
+def _given_twice_faults(pack: PackFile, doc: Document, faults: Collector) -> None:
+    """Names a drill tells apart given twice, and settings it would ignore: two variants
+    of one name (the reveal and the review name the variant drawn), two draws of one path
+    (the second replaced the first without a word), and ``run.seed`` or
+    ``run.replications`` set by the pack's or a variant's overrides or by a draw (a drill
+    runs once, from the seed of ``--seed`` or one drawn at random)."""
+    first: dict[str, int] = {}
+    for i, v in enumerate(pack.variants):
+        if v.name in first:
+            faults.add(doc.fault(("variants", i, "name"), f"name {v.name!r} is used twice in variants "
+                                                          f"(first at variants[{first[v.name]}])"))
+        first.setdefault(v.name, i)
+    drawn: dict[tuple, int] = {}
+    for i, d in enumerate(pack.draws):
+        try:
+            key = parse_dotted(d.path)
+        except ValueError:
+            continue  # said where the draw is loaded
+        if key in drawn:
+            faults.add(doc.fault(("draws", i, "path"), f"{d.path!r} is drawn twice (first at "
+                                                       f"draws[{drawn[key]}]); the second draw "
+                                                       "would replace the first"))
+        drawn.setdefault(key, i)
+    settings = [(("overrides", k), k) for k in pack.overrides]
+    settings += [(("variants", i, "overrides", k), k) for i, v in enumerate(pack.variants) for k in v.overrides]
+    settings += [(("draws", i, "path"), d.path) for i, d in enumerate(pack.draws)]
+    for where, dotted in settings:
+        try:
+            key = parse_dotted(dotted)
+        except ValueError:
+            continue
+        if tuple(key[:2]) in _DRILL_OWN:
+            faults.add(doc.fault(where, f"{dotted!r}: a drill runs once, from its own seed (--seed, "
+                                        "or one drawn at random and kept hidden): the pack's "
+                                        "run.seed and run.replications change nothing; leave it out",
+                                 key=where[-2] == "overrides"))
 
 
 def _out_of_service_faults(pack: PackFile, doc: Document, scenario: dict, forces: set[str],
