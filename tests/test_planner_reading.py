@@ -232,3 +232,21 @@ def test_coverage_does_not_read_the_population_weights_as_people():
     assert "population within" not in r.output
     assert ("population weight: the region file's population_weight of each township, a relative weight for "
             "splitting totals, not a census count (21 townships approximate)") in " ".join(r.output.split())
+
+
+def test_a_rate_or_a_count_carries_what_it_counts(host):
+    """K5 and K6 read per million and per 100,000 residents, as their params.per says and
+    as the plan states them (年均每百万人口因自然灾害死亡率, 年均每十万人受灾人次); T3-days
+    counts person-days. A bare "4,349" was all the scorecard showed."""
+    from drillsim.report.common import num
+    from drillsim.scenario.loader import load_scenario
+
+    sc = load_scenario(ROOT / "scenarios" / "qiongjiang_flood.yaml", host=host)
+    targets = {t.id: t for t in sc.targets}
+    label = {1_000_000: "per million", 100_000: "per 100,000"}
+    for tid in ("K5", "K6"):
+        t = targets[tid]
+        assert t.unit == label[t.params.per]
+    assert targets["T3-days"].unit == "person-days"
+    assert num(4349.0, targets["K6"].unit) == "4,349 per 100,000 residents"
+    assert num(0.01, targets["K5"].unit) == "0.01 per million residents"

@@ -13,6 +13,7 @@ from typing import IO, Iterator
 from drillsim.scenario.quantities import format_minutes
 
 UNIT_LABEL = {"min": "min", "h": "h", "d": "d", "people": "people", "count": "", "units": "units",
+              "per million": "per million residents", "per 100,000": "per 100,000 residents",
               "%": "%", "ha": "ha"}
 
 

@@ -836,7 +836,9 @@ def _threshold(metric: Metric, value: Any) -> float:
     return float(value)
 
 
-_DISPLAY = {"time": ("min", "h", "d"), "share": ("%",), "count": ("count", "units", "people"),
+#: labels a count may carry (no conversion): what it counts, for the reader
+COUNT_LABELS = ("person-days", "per million", "per 100,000", "m", "mm", "buildings", "points")
+_DISPLAY = {"time": ("min", "h", "d"), "share": ("%",), "count": ("count", "units", "people", *COUNT_LABELS),
             "people": ("people",), "units": ("units", "count"), "area": ("ha",)}
 _DEFAULT_DISPLAY = {"time": "min", "share": "%", "count": "count", "people": "people", "units": "units",
                     "area": "ha"}

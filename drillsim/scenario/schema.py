@@ -20,7 +20,11 @@ MAX_HORIZON_MIN = 366 * 1440
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Comparison = Literal[">=", "<=", ">", "<"]
 Statistic = Literal["mean", "min", "max", "sum", "count", "p50", "p90", "p95"]
-DisplayUnit = Literal["min", "h", "d", "people", "count", "units", "%", "ha"]
+DisplayUnit = Literal["min", "h", "d", "people", "count", "units", "%", "ha", "person-days", "per million",
+                      "per 100,000", "m", "mm", "buildings", "points"]
+"""A target's display unit: times convert (min, h, d), shares show as %, the rest are the
+label a count carries (person-days of supplies, deaths per million residents, people
+affected per 100,000, a depth in m or mm, buildings, waterlogging points)."""
 
 
 def _positive_rate(rate: float) -> float:
