@@ -16,6 +16,7 @@ from rich.text import Text
 
 from drillsim.batch.analysis import Comparison, Paired, RowStats, VariantStats, differs
 from drillsim.report.common import num
+from drillsim.report.trimmed import stdout_console
 
 STATUS = {"pass": ("PASS", "green"), "fail": ("FAIL", "red"), "info": ("info", "cyan"),
           "not measured": ("—", "yellow"), "PASS": ("PASS", "green"), "FAIL": ("FAIL", "red"),
@@ -91,7 +92,7 @@ def print_comparison(c: Comparison, console: Console | None = None,
     that differs between the variants (every such row with ``all_rows``; the rows named in
     ``only`` whatever they are); the rows the same in every variant are listed in one line
     each with their common result."""
-    console = console or Console(markup=False, emoji=False, highlight=False)
+    console = console or stdout_console(markup=False, emoji=False, highlight=False)
     meta = c.meta
     factors = sweep_factors(meta)
     console.print(Text.assemble((meta['sweep_name'], "bold"), f"  ({meta['sweep_file']})"))

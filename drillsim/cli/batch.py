@@ -144,14 +144,14 @@ def _one_line(text: str, most: int = 300) -> str:
 
 def _stdout():
     """The rich console tables are printed on (rich imported only then)."""
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
 
     # tables are wide: a file or pipe (no COLUMNS) gets the room they need instead of
     # rich's 80 columns, so no column is squeezed out (see drillsim.report.terminal.PIPED)
     from drillsim.report.terminal import PIPED
 
     piped = not sys.stdout.isatty() and not os.environ.get("COLUMNS")
-    return Console(highlight=False, markup=False, emoji=False, width=PIPED if piped else None)
+    return stdout_console(highlight=False, markup=False, emoji=False, width=PIPED if piped else None)
 
 
 class _Silent:

@@ -79,9 +79,9 @@ def _units_list(units: int | None, first: int, done) -> list[int]:
 
 
 def _console():
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
 
-    return Console(emoji=False, markup=False, highlight=False)
+    return stdout_console(emoji=False, markup=False, highlight=False)
 
 
 def _pct(p: float) -> str:

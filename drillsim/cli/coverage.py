@@ -73,7 +73,7 @@ def _cell(minutes: float, standard, reach) -> str:
 def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plugins,
              disabled, loading) -> None:
     """Travel time from each force's nearest unit to every township and place, against the plan's standard."""
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
     from rich.table import Table
 
     from drillsim.planning.coverage import coverage as compute
@@ -92,7 +92,7 @@ def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plu
     except KeyError as exc:
         raise Fail(f"--force: {exc.args[0]}", 2) from None
     if not quiet and not is_stdout(json_path):  # - : the JSON takes the table's place
-        out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+        out = stdout_console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"{sc.name}: travel minutes of the nearest unit"
                       + (f" (roads at {at_min:g} min)" if at_min else ""),
                       caption="✓/✗: the force's standard met/not met (turnout + travel, free unit "

@@ -286,7 +286,7 @@ def plain_rows(result: dict) -> list[tuple[str, str]]:
 
 
 def _print_summary(calc: Calculator, result: dict, values: dict, defaults: list[str]) -> None:
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
     from rich.table import Table
     from rich.text import Text
 
@@ -297,7 +297,7 @@ def _print_summary(calc: Calculator, result: dict, values: dict, defaults: list[
     for label, text in rows:
         table.add_row(Text(label), Text(text))
     # results may quote the user's text (a place, a chemical): never read as markup or emoji
-    console = Console(emoji=False, markup=False, highlight=False)
+    console = stdout_console(emoji=False, markup=False, highlight=False)
     console.print(Text(calc.description.split(". ")[0], style="bold"))
     console.print(table)
     if defaults:

@@ -36,7 +36,7 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
     # before numpy loads, here and in the workers and fork server that inherit the
     # environment: no OpenBLAS threads busy-waiting for matrix work a replication never gives
     one_blas_thread()
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
     from rich.table import Table
 
     from drillsim.planning.location import NoLayout
@@ -68,7 +68,7 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
                      **problem.describe(lay)})
     tables = not quiet and not is_stdout(json_path)  # - : the JSON takes their place
     if tables:
-        out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+        out = stdout_console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"{s.name}: {s.sites} new site(s) for {s.force}, "
                             f"{'maximal covering' if s.objective == 'coverage' else 'p-median'}")
         table.add_column("rank", justify="right")
@@ -108,7 +108,7 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
 
 def _check(problem, layouts, runner, host, quiet: bool, tables: bool) -> dict:
     """Run the simulation check, print it, and return it as plain data."""
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
     from rich.table import Table
 
     from drillsim.batch.progress import BatchProgress
@@ -149,7 +149,7 @@ def _check(problem, layouts, runner, host, quiet: bool, tables: bool) -> dict:
         out["difference_ci"] = None if sel.interval is None else [round(x, 6) for x in sel.interval]
         out["pairs"] = sel.pairs
     if tables:
-        console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+        console = stdout_console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"simulation check: {what} ({'lower' if done.goal == 'minimize' else 'higher'} "
                             f"is better), common random numbers")
         for col, justify in (("layout", "left"), ("replications", "right"),

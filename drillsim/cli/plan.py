@@ -64,7 +64,7 @@ def coverage_table(cov):
 @with_plugin_modules
 def plan(plan_file: Path, folders, json_path, plugins, disabled, loading) -> None:
     """The plan's items and which scenario scores each (target row) or why not, with the counts."""
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
 
     from drillsim.planning.plan_coverage import plan_coverage
 
@@ -86,7 +86,7 @@ def plan(plan_file: Path, folders, json_path, plugins, disabled, loading) -> Non
     if is_stdout(json_path):
         write_output(json_path, data)
         return
-    out = Console(highlight=False, width=None if sys.stdout.isatty() else 80)
+    out = stdout_console(highlight=False, width=None if sys.stdout.isatty() else 80)
     out.print(coverage_table(cov))
     counts = cov.counts()
     out.print(f"{len(cov.items)} items: {counts['scored']} scored, {counts['partly']} partly, "

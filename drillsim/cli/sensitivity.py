@@ -48,7 +48,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
     # before numpy loads, here and in the workers and fork server that inherit the
     # environment: no OpenBLAS threads busy-waiting for matrix work a replication never gives
     one_blas_thread()
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
     from rich.table import Table
 
     from drillsim.batch.errors import BatchSetupError
@@ -133,7 +133,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
     err.print(f"{total[0]:,} replication(s) run: {result.points} design point(s) × {replications} "
               f"({runner.describe()})")
     if not quiet and not is_stdout(json_path):  # - : the JSON takes the tables' place
-        out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+        out = stdout_console(highlight=False, width=None if sys.stdout.isatty() else 200)
         head = {"oat": "high − low [95% CI]", "morris": "μ* [95% CI]", "sobol": "ST [95% CI]"}[method]
         out.print(f"{len(factors)} factors from the assumptions ({sa.DEFAULT_SPREAD:.0%} either "
                   "way unless the assumption gives a range); left out: "

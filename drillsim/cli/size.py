@@ -105,7 +105,7 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
          calls, holding, max_waiting, plot_path, json_path, workers, executor, scheduler, quiet,
          plugins, disabled, loading) -> None:
     """The smallest number of units (or team size, or reserve) meeting a target with 95 % confidence."""
-    from rich.console import Console
+    from drillsim.report.trimmed import stdout_console
     from rich.table import Table
 
     from drillsim.batch.errors import BatchSetupError
@@ -192,7 +192,7 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
     curve = size_curve(counts, lambda i: [row_value(got[i, r], target) for r in range(n)],
                        target, dotted, required, level, n)
     if not quiet and not is_stdout(json_path):  # - : the JSON takes the table's place
-        out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+        out = stdout_console(highlight=False, width=None if sys.stdout.isatty() else 200)
         table = Table(title=f"{sc.name}: {target} ({row.title}) against {dotted}, "
                             f"{n} replications each, common random numbers")
         for col in ("count", "measured", "pass rate [95% Wilson]", f"{level:.0%} lower bound",

@@ -31,6 +31,7 @@ from rich.text import Text
 from drillsim.report.common import (design_text, goal_from_plan, goal_split, goal_text, measured, num,
                                     place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import implicit_assumptions
+from drillsim.report.trimmed import stdout_console
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
 #: the widest console at which targets are listed rather than tabled
@@ -58,7 +59,7 @@ def _split(rows):
 def plain_console(**kwargs) -> Console:
     """A console that reads no markup and no emoji codes in strings (user text stays as
     written), and highlights nothing."""
-    return Console(markup=False, emoji=False, highlight=False, **kwargs)
+    return stdout_console(markup=False, emoji=False, highlight=False, **kwargs)
 
 
 def output_console() -> tuple[Console, int | None]:
