@@ -206,7 +206,7 @@ def render(outcome, notes: list[str] | None = None) -> str:
         out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]
     label_of = {t.id: t.metric.label for t in sc.targets}
     for r in rows:
-        if r.breakdown:
+        if r.breakdown and len(r.breakdown) > 1:  # one place or force: the row above says it all
             out += [f"### {r.id}: {row_title(sc, r)}, by {label_of.get(r.id) or 'label'}", ""]
             out += _table(["", "mean [95% CI]", "p90 over replications", "pass rate"],
                           [[place_name(sc, b["label"]), num(b["mean"], r.unit) + (
