@@ -27,7 +27,8 @@ worker processes fork from the batch's fork server (:mod:`drillsim.batch.forkser
 which has drillsim, the plugins and Dask imported) instead of starting a fresh
 interpreter each (Dask's default, ``spawn``): a worker is up in a fraction of a second.
 
-This is the only module of drillsim that imports Dask.
+Besides :mod:`drillsim.batch.daskimport` (what the fork server of a local cluster
+imports), this is the only module of drillsim that imports Dask.
 """
 
 from __future__ import annotations
@@ -57,11 +58,16 @@ from drillsim.host.pluginhost import PluginError
 #: 0.1-0.5 s: measured on 2 cores, an idle 2-worker cluster spent 12 % of a core on
 #: these. Nothing here uses the profile, and slower ticks and monitors only make the
 #: dashboard's figures coarser; the nanny's memory limit still applies, checked each second.
+#: The scheduler's and the workers' HTTP servers serve no route (Prometheus metrics,
+#: health, JSON and static pages: nothing a batch reads), so their modules are not
+#: imported as the cluster starts, in the helper and again in each worker.
 LOCAL_CLUSTER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.http.routes": [],
+    "distributed.worker.http.routes": [],
 }
 
 
@@ -209,8 +215,12 @@ class DaskExecutor(Executor):
                                 # no dashboard, but the scheduler's HTTP server (health,
                                 # metrics) still starts, on 8787 by default: any free port
                                 # on loopback, so a busy 8787 (another cluster, Jupyter) is
-                                # not a four-line warning on the batch's output
-                                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+                                # not a four-line warning on the batch's output; and
+                                # no dashboard there either (where Bokeh is installed the
+                                # scheduler would import it, seconds; without, a page
+                                # saying it is missing)
+                                scheduler_kwargs={"dashboard_address": "127.0.0.1:0",
+                                                  "dashboard": False})
 
     def _wait_for_start(self) -> None:
         if self._starting is not None:

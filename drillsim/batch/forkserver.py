@@ -27,16 +27,17 @@ from multiprocessing.context import BaseContext
 #: :func:`start_forkserver`).
 POOL_PRELOAD = ("drillsim.batch.warmup", "drillsim.batch.warmsweep")
 #: The same for a local Dask cluster's workers, with Dask's distributed scheduler before
-#: the sweep: the cluster's helper forks from the server once it has all of it, and its
+#: the sweep (:mod:`drillsim.batch.daskimport`: ``distributed`` without the parts of its
+#: import a batch does not use): the cluster's helper forks from the server once it has all of it, and its
 #: nannies fork the workers from the helper, so every worker finds the variants loaded
 #: (and frozen out of its collector's sight) instead of loading each itself. That chain
-#: is then longer than the command's own start-up (importing Dask, about 1,040 M
-#: instructions, plus the variants, about 830 M: on an idle 2-core machine Dask's start
+#: is then longer than the command's own start-up (importing Dask, about 1,150 M
+#: instructions, 780 M through daskimport, plus the variants, about 830 M: on an idle 2-core machine Dask's start
 #: waits about what each worker saves), but the batch costs less CPU in all: 540
 #: replications of the flood sweep took Dask's processes 15.5-17.5 s of CPU against
 #: 20.7-22.6 s with each worker loading its own (2 alternating runs each, 14:37 UTC,
 #: load average 5-9), the workers 11.4-13.5 s against 16.0-18.0 s.
-DASK_PRELOAD = ("drillsim.batch.warmup", "distributed", "drillsim.batch.warmsweep")
+DASK_PRELOAD = ("drillsim.batch.warmup", "drillsim.batch.daskimport", "drillsim.batch.warmsweep")
 #: The environment variable naming the sweep the fork server loads ahead
 #: (:mod:`drillsim.batch.warmsweep`); set only in the server's environment.
 WARM_SWEEP = "DRILLSIM_FORKSERVER_SWEEP"
