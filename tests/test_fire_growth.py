@@ -129,6 +129,28 @@ def test_line_is_built_from_each_crews_arrival(host, overrides):
     assert began.t == min(arrived.values())
 
 
+def test_the_weather_changes_when_its_period_begins_not_at_the_next_step(host):
+    """A period beginning at 62 min (within the 60-65 min step) takes over at 62 min: the
+    fire nobody attacks is, at the 120-min report, the ellipse grown 62 min in the dry
+    afternoon and 58 min in the damp calm (growing in parts gives one ellipse per
+    period), and the reports keep their hourly times."""
+    damp = Moisture(0.12, 0.13, 0.14, 1.20, 1.50)
+    weather = [{"at": "0min", "midflame_wind": "8km/h", "wind_direction": "0deg",
+                "moisture": {"d1": "6%", "d10": "7%", "d100": "8%", "live_herb": "60%", "live_woody": "90%"}},
+               {"at": "62min", "midflame_wind": "3km/h", "wind_direction": "0deg",
+                "moisture": {"d1": "12%", "d10": "13%", "d100": "14%", "live_herb": "120%", "live_woody": "150%"}}]
+    ev = _contained_fire(host, {"hazards[0].params.weather": weather, "forces[0].enabled": False,
+                                "forces[1].enabled": False, "forces[2].enabled": False})
+    states = {e.t: e.details for e in ev if e.kind == "fire_state"}
+    assert {0.0, 60.0, 120.0} <= set(states)
+    shape = FireShape()
+    for moisture, wind, minutes in ((Moisture(0.06, 0.07, 0.08, 0.60, 0.90), 8.0, 62.0), (damp, 3.0, 58.0)):
+        r = surface_fire("TL8", moisture, wind, 0.30)
+        shape.grow(r.ros_m_min, length_to_breadth(r.effective_wind_kmh), minutes)
+    assert states[120.0]["area_ha"] == pytest.approx(shape.area_ha, abs=5e-4)
+    assert states[120.0]["head_ros_m_min"] == pytest.approx(r.ros_m_min, abs=1e-3)
+
+
 def test_a_fire_still_burning_at_the_horizon_is_summed_up_there(host):
     """The forest team alone on a fire reported after 30 min does not contain it within
     the 36-h run: its state at the horizon is logged (a process's event at the horizon

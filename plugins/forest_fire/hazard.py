@@ -6,8 +6,9 @@ What a run does, in order:
    length-to-breadth by ``shape``)
    at the head rate of Rothermel's model (:mod:`.rothermel`) for the fuel model, slope and
    the weather period in force (midflame wind, its direction relative to upslope, fuel
-   moistures); the shape is summed step by step (``step``; the weather is read at each
-   step's start), and within a step in parts split where a crew or helicopter arrives or
+   moistures); the shape is summed step by step (``step``, on a grid from the ignition;
+   the weather is read at each step's start, and a step ends where a weather period
+   begins), and within a step in parts split where a crew or helicopter arrives or
    leaves, so each works from its own arrival.
 2. ``detection`` after ignition the fire is reported (or ``monitoring.detect`` after it
    when a camera of the video monitoring system covers the ignition, :mod:`.detection`): an incident of kind ``attack.kind``
@@ -198,8 +199,9 @@ class ForestFireParams(Strict):
     shape: Literal["anderson_1983", "rothermel_1991"] = "anderson_1983"
     """Length-to-breadth relation of the fire's ellipse: `anderson_1983` (as FARSITE and BehavePlus 6+) or `rothermel_1991` (1 + 0.25 U in mi/h, as BehavePlus 5)."""
     step: Duration = 5.0
-    """Time step of the fire growth (the weather is read at each step's start); a crew or
-    helicopter arriving within a step starts work at its arrival."""
+    """Time step of the fire growth (the weather is read at each step's start, and a step
+    ends where a weather period begins); a crew or helicopter arriving within a step
+    starts work at its arrival."""
     report_interval: Duration = 60.0
     """Time between `fire_state` events."""
     mop_up: DurationOrZero = 120.0
@@ -400,7 +402,10 @@ def start(sim, hazard) -> None:
         while sim.now < sim.horizon:
             r, lb = behaviour(sim.now)   # the weather of the step's start, for the whole step
             fire.bearing = spread_bearing(r)
-            step_end = min(sim.now + p.step, sim.horizon)
+            # steps on a grid from the ignition; one ends early where a weather period begins
+            grid_end = p.start + (math.floor((sim.now - p.start) / p.step + 1e-9) + 1) * p.step
+            change = min((w.at for w in p.weather if w.at > sim.now), default=math.inf)
+            step_end = min(grid_end, sim.horizon, change)
             reporting = sim.now >= next_report
             while True:  # the step, in parts between changes of who works on the fire
                 rate, crews, helis = crews_on_scene()
