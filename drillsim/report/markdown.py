@@ -242,15 +242,15 @@ def render(outcome, notes: list[str] | None = None) -> str:
             for k, v in u.capabilities.items():
                 caps[k] = caps.get(k, 0) + v
         bases = sorted({u.base for u in f.units})
-        force_rows.append([f.id, f.spec.name_zh or f.spec.name or "—", f.unit_type.name, f.unit_type.plan_ref,
+        force_rows.append([f.id, " ".join(n for n in (f.spec.name, f.spec.name_zh) if n) or "—", f.unit_type.name, f.unit_type.plan_ref,
                            STATUS_WORDS.get(f.spec.status, "not stated"), len(f.units),
                            ", ".join(f"{k} {num(v)}" for k, v in sorted(caps.items())),
                            ", ".join(bases) if len(bases) <= 3 else f"{len(bases)} places"])
     out += _table(["force", "name", "type", "plan", "status in the plan", "units", "total capabilities",
                    "based at"], force_rows)
     if sc.reserves:
-        out += _table(["reserve", "unit", "district", "townships", "total"],
-                      [[r.id, r.unit, num(r.holdings.get("district", 0)),
+        out += _table(["reserve", "name", "plan", "unit", "district", "townships", "total"],
+                      [[r.id, r.spec.name or "—", r.spec.plan_ref or "—", r.unit, num(r.holdings.get("district", 0)),
                         f"{num(r.spec.per_township)} each at {len(r.holdings) - 1}",
                         num(sum(r.holdings.values()))] for r in sc.reserves])
 
