@@ -250,3 +250,20 @@ def test_a_rate_or_a_count_carries_what_it_counts(host):
     assert targets["T3-days"].unit == "person-days"
     assert num(4349.0, targets["K6"].unit) == "4,349 per 100,000 residents"
     assert num(0.01, targets["K5"].unit) == "0.01 per million residents"
+
+
+def test_the_incident_table_gives_the_call_and_the_township_by_name(tmp_path):
+    """A response counted from the call (T6, R1) needs the call's time beside the dispatch:
+    an aerial request at night is dispatched at first light, hours later, and without the
+    call's time the table showed a 344-min response dispatched at 06:16 and nothing else.
+    The flood's evacuations are called at the order: the warning (+07:57 in the hazard
+    table) plus the scenario's 1 h order delay."""
+    text = _report(tmp_path, "fujiang_flood_2020")
+    header = next(ln for ln in text.splitlines() if ln.startswith("| incident |"))
+    assert "| call | dispatch | arrival | response (call to arrival) |" in header
+    i1 = _cells(text, "I1")
+    assert i1[1:3] == ["evacuation", "Mixin Zhen 米心镇"]
+    assert i1[5] == "+08:57"                   # 07:57 + 1 h
+    call_h, call_m = map(int, i1[5][1:].split(":"))
+    arr_h, arr_m = map(int, i1[7][1:].split(":"))
+    assert i1[8] == f"{(arr_h * 60 + arr_m) - (call_h * 60 + call_m)} min"

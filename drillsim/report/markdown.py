@@ -284,11 +284,12 @@ def render(outcome, notes: list[str] | None = None) -> str:
 
     incidents = incident_table(outcome.first_events)
     out += [f"## Incidents (replication 0): {len(incidents)}", ""]
-    out += _table(["incident", "kind", "township", "demand", "units sent", "dispatch", "arrival",
-                   "response", "cleared"],
-                  [[i["id"], i["kind"], i["township"] or i["place"],
+    out += _table(["incident", "kind", "township", "demand", "units sent", "call", "dispatch", "arrival",
+                   "response (call to arrival)", "cleared"],
+                  [[i["id"], i["kind"], place_name(sc, i["township"]) if i["township"] else i["place"],
                     ", ".join(f"{k} {num(v)}" for k, v in i["demand"].items()),
                     ", ".join(i["units"]) if len(i["units"]) <= 4 else f"{len(i['units'])} units",
+                    clock(i["call"]),
                     clock(i["dispatch"]) if i["dispatch"] is not None else "—",
                     clock(i["arrival"]) if i["arrival"] is not None else "not reached",
                     num(i["response"], "min") if i["response"] is not None else "—",
