@@ -125,9 +125,9 @@ class GaugeParams(Strict):
     rating: RatingParams
     """Its stage-discharge rating curve."""
     warning_stage: Elevation
-    """Warning stage (超警): the upstream discharge matching it triggers the warning."""
+    """Warning stage (警戒水位; a river above it is 超警): the upstream discharge matching it triggers the warning; the report gives the crest against it."""
     guaranteed_stage: Elevation | None = None
-    """Guaranteed stage (保证水位), for reports."""
+    """Guaranteed stage (保证水位): the report gives the crest against it (超保)."""
 
 
 #: the warning rules and the words the ``warning_issued`` event gives for each
