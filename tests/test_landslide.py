@@ -12,10 +12,13 @@ region's road model says.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
+from click.testing import CliRunner
 
+from drillsim.cli.main import main
 from drillsim.engine.simulation import Simulation
 from drillsim.scenario.loader import load_scenario
 from drillsim_plugins.landslide.calculator import landslide_calculator
@@ -101,6 +104,20 @@ def test_calculator():
     assert out["warning_reached_min"] == pytest.approx((7.41 / 10) ** (1 / 0.39) * 60, abs=0.01)
     with pytest.raises(ValueError, match="unknown curve"):
         landslide_calculator([1.0], 60.0, "nobody_2024")
+
+
+@pytest.mark.parametrize("rain", [[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]])
+def test_rain_that_never_reaches_the_curve_is_an_answer(rain):
+    """Caine's curve at 3 h asks 14.82 · 3^0.61 = 28.9 mm; 6 mm (or none) never reaches it,
+    nor half of it. The calculator said so with None, which the command refused as a
+    fault of the plugin (exit status 1)."""
+    out = landslide_calculator(rain, 60.0, "caine_1980", 0.5)
+    assert out["threshold_reached"] is False and out["warning_reached"] is False
+    assert "threshold_reached_min" not in out and "warning_reached_min" not in out
+    result = CliRunner().invoke(main, ["hazard", "landslide", "--rain", ",".join(map(str, rain)),
+                                       "--step", "1h", "--warning-fraction", "50%", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["threshold_reached"] is False
 
 
 # ------------------------------------------------------------------ the scenario

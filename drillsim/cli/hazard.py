@@ -45,7 +45,12 @@ def read_series(text: str) -> list[float]:
     (:func:`drillsim.scenario.yamlsource.read_text`): a regular file of at most
     :data:`MAX_SERIES_BYTES`, never a pipe or a device (or a link to one).
 
-    :raises ValueError: empty, not numbers, file unreadable, not a regular file, too large.
+    Blank lines opening or closing a file and commas ending a line are passed over; an
+    empty step (``1,2,,3``, a blank line amid the numbers) is refused, not dropped: every
+    later step would move one earlier.
+
+    :raises ValueError: empty, an empty step, not numbers, file unreadable, not a regular
+        file, too large.
     """
     from drillsim.scenario.validation import (
         ValidationFailed,
@@ -66,7 +71,19 @@ def read_series(text: str) -> list[float]:
             fault = exc.faults[0]
             where = f":{fault.line}:{fault.column}" if fault.line else ""
             raise ValueError(f"cannot read {quote_name(text)}{where}: {fault.message}") from None
-    items = [s.strip() for s in source.replace("\n", ",").split(",") if s.strip()]
+    rows = [(number, [c.strip() for c in line.rstrip().rstrip(",").split(",")])
+            for number, line in enumerate(source.splitlines(), 1)]
+    while rows and rows[-1][1] == [""]:
+        rows.pop()  # blank lines closing the file
+    while rows and rows[0][1] == [""]:
+        rows.pop(0)
+    items: list[str] = []
+    for number, cells in rows:
+        if "" in cells:  # "1,2,,3" or a blank line amid the numbers: a step left out
+            at = f" ({quote_name(text)}, line {number})" if source is not text else ""
+            raise ValueError(f"step {len(items) + cells.index('') + 1} of the series is empty{at}; "
+                             "give every step a value (0 for none)")
+        items.extend(cells)
     if not items:
         raise ValueError("the series is empty")
     out = []

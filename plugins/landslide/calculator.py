@@ -11,6 +11,11 @@ from .threshold import CURVES, exceedance, mean_intensity
 def landslide_calculator(rain, step, curve, warning_fraction=None) -> dict:
     """Threshold exceedance of a rain series (mm per step; step in minutes).
 
+    :returns: the curve, ``threshold_reached`` (true/false) and, when reached,
+        ``threshold_reached_min`` with the event's duration and intensities; with a
+        warning fraction, ``warning_reached`` and, when reached, ``warning_reached_min``.
+        A series that never reaches the curve is an answer (false), not a missing value:
+        a calculator's result holds no None (:func:`drillsim.cli.hazard.result_problem`).
     :raises ValueError: an unknown curve, a non-positive step, negative depths, a warning
         fraction outside (0, 1].
     """
@@ -19,15 +24,18 @@ def landslide_calculator(rain, step, curve, warning_fraction=None) -> dict:
     c = CURVES[curve]
     t = exceedance(step, rain, c)
     out = {"curve": c.source, "a_mm_h": c.a, "b": c.b, "rain_total_mm": sum(rain),
-           "threshold_reached_min": t}
+           "threshold_reached": t is not None}
     if t is not None:
         d_h, i = mean_intensity(step, rain, t)
-        out.update({"event_duration_h": d_h, "mean_intensity_mm_h": i,
+        out.update({"threshold_reached_min": t, "event_duration_h": d_h, "mean_intensity_mm_h": i,
                     "threshold_intensity_mm_h": c.intensity(d_h)})
     if warning_fraction is not None:
         if not 0 < warning_fraction <= 1:
             raise ValueError("--warning-fraction must lie in (0 %, 100 %]")
-        out["warning_reached_min"] = exceedance(step, rain, c.scaled(warning_fraction))
+        w = exceedance(step, rain, c.scaled(warning_fraction))
+        out["warning_reached"] = w is not None
+        if w is not None:
+            out["warning_reached_min"] = w
     return out
 
 
