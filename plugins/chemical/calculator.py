@@ -29,6 +29,11 @@ def plume_calculator(rate, wind, stability, sigmas, height, x, y, z, chemical=No
         stability = plume.stability_class(u if wind_10m is None else wind_10m / 3.6, insolation)
     elif wind_10m is not None:
         raise ValueError("--wind-10m only serves --stability auto (the class from --insolation)")
+    elif insolation is not None:
+        # (given alone, the sky was ignored for the default class D without a word)
+        raise ValueError(f"--insolation only serves --stability auto (the class from the sky), "
+                         f"and the class is {stability} (--stability, default D): add --stability "
+                         "auto, or leave --insolation out")
     x_m, y_m = x * 1000.0, y * 1000.0
     c = plume.concentration(rate, u, x_m, y_m, z, height, stability, sigmas)
     sy, sz = plume.sigmas(x_m, stability, sigmas)
