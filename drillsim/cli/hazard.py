@@ -207,6 +207,8 @@ def _command(calc: Calculator) -> click.Command:
 
     def callback(as_json: bool, plot_path: Path | None = None, region_path: Path | None = None, **values):
         region = None
+        if plot_path is None and calc.plot is not None:
+            _refuse_map_options(calc)
         if plot_path is not None:  # the map's inputs and output are checked before any work
             from drillsim.cli.support import Fail, check_writable, guard
 
@@ -252,6 +254,27 @@ def _command(calc: Calculator) -> click.Command:
 
     return click.Command(calc.name, params=params, callback=callback, help=calc.description,
                          short_help=calc.description.split(". ")[0][:60])
+
+
+def _refuse_map_options(calc: Calculator) -> None:
+    """Without ``--plot``, an option that only serves the map (its help says "for
+    --plot", and ``--region``) was read and then ignored without a word (``hazard fire
+    --at guxi``: no ignition point anywhere in the result): refused, exit status 2.
+
+    :raises Fail: such an option was given.
+    """
+    from click.core import ParameterSource
+
+    from drillsim.cli.support import Fail
+
+    ctx = click.get_current_context()
+    names = [o.name for o in calc.options if "--plot" in o.help] + ["region_path"]
+    given = [("--region" if n == "region_path" else f"--{n.replace('_', '-')}") for n in names
+             if ctx.get_parameter_source(n) not in (None, ParameterSource.DEFAULT)]
+    if given:
+        raise Fail(f"{calc.name}: {' and '.join(given)} only "
+                   f"serve{'s' if len(given) == 1 else ''} the map: add --plot FILE.png, or leave "
+                   f"{'it' if len(given) == 1 else 'them'} out; nothing was computed", 2)
 
 
 def _defaults_used(calc: Calculator, plotting: bool) -> list[str]:
