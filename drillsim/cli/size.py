@@ -156,6 +156,12 @@ def size(scenario: Path, target, force, dotted, low, high, step, replications, c
             raise Fail(f"--force {force}: its units have one base each (bases:); give --path "
                        "to vary something else, or list the bases in variants of a sweep", 2)
         dotted = f"forces.{force}.units"
+    if dotted.replace(" ", "") in ("run.seed", "run.replications"):
+        # every count ran from the one seed (common random numbers) and -n replications:
+        # a curve against them was a curve against nothing
+        raise Fail(f"--path {dotted}: every count runs from the same seed and the same number of "
+                   "replications (-n); give a path of the scenario to size (a force's units, a team "
+                   "size, a reserve)", 2)
     row = next((t for t in sc.targets if t.id == target), None)
     if row is None:
         from drillsim.scenario.validation import suggest
