@@ -32,7 +32,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from drillsim.scenario.quantities import Duration, DurationOrZero, Fraction
 from drillsim.scenario.validation import Strict
@@ -54,7 +54,7 @@ class CheckSpec(Strict):
     difference smaller than this is not worth choosing between layouts."""
     confidence: Fraction = 0.95
     """The probability of choosing the best layout when it is at least δ better (KN's
-    1 − α)."""
+    1 − α), from 50 % to below 100 %."""
     first: int = Field(default=10, ge=2, le=10_000)
     """Replications of every layout before the first elimination (KN's n0)."""
     max: int = Field(default=100, ge=2, le=100_000)
@@ -62,6 +62,17 @@ class CheckSpec(Strict):
     without its guarantee (the output says so)."""
     step: int = Field(default=1, ge=1, le=1_000)
     """Replications added to each layout left between screenings."""
+
+    @field_validator("confidence")
+    @classmethod
+    def _a_probability_kn_can_give(cls, v: float) -> float:
+        # KN's constant η = ((2α/(k−1))^(−2/(n0−1)) − 1)/2 needs 0 < α < 1 (Kim & Nelson
+        # 2001); 100 % (α = 0) was accepted and failed the check with a traceback after the
+        # integer programme; below 50 % is worse than a coin between two layouts
+        if not 0.5 <= v < 1:
+            raise ValueError(f"give a confidence from 50% to below 100%, got {v:.4g} ({v * 100:g}%): "
+                             "100% would need endless replications")
+        return v
 
 
 class OptimiseFile(Strict):
