@@ -63,6 +63,17 @@ def test_two_outputs_on_standard_output_are_refused(corpus):
                                      "give one of them a file; nothing was run")
 
 
+@pytest.mark.parametrize("name", ["out.yaml.", "run.json ", "report.md .", "scenarios/valid.yaml."])
+def test_an_output_name_ending_in_a_space_or_a_dot_is_refused(corpus, name):
+    # Windows drops them: out.yaml. would be out.yaml there (read as a scenario), and
+    # scenarios/valid.yaml. the run's own scenario
+    result = invoke(*RUN, "-q", "--json", name)
+    assert result.exit_code == 2 and not Path(name).exists()
+    assert result.stderr.strip() == (f"{name} (--json): the file name ends in a space or a dot, which "
+                                     "Windows drops (it would write a file of another name); leave it "
+                                     "out; nothing was run")
+
+
 def test_dot_slash_dash_is_a_file_called_dash(corpus):
     result = invoke(*RUN, "-q", "--json", "./-")
     assert result.exit_code == 0 and result.stdout == ""

@@ -523,16 +523,22 @@ def resolved(path, what: str | None = None) -> Path:
 
 
 def output_name_problem(path) -> str | None:
-    """Why ``path`` cannot be an output's name (a control character, too long), else
+    """Why ``path`` cannot be an output's name (a control character, too long, a space or
+    a dot at its end), else
     None: said before anything runs, not as ``File name too long`` once the work is done.
     An output is written as a temporary file beside it (``.NAME.xxxxxxxx``) then renamed,
     so its own name has 10 bytes less than the system's 255."""
     from drillsim.scenario.yamlsource import path_problem
 
     problem = path_problem(str(path))
-    if problem is None and len(os.fsencode(Path(path).name)) > 245:
+    name = Path(path).name
+    if problem is None and len(os.fsencode(name)) > 245:
         problem = ("the file name is too long (more than 245 bytes: it is written as a "
                    "temporary file beside it, then renamed); give a shorter name")
+    if problem is None and name not in (".", "..") and name.endswith((" ", ".")):
+        # Windows drops them: "out.yaml." is out.yaml there, "run.json " another file's name
+        problem = ("the file name ends in a space or a dot, which Windows drops (it would "
+                   "write a file of another name); leave it out")
     return problem
 
 
