@@ -22,7 +22,7 @@ from drillsim.drill import decisions as decisions_mod
 from drillsim.drill import injects as injects_mod
 from drillsim.engine.eventlog import Event
 from drillsim.engine.simulation import OrderRefused, Simulation
-from drillsim.report.common import NOT_PLAN, goal_from_plan, num, write_atomic
+from drillsim.report.common import NOT_PLAN, goal_from_plan, num, place_name, row_title, shortfall, write_atomic
 from drillsim.report.figures import figure_rows
 from drillsim.scoring import scorecard
 
@@ -444,13 +444,15 @@ def _status(row: scorecard.Row | None) -> str:
 
 
 def strengths_and_improvements(player: list[scorecard.Row], baseline: list[scorecard.Row],
-                               acted: bool = True):
+                               acted: bool = True, sc=None):
     """From the scorecard rows: missed targets are areas for improvement (a row where the
     baseline passed and the players failed is said so). A met target is no strength of
     the team's: it may be met by the plan, or by doing nothing (no evacuation, so no
     relocation shortfall); strengths are the team's decisions
     (:func:`decision_findings`). With ``acted`` False (no order was carried out) that is
-    said as an area for improvement. Returns (strengths, improvements): strengths empty."""
+    said as an area for improvement. A missed target says how far from its goal and,
+    for a row over places, where (``at Mixin Zhen 米心镇``), with ``sc`` (the scenario) to
+    name the place. Returns (strengths, improvements): strengths empty."""
     base = {r.id: r for r in baseline}
     good, better = [], []
     if not acted:
@@ -458,12 +460,17 @@ def strengths_and_improvements(player: list[scorecard.Row], baseline: list[score
                       "and every target met was met without the team")
     for r in player:
         b = base.get(r.id)
-        text = f"{r.id} {r.title}: {_value(r)} (target {r.comparison or ''} {num(r.threshold, r.unit)})"
+        title = row_title(sc, r) if sc is not None else r.title
+        text = f"{r.id} {title}: {_value(r)} (target {r.comparison or ''} {num(r.threshold, r.unit)})"
         if r.status == "fail":
+            where = place_name(sc, r.worst) if sc is not None and r.worst else r.worst
+            short = shortfall(r)
+            text = (f"{r.id} {title}: {_value(r)}" + (f" at {where}" if where else "")
+                    + f" (target {r.comparison or ''} {num(r.threshold, r.unit)}" + (f", {short}" if short else "") + ")")
             extra = f"; the automatic baseline met it ({_value(b)})" if b is not None and b.status == "pass" else ""
             better.append(text + extra)
         elif r.status == "not measured" and b is not None and b.status in ("pass", "fail"):
-            better.append(f"{r.id} {r.title}: not measured in the drill (nothing was done that it "
+            better.append(f"{r.id} {title}: not measured in the drill (nothing was done that it "
                           f"counts); the automatic baseline measured {_value(b)}")
     return good, better
 
@@ -539,7 +546,7 @@ def build(session, seats=None) -> Review:
     towns = compare_townships(session, player_events, baseline_events)
     orders = order_effects(session)
     acted = any(o.ok and o.command not in ("end", "auto") for o in session.orders)
-    good, better = strengths_and_improvements(prow, brow, acted)
+    good, better = strengths_and_improvements(prow, brow, acted, sc)
     rows = decisions_mod.score(session)
     dgood, dbetter = decision_findings(session, rows)
     good, better = dgood + good, dbetter + better
@@ -636,7 +643,7 @@ def render(session, review: Review, timeline: bool = True) -> str:
     base = {r.id: r for r in review.baseline_rows}
     idle = review.idle_passes or {}
     md += _table(["target", "plan §", "threshold", "players", "", "automatic baseline", ""],
-                 [[f"{r.id} {r.title}", r.section or "—",
+                 [[f"{r.id} {row_title(session.scenario, r)}", r.section or "—",
                    f"{r.comparison} {num(r.threshold, r.unit)}"
                    + (f" ({NOT_PLAN})" if goal_from_plan(r) is False else "")
                    if r.comparison else "(information)",
