@@ -272,3 +272,31 @@ def test_the_incident_table_gives_the_call_and_the_township_by_name(tmp_path):
     call_h, call_m = map(int, i1[5][1:].split(":"))
     arr_h, arr_m = map(int, i1[7][1:].split(":"))
     assert i1[8] == f"{(arr_h * 60 + arr_m) - (call_h * 60 + call_m)} min"
+
+
+@pytest.mark.parametrize("feet, words", [
+    (3.9, "hand tools can attack"), (4.1, "too intense for hand tools"), (7.9, "too intense for hand tools"),
+    (8.1, "serious control problems"), (10.9, "serious control problems"), (11.1, "crowning, spotting and major runs"),
+])
+def test_flame_length_classes_are_the_charts(feet, words):
+    """Andrews & Rothermel (1982), GTR INT-131: the suppression chart's classes at 4, 8 and
+    11 ft of flame length."""
+    from drillsim.report.figures import suppression_class
+
+    assert suppression_class(feet * 0.3048).startswith(words)
+
+
+def test_the_forest_fire_report_gives_spread_and_flame_length(tmp_path):
+    """A fire's behaviour in the terms a forest fire commander reads: head spread in m/min
+    (蔓延速度) and flame length in m (火焰长度), at each report, as the model logged them."""
+    events = tmp_path / "e.jsonl"
+    text = _report(tmp_path, "forest_fire", "--events", str(events))
+    states = [e for e in map(json.loads, events.read_text(encoding="utf-8").splitlines())
+              if e["kind"] == "fire_state"]
+    assert states
+    first = states[0]["details"]
+    row = next(ln for ln in text.split("Fire behaviour of baolong_fire", 1)[1].splitlines()
+               if ln.startswith("| 2023-"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[4] == f"{first['head_ros_m_min']:.2f} m/min"
+    assert cells[5] == f"{first['flame_length_m']:.2f} m"

@@ -221,3 +221,45 @@ def zone_rows(events, hazard_id: str, sc=None) -> list[list[str]]:
         rows.append([clock(e.t, start), f"{format_number(d.get('wind_m_s'))} m/s from {num(d.get('wind_from'))}°",
                      str(d.get("stability", "—")), *cells])
     return rows
+
+
+#: flame length classes of the fire suppression interpretation chart (Andrews & Rothermel
+#: 1982, "Charts for interpreting wildland fire behavior characteristics", USDA Forest
+#: Service GTR INT-131): 4, 8 and 11 ft (1.22, 2.44, 3.35 m); upper bound in m, and what
+#: the chart says of attacking the head fire
+FT = 0.3048
+SUPPRESSION_CLASSES: tuple[tuple[float, str], ...] = (
+    (4 * FT, "hand tools can attack the head and flanks directly"),
+    (8 * FT, "too intense for hand tools at the head: engines, dozers, retardant aircraft"),
+    (11 * FT, "serious control problems (torching, crowning, spotting): attack at the head probably ineffective"),
+    (float("inf"), "crowning, spotting and major runs probable: attack at the head ineffective"),
+)
+
+
+def suppression_class(flame_length_m: float) -> str:
+    """What a head fire of this flame length allows (:data:`SUPPRESSION_CLASSES`).
+
+    >>> suppression_class(1.09)
+    'hand tools can attack the head and flanks directly'
+    """
+    return next(text for bound, text in SUPPRESSION_CLASSES if flame_length_m < bound)
+
+
+def fire_rows(events, hazard_id: str, sc=None) -> list[list[str]]:
+    """A forest fire's behaviour at each report (its ``fire_state`` events): time, area
+    burned (过火面积, ha), perimeter and control line built (m), the head's rate of spread
+    (蔓延速度, m/min) and flame length (火焰长度, m) with what that flame length allows
+    the crews (:func:`suppression_class`), crews and helicopters at the fire. Empty for
+    a hazard without such events."""
+    start = getattr(sc, "start", None)
+    rows = []
+    for e in events:
+        if e.kind != "fire_state" or e.details.get("hazard") != hazard_id:
+            continue
+        d = e.details
+        flame = d.get("flame_length_m")
+        rows.append([clock(e.t, start), num(d.get("area_ha"), "ha"), num(d.get("perimeter_m"), "m"),
+                     num(d.get("line_m"), "m"), num(d.get("head_ros_m_min"), "m/min"), num(flame, "m"),
+                     suppression_class(flame) if isinstance(flame, (int, float)) else "—",
+                     str(d.get("crews", "—")), str(d.get("helicopters", "—"))])
+    return rows

@@ -8,7 +8,7 @@ from drillsim.report.common import (clock, design_text, force_name, goal_from_pl
                                     measured, misses_by_place, num, place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, waits_between_hazards)
-from drillsim.report.figures import figure_rows, zone_rows
+from drillsim.report.figures import figure_rows, fire_rows, zone_rows
 
 
 def model_value(outcome, key: str) -> Any:
@@ -226,6 +226,12 @@ def render(outcome, notes: list[str] | None = None) -> str:
                 out += [f"Threat zones of {hid} (60-min AEGL, ground level; replication 0): the area to "
                         "evacuate or shelter in place is set by these distances (下风向防护距离)", ""]
                 out += _table(["from", "wind", "stability", "AEGL-1", "AEGL-2", "AEGL-3"], zones)
+            fire = fire_rows(outcome.first_events, hid, sc)
+            if fire:
+                out += [f"Fire behaviour of {hid} at each report (replication 0): the head fire's flame length "
+                        "read on the suppression chart of Andrews & Rothermel (1982)", ""]
+                out += _table(["time", "area burned (过火面积)", "perimeter", "line built", "head spread (蔓延速度)",
+                               "flame length (火焰长度)", "at the head", "crews", "helicopters"], fire)
     if sc.observed:
         out += ["## The real event against the model", ""]
         out += _table(["figure", "observed", "source (status)", "model"],
