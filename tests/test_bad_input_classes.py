@@ -84,3 +84,74 @@ def test_only_set_may_give_the_run_settings_variants_share(tmp_path, host):
     loaded = load_sweep(sweep, host)
     assert (loaded.seed, loaded.replications) == (7, 3)
     assert {v.seed for v in loaded.variants} == {7}  # common random numbers
+
+
+# a batch database changed after the batch wrote it (a hand edit, another program, a
+# damaged disk): each raised a traceback (KeyError, JSONDecodeError, "no such table",
+# int('x')) or compared against no baseline without a word
+DAMAGE = {
+    "a table dropped": (["DROP TABLE results"], "no table 'results'"),
+    "a table of other columns": (["DROP TABLE variants", "CREATE TABLE variants (x)"],
+                                 "table 'variants' has other columns than a batch makes"),
+    "a meta value that is no number": (["UPDATE meta SET value = 'x' WHERE key = 'replications'"],
+                                       "meta 'replications' reads 'x', not what a batch writes"),
+    "an objective that is no JSON": (["UPDATE meta SET value = '{not' WHERE key = 'objective'"],
+                                     "meta 'objective' reads '{not', not what a batch writes"),
+    "results as text": (["UPDATE results SET value = 'abc'"], "results hold 16 value(s) that are no number"),
+    "a result of no replication": (["INSERT INTO results VALUES (99, 0, 'R', 1.0, 1)"],
+                                   "results hold 1 row(s) of no stored replication"),
+    "levels that are no JSON": (["UPDATE variants SET levels = '{' WHERE variant = 0"],
+                                "variant 'team_size=3, units=1': its levels or overrides are not JSON"),
+    "no baseline": (["UPDATE variants SET baseline = 0"], "0 variants are marked the baseline, not one"),
+    "an objective of no target": (
+        ["UPDATE meta SET value = '{\"measure\": \"mean\", \"target\": \"ZZ\", \"goal\": \"minimize\"}' "
+         "WHERE key = 'objective'"], "the objective's target 'ZZ' is no stored target"),
+}
+
+
+@pytest.fixture(scope="module")
+def stored_batch(tmp_path_factory):
+    """The corpus's valid sweep run into a database (4 variants × 2 replications, 2 targets)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    db = tmp_path_factory.mktemp("batch") / "good.db"
+    here = os.getcwd()
+    os.chdir(HERE)
+    try:
+        result = CliRunner().invoke(main, ["batch", "scenarios/sweeps/valid.yaml", "--workers", "0",
+                                           "--db", str(db), "--quiet"])
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGE))
+def test_a_damaged_batch_database_is_a_message(case, stored_batch, tmp_path, monkeypatch):
+    import shutil
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    edits, what = DAMAGE[case]
+    db = tmp_path / "damaged.db"
+    shutil.copy(stored_batch, db)
+    conn = sqlite3.connect(db)
+    for sql in edits:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    expected = (f"{db}: a damaged drillsim batch database ({what}); it cannot be read or resumed: "
+                "run the batch again into a new --db")
+    read = CliRunner().invoke(main, ["results", str(db)])
+    assert read.exit_code == 2 and read.output.splitlines() == [expected], read.output
+    monkeypatch.chdir(HERE)
+    resumed = CliRunner().invoke(main, ["batch", "scenarios/sweeps/valid.yaml", "--workers", "0",
+                                        "--resume", "--db", str(db), "--quiet"])
+    assert resumed.exit_code == 2 and resumed.output.splitlines() == [expected], resumed.output

@@ -61,6 +61,7 @@ import secrets
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -396,6 +397,10 @@ class Store:
             if row[0] != SCHEMA_VERSION:
                 raise StoreError(f"{path}: made by another drillsim version (schema {row[0]}, "
                                  f"this one reads {SCHEMA_VERSION})")
+            damage = _damage(conn)
+            if damage is not None:
+                raise StoreError(f"{path}: a damaged drillsim batch database ({damage}); it cannot "
+                                 "be read or resumed: run the batch again into a new --db")
             if not read_only:
                 try:
                     conn.execute("PRAGMA journal_mode=WAL")
@@ -689,6 +694,101 @@ class Store:
 
     def replication_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+
+
+# ---------------------------------------------------------------------- checking what is read
+#: meta keys a batch writes and how each must read: (key, check) — ``int`` a whole
+#: number, ``json`` JSON text, ``objective`` the objective's JSON object
+_META = (("sweep_name", None), ("sweep_file", None), ("scenario", None), ("seed", "int"),
+         ("replications", "int"), ("common_random_numbers", "json"), ("objective", "objective"),
+         ("factors", "json"))
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, int, int]]:
+    """(name, declared type, not null, primary key position) of each column of ``table``."""
+    return [(name, kind, notnull, pk) for _, name, kind, notnull, _, pk in
+            conn.execute(f"PRAGMA table_info({table})")]
+
+
+@lru_cache(maxsize=1)
+def _expected_columns() -> dict[str, list[tuple[str, str, int, int]]]:
+    """The columns of every table :data:`_SCHEMA` makes (an in-memory copy, read back)."""
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.executescript(_SCHEMA)
+        tables = [r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: _columns(mem, t) for t in tables}
+    finally:
+        mem.close()
+
+
+def _damage(conn: sqlite3.Connection) -> str | None:
+    """What is wrong in a database whose ``meta`` says it is drillsim's (schema
+    :data:`SCHEMA_VERSION`), or None: a table missing or of other columns, a meta value
+    that does not read as a batch writes it, a stored value that is no number, a result
+    or target of no stored replication or variant, levels that are no JSON, no variant,
+    not exactly one baseline, an objective of no stored target.
+    A hand edit, another program or a damaged disk leaves such a file; reading it raised
+    KeyError, JSONDecodeError or sqlite3's "no such table" (tracebacks) or compared
+    against no baseline without a word. One pass over each table, in SQL."""
+    try:
+        for table, columns in _expected_columns().items():
+            have = _columns(conn, table)
+            if not have and table == "failures":
+                continue  # an older database: created when it is next written
+            if not have:
+                return f"no table {table!r}"
+            if have != columns:
+                return f"table {table!r} has other columns than a batch makes"
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        for key, kind in _META:
+            if key not in meta:
+                return f"meta has no {key!r}"
+            value = meta[key]
+            try:
+                if kind == "int":
+                    int(value)
+                elif kind is not None:
+                    read = json.loads(value)
+                    if kind == "objective" and not (isinstance(read, dict)
+                                                    and {"measure", "target", "goal"} <= set(read)):
+                        raise ValueError
+            except (ValueError, TypeError):
+                return f"meta {key!r} reads {value[:40]!r}, not what a batch writes"
+        checks = (
+            ("SELECT COUNT(*) FROM results WHERE typeof(value) NOT IN ('real', 'integer', 'null') "
+             "OR typeof(met) NOT IN ('integer', 'null')", "results hold {} value(s) that are no number"),
+            ("SELECT COUNT(*) FROM results r WHERE NOT EXISTS (SELECT 1 FROM replications p WHERE "
+             "p.variant = r.variant AND p.replication = r.replication)",
+             "results hold {} row(s) of no stored replication"),
+            ("SELECT COUNT(*) FROM replications p WHERE NOT EXISTS (SELECT 1 FROM variants v "
+             "WHERE v.variant = p.variant)", "replications hold {} row(s) of no stored variant"),
+            ("SELECT COUNT(*) FROM targets t WHERE NOT EXISTS (SELECT 1 FROM variants v "
+             "WHERE v.variant = t.variant)", "targets hold {} row(s) of no stored variant"),
+        )
+        for sql, what in checks:
+            count = conn.execute(sql).fetchone()[0]
+            if count:
+                return what.format(f"{count:,}")
+        baselines = 0
+        for name, levels, overrides, base in conn.execute(
+                "SELECT name, levels, overrides, baseline FROM variants"):
+            try:
+                json.loads(levels), json.loads(overrides)
+            except (ValueError, TypeError):
+                return f"variant {str(name)[:40]!r}: its levels or overrides are not JSON"
+            baselines += bool(base)
+        if not conn.execute("SELECT COUNT(*) FROM variants").fetchone()[0]:
+            return "no variant: a batch stores every variant of its sweep before it runs one"
+        if baselines != 1:
+            return f"{baselines} variants are marked the baseline, not one"
+        objective = json.loads(meta["objective"])
+        if objective["measure"] != "targets_failed" and not conn.execute(
+                "SELECT 1 FROM targets WHERE target = ? LIMIT 1", (objective["target"],)).fetchone():
+            return f"the objective's target {str(objective['target'])[:40]!r} is no stored target"
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None
 
 
 # ---------------------------------------------------------------------- creating, locking

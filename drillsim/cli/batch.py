@@ -374,6 +374,8 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the comparison.")
 def results(db: Path, export_path, plots_dir, targets, list_failures, all_rows, quiet) -> None:
     """Compare the variants of a batch database: ranking, intervals, paired differences."""
+    import sqlite3
+
     from drillsim.batch.analysis import analyse
     from drillsim.batch.export import check_export_path, export
     from drillsim.batch.store import Store
@@ -386,7 +388,11 @@ def results(db: Path, export_path, plots_dir, targets, list_failures, all_rows, 
         _check_folder(plots_dir, "--plots")
     store = _guard_batch(Store.open, db, read_only=True)
     try:
-        comparison = analyse(store)
+        try:
+            comparison = analyse(store)
+        except sqlite3.DatabaseError as exc:  # a page the open's checks did not read
+            raise Fail(f"{db}: a damaged drillsim batch database ({exc}); run the batch again "
+                       "into a new --db", 2) from None
         known = comparison.row_ids
         for t in targets:
             if t not in known and not any(r.startswith(t + "/") for r in known):
