@@ -172,7 +172,7 @@ def test_the_counterfactual_text_says_what_the_table_shows(host):
     for line in part.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 10 and cells[0] not in ("township", "---"):
-            rows[cells[0]] = cells
+            rows[cells[0].rsplit(" ", 1)[0]] = cells   # "Zitong Jiedao 梓潼街道": the sentence gives the pinyin
     checked = 0
     for said in re.finditer(r"The automatic baseline finished (.+?)'s evacuation ([\d.]+) h (before|after) the "
                             r"water; the team (never finished it|finished it ([\d.]+) h (before|after) the water)"

@@ -135,6 +135,7 @@ def compare_townships(session, player: Sequence[Event], baseline: Sequence[Event
     rows = []
     for tid in towns:
         rows.append({"township": tid, "name": session.sim.region.townships[tid].name_pinyin,
+                     "name_zh": getattr(session.sim.region.townships[tid], "name_zh", None),
                      "first_player": pa.get(tid), "first_baseline": ba.get(tid),
                      "rescue_player": _mean(pr.get(tid, [])), "rescue_baseline": _mean(br.get(tid, [])),
                      "reached_player": len(pr.get(tid, [])), "reached_baseline": len(br.get(tid, [])),
@@ -695,7 +696,7 @@ def render(session, review: Review, timeline: bool = True) -> str:
     md += _table(["township", "first on scene: players", "baseline", "rescue response (mean): players",
                   "baseline", "water arrived", "evacuation done: players", "baseline", "rescue calls: players",
                   "baseline"],
-                 [[r["name"], clock(r["first_player"]), clock(r["first_baseline"]),
+                 [[f"{r['name']} {r.get('name_zh') or ''}".strip(), clock(r["first_player"]), clock(r["first_baseline"]),
                    num(r["rescue_player"], "min") + f" ({r['reached_player']})" if r["rescue_player"] is not None else "—",
                    num(r["rescue_baseline"], "min") + f" ({r['reached_baseline']})" if r["rescue_baseline"] is not None else "—",
                    clock(r.get("water")), clock(r["evac_player"]), clock(r["evac_baseline"]),
