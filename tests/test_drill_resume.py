@@ -111,3 +111,65 @@ def test_resume_of_a_missing_log_is_a_clear_error(tmp_path):
 
     with pytest.raises(ValidationFailed, match="drill log not found"):
         DrillSession.resume(tmp_path / "none.jsonl", "x")
+
+
+class Killed(BaseException):
+    """The process dying at this instant (kill -9): nothing after it runs."""
+
+
+def test_a_drill_killed_after_any_record_of_an_order_or_inject_resumes(tmp_path, host, monkeypatch):
+    """An order and an inject make messages at the instant they are carried out (the
+    evacuation's call, the inject's message). A kill can fall between any two records
+    written: each such drill must resume, go on and resume again. Before, the effects
+    were logged before their cause: a drill killed between the evacuation's message and
+    the order's record resumed without the order, logged the next message under the
+    evacuation's number (skipped it), and could never be resumed again ("the replay
+    does not match the log")."""
+    from drillsim.drill import drilllog
+
+    lines = ["evacuate mixin", "inject message the ferry is closed"]
+
+    def play(path, kill_at=None):
+        written = [0]
+        real = drilllog.LogFile._write
+
+        def write(self, line):
+            if kill_at is not None and written[0] == kill_at:
+                raise Killed
+            written[0] += 1
+            real(self, line)
+
+        monkeypatch.setattr(drilllog.LogFile, "_write", write)
+        s = DrillSession.open(FLOOD, seed=77, host=host, log_path=path, secret="s3cret")
+        try:
+            s.advance_to(600.0)
+            before = written[0]
+            for line in lines:
+                s.command(line, controller=True)
+            after = written[0]
+            s.advance_to(700.0)
+        except Killed:
+            before = after = None
+        finally:
+            s.close()
+            monkeypatch.setattr(drilllog.LogFile, "_write", real)
+        return before, after
+
+    before, after = play(tmp_path / "whole.jsonl")
+    assert after - before >= 4   # two causes, each with at least one effect logged at once
+    for kill_at in range(before, after + 1):
+        log = tmp_path / f"killed-{kill_at}.jsonl"
+        play(log, kill_at)
+        resumed = DrillSession.resume(log, "s3cret", host=host)
+        assert resumed.now == 600.0
+        resumed.advance_to(700.0)
+        resumed.close()
+        again = DrillSession.resume(log, "s3cret", host=host)   # refused before the fix
+        assert again.now == 700.0
+        given = [o.text for o in again.orders] + [r.inject.get("text") for r in again.injects]
+        again.close()
+        seqs = [r[0] for r in messages(log)]
+        assert seqs == list(range(1, len(seqs) + 1)), kill_at   # every message once, in order
+        if kill_at == after:   # killed after both: the whole drill's messages
+            assert messages(log) == messages(tmp_path / "whole.jsonl")
+            assert given == ["evacuate mixin", "the ferry is closed"]

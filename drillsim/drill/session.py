@@ -14,6 +14,7 @@ calls were lost).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
@@ -239,6 +240,9 @@ class DrillSession:
         self.diverged: str | None = None           # the first replayed message unlike its record
         self._log_skip_gaps = 0                    # … and lost reports
         self._last_clock_wall = 0.0
+        #: log records an order or inject being carried out made (its messages, lost
+        #: reports), written after the order's or inject's own record: see :meth:`_cause_first`
+        self._held: list[tuple[Any, dict]] | None = None
         self._fired: set[int] = set()
         self._script: list[dict] = []
         self.replay_until: float | None = None
@@ -569,15 +573,46 @@ class DrillSession:
         for listener in self.message_listeners:
             listener(message, item)
         if self.log is not None and message.seq > self._log_skip_seq:  # a resume logs each once
-            self.log.player.append({"rec": "message", "seq": message.seq, "t": message.t,
-                                    "category": message.category, "source": message.source,
-                                    "text": message.text, "ref": item.ref})
+            self._write(self.log.player, {"rec": "message", "seq": message.seq, "t": message.t,
+                                          "category": message.category, "source": message.source,
+                                          "text": message.text, "ref": item.ref})
 
     def _lose(self, gap: Gap) -> None:
         self.gaps.append(gap)
         if self.log is not None and len(self.gaps) > self._log_skip_gaps:  # a resume logs each once
-            self.log.controller.append({"rec": "lost", "t": gap.t, "reporter": gap.reporter,
-                                        "text": gap.text, "incident": gap.incident})
+            self._write(self.log.controller, {"rec": "lost", "t": gap.t, "reporter": gap.reporter,
+                                              "text": gap.text, "incident": gap.incident})
+
+    def _write(self, log, record: dict) -> None:
+        """Append ``record`` to ``log`` (the player or the controller log) now, or, while an
+        order or inject is being carried out, once its own record is written."""
+        if self._held is not None:
+            self._held.append((log, record))
+        else:
+            log.append(record)
+
+    @contextlib.contextmanager
+    def _cause_first(self):
+        """Hold the log records of what an order or inject makes happen at once (a call
+        it creates, a message it sends, a report lost) until the order's or inject's own
+        record is written, at the end of the ``with`` block: the cause is logged before its
+        effects. A drill killed between the two then leaves neither, or the cause alone
+        (which a resume carries out again, logging the effects); an effect logged without
+        its cause would be missing from the replay, and the drill could not be resumed
+        (\"the replay does not match the log\"). If the block fails, what it held is
+        dropped with it (the order was not logged either). Nested blocks share the
+        outermost one's hold."""
+        if self._held is not None:
+            yield
+            return
+        self._held = []
+        try:
+            yield
+            held = self._held
+        finally:
+            self._held = None
+        for log, record in held:
+            log.append(record)
 
     def _add(self, item: FeedItem) -> None:
         self.feed.append(item)
@@ -698,20 +733,21 @@ class DrillSession:
             return self._fire_planned(parsed.args[0])
         act = self._next_act(_act)
         record = OrderRecord(act, self.now, line, False, "", parsed.spec.name, seat=seat)
-        try:
-            text = self._carry_out(parsed, record)
-            record.ok, record.reply = True, text
-        except OrderRefused as exc:
-            record.reply = str(exc)
-        self.orders.append(record)
-        if record.ok:
-            self._settle()
-        self._add(FeedItem(self.now, "order", "you", f"{line} — {record.reply}"
-                           if record.ok else f"{line} — REFUSED: {record.reply}"))
-        if self.log is not None and not self._replaying:
-            self.log.player.append({"rec": "order", "act": act, "t": self.now, "text": line,
-                                    "ok": record.ok, "reply": record.reply, "controller": controller,
-                                    **({"seat": seat} if seat else {})})
+        with self._cause_first():
+            try:
+                text = self._carry_out(parsed, record)
+                record.ok, record.reply = True, text
+            except OrderRefused as exc:
+                record.reply = str(exc)
+            self.orders.append(record)
+            if record.ok:
+                self._settle()
+            self._add(FeedItem(self.now, "order", "you", f"{line} — {record.reply}"
+                               if record.ok else f"{line} — REFUSED: {record.reply}"))
+            if self.log is not None and not self._replaying:
+                self.log.player.append({"rec": "order", "act": act, "t": self.now, "text": line,
+                                        "ok": record.ok, "reply": record.reply, "controller": controller,
+                                        **({"seat": seat} if seat else {})})
         if parsed.spec.name == "end" and record.ok:
             self.end("ended by order", _log=not self._replaying)
         return Reply(record.ok, record.reply)
@@ -904,24 +940,25 @@ class DrillSession:
         by the controller's own counter: the player log shows no gap for it)."""
         self._inject_seq = seq = max(self._inject_seq + 1, _seq or 0)
         known = len(self.sim.incidents)
-        try:
-            result = injects.apply(self.sim, inject, self._say)
-            ok = True
-        except OrderRefused as exc:
-            result, ok = str(exc), False
-        made = list(self.sim.incidents)[known:] if inject.get("kind") == "incident" and ok else []
-        if planned is not None and ok:
-            self._fired.add(planned)
-            self.schedule.fired(planned, self.now)
-        if ok:
-            self._settle()
-        rec = InjectRecord(seq, self.now, dict(inject), ok, result, after=self._act, planned=planned,
-                           incident=made[0] if made else None)
-        self.injects.append(rec)
-        self.version += 1
-        if self.log is not None and not self._replaying:
-            self.log.controller.append({"rec": "inject", "seq": seq, "after": self._act, "t": self.now,
-                                        "inject": inject, "ok": ok, "result": result, "planned": planned})
+        with self._cause_first():
+            try:
+                result = injects.apply(self.sim, inject, self._say)
+                ok = True
+            except OrderRefused as exc:
+                result, ok = str(exc), False
+            made = list(self.sim.incidents)[known:] if inject.get("kind") == "incident" and ok else []
+            if planned is not None and ok:
+                self._fired.add(planned)
+                self.schedule.fired(planned, self.now)
+            if ok:
+                self._settle()
+            rec = InjectRecord(seq, self.now, dict(inject), ok, result, after=self._act, planned=planned,
+                               incident=made[0] if made else None)
+            self.injects.append(rec)
+            self.version += 1
+            if self.log is not None and not self._replaying:
+                self.log.controller.append({"rec": "inject", "seq": seq, "after": self._act, "t": self.now,
+                                            "inject": inject, "ok": ok, "result": result, "planned": planned})
         return rec
 
     # ------------------------------------------------------------------ evaluation
