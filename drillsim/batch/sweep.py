@@ -36,7 +36,7 @@ from drillsim.scenario.loader import (
     KIND_NAMES,
     ResolvedScenario,
     document_kind,
-    find_path,
+    find_parent,
     index_form,
     load_scenario,
     parse_dotted,
@@ -301,7 +301,7 @@ def _load_sweep(path: Path, host: PluginHost) -> Sweep:
                                                          f"{KIND_NAMES[kind]}, not a scenario file")])
     if isinstance(base_doc.data, dict):
         for setting in common + [s for _, _, settings, _ in plans for s in settings]:
-            ok, why = find_path(base_doc.data, setting.path[:-1])
+            ok, why = find_parent(base_doc.data, setting.path)
             if not ok:
                 faults.add(doc.fault(setting.path_at, f"{setting.dotted!r}: {why}",
                                      key=setting.path_is_key))

@@ -30,7 +30,7 @@ Format (every part but ``scenario`` optional)::
 The draw uses its own random stream (``pack`` in the drill seed's ``SeedSequence``), so
 the same seed always gives the same scenario; the scenario's own random streams then use
 the drill seed too. Dotted paths address list items by ``id`` like scenario overrides
-(:func:`drillsim.scenario.loader.find_path`). Any hazard plugin's parameters can be varied this
+(:func:`drillsim.scenario.loader.find_parent`). Any hazard plugin's parameters can be varied this
 way, so packs for new hazards need no code.
 """
 
@@ -53,7 +53,7 @@ from drillsim.scenario.loader import (
     KIND_NAMES,
     ResolvedScenario,
     document_kind,
-    find_path,
+    find_parent,
     load_scenario,
     parse_dotted,
     resolve_ref,
@@ -297,7 +297,7 @@ def load_pack(path: Path) -> tuple[PackFile, Document, Path]:
         except ValueError as exc:
             faults.add(doc.fault(where, str(exc), key=True))
             return
-        ok, why = find_path(scenario, parts[:-1])
+        ok, why = find_parent(scenario, parts)
         if not ok:
             faults.add(doc.fault(where, f"not in {cut_name(pack.scenario)}: {why}", key=True))
 

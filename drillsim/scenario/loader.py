@@ -274,6 +274,35 @@ def find_path(data: Any, path: tuple) -> tuple[bool, str]:
     return True, ""
 
 
+def find_parent(data: Any, path: tuple) -> tuple[bool, str]:
+    """Whether a setting (an override, a sweep's or a drill pack's value) at ``path`` can be
+    made in ``data``: where ``path[:-1]`` exists, or where it ends in mappings the file
+    leaves out (a force's ``params:`` when every parameter is at its default), which
+    :func:`apply_override` creates. A missing name close to one that is there is taken as
+    a misspelling and refused at once (``capability`` for ``capabilities``); the scenario's
+    own checks then judge what was created, at the setting's line.
+    """
+    parent = path[:-1]
+    ok, why = find_path(data, parent)
+    if ok:
+        return ok, why
+    current = data
+    for i, part in enumerate(parent):
+        if isinstance(current, list) and isinstance(part, str):
+            current = next((item for item in current if isinstance(item, dict) and item.get("id") == part), None)
+        elif isinstance(current, dict) and isinstance(part, str) and part not in current:
+            rest = parent[i:]
+            if all(isinstance(p, str) for p in rest) and not suggest(part, list(current)):
+                return True, ""
+            return ok, why
+        else:
+            try:
+                current = current[part]
+            except (KeyError, IndexError, TypeError):
+                return ok, why
+    return ok, why
+
+
 def _fmt(path: tuple) -> str:
     from drillsim.scenario.yamlsource import format_path
 
@@ -282,12 +311,15 @@ def _fmt(path: tuple) -> str:
 
 def apply_override(data: Any, path: tuple, value: Any, create: bool = True) -> None:
     """Set ``value`` at ``path`` in ``data`` (lists addressed by index or by item id).
-    The last key may be new (an optional field not written in the file)."""
+    The last key may be new (an optional field not written in the file), and so may the
+    mappings leading to it (with ``create``: :func:`find_parent`)."""
     current = data
     for part in path[:-1]:
         if isinstance(current, list) and isinstance(part, str):
             current = next(item for item in current if isinstance(item, dict) and item.get("id") == part)
         else:
+            if create and isinstance(current, dict) and isinstance(part, str) and part not in current:
+                current[part] = {}  # a mapping the file leaves out (find_parent)
             current = current[part]
     last = path[-1]
     if isinstance(current, list) and isinstance(last, str):
@@ -541,7 +573,7 @@ def _apply_overrides(doc: Document, overrides: dict[str, Any]) -> None:
         except ValueError as exc:
             faults.append(Fault(doc.path, 0, 0, dotted, str(exc)))
             continue
-        ok, why = find_path(doc.data, path[:-1])
+        ok, why = find_parent(doc.data, path)
         if not ok:
             faults.append(Fault(doc.path, 0, 0, dotted, f"override: {why}"))
             continue
