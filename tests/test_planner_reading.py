@@ -300,3 +300,18 @@ def test_the_forest_fire_report_gives_spread_and_flame_length(tmp_path):
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[4] == f"{first['head_ros_m_min']:.2f} m/min"
     assert cells[5] == f"{first['flame_length_m']:.2f} m"
+
+
+def test_a_place_counted_to_a_bound_is_named_by_its_note():
+    """M1 counts a neighbour that turned the request down to the end of the run (a bound,
+    not a time): the miss names it by its note, not as 79 h over."""
+    from types import SimpleNamespace
+
+    from drillsim.report.common import misses_by_place
+
+    row = SimpleNamespace(statistic="min", comparison="<=", threshold=4.0, unit="h", breakdown=[
+        {"label": "suining_aid (turned down)", "mean": 83.3}, {"label": "ziyang_aid", "mean": 5.0}])
+    sc = SimpleNamespace(region=None, spec=SimpleNamespace(forces=[
+        SimpleNamespace(id="suining_aid", name="Suining mutual aid", name_zh="遂宁跨区域联动"),
+        SimpleNamespace(id="ziyang_aid", name=None, name_zh=None)]))
+    assert misses_by_place(sc, row) == ["Suining mutual aid 遂宁跨区域联动 (turned down)", "ziyang aid 5 h, 1 h over"]

@@ -271,8 +271,9 @@ def shortfall(row, value: float | None = None) -> str | None:
 def misses_by_place(sc, row) -> list[str]:
     """Where a failed row over places misses, worst first: for a min/max row, each place
     whose mean misses the goal with its value and shortfall (``Mixin Zhen 米心镇 7.47 h,
-    4.53 h short``); for a mean over places (a share), each place below the goal with its
-    value; for a sum over places, each place's part (``Zitong Jiedao 梓潼街道 3,812
+    4.53 h short``), or its note alone when its label carries one (``Suining … (turned
+    down)``: the metric counts such a case to a bound); for a mean over places (a share),
+    each place below the goal with its value; for a sum over places, each place's part (``Zitong Jiedao 梓潼街道 3,812
     people``); [] for a row without places or with one only (its "at …" names it)."""
     entries = [b for b in (row.breakdown or []) if b.get("mean") is not None]
     if not entries:
@@ -286,5 +287,8 @@ def misses_by_place(sc, row) -> list[str]:
     missing.sort(key=lambda gb: -gb[0])
     if row.statistic == "mean":  # a share over places: each place is in or out
         return [f"{place_name(sc, b['label'])} {num(b['mean'], row.unit)}" for _, b in missing]
-    return [f"{place_name(sc, b['label'])} {num(b['mean'], row.unit)}, {shortfall(row, b['mean'])}"
+    # a label with a note ("suining_aid (turned down)") stands for a case the metric counts
+    # to a bound (to the end of the run): its note, not a figure, says what happened
+    return [place_name(sc, b["label"]) if " (" in b["label"] else
+            f"{place_name(sc, b['label'])} {num(b['mean'], row.unit)}, {shortfall(row, b['mean'])}"
             for _, b in missing]
