@@ -126,3 +126,28 @@ def test_every_shipped_target_names_what_its_scenario_has():
     for path in sorted(SCENARIOS.glob("*.yaml")):
         sc = load_scenario(path, host=host)
         assert not [w for w in sc.warnings if "which this scenario does not have" in w.message], path
+
+
+# a time goal not shorter than the run: a fire still burning at the end counts at the horizon
+# (a lower bound), so forest_fire.yaml cut to 31 min passed FF2 (contained within 24 h) with
+# 0.52 h "(not contained)"; FF1 (60 min) and FF4 (2 h) likewise. 24 h = 1,440 min >= 31 min.
+def test_a_time_goal_not_shorter_than_the_run_is_warned(tmp_path, monkeypatch):
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios")
+    path = tmp_path / "scenarios" / "forest_fire.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("horizon: 36h", "horizon: 31min"),
+                    encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "scenarios/forest_fire.yaml"])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert [w.split("target ")[1].split(":")[0] for w in warned] == ["'FF1'", "'FF2'", "'FF4'"]
+    assert ("target 'FF2': its goal '<= 24h' is not shorter than run.horizon (31 min): a fire or "
+            "an incident still open at the end counts at the horizon and meets it, so the row can "
+            "pass only because the run ended; lengthen run.horizon") in warned[1]
+
+
+def test_a_time_goal_shorter_than_the_run_is_not_warned(tmp_path, monkeypatch):
+    monkeypatch.chdir(SCENARIOS.parent)     # 36 h against 24 h, 60 min and 2 h
+    result = CliRunner().invoke(main, ["validate", "scenarios/forest_fire.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" not in result.output

@@ -901,6 +901,17 @@ def target_cannot_change(metric: Metric, statistic: str, comparison: str, thresh
     return None
 
 
+def _passes_by_ending(metric: Metric, statistic: str, comparison: str, threshold: float,
+                      horizon: float) -> bool:
+    """Whether a time goal ``comparison threshold`` (minutes) cannot be missed for want of
+    time in a run of ``horizon`` minutes: a time still running at the end is counted at the
+    horizon (a lower bound: a fire not contained, an incident no unit reached), and a
+    goal of at least the horizon then meets it. Not for a ``sum`` or a ``count``."""
+    return (metric.quantity == "time" and statistic not in ("sum", "count")
+            and (comparison == "<=" and threshold >= horizon
+                 or comparison == "<" and threshold > horizon))
+
+
 def _cannot_change_text(tid: str, metric: Metric, statistic: str, comparison: str, written: Any,
                         outcome: str) -> str:
     floor = 0.0 if statistic == "count" else metric.floor
@@ -999,6 +1010,13 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
                 if outcome is not None:  # valid, but a row whose result is known before any run
                     warnings.append(d.fault(w, _cannot_change_text(
                         tid, metric, statistic, merged["comparison"], merged["threshold"], outcome)))
+                elif _passes_by_ending(metric, statistic, merged["comparison"], threshold,
+                                       spec.run.horizon):
+                    warnings.append(d.fault(w, (
+                        f"target {tid!r}: its goal '{merged['comparison']} {merged['threshold']}' is "
+                        f"not shorter than run.horizon ({spec.run.horizon:g} min): a fire "
+                        "or an incident still open at the end counts at the horizon and meets "
+                        "it, so the row can pass only because the run ended; lengthen run.horizon")))
         unit = merged["unit"] or _DEFAULT_DISPLAY[metric.quantity]
         if unit not in _DISPLAY[metric.quantity]:
             d, w = at("unit")
