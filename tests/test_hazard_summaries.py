@@ -135,3 +135,37 @@ def test_a_calculator_that_breaks_is_one_line_naming_it(monkeypatch):
     assert r.exit_code == 1
     assert r.output == ("route: the calculator failed (TypeError: unsupported operand type(s) for /: "
                         "'NoneType' and 'float'): a fault in the plugin that provides it\n")
+
+
+# a plugin hazard whose hazard_summary carries its numbers outside `figures` (or none):
+# the report printed a "figure | value" header over no rows
+SILENT = '''
+from drillsim.api import HazardType, Strict, hookimpl
+
+class P(Strict):
+    size: float = 1.0
+
+def finish(sim, hazard):
+    sim.log.log("hazard_summary", hazard=hazard.id, released_kg=hazard.params.size)
+
+@hookimpl
+def drillsim_register_hazard_types(register):
+    register(HazardType("silent", "logs no figures", P, lambda sim, hazard: None, finish=finish))
+'''
+
+
+def test_a_hazard_summary_without_figures_gives_no_empty_table(tmp_path, monkeypatch):
+    import shutil
+    shutil.copytree(Path(__file__).resolve().parents[1] / "scenarios", tmp_path / "scenarios")
+    (tmp_path / "silent.py").write_text(SILENT, encoding="utf-8")
+    path = tmp_path / "scenarios" / "forest_fire.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("horizon: 36h", "horizon: 2h").replace(
+        "\nassumptions:", "\n  - id: odd\n    type: silent\n\nassumptions:", 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["run", "scenarios/forest_fire.yaml", "-q", "--report", "r.md",
+                                       "--plugin-module", "silent=silent.py"])
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "r.md").read_text(encoding="utf-8")
+    odd = report.split("**odd**\n\n", 1)[1].split("\n## ", 1)[0]
+    assert odd == "No figures: its `hazard_summary` gave none (`figures: {}`).\n"
+    assert "| contained (控制) | yes |" in report.split("**odd**")[0]   # the fire's table is kept

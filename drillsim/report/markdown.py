@@ -220,7 +220,9 @@ def render(outcome, notes: list[str] | None = None) -> str:
         out += ["## Hazard", ""]
         for hid, figs in figures.items():
             out += [f"**{hid}**", ""]
-            out += _table(["figure", "value"], figure_rows(figs, sc, hid))
+            rows = figure_rows(figs, sc, hid)
+            out += _table(["figure", "value"], rows) if rows else [
+                "No figures: its `hazard_summary` gave none (`figures: {}`).", ""]
             zones = zone_rows(outcome.first_events, hid, sc)
             if zones:
                 out += [f"Threat zones of {hid} (60-min AEGL, ground level; replication 0): the area to "
