@@ -129,7 +129,8 @@ def test_a_missed_target_says_how_far_and_where(tmp_path):
     assert worst == "mixin"                                        # the wave enters at Mixin
     assert f"{12 - rows['T1']['mean']:.2f} h short on the mean" in t1
     assert f"Missing it: Mixin Zhen 米心镇 {lead['mixin']:.2f} h, {12 - lead['mixin']:.2f} h short; " in t1
-    assert t1.count(" h short;") + t1.endswith(" h short") == sum(v < 12 for v in lead.values())
+    places = t1.split("Missing it: ", 1)[1].split(". Decided", 1)[0]
+    assert places.count(" h short") == sum(v < 12 for v in lead.values())
     short = next(ln for ln in lines if ln.startswith("- **T3-short**"))
     assert "By township: Zitong Jiedao 梓潼街道 " in short
 
@@ -315,3 +316,18 @@ def test_a_place_counted_to_a_bound_is_named_by_its_note():
         SimpleNamespace(id="suining_aid", name="Suining mutual aid", name_zh="遂宁跨区域联动"),
         SimpleNamespace(id="ziyang_aid", name=None, name_zh=None)]))
     assert misses_by_place(sc, row) == ["Suining mutual aid 遂宁跨区域联动 (turned down)", "ziyang aid 5 h, 1 h over"]
+
+
+def test_a_missed_target_names_the_assumptions_that_decide_it(tmp_path):
+    """With the scenario's stored sensitivity result (scenarios/sensitivity/NAME.json, for
+    this very scenario), a missed target names the three assumed values that decide it
+    most, with each one's effect over its range: for T1, what to look at first."""
+    stored = json.loads((ROOT / "scenarios" / "sensitivity" / "fujiang_flood_2020.json").read_text(encoding="utf-8"))
+    what = {f["path"]: " ".join(f["assumption"].split()) for f in stored["factors"]}
+    top = stored["targets"]["T1"]["top3"]
+    effect = {e["factor"]: e["value"] for e in stored["targets"]["T1"]["effects"]}
+    text = _report(tmp_path, "fujiang_flood_2020")
+    t1 = next(ln for ln in text.splitlines() if ln.startswith("- **T1**"))
+    named = t1.split("Decided most by these assumed values (sensitivity, effect over each one's range): ", 1)[1]
+    assert named.startswith(f"{what[top[0]]} (+{effect[top[0]]:.2f} h)")   # Muskingum K: +3.59 h
+    assert all(what[p] in named for p in top)

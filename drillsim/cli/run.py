@@ -158,6 +158,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         table = not quiet and not any(map(is_stdout, (json_path, report_path, events_path)))
         deciding = _deciding(sensitivity_path, sc) if sensitivity_path is not None else None
     decided_by: list[str] = []
+    by_target: dict = {}  # the same result's three deciding assumptions per target (the report)
 
     def meanwhile() -> None:
         """What only the printing needs, done while the replications run (with a forked
@@ -177,7 +178,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
                 if was:
                     gc.enable()
         if not quiet or report_path is not None:
-            decided_by = _decided_by(scenario, sc, sensitivity_path)
+            decided_by = _decided_by(scenario, sc, sensitivity_path, by_target)
 
     def run_scenario(*args, **kwargs):
         try:
@@ -226,7 +227,7 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     if report_path is not None:
         from drillsim.report.markdown import render
 
-        text = render(outcome, notes=decided_by)
+        text = render(outcome, notes=decided_by, deciding=by_target)
         if deciding is not None:
             text = text.rstrip("\n") + "\n\n" + deciding
         write_output(report_path, text)
@@ -256,7 +257,7 @@ def _deciding(path: Path, sc) -> str:
         raise Fail(f"--sensitivity {path}: not a `drillsim sensitivity --json` file", 2) from None
 
 
-def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
+def _decided_by(scenario: Path, sc, given: Path | None, by_target: dict | None = None) -> list[str]:
     """The line the report's first lines give on which assumed values decide the results
     (issue 14, "honest reporting"): from ``--sensitivity FILE``; else from the stored
     result beside the scenario (``sensitivity/<name>.json``, written by ``drillsim
@@ -264,7 +265,9 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
     fingerprint); else how to compute it. Nothing is simulated here: a one-at-a-time
     screen of the flood's 35 assumed numbers is 71 design points × 10 replications (about
     40 s on 2 workers), too much to add to every run, and a screen of fewer replications
-    would rank noise."""
+    would rank noise. ``by_target``, when given, receives the result's three deciding
+    assumptions per target (:func:`~drillsim.planning.stored.deciding_by_target`) when
+    the result is for this very scenario."""
     import json
 
     from drillsim.planning import stored as sa
@@ -277,6 +280,8 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
     if given is not None:  # read and checked by _deciding already
         data = json.loads(read_text(given, str(given)))
         line = sa.headline(data, targets, str(given))
+        if by_target is not None and data.get("fingerprint") in (None, mine):
+            by_target.update(sa.deciding_by_target(data, targets))
         if data.get("fingerprint") not in (None, mine):
             line += (f" Note: {given} was computed for another version of this scenario (its "
                      "data, region or targets changed since).")
@@ -287,6 +292,8 @@ def _decided_by(scenario: Path, sc, given: Path | None) -> list[str]:
         try:
             data = json.loads(read_text(stored, shown))
             if data.get("scenario") == sc.name and data.get("fingerprint") == mine:
+                if by_target is not None:
+                    by_target.update(sa.deciding_by_target(data, targets))
                 return [sa.headline(data, targets, shown)]
             return [f"Which assumed values decide these results: {shown} was computed for another "
                     f"version of this scenario (its data, region or targets changed since): run "

@@ -76,6 +76,25 @@ def headline(data: dict, targets: list[str] | None = None, source: str = "") -> 
             f"{data['replications']} replications per point): " + "; ".join(parts) + ".")
 
 
+def deciding_by_target(data: dict, targets: list[str] | None = None) -> dict[str, list[tuple[str, float | None]]]:
+    """Per target (of ``targets``, default all), the three assumed numbers that decide it
+    most, as ``(assumption, effect)``: the assumption's words and its effect on the target
+    over its range (one at a time: the target at the high value minus at the low, in the
+    target's display unit; Morris μ*, Sobol ST otherwise), None when the file gives none.
+    For the report's missed targets: what to look at first.
+
+    :raises KeyError, TypeError: the data is not such a file.
+    """
+    what = {f["path"]: f["assumption"] for f in data["factors"]}
+    out: dict[str, list[tuple[str, float | None]]] = {}
+    for target, entry in data["targets"].items():
+        if targets is not None and target not in targets:
+            continue
+        effects = {e["factor"]: e.get("value") for e in entry.get("effects") or []}
+        out[target] = [(_short(what.get(name, name)), effects.get(name)) for name in entry["top3"][:3]]
+    return out
+
+
 def _short(text: str) -> str:
     """The assumption's text on one line, whole: the headline goes into the Markdown report,
     where a cut cell loses what the value is (``people moved per rescuer pe…``)."""

@@ -139,10 +139,12 @@ def _forces_line(sc) -> str:
             f"not yet built: {', '.join(unbuilt) or 'none'}")
 
 
-def _missed_section(sc, rows) -> list[str]:
+def _missed_section(sc, rows, deciding: dict | None = None) -> list[str]:
     """For each missed target, what a planner changes: how far the measured value is from
-    the goal, and the townships (or the force) that miss it, worst first. The plan's own
-    numbers come first."""
+    the goal, the townships (or the force) that miss it, worst first, and, from the
+    scenario's sensitivity result when there is one for it (``deciding``: ``{target:
+    [(assumption, effect over its range)]}``), the assumed values that decide it most.
+    The plan's own numbers come first."""
     failed = [r for r in rows if r.status == "fail"]
     if not failed:
         return []
@@ -163,14 +165,22 @@ def _missed_section(sc, rows) -> list[str]:
                 f"; and {len(places) - 8} more" if len(places) > 8 else "")
         elif r.id.partition("/")[2] or (r.worst and force_name(sc, r.worst)):
             pass  # the force or place is in the title or the "at …"
+        top = (deciding or {}).get(r.id.partition("/")[0])
+        if top:
+            line += ". Decided most by these assumed values (sensitivity, effect over each one's range): " + "; ".join(
+                what + (f" ({'+' if effect > 0 else ''}"
+                        f"{num(effect, r.unit) if r.unit != '%' else num(effect) + ' points'})"
+                        if isinstance(effect, (int, float)) else "") for what, effect in top)
         why = design_text(r)
         out.append(_md(line + (f" ({why})" if why else "")))
     return out + [""]
 
 
-def render(outcome, notes: list[str] | None = None) -> str:
+def render(outcome, notes: list[str] | None = None, deciding: dict | None = None) -> str:
     """The whole report as Markdown text; ``notes``: lines the caller adds to the header
-    (such as which assumed values decide the results)."""
+    (such as which assumed values decide the results); ``deciding``: per target, the
+    assumed values that decide it most (``{target: [(assumption, effect)]}``, from the
+    scenario's sensitivity result), named under each missed target."""
     sc = outcome.scenario
     rows = outcome.rows
     out = [f"# After-action report: {sc.name}", ""]
@@ -200,7 +210,7 @@ def render(outcome, notes: list[str] | None = None) -> str:
     if theirs:  # whose goal it is, when not the plan's: a scenario standard is no plan target
         out += ["Goals that are not plan numbers, and where each comes from:", ""]
         out += [f"- **{r.id}** {_md(r.source)}" for r in theirs] + [""]
-    out += _missed_section(sc, rows)
+    out += _missed_section(sc, rows, deciding)
     designed = [(r.id, design_text(r)) for r in rows if design_text(r)]
     if designed:
         out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]
