@@ -231,3 +231,54 @@ def test_drill_refuses_a_log_in_a_read_only_folder(tmp_path):
     result = CliRunner().invoke(main, ["drill", str(PACK), "--seed", "1", "--log", "/proc/drill.jsonl"])
     assert result.exit_code == 2, result.output
     assert "cannot write in" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_quits_like_ctrl_q_and_the_drill_resumes_where_it_was(tmp_path, signame):
+    """``kill PID`` (SIGTERM) or a closed terminal (SIGHUP) mid-drill: the app quits as
+    Ctrl-Q does (Textual restores the terminal; the command prints how to continue), and
+    the clock is logged at the close, so --resume goes on at the minute the drill
+    stopped. Before, either signal ended the process at once: the terminal left in the
+    full screen, no line, and the resumed drill up to 2 wall seconds (20 scenario minutes
+    at 600x) earlier, at its last clock record."""
+    import os
+    import signal
+
+    signum = getattr(signal, signame)
+    caught = []
+
+    def fallback(*_):  # the signal if the app does not take it
+        caught.append(signum)
+
+    before = signal.signal(signum, fallback)
+    log = tmp_path / "d.jsonl"
+    session = DrillSession.open(PACK, seed=SEED, log_path=log, secret="s3cret-s3cret")
+    clock = [1000.0]
+    session.clock = lambda: clock[0]   # the wall clock never moves: no clock record on the way
+
+    async def go():
+        app = DrillApp(session, autoplay=False)
+        async with app.run_test(size=SIZE) as pilot:
+            app.step(30)
+            await order(pilot, "evacuate mixin")
+            app.step(47.5)
+            await pilot.pause()
+            os.kill(os.getpid(), signum)
+            for _ in range(20):
+                await pilot.pause()
+                if app._exit:
+                    break
+            assert app._exit and app.stopped_by == signame
+        return app
+
+    try:
+        run(go())
+        assert not caught
+        assert signal.getsignal(signum) is fallback   # the handler before the app given back
+    finally:
+        signal.signal(signum, before)
+    assert session.now == 77.5
+    session.close()
+    resumed = DrillSession.resume(log, "s3cret-s3cret")
+    assert resumed.now == 77.5 and [o.text for o in resumed.orders] == ["evacuate mixin"]
+    resumed.close()

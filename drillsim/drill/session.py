@@ -29,6 +29,7 @@ from drillsim.drill import commands, injects, mapview, msel
 from drillsim.drill.drilllog import (
     FORMAT,
     DrillLog,
+    DrillLogError,
     SecretRefused,
     TamperedLog,
     controller_path,
@@ -243,6 +244,7 @@ class DrillSession:
         #: log records an order or inject being carried out made (its messages, lost
         #: reports), written after the order's or inject's own record: see :meth:`_cause_first`
         self._held: list[tuple[Any, dict]] | None = None
+        self._closed = False
         self._fired: set[int] = set()
         self._script: list[dict] = []
         self.replay_until: float | None = None
@@ -1070,7 +1072,16 @@ class DrillSession:
                                     "review": review_path})
 
     def close(self) -> None:
-        if self.log is not None:
+        """Close the drill log; a drill not yet ended first logs its clock, so a resume
+        goes on from where it was left (quit, or stopped by a signal), not from the last
+        ``clock`` record (up to :data:`CLOCK_EVERY` wall seconds before)."""
+        if self.log is not None and not self._closed:
+            self._closed = True
+            if not self.ended and self.failed is None and self.now > 0:
+                try:
+                    self.log_clock()
+                except DrillLogError:  # the log had failed: that was said when it did
+                    pass
             self.log.close()
 
 

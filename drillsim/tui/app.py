@@ -15,6 +15,7 @@ from textual.app import App
 from drillsim.drill.drilllog import DrillLogError
 from drillsim.drill.session import DrillFailed
 from drillsim.tui.screens.player import PlayerScreen
+from drillsim.tui.signals import quit_on_signals, restore_signals
 
 TICK = 0.1
 
@@ -45,14 +46,29 @@ class DrillApp(App):
         self.crashed: str | None = None
         self._clock = None
         self._last = time.monotonic()
+        #: the signal that stopped the drill (SIGTERM, SIGHUP), else None
+        self.stopped_by: str | None = None
+        self._signals: list[tuple[int, object]] = []
         if controller:
             self.bind("f2", "controller", description="controller")
 
     def on_mount(self) -> None:
+        self._signals = quit_on_signals(self)
         self.push_screen(PlayerScreen(self.session, self.controller, self.read_only))
         if self.autoplay:
             self._last = time.monotonic()
             self._clock = self.set_interval(TICK, self._tick)
+
+    def on_unmount(self) -> None:
+        restore_signals(self._signals)
+
+    def on_stop_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP (:mod:`drillsim.tui.signals`): quit as Ctrl-Q does; the
+        session writes its clock when it is closed, so ``--resume`` goes on from here."""
+        import signal
+
+        self.stopped_by = signal.Signals(signum).name
+        self.exit()
 
     # -- the clock -------------------------------------------------------------------------
     def _tick(self) -> None:

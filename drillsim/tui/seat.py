@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Static
 from drillsim.drill.client import SeatClient, SeatRefused, SeatView
 from drillsim.tui.screens.player import PlayerScreen
 from drillsim.tui.screens.review import ReviewScreen
+from drillsim.tui.signals import quit_on_signals, restore_signals
 
 #: wall seconds between redraws when no message comes
 REDRAW = 0.5
@@ -126,8 +127,18 @@ class SeatApp(App):
         self.refused: str | None = None
         self.review_shown = False
         self._sending: set[asyncio.Task] = set()
+        self._signals: list[tuple[int, object]] = []
+
+    def on_stop_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP (:mod:`drillsim.tui.signals`): leave the drill as Ctrl-Q
+        does (the server keeps the seat's feed; join again to go on)."""
+        self.exit()
+
+    def on_unmount(self) -> None:
+        restore_signals(self._signals)
 
     async def on_mount(self) -> None:
+        self._signals = quit_on_signals(self)
         if self.client.welcome is not None:  # joined before the screen started
             self._joined(self.client.welcome)
             return
