@@ -12,8 +12,12 @@ machine's load does not move), each step in a fresh process: the command's start
 before a worker can run a replication, stage by stage as ``drillsim batch`` goes
 (imports and the plugins; the sweep checked, every variant loaded; the database
 created; the tasks), and a fresh worker's first tasks, one replication of each
-variant, loading every variant itself as a Dask worker does (a pool worker inherits
-them from the fork server); ``--against CHECKOUT`` counts another checkout's code too.
+variant, loading every variant itself (workers inherit them from the fork server
+now); then the chain a batch's workers wait for beside the command: the fork server's
+preload for a local pool and for a local Dask cluster (which adds Dask), and the Dask
+helper's work to start a 2-worker cluster and close it (its own process; the workers
+forked from it are not counted) — Dask's start-up over the pool's is about the sum of
+the last two differences; ``--against CHECKOUT`` counts another checkout's code too.
 
 ``--end-to-end`` times whole ``drillsim batch`` commands instead, as a user waits for
 them (plugins, the sweep checked, workers started, every replication run and stored),
@@ -381,6 +385,45 @@ def worker_first_tasks(mode: str, sweep: str, tmp: str) -> None:
             worker.run_task(task)
 
 
+def forkserver_preload(kind: str, sweep: str) -> None:
+    """What the fork server of a ``kind`` (``pool`` or ``dask``) batch imports before it
+    forks a worker (or, for Dask, the cluster's helper), as multiprocessing's fork
+    server imports its preload: each module in turn, the sweep's variants loaded by the
+    last (:mod:`drillsim.batch.warmsweep`, given the sweep in the environment)."""
+    from drillsim.batch import forkserver
+
+    os.environ[forkserver.WARM_SWEEP] = sweep
+    for module in (forkserver.POOL_PRELOAD if kind == "pool" else forkserver.DASK_PRELOAD):
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+
+
+def cluster_start(mode: str) -> None:
+    """The helper process of a ``--executor dask`` batch (drillsim, its plugins and Dask
+    imported, as it is forked from the fork server), then with ``mode`` ``start`` its
+    work for a local cluster of 2 workers: the scheduler and nannies started, the
+    workers forked and joined, the client connected, then all of it closed."""
+    for module in ("drillsim.batch.warmup", "drillsim.batch.daskimport", "distributed",
+                   "drillsim.batch.dask_executor"):
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+    if mode != "start":
+        return
+    from distributed import Client
+
+    from drillsim.batch.dask_executor import DaskExecutor
+
+    executor = DaskExecutor(workers=2, start_method="fork", connect_timeout=600)
+    executor.cluster = executor._local_cluster()
+    executor.client = Client(executor.cluster, timeout=600)
+    executor.client.wait_for_workers(2, timeout=600)
+    executor.close()
+
+
 def count_instructions(sweep: str, against: list[Path] | None) -> int:
     """Print the instruction counts of :data:`STAGES` and of a fresh worker's first
     tasks, for this checkout and each of ``against``."""
@@ -412,8 +455,19 @@ def count_instructions(sweep: str, against: list[Path] | None) -> int:
             setup = cachegrind_instructions(me + ["--child-worker", "setup"], env=env)
             first = cachegrind_instructions(me + ["--child-worker", "run"], env=env)
             steps = [counts[0]] + [b - a for a, b in itertools.pairwise(counts)]
-            rows[name] = [c / 1e6 for c in steps] + [counts[-1] / 1e6, (first - setup) / 1e6]
-        labels = list(STAGES) + ["start-up in all", "a fresh worker's first tasks (1 per variant)"]
+            pool = cachegrind_instructions(me + ["--child-forkserver", "pool"], env=env)
+            dask = cachegrind_instructions(me + ["--child-forkserver", "dask"], env=env)
+            helper = cachegrind_instructions(me + ["--child-cluster", "none"], env=env)
+            cluster = cachegrind_instructions(me + ["--child-cluster", "start"], env=env)
+            rows[name] = [c / 1e6 for c in steps] + [counts[-1] / 1e6, (first - setup) / 1e6,
+                                                     pool / 1e6, dask / 1e6, (dask - pool) / 1e6,
+                                                     (cluster - helper) / 1e6,
+                                                     (dask - pool + cluster - helper) / 1e6]
+        labels = list(STAGES) + ["start-up in all", "a fresh worker's first tasks (1 per variant)",
+                                 "fork server's preload, local pool",
+                                 "fork server's preload, local Dask cluster",
+                                 "  Dask's more", "helper: 2-worker cluster started, closed",
+                                 "Dask's chain before its workers, more"]
         width = max(map(len, labels))
         print(f"{'M instructions':<{width}} " + " ".join(f"{name[:16]:>16}" for name, _ in codes))
         for k, label in enumerate(labels):
@@ -448,6 +502,8 @@ def main() -> int:
     parser.add_argument("--child", metavar="KIND:WORKERS", help=argparse.SUPPRESS)
     parser.add_argument("--child-stage", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--child-forkserver", help=argparse.SUPPRESS)
+    parser.add_argument("--child-cluster", help=argparse.SUPPRESS)
     parser.add_argument("--scratch", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -462,6 +518,12 @@ def main() -> int:
         return 0
     if args.child_worker:
         worker_first_tasks(args.child_worker, args.sweep, args.scratch)
+        return 0
+    if args.child_forkserver:
+        forkserver_preload(args.child_forkserver, args.sweep)
+        return 0
+    if args.child_cluster:
+        cluster_start(args.child_cluster)
         return 0
     if args.instructions:
         return count_instructions(args.sweep, args.against)

@@ -84,7 +84,8 @@ class Bundle:
 
         :raises PluginError: a plugin's ``.py`` file cannot be read any more.
         """
-        paths = sorted({scenario.resolve(), *(p.resolve() for p in others)})
+        # each path resolved once: a sweep names the same region and plan for every variant
+        paths = sorted({p.resolve() for p in {scenario, *others}})
         files = tuple((PurePosixPath(p.relative_to(root.resolve())).as_posix(),
                        p.read_text(encoding="utf-8-sig")) for p in paths)
         rel = PurePosixPath(scenario.resolve().relative_to(root.resolve())).as_posix()
