@@ -331,3 +331,18 @@ def test_a_missed_target_names_the_assumptions_that_decide_it(tmp_path):
     named = t1.split("Decided most by these assumed values (sensitivity, effect over each one's range): ", 1)[1]
     assert named.startswith(f"{what[top[0]]} (+{effect[top[0]]:.2f} h)")   # Muskingum K: +3.59 h
     assert all(what[p] in named for p in top)
+
+
+def test_the_controller_reads_the_gauge_against_its_warning_stage(host):
+    """The control cell sees the gauge as a flood controller says it: above or below the
+    warning stage (超警 x m; 警戒水位 238.00 m at Xiaoheba, the scenario's gauge)."""
+    from drillsim.drill.session import DrillSession
+
+    s = DrillSession.open(ROOT / "scenarios" / "packs" / "flood.yaml", seed=21, host=host)
+    s.advance_to(22 * 60)
+    reading = next(e.details for e in reversed(s.sim.log.events) if e.kind == "gauge_reading")
+    line = s.truth()["hazard"][0]
+    over = reading["stage"] - 238.0
+    assert over > 0
+    assert line.endswith(f"; {over:.2f} m above the warning stage (超警; 警戒水位 238.00 m)")
+    s.command("end")

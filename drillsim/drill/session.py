@@ -999,6 +999,19 @@ class DrillSession:
             self.log.controller.append({"rec": "note", "t": rec.t, "seat": seat, "text": text})
         return rec
 
+    def _against_warning(self, reading: dict) -> str:
+        """A gauge reading against its hazard's warning stage, as a flood controller says
+        it: ``; 5.10 m above the warning stage (超警; 警戒水位 238.00 m)``; empty for a
+        hazard whose params name no gauge with a warning stage."""
+        hazard = next((h for h in self.sim.hazards if h.id == reading.get("hazard")), None)
+        warning = getattr(getattr(getattr(hazard, "params", None), "gauge", None), "warning_stage", None)
+        if warning is None:
+            return ""
+        over = reading["stage"] - warning
+        words = (f"{over:.2f} m above the warning stage (超警" if over > 0 else
+                 f"{-over:.2f} m below the warning stage (")
+        return f"; {words}; 警戒水位 {warning:.2f} m)"
+
     def truth(self) -> dict[str, Any]:
         """What the control cell (and evaluators) see: the hazard's state, the hidden
         set-up, the planned injects and every incident, heard or not (plain data: the
@@ -1008,7 +1021,7 @@ class DrillSession:
         for e in reversed(sim.log.events):
             if e.kind == "gauge_reading":
                 hazard.append(f"gauge {e.details['gauge']}: {e.details['stage']} m, "
-                              f"{e.details['discharge']:,.0f} m³/s")
+                              f"{e.details['discharge']:,.0f} m³/s" + self._against_warning(e.details))
                 break
         summary = next((e.details for e in sim.log.events if e.kind == "hazard_summary"), None)
         if summary:
