@@ -85,6 +85,32 @@ def test_one_plugin_registering_a_name_twice_is_told_so(plugin_from):
                               "is registered twice by 'twice'; register each name once")
 
 
+@pytest.mark.parametrize("hand_over, says", [
+    ("return [TEAM]", "it returned [UnitType('militia_squad')]"),
+    ("yield TEAM", "it returned <generator object drillsim_register_unit_types at 0x"),
+    ("register(TEAM)\n            return TEAM", "it returned UnitType('militia_squad')"),
+])
+def test_a_registration_hook_that_returns_its_items_is_told_to_call_register(plugin_from, hand_over, says):
+    """Other plugin systems' hooks return what they provide; drillsim's hand it to
+    ``register``. A hook that returned its unit type registered nothing, without a word:
+    the scenario's force then failed on an "unknown unit type" the plugin seemed to give."""
+    mod = plugin_from("returns", f"""\
+        from drillsim.api import UnitType, hookimpl
+
+        TEAM = UnitType(name="militia_squad", description="x", capabilities={{"people": 1}})
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            {hand_over}
+        """)
+    with pytest.raises(PluginError) as err:
+        load_plugin_module("returns", mod)
+    message = str(err.value)
+    assert message.startswith(f"plugin 'returns', hook drillsim_register_unit_types: {says}"), message
+    assert message.endswith("which drillsim does not read; a registration hook returns nothing and "
+                            "hands each item to register: register(ITEM) once per item")
+
+
 def test_a_params_default_written_like_scenario_text_is_refused(plugin_from):
     """pydantic never validates a default: ``delay: Duration = "30min"`` reached every run
     that left the field out as the string '30min' (a TypeError deep in the plugin's

@@ -50,14 +50,36 @@ def call_registration(impl, hook: str, register: Callable[[Any], None]) -> None:
     ``hook``) with ``register``.
 
     :raises PluginError: what ``register`` raised, or the hook's own failure, named with
-        the plugin and the hook."""
+        the plugin and the hook; also a hook that returns something (``return [MY_TYPE]``,
+        or ``yield MY_TYPE``, as other plugin systems' hooks do): drillsim reads only what
+        is handed to ``register``, so what it returned would be lost without a word."""
     try:
-        impl.function(register=register)
+        returned = impl.function(register=register)
     except PluginError:
         raise
     except Exception as exc:
         raise PluginError(f"plugin {impl.plugin_name!r} failed in {hook}: "
                           f"{type(exc).__name__}: {exc}") from exc
+    if returned is not None:
+        shown = _brief(returned)
+        raise PluginError(f"plugin {impl.plugin_name!r}, hook {hook}: it returned {shown}, "
+                          "which drillsim does not read; a registration hook returns nothing "
+                          "and hands each item to register: register(ITEM) once per item")
+
+
+def _brief(value: Any) -> str:
+    """A registration hook's answer in a few words: records by kind and name
+    (``[UnitType('drone_team')]``), anything else by its repr, cut at 120 characters."""
+    def one(item: Any) -> str:
+        name = getattr(item, "name", None)
+        return f"{type(item).__name__}({name!r})" if isinstance(name, str) else repr(item)
+
+    if isinstance(value, (list, tuple)):
+        items = [one(item) for item in value[:3]] + (["…"] if len(value) > 3 else [])
+        shown = "[" + ", ".join(items) + "]"
+    else:
+        shown = one(value)
+    return shown if len(shown) <= 120 else shown[:119] + "…"
 
 
 class PluginInfo:
