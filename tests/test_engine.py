@@ -462,6 +462,14 @@ def test_a_short_limit_is_watched_even_after_a_run_with_a_long_one(mini, host, m
      r"it returned 'a' twice; name each unit once"),
     ("drillsim_choose_units", lambda sim, incident, unmet, candidates: "all",
      r"it returned 'all'; return a list of units taken from the candidates, or None"),
+    # unit ids for units: said to be ids (it was "returned 'a', which is not among the
+    # free units that can serve I1", while unit a was free and could serve it)
+    ("drillsim_choose_units", lambda sim, incident, unmet, candidates: [candidates[0].id],
+     r"it returned the unit id 'a' \(text\), not the units themselves \(unit.id is that text\); "
+     r"return a list of units taken from the candidates, or None"),
+    ("drillsim_filter_candidates", lambda sim, incident, unmet, candidates: [u.id for u in candidates],
+     r"it returned the unit id 'a' \(text\), not the units themselves \(unit.id is that text\); "
+     r"return a list of the candidates, or None"),
 ])
 def test_a_plugin_answering_nonsense_stops_the_run_naming_plugin_hook_and_time(
         mini, host, hook, answer, says):

@@ -591,8 +591,8 @@ class Simulation:
                 continue
             strangers = [u for u in answer if u not in candidates] if isinstance(answer, (list, tuple)) else None
             if strangers is None or strangers:
-                what = (repr(answer) if strangers is None else
-                        f"{[getattr(u, 'id', u) for u in strangers]!r}, not among the candidates")
+                what = (repr(answer) if strangers is None else _strangers(strangers, self.units)
+                        + ("" if _ids(strangers, self.units) else ", not among the candidates"))
                 raise PluginFailed(
                     f"plugin {plugin_name!r} failed in drillsim_filter_candidates at "
                     f"scenario time {self.env.now:.1f} min: it returned {what}; return a "
@@ -745,8 +745,10 @@ class Simulation:
         for unit in chosen:
             if unit not in candidates:
                 raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
-                                     f"returned {unit!r}, which is not among the free units "
-                                     f"that can serve {incident.id}")
+                                     f"returned {_strangers([unit], self.units)}" + (
+                                         "; return a list of units taken from the candidates, or None"
+                                         if _ids([unit], self.units) else
+                                         f", which is not among the free units that can serve {incident.id}"))
         if whole:
             cover = {c: sum(u.capabilities.get(c, 0.0) for u in chosen) for c in unmet}
             if any(cover[c] < need for c, need in unmet.items()):
@@ -1113,6 +1115,22 @@ class Simulation:
                              f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
         error.__cause__ = exc
         return error
+
+
+def _ids(answer: list, units: dict) -> bool:
+    """Whether a dispatch hook's ``answer`` is unit ids (text) where units were due."""
+    return all(isinstance(u, str) and u in units for u in answer)
+
+
+def _strangers(units: list, known: dict) -> str:
+    """What a dispatch hook answered that is not a candidate, for its error: units by id
+    (the first five); ids of the run's units given as text are said to be ids, not units."""
+    shown = [getattr(u, "id", u) for u in units[:5]]
+    text = ", ".join(map(repr, shown)) + (f" … ({len(units)} in all)" if len(units) > 5 else "")
+    if _ids(units, known):
+        return (f"the unit id{'s' if len(units) > 1 else ''} {text} (text), not the units "
+                "themselves (unit.id is that text)")
+    return text if len(units) == 1 else f"[{text}]"
 
 
 class _Guarded:
