@@ -591,7 +591,7 @@ class Simulation:
                 continue
             strangers = [u for u in answer if u not in candidates] if isinstance(answer, (list, tuple)) else None
             if strangers is None or strangers:
-                what = (repr(answer) if strangers is None else _strangers(strangers, self.units)
+                what = (repr(answer) if strangers is None else _strangers(strangers, self.units, as_list=True)
                         + ("" if _ids(strangers, self.units) else ", not among the candidates"))
                 raise PluginFailed(
                     f"plugin {plugin_name!r} failed in drillsim_filter_candidates at "
@@ -1122,7 +1122,7 @@ def _ids(answer: list, units: dict) -> bool:
     return all(isinstance(u, str) and u in units for u in answer)
 
 
-def _strangers(units: list, known: dict) -> str:
+def _strangers(units: list, known: dict, as_list: bool = False) -> str:
     """What a dispatch hook answered that is not a candidate, for its error: units by id
     (the first five); ids of the run's units given as text are said to be ids, not units."""
     shown = [getattr(u, "id", u) for u in units[:5]]
@@ -1130,7 +1130,7 @@ def _strangers(units: list, known: dict) -> str:
     if _ids(units, known):
         return (f"the unit id{'s' if len(units) > 1 else ''} {text} (text), not the units "
                 "themselves (unit.id is that text)")
-    return text if len(units) == 1 else f"[{text}]"
+    return f"[{text}]" if as_list or len(units) > 1 else text
 
 
 class _Guarded:
