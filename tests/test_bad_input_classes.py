@@ -155,3 +155,58 @@ def test_a_damaged_batch_database_is_a_message(case, stored_batch, tmp_path, mon
     resumed = CliRunner().invoke(main, ["batch", "scenarios/sweeps/valid.yaml", "--workers", "0",
                                         "--resume", "--db", str(db), "--quiet"])
     assert resumed.exit_code == 2 and resumed.output.splitlines() == [expected], resumed.output
+
+
+@pytest.fixture(scope="module")
+def drill_log(tmp_path_factory, host):
+    """A short drill of the corpus's valid scenario: its player and sealed controller logs."""
+    from drillsim.drill.session import DrillSession
+
+    log = tmp_path_factory.mktemp("drill") / "d.jsonl"
+    s = DrillSession.open(HERE / "scenarios" / "valid.yaml", seed=5, host=host, log_path=log, secret="s3cret")
+    s.advance_to(60)
+    s.command("dispatch team-1 base")   # refused (no such incident), logged as an order
+    s.advance_to(200)
+    s.close()
+    return log
+
+
+def _last(lines: list[str], **change) -> list[str]:
+    import json
+
+    record = json.loads(lines[-1])
+    record.update(change)
+    for key in [k for k, v in record.items() if v is None]:
+        del record[key]
+    return lines[:-1] + [json.dumps(record)]
+
+
+# the player log is not sealed, and the hash chain covers the lines before the last: a
+# hand edit of the last line raised TypeError / KeyError / AttributeError in a replay
+DRILL_LOG_EDITS = {
+    "a time that is text": (lambda lines: _last(lines, t="x"), ":{n}: message record: 't' is 'x', not a finite number"),
+    "a record without its time": (lambda lines: _last(lines, t=None), ":{n}: message record: no 't'"),
+    "an order without its count": (lambda lines: _last(lines, rec="order"), ":{n}: order record: no 'act'"),
+    "a record that is a list": (lambda lines: lines[:-1] + ["[1, 2]"],
+                                ":{n}: not a drill log record (a JSON object with its kind in \"rec\")"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DRILL_LOG_EDITS))
+def test_a_hand_edited_drill_log_is_a_message(case, drill_log, tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    edit, what = DRILL_LOG_EDITS[case]
+    log = tmp_path / "d.jsonl"
+    shutil.copy(drill_log.with_name("d.controller.jsonl"), tmp_path / "d.controller.jsonl")
+    lines = drill_log.read_text(encoding="utf-8").splitlines()
+    log.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    (tmp_path / "secret").write_text("s3cret\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["replay", str(log), "--plain", "--secret-file", str(tmp_path / "secret")])
+    assert result.exit_code == 2, result.output
+    assert f"{log}{what.format(n=len(lines))}" in result.output, result.output
+    assert "Traceback" not in result.output

@@ -253,6 +253,42 @@ class DrillLog:
         self.controller.close()
 
 
+#: the fields a resume or a replay reads from each kind of record, and what each holds:
+#: ``number`` a finite number, ``whole`` a whole number, ``text`` text. The player log is
+#: not sealed: a hand edit of its last line keeps the hash chain (the chain covers the
+#: lines before) and raised TypeError or KeyError in the resume.
+RECORD_FIELDS: dict[str, dict[str, str]] = {
+    "order": {"t": "number", "act": "whole", "text": "text"},
+    "message": {"t": "number", "seq": "whole", "text": "text"},
+    "speed": {"speed": "number"},
+    "skip": {"from": "number", "t": "number"},
+    "clock": {"t": "number"},
+}
+
+
+def _field_problem(record: dict[str, Any]) -> str | None:
+    """What is wrong with a record's fields (:data:`RECORD_FIELDS`; ``t`` and ``wall``
+    numbers in any record), or None."""
+    import math
+
+    wanted = {"t": "number", "wall": "number"}
+    needed = RECORD_FIELDS.get(record["rec"], {})
+    for name, kind in {**wanted, **needed}.items():
+        if name not in record:
+            if name in needed:
+                return f"no {name!r}"
+            continue
+        value = record[name]
+        if kind == "text":
+            ok = isinstance(value, str)
+        else:
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and math.isfinite(value) and (kind == "number" or float(value).is_integer()))
+        if not ok:
+            return f"{name!r} is {str(value)[:40]!r}, not {'a' if kind == 'text' else 'a finite'} {kind}"
+    return None
+
+
 def read_records(path: str | Path, secret: str | None = None) -> list[dict[str, Any]]:
     """Every complete record of a log file (a sealed controller log is opened with
     ``secret``), its hash chain checked; a last line cut short by a crash is skipped.
@@ -287,6 +323,13 @@ def read_records(path: str | Path, secret: str | None = None) -> list[dict[str, 
             if torn:  # the torn last line of a crash
                 break
             raise ValueError(f"{path}:{i + 1}: not a drill log record") from None
+        if not isinstance(record, dict) or not isinstance(record.get("rec"), str):
+            # JSON, but no record ([1, 2], "text", {} …): it raised AttributeError below
+            raise ValueError(f"{path}:{i + 1}: not a drill log record (a JSON object with its "
+                             "kind in \"rec\")")
+        problem = _field_problem(record)
+        if problem is not None:
+            raise ValueError(f"{path}:{i + 1}: {record['rec']} record: {problem}")
         if record.get("chain", last) != last:
             raise TamperedLog(f"{path}:{i + 1}: the hash chain breaks here: a line before it was "
                               "changed, removed or moved")
