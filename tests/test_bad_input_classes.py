@@ -210,3 +210,20 @@ def test_a_hand_edited_drill_log_is_a_message(case, drill_log, tmp_path):
     assert result.exit_code == 2, result.output
     assert f"{log}{what.format(n=len(lines))}" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("secret, says", [
+    ("abc", "seats[1].secret: give at least 16 characters, got 3"),   # was "must not be empty"
+    ("x" * 201, "seats[1].secret: give at most 200 characters, got 201"),  # was pydantic's English
+    ("", "seats[1].secret: must not be empty"),
+])
+def test_a_text_of_the_wrong_length_says_the_length(secret, says, tmp_path):
+    from drillsim.drill.seats import load_seats
+    from drillsim.errors import ValidationFailed
+
+    path = tmp_path / "seats.yaml"
+    path.write_text("seats:\n  - {name: control, role: control}\n"
+                    f"  - {{name: evaluator, role: evaluator, secret: '{secret}'}}\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        load_seats(path)
+    assert [f"{f.field}: {f.message}" for f in caught.value.faults] == [says]

@@ -278,10 +278,17 @@ def _message(err: dict, model: Any, loc: tuple, raw: str | None) -> str:
             return f"{_describe(value, raw)} is not a valid id: use lowercase letters, digits and _, starting with a letter"
         return f"{_describe(value, raw)} does not have the required form ({pattern})"
     if kind == "string_too_short":
-        return "must not be empty"
+        need = err.get("ctx", {}).get("min_length", 1)
+        # a seat's secret of 3 characters was told it "must not be empty"
+        return "must not be empty" if not value or need <= 1 else \
+            f"give at least {need} characters, got {len(value)}"
+    if kind == "string_too_long":
+        most = err.get("ctx", {}).get("max_length", "?")
+        return f"give at most {most} characters, got {len(value) if isinstance(value, str) else '?'}"
     if kind == "too_short":
         need = err.get("ctx", {}).get("min_length", 1)
-        return f"give at least {need} item{'s' if need != 1 else ''}, not an empty list" if not value else \
+        shape = "mapping" if isinstance(value, dict) else "list"  # {} was "not an empty list"
+        return f"give at least {need} item{'s' if need != 1 else ''}, not an empty {shape}" if not value else \
             f"give at least {need} items"
     return err["msg"]
 
