@@ -204,6 +204,8 @@ def test_a_hand_edited_drill_log_is_a_message(case, drill_log, tmp_path):
     log = tmp_path / "d.jsonl"
     shutil.copy(drill_log.with_name("d.controller.jsonl"), tmp_path / "d.controller.jsonl")
     lines = drill_log.read_text(encoding="utf-8").splitlines()
+    # up to its last message (what a drill stopped there leaves): the line to edit
+    lines = lines[:max(i for i, line in enumerate(lines) if '"rec": "message"' in line) + 1]
     log.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
     (tmp_path / "secret").write_text("s3cret\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["replay", str(log), "--plain", "--secret-file", str(tmp_path / "secret")])
