@@ -346,3 +346,12 @@ def test_the_controller_reads_the_gauge_against_its_warning_stage(host):
     assert over > 0
     assert line.endswith(f"; {over:.2f} m above the warning stage (超警; 警戒水位 238.00 m)")
     s.command("end")
+
+
+def test_a_model_figure_beside_a_text_observation_carries_its_unit(tmp_path):
+    """The Qiongjiang's forecast crest is recorded as text (246.7-247.3 m): the model's
+    crest beside it is a stage in m (its key, gauge_peak_stage_m, says so), not a bare 247.0."""
+    text = _report(tmp_path, "qiongjiang_flood")
+    cells = _cells(text, "forecast crest at Tai'an: 0.2-0.8 m over the 246.50 m warning stage")
+    assert cells[1] == "246.7-247.3 m"
+    assert cells[3].endswith(" m") and 246.7 <= float(cells[3][:-2]) <= 247.3

@@ -8,7 +8,7 @@ from drillsim.report.common import (clock, design_text, force_name, goal_from_pl
                                     measured, misses_by_place, num, place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, waits_between_hazards)
-from drillsim.report.figures import figure_rows, fire_rows, zone_rows
+from drillsim.report.figures import figure_rows, fire_rows, split_unit, zone_rows
 
 
 def model_value(outcome, key: str) -> Any:
@@ -116,7 +116,9 @@ def _model_text(outcome, observation) -> str:
         return "—"
     if key.endswith("_time_min"):
         return clock(value, outcome.scenario.start)
-    return f"{num(value)} {observation.unit or ''}".strip()
+    # an observation given as text ("246.7-247.3 m") names no unit: the figure's key does
+    unit = observation.unit or split_unit(key.rsplit(".", 1)[-1])[1]
+    return f"{num(value)} {unit}".strip()
 
 
 #: a force's ``status`` as the plan's words: what exists when the plan is issued (2021),
