@@ -355,3 +355,12 @@ def test_a_model_figure_beside_a_text_observation_carries_its_unit(tmp_path):
     cells = _cells(text, "forecast crest at Tai'an: 0.2-0.8 m over the 246.50 m warning stage")
     assert cells[1] == "246.7-247.3 m"
     assert cells[3].endswith(" m") and 246.7 <= float(cells[3][:-2]) <= 247.3
+
+
+def test_the_verbose_information_rows_name_the_forces():
+    r = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "fujiang_flood_2020.yaml"), "-n", "1", "-v"],
+                           env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    info = r.output.split("Information (mean over replications)", 1)[1].split("Assumptions", 1)[0]
+    assert "│ district team 区综合应急救援队 " in info
+    assert "│ district_team " not in info

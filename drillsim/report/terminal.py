@@ -249,7 +249,7 @@ def print_scorecard(outcome, console: Console | None = None, verbose: bool = Fal
             info.add_column(Text(f"{base}: {first.title.split(':')[0]}"))
             labels += [label for label in by_label if label not in labels]
         for label in labels:
-            info.add_row(Text(label), *[Text(measured(by[label])) if label in by else "—"
+            info.add_row(Text(place_name(sc, label) or label), *[Text(measured(by[label])) if label in by else "—"
                                         for by in pivot.values()])
         console.print(info)
     elif pivot:
