@@ -14,7 +14,7 @@ import pytest
 
 from drillsim.drill.session import DrillSession
 
-from .conftest import FLOOD
+from .conftest import FLOOD, SCENARIOS
 
 # orders at scenario minutes (multiples of the 10-minute step of the driver below)
 SCRIPT = [(600, "evacuate mixin"), (650, "dispatch township_teams.mixin C1"), (700, "evacuate yuxi"),
@@ -175,3 +175,35 @@ def test_a_drill_killed_after_any_record_of_an_order_or_inject_resumes(tmp_path,
         if kill_at == after:   # killed after both: the whole drill's messages
             assert messages(log) == messages(tmp_path / "whole.jsonl")
             assert given == ["evacuate mixin", "the ferry is closed"]
+
+
+def test_a_replayed_drill_gives_the_same_review_byte_for_byte(tmp_path, host):
+    """``drillsim replay`` of a finished drill's log rebuilds the drill: the same events
+    and the same review. Before, the replay's review listed the drawn values in the log's
+    sorted order instead of the order drawn, and said nothing of the clock run (the
+    replay's own pace, not the drill's)."""
+    from drillsim.drill import aar
+
+    log = tmp_path / "d.jsonl"
+    s = DrillSession.open(SCENARIOS / "packs" / "flood.yaml", seed=5, host=host, log_path=log, secret="s3cret")
+    assert list(s.drawn.choices) != sorted(s.drawn.choices)   # an order a sorted log would lose
+    s.set_paused(False)
+    s.set_speed(600)
+    for t, line in [(300, "evacuate mixin"), (420, "fire 2"), (600, "evacuate yuxi"), (900, "supplies mixin 400")]:
+        while s.now < t:
+            s.tick(1.0)     # 10 scenario minutes a tick at 600x
+        s.command(line, controller=line.startswith("fire"))
+    while s.now < 1200:
+        s.tick(1.0)
+    s.command("end")
+    live = aar.build(s).markdown
+    events = events_json(s)
+    s.close()
+    assert "scenario time run by the clock: 20.0 h at 600×" in live
+
+    r = DrillSession.replayer(log, "s3cret", host=host)
+    r.paused = False
+    while not r.ended:
+        r.advance(37.0)
+    assert events_json(r) == events
+    assert aar.build(r).markdown == live

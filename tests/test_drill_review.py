@@ -8,7 +8,7 @@ import pytest
 from drillsim.drill import aar
 from drillsim.drill.session import DrillSession
 
-from .conftest import SCENARIOS
+from .conftest import FLOOD, SCENARIOS
 
 PACK = SCENARIOS / "packs" / "flood.yaml"
 
@@ -280,9 +280,13 @@ def test_calls_heard_and_not_answered_are_named_with_their_wait(tmp_path, host):
     # the one player seat held every unit and gave one order; without seats, the forces
     assert rows[s.refs[care]]["who"].startswith("command (command centre: ")
     assert "gave no order" not in rows[s.refs[care]]["who"]
-    forces = sorted({u.force.id for u in s.sim._unit_list
-                     if u.can_serve(s.sim.incidents[care], s.sim.incidents[care].demand)})
-    assert aar.who_could_send(s, s.sim.incidents[care]) == f"the command ({', '.join(forces)})"
+    # the boats not sent to call A were free at their bases when the care home's call was
+    # heard (roads open): the command could send one from that minute
+    watch = s.calls.verdict(care)
+    assert set(watch.could.values()) == {hc}
+    forces = sorted({s.sim.units[u].force.id for u in watch.could})
+    assert aar.who_could_send(s, s.sim.incidents[care]) == (
+        f"the command ({', '.join(forces)}), free and able to reach it at {s.clock_text(hc)[11:]}")
     assert "water_rescue" in forces  # the water rescue team's boats
     # a force seat holding the water rescue team and giving no order is named as idle
     from drillsim.drill.seats import SeatsFile, SeatSpec
@@ -466,3 +470,43 @@ def test_a_row_of_one_township_or_force_is_judged_on_its_own_label(tmp_path, hos
         "T6/yuxi": "met because nothing was done: no unit was dispatched to yuxi",
         "U1/district_team": "met because nothing was done: no unit of district_team was dispatched",
     }
+
+
+def test_a_call_no_unit_could_reach_is_not_the_teams(tmp_path, host):
+    """A hidden inject cuts Shuangjiang's roads; a call for a boat comes from there and
+    one from Mixin, and the team answers neither. Worked by hand: every unit with a boat
+    is based outside Shuangjiang (asserted below) and travels by road, so none could
+    reach the Shuangjiang call while it waited: the review lists it with why and does not
+    count it against the team. The Mixin call had free boats at their bases, roads open:
+    it is the team's. Before, both were the team's ("could have sent: the command (…)")."""
+    from drillsim.drill import reach
+
+    s = DrillSession.open(FLOOD, seed=21, host=host)
+    s.advance_to(60)
+    assert s.command("inject roadcut shuangjiang", controller=True).ok
+    assert s.command("inject incident flood_rescue shuangjiang boats=1 30min", controller=True).ok
+    cut = s.injects[-1].incident
+    assert s.command("inject incident flood_rescue mixin boats=1 30min", controller=True).ok
+    open_ = s.injects[-1].incident
+    boats = [u for u in s.sim._unit_list if u.capabilities.get("boats", 0) > 0]
+    assert boats and all(u.base.township != "shuangjiang" and u.mode == "road" for u in boats)
+    assert any(u.dispatchable for u in boats)
+    last = max(_heard(s, cut), _heard(s, open_))
+    s.advance_to(last + 75)     # both waited more than R1's 60 min
+    s.command("end")
+    review = aar.build(s)
+    rows = {c["ref"]: c for c in review.unanswered}
+    assert set(rows) == {s.refs[cut], s.refs[open_]}
+    blocked, team = rows[s.refs[cut]], rows[s.refs[open_]]
+    assert not blocked["could_go"] and team["could_go"]
+    assert blocked["who"].startswith("no unit could go while it waited: ")
+    assert "could not reach it (roads cut)" in blocked["who"]
+    assert team["who"].startswith("the command (") and "water_rescue" in team["who"]
+    # the watch checked the Shuangjiang call from when it was heard to its standard's end
+    watch = s.calls.verdict(cut)
+    assert watch.until == pytest.approx(s.heard_at[cut] + 60.0) and not watch.could
+    assert reach.answer_standard(s.scenario, "flood_rescue") == (60.0, "R1 ≤ 60 min")
+    assert ("for 1 of them no unit could go while they waited" in review.markdown)
+    blame = [b for b in review.improvements if "calls heard had no unit sent" in b]
+    assert len(blame) == 1 and blame[0].startswith(f"1 of {review.heard} calls heard")
+    assert s.refs[open_] in blame[0]

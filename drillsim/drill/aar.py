@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 from drillsim.drill import decisions as decisions_mod
 from drillsim.drill import injects as injects_mod
+from drillsim.drill.reach import CHECK_EVERY, DEFAULT_ANSWER_MIN, answer_standard, held_text
 from drillsim.engine.eventlog import Event
 from drillsim.engine.simulation import OrderRefused, Simulation
 from drillsim.report.common import NOT_PLAN, goal_from_plan, num, place_name, row_title, shortfall, write_atomic
@@ -221,32 +222,6 @@ def order_effects(session) -> list[dict[str, Any]]:
                     "seat": o.seat})
     return out
 
-#: when the scenario states no response standard for a call's kind: a unit ordered to it
-#: within the hour of the call reaching the command (assumed; the same hour the flood
-#: scenario's R1 gives a boat from the call to the scene, so never stricter than it)
-DEFAULT_ANSWER_MIN = 60.0
-
-
-def answer_standard(scenario, kind: str) -> tuple[float, str]:
-    """The response standard for a call of ``kind``: (minutes, how it was chosen).
-
-    The tightest threshold of the scenario's targets that time a call to the first unit
-    on scene (metric ``response_time`` or ``response_time_by_township``, interval
-    ``call_to_arrival``, all forces, comparison ``<=``) and count this kind; else
-    :data:`DEFAULT_ANSWER_MIN`, said as the rule. The review holds the *order* to it,
-    from the call reaching the command, to that standard (the travel is the standard's
-    too, so this is the lenient reading)."""
-    best: tuple[float, str] | None = None
-    for t in scenario.targets:
-        params = t.params
-        if (t.metric.name in ("response_time", "response_time_by_township") and t.comparison == "<="
-                and t.threshold is not None and getattr(params, "interval", None) == "call_to_arrival"
-                and not getattr(params, "forces", None) and kind in (getattr(params, "kinds", None) or ())
-                and (best is None or t.threshold < best[0])):
-            best = (t.threshold, f"{t.id} ≤ {t.threshold:g} min")
-    return best or (DEFAULT_ANSWER_MIN, f"rule: a unit within {DEFAULT_ANSWER_MIN:g} min")
-
-
 def _capable(sim, incident) -> list:
     """The units that could serve ``incident`` (its kind, its area, a capability it
     needs: :meth:`~drillsim.engine.units.Unit.can_serve`)."""
@@ -254,14 +229,27 @@ def _capable(sim, incident) -> list:
 
 
 def who_could_send(session, incident, seats=None) -> str:
-    """The seats (or, in one terminal, the forces) holding a unit that could serve the
-    call; a seat that gave no order in the whole drill is said so."""
-    units = _capable(session.sim, incident)
+    """The seats (or, in one terminal, the forces) holding a unit that could have gone to
+    the call while it waited within its standard (free, able to serve it, allowed and
+    able to reach it: :mod:`drillsim.drill.reach`), and when the first was seen so; a
+    seat that gave no order in the whole drill is said so. When none could, why: the
+    call is then not the team's to answer (:func:`could_go`)."""
+    watch = session.calls.verdict(incident.id)
+    if watch is None:  # not a call the command heard
+        units = _capable(session.sim, incident)
+    else:
+        if not watch.could:
+            return "no unit could go while it waited: " + held_text(watch)
+        units = [session.sim.units[u] for u in watch.could]
     if not units:
         return "no unit in the scenario has what it needs"
+    since = ""
+    if watch is not None:
+        first = min(watch.could.values())
+        since = f", free and able to reach it at {session.clock_text(first)[11:]}"
     if seats is None:
         forces = sorted({u.force.id for u in units})
-        return "the command (" + ", ".join(forces) + ")"
+        return "the command (" + ", ".join(forces) + ")" + since
     gave = {o.seat for o in session.orders if o.seat}
     out = []
     for seat in seats:
@@ -272,7 +260,15 @@ def who_could_send(session, incident, seats=None) -> str:
             forces = sorted({u.force.id for u in mine})
             idle = "" if seat.name in gave else "; gave no order"
             out.append(f"{seat.name} ({seat.role.replace('_', ' ')}: {', '.join(forces)}{idle})")
-    return ", ".join(out) or "no player seat holds such a unit"
+    return (", ".join(out) + since) if out else "no player seat holds such a unit"
+
+
+def could_go(session, incident_id: str) -> bool:
+    """Whether some unit was seen able to go to a heard call while it waited within its
+    standard (:mod:`drillsim.drill.reach`); a call no unit could reach (roads cut by an
+    inject, every boat busy, helicopters grounded at night) is not the team's failure."""
+    watch = session.calls.verdict(incident_id)
+    return watch is None or bool(watch.could)
 
 
 def _call_waits(session):
@@ -323,7 +319,8 @@ def unanswered_calls(session, seats=None) -> list[dict[str, Any]]:
             continue
         out.append({"ref": session.refs.get(iid, iid), "kind": inc.kind, "township": inc.place.township,
                     "heard": heard, "answered": answered, "waited": waited, "standard": standard,
-                    "rule": rule, "how": how, "who": who_could_send(session, inc, seats)})
+                    "rule": rule, "how": how, "who": who_could_send(session, inc, seats),
+                    "could_go": could_go(session, iid)})
     return out
 
 
@@ -569,10 +566,11 @@ def build(session, seats=None) -> Review:
     missed = unanswered_calls(session, seats)
     not_due = calls_not_yet_due(session)
     judged = len(session.heard_at) - not_due
-    if missed:
-        worst = max(missed, key=lambda c: c["waited"])
-        better.append(f"{len(missed)} of {judged} calls heard had no unit sent within the "
-                      f"response standard; the longest, {worst['ref']}, waited "
+    blamed = [c for c in missed if c["could_go"]]  # a call no unit could reach is not the team's
+    if blamed:
+        worst = max(blamed, key=lambda c: c["waited"])
+        better.append(f"{len(blamed)} of {judged} calls heard had no unit sent within the "
+                      f"response standard while a unit could have gone; the longest, {worst['ref']}, waited "
                       f"{decisions_mod.duration(worst['waited'])} (could have sent: {worst['who']})")
     review = Review(reveal, prow, brow, towns, orders, good, better, decisions=rows,
                     objectives=decisions_mod.objective_results(session, rows), unanswered=missed,
@@ -600,6 +598,10 @@ def summary(session, review: Review) -> list[str]:
     if review.not_due:
         line += (f" ({review.not_due} more heard less than their standard before the end and "
                  "still open: not yet due, not counted)")
+    held = sum(1 for c in calls if not c.get("could_go", True))
+    if held:
+        line += (f"; for {held} of them no unit could go while they waited (every unit able to serve "
+                 "them busy, out of service, grounded or unable to reach them): not the team's")
     if calls:
         worst = max(calls, key=lambda c: c["waited"])
         line += f" (longest wait {decisions_mod.duration(worst['waited'])}, {worst['ref']})"
@@ -675,8 +677,11 @@ def render(session, review: Review, timeline: bool = True) -> str:
     md += ["Each call that reached the command with no unit sent to it within the response standard "
            "(the scenario's call-to-scene target for that kind of call, held to the order alone; "
            f"else a unit within {DEFAULT_ANSWER_MIN:g} min), how long it waited (to the order, or "
-           "unanswered to its end or the end of the drill) and who held a unit that could go. "
-           "Automatic dispatch counts as the team's: they switched it on.", ""]
+           "unanswered to its end or the end of the drill) and who held a unit that could go: free, "
+           "able to serve it, allowed to go and able to reach it, checked when the call was heard and "
+           f"every {CHECK_EVERY:g} scenario minutes while it waited within its standard, named at the "
+           "first check that found one (else why none could: then the wait is not the team's). Automatic dispatch counts as the team's: they "
+           "switched it on.", ""]
     calls = review.unanswered or []
     if calls:
         md += _table(["call", "kind", "township", "heard", "waited", "standard", "answered", "could have sent"],

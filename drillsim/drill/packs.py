@@ -195,13 +195,24 @@ class DrawnScenario:
     given: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data for the sealed controller log. The log writes each object's keys
+        sorted, so ``choice_order`` keeps the order the choices were drawn in: the review
+        of a resumed or replayed drill lists them as the live drill's did."""
         return {"pack": self.pack, "pack_name": self.pack_name, "scenario_path": self.scenario_path,
                 "variant": self.variant, "overrides": self.overrides,
                 "out_of_service": self.out_of_service, "choices": self.choices,
+                "choice_order": list(self.choices),
                 "reporting": self.reporting, "injects": self.injects, "objectives": self.objectives}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DrawnScenario":
+    def from_dict(cls, data: dict[str, Any]) -> DrawnScenario:
+        """The drawn scenario of :meth:`to_dict`'s data (a log written before
+        ``choice_order`` keeps its choices in the log's sorted order)."""
+        data = dict(data)
+        order = data.pop("choice_order", None)
+        choices = data.get("choices") or {}
+        if order is not None:
+            data["choices"] = {k: choices[k] for k in order if k in choices} | choices
         return cls(**data)
 
 

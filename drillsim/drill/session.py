@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from drillsim.drill import commands, injects, mapview, msel
+from drillsim.drill import commands, injects, mapview, msel, reach
 from drillsim.drill.drilllog import (
     FORMAT,
     DrillLog,
@@ -254,6 +254,7 @@ class DrillSession:
         self._muted = False                        # a replay: planned injects fire from the script
         #: how the clock went: wall seconds paused, scenario minutes run by speed and skipped
         self.pace = msel.Pace()
+        self._count_pace = True                    # False in a replay: its pace is the drill's
         reporters = reporters_for(self.host, {h.type.name for h in self.scenario.hazards})
         try:
             self.reporting = attach(self.sim, reporters, drawn.reporting, self._deliver, self._lose)
@@ -261,6 +262,11 @@ class DrillSession:
             raise ValidationFailed([Fault(drawn.pack, 0, 0, "reporting", str(exc))]) from None
         self._inject_channel: ReportChannel | None = None
         self.sim.log.subscribe("unit_dispatched", self._on_dispatch)
+        #: unit -> why it was last put out of service (the review says why no unit could go)
+        self.out_of_service_why: dict[str, str] = {}
+        self.sim.log.subscribe("unit_out_of_service", self._on_out_of_service)
+        #: the calls heard, checked for a unit able to go while they wait (the review's evidence)
+        self.calls = reach.CallWatcher(self.sim, self.out_of_service_why)
         for kind in ("hazard_arrival", "hazard_receded"):
             self.sim.log.subscribe(kind, self._on_extent)
         # automatic dispatch acts only on calls the command has heard of
@@ -383,6 +389,9 @@ class DrillSession:
         player, control, setup = _read_log_pair(Path(log_path), secret)
         session = cls(DrawnScenario.from_dict(setup["drawn"]), setup["seed"], host=host)
         session.load_script(player, control)
+        # the review of a replay tells the drill's clock, not the replay's
+        session.pace.from_records(player)
+        session._count_pace = False
         ended = next((r for r in player if r.get("rec") == "drill_ended"), None)
         session.replay_until = ended["t"] if ended else max(
             [r.get("t", 0.0) for r in player + control if "t" in r] + [0.0])
@@ -438,7 +447,8 @@ class DrillSession:
         try:
             self.advance(wall_seconds * self.speed / 60.0)
         finally:
-            self.pace.ran(self.speed, self.now - t0)
+            if self._count_pace:
+                self.pace.ran(self.speed, self.now - t0)
 
     def advance(self, minutes: float) -> None:
         """Advance the simulation by ``minutes`` of scenario time (planned injects fire
@@ -495,9 +505,18 @@ class DrillSession:
             self.log.player.append({"rec": "clock", "t": self.now})
 
     def _run(self, t: float) -> None:
+        if t <= self.sim.now:
+            return
+        # the calls waiting are checked on the scenario clock's grid (reach.CHECK_EVERY),
+        # whatever the slices: a replay or a resumed drill checks at the same minutes
+        check = self.calls.next_check()
+        while check <= t:
+            self.sim.run(until=float(check))
+            self.calls.check()
+            check = self.calls.next_check()
         if t > self.sim.now:
             self.sim.run(until=float(t))  # float: the clock reads the same live and replayed
-            self.version += 1
+        self.version += 1
 
     def _settle(self) -> None:
         """Carry out what an order set going at this instant (interrupts, dispatch
@@ -515,7 +534,8 @@ class DrillSession:
         try:
             self.advance(minutes)
         finally:
-            self.pace.skipped(t0, self.now)
+            if self._count_pace:
+                self.pace.skipped(t0, self.now)
             if self.log is not None and not self._replaying and self.now > t0:
                 self.log.player.append({"rec": "skip", "t": self.now, "from": t0})
 
@@ -528,7 +548,8 @@ class DrillSession:
             while self.now < end and len(self.messages) == seen and not self.ended:
                 self.advance_to(min(self.now + step, end))
         finally:
-            self.pace.skipped(t0, self.now)
+            if self._count_pace:
+                self.pace.skipped(t0, self.now)
             if self.log is not None and not self._replaying and self.now > t0:
                 self.log.player.append({"rec": "skip", "t": self.now, "from": t0})
         return len(self.messages) > seen
@@ -541,7 +562,7 @@ class DrillSession:
 
     def set_paused(self, paused: bool) -> None:
         wall = self.clock()
-        if paused != self.paused:
+        if paused != self.paused and self._count_pace:
             self.pace.paused(paused, wall)
         self.paused = paused
         self.version += 1
@@ -558,6 +579,8 @@ class DrillSession:
             incident = self.sim.incidents.get(message.incident)
             if incident is not None and incident.in_queue and self.sim._auto_forces:
                 self.sim.dispatch_pass()  # now known: automatic dispatch may act on it
+            if incident is not None:
+                self.calls.heard(incident)
         self.messages.append(message)
         if message.category == "township" and message.township:
             state = mapview.report_state(message.text)
@@ -624,6 +647,9 @@ class DrillSession:
 
     def _on_dispatch(self, event: Event) -> None:
         self.task_since[event.unit] = event.t
+
+    def _on_out_of_service(self, event: Event) -> None:
+        self.out_of_service_why[event.unit] = event.details.get("reason") or ""
 
     def _on_extent(self, event: Event) -> None:
         township = event.details.get("township")

@@ -1,0 +1,177 @@
+"""Who could have answered a call while it waited: the evidence behind the review's
+"calls heard and not answered".
+
+A call the command heard and left unanswered beyond its response standard is the
+team's only if some unit could have gone to it in that time. A unit could go when it was
+free (available, or returning from a task), able to serve the call (its kind, its area,
+a capability the call still lacked), allowed to go by the scenario's rules (daylight
+flying …) and able to reach it (no road cut, no flooded road between). A hidden inject
+(a landslide cutting a township's roads, a boat breaking down) or a busy night can leave
+no unit able to go: the review must then not blame the team for the wait.
+
+That cannot be worked out after the drill (where each unit was, which roads were open,
+is past), so the session asks while the drill runs: when the call is heard, then every
+:data:`CHECK_EVERY` scenario minutes (on a fixed grid of the scenario clock, so a
+replay or a resumed drill checks at the same minutes whatever its slices) until the call
+is answered, its standard has run out, or a unit is seen able to go (the units able to
+go at that check are kept, with its minute); a call for which none ever was keeps the
+reasons each unit able to serve it could not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+#: scenario minutes between two checks of the calls waiting (assumed: a twelfth of the
+#: usual 60-min standard; a unit free for less than this between two checks can be
+#: missed, in the team's favour)
+CHECK_EVERY = 5.0
+
+#: the standard a call is held to when no target of the scenario times its kind: a unit
+#: within the hour of the call reaching the command (assumed; the same hour the flood
+#: scenario's R1 gives a boat from the call to the scene, so never stricter than it)
+DEFAULT_ANSWER_MIN = 60.0
+
+
+def answer_standard(scenario, kind: str) -> tuple[float, str]:
+    """The response standard for a call of ``kind``: (minutes, how it was chosen).
+
+    The tightest threshold of the scenario's targets that time a call to the first unit
+    on scene (metric ``response_time`` or ``response_time_by_township``, interval
+    ``call_to_arrival``, all forces, comparison ``<=``) and count this kind; else
+    :data:`DEFAULT_ANSWER_MIN`, said as the rule. The review holds the *order* to it,
+    from the call reaching the command, to that standard (the travel is the standard's
+    too, so this is the lenient reading)."""
+    best: tuple[float, str] | None = None
+    for t in scenario.targets:
+        params = t.params
+        if (t.metric.name in ("response_time", "response_time_by_township") and t.comparison == "<="
+                and t.threshold is not None and getattr(params, "interval", None) == "call_to_arrival"
+                and not getattr(params, "forces", None) and kind in (getattr(params, "kinds", None) or ())
+                and (best is None or t.threshold < best[0])):
+            best = (t.threshold, f"{t.id} ≤ {t.threshold:g} min")
+    return best or (DEFAULT_ANSWER_MIN, f"rule: a unit within {DEFAULT_ANSWER_MIN:g} min")
+
+
+@dataclass
+class Watch:
+    """One call heard, watched until answered or until its standard ran out.
+
+    :ivar heard: scenario minute the command heard of it.
+    :ivar until: ``heard`` + its standard (minutes).
+    :ivar could: unit id -> the minute it was seen able to go (the units of the first
+        check that found any).
+    :ivar held: why the units able to serve it could not go, as seen at the checks
+        (``busy`` and ``out of service (REASON)`` when it was heard and at its standard's
+        end; ``could not reach it (REASON)``, ``not allowed to go then`` at every check),
+        each reason with the units it held at one check at least.
+    """
+
+    incident: Any
+    heard: float
+    until: float
+    could: dict[str, float] = field(default_factory=dict)
+    held: dict[str, set[str]] = field(default_factory=dict)
+    open: bool = True
+
+
+class CallWatcher:
+    """The calls a drill's command heard, checked for units able to go (see the module
+    docstring).
+
+    :param sim: the drill's simulation.
+    :param out_of_service_why: unit id -> why it is out of service (the last reason logged).
+    """
+
+    def __init__(self, sim, out_of_service_why) -> None:
+        self.sim = sim
+        self.why_out = out_of_service_why
+        self.watches: dict[str, Watch] = {}
+        self._open: dict[str, Watch] = {}   # the watches still open, in the order heard
+
+    def heard(self, incident) -> None:
+        """The command has just heard of ``incident``: watch it (if it asks for units)
+        and check it now."""
+        if not incident.demand or incident.id in self.watches:
+            return
+        standard, _ = answer_standard(self.sim.scenario, incident.kind)
+        now = self.sim.now
+        self.watches[incident.id] = self._open[incident.id] = watch = Watch(incident, now, now + standard)
+        self._check(watch, now, self._free(), reasons=True)
+
+    def next_check(self) -> float:
+        """The next minute of the grid after now at which a call is still watched
+        (``math.inf``: none)."""
+        if not self._open:
+            return math.inf
+        now = self.sim.now
+        return (math.floor(now / CHECK_EVERY + 1e-9) + 1) * CHECK_EVERY
+
+    def check(self) -> None:
+        """Check every call still watched, now."""
+        now = self.sim.now
+        free = self._free()
+        for watch in list(self._open.values()):
+            self._check(watch, now, free)
+
+    def _free(self) -> list:
+        return [u for u in self.sim._unit_list if u.dispatchable]
+
+    def _check(self, watch: Watch, now: float, free: list, reasons: bool = False) -> None:
+        """Look for units able to go to the watched call now among the ``free`` units;
+        with ``reasons`` (when it is heard, and at the check that ends its watch), also
+        note why each unit able to serve it cannot go (only those checks: the others
+        look at the free units alone, which is all a busy drill's check costs)."""
+        inc = watch.incident
+        if inc.completed or inc.assigned:
+            self._close(watch)  # answered (or done)
+            return
+        if now > watch.until + 1e-9:  # its standard has run out: the last look, for the reasons
+            reasons, free = True, []
+            self._close(watch)
+        sim = self.sim
+        need = inc.unmet() or dict(inc.demand)
+        if reasons:
+            for u in sim._unit_list:
+                if u.dispatchable or not u.can_serve(inc, need):
+                    continue
+                why = (f"out of service ({self.why_out.get(u.id) or 'unavailable'})"
+                       if u.status == "out_of_service" else "busy")
+                watch.held.setdefault(why, set()).add(u.id)
+        free = [u for u in free if u.can_serve(inc, need)]
+        if not free:
+            return
+        allowed = set(sim.allowed(inc, free))
+        for u in free:
+            if u not in allowed:
+                watch.held.setdefault("not allowed to go then (the scenario's rules)", set()).add(u.id)
+                continue
+            origin = u.position(now)
+            if math.isinf(sim.travel_time(u, origin, inc.place)):
+                why = "; ".join(r for r in sim.access(u, origin, inc.place).reasons if r) or "no way there"
+                watch.held.setdefault(f"could not reach it ({why})", set()).add(u.id)
+                continue
+            watch.could[u.id] = now
+        if watch.could:
+            self._close(watch)  # a unit could go: the wait is the team's (the units seen now named)
+
+    def _close(self, watch: Watch) -> None:
+        watch.open = False
+        self._open.pop(watch.incident.id, None)
+
+    def verdict(self, incident_id: str) -> Watch | None:
+        """The watch of a call (None: never heard, or asks for no unit)."""
+        return self.watches.get(incident_id)
+
+
+def held_text(watch: Watch) -> str:
+    """Why no unit could go to a watched call, in a few words: each reason with its
+    units (at most three named)."""
+    parts = []
+    for why, units in sorted(watch.held.items()):
+        names = sorted(units)
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        parts.append(f"{why}: {shown}")
+    return "; ".join(parts) or "no unit in the scenario has what it needs"
