@@ -44,7 +44,7 @@ from drillsim.scenario.loader import (
     scenario_root,
 )
 from drillsim.scenario.schema import Assumption
-from drillsim.scenario.validation import Collector, Strict, suggest, validate
+from drillsim.scenario.validation import Collector, Strict, Words, suggest, validate
 from drillsim.scenario.yamlsource import Document, PathKey, load_yaml, read_once, read_text
 
 #: Variants a sweep may expand to unless it sets ``max_variants``.
@@ -111,7 +111,7 @@ class ObjectiveSpec(Strict):
 class SweepFile(Strict):
     """Schema of a sweep file (``scenarios/sweeps/*.yaml``)."""
 
-    name: str
+    name: Words
     """Sweep name."""
     description: str | None = None
     """What the sweep asks."""

@@ -41,7 +41,7 @@ from typing import Annotated, Any, Callable, Iterable
 from pydantic import AliasChoices, BeforeValidator, Field, model_validator
 
 from drillsim.scenario.quantities import parse_quantity
-from drillsim.scenario.validation import Strict, suggest
+from drillsim.scenario.validation import Strict, Words, suggest
 
 #: the 32 core capabilities of the National Preparedness Goal (FEMA, 2nd ed., 2015, Table 1)
 CORE_CAPABILITIES = (
@@ -143,7 +143,7 @@ class Objective(Strict):
 
     id: str
     """Short id injects refer to (`O1`)."""
-    title: str
+    title: Words
     """The objective, in one line."""
     capability: str
     """The core capability tested (National Preparedness Goal: `Critical Transportation`, …)."""

@@ -60,7 +60,7 @@ from drillsim.scenario.loader import (
     scenario_root,
 )
 from drillsim.scenario.quantities import Demand, parse_quantity
-from drillsim.scenario.validation import Collector, Strict, suggest, validate
+from drillsim.scenario.validation import Collector, Strict, Words, suggest, validate
 from drillsim.scenario.yamlsource import Document, cut_name, load_yaml, quote_name
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*([^\d\s].*)?$", re.ASCII)
@@ -103,7 +103,7 @@ class OutOfService(Strict):
 
 
 class Variant(Strict):
-    name: str
+    name: Words
     """Variant name."""
     weight: float = Field(default=1.0, gt=0, le=1_000_000)
     """Relative chance of being drawn."""
@@ -120,7 +120,7 @@ class PlannedInject(MselFields):
     expects of the players (``expect``), the objective and core capability it tests:
     :mod:`drillsim.drill.msel`."""
 
-    title: str
+    title: Words
     """The MSEL line's title."""
     at: DurationText | None = None
     """Scenario time it is due, with a unit (`14h`); without: only when the controller fires it."""
@@ -147,7 +147,7 @@ class PlannedInject(MselFields):
 
 
 class PackFile(Strict):
-    name: str
+    name: Words
     """Pack name."""
     hazard: str | None = None
     """The hazard the pack is about (for the reveal)."""

@@ -28,7 +28,7 @@ from pydantic import Field
 from drillsim.errors import ValidationFailed
 from drillsim.planning.hypercube import System, preference_by_travel
 from drillsim.scenario.quantities import Duration, DurationOrZero, Rate
-from drillsim.scenario.validation import Collector, Strict, suggest, validate
+from drillsim.scenario.validation import Collector, Strict, Words, suggest, validate
 from drillsim.scenario.yamlsource import load_yaml
 
 
@@ -51,7 +51,7 @@ class AtomSpec(Strict):
 class HypercubeFile(Strict):
     """Schema of a hypercube spec (``drillsim calc hypercube SPEC.yaml``)."""
 
-    name: str
+    name: Words
     """What the model is of, for the output's title."""
     description: str | None = None
     """Longer notes."""

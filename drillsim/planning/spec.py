@@ -35,7 +35,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from drillsim.scenario.quantities import Duration, DurationOrZero, Fraction
-from drillsim.scenario.validation import Strict
+from drillsim.scenario.validation import Strict, Words
 
 
 class CheckSpec(Strict):
@@ -78,7 +78,7 @@ class CheckSpec(Strict):
 class OptimiseFile(Strict):
     """Schema of an optimise spec (``scenarios/optimise/*.yaml``)."""
 
-    name: str
+    name: Words
     """What is being placed, for the output's title."""
     description: str | None = None
     """Longer notes."""

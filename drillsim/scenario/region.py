@@ -23,7 +23,7 @@ from pydantic import Field, field_validator
 from drillsim.errors import Fault, ValidationFailed
 from drillsim.scenario.geo import haversine_km
 from drillsim.scenario.quantities import RoadSpeed
-from drillsim.scenario.validation import Strict, suggest, validate
+from drillsim.scenario.validation import Strict, Words, suggest, validate
 from drillsim.scenario.yamlsource import Document, load_yaml
 
 Status = Literal["verified", "verified_secondary", "derived", "approximate", "assumed", "not_found"]
@@ -164,7 +164,7 @@ class RiverSpec(Strict):
 class RegionFile(Strict):
     """Schema of a region file."""
 
-    name: str
+    name: Words
     """Region name."""
     name_zh: str | None = None
     """Name in Chinese."""

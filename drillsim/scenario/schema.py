@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from drillsim.scenario.quantities import Count, Duration, DurationOrZero, Fraction
-from drillsim.scenario.validation import Strict
+from drillsim.scenario.validation import Strict, Words
 
 Id = str  # ids: lowercase letters, digits, _ (checked by pattern where declared)
 #: the longest horizon accepted, minutes (366 days)
@@ -50,7 +50,7 @@ class TargetSpec(Strict):
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
     """Target id, as scorecards and sweeps name it (`T1`, `R1`, `T3-short`)."""
-    title: str
+    title: Words
     """What the row measures, in words (shown on the scorecard)."""
     section: str | None = None
     """The plan section the target comes from (`III.(2).2(2)`)."""
@@ -86,7 +86,7 @@ class PlanItem(Strict):
 
     id: str = Field(pattern=PLAN_ITEM_PATTERN)
     """Item id (`P12`); target rows name it in `plan_items`."""
-    title: str
+    title: Words
     """The item in English."""
     title_zh: str
     """The item in the plan's words (quoted from the original)."""
@@ -105,7 +105,7 @@ class PlanForce(Strict):
 
     id: str
     """Force id in the plan (`F1`); a scenario force names it in `plan_ref`."""
-    name: str
+    name: Words
     """The force in English."""
     name_zh: str | None = None
     """The force in the plan's language."""
@@ -118,7 +118,7 @@ class PlanForce(Strict):
 class PlanFile(Strict):
     """Schema of a plan file (``scenarios/plans/*.yaml``)."""
 
-    name: str
+    name: Words
     """The plan's title."""
     name_zh: str | None = None
     """The title in the plan's language."""
@@ -356,11 +356,11 @@ class Assumption(Strict):
     (``[226m, 230m]``, ``[1.5, 2.5]``).
     """
 
-    what: str
+    what: Words
     """The value assumed, in words."""
     value: str | int | float | bool | None = None
     """The value (text, number or true/false)."""
-    reason: str
+    reason: Words
     """Why this value (every report lists it)."""
     applies_to: str | list[str] | None = None
     """The field path(s) it sets (`hazards[0].params.townships`)."""
@@ -372,7 +372,7 @@ class Assumption(Strict):
 class Observation(Strict):
     """A figure observed in the real event the scenario replays, for comparison."""
 
-    what: str
+    what: Words
     """The figure observed in the real event."""
     value: int | float | str
     """Its value."""
@@ -402,7 +402,7 @@ class PluginModuleRef(Strict):
 class ScenarioFile(Strict):
     """Schema of a scenario file."""
 
-    name: str = Field(min_length=1)
+    name: Words
     """Scenario name (reports and scorecards start with it)."""
     name_zh: str | None = None
     """Name in the plan's language."""

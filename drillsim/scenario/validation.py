@@ -10,9 +10,9 @@ with a "did you mean" suggestion for unknown fields.
 import copy
 import types
 import typing
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from drillsim.errors import Fault, ValidationFailed
 from drillsim.scenario.quantities import digits_hint
@@ -58,6 +58,19 @@ class Strict(BaseModel):
         every such default equals the validated one.
         """
         return cls.model_construct()
+
+
+def _said(value: str) -> str:
+    """Text that says something: not only spaces (``name: "   "`` passed where ``""``
+    was refused, and an assumption's ``reason: " "`` gave no reason)."""
+    if not value.strip():
+        raise ValueError("must not be empty or only spaces")
+    return value
+
+
+#: Text a reader needs (a name, a title, an assumption's reason): at least one character
+#: that is not a space.
+Words = Annotated[str, Field(min_length=1), AfterValidator(_said)]
 
 
 def suggest(word: str, choices) -> str:
