@@ -106,3 +106,13 @@ def test_walkthrough_quotes_the_example_files_as_they_are():
             assert rest in source, f"docs/plugins.md quotes {match.group(1)}, which now says otherwise"
             quoted += 1
     assert quoted >= 6
+
+
+def test_the_fixtures_start_time_is_the_one_the_guide_gives():
+    """A plugin with a night turnout band gets it in a fixture's run: the guide names the
+    start the fixtures fill in, and it is the one they fill in."""
+    from drillsim.testing import scenario_text
+
+    start = re.search(r"^start: \"(.+)\"$", scenario_text("forces: []\n"), re.M).group(1)
+    assert f"start `{start}`, midnight local time" in DOC
+    assert start.endswith("T00:00+08:00")

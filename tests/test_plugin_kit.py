@@ -139,6 +139,23 @@ def test_a_hook_without_its_marker_is_warned_of(monkeypatch):
     assert load_plugins(only=BUILTIN).warnings == []
 
 
+def test_a_hook_marked_for_another_pluggy_project_is_told_so(monkeypatch):
+    # a marker made by hand with the project misspelt: the function carries the marker
+    # "drilsim_impl", which pluggy never looks for; "has no @hookimpl marker" was not true
+    host = _host(monkeypatch, """\
+        import pluggy
+
+        hookimpl = pluggy.HookimplMarker("drilsim")
+
+        @hookimpl
+        def drillsim_run_started(sim):
+            pass
+        """)
+    assert host.warnings == ["plugin 'kit': drillsim_run_started is marked by a hookimpl of the "
+                             "pluggy project 'drilsim' (pluggy.HookimplMarker), not of 'drillsim', "
+                             "so it is never called; import hookimpl from drillsim.api"]
+
+
 def logged_kinds() -> set[str]:
     """Every event kind the engine and the built-in plugins log (``log.log("kind", …)``,
     ``log.record("kind", …)``), read from the source."""

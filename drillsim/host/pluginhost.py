@@ -330,9 +330,17 @@ class PluginHost:
             for attr in sorted(specs):
                 if name in self.info and callable(getattr(plugin, attr, None)) \
                         and attr not in self.info[name].hooks:
+                    # a marker of another pluggy project (HookimplMarker("drilsim")) sets
+                    # "<project>_impl" on the function: pluggy looks for "drillsim_impl"
+                    others = sorted(key[:-len("_impl")] for key in getattr(getattr(plugin, attr), "__dict__", {})
+                                    if key.endswith("_impl"))
                     self.warnings.append(
-                        f"plugin {name!r}: {attr} has no @hookimpl marker, so it is never "
-                        "called; put @hookimpl (from drillsim.api) above it")
+                        f"plugin {name!r}: {attr} " + (
+                            f"is marked by a hookimpl of the pluggy project {others[0]!r} "
+                            "(pluggy.HookimplMarker), not of 'drillsim', so it is never called; "
+                            "import hookimpl from drillsim.api" if others else
+                            "has no @hookimpl marker, so it is never called; put @hookimpl "
+                            "(from drillsim.api) above it"))
 
     def _collect(self) -> None:
         for hook, registry, kind, check in (
