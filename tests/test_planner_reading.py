@@ -113,6 +113,9 @@ def test_the_flood_report_names_townships_and_forces(tmp_path):
     assert _cells(text, "district_team")[4] == "existing (2021)"
     assert _cells(text, "water_rescue")[4] == "to build by 2025"
     assert _cells(text, "shuangjiang_station")[4] == "under construction (to finish by 2025)"
+    forces = next(ln for ln in text.splitlines() if ln.startswith("- Forces counted"))
+    assert "left out: tianjia station 田家化工园区消防救援站;" in forces
+    assert "not yet built (the plan builds them by 2025): shuangjiang station 双江古镇消防救援站, " in forces
 
 
 def test_a_missed_target_says_how_far_and_where(tmp_path):

@@ -134,11 +134,11 @@ def _forces_line(sc) -> str:
             "plan_complete": "plan complete (every force the plan promises)",
             None: "each force's enabled"}[sc.spec.forces_as_of]
     counted = {f.id for f in sc.forces}
-    out = [f.id for f in sc.spec.forces if f.id not in counted]
-    unbuilt = [f.id for f in sc.spec.forces if f.id in counted
+    out = [force_name(sc, f.id) or f.id for f in sc.spec.forces if f.id not in counted]
+    unbuilt = [force_name(sc, f.id) or f.id for f in sc.spec.forces if f.id in counted
                and f.status in ("planned", "under_construction")]
     return (f"- Forces counted: {view}; left out: {', '.join(out) or 'none'}; counted though "
-            f"not yet built: {', '.join(unbuilt) or 'none'}")
+            f"not yet built (the plan builds them by 2025): {', '.join(unbuilt) or 'none'}")
 
 
 def _missed_section(sc, rows, deciding: dict | None = None) -> list[str]:
