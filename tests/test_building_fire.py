@@ -188,3 +188,47 @@ def test_scorecard_both_views(host):
     assert built["B1"].mean == pytest.approx(1 + drive(JIANGBEI), abs=1e-6) and not built["B1"].passed
     assert full["B1"].mean == pytest.approx(1.0) and full["B1"].passed
     assert not built["B3"].passed and full["B3"].passed
+
+
+def test_a_run_ended_before_the_outcome_credits_nothing(host):
+    """Cut short (a copy with a short ``run.horizon``), a row must not pass on what the
+    run did not reach. At 3 min the fire has neither flashed over (4.10 min) nor been
+    called in (5 min): B2's margin, B3's buildings lost and W1's water supply are not
+    measured (the old code passed all three: 0 min, 0 buildings, 0 min short)."""
+    def rows(horizon):
+        sc = load_scenario(FIRE, host=host, overrides={"run.horizon": horizon})
+        return {r.id: r for r in run(sc, host, replications=1).rows}
+    early = rows("3min")
+    for tid in ("B2", "B3", "W1"):
+        assert early[tid].mean is None and not early[tid].passed, tid
+    # at 15 min the block burns and no appliance has come (the first arrives 5 + 1 +
+    # drive(JIANGBEI) = 19.3 min after ignition): B2 is the bound flashover - horizon,
+    # and the water supply, never called on, is not measured
+    assert 15 < 5 + 1 + drive(JIANGBEI)
+    mid = rows("15min")
+    assert mid["B2"].mean == pytest.approx(FLASHOVER - 15, abs=1e-3) and not mid["B2"].passed
+    assert mid["W1"].mean is None and not mid["W1"].passed
+
+
+def test_the_report_follows_the_fire_from_building_to_building(host, tmp_path):
+    """A building fire's report has no forest fire's table (area, flame length on Andrews
+    & Rothermel's chart: all dashes, read off the building fire's own ``fire_state``) but
+    its spread: buildings involved and the flow needed, as the log has them."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    out, events = tmp_path / "r.md", tmp_path / "e.jsonl"
+    r = CliRunner().invoke(main, ["run", str(FIRE), "-n", "1", "-q", "--report", str(out), "--events", str(events)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "Fire behaviour of" not in text and "Andrews & Rothermel" not in text
+    import json
+    states = [e["details"] for e in map(json.loads, events.read_text(encoding="utf-8").splitlines())
+              if e["kind"] == "fire_state"]
+    table = text.split("Spread of oldtown_fire from building to building", 1)[1].split("\n\n")[1]
+    rows = [[c.strip() for c in ln.strip("|").split("|")] for ln in table.splitlines()[2:]]
+    assert len(rows) == len(states)
+    for row, d in zip(rows, states):
+        assert row[1] == str(d["involved"]) and row[2] == str(d["burning"])
+        # NFA: 28.975 L/s per building still burning (the report rounds 1,014.1 to 1,014)
+        assert float(row[3].split()[0].replace(",", "")) == pytest.approx(d["burning"] * NFF, rel=1e-3, abs=0.06)

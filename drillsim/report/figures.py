@@ -254,8 +254,8 @@ def fire_rows(events, hazard_id: str, sc=None) -> list[list[str]]:
     start = getattr(sc, "start", None)
     rows = []
     for e in events:
-        if e.kind != "fire_state" or e.details.get("hazard") != hazard_id:
-            continue
+        if e.kind != "fire_state" or e.details.get("hazard") != hazard_id or "area_ha" not in e.details:
+            continue   # a building fire's fire_state counts buildings, not hectares (building_fire_rows)
         d = e.details
         flame = d.get("flame_length_m")
         rows.append([clock(e.t, start), num(d.get("area_ha"), "ha"), num(d.get("perimeter_m"), "m"),
@@ -263,3 +263,17 @@ def fire_rows(events, hazard_id: str, sc=None) -> list[list[str]]:
                      suppression_class(flame) if isinstance(flame, (int, float)) else "—",
                      str(d.get("crews", "—")), str(d.get("helicopters", "—"))])
     return rows
+
+
+def building_fire_rows(events, hazard_id: str, sc=None) -> list[list[str]]:
+    """A building fire's spread at each change (its ``fire_state`` events with
+    ``involved``): time, buildings fully involved and still burning, the fire flow they
+    need (NFA formula, L/s), the flow the attack puts on them (L/s: the appliances' pumps
+    fed by the hydrants and the tanks) and the water left in the tanks of the appliances at work (m³). Empty for a
+    hazard without such events."""
+    start = getattr(sc, "start", None)
+    return [[clock(e.t, start), str(e.details["involved"]), str(e.details.get("burning", "—")),
+             num(e.details.get("needed_l_s"), "L/s"), num(e.details.get("applied_l_s"), "L/s"),
+             num(e.details.get("tank_m3"), "m³") if e.details.get("pumps_l_s") else "— (no appliance)"]
+            for e in events
+            if e.kind == "fire_state" and e.details.get("hazard") == hazard_id and "involved" in e.details]

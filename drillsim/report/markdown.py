@@ -8,7 +8,7 @@ from drillsim.report.common import (clock, design_text, force_name, goal_from_pl
                                     measured, misses_by_place, num, place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, waits_between_hazards)
-from drillsim.report.figures import figure_rows, fire_rows, split_unit, zone_rows
+from drillsim.report.figures import building_fire_rows, figure_rows, fire_rows, split_unit, zone_rows
 
 
 def model_value(outcome, key: str) -> Any:
@@ -246,6 +246,13 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
                         "read on the suppression chart of Andrews & Rothermel (1982)", ""]
                 out += _table(["time", "area burned (过火面积)", "perimeter", "line built", "head spread (蔓延速度)",
                                "flame length (火焰长度)", "at the head", "crews", "helicopters"], fire)
+            spread = building_fire_rows(outcome.first_events, hid, sc)
+            if spread:
+                out += [f"Spread of {hid} from building to building (replication 0): buildings fully "
+                        "involved and still burning, the fire flow they need (灭火用水量) and the flow "
+                        "put on them", ""]
+                out += _table(["time", "buildings involved", "burning", "flow needed", "flow applied",
+                               "water left in the tanks"], spread)
     if sc.observed:
         out += ["## The real event against the model", ""]
         out += _table(["figure", "observed", "source (status)", "model"],

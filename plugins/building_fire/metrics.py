@@ -23,21 +23,33 @@ def _results(events, params):
 
 
 def buildings_lost(events, ctx, params: BuildingFireParams):
-    """Per fire: buildings fully involved (0 when the fire was held before flashover)."""
-    return [(e.details["hazard"] if e.details["controlled"] else f"{e.details['hazard']} (not controlled)",
-             float(e.details["buildings"])) for e in _results(events, params)]
+    """Per fire: buildings fully involved (0 when the fire was held before flashover). A
+    fire still going at the end of the run counts the buildings involved by then (a lower
+    bound, labelled ``(not controlled)``); one that had not yet flashed over then, neither
+    held nor spread, gives no observation (0 lost would credit an outcome the run did not
+    reach)."""
+    out = []
+    for e in _results(events, params):
+        d = e.details
+        if d["controlled"]:
+            out.append((d["hazard"], float(d["buildings"])))
+        elif d["buildings"] > 0:
+            out.append((f"{d['hazard']} (not controlled)", float(d["buildings"])))
+    return out
 
 
 def flashover_margins(events, ctx, params: BuildingFireParams):
     """Per fire: minutes from the first water on the fire to flashover (positive: the
     attack came before flashover; negative: after). A fire no pump reached counts from
-    the end of the run (a bound, labelled so)."""
+    the end of the run (a bound, labelled so); one that had neither flashover nor water
+    by the end gives no observation (its margin is unknown: 0 would pass it)."""
     out = []
     for e in _results(events, params):
         h, m = e.details["hazard"], e.details["first_attack_margin"]
         if m is None:
             flash = next((x.t for x in events if x.kind == "flashover" and x.details.get("hazard") == h), None)
-            out.append((f"{h} (no attack)", (flash - ctx.horizon) if flash is not None else 0.0))
+            if flash is not None:
+                out.append((f"{h} (no attack)", flash - ctx.horizon))
         else:
             out.append((h, m))
     return out
@@ -45,8 +57,17 @@ def flashover_margins(events, ctx, params: BuildingFireParams):
 
 def water_short_times(events, ctx, params: BuildingFireParams):
     """Per fire: minutes the attack was short of water (its pumps could have put more on
-    the fire than the hydrants and tanks gave)."""
-    return [(e.details["hazard"], e.details["water_short_min"]) for e in _results(events, params)]
+    the fire than the hydrants and tanks gave). A fire still going at the end counts to
+    the end (a lower bound, labelled ``(not controlled)``); one no water reached and no
+    pump stood short at gives no observation (the supply was never put to the test: 0
+    minutes short would credit an attack that did not happen)."""
+    out = []
+    for e in _results(events, params):
+        d = e.details
+        if d["first_attack_margin"] is None and not d["water_short_min"]:
+            continue
+        out.append((d["hazard"] if d["controlled"] else f"{d['hazard']} (not controlled)", d["water_short_min"]))
+    return out
 
 
 def first_water_times(events, ctx, params: BuildingFireParams):
