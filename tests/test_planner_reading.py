@@ -367,3 +367,16 @@ def test_the_verbose_information_rows_name_the_forces():
     info = r.output.split("Information (mean over replications)", 1)[1].split("Assumptions", 1)[0]
     assert "│ district team 区综合应急救援队 " in info
     assert "│ district_team " not in info
+
+
+def test_a_miss_of_hours_counted_in_minutes_reads_in_hours_too():
+    """T6 counts minutes against the plan's 2 hours (2小时航空救援圈): a miss of 569 min
+    reads 9.48 h as well."""
+    from types import SimpleNamespace
+
+    from drillsim.report.common import shortfall
+
+    row = SimpleNamespace(mean=688.9, threshold=120.0, comparison="<=", unit="min")
+    assert shortfall(row) == "568.9 min (9.48 h) over"
+    row.mean = 179.0
+    assert shortfall(row) == "59 min over"

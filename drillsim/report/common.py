@@ -258,13 +258,16 @@ def gap(row, value: float | None = None) -> float | None:
 
 def shortfall(row, value: float | None = None) -> str | None:
     """A miss in words a planner acts on: ``4.53 h short`` (of a ``>=`` goal), ``4,187
-    people over`` (a ``<=`` goal), ``75.7 percentage points short`` (a share); None when
-    ``value`` (default: the mean) meets the goal."""
+    people over`` (a ``<=`` goal), ``75.7 percentage points short`` (a share), ``568.9 min
+    (9.48 h) over`` (a miss of two hours or more in minutes); None when ``value``
+    (default: the mean) meets the goal."""
     g = gap(row, value)
     if g is None or g <= 0:
         return None
     word = "short" if row.comparison.startswith(">") else "over"
     amount = f"{num(g)} percentage points" if row.unit == "%" else num(g, row.unit)
+    if row.unit == "min" and g >= 120:  # a miss of hours read in hours too (T6's 2 h circle)
+        amount += f" ({num(g / 60, 'h')})"
     return f"{amount} {word}"
 
 
