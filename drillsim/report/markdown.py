@@ -165,8 +165,6 @@ def _missed_section(sc, rows, deciding: dict | None = None) -> list[str]:
             what = "by township" if r.statistic == "sum" else "missing it"
             line += f". {what.capitalize()}: " + "; ".join(places[:8]) + (
                 f"; and {len(places) - 8} more" if len(places) > 8 else "")
-        elif r.id.partition("/")[2] or (r.worst and force_name(sc, r.worst)):
-            pass  # the force or place is in the title or the "at …"
         top = (deciding or {}).get(r.id.partition("/")[0])
         if top:
             line += ". Decided most by these assumed values (sensitivity, effect over each one's range): " + "; ".join(
