@@ -13,6 +13,7 @@ import textwrap
 
 import pytest
 
+from drillsim.errors import ValidationFailed
 from drillsim.host.pluginhost import PluginError, PluginHost
 from drillsim.host.registry import STATISTICS, default_faults
 from tests.conftest import BUILTIN, load_plugin_module
@@ -399,6 +400,37 @@ def test_a_good_metric_of_a_plugin_is_scored(mini, tmp_path):
     assert outcome.observations[0]["X1"] == [("I1", 1)]
     row = next(r for r in outcome.rows if r.id == "X1")
     assert (row.mean, row.status) == (1.0, "pass")
+
+
+@pytest.mark.parametrize("group", ["drilsim", "drillsim_plugins", "drillsim.plugins"])
+def test_a_plugin_declared_in_a_misspelt_entry_point_group_is_told_where_it_is(mini, host, monkeypatch, group):
+    """``[project.entry-points.drilsim]`` installs a plugin drillsim never finds: it was
+    "not installed" (with the list of those installed) while pip had just installed it."""
+    from importlib import metadata
+
+    from drillsim.host import pluginhost
+    from drillsim.scenario.loader import load_scenario
+    from tests.batch_helpers import MINI_BODY
+
+    lost = metadata.EntryPoint(name="minbing", value="drillsim_minbing", group=group)
+    other = metadata.EntryPoint(name="minbing", value="elsewhere", group="console_scripts")
+    monkeypatch.setattr(pluginhost.metadata, "entry_points",
+                        lambda: metadata.EntryPoints([other, lost]))
+    hint = (f"; a distribution declares it in the entry-point group {group!r}, which drillsim "
+            "does not read: name the group 'drillsim' ([project.entry-points.drillsim] in its "
+            "pyproject.toml) and pip install it again")
+    with pytest.raises(PluginError) as err:
+        PluginHost(only=["minbing"])
+    assert str(err.value).startswith("plugin(s) not installed: minbing; installed: ")
+    assert str(err.value).endswith(hint)
+    monkeypatch.setattr(host, "installed", host.installed - {"minbing"})  # whatever this machine has
+    with pytest.raises(ValidationFailed) as err:
+        load_scenario(mini("plugins: [minbing]\n" + MINI_BODY), host=host)
+    said = [str(f) for f in err.value.faults]
+    assert any(f.endswith(f"plugins[0]: plugin 'minbing' is not installed or not loaded{hint}") for f in said), said
+    # a name in an unrelated group only is no hint
+    monkeypatch.setattr(pluginhost.metadata, "entry_points", lambda: metadata.EntryPoints([other]))
+    assert pluginhost.misplaced_hint("minbing") == ""
 
 
 @pytest.mark.parametrize("value, error", [

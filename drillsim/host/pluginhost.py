@@ -139,6 +139,30 @@ def _entry_points() -> list[metadata.EntryPoint]:
     return sorted(everything.select(group=ENTRY_POINT_GROUP), key=lambda ep: (ep.name, ep.value))
 
 
+def misplaced_hint(name: str) -> str:
+    """Why plugin ``name``, not found in the entry-point group ``drillsim``, may still be
+    installed: ``"; the distribution drillsim-x 0.1.0 declares it in the entry-point group
+    'drilsim', …"`` when a distribution declares an entry point of that name in a group
+    whose name is close to ``drillsim`` (a misspelt ``[project.entry-points.drilsim]``),
+    else ``""``. Read only when a plugin is missing (one more pass over the installed
+    distributions' entry points)."""
+    import difflib
+
+    for ep in metadata.entry_points().select(name=name):
+        group = ep.group
+        if group == ENTRY_POINT_GROUP:
+            continue
+        close = ENTRY_POINT_GROUP in group.lower() or \
+            difflib.SequenceMatcher(None, group.lower(), ENTRY_POINT_GROUP).ratio() >= 0.75
+        if close:
+            dist = _from_package(ep).removeprefix(" from ")
+            return (f"; {'the distribution ' + dist if dist else 'a distribution'} declares it in "
+                    f"the entry-point group {group!r}, which drillsim does not read: name the group "
+                    f"{ENTRY_POINT_GROUP!r} ([project.entry-points.{ENTRY_POINT_GROUP}] in its "
+                    "pyproject.toml) and pip install it again")
+    return ""
+
+
 def _no_pydantic_plugins() -> None:
     """Tell pydantic that no pydantic plugin is installed, as its loader would find
     (``pydantic.plugin._loader.get_plugins`` scans every distribution's entry points
@@ -248,7 +272,7 @@ class PluginHost:
         if missing:
             known = sorted({ep.name for ep in installed})
             raise PluginError(f"plugin(s) not installed: {', '.join(missing)}; installed: "
-                              f"{', '.join(known) or 'none'}")
+                              f"{', '.join(known) or 'none'}" + "".join(map(misplaced_hint, missing)))
         for name, ep in seen.items():
             try:
                 module = ep.load()
@@ -382,6 +406,11 @@ class PluginHost:
         load time and as its metrics answer."""
         module = self.info[plugin].module
         return module == DEFAULTS_NAME or module.startswith("drillsim_plugins")
+
+    @staticmethod
+    def misplaced_hint(name: str) -> str:
+        """:func:`misplaced_hint`: where a plugin not found may be declared instead."""
+        return misplaced_hint(name)
 
     # -- use ---------------------------------------------------------------------------------
     @property

@@ -433,8 +433,10 @@ def load_scenario(path: str | Path, *, host: PluginHost,
                                      f"({', '.join(host.only) or 'none'}), and this scenario needs "
                                      "it; add it there"))
         elif isinstance(entry, str):
+            hint = getattr(host, "misplaced_hint", lambda name: "")(name)
             faults.add(checked.fault(("plugins", i), f"plugin {name!r} is not installed or not loaded"
-                                     + (suggest(name, host.names()) or "; `drillsim plugins` lists those loaded")))
+                                     + (hint or suggest(name, host.names())
+                                        or "; `drillsim plugins` lists those loaded")))
         else:
             faults.add(checked.fault(("plugins", i, "module"), plugin_module_refused(name, entry.module)))
     forces, reserves, hazards, targets = [], [], [], []
