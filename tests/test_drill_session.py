@@ -285,3 +285,29 @@ def test_log_records_orders_messages_and_keeps_the_setup_apart(tmp_path):
     setup = read_records(tmp_path / "drill.controller.jsonl", s.secret)[0]
     assert setup["seed"] == 424242 and setup["drawn"]["variant"] == s.drawn.variant
     assert (tmp_path / "drill.controller.jsonl").stat().st_mode & 0o077 == 0
+
+
+def test_a_refused_dispatch_says_why_the_unit_cannot_go(host):
+    """Players are told why, in their words: a mutual-aid unit is out of service until
+    its district is asked (and how to ask); a fire engine cannot drive into a flooded
+    township (the flood's own reason, without the hazard's id). Before: 'suining_aid-1
+    is out of service, not free' and 'shuangjiang_station cannot reach C3'."""
+    s = DrillSession.open(FLOOD, seed=21, host=host)
+    assert s.command("evacuate mixin").ok
+    r = s.command("dispatch suining_aid-1 C1")
+    assert not r.ok and r.text == ("suining_aid-1 is out of service (mutual aid not requested: "
+                                   "order aid suining_aid), not free")
+    impact = None
+    while impact is None:
+        s.advance(30)
+        impact = next((e.t for e in s.sim.log.events if e.kind == "hazard_arrival"
+                       and e.details.get("township") == "zitong" and e.details.get("level") == "impact"), None)
+    assert s.command("inject incident flood_rescue zitong people=2 30min", controller=True).ok
+    iid = s.injects[-1].incident
+    while iid not in s.refs:
+        s.advance(1)
+    engine = s.sim.units["shuangjiang_station"]
+    assert engine.dispatchable and engine.capabilities.get("boats", 0) == 0
+    r = s.command(f"dispatch shuangjiang_station {s.refs[iid]}")
+    assert not r.ok and r.text == (f"shuangjiang_station cannot reach {s.refs[iid]}: zitong flooded, "
+                                   "reachable only with boats or by air")

@@ -808,7 +808,25 @@ class DrillSession:
 
     def _why_not_free(self, unit) -> str:
         where = f" ({self.refs.get(unit.incident.id, 'a task')})" if unit.incident is not None else ""
+        if unit.status == "out_of_service":
+            why = self.out_of_service_why.get(unit.id) or ""
+            aid = self.sim.orders.get("mutual_aid")
+            if why == "mutual aid not requested" and aid and unit.force.id in getattr(aid[0], "forces", {}):
+                why += f": order aid {unit.force.id}"
+            where = f" ({why})" if why else ""
         return f"{unit.id} is {unit.status.replace('_', ' ')}{where}, not free"
+
+    def _why_unreachable(self, unit, place) -> str:
+        """Why ``unit`` cannot reach ``place`` now, as its crew would say it: the
+        hazards' and road cuts' reasons (without the hazard's id), or ''."""
+        hazards = {h.id for h in self.scenario.hazards}
+        reasons = []
+        for r in self.sim.access(unit, unit.position(self.now), place).reasons:
+            head, sep, rest = r.partition(": ")
+            r = rest if sep and head in hazards else r
+            if r and r not in reasons:
+                reasons.append(r)
+        return "; ".join(reasons)
 
     def _check_dispatch(self, unit, incident) -> float:
         """Refuse (OrderRefused) unless ``unit`` can go to ``incident`` now; returns its
@@ -833,8 +851,10 @@ class DrillSession:
             if unit.mode == "air":
                 raise OrderRefused(f"no landing site within reach of {ref} ({self.place_label(incident.place)})")
             t = incident.place.township
-            why = f": roads to {t} are cut" if t in self.sim.closed_townships else ""
-            raise OrderRefused(f"{unit.id} cannot reach {ref}{why}")
+            why = self._why_unreachable(unit, incident.place)
+            if t in self.sim.closed_townships:
+                why = f"roads to {t} are cut"
+            raise OrderRefused(f"{unit.id} cannot reach {ref}" + (f": {why}" if why else ""))
         return minutes
 
     def _carry_out(self, parsed: commands.Parsed, record: OrderRecord) -> str:
