@@ -103,6 +103,19 @@ def _scripted_check(params, context):
 
 def _poisson_check(params, context):
     yield from _check_places(params.places, context, ("places",))
+    first: dict[str, int] = {}
+    for i, place in enumerate(params.places):
+        if place in first:  # (it silently doubled the place's share of the calls)
+            yield (("places", i), f"{place!r} is given twice (first at places[{first[place]}])")
+        first.setdefault(place, i)
+    townships = context.region.townships
+    if (params.place_weights == "population" and len(params.places) > 1
+            and all(p in context.region.places for p in params.places)
+            and not any((townships[p].population_weight or 0) > 0 for p in params.places if p in townships)):
+        # the run drew places with probabilities of 0 and failed at its first call
+        yield (("place_weights",), "population: no place listed has a population_weight above 0 "
+                                   "(a site has none), so no call could be placed; give the "
+                                   "townships their population_weight, or use uniform")
     _warn_unservable(params.kind, params.demand, context, ("demand",))
 
 
