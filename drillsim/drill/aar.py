@@ -24,6 +24,7 @@ from drillsim.drill.reach import CHECK_EVERY, DEFAULT_ANSWER_MIN, answer_standar
 from drillsim.engine.eventlog import Event
 from drillsim.engine.simulation import OrderRefused, Simulation
 from drillsim.report.common import NOT_PLAN, goal_from_plan, num, place_name, row_title, shortfall, write_atomic
+from drillsim.report.facts import still_going_at_end
 from drillsim.report.figures import figure_rows
 from drillsim.scoring import scorecard
 
@@ -632,8 +633,12 @@ def render(session, review: Review, timeline: bool = True) -> str:
         md.append(f"- drawn: `{k}` = {v}")
     fig = rv["hazard"]
     if fig:
-        md.append("- hazard: " + "; ".join(f"{label} {value}" for label, value
-                                          in figure_rows(fig, session.scenario, _summary_hazard(session))))
+        hid = _summary_hazard(session)
+        going = hid in still_going_at_end(session.sim.log.events)
+        md.append("- hazard" + (f" (still going when the drill ended at {clock(session.now)}: its figures as of "
+                                "then, not its outcome)" if going else "")
+                  + ": " + "; ".join(f"{label} {value}" for label, value
+                                     in figure_rows(fig, session.scenario, hid)))
     md.append(f"- incidents: {rv['incidents']}, of which the command heard of {rv['heard']}; "
               f"reports that never came through: {rv['lost_reports']}")
     for n in rv["never_heard"][:20]:

@@ -23,6 +23,24 @@ def hazard_figures(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def still_going_at_end(events: Sequence[Event]) -> list[str]:
+    """Ids of the hazards still going when the run reached its horizon: those whose
+    ``hazard_summary`` was logged at the run's end. A process cannot log at the horizon
+    itself (a run covers ``[0, horizon)``), so a summary there was logged by the hazard
+    type's ``finish`` for a hazard cut short (a fire not contained, a release still
+    flowing, rain still falling): its figures are as of the end, not its outcome. Empty
+    for a run stopped early (``finish`` is called only at the horizon)."""
+    end = next((e.t for e in reversed(events) if e.kind == "run_ended"), None)
+    if end is None:
+        return []
+    out: list[str] = []
+    for e in events:
+        h = e.details.get("hazard") if e.kind == "hazard_summary" else None
+        if h is not None and e.t >= end and h not in out:
+            out.append(h)
+    return out
+
+
 def incident_table(events: Sequence[Event]) -> list[dict[str, Any]]:
     """One row per incident: kind, place, demand, units sent, call, first dispatch,
     first arrival, response (call → first arrival), completion (minutes)."""

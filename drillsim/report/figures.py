@@ -65,7 +65,7 @@ LABELS: dict[str, str] = {
     "buildings": "buildings involved at the end",
     "held": "held in the building of origin before flashover",
     "controlled": "brought under control (控制)",
-    "water_short_min": "time the water applied fell short of the need",
+    "water_short_min": "time the attack was short of water (hydrants and tanks gave its pumps less than they could put on)",
     "first_attack_margin": "first water on the fire before flashover (negative: after)",
     "hydrants_working": "municipal hydrants working (市政消火栓)",
     # forest fire (plugins/forest_fire)
@@ -154,6 +154,9 @@ def figure_rows(figures: dict[str, Any], sc=None, hazard_id: str | None = None) 
     seen: set[str] = set()
     for key, value in figures.items():
         label, text = figure_row(key, value, sc)
+        if key == "water_short_min" and not value and "first_attack_margin" in figures \
+                and figures["first_attack_margin"] is None:
+            text = "— (no water reached the fire)"   # never put to the test: 0 min would credit it
         if label in seen:
             continue
         seen.add(label)

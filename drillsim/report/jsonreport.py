@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from drillsim.report.common import goal_from_plan
-from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table
+from drillsim.report.facts import hazard_figures, implicit_assumptions, incident_table, still_going_at_end
 
 
 def scorecard_dict(outcome) -> dict[str, Any]:
@@ -16,7 +16,10 @@ def scorecard_dict(outcome) -> dict[str, Any]:
     ``time_unit``, ``targets``, ``goals`` (the scored rows' ids by whose goal they meet:
     ``plan_numbers``, numbers the plan sets; ``not_plan_numbers``, a scenario's standard
     or drillsim's reading, each row naming its ``source``), ``assumptions``,
-    ``observed``, ``hazards``, ``configuration``, ``versions``. Contains no wall-clock time, so equal runs give
+    ``observed``, ``hazards`` (each hazard's summary figures, replication 0),
+    ``hazards_still_going_at_end`` (the ids of those cut short by the horizon in
+    replication 0: their figures are as of the end, not their outcome),
+    ``configuration``, ``versions``. Contains no wall-clock time, so equal runs give
     equal bytes.
     """
     sc = outcome.scenario
@@ -34,6 +37,7 @@ def scorecard_dict(outcome) -> dict[str, Any]:
         "implicit_assumptions": implicit_assumptions(sc),
         "observed": [o.model_dump(mode="json") for o in sc.observed],
         "hazards": hazard_figures(outcome.first_events),
+        "hazards_still_going_at_end": still_going_at_end(outcome.first_events),
         "incidents_replication_0": len(incident_table(outcome.first_events)),
         "events_per_replication": outcome.event_counts,
         "configuration": sc.configuration(),

@@ -7,7 +7,7 @@ from typing import Any
 from drillsim.report.common import (clock, design_text, force_name, goal_from_plan, goal_split, goal_text,
                                     measured, misses_by_place, num, place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
-                                   key_events, waits_between_hazards)
+                                   key_events, still_going_at_end, waits_between_hazards)
 from drillsim.report.figures import building_fire_rows, figure_rows, fire_rows, split_unit, zone_rows
 
 
@@ -196,6 +196,11 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
             f"- Result: **{counts['pass']} pass, {counts['fail']} fail**, {counts['info']} "
             f"information, {counts['not measured']} not measured",
             *([f"- Goals: {split}"] if (split := goal_split(rows)) else []),
+            *([f"- **Cut short:** {', '.join(going)} still going when the run ended at the horizon "
+               f"({num(sc.horizon / 60, 'h')}, replication 0): what it has done by then is counted, not "
+               "its outcome (a fire not under control, a release or rain not over); a row that reads it "
+               "passes only on what happened by the end. Lengthen run.horizon to see it end"]
+              if (going := still_going_at_end(outcome.first_events)) else []),
             *[f"- {line}" for line in notes or ()], ""]
 
     out += ["## Scorecard", ""]
@@ -230,6 +235,9 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
         out += ["## Hazard", ""]
         for hid, figs in figures.items():
             out += [f"**{hid}**", ""]
+            if hid in going:
+                out += [f"Still going when the run ended ({clock(sc.horizon, sc.start)}): these figures are "
+                        "as of then, not its outcome.", ""]
             rows = figure_rows(figs, sc, hid)
             out += _table(["figure", "value"], rows) if rows else [
                 "No figures: its `hazard_summary` gave none (`figures: {}`).", ""]
@@ -291,7 +299,8 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
                         num(d["overflow"]), num(d["drawn"]), num(d["restocked"])] for d in days])
 
     out += ["## Timeline of key events (replication 0)", ""]
-    out += _table(["time", "event"], [[clock(e.t, sc.start), _event_text(e, sc)]
+    out += _table(["time", "event"], [[clock(e.t, sc.start), _event_text(e, sc) + (
+        f"; still going: {', '.join(going)}" if e.kind == "run_ended" and going else "")]
                                       for e in key_events(outcome.first_events)])
 
     waits = waits_between_hazards(outcome.first_events, hazard_of_kind(sc)) if len(sc.hazards) > 1 else []

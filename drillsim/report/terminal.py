@@ -30,7 +30,7 @@ from rich.text import Text
 
 from drillsim.report.common import (design_text, goal_from_plan, goal_split, goal_text, measured, num,
                                     place_name, rate_text, row_title, shortfall)
-from drillsim.report.facts import implicit_assumptions
+from drillsim.report.facts import implicit_assumptions, still_going_at_end
 from drillsim.report.trimmed import stdout_console
 
 STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
@@ -211,6 +211,11 @@ def verdict_lines(outcome) -> list:
         lines.append(grid)
     if not failed and scored:
         lines.append(Text("Every target with a goal is met.", style="green"))
+    going = still_going_at_end(getattr(outcome, "first_events", None) or ())
+    if going:   # a row passing on a hazard cut short passed on what happened by the end only
+        lines.append(Text(f"Cut short: {', '.join(going)} still going when the run ended at the horizon "
+                          f"({num(sc.horizon / 60, 'h')}, replication 0): what it did by then is counted, not "
+                          "its outcome; lengthen run.horizon to see it end.", style="yellow"))
     return lines
 
 

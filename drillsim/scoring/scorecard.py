@@ -121,6 +121,11 @@ def observe(scenario, events: Sequence[Event]) -> dict[str, list[tuple[str, floa
     if not isinstance(events, (list, tuple)):
         events = list(events)  # a kept log builds its events on reading: read it once
     ctx.index = KindIndex(events)  # each metric reads only the kinds it needs
+    ended = ctx.index.of(("run_ended",))
+    if ended and ended[-1].t < ctx.horizon:
+        # a drill ended before the horizon: the run lasted to its end, and what was still
+        # open then counts to it (not to a horizon nobody played to)
+        ctx.horizon = ended[-1].t
     return {t.id: measure(t, events, ctx) for t in scenario.targets}
 
 
