@@ -116,3 +116,31 @@ def test_a_local_cluster_imports_no_http_route():
     assert out.returncode == 0, out.stderr
     here, there = json.loads(out.stdout.strip().splitlines()[-1])
     assert here == [] and there == [], (here, there)
+
+
+def test_a_local_cluster_worker_descends_from_the_lighter_import():
+    """The fork server of a local Dask cluster imports distributed through daskimport
+    (DASK_PRELOAD): a worker forked from it has no Jinja2 loaded."""
+    pytest.importorskip("jinja2")
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent("""\
+        import json
+        from drillsim.batch.dask_executor import DaskExecutor
+        from drillsim.batch.forkserver import DASK_PRELOAD, start_forkserver
+
+        def probe(dask_worker=None):
+            import sys
+            return "jinja2" in sys.modules, "drillsim.batch.daskimport" in sys.modules
+
+        if __name__ == "__main__":
+            start_forkserver(DASK_PRELOAD)  # as make_executor starts it
+            executor = DaskExecutor(workers=1)  # its worker forks from that server
+            with executor:
+                executor.cluster = executor._local_cluster()
+                from distributed import Client
+                executor.client = Client(executor.cluster)
+                executor.client.wait_for_workers(1)
+                (there,) = executor.client.run(probe).values()
+            print(json.dumps(there))
+        """)], check=False, capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True]
