@@ -15,7 +15,7 @@ import pytest
 
 from drillsim.errors import ValidationFailed
 from drillsim.host.pluginhost import PluginError, PluginHost
-from drillsim.host.registry import STATISTICS, default_faults
+from drillsim.host.registry import STATISTICS, _lax_models, default_faults
 from tests.conftest import BUILTIN, load_plugin_module
 
 
@@ -285,7 +285,40 @@ def test_drillsims_own_params_models_have_valid_defaults(host):
             if model is not None:
                 checked += 1
                 assert default_faults(model) == [], (registry.what, name)
+                assert _lax_models(model) == [], (registry.what, name)
     assert checked > 40
+
+
+@pytest.mark.parametrize("models, says", [
+    ("""\
+        class Params(BaseModel):
+            home_only: bool = True
+        """, "params model Params lets unknown fields through (pydantic's extra='ignore')"),
+    ("""\
+        class Shift(BaseModel):
+            start: str = "08:00"
+
+        class Params(Strict):
+            home_only: bool = True
+            shifts: list[Shift] | None = None
+        """, "params model Params, field shifts (Shift) lets unknown fields through (pydantic's extra='ignore')"),
+])
+def test_a_params_model_letting_unknown_fields_through_is_refused(plugin_from, models, says):
+    """A plain pydantic BaseModel ignores fields it does not know: a scenario's misspelt
+    ``home_onyl: false`` was dropped without a word and the run used the default."""
+    mod = plugin_from("lax", "from pydantic import BaseModel\nfrom drillsim.api import Strict, UnitType, hookimpl\n\n"
+                      + textwrap.dedent(models) + """
+@hookimpl
+def drillsim_register_unit_types(register):
+    register(UnitType(name="militia_squad", description="x", capabilities={"people": 1},
+                      params_model=Params))
+""")
+    with pytest.raises(PluginError) as err:
+        load_plugin_module("lax", mod)
+    assert str(err.value) == (
+        f"plugin 'lax', hook drillsim_register_unit_types: unit type 'militia_squad': {says}: a "
+        "scenario's misspelt field would be dropped without a word; derive it from "
+        "drillsim.api.Strict, as every params model")
 
 
 METRIC_TARGET = """\

@@ -192,6 +192,39 @@ def default_faults(model: type[BaseModel]) -> list[str]:
     return [line for line, _ in _default_faults(model)]
 
 
+def _lax_models(model: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:
+    """The models of a params model (itself, and those its fields hold: ``Sub``,
+    ``list[Sub]``, ``Sub | None`` …) that let unknown fields through (pydantic's
+    ``extra`` is not ``"forbid"``), each with the field path leading to it."""
+    import typing
+
+    out: list[tuple[str, type[BaseModel]]] = []
+    seen: set[type] = set()
+
+    def models_in(kind: Any) -> list[type[BaseModel]]:
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            return [kind]
+        return [m for arg in typing.get_args(kind) for m in models_in(arg)]
+
+    def visit(cls: type[BaseModel], path: str) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        if cls.model_config.get("extra") != "forbid":
+            out.append((path, cls))
+        if not cls.__pydantic_complete__:  # field types still named by strings (a module with
+            try:                           # `from __future__ import annotations`, defer_build)
+                cls.model_rebuild()
+            except Exception:  # pydantic cannot build it: the plugin's first use will say so
+                return
+        for name, info in cls.model_fields.items():
+            for sub in models_in(info.annotation):
+                visit(sub, f"{path}.{name}" if path else name)
+
+    visit(model, "")
+    return out
+
+
 def check_params_model(item: Any, what: str) -> None:
     """A registration's ``params_model`` must be a pydantic model whose defaults its own
     fields accept (:func:`default_faults`).
@@ -203,6 +236,15 @@ def check_params_model(item: Any, what: str) -> None:
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise RegistrationError(f"{what} {item.name!r}: params_model must be a pydantic model "
                                 f"class (a subclass of drillsim.api.Strict), got {model!r}")
+    lax = _lax_models(model)
+    if lax:
+        path, cls = lax[0]
+        where = f", field {path} ({cls.__name__})" if path else ""
+        raise RegistrationError(
+            f"{what} {item.name!r}: params model {model.__name__}{where} lets unknown fields "
+            f"through (pydantic's extra={cls.model_config.get('extra', 'ignore')!r}): a "
+            "scenario's misspelt field would be dropped without a word; derive it from "
+            "drillsim.api.Strict, as every params model")
     faults = _default_faults(model)
     if faults:
         first, value_fault = faults[0]
