@@ -380,3 +380,11 @@ def test_a_miss_of_hours_counted_in_minutes_reads_in_hours_too():
     assert shortfall(row) == "568.9 min (9.48 h) over"
     row.mean = 179.0
     assert shortfall(row) == "59 min over"
+
+
+def test_a_row_over_fires_names_the_fire_in_words(tmp_path):
+    # FF2 and FF6 are measured per fire: the place a row names is the hazard, labelled by
+    # its id (it read "1.59 h at baolong_fire", a name from the file, not for a planner)
+    text = _report(tmp_path, "forest_fire")
+    row = next(ln for ln in text.splitlines() if ln.startswith("| FF2 |"))
+    assert "at the baolong fire" in row and "baolong_fire" not in row

@@ -49,17 +49,27 @@ def place_name(sc, label: str | None) -> str | None:
     """A place or force label (a township, site or force id, possibly with a note in
     brackets) as its name, e.g. ``mixin`` → ``Mixin Zhen 米心镇``, ``district_team`` →
     ``district team 区综合应急救援队`` (the force's ``name``, else its id in words, then
-    its ``name_zh``); other labels unchanged."""
+    its ``name_zh``), ``baolong_fire`` → ``the baolong fire`` (a hazard's id in words);
+    other labels unchanged."""
     if label is None:
         return None
     key, _, rest = label.partition(" ")
     try:
         name = sc.region.place(key).name
     except (KeyError, AttributeError):
-        name = force_name(sc, key)
+        name = force_name(sc, key) or hazard_name(sc, key)
         if name is None:
             return label
     return f"{name} {rest}".strip()
+
+
+def hazard_name(sc, hazard_id: str) -> str | None:
+    """A scenario hazard's id in words (``baolong_fire`` → ``the baolong fire``, as a
+    row over fires labels its place); None when the scenario has no hazard of that id."""
+    for h in getattr(getattr(sc, "spec", None), "hazards", None) or ():
+        if h.id == hazard_id:
+            return "the " + hazard_id.replace("_", " ")
+    return None
 
 
 def force_name(sc, force_id: str) -> str | None:
