@@ -388,3 +388,13 @@ def test_a_row_over_fires_names_the_fire_in_words(tmp_path):
     text = _report(tmp_path, "forest_fire")
     row = next(ln for ln in text.splitlines() if ln.startswith("| FF2 |"))
     assert "at the baolong fire" in row and "baolong_fire" not in row
+
+
+def test_optimise_does_not_read_the_population_weights_as_people():
+    # the region's GeoNames population weights summed over the covered townships are a
+    # relative weight, not a head count (as coverage says since it was read so)
+    spec = Path(__file__).resolve().parent.parent / "scenarios" / "optimise" / "flood_2020_water_rescue.yaml"
+    result = CliRunner().invoke(main, ["optimise", str(spec), "--no-check"])
+    assert result.exit_code == 0, result.output
+    assert "population weight within 30 min" in result.stdout
+    assert "people within" not in result.stdout

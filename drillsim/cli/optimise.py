@@ -60,8 +60,10 @@ def optimise(spec: Path, json_path, no_check, workers, executor, scheduler, quie
     seconds = time.perf_counter() - started
     s = problem.spec
     region = problem.scenario.region
-    what = (f"people within {s.within:g} min" if s.objective == "coverage"
-            else "people-weighted minutes")
+    # the region's population weights (GeoNames figures, approximate) or the spec's own
+    # weights: a relative weight of each township's people, not a census count
+    what = (f"population weight within {s.within:g} min" if s.objective == "coverage"
+            else "population-weighted minutes")
     rows = []
     for rank, lay in enumerate(layouts, 1):
         rows.append({"rank": rank, "sites": problem.names(lay), "objective": lay.value,
