@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from drillsim.engine.units import DISPATCHABLE
+
 #: scenario minutes between two checks of the calls waiting (assumed: a twelfth of the
 #: usual 60-min standard; a unit free for less than this between two checks can be
 #: missed, in the team's favour)
@@ -61,8 +63,8 @@ class Watch:
 
     :ivar heard: scenario minute the command heard of it.
     :ivar until: ``heard`` + its standard (minutes).
-    :ivar could: unit id -> the minute it was seen able to go (the units of the first
-        check that found any).
+    :ivar could: unit id -> the minute it was seen able to go (at the first check that
+        found any: one unit of each force that had one).
     :ivar held: why the units able to serve it could not go, as seen at the checks
         (``busy`` and ``out of service (REASON)`` when it was heard and at its standard's
         end; ``could not reach it (REASON)``, ``not allowed to go then`` at every check),
@@ -89,6 +91,7 @@ class CallWatcher:
         self.sim = sim
         self.why_out = out_of_service_why
         self.watches: dict[str, Watch] = {}
+        self._standard: dict[str, float] = {}   # call kind -> its standard (minutes)
         self._open: dict[str, Watch] = {}   # the watches still open, in the order heard
 
     def heard(self, incident) -> None:
@@ -96,7 +99,9 @@ class CallWatcher:
         and check it now."""
         if not incident.demand or incident.id in self.watches:
             return
-        standard, _ = answer_standard(self.sim.scenario, incident.kind)
+        standard = self._standard.get(incident.kind)
+        if standard is None:
+            standard = self._standard[incident.kind] = answer_standard(self.sim.scenario, incident.kind)[0]
         now = self.sim.now
         self.watches[incident.id] = self._open[incident.id] = watch = Watch(incident, now, now + standard)
         self._check(watch, now, self._free(), reasons=True)
@@ -117,7 +122,7 @@ class CallWatcher:
             self._check(watch, now, free)
 
     def _free(self) -> list:
-        return [u for u in self.sim._unit_list if u.dispatchable]
+        return [u for u in self.sim._unit_list if u.status in DISPATCHABLE]
 
     def _check(self, watch: Watch, now: float, free: list, reasons: bool = False) -> None:
         """Look for units able to go to the watched call now among the ``free`` units;
@@ -133,6 +138,26 @@ class CallWatcher:
             self._close(watch)
         sim = self.sim
         need = inc.unmet() or dict(inc.demand)
+        free = [u for u in free if u.can_serve(inc, need)]
+        if free:
+            allowed = set(sim.allowed(inc, free))
+            forces = set()
+            for u in free:
+                if u.force.id in forces:  # one unit of each force is enough to name it
+                    continue
+                if u not in allowed:
+                    watch.held.setdefault("not allowed to go then (the scenario's rules)", set()).add(u.id)
+                    continue
+                origin = u.position(now)
+                if math.isinf(sim.travel_time(u, origin, inc.place)):
+                    why = "; ".join(r for r in sim.access(u, origin, inc.place).reasons if r) or "no way there"
+                    watch.held.setdefault(f"could not reach it ({why})", set()).add(u.id)
+                    continue
+                watch.could[u.id] = now
+                forces.add(u.force.id)
+        if watch.could:
+            self._close(watch)  # a unit could go: the wait is the team's (the units seen now named)
+            return
         if reasons:
             for u in sim._unit_list:
                 if u.dispatchable or not u.can_serve(inc, need):
@@ -140,22 +165,6 @@ class CallWatcher:
                 why = (f"out of service ({self.why_out.get(u.id) or 'unavailable'})"
                        if u.status == "out_of_service" else "busy")
                 watch.held.setdefault(why, set()).add(u.id)
-        free = [u for u in free if u.can_serve(inc, need)]
-        if not free:
-            return
-        allowed = set(sim.allowed(inc, free))
-        for u in free:
-            if u not in allowed:
-                watch.held.setdefault("not allowed to go then (the scenario's rules)", set()).add(u.id)
-                continue
-            origin = u.position(now)
-            if math.isinf(sim.travel_time(u, origin, inc.place)):
-                why = "; ".join(r for r in sim.access(u, origin, inc.place).reasons if r) or "no way there"
-                watch.held.setdefault(f"could not reach it ({why})", set()).add(u.id)
-                continue
-            watch.could[u.id] = now
-        if watch.could:
-            self._close(watch)  # a unit could go: the wait is the team's (the units seen now named)
 
     def _close(self, watch: Watch) -> None:
         watch.open = False
