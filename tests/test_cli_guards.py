@@ -198,10 +198,17 @@ def test_results_are_read_without_writing_the_database(tmp_path):
 
     db = tmp_path / "r.db"
     conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    from drillsim.batch.store import SCHEMA_VERSION
+    from drillsim.batch.store import _SCHEMA, SCHEMA_VERSION
 
-    conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    # the least a batch leaves: its tables, its meta, one variant (the baseline) and its target
+    conn.executescript(_SCHEMA)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+        ("schema", SCHEMA_VERSION), ("sweep_name", "s"), ("sweep_file", "s.yaml"), ("scenario", "x.yaml"),
+        ("seed", "1"), ("replications", "1"), ("common_random_numbers", "true"), ("factors", "[]"),
+        ("objective", '{"measure": "mean", "target": "R", "goal": "minimize"}')])
+    conn.execute("INSERT INTO variants VALUES (0, 'base', '{}', '{}', 1, NULL, 1, '{}', '', '{}')")
+    conn.execute("INSERT INTO targets VALUES (0, 'R', 'r', NULL, 'm', 'q', 'min', 'max', NULL, NULL, "
+                 "0.9, 0, 0, NULL, NULL)")
     conn.commit()
     conn.close()
     store = Store.open(db, read_only=True)

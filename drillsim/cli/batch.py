@@ -39,6 +39,16 @@ def _guard_batch(fn, *args, **kwargs):
         raise Fail(str(exc), 1) from None
 
 
+def _all_rows_shown(all_rows: bool, quiet: bool) -> None:
+    """--all-rows widens the comparison table, which --quiet does not print (it was
+    dropped without a word).
+
+    :raises Fail: both given (exit status 2)."""
+    if all_rows and quiet:
+        raise Fail("--all-rows widens the comparison table that --quiet does not print; give one "
+                   "of them", 2)
+
+
 def _store_for(db: Path, sweep, replications: int | None, resume: bool):
     """The batch's database and the replications per variant: with ``resume`` the one at
     ``db`` (or a new one when there is none, or when the file there holds no table),
@@ -206,6 +216,7 @@ def batch(sweep: Path, replications, workers, executor, scheduler, db, resume, r
     if retry_failed and not resume:
         raise Fail("--retry-failed goes with --resume: it runs again the replications an "
                    "existing database recorded as failed", 2)
+    _all_rows_shown(all_rows, quiet)
     if db is not None:
         _check_db(db)
 
@@ -375,6 +386,8 @@ def _batch(runner, sweep: Path, replications, db, resume, retry_failed, all_rows
 def results(db: Path, export_path, plots_dir, targets, list_failures, all_rows, quiet) -> None:
     """Compare the variants of a batch database: ranking, intervals, paired differences."""
     import sqlite3
+
+    _all_rows_shown(all_rows, quiet)
 
     from drillsim.batch.analysis import analyse
     from drillsim.batch.export import check_export_path, export

@@ -136,6 +136,9 @@ def _print_traceback(exc: BaseException) -> None:
 def run(scenario: Path, replications, seed, json_path, report_path, events_path,
         sensitivity_path, quiet, verbose, show_traceback, plugins, disabled, loading) -> None:
     """Run a scenario's replications and print its scorecard."""
+    if quiet and verbose:  # -v was dropped without a word
+        raise Fail("--verbose adds rows to the scorecard that --quiet does not print; give one "
+                   "of them", 2)
     one_blas_thread()  # before numpy loads: no OpenBLAS threads busy-waiting for work
     # imports, plugins and the scenario: nothing there is garbage; frozen out of the
     # collector's sight when loaded (gc.freeze), so its walks during the run are shorter
