@@ -676,6 +676,45 @@ def test_a_process_yielding_a_number_names_the_plugin_and_the_line(mini, tmp_pat
         "sim.event() or another SimPy event")
 
 
+@pytest.mark.parametrize("wait, says", [
+    ('float("nan")', "sim.timeout(nan)"),
+    ("-5", "sim.timeout(-5)"),
+    ('"30min"', "sim.timeout('30min')"),
+])
+def test_a_timeout_of_no_time_names_the_plugin_when_asked_for(mini, tmp_path, wait, says):
+    """``sim.timeout(nan)`` was scheduled (SimPy refuses only a negative delay): the run
+    failed hours later as "plugin 'drillsim' (engine) failed … Interrupt", or not at all;
+    text failed on SimPy's comparison with no word of the method."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "sleepy.py"
+    plugin.write_text(textwrap.dedent(f"""\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_run_started(sim):
+            def shift():
+                yield sim.timeout(5)
+                yield sim.timeout({wait})
+            sim.process(shift())
+        """), encoding="utf-8")
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [
+              {at: 20min, kind: call, place: east, demand: {people: 1}, on_scene: 5min}]}}
+        """)
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"sleepy={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "run failed: plugin 'sleepy' failed in a simulation process at scenario time 5.0 min: "
+        f"ValueError: {says}: the minutes to wait must be a number, 0 or more")
+
+
 def test_an_incident_at_an_unknown_place_says_so_with_did_you_mean(mini, host):
     """It was Python's bare ``KeyError: 'eastt'`` (the docstring promised ValueError)."""
     from drillsim.engine.simulation import Simulation

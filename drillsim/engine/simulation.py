@@ -237,7 +237,18 @@ class Simulation:
         return self.streams.get(name)
 
     def timeout(self, minutes: float, value: Any = None):
-        """A SimPy event that fires after ``minutes``."""
+        """A SimPy event that fires after ``minutes``.
+
+        :raises ValueError: ``minutes`` negative, NaN or no number. SimPy refuses a negative delay
+            but schedules NaN, which broke the event queue's order: the run failed much
+            later, in the engine, with another process blamed."""
+        try:
+            wrong = not minutes >= 0
+        except TypeError:  # text, None …: SimPy's own TypeError named no method
+            wrong = True
+        if wrong:
+            raise ValueError(f"sim.timeout({minutes!r}): the minutes to wait must be a number, "
+                             "0 or more")
         return self.env.timeout(minutes, value)
 
     def event(self):
