@@ -331,9 +331,25 @@ def test_a_missed_target_names_the_assumptions_that_decide_it(tmp_path):
     effect = {e["factor"]: e["value"] for e in stored["targets"]["T1"]["effects"]}
     text = _report(tmp_path, "fujiang_flood_2020")
     t1 = next(ln for ln in text.splitlines() if ln.startswith("- **T1**"))
-    named = t1.split("Decided most by these assumed values (sensitivity, effect over each one's range): ", 1)[1]
-    assert named.startswith(f"{what[top[0]]} (+{effect[top[0]]:.2f} h)")   # Muskingum K: +3.59 h
+    named = t1.split("Decided most by these assumed values (sensitivity; a number is the target's change as "
+                     "each goes from the low to the high end of its range): ", 1)[1]
+    assert named.startswith(f"{what[top[0]]} (9 → 13 h): +{effect[top[0]]:.2f} h")   # Muskingum K: +3.59 h
     assert all(what[p] in named for p in top)
+    # the rating curve's words cover h0 and b, each varied on its own: the number is named
+    assert top[2] == "hazards[0].params.gauge.rating.b" and what[top[2]] == what["hazards[0].params.gauge.rating.h0"]
+    assert f"{what[top[2]]} (b 1.5 → 2.5): {effect[top[2]]:.2f} h" in named
+
+
+def test_one_assumption_over_two_numbers_is_named_by_each_number():
+    """D1's two first deciders are one assumption's two numbers (rescuers per resident,
+    people moved per rescuer per hour), with opposite effects: the old text named the
+    assumption twice, -6.67 h and +6.30 h, and never said which number was which."""
+    from drillsim.planning.stored import deciding_by_target
+    stored = json.loads((ROOT / "scenarios" / "sensitivity" / "fujiang_flood_2020.json").read_text(encoding="utf-8"))
+    (first, _), (second, _), _ = deciding_by_target(stored, ["D1"])["D1"]
+    assert first.endswith("(rate_per_rescuer 10 → 30/h)") and second.endswith("(residents_per_rescuer 50 → 150)")
+    morris = {**stored, "method": "morris"}
+    assert all(effect is None for _, effect in deciding_by_target(morris, ["D1"])["D1"])
 
 
 def test_the_controller_reads_the_gauge_against_its_warning_stage(host):

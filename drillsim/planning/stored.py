@@ -78,21 +78,48 @@ def headline(data: dict, targets: list[str] | None = None, source: str = "") -> 
 
 def deciding_by_target(data: dict, targets: list[str] | None = None) -> dict[str, list[tuple[str, float | None]]]:
     """Per target (of ``targets``, default all), the three assumed numbers that decide it
-    most, as ``(assumption, effect)``: the assumption's words and its effect on the target
+    most, as ``(assumption, effect)``: the assumption's words (:func:`_factor_words`: with
+    the number's field where the assumption covers several, and its range) and its effect on the target
     over its range (one at a time: the target at the high value minus at the low, in the
-    target's display unit; Morris μ*, Sobol ST otherwise), None when the file gives none.
+    target's display unit), None when the file gives none or is of Morris or Sobol (μ*
+    and ST are no change of the target).
     For the report's missed targets: what to look at first.
 
     :raises KeyError, TypeError: the data is not such a file.
     """
-    what = {f["path"]: f["assumption"] for f in data["factors"]}
+    factors = {f["path"]: f for f in data["factors"]}
+    shared: dict[str, int] = {}
+    for f in data["factors"]:
+        shared[_short(f["assumption"])] = shared.get(_short(f["assumption"]), 0) + 1
     out: dict[str, list[tuple[str, float | None]]] = {}
     for target, entry in data["targets"].items():
         if targets is not None and target not in targets:
             continue
-        effects = {e["factor"]: e.get("value") for e in entry.get("effects") or []}
-        out[target] = [(_short(what.get(name, name)), effects.get(name)) for name in entry["top3"][:3]]
+        # one at a time: high minus low, in the target's unit; Morris's μ* and Sobol's ST
+        # are not a change of the target and are left out (the order names what decides)
+        effects = {e["factor"]: e.get("value") for e in entry.get("effects") or []} \
+            if data.get("method") == "oat" else {}
+        out[target] = [(_factor_words(name, factors.get(name), shared, data.get("method")), effects.get(name))
+                       for name in entry["top3"][:3]]
     return out
+
+
+def _factor_words(path: str, factor: dict | None, shared: dict[str, int], method: str | None) -> str:
+    """A factor as the missed targets name it: its assumption's words; the number's own
+    field where one assumption covers several numbers (the rating curve's h0 and b: each
+    has its own effect); and, one at a time, the range it was varied over, low to high,
+    which says which way a signed effect goes (``Muskingum K, 9 → 13 h``)."""
+    if factor is None:
+        return path
+    text = _short(factor["assumption"])
+    parts = []
+    if shared.get(text, 0) > 1:
+        parts.append(path.rsplit(".", 1)[-1])
+    low, high = factor.get("low"), factor.get("high")
+    if method == "oat" and isinstance(low, (int, float)) and isinstance(high, (int, float)):
+        unit = factor.get("unit") or ""
+        parts.append(f"{low:,.6g} → {high:,.6g}{'' if not unit or unit.startswith(('%', '/')) else ' '}{unit}")
+    return f"{text} ({' '.join(parts)})" if parts else text
 
 
 def _short(text: str) -> str:

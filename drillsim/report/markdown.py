@@ -167,9 +167,10 @@ def _missed_section(sc, rows, deciding: dict | None = None) -> list[str]:
                 f"; and {len(places) - 8} more" if len(places) > 8 else "")
         top = (deciding or {}).get(r.id.partition("/")[0])
         if top:
-            line += ". Decided most by these assumed values (sensitivity, effect over each one's range): " + "; ".join(
-                what + (f" ({'+' if effect > 0 else ''}"
-                        f"{num(effect, r.unit) if r.unit != '%' else num(effect) + ' points'})"
+            line += (". Decided most by these assumed values (sensitivity; a number is the target's change as "
+                     "each goes from the low to the high end of its range): ") + "; ".join(
+                what + (f": {'+' if effect > 0 else ''}"
+                        f"{num(effect, r.unit) if r.unit != '%' else num(effect) + ' points'}"
                         if isinstance(effect, (int, float)) else "") for what, effect in top)
         why = design_text(r)
         out.append(_md(line + (f" ({why})" if why else "")))
