@@ -152,7 +152,13 @@ def check_review(review: Path | None, log_path: Path) -> None:
 
 @click.group(cls=DrillGroup)
 def drill() -> None:
-    """Run a double-blind drill of a scenario or a pack in the terminal."""
+    """Run a double-blind drill of a scenario or a pack in the terminal.
+
+    \b
+    drillsim drill PACK [OPTIONS] is drillsim drill play PACK: one terminal
+    (--seed, --speed, --log, --controller, --review; see drill play --help).
+    drillsim drill --resume LOG continues a drill after a crash or a quit.
+    drillsim replay LOG plays a finished drill back."""
 
 
 @drill.command("play")
