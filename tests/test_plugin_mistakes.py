@@ -715,6 +715,38 @@ def test_a_timeout_of_no_time_names_the_plugin_when_asked_for(mini, tmp_path, wa
         f"ValueError: {says}: the minutes to wait must be a number, 0 or more")
 
 
+def test_an_air_unit_no_plugin_gives_a_travel_time_is_told_why(mini, tmp_path):
+    """A drone team registered with ``mode="air"`` and no travel-time hook: "no plugin gave a
+    travel time for unit d" said nothing of the mode, nor of whose unit type it is."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "drones.py"
+    plugin.write_text(textwrap.dedent("""\
+        from drillsim.api import UnitType, hookimpl
+
+        @hookimpl
+        def drillsim_register_unit_types(register):
+            register(UnitType(name="drone_team", description="x", capabilities={"people": 1}, mode="air"))
+        """), encoding="utf-8")
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: d, type: drone_team, base: west_base}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [
+              {at: 20min, kind: call, place: east, demand: {people: 1}, on_scene: 5min}]}}
+        """)
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"drones={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "run failed: at scenario time 20.0 min: no plugin gave a travel time for unit d "
+        "(west_base → east): its unit type 'drone_team', from plugin 'drones', moves by air "
+        "(mode='air'), and drillsim's road model answers for road units only: answer "
+        "drillsim_travel_time for its units in that plugin, or give the type mode='road' and a vehicle")
+
+
 def test_an_incident_at_an_unknown_place_says_so_with_did_you_mean(mini, host):
     """It was Python's bare ``KeyError: 'eastt'`` (the docstring promised ValueError)."""
     from drillsim.engine.simulation import Simulation

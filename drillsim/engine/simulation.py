@@ -525,7 +525,7 @@ class Simulation:
             trip = f"unit {unit.id} ({origin.id} → {destination.id})"
             if minutes is None:
                 raise PluginFailed(f"at scenario time {self.env.now:.1f} min: no plugin gave a "
-                                   f"travel time for {trip}")
+                                   f"travel time for {trip}" + self._no_travel_hint(unit))
             raise self._nonsense("drillsim_travel_time", (self, unit, origin, destination),
                                  f"gave the travel time {brief(minutes)} for {trip} "
                                  "(minutes must be a number, 0 or more; math.inf when unreachable)")
@@ -1111,6 +1111,19 @@ class Simulation:
                             f"scenario time {self.env.now:.1f} min: it yielded {value}, which is "
                             f"not an event{where or ''}; yield sim.timeout(minutes), sim.event() "
                             "or another SimPy event")
+
+    def _no_travel_hint(self, unit: Unit) -> str:
+        """Why no travel-time hook answered for ``unit``: an air unit whose plugin gives no
+        air travel (drillsim's road model answers for road units only)."""
+        if unit.mode != "air":
+            return ""
+        kind = unit.force.type.name
+        plugin = getattr(self.host, "unit_types", None)
+        plugin = plugin.providers.get(kind) if plugin is not None else None
+        by = f", from plugin {plugin!r}," if plugin else ""
+        return (f": its unit type {kind!r}{by} moves by air (mode='air'), and drillsim's road "
+                "model answers for road units only: answer drillsim_travel_time for its units "
+                "in that plugin, or give the type mode='road' and a vehicle")
 
     def _nonsense(self, hook: str, args: tuple, what: str) -> PluginFailed:
         """The run's failure when ``hook`` answered ``args`` with nonsense: names the
