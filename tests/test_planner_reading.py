@@ -223,7 +223,7 @@ def test_the_drill_review_does_not_credit_supplies_nobody_requested(host):
     # a missed target in the areas for improvement: how far, and where
     t1 = next(r for r in review.player_rows if r.id == "T1")
     assert t1.status == "fail" and t1.worst == "mixin"
-    assert (f"T1 Flood warning lead time, worst township: {t1.mean:.1f} h at Mixin Zhen 米心镇 "
+    assert (f"T1 Flood warning lead time, worst township (below 0, warned after the water): {t1.mean:.1f} h at Mixin Zhen 米心镇 "
             f"(target >= 12 h, {12 - t1.mean:.2f} h short)") in review.improvements
     # the hidden scenario's hazard in the planner's words, not the log's keys
     hidden = review.markdown.split("## The hidden scenario", 1)[1].split("\n## ", 1)[0]
