@@ -74,6 +74,27 @@ def test_an_output_name_ending_in_a_space_or_a_dot_is_refused(corpus, name):
                                      "out; nothing was run")
 
 
+@pytest.mark.parametrize("args", [
+    ("results", "x.db", "--plots", "plots."),
+    ("results", "x.db", "--plots", "plots "),
+    ("results", "x.db", "--plots", "out/plots./"),
+    ("sensitivity", "scenarios/valid.yaml", "--plot", "tornado. "),
+    ("new-scenario", "x", "--dir", "new."),
+])
+def test_an_output_folder_ending_in_a_space_or_a_dot_is_refused(corpus, args):
+    # as a file's: Windows drops them, so plots. is plots there (results --plots wrote
+    # into 'plots.' and 'plots ' before)
+    result = invoke(*args)
+    assert result.exit_code == 2 and not Path(args[-1]).exists()
+    assert "the folder name ends in a space or a dot, which Windows drops" in result.output
+
+
+@pytest.mark.parametrize("folder", ["plots/.", "./plots", "out/./plots/"])
+def test_a_folder_named_with_dots_along_its_path_is_taken(folder):
+    from drillsim.cli.support import OutputFolder
+    assert OutputFolder().convert(folder, None, None) == Path(folder)
+
+
 def test_dot_slash_dash_is_a_file_called_dash(corpus):
     result = invoke(*RUN, "-q", "--json", "./-")
     assert result.exit_code == 0 and result.stdout == ""

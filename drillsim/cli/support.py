@@ -299,6 +299,11 @@ class OutputFolder(click.Path):
         if isinstance(value, str) and value == "-":
             self.fail("'-' (standard output) cannot take a folder of files; name a folder "
                       "(./- for a folder called -)", param, ctx)
+        name = os.fspath(value).rstrip("/").rsplit("/", 1)[-1] if isinstance(value, (str, os.PathLike)) else ""
+        if name not in ("", ".", "..") and name.endswith((" ", ".")):
+            # as for a file (output_name_problem): Windows drops them, "plots." is plots there
+            self.fail(f"{str(value)!r}: the folder name ends in a space or a dot, which Windows drops "
+                      "(it would write into a folder of another name); leave it out", param, ctx)
         path = super().convert(value, param, ctx)
         # click refuses a regular file only: a device (/dev/null) or a pipe passed
         if os.path.exists(path) and not os.path.isdir(path):
