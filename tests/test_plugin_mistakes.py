@@ -747,6 +747,45 @@ def test_an_air_unit_no_plugin_gives_a_travel_time_is_told_why(mini, tmp_path):
         "drillsim_travel_time for its units in that plugin, or give the type mode='road' and a vehicle")
 
 
+@pytest.mark.parametrize("order, says", [
+    ('sim.dispatch("a", "I1")', "sim.dispatch('a', 'I1'): give the Unit and the Incident themselves, "
+                                "not an id or anything else (sim.units[unit_id], sim.incidents[incident_id])"),
+    ('sim.dispatch(sim.units["a"], "I1")', "sim.dispatch(Unit, 'I1'): give the Unit and the Incident themselves, "
+                                           "not an id or anything else (sim.units[unit_id], sim.incidents[incident_id])"),
+    ('sim.recall("a")', "sim.recall('a'): give the Unit itself, not an id or anything else (sim.units[unit_id])"),
+])
+def test_an_order_given_ids_for_objects_says_so(mini, tmp_path, order, says):
+    """``sim.dispatch("a", "I1")`` failed with Python's "AttributeError: 'str' object has
+    no attribute 'status'"."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "orders.py"
+    plugin.write_text(textwrap.dedent(f"""\
+        from drillsim.api import hookimpl
+
+        @hookimpl
+        def drillsim_run_started(sim):
+            def order():
+                yield sim.timeout(21)
+                {order}
+            sim.process(order())
+        """), encoding="utf-8")
+    path = mini("""\
+        run: {horizon: 2h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [
+              {at: 20min, kind: call, place: east, demand: {people: 1}, on_scene: 30min}]}}
+        """)
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"orders={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"run failed: plugin 'orders' failed in a simulation process at scenario time 21.0 min: TypeError: {says}")
+
+
 def test_an_incident_at_an_unknown_place_says_so_with_did_you_mean(mini, host):
     """It was Python's bare ``KeyError: 'eastt'`` (the docstring promised ValueError)."""
     from drillsim.engine.simulation import Simulation

@@ -343,11 +343,16 @@ class Simulation:
 
         :param by: who gave the order (``auto`` for the dispatch policy, a player id …).
         :raises ValueError: the unit is not free, or the incident is complete.
+        :raises TypeError: ids given for the unit or the incident (``'team-1'``, ``'I3'``).
         """
-        status = unit.status
+        try:
+            status = unit.status
+            completed = incident.completed
+        except AttributeError:
+            raise TypeError(_ids_for_objects("dispatch", unit, incident)) from None
         if status not in unit_state.DISPATCHABLE:
             raise ValueError(f"unit {unit.id} is {status.replace('_', ' ')}, not free")
-        if incident.completed:
+        if completed:
             raise ValueError(f"incident {incident.id} is already complete")
         redirected = status == unit_state.RETURNING
         old = unit.process
@@ -364,7 +369,12 @@ class Simulation:
         unit.process = Response(self, unit, incident, origin, not redirected)
 
     def recall(self, unit: Unit, *, by: str = "auto") -> None:
-        """Order a dispatched unit back to base; its incident re-queues what it lacks."""
+        """Order a dispatched unit back to base; its incident re-queues what it lacks.
+
+        :raises ValueError: the unit is on no task.
+        :raises TypeError: an id given for the unit."""
+        if isinstance(unit, str):
+            raise TypeError(_ids_for_objects("recall", unit))
         if unit.incident is None or unit.process is None or not unit.process.is_alive:
             raise ValueError(f"unit {unit.id} is not on a task")
         self.log.log("unit_recalled", unit=unit.id, incident=unit.incident.id, by=by)
@@ -1139,6 +1149,17 @@ class Simulation:
                              f"{self.env.now:.1f} min: {type(exc).__name__}: {exc}")
         error.__cause__ = exc
         return error
+
+
+def _ids_for_objects(method: str, unit: Any, incident: Any = None) -> str:
+    """``sim.dispatch('team-1', 'I3')``'s error: the objects are due, and where to find
+    them by id."""
+    given = ", ".join(repr(getattr(x, "id", x)) if isinstance(x, str) else type(x).__name__
+                      for x in ((unit,) if incident is None else (unit, incident)))
+    return (f"sim.{method}({given}): give the "
+            f"{'Unit itself' if incident is None else 'Unit and the Incident themselves'}, "
+            "not an id or anything else (sim.units[unit_id]"
+            f"{'' if incident is None else ', sim.incidents[incident_id]'})")
 
 
 def _ids(answer: list, units: dict) -> bool:
