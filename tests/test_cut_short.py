@@ -72,3 +72,12 @@ def test_a_drill_ended_early_counts_to_its_end_not_to_the_horizon(host):
         assert by_id["B1"].mean == pytest.approx(15 - 5)
         assert by_id["B2"].mean == pytest.approx(FLASHOVER - 15, abs=1e-3)
     assert "hazard (still going when the drill ended" in review.markdown
+
+
+def test_a_clean_verdict_on_a_run_cut_short_says_as_far_as_it_went(host):
+    # the forest fire cut to 1 h (contained at 1.59 h as shipped: FF2 counts 'not
+    # contained' at the horizon and passes its 24 h goal): every row passes, but only so far
+    out = _outcome(host, SCENARIOS / "forest_fire.yaml", **{"run.horizon": "1h"})
+    text = [str(getattr(line, "plain", "")) for line in verdict_lines(out)]
+    assert "Every target with a goal is met, as far as the run went (cut short: below)." in text
+    assert not any(t == "Every target with a goal is met." for t in text)

@@ -209,9 +209,10 @@ def verdict_lines(outcome) -> list:
                               + f"; {_met_in(row, outcome.replications)}"
                               + (f" ({why})" if why else "")))
         lines.append(grid)
-    if not failed and scored:
-        lines.append(Text("Every target with a goal is met.", style="green"))
     going = still_going_at_end(getattr(outcome, "first_events", None) or ())
+    if not failed and scored:
+        lines.append(Text("Every target with a goal is met" + (", as far as the run went (cut short: below)."
+                                                                if going else "."), style="green"))
     if going:   # a row passing on a hazard cut short passed on what happened by the end only
         lines.append(Text(f"Cut short: {', '.join(going)} still going when the run ended at the horizon "
                           f"({num(sc.horizon / 60, 'h')}, replication 0): what it did by then is counted, not "
