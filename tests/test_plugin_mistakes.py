@@ -466,6 +466,27 @@ def test_a_plugin_declared_in_a_misspelt_entry_point_group_is_told_where_it_is(m
     assert pluginhost.misplaced_hint("minbing") == ""
 
 
+@pytest.mark.parametrize("value, names", [
+    ("drillsim.api:arrival_estimate", " names a function, not a module, and"),
+    ("drillsim.api", ""),
+])
+def test_an_entry_point_naming_what_holds_no_hook_is_warned_of(monkeypatch, value, names):
+    """``ghost = "pkg:drillsim_register_unit_types"`` (the hook, not its module) loaded a
+    plugin that did nothing, without a word: its unit types were then "unknown"."""
+    from importlib import metadata
+
+    from drillsim.host import pluginhost
+
+    ghost = metadata.EntryPoint(name="ghost", value=value, group="drillsim")
+    monkeypatch.setattr(pluginhost, "_entry_points", lambda: [ghost])
+    host = PluginHost(only=["ghost"])
+    module = value.split(":")[0]
+    assert host.warnings == [
+        f"plugin 'ghost' (entry point ghost = \"{value}\"){names} implements no drillsim hook, so "
+        "it does nothing; an entry point names the module that holds the hooks "
+        f"(ghost = \"{module}\", if that is the module)"]
+
+
 @pytest.mark.parametrize("value, error", [
     ("drillsim_no_such_module_x", "ModuleNotFoundError: No module named 'drillsim_no_such_module_x'"),
     ("drillsim.api:no_such_attribute", "AttributeError: module 'drillsim.api' has no attribute "

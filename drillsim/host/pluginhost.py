@@ -349,6 +349,19 @@ class PluginHost:
                     f"plugin {name!r} (module {target}) implements no drillsim hook, so it "
                     "does nothing; check the module path (its hooks are functions marked "
                     "@hookimpl, from drillsim.api)")
+        # likewise an installed plugin whose entry point names something that holds no
+        # hook: a function or class (`x = "pkg:drillsim_register_unit_types"`), a submodule
+        for name, info in self.info.items():
+            ep = info._entry_point
+            plugin = self.pm.get_plugin(name)
+            if ep is None or info.hooks or any(callable(getattr(plugin, attr, None)) for attr in specs):
+                continue
+            what = "" if inspect.ismodule(plugin) else f" names a {type(plugin).__name__}, not a module, and"
+            self.warnings.append(
+                f"plugin {name!r} (entry point {name} = \"{ep.value}\"{_from_package(ep)}){what} "
+                "implements no drillsim hook, so it does nothing; an entry point names the "
+                f"module that holds the hooks ({name} = \"{ep.value.split(':')[0]}\", if that "
+                "is the module)")
         # a hook function without @hookimpl is silently never called by pluggy: say so
         for name, plugin in self.pm.list_name_plugin():
             for attr in sorted(specs):
