@@ -450,6 +450,9 @@ def test_a_short_limit_is_watched_even_after_a_run_with_a_long_one(mini, host, m
      r"it gave the travel time '10' for unit a \(west_base → east\) \(minutes must be a number.*"),
     ("drillsim_travel_time", lambda sim, unit, origin, destination: float("nan"),
      r"it gave the travel time nan for unit a .*"),
+    # a test's answer (True was taken for 1 minute, False for 0)
+    ("drillsim_travel_time", lambda sim, unit, origin, destination: destination.township == "east",
+     r"it gave the travel time True for unit a \(west_base → east\) \(minutes must be a number.*"),
     # an int beyond a float's range passed the check and failed after the hook had
     # returned, in the dispatch rule ranking by it: 'drillsim.defaults' failed in
     # drillsim_choose_units (OverflowError) was blamed

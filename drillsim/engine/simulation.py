@@ -524,7 +524,8 @@ class Simulation:
         except Exception as exc:
             raise self._failure(exc, "drillsim_travel_time") from exc
         try:
-            bad = minutes is None or not (minutes >= 0)
+            # (True and False are numbers to Python: a test's answer, not minutes)
+            bad = minutes is None or minutes is True or minutes is False or not (minutes >= 0)
             if not bad:
                 # as a float here, not later: an int beyond a float's range (10**400) failed
                 # in whichever code next used it (the dispatch rule ranking by it was blamed)
