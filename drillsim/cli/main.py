@@ -108,7 +108,12 @@ class _Commands(click.Group):
         except KeyboardInterrupt:
             from drillsim.cli.support import Fail
 
+            _stop_forkserver()
             raise Fail("interrupted", 130) from None
+        except click.ClickException as exc:
+            if exc.exit_code == 130:  # interrupted, said by the command (a batch: what is kept)
+                _stop_forkserver()
+            raise
         except SystemExit as exc:
             if not _rich_broken_pipe(exc):
                 raise
@@ -285,3 +290,13 @@ def _sane_terminal() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _stop_forkserver() -> None:
+    """On Ctrl-C, end a batch's fork server at once (it would outlive the command while
+    it imports: :func:`drillsim.batch.forkserver.stop_forkserver`); nothing when no
+    command started one (the module is not imported then)."""
+    import sys
+
+    if "drillsim.batch.forkserver" in sys.modules:
+        sys.modules["drillsim.batch.forkserver"].stop_forkserver()
