@@ -61,6 +61,11 @@ _CREATED_PLAIN = ("incident_created", _CREATED)  # with no hazard details
 _NO_DETAILS = MappingProxyType({})
 
 
+def _queue_key(incident: Incident) -> tuple:
+    """An incident's place in the queue (``Incident.sort_key``): priority, then creation."""
+    return (incident.priority, incident.created, incident.seq)
+
+
 @lru_cache(maxsize=256)
 def _created_keys(details: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
     """The kind and keys of an ``incident_created`` event whose hazard details have the keys
@@ -145,6 +150,9 @@ class Simulation:
         self.queue: list[Incident] = []
         self._queue_keys: list[tuple] = []
         self._unlogged = 0  # queued incidents whose incident_queued is not logged yet
+        #: incidents queued before their incident_queued was logged (a superset of the
+        #: unlogged ones in the queue): a busy pass logs them without reading the queue
+        self._fresh: list[Incident] = []
         self.reserves: dict[str, Reserve] = {
             r.id: Reserve(r.id, r.unit, r.holdings, self.log) for r in scenario.reserves}
         for r in scenario.reserves:
@@ -686,11 +694,16 @@ class Simulation:
             # nobody to send (a busy system's usual case): only log the incidents newly
             # queued, in queue order, as the full pass below would
             if self._unlogged:
-                for incident in list(queue):  # (a subscriber to the log may change the queue)
+                # those in the queue, in its order (the same key), without copying the
+                # queue: an overloaded run's queue of 10**5 was copied for every call
+                fresh = sorted((i for i in self._fresh if i.in_queue and not i.queued_logged),
+                               key=_queue_key)
+                for incident in fresh:  # (a subscriber to the log may change the queue)
                     if not incident.queued_logged:
                         self._note_queued(incident)
                         if not self._unlogged:
                             break
+                self._fresh = [i for i in self._fresh if i.in_queue and not i.queued_logged]
             return
         known = self.dispatch_known
         if len(queue) == 1:  # the common case: nothing to share between incidents
@@ -899,6 +912,7 @@ class Simulation:
         incident.in_queue = True
         if not incident.queued_logged:
             self._unlogged += 1
+            self._fresh.append(incident)
 
     def _dequeue(self, incident: Incident) -> None:
         i = bisect.bisect_left(self._queue_keys, (incident.priority, incident.created, incident.seq))
@@ -907,12 +921,16 @@ class Simulation:
         incident.in_queue = False
         if not incident.queued_logged:
             self._unlogged -= 1
+            if not self._unlogged:
+                self._fresh.clear()
 
     def _note_queued(self, incident: Incident) -> None:
         if not incident.queued_logged:
             incident.queued_logged = True
             if incident.in_queue:
                 self._unlogged -= 1
+                if not self._unlogged:
+                    self._fresh.clear()
             # nothing assigned yet: the unmet demand is the demand (the same dict, kept once)
             self.log.record_values(_QUEUED, None, incident.id, incident.kind,
                                    incident.unmet() if incident.assigned else incident.demand)
