@@ -17,20 +17,20 @@ import types
 
 import pluggy
 import pytest
-from pydantic import BaseModel
 
+from drillsim.api import Strict
 from drillsim.engine.access import Restriction, combine
 from drillsim.engine.simulation import Simulation
-from drillsim.scenario.loader import load_scenario
 from drillsim.host.pluginhost import PluginHost
 from drillsim.host.registry import HazardType
+from drillsim.scenario.loader import load_scenario
 from tests.conftest import BUILTIN
 
 hookimpl = pluggy.HookimplMarker("drillsim")
 LEG_MIN = 6371.0088 * math.pi / 180 * 0.1  # minutes by car (60 km/h) between neighbours
 
 
-class ClosureParams(BaseModel):
+class ClosureParams(Strict):
     township: str
     start: float
     end: float | None = None

@@ -14,13 +14,13 @@ from pathlib import Path
 import pluggy
 import pytest
 from click.testing import CliRunner
-from pydantic import BaseModel
 
+from drillsim.api import Strict
 from drillsim.cli.main import main
 from drillsim.errors import ValidationFailed
-from drillsim.scenario.loader import load_scenario, with_zone
 from drillsim.host.pluginhost import PluginHost, load_plugins
 from drillsim.host.registry import HazardType
+from drillsim.scenario.loader import load_scenario, with_zone
 from tests.conftest import BUILTIN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ def test_the_suggested_start_is_itself_accepted(written, suggested, monkeypatch,
 hookimpl = pluggy.HookimplMarker("drillsim")
 
 
-class _OpaqueParams(BaseModel):
+class _OpaqueParams(Strict):
     place: str
 
 
