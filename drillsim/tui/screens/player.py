@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -89,8 +90,12 @@ class PlayerScreen(Screen):
     def refresh_view(self, force: bool = False) -> None:
         if not self._ready:
             return  # the clock ticked between the push and the mount: on_mount draws it
+        try:
+            clock = self.query_one(ClockBar)
+        except NoMatches:
+            return  # the screen is being taken down (replaced, the app quitting): nothing to draw
         s = self.session
-        self.query_one(ClockBar).update_from(s, self.title_text or ("REPLAY" if self.read_only else "DRILL"))
+        clock.update_from(s, self.title_text or ("REPLAY" if self.read_only else "DRILL"))
         feed = self.query_one(MessageFeed)
         while self._shown < len(s.feed):
             feed.add_item(s, s.feed[self._shown])
