@@ -29,7 +29,9 @@ What a plugin may use, by topic:
   :class:`Force`, :class:`Incident`, :class:`Reserve`, :class:`Place`,
   :class:`Region`, :func:`arrival_estimate`;
 - the event log and scoring: :class:`Event`, :class:`EventLog`,
-  :class:`MetricContext`, :data:`Observations`;
+  :class:`MetricContext`, :data:`Observations`, :class:`AtLeast` and :class:`AtMost` (an
+  observation the run's end cut off, only a bound: the scorecard judges a goal on it
+  only where the bound decides it);
 - load time: :class:`ResolvedHazard` (what ``HazardType.start`` receives),
   :class:`LoadContext` (what ``HazardType.check`` receives);
 - parameters: :class:`Strict` (pydantic base model refusing unknown fields), the
@@ -111,6 +113,7 @@ from drillsim.scenario.quantities import (
 )
 from drillsim.scenario.region import Place, Region
 from drillsim.scenario.validation import Strict, suggest
+from drillsim.scoring.bounds import AtLeast, AtMost
 from drillsim.scoring.metrics import MetricContext, Observations
 
 #: Marker for hook implementations: ``@hookimpl`` above a ``drillsim_*`` function
@@ -127,7 +130,7 @@ __all__ = [
     "AVAILABLE", "DISPATCHED", "TRAVELLING", "ON_SCENE", "RETURNING", "OUT_OF_SERVICE",
     "DISPATCHABLE", "Stash", "StashKey",
     # event log and scoring
-    "Event", "EventLog", "MetricContext", "Observations",
+    "Event", "EventLog", "MetricContext", "Observations", "AtLeast", "AtMost",
     # load time
     "ResolvedHazard", "LoadContext",
     # parameters and quantities

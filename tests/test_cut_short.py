@@ -74,10 +74,13 @@ def test_a_drill_ended_early_counts_to_its_end_not_to_the_horizon(host):
     assert "hazard (still going when the drill ended" in review.markdown
 
 
-def test_a_clean_verdict_on_a_run_cut_short_says_as_far_as_it_went(host):
-    # the forest fire cut to 1 h (contained at 1.59 h as shipped: FF2 counts 'not
-    # contained' at the horizon and passes its 24 h goal): every row passes, but only so far
+def test_a_goal_the_run_ended_before_is_not_judged_in_the_verdict(host):
+    # the forest fire cut to 1 h (contained at 1.59 h as shipped): FF2 'contained within
+    # 24 h' and FF5 'burned <= 47.5 ha' read a fire still burning, whose time (>= 60 min)
+    # and area (>= what burned by 1 h) could still meet the goal or miss it: not judged
+    # (the old code counted 60 min and passed FF2); the other 4 scored rows pass
     out = _outcome(host, SCENARIOS / "forest_fire.yaml", **{"run.horizon": "1h"})
     text = [str(getattr(line, "plain", "")) for line in verdict_lines(out)]
-    assert "Every target with a goal is met, as far as the run went (cut short: below)." in text
-    assert not any(t == "Every target with a goal is met." for t in text)
+    assert text[0] == ("Verdict: 4 of 6 targets met, 0 missed, 2 not judged: the run ended first "
+                       "(FF2, FF5).")
+    assert not any(t.startswith("Every target with a goal is met") for t in text)

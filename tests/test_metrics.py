@@ -21,9 +21,9 @@ def test_response_times_intervals_and_censoring():
            ev(50, "incident_created", incident="I2", kind="call"),
            ev(60, "incident_created", incident="I3", kind="other")]
     p = m.ResponseParams
-    assert m.response_times(log, CTX, p()) == [("I1", 10.0), ("I2 (not reached)", 950.0), ("I3 (not reached)", 940.0)]
+    assert m.response_times(log, CTX, p()) == [("I1", 10.0), ("I2 (no unit arrived)", 950.0), ("I3 (no unit arrived)", 940.0)]
     assert m.response_times(log, CTX, p(kinds=["call"], interval="dispatch_to_arrival")) == \
-        [("I1", 8.0), ("I2 (not reached)", 950.0)]
+        [("I1", 8.0), ("I2 (no unit arrived)", 950.0)]
     assert m.response_times(log, CTX, p(kinds=["call"], interval="travel")) == [("I1", 7.0)]
     assert m.response_times(log, CTX, p(kinds=["call"], include_unreached=False)) == [("I1", 10.0)]
     assert m.unreached(log, CTX, m.KindsParams()) == [("I1", 0.0), ("I2", 1.0), ("I3", 1.0)]

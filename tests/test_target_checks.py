@@ -142,8 +142,8 @@ def test_a_time_goal_not_shorter_than_the_run_is_warned(tmp_path, monkeypatch):
     warned = [line for line in result.output.splitlines() if line.startswith("warning:")]
     assert [w.split("target ")[1].split(":")[0] for w in warned] == ["'FF1'", "'FF2'", "'FF4'"]
     assert ("target 'FF2': its goal '<= 24h' is not shorter than run.horizon (31 min): a fire or "
-            "an incident still open at the end counts at the horizon and meets it, so the row can "
-            "pass only because the run ended; lengthen run.horizon") in warned[1]
+            "an incident still open at the end is only known to take longer than the run, and a "
+            "row meeting the goal only so is 'not judged'; lengthen run.horizon") in warned[1]
 
 
 def test_a_time_goal_shorter_than_the_run_is_not_warned(tmp_path, monkeypatch):

@@ -18,6 +18,10 @@ deterministic lead time) is decided by that value. A required rate of 100 % can 
 shown by sampling: every other pass there is "not yet significant". ``status`` stays the point-estimate result
 :func:`drillsim.scoring.scorecard.build` gives.
 
+A row whose replications the run's end left open (a fire still burning at the horizon
+against "contained within 24 h") and that they decide either way is ``not judged``
+(:func:`drillsim.scoring.bounds.row_status`), whatever the verdict.
+
 A row **differs between variants** when some replication's value (or whether it met
 the threshold) is not the same in every variant; under common random numbers a row that
 no factor touches is identical in every variant, and the comparison need not repeat it.
@@ -36,6 +40,7 @@ from typing import Sequence
 
 from drillsim.batch.store import Failure, Store, StoredTarget, StoredVariant
 from drillsim.batch.sweep import Objective
+from drillsim.scoring.bounds import row_status
 from drillsim.scoring.stats import bounded, mean_ci, wilson
 
 
@@ -54,7 +59,8 @@ class RowStats:
     """One scorecard row of one variant, over its replications.
 
     ``values`` maps replication index to the value (None: nothing measured) and
-    ``met`` to whether it met the threshold.
+    ``met`` to whether it met the threshold (None: nothing measured, no threshold, or
+    the run's end left it open: :func:`drillsim.scoring.scorecard.judge`).
     """
 
     target: StoredTarget
@@ -69,8 +75,10 @@ class RowStats:
     status: str = "not measured"
     diff: Paired | None = None
     #: ``PASS``, ``pass, not yet significant``, ``FAIL``, ``fail, not yet significant``,
-    #: ``info`` or ``not measured`` (see the module text)
+    #: ``info``, ``not measured`` or ``not judged`` (see the module text)
     verdict: str = "not measured"
+    #: measured replications whose meeting the goal the run's end left open
+    not_judged: int = 0
 
 
 @dataclass
@@ -161,9 +169,10 @@ def _summarise(row: RowStats) -> None:
         row.status = row.verdict = "not measured"
         return
     row.passes = sum(1 for r, v in row.values.items() if v is not None and row.met.get(r))
+    row.not_judged = sum(1 for r, v in row.values.items() if v is not None and row.met.get(r) is None)
     row.pass_rate = row.passes / row.n
     row.pass_rate_ci95 = wilson(row.passes, row.n)
-    row.status = "pass" if row.pass_rate >= t.required_pass_rate - 1e-12 else "fail"
+    row.status = row_status(row.passes, row.not_judged, row.n, t.required_pass_rate)[0]
     constant = len(set(measured)) == 1 and len(set(row.met.values()) - {None}) == 1
     row.verdict = verdict(row.status, row.pass_rate_ci95, t.required_pass_rate, constant)
 

@@ -4,7 +4,9 @@ written as CSV (stdlib) or Parquet (pyarrow, the optional ``parquet`` extra).
 Columns: ``variant`` (index), ``variant_name``, one column per factor (its level),
 ``baseline``, ``cost``, ``seed``, ``replication``, ``target`` (scorecard row id),
 ``value`` (display unit, empty when nothing was measured), ``unit``, ``met`` (empty for
-rows without a threshold), ``statistic``, ``comparison``, ``threshold``.
+rows without a threshold, and where the run ended before the outcome decided it: a
+fire still burning against "contained within 24 h"), ``statistic``, ``comparison``,
+``threshold``.
 """
 
 from __future__ import annotations

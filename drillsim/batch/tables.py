@@ -21,12 +21,14 @@ from drillsim.report.trimmed import stdout_console
 STATUS = {"pass": ("PASS", "green"), "fail": ("FAIL", "red"), "info": ("info", "cyan"),
           "not measured": ("—", "yellow"), "PASS": ("PASS", "green"), "FAIL": ("FAIL", "red"),
           "pass, not yet significant": ("pass, not yet significant", "yellow"),
-          "fail, not yet significant": ("fail, not yet significant", "yellow")}
+          "fail, not yet significant": ("fail, not yet significant", "yellow"),
+          "not judged": ("not judged", "yellow")}
 #: the rule the result column follows, printed under the tables
 VERDICT_RULE = ("Result: PASS only where the pass rate's 95 % Wilson interval lies at or above "
                 "the required pass rate, FAIL where it lies below; otherwise \"pass/fail, not yet "
                 "significant\" by the point estimate (more replications would decide); a value "
-                "the same in every replication is decided by it.")
+                "the same in every replication is decided by it; \"not judged\" where replications whose run "
+                "ended before the outcome (a fire still burning) decide it either way.")
 
 
 def _status(status: str) -> Text:

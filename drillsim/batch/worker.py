@@ -52,8 +52,7 @@ from drillsim.host.plugin_modules import is_file_target
 from drillsim.host.pluginhost import ENTRY_POINT_GROUP, PluginError, PluginHost, load_plugins
 from drillsim.scenario.loader import ResolvedScenario, load_scenario
 from drillsim.scoring.runner import run_replication
-from drillsim.scoring.scorecard import meets, observe
-from drillsim.scoring.stats import reduce
+from drillsim.scoring.scorecard import judge, observe
 
 
 @dataclass(frozen=True)
@@ -404,7 +403,8 @@ def replication_values(scenario: ResolvedScenario, events) -> tuple[tuple[str, f
 
     The same reduction as :func:`drillsim.scoring.scorecard.build`: the target's
     statistic over the replication's observations (None when there is nothing to
-    measure; ``sum``/``count`` of nothing are 0); targets reported ``by_label`` give one
+    measure; ``sum``/``count`` of nothing are 0), and whether it met the goal (None when
+    the run's end left that open: :func:`~drillsim.scoring.scorecard.judge`); targets reported ``by_label`` give one
     row per label seen (``U1/district_team``). Values are in the row's display unit.
     """
     observations = observe(scenario, events)
@@ -418,10 +418,7 @@ def replication_values(scenario: ResolvedScenario, events) -> tuple[tuple[str, f
         else:
             groups = [(t.id, [v for _, v in obs])]
         for row_id, values in groups:
-            value = reduce(values, t.statistic)
-            met = None
-            if value is not None and t.comparison is not None:
-                met = meets(value, t.comparison, t.threshold)
+            value, met = judge(values, t.statistic, t.comparison, t.threshold)
             out.append((row_id, t.display(value), met))
     return tuple(out)
 

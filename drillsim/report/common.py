@@ -105,6 +105,26 @@ def design_text(row) -> str | None:
     return f"passed although expected to fail by design ({why}): check the scenario"
 
 
+def cut_off_text(sc, row) -> str | None:
+    """What the run's end left open in a row (its ``cut_off``, an observation that is
+    only a bound), or None: ``not judged: the run ended before the outcome in 3 of 3
+    replications (the baolong fire (not contained)): …`` for a row it leaves undecided,
+    ``cut off by the run's end: … (a bound, and the goal is missed even so)`` for a row
+    it decided anyway."""
+    label = getattr(row, "cut_off", None)
+    if not label:
+        return None
+    what = place_name(sc, label) if sc is not None else label
+    if row.status == "not judged":
+        return (f"not judged: the run ended before the outcome in {row.not_judged} of {row.n} "
+                f"replication{'s' if row.n != 1 else ''} ({what}), which could meet the goal or "
+                "miss it; lengthen run.horizon")
+    if row.status not in ("pass", "fail"):
+        return f"cut off by the run's end: {what}"
+    decided = "met" if row.status == "pass" else "missed"
+    return f"cut off by the run's end: {what}; a bound, and the goal is {decided} even so"
+
+
 def target_text(row) -> str:
     if row.comparison is None:
         return "(information)"
@@ -138,7 +158,7 @@ def goal_split(rows) -> str | None:
     met (missed T1, T11); not plan numbers: 9 of 11 met (missed T3-short, D1)``, or
     ``none is a number the plan sets: all 4 are …``; None when every goal is the plan's
     (nothing to tell apart)."""
-    scored = [r for r in rows if r.comparison is not None and r.status != "not measured"]
+    scored = [r for r in rows if r.comparison is not None and r.status not in ("not measured", "not judged")]
     theirs = [r for r in scored if goal_from_plan(r) is False]
     if not theirs:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drillsim.report.common import (clock, design_text, force_name, goal_from_plan, goal_split, goal_text,
+from drillsim.report.common import (cut_off_text, clock, design_text, force_name, goal_from_plan, goal_split, goal_text,
                                     measured, misses_by_place, num, place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, still_going_at_end, waits_between_hazards)
@@ -187,7 +187,8 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
     out = [f"# After-action report: {sc.name}", ""]
     if sc.spec.description:
         out += [sc.spec.description.strip(), ""]
-    counts = {s: sum(1 for r in rows if r.status == s) for s in ("pass", "fail", "info", "not measured")}
+    counts = {s: sum(1 for r in rows if r.status == s)
+              for s in ("pass", "fail", "info", "not measured", "not judged")}
     out += [f"- Scenario file: `{sc.path}`; start {sc.start:%Y-%m-%d %H:%M %z}; horizon "
             f"{num(sc.horizon / 60, 'h')}",
             f"- Plan: {sc.plan.name} ({sc.plan.issued or 'undated'})",
@@ -195,7 +196,10 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
             f"- Seed {outcome.seed}, {outcome.replications} replication(s); times in the engine "
             "are minutes; pass rate = share of replications meeting the target",
             f"- Result: **{counts['pass']} pass, {counts['fail']} fail**, {counts['info']} "
-            f"information, {counts['not measured']} not measured",
+            f"information, {counts['not measured']} not measured"
+            + (f", {counts['not judged']} not judged (the run ended before the outcome: "
+               f"{', '.join(r.id for r in rows if r.status == 'not judged')})"
+               if counts["not judged"] else ""),
             *([f"- Goals: {split}"] if (split := goal_split(rows)) else []),
             *([f"- **Cut short:** {', '.join(going)} still going when the run ended at the horizon "
                f"({num(sc.horizon / 60, 'h')}, replication 0): what it has done by then is counted, not "
@@ -220,6 +224,9 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
     designed = [(r.id, design_text(r)) for r in rows if design_text(r)]
     if designed:
         out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]
+    cut = [(r.id, cut_off_text(sc, r)) for r in rows if cut_off_text(sc, r)]
+    if cut:  # a value the run's end cut off is a bound: say what it left open
+        out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in cut]
     label_of = {t.id: t.metric.label for t in sc.targets}
     for r in rows:
         if r.breakdown and len(r.breakdown) > 1:  # one place or force: the row above says it all

@@ -28,12 +28,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from drillsim.report.common import (design_text, goal_from_plan, goal_split, goal_text, measured, num,
+from drillsim.report.common import (cut_off_text, design_text, goal_from_plan, goal_split, goal_text, measured, num,
                                     place_name, rate_text, row_title, shortfall)
 from drillsim.report.facts import implicit_assumptions, still_going_at_end
 from drillsim.report.trimmed import stdout_console
 
-STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow"}
+STYLE = {"pass": "bold green", "fail": "bold red", "info": "cyan", "not measured": "yellow",
+         "not judged": "yellow"}
 #: the widest console at which targets are listed rather than tabled
 WIDE = 120
 #: misses named in the verdict
@@ -116,6 +117,8 @@ def _wide_table(outcome, main) -> Table:
         what = Text(row_title(sc, row) + (f" ({row.section})" if row.section else ""))
         if design_text(row):
             what.append("\n" + design_text(row), style="dim")
+        if cut_off_text(sc, row):
+            what.append("\n" + cut_off_text(sc, row), style="yellow")
         table.add_row(Text(row.id), what, Text(measured(row) + _where(sc, row)),
                       Text(_p90(sc, row)), Text(goal_text(row)),
                       Text(_reps(row, outcome.replications)), _status(row))
@@ -140,6 +143,8 @@ def _narrow_list(outcome, main) -> Table:
         text.append("\n" + figures, style="")
         if design_text(row):
             text.append("\n" + design_text(row), style="dim")
+        if cut_off_text(sc, row):
+            text.append("\n" + cut_off_text(sc, row), style="yellow")
         grid.add_row(_status(row), Text(row.id), text)
     return grid
 
@@ -178,6 +183,7 @@ def verdict_lines(outcome) -> list:
     failed = [r for r in scored if r.status == "fail"]
     passed = [r for r in scored if r.status == "pass"]
     unmeasured = [r for r in scored if r.status == "not measured"]
+    unjudged = [r for r in scored if r.status == "not judged"]
     head = Text("Verdict: ", style="bold")
     head.append(f"{len(passed)} of {len(scored)} targets met", style="green" if passed else "")
     head.append(", ")
@@ -186,6 +192,9 @@ def verdict_lines(outcome) -> list:
         head.append(f" ({', '.join(r.id for r in failed)})")
     if unmeasured:
         head.append(f", {len(unmeasured)} not measured ({', '.join(r.id for r in unmeasured)})")
+    if unjudged:
+        head.append(f", {len(unjudged)} not judged: the run ended first "
+                    f"({', '.join(r.id for r in unjudged)})", style="yellow")
     head.append(".")
     lines = [head]
     split = goal_split(outcome.rows)
@@ -210,7 +219,7 @@ def verdict_lines(outcome) -> list:
                               + (f" ({why})" if why else "")))
         lines.append(grid)
     going = still_going_at_end(getattr(outcome, "first_events", None) or ())
-    if not failed and scored:
+    if scored and len(passed) == len(scored):
         lines.append(Text("Every target with a goal is met" + (", as far as the run went (cut short: below)."
                                                                 if going else "."), style="green"))
     if going:   # a row passing on a hazard cut short passed on what happened by the end only

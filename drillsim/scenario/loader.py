@@ -1023,8 +1023,8 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
                     warnings.append(d.fault(w, (
                         f"target {tid!r}: its goal '{merged['comparison']} {merged['threshold']}' is "
                         f"not shorter than run.horizon ({spec.run.horizon:g} min): a fire "
-                        "or an incident still open at the end counts at the horizon and meets "
-                        "it, so the row can pass only because the run ended; lengthen run.horizon")))
+                        "or an incident still open at the end is only known to take longer than the run, "
+                        "and a row meeting the goal only so is 'not judged'; lengthen run.horizon")))
         unit = merged["unit"] or _DEFAULT_DISPLAY[metric.quantity]
         if unit not in _DISPLAY[metric.quantity]:
             d, w = at("unit")

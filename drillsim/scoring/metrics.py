@@ -14,6 +14,7 @@ from typing import Literal, Sequence
 
 from drillsim.engine.eventlog import Event
 from drillsim.host.registry import Metric
+from drillsim.scoring.bounds import AtLeast, AtMost
 from drillsim.scenario.quantities import Duration
 from drillsim.scenario.validation import Strict
 
@@ -172,7 +173,8 @@ def response_times(events: Sequence[Event], ctx: MetricContext, params: Response
             out.append((town[inc] if by_town else inc, value))
         elif params.include_unreached and params.interval != "travel":
             start = dispatched.get(inc, call) if params.interval == "dispatch_to_arrival" else call
-            out.append((town[inc] if by_town else f"{inc} (not reached)", ctx.horizon - start))
+            # reached after the end, if ever: the time is at least this (a bound)
+            out.append((town[inc] if by_town else f"{inc} (no unit arrived)", AtLeast(ctx.horizon - start)))
     return out
 
 
@@ -283,8 +285,10 @@ def evacuation_margins(events: Sequence[Event], ctx: MetricContext,
     for town, t_impact in impact.items():
         inc = evac_of.get(town)
         done = finished.get(inc, ctx.horizon) if inc else ctx.horizon
-        label = town if inc in finished else f"{town} (not evacuated by end)"
-        out.append((label, t_impact - done))
+        if inc in finished:
+            out.append((town, t_impact - done))
+        else:  # finished after the end, if ever: the margin is at most this (a bound)
+            out.append((f"{town} (not evacuated by end)", AtMost(t_impact - done)))
     return out
 
 
@@ -475,7 +479,10 @@ def relocation_person_days_beyond_stock(events: Sequence[Event], ctx: MetricCont
         elif e.kind == "reserve_restocked":
             stock += e.details["amount"]
     need = sum(people * (end - start) for _, people, start, end in stays) / 1440.0
-    return [("district", need - stock * params.covers / 1440.0)]
+    beyond = need - stock * params.covers / 1440.0
+    if any(end >= ctx.horizon for *_, end in stays):  # people still sheltered at the end:
+        beyond = AtLeast(beyond)                      # the need is at least this (a bound)
+    return [("district", beyond)]
 
 
 # ------------------------------------------------------------------ units committed

@@ -32,6 +32,7 @@ from typing import Iterable, Iterator
 from drillsim.engine.eventlog import Event
 from drillsim.host.registry import Metric
 from drillsim.scenario.validation import Strict
+from drillsim.scoring.bounds import AtLeast
 from drillsim.scoring.metrics import ForceParams, MetricContext, Observations
 
 
@@ -67,7 +68,7 @@ def wait_times(events: Iterable[Event], ctx: MetricContext, params: CallParams) 
     first dispatch. Reads ``incident_created``, ``unit_dispatched``, ``incident_lost``;
     a call never dispatched counts as waiting until the end of the run."""
     kinds = set(params.kinds) if params.kinds else None
-    return [(inc if not censored else f"{inc} (waiting at end)", wait)
+    return [(inc, wait) if not censored else (f"{inc} (waiting at end)", AtLeast(wait))
             for inc, wait, censored in _waits(events, ctx, kinds)]
 
 

@@ -25,6 +25,7 @@ from typing import Any, Sequence
 from drillsim.engine.eventlog import Event
 from drillsim.errors import brief
 from drillsim.engine.simulation import PluginFailed
+from drillsim.scoring.bounds import ends, is_bound, row_status
 from drillsim.scoring.metrics import KindIndex, MetricContext
 from drillsim.scoring.stats import bounded, mean_ci, percentile, reduce, wilson
 
@@ -48,12 +49,43 @@ def meets(value: float, comparison: str, threshold: float) -> bool:
     return COMPARE[comparison](value, threshold)
 
 
+def judge(values: Sequence[float], statistic: str, comparison: str | None,
+          threshold: float | None) -> tuple[float | None, bool | None]:
+    """One replication's value (``statistic`` of its observations ``values``; None when
+    there is nothing to measure) and whether it meets ``comparison threshold``: True,
+    False, or None when there is no comparison, nothing measured, or the run's end cut
+    off an observation (:class:`~drillsim.scoring.bounds.AtLeast`/``AtMost``) whose true
+    value could meet the goal or miss it (a fire still burning at a 1 h horizon against
+    "contained within 24 h"). Judged exactly when the least and the greatest value the
+    replication could truly have agree (:mod:`drillsim.scoring.bounds`)."""
+    value = reduce(values, statistic)
+    if value is None or comparison is None:
+        return value, None
+    met = meets(value, comparison, threshold)
+    if statistic == "count" or not any(is_bound(v) for v in values):
+        return value, met
+    low, high = ends(list(values))
+    at_low = meets(reduce(low, statistic), comparison, threshold)
+    at_high = meets(reduce(high, statistic), comparison, threshold)
+    return value, (at_low if at_low == at_high else None)
+
+
+def cut_off_label(observations: Sequence[tuple[str, float]]) -> str | None:
+    """The label of the first observation the run's end cut off (a bound), else None."""
+    return next((label for label, v in observations if is_bound(v)), None)
+
+
 @dataclass
 class Row:
     """One scorecard row. Values are in the row's display ``unit``.
 
-    ``status``: ``pass``, ``fail``, ``info`` (no threshold) or ``not measured`` (no
-    replication had anything to measure).
+    ``status``: ``pass``, ``fail``, ``info`` (no threshold), ``not measured`` (no
+    replication had anything to measure) or ``not judged`` (replications whose run
+    ended before their value was known, ``not_judged`` of them, decide the row either
+    way: it would pass if they met the goal and fail if they did not; ``cut_off`` names
+    one of their observations, ``baolong_fire (not contained)``, or any observation the
+    run's end cut off in a row it did not leave open). ``pass_rate`` is the
+    share of measured replications judged to meet the goal.
     """
 
     id: str
@@ -84,6 +116,11 @@ class Row:
     worst: str | None = None
     #: what ``p90`` is taken over: ``"all observations"`` or ``"replications at <label>"``
     p90_over: str | None = None
+    #: replications with a value whose meeting the goal the run's end left open
+    not_judged: int = 0
+    #: the label of one observation the run's end cut off (a bound: ``oldtown_fire-1 (not
+    #: reached)``), in a replication not judged if there is one; None: nothing cut off
+    cut_off: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +135,7 @@ class Row:
             "source": self.source, "note": self.note, "fails_by_design": self.fails_by_design,
             "worst": self.worst,
             "p90_over": self.p90_over,
+            "not_judged": self.not_judged, "cut_off": self.cut_off,
         }
 
 
@@ -182,7 +220,9 @@ def _bounded(target, mean: float, ci):
 
 
 def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -> Row:
-    values = [reduce([v for _, v in obs], target.statistic) for obs in per_rep]
+    judged = [judge([v for _, v in obs], target.statistic, target.comparison, target.threshold)
+              for obs in per_rep]
+    values = [v for v, _ in judged]
     measured = [v for v in values if v is not None]
     pooled = [v for obs in per_rep for _, v in obs]
     mean = ci = p90 = None
@@ -191,16 +231,23 @@ def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -
     if pooled and target.metric.quantity == "time":
         p90 = percentile(pooled, 90)
     passed = pass_rate = rate_ci = None
+    open_ = 0
+    cut = None
     if target.comparison is None:
         status = "info" if measured else "not measured"
     elif not measured:
         status = "not measured"
     else:
-        passes = sum(1 for v in measured if meets(v, target.comparison, target.threshold))
+        passes = sum(1 for v, met in judged if met)
+        open_ = sum(1 for v, met in judged if v is not None and met is None)
         pass_rate = passes / len(measured)
         rate_ci = wilson(passes, len(measured))
-        passed = pass_rate >= target.required_pass_rate - 1e-12
-        status = "pass" if passed else "fail"
+        status, passed = row_status(passes, open_, len(measured), target.required_pass_rate)
+        if open_:
+            cut = next(cut_off_label(obs) for obs, (v, met) in zip(per_rep, judged)
+                       if v is not None and met is None)
+    if cut is None:  # else the first observation cut off, whatever the verdict
+        cut = next((label for obs in per_rep if (label := cut_off_label(obs)) is not None), None)
     d = target.display
     return Row(
         rid, title, target.section, target.metric.name, target.metric.description, target.unit,
@@ -208,7 +255,7 @@ def _row(target, rid: str, title: str, per_rep: list[list[tuple[str, float]]]) -
         (d(ci[0]), d(ci[1])) if ci else None, d(p90), pass_rate, rate_ci,
         target.required_pass_rate, passed, status, [d(v) for v in values],
         source=target.source, note=target.note, fails_by_design=getattr(target, "fails_by_design", None),
-        p90_over="all observations" if p90 is not None else None)
+        p90_over="all observations" if p90 is not None else None, not_judged=open_, cut_off=cut)
 
 
 def _by_label(obs: list[tuple[str, float]]) -> dict[str, list[float]]:
@@ -231,8 +278,9 @@ def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str,
         labels.update(dict.fromkeys(by))
     out = []
     for label in labels:
-        values = [reduce(by.get(label, ()), target.statistic) for by in grouped]
-        measured = [v for v in values if v is not None]
+        judged = [judge(by.get(label, ()), target.statistic, target.comparison, target.threshold)
+                  for by in grouped]
+        measured = [v for v, _ in judged if v is not None]
         mean, ci = _bounded(target, *mean_ci(measured))
         entry = {"label": label, "n": len(measured), "mean": target.display(mean),
                  "ci95": [target.display(ci[0]), target.display(ci[1])] if ci else None}
@@ -240,8 +288,8 @@ def _breakdown(target, per_rep: list[list[tuple[str, float]]]) -> list[dict[str,
             entry["p90"] = target.display(percentile(measured, 90))
         if target.comparison is not None and target.statistic in ("min", "max"):
             # only for min/max does each label's value compare with the threshold itself
-            entry["pass_rate"] = sum(1 for v in measured
-                                     if meets(v, target.comparison, target.threshold)) / len(measured)
+            # (the share judged to meet it: a value the run's end left open does not)
+            entry["pass_rate"] = sum(1 for _, met in judged if met) / len(measured)
         out.append(entry)
     return out
 

@@ -8,7 +8,7 @@ details) and ``fire_attack`` (``hazard``: the first water on the fire).
 
 from __future__ import annotations
 
-from drillsim.api import Metric, Strict
+from drillsim.api import AtLeast, AtMost, Metric, Strict
 
 
 class BuildingFireParams(Strict):
@@ -34,7 +34,7 @@ def buildings_lost(events, ctx, params: BuildingFireParams):
         if d["controlled"]:
             out.append((d["hazard"], float(d["buildings"])))
         elif d["buildings"] > 0:
-            out.append((f"{d['hazard']} (not controlled)", float(d["buildings"])))
+            out.append((f"{d['hazard']} (not controlled)", AtLeast(d["buildings"])))
     return out
 
 
@@ -49,7 +49,7 @@ def flashover_margins(events, ctx, params: BuildingFireParams):
         if m is None:
             flash = next((x.t for x in events if x.kind == "flashover" and x.details.get("hazard") == h), None)
             if flash is not None:
-                out.append((f"{h} (no attack)", flash - ctx.horizon))
+                out.append((f"{h} (no attack)", AtMost(flash - ctx.horizon)))
         else:
             out.append((h, m))
     return out
@@ -66,7 +66,8 @@ def water_short_times(events, ctx, params: BuildingFireParams):
         d = e.details
         if d["first_attack_margin"] is None and not d["water_short_min"]:
             continue
-        out.append((d["hazard"] if d["controlled"] else f"{d['hazard']} (not controlled)", d["water_short_min"]))
+        out.append((d["hazard"], d["water_short_min"]) if d["controlled"]
+                   else (f"{d['hazard']} (not controlled)", AtLeast(d["water_short_min"])))
     return out
 
 
@@ -92,7 +93,7 @@ def first_water_times(events, ctx, params: BuildingFireParams):
     for h, t in called.items():
         if h not in fires:
             continue   # another hazard's call (a flood's evacuation), not a building fire
-        out.append((h, water[h] - t) if h in water else (f"{h} (no water)", ctx.horizon - t))
+        out.append((h, water[h] - t) if h in water else (f"{h} (no water)", AtLeast(ctx.horizon - t)))
     return out
 
 

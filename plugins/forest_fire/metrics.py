@@ -9,7 +9,7 @@ and the engine's ``unit_arrived`` / ``unit_cleared`` / ``unit_released`` with
 
 from __future__ import annotations
 
-from drillsim.api import Metric, Strict
+from drillsim.api import AtLeast, Metric, Strict
 
 
 class FireParams(Strict):
@@ -36,17 +36,19 @@ def _fires(events, params):
 
 def containment_times(events, ctx, params: FireParams):
     """Per fire: minutes from ignition to containment. A fire still burning at the end of
-    the run counts as contained at the end (a lower bound, labelled so)."""
+    the run counts as contained at the end (a lower bound, :class:`AtLeast`, labelled so)."""
     started, contained, _ = _fires(events, params)
-    return [(h, contained[h] - t) if h in contained else (f"{h} (not contained)", ctx.horizon - t)
+    return [(h, contained[h] - t) if h in contained
+            else (f"{h} (not contained)", AtLeast(ctx.horizon - t))
             for h, t in started.items()]
 
 
 def burned_areas(events, ctx, params: FireParams):
     """Per fire: area burned, ha — at containment, or the last reported area if the fire
-    was still burning at the end of the run."""
+    was still burning at the end of the run (then a lower bound: :class:`AtLeast`)."""
     started, contained, area = _fires(events, params)
-    return [(h if h in contained else f"{h} (not contained)", area.get(h, 0.0)) for h in started]
+    return [(h, area.get(h, 0.0)) if h in contained
+            else (f"{h} (not contained)", AtLeast(area.get(h, 0.0))) for h in started]
 
 
 class StrengthParams(Strict):

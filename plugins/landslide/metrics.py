@@ -7,7 +7,7 @@ Event contract: ``landslide`` (``hazard``, ``point``, ``residents``, ``remaining
 
 from __future__ import annotations
 
-from drillsim.api import Metric, Strict
+from drillsim.api import AtLeast, Metric, Strict
 
 
 class SlideParams(Strict):
@@ -64,7 +64,7 @@ def road_blocked_time(events, ctx, params: SlideParams):
             blocked[key] = e.t
         elif e.kind == "road_reopened" and key in blocked:
             out.append((key[1], e.t - blocked.pop(key)))
-    out.extend((key[1] + " (still blocked)", ctx.horizon - t) for key, t in blocked.items())
+    out.extend((key[1] + " (still blocked)", AtLeast(ctx.horizon - t)) for key, t in blocked.items())
     return out
 
 

@@ -1,0 +1,121 @@
+"""Observations the run's end cut off are bounds (drillsim.scoring.bounds): a goal is
+judged on them only where the bound decides it, in the scorecard, its reports and JSON,
+and a batch's per-replication values and tables.
+
+Hand cases (minutes): a fire still burning at a 60-min horizon was contained after at
+least 60 min, so ``max <= 24 h`` could hold or not (not judged) while ``max <= 30 min``
+is missed whatever happens next; ``min <= 30`` over {10, >= 60} holds (10 decides it).
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from drillsim.batch.analysis import RowStats, _summarise
+from drillsim.batch.store import StoredTarget
+from drillsim.batch.worker import replication_values
+from drillsim.report.jsonreport import to_json
+from drillsim.report.markdown import render
+from drillsim.scenario.loader import load_scenario
+from drillsim.scoring.bounds import AtLeast, AtMost, row_status
+from drillsim.scoring.runner import run
+from drillsim.scoring.scorecard import build, judge
+
+from .conftest import SCENARIOS
+from .test_scoring import _target
+
+FOREST = SCENARIOS / "forest_fire.yaml"
+FIRE = SCENARIOS / "shuangjiang_oldtown_fire.yaml"
+
+
+@pytest.mark.parametrize("values, statistic, comparison, threshold, expected", [
+    ([AtLeast(60.0)], "max", "<=", 1440.0, (60.0, None)),     # could be contained at 2 h or 30 h
+    ([AtLeast(60.0)], "max", "<=", 30.0, (60.0, False)),      # already past 30 min
+    ([AtLeast(60.0)], "max", ">=", 30.0, (60.0, True)),       # at least 60 >= 30
+    ([10.0, AtLeast(60.0)], "min", "<=", 30.0, (10.0, True)),  # the 10 decides a min
+    ([10.0, AtLeast(60.0)], "max", "<=", 30.0, (60.0, False)),
+    ([10.0, AtLeast(20.0)], "mean", "<=", 30.0, (15.0, None)),  # mean 15 now, unbounded later
+    ([10.0, AtLeast(20.0)], "mean", "<=", 12.0, (15.0, False)),
+    ([AtMost(30.0)], "min", ">=", 0.0, (30.0, None)),          # a margin of at most 30 min
+    ([AtMost(-30.0)], "min", ">=", 0.0, (-30.0, False)),       # at most -30: missed
+    ([AtLeast(60.0), 5.0], "count", "<=", 2.0, (2.0, True)),   # a count reads no value
+    ([5.0, 50.0, AtLeast(60.0)], "p50", "<=", 55.0, (50.0, True)),  # the median is 50 either way
+    ([], "max", "<=", 30.0, (None, None)),
+])
+def test_judge_by_hand(values, statistic, comparison, threshold, expected):
+    assert judge(values, statistic, comparison, threshold) == expected
+
+
+@pytest.mark.parametrize("passes, open_, n, status", [
+    (9, 1, 10, ("pass", True)),          # 9/10 already reaches 90 %
+    (8, 1, 10, ("not judged", None)),    # 8/10 < 90 % <= 9/10
+    (7, 1, 10, ("fail", False)),         # even 8/10 < 90 %
+    (0, 1, 1, ("not judged", None)),
+])
+def test_row_status_by_hand(passes, open_, n, status):
+    assert row_status(passes, open_, n, 0.9) == status
+
+
+def test_a_row_whose_replications_the_end_left_open_is_not_judged():
+    target = _target(threshold=1440.0, required_pass_rate=0.9)
+    obs = [{"X": [("baolong_fire (not contained)", AtLeast(60.0))]}]
+    (row,) = build(SimpleNamespace(targets=[target]), obs)
+    assert (row.status, row.passed, row.pass_rate, row.not_judged) == ("not judged", None, 0.0, 1)
+    assert row.cut_off == "baolong_fire (not contained)"
+    assert row.to_dict()["status"] == "not judged" and row.to_dict()["not_judged"] == 1
+    # one of two replications contained at 90 min, the other still burning at 60 min:
+    # 1 of 2 meets, 2 of 2 would: 50 % < 90 % <= 100 %, not judged; at 50 % required, pass
+    obs = [{"X": [("f", 90.0)]}, {"X": [("f (not contained)", AtLeast(60.0))]}]
+    (row,) = build(SimpleNamespace(targets=[target]), obs)
+    assert (row.status, row.pass_rate, row.not_judged) == ("not judged", 0.5, 1)
+    target.required_pass_rate = 0.5
+    (row,) = build(SimpleNamespace(targets=[target]), obs)
+    assert (row.status, row.not_judged) == ("pass", 1)
+
+
+def test_the_forest_fire_cut_to_an_hour_is_not_judged_on_containment(host):
+    # contained at 1.59 h as shipped (tests/test_cut_short.py); cut to 1 h it still burns:
+    # FF2 (ignition to containment <= 24 h) has only "at least 60 min", the old code passed it
+    sc = load_scenario(FOREST, host=host, overrides={"run.horizon": "1h"})
+    out = run(sc, host, replications=1)
+    rows = {r.id: r for r in out.rows}
+    assert rows["FF2"].status == "not judged" and rows["FF2"].mean == pytest.approx(1.0)  # hours
+    assert rows["FF2"].cut_off == "baolong_fire (not contained)"
+    assert rows["FF5"].status == "not judged"     # area <= 47.5 ha: the area still grows
+    assert rows["FF1"].status == "pass"           # the first crew arrived: judged as before
+    data = {t["id"]: t for t in json.loads(to_json(out))["targets"]}
+    assert data["FF2"]["status"] == "not judged" and data["FF2"]["passed"] is None
+    text = render(out)
+    assert "| NOT JUDGED |" in text and "2 not judged (the run ended before the outcome: FF2, FF5)" in text
+    # a batch's replication: the value as measured, met left open (None), not True
+    values = {row_id: (v, met) for row_id, v, met in replication_values(sc, out.first_events)}
+    assert values["FF2"] == (pytest.approx(1.0), None) and values["FF1"][1] is True
+
+
+def test_a_fire_appliance_that_never_arrived_says_so(host):
+    # the old-town fire: the call at 5 min, the first appliance 19.3 min after its dispatch
+    # order (tests/test_cut_short.py). Cut to 15 min: "at least 10 min" misses 5 min for
+    # sure, and the row says no unit arrived; cut to 8 min: "at least 3 min" is open.
+    out = run(load_scenario(FIRE, host=host, overrides={"run.horizon": "15min"}), host, replications=1)
+    b1 = next(r for r in out.rows if r.id == "B1")
+    assert (b1.status, b1.mean) == ("fail", pytest.approx(10.0))
+    assert b1.cut_off.endswith("(no unit arrived)")
+    out = run(load_scenario(FIRE, host=host, overrides={"run.horizon": "8min"}), host, replications=1)
+    b1 = next(r for r in out.rows if r.id == "B1")
+    assert (b1.status, b1.mean, b1.not_judged) == ("not judged", pytest.approx(3.0), 1)
+    assert "(no unit arrived)" in render(out)
+
+
+def test_a_batch_row_with_replications_left_open_is_not_judged():
+    t = StoredTarget("FF2", "contained", None, "containment_time", "time", "h", "max", "<=",
+                     24.0, 0.9, False, 0)
+    row = RowStats(t, {0: 1.0, 1: 1.2}, {0: None, 1: True})
+    _summarise(row)
+    # 1 of 2 met, 1 open: 50 % < 90 % <= 100 %
+    assert (row.status, row.verdict, row.not_judged, row.pass_rate) == ("not judged", "not judged", 1, 0.5)
+    row = RowStats(t, {0: 30.0, 1: 1.2}, {0: False, 1: None})
+    _summarise(row)
+    assert (row.status, row.not_judged) == ("fail", 1)
