@@ -44,6 +44,7 @@ def scenarios() -> list[Path]:
 
 def run_all(out: Path) -> list[str]:
     """Run every scenario into ``out``; the file names written."""
+    out = out.resolve()  # the runs' working folder is the checkout's root
     out.mkdir(parents=True, exist_ok=True)
     names = []
     plan = [(path, ()) for path in scenarios()]
@@ -51,10 +52,13 @@ def run_all(out: Path) -> list[str]:
     for path, extra in plan:
         stem = path.stem + ("-traced" if extra else "")
         events, card = out / f"{stem}.jsonl", out / f"{stem}.json"
-        command = [str(Path(sys.executable).with_name("drillsim")), "run", str(path), "-n", str(REPLICATIONS),
+        # the scenario named from the checkout's root: the JSON's ``scenario_file`` is then
+        # the same in any checkout (a worktree compared with main's reference)
+        command = [str(Path(sys.executable).with_name("drillsim")), "run", str(path.relative_to(ROOT)),
+                   "-n", str(REPLICATIONS),
                    "--events", str(events), "--json", str(card), "-q", *extra]
         env = {**os.environ, "DRILLSIM_TRACE_HOOKS": ""}
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
         names += [events.name, card.name]

@@ -883,8 +883,6 @@ def test_a_calculator_result_that_is_no_result_names_the_plugin(returned, says, 
     ('HazardType("h", "x", None, start=None)', "hazard type 'h': start must be a function, got NoneType None"),
     ('HazardType("h", "x", None, start=lambda sim, hazard: None, incident_kinds=["flood"])',
      "hazard type 'h': incident_kinds must be a function, got list ['flood']"),
-    ('HazardType("h", "x", None, start=lambda sim, hazard: None, finish="summary")',
-     "hazard type 'h': finish must be a function, got str 'summary'"),
     ('Calculator("c", "x", (), compute={"a": 1})', "calculator 'c': compute must be a function, got dict {'a': 1}"),
 ])
 def test_a_record_function_that_is_no_function_is_refused_at_load(record, says):

@@ -166,6 +166,8 @@ class Simulation:
         self._unreachable: dict[str, list] = {}
         self._stopped = False
         self._started = False
+        #: ``(callback, where)`` to call at the horizon, in the order registered (:meth:`at_horizon`)
+        self._at_horizon: list[tuple[Callable[[], None], str]] = []
         #: the unit task (:class:`~drillsim.engine.response.Response`) whose step runs now
         self._running: Response | None = None
         #: unit -> ``[unit.id]``, the ``units`` of the ``incident_completed`` events of the
@@ -872,19 +874,36 @@ class Simulation:
             self.finish()
         return self
 
+    def at_horizon(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the run reaches its horizon (or a drill is ended), at
+        that time, before ``run_ended`` is logged, in the order registered.
+
+        For what a process cannot log itself: a run covers ``[0, horizon)``, so an event
+        at the horizon never fires, and a hazard still going then (a fire not contained,
+        a road still closed) logs its state and ``hazard_summary`` here. Guarded by the
+        same time limit as ``start``; a failure fails the run naming the plugin.
+
+        :raises TypeError: ``callback`` is not callable (the run then fails naming the
+            plugin that called, as for ``sim.timeout``).
+        """
+        if not callable(callback):
+            raise TypeError(f"sim.at_horizon({callback!r}): give a function of no arguments "
+                            "to call at the horizon")
+        name = getattr(callback, "__name__", type(callback).__name__)
+        self._at_horizon.append((callback, f"sim.at_horizon({name})"))
+
     def finish(self) -> None:
-        """Let hazard types log what is still going at the horizon (``HazardType.finish``),
-        log the end of the run (open incidents, units still out) and notify plugins.
+        """Call what plugins registered with :meth:`at_horizon`, log the end of the run
+        (open incidents, units still out) and notify plugins (``drillsim_run_finished``).
 
         :raises RunStalled: every process was blocked before the horizon
             (:mod:`drillsim.engine.stall`); ``run_stalled`` is logged first.
         """
         stall.check(self)
-        ending = [h for h in self.hazards if h.type.finish is not None]
-        if ending:
+        if self._at_horizon:
             with self._outside_events():
-                for hazard in ending:
-                    self._call(hazard.type.finish, f"{hazard.type.name}.finish", self, hazard)
+                for callback, where in self._at_horizon:
+                    self._call(callback, where)
         open_incidents = [i.id for i in self.incidents.values() if not i.completed]
         self.log.log("run_ended", open_incidents=len(open_incidents),
                      queued=[i.id for i in self.queue])

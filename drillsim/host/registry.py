@@ -373,10 +373,6 @@ class HazardType:
         incident kind a hazard with these params may create. With it, a force's
         ``serves:`` naming a kind nothing makes is an error; without it the loader reads
         the params' ``kind``/``*_kind`` fields and only warns (it cannot be sure).
-    :ivar finish: optional ``finish(sim, hazard)`` called when a run reaches its horizon,
-        at the horizon, before ``run_ended`` is logged: to log the figures of a hazard
-        still going then (a fire not contained), which its processes cannot (an event
-        at the horizon itself is past the end of the run, ``[0, horizon)``).
     """
 
     name: str
@@ -385,14 +381,13 @@ class HazardType:
     start: Callable[[Any, Any], None]
     check: Callable[[Any, Any], Iterable[tuple[tuple, str]]] | None = None
     incident_kinds: Callable[[Any], Iterable[str]] | None = None
-    finish: Callable[[Any, Any], None] | None = None
 
     def check_self(self) -> None:
         if not _NAME.match(self.name):
             raise RegistrationError(f"hazard type name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
         _functions(f"hazard type {self.name!r}", ("start",), start=self.start, check=self.check,
-                   incident_kinds=self.incident_kinds, finish=self.finish)
+                   incident_kinds=self.incident_kinds)
 
 
 @dataclass(frozen=True)

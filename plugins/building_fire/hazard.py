@@ -37,7 +37,6 @@ the fire still going: ``buildings``, ``controlled``, ``water_short_min``,
 
 from __future__ import annotations
 
-import weakref
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -168,19 +167,6 @@ def figures(p: BuildingFireParams) -> dict:
     return {"alpha_kw_s2": a, "flashover_kw": q_fo, "flashover_min": time_to_reach_s(a, q_fo) / 60.0,
             "step_down_min": steps.down, "step_side_min": steps.side, "step_up_min": steps.up,
             "needed_flow_per_building_l_s": needed_flow_l_s(p.block.building_side ** 2, p.block.floors)}
-
-
-#: sim -> {hazard id: what logs the fire's result at the horizon} (:func:`horizon_reached`)
-_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def horizon_reached(sim, hazard) -> None:
-    """``HazardType.finish``: a fire still going when the run ends logs its
-    ``building_fire_result`` and ``hazard_summary`` as of the horizon (its process waits
-    for a moment past the run and would never log them)."""
-    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
-    if at_horizon is not None:
-        at_horizon()
 
 
 def start(sim, hazard) -> None:
@@ -352,7 +338,7 @@ def start(sim, hazard) -> None:
         sim.log.log("building_fire_result", hazard=hazard.id, **result)
         sim.log.log("hazard_summary", hazard=hazard.id, figures={**fig, **result})
 
-    _AT_HORIZON.setdefault(sim, {})[hazard.id] = at_horizon
+    sim.at_horizon(at_horizon)
     sim.process(report())
     sim.process(flashover())
     sim.process(fire())
@@ -376,5 +362,4 @@ BUILDING_FIRE = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
-    finish=horizon_reached,
 )

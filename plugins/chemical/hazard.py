@@ -323,8 +323,6 @@ class ReleaseState:
 
 
 _RELEASES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-#: sim -> {hazard id: what logs the release's summary at the horizon} (:func:`horizon_reached`)
-_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def restriction(sim, unit, origin, destination):
@@ -619,7 +617,7 @@ def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict 
         if run["started"] and not run["summarised"]:
             summarise()
 
-    _AT_HORIZON.setdefault(sim, {})[hid] = at_horizon
+    sim.at_horizon(at_horizon)
 
     sim.process(weather())
     sim.process(respond())
@@ -627,15 +625,6 @@ def run_release(sim, hid: str, p: ToxicReleaseParams, src: Place, started: dict 
     if not sim.auto_orders:
         sim.process(offer_order())
     return handle
-
-
-def horizon_reached(sim, hazard) -> None:
-    """``HazardType.finish``: a release whose plume has not cleared when the run ends
-    logs its ``hazard_summary`` at the horizon (released so far), which its process,
-    waiting for a moment past the run, never would."""
-    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
-    if at_horizon is not None:
-        at_horizon()
 
 
 def check(params: ToxicReleaseParams, context):
@@ -655,5 +644,4 @@ TOXIC_RELEASE = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
-    finish=horizon_reached,
 )

@@ -250,7 +250,7 @@ class FireState:
     own_places: set[str] = field(default_factory=set)
     #: held line, m, and the head's (rate of spread m/min, flame length m) with the crews
     #: and helicopters at work, as of the end of the part of a step being run (growth is
-    #: computed a part ahead): at the horizon, the fire's state then (:func:`finish`)
+    #: computed a part ahead): at the horizon, the fire's state then (:func:`_log_at_horizon`)
     line: float = 0.0
     head: tuple[float, float, int, int] = (0.0, 0.0, 0, 0)
 
@@ -322,6 +322,11 @@ def start(sim, hazard) -> None:
                    ig.township)
     fire = FireState(hazard.id, p, origin)
     _FIRES.setdefault(sim, []).append(fire)
+
+    def at_horizon() -> None:
+        _log_at_horizon(sim, fire)
+
+    sim.at_horizon(at_horizon)
     table = production_table()
     hand_limit = (p.hand_crew_max_flame_length if p.hand_crew_max_flame_length is not None
                   else table["flame_length_limits_m"]["hand_crew"])
@@ -458,7 +463,7 @@ def start(sim, hazard) -> None:
                 if held:
                     return (yield from contained(line))
                 break
-        # the horizon: the last part's end is past the run ([0, horizon)); finish() logs
+        # the horizon: the last part's end is past the run ([0, horizon)); _log_at_horizon() logs
         # the fire's state there
 
     def summary(done: bool, line: float) -> dict:
@@ -487,19 +492,18 @@ def _summary(fire: FireState, done: bool, line: float) -> dict:
             "line_m": line, "fuel_model": fuel_model(fire.params.fuel_model).code}
 
 
-def finish(sim, hazard) -> None:
-    """``HazardType.finish``: a fire still burning at the horizon logs its state there
+def _log_at_horizon(sim, fire: FireState) -> None:
+    """At the horizon (``sim.at_horizon``), a fire still burning logs its state there
     (``fire_state``, so the burned area is the horizon's, not the last hourly report's)
     and its ``hazard_summary`` (not contained)."""
-    for fire in _FIRES.get(sim, ()):
-        if fire.hazard != hazard.id or not fire.burning:
-            continue
-        ros, head_fl, crews, helis = fire.head
-        sim.log.log("fire_state", hazard=hazard.id, area_ha=round(fire.shape.area_ha, 3),
-                    perimeter_m=round(fire.shape.perimeter_m, 1), line_m=round(fire.line, 1),
-                    head_ros_m_min=round(ros, 3), flame_length_m=round(head_fl, 2),
-                    crews=crews, helicopters=helis)
-        sim.log.log("hazard_summary", hazard=hazard.id, figures=_summary(fire, False, fire.line))
+    if not fire.burning:
+        return
+    ros, head_fl, crews, helis = fire.head
+    sim.log.log("fire_state", hazard=fire.hazard, area_ha=round(fire.shape.area_ha, 3),
+                perimeter_m=round(fire.shape.perimeter_m, 1), line_m=round(fire.line, 1),
+                head_ros_m_min=round(ros, 3), flame_length_m=round(head_fl, 2),
+                crews=crews, helicopters=helis)
+    sim.log.log("hazard_summary", hazard=fire.hazard, figures=_summary(fire, False, fire.line))
 
 
 def check(params: ForestFireParams, context):
@@ -523,5 +527,4 @@ FOREST_FIRE = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
-    finish=finish,
 )

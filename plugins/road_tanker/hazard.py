@@ -127,10 +127,11 @@ def start(sim, hazard) -> None:
         sim.log.log("road_blocked", hazard=hazard.id, point=site.id, road=road.name, between=list(road.between),
                     township=site.township, detour=p.road_closure.detour, for_min=None)
         sim.access_changed(f"{hazard.id}: {road.name} blocked by the crash")
-        closed_at = state["closed_at"] = sim.now
+        state["closed_at"] = sim.now
         handle = release.run_release(sim, hazard.id, leak, site,
                                      started={"road": road.name, "between": list(road.between), "at": road.at,
                                               "load_t": p.tanker.load_t})
+        sim.at_horizon(at_horizon)  # after the release's own: its summary first
         sim.process(report(site))
         yield handle.stopped
         yield sim.timeout(p.road_closure.reopen_after)
@@ -152,7 +153,6 @@ def start(sim, hazard) -> None:
             summarise()
 
     state = {"closed_at": None, "summarised": False}
-    _AT_HORIZON.setdefault(sim, {})[hazard.id] = at_horizon
 
     def report(site):
         yield sim.timeout(p.detection)
@@ -161,19 +161,6 @@ def start(sim, hazard) -> None:
                             hazard=hazard.id, road=road.name)
 
     sim.process(crash())
-
-
-#: sim -> {hazard id: what logs the road's summary at the horizon} (:func:`horizon_reached`)
-_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def horizon_reached(sim, hazard) -> None:
-    """``HazardType.finish``: the release's summary (:func:`release.horizon_reached`),
-    then, if the road is still closed when the run ends, the road's at the horizon."""
-    release.horizon_reached(sim, hazard)
-    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
-    if at_horizon is not None:
-        at_horizon()
 
 
 def check(params: RoadTankerParams, context):
@@ -196,5 +183,4 @@ ROAD_TANKER = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
-    finish=horizon_reached,
 )

@@ -266,21 +266,8 @@ def start(sim, hazard) -> None:
             summarise()
 
     progress = {"steps": 0, "summarised": False}
-    _AT_HORIZON.setdefault(sim, {})[hazard.id] = at_horizon
+    sim.at_horizon(at_horizon)
     sim.process(run())
-
-
-#: sim -> {hazard id: what logs the summary at the horizon} (:func:`horizon_reached`)
-_AT_HORIZON: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def horizon_reached(sim, hazard) -> None:
-    """``HazardType.finish``: rain still falling, or a road still under water, when the
-    run ends: the ``hazard_summary`` at the horizon (peaks so far; a closure still on
-    counted to the horizon), which the hazard's process would never log."""
-    at_horizon = _AT_HORIZON.get(sim, {}).get(hazard.id)
-    if at_horizon is not None:
-        at_horizon()
 
 
 def check(params: WaterloggingParams, context):
@@ -316,5 +303,4 @@ URBAN_WATERLOGGING = HazardType(
     start=start,
     check=check,
     incident_kinds=incident_kinds,
-    finish=horizon_reached,
 )

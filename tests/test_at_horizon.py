@@ -1,0 +1,93 @@
+"""``sim.at_horizon(callback)``: what a plugin logs when the run reaches its horizon.
+
+A run covers ``[0, horizon)``: an event at the horizon never fires, so a hazard still
+going then logs its state through ``sim.at_horizon``, called by ``Simulation.finish``
+before ``run_ended``, in the order registered, under the same watchdog as ``start``.
+"""
+
+import json
+import textwrap
+
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+
+SCENARIO = """\
+    run: {horizon: 2h}
+    forces:
+      - {id: a, type: district_rescue_team, base: west_base, vehicle: car, turnout: 0min}
+    hazards:
+      - {id: s, type: scripted_incidents, params: {incidents: [
+          {at: 20min, kind: call, place: east, demand: {people: 1}, on_scene: 5min}]}}
+    """
+
+
+def _plugin(tmp_path, body: str):
+    plugin = tmp_path / "ender.py"
+    plugin.write_text("from drillsim.api import hookimpl\n\n" + textwrap.dedent(body), encoding="utf-8")
+    return plugin
+
+
+def test_callbacks_run_at_the_horizon_in_the_order_registered_before_run_ended(mini, tmp_path):
+    plugin = _plugin(tmp_path, """\
+        @hookimpl
+        def drillsim_run_started(sim):
+            sim.at_horizon(lambda: sim.log.log("ender_first", at=sim.now))
+            def later():
+                yield sim.timeout(30)
+                sim.at_horizon(lambda: sim.log.log("ender_second", at=sim.now))
+            sim.process(later())
+        """)
+    events = tmp_path / "events.jsonl"
+    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--events", str(events),
+                                       "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 0, result.output
+    kinds = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
+    tail = [(e["kind"], e["t"]) for e in kinds if e["kind"] in ("ender_first", "ender_second", "run_ended")]
+    # every replication ends the same way: first, second, run_ended, at 120 min
+    assert tail[:3] == [("ender_first", 120.0), ("ender_second", 120.0), ("run_ended", 120.0)]
+    assert len(tail) % 3 == 0 and all(tail[i:i + 3] == tail[:3] for i in range(0, len(tail), 3))
+
+
+def test_a_callback_that_fails_fails_the_run_naming_the_plugin(mini, tmp_path):
+    plugin = _plugin(tmp_path, """\
+        @hookimpl
+        def drillsim_run_started(sim):
+            def summary():
+                return 1 / 0
+            sim.at_horizon(summary)
+        """)
+    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "run failed: plugin 'ender' failed in sim.at_horizon(summary) at "
+        "scenario time 120.0 min: ZeroDivisionError: division by zero")
+
+
+def test_something_not_callable_is_refused_where_it_is_registered(mini, tmp_path):
+    plugin = _plugin(tmp_path, """\
+        @hookimpl
+        def drillsim_run_started(sim):
+            sim.at_horizon("summary")
+        """)
+    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "run failed: plugin 'ender' failed in drillsim_run_started at scenario time 0.0 min: "
+        "TypeError: sim.at_horizon('summary'): give a function of no arguments to call at the horizon")
+
+
+def test_a_callback_that_never_returns_is_stopped_by_the_time_limit(mini, tmp_path, monkeypatch):
+    plugin = _plugin(tmp_path, """\
+        @hookimpl
+        def drillsim_run_started(sim):
+            def forever():
+                while True:
+                    pass
+            sim.at_horizon(forever)
+        """)
+    monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "0.3")
+    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("run failed: plugin 'ender' did not return within 0.3 s (wall clock) "
+                                     "at scenario time 120.0 min: stopped")
