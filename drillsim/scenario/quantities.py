@@ -373,6 +373,22 @@ def check_magnitude(magnitude: float, meaning: str, *, allow_zero: bool = False,
 #: hectohours, which in a scenario file are typos.
 _PREFIXABLE = frozenset({"meter", "second", "gram", "liter"})
 
+#: the units a scenario's durations, distances, speeds, discharges, rates and mass rates
+#: may be written in (pint's names; a prefix only on :data:`_PREFIXABLE`): units of time,
+#: length, volume and mass (SI Brochure, 9th ed., 2019, tables 2 and 8; NIST SP 811,
+#: appendix B, for the mile, foot, yard, inch, nautical mile, US gallon and knot). Pint
+#: reads much more as a unit: its constants (``pi``, ``c`` the speed of light,
+#: ``planck_length``), shares (``%``, ``ppm``), counts (``dozen``, ``count``), angles
+#: (``rad``, ``turn``, ``deg``) and bits, so ``2 pi/h`` would be a rate of 6.28 per hour
+#: and ``2 % /h`` one of 0.02 per hour: in a scenario file these mean nothing.
+_REAL_UNITS = frozenset({
+    "second", "minute", "hour", "day", "week",
+    "meter", "mile", "nautical_mile", "foot", "yard", "inch",
+    "liter", "m3", "gallon",
+    "gram", "metric_ton",
+    "knot", "mile_per_hour", "kilometer_per_hour",
+})
+
 
 def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind: str) -> float:
     """``number`` ``unit_text`` in the engine unit of ``kind``, through pint's registry.
@@ -394,6 +410,11 @@ def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind:
     parts = getattr(ureg, "parse_units_as_container", None)  # (public in newer pint)
     for name in (parts(unit_text) if parts is not None else unit._units):
         prefix, base, _ = (ureg.parse_unit_name(name) or (("", name, ""),))[0]
+        if base not in _REAL_UNITS:
+            # pint's constants, shares, counts and angles are no unit of a quantity here
+            raise ValueError(f"{value!r} is not {what} with a unit: {written!r} contains "
+                             f"{base!r}, which pint reads as a unit but is no unit of time, "
+                             f"length, volume or mass; write e.g. {examples}")
         if prefix and base not in _PREFIXABLE:
             # pint reads "4dd" as 4 decidays and "90mmin" as 90 milliminutes: typos
             raise ValueError(f"unknown unit {written!r} in {value!r} (a prefix such as "
