@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from drillsim.engine.eventlog import Event, JsonLinesSink
+from drillsim.engine.hookcall import answering_plugin
 from drillsim.engine.simulation import Simulation
 from drillsim.host import hooktrace
 from drillsim.host.pluginhost import PluginHost
 from drillsim.scenario.loader import ResolvedScenario
+from drillsim.scenario.quantities import format_number
 from drillsim.scoring import scorecard
 
 
@@ -66,12 +68,20 @@ class StrandedUnits:
     ``math.inf`` for everything, R2 showing no arrival at all, ran with no word). A unit
     that arrives somewhere in some replication is not: a plugin may well know places a
     unit cannot reach (an island without a road) while it reaches others.
+
+    A finite travel time whose arrival falls after the horizon (``1e300`` minutes, or a
+    day's drive in a 12-hour run) keeps the unit from arriving just as surely: a unit
+    that set off (``unit_en_route``) only on such trips and arrived nowhere in any
+    replication is *late*, with a warning of its own (the longest trip, and that a trip
+    past the horizon never ends in the run).
     """
 
     def __init__(self) -> None:
         self.arrived: set[str] = set()
         #: unit id -> [plugin, force id, origin id, destination id, trips, replications]
         self.unreached: dict[str, list] = {}
+        #: unit id -> [plugin, force id, origin id, destination id, trips, longest minutes]
+        self.late: dict[str, list] = {}
 
     def add(self, sim: Simulation, events: list[Event]) -> None:
         """Note one replication's answers and arrivals (the arrivals read only when the
@@ -79,21 +89,73 @@ class StrandedUnits:
         self.take(self.note(sim, events))
 
     @staticmethod
-    def note(sim: Simulation, events: list[Event]) -> tuple[dict, set[str]] | None:
+    def note(sim: Simulation, events: list[Event]) -> tuple[dict, set[str], dict] | None:
         """What :meth:`add` keeps of one replication, as plain data (it may come from a
-        forked copy of the process): the hook's ``math.inf`` answers and the units that
-        arrived, or None when the hook answered none."""
+        forked copy of the process): the hook's ``math.inf`` answers, the units that
+        arrived and the late units' trips (:meth:`late_trips`), or None when there are
+        neither answers nor late trips."""
         answers = sim.unreachable_answers()
-        if not answers:
+        late = StrandedUnits.late_trips(sim, events)
+        if not answers and not late:
             return None
-        return dict(answers), {e.unit for e in events if e.kind == "unit_arrived"}
+        return dict(answers), {e.unit for e in events if e.kind == "unit_arrived"}, late
 
-    def take(self, note: tuple[dict, set[str]] | None) -> None:
+    @staticmethod
+    def late_trips(sim: Simulation, events: list[Event]) -> dict[str, tuple[str, str, str, str, int, float]]:
+        """The units of one replication that set off (``unit_en_route``, its ``travel``
+        minutes) only on trips ending after the horizon and arrived nowhere: unit id ->
+        (the plugin answering the travel time, force id, origin id (the unit's base),
+        destination place id, how many such trips, the longest in minutes). Asks the
+        hook again to name the plugin: after the run only."""
+        horizon = sim.horizon
+        place: dict[str, str] = {}
+        trips: dict[str, list] = {}
+        arrived: set[str] = set()
+        for e in events:
+            k = e.kind
+            if k == "incident_created":
+                place[e.incident] = e.details.get("place")
+            elif k == "unit_en_route":
+                travel = e.details.get("travel", 0.0)
+                if e.t + travel > horizon:
+                    seen = trips.get(e.unit)
+                    if seen is None:
+                        trips[e.unit] = [place.get(e.incident), 1, travel]
+                    else:
+                        seen[1] += 1
+                        seen[2] = max(seen[2], travel)
+            elif k == "unit_arrived":
+                arrived.add(e.unit)
+        out = {}
+        caller = sim._hook.drillsim_travel_time
+        names = tuple(caller.spec.argnames)
+        for unit_id, (destination, n, longest) in trips.items():
+            if unit_id in arrived:
+                continue
+            unit = sim.units[unit_id]
+            try:
+                to = sim.region.place(destination)
+            except (KeyError, AttributeError):
+                to = None
+            plugin = (answering_plugin(caller, names, (sim, unit, unit.base, to))
+                      if to is not None else None)
+            out[unit_id] = (plugin or "(unknown)", unit.force.id, unit.base.id, destination or "?",
+                            n, longest)
+        return out
+
+    def take(self, note: tuple[dict, set[str], dict] | None) -> None:
         """Add one replication's :meth:`note`."""
         if note is None:
             return
-        answers, arrived = note
+        answers, arrived, late = note
         self.arrived.update(arrived)
+        for unit_id, (plugin, force, origin, destination, trips, longest) in late.items():
+            seen = self.late.get(unit_id)
+            if seen is None:
+                self.late[unit_id] = [plugin, force, origin, destination, trips, longest]
+            else:
+                seen[4] += trips
+                seen[5] = max(seen[5], longest)
         for unit_id, (plugin, force, origin, destination, trips) in answers.items():
             seen = self.unreached.get(unit_id)
             if seen is None:
@@ -122,6 +184,33 @@ class StrandedUnits:
                        f"{origin} → {destination}): {'they' if len(units) > 1 else 'it'} never "
                        f"arrived in {replications:,} replication{'s' if replications != 1 else ''}; "
                        "if the places can be reached, return the minutes (math.inf means never)")
+            out.append(str(scenario.doc.fault(where, message)))
+        return out + self._late_warnings(scenario, replications, forces)
+
+    def _late_warnings(self, scenario: ResolvedScenario, replications: int,
+                       forces: dict[str, int]) -> list[str]:
+        """One line per plugin for the late units (see the class) that arrived nowhere
+        and were not already named for ``math.inf``."""
+        by_plugin: dict[str, list[str]] = {}
+        for unit_id, (plugin, *_rest) in self.late.items():
+            if unit_id not in self.arrived and unit_id not in self.unreached:
+                by_plugin.setdefault(plugin, []).append(unit_id)
+        out = []
+        for plugin, units in by_plugin.items():
+            _, force, origin, destination, _, _ = self.late[units[0]]
+            total = sum(self.late[u][4] for u in units)
+            longest = max(self.late[u][5] for u in units)
+            shown = ", ".join(units[:3]) + (f" and {len(units) - 3:,} more" if len(units) > 3 else "")
+            where = ("forces", forces[force]) if force in forces else ()
+            they = "they" if len(units) > 1 else "it"
+            message = (f"unit{'s' if len(units) > 1 else ''} {shown} set off {total:,} "
+                       f"time{'s' if total != 1 else ''} (the first {origin} → {destination}) "
+                       f"only on trips ending after the horizon ({format_number(scenario.horizon)} min; "
+                       f"the longest {format_number(longest) if longest < 1e9 else f'{longest:.3g}'} min, from plugin {plugin!r}'s "
+                       f"drillsim_travel_time): {they} never arrived in "
+                       f"{replications:,} replication{'s' if replications != 1 else ''}, as if "
+                       "unreachable (math.inf); if the places can be reached sooner, check the "
+                       "travel times, else lengthen run.horizon")
             out.append(str(scenario.doc.fault(where, message)))
         return out
 
