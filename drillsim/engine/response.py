@@ -78,7 +78,12 @@ class Response:
         start._ok = True
         start._value = None
         self._target = start
-        self._then: Callable[[], None] = self._begin if incident is not None else self._go_home
+        if incident is None:
+            self._then: Callable[[], None] = self._go_home
+        elif turnout and (unit.force.turnout_bands or unit.turnout > 0):
+            self._then = self._begin
+        else:  # no turnout to wait for (what _begin would find): straight on the road
+            self._then = self._travel
         self._on_interrupt: Callable[[Any], None] = self._not_started
         env.schedule(start, URGENT)
 

@@ -19,6 +19,7 @@ import datetime as dt
 import math
 from functools import lru_cache, partial
 from types import MappingProxyType
+from itertools import compress
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
@@ -59,6 +60,8 @@ _CREATED = ("township", "kind", "place", "demand", "on_scene", "priority")
 _CREATED_PLAIN = ("incident_created", _CREATED)  # with no hazard details
 #: the details of every incident created without any (read-only, shared)
 _NO_DETAILS = MappingProxyType({})
+_INF = math.inf
+_status = attrgetter("status")
 
 
 def _queue_key(incident: Incident) -> tuple:
@@ -533,6 +536,12 @@ class Simulation:
             raise
         except Exception as exc:
             raise self._failure(exc, "drillsim_travel_time") from exc
+        if minutes.__class__ is float and 0.0 <= minutes < _INF:
+            # the usual answer, a finite float of 0 or more: what the checks below make of
+            # it, without them (a float subclass such as numpy's takes the long way)
+            if minutes and self._access_live:
+                minutes = self.access(unit, origin, destination).apply(minutes)
+            return minutes
         try:
             # (True and False are numbers to Python: a test's answer, not minutes)
             bad = minutes is None or minutes is True or minutes is False or not (minutes >= 0)
@@ -691,7 +700,9 @@ class Simulation:
         queue = self.queue
         if not queue:
             return
-        free = [u for u in self._auto_units if u.status in _DISPATCHABLE]
+        units = self._auto_units
+        # [u for u in units if u.status in DISPATCHABLE], in C: no bytecode per unit
+        free = list(compress(units, map(_DISPATCHABLE.__contains__, map(_status, units))))
         if not free:
             # nobody to send (a busy system's usual case): only log the incidents newly
             # queued, in queue order, as the full pass below would
@@ -987,7 +998,8 @@ class Simulation:
         now = self._clock()
         if incident.completed:
             return
-        incident.progress = incident.progress_at(now)
+        if incident.rate:  # (idle so far: progress_at(now) is the progress as it stands)
+            incident.progress = min(1.0, incident.progress + incident.rate * (now - incident.progress_time))
         incident.progress_time = now
         incident.rate = incident.staffing() / incident.on_scene
         # (re)plan the completion; a newer plan voids this one
