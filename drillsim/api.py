@@ -25,7 +25,9 @@ What a plugin may use, by topic:
   ``sim.process``/``sim.timeout``, ``sim.create_incident``, ``sim.dispatch``,
   ``sim.travel_time``, the event log ``sim.log``, wall-clock time ``sim.local_time()``,
   the turnout by time of day ``sim.turnout(unit)``,
-  per-run plugin state ``sim.stash`` with :class:`StashKey`), :class:`Unit` and its statuses,
+  per-run plugin state ``sim.stash`` with :class:`StashKey`; what is still going at the
+  end ``sim.at_horizon``), :class:`OnSceneChange` (a stepped hazard woken when units
+  arrive at or leave its incidents), :class:`Unit` and its statuses,
   :class:`Force`, :class:`Incident`, :class:`Reserve`, :class:`Place`,
   :class:`Region`, :func:`arrival_estimate`;
 - the event log and scoring: :class:`Event`, :class:`EventLog`,
@@ -60,6 +62,7 @@ import pluggy as _pluggy
 from drillsim.engine.access import Restriction
 from drillsim.engine.eventlog import Event, EventLog
 from drillsim.engine.incidents import Incident
+from drillsim.engine.onscene import OnSceneChange
 from drillsim.engine.reporting import Message, ReportChannel, Reporter, demand_text
 from drillsim.engine.reserves import Reserve
 from drillsim.engine.simulation import OrderRefused, PluginFailed, Simulation
@@ -126,7 +129,8 @@ __all__ = [
     # registrations
     "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "Deferred", "default_names",
     # a run
-    "Simulation", "Unit", "Force", "Incident", "Reserve", "Place", "Region", "arrival_estimate",
+    "Simulation", "OnSceneChange", "Unit", "Force", "Incident", "Reserve", "Place", "Region",
+    "arrival_estimate",
     "AVAILABLE", "DISPATCHED", "TRAVELLING", "ON_SCENE", "RETURNING", "OUT_OF_SERVICE",
     "DISPATCHABLE", "Stash", "StashKey",
     # event log and scoring

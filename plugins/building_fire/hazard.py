@@ -41,7 +41,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from drillsim.api import Demand, HazardType, Discharge, Duration, DurationOrZero, Fraction, Height, Strict, WindSpeed, suggest
+from drillsim.api import Demand, HazardType, Discharge, OnSceneChange, Duration, DurationOrZero, Fraction, Height, Strict, WindSpeed, suggest
 
 from .growth import Room, alpha, flashover_kw, time_to_reach_s
 from .spread import Block, hamada_step_times, ignition_offsets
@@ -243,14 +243,9 @@ def start(sim, hazard) -> None:
         state["started"] = True
         sim.log.log("fire_growth", hazard=hazard.id, growth=p.growth, hydrants_working=working,
                     hydrants=p.water.hydrants, **{k: round(v, 4) for k, v in fig.items()})
-        wake = {"event": sim.event()}
-
-        def on_arrival(event):
-            inc = incident.get("fire")
-            if inc is not None and event.incident == inc.id and not wake["event"].triggered:
-                wake["event"].succeed()
-
-        sim.log.subscribe("unit_arrived", on_arrival)
+        # a unit arriving (or leaving) between the fire's own times changes the water
+        # applied from that moment
+        crew_change = OnSceneChange(sim, lambda iid: "fire" in incident and incident["fire"].id == iid)
         times = sorted(set(ignite.values()) | {t + p.burn_time for t in ignite.values()})
         last, before = None, None      # last fire_state logged; (time, applied, tank draw, short)
         while True:
@@ -301,8 +296,7 @@ def start(sim, hazard) -> None:
             if now >= sim.horizon:
                 break
             before = state["before"] = (now, applied, draw, short)
-            wake["event"] = sim.event()
-            yield sim.timeout(max(0.0, min(nxt, sim.horizon) - now)) | wake["event"]
+            yield sim.timeout(max(0.0, min(nxt, sim.horizon) - now)) | crew_change.next()
         yield from finish()
 
     def finish():

@@ -44,7 +44,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, Demand, HazardType, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
+from drillsim.api import (Angle, Demand, HazardType, OnSceneChange, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
                           Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from .containment import crew_rate_m_h, production_table
@@ -395,15 +395,7 @@ def start(sim, hazard) -> None:
         attacked = False
         # a unit arriving at (or leaving) the fire within a step changes the line built and
         # the head's spread from that moment, not from the step's end
-        wake = {"event": sim.event()}
-
-        def on_change(event) -> None:
-            if not wake["event"].triggered and any(
-                    inc.id == event.incident for inc in incidents.values()):
-                wake["event"].succeed()
-
-        sim.log.subscribe("unit_arrived", on_change)
-        sim.log.subscribe("unit_released", on_change)
+        crew_change = OnSceneChange(sim, lambda iid: any(inc.id == iid for inc in incidents.values()))
         while sim.now < sim.horizon:
             r, lb = behaviour(sim.now)   # the weather of the step's start, for the whole step
             fire.bearing = spread_bearing(r)
@@ -450,10 +442,8 @@ def start(sim, hazard) -> None:
                     line = l0 + rate * tau / 60.0
                     dt = tau
                 fire.line, fire.head = line, (ros, head_fl, crews, helis)
-                if wake["event"].triggered:
-                    wake["event"] = sim.event()
                 start, timer = sim.now, sim.timeout(dt)
-                done = yield timer | wake["event"]
+                done = yield timer | crew_change.next()
                 spent = sim.now - start
                 if timer not in done and dt - spent > 1e-9:  # someone came or left: the part ends now
                     fire.shape = before
