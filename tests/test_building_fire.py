@@ -232,3 +232,23 @@ def test_the_report_follows_the_fire_from_building_to_building(host, tmp_path):
         assert row[1] == str(d["involved"]) and row[2] == str(d["burning"])
         # NFA: 28.975 L/s per building still burning (the report rounds 1,014.1 to 1,014)
         assert float(row[3].split()[0].replace(",", "")) == pytest.approx(d["burning"] * NFF, rel=1e-3, abs=0.06)
+
+
+def test_an_appliance_leaving_within_a_step_stops_pumping_when_it_leaves(host):
+    # the fire's process woke on arrivals only: an appliance broken down between the
+    # fire's own times went on pumping (in its figures) until the next building caught
+    third = [e for e in simulate(host).log.events if e.kind == "unit_arrived"][2]
+    sim = Simulation(load_scenario(FIRE, host=host, overrides={"hazards[0].params.water.working": "100%"}), host)
+    leave_at = third.t + 5.0
+
+    def pump_fails():
+        yield sim.timeout(leave_at)
+        sim.break_down(sim.units[third.unit], "pump failure", by="controller")
+
+    sim.process(pump_fails())
+    sim.run()
+    before = [e for e in sim.log.events if e.kind == "fire_state" and e.t < leave_at][-1]
+    after = next(e for e in sim.log.events if e.kind == "fire_state" and e.t >= leave_at)
+    pump = before.details["pumps_l_s"] / 3          # three appliances of equal pumps before
+    assert after.t == pytest.approx(leave_at, abs=1e-9)
+    assert after.details["pumps_l_s"] == pytest.approx(2 * pump, abs=0.01)
