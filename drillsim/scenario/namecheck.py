@@ -266,6 +266,7 @@ def check_names(spec, doc: Document, host, targets, faults: Collector,
                                      key=True))
         _repeats(doc, ("forces", i, "serves"), f.serves or [], "incident kind", faults)
     _repeats(doc, ("plan", "targets"), spec.plan.targets or [], "target", faults)
+    check_idle_forces(spec, doc, host, hazards, warnings)
     for i, r in enumerate(spec.reserves):
         if isinstance(r.townships, list):
             _repeats(doc, ("reserves", i, "townships"), r.townships, "township", faults)
@@ -275,6 +276,50 @@ def check_names(spec, doc: Document, host, targets, faults: Collector,
                                  f"unknown source {o.source!r}: not listed under sources "
                                  f"({', '.join(sorted(spec.sources)) or 'none listed'})"
                                  + suggest(o.source, sorted(spec.sources))))
+
+
+def _names_force(name: str) -> bool:
+    return name in ("force", "forces") or name.endswith(("_force", "_forces"))
+
+
+def check_idle_forces(spec, doc: Document, host, hazards: list, warnings: list[Fault]) -> None:
+    """Warn about a force nothing in the scenario can use: its units bring no capability
+    (the unit type's, with the force's own ``capabilities`` over them, amounts above 0)
+    that any hazard's calls ask for (the capability fields of the hazards' params, their
+    defaults included: ``demand``, ``*_capability`` …), no hazard's params name the force,
+    and its unit type has no ``start`` of its own (no plugin runs its units, as the
+    aviation and mutual-aid plugins do). Such a force stands idle in every run: valid,
+    but probably not meant (an ambulance in a flood whose calls ask for people and boats).
+    Nothing is said when a hazard's params name no capability at all (a plugin's hazard
+    type whose calls' demand is its own: what they ask for cannot be seen).
+
+    :param hazards: :func:`_hazard_params` of ``spec`` (disabled hazards too: a sweep may
+        switch one on).
+    """
+    asked: set[str] = set()
+    named: set[str] = set()
+    for _, params in hazards:
+        asks = names_in(params, _is_capability)
+        if not asks:  # a hazard whose params name no capability: what its calls ask for
+            return    # is not to be seen, and any force may serve them
+        asked |= asks
+        named |= names_in(params, _names_force)
+    for i, f in enumerate(spec.forces):
+        if f.type not in host.unit_types or f.id in named:
+            continue
+        utype = host.unit_types[f.type]
+        if utype.start is not None:
+            continue
+        brings = {c: a for c, a in {**utype.capabilities, **f.capabilities}.items() if a and a > 0}
+        if set(brings) & asked:
+            continue
+        what = ", ".join(f"{c} {a:g}" for c, a in sorted(brings.items())) or "no capability at all"
+        warnings.append(doc.fault(("forces", i, "type"), (
+            f"force {f.id!r} ({f.type}) can serve nothing in this scenario: each unit brings "
+            f"{what}, which no hazard's calls ask for (they ask for "
+            f"{', '.join(sorted(asked)) or 'nothing'}), no hazard names the force, and no "
+            f"plugin runs {f.type} units itself; it will stand idle in every run (drop it, or "
+            "give it a capability the calls need)")))
 
 
 #: target params fields that name things of the scenario, and what they name
