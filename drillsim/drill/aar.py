@@ -672,7 +672,8 @@ def render(session, review: Review, timeline: bool = True) -> str:
                        f"`{d.action}`", f"{d.source} ({d.trigger})",
                        f"{clock(d.info_t)} {d.info_what}" if d.info_t is not None else d.info_what or "—",
                        (f"{clock(d.decided_t)} `{d.order}`" + (f" ({d.seat})" if d.seat else ""))
-                       if d.decided_t is not None else "never", decisions_mod.lag_text(d), d.status]
+                       if d.decided_t is not None else "never", decisions_mod.lag_text(d),
+                       f"not possible ({d.blocked_by})" if d.status == "not possible" else d.status]
                       for d in review.decisions])
         md.append("")
         for o in review.objectives or []:
