@@ -187,6 +187,10 @@ DRILL_LOG_EDITS = {
     "a time that is text": (lambda lines: _last(lines, t="x"), ":{n}: message record: 't' is 'x', not a finite number"),
     "a record without its time": (lambda lines: _last(lines, t=None), ":{n}: message record: no 't'"),
     "an order without its count": (lambda lines: _last(lines, rec="order"), ":{n}: order record: no 'act'"),
+    # the chain is checked on the line after: the last line's own was never looked for
+    "a last record without its chain": (lambda lines: _last(lines, chain=None), ":{n}: message record: no 'chain'"),
+    "a last record whose chain is a number": (lambda lines: _last(lines, chain=5),
+                                              ":{n}: message record: 'chain' is '5', not a text"),
     "a record that is a list": (lambda lines: lines[:-1] + ["[1, 2]"],
                                 ":{n}: not a drill log record (a JSON object with its kind in \"rec\")"),
 }

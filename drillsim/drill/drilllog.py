@@ -268,11 +268,14 @@ RECORD_FIELDS: dict[str, dict[str, str]] = {
 
 def _field_problem(record: dict[str, Any]) -> str | None:
     """What is wrong with a record's fields (:data:`RECORD_FIELDS`; ``t`` and ``wall``
-    numbers in any record), or None."""
+    numbers in any record; ``chain``, the hash of the line before, text in every one:
+    :meth:`LogFile.append` writes it on each, so a record without it was written by
+    hand — on the last line, where no later line's chain covers the edit, it was
+    accepted), or None."""
     import math
 
     wanted = {"t": "number", "wall": "number"}
-    needed = RECORD_FIELDS.get(record["rec"], {})
+    needed = {"chain": "text", **RECORD_FIELDS.get(record["rec"], {})}
     for name, kind in {**wanted, **needed}.items():
         if name not in record:
             if name in needed:
@@ -330,7 +333,7 @@ def read_records(path: str | Path, secret: str | None = None) -> list[dict[str, 
         problem = _field_problem(record)
         if problem is not None:
             raise ValueError(f"{path}:{i + 1}: {record['rec']} record: {problem}")
-        if record.get("chain", last) != last:
+        if record["chain"] != last:
             raise TamperedLog(f"{path}:{i + 1}: the hash chain breaks here: a line before it was "
                               "changed, removed or moved")
         last = _digest(line.encode("utf-8"))
