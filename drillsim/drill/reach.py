@@ -11,15 +11,22 @@ no unit able to go: the review must then not blame the team for the wait.
 
 That cannot be worked out after the drill (where each unit was, which roads were open,
 is past), so the session asks while the drill runs: when the call is heard, then every
-:data:`CHECK_EVERY` scenario minutes (on a fixed grid of the scenario clock, so a
-replay or a resumed drill checks at the same minutes whatever its slices) until the call
-is answered, its standard has run out, or a unit is seen able to go (the units able to
-go at that check are kept, with its minute); a call for which none ever was keeps the
-reasons each unit able to serve it could not.
+:data:`CHECK_EVERY` scenario minutes until the call is answered, its standard has run
+out, or a unit is seen able to go (the units able to go at that check are kept, with its
+minute); a call for which none ever was keeps the reasons each unit able to serve it
+could not.
+
+The checks fall on a fixed grid of the scenario clock, each one a simulation event
+scheduled ahead (:meth:`CallWatcher.heard`) that comes before everything else at its
+minute: a replay or a resumed drill, whose slices of time differ from the live drill's,
+checks at the same minutes and sees the same state, and no slice is cut short at a
+check. (Checked between slices instead, a call heard within a slice that spanned a grid
+minute missed that minute's check.)
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +42,10 @@ CHECK_EVERY = 5.0
 #: within the hour of the call reaching the command (assumed; the same hour the flood
 #: scenario's R1 gives a boat from the call to the scene, so never stricter than it)
 DEFAULT_ANSWER_MIN = 60.0
+
+#: the simulation priority of a grid check: before every other event at its minute (SimPy's
+#: own are URGENT, 0, and NORMAL, 1), so it sees the state the minute found
+GRID_PRIORITY = -1
 
 
 def answer_standard(scenario, kind: str) -> tuple[float, str]:
@@ -69,6 +80,9 @@ class Watch:
         (``busy`` and ``out of service (REASON)`` when it was heard and at its standard's
         end; ``could not reach it (REASON)``, ``not allowed to go then`` at every check),
         each reason with the units it held at one check at least.
+    :ivar able: the units able to serve it whatever their state (kind, area and a
+        capability it asks for: :meth:`~drillsim.engine.units.Unit.can_serve`), in the
+        simulation's unit order; shared by the calls alike (:meth:`CallWatcher.able`).
     """
 
     incident: Any
@@ -77,6 +91,7 @@ class Watch:
     could: dict[str, float] = field(default_factory=dict)
     held: dict[str, set[str]] = field(default_factory=dict)
     open: bool = True
+    able: list = field(default_factory=list, repr=False)
 
 
 class CallWatcher:
@@ -93,10 +108,14 @@ class CallWatcher:
         self.watches: dict[str, Watch] = {}
         self._standard: dict[str, float] = {}   # call kind -> its standard (minutes)
         self._open: dict[str, Watch] = {}   # the watches still open, in the order heard
+        #: (kind, township, capabilities asked for) -> the units able to serve such a call
+        self._able: dict[tuple, list] = {}
+        #: the grid check scheduled in the simulation (None: none; one at a time)
+        self._event = None
 
     def heard(self, incident) -> None:
-        """The command has just heard of ``incident``: watch it (if it asks for units)
-        and check it now."""
+        """The command has just heard of ``incident``: watch it (if it asks for units),
+        check it now, and, if it stays open, make sure a grid check is scheduled."""
         if not incident.demand or incident.id in self.watches:
             return
         standard = self._standard.get(incident.kind)
@@ -104,31 +123,71 @@ class CallWatcher:
             standard = self._standard[incident.kind] = answer_standard(self.sim.scenario, incident.kind)[0]
         now = self.sim.now
         self.watches[incident.id] = self._open[incident.id] = watch = Watch(incident, now, now + standard)
-        self._check(watch, now, self._free(), reasons=True)
+        watch.able = self.able(incident)
+        self._check(watch, now, reasons=True)
+        if watch.open and self._event is None:
+            self._schedule(now)
+
+    def able(self, incident) -> list:
+        """The units able to serve ``incident`` whatever their state, in the simulation's
+        unit order: worked out once for all calls of one kind and township asking for the
+        same capabilities (what :meth:`~drillsim.engine.units.Unit.can_serve` reads, all
+        fixed once the units are built; a watched call has no unit assigned, so it asks
+        for its whole demand)."""
+        key = (incident.kind, incident.place.township, frozenset(incident.demand))
+        able = self._able.get(key)
+        if able is None:
+            need = dict(incident.demand)
+            able = self._able[key] = [u for u in self.sim._unit_list if u.can_serve(incident, need)]
+        return able
 
     def next_check(self) -> float:
-        """The next minute of the grid after now at which a call is still watched
-        (``math.inf``: none)."""
-        if not self._open:
-            return math.inf
-        now = self.sim.now
-        return (math.floor(now / CHECK_EVERY + 1e-9) + 1) * CHECK_EVERY
+        """The minute of the grid check scheduled (``math.inf``: none, no call is watched)."""
+        return math.inf if self._event is None else self._event_at
+
+    def _schedule(self, now: float) -> None:
+        """Schedule the grid check at the first grid minute after ``now`` (none past the
+        horizon: the run ends there, and a check left in the queue would hide a stalled
+        run from :func:`drillsim.engine.stall.check`)."""
+        at = (math.floor(now / CHECK_EVERY + 1e-9) + 1) * CHECK_EVERY
+        sim = self.sim
+        if at > sim.horizon:
+            return
+        env = sim.env
+        event = env.event()
+        event._ok, event._value = True, None  # triggered by the schedule itself (as a Timeout)
+        event.callbacks.append(self._grid)
+        env.schedule(event, GRID_PRIORITY, at - now)
+        self._event, self._event_at = event, at
+
+    def _grid(self, event) -> None:
+        """The grid check: check every call still watched, and schedule the next check
+        while any is."""
+        self._event = None
+        self.check()
+        if self._open:
+            self._schedule(self.sim.now)
+
+    def withdraw(self) -> None:
+        """Take the scheduled grid check out of the simulation (the drill ends before the
+        horizon: the run's end sees only its own events)."""
+        event, self._event = self._event, None
+        if event is not None:
+            queue = self.sim.env._queue
+            queue[:] = [entry for entry in queue if entry[3] is not event]
+            heapq.heapify(queue)
 
     def check(self) -> None:
         """Check every call still watched, now."""
         now = self.sim.now
-        free = self._free()
         for watch in list(self._open.values()):
-            self._check(watch, now, free)
+            self._check(watch, now)
 
-    def _free(self) -> list:
-        return [u for u in self.sim._unit_list if u.status in DISPATCHABLE]
-
-    def _check(self, watch: Watch, now: float, free: list, reasons: bool = False) -> None:
-        """Look for units able to go to the watched call now among the ``free`` units;
-        with ``reasons`` (when it is heard, and at the check that ends its watch), also
-        note why each unit able to serve it cannot go (only those checks: the others
-        look at the free units alone, which is all a busy drill's check costs)."""
+    def _check(self, watch: Watch, now: float, reasons: bool = False) -> None:
+        """Look for units able to go to the watched call now among the free units able to
+        serve it; with ``reasons`` (when it is heard, and at the check that ends its
+        watch), also note why each unit able to serve it cannot go (only those checks:
+        the others look at the free units alone, which is all a busy drill's check costs)."""
         inc = watch.incident
         if inc.completed or inc.assigned:
             self._close(watch)  # answered (or done)
@@ -136,9 +195,9 @@ class CallWatcher:
         if now > watch.until + 1e-9:  # its standard has run out: the last look, for the reasons
             reasons, free = True, []
             self._close(watch)
+        else:
+            free = [u for u in watch.able if u.status in DISPATCHABLE]
         sim = self.sim
-        need = inc.unmet() or dict(inc.demand)
-        free = [u for u in free if u.can_serve(inc, need)]
         if free:
             allowed = set(sim.allowed(inc, free))
             forces = set()
@@ -159,8 +218,8 @@ class CallWatcher:
             self._close(watch)  # a unit could go: the wait is the team's (the units seen now named)
             return
         if reasons:
-            for u in sim._unit_list:
-                if u.dispatchable or not u.can_serve(inc, need):
+            for u in watch.able:
+                if u.dispatchable:
                     continue
                 why = (f"out of service ({self.why_out.get(u.id) or 'unavailable'})"
                        if u.status == "out_of_service" else "busy")

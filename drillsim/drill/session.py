@@ -507,15 +507,9 @@ class DrillSession:
     def _run(self, t: float) -> None:
         if t <= self.sim.now:
             return
-        # the calls waiting are checked on the scenario clock's grid (reach.CHECK_EVERY),
-        # whatever the slices: a replay or a resumed drill checks at the same minutes
-        check = self.calls.next_check()
-        while check <= t:
-            self.sim.run(until=float(check))
-            self.calls.check()
-            check = self.calls.next_check()
-        if t > self.sim.now:
-            self.sim.run(until=float(t))  # float: the clock reads the same live and replayed
+        # (the calls waiting are checked on the scenario clock's grid by events of their
+        # own, whatever the slices: reach.CallWatcher)
+        self.sim.run(until=float(t))  # float: the clock reads the same live and replayed
         self.version += 1
 
     def _settle(self) -> None:
@@ -1102,6 +1096,7 @@ class DrillSession:
         self.end_reason = reason
         self.paused = True
         if self.now < self.horizon:
+            self.calls.withdraw()  # the run's end sees only the run's own events
             self.sim.finish()
         self.version += 1
         if self.log is not None and _log:
