@@ -100,6 +100,16 @@ DAMAGE = {
     "results as text": (["UPDATE results SET value = 'abc'"], "results hold 16 value(s) that are no number"),
     "a result of no replication": (["INSERT INTO results VALUES (99, 0, 'R', 1.0, 1)"],
                                    "results hold 1 row(s) of no stored replication"),
+    "results of no replication, counted by row": (
+        ["INSERT INTO results VALUES (99, 0, 'R', 1.0, 1)", "INSERT INTO results VALUES (99, 0, 'S', 2.0, 0)",
+         "INSERT INTO results VALUES (99, 1, 'R', 3.0, 1)"],     # 3 rows of 2 missing replications
+        "results hold 3 row(s) of no stored replication"),
+    "a met that is a fraction": (["UPDATE results SET met = 0.5 WHERE replication = 0"],   # 4 variants x 2 targets
+                                 "results hold 8 value(s) that are no number"),
+    "a met that is a huge real": (["UPDATE results SET met = 1e300 WHERE replication = 1 AND variant = 0"],
+                                  "results hold 2 value(s) that are no number"),
+    "a value that is a blob": (["UPDATE results SET value = x'00' WHERE variant = 1"],
+                               "results hold 4 value(s) that are no number"),
     "levels that are no JSON": (["UPDATE variants SET levels = '{' WHERE variant = 0"],
                                 "variant 'team_size=3, units=1': its levels or overrides are not JSON"),
     "no baseline": (["UPDATE variants SET baseline = 0"], "0 variants are marked the baseline, not one"),
