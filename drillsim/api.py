@@ -16,7 +16,8 @@ drillsim cannot run it (another major version, or a newer minor version).
 What a plugin may use, by topic:
 
 - hooks: :data:`hookimpl` (the marker), :data:`HOOK_STABILITY`; the specs are in
-  :mod:`drillsim.host.hookspecs`;
+  :mod:`drillsim.host.hookspecs`; :func:`only_for_unit_types` marks an implementation
+  that has no effect in a run without forces of its unit types (left uncalled there);
 - registrations: :class:`UnitType`, :class:`HazardType`, :class:`Metric`,
   :class:`Calculator`, :class:`CalcOption`, and :class:`Deferred` (any of them by name,
   its module imported when first asked for; :func:`default_names` gives what a deferred
@@ -61,6 +62,7 @@ import pluggy as _pluggy
 
 from drillsim.engine.access import Restriction
 from drillsim.engine.eventlog import Event, EventLog
+from drillsim.engine.hookcall import only_for_unit_types
 from drillsim.engine.incidents import Incident
 from drillsim.engine.onscene import OnSceneChange
 from drillsim.engine.reporting import Message, ReportChannel, Reporter, demand_text
@@ -125,7 +127,7 @@ hookimpl = _pluggy.HookimplMarker("drillsim")
 
 __all__ = [
     # version and hooks
-    "API_VERSION", "hookimpl", "HOOK_STABILITY", "STABLE", "PROVISIONAL",
+    "API_VERSION", "hookimpl", "HOOK_STABILITY", "STABLE", "PROVISIONAL", "only_for_unit_types",
     # registrations
     "UnitType", "HazardType", "Metric", "Calculator", "CalcOption", "Deferred", "default_names",
     # a run

@@ -36,6 +36,7 @@ from drillsim.api import (
     UnitType,
     haversine_km,
     hookimpl,
+    only_for_unit_types,
 )
 
 from .daylight import DayRule, day_window, is_day, next_day_start
@@ -153,6 +154,7 @@ def drillsim_register_unit_types(register):
 
 
 @hookimpl
+@only_for_unit_types("helicopter")  # it narrows the candidates only of grounded helicopter forces
 def drillsim_filter_candidates(sim, incident, unmet, candidates):
     grounded = sim.stash.get(_GROUNDED, None)
     if not grounded:
@@ -162,6 +164,7 @@ def drillsim_filter_candidates(sim, incident, unmet, candidates):
 
 
 @hookimpl
+@only_for_unit_types("helicopter")  # it answers for helicopters only
 def drillsim_travel_time(sim, unit, origin, destination):
     if unit.mode != "air" or unit.force.type is not HELICOPTER:
         return None

@@ -15,6 +15,11 @@ pluggy's answer there is the list of the results that are not None, in the same 
 
 While pluggy's calls are monitored (``add_hookcall_monitoring``, which drillsim's hook
 tracing uses), every call goes through pluggy, so tracing sees it.
+
+An implementation marked with :func:`only_for_unit_types` (the aviation plugin's travel
+time and daylight filter: helicopters only) is left out of a run with no force of those
+unit types: :func:`hook_for_run` gives the hook without it (pluggy's
+``subset_hook_caller``), which the callers above are then built from.
 """
 
 from __future__ import annotations
@@ -26,6 +31,49 @@ try:  # pluggy's own call loop; a monitored manager (tracing) has replaced it
     from pluggy._callers import _multicall as _PLUGGY_LOOP
 except ImportError:  # pragma: no cover - another pluggy layout: always call through pluggy
     _PLUGGY_LOOP = None
+
+
+#: the attribute :func:`only_for_unit_types` sets on an implementation's function
+UNIT_TYPES_MARK = "drillsim_only_for_unit_types"
+
+
+def only_for_unit_types(*names: str) -> Callable[[Callable], Callable]:
+    """Mark a hook implementation whose answer has no effect (None) in a run with no force
+    of any of the unit types ``names``: such a run leaves it uncalled on the engine's hot
+    path (``drillsim_travel_time``, ``drillsim_choose_units``,
+    ``drillsim_filter_candidates``, ``drillsim_travel_restriction``). Above or below
+    ``@hookimpl``::
+
+        @hookimpl
+        @only_for_unit_types("helicopter")
+        def drillsim_travel_time(sim, unit, origin, destination): ...
+
+    :param names: unit type names (``UnitType.name``), one or more.
+    :returns: the decorator; it returns the function itself, marked.
+    :raises ValueError: no name, or a name that is not text.
+    """
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(f"only_for_unit_types{names!r}: give one or more unit type names (text)")
+
+    def mark(function: Callable) -> Callable:
+        setattr(function, UNIT_TYPES_MARK, frozenset(names))
+        return function
+
+    return mark
+
+
+def hook_for_run(pm, name: str, unit_types: frozenset[str] | set[str]):
+    """The hook ``name`` of ``pm`` for a run whose forces are of ``unit_types``: the hook
+    itself, or, when some implementation is marked :func:`only_for_unit_types` with none
+    of them, pluggy's ``subset_hook_caller`` without those plugins (a plugin has one
+    implementation of a hook: the others are called as before, in the same order)."""
+    hook = getattr(pm.hook, name)
+    idle = []
+    for impl in hook.get_hookimpls():
+        marked = getattr(impl.function, UNIT_TYPES_MARK, None)
+        if marked is not None and not marked & unit_types:
+            idle.append(impl.plugin)
+    return pm.subset_hook_caller(name, idle) if idle else hook
 
 
 def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..., Any]:
@@ -60,6 +108,16 @@ def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..
                 return second(*args) if result is None else result
 
         return call_two
+
+    if len(plan) == 1 and plan[0][1] is None:
+        only = plan[0][0]  # one implementation taking every argument: its answer
+
+        def call_one(*args):
+            if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:
+                return through_pluggy(*args)  # tracing was switched on since
+            return only(*args)
+
+        return call_one
 
     def call(*args):
         if pm is not None and pm._inner_hookexec is not _PLUGGY_LOOP:

@@ -26,6 +26,7 @@ Times in minutes.
 from __future__ import annotations
 
 import math
+from heapq import heappush
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -85,7 +86,7 @@ class Response:
         else:  # no turnout to wait for (what _begin would find): straight on the road
             self._then = self._travel
         self._on_interrupt: Callable[[Any], None] = self._not_started
-        env.schedule(start, URGENT)
+        heappush(env._queue, (env._now, URGENT, next(env._eid), start))  # env.schedule(start, URGENT)
 
     def __repr__(self) -> str:
         what = f"to {self.incident.id}" if self.incident is not None else "home"

@@ -15,6 +15,7 @@ which free units to send. A partly covered incident stays queued for the rest.
 from __future__ import annotations
 
 import bisect
+from heapq import heappush
 import datetime as dt
 import math
 from functools import lru_cache, partial
@@ -24,14 +25,20 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
 import simpy
-from simpy.events import PENDING
+from simpy.core import NORMAL as _NORMAL
+from simpy.events import PENDING, Timeout as _Timeout
 
 from drillsim.engine import access as access_rules
 from drillsim.engine import stall
 from drillsim.engine import units as unit_state
 from drillsim.engine.collector import full_collections_deferred
 from drillsim.engine.eventlog import Event, EventLog
-from drillsim.engine.hookcall import all_results_caller, answering_plugin, first_result_caller
+from drillsim.engine.hookcall import (
+    all_results_caller,
+    answering_plugin,
+    first_result_caller,
+    hook_for_run,
+)
 from drillsim.engine.incidents import NONE_UNREACHABLE as _NONE_UNREACHABLE, Incident
 from drillsim.engine.reserves import Reserve
 from drillsim.engine.response import Response
@@ -62,6 +69,7 @@ _CREATED_PLAIN = ("incident_created", _CREATED)  # with no hazard details
 _NO_DETAILS = MappingProxyType({})
 _INF = math.inf
 _status = attrgetter("status")
+_new_event = object.__new__  # what simpy's events are made with (they define no __new__)
 
 
 def _queue_key(incident: Incident) -> tuple:
@@ -126,11 +134,17 @@ class Simulation:
         self.horizon = scenario.horizon
         self.max_queued = scenario.spec.run.max_queued
         self._hook = host.hook
+        # the hooks asked on every dispatch or trip, without the implementations marked
+        # for unit types no force of this run has (hookcall.only_for_unit_types)
+        used = frozenset(f.unit_type.name for f in scenario.forces)
+        hot = {name: hook_for_run(host.pm, name, used) for name in (
+            "drillsim_choose_units", "drillsim_travel_time", "drillsim_filter_candidates",
+            "drillsim_travel_restriction")}
         # the first-result hooks asked on every dispatch, called without pluggy's overhead
         self._choose_units = first_result_caller(
-            self._hook.drillsim_choose_units, ("sim", "incident", "unmet", "candidates"), host.pm)
+            hot["drillsim_choose_units"], ("sim", "incident", "unmet", "candidates"), host.pm)
         self._travel_time = first_result_caller(
-            self._hook.drillsim_travel_time, ("sim", "unit", "origin", "destination"), host.pm)
+            hot["drillsim_travel_time"], ("sim", "unit", "origin", "destination"), host.pm)
         if self._hook.drillsim_event.get_hookimpls():
             hook = self._hook.drillsim_event
             self.log.add_sink(lambda e: self._call(hook, "drillsim_event", sim=self, event=e))
@@ -190,12 +204,12 @@ class Simulation:
         self.orders: dict[str, tuple[Callable[..., Any], str]] = {}
         self.closed_townships: dict[str, str] = {}
         self.home_bases: dict[str, Place] = {u.id: u.base for u in self._unit_list}
-        self._restrict = self._hook.drillsim_travel_restriction
+        self._restrict = hot["drillsim_travel_restriction"]
         # asked on every trip once a hazard restricts travel: called as pluggy would,
         # without its overhead (every implementation, in its order; the answers not None)
         self._restrictions = all_results_caller(
             self._restrict, ("sim", "unit", "origin", "destination"), host.pm)
-        self._filter = self._hook.drillsim_filter_candidates
+        self._filter = hot["drillsim_filter_candidates"]
         # its plain implementations in pluggy's order, with the arguments each takes
         # (fixed for the run, like the first-result hooks above)
         picks = {"sim": 0, "incident": 1, "unmet": 2, "candidates": 3}
@@ -262,7 +276,17 @@ class Simulation:
         if wrong:
             raise ValueError(f"sim.timeout({minutes!r}): the minutes to wait must be a number, "
                              "0 or more")
-        return self.env.timeout(minutes, value)
+        # env.timeout(minutes, value) inlined (Timeout.__init__ and env.schedule): the
+        # same event, scheduled with the same key; plugins' processes wait on it often
+        env = self.env
+        event = _new_event(_Timeout)
+        event.env = env
+        event.callbacks = []
+        event._value = value
+        event._delay = minutes
+        event._ok = True
+        heappush(env._queue, (env._now + minutes, _NORMAL, next(env._eid), event))
+        return event
 
     def event(self):
         """A new SimPy event to ``succeed()`` later."""
@@ -706,7 +730,15 @@ class Simulation:
         if not free:
             # nobody to send (a busy system's usual case): only log the incidents newly
             # queued, in queue order, as the full pass below would
-            if self._unlogged:
+            fresh = self._fresh
+            if self._unlogged and len(fresh) == 1:
+                # (the usual: the incident just created) what the loop below does for it
+                incident = fresh[0]
+                if incident.in_queue and not incident.queued_logged:
+                    self._note_queued(incident)
+                if fresh:  # (not cleared by the last unlogged one's note)
+                    self._fresh = [i for i in fresh if i.in_queue and not i.queued_logged]
+            elif self._unlogged:
                 # those in the queue, in its order (the same key), without copying the
                 # queue: an overloaded run's queue of 10**5 was copied for every call
                 fresh = sorted((i for i in self._fresh if i.in_queue and not i.queued_logged),
@@ -1005,9 +1037,17 @@ class Simulation:
         # (re)plan the completion; a newer plan voids this one
         rate = incident.rate
         if rate > 0:
-            # the timer's value is the incident (nobody else sees the timer)
-            timer = self.env.timeout((1.0 - incident.progress) / rate, incident)
-            timer.callbacks.append(self._complete)
+            # the timer's value is the incident (nobody else sees the timer); made as
+            # env.timeout(delay, incident) makes it, inlined (see :meth:`timeout`)
+            env = self.env
+            delay = (1.0 - incident.progress) / rate
+            timer = _new_event(_Timeout)
+            timer.env = env
+            timer.callbacks = [self._complete]
+            timer._value = incident
+            timer._delay = delay
+            timer._ok = True
+            heappush(env._queue, (env._now + delay, _NORMAL, next(env._eid), timer))
             incident.worker = timer
         else:
             incident.worker = None  # idle until the staffing changes
@@ -1021,8 +1061,11 @@ class Simulation:
     def _finish(self, incident: Incident, reason: str = "", at_once: bool = False) -> None:
         """Complete ``incident`` now. ``at_once``: called as the last thing a step does
         (the completion timer's callback), so when nothing else is scheduled at this
-        instant its ``done`` event is processed here rather than by the next step (see
-        :meth:`_done_at_once`)."""
+        instant its ``done`` event is processed here rather than by the next step: its
+        callbacks, in order, as SimPy's next step would (the step saved, the order of
+        everything the same). The incident then keeps the run's one processed event
+        (:attr:`_processed`) instead of its own: the same to anyone who waits for it
+        later, and ~100 bytes less per incident kept."""
         incident.progress = 1.0
         incident.progress_time = self._clock()
         incident.completed = True
@@ -1050,24 +1093,17 @@ class Simulation:
             if not queue or queue[0][0] > self.env._now:
                 if self._forget_finished:
                     self.incidents.pop(incident.id, None)
-                self._done_at_once(incident, done)
+                # done processed here (see above)
+                done._ok = True
+                done._value = None
+                callbacks, done.callbacks = done.callbacks, None
+                incident.done = self._processed
+                for callback in callbacks:
+                    callback(done)
                 return
         done.succeed()
         if self._forget_finished:
             self.incidents.pop(incident.id, None)
-
-    def _done_at_once(self, incident: Incident, done: simpy.Event) -> None:
-        """Process ``done`` as SimPy's next step would (its callbacks, in order) when
-        nothing else is scheduled at this instant: the step it would take is saved, and
-        the order of everything is the same. The incident then keeps the run's one
-        processed event (:attr:`_processed`) instead of its own: the same to anyone who
-        waits for it later, and ~100 bytes less per incident kept."""
-        done._ok = True
-        done._value = None
-        callbacks, done.callbacks = done.callbacks, None
-        incident.done = self._processed
-        for callback in callbacks:
-            callback(done)
 
     def _interrupt(self, process: Response, cause: str, otherwise: Callable[[], None] | None = None) -> None:
         """Interrupt a unit's task. From inside that very task (a hook or an event
