@@ -148,12 +148,13 @@ def test_a_plugin_object_with_methods_is_checked_too(plugin_from):
     ("1", True),
     ("1.0", True),     # a plugin for 1.0 runs on 1.1: minor versions only add
     ("1.1", True),
+    ("1.2", True),
     ("1.99", False),   # a newer minor version than this drillsim
     ("2.0", False),    # another major version
     ("0.9", False),
 ])
 def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
-    assert API_VERSION == "1.1"  # the cases above are written for API 1.1
+    assert API_VERSION == "1.2"  # the cases above are written for API 1.2 (AtLeast, AtMost)
     mod = plugin_from(f"v{wanted.replace('.', '_')}", f"""\
         DRILLSIM_API = {wanted!r}
         """)
@@ -165,7 +166,7 @@ def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
         load_plugin_module(name, mod)
     message = str(err.value)
     assert message.startswith(f"plugin {name!r} was written for drillsim plugin API {wanted}, "
-                              "but this drillsim provides API 1.1; ")
+                              "but this drillsim provides API 1.2; ")
     if wanted in ("1.99", "2.0"):
         assert "upgrade drillsim" in message
     else:
@@ -176,13 +177,13 @@ def test_the_api_version_a_plugin_states(plugin_from, wanted, ok):
 def test_a_malformed_api_version(plugin_from):
     mod = plugin_from("badver", "DRILLSIM_API = 'one'\n")
     with pytest.raises(PluginError, match=r"plugin 'badver': DRILLSIM_API = 'one' is not a version; "
-                                          r"write e.g. DRILLSIM_API = \"1.1\""):
+                                          r"write e.g. DRILLSIM_API = \"1.2\""):
         load_plugin_module("badver", mod)
 
 
 
 @pytest.mark.parametrize("written, says", [
-    ("1.10", "DRILLSIM_API = 1.1 is not a version string; write it in quotes, e.g. DRILLSIM_API = \"1.1\""),
+    ("1.10", "DRILLSIM_API = 1.1 is not a version string; write it in quotes, e.g. DRILLSIM_API = \"1.2\""),
     ("1", "DRILLSIM_API = 1 is not a version string; write it in quotes"),
     ("'１.１'", "DRILLSIM_API = '１.１' is not a version"),
 ])

@@ -23,7 +23,7 @@ hookspec = pluggy.HookspecMarker("drillsim")
 #: Version of the plugin API (:mod:`drillsim.api`), ``"MAJOR.MINOR"``: see that module's
 #: docstring for the promise. Kept beside the hook specs it versions, so the host can check
 #: a plugin's ``DRILLSIM_API`` without importing the API module.
-API_VERSION = "1.1"
+API_VERSION = "1.2"
 
 STABLE = "stable"
 PROVISIONAL = "provisional"
