@@ -419,6 +419,8 @@ def cluster_start(mode: str) -> None:
 
     executor = DaskExecutor(workers=2, start_method="fork", connect_timeout=600)
     executor.cluster = executor._local_cluster()
+    if not executor.cluster.workers:  # the scheduler only (since dask4): start() adds them
+        executor.cluster.scale(2)
     executor.client = Client(executor.cluster, timeout=600)
     executor.client.wait_for_workers(2, timeout=600)
     executor.close()

@@ -92,6 +92,25 @@ def test_local_worker_without_a_plugin_fails_before_running(mini, host, tmp_path
         store.close()
 
 
+def test_a_local_dask_worker_without_a_plugin_fails_the_batch_in_one_line(mini, host, tmp_path):
+    # the local cluster's workers load the plugins as they join (BundlePlugin.setup),
+    # not in a check before the first task: the first task raises what failed
+    pytest.importorskip("distributed")
+    from drillsim.batch.dask_executor import DaskExecutor
+
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    sweep.plugins = sweep.plugins + ["no_such_plugin"]
+    store = Store.create(tmp_path / "dask.db", sweep, 2)
+    with pytest.raises(PluginError) as info:
+        with DaskExecutor(workers=1) as executor:
+            run_batch(sweep, store, executor, 2)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("plugin 'no_such_plugin' is not installed on Dask worker tcp://127.0.0.1:")
+    assert store.replication_count() == 0
+    store.close()
+
+
 def test_statistics_match_the_scorecard_of_each_variant(mini, host, tmp_path):
     # the per-replication values stored by a batch, summarised, must give what
     # `drillsim run` gives for the variant alone (scorecard.build, computed separately)

@@ -110,6 +110,7 @@ def test_dask_workers_forked_from_the_server_have_every_variant_loaded(mini, tmp
             tasks = tasks_for(sweep, bundle, 3, set())
             with executor:
                 executor.start(bundle, tuple(sweep.plugins))
+                executor.client.wait_for_workers(1)  # start() returns as its workers start
                 (held,) = executor.client.run(cached_variant_keys).values()
             wanted = sorted({{worker._cache_key(t.bundle, t.overrides, t.seed, t.plugins) for t in tasks}})
             print(json.dumps([len(wanted), held == wanted]))

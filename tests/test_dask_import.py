@@ -106,7 +106,8 @@ def test_a_local_cluster_imports_no_http_route():
         if __name__ == "__main__":
             executor = DaskExecutor(workers=1)
             with executor:
-                executor.cluster = executor._local_cluster()
+                executor.cluster = executor._local_cluster()  # the scheduler only
+                executor.cluster.scale(1)
                 from distributed import Client
                 executor.client = Client(executor.cluster)
                 executor.client.wait_for_workers(1)
@@ -135,7 +136,8 @@ def test_a_local_cluster_worker_descends_from_the_lighter_import():
             start_forkserver(DASK_PRELOAD)  # as make_executor starts it
             executor = DaskExecutor(workers=1)  # its worker forks from that server
             with executor:
-                executor.cluster = executor._local_cluster()
+                executor.cluster = executor._local_cluster()  # the scheduler only
+                executor.cluster.scale(1)
                 from distributed import Client
                 executor.client = Client(executor.cluster)
                 executor.client.wait_for_workers(1)

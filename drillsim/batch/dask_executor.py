@@ -6,9 +6,12 @@ that the scheduler also hands to every worker joining later — one the nanny st
 after a worker died included; each Dask task carries a chunk of plain-data
 :class:`~drillsim.batch.worker.Task` (replications), whose results are stored together
 as the Dask task returns. (Scattered data would be lost with the last worker holding
-it, and every task needing it cancelled.) Before any task is submitted every connected
-worker loads the plugins by name, and a worker that cannot fails the batch with a
-message naming the plugin, the worker's address and the fix. Workers need drillsim and
+it, and every task needing it cancelled.) Every worker loads the plugins by name, and a
+worker that cannot fails the batch with a message naming the plugin, the worker's
+address and the fix: on a running cluster every connected worker before any task is
+submitted; on a local cluster each worker as it joins (the bundle is registered before
+its workers start, and tasks are sent as they start: the first runs as soon as the
+first worker is up), its first task raising the message. Workers need drillsim and
 the installed plugins in the same versions as here; plugins given as ``.py`` files
 travel in the bundle (:class:`~drillsim.batch.worker.Bundle`).
 
@@ -81,23 +84,50 @@ def _plugin_name(key: str) -> str:
     return f"drillsim-bundle-{key[:16]}"
 
 
+#: On a worker: what :class:`BundlePlugin` found wrong as it set the worker up, by bundle
+#: key (a plugin that does not load: the one-line message of
+#: :func:`~drillsim.batch.worker.check_plugins`); :func:`_run` raises it
+_SETUP_PROBLEMS: dict[str, str] = {}
+
+
 class BundlePlugin(WorkerPlugin):
     """Installs a scenario bundle on each worker: those connected when it is registered,
-    and each that joins afterwards (the scheduler hands it its registered plugins)."""
+    and each that joins afterwards (the scheduler hands it its registered plugins).
 
-    def __init__(self, bundle: Bundle) -> None:
+    Given ``plugins`` (a local cluster's, registered before its workers start), it also
+    loads them on each worker as it joins — what ``DaskExecutor.start`` otherwise asks
+    every connected worker to do in one more round trip — and keeps a failure for the
+    worker's first task to raise (:func:`_run`): a worker whose plugin set-up raised
+    would fail to start, and its nanny would start it again and again."""
+
+    def __init__(self, bundle: Bundle, plugins: tuple[str, ...] | None = None) -> None:
         self.bundle = bundle
+        self.plugins = plugins
 
     def setup(self, worker=None) -> None:
-        worker_module.WORKER_NAME = f"Dask worker {worker.address}"
-        worker_module.install(self.bundle)
+        where = f"Dask worker {worker.address}"
+        worker_module.WORKER_NAME = where
+        if self.plugins is None:
+            worker_module.install(self.bundle)
+            return
+        try:
+            worker_module.install(self.bundle)
+            problem = worker_module.check_plugins(self.plugins, where=where, key=self.bundle.key)
+        except Exception as exc:  # noqa: BLE001  (raised by the worker's first task)
+            problem = f"on {where}: cannot set up the scenario files: {type(exc).__name__}: {exc}"
+        if problem:
+            _SETUP_PROBLEMS[self.bundle.key] = problem
 
 
 def _run(key: str, tasks: list[Task]) -> list[Result]:
     """On a worker: run a few tasks, one after another (the bundle ``key`` was installed
-    by :class:`BundlePlugin`; installed here if the plugin has not run yet)."""
+    by :class:`BundlePlugin`; installed here if the plugin has not run yet).
+
+    :raises PluginError: the worker's set-up found a plugin that does not load here."""
     here = get_worker()
     worker.WORKER_NAME = f"Dask worker {here.address}"
+    if key in _SETUP_PROBLEMS:
+        raise PluginError(_SETUP_PROBLEMS[key])
     if not worker.installed(key):
         worker.install(here.plugins[_plugin_name(key)].bundle)
     return worker.run_tasks(tasks)
@@ -173,16 +203,22 @@ class DaskExecutor(Executor):
         #: the thread starting the local cluster (:meth:`prepare`), and what it raised
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
+        #: the local cluster's Dask settings, set for its life (:meth:`_local_cluster`)
+        self._config = None
+        #: worker threads the tasks are spread over (a local cluster's, known before its
+        #: workers have joined); None: as many as the scheduler has
+        self._threads: int | None = None
+        #: set when a worker joins (the scheduler's event, :meth:`_on_event`)
+        self._joined = threading.Event()
 
     def fit(self, tasks: int) -> None:
         if not self.scheduler:  # a running cluster's workers are not ours to count
             super().fit(tasks)
 
     def prepare(self) -> None:
-        """Start the local cluster now, in a thread: its scheduler and workers start (each
-        worker importing drillsim and the plugins) while this process checks the sweep,
-        instead of after it (about a second and a half on 2 cores). Nothing for a
-        running cluster (``scheduler``)."""
+        """Start the local cluster's scheduler now, in a thread, while this process does
+        something else (:meth:`start` starts its workers). Nothing for a running cluster
+        (``scheduler``)."""
         if self.scheduler or self._starting is not None or self.cluster is not None:
             return
         self._starting = threading.Thread(target=self._start_local, daemon=True,
@@ -196,6 +232,15 @@ class DaskExecutor(Executor):
             self._start_error = exc
 
     def _local_cluster(self) -> LocalCluster:
+        """The local cluster's scheduler, without workers: :meth:`start` adds them once
+        the bundle is registered, so each worker sets itself up as it joins, and the
+        first task runs as soon as the first worker is up (the cluster used to be made
+        with its workers, waiting for the last, then the bundle was registered and every
+        worker checked: two more round trips before any task).
+
+        Dask's settings (:data:`LOCAL_CLUSTER_CONFIG`) stay set until :meth:`close`: the
+        nannies, made as the workers are added (and a dead worker's replacement), read
+        them then."""
         # workers import drillsim and the plugins as they start (drillsim.batch.warmup):
         # nothing to do when they fork from the fork server, which imported them; the
         # nanny hands the configuration to the worker processes it starts
@@ -205,10 +250,11 @@ class DaskExecutor(Executor):
         elif start_forkserver(DASK_PRELOAD) is not None:  # running already: the same server
             config["distributed.worker.multiprocessing-method"] = "forkserver"
             _keep_forkserver_preload()
-        with dask.config.set(config):
+        self._config = dask.config.set(config)
+        try:
             # logs only when critical: what goes wrong (a worker died, a task lost) the
             # batch says itself, in one line
-            return LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
+            return LocalCluster(n_workers=0,
                                 threads_per_worker=1, processes=True, host="127.0.0.1",
                                 dashboard_address=None, silence_logs=logging.CRITICAL,
                                 preload=["drillsim.batch.warmup"],
@@ -221,6 +267,14 @@ class DaskExecutor(Executor):
                                 # saying it is missing)
                                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0",
                                                   "dashboard": False})
+        except BaseException:
+            self._unset_config()
+            raise
+
+    def _unset_config(self) -> None:
+        if self._config is not None:
+            self._config.__exit__(None, None, None)
+            self._config = None
 
     def _wait_for_start(self) -> None:
         if self._starting is not None:
@@ -249,10 +303,20 @@ class DaskExecutor(Executor):
                 raise BatchSetupError(f"cannot start a local Dask cluster: {exc}") from None
             finally:
                 self._start_error = None
-            wanted = self.workers or os.cpu_count() or 1
-            if len(self.cluster.workers) > wanted:  # fit() asked for fewer since prepare()
-                self.cluster.scale(wanted)
             self.client = Client(self.cluster)
+            # the bundle first, with the plugins each worker loads as it joins (its first
+            # task raises what failed): no worker has joined yet
+            self._key = bundle.key
+            self.client.register_plugin(BundlePlugin(bundle, tuple(plugins)),
+                                        name=_plugin_name(bundle.key))
+            self._deaths.clear()
+            self._joined.clear()
+            self.client.subscribe_topic("all", self._on_event)  # before any worker joins
+            self._threads = self.workers or os.cpu_count() or 1
+            # the workers start now; tasks sent meanwhile wait at the scheduler, and
+            # batches() fails the batch if none has joined within the timeout
+            self.cluster.scale(self._threads)
+            return
         try:
             self.client.wait_for_workers(1, timeout=self.timeout)
         except TimeoutError:
@@ -272,9 +336,21 @@ class DaskExecutor(Executor):
         self._deaths.clear()
         self.client.subscribe_topic("all", self._on_event)
 
+    def _first_worker(self) -> None:
+        """Wait until a worker of the local cluster has joined (the scheduler's event:
+        ``Client.wait_for_workers`` would ask it every 0.1 s).
+
+        :raises BatchSetupError: none joined within the timeout."""
+        if self._joined.wait(self.timeout) or self.client.nthreads():
+            return
+        raise BatchSetupError(f"cannot start a local Dask cluster: no worker started within "
+                              f"{self.timeout:.0f} s")
+
     def _on_event(self, event) -> None:
         """On the client's event loop: note a worker that died (not one closed in order)."""
         when, msg = event
+        if isinstance(msg, dict) and msg.get("action") == "add-worker":
+            self._joined.set()
         if isinstance(msg, dict) and msg.get("action") == "remove-worker" \
                 and not msg.get("expected"):
             seen = (when, msg.get("worker", "?"))
@@ -306,7 +382,7 @@ class DaskExecutor(Executor):
 
     def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
         assert self.client is not None, "start() first"
-        threads = max(1, sum(self.client.nthreads().values()))
+        threads = self._threads or max(1, sum(self.client.nthreads().values()))
         window = threads * self.window_per_worker
         running = as_completed(loop=self.client.loop)
         # a Dask task costs the scheduler, the client and the worker several messages:
@@ -331,6 +407,8 @@ class DaskExecutor(Executor):
             if not submit():
                 break
         try:
+            if self._threads is not None:  # a local cluster whose workers are joining
+                self._first_worker()
             for future in running:
                 chunk, again = chunks.pop(future.key)
                 self._tell_deaths()
@@ -381,8 +459,12 @@ class DaskExecutor(Executor):
             self.client.close()
             self.client = None
         if self.cluster is not None:
-            self.cluster.close()
-            self.cluster = None
+            try:
+                self.cluster.close()
+            finally:
+                self.cluster = None
+                self._unset_config()
+        self._threads = None
 
     def describe(self) -> str:
         if self.scheduler:
