@@ -66,3 +66,18 @@ def test_roads_cut_to_the_call_make_it_not_possible_for_road_boats(tmp_path, hos
     assert s.fire({"kind": "road_open", "township": "mixin"}).ok
     row = next(d for d in _review(s).decisions if d.action == "dispatch water_rescue to this")
     assert row.status == "missed"
+
+
+def test_every_aircraft_broken_down_makes_an_air_task_not_possible(tmp_path, host):
+    """The care home's call expects ``air this`` instead: the flood's only helicopter
+    (unit id `helicopters`: a force of one unit) broken down by an inject at 22:30 leaves
+    nothing to fly."""
+    path = msel_pack(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("expect: [dispatch water_rescue to this]",
+                                                             "expect: [air this]"), encoding="utf-8")
+    s = DrillSession.open(path, seed=21, host=host)
+    s.advance_to(150)
+    assert s.fire({"kind": "breakdown", "unit": "helicopters", "text": "rotor fault"}).ok
+    row = next(d for d in _review(s).decisions if d.action == "air this")
+    assert row.status == "not possible"
+    assert row.blocked_by == "inject 'rotor fault' at 08-15 22:30: helicopters broken down"

@@ -7,8 +7,9 @@ information that called for it reached the command (the inject's message deliver
 call heard, or the unit board showing a breakdown), and so the time from information to
 decision. An action due by a time (the objective's ``by``, the ``unless`` trigger's
 ``by``) and taken after it is *late*; one never taken is *missed* — unless an inject
-made it impossible: a ``dispatch``/``standby``/``recall`` of a unit or force whose every
-unit an inject put out of service (``breakdown``), or could not reach the target
+made it impossible: a ``dispatch``/``standby``/``recall`` of a unit or force (``air``: of
+any aircraft) whose every unit an inject put out of service (``breakdown``), or could
+not reach the target
 because an inject cut the roads of its township (``road_cut``; a road unit based
 outside it), for the whole time the action was expected (from when its information
 reached the command, or its inject fired, to when it was due or the drill ended), is
@@ -125,11 +126,14 @@ class TakenAway:
                  start: float, end: float) -> str | None:
         """Why ``action`` could not be carried out at any time of [start, end] because of
         injects (the injects in words), or None when it could (or injects do not say)."""
-        if action.verb not in ("dispatch", "standby", "recall") or action.subject is None:
-            return None
         sim = self.session.sim
-        units = ([sim.units[action.subject]] if action.subject in sim.units
-                 else [u for u in sim.units.values() if u.force.id == action.subject])
+        if action.verb == "air":   # any aircraft: a road cut keeps none from flying
+            units = [u for u in sim.units.values() if u.mode == "air"]
+        elif action.verb not in ("dispatch", "standby", "recall") or action.subject is None:
+            return None
+        else:
+            units = ([sim.units[action.subject]] if action.subject in sim.units
+                     else [u for u in sim.units.values() if u.force.id == action.subject])
         if not units:
             return None
         town = self._target_township(action, world, this_incident) if action.verb == "dispatch" else None
