@@ -31,6 +31,8 @@ try:  # pluggy's own call loop; a monitored manager (tracing) has replaced it
     from pluggy._callers import _multicall as _PLUGGY_LOOP
 except ImportError:  # pragma: no cover - another pluggy layout: always call through pluggy
     _PLUGGY_LOOP = None
+#: pluggy's call loop: a manager whose ``_inner_hookexec`` is something else is traced
+PLUGGY_LOOP = _PLUGGY_LOOP
 
 
 #: the attribute :func:`only_for_unit_types` sets on an implementation's function
@@ -117,6 +119,7 @@ def first_result_caller(hook, argnames: tuple[str, ...], pm=None) -> Callable[..
                 return through_pluggy(*args)  # tracing was switched on since
             return only(*args)
 
+        call_one.only = only  # for a caller that checks the tracing itself (PLUGGY_LOOP)
         return call_one
 
     def call(*args):

@@ -47,6 +47,7 @@ _TRAVELLING = unit_state.TRAVELLING
 _ON_SCENE = unit_state.ON_SCENE
 _RETURNING = unit_state.RETURNING
 _AVAILABLE = unit_state.AVAILABLE
+_INF = math.inf
 # the kinds and detail keys of the events logged (EventLog.record_values)
 _EN_ROUTE = ("unit_en_route", ("travel",))
 _ARRIVED = ("unit_arrived", ("place", "first"))
@@ -160,7 +161,7 @@ class Response:
         sim, unit, incident = self.sim, self.unit, self.incident
         origin, place = self.origin, incident.place
         minutes = sim.travel_time(unit, origin, place)
-        if math.isinf(minutes):
+        if minutes == _INF:  # (never -inf: travel_time gives 0 or more)
             if incident.unreachable is NONE_UNREACHABLE:
                 incident.unreachable = set()
             incident.unreachable.add(unit.id)
@@ -202,7 +203,16 @@ class Response:
         present.append(unit)
         sim.log.record_values(_ARRIVED, unit.id, incident.id, place.id, len(present) == 1)
         sim._work_changed(incident)
-        self._wait(incident.done, self._cleared, self._stopped)
+        # self._wait(incident.done, self._cleared, self._stopped), inlined
+        done = incident.done
+        callbacks = done.callbacks
+        if callbacks is None:
+            self._cleared()
+            return
+        callbacks.append(self._wake)
+        self._target = done
+        self._then = self._cleared
+        self._on_interrupt = self._stopped
 
     def _cleared(self) -> None:
         unit = self.unit

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
 import simpy
 from simpy.core import NORMAL as _NORMAL
-from simpy.events import PENDING, Timeout as _Timeout
+from simpy.events import PENDING, Event as _Event, Timeout as _Timeout
 
 from drillsim.engine import access as access_rules
 from drillsim.engine import stall
 from drillsim.engine import units as unit_state
 from drillsim.engine.collector import full_collections_deferred
 from drillsim.engine.eventlog import Event, EventLog
+from drillsim.engine.hookcall import PLUGGY_LOOP as _PLUGGY_LOOP
 from drillsim.engine.hookcall import (
     all_results_caller,
     answering_plugin,
@@ -145,6 +146,11 @@ class Simulation:
             hot["drillsim_choose_units"], ("sim", "incident", "unmet", "candidates"), host.pm)
         self._travel_time = first_result_caller(
             hot["drillsim_travel_time"], ("sim", "unit", "origin", "destination"), host.pm)
+        # its one implementation (drillsim's road model, in most runs), called without the
+        # caller's layer while nothing traces pluggy's calls (see travel_time)
+        self._travel_only = getattr(self._travel_time, "only", None)
+        self._choose_only = getattr(self._choose_units, "only", None)  # likewise
+        self._pm = host.pm
         if self._hook.drillsim_event.get_hookimpls():
             hook = self._hook.drillsim_event
             self.log.add_sink(lambda e: self._call(hook, "drillsim_event", sim=self, event=e))
@@ -338,8 +344,11 @@ class Simulation:
         if not on_scene > 0 or math.isinf(on_scene):
             raise ValueError(f"incident on-scene work must be a positive number of minutes, got {on_scene!r}")
         self._incident_count = seq = self._incident_count + 1
+        done = _new_event(_Event)  # simpy.Event(self.env), its __init__ inlined
+        done.env = self.env
+        done.callbacks = []
         incident = Incident(f"I{seq}", seq, kind, place, demand, float(on_scene), int(priority),
-                            self._clock(), details or _NO_DETAILS, simpy.Event(self.env))
+                            self._clock(), details or _NO_DETAILS, done)
         self.incidents[incident.id] = incident
         keys = _created_keys(tuple(details)) if details else _CREATED_PLAIN
         if keys:
@@ -349,7 +358,8 @@ class Simulation:
             fields = {"township": place.township, **details, "kind": kind, "place": place.id,
                       "demand": demand, "on_scene": on_scene, "priority": priority}
             self.log.record("incident_created", None, incident.id, fields)
-        missing = self._unservable(incident)
+        known = self._reachable_capabilities.get((kind, place.township))  # _unservable's table
+        missing = self._unservable(incident) if known is None or not known.issuperset(demand) else None
         if missing:
             reason = (f"no unit of the scenario can bring {', '.join(missing)} to {kind!r} "
                       f"incidents at {place.id}")
@@ -555,7 +565,11 @@ class Simulation:
         hook's answer with the restrictions of :meth:`access` applied (``math.inf`` if
         closed)."""
         try:
-            minutes = self._travel_time(self, unit, origin, destination)
+            only = self._travel_only
+            if only is not None and self._pm._inner_hookexec is _PLUGGY_LOOP:
+                minutes = only(self, unit, origin, destination)
+            else:
+                minutes = self._travel_time(self, unit, origin, destination)
         except (PluginFailed, simpy.Interrupt):
             raise
         except Exception as exc:
@@ -809,7 +823,11 @@ class Simulation:
             if not candidates:
                 return
         try:
-            chosen = self._choose_units(self, incident, unmet, candidates) or []
+            only = self._choose_only
+            if only is not None and self._pm._inner_hookexec is _PLUGGY_LOOP:
+                chosen = only(self, incident, unmet, candidates) or []
+            else:
+                chosen = self._choose_units(self, incident, unmet, candidates) or []
         except (PluginFailed, simpy.Interrupt):
             raise
         except Exception as exc:

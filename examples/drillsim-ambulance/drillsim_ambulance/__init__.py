@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import math
 
-from drillsim.api import UnitType, arrival_estimate, hookimpl
+from drillsim.api import UnitType, arrival_estimate, hookimpl, only_for_unit_types
 
 #: The drillsim plugin API this plugin is written for (the host refuses it otherwise).
-DRILLSIM_API = "1.0"
+DRILLSIM_API = "1.1"
 
 #: Incident kind the dispatch rule handles.
 CRITICAL = "critical_casualty"
@@ -62,6 +62,7 @@ def drillsim_register_unit_types(register):
 
 
 @hookimpl
+@only_for_unit_types("als_ambulance")  # None without ALS ambulances: not asked in such a run
 def drillsim_choose_units(sim, incident, candidates):
     """Nearest ALS ambulance to a critical casualty; None for anything else."""
     if incident.kind != CRITICAL:
