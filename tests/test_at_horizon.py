@@ -91,3 +91,31 @@ def test_a_callback_that_never_returns_is_stopped_by_the_time_limit(mini, tmp_pa
     assert result.exit_code == 1
     assert result.stderr.strip() == ("run failed: plugin 'ender' did not return within 0.3 s (wall clock) "
                                      "at scenario time 120.0 min: stopped")
+
+
+def test_a_hazard_type_finish_of_api_1_1_is_still_called_at_the_horizon(mini, tmp_path):
+    # API 1.1 offered HazardType(finish=...); within major version 1 it keeps working
+    plugin = _plugin(tmp_path, """\
+        from drillsim.api import HazardType, Strict
+
+        class Params(Strict):
+            pass
+
+        def start(sim, hazard):
+            sim.at_horizon(lambda: sim.log.log("ender_own", at=sim.now))
+
+        def finish(sim, hazard):
+            sim.log.log("ender_finish", hazard=hazard.id, at=sim.now)
+
+        @hookimpl
+        def drillsim_register_hazard_types(register):
+            register(HazardType("quiet", "x", Params, start=start, finish=finish))
+        """)
+    path = mini(SCENARIO.rstrip(" ") + "      - {id: q, type: quiet, params: {}}\n")
+    events = tmp_path / "events.jsonl"
+    result = CliRunner().invoke(main, ["run", str(path), "-q", "-n", "1", "--events", str(events),
+                                       "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 0, result.output
+    kinds = [json.loads(line)["kind"] for line in events.read_text(encoding="utf-8").splitlines()]
+    # the type's finish registered before its start's own callback, both before run_ended
+    assert kinds[-3:] == ["ender_finish", "ender_own", "run_ended"]

@@ -688,6 +688,9 @@ def test_a_process_yielding_a_number_names_the_plugin_and_the_line(mini, tmp_pat
         run: {horizon: 2h}
         forces:
           - {id: a, type: district_rescue_team, base: west_base, vehicle: car}
+        hazards:
+          - {id: s, type: scripted_incidents, params: {incidents: [
+              {at: 20min, kind: call, place: east, demand: {people: 1}, on_scene: 5min}]}}
         """)
     result = CliRunner().invoke(main, ["run", str(path), "-q", "--plugin-module", f"sleepy={plugin}"])
     assert result.exit_code == 1
@@ -883,6 +886,8 @@ def test_a_calculator_result_that_is_no_result_names_the_plugin(returned, says, 
     ('HazardType("h", "x", None, start=None)', "hazard type 'h': start must be a function, got NoneType None"),
     ('HazardType("h", "x", None, start=lambda sim, hazard: None, incident_kinds=["flood"])',
      "hazard type 'h': incident_kinds must be a function, got list ['flood']"),
+    ('HazardType("h", "x", None, start=lambda sim, hazard: None, finish="summary")',
+     "hazard type 'h': finish must be a function, got str 'summary'"),
     ('Calculator("c", "x", (), compute={"a": 1})', "calculator 'c': compute must be a function, got dict {'a': 1}"),
 ])
 def test_a_record_function_that_is_no_function_is_refused_at_load(record, says):

@@ -884,6 +884,9 @@ class Simulation:
                 if force.type.start is not None:
                     self._call(force.type.start, f"{force.type.name}.start", self, force)
             for hazard in self.hazards:
+                if hazard.type.finish is not None:  # API 1.1's form of sim.at_horizon
+                    self._at_horizon.append((partial(hazard.type.finish, self, hazard),
+                                             f"{hazard.type.name}.finish"))
                 self._call(hazard.type.start, f"{hazard.type.name}.start", self, hazard)
 
     def _outside_events(self) -> Any:

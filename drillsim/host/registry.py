@@ -373,6 +373,9 @@ class HazardType:
         incident kind a hazard with these params may create. With it, a force's
         ``serves:`` naming a kind nothing makes is an error; without it the loader reads
         the params' ``kind``/``*_kind`` fields and only warns (it cannot be sure).
+    :ivar finish: optional ``finish(sim, hazard)`` called at the horizon, before
+        ``run_ended``: the form API 1.1 offered; the same as ``start`` registering
+        ``sim.at_horizon(callback)`` (API 1.2), which new code uses.
     """
 
     name: str
@@ -381,13 +384,14 @@ class HazardType:
     start: Callable[[Any, Any], None]
     check: Callable[[Any, Any], Iterable[tuple[tuple, str]]] | None = None
     incident_kinds: Callable[[Any], Iterable[str]] | None = None
+    finish: Callable[[Any, Any], None] | None = None
 
     def check_self(self) -> None:
         if not _NAME.match(self.name):
             raise RegistrationError(f"hazard type name {self.name!r} must be lowercase letters, "
                                     "digits and _, starting with a letter")
         _functions(f"hazard type {self.name!r}", ("start",), start=self.start, check=self.check,
-                   incident_kinds=self.incident_kinds)
+                   incident_kinds=self.incident_kinds, finish=self.finish)
 
 
 @dataclass(frozen=True)
