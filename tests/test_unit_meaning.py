@@ -28,7 +28,7 @@ from drillsim.scenario.quantities import parse_quantity
     ("1 planck_length", "length", "'planck_length'"),
 ])
 def test_a_constant_or_a_share_is_no_unit(text, kind, culprit):
-    with pytest.raises(ValueError, match=f"contains {culprit}, which pint reads as a unit but is no unit"):
+    with pytest.raises(ValueError, match=f"contains {culprit}, not a unit of time, length, volume or mass that drillsim reads"):
         parse_quantity(text, kind)
 
 

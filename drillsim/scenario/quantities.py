@@ -413,8 +413,8 @@ def _pint_magnitude(value: str, number: str, written: str, unit_text: str, kind:
         if base not in _REAL_UNITS:
             # pint's constants, shares, counts and angles are no unit of a quantity here
             raise ValueError(f"{value!r} is not {what} with a unit: {written!r} contains "
-                             f"{base!r}, which pint reads as a unit but is no unit of time, "
-                             f"length, volume or mass; write e.g. {examples}")
+                             f"{base!r}, not a unit of time, length, volume or mass that "
+                             f"drillsim reads; write e.g. {examples}")
         if prefix and base not in _PREFIXABLE:
             # pint reads "4dd" as 4 decidays and "90mmin" as 90 milliminutes: typos
             raise ValueError(f"unknown unit {written!r} in {value!r} (a prefix such as "
