@@ -119,3 +119,15 @@ def test_a_batch_row_with_replications_left_open_is_not_judged():
     row = RowStats(t, {0: 30.0, 1: 1.2}, {0: False, 1: None})
     _summarise(row)
     assert (row.status, row.not_judged) == ("fail", 1)
+
+
+def test_a_bound_labelled_by_place_only_is_said_to_be_open():
+    """response_time_by_township labels a call no unit reached by its township alone:
+    the report says it was still open (max <= 30 min over {10, >= 60}: missed anyway)."""
+    from drillsim.report.common import cut_off_text
+
+    target = _target(required_pass_rate=0.9)
+    (row,) = build(SimpleNamespace(targets=[target]), [{"X": [("mixin", 10.0), ("tangba", AtLeast(60.0))]}])
+    assert (row.status, row.cut_off) == ("fail", "tangba")
+    assert cut_off_text(None, row) == ("cut off by the run's end: tangba (still open when the run ended); "
+                                       "a bound, and the goal is missed even so")

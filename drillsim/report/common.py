@@ -115,6 +115,8 @@ def cut_off_text(sc, row) -> str | None:
     if not label:
         return None
     what = place_name(sc, label) if sc is not None else label
+    if "(" not in label:  # a label by place only (response_time_by_township): say what it is
+        what += " (still open when the run ended)"
     if row.status == "not judged":
         return (f"not judged: the run ended before the outcome in {row.not_judged} of {row.n} "
                 f"replication{'s' if row.n != 1 else ''} ({what}), which could meet the goal or "
