@@ -775,16 +775,23 @@ class Simulation:
         # (kind, township, unmet capabilities) no free unit can serve: within a pass the
         # free units only get fewer, so the next incident alike is skipped unasked (a
         # long queue of incidents nobody free can take would otherwise cost a scan each)
-        hopeless: set[tuple] = set()
+        hopeless: set[tuple] | None = None
         # (kind, township, unmet capabilities) -> the free units that can serve such an
         # incident: incidents alike in a long queue are matched against the units once,
         # until a dispatch takes units out of ``free``
-        able_by: dict[tuple, list[Unit]] = {}
+        able_by: dict[tuple, list[Unit]] | None = None
+        # both are only what the pass has worked out already (the same answers as working
+        # it out again): they start after the first incident asked, as a pass most often
+        # ends there (its one free unit sent)
         for incident in list(queue):
             if known is not None and not known(incident):
                 pass  # not known to the command: automatic dispatch cannot act on it
             elif free:
-                self._dispatch_one(incident, free, hopeless=hopeless, able_by=able_by)
+                if hopeless is None:
+                    self._dispatch_one(incident, free)
+                    hopeless, able_by = set(), {}
+                else:
+                    self._dispatch_one(incident, free, hopeless=hopeless, able_by=able_by)
             elif not self._unlogged:
                 break  # nobody left to send and nothing left to log: skip the rest of the queue
             if incident.in_queue and not incident.queued_logged:
