@@ -89,7 +89,7 @@ def test_the_forest_fire_cut_to_an_hour_is_not_judged_on_containment(host):
     data = {t["id"]: t for t in json.loads(to_json(out))["targets"]}
     assert data["FF2"]["status"] == "not judged" and data["FF2"]["passed"] is None
     text = render(out)
-    assert "| NOT JUDGED |" in text and "2 not judged (the run ended before the outcome: FF2, FF5)" in text
+    assert "| 0% (1 open) | NOT JUDGED |" in text and "2 not judged (the run ended before the outcome: FF2, FF5)" in text
     # a batch's replication: the value as measured, met left open (None), not True
     values = {row_id: (v, met) for row_id, v, met in replication_values(sc, out.first_events)}
     assert values["FF2"] == (pytest.approx(1.0), None) and values["FF1"][1] is True

@@ -215,7 +215,8 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
                     measured(r) + (f" at {place_name(sc, r.worst)}" if r.worst else ""),
                     num(r.p90, r.unit) + (f" ({place_name(sc, r.worst)} only)" if r.worst else "")
                     if r.p90 is not None else "—", goal_text(r),
-                    rate_text(r), r.status.upper()] for r in rows])
+                    rate_text(r) + (f" ({r.not_judged} open)" if r.not_judged else ""),
+                    r.status.upper()] for r in rows])
     theirs = [r for r in rows if goal_from_plan(r) is False]
     if theirs:  # whose goal it is, when not the plan's: a scenario standard is no plan target
         out += ["Goals that are not plan numbers, and where each comes from:", ""]

@@ -90,6 +90,8 @@ def _reps(row, replications: int) -> str:
     text = rate_text(row)
     if row.n and row.n < replications:
         text += f" of {row.n}/{replications}"
+    if getattr(row, "not_judged", 0):  # replications the run's end left open
+        text += f" ({row.not_judged} open)"
     return text
 
 
@@ -151,7 +153,9 @@ def _narrow_list(outcome, main) -> Table:
 
 def _legend(outcome, wide: bool) -> str:
     rates = ", ".join(sorted({f"{r.required_pass_rate:.0%}" for r in outcome.rows}))
-    share = ("pass = share of replications meeting the goal (x of n/N: measured in n of N)"
+    open_ = "; k open: the run ended before k were decided" if any(
+        getattr(r, "not_judged", 0) for r in outcome.rows) else ""
+    share = (f"pass = share of replications meeting the goal (x of n/N: measured in n of N{open_})"
              if wide else "met in = replications meeting the goal")
     return ("measured = the target's statistic per replication, mean over replications "
             "[95% CI]; p90 = 90th percentile of all observations, or, for a row over places "
