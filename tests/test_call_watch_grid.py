@@ -94,3 +94,31 @@ def test_a_drill_ended_early_leaves_no_check_in_the_run(host):
     s.command("end")
     assert s.calls.next_check() == math.inf
     assert not any(entry[1] == reach.GRID_PRIORITY for entry in s.sim.env._queue)
+
+
+def test_the_units_able_to_serve_are_can_serve_s_answer_whatever_the_free_units(host):
+    # Simulation.able_units, shared by all incidents of one kind, township and
+    # capabilities, against Unit.can_serve asked unit by unit: for every incident of a
+    # flood run (its township teams sent only within their own township), every subset
+    # of its capabilities, and free lists of every third unit
+    import itertools
+
+    from drillsim.engine.simulation import Simulation
+    from drillsim.scenario.loader import load_scenario
+
+    scenario = load_scenario(FLOOD, host=host, overrides={"forces[5].area": "home"})
+    sim = Simulation(scenario, host, seed=3).run()
+    units = sim._unit_list
+    assert {u.force.id for u in units if u.area == "home"} == {"township_teams"}
+    assert len(sim.incidents) > 20 and len({i.place.township for i in sim.incidents.values()}) > 5
+    for inc in sim.incidents.values():
+        caps = sorted(inc.demand)
+        for n in range(1, len(caps) + 1):
+            for subset in itertools.combinations(caps, n):
+                unmet = {c: inc.demand[c] for c in subset}
+                expected = [u for u in units if u.can_serve(inc, unmet)]
+                assert sim.able_units(inc, unmet) == expected
+                for start in range(3):
+                    free = units[start::3]
+                    key = (inc.kind, inc.place.township, frozenset(unmet))
+                    assert sim._able_among(key, inc, unmet, free) == [u for u in free if u.can_serve(inc, unmet)]

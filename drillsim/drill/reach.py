@@ -82,7 +82,8 @@ class Watch:
         each reason with the units it held at one check at least.
     :ivar able: the units able to serve it whatever their state (kind, area and a
         capability it asks for: :meth:`~drillsim.engine.units.Unit.can_serve`), in the
-        simulation's unit order; shared by the calls alike (:meth:`CallWatcher.able`).
+        simulation's unit order; shared by the calls alike
+        (:meth:`~drillsim.engine.simulation.Simulation.able_units`).
     """
 
     incident: Any
@@ -108,8 +109,6 @@ class CallWatcher:
         self.watches: dict[str, Watch] = {}
         self._standard: dict[str, float] = {}   # call kind -> its standard (minutes)
         self._open: dict[str, Watch] = {}   # the watches still open, in the order heard
-        #: (kind, township, capabilities asked for) -> the units able to serve such a call
-        self._able: dict[tuple, list] = {}
         #: the grid check scheduled in the simulation (None: none; one at a time)
         self._event = None
 
@@ -123,23 +122,11 @@ class CallWatcher:
             standard = self._standard[incident.kind] = answer_standard(self.sim.scenario, incident.kind)[0]
         now = self.sim.now
         self.watches[incident.id] = self._open[incident.id] = watch = Watch(incident, now, now + standard)
-        watch.able = self.able(incident)
+        # (a watched call has no unit assigned: it asks for its whole demand)
+        watch.able = self.sim.able_units(incident, incident.demand)
         self._check(watch, now, reasons=True)
         if watch.open and self._event is None:
             self._schedule(now)
-
-    def able(self, incident) -> list:
-        """The units able to serve ``incident`` whatever their state, in the simulation's
-        unit order: worked out once for all calls of one kind and township asking for the
-        same capabilities (what :meth:`~drillsim.engine.units.Unit.can_serve` reads, all
-        fixed once the units are built; a watched call has no unit assigned, so it asks
-        for its whole demand)."""
-        key = (incident.kind, incident.place.township, frozenset(incident.demand))
-        able = self._able.get(key)
-        if able is None:
-            need = dict(incident.demand)
-            able = self._able[key] = [u for u in self.sim._unit_list if u.can_serve(incident, need)]
-        return able
 
     def next_check(self) -> float:
         """The minute of the grid check scheduled (``math.inf``: none, no call is watched)."""

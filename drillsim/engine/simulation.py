@@ -158,6 +158,9 @@ class Simulation:
         self.units: dict[str, Unit] = {}
         self._unit_list: list[Unit] = []
         self._build_units()
+        #: (kind, township, capabilities asked for) -> the units able to serve such an
+        #: incident, whatever their state (:meth:`able_units`)
+        self._able: dict[tuple, list[Unit]] = {}
         self._auto_forces: set[str] = set(self.forces) if auto_dispatch else set()
         #: the units of the auto-dispatched forces, in scenario order (with _auto_forces)
         self._auto_units: tuple[Unit, ...] = tuple(self._unit_list) if auto_dispatch else ()
@@ -816,10 +819,11 @@ class Simulation:
         if able_by is not None and hopeless is not None:
             able = able_by.get(alike)
             if able is None:
-                able = able_by[alike] = [u for u in free if u.can_serve(incident, unmet)]
+                able = able_by[alike] = self._able_among(alike, incident, unmet, free)
             able = list(able)  # the hooks get a list of their own
         else:
-            able = [u for u in free if u.can_serve(incident, unmet)]
+            able = self._able_among((incident.kind, incident.place.township, frozenset(unmet)),
+                                    incident, unmet, free)
         if not able and hopeless is not None:
             hopeless.add(alike)
         candidates = [u for u in able if u.id not in unreachable] if unreachable else able
@@ -863,6 +867,29 @@ class Simulation:
             free.remove(unit)
         if chosen and able_by:
             able_by.clear()
+
+    def able_units(self, incident: Incident, unmet: dict[str, float]) -> list[Unit]:
+        """Every unit that can serve ``incident`` for ``unmet`` (:meth:`Unit.can_serve`),
+        whatever its state, in scenario order: worked out once for all incidents of one
+        kind and township asking for the same capabilities, which is all ``can_serve``
+        reads of them (of the units, it reads what is fixed once they are built). The
+        list is shared: do not change it."""
+        return self._able_among((incident.kind, incident.place.township, frozenset(unmet)), incident, unmet)
+
+    def _able_among(self, key: tuple, incident: Incident, unmet: dict[str, float],
+                    free: list[Unit] | None = None) -> list[Unit]:
+        """:meth:`able_units` (``key``: its kind, township and capabilities) — or, given
+        ``free`` (a list of units in scenario order), those of ``free`` that can serve,
+        as ``[u for u in free if u.can_serve(incident, unmet)]`` gives them (a new list)."""
+        able = self._able.get(key)
+        if able is None:
+            able = self._able[key] = [u for u in self._unit_list if u.can_serve(incident, unmet)]
+        if free is None:
+            return able
+        if not able:
+            return []
+        free = set(free)
+        return [u for u in able if u in free]
 
     def stop(self) -> None:
         """End the run at the current time (a controller ending a drill)."""
