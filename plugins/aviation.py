@@ -72,6 +72,8 @@ class HelicopterParams(Strict):
 
 #: forces grounded at night in this run (``night: first_light``), by id
 _GROUNDED = StashKey[dict]()
+#: (scenario minute, {(base lat, base lon, day rule): day or not}) of :func:`_is_day`
+_DAY_NOW = StashKey[tuple]()
 
 
 def flight_minutes(region, params: HelicopterParams, origin, destination,
@@ -97,8 +99,20 @@ def flight_minutes(region, params: HelicopterParams, origin, destination,
 
 
 def _is_day(sim, unit) -> bool:
-    base, params = unit.base, unit.force.params
-    return is_day(base.lat, base.lon, sim.local_time(), params.day)
+    """Whether it is day (the force's rule) at the unit's base now: worked out once per
+    base, rule and scenario minute (a dispatch pass asks it of every grounded candidate
+    of each incident, all at one minute)."""
+    base, rule = unit.base, unit.force.params.day
+    now = sim.now
+    seen = sim.stash.get(_DAY_NOW, None)
+    if seen is None or seen[0] != now:
+        seen = (now, {})
+        sim.stash[_DAY_NOW] = seen
+    key = (base.lat, base.lon, rule)
+    day = seen[1].get(key)
+    if day is None:
+        day = seen[1][key] = is_day(base.lat, base.lon, sim.local_time(), rule)
+    return day
 
 
 def _start(sim, force) -> None:
