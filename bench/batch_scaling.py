@@ -163,6 +163,9 @@ def measure(kind: str, workers: int, path: str, replications: int, db: Path) -> 
         tasks = tasks_for(sweep, bundle, replications, set())
         executor.fit(len(tasks))
         getattr(executor, "ensure_started", executor.start)(bundle, tuple(sweep.plugins))
+        # every worker able to run a task (a local Dask cluster's start returns as they
+        # start, since dask4: its start-up is timed to the same point as the pool's)
+        getattr(executor, "wait_ready", lambda: None)()
         t1 = time.perf_counter()
         before = _descendants_cpu()
         cpu = time.process_time()

@@ -136,3 +136,42 @@ def _workers(helper: int) -> list[int]:
             if b"resource_tracker" not in fh.read():
                 out.append(pid)
     return out
+
+
+def test_wait_ready_returns_once_every_worker_of_the_local_cluster_is_set_up(mini, host, tmp_path):
+    """A local cluster's start returns as its workers start (tasks sent meanwhile wait at
+    the scheduler); wait_ready, for timing a start-up, returns once every worker has
+    joined with the bundle installed — here, and through the command line's helper."""
+    from drillsim.batch import worker
+    from drillsim.batch.dask_executor import DaskExecutor
+
+    path = write_sweep(mini, FACTORIAL)
+    sweep = load_sweep(path, host)
+    bundle = bundle_of(sweep)
+    with DaskExecutor(workers=2) as dask:
+        dask.start(bundle, tuple(sweep.plugins))
+        dask.wait_ready()
+        assert dask.client.run(worker.installed, bundle.key) == {
+            address: True for address in dask.client.nthreads()}
+        assert len(dask.client.nthreads()) == 2
+    script = tmp_path / "ready.py"
+    script.write_text(textwrap.dedent(f"""\
+        from drillsim.batch.executor_choice import make_executor
+        from drillsim.batch.runner import bundle_of, tasks_for
+        from drillsim.batch.sweep import load_sweep
+        from drillsim.host.pluginhost import load_plugins
+
+        if __name__ == "__main__":
+            executor = make_executor("dask", 2, None)
+            executor.prepare()
+            sweep = load_sweep({str(path)!r}, load_plugins())
+            bundle = bundle_of(sweep)
+            with executor:
+                executor.start(bundle, tuple(sweep.plugins))
+                executor.wait_ready()
+                print(len(list(executor.results(tasks_for(sweep, bundle, 1, set())))))
+        """), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(len(sweep.variants))

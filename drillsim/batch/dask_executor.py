@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import deque
 from concurrent.futures import CancelledError
 from typing import Iterable, Iterator
@@ -208,8 +209,10 @@ class DaskExecutor(Executor):
         #: worker threads the tasks are spread over (a local cluster's, known before its
         #: workers have joined); None: as many as the scheduler has
         self._threads: int | None = None
-        #: set when a worker joins (the scheduler's event, :meth:`_on_event`)
+        #: set when a worker joins (the scheduler's event, :meth:`_on_event`), with the
+        #: number that joined
         self._joined = threading.Event()
+        self._joins = 0
 
     def fit(self, tasks: int) -> None:
         if not self.scheduler:  # a running cluster's workers are not ours to count
@@ -311,6 +314,7 @@ class DaskExecutor(Executor):
                                         name=_plugin_name(bundle.key))
             self._deaths.clear()
             self._joined.clear()
+            self._joins = 0
             self.client.subscribe_topic("all", self._on_event)  # before any worker joins
             self._threads = self.workers or os.cpu_count() or 1
             # the workers start now; tasks sent meanwhile wait at the scheduler, and
@@ -346,10 +350,23 @@ class DaskExecutor(Executor):
         raise BatchSetupError(f"cannot start a local Dask cluster: no worker started within "
                               f"{self.timeout:.0f} s")
 
+    def wait_ready(self) -> None:
+        """Wait until every worker of the local cluster has joined and set itself up
+        (the bundle installed, the plugins loaded: a worker answers once that is done)."""
+        if self._threads is None or self.client is None:
+            return
+        deadline = time.monotonic() + self.timeout
+        while self._joins < self._threads and time.monotonic() < deadline:
+            self._joined.clear()
+            if self._joins < self._threads:
+                self._joined.wait(0.05)
+        self.client.run(os.getpid)
+
     def _on_event(self, event) -> None:
         """On the client's event loop: note a worker that died (not one closed in order)."""
         when, msg = event
         if isinstance(msg, dict) and msg.get("action") == "add-worker":
+            self._joins += 1
             self._joined.set()
         if isinstance(msg, dict) and msg.get("action") == "remove-worker" \
                 and not msg.get("expected"):

@@ -18,7 +18,8 @@ description)``
 or ``("raise", 0, exception)``; ``("run", n, tasks)``, answered by ``("results", n,
 [Result, …])`` as each chunk finishes, then ``("ended", n)`` or ``("raise", n,
 exception)``; ``("stop", n)`` to stop run ``n`` early (its consumer stopped reading: a
-failed replication ends a planning run); ``("close",)``. At any time the helper may send
+failed replication ends a planning run); ``("close",)``; ``("ready",)`` (for timing a start-up), answered ``("ready", 0)`` once every
+worker can run a task. At any time the helper may send
 ``("notice", message)`` (a worker died and its replications run again). Every answer
 names its run, so one that crosses a ``stop`` is recognised and dropped.
 
@@ -126,6 +127,17 @@ class DetachedExecutor(Executor):
             if kind == "raise":
                 raise rest[0]
             self.description = rest[0]
+            return
+
+    def wait_ready(self) -> None:
+        """The helper's executor's :meth:`~drillsim.batch.executor.Executor.wait_ready`."""
+        self._send(("ready",))
+        while True:
+            kind, run, *rest = self._receive()
+            if run != 0:
+                continue
+            if kind == "raise":
+                raise rest[0]
             return
 
     def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
@@ -279,6 +291,13 @@ def serve(conn, factory: str, kwargs: dict[str, Any], parent: int) -> None:
                 pending.extend(_run(conn, executor, run, tasks))
             elif message[0] == "stop":  # the run ended before the stop came
                 conn.send(("ended", message[1]))
+            elif message[0] == "ready":
+                try:
+                    executor.wait_ready()
+                except Exception as exc:  # noqa: BLE001  (raised in the main process)
+                    conn.send(("raise", 0, _portable(exc)))
+                else:
+                    conn.send(("ready", 0))
     finally:
         executor.close()
 

@@ -129,6 +129,11 @@ class Executor:
         if error is not None and keep:
             raise error
 
+    def wait_ready(self) -> None:
+        """Wait until every worker can run a task: for timing a start-up
+        (``bench/batch_scaling.py``). Nothing here: :meth:`start` has waited for them;
+        an executor whose start returns while its workers are still starting waits."""
+
     def close(self) -> None:
         """Stop the workers (idempotent)."""
 
