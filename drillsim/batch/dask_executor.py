@@ -209,18 +209,17 @@ class DaskExecutor(Executor):
         #: worker threads the tasks are spread over (a local cluster's, known before its
         #: workers have joined); None: as many as the scheduler has
         self._threads: int | None = None
-        #: set when a worker joins (the scheduler's event, :meth:`_on_event`), with the
-        #: number that joined
+        #: set when a worker joins (the scheduler's event, :meth:`_on_event`)
         self._joined = threading.Event()
-        self._joins = 0
 
     def fit(self, tasks: int) -> None:
         if not self.scheduler:  # a running cluster's workers are not ours to count
             super().fit(tasks)
 
     def prepare(self) -> None:
-        """Start the local cluster's scheduler now, in a thread, while this process does
-        something else (:meth:`start` starts its workers). Nothing for a running cluster
+        """Start the local cluster now, in a thread, while this process does something
+        else: its scheduler, then its workers, without waiting for them (:meth:`start`
+        registers the bundle as they join). Nothing for a running cluster
         (``scheduler``)."""
         if self.scheduler or self._starting is not None or self.cluster is not None:
             return
@@ -231,6 +230,10 @@ class DaskExecutor(Executor):
     def _start_local(self) -> None:
         try:
             self.cluster = self._local_cluster()
+            # the workers fork and join while start() connects the client and registers
+            # the bundle (the scheduler hands it to each worker joining after, and sends
+            # it to those joined before)
+            self.cluster.scale(self.workers or os.cpu_count() or 1)
         except BaseException as exc:  # noqa: BLE001  (raised by start(), in the main thread)
             self._start_error = exc
 
@@ -314,12 +317,15 @@ class DaskExecutor(Executor):
                                         name=_plugin_name(bundle.key))
             self._deaths.clear()
             self._joined.clear()
-            self._joins = 0
             self.client.subscribe_topic("all", self._on_event)  # before any worker joins
             self._threads = self.workers or os.cpu_count() or 1
-            # the workers start now; tasks sent meanwhile wait at the scheduler, and
-            # batches() fails the batch if none has joined within the timeout
-            self.cluster.scale(self._threads)
+            # the workers start now (or started as the cluster did, prepare(): as many,
+            # or more if fit() asked for fewer since); tasks sent meanwhile wait at the
+            # scheduler, and batches() fails the batch if none has joined in the timeout
+            if len(self.cluster.worker_spec) != self._threads:
+                self.cluster.scale(self._threads)
+            if self.client.nthreads():  # joined before the subscription
+                self._joined.set()
             return
         try:
             self.client.wait_for_workers(1, timeout=self.timeout)
@@ -356,17 +362,17 @@ class DaskExecutor(Executor):
         if self._threads is None or self.client is None:
             return
         deadline = time.monotonic() + self.timeout
-        while self._joins < self._threads and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
             self._joined.clear()
-            if self._joins < self._threads:
-                self._joined.wait(0.05)
+            if len(self.client.nthreads()) >= self._threads:
+                break
+            self._joined.wait(0.05)
         self.client.run(os.getpid)
 
     def _on_event(self, event) -> None:
         """On the client's event loop: note a worker that died (not one closed in order)."""
         when, msg = event
         if isinstance(msg, dict) and msg.get("action") == "add-worker":
-            self._joins += 1
             self._joined.set()
         if isinstance(msg, dict) and msg.get("action") == "remove-worker" \
                 and not msg.get("expected"):
