@@ -11,7 +11,9 @@ import pytest
 from drillsim.drill import aar, reach
 from drillsim.drill.session import DrillSession
 
-from .conftest import FLOOD
+from .conftest import FLOOD, SCENARIOS
+
+PACK = SCENARIOS / "packs" / "flood.yaml"
 
 
 def _one_boat_busy(host, log_path=None):
@@ -122,3 +124,33 @@ def test_the_units_able_to_serve_are_can_serve_s_answer_whatever_the_free_units(
                     free = units[start::3]
                     key = (inc.kind, inc.place.township, frozenset(unmet))
                     assert sim._able_among(key, inc, unmet, free) == [u for u in free if u.can_serve(inc, unmet)]
+
+
+def test_a_report_names_an_incident_s_point_by_its_township(host):
+    # ReportChannel.place_name indexes the incidents' points as they come; against the
+    # scan it replaced (the first incident at the point whose township is a region
+    # place), asked as a whole drill goes for every place its events name, every
+    # incident's point, an unknown id and a unit on the road
+    from drillsim.engine.reporting import ReportChannel
+
+    s = DrillSession.open(PACK, seed=2, host=host)
+    s.command("auto on all")
+    channel = ReportChannel(s.sim, "test", lambda message: None, lambda gap: None, [0])
+    places, incidents = s.sim.region.places, s.sim.incidents
+
+    def scan(pid):
+        if pid in places:
+            return places[pid].name
+        return next((places[i.place.township].name for i in incidents.values()
+                     if i.place.id == pid and i.place.township in places), pid)
+
+    named, seen = 0, 0
+    while not s.ended:
+        s.advance(45.0)
+        events = s.sim.log.events
+        asked = {e.details.get("place") for e in events[seen:] if e.details.get("place")}
+        seen = len(events)
+        for pid in sorted(asked | {i.place.id for i in incidents.values()} | {"nowhere", "water_rescue-1@12.50"}):
+            assert channel.place_name(pid) == scan(pid)
+            named += pid not in places and channel.place_name(pid) != pid
+    assert len(incidents) > 50 and named > 100

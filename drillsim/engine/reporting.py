@@ -17,6 +17,7 @@ the simulation's seed (common random numbers: it never disturbs the hazard's str
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -103,6 +104,10 @@ class ReportChannel:
         self._deliver = deliver
         self._lose = lose
         self._counter = counter
+        #: incident point id -> the first incident (in creation order) at it, of the first
+        #: ``_indexed`` incidents of the run (:meth:`place_name`)
+        self._points: dict[str, Any] = {}
+        self._indexed = 0
 
     def rng(self, name: str):
         """This reporter's random stream ``name`` (seeded from the drill's seed)."""
@@ -154,14 +159,27 @@ class ReportChannel:
         """A place's display name (region places and incident points)."""
         if place_id is None:
             return "?"
-        place = self.sim.region.places.get(place_id)
+        places = self.sim.region.places
+        place = places.get(place_id)
         if place is not None:
             return place.name
         # an incident's own point: name its township only (its number would tell the
         # players how many calls from there they never heard)
-        for inc in self.sim.incidents.values():
-            if inc.place.id == place_id and inc.place.township in self.sim.region.places:
-                return self.sim.region.places[inc.place.township].name
+        incidents = self.sim.incidents
+        if not self.sim._forget_finished:  # (incidents are only ever added: index them once)
+            points = self._points
+            if len(incidents) > self._indexed:
+                for inc in itertools.islice(incidents.values(), self._indexed, None):
+                    points.setdefault(inc.place.id, inc)
+                self._indexed = len(incidents)
+            inc = points.get(place_id)
+            if inc is None:
+                return place_id
+            if inc.place.township in places:
+                return places[inc.place.township].name
+        for inc in incidents.values():  # (a later incident at the same point may have one)
+            if inc.place.id == place_id and inc.place.township in places:
+                return places[inc.place.township].name
         return place_id
 
     def township_name(self, township: str | None) -> str:
