@@ -154,6 +154,7 @@ def count_instructions(against: Path | None, repeat: int) -> int:
     trees = [ROOT] + ([against.resolve()] if against is not None else [])
     names = [t.name if i == 0 or t.name != ROOT.name else f"{t.name} (against)" for i, t in enumerate(trees)]
     got: dict[Path, list[int]] = {t: [] for t in trees}
+    (ROOT / ".tmp").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=ROOT / ".tmp") as tmp:
         for _ in range(repeat):
             for tree in trees:
