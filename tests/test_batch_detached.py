@@ -151,6 +151,7 @@ def test_wait_ready_returns_once_every_worker_of_the_local_cluster_is_set_up(min
     with DaskExecutor(workers=2) as dask:
         dask.start(bundle, tuple(sweep.plugins))
         dask.wait_ready()
+        assert dask._joined.is_set()  # the first task waits for no join already seen
         assert dask.client.run(worker.installed, bundle.key) == {
             address: True for address in dask.client.nthreads()}
         assert len(dask.client.nthreads()) == 2

@@ -209,8 +209,11 @@ class DaskExecutor(Executor):
         #: worker threads the tasks are spread over (a local cluster's, known before its
         #: workers have joined); None: as many as the scheduler has
         self._threads: int | None = None
-        #: set when a worker joins (the scheduler's event, :meth:`_on_event`)
+        #: set when a worker has joined (the scheduler's event, :meth:`_on_event`); the
+        #: joins seen, and their condition (:meth:`wait_ready`)
         self._joined = threading.Event()
+        self._joins = 0
+        self._join_seen = threading.Condition()
 
     def fit(self, tasks: int) -> None:
         if not self.scheduler:  # a running cluster's workers are not ours to count
@@ -363,10 +366,13 @@ class DaskExecutor(Executor):
             return
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            self._joined.clear()
+            with self._join_seen:
+                seen = self._joins
+            # asked of the scheduler outside the lock: the client's loop takes it to count a join
             if len(self.client.nthreads()) >= self._threads:
                 break
-            self._joined.wait(0.05)
+            with self._join_seen:
+                self._join_seen.wait_for(lambda: self._joins != seen, timeout=0.05)
         self.client.run(os.getpid)
 
     def _on_event(self, event) -> None:
@@ -374,6 +380,9 @@ class DaskExecutor(Executor):
         when, msg = event
         if isinstance(msg, dict) and msg.get("action") == "add-worker":
             self._joined.set()
+            with self._join_seen:
+                self._joins += 1
+                self._join_seen.notify_all()
         if isinstance(msg, dict) and msg.get("action") == "remove-worker" \
                 and not msg.get("expected"):
             seen = (when, msg.get("worker", "?"))
