@@ -64,14 +64,11 @@ def erlang_c_wait(lam: float, mu: float, c: int) -> float:
 
 
 # ---------------------------------------------------------------- drillsim
-def drillsim_runner(n: int, seed: int):
-    """Load once; return (load seconds, run() -> mean wait in mean service times)."""
-    t0 = time.perf_counter()
-    from drillsim.engine.simulation import Simulation
+def drillsim_scenario(n: int, seed: int):
+    """The M/M/c workload as drillsim runs it: (resolved scenario, plugin host), every
+    installed plugin loaded."""
     from drillsim.scenario.loader import load_scenario
     from drillsim.host.pluginhost import load_plugins
-    from drillsim.scoring.metrics import MetricContext
-    from drillsim.scoring.queueing import CallParams, wait_times
 
     host = load_plugins()
     # time unit: a mean on-scene time of 1 min (a scenario's horizon is at most 366 days)
@@ -80,6 +77,17 @@ def drillsim_runner(n: int, seed: int):
         "hazards[0].params.rate": f"{LAM}/min", "hazards[0].params.on_scene_mean": "1min",
         "hazards[0].params.max_incidents": n, "forces[0].units": C,
         "run.horizon": f"{horizon}min", "run.warm_up": "0min", "run.seed": seed})
+    return scenario, host
+
+
+def drillsim_runner(n: int, seed: int):
+    """Load once; return (load seconds, run() -> mean wait in mean service times)."""
+    t0 = time.perf_counter()
+    from drillsim.engine.simulation import Simulation
+    from drillsim.scoring.metrics import MetricContext
+    from drillsim.scoring.queueing import CallParams, wait_times
+
+    scenario, host = drillsim_scenario(n, seed)
     load_s = time.perf_counter() - t0
     state = {}
 
