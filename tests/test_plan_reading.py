@@ -269,3 +269,23 @@ def test_every_source_a_file_cites_it_names(path):
     text = path.read_text(encoding="utf-8")
     listed = set((yaml.safe_load(text) or {}).get("sources") or {})
     assert set(re.findall(r"SRC_[A-Z0-9_]+", text)) <= listed
+
+
+def test_the_goal_split_adds_up_to_the_verdict_with_rows_not_judged():
+    """The forest fire cut at 1 h: FF2 and FF5 (not plan numbers) not judged. The verdict
+    counts 4 of 6 targets met; the split must cover the same 6: the plan's 2 of 2, not
+    plan numbers 2 of 4 (FF1, FF6 met; FF2, FF5 not judged), 2 + 4 = 6."""
+    std = "national forest fire prevention plan"
+    rows = [_row("FF1", "pass", source=std), _row("T7", "pass"),
+            _row("FF2", "not judged", source=std), _row("FF5", "not judged", source=std),
+            _row("FF6", "pass", source=std), _row("FF4", "pass"), _row("X1", "not measured"),
+            _row("FF3", "info", comparison=None, source=std)]
+    assert goal_split(rows) == ("the plan's own numbers: 2 of 3 met (not measured X1); "
+                                "not plan numbers: 2 of 4 met (not judged FF2, FF5)")
+    outcome = SimpleNamespace(rows=rows, replications=1, scenario=SimpleNamespace(region=None))
+    head, apart = verdict_lines(outcome)[:2]
+    assert head.plain == ("Verdict: 4 of 7 targets met, 0 missed, 1 not measured (X1), 2 not "
+                          "judged: the run ended first (FF2, FF5).")
+    assert [c.plain for c in apart.columns[1].cells] == [
+        "Of these, the plan's own numbers: 2 of 3 met (not measured X1); not plan numbers: 2 of 4 "
+        "met (not judged FF2, FF5)."]

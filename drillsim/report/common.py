@@ -156,20 +156,23 @@ def goal_text(row) -> str:
 
 
 def goal_split(rows) -> str | None:
-    """The scored rows split by whose goal they meet: ``the plan's own numbers: 3 of 7
+    """The rows with a goal split by whose goal it is: ``the plan's own numbers: 3 of 7
     met (missed T1, T11); not plan numbers: 9 of 11 met (missed T3-short, D1)``, or
     ``none is a number the plan sets: all 4 are …``; None when every goal is the plan's
-    (nothing to tell apart)."""
-    scored = [r for r in rows if r.comparison is not None and r.status not in ("not measured", "not judged")]
+    (nothing to tell apart). The same rows as the verdict's "N of M targets met", so the
+    two parts add up to it: a row not judged (the run ended first) or not measured is
+    counted in its part and named (``2 of 4 met (not judged FF2, FF5)``)."""
+    scored = [r for r in rows if r.comparison is not None]
     theirs = [r for r in scored if goal_from_plan(r) is False]
     if not theirs:
         return None
 
     def part(name: str, group: list) -> str:
-        missed = [r.id for r in group if r.status == "fail"]
         met = sum(1 for r in group if r.status == "pass")
-        return (f"{name}: {met} of {len(group)} met"
-                + (f" (missed {', '.join(missed)})" if missed else ""))
+        said = [f"{what} {', '.join(ids)}" for what, status in (
+                    ("missed", "fail"), ("not judged", "not judged"), ("not measured", "not measured"))
+                if (ids := [r.id for r in group if r.status == status])]
+        return f"{name}: {met} of {len(group)} met" + (f" ({'; '.join(said)})" if said else "")
 
     plans = [r for r in scored if goal_from_plan(r)]
     if not plans:
