@@ -119,3 +119,44 @@ def test_a_hazard_type_finish_of_api_1_1_is_still_called_at_the_horizon(mini, tm
     kinds = [json.loads(line)["kind"] for line in events.read_text(encoding="utf-8").splitlines()]
     # the type's finish registered before its start's own callback, both before run_ended
     assert kinds[-3:] == ["ender_finish", "ender_own", "run_ended"]
+
+
+def test_a_callback_needing_arguments_is_refused_where_it_is_registered(mini, tmp_path):
+    """Old code accepted it and failed only at the horizon, after the whole run, blaming
+    the engine ('drillsim') for a TypeError of the plugin's making."""
+    plugin = _plugin(tmp_path, """\
+        @hookimpl
+        def drillsim_run_started(sim):
+            def summary(hazard_id):
+                sim.log.log("x")
+            sim.at_horizon(summary)
+        """)
+    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "run failed: plugin 'ender' failed in drillsim_run_started at scenario time 0.0 min: "
+        "TypeError: sim.at_horizon(summary): summary(hazard_id) needs arguments, but it is "
+        "called with none; give a function of no arguments (a closure, or "
+        "functools.partial(f, ...))")
+
+
+def test_on_scene_change_given_an_incident_id_is_refused_naming_the_plugin(mini, tmp_path):
+    """``OnSceneChange(sim, "I1")`` (an id, not a function): old code failed at the first
+    arrival, 20 min later, blaming the engine ('drillsim')."""
+    plugin = _plugin(tmp_path, """\
+        from drillsim.api import OnSceneChange
+
+        @hookimpl
+        def drillsim_run_started(sim):
+            def watch():
+                change = OnSceneChange(sim, "I1")
+                yield change.next()
+            sim.process(watch())
+        """)
+    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "run failed: plugin 'ender' failed in a simulation process at scenario time 0.0 min: "
+        "TypeError: OnSceneChange(sim, 'I1'): watches must be a function watches(incident_id) "
+        "-> bool saying whether an incident is the hazard's, e.g. lambda incident_id: "
+        "incident_id in mine")

@@ -131,3 +131,22 @@ def test_a_bound_labelled_by_place_only_is_said_to_be_open():
     assert (row.status, row.cut_off) == ("fail", "tangba")
     assert cut_off_text(None, row) == ("cut off by the run's end: tangba (still open when the run ended); "
                                        "a bound, and the goal is missed even so")
+
+
+@pytest.mark.parametrize("value", [None, "5", True, "30min", [60.0]])
+def test_a_bound_of_something_that_is_no_number_is_refused(value):
+    """``float()`` alone took the text "5" (AtLeast(5.0), silently) and True (1.0), and
+    said of None only that float() wants a number; a bound is a number."""
+    for cls in (AtLeast, AtMost):
+        with pytest.raises(TypeError, match=rf"^{cls.__name__}\(.*\): a bound is a number"):
+            cls(value)
+
+
+def test_a_bound_keeps_its_value_and_kind_through_numbers_and_pickling():
+    import pickle
+
+    import numpy as np
+
+    assert float(AtLeast(np.float64(1.5))) == 1.5 and float(AtMost(3)) == 3.0
+    back = pickle.loads(pickle.dumps(AtLeast(60.0)))
+    assert type(back) is AtLeast and back == 60.0

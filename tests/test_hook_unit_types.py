@@ -126,3 +126,62 @@ def test_the_aviation_plugin_is_asked_in_a_run_with_helicopters(host):
     sim = Simulation(scenario, host)
     assert "aviation" in [i.plugin_name for i in sim._filter.get_hookimpls()]
     assert "helicopter" in {f.type.name for f in sim.forces.values()}
+
+
+MARKED = """\
+from drillsim.api import hookimpl, only_for_unit_types
+
+
+@hookimpl
+@only_for_unit_types({names})
+def {hook}(sim):
+    return None
+"""
+
+
+def _host_of_installed(monkeypatch, plugin_from, names, hook="drillsim_travel_time", only=BUILTIN):
+    """A host whose installed plugins are the built-in ones (``only``: those loaded), with
+    a plugin module whose ``hook`` is marked ``only_for_unit_types(names)``."""
+    import drillsim.host.pluginhost as pluginhost
+
+    installed = [ep for ep in pluginhost._entry_points() if ep.name in BUILTIN]
+    monkeypatch.setattr(pluginhost, "_entry_points", lambda: installed)
+    module = plugin_from("marked", MARKED.format(names=", ".join(map(repr, names)), hook=hook))
+    return PluginHost(only=only, modules={"marked": module})
+
+
+def test_a_mark_naming_no_unit_type_is_refused_with_the_nearest_name(monkeypatch, plugin_from):
+    """'helicoptr' is no unit type: the hook would never be called in any run, a silent
+    wrong result; the loaded plugins register 'helicopter' (aviation)."""
+    from drillsim.host.pluginhost import PluginError
+
+    with pytest.raises(PluginError) as caught:
+        _host_of_installed(monkeypatch, plugin_from, ["helicoptr"])
+    message = str(caught.value)
+    assert message == ("plugin 'marked', hook drillsim_travel_time: @only_for_unit_types names "
+                       "'helicoptr', which no loaded plugin registers as a unit type, so it would "
+                       "never be called for it; did you mean 'helicopter'? (`drillsim plugins` "
+                       "lists them)")
+
+
+def test_a_mark_naming_known_unit_types_loads(monkeypatch, plugin_from):
+    host = _host_of_installed(monkeypatch, plugin_from, ["helicopter", "district_rescue_team"])
+    assert not [w for w in host.warnings if "only_for_unit_types" in w]
+
+
+def test_with_a_plugin_left_out_an_unknown_mark_is_a_warning(monkeypatch, plugin_from):
+    """With aviation left out, 'helicopter' may be its type: warned, not refused."""
+    host = _host_of_installed(monkeypatch, plugin_from, ["helicopter"],
+                              only=[n for n in BUILTIN if n != "aviation"])
+    warned = [w for w in host.warnings if "only_for_unit_types" in w]
+    assert len(warned) == 1
+    assert warned[0].endswith("(or a unit type of a plugin left out: aviation)")
+
+
+def test_a_mark_on_a_hook_it_does_not_apply_to_is_refused(monkeypatch, plugin_from):
+    """On drillsim_event the mark would leave nothing out: the author's intent is lost."""
+    from drillsim.host.pluginhost import PluginError
+
+    with pytest.raises(PluginError, match=r"^plugin 'marked', hook drillsim_event: it is marked "
+                                          r"@only_for_unit_types, .* remove the mark"):
+        _host_of_installed(monkeypatch, plugin_from, ["helicopter"], hook="drillsim_event")

@@ -27,6 +27,8 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any, Callable
 
+from drillsim.host.plugincheck import UNIT_TYPES_MARK  # the attribute only_for_unit_types sets
+
 try:  # pluggy's own call loop; a monitored manager (tracing) has replaced it
     from pluggy._callers import _multicall as _PLUGGY_LOOP
 except ImportError:  # pragma: no cover - another pluggy layout: always call through pluggy
@@ -35,8 +37,6 @@ except ImportError:  # pragma: no cover - another pluggy layout: always call thr
 PLUGGY_LOOP = _PLUGGY_LOOP
 
 
-#: the attribute :func:`only_for_unit_types` sets on an implementation's function
-UNIT_TYPES_MARK = "drillsim_only_for_unit_types"
 
 
 def only_for_unit_types(*names: str) -> Callable[[Callable], Callable]:

@@ -32,9 +32,14 @@ class OnSceneChange:
     :param sim: the run.
     :param watches: ``watches(incident_id) -> bool``, whether an incident is one of the
         hazard's; asked on each arrival and release at an incident.
+    :raises TypeError: ``watches`` is not callable (an incident id given instead).
     """
 
     def __init__(self, sim: "Simulation", watches: Callable[[str], bool]) -> None:
+        if not callable(watches):
+            raise TypeError(f"OnSceneChange(sim, {watches!r}): watches must be a function "
+                            "watches(incident_id) -> bool saying whether an incident is the "
+                            "hazard's, e.g. lambda incident_id: incident_id in mine")
         self._sim = sim
         self._watches = watches
         self._event = sim.event()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 from heapq import heappush
 import datetime as dt
+import inspect
 import math
 from functools import lru_cache, partial
 from types import MappingProxyType
@@ -991,13 +992,21 @@ class Simulation:
         a road still closed) logs its state and ``hazard_summary`` here. Guarded by the
         same time limit as ``start``; a failure fails the run naming the plugin.
 
-        :raises TypeError: ``callback`` is not callable (the run then fails naming the
-            plugin that called, as for ``sim.timeout``).
+        :raises TypeError: ``callback`` is not callable, or needs arguments (the run then
+            fails naming the plugin that called, as for ``sim.timeout``).
         """
         if not callable(callback):
             raise TypeError(f"sim.at_horizon({callback!r}): give a function of no arguments "
                             "to call at the horizon")
         name = getattr(callback, "__name__", type(callback).__name__)
+        try:  # refused now, naming the plugin, not at the end of the run
+            inspect.signature(callback).bind()
+        except TypeError:
+            raise TypeError(f"sim.at_horizon({name}): {name}{inspect.signature(callback)} needs "
+                            "arguments, but it is called with none; give a function of no "
+                            "arguments (a closure, or functools.partial(f, ...))") from None
+        except ValueError:  # pragma: no cover - no signature to read (a builtin): as before
+            pass
         self._at_horizon.append((callback, f"sim.at_horizon({name})"))
 
     def finish(self) -> None:

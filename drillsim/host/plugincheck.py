@@ -24,6 +24,15 @@ from drillsim.host import hookspecs
 #: Module attribute in which a plugin may state the plugin API version it was written for.
 API_ATTRIBUTE = "DRILLSIM_API"
 
+#: the attribute ``drillsim.api.only_for_unit_types`` sets on an implementation's function
+UNIT_TYPES_MARK = "drillsim_only_for_unit_types"
+
+#: the hooks whose implementations ``only_for_unit_types`` leaves out of a run with no
+#: force of the marked unit types (:func:`drillsim.engine.hookcall.hook_for_run`); on any
+#: other hook the mark would do nothing, so it is refused
+UNIT_TYPE_HOOKS = ("drillsim_choose_units", "drillsim_filter_candidates",
+                   "drillsim_travel_restriction", "drillsim_travel_time")
+
 
 def spec_parameters(hook_name: str) -> list[str]:
     """The parameter names of a hook spec, in order (``[]`` for an unknown hook)."""
@@ -58,6 +67,11 @@ def hook_problems(pm: pluggy.PluginManager, plugin: Any, name: str) -> list[str]
         if not params:
             continue  # unknown hook: reported with a "did you mean" by the host
         function = getattr(plugin, attr)
+        if attr not in UNIT_TYPE_HOOKS and getattr(function, UNIT_TYPES_MARK, None) is not None:
+            problems.append(f"plugin {name!r}, hook {attr}: it is marked @only_for_unit_types, "
+                            f"which leaves an implementation out of a run only on "
+                            f"{', '.join(UNIT_TYPE_HOOKS)}; on {attr} it would change "
+                            "nothing: remove the mark (or test the unit in the hook)")
         try:
             signature = inspect.signature(function)
         except (TypeError, ValueError):  # pragma: no cover
@@ -88,6 +102,35 @@ def hook_problems(pm: pluggy.PluginManager, plugin: Any, name: str) -> list[str]
     return problems
 
 
+def unit_type_mark_problems(pm: pluggy.PluginManager, unit_types, name: str) -> list[str]:
+    """Every unit type named by an ``@only_for_unit_types`` mark of ``name``'s hook
+    implementations that no loaded plugin registers: such an implementation would never
+    be called (a misspelt type silently switches the hook off).
+
+    :param pm: the plugin manager, plugins registered.
+    :param unit_types: the unit type names registered (a container of text).
+    :param name: the plugin whose implementations are checked.
+    :return: one message per implementation naming the plugin, the hook, the unknown
+        names (with "did you mean") and the fix; empty if none.
+    """
+    from drillsim.scenario.validation import suggest  # (only for a message)
+
+    plugin = pm.get_plugin(name)
+    problems = []
+    for hook in UNIT_TYPE_HOOKS:
+        function = getattr(plugin, hook, None)
+        marked = getattr(function, UNIT_TYPES_MARK, None)
+        if marked is None or pm.parse_hookimpl_opts(plugin, hook) is None:
+            continue
+        unknown = sorted(n for n in marked if n not in unit_types)
+        if unknown:
+            hints = "".join(suggest(n, sorted(unit_types)) for n in unknown[:1])
+            problems.append(
+                f"plugin {name!r}, hook {hook}: @only_for_unit_types names "
+                f"{', '.join(map(repr, unknown))}, which no loaded plugin registers as a unit "
+                f"type, so it would never be called for it{hints or '; name a unit type'} "
+                "(`drillsim plugins` lists them)")
+    return problems
 def _parse_version(text: str) -> tuple[int, int] | None:
     parts = str(text).strip().split(".")
     if len(parts) not in (1, 2) or not all(p.isascii() and p.isdigit() for p in parts):

@@ -245,6 +245,7 @@ class PluginHost:
         self.metrics = Registry("metric", kind=Metric, error=PluginError)
         self.calculators = Registry("calculator", kind=Calculator, error=PluginError)
         self._collect()
+        self._check_unit_type_marks()
 
     # -- loading ---------------------------------------------------------------------------
     def _load_entry_points(self) -> None:
@@ -412,6 +413,24 @@ class PluginHost:
                            hook=hook)
 
                 call_registration(impl, hook, register)
+
+    def _check_unit_type_marks(self) -> None:
+        """Refuse an ``@only_for_unit_types`` mark naming a unit type no loaded plugin
+        registers (a misspelt name would leave the hook uncalled in every run). With
+        installed plugins left out (``--plugins``, ``--disable-plugin``,
+        ``$DRILLSIM_PLUGINS``) the type may be one of theirs: a warning then.
+
+        :raises PluginError: one line per marked implementation naming unknown types.
+        """
+        problems = [p for name in self.info
+                    for p in plugincheck.unit_type_mark_problems(self.pm, set(self.unit_types.items), name)]
+        if not problems:
+            return
+        left_out = sorted(self.installed - set(self.info))
+        if not left_out:
+            raise PluginError("\n".join(problems))
+        self.warnings.extend(f"{p} (or a unit type of a plugin left out: {', '.join(left_out)})"
+                             for p in problems)
 
     def builtin(self, plugin: str) -> bool:
         """Whether ``plugin`` is drillsim's own: its params models and metrics are checked

@@ -19,17 +19,36 @@ too, hence judged exactly when both ends agree (:func:`drillsim.scoring.scorecar
 
 from __future__ import annotations
 
+from numbers import Real
+
 #: what stands for "no limit" at the open end of a bound (finite: a percentile's linear
 #: interpolation between +/- infinity gives NaN); larger than any goal a scenario writes
 OPEN_END = 1e300
 
 
+def _number(cls: type, value: object) -> float:
+    """``value`` as a float for a bound, refusing what is no number (``float()`` alone
+    would take the text ``"5"`` and True)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{cls.__name__}({value!r}): a bound is a number (minutes for a time, "
+                        f"as the metric's other values), not {type(value).__name__}; give the "
+                        f"value the run's end cut off, e.g. {cls.__name__}(context.horizon - start)")
+    return value
+
+
 class AtLeast(float):
     """A value cut off by the end of the run whose true value is at least this one (a
     time still running: to containment, to arrival, to reopening; an area still
-    growing). Arithmetic on it gives a plain ``float``: mark the value a metric returns."""
+    growing). Arithmetic on it gives a plain ``float``: mark the value a metric returns.
+
+    :raises TypeError: the value is not a number (None, text, True/False); a NaN or an
+        infinite bound is refused with the metric's other values, naming the plugin.
+    """
 
     __slots__ = ()
+
+    def __new__(cls, value: float = 0.0) -> "AtLeast":
+        return super().__new__(cls, _number(cls, value))
 
     def __repr__(self) -> str:
         return f"AtLeast({float(self)!r})"
@@ -37,9 +56,15 @@ class AtLeast(float):
 
 class AtMost(float):
     """A value cut off by the end of the run whose true value is at most this one (a
-    margin to a hazard's arrival for an evacuation not finished by the end)."""
+    margin to a hazard's arrival for an evacuation not finished by the end).
+
+    :raises TypeError: as :class:`AtLeast`.
+    """
 
     __slots__ = ()
+
+    def __new__(cls, value: float = 0.0) -> "AtMost":
+        return super().__new__(cls, _number(cls, value))
 
     def __repr__(self) -> str:
         return f"AtMost({float(self)!r})"
