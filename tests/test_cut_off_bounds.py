@@ -119,6 +119,13 @@ def test_a_batch_row_with_replications_left_open_is_not_judged():
     row = RowStats(t, {0: 30.0, 1: 1.2}, {0: False, 1: None})
     _summarise(row)
     assert (row.status, row.not_judged) == ("fail", 1)
+    # the batch's tables say how many the run's end left open, as the scorecard does
+    from drillsim.batch.tables import _row_rate
+
+    row = RowStats(t, {0: 1.0, 1: 1.0}, {0: None, 1: None})
+    _summarise(row)
+    # 0 of 2 met, Wilson 95 % interval for 0/2: [0, 2/(2 + 1.96**2)] = [0, 0.657]
+    assert _row_rate(row) == "0% [0%, 66%] (2 open)"
 
 
 def test_a_bound_labelled_by_place_only_is_said_to_be_open():

@@ -28,7 +28,8 @@ VERDICT_RULE = ("Result: PASS only where the pass rate's 95 % Wilson interval li
                 "the required pass rate, FAIL where it lies below; otherwise \"pass/fail, not yet "
                 "significant\" by the point estimate (more replications would decide); a value "
                 "the same in every replication is decided by it; \"not judged\" where replications whose run "
-                "ended before the outcome (a fire still burning) decide it either way.")
+                "ended before the outcome (a fire still burning; \"k open\") decide it either way: "
+                "a longer run.horizon decides them.")
 
 
 def _status(status: str) -> Text:
@@ -63,6 +64,13 @@ def _rate(rate, ci) -> str:
     return text
 
 
+def _row_rate(row: RowStats) -> str:
+    """A row's pass rate, and how many replications the run's end left open (``0% [0%,
+    66%] (2 open)``), as the run's scorecard says it (``0% (2 open)``): the interval counts
+    them as not meeting the goal, which they may yet do."""
+    return _rate(row.pass_rate, row.pass_rate_ci95) + (f" ({row.not_judged} open)" if row.not_judged else "")
+
+
 def _diff(d: Paired | None, unit: str = "", is_baseline: bool = False) -> str:
     if is_baseline:
         return "baseline"
@@ -83,7 +91,7 @@ def _objective_text(c: Comparison, v: VariantStats) -> str:
         return "not measured"
     if o.measure == "pass_rate":
         row = v.rows[o.target]
-        return _rate(row.pass_rate, row.pass_rate_ci95)
+        return _row_rate(row)
     unit = "" if o.measure == "targets_failed" else v.rows[o.target].target.unit
     return num(v.objective, unit) + _interval(v.objective_ci95)
 
@@ -176,7 +184,7 @@ def _print_same_rows(c: Comparison, same: list[str], console: Console) -> None:
         else:
             value = num(row.mean) + _interval(row.ci95, unit)
         console.print(Text.assemble(f"  {row_id}  {row.target.title}: {value}; pass rate "
-                                    f"{_rate(row.pass_rate, row.pass_rate_ci95)} against "
+                                    f"{_row_rate(row)} against "
                                     f"{row.target.required_pass_rate:.0%} required: ",
                                     _status(row.verdict)))
 
@@ -275,7 +283,7 @@ def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Co
                  (num(row.mean) + _interval(row.ci95)) if row.mean is not None else "not measured"]
         if len(thresholds) > 1:
             cells.append(_target_text(row))
-        cells += [_rate(row.pass_rate, row.pass_rate_ci95), _status(row.verdict),
+        cells += [_row_rate(row), _status(row.verdict),
                   _diff(row.diff, is_baseline=v.variant.index == c.baseline)]
         table.add_row(*_cells(*cells))
     console.print(table)
