@@ -157,3 +157,31 @@ def test_a_bound_keeps_its_value_and_kind_through_numbers_and_pickling():
     assert float(AtLeast(np.float64(1.5))) == 1.5 and float(AtMost(3)) == 3.0
     back = pickle.loads(pickle.dumps(AtLeast(60.0)))
     assert type(back) is AtLeast and back == 60.0
+
+
+def test_strength_on_scene_of_a_fire_still_open_is_a_lower_bound():
+    """T7 (forest team >= 15 people on scene): a fire reported late in a 1-h run has 0
+    people of the team there when the run ends, the team still on the road. Old code
+    scored 0, a miss; the peak so far is only a lower bound while the incident is open, so
+    the row is not judged. A completed incident keeps its exact peak: 15 (one unit of 15
+    people), then 0 for one completed with nobody of the team."""
+    from drillsim.engine.eventlog import Event
+    from drillsim_plugins.forest_fire.metrics import StrengthParams, strength_on_scene
+
+    ctx = SimpleNamespace(warm_up=0.0, force_units={"forest_team": ["ft"]},
+                          unit_capabilities={"ft": {"people": 15}})
+    params = StrengthParams(kinds=["forest_fire"], forces=["forest_team"])
+    fire = [Event(0.0, "incident_created", None, "I1", {"kind": "forest_fire"}),
+            Event(5.0, "unit_dispatched", "ft", "I1")]
+    (label, value), = strength_on_scene(fire, ctx, params)
+    assert (label, value, type(value)) == ("I1", 0.0, AtLeast)
+    done = fire + [Event(70.0, "unit_arrived", "ft", "I1"), Event(300.0, "unit_released", "ft", "I1"),
+                   Event(300.0, "incident_completed", None, "I1"),
+                   Event(310.0, "incident_created", None, "I2", {"kind": "forest_fire"}),
+                   Event(320.0, "incident_completed", None, "I2")]
+    got = strength_on_scene(done, ctx, params)
+    assert got == [("I1", 15.0), ("I2", 0.0)] and not any(type(v) is AtLeast for _, v in got)
+    target = _target(statistic="min", comparison=">=", threshold=15.0, unit="people",
+                     required_pass_rate=0.9)
+    (row,) = build(SimpleNamespace(targets=[target]), [{"X": strength_on_scene(fire, ctx, params)}])
+    assert (row.status, row.not_judged) == ("not judged", 1)

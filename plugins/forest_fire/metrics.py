@@ -63,16 +63,23 @@ class StrengthParams(Strict):
 def strength_on_scene(events, ctx, params: StrengthParams):
     """Per incident of the given kinds: the largest amount of ``capability`` (people by
     default) on scene at once, counting units of ``forces`` only if given (plan T7: the
-    forest team's strength at the fire). Incidents no unit reached score 0."""
+    forest team's strength at the fire). Incidents no unit reached score 0. An incident
+    still open when the run ended (neither completed nor lost) may yet see more arrive:
+    its peak so far is a lower bound (:class:`AtLeast`), so a goal it does not reach yet is
+    "not judged" rather than missed (a fire reported late in a short run: 0 people so far,
+    the forest team still on the road)."""
     kinds = set(params.kinds)
     units = None if params.forces is None else {u for f in params.forces for u in ctx.force_units.get(f, [])}
     on: dict[str, float] = {}
     peak: dict[str, float] = {}
     where: dict[str, str] = {}
+    closed: set[str] = set()
     for e in events:
         if e.kind == "incident_created" and e.details.get("kind") in kinds and e.t >= ctx.warm_up:
             on[e.incident] = 0.0
             peak[e.incident] = 0.0
+        elif e.kind in ("incident_completed", "incident_lost") and e.incident in on:
+            closed.add(e.incident)
         elif e.incident not in on or e.unit is None or (units is not None and e.unit not in units):
             continue
         elif e.kind == "unit_arrived":
@@ -82,7 +89,7 @@ def strength_on_scene(events, ctx, params: StrengthParams):
         elif e.kind in ("unit_cleared", "unit_released") and where.get(e.unit) == e.incident:
             on[e.incident] -= ctx.unit_capabilities.get(e.unit, {}).get(params.capability, 0.0)
             del where[e.unit]
-    return sorted(peak.items())
+    return sorted((i, v if i in closed else AtLeast(v)) for i, v in peak.items())
 
 
 def _detail_at(events, params: FireParams, kind: str, field: str):
