@@ -256,3 +256,29 @@ def test_a_plugin_failing_mid_run_exits_1_and_keeps_the_event_log(mini, tmp_path
     leg = 6371.0088 * 3.141592653589793 / 180 * 0.1
     assert logged[6]["t"] == pytest.approx(5 + 2 * leg + 5, abs=1e-6)
     assert (logged[-1]["t"], logged[-1]["incident"], logged[-1]["details"]["kind"]) == (50.0, "I2", "bad")
+
+
+def test_a_module_named_like_the_plugin_it_disables_is_refused(mini, tmp_path):
+    """An author replacing the installed plugin by a working copy: old code left the module
+    out with the disabled plugin, without a word, and the scenario then failed on unknown
+    types of theirs."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    path = tmp_path / "copy.py"
+    path.write_text("from drillsim.api import hookimpl\n", encoding="utf-8")
+    scenario = mini("""\
+        run: {horizon: 1h}
+        forces:
+          - {id: a, type: district_rescue_team, base: west_base}
+        hazards: []
+        """)
+    result = CliRunner().invoke(main, ["run", str(scenario), "-q", "--disable-plugin", "aviation",
+                                       "--plugin-module", f"aviation={path}"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"plugin error: --plugin-module aviation={path} and --disable-plugin aviation name the "
+        "same plugin, so the module would not be loaded either; to load it in place of the "
+        f"installed plugin, give it another name: --disable-plugin aviation --plugin-module "
+        f"aviation_dev={path}")

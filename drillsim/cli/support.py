@@ -131,8 +131,9 @@ def _build_host(only: Iterable[str] | None, disabled: Iterable[str], loading: Lo
     the ``--plugin-module`` modules, the scenario's modules when allowed; traced when
     asked.
 
-    :raises PluginError: a plugin cannot be loaded, or an unknown hook in
-        ``DRILLSIM_TRACE_HOOKS``.
+    :raises PluginError: a plugin cannot be loaded, an unknown hook in
+        ``DRILLSIM_TRACE_HOOKS``, or a ``--plugin-module`` name also given to
+        ``--disable-plugin``.
     :raises ValidationFailed: the scenario cannot be read to find its plugin modules.
     """
     from drillsim.host import hookspecs, hooktrace, plugin_modules
@@ -147,6 +148,14 @@ def _build_host(only: Iterable[str] | None, disabled: Iterable[str], loading: Lo
         traced = set(hookspecs.HOOK_STABILITY)
     if traced is not None:
         hooktrace.to_stderr(traced)
+    both = sorted(set(loading.modules) & set(disabled))
+    if both:  # the module would be left out with the installed plugin, without a word
+        name = both[0]
+        raise PluginError(f"--plugin-module {name}={loading.modules[name]} and --disable-plugin "
+                          f"{name} name the same plugin, so the module would not be loaded "
+                          f"either; to load it in place of the installed plugin, give it another "
+                          f"name: --disable-plugin {name} --plugin-module {name}_dev="
+                          f"{loading.modules[name]}")
     modules = dict(loading.modules)
     if loading.allow_scenario_modules and scenario is not None:
         for name, target in plugin_modules.scenario_plugin_modules(
