@@ -13,8 +13,9 @@ cachegrind, no cache simulation, ``PYTHONHASHSEED=0``) of the whole 600× drill'
 slices, as the count of a process that opens the drill and runs every slice less that of
 one that only opens it (each in a fresh process, through ``PYTHONPATH``: this checkout's
 code, and ``--against`` another's, taking turns): a figure other work on the machine does
-not move (repeated counts of the same code agree within about 0.01 %), to compare changes
-to the tick that the timings' noise hides.
+not move (repeated counts of the same code agree within about 0.01 %; the same code in
+two checkouts differed by 0.4 %, their paths' lengths alone), to compare changes to the
+tick that the timings' noise hides.
 
 Each figure is CPU time of the thread that runs the drill (what the drill costs, whoever
 else uses the machine) and wall time (what a user sees on this machine now); mean and
