@@ -160,3 +160,31 @@ def test_on_scene_change_given_an_incident_id_is_refused_naming_the_plugin(mini,
         "TypeError: OnSceneChange(sim, 'I1'): watches must be a function watches(incident_id) "
         "-> bool saying whether an incident is the hazard's, e.g. lambda incident_id: "
         "incident_id in mine")
+
+
+def test_create_incident_given_wrong_types_says_what_it_takes(mini, tmp_path):
+    """A demand as a list, work as text, a priority as a word: old code failed with
+    Python's own words ('list' object has no attribute 'items'; '>' not supported between
+    instances of 'str' and 'int'; invalid literal for int())."""
+    cases = [("['people', 1], 30.0", "TypeError: incident demand must be a mapping {capability: "
+              "amount} such as {'people': 4}, got ['people', 1]"),
+             ("{'people': 1}, '2h'", "ValueError: incident on-scene work must be a positive number "
+              "of minutes (120.0 for 2 h), got '2h'"),
+             ("{'people': 1}, 30.0, 'high'", "ValueError: incident priority must be a whole number, "
+              "1 (most urgent) to 9, got 'high'")]
+    for i, (args, says) in enumerate(cases):
+        folder = tmp_path / f"case{i}"  # a module of its own each (hosts are kept per module)
+        folder.mkdir()
+        plugin = _plugin(folder, f"""\
+            @hookimpl
+            def drillsim_run_started(sim):
+                def calls():
+                    yield sim.timeout(10)
+                    sim.create_incident("call", "east", {args})
+                sim.process(calls())
+            """)
+        result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "-n", "1",
+                                           "--plugin-module", f"ender{i}={plugin}"])
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (f"run failed: plugin 'ender{i}' failed in a simulation "
+                                         f"process at scenario time 10.0 min: {says}")

@@ -330,14 +330,20 @@ class Simulation:
         :param queue: False: if free units cannot cover the whole demand at once, the
             incident is *lost* (``incident_lost``; e.g. handed to another service)
             and nobody is sent — the Erlang B (loss) discipline.
-        :raises ValueError: empty or non-positive demand, non-positive work, unknown place.
+        :raises ValueError: empty or non-positive demand, work that is not a positive
+            number of minutes, a priority that is not a whole number, unknown place.
+        :raises TypeError: a demand that is not a mapping.
         """
         if isinstance(place, str):
             try:
                 place = self.region.places[place]
             except KeyError:
                 raise ValueError(self._unknown_place(place)) from None
-        given = tuple(demand.items())
+        try:
+            given = tuple(demand.items())
+        except AttributeError:
+            raise TypeError(f"incident demand must be a mapping {{capability: amount}} such as "
+                            f"{{'people': 4}}, got {demand!r}") from None
         if given == self._last_demand[0]:
             # the demand of the last incident again (a hazard's usual case): its dict is
             # shared (nothing changes an incident's demand), ~120 bytes less per incident
@@ -350,13 +356,23 @@ class Simulation:
             if not demand or min(demand.values()) < 0:
                 raise ValueError(f"incident demand must name positive amounts, got {demand!r}")
             self._last_demand = (given, demand)
-        if not on_scene > 0 or math.isinf(on_scene):
-            raise ValueError(f"incident on-scene work must be a positive number of minutes, got {on_scene!r}")
+        try:
+            bad = not on_scene > 0 or math.isinf(on_scene)
+        except TypeError:  # text ('2h'), None: no number of minutes
+            bad = True
+        if bad:
+            raise ValueError(f"incident on-scene work must be a positive number of minutes "
+                             f"(120.0 for 2 h), got {on_scene!r}")
+        try:
+            rank = int(priority)  # (the log keeps the priority as given, as before)
+        except (TypeError, ValueError):
+            raise ValueError(f"incident priority must be a whole number, 1 (most urgent) to 9, "
+                             f"got {priority!r}") from None
         self._incident_count = seq = self._incident_count + 1
         done = _new_event(_Event)  # simpy.Event(self.env), its __init__ inlined
         done.env = self.env
         done.callbacks = []
-        incident = Incident(f"I{seq}", seq, kind, place, demand, float(on_scene), int(priority),
+        incident = Incident(f"I{seq}", seq, kind, place, demand, float(on_scene), rank,
                             self._clock(), details or _NO_DETAILS, done)
         self.incidents[incident.id] = incident
         keys = _created_keys(tuple(details)) if details else _CREATED_PLAIN
