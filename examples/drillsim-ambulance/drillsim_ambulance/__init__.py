@@ -33,7 +33,7 @@ import math
 from drillsim.api import UnitType, arrival_estimate, hookimpl, only_for_unit_types
 
 #: The drillsim plugin API this plugin is written for (the host refuses it otherwise).
-DRILLSIM_API = "1.1"
+DRILLSIM_API = "1.2"
 
 #: Incident kind the dispatch rule handles.
 CRITICAL = "critical_casualty"
