@@ -282,3 +282,52 @@ def test_a_module_named_like_the_plugin_it_disables_is_refused(mini, tmp_path):
         "same plugin, so the module would not be loaded either; to load it in place of the "
         f"installed plugin, give it another name: --disable-plugin aviation --plugin-module "
         f"aviation_dev={path}")
+
+
+KINDS_PLUGIN = """\
+from drillsim.api import DurationOrZero, HazardType, Strict, hookimpl
+
+
+class Params(Strict):
+    at: DurationOrZero
+
+
+def start(sim, hazard):
+    pass
+
+
+@hookimpl
+def drillsim_register_hazard_types(register):
+    register(HazardType("quake{i}", "d", Params, start, incident_kinds=lambda params: {kinds}))
+"""
+
+
+@pytest.mark.parametrize("i, kinds, says", [
+    (0, "'quake_rescue'", "returned 'quake_rescue'; it returns a list of the incident kinds (text) a "
+                          "hazard with these params can create, e.g. ['landslide_rescue']"),
+    (1, "None", "returned None; it returns a list of the incident kinds (text) a hazard with these "
+                "params can create, e.g. ['landslide_rescue']"),
+    (2, "params.kinds", "failed: AttributeError: 'Params' object has no attribute 'kinds' (a fault "
+                        "of the plugin, not of the scenario)"),
+])
+def test_a_hazard_types_incident_kinds_that_fails_or_returns_text_names_the_plugin(mini, tmp_path, i, kinds, says):
+    """Old code: a traceback for None or a raise; the text 'quake_rescue' was read letter by
+    letter as the kinds q, u, a … (a force serving quake_rescue then refused)."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    path = tmp_path / f"kinds{i}.py"
+    path.write_text(KINDS_PLUGIN.format(i=i, kinds=kinds), encoding="utf-8")
+    scenario = mini(f"""\
+        run: {{horizon: 1h}}
+        forces:
+          - {{id: a, type: district_rescue_team, base: west_base}}
+        hazards:
+          - {{id: q, type: quake{i}, params: {{at: 0min}}}}
+        """)
+    result = CliRunner().invoke(main, ["run", str(scenario), "-q", "--plugin-module", f"kinds{i}={path}"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.strip() == (f"run failed: plugin 'kinds{i}', hazard type 'quake{i}': "
+                                     f"incident_kinds(params) {says}")

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from drillsim.errors import Fault
+from drillsim.errors import DrillsimError, Fault
 from drillsim.scenario.validation import Collector, suggest
 from drillsim.scenario.yamlsource import Document, format_path
 
@@ -191,6 +191,28 @@ def _every_hazard_type(host, wanted: Callable[[str], bool], declared: str) -> se
     return out
 
 
+def declared_kinds(htype, params, host) -> list[str]:
+    """The incident kinds a hazard type declares for ``params`` (its ``incident_kinds``).
+
+    :raises DrillsimError: the plugin's ``incident_kinds`` raised, or returned something
+        other than a list of kinds (text: ``"landslide_rescue"`` alone would be read
+        letter by letter), naming the plugin.
+    """
+    who = getattr(host.hazard_types, "providers", {}).get(htype.name, "?")
+    where = f"plugin {who!r}, hazard type {htype.name!r}: incident_kinds(params)"
+    try:
+        got = htype.incident_kinds(params)
+        kinds = None if isinstance(got, (str, bytes)) or not isinstance(got, Iterable) else list(got)
+    except Exception as exc:
+        raise DrillsimError(f"{where} failed: {type(exc).__name__}: {exc} (a fault of the plugin, "
+                            "not of the scenario)") from exc
+    if kinds is None or not all(isinstance(k, str) and k for k in kinds):
+        raise DrillsimError(f"{where} returned {got!r}; it returns a list of the incident kinds "
+                            "(text) a hazard with these params can create, e.g. "
+                            "['landslide_rescue']")
+    return kinds
+
+
 def known_kinds(spec, host, hazards: list | None = None) -> tuple[KnownNames, bool]:
     """(incident kinds known in this scenario, whether that set is certain).
 
@@ -199,7 +221,7 @@ def known_kinds(spec, host, hazards: list | None = None) -> tuple[KnownNames, bo
     certain = True
     for htype, params in (_hazard_params(spec, host) if hazards is None else hazards):
         if htype.incident_kinds is not None:
-            kinds.update(htype.incident_kinds(params))
+            kinds.update(declared_kinds(htype, params, host))
         else:
             certain = False
             kinds |= names_in(params, _is_kind)
