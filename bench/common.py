@@ -50,11 +50,13 @@ def cachegrind_counts(argv: list[str], cwd=None, env: dict | None = None) -> lis
     --cache-sim=no), one count per process: the command's own first, then each copy it
     forked (valgrind follows a ``fork``, and each process prints its own count, which
     includes what the process it was forked from did before the fork). A count the
-    machine's load does not move. The hash seed is fixed (``PYTHONHASHSEED=0``) so that
-    repeated counts agree (within about 0.5 %).
+    machine's load does not move. The hash seed is fixed (``PYTHONHASHSEED=0``) and numpy
+    kept to one BLAS thread so that repeated counts agree (within about 0.5 %).
 
     :raises RuntimeError: the command failed, or valgrind printed no count."""
-    env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0"}
+    # one BLAS thread: numpy's OpenBLAS pool otherwise makes counts of the same code
+    # differ by about 1 % (bench/drill_slices.py found it)
+    env = {**(os.environ if env is None else env), "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
     # cachegrind's per-line profile goes to a scratch file of this checkout (never to a
     # device such as /dev/null), removed after; %p: each process of the command its own
     scratch = Path(__file__).resolve().parent.parent / ".tmp"
