@@ -188,3 +188,37 @@ def test_create_incident_given_wrong_types_says_what_it_takes(mini, tmp_path):
         assert result.exit_code == 1
         assert result.stderr.strip() == (f"run failed: plugin 'ender{i}' failed in a simulation "
                                          f"process at scenario time 10.0 min: {says}")
+
+
+def test_a_summary_whose_figures_are_no_mapping_fails_the_report_in_one_line(mini, tmp_path):
+    """figures="big": old code wrote the scorecard, then the report and the JSON failed
+    with a traceback (dictionary update sequence element #0 has length 1)."""
+    plugin = _plugin(tmp_path, """\
+        @hookimpl
+        def drillsim_run_started(sim):
+            sim.at_horizon(lambda: sim.log.log("hazard_summary", hazard="s", figures="big"))
+        """)
+    for option in ("--report", "--json"):
+        out = tmp_path / f"out{option}"
+        result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "-n", "1", option, str(out),
+                                           "--plugin-module", f"ender={plugin}"])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.strip() == (
+            "run failed: hazard 's' logged hazard_summary at scenario time 120.0 min with "
+            "figures='big': figures is a mapping {name: value} such as {'area_ha': 1.2} (a fault "
+            "of the plugin providing its hazard type, see `drillsim plugins`)")
+        assert not out.exists()
+
+
+def test_the_timeline_names_where_a_hazard_begins_or_nothing():
+    """A plugin's hazard_started with a place and no township read 'in None' (the
+    smoulder example of docs/plugins.md's readers); with neither, nothing is said."""
+    from drillsim.engine.eventlog import Event
+    from drillsim.report.markdown import _event_text
+
+    def line(**details):
+        return _event_text(Event(10.0, "hazard_started", None, None, {"hazard": "peat", "kind": "smoulder", **details}))
+
+    assert line(place="zitong") == "Hazard peat begins (smoulder) in zitong"
+    assert line(township="mixin") == "Hazard peat begins (smoulder) in mixin"
+    assert line() == "Hazard peat begins (smoulder)"

@@ -226,11 +226,11 @@ def run(scenario: Path, replications, seed, json_path, report_path, events_path,
     if json_path is not None:
         from drillsim.report.jsonreport import to_json
 
-        write_output(json_path, to_json(outcome))
+        write_output(json_path, guard(to_json, outcome))  # (a plugin's bad figures: one line)
     if report_path is not None:
         from drillsim.report.markdown import render
 
-        text = render(outcome, notes=decided_by, deciding=by_target)
+        text = guard(render, outcome, notes=decided_by, deciding=by_target)
         if deciding is not None:
             text = text.rstrip("\n") + "\n\n" + deciding
         write_output(report_path, text)

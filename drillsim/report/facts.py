@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from drillsim.engine.eventlog import Event
+from drillsim.errors import DrillsimError
 
 #: event kinds shown in the report's timeline of key events
 KEY_EVENTS = ("warning_issued", "hazard_arrival", "hazard_receded", "evacuation_ordered",
@@ -15,11 +16,22 @@ KEY_EVENTS = ("warning_issued", "hazard_arrival", "hazard_receded", "evacuation_
 
 def hazard_figures(events: Sequence[Event]) -> dict[str, dict[str, Any]]:
     """``{hazard id: figures}`` from the ``hazard_summary`` events (a hazard that logs
-    several, such as a tanker crash and its release, has their figures merged)."""
+    several, such as a tanker crash and its release, has their figures merged).
+
+    :raises DrillsimError: a summary's ``figures`` is not a mapping (a plugin's fault,
+        named by its hazard; the reports would otherwise fail with a traceback).
+    """
     out: dict[str, dict[str, Any]] = {}
     for e in events:
         if e.kind == "hazard_summary":
-            out.setdefault(e.details.get("hazard", "?"), {}).update(e.details.get("figures", {}))
+            figures = e.details.get("figures", {})
+            if not isinstance(figures, dict):
+                raise DrillsimError(
+                    f"hazard {e.details.get('hazard', '?')!r} logged hazard_summary at scenario "
+                    f"time {e.t:.1f} min with figures={figures!r}: figures is a mapping {{name: "
+                    "value} such as {'area_ha': 1.2} (a fault of the plugin providing its hazard "
+                    "type, see `drillsim plugins`)")
+            out.setdefault(e.details.get("hazard", "?"), {}).update(figures)
     return out
 
 

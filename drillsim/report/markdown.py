@@ -73,7 +73,8 @@ def _event_text(e, sc=None) -> str:
     if e.kind == "unit_in_service":
         return f"Unit {e.unit} in service ({d.get('reason')})"
     if e.kind == "hazard_started":
-        return f"Hazard {d.get('hazard')} begins ({d.get('kind')}) in {town(d.get('township'))}"
+        where = d.get("township") or d.get("place")  # a plugin's hazard may log either, or neither
+        return f"Hazard {d.get('hazard')} begins ({d.get('kind')})" + (f" in {town(where)}" if where else "")
     if e.kind == "protective_action":
         lead = d.get("lead_min")
         due = (f"plume due in {num(lead)} min" if not isinstance(lead, (int, float)) or lead >= 0 else
