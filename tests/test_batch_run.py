@@ -51,6 +51,9 @@ def test_same_results_table_on_every_executor(mini, host, tmp_path):
         assert (store.results(), list(store.conn.execute(
             "SELECT * FROM replications ORDER BY variant, replication"))) == reference
         store.close()
+        # the cluster's workers take tasks as they join: on a busy machine the first may
+        # have run all 18 before the second joined; both join in the end
+        dask.wait_ready()
         assert len(dask.client.scheduler_info()["workers"]) == 2
         # the workers were forked by the fork server the local pool started above (one per
         # process), not started as fresh interpreters by the nannies in this process
