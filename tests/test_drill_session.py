@@ -311,3 +311,14 @@ def test_a_refused_dispatch_says_why_the_unit_cannot_go(host):
     r = s.command(f"dispatch shuangjiang_station {s.refs[iid]}")
     assert not r.ok and r.text == (f"shuangjiang_station cannot reach {s.refs[iid]}: zitong flooded, "
                                    "reachable only with boats or by air")
+
+
+def test_a_summary_whose_figures_are_no_mapping_leaves_truth_and_reveal_whole():
+    # a plugin's hazard_summary with figures="big" (or none): the control screen's truth
+    # and the reveal read summary["figures"] as a mapping (TypeError on None)
+    s = session()
+    first = next(e for e in s.sim.log.events if e.kind == "hazard_summary")  # the flood's, at its start
+    first.details["figures"] = None
+    assert "hazard" in s.truth()
+    s.end("test")
+    assert s.reveal()["hazard"] == {}

@@ -1064,8 +1064,8 @@ class DrillSession:
                               f"{e.details['discharge']:,.0f} m³/s" + self._against_warning(e.details))
                 break
         summary = next((e.details for e in sim.log.events if e.kind == "hazard_summary"), None)
-        if summary:
-            f = summary["figures"]
+        f = summary.get("figures") if summary else None
+        if isinstance(f, dict):  # (a plugin's summary may carry none, or no mapping)
             if "gauge_peak_stage_m" in f:
                 hazard.append(f"peak {f.get('gauge_peak_stage_m', 0):.2f} m at "
                               f"{self.clock_text(f.get('gauge_peak_time_min', 0))}; warning at "
@@ -1114,7 +1114,8 @@ class DrillSession:
         unheard = [i for i in self.sim.incidents.values() if i.id not in self.refs]
         return {"scenario": self.scenario.name, "pack": self.drawn.pack_name, "variant": self.drawn.variant,
                 "choices": self.drawn.choices, "seed": self.seed,
-                "out_of_service": self.drawn.out_of_service, "hazard": summary.get("figures", {}),
+                "out_of_service": self.drawn.out_of_service,
+                "hazard": figures if isinstance(figures := summary.get("figures"), dict) else {},
                 "incidents": len(self.sim.incidents), "heard": len(self.refs),
                 "never_heard": [{"id": i.id, "kind": i.kind, "place": i.place.name,
                                  "created": i.created} for i in unheard],
