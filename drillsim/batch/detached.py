@@ -119,26 +119,24 @@ class DetachedExecutor(Executor):
     def start(self, bundle: Bundle, plugins: tuple[str, ...]) -> None:
         """Have the helper's executor start (it raises here what it raises there)."""
         self._started()
-        self._send(("start", bundle, tuple(plugins), self.workers))
-        while True:
-            kind, run, *rest = self._receive()
-            if run != 0:
-                continue
-            if kind == "raise":
-                raise rest[0]
-            self.description = rest[0]
-            return
+        self.description = self._ask(("start", bundle, tuple(plugins), self.workers))[0]
 
     def wait_ready(self) -> None:
         """The helper's executor's :meth:`~drillsim.batch.executor.Executor.wait_ready`."""
-        self._send(("ready",))
+        self._ask(("ready",))
+
+    def _ask(self, message: tuple) -> list:
+        """Send ``message`` and return the fields of the helper's answer to it (answers
+        outside a run, ``run`` 0; a batch's late results are passed over); raise what
+        the helper raised."""
+        self._send(message)
         while True:
             kind, run, *rest = self._receive()
             if run != 0:
                 continue
             if kind == "raise":
                 raise rest[0]
-            return
+            return rest
 
     def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
         assert self._conn is not None, "start() first"
