@@ -37,8 +37,6 @@ except ImportError:  # pragma: no cover - another pluggy layout: always call thr
 PLUGGY_LOOP = _PLUGGY_LOOP
 
 
-
-
 def only_for_unit_types(*names: str) -> Callable[[Callable], Callable]:
     """Mark a hook implementation whose answer has no effect (None) in a run with no force
     of any of the unit types ``names``: such a run leaves it uncalled on the engine's hot

@@ -148,13 +148,14 @@ class Response:
 
     # ------------------------------------------------------------ to the incident
     def _begin(self) -> None:
-        if self.turnout:
-            unit = self.unit
-            sim = self.sim
-            minutes = sim.turnout(unit) if unit.force.turnout_bands else unit.turnout
-            if minutes > 0:
-                self._wait(sim.env.timeout(minutes), self._travel, self._stopped)
-                return
+        # reached only for a unit that may have a turnout now (``__init__`` sends the
+        # others straight to ``_travel``): a band may still give 0 at this hour
+        unit = self.unit
+        sim = self.sim
+        minutes = sim.turnout(unit) if unit.force.turnout_bands else unit.turnout
+        if minutes > 0:
+            self._wait(sim.env.timeout(minutes), self._travel, self._stopped)
+            return
         self._travel()
 
     def _travel(self) -> None:
