@@ -298,3 +298,27 @@ def test_fewest_units_by_the_recursion_and_a_screen_none_can_meet():
     assert r.exit_code == 0 and "Fewest units" in r.output
     with pytest.raises(ValueError, match="no number of units up to 5"):
         smallest_units(30.0, blocking=0.01, most=5)
+
+
+def test_erlang_c_wait_in_minutes_needs_the_holding_time():
+    """--load alone puts the queue's time in mean holding times: a --wait written in minutes
+    cannot be read there (10min was taken as 10 holding times: P(W > t) = C·exp(−(N − a)t)
+    gave 0.00267 % for a = 5, N = 6 instead of the 49.7 % of 10 min with 30-min holding)."""
+    r = invoke("calc", "erlang-c", "--load", "5", "--units", "6", "--wait", "10min")
+    assert r.exit_code == 2 and "--wait 10min needs --service" in r.output and "Traceback" not in r.output
+    r = invoke("calc", "erlang-c", "--load", "5", "--service", "30min", "--units", "6", "--wait", "5min", "--json")
+    assert r.exit_code == 0, r.output
+    row = json.loads(r.output)["results"][0]
+    # by hand: B(6, 5) = 0.19187, C = 6B / (6 − 5(1 − B)) = 0.58752; Nμ − λ = 1/30 per min
+    b = 1.0
+    for n in range(1, 7):
+        b = 5 * b / (n + 5 * b)
+    c = 6 * b / (6 - 5 * (1 - b))
+    assert c == pytest.approx(0.58752, abs=5e-6)
+    assert row["wait_over"]["5min"] == pytest.approx(c * math.exp(-5 / 30), rel=1e-12)
+    assert row["mean_wait"] == pytest.approx(c * 30, rel=1e-12)          # minutes
+
+
+def test_a_number_option_without_bounds_shows_no_range_in_its_help():
+    r = invoke("calc", "erlang-c", "--help")
+    assert r.exit_code == 0 and "None" not in r.output

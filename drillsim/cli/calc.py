@@ -194,6 +194,10 @@ def erlang_c_cmd(rate, service, load, units, waits, max_waiting, as_json) -> Non
     else:
         a, lam = _load(rate, service, load)
     hold = service if service is not None else 1.0  # --load alone: times in mean holding times
+    if waits and service is None:
+        # (a --wait of 10min was read as 10 mean holding times: the wait tail in the wrong unit)
+        raise Fail(f"--wait {waits[0]:g}min needs --service (the mean holding time, e.g. 40min): "
+                   "with --load alone the queue's time unit is the mean holding time, not minutes", 2)
     if units is not None and units <= a:
         raise Fail(f"--units {units}: an offered load of {a:.4g} erlangs needs more than {units} "
                    "unit(s): with a queue, it grows without bound", 2)

@@ -788,6 +788,12 @@ class Number(click.FloatRange):
                               if "write the digits" not in str(exc) else str(exc), param, ctx)
         return super().convert(value, param, ctx)
 
+    def _describe_range(self) -> str:
+        # click writes "[x<=None]" in the help of a range with neither bound
+        if self.min is None and self.max is None:
+            return ""
+        return super()._describe_range()
+
 
 class Fail(click.ClickException):
     """A user's mistake or a failed run: the message on stderr and this exit status."""

@@ -185,8 +185,10 @@ def out_of_area(events: Iterable[Event], ctx: MetricContext, params: CallParams)
 
 
 QUEUEING_METRICS = [
+    # a wait is never negative: its interval is cut at 0 as a queue length's is (the t
+    # interval of a few replications' mean wait reached below 0 min in the reports)
     Metric("wait_time", "time", "time from call to first dispatch (waiting for a free unit)",
-           wait_times, "mean", CallParams),
+           wait_times, "mean", CallParams, minimum=0.0),
     Metric("wait_probability", "share", "share of calls that waited for a free unit",
            wait_probability, "mean", CallParams),
     Metric("queue_length", "count", "time-average number of calls waiting for a unit",
