@@ -182,3 +182,42 @@ def test_scenario_runs_and_scores_every_target(host):
     assert {r.status for r in outcome.rows} <= {"pass", "fail", "info", "not measured"}
     assert all(r.n == 3 for r in outcome.rows if r.id in ("T1", "T3", "T4", "E1", "R1"))
     assert all(1 <= r.n <= 3 for r in outcome.rows if r.status in ("pass", "fail"))
+
+
+#: the crest's travel in the 2008 Fujiang flood forecast (SRC_CQTN_2008, status approximate,
+#: as recorded in the project's research notes on Tongnan: rivers.fujiang.travel_time_h):
+#: Shehong gauge -> Mixin (where the river enters Tongnan) about 9 h, Mixin -> Tongnan city
+#: (the Xiaoheba gauge, in Zitong) about 2 h
+SHEHONG_TO_MIXIN_H, MIXIN_TO_CITY_H = 9.0, 2.0
+
+
+def _km(a: dict, b: dict) -> float:
+    """Great-circle distance, km (haversine, mean Earth radius 6371.0088 km)."""
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def test_crest_travel_and_township_offsets_follow_the_2008_forecast(run0):
+    """The scenario's stated assumptions against their source: K = 11 h is the forecast's
+    9 h + 2 h; each township's offset from the gauge is its straight-line distance at the
+    speed that carries the crest Mixin's 23.2 km to the gauge in the forecast's 2 h
+    (11.6 km/h), negative upstream; and the routed crest keeps those times: at the gauge
+    11 h after Shehong's peak, at Mixin 9 h after (to the routing step of 1 h)."""
+    assert hours(HAZ["routing"]["K"]) == SHEHONG_TO_MIXIN_H + MIXIN_TO_CITY_H
+    towns = {t["id"]: t for t in REGION["townships"]}
+    gauge = towns["zitong"]                                   # Xiaoheba gauge, Tongnan urban area
+    speed = _km(towns["mixin"], gauge) / MIXIN_TO_CITY_H
+    assert speed == pytest.approx(11.6, abs=0.05)
+    upstream = {"mixin", "yuxi", "qunli", "shuangjiang"}      # the river enters at Mixin, then the city
+    for t in HAZ["townships"]:
+        offset_min = float(t["offset"][:-3])
+        sign = -1.0 if t["township"] in upstream else 1.0
+        assert offset_min == pytest.approx(sign * _km(towns[t["township"]], gauge) / speed * 60, abs=0.6), t
+    _, sim = run0
+    fig = summary(sim)
+    travel = (fig["gauge_peak_time_min"] - fig["upstream_peak_time_min"]) / 60
+    assert travel == pytest.approx(SHEHONG_TO_MIXIN_H + MIXIN_TO_CITY_H, abs=1.0)
+    mixin = float(next(t["offset"] for t in HAZ["townships"] if t["township"] == "mixin")[:-3])
+    assert (fig["gauge_peak_time_min"] + mixin - fig["upstream_peak_time_min"]) / 60 == pytest.approx(
+        SHEHONG_TO_MIXIN_H, abs=1.0)

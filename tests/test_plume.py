@@ -265,3 +265,39 @@ def test_the_class_from_the_sky_reads_the_10_m_wind():
     assert WeatherPeriod(**period, surface_wind="4m/s").stability_class == "B-C"
     with pytest.raises(ValueError, match="surface_wind only serves"):
         WeatherPeriod(at="0min", wind_speed="7m/s", wind_from="90deg", stability="D", surface_wind="4m/s")
+
+
+# Turner, D.B. (1970) Workbook of Atmospheric Dispersion Estimates, EPA AP-26, chapter 3,
+# problems 1-3 (the Pasquill-Gifford curves read off its figures 3-2 and 3-3, two
+# significant figures; ISC3's formulas are fitted to those curves):
+#   1. a burning dump, 3 g/s, ground level, no rise; overcast night, 7 m/s (class D);
+#      3 km downwind: sigma_y = 190 m, sigma_z = 65 m, chi = 1.1e-5 g/m3;
+#   2. a refinery, 80 g/s SO2 at 60 m effective height; overcast morning, 6 m/s (D);
+#      500 m downwind at the ground: sigma_y = 36 m, sigma_z = 18.5 m, chi = 3.3e-5 g/m3;
+#   3. as 2, 50 m crosswind: exp(-1/2 (50/36)^2) = 0.381 of it, chi = 1.3e-5 g/m3.
+def test_turner_workbook_problems_1_to_3():
+    assert plume.stability_class(7.0, "overcast") == "D" == plume.stability_class(6.0, "overcast")
+    # 1: sigmas as read within 3 %, and the answer to its two figures
+    sy, sz = plume.sigmas(3000, "D", "pasquill_gifford")
+    assert sy == pytest.approx(190, rel=0.03) and sz == pytest.approx(65, rel=0.03)
+    c1 = plume.concentration(3.0, 7.0, 3000, 0, 0, 0, "D", "pasquill_gifford")
+    assert f"{c1:.1e}" == "1.1e-05"
+    assert plume.concentration(3.0, 7.0, 3000, 0, 0, 0, "D", "pasquill_gifford") == pytest.approx(
+        3.0 / (math.pi * sy * sz * 7.0), rel=1e-12)
+    # 2 and 3: the sigmas as read within 2 %; with Turner's own sigmas the model's equation
+    # gives his answers, and with ISC3's (sigma_z 18.30 m, 1.1 % under his 18.5 m) the
+    # exp(-H^2/2 sigma_z^2) term, whose slope is H^2/sigma_z^3 - 1/sigma_z = 0.53 per m here,
+    # moves the answer by some 10 %: the reading precision of an elevated source's near field
+    sy, sz = plume.sigmas(500, "D", "pasquill_gifford")
+    assert sy == pytest.approx(36, rel=0.02) and sz == pytest.approx(18.5, rel=0.02)
+
+    def turner(y):
+        return 80.0 / (2 * math.pi * 6.0 * 36 * 18.5) * math.exp(-0.5 * (y / 36) ** 2) * 2 * math.exp(
+            -0.5 * (60 / 18.5) ** 2)
+
+    assert f"{turner(0):.1e}" == "3.3e-05" and f"{turner(50):.1e}" == "1.3e-05"
+    for y in (0.0, 50.0):
+        c = plume.concentration(80.0, 6.0, 500, y, 0, 60.0, "D", "pasquill_gifford")
+        assert c == pytest.approx(turner(y), rel=0.12)
+        assert c / plume.concentration(80.0, 6.0, 500, 0, 0, 60.0, "D", "pasquill_gifford") == pytest.approx(
+            math.exp(-0.5 * (y / sy) ** 2), rel=1e-12)
