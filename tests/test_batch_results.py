@@ -68,7 +68,7 @@ def test_export_csv_and_parquet_give_the_tidy_table(batch_db, tmp_path):
     # 4 variants x 4 replications x 2 rows (R, Q)
     assert len(rows) == 32
     assert list(rows[0]) == ["variant", "variant_name", "team_b", "turnout_a", "baseline", "cost",
-                             "seed", "replication", "target", "value", "unit", "met", "statistic",
+                             "seed", "replication", "target", "value", "unit", "met", "open", "statistic",
                              "comparison", "threshold"]
     with sqlite3.connect(db) as conn:
         stored = conn.execute("SELECT variant, replication, target, value FROM results "

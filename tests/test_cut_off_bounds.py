@@ -185,3 +185,39 @@ def test_strength_on_scene_of_a_fire_still_open_is_a_lower_bound():
                      required_pass_rate=0.9)
     (row,) = build(SimpleNamespace(targets=[target]), [{"X": strength_on_scene(fire, ctx, params)}])
     assert (row.status, row.not_judged) == ("not judged", 1)
+
+
+def test_the_exported_table_marks_values_the_run_left_open(tmp_path):
+    """``results --export``: a value the run's end left open is a bound, not the final
+    figure, and the tidy table says so (``open``). The forest fire contained at 1.59 h as
+    shipped: at a 1 h horizon FF2's 1.0 h is only "at least 1 h" (open, met empty), at 36 h
+    it is judged (open False); FF1 (first crew on scene) is judged at both."""
+    import csv
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    # the sweep beside the shipped ones, in a copy (a sweep names its scenario relatively)
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios", ignore=shutil.ignore_patterns("sensitivity"))
+    sweep = tmp_path / "scenarios" / "sweeps" / "cut.yaml"
+    sweep.write_text("name: cut short\nscenario: ../forest_fire.yaml\nreplications: 1\nvariants:\n"
+                     "  - {name: as shipped, set: {}}\n"
+                     "  - {name: one hour, set: {run.horizon: 1h}}\n"
+                     "baseline: as shipped\nobjective: {measure: mean, target: FF2}\n",
+                     encoding="utf-8")
+    db, table = tmp_path / "cut.db", tmp_path / "cut.csv"
+    done = CliRunner().invoke(main, ["batch", str(sweep), "--db", str(db), "-w", "0", "-q"])
+    assert done.exit_code == 0, done.output
+    done = CliRunner().invoke(main, ["results", str(db), "-q", "--export", str(table)])
+    assert done.exit_code == 0, done.output
+    rows = {(r["variant_name"], r["target"]): r for r in csv.DictReader(table.open(encoding="utf-8"))}
+    cut = rows["one hour", "FF2"]
+    assert (float(cut["value"]), cut["met"], cut["open"]) == (pytest.approx(1.0), "", "True")
+    whole = rows["as shipped", "FF2"]
+    assert (float(whole["value"]), whole["met"], whole["open"]) == (pytest.approx(1.59, abs=0.01), "True", "False")
+    assert rows["one hour", "FF1"]["open"] == "False" and rows["one hour", "FF1"]["met"] == "True"
+    # a row without a goal has nothing to judge: open empty
+    info = [r for r in rows.values() if not r["comparison"]]
+    assert info and all(r["open"] == "" for r in info)

@@ -169,7 +169,7 @@ def _summarise(row: RowStats) -> None:
         row.status = row.verdict = "not measured"
         return
     row.passes = sum(1 for r, v in row.values.items() if v is not None and row.met.get(r))
-    row.not_judged = sum(1 for r, v in row.values.items() if v is not None and row.met.get(r) is None)
+    row.not_judged = sum(1 for r, v in row.values.items() if t.left_open(v, row.met.get(r)))
     row.pass_rate = row.passes / row.n
     row.pass_rate_ci95 = wilson(row.passes, row.n)
     row.status = row_status(row.passes, row.not_judged, row.n, t.required_pass_rate)[0]

@@ -5,8 +5,11 @@ Columns: ``variant`` (index), ``variant_name``, one column per factor (its level
 ``baseline``, ``cost``, ``seed``, ``replication``, ``target`` (scorecard row id),
 ``value`` (display unit, empty when nothing was measured), ``unit``, ``met`` (empty for
 rows without a threshold, and where the run ended before the outcome decided it: a
-fire still burning against "contained within 24 h"), ``statistic``, ``comparison``,
-``threshold``.
+fire still burning against "contained within 24 h"), ``open`` (True where the run's end
+left the outcome open: ``value`` is then not the final figure but a bound — the
+containment time so far, say — and ``met`` is empty; False where the outcome was
+judged; empty for rows without a threshold or with nothing measured), ``statistic``,
+``comparison``, ``threshold``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.batch.errors import ExportError
-from drillsim.batch.store import Store
+from drillsim.batch.store import Store, StoredTarget
 
 
 def tidy_rows(store: Store) -> tuple[list[str], list[dict[str, Any]]]:
@@ -27,7 +30,7 @@ def tidy_rows(store: Store) -> tuple[list[str], list[dict[str, Any]]]:
     targets = store.targets()
     columns = (["variant", "variant_name"] + factors
                + ["baseline", "cost", "seed", "replication", "target", "value", "unit", "met",
-                  "statistic", "comparison", "threshold"])
+                  "open", "statistic", "comparison", "threshold"])
     rows = []
     for v, r, row_id, value, met in store.results():
         var = variants[v]
@@ -36,10 +39,18 @@ def tidy_rows(store: Store) -> tuple[list[str], list[dict[str, Any]]]:
         row.update({f: var.levels.get(f) for f in factors})
         row.update({"baseline": var.baseline, "cost": var.cost, "seed": var.seed,
                     "replication": r, "target": row_id, "value": value, "unit": t.unit,
-                    "met": met, "statistic": t.statistic, "comparison": t.comparison,
+                    "met": met, "open": _open(t, value, met),
+                    "statistic": t.statistic, "comparison": t.comparison,
                     "threshold": t.threshold})
         rows.append(row)
     return columns, rows
+
+
+def _open(target: StoredTarget, value: float | None, met: bool | None) -> bool | None:
+    """The ``open`` column: None where there is nothing to judge (no goal, no value)."""
+    if value is None or target.comparison is None:
+        return None
+    return target.left_open(value, met)
 
 
 def check_export_path(path: str | Path) -> None:
@@ -89,7 +100,8 @@ def export(store: Store, path: str | Path) -> int:
         + [(f, pa.string()) for f in factors]
         + [("baseline", pa.bool_()), ("cost", pa.float64()), ("seed", pa.int64()),
            ("replication", pa.int64()), ("target", pa.string()), ("value", pa.float64()),
-           ("unit", pa.string()), ("met", pa.bool_()), ("statistic", pa.string()),
+           ("unit", pa.string()), ("met", pa.bool_()), ("open", pa.bool_()),
+           ("statistic", pa.string()),
            ("comparison", pa.string()), ("threshold", pa.float64())])
     table = pa.Table.from_pylist(rows, schema=schema)
     with open_atomic(path, binary=True) as out:

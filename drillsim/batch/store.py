@@ -182,6 +182,13 @@ class StoredTarget:
     floor: float | None = None
     ceiling: float | None = None
 
+    def left_open(self, value: float | None, met: bool | None) -> bool:
+        """Whether the run's end left one replication's outcome on this row open: a value
+        measured against a goal but not judged (``met`` None), because the value is a
+        bound the true one could pass or miss from (a fire still burning at the horizon:
+        :func:`drillsim.scoring.scorecard.judge`). A row without a goal is never open."""
+        return value is not None and self.comparison is not None and met is None
+
 
 def configuration_sha256(configuration: dict[str, Any]) -> str:
     """SHA-256 of a resolved configuration, leaving out where the scenario file was
