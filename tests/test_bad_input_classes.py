@@ -113,6 +113,48 @@ DAMAGE = {
     "levels that are no JSON": (["UPDATE variants SET levels = '{' WHERE variant = 0"],
                                 "variant 'team_size=3, units=1': its levels or overrides are not JSON"),
     "no baseline": (["UPDATE variants SET baseline = 0"], "0 variants are marked the baseline, not one"),
+    # a column of the wrong type or a value no batch writes (breaker2): the tables raised
+    # TypeError (abs() of a text, a text minus a float), AttributeError (levels as a
+    # list) or KeyError (an unknown measure), or showed the edit as data
+    "a threshold that is text": (["UPDATE targets SET threshold = 'abc'"],    # 4 variants x 2 targets
+                                 "table 'targets': 8 value(s) of 'threshold' that are no finite number"),
+    "an infinite threshold": (["UPDATE targets SET threshold = 1e999 WHERE variant = 1"],
+                              "table 'targets': 2 value(s) of 'threshold' that are no finite number"),
+    "a pass rate required that is text": (
+        ["UPDATE targets SET required_pass_rate = 'x' WHERE target = 'R'"],
+        "table 'targets': 4 value(s) of 'required_pass_rate' that are no finite number"),
+    "a pass rate required over 1": (["UPDATE targets SET required_pass_rate = 90 WHERE variant = 3"],
+                                    "table 'targets': 2 value(s) of 'required_pass_rate' outside 0–1"),
+    "a position that is a fraction": (["UPDATE targets SET position = 0.5 WHERE variant = 2 AND target = 'Q'"],
+                                      "table 'targets': 1 value(s) of 'position' that are no whole number"),
+    "a by-label flag of 7": (["UPDATE targets SET by_label = 7 WHERE target = 'Q'"],
+                             "table 'targets': 4 value(s) of 'by_label' that are neither 0 nor 1"),
+    "a comparison no plan writes": (["UPDATE targets SET comparison = '=>' WHERE target = 'R'"],
+                                    "table 'targets': 4 value(s) of 'comparison' that are none of >=, <=, >, <"),
+    "a statistic no plan writes": (["UPDATE targets SET statistic = 'p99' WHERE variant = 0"],
+                                   "table 'targets': 2 value(s) of 'statistic' that are none of mean, min, "
+                                   "max, sum, count, p50, p90, p95"),
+    "a cost that is text": (["UPDATE variants SET cost = 'abc' WHERE variant = 0"],
+                            "table 'variants': 1 value(s) of 'cost' that are no finite number"),
+    "a seed that is text": (["UPDATE variants SET seed = 'abc'"],
+                            "table 'variants': 4 value(s) of 'seed' that are no whole number"),
+    "an event count that is text": (["UPDATE replications SET events = 'many' WHERE replication = 1"],
+                                    "table 'replications': 4 value(s) of 'events' that are no whole number"),
+    "levels that are a list": (["UPDATE variants SET levels = '[1, 2]' WHERE variant = 0"],
+                               "variant 'team_size=3, units=1': its levels or overrides are not what a batch "
+                               "writes (a JSON object of the factors' levels as text, of paths)"),
+    "overrides that are a number": (["UPDATE variants SET overrides = '5' WHERE variant = 2"],
+                                    "variant 'team_size=5, units=1': its levels or overrides are not what a "
+                                    "batch writes (a JSON object of the factors' levels as text, of paths)"),
+    "factors that are an object": (["UPDATE meta SET value = '{}' WHERE key = 'factors'"],
+                                   "meta 'factors' reads '{}', not what a batch writes"),
+    "no replication asked for": (["UPDATE meta SET value = '0' WHERE key = 'replications'"],
+                                 "meta 'replications' reads '0', not what a batch writes"),
+    "an objective of an unknown measure": (
+        ["UPDATE meta SET value = '{\"measure\": \"p99\", \"target\": \"R\", \"goal\": \"minimize\"}' "
+         "WHERE key = 'objective'"],
+        "meta 'objective' reads '{\"measure\": \"p99\", \"target\": \"R\", \"goal\": \"minimize\"}', "
+        "not what a batch writes"),
     "an objective of no target": (
         ["UPDATE meta SET value = '{\"measure\": \"mean\", \"target\": \"ZZ\", \"goal\": \"minimize\"}' "
          "WHERE key = 'objective'"], "the objective's target 'ZZ' is no stored target"),

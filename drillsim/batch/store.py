@@ -63,13 +63,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, get_args, get_type_hints
 
 from drillsim.batch.errors import (StoreBusyError, StoreEmptyError, StoreError,
                                   StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                   StoreWriteError)
 from drillsim.batch.sweep import Sweep, Variant
 from drillsim.batch.worker import Result
+from drillsim.host.registry import Metric
+from drillsim.scenario.schema import Comparison, Statistic
 
 try:
     import fcntl
@@ -751,6 +753,51 @@ _ROWS_OF_NO_REPLICATION = ("SELECT COUNT(*) FROM results r WHERE NOT EXISTS (SEL
                            "replications p WHERE p.variant = r.variant AND p.replication = r.replication)")
 
 
+#: the objective's measures (:class:`drillsim.batch.sweep.ObjectiveSpec`)
+_MEASURES = ("mean", "pass_rate", "targets_failed")
+#: what a batch writes into the targets' text columns that name a kind (the plan
+#: schema's Comparison and Statistic, the metric registry's quantity)
+_TARGET_WORDS = {"comparison": get_args(Comparison), "statistic": get_args(Statistic),
+                 "quantity": get_args(get_type_hints(Metric)["quantity"])}
+
+
+@lru_cache(maxsize=1)
+def _typed_checks() -> tuple[tuple[str, str, str], ...]:
+    """(table, SQL counting its bad rows, message with ``{}`` for the count) for every column a
+    batch writes as a number, outside ``results`` (checked by :data:`_NOT_A_NUMBER`):
+    a text or a blob (``x >= ''``, SQLite's order: section 4.1 of sqlite.org/datatype3.html),
+    in an INTEGER column a number that is not whole, in a REAL column an infinity; the
+    0/1 flags; a pass rate outside 0–1; a comparison, statistic or quantity that is none
+    a batch writes. A hand edit such as ``UPDATE targets SET threshold = 'abc'`` passed
+    the checks of tables and columns and raised TypeError in the tables (abs() of a
+    text), and ``comparison = '=>'`` showed as a threshold nobody set. These tables
+    hold a row per variant, target or replication: a pass each costs little beside
+    the results'."""
+    checks = []
+    for table, columns in _expected_columns().items():
+        if table == "results":
+            continue
+        for name, kind, _, _ in columns:
+            if kind == "INTEGER":
+                checks.append((table, f"SELECT COUNT(*) FROM {table} WHERE {name} >= '' "
+                               f"OR {name} <> CAST({name} AS INTEGER)",
+                               f"table {table!r}: {{}} value(s) of {name!r} that are no whole number"))
+            elif kind == "REAL":
+                checks.append((table, f"SELECT COUNT(*) FROM {table} WHERE {name} >= '' "
+                               f"OR abs({name}) > 1.7976931348623157e308",
+                               f"table {table!r}: {{}} value(s) of {name!r} that are no finite number"))
+    for table, name in (("variants", "baseline"), ("targets", "by_label")):
+        checks.append((table, f"SELECT COUNT(*) FROM {table} WHERE {name} NOT IN (0, 1)",
+                       f"table {table!r}: {{}} value(s) of {name!r} that are neither 0 nor 1"))
+    checks.append(("targets", "SELECT COUNT(*) FROM targets WHERE NOT required_pass_rate BETWEEN 0 AND 1",
+                   "table 'targets': {} value(s) of 'required_pass_rate' outside 0–1"))
+    for name, words in _TARGET_WORDS.items():
+        listed = ", ".join(f"'{w}'" for w in words)
+        checks.append(("targets", f"SELECT COUNT(*) FROM targets WHERE {name} NOT IN ({listed})",
+                       f"table 'targets': {{}} value(s) of {name!r} that are none of {', '.join(words)}"))
+    return tuple(checks)
+
+
 def _damage(conn: sqlite3.Connection) -> str | None:
     """What is wrong in a database whose ``meta`` says it is drillsim's (schema
     :data:`SCHEMA_VERSION`), or None: a table missing or of other columns, a meta value
@@ -782,6 +829,9 @@ def _damage(conn: sqlite3.Connection) -> str | None:
                     if kind == "objective" and not (isinstance(read, dict)
                                                     and {"measure", "target", "goal"} <= set(read)):
                         raise ValueError
+                    if key == "factors" and not (isinstance(read, list)
+                                                 and all(isinstance(f, str) for f in read)):
+                        raise ValueError
             except (ValueError, TypeError):
                 return f"meta {key!r} reads {value[:40]!r}, not what a batch writes"
         checks = (
@@ -798,19 +848,35 @@ def _damage(conn: sqlite3.Connection) -> str | None:
                 if sql is _OF_NO_REPLICATION:  # counted by replication: now count the rows
                     count = conn.execute(_ROWS_OF_NO_REPLICATION).fetchone()[0]
                 return what.format(f"{count:,}")
+        for table, sql, what in _typed_checks():
+            if table == "failures" and not _columns(conn, table):
+                continue  # an older database (above)
+            count = conn.execute(sql).fetchone()[0]
+            if count:
+                return what.format(f"{count:,}")
+        for key, low in (("replications", 1), ("seed", 0)):
+            if int(meta[key]) < low:
+                return f"meta {key!r} reads {meta[key][:40]!r}, not what a batch writes"
         baselines = 0
         for name, levels, overrides, base in conn.execute(
                 "SELECT name, levels, overrides, baseline FROM variants"):
             try:
-                json.loads(levels), json.loads(overrides)
+                levels, overrides = json.loads(levels), json.loads(overrides)
             except (ValueError, TypeError):
                 return f"variant {str(name)[:40]!r}: its levels or overrides are not JSON"
+            if not (isinstance(levels, dict) and isinstance(overrides, dict)
+                    and all(isinstance(x, str) for x in levels.values())):
+                return (f"variant {str(name)[:40]!r}: its levels or overrides are not what a "
+                        "batch writes (a JSON object of the factors' levels as text, of paths)")
             baselines += bool(base)
         if not conn.execute("SELECT COUNT(*) FROM variants").fetchone()[0]:
             return "no variant: a batch stores every variant of its sweep before it runs one"
         if baselines != 1:
             return f"{baselines} variants are marked the baseline, not one"
         objective = json.loads(meta["objective"])
+        if (objective["measure"] not in _MEASURES or objective["goal"] not in ("minimize", "maximize")
+                or (objective["measure"] != "targets_failed" and not isinstance(objective["target"], str))):
+            return f"meta 'objective' reads {meta['objective'][:60]!r}, not what a batch writes"
         if objective["measure"] != "targets_failed" and not conn.execute(
                 "SELECT 1 FROM targets WHERE target = ? LIMIT 1", (objective["target"],)).fetchone():
             return f"the objective's target {str(objective['target'])[:40]!r} is no stored target"
