@@ -95,6 +95,20 @@ def test_behaveplus5_wind_across_the_slope(code):
     assert r.effective_wind_kmh / MPH == pytest.approx(want["effective_wind_mph"], abs=tol["effective_wind_mph_abs"])
 
 
+def test_anderson_fuel_model_1_against_behave_with_wind_and_slope():
+    """An Anderson (static) model against Behave, the BehavePlus core: fuel model 1, dead
+    moistures 6/7/8 %, live 60/90 %, 5 mi/h midflame wind blowing up a 30 % slope: head
+    fire 109.394614 ch/h (firelab/behave, src/testBehave/testBehave.cpp at commit 56d6558,
+    2016-05-19, test case lowMoistureContent, to 1e-6). The Scott & Burgan checks above do
+    not reach the Anderson table's loads (lb/ft², no t/ac conversion) or its static models."""
+    r = surface_fire("1", Moisture(0.06, 0.07, 0.08, 0.60, 0.90), 5 * MPH, 0.30)
+    assert r.ros_ch_h == pytest.approx(109.394614, abs=5e-6)
+    assert r.transferred == 0.0 and not r.wind_limited
+    # the same fire through the calculator, in its own units (m/min; 1 ch = 20.1168 m)
+    out = fire_calculator("FM1", 5 * MPH, 0.0, 0.30, 0.06, 0.07, 0.08, 0.60, 0.90)
+    assert out["rate_of_spread_m_min"] == pytest.approx(109.394614 * 20.1168 / 60, rel=1e-7)
+
+
 def test_anderson_models_run_and_behave_sensibly():
     dry = Moisture(0.06, 0.07, 0.08, 0.60, 0.90)
     for n in range(1, 14):
