@@ -285,3 +285,50 @@ def test_a_text_of_the_wrong_length_says_the_length(secret, says, tmp_path):
     with pytest.raises(ValidationFailed) as caught:
         load_seats(path)
     assert [f"{f.field}: {f.message}" for f in caught.value.faults] == [says]
+
+
+@pytest.fixture(scope="module")
+def other_drill_log(tmp_path_factory, host):
+    """The same drill as :func:`drill_log` with another seed: another drill's logs."""
+    from drillsim.drill.session import DrillSession
+
+    log = tmp_path_factory.mktemp("drill6") / "d.jsonl"
+    s = DrillSession.open(HERE / "scenarios" / "valid.yaml", seed=6, host=host, log_path=log, secret="s3cret")
+    s.advance_to(200)
+    s.close()
+    return log
+
+
+def test_a_player_log_beside_another_drills_controller_log_is_refused(drill_log, other_drill_log, tmp_path,
+                                                                       host):
+    """A drill's player log put beside another drill's controller log (here: the same
+    scenario drilled with seed 6): ``replay`` played the controller log's drill with the
+    first drill's orders, a drill that never happened, without a word (exit 0); a
+    resume refused it, blaming only a changed log or plugins. Both now say the
+    controller log may be another drill's, naming the first message that differs."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    from drillsim.drill.session import DrillSession
+    from drillsim.errors import ValidationFailed
+
+    log = tmp_path / "d.jsonl"
+    shutil.copy(drill_log, log)
+    shutil.copy(other_drill_log.with_name("d.controller.jsonl"), tmp_path / "d.controller.jsonl")
+    first = [next(r for r in map(json.loads, p.read_text(encoding="utf-8").splitlines())
+                  if r["rec"] == "message" and r["seq"] == 1) for p in (drill_log, other_drill_log)]
+    assert first[0]["t"] != first[1]["t"]  # the two drills differ from their first call
+    differs = (f"the replay does not match the log: message 1 was {first[0]['text']!r} at minute "
+               f"{first[0]['t']:.1f}, the replay gives {first[1]['text']!r} at {first[1]['t']:.1f}; "
+               "the controller log beside it is another drill's (another seed, pack or scenario), "
+               "or the log or the installed plugins changed since the drill")
+    (tmp_path / "secret").write_text("s3cret\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["replay", str(log), "--plain", "--secret-file", str(tmp_path / "secret")])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0] == f"{log}: {differs} (nothing was played)", result.output
+    with pytest.raises(ValidationFailed) as caught:
+        DrillSession.resume(log, "s3cret", host=host, keep_logging=False)
+    assert caught.value.faults[0].message == f"{differs} (refusing to go on from a different drill)"

@@ -147,3 +147,22 @@ def test_failure_blame():
     assert failure_blame("plugin 'slow' did not return within 10 s (wall clock) at scenario "
                          "time 1.0 min: stopped") == "plugin 'slow' did not return within 10 s"
     assert failure_blame("at scenario time 4.0 min: no plugin gave a travel time") is None
+
+
+def test_a_failed_drill_still_plays_back_to_its_failure(broken, tmp_path):
+    """``replay`` first checks the log against the drill its controller log sets up
+    (breaker2: a player log beside another drill's controller log played without a
+    word); a drill that stopped on a failure stops its check there too, and plays back
+    up to the failure, as the resume's refusal tells the controller to do."""
+    scenario, host = broken
+    log = tmp_path / "d.jsonl"
+    session = DrillSession.open(scenario, seed=5, host=host, log_path=log)
+    session.command("auto on a")
+    with pytest.raises(DrillFailed):
+        session.advance(120)
+    failed_at = session.now
+    session.close()
+    replay = DrillSession.replayer(log, session.secret, host=host)
+    while not replay.ended:
+        replay.advance(10.0)
+    assert (replay.now, replay.end_reason) == (pytest.approx(failed_at), "end of the recorded drill")

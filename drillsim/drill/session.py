@@ -359,8 +359,8 @@ class DrillSession:
         if self.diverged:
             raise ValidationFailed([Fault(str(self.log.player.path if self.log else "drill log"), 0, 0, "",
                                           f"the replay does not match the log: {self.diverged}; "
-                                          "the log or the installed plugins changed since the drill "
-                                          "(refusing to go on from a different drill)")])
+                                          f"{_NOT_THIS_DRILL} (refusing to go on from a different "
+                                          "drill)")])
         end = next((r for r in player if r.get("rec") == "drill_ended"), None)
         if end is not None and until is None and not self.ended:
             self.end(end.get("reason", "ended"), _log=False)
@@ -387,6 +387,22 @@ class DrillSession:
             the secret.
         """
         player, control, setup = _read_log_pair(Path(log_path), secret)
+        # the players' log must be the drill the controller log's set-up makes: a player
+        # log beside another drill's controller log (another seed, pack or scenario, or
+        # a copy put back beside the wrong one) played a drill that never happened
+        # without a word. Checked as a resume checks it, by running the drill through
+        # the logged orders and injects, before anything is shown
+        check = cls(DrawnScenario.from_dict(setup["drawn"]), setup["seed"], host=host)
+        try:
+            check.replay_records(player, control)
+        except DrillFailed:  # the drill stopped on a failure: its playback stops there too
+            pass
+        except ValidationFailed:
+            pass  # check.diverged says it, below
+        if check.diverged is not None:
+            raise ValidationFailed([Fault(str(log_path), 0, 0, "", (
+                f"the replay does not match the log: {check.diverged}; {_NOT_THIS_DRILL} "
+                "(nothing was played)"))])
         session = cls(DrawnScenario.from_dict(setup["drawn"]), setup["seed"], host=host)
         session.load_script(player, control)
         # the review of a replay tells the drill's clock, not the replay's
@@ -1138,6 +1154,11 @@ class DrillSession:
                 except DrillLogError:  # the log had failed: that was said when it did
                     pass
             self.log.close()
+
+
+#: why a replay would not show the logged drill
+_NOT_THIS_DRILL = ("the controller log beside it is another drill's (another seed, pack or "
+                   "scenario), or the log or the installed plugins changed since the drill")
 
 
 def check_log_pair(log_path: Path) -> Path:
