@@ -332,3 +332,36 @@ def test_the_mean_wait_interval_is_cut_at_zero(host, tmp_path):
     assert wq["mean"] == pytest.approx(mean)
     assert wq["ci95"] == pytest.approx([max(0.0, lo), hi])
     assert lo < 0.0 == wq["ci95"][0]          # this seed's two runs: the raw interval goes below 0
+
+
+# ------------------------------------------------------------------ fixed on-scene times
+def test_loss_system_with_fixed_on_scene_times_still_matches_erlang_b(host):
+    """Erlang's loss formula does not depend on the holding-time distribution beyond its
+    mean (Sevastyanov 1957; Gross, Shortle, Thompson & Harris, §6.1): with every call held
+    exactly the mean on-scene time, the share lost is still B(c, a)."""
+    checks = Checks()
+    for k, (a, c) in enumerate([(1.5, 2), (2.5, 3), (3.0, 5)]):
+        overrides = {**mmc_overrides(a, c, 320.0, 20.0), "hazards[0].params.on_scene_distribution": "fixed"}
+        observed = replicate("mmc_loss.yaml", host, overrides, 8, seed=700 + k)
+        b = erlang_b(c, a)
+        checks.add(f"a={a} c={c} share lost (fixed)", values(observed["PL"]), b, 0.5 * b + 0.01)
+        checks.add(f"a={a} c={c} unit workload (fixed)", values(observed["RHO"]), (1 - b) * a / c, 0.1)
+    checks.verify()
+
+
+def test_one_unit_with_fixed_on_scene_times_matches_pollaczek_khinchine(host):
+    """M/D/1: the Pollaczek-Khinchine formula gives the mean wait W_q = ρ/(2μ(1 − ρ)), half
+    the M/M/1 wait (Gross, Shortle, Thompson & Harris, §6.1.1, with service variance 0),
+    and P(wait) = ρ (Poisson arrivals see the time average: the unit is busy a share ρ)."""
+    checks = Checks()
+    for k, rho in enumerate([0.5, 0.8]):
+        reps, horizon, warm = 10, 2200.0, 200.0          # in mean on-scene times
+        overrides = {**mmc_overrides(rho, 1, horizon, warm), "hazards[0].params.on_scene_distribution": "fixed"}
+        observed = replicate("mmc.yaml", host, overrides, reps, seed=800 + k)
+        wq = rho / (2 * (1 - rho)) * SERVICE
+        checks.add(f"rho={rho} Wq (M/D/1)", values(observed["WQ"]), wq, 0.2 * wq + 0.05)
+        checks.add(f"rho={rho} P(wait) (M/D/1)", values(observed["PW"]), rho, 0.1)
+        checks.add(f"rho={rho} Lq (M/D/1)", values(observed["LQ"]), rho * wq / SERVICE, 0.2 * rho * wq + 0.02)
+        # and it is not the exponential's: M/M/1 waits twice as long
+        assert np.mean(values(observed["WQ"])) < 0.75 * rho / (1 - rho) * SERVICE
+    checks.verify()
