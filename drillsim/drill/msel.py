@@ -354,6 +354,7 @@ class Schedule:
                 self.watching[n] = (after["event"], after.get("township"), _minutes(after.get("delay") or "0min"))
         for kind in sorted({w[0] for w in self.watching.values()}):
             subscribe(kind, self._on_event)
+        self._armed()
 
     def _add(self, t: float, n: int) -> None:
         bisect.insort(self.due, (t, n))
@@ -379,14 +380,19 @@ class Schedule:
             if township is None or township in towns:
                 del self.watching[n]
                 self._add(event.t + delay, n)
+        self._armed()
+
+    def _armed(self) -> None:
+        """:meth:`step_limit`'s step, worked out when the armed triggers change (it is
+        asked every clock tick of a drill)."""
+        self._step = (max(MIN_EVENT_DELAY, min(d for _, _, d in self.watching.values()))
+                      if self.watching else math.inf)
 
     def step_limit(self, now: float) -> float:
         """How far the simulation may run in one go while an event trigger is armed (its
         inject must fire exactly ``delay`` after the event): ``now`` + the shortest armed
         delay, inf when none is armed."""
-        if not self.watching:
-            return math.inf
-        return now + max(MIN_EVENT_DELAY, min(d for _, _, d in self.watching.values()))
+        return now + self._step  # (inf + now: inf)
 
     def wanted(self, n: int, orders: list[OrderView], world: World) -> bool:
         """False for an ``unless`` inject whose action the players took by its time."""

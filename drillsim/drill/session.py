@@ -459,19 +459,20 @@ class DrillSession:
         paused or ended)."""
         if self.paused or self.ended or wall_seconds <= 0:
             return
-        t0 = self.now
+        env = self.sim.env  # (its clock read directly: the tick runs 10 times a second)
+        t0 = env.now
         try:
             self.advance(wall_seconds * self.speed / 60.0)
         finally:
             if self._count_pace:
-                self.pace.ran(self.speed, self.now - t0)
+                self.pace.ran(self.speed, env.now - t0)
 
     def advance(self, minutes: float) -> None:
         """Advance the simulation by ``minutes`` of scenario time (planned injects fire
         when due; the drill ends at the horizon)."""
         if self.ended:
             return
-        self.advance_to(min(self.now + minutes, self.horizon))
+        self.advance_to(min(self.sim.env.now + minutes, self.horizon))
 
     @_stops_on_failure
     def advance_to(self, t: float) -> None:
@@ -480,10 +481,11 @@ class DrillSession:
         t = min(t, self.horizon)
         if self.replay_until is not None:
             t = min(t, self.replay_until)
+        schedule, env = self.schedule, self.sim.env
         while not self.ended:
-            due = self.schedule.next_due()
+            due = schedule.next_due()
             step = self._script[0]["t"] if self._script else math.inf
-            limit = self.schedule.step_limit(self.now)  # an armed event trigger: small steps
+            limit = schedule.step_limit(env.now)  # an armed event trigger: small steps
             if limit < min(due, step, t):
                 self._run(limit)
                 continue
@@ -504,14 +506,16 @@ class DrillSession:
                 else:
                     self.fire(r["inject"], _seq=r["seq"], planned=r.get("planned"))
         self._run(t)
-        if not self.ended and (self.now >= self.horizon or (
-                self.replay_until is not None and self.now >= self.replay_until and not self._replaying)):
+        now = env.now
+        if not self.ended and (now >= self.horizon or (
+                self.replay_until is not None and now >= self.replay_until and not self._replaying)):
             if not self._replaying:
-                self.end("horizon reached" if self.now >= self.horizon else "end of the recorded drill")
-        wall = self.clock()
-        if self.log is not None and not self._replaying and wall - self._last_clock_wall >= CLOCK_EVERY:
-            self._last_clock_wall = wall
-            self.log.player.append({"rec": "clock", "t": self.now})
+                self.end("horizon reached" if now >= self.horizon else "end of the recorded drill")
+        if self.log is not None and not self._replaying:
+            wall = self.clock()
+            if wall - self._last_clock_wall >= CLOCK_EVERY:
+                self._last_clock_wall = wall
+                self.log.player.append({"rec": "clock", "t": self.now})
 
     def log_clock(self) -> None:
         """Write the clock to the log now (after a jump of the clock: a resume then goes
@@ -521,7 +525,7 @@ class DrillSession:
             self.log.player.append({"rec": "clock", "t": self.now})
 
     def _run(self, t: float) -> None:
-        if t <= self.sim.now:
+        if t <= self.sim.env.now:
             return
         # (the calls waiting are checked on the scenario clock's grid by events of their
         # own, whatever the slices: reach.CallWatcher)
