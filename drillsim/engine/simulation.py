@@ -26,7 +26,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable
 
 import simpy
-from simpy.core import NORMAL as _NORMAL
+from simpy.core import NORMAL as _NORMAL, URGENT as _URGENT
 from simpy.events import PENDING, Event as _Event, Timeout as _Timeout
 
 from drillsim.engine import access as access_rules
@@ -973,11 +973,7 @@ class Simulation:
             elif end > self.env.now:
                 with full_collections_deferred(defer=not self._forget_finished), \
                         Watchdog(self._clock, lambda: len(self.log), self.event_time_limit):
-                    self.env.run(until=end)
-                # SimPy puts its stop event back in the queue (first at this instant) to run
-                # any callbacks left on it when the run resumes; it has none: take it out,
-                # so the queue holds only the run's own future events (the stall check)
-                self.env.step()
+                    self._step_to(end)
         except (PluginFailed, RunawayRun):
             raise
         except ClockStuck:
@@ -998,6 +994,23 @@ class Simulation:
         if end >= self.horizon:
             self.finish()
         return self
+
+    def _step_to(self, end: float) -> None:
+        """Process the events before ``end`` and move the clock there, as SimPy's
+        ``env.run(until=end)`` followed by a step taking its stop event out of the queue
+        does: the stop event is scheduled at ``now + (end - now)``, URGENT, with the next
+        event id, so the events processed are those ahead of that key (the earlier
+        instants; at that instant those of priority below URGENT, and the URGENT ones
+        scheduled before the run began). Without the stop event's making, scheduling,
+        raising and scheduling again (about 7 µs, once every tick of a drill); the ids it
+        would take only number the events after it, whose order they keep."""
+        env = self.env
+        at = end if isinstance(end, int) else float(end)
+        stop = (env._now + (at - env._now), _URGENT, next(env._eid))
+        queue, step = env._queue, env.step
+        while queue and queue[0] < stop:
+            step()
+        env._now = stop[0]
 
     def at_horizon(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` when the run reaches its horizon (or a drill is ended), at
