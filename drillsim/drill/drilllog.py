@@ -83,6 +83,45 @@ class TamperedLog(DrillsimError):
     changed, removed or reordered after it was written."""
 
 
+class BadLogLine(ValueError):
+    """A line of a drill log that is no record drillsim writes: ``path``, ``line``
+    (1-based) and what is wrong (``detail``); ``str()`` is ``path:line: detail``."""
+
+    def __init__(self, path: str | Path, line: int, detail: str) -> None:
+        super().__init__(f"{path}:{line}: {detail}")
+        self.path, self.line, self.detail = str(path), line, detail
+
+
+class TamperedLine(TamperedLog):
+    """:class:`TamperedLog` at a known line (``path``, ``line``, ``detail``)."""
+
+    def __init__(self, path: str | Path, line: int, detail: str) -> None:
+        super().__init__(f"{path}:{line}: {detail}")
+        self.path, self.line, self.detail = str(path), line, detail
+
+
+def _lines(path: Path) -> list[str]:
+    """The file's lines as text (split at each newline, the last one after the final
+    newline ``''``); a line that is not UTF-8 is refused naming it, unless it is the last
+    line with no newline after it (a crash's torn write: kept as it is, to be skipped).
+
+    :raises BadLogLine: bytes that are not UTF-8 on a line before the last.
+    :raises OSError: the file cannot be read.
+    """
+    raw = path.read_bytes().split(b"\n")
+    out = []
+    for i, line in enumerate(raw):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            if i == len(raw) - 1:  # torn: skipped as a torn line is
+                out.append(line.decode("utf-8", "replace"))
+                continue
+            raise BadLogLine(path, i + 1, f"not UTF-8 text (byte 0x{line[exc.start]:02x} at column "
+                                          f"{exc.start + 1}); drillsim writes its logs in UTF-8") from None
+    return out
+
+
 def new_secret_file(path: str | Path) -> str:
     """Make a new control secret (128 bits, :func:`secrets.token_urlsafe`) and write it
     to ``path`` (a new file, owner-only); returns it.
@@ -220,11 +259,16 @@ def sealer_for(path: str | Path, secret: str | None) -> Sealer:
         raise SecretRefused(f"{path} is sealed: give the control secret (--secret-file FILE or "
                             "the DRILLSIM_CONTROL_SECRET variable)")
     sealer = Sealer(secret, base64.b64decode(head["salt"]))
-    lines = [ln for ln in path.read_text(encoding="utf-8").split("\n")[1:] if ln.strip()]
-    if lines:
+    lines = _lines(path)
+    first = next((i for i in range(1, len(lines)) if lines[i].strip()), None)
+    if first is not None:
         try:
-            sealer.open(lines[0])
+            sealer.open(lines[first])
         except ValueError:
+            if first == len(lines) - 1:  # no newline after it: its write was cut short
+                raise TamperedLine(path, first + 1, "the drill's set-up record is cut short (the drill "
+                                                    "stopped while writing it): there is no drill "
+                                                    "here to replay or resume") from None
             raise SecretRefused(f"{path}: this control secret does not open the controller log") from None
     return sealer
 
@@ -297,13 +341,14 @@ def read_records(path: str | Path, secret: str | None = None) -> list[dict[str, 
     ``secret``), its hash chain checked; a last line cut short by a crash is skipped.
 
     :raises OSError: the file cannot be read.
-    :raises ValueError: a bad line before the last.
-    :raises TamperedLog: the chain is broken or a sealed line was changed.
+    :raises BadLogLine: a bad line before the last (no JSON record, not UTF-8, a field
+        of the wrong kind).
+    :raises TamperedLine: the chain is broken or a sealed line was changed.
     :raises SecretRefused: a sealed log without the right secret.
     """
     path = Path(path)
     sealer = sealer_for(path, secret) if _header(path) is not None else None
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = _lines(path)
     out = []
     last = _digest(b"")
     start = 1 if sealer is not None else 0
@@ -318,24 +363,27 @@ def read_records(path: str | Path, secret: str | None = None) -> list[dict[str, 
             except ValueError:
                 if torn:
                     break
-                raise TamperedLog(f"{path}:{i + 1}: this sealed record was changed after it was "
-                                  "written") from None
+                raise TamperedLine(path, i + 1, "this sealed record was changed after it was "
+                                                "written") from None
         try:
             record = json.loads(text)
         except json.JSONDecodeError:
             if torn:  # the torn last line of a crash
                 break
-            raise ValueError(f"{path}:{i + 1}: not a drill log record") from None
+            if text.startswith("\ufeff"):
+                raise BadLogLine(path, i + 1, "starts with a byte-order mark (an editor saved the "
+                                              "file): drillsim writes its logs without one") from None
+            raise BadLogLine(path, i + 1, "not a drill log record") from None
         if not isinstance(record, dict) or not isinstance(record.get("rec"), str):
             # JSON, but no record ([1, 2], "text", {} …): it raised AttributeError below
-            raise ValueError(f"{path}:{i + 1}: not a drill log record (a JSON object with its "
-                             "kind in \"rec\")")
+            raise BadLogLine(path, i + 1, "not a drill log record (a JSON object with its "
+                                          "kind in \"rec\")")
         problem = _field_problem(record)
         if problem is not None:
-            raise ValueError(f"{path}:{i + 1}: {record['rec']} record: {problem}")
+            raise BadLogLine(path, i + 1, f"{record['rec']} record: {problem}")
         if record["chain"] != last:
-            raise TamperedLog(f"{path}:{i + 1}: the hash chain breaks here: a line before it was "
-                              "changed, removed or moved")
+            raise TamperedLine(path, i + 1, "the hash chain breaks here: a line before it was "
+                                            "changed, removed or moved")
         last = _digest(line.encode("utf-8"))
         out.append(record)
     return out

@@ -28,9 +28,11 @@ from typing import Any, Callable
 from drillsim.drill import commands, injects, mapview, msel, reach
 from drillsim.drill.drilllog import (
     FORMAT,
+    BadLogLine,
     DrillLog,
     DrillLogError,
     SecretRefused,
+    TamperedLine,
     TamperedLog,
     controller_path,
     read_records,
@@ -1196,11 +1198,15 @@ def _read_log_pair(log_path: Path, secret: str | None, repair: bool = False) -> 
             repair_tail(p)
     try:
         player, control = read_records(log_path), read_records(cpath, secret)
-    except (SecretRefused, TamperedLog) as exc:
-        raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
-    except ValueError as exc:
+    except (BadLogLine, TamperedLine) as exc:  # the file and line the message names, once
+        raise ValidationFailed([Fault(exc.path, exc.line, 1, "", exc.detail)]) from None
+    except (SecretRefused, TamperedLog, ValueError) as exc:
         raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
     setup = next((r for r in control if r.get("rec") == "setup"), None)
+    if setup is None and not control:  # the sealed header alone: a resume cut a torn set-up
+        raise ValidationFailed([Fault(str(cpath), 1, 1, "", "holds no record after its header: the "
+                                      "drill stopped before its set-up was written; there is no "
+                                      "drill here to replay or resume")])
     if setup is None or setup.get("format") != FORMAT:
         raise ValidationFailed([Fault(str(cpath), 1, 1, "", "not a drillsim drill log (no set-up record)")])
     return player, control, setup
