@@ -21,7 +21,10 @@ What a run does, in order:
    cut its rate of spread by ``helicopters.head_reduction`` each (compounded) while the head
    flame length is within their limit.
 4. The fire is contained when the held line reaches the perimeter and the head flame
-   length is within the hand crews' limit (they close the line at the head). Units stay
+   length is within the hand crews' limit (they close the line at the head): the
+   perimeter race, in which the whole edge keeps growing until the line closes it, so
+   containment times and areas are upper bounds beside BehavePlus' CONTAIN (Fried & Fried
+   1996), where line built from the head stops the head (:mod:`.containment`). Units stay
    ``mop_up`` longer, then both incidents complete.
 5. While it burns, the fire area (plus ``closure.buffer``) is closed to road vehicles —
    except the fire's own anchor point and helispot — and roads crossing it are slowed by
