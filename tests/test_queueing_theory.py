@@ -337,7 +337,7 @@ def test_the_mean_wait_interval_is_cut_at_zero(host, tmp_path):
 # ------------------------------------------------------------------ fixed on-scene times
 def test_loss_system_with_fixed_on_scene_times_still_matches_erlang_b(host):
     """Erlang's loss formula does not depend on the holding-time distribution beyond its
-    mean (Sevastyanov 1957; Gross, Shortle, Thompson & Harris, §6.1): with every call held
+    mean (Sevastyanov 1957; Gross, Shortle, Thompson & Harris, ch. 5, M/G/c/c): with every call held
     exactly the mean on-scene time, the share lost is still B(c, a)."""
     checks = Checks()
     for k, (a, c) in enumerate([(1.5, 2), (2.5, 3), (3.0, 5)]):
@@ -351,7 +351,7 @@ def test_loss_system_with_fixed_on_scene_times_still_matches_erlang_b(host):
 
 def test_one_unit_with_fixed_on_scene_times_matches_pollaczek_khinchine(host):
     """M/D/1: the Pollaczek-Khinchine formula gives the mean wait W_q = ρ/(2μ(1 − ρ)), half
-    the M/M/1 wait (Gross, Shortle, Thompson & Harris, §6.1.1, with service variance 0),
+    the M/M/1 wait (Gross, Shortle, Thompson & Harris, ch. 5, M/G/1, with service variance 0),
     and P(wait) = ρ (Poisson arrivals see the time average: the unit is busy a share ρ)."""
     checks = Checks()
     for k, rho in enumerate([0.5, 0.8]):
