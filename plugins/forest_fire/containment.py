@@ -12,9 +12,9 @@ Fighter Math's (section 9.8, Production Rates).
 
 Scope: the race is the simplest containment model, and a pessimistic one for a fire
 attacked at its head. The whole perimeter keeps growing until the line closes it; in
-Fried & Fried's (1996, *Forest Science* 42(2):158-168) model, which BehavePlus' CONTAIN
-module implements, line built from the head stops the head spreading, and only the
-unworked edge keeps growing. For Behave's own CONTAIN test (firelab/behave, testBehave.cpp,
+Fried & Fried's (1996, "Simulating wildfire containment with realistic tactics",
+*Forest Science* 42) model, which BehavePlus' CONTAIN module implements, line built from
+the head stops the head spreading, and only the unworked edge keeps growing. For Behave's own CONTAIN test (firelab/behave, testBehave.cpp,
 testContainModule: 1 acre at report, head spread 5 ch/h, length-to-width 3, one resource
 of 20 ch/h arriving 2 h after the report, head attack), CONTAIN closes the fire with
 39.5 chains of line at 9.4 acres; the race, with the same ellipse (Anderson 1983) and
