@@ -35,7 +35,6 @@ the replications run) is not among a target's top factors.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -45,12 +44,12 @@ from drillsim.planning.stored import (  # noqa: F401 (what a run reads, kept her
     deciding_most, fingerprint, headline, report_section)
 from drillsim.scenario.loader import ResolvedScenario, parse_dotted
 from drillsim.scenario.paths import stored_sensitivity
+from drillsim.scenario.ranges import leaves_of, number_of
 from drillsim.scenario.yamlsource import format_path
 from drillsim.scoring.stats import mean_ci
 
 #: default range: the scenario's value × (1 ∓ DEFAULT_SPREAD)
 DEFAULT_SPREAD = 0.5
-_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)?$", re.ASCII)
 
 
 class FactorError(ValueError):
@@ -83,29 +82,7 @@ class Factor:
         return f"{x:g}{self.unit}" if self.unit else x
 
 
-def _get(data: Any, path: tuple) -> Any:
-    current = data
-    for part in path:
-        if isinstance(current, list) and isinstance(part, str):
-            current = next(item for item in current if isinstance(item, dict) and item.get("id") == part)
-        else:
-            current = current[part]
-    return current
-
-
-def _number(value: Any) -> tuple[float, str, bool] | None:
-    """``(number, unit text, whole)`` of a scenario value, or None if it is not one."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return float(value), "", True
-    if isinstance(value, float):
-        return value, "", False
-    if isinstance(value, str):
-        m = _NUMBER_UNIT.match(value)
-        if m and (m.group(2) is None or re.match(r"^[A-Za-z%°/]", m.group(2))):
-            return float(m.group(1)), (m.group(2) or "").strip(), False
-    return None
+_number = number_of
 
 
 def factors_of(scenario: ResolvedScenario) -> tuple[list[Factor], list[str]]:
@@ -119,25 +96,8 @@ def factors_of(scenario: ResolvedScenario) -> tuple[list[Factor], list[str]]:
     seen: set[str] = set()
     for a in scenario.assumptions:
         refs = [a.applies_to] if isinstance(a.applies_to, str) else list(a.applies_to or [])
-        leaves: list[tuple[str, Any]] = []
-        for ref in refs:
-            path = parse_dotted(ref)
-            if path[0] in ("run", "plan"):
-                skipped.append(f"{ref}: a {'run setting' if path[0] == 'run' else 'target'}, "
-                               "not a model input")
-                continue
-            value = _get(data, path)
-            if isinstance(value, dict):
-                stack = [(path, value)]
-                while stack:
-                    p, v = stack.pop(0)
-                    for k, x in v.items():
-                        if isinstance(x, dict):
-                            stack.append((p + (k,), x))
-                        else:
-                            leaves.append((format_path(p + (k,)), x))
-            else:
-                leaves.append((format_path(path), value))
+        leaves, left_out = leaves_of(data, [parse_dotted(ref) for ref in refs])
+        skipped += left_out
         ranges = _ranges(a, [p for p, _ in leaves])
         for p, value in leaves:
             num = _number(value)

@@ -454,7 +454,9 @@ def load_scenario(path: str | Path, *, host: PluginHost,
         targets = _resolve_targets(spec, checked, plan, plan_doc, host, faults, context.warnings,
                                    _target_names(spec, region, host))
     if not sections - {"assumptions"}:  # the paths they name may lie in a part cut out
-        _check_assumptions(spec, checked, faults)
+        # ranges are written like the file's own values: an override (a variant, a pack's
+        # draw) may write a value another way (0.4 for 40%) without making a range wrong
+        _check_assumptions(spec, checked, faults, ranges=not overrides)
     if plan is not None and not sections & {"hazards", "sources"}:
         check_names(spec, checked, host, targets, faults, context.warnings)
     if cut:  # what the checks found inside a part the schema refused follows from that fault
@@ -1042,16 +1044,26 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
     return out
 
 
-def _check_assumptions(spec: ScenarioFile, doc: Document, faults: Collector) -> None:
+def _check_assumptions(spec: ScenarioFile, doc: Document, faults: Collector, ranges: bool = True) -> None:
+    """Every ``applies_to`` names something in the scenario; with ``ranges``, every
+    ``range`` fits the numbers it names (:func:`drillsim.scenario.ranges.range_faults`)."""
     for i, a in enumerate(spec.assumptions):
         refs = [a.applies_to] if isinstance(a.applies_to, str) else (a.applies_to or [])
+        bad = False
         for k, ref in enumerate(refs):
             where = ("assumptions", i, "applies_to") + ((k,) if isinstance(a.applies_to, list) else ())
             try:
                 path = parse_dotted(ref)
             except ValueError as exc:
                 faults.add(doc.fault(where, str(exc)))
+                bad = True
                 continue
             ok, why = find_path(doc.data, path)
             if not ok:
                 faults.add(doc.fault(where, f"{ref!r} names nothing in this scenario: {why}"))
+                bad = True
+        if ranges and a.range is not None and not bad:
+            from drillsim.scenario.ranges import range_faults
+
+            for where, message in range_faults(doc.data, a.applies_to, a.range, parse_dotted):
+                faults.add(doc.fault(("assumptions", i) + where, message))
