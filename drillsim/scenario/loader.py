@@ -335,6 +335,42 @@ def apply_override(data: Any, path: tuple, value: Any, create: bool = True) -> N
     current[last] = value
 
 
+def _why_not_settable(data: Any, path: tuple) -> str:
+    """Why :func:`apply_override` cannot set ``path`` in ``data`` (it said only "cannot
+    set this path"): the part of the path that names nothing there, and what is there."""
+    current = data
+    for i, part in enumerate(path):
+        here = _fmt(path[:i]) or "the scenario"
+        last = i == len(path) - 1
+        if isinstance(current, list):
+            if isinstance(part, str):
+                ids = [item.get("id") for item in current if isinstance(item, dict) and "id" in item]
+                if part not in ids:
+                    named = f" (ids: {', '.join(map(str, ids))})" if ids else " (its items have no id)"
+                    hint = f"; an item by its place is written [{part}]" if part.isdigit() else ""
+                    return f"no item with id {part!r} under {here}{named}{hint}"
+                if last:
+                    return (f"{_fmt(path)} is a whole item of a list: set its fields one by one "
+                            f"({_fmt(path)}.<field>)")
+                current = next(item for item in current if isinstance(item, dict) and item.get("id") == part)
+                continue
+            if not 0 <= part < len(current):
+                return (f"no item [{part}] under {here} (it has {len(current)}): an override replaces a "
+                        "value, it adds no item to a list")
+            current = current[part]
+        elif isinstance(current, dict):
+            if isinstance(part, int):
+                return f"{here} is a mapping, not a list: name its field, not [{part}]"
+            if part == "":
+                return f"an empty name after {here} (two dots?)"
+            if part not in current:
+                return f"{here} has no {part!r}"
+            current = current[part]
+        else:
+            return f"{here} is {current!r}, a single value: nothing lies under it"
+    return "cannot set this path"
+
+
 def index_form(data: Any, path: tuple) -> tuple:
     """``path`` with list items named by id replaced by their index (so
     ``forces.water_rescue.units`` and ``forces[6].units`` compare equal)."""
@@ -590,7 +626,7 @@ def _apply_overrides(doc: Document, overrides: dict[str, Any]) -> None:
         try:
             apply_override(doc.data, path, copy.deepcopy(value))
         except (KeyError, IndexError, TypeError, StopIteration):
-            faults.append(Fault(doc.path, 0, 0, dotted, "override: cannot set this path"))
+            faults.append(Fault(doc.path, 0, 0, dotted, f"override: {_why_not_settable(doc.data, path)}"))
             continue
         # what the file wrote there is gone: a message must quote the new value, not it
         at = index_form(doc.data, path)
