@@ -14,7 +14,7 @@ import math
 import pytest
 from scipy import integrate
 
-from drillsim_plugins.forest_fire.containment import (M_PER_CHAIN, crew_rate_m_h, crews_needed,
+from drillsim_plugins.forest_fire.containment import (M_PER_CHAIN, crew_rate_m_h, crews_needed, flank_attack,
                                                      flame_length_limit, hours_to_build)
 from drillsim_plugins.forest_fire.ellipse import (FireShape, ellipse_perimeter, head_to_back,
                                                   length_to_breadth, point_fire)
@@ -219,3 +219,107 @@ def test_the_fire_area_is_closed_to_vehicles_but_not_to_its_anchor_point(host):
     # once contained (at about 2.7 h) the area opens again
     sim.run(until=200.0)
     assert math.isfinite(sim.travel_time(truck, truck.base, ignition))
+
+
+# ------------------------------------------------------------------ containment with spread
+#: Behave's CONTAIN test (the BehavePlus core, firelab/behave src/testBehave/testBehave.cpp,
+#: testContainModule, at d963287): a fire of 1 acre at report, head spreading 5 ch/h,
+#: length-to-width 3, one resource of 20 ch/h arriving 2 h after the report, head attack,
+#: no gap between line and edge: final line 39.539849615 ch, final fire 9.42749714 acres
+CONTAIN = {"report_acres": 1.0, "ros_ch_h": 5.0, "lw": 3.0, "arrival_h": 2.0, "production_ch_h": 20.0,
+           "line_ch": 39.539849615, "size_acres": 9.42749714}
+CH = 20.1168                      # m
+ACRE = 4046.8564224               # m²
+
+
+def _contain_start(case=CONTAIN) -> tuple[float, float]:
+    """(head distance m when the line starts, head rate m/min): an ellipse of area A with
+    the ignition at its focus (eccentricity e = √(1 − 1/L²)) has its head at
+    (1 + e)·√(A / (π √(1 − e²))) from the ignition; then it runs at R until the arrival."""
+    e = math.sqrt(1 - 1 / case["lw"] ** 2)
+    head = (1 + e) * math.sqrt(case["report_acres"] * ACRE / (math.pi * math.sqrt(1 - e * e)))
+    ros = case["ros_ch_h"] * CH / 60
+    return head + ros * case["arrival_h"] * 60, ros
+
+
+def test_head_attack_matches_behaves_contain():
+    """Line from the head along both flanks (the production split between them) against
+    Behave's CONTAIN: the line to 1e-3 chain and the fire inside it to 1e-4 of its area."""
+    head, ros = _contain_start()
+    c = flank_attack(head, ros, CONTAIN["lw"], [(0.0, CONTAIN["production_ch_h"] * CH)], "head")
+    assert c["contained"]
+    assert c["line_m"] / CH == pytest.approx(CONTAIN["line_ch"], abs=1e-3)
+    assert c["area_m2"] / ACRE == pytest.approx(CONTAIN["size_acres"], rel=1e-4)
+    assert c["line_m"] == pytest.approx(CONTAIN["production_ch_h"] * CH * c["minutes"] / 60)
+    # the perimeter race (containment.py's scope) needs more than twice the line here
+    shape = FireShape()
+    lb = CONTAIN["lw"]
+    t0 = head / ros
+    shape.grow(ros, lb, t0)
+    assert shape.perimeter_m > 0.9 * c["line_m"]          # the race starts ~ the whole edge behind
+
+
+def test_several_crews_and_too_little_line():
+    """Two crews of 10 ch/h starting together are one of 20; a second 20 ch/h crew joining
+    after 30 min closes sooner than one alone and later than both from the start, the
+    line being each crew's rate times its time on the line; a line no faster than the head
+    on each flank (10 ch/h in all against 5 ch/h) cannot hold the edge at the head."""
+    head, ros = _contain_start()
+    one = flank_attack(head, ros, 3.0, [(0.0, 20 * CH)])
+    two = flank_attack(head, ros, 3.0, [(0.0, 10 * CH), (0.0, 10 * CH)])
+    assert (two["minutes"], two["line_m"]) == pytest.approx((one["minutes"], one["line_m"]), rel=1e-12)
+    both = flank_attack(head, ros, 3.0, [(0.0, 40 * CH)])
+    later = flank_attack(head, ros, 3.0, [(0.0, 20 * CH), (30.0, 20 * CH)])
+    assert both["minutes"] < later["minutes"] < one["minutes"] and later["contained"]
+    assert later["line_m"] == pytest.approx(20 * CH * later["minutes"] / 60 + 20 * CH * (later["minutes"] - 30) / 60)
+    slow = flank_attack(head, ros, 3.0, [(0.0, 10 * CH)])
+    assert not slow["contained"] and "outruns the line" in slow["reason"]
+    assert flank_attack(head, ros, 3.0, [(0.0, 10.2 * CH)])["contained"]
+
+
+def test_a_fire_that_hardly_spreads_is_lined_along_its_perimeter():
+    """Without spread (the head at 1e-7 m/min) the line is the ellipse's perimeter at the
+    attack and the fire inside it the ellipse, π·A·B (semi-axes A = h/(1 + e), B = A√(1 − e²)),
+    from either end: Fire Fighter Math's static arithmetic (line ÷ production) is the limit."""
+    head, lw = 300.0, 2.0
+    e = math.sqrt(1 - 1 / lw ** 2)
+    a_axis = head / (1 + e)
+    b_axis = a_axis * math.sqrt(1 - e * e)
+    for tactic in ("head", "rear"):
+        c = flank_attack(head, 1e-7, lw, [(0.0, 600.0)], tactic)
+        assert c["line_m"] == pytest.approx(ellipse_perimeter(a_axis, b_axis), rel=1e-6)
+        assert c["area_m2"] == pytest.approx(math.pi * a_axis * b_axis, rel=1e-5)
+        assert c["minutes"] == pytest.approx(hours_to_build(c["line_m"], 600.0) * 60, rel=1e-9)
+
+
+def test_rear_attack_lets_the_head_run():
+    """Anchored at the rear, the crews reach the head last: more line and a larger fire
+    than a head attack with the same crews (Fried & Fried 1996), and none at all when the
+    line is no faster than the head on each flank."""
+    head, ros = _contain_start()
+    front = flank_attack(head, ros, 3.0, [(0.0, 20 * CH)], "head")
+    rear = flank_attack(head, ros, 3.0, [(0.0, 20 * CH)], "rear")
+    assert rear["contained"] and rear["line_m"] > front["line_m"] and rear["area_m2"] > front["area_m2"]
+    assert not flank_attack(head, ros, 3.0, [(0.0, 10 * CH)], "rear")["contained"]
+
+
+def test_the_fire_calculator_races_the_line():
+    """drillsim hazard fire --attack T --production P: the fire grown from a point for T,
+    then flank_attack with its head rate and length-to-breadth ratio; refusals in words."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    from drillsim_plugins.forest_fire.calculator import fire_calculator
+
+    out = fire_calculator("TL8", 8.0, 0.0, 0.3, 0.06, 0.07, 0.08, 0.6, 0.9, attack=60.0, production=0.4)
+    r = surface_fire("TL8", Moisture(0.06, 0.07, 0.08, 0.6, 0.9), 8.0, 0.3)
+    c = flank_attack(r.ros_m_min * 60, r.ros_m_min, length_to_breadth(r.effective_wind_kmh), [(0.0, 400.0)])
+    assert out["contained"] and out["contained_min"] == pytest.approx(60 + c["minutes"])
+    assert out["line_m"] == pytest.approx(c["line_m"]) and out["contained_area_ha"] == pytest.approx(c["area_m2"] / 1e4)
+    for args, words in ((["--attack", "1h"], "go together"), (["--tactic", "rear"], "--tactic only serves"),
+                        (["--attack", "1h", "--production", "400m/h", "--moisture-1h", "40%"], "does not spread")):
+        res = CliRunner().invoke(main, ["hazard", "fire", "--fuel-model", "TL8", *args])
+        assert res.exit_code == 2 and words in res.output and "Traceback" not in res.output, res.output
+    res = CliRunner().invoke(main, ["hazard", "fire", "--fuel-model", "GR2", "--wind", "15km/h", "--attack", "1h",
+                                    "--production", "400m/h"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "not contained: the fire outruns the line" in res.output

@@ -6,17 +6,21 @@ import math
 
 from drillsim.api import CalcOption, Calculator, format_number, from_local_km
 
+from .containment import flank_attack
 from .ellipse import SHAPES, head_to_back, length_to_breadth, point_fire
 from .rothermel import Moisture, surface_fire
 
 
 def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moisture_10h, moisture_100h,
                     moisture_herb, moisture_woody, elapsed=None, at=None, upslope=0.0,
-                    shape="anderson_1983") -> dict:
+                    shape="anderson_1983", attack=None, production=None, tactic=None) -> dict:
     """Head fire behaviour (SI units) and, with ``elapsed`` (minutes), the size of a fire
     grown from a point. Wind km/h (midflame), direction degrees from upslope, slope and
     moistures as fractions; ``shape`` the length-to-breadth relation
-    (:data:`.ellipse.SHAPES`). Raises ValueError outside the model's range."""
+    (:data:`.ellipse.SHAPES`). With ``attack`` (minutes since ignition) and ``production``
+    (km/h of line, both flanks), the containment of the fire grown from a point by line
+    built along both flanks from the head or the rear (``tactic``;
+    :func:`.containment.flank_attack`). Raises ValueError outside the model's range."""
     r = surface_fire(fuel_model, Moisture(moisture_1h, moisture_10h, moisture_100h, moisture_herb,
                                           moisture_woody), wind, slope, wind_direction)
     lb = length_to_breadth(r.effective_wind_kmh, shape)
@@ -40,6 +44,25 @@ def fire_calculator(fuel_model, wind, wind_direction, slope, moisture_1h, moistu
     }
     if not r.spreads:
         out["no_spread_reason"] = r.no_spread_reason()
+    if (attack is None) != (production is None):
+        raise ValueError("--attack (time from ignition to the first line) and --production (line "
+                         "built per hour by the crews, both flanks, e.g. 400m/h) go together")
+    if tactic is not None and attack is None:
+        raise ValueError("--tactic only serves --attack and --production (the line's race)")
+    if attack is not None:
+        tactic = tactic or "head"
+        if not r.spreads:
+            raise ValueError(f"--attack: the fire does not spread ({r.no_spread_reason()}); there is no "
+                             "line to race")
+        if not attack > 0 or not production > 0:
+            raise ValueError("--attack and --production must be longer than 0")
+        c = flank_attack(r.ros_m_min * attack, r.ros_m_min, lb, [(0.0, production * 1000.0)], tactic)
+        out.update({"attack_min": attack, "tactic": tactic, "contained": c["contained"],
+                    "line_m": c["line_m"]})
+        if c["contained"]:
+            out.update({"contained_min": attack + c["minutes"], "contained_area_ha": c["area_m2"] / 1e4})
+        else:
+            out["not_contained_reason"] = c["reason"]
     if elapsed is not None:
         size = point_fire(r.ros_m_min, r.effective_wind_kmh, elapsed, shape)
         out.update({"elapsed_min": elapsed, "area_ha": size["area_ha"], "perimeter_m": size["perimeter_m"],
@@ -106,6 +129,13 @@ def fire_summary(result: dict, options: dict) -> list[tuple[str, str]]:
             ("length-to-breadth ratio", f"{f(result['length_to_breadth'])} ("
                                         + ("Anderson 1983" if result["shape"] == "anderson_1983"
                                            else "Rothermel 1991, as BehavePlus 5") + ")")]
+    if "attack_min" in result:
+        when = f"{f(result['attack_min'] / 60)} h after ignition, {result['tactic']} attack on both flanks"
+        rows.append(("line from " + when,
+                     f"contained {f(result['contained_min'] / 60)} h after ignition at "
+                     f"{f(result['contained_area_ha'])} ha, {f(result['line_m'] / 1000)} km of line "
+                     "(Fried & Fried 1996)" if result["contained"]
+                     else f"not contained: {result['not_contained_reason']}"))
     if "area_ha" in result:
         rows += [(f"fire after {f(result['elapsed_min'] / 60)} h: area", f"{f(result['area_ha'])} ha"),
                  ("perimeter", f"{f(result['perimeter_m'] / 1000)} km"),
@@ -135,6 +165,11 @@ FIRE = Calculator(
         CalcOption("elapsed", "time", "time since ignition for fire size, e.g. 2h"),
         CalcOption("at", "text", "ignition point for --plot: a place id of the region or 'lat,lon'"),
         CalcOption("upslope", "angle", "compass bearing of upslope for --plot", default="0deg"),
+        CalcOption("attack", "time", "time from ignition to the first line, e.g. 2h (with --production)"),
+        CalcOption("production", "speed", "line built per hour by the crews on both flanks, e.g. 400m/h"),
+        CalcOption("tactic", "choice", "where the line starts: head (flanks worked from the head) or rear "
+                   "(anchored at the rear, the head runs until pinched); default head",
+                   choices=("head", "rear")),
         CalcOption("shape", "choice", "length-to-breadth relation of the fire ellipse: anderson_1983 (as "
                    "FARSITE and BehavePlus 6+) or rothermel_1991 (1 + 0.25 U mi/h, as BehavePlus 5)",
                    default="anderson_1983", choices=SHAPES),
