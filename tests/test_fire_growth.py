@@ -251,12 +251,14 @@ def test_head_attack_matches_behaves_contain():
     assert c["line_m"] / CH == pytest.approx(CONTAIN["line_ch"], abs=1e-3)
     assert c["area_m2"] / ACRE == pytest.approx(CONTAIN["size_acres"], rel=1e-4)
     assert c["line_m"] == pytest.approx(CONTAIN["production_ch_h"] * CH * c["minutes"] / 60)
-    # the perimeter race (containment.py's scope) needs more than twice the line here
+    # the same test in Behave's testContain.cpp (at 63aec83) gives the fire when the line
+    # starts, 7.10569878 acres and 36.694893 ch around, and the end 238.75 min after the
+    # report: drillsim's ellipse grown from a point at 5 ch/h with L/B 3 to the same head
     shape = FireShape()
-    lb = CONTAIN["lw"]
-    t0 = head / ros
-    shape.grow(ros, lb, t0)
-    assert shape.perimeter_m > 0.9 * c["line_m"]          # the race starts ~ the whole edge behind
+    shape.grow(ros, CONTAIN["lw"], head / ros)
+    assert shape.area_ha * 1e4 / ACRE == pytest.approx(7.10569878, rel=1e-6)
+    assert shape.perimeter_m / CH == pytest.approx(36.694893, rel=1e-4)    # Ramanujan's perimeter
+    assert CONTAIN["arrival_h"] * 60 + c["minutes"] == pytest.approx(238.75, abs=0.25)
 
 
 def test_several_crews_and_too_little_line():
