@@ -389,3 +389,31 @@ def test_a_drill_log_with_damaged_bytes_is_a_message(case, drill_log, tmp_path, 
     with pytest.raises(ValidationFailed) as caught:
         DrillSession.resume(log, "s3cret", host=host, keep_logging=False)
     assert str(caught.value.faults[0]) == f"{target}{resume_says or replay_says}"
+
+
+def test_a_sweeps_replications_raised_since_are_run_on_resume(tmp_path, monkeypatch):
+    """The sweep's ``replications:`` raised from 2 to 3 after its batch: ``--resume``
+    went on with the 2 stored per variant, 0 run, without a word (the edit did nothing);
+    it now counts as ``-n 3`` would, saying so: 4 variants × 1 more replication."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    shutil.copytree(HERE / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "b.db"
+    first = CliRunner().invoke(main, ["batch", "scenarios/sweeps/valid.yaml", "--workers", "0", "--db", str(db),
+                                      "--quiet"])
+    assert first.exit_code == 0 and first.output.endswith(f"8 of 8 in {db}\n"), first.output
+    sweep = tmp_path / "scenarios" / "sweeps" / "valid.yaml"
+    text = sweep.read_text(encoding="utf-8")
+    assert "replications: 2\n" in text
+    sweep.write_text(text.replace("replications: 2\n", "replications: 3\n"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", "scenarios/sweeps/valid.yaml", "--workers", "0", "--resume",
+                                       "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"scenarios/sweeps/valid.yaml: replications: 3, and {db} holds a batch of 2 per variant: going on to 3",
+        f"4 replication(s) run (in this process), 8 stored before; 12 of 12 in {db}"]

@@ -74,7 +74,12 @@ def _store_for(db: Path, sweep, replications: int | None, resume: bool):
                 try:
                     store.check_matches(sweep)
                     stored_n = int(store.meta()["replications"])
-                    n = replications or stored_n
+                    # the sweep's replications: raised since, they count as -n would (the
+                    # edit was passed over: the batch went on with the stored number)
+                    n = replications or max(stored_n, sweep.replications)
+                    if replications is None and sweep.replications > stored_n:
+                        err.print(f"{sweep.path}: replications: {sweep.replications}, and {db} holds a "
+                                  f"batch of {stored_n} per variant: going on to {sweep.replications}")
                     if n < stored_n:
                         raise BatchSetupError(
                             f"--resume -n {n}: {db} holds a batch of {stored_n} replications per "
