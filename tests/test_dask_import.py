@@ -146,3 +146,26 @@ def test_a_local_cluster_worker_descends_from_the_lighter_import():
         """)], check=False, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True]
+
+
+def test_what_a_dask_process_reports_of_its_installation_is_worked_out_ahead_the_same():
+    """daskimport fills Dask's cache of package versions and platform's of uname (the
+    processor: `uname -p`, a subprocess) once, for the helper and the workers forked from
+    the fork server: the same description as a process working it out itself."""
+    probe = textwrap.dedent("""\
+        import json, platform
+        {how}
+        from distributed.versions import _version_cached, get_versions
+        ahead = (_version_cached.cache_info().currsize,
+                 platform._uname_cache is not None and "processor" in vars(platform._uname_cache))
+        print(json.dumps([ahead, get_versions()]))
+        """)
+    got = {}
+    for name, how in (("plain", "import distributed"), ("fast", "import drillsim.batch.daskimport")):
+        out = subprocess.run([sys.executable, "-c", probe.format(how=how)], check=False,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        got[name] = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["plain"][0] == [0, False]  # a plain import works it out only when asked
+    assert got["fast"][0] == [9, True]  # dask's 6 required and 3 optional packages
+    assert got["fast"][1] == got["plain"][1]

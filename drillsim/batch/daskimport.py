@@ -22,6 +22,15 @@ needs:
   not installed (an HTML view would then say that Jinja2 is missing). A plugin that
   imports Jinja2 itself afterwards gets it as usual.
 
+Once imported, what every Dask process reports of its installation as it connects
+(``distributed.versions.get_versions``: ten packages' versions read from their installed
+metadata, and ``platform.uname()``, whose processor field runs ``uname -p`` in a
+subprocess) is worked out here, once, into the caches Dask and ``platform`` keep for it
+(``functools.cache``, ``platform._uname_cache``): the cluster's helper (its scheduler
+and client) and every worker forked from it inherit it, instead of each working it out
+again — every worker as it registers with the scheduler, just before it can run a task
+(34 M instructions and a process started, each).
+
 Without LibYAML, or with Jinja2 already imported, ``distributed`` is imported as it is.
 Importing this module raises ImportError where Dask's distributed is not installed (the
 fork server leaves it out).
@@ -58,6 +67,18 @@ def import_distributed() -> None:
             yaml.safe_load = safe_load
         if block and "jinja2" in sys.modules and sys.modules["jinja2"] is None:
             del sys.modules["jinja2"]
+    _versions_ahead()
+
+
+def _versions_ahead() -> None:
+    """Fill Dask's caches of this installation's description (see the module
+    docstring); nothing if that fails (each process then works it out itself)."""
+    try:
+        from distributed.versions import get_versions
+
+        get_versions()
+    except Exception:  # noqa: BLE001  (a cache filled ahead, or not: the same answers)
+        pass
 
 
 import_distributed()
