@@ -81,6 +81,45 @@ def test_same_results_table_on_every_executor(mini, host, tmp_path):
         dask.close()
 
 
+def test_a_dask_run_sends_its_chunks_at_once_and_they_run_in_their_order(mini, host, tmp_path):
+    """Every chunk goes to the scheduler in one graph update (Client.map), and the
+    scheduler hands them out in the order made (replication 0 of every variant first):
+    on one worker thread they come back in exactly that order."""
+    pytest.importorskip("distributed")
+    from drillsim.batch.dask_executor import DaskExecutor
+
+    sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
+    bundle = bundle_of(sweep)
+    tasks = tasks_for(sweep, bundle, 3, set())  # 6 variants x 3 replications
+    with DaskExecutor(workers=1, chunk=2) as dask:
+        dask.start(bundle, tuple(sweep.plugins))
+        dask.wait_ready()
+        dask.client.run_on_scheduler(_count_graph_updates)
+        got = [[(r.variant, r.replication) for r in batch] for batch in dask.batches(tasks)]
+        updates = dask.client.run_on_scheduler(_graph_updates)
+    # chunks of 2 while 2 chunks per worker remain, then 1 (executor.chunked)
+    sizes = [len(c) for c in got]
+    assert sum(sizes) == 18 and sizes[0] == 2 and sizes[-1] == 1
+    assert [pair for chunk in got for pair in chunk] == [(t.variant, t.replication) for t in tasks]
+    assert updates == 1
+
+
+def _count_graph_updates(dask_scheduler=None):
+    """On the scheduler: count its graph updates from now on."""
+    update = type(dask_scheduler).update_graph
+    dask_scheduler._drillsim_updates = 0
+
+    async def counted(self, *args, **kwargs):
+        self._drillsim_updates += 1
+        return await update(self, *args, **kwargs)
+
+    dask_scheduler.stream_handlers["update-graph"] = counted.__get__(dask_scheduler)
+
+
+def _graph_updates(dask_scheduler=None):
+    return dask_scheduler._drillsim_updates
+
+
 def test_local_worker_without_a_plugin_fails_before_running(mini, host, tmp_path):
     sweep = load_sweep(write_sweep(mini, FACTORIAL), host)
     sweep.plugins = sweep.plugins + ["no_such_plugin"]

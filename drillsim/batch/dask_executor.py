@@ -177,8 +177,6 @@ class DaskExecutor(Executor):
         :class:`~drillsim.batch.detached.DetachedExecutor` (the command line's way).
     """
 
-    #: Chunks kept in flight per worker thread.
-    window_per_worker = 2
     #: Times a chunk whose task came back lost (cancelled, its worker gone) is sent again.
     MAX_RESENDS = 3
 
@@ -214,6 +212,8 @@ class DaskExecutor(Executor):
         self._joined = threading.Event()
         self._joins = 0
         self._join_seen = threading.Condition()
+        #: runs sent (:meth:`batches`), for unique task keys
+        self._sent = 0
 
     def fit(self, tasks: int) -> None:
         if not self.scheduler:  # a running cluster's workers are not ours to count
@@ -413,70 +413,85 @@ class DaskExecutor(Executor):
                            "tasks: no replication was lost")
 
     def batches(self, tasks: Iterable[Task]) -> Iterator[list[Result]]:
+        """Every chunk sent to the scheduler at once (:meth:`_send_all`); the results of
+        chunks as they finish, a list per chunk.
+
+        The scheduler keeps the chunks and hands each worker thread the next as it frees
+        (Dask's queuing of tasks without dependencies,
+        ``distributed.scheduler.worker-saturation``), in the order they were made: each
+        chunk's key ends in its place, zero-padded, and Dask orders independent tasks of
+        one submission by key. Results are gathered on the client's event loop as the
+        chunks finish, and taken here in batches (``as_completed(with_results=True)
+        .batches()``)."""
         assert self.client is not None, "start() first"
         threads = self._threads or max(1, sum(self.client.nthreads().values()))
-        window = threads * self.window_per_worker
-        running = as_completed(loop=self.client.loop)
         # a Dask task costs the scheduler, the client and the worker several messages:
         # send a few replications per task, fewer near the end to keep every worker busy
-        todo = chunked(tasks, self.chunk, threads)
         chunks: dict[str, tuple[list[Task], int]] = {}  # task key -> (chunk, times sent again)
-
-        def send(chunk: list[Task], again: int = 0) -> None:
-            future = self.client.submit(_run, self._key, chunk, pure=False)
-            chunks[future.key] = (chunk, again)
-            self._sizes[future.key] = len(chunk)
-            running.add(future)
-
-        def submit() -> bool:
-            chunk = next(todo, None)
-            if chunk is None:
-                return False
-            send(chunk)
-            return True
-
-        for _ in range(window):
-            if not submit():
-                break
+        running = as_completed(loop=self.client.loop, with_results=True, raise_errors=False)
+        self._send_all(list(chunked(tasks, self.chunk, threads)), chunks, running)
         try:
             if self._threads is not None:  # a local cluster whose workers are joining
                 self._first_worker()
-            for future in running:
-                chunk, again = chunks.pop(future.key)
-                self._tell_deaths()
-                if future.status == "finished":
-                    results = future.result()
+            for batch in running.batches():
+                for future, value in batch:
+                    chunk, again = chunks.pop(future.key)
+                    self._tell_deaths()
+                    if future.status == "finished":
+                        future.release()
+                        yield value
+                        continue
+                    exc = future.exception() if future.status == "error" else None
                     future.release()
-                    yield results
-                    submit()
-                    continue
-                exc = future.exception() if future.status == "error" else None
-                future.release()
-                if isinstance(exc, (PluginError, DrillsimError)):
-                    raise exc
-                if type(exc).__name__ == "KilledWorker":
-                    raise DrillsimError(f"Dask workers died running the same task again and "
-                                        f"again ({_one_line(exc)}); what finished is stored: run "
-                                        "again with --resume") from None
-                if not _lost(exc):
-                    raise DrillsimError(f"a task failed on the Dask cluster: "
-                                        f"{type(exc).__name__}: {_one_line(exc)}")
-                why = ("cancelled by the scheduler" if exc is None else
-                       f"{type(exc).__name__}: {_one_line(exc)}")
-                if again >= self.MAX_RESENDS:
-                    raise DrillsimError(
-                        f"the Dask cluster lost the same {len(chunk):,} replication(s) "
-                        f"{again + 1} times ({why}); what finished is stored: run again with "
-                        "--resume")
-                self._tell(f"the Dask cluster lost {len(chunk):,} replication(s) ({why}); "
-                           "sending them again")
-                send(chunk, again + 1)
+                    self._check_resend(exc, chunk, again)
+                    self._tell(f"the Dask cluster lost {len(chunk):,} replication(s) "
+                               f"({_why(exc)}); sending them again")
+                    self._send_again(chunk, again + 1, chunks, running)
             self._catch_up()
             self._tell_deaths()
         finally:
             remaining = list(running.futures)
             if remaining:
                 self.client.cancel(remaining)
+
+    def _send_all(self, todo: list[list[Task]], chunks: dict, running) -> None:
+        """Send every chunk of ``todo`` in one message to the scheduler (``Client.map``: one
+        graph update, where a ``submit`` per chunk costs one each), keyed in order."""
+        if not todo:
+            return
+        self._sent += 1
+        prefix = f"drillsim-run-{os.getpid()}-{self._sent}-{time.monotonic_ns()}"
+        width = len(str(len(todo)))
+        keys = [f"{prefix}-{n:0{width}d}" for n in range(len(todo))]
+        futures = self.client.map(_run, [self._key] * len(todo), todo, key=keys, pure=False)
+        for future, chunk in zip(futures, todo):
+            chunks[future.key] = (chunk, 0)
+            self._sizes[future.key] = len(chunk)
+        running.update(futures)
+
+    def _send_again(self, chunk: list[Task], again: int, chunks: dict, running) -> None:
+        future = self.client.submit(_run, self._key, chunk, pure=False)
+        chunks[future.key] = (chunk, again)
+        self._sizes[future.key] = len(chunk)
+        running.add(future)
+
+    def _check_resend(self, exc: BaseException | None, chunk: list[Task], again: int) -> None:
+        """Raise what a chunk that came back unfinished means, unless it is to be sent
+        again (lost with its worker or a connection: :func:`_lost`)."""
+        if isinstance(exc, (PluginError, DrillsimError)):
+            raise exc
+        if type(exc).__name__ == "KilledWorker":
+            raise DrillsimError(f"Dask workers died running the same task again and "
+                                f"again ({_one_line(exc)}); what finished is stored: run "
+                                "again with --resume") from None
+        if not _lost(exc):
+            raise DrillsimError(f"a task failed on the Dask cluster: "
+                                f"{type(exc).__name__}: {_one_line(exc)}")
+        if again >= self.MAX_RESENDS:
+            raise DrillsimError(
+                f"the Dask cluster lost the same {len(chunk):,} replication(s) "
+                f"{again + 1} times ({_why(exc)}); what finished is stored: run again with "
+                "--resume")
 
     def close(self) -> None:
         self._wait_for_start()  # a cluster still starting is closed once it is up
@@ -503,6 +518,10 @@ class DaskExecutor(Executor):
             return f"Dask cluster at {self.scheduler}"
         return ("local Dask cluster, " + (f"{self.workers} worker(s)" if self.workers
                                           else f"one worker per CPU ({os.cpu_count() or 1})"))
+
+
+def _why(exc: BaseException | None) -> str:
+    return "cancelled by the scheduler" if exc is None else f"{type(exc).__name__}: {_one_line(exc)}"
 
 
 def _one_line(exc: BaseException | None) -> str:
