@@ -115,3 +115,28 @@ def test_route_calculator_bad_physical_inputs(args, message):
     result = CliRunner().invoke(main, ["hazard", "route", "--inflow", "10,20,15", *args])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert message in result.output, result.output
+
+
+@pytest.mark.parametrize("K,X,dt,advice", [
+    ("11h", "0.2", "1h", "use --reaches 5 to 17"),      # 2(K/n)X <= 1 h <= 2(K/n)(1-X): 4.4 <= n <= 17.6
+    ("2h", "0.45", "0.5h", "use --reaches 4"),           # 3.6 <= n <= 4.4
+    ("2h", "0.2", "5h", "use a --dt of at most 3.2 h"),  # n <= 0.64: no reach count fits a 5 h step
+    ("1h", "0.45", "0.7h", "use a --dt from 0.9 h to 1.1 h (one reach), or --reaches 2 with a --dt from 0.45 h to 0.55 h"),
+])
+def test_the_route_calculator_names_the_sub_reaches_that_fit(K, X, dt, advice):
+    """Outside 2KX <= dt <= 2K(1-X) the calculator names the counts n of equal sub-reaches
+    for which 2(K/n)X <= dt <= 2(K/n)(1-X) (worked out by hand in the cases' comments), or
+    the steps that fit when none does; each advised count then routes."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    args = ["hazard", "route", "--inflow", "10,20,15", "--K", K, "--X", X, "--dt", dt]
+    r = CliRunner().invoke(main, args, env={"COLUMNS": "300"})
+    assert r.exit_code == 2 and advice in r.output, r.output
+    if "--reaches" in advice and "with a --dt" not in advice:
+        counts = [int(n) for n in advice.split("--reaches ")[1].split(" to ")]
+        for n in range(counts[0], counts[-1] + 1):
+            assert CliRunner().invoke(main, args + ["--reaches", str(n)]).exit_code == 0
+        for n in (counts[0] - 1, counts[-1] + 1):
+            assert n < 1 or CliRunner().invoke(main, args + ["--reaches", str(n)]).exit_code == 2

@@ -183,9 +183,20 @@ def route_calculator(inflow, K, X, dt, initial_outflow=None, reaches=1) -> dict:
     k = K / reaches
     lo, hi = 2 * k * X, 2 * k * (1 - X)
     if not lo - 1e-9 <= dt <= hi + 1e-9:
+        # the sub-reaches n that fit this step: 2(K/n)X <= dt <= 2(K/n)(1-X)
+        most = math.floor(2 * K * (1 - X) / dt + 1e-9)
+        least = max(1, math.ceil(2 * K * X / dt - 1e-9))
+        if least <= most:
+            advice = f"--reaches {least}" + (f" to {most}" if most > least else "")
+        elif most == 0:
+            advice = f"a --dt of at most {2 * K * (1 - X) / 60:.3g} h"
+        else:   # no count of sub-reaches fits this step (X near 0.5): the steps that fit one
+            advice = (f"a --dt from {2 * K * X / 60:.3g} h to {2 * K * (1 - X) / 60:.3g} h (one reach), "
+                      f"or --reaches {least} with a --dt from {2 * K * X / least / 60:.3g} h to "
+                      f"{2 * K * (1 - X) / least / 60:.3g} h")
         raise ValueError(f"the step {dt / 60:g} h is outside the stable range 2KX <= dt <= 2K(1-X) = "
                          f"[{lo / 60:.3g} h, {hi / 60:.3g} h] for K = {k / 60:.3g} h per sub-reach, "
-                         f"X = {X:g}; change --dt or --reaches")
+                         f"X = {X:g}; use {advice}")
     c1, c2, c3 = muskingum_coefficients(k, X, dt)
     out = muskingum_route(inflow, K, X, dt, initial_outflow, reaches)
     peak_in = max(range(len(inflow)), key=inflow.__getitem__)
