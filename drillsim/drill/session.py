@@ -474,24 +474,26 @@ class DrillSession:
         when due; the drill ends at the horizon)."""
         if self.ended:
             return
-        self.advance_to(min(self.sim.env.now + minutes, self.horizon))
+        self.advance_to(self.sim.env.now + minutes)  # (advance_to stops at the horizon)
 
     @_stops_on_failure
     def advance_to(self, t: float) -> None:
         """Run the simulation to scenario minute ``t`` (at most the horizon); planned
         injects due and scripted orders (a resume or a replay) happen at their times."""
-        t = min(t, self.horizon)
-        if self.replay_until is not None:
-            t = min(t, self.replay_until)
+        # (comparisons rather than min(): this runs every tick)
+        if t > self.horizon:
+            t = self.horizon
+        if self.replay_until is not None and t > self.replay_until:
+            t = self.replay_until
         schedule, env = self.schedule, self.sim.env
         while not self.ended:
             due = schedule.next_due()
             step = self._script[0]["t"] if self._script else math.inf
             limit = schedule.step_limit(env.now)  # an armed event trigger: small steps
-            if limit < min(due, step, t):
+            if limit < due and limit < step and limit < t:
                 self._run(limit)
                 continue
-            if min(due, step) > t:
+            if due > t and step > t:
                 break
             if due <= step:
                 at, n = self.schedule.pop()

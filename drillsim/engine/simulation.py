@@ -693,6 +693,9 @@ class Simulation:
                 raise self._failure(exc, "drillsim_filter_candidates") from exc
             if answer is None:
                 continue
+            if not answer and answer.__class__ is list:
+                keep = set()  # none may go (nothing in the answer to check); the others are asked
+                continue
             strangers = [u for u in answer if u not in candidates] if isinstance(answer, (list, tuple)) else None
             if strangers is None or strangers:
                 what = (repr(answer) if strangers is None else _strangers(strangers, self.units, as_list=True)
@@ -816,7 +819,12 @@ class Simulation:
                     self._dispatch_one(incident, free)
                     hopeless, able_by = set(), {}
                 else:
-                    self._dispatch_one(incident, free, hopeless=hopeless, able_by=able_by)
+                    # its likeness here, not in the call: most incidents of a long queue
+                    # are alike one no free unit can serve, and end at this check
+                    unmet = incident.unmet() if incident.assigned else incident.demand
+                    alike = (incident.kind, incident.place.township, frozenset(unmet))
+                    if alike not in hopeless:
+                        self._dispatch_one(incident, free, False, hopeless, able_by, alike, unmet)
             elif not self._unlogged:
                 break  # nobody left to send and nothing left to log: skip the rest of the queue
             if incident.in_queue and not incident.queued_logged:
@@ -824,17 +832,17 @@ class Simulation:
 
     def _dispatch_one(self, incident: Incident, free: list[Unit], whole: bool = False,
                       hopeless: set[tuple] | None = None,
-                      able_by: dict[tuple, list[Unit]] | None = None) -> None:
+                      able_by: dict[tuple, list[Unit]] | None = None,
+                      alike: tuple = (), unmet: dict[str, float] | None = None) -> None:
         """Ask the choose-units hook for ``incident`` among ``free`` (removing those sent).
         With ``whole``, send nobody unless the choice covers the whole demand.
-        ``hopeless``, ``able_by``: see :meth:`dispatch_pass` (read and extended here)."""
+        ``hopeless``, ``able_by``: see :meth:`dispatch_pass` (read and extended here);
+        with them, ``alike`` (the incident's kind, township and unmet capabilities, not
+        in ``hopeless``) and ``unmet`` (its ``unmet()``, or its demand itself when no unit
+        is assigned), as the pass worked them out."""
         if hopeless is None:
             unmet = incident.unmet()
         else:
-            unmet = incident.unmet() if incident.assigned else incident.demand
-            alike = (incident.kind, incident.place.township, frozenset(unmet))
-            if alike in hopeless:
-                return
             if unmet is incident.demand:
                 unmet = unmet.copy()  # (what unmet() gives: the hooks get a dict of their own)
         unreachable = incident.unreachable
