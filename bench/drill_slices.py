@@ -7,6 +7,7 @@ automatic dispatch on for every force so the engine is busy.
     python bench/drill_slices.py            # both
     python bench/drill_slices.py --engine   # the engine slices only (seconds)
     python bench/drill_slices.py --instructions [--against CHECKOUT] [--repeat 3]
+    python bench/drill_slices.py --engine --against CHECKOUT [--repeat 5]   # 600x, taking turns
 
 ``--instructions`` counts instead of timing: the machine instructions (valgrind's
 cachegrind, no cache simulation, ``PYTHONHASHSEED=0``) of the whole 600× drill's engine
@@ -16,6 +17,12 @@ code, and ``--against`` another's, taking turns): a figure other work on the mac
 not move (repeated counts of the same code agree within about 0.01 %; the same code in
 two checkouts differed by 0.4 %, their paths' lengths alone), to compare changes to the
 tick that the timings' noise hides.
+
+``--engine --against CHECKOUT`` times the 600× engine slices of this checkout's code and
+another's, each round in two fresh processes (through ``PYTHONPATH``, as the counts), the
+order of the two alternating from round to round, and prints each one's mean and worst
+tick, best and median over the rounds: the comparison in the same minutes that the
+machine's load allows.
 
 Each figure is CPU time of the thread that runs the drill (what the drill costs, whoever
 else uses the machine) and wall time (what a user sees on this machine now); mean and
@@ -33,6 +40,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -120,6 +128,13 @@ def child(mode: str, pack: Path) -> None:
     """What ``--instructions`` counts: open the drill of ``pack`` at 600× (``open``), and
     run every engine slice too (``slices``); then leave at once (no clean-up counted)."""
     s = drill(600, pack)
+    if mode == "time":  # the mean and worst CPU seconds of a tick (time_against)
+        times = Times()
+        while not s.ended:
+            c0 = time.thread_time()
+            s.tick(TICK)
+            times.add(time.thread_time() - c0, 0.0)
+        print(sum(times.cpu) / len(times.cpu), max(times.cpu))
     if mode == "slices":
         while not s.ended:
             s.tick(TICK)
@@ -127,16 +142,23 @@ def child(mode: str, pack: Path) -> None:
     os._exit(0)
 
 
-def slice_instructions(tree: Path, tmp: Path) -> int:
-    """Instructions of the 600× drill's slices with the code (and pack) of ``tree``: a
-    process that opens the drill and runs the slices less one that only opens it.
-
-    :raises RuntimeError: a child failed or valgrind printed no count."""
+def _linked(tree: Path, tmp: Path) -> Path:
+    """A folder for ``PYTHONPATH`` holding ``tree``'s ``drillsim`` and its plugins as
+    ``drillsim_plugins`` (links), made once in ``tmp``."""
     where = tmp / tree.name
     if not where.exists():
         where.mkdir()
         (where / "drillsim").symlink_to(tree / "drillsim")
         (where / "drillsim_plugins").symlink_to(tree / "plugins")
+    return where
+
+
+def slice_instructions(tree: Path, tmp: Path) -> int:
+    """Instructions of the 600× drill's slices with the code (and pack) of ``tree``: a
+    process that opens the drill and runs the slices less one that only opens it.
+
+    :raises RuntimeError: a child failed or valgrind printed no count."""
+    where = _linked(tree, tmp)
     # numpy's OpenBLAS without worker threads (as drillsim's commands start it): their
     # start-up under valgrind moved the counts by about 1 %
     env = {**os.environ, "PYTHONPATH": str(where), "OPENBLAS_NUM_THREADS": "1"}
@@ -170,20 +192,56 @@ def count_instructions(against: Path | None, repeat: int) -> int:
     return 0
 
 
+def time_against(against: Path, repeat: int) -> int:
+    """Print the 600× engine slices' CPU mean and worst tick of this checkout and of
+    ``against``, ``repeat`` rounds taking turns (each in a fresh process), best and median."""
+    trees = [ROOT, against.resolve()]
+    names = [ROOT.name, against.name if against.name != ROOT.name else f"{against.name} (against)"]
+    got: dict[Path, list[tuple[float, float]]] = {t: [] for t in trees}
+    (ROOT / ".tmp").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ROOT / ".tmp") as tmp:
+        for r in range(repeat):
+            for tree in (trees if r % 2 == 0 else trees[::-1]):
+                env = {**os.environ, "PYTHONPATH": str(_linked(tree, Path(tmp))), "OPENBLAS_NUM_THREADS": "1"}
+                pack = tree / "scenarios" / "packs" / "flood.yaml"
+                done = subprocess.run([sys.executable, __file__, "--child", "time", str(pack)], cwd=tree,
+                                      env=env, capture_output=True, text=True)
+                if done.returncode != 0:
+                    raise RuntimeError(f"the timing of {tree} failed:\n{done.stderr}")
+                mean, worst = map(float, done.stdout.split())
+                got[tree].append((mean, worst))
+    for tree, name in zip(trees, names):
+        means, worsts = [m for m, _ in got[tree]], [w for _, w in got[tree]]
+        print(f"600x engine slice [{name}]: CPU mean {min(means) * 1e3:.3f} ms best, "
+              f"{statistics.median(means) * 1e3:.3f} ms median; worst tick {min(worsts) * 1e3:.2f} ms best, "
+              f"{statistics.median(worsts) * 1e3:.2f} ms median ({repeat} rounds)")
+    print(f"  this checkout / {names[1]}, CPU mean: "
+          f"{min(m for m, _ in got[ROOT]) / min(m for m, _ in got[trees[1]]):.3f} (best), "
+          f"{statistics.median(m for m, _ in got[ROOT]) / statistics.median(m for m, _ in got[trees[1]]):.3f} (median)")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--engine", action="store_true", help="the engine slices only")
     ap.add_argument("--instructions", action="store_true",
                     help="count the 600x drill's slices' machine instructions (valgrind) instead of timing")
     ap.add_argument("--against", type=Path, metavar="CHECKOUT",
-                    help="with --instructions: also count another checkout's code, taking turns")
-    ap.add_argument("--repeat", type=int, default=1, help="with --instructions: counts of each (default 1)")
+                    help="also count (--instructions) or time (--engine: the 600x slices) another "
+                         "checkout's code, taking turns")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="counts of each with --instructions (default 1); rounds with --engine "
+                         "--against (default 5)")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "PACK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
     if args.instructions:
-        return count_instructions(args.against, args.repeat)
+        return count_instructions(args.against, args.repeat or 1)
+    if args.against is not None:
+        if not args.engine:
+            ap.error("--against times the engine slices only: give --engine (or --instructions)")
+        return time_against(args.against, args.repeat or 5)
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}; "
           f"flood pack, seed 1, auto on all")
     for speed in (60, 600):

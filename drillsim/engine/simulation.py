@@ -923,7 +923,8 @@ class Simulation:
             return able
         if not able:
             return []
-        free = set(free)
+        if len(able) > 2:  # (for one or two, a look along the free units costs less than a set)
+            free = set(free)
         return [u for u in able if u in free]
 
     def stop(self) -> None:
