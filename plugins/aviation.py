@@ -74,6 +74,8 @@ class HelicopterParams(Strict):
 _GROUNDED = StashKey[dict]()
 #: (scenario minute, {(base lat, base lon, day rule): day or not}) of :func:`_is_day`
 _DAY_NOW = StashKey[tuple]()
+#: (scenario minute, {candidates: the filter's answer}) of the last minute a dispatch asked
+_KEPT_NOW = StashKey[tuple]()
 
 
 def flight_minutes(region, params: HelicopterParams, origin, destination,
@@ -173,8 +175,19 @@ def drillsim_filter_candidates(sim, incident, unmet, candidates):
     grounded = sim.stash.get(_GROUNDED, None)
     if not grounded:
         return None
-    keep = [u for u in candidates if u.force.id not in grounded or _is_day(sim, u)]
-    return keep if len(keep) < len(candidates) else None
+    # the answer depends on the minute and the candidates alone (each unit's force and
+    # base): worked out once per minute for each list of candidates (a dispatch pass at
+    # night asks it of every queued call a grounded helicopter alone could serve)
+    now = sim.now
+    seen = sim.stash.get(_KEPT_NOW, None)
+    if seen is None or seen[0] != now:
+        seen = (now, {})
+        sim.stash[_KEPT_NOW] = seen
+    key = tuple(candidates)
+    keep = seen[1].get(key)
+    if keep is None:
+        keep = seen[1][key] = [u for u in candidates if u.force.id not in grounded or _is_day(sim, u)]
+    return list(keep) if len(keep) < len(candidates) else None
 
 
 @hookimpl
