@@ -271,8 +271,10 @@ class DrillSession:
         self.calls = reach.CallWatcher(self.sim, self.out_of_service_why)
         for kind in ("hazard_arrival", "hazard_receded"):
             self.sim.log.subscribe(kind, self._on_extent)
-        # automatic dispatch acts only on calls the command has heard of
-        self.sim.dispatch_known = lambda incident: incident.id in self.refs
+        # automatic dispatch acts only on calls the command has heard of: the incidents of
+        # ``refs``, asked without a Python call (a dispatch pass asks it of every queued call)
+        self._known: set[Any] = set()
+        self.sim.dispatch_known = self._known.__contains__
         self.sim.register_order("shelter", self._shelter, "shelter TOWNSHIP")
         self.sim.start()
         for uid in drawn.out_of_service:
@@ -464,7 +466,7 @@ class DrillSession:
         env = self.sim.env  # (its clock read directly: the tick runs 10 times a second)
         t0 = env.now
         try:
-            self.advance(wall_seconds * self.speed / 60.0)
+            self.advance_to(t0 + wall_seconds * self.speed / 60.0)  # (what advance() does)
         finally:
             if self._count_pace:
                 self.pace.ran(self.speed, env.now - t0)
@@ -509,7 +511,9 @@ class DrillSession:
                                  seat=r.get("seat"))
                 else:
                     self.fire(r["inject"], _seq=r["seq"], planned=r.get("planned"))
-        self._run(t)
+        if t > env.now:  # self._run(t), inlined: every tick ends here
+            self.sim.run(until=float(t))
+            self.version += 1
         now = env.now
         if not self.ended and (now >= self.horizon or (
                 self.replay_until is not None and now >= self.replay_until and not self._replaying)):
@@ -595,6 +599,8 @@ class DrillSession:
             self.by_ref[ref] = message.incident
             self.heard_at[message.incident] = message.t
             incident = self.sim.incidents.get(message.incident)
+            if incident is not None:
+                self._known.add(incident)
             if incident is not None and incident.in_queue and self.sim._auto_forces:
                 self.sim.dispatch_pass()  # now known: automatic dispatch may act on it
             if incident is not None:
