@@ -972,9 +972,10 @@ class Simulation:
         """Run to the horizon (or ``until`` minutes); returns self."""
         if not self._started:
             self.start()
-        end = self.horizon if until is None else min(until, self.horizon)
+        end = self.horizon if until is None or until > self.horizon else until
+        queue = self.env._queue  # (SimPy's peek(), inlined: a drill asks it every tick)
         try:
-            if end > self.env.now and self.env.peek() > end:
+            if end > self.env._now and (not queue or queue[0][0] > end):
                 # nothing happens before ``end`` (most of a drill's ticks): the clock moves
                 # there without a run; the events' order is untouched (a run would only
                 # have spent one stop event's sequence number)
