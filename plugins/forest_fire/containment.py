@@ -140,8 +140,12 @@ def flank_attack(head_m: float, ros_m_min: float, lb: float, crews: list[tuple[f
     for a two-flank attack with no gap between line and edge. Derived here from the
     ellipse (:func:`_edge_speed_root`): on one flank the builder's angle u obeys
     du/d(ln h) = ω(u; ε, r/R), where h is the head's distance from the ignition; the
-    production of the crews on scene is split equally between the two flanks. Checked
-    against Behave's CONTAIN test (tests/test_fire_growth.py).
+    production of the crews on scene is split equally between the two flanks. The head
+    attack is checked against Behave's CONTAIN test (tests/test_fire_growth.py); the rear
+    attack, the same equation's other root, only against its limits (no spread: the
+    ellipse's perimeter; a line no faster than the head on each flank never closes). A
+    crew too slow to hold the edge where it starts ends the attack (not contained), even
+    if faster crews would join later.
 
     :param head_m: distance of the head from the ignition point when the first crew
         starts (m); the fire is an ellipse of length-to-breadth ``lb`` with the ignition
