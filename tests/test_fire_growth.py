@@ -274,6 +274,9 @@ def test_several_crews_and_too_little_line():
     later = flank_attack(head, ros, 3.0, [(0.0, 20 * CH), (30.0, 20 * CH)])
     assert both["minutes"] < later["minutes"] < one["minutes"] and later["contained"]
     assert later["line_m"] == pytest.approx(20 * CH * later["minutes"] / 60 + 20 * CH * (later["minutes"] - 30) / 60)
+    cut = flank_attack(head, ros, 3.0, [(0.0, 20 * CH)], limit_min=30.0)
+    assert not cut["contained"] and cut["reason"] == "the line does not close within 0.5 h"
+    assert cut["minutes"] == 30.0 and cut["line_m"] == pytest.approx(20 * CH / 2)
     slow = flank_attack(head, ros, 3.0, [(0.0, 10 * CH)])
     assert not slow["contained"] and "outruns the line" in slow["reason"]
     assert flank_attack(head, ros, 3.0, [(0.0, 10.2 * CH)])["contained"]

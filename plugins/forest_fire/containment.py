@@ -218,5 +218,5 @@ def flank_attack(head_m: float, ros_m_min: float, lb: float, crews: list[tuple[f
     out = {"contained": contained, "minutes": t, "line_m": line, "area_m2": abs(twice),
            "head_m": head_m + ros_m_min * t}
     if not contained:
-        out["reason"] = reason or f"not contained within {limit_min / 60:g} h"
+        out["reason"] = reason or f"the line does not close within {limit_min / 60:g} h"
     return out
