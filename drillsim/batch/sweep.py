@@ -40,6 +40,7 @@ from drillsim.scenario.loader import (
     index_form,
     load_scenario,
     parse_dotted,
+    refuse_other_kind,
     resolve_ref,
     scenario_root,
 )
@@ -285,6 +286,7 @@ def _load_sweep(path: Path, host: PluginHost) -> Sweep:
     if not isinstance(doc.data, dict):
         raise ValidationFailed([doc.fault((), "a sweep file must be a mapping of fields "
                                                "(name:, scenario:, factors: …)")])
+    refuse_other_kind(doc, Path(path), "sweep")
     text = read_text(path, shown)  # the checked reader, as load_yaml read it
     spec = validate(SweepFile, doc)
     faults = Collector()

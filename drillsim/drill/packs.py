@@ -56,6 +56,7 @@ from drillsim.scenario.loader import (
     find_parent,
     load_scenario,
     parse_dotted,
+    refuse_other_kind,
     resolve_ref,
     scenario_root,
 )
@@ -282,6 +283,7 @@ def load_pack(path: Path) -> tuple[PackFile, Document, Path]:
     if not isinstance(doc.data, dict):
         raise ValidationFailed([doc.fault((), "a drill pack must be a mapping of fields "
                                                "(name:, scenario:, variants: …)")])
+    refuse_other_kind(doc, Path(path), "pack")
     faults = Collector()
     pack = faults.run(validate, PackFile, doc)
     ref = doc.data.get("scenario")

@@ -83,6 +83,9 @@ def load_system(path: str | Path, rate: float | None = None,
     if not isinstance(doc.data, dict):
         raise ValidationFailed([doc.fault((), "a hypercube spec must be a mapping of fields "
                                                "(name:, rate:, service:, units:, atoms: …)")])
+    from drillsim.scenario.loader import refuse_other_kind
+
+    refuse_other_kind(doc, Path(path), "hypercube")
     spec = validate(HypercubeFile, doc)
     faults = Collector()
     units = spec.units

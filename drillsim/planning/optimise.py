@@ -23,7 +23,8 @@ from drillsim.engine.simulation import Simulation
 from drillsim.errors import ValidationFailed
 from drillsim.planning.location import Layout, best_layouts, covered, weighted_minutes
 from drillsim.planning.spec import OptimiseFile, shown
-from drillsim.scenario.loader import ResolvedScenario, load_scenario, resolve_ref, scenario_root
+from drillsim.scenario.loader import (ResolvedScenario, load_scenario, refuse_other_kind, resolve_ref,
+                                      scenario_root)
 from drillsim.scenario.validation import Collector, suggest, validate
 from drillsim.scenario.yamlsource import Document, load_yaml
 
@@ -87,6 +88,7 @@ def load_problem(path: str | Path, host) -> Problem:
     if not isinstance(doc.data, dict):
         raise ValidationFailed([doc.fault((), "an optimise spec must be a mapping of fields "
                                                "(name:, scenario:, force: …)")])
+    refuse_other_kind(doc, Path(path), "optimise")
     spec = validate(OptimiseFile, doc)
     root = scenario_root(path)
     scenario_path = resolve_ref(doc, ("scenario",), spec.scenario, path.resolve(), root)

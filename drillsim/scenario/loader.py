@@ -416,6 +416,7 @@ def load_scenario(path: str | Path, *, host: PluginHost,
     if not isinstance(doc.data, dict):
         raise ValidationFailed([doc.fault((), "a scenario file must be a mapping of fields "
                                                "(name:, region:, forces: …)")])
+    refuse_other_kind(doc, path, "scenario")
     if overrides:
         _apply_overrides(doc, overrides)
     # every section is checked in one pass: a schema fault cuts only its own part out
@@ -581,7 +582,46 @@ def _names_kind(doc: Document, where: tuple, ref: Path, kind: str, data: Any) ->
 
 #: How messages name each kind of document.
 KIND_NAMES = {"scenario": "scenario file", "sweep": "sweep file", "pack": "drill pack",
-              "region": "region file", "plan": "plan file", "optimise": "optimise spec"}
+              "region": "region file", "plan": "plan file", "optimise": "optimise spec",
+              "hypercube": "hypercube spec"}
+
+#: what takes each kind of document ({name}: the file's name)
+_KIND_USE = {"scenario": "run it with: drillsim run {path}", "sweep": "run it with: drillsim batch {path}",
+             "pack": "drill it with: drillsim drill {path}", "optimise": "solve it with: drillsim optimise {path}",
+             "hypercube": "compute it with: drillsim calc hypercube {path}",
+             "region": "a scenario names it (region: {name})", "plan": "a scenario names it (plan: {{file: {name}}})"}
+#: the kinds with a top-level ``scenario:``, and the fields only each has: a file with
+#: one kind's and none of the others' is plainly of that kind (document_kind's guess
+#: between them rests on fields a typo may hide)
+_BASED_ON_A_SCENARIO = {"sweep": {"factors", "baseline"},
+                        "pack": {"draws", "injects", "hazard"},
+                        "optimise": {"force", "sites", "candidates", "units_per_site", "within", "layouts"}}
+
+
+def refuse_other_kind(doc: Document, path: Path, expected: str) -> None:
+    """Nothing unless the document read from ``path`` is plainly another kind of drillsim
+    document than ``expected`` (:func:`document_kind`), given to a command that takes
+    ``expected``: a sweep given to ``run``, a scenario to ``batch`` or ``optimise``, a
+    region to ``coverage`` … They were read as broken files of the kind expected, a
+    fault for each field ("scenario: unknown field", "forces: unknown field; did you mean
+    'factors'?"), none of them the mistake. A guess that a typo may cause is not acted
+    on: a sweep, pack and optimise spec are told apart by fields a misspelt one lacks,
+    and a scenario with top-level ``targets:`` and forces is a broken scenario.
+
+    :raises ValidationFailed: one fault naming both kinds and what takes the file.
+    """
+    kind = document_kind(doc.data)
+    if kind in _BASED_ON_A_SCENARIO:
+        plainly = [k for k, fields in _BASED_ON_A_SCENARIO.items() if fields & set(doc.data)]
+        kind = plainly[0] if len(plainly) == 1 else None
+    if kind in (None, expected) or (kind == "plan" and "forces" in doc.data):
+        return
+    use = _KIND_USE[kind].format(path=path, name=path.name)
+    raise ValidationFailed([doc.fault((), f"this is {_a(KIND_NAMES[kind])}, not {_a(KIND_NAMES[expected])}; {use}")])
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _runtime_plugins(host: PluginHost) -> set[str]:
