@@ -207,7 +207,7 @@ def test_results_are_read_without_writing_the_database(tmp_path):
         ("seed", "1"), ("replications", "1"), ("common_random_numbers", "true"), ("factors", "[]"),
         ("objective", '{"measure": "mean", "target": "R", "goal": "minimize"}')])
     conn.execute("INSERT INTO variants VALUES (0, 'base', '{}', '{}', 1, NULL, 1, '{}', '', '{}')")
-    conn.execute("INSERT INTO targets VALUES (0, 'R', 'r', NULL, 'm', 'q', 'min', 'max', NULL, NULL, "
+    conn.execute("INSERT INTO targets VALUES (0, 'R', 'r', NULL, 'm', 'time', 'min', 'max', NULL, NULL, "
                  "0.9, 0, 0, NULL, NULL)")
     conn.commit()
     conn.close()
