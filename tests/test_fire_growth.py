@@ -328,3 +328,19 @@ def test_the_fire_calculator_races_the_line():
     res = CliRunner().invoke(main, ["hazard", "fire", "--fuel-model", "GR2", "--wind", "15km/h", "--attack", "1h",
                                     "--production", "400m/h"], env={"COLUMNS": "200"})
     assert res.exit_code == 0 and "not contained: the fire outruns the line" in res.output
+
+
+def test_the_scenarios_race_against_fried_and_fried_on_the_baolong_fire(host):
+    """containment.py's scope, in figures: the shipped fire without its helicopter, the
+    crews anchored at the rear as they arrive, closes by the scenario's race at 2.37 h
+    and 6.4 ha; Fried & Fried's rear attack with the same crews, rates and spread at
+    1.70 h and 1.9 ha (the race lets the edge already lined keep growing)."""
+    ev = _contained_fire(host, {"hazards[0].params.helicopters.head_reduction": 0.0, "forces[2].enabled": False})
+    (done,) = [e for e in ev if e.kind == "fire_contained"]
+    assert (round(done.t / 60, 2), round(done.details["area_ha"], 1)) == (2.37, 6.4)
+    arrived = {e.unit: e.t for e in ev if e.kind == "unit_arrived" and e.unit in CREW_RATE}
+    t0 = min(arrived.values())
+    r = surface_fire("TL8", Moisture(0.06, 0.07, 0.08, 0.60, 0.90), 8.0, 0.30)
+    c = flank_attack(r.ros_m_min * t0, r.ros_m_min, length_to_breadth(r.effective_wind_kmh),
+                     [(t - t0, CREW_RATE[u]) for u, t in arrived.items()], "rear")
+    assert c["contained"] and (round((t0 + c["minutes"]) / 60, 2), round(c["area_m2"] / 1e4, 1)) == (1.70, 1.9)

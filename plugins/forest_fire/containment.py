@@ -10,21 +10,24 @@ crews to close it (flame length under their limit, Andrews & Rothermel 1982, INT
 The planning arithmetic (time for one crew, crews for a target time) is the NWCG Fire
 Fighter Math's (section 9.8, Production Rates).
 
-Scope: the race is the simplest containment model, and a pessimistic one for a fire
-attacked at its head. The whole perimeter keeps growing until the line closes it; in
-Fried & Fried's (1996, "Simulating wildfire containment with realistic tactics",
-*Forest Science* 42) model, which BehavePlus' CONTAIN module implements, line built from
-the head stops the head spreading, and only the unworked edge keeps growing. For Behave's own CONTAIN test (firelab/behave, testBehave.cpp,
-testContainModule: 1 acre at report, head spread 5 ch/h, length-to-width 3, one resource
-of 20 ch/h arriving 2 h after the report, head attack), CONTAIN closes the fire with
-39.5 chains of line at 9.4 acres; the race, with the same ellipse (Anderson 1983) and
-rate, needs 86 chains and about 4.3 h, at 39 acres. Containment times and burned areas
-are therefore upper bounds for a head attack; a flank or rear attack, where the head runs
-on until the line pinches it, is nearer the race. :func:`flank_attack` computes Fried &
-Fried's containment (head or rear attack, crews joining at their times) for a fire of
-steady shape and spread, reproducing that CONTAIN test; the fire calculator uses it
-(``drillsim hazard fire --attack T --production P``), the ``forest_fire`` scenario, whose
-weather, spread and crews change as it burns, keeps the race.
+Scope: the race is the simplest containment model, and a pessimistic one, whichever end
+the crews start from: the whole perimeter keeps growing until the line closes it. In
+Fried & Fried's (1996, "Simulating wildfire containment with realistic tactics", *Forest
+Science* 42) model, which BehavePlus' CONTAIN module implements, the edge already lined
+stops, and line built from the head stops the head. For Behave's own CONTAIN test
+(firelab/behave, testBehave.cpp, testContainModule: 1 acre at report, head spread 5
+ch/h, length-to-width 3, one resource of 20 ch/h arriving 2 h after the report, head
+attack), CONTAIN closes the fire with 39.5 chains of line at 9.4 acres; the race, with
+the same ellipse (Anderson 1983) and rate, needs 86 chains and about 4.3 h, at 39 acres.
+The shipped Baolong fire without its helicopter (crews anchored at the rear, arriving
+0.43, 0.56 and 0.97 h after ignition) closes by the race at 2.37 h and 6.4 ha, by Fried
+& Fried's rear attack with the same crews and spread at 1.70 h and 1.9 ha: the
+scenario's containment times and burned areas are upper bounds. :func:`flank_attack`
+computes Fried & Fried's containment (head or rear attack, crews joining at their times)
+for a fire of steady shape and spread, reproducing that CONTAIN test; the fire
+calculator uses it (``drillsim hazard fire --attack T --production P``); the
+``forest_fire`` scenario, whose weather, spread and crews change as it burns, keeps the
+race.
 """
 
 from __future__ import annotations

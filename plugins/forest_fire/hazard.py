@@ -24,7 +24,7 @@ What a run does, in order:
    length is within the hand crews' limit (they close the line at the head): the
    perimeter race, in which the whole edge keeps growing until the line closes it, so
    containment times and areas are upper bounds beside BehavePlus' CONTAIN (Fried & Fried
-   1996), where line built from the head stops the head (:mod:`.containment`). Units stay
+   1996), where the edge already lined stops growing (:mod:`.containment`). Units stay
    ``mop_up`` longer, then both incidents complete.
 5. While it burns, the fire area (plus ``closure.buffer``) is closed to road vehicles —
    except the fire's own anchor point and helispot — and roads crossing it are slowed by
