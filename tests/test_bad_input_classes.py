@@ -417,3 +417,38 @@ def test_a_sweeps_replications_raised_since_are_run_on_resume(tmp_path, monkeypa
     assert result.output.splitlines() == [
         f"scenarios/sweeps/valid.yaml: replications: 3, and {db} holds a batch of 2 per variant: going on to 3",
         f"4 replication(s) run (in this process), 8 stored before; 12 of 12 in {db}"]
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "scenarios/v\udcff.yaml", "-n", "1"],
+    ["run", "scenarios/valid.yaml", "-n", "1", "--json", "o\udcfe.json"],
+    ["batch", "scenarios/sweeps/valid.yaml", "--workers", "0", "--db", "b\udcff.db"],
+    ["results", "b\udcff.db"],
+    ["validate", "scenarios/v\udcff.yaml"],
+], ids=["scenario", "json", "db", "results", "validate"])
+def test_a_name_that_is_not_utf8_is_refused_before_anything_runs(args, tmp_path, monkeypatch):
+    """An argument with bytes that are not UTF-8 (a file named in Latin-1 or GBK; Python
+    hands the bytes on as lone surrogates, as here): ``run`` ran the replications, then
+    failed writing the JSON (UnicodeEncodeError, a traceback, the work lost); other
+    commands said "scenarios/v\\udcff.yaml: file not found". Refused first, the bytes
+    shown as \\xff."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    shutil.copytree(HERE / "scenarios", tmp_path / "scenarios")
+    shutil.copy(HERE / "scenarios" / "valid.yaml", tmp_path / "scenarios" / "v\udcff.yaml")
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    result = CliRunner().invoke(main, args)
+    bad = next(a for a in args if "\udcff" in a or "\udcfe" in a)
+    shown = bad.replace("\udcff", "\\xff").replace("\udcfe", "\\xfe")
+    byte = "ff" if "\udcff" in bad else "fe"
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"'{shown}': not UTF-8 text (byte 0x{byte}); drillsim writes the names it "
+        "is given into its reports, logs and databases as UTF-8: rename the file or folder in UTF-8 (or run "
+        "under a UTF-8 locale); nothing was run"]
+    assert sorted(tmp_path.rglob("*")) == before

@@ -98,6 +98,7 @@ class _Commands(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _refuse_empty(args)
+        _refuse_undecodable(args)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):
@@ -184,6 +185,27 @@ def _writing_stdout(exc: BaseException) -> bool:
                 except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
                     continue
     return False
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Refuse (exit 2) a command-line argument with bytes that are not UTF-8 (a file
+    named in another encoding, or typed under another locale: Python hands them on as
+    lone surrogates, ``'v\\udcff.yaml'``). drillsim writes the names it is given into its
+    reports, logs and databases as UTF-8: ``run v$'\\xff'.yaml --json out.json`` ran the
+    replications, then failed writing the JSON with a traceback (UnicodeEncodeError).
+
+    :raises Fail: naming the argument, its bad bytes shown as ``\\xff``.
+    """
+    for arg in args:
+        bad = next((ord(ch) - 0xDC00 for ch in arg if "\udc80" <= ch <= "\udcff"), None)
+        if bad is None:
+            continue
+        from drillsim.cli.support import Fail
+
+        shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise Fail(f"'{shown}': not UTF-8 text (byte 0x{bad:02x}); drillsim writes the names it is "
+                   "given into its reports, logs and databases as UTF-8: rename the file or folder "
+                   "in UTF-8 (or run under a UTF-8 locale); nothing was run", 2)
 
 
 def _refuse_empty(args: list[str]) -> None:
