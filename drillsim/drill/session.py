@@ -463,13 +463,15 @@ class DrillSession:
         paused or ended)."""
         if self.paused or self.ended or wall_seconds <= 0:
             return
-        env = self.sim.env  # (its clock read directly: the tick runs 10 times a second)
-        t0 = env.now
+        # SimPy's clock read as the engine reads it (``_now``, without its property's call:
+        # the tick runs 10 times a second, and most ticks do nothing else)
+        env = self.sim.env
+        t0 = env._now
         try:
             self.advance_to(t0 + wall_seconds * self.speed / 60.0)  # (what advance() does)
         finally:
             if self._count_pace:
-                self.pace.ran(self.speed, env.now - t0)
+                self.pace.ran(self.speed, env._now - t0)
 
     def advance(self, minutes: float) -> None:
         """Advance the simulation by ``minutes`` of scenario time (planned injects fire
@@ -491,7 +493,7 @@ class DrillSession:
         while not self.ended:
             due = schedule.next_due()
             step = self._script[0]["t"] if self._script else math.inf
-            limit = schedule.step_limit(env.now)  # an armed event trigger: small steps
+            limit = schedule.step_limit(env._now)  # an armed event trigger: small steps
             if limit < due and limit < step and limit < t:
                 self._run(limit)
                 continue
@@ -511,10 +513,10 @@ class DrillSession:
                                  seat=r.get("seat"))
                 else:
                     self.fire(r["inject"], _seq=r["seq"], planned=r.get("planned"))
-        if t > env.now:  # self._run(t), inlined: every tick ends here
+        if t > env._now:  # self._run(t), inlined: every tick ends here
             self.sim.run(until=float(t))
             self.version += 1
-        now = env.now
+        now = env._now
         if not self.ended and (now >= self.horizon or (
                 self.replay_until is not None and now >= self.replay_until and not self._replaying)):
             if not self._replaying:

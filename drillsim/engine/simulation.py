@@ -705,7 +705,9 @@ class Simulation:
                     f"scenario time {self.env.now:.1f} min: it returned {what}; return a "
                     "list of the candidates, or None")
             keep = set(answer) if keep is None else keep & set(answer)
-        return candidates if keep is None else [u for u in candidates if u in keep]
+        if keep is None:
+            return candidates
+        return [u for u in candidates if u in keep] if keep else []
 
     def _bad_restriction(self, answer, args: tuple) -> PluginFailed:
         """The run's failure when a ``drillsim_travel_restriction`` answer is neither a
