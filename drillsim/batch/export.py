@@ -63,6 +63,11 @@ def check_export_path(path: str | Path) -> None:
     if suffix not in (".csv", ".parquet"):
         raise ExportError(f"{path}: export to .csv or .parquet")
     if not path.resolve().parent.is_dir():
+        from drillsim.report.common import file_in_the_way
+
+        blocking = file_in_the_way(path)
+        if blocking is not None:
+            raise ExportError(f"{path}: {str(blocking)!r} is a file, not a folder")
         raise ExportError(f"{path}: folder {str(path.parent)!r} does not exist")
     if suffix == ".parquet":
         try:

@@ -291,6 +291,11 @@ class Store:
             raise StoreError(f"{path} is a symbolic link to nothing; give another --db")
         folder = path.resolve().parent
         if not folder.is_dir():
+            from drillsim.report.common import file_in_the_way
+
+            blocking = file_in_the_way(path)
+            if blocking is not None:
+                raise StoreError(f"{path}: {str(blocking)!r} is a file, not a folder")
             raise StoreError(f"{path}: folder {str(path.parent)!r} does not exist")
         if path.exists():
             # refuse before making anything (and fast) unless it is an empty leftover

@@ -318,6 +318,12 @@ class OutputFolder(click.Path):
         if os.path.exists(path) and not os.path.isdir(path):
             self.fail(f"{str(value)!r} is not a folder; name a folder (it is made if it does "
                       "not exist)", param, ctx)
+        from drillsim.report.common import file_in_the_way
+
+        blocking = file_in_the_way(Path(path))
+        if blocking is not None:  # (sensitivity --plot ran every replication, then failed)
+            self.fail(f"{str(value)!r}: {str(blocking)!r} is a file, not a folder: no folder can be "
+                      "made under it", param, ctx)
         return path
 
 
@@ -616,6 +622,11 @@ def check_writable(paths, inputs=(), names=None, may_replace=()) -> None:
         if not folder.is_dir():
             # a symbolic link is written through: the folder missing is its target's
             missing = folder if path.is_symlink() else path.parent
+            from drillsim.report.common import file_in_the_way
+
+            blocking = file_in_the_way(missing / "x")
+            if blocking is not None:  # (it said "folder 'scenario.yaml' does not exist")
+                raise Fail(f"{path}: {str(blocking)!r} is a file, not a folder; nothing was run", 2)
             raise Fail(f"{path}: folder {str(missing)!r} does not exist"
                        f"{' (where the link points)' if path.is_symlink() else ''}; nothing was run", 2)
         if path.is_dir():

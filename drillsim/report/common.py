@@ -210,6 +210,16 @@ def write_atomic(path: str | Path, text: str) -> None:
         fh.write(text)
 
 
+def file_in_the_way(path: str | Path) -> Path | None:
+    """The nearest existing ancestor of ``path`` when it is not a folder (a file named
+    where a folder of the path should be: ``scenario.yaml/plots``), else None. Messages
+    said "folder 'scenario.yaml' does not exist" of a file that does."""
+    for parent in Path(path).parents:
+        if os.path.lexists(parent):
+            return None if os.path.isdir(parent) else parent
+    return None
+
+
 def is_special(path: str | Path) -> bool:
     """Whether ``path`` exists as something other than a regular file or a folder: a
     character or block device, a named pipe, a socket."""
