@@ -102,6 +102,7 @@ from drillsim.scenario.quantities import (
                            MassRate,
                            Percent,
                            QuantityRange,
+                           Slope,
                            Rate,
                            RoadSpeed,
                            Speed,
@@ -114,6 +115,7 @@ from drillsim.scenario.quantities import (
                            parse_angle,
                            parse_fraction,
                            parse_percent,
+                           parse_slope,
                            parse_quantity,
 )
 from drillsim.scenario.region import Place, Region
@@ -143,7 +145,7 @@ __all__ = [
     "Strict", "Duration", "DurationOrZero", "TimeOffset", "Speed", "Length", "Rate", "Elevation",
     "Discharge", "Fraction", "parse_quantity", "parse_fraction", "format_minutes", "suggest",
     "format_number",
-    "Angle", "Percent", "SpeedOrZero", "MassRate", "parse_angle", "parse_percent",
+    "Angle", "Percent", "Slope", "SpeedOrZero", "MassRate", "parse_angle", "parse_percent", "parse_slope",
     "WindSpeed", "RoadSpeed", "AirSpeed", "Height", "Count", "Demand", "check_amount", "RANGES", "QuantityRange",
     # hazards restricting travel
     "Restriction",

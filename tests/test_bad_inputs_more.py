@@ -506,7 +506,8 @@ OUT_OF_RANGE = [
      "Invalid value for '--K': -2h is outside the range accepted for a duration (0–366 d: the longest "
      "horizon a run takes)"),
     ("fire-slope-over-100", ["hazard", "fire", "--fuel-model", "TL8", "--slope", "150%"],
-     "Invalid value for '--slope': 150% is outside the physical range of a share (0–100 %: a part of a whole)"),
+     "fire: slope 150% (56.3°) is outside the model's range 0-100% (45°): the published checks of its slope "
+     "factor go no steeper"),
     ("fire-live-moisture-900", ["hazard", "fire", "--fuel-model", "TL8", "--moisture-herb", "900%"],
      "Invalid value for '--moisture-herb': 900% is outside the physical range of a live fuel moisture "
      "(0–400 %: new foliage holds about 300 % of its dry weight in water)"),

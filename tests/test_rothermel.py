@@ -165,8 +165,8 @@ def test_fire_calculator_keys_units_and_errors(tmp_path):
                          (["--wind-direction", "90"], "is not an angle with a unit")):
         base = ["hazard", "fire", "--fuel-model", "TL8"]
         r = CliRunner().invoke(main, base + bad)
-        if bad[0] == "--slope":     # a bare 20 is read as a share and refused above 100 %
-            assert r.exit_code == 2 and "20.0 is outside the physical range of a share (0–100 %" in r.output, r.output
+        if bad[0] == "--slope":     # a bare 20 is read as rise over run, 2,000 %: refused
+            assert r.exit_code == 2 and "20 is outside the range accepted for a slope (0–1,000 %" in r.output, r.output
         else:
             assert r.exit_code == 2 and message in r.output, (bad, r.output)
     png = tmp_path / "fire.png"
@@ -360,3 +360,36 @@ def test_behaveplus5_mid_moisture_no_wind_every_output(code):
     assert r.live_mx * 100 == pytest.approx(want["live_mx_pct"], abs=tol["live_mx_pct_abs"])
     assert r.residence_time_min == pytest.approx(want["residence_time_min"], abs=tol["residence_time_min_abs"])
     assert r.transferred * 100 == pytest.approx(want["load_transferred_pct"], abs=tol["load_transferred_pct_abs"])
+
+
+def test_a_slope_is_rise_over_run_written_in_percent_or_degrees(host):
+    """A slope is not a share: 100 % is 45° (rise = run) and steeper ground is real. It is
+    read as ``30%``, ``0.3`` or in degrees (坡度, as Chinese maps give it): tan 25° =
+    0.466308, tan 45° = 1. The model itself covers 0–100 % (its published checks), and
+    says so in its own words beyond; other refusals name the slope's range."""
+    from drillsim.api import parse_slope
+    from drillsim.scenario.loader import load_scenario
+    from tests.conftest import SCENARIOS
+
+    assert parse_slope("30%") == pytest.approx(0.3) and parse_slope(0.3) == 0.3
+    assert parse_slope("25deg") == pytest.approx(0.466308, abs=5e-7)
+    assert parse_slope("45°") == pytest.approx(1.0) and parse_slope("0deg") == 0.0
+    assert parse_slope("0.5rad") == pytest.approx(math.tan(0.5))
+    assert parse_slope("120%") == pytest.approx(1.2)        # 50.2°: a slope, not refused as a share
+    for bad, words in (("-5%", "outside the range accepted for a slope"), ("90deg", "below 90deg"),
+                       ("2000%", "outside the range accepted for a slope"), ("abc", "such as 30%"),
+                       (True, "such as 30%"), (None, "is empty"), ("nan%", "not a percentage"), (float("inf"), "not a finite number")):
+        with pytest.raises(ValueError, match=words):
+            parse_slope(bad)
+    # the calculator: 45deg is 100 %; 120 % is beyond the model, said by the model
+    args = ["hazard", "fire", "--fuel-model", "TL8", "--wind", "8km/h", "--json", "--slope"]
+    by_degrees = json.loads(CliRunner().invoke(main, args + ["45deg"]).output)
+    by_percent = json.loads(CliRunner().invoke(main, args + ["100%"]).output)
+    assert by_degrees["rate_of_spread_m_min"] == pytest.approx(by_percent["rate_of_spread_m_min"])
+    r = CliRunner().invoke(main, args + ["120%"])
+    assert r.exit_code == 2 and "slope 120% (50.2°) is outside the model's range 0-100% (45°)" in r.output
+    # a scenario's slope in degrees: the shipped 30 % slope is 16.7°
+    sc = load_scenario(SCENARIOS / "forest_fire.yaml", host=host,
+                       overrides={"hazards[0].params.slope": "16.7deg"})
+    assert sc.hazards[0].params.slope == pytest.approx(math.tan(math.radians(16.7)))
+    assert sc.hazards[0].params.slope == pytest.approx(0.30, abs=0.001)

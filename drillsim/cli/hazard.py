@@ -27,6 +27,7 @@ from drillsim.scenario.quantities import (
     parse_fraction,
     parse_percent,
     parse_quantity,
+    parse_slope,
     read_number,
     read_whole,
 )
@@ -138,6 +139,8 @@ def convert(option: CalcOption, text: str) -> Any:
         return parse_fraction(share)
     if kind == "percent":
         return parse_percent(text)
+    if kind == "slope":
+        return parse_slope(text)
     if kind == "angle":
         return parse_angle(text)
     if kind == "number":

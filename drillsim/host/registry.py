@@ -467,7 +467,8 @@ class CalcOption:
         ``mass_rate``) or a meaning with its own range (``wind_speed``, ``road_speed``,
         ``air_speed``, ``height``, ``time_offset``; every quantity is refused outside the
         range of :data:`~drillsim.scenario.quantities.RANGES`), ``fraction`` (``6%``, 0–100 %), ``percent`` (``120%``: a
-        non-negative share that may exceed 100 %, e.g. live fuel moisture), ``angle``
+        non-negative share that may exceed 100 %, e.g. live fuel moisture), ``slope``
+        (``30%``, ``0.3`` or ``25deg``: rise over run, 0–1,000 %), ``angle``
         (``90deg``, ``90°``; → degrees), ``number``, ``integer``, ``text``, ``choice``
         (one of ``choices``) or ``series`` (comma-separated numbers or a CSV file with one
         number per line).
@@ -534,7 +535,7 @@ class Calculator:
 
 CALC_KINDS = ("time", "duration", "speed", "length", "elevation", "discharge", "rate", "mass_rate",
               "time_offset", "wind_speed", "road_speed", "air_speed", "height", "fraction",
-              "percent", "angle", "number", "integer", "text", "choice", "series")
+              "percent", "slope", "angle", "number", "integer", "text", "choice", "series")
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ rate            0–1,000 per minute    accepted: 17 events a second is beyond a
 mass rate       0–10,000 kg/s         physical for a release: 10 t/s would empty the largest
                                       pressurised storage sphere (about 2,000 t) in 3 minutes
 share           0–100 %               physical: a part of a whole
+slope           0–1,000 % (0–84.3°)   accepted: a slope's steepness, rise over run (100 % is
+                                      45°), written 30%, 0.3 or 25deg; 1,000 % is a cliff,
+                                      where no surface fire spread model applies
 live moisture   0–400 %               physical: new foliage holds about 300 % of its dry weight
                                       in water, the most of any live fuel (Rothermel 1983,
                                       USDA Forest Service GTR INT-143)
@@ -219,6 +222,10 @@ DEFAULT_MEANING = {"time": "duration", "speed": "speed", "length": "length", "el
 
 #: Range of a share (``Fraction``), in [0, 1].
 SHARE = QuantityRange("a share", "fraction", 0.0, 1.0, "0–100 %", "a part of a whole")
+#: Range of a slope's steepness (``Slope``), rise over run: 10 is 1,000 %, 84.3°.
+STEEPNESS = QuantityRange("a slope", "slope", 0.0, 10.0, "0–1,000 %, 0–84.3°",
+                          "rise over run, 100 % is 45°; 1,000 % is a cliff, where no surface "
+                          "fire model applies", physical=False)
 #: Range of a live fuel moisture (``Percent``), as a share of dry weight.
 LIVE_MOISTURE = QuantityRange("a live fuel moisture", "percent", 0.0, 4.0, "0–400 %",
                               "new foliage holds about 300 % of its dry weight in water")
@@ -451,6 +458,45 @@ def parse_fraction(value: Any) -> float:
     return share
 
 
+def parse_slope(value: Any) -> float:
+    """A slope's steepness as rise over run: ``"30%"`` or ``0.3`` → 0.3, ``"25deg"`` or
+    ``"25°"`` → tan 25° = 0.466 (Chinese maps and plans give 坡度 in degrees). Unlike a
+    share it may exceed 100 % (45°): a 60° slope is 173 %.
+
+    :raises ValueError: not a percentage, number or angle; negative; 90° or steeper;
+        above 1,000 % (:data:`STEEPNESS`).
+    """
+    if value is None:
+        raise ValueError("is empty: give a slope such as 30%, 0.3 or 25deg")
+    if isinstance(value, bool):
+        raise ValueError(f"expected a slope such as 30%, 0.3 or 25deg, got {value!r}")
+    text = value.strip() if isinstance(value, str) else None
+    if isinstance(value, (int, float)):
+        rise = _as_float(value)
+    elif text is not None and text.endswith("%"):
+        try:
+            rise = read_number(text[:-1]) / 100.0
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage such as 30%{digits_hint(value)}") from None
+    elif text is not None and _ANGLE.match(text):
+        number, unit = _ANGLE.match(text).groups()
+        degrees = float(number) if unit.startswith(("deg", "°")) else math.degrees(float(number))
+        if not 0.0 <= degrees < 90.0:
+            raise ValueError(f"{text} is not a slope: give an angle from 0deg (level) to below "
+                             "90deg (vertical)")
+        rise = math.tan(math.radians(degrees))
+    else:
+        try:
+            rise = read_number(text) if text is not None else math.nan
+        except ValueError:
+            raise ValueError(f"expected a slope such as 30%, 0.3 or 25deg, got {value!r}") from None
+    if not math.isfinite(rise):
+        raise ValueError(f"{value!r} is not a finite number")
+    if not STEEPNESS.low <= rise <= STEEPNESS.high:
+        raise ValueError(STEEPNESS.refusal(str(value).strip()))
+    return rise
+
+
 _ANGLE = re.compile(r"^\s*([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))\s*(deg|degrees?|°|rad|radians?)\s*$")
 
 
@@ -546,6 +592,12 @@ def _fraction(value: Any, info: Any) -> Any:
     return parse_fraction(value)
 
 
+def _slope(value: Any, info: Any) -> Any:
+    if _engine_value(info) and not _number(value):  # 0.3, not '30%'
+        return value
+    return parse_slope(value)
+
+
 def _percent(value: Any, info: Any) -> Any:
     if _engine_value(info):  # a share of dry weight: 1.2 for 120 %
         if not _number(value):
@@ -620,6 +672,10 @@ Rate = Annotated[float, _validator("rate"), _schema("rate", "a rate (events per 
 #: A share in [0, 1], written ``30%`` or ``0.3``.
 Fraction = Annotated[float, BeforeValidator(_fraction),
                     _schema("fraction", "a share, 0-100 %", ["30%", "0.3"], number_too=True)]
+#: A slope's steepness, rise over run (0.3 for 30 %), written ``30%``, ``0.3`` or ``25deg``.
+Slope = Annotated[float, BeforeValidator(_slope),
+                  _schema("slope", "a slope, rise over run (100 % is 45°)", ["30%", "0.3", "25deg"],
+                          number_too=True)]
 #: A non-negative share that may exceed 1, written ``120%``.
 Percent = Annotated[float, BeforeValidator(_percent),
                    _schema("percent", "a percentage (may exceed 100 %)", ["60%", "120%"])]

@@ -47,7 +47,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, Demand, HazardType, OnSceneChange, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place,
+from drillsim.api import (Angle, Demand, HazardType, OnSceneChange, DurationOrZero, Duration, Fraction, Height, Length, Percent, Place, Slope,
                           Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
 from .containment import crew_rate_m_h, production_table
@@ -179,8 +179,8 @@ class ForestFireParams(Strict):
     """Scenario time of ignition."""
     fuel_model: str
     """Fuel model code (FM1-FM13 or Scott & Burgan, e.g. TL8)."""
-    slope: Fraction = 0.0
-    """Slope steepness (`30%`)."""
+    slope: Slope = 0.0
+    """Slope steepness, rise over run (`30%`, or in degrees `17deg`); may exceed 100 % (45°)."""
     #: compass bearing of the upslope direction (where a slope-driven fire heads)
     upslope_bearing: Angle = 0.0
     """Compass bearing of upslope."""

@@ -155,7 +155,9 @@ def check_slope(slope: float) -> None:
     :raises ValueError: a negative, non-finite or steeper slope.
     """
     if not 0.0 <= slope <= MAX_SLOPE:
-        raise ValueError(f"slope {slope * 100:g}% is outside the model's range 0-{MAX_SLOPE * 100:g}%")
+        steep = (f" ({math.degrees(math.atan(slope)):.1f}°)" if math.isfinite(slope) and slope > 0 else "")
+        raise ValueError(f"slope {slope * 100:g}%{steep} is outside the model's range 0-{MAX_SLOPE * 100:g}% "
+                         f"(45°): the published checks of its slope factor go no steeper")
 
 
 def _damping(moisture: float, extinction: float) -> float:
