@@ -452,3 +452,23 @@ def test_a_name_that_is_not_utf8_is_refused_before_anything_runs(args, tmp_path,
         "is given into its reports, logs and databases as UTF-8: rename the file or folder in UTF-8 (or run "
         "under a UTF-8 locale); nothing was run"]
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_seat_or_a_seats_force_given_twice_is_located(tmp_path):
+    """A seats file naming one seat twice was refused at its first line ("seat names
+    must differ", no field); a force listed twice in one seat passed without a word.
+    Each is now refused at the second one, as a scenario's names given twice are."""
+    from drillsim.drill.seats import load_seats
+    from drillsim.errors import ValidationFailed
+
+    path = tmp_path / "seats.yaml"
+    path.write_text("seats:\n"
+                    "  - {name: control, role: control}\n"
+                    "  - {name: boats, role: force, forces: [water_rescue, blue_sky, water_rescue]}\n"
+                    "  - {name: control, role: evaluator}\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        load_seats(path)
+    line3 = "  - {name: boats, role: force, forces: [water_rescue, blue_sky, "
+    assert [str(f) for f in caught.value.faults] == [
+        f"{path}:3:{len(line3) + 1}: seats[1].forces[2]: 'water_rescue' is given twice (first at forces[0])",
+        f"{path}:4:12: seats[2].name: seat 'control' is given twice (first at seats[0])"]

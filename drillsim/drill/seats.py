@@ -120,7 +120,38 @@ def load_seats(path: str | Path) -> tuple[SeatsFile, Document]:
     doc = load_yaml(Path(path), str(path))
     if not isinstance(doc.data, dict):
         raise ValidationFailed([doc.fault((), "a seats file is a mapping: seats: [{name: ..., role: ...}]")])
+    _refuse_twice(doc)
     return validate(SeatsFile, doc), doc
+
+
+def _refuse_twice(doc: Document) -> None:
+    """A seat name or a seat's force given twice, at the second one (the name was
+    refused at the file's first line; a force listed twice passed without a word).
+
+    :raises ValidationFailed: each one given twice, located."""
+    seats = doc.data.get("seats")
+    if not isinstance(seats, list):
+        return  # the schema says what it takes
+    faults = []
+    first: dict[str, int] = {}
+    for i, seat in enumerate(seats):
+        if not isinstance(seat, dict):
+            continue
+        name = seat.get("name")
+        if isinstance(name, str):
+            if name in first:
+                faults.append(doc.fault(("seats", i, "name"), f"seat {name!r} is given twice (first at "
+                                                              f"seats[{first[name]}])"))
+            else:
+                first[name] = i
+        forces = seat.get("forces")
+        if isinstance(forces, list):
+            for k, ref in enumerate(forces):
+                if isinstance(ref, str) and ref in forces[:k]:
+                    faults.append(doc.fault(("seats", i, "forces", k), f"{ref!r} is given twice (first at "
+                                                                        f"forces[{forces.index(ref)}])"))
+    if faults:
+        raise ValidationFailed(faults)
 
 
 @dataclass
