@@ -383,16 +383,17 @@ class Schedule:
         self._armed()
 
     def _armed(self) -> None:
-        """:meth:`step_limit`'s step, worked out when the armed triggers change (it is
-        asked every clock tick of a drill)."""
-        self._step = (max(MIN_EVENT_DELAY, min(d for _, _, d in self.watching.values()))
-                      if self.watching else math.inf)
+        """:attr:`armed_step`, worked out when the armed triggers change."""
+        #: :meth:`step_limit` less ``now``: the shortest armed delay (at least
+        #: MIN_EVENT_DELAY), inf when none is armed (read every clock tick of a drill)
+        self.armed_step = (max(MIN_EVENT_DELAY, min(d for _, _, d in self.watching.values()))
+                           if self.watching else math.inf)
 
     def step_limit(self, now: float) -> float:
         """How far the simulation may run in one go while an event trigger is armed (its
         inject must fire exactly ``delay`` after the event): ``now`` + the shortest armed
         delay, inf when none is armed."""
-        return now + self._step  # (inf + now: inf)
+        return now + self.armed_step  # (inf + now: inf)
 
     def wanted(self, n: int, orders: list[OrderView], world: World) -> bool:
         """False for an ``unless`` inject whose action the players took by its time."""

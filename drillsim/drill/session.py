@@ -491,9 +491,10 @@ class DrillSession:
             t = self.replay_until
         schedule, env = self.schedule, self.sim.env
         while not self.ended:
-            due = schedule.next_due()
+            # schedule.next_due() and .step_limit(now), read without the calls (every tick)
+            due = schedule.due[0][0] if schedule.due else math.inf
             step = self._script[0]["t"] if self._script else math.inf
-            limit = schedule.step_limit(env._now)  # an armed event trigger: small steps
+            limit = env._now + schedule.armed_step  # an armed event trigger: small steps
             if limit < due and limit < step and limit < t:
                 self._run(limit)
                 continue
