@@ -472,3 +472,22 @@ def test_a_seat_or_a_seats_force_given_twice_is_located(tmp_path):
     assert [str(f) for f in caught.value.faults] == [
         f"{path}:3:{len(line3) + 1}: seats[1].forces[2]: 'water_rescue' is given twice (first at forces[0])",
         f"{path}:4:12: seats[2].name: seat 'control' is given twice (first at seats[0])"]
+
+
+def test_a_wrong_control_secret_names_the_controller_log_once(drill_log, tmp_path):
+    """It said "d.jsonl: d.controller.jsonl: this control secret does not open the
+    controller log" (two files, the first not the one at fault)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    for name in ("d.jsonl", "d.controller.jsonl"):
+        shutil.copy(drill_log.with_name(name), tmp_path / name)
+    (tmp_path / "secret").write_text("not-the-secret-at-all\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["replay", str(tmp_path / "d.jsonl"), "--plain", "--secret-file",
+                                       str(tmp_path / "secret")])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0] == (f"{tmp_path / 'd.controller.jsonl'}: this control secret does not "
+                                             "open the controller log")

@@ -75,7 +75,12 @@ class DrillLogError(DrillsimError):
 
 
 class SecretRefused(DrillsimError):
-    """The control secret given does not open this controller log (or none was given)."""
+    """The control secret given does not open this controller log (or none was given):
+    ``path`` and what is wrong (``detail``); ``str()`` is ``path: detail``."""
+
+    def __init__(self, path: str | Path, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path, self.detail = str(path), detail
 
 
 class TamperedLog(DrillsimError):
@@ -256,7 +261,7 @@ def sealer_for(path: str | Path, secret: str | None) -> Sealer:
     if head is None:
         raise TamperedLog(f"{path}: not a sealed drillsim controller log (no header line)")
     if not secret:
-        raise SecretRefused(f"{path} is sealed: give the control secret (--secret-file FILE or "
+        raise SecretRefused(path, "it is sealed: give the control secret (--secret-file FILE or "
                             "the DRILLSIM_CONTROL_SECRET variable)")
     sealer = Sealer(secret, base64.b64decode(head["salt"]))
     lines = _lines(path)
@@ -269,7 +274,7 @@ def sealer_for(path: str | Path, secret: str | None) -> Sealer:
                 raise TamperedLine(path, first + 1, "the drill's set-up record is cut short (the drill "
                                                     "stopped while writing it): there is no drill "
                                                     "here to replay or resume") from None
-            raise SecretRefused(f"{path}: this control secret does not open the controller log") from None
+            raise SecretRefused(path, "this control secret does not open the controller log") from None
     return sealer
 
 

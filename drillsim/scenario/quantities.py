@@ -108,12 +108,16 @@ def read_number(text: str) -> float:
     :data:`_NUMBER_TEXT`); surrounding spaces are ignored.
 
     :raises ValueError: anything else (``１２``, ``1_000``, ``inf``, ``nan``, ``''``),
-        with a message naming the text.
+        with a message naming the text; digits beyond any float (``1e400``: ``float()``
+        reads infinity, which ``inf`` is refused for being; ``replay --speed 1e400`` ran).
     """
     body = str(text).strip()
     if not _NUMBER.fullmatch(body):
         raise ValueError(f"{text!r} is not a number{digits_hint(text)}")
-    return float(body)
+    number = float(body)
+    if math.isinf(number):
+        raise ValueError(f"{text!r} is beyond any number drillsim takes (it reads as infinity)")
+    return number
 
 
 def read_whole(text: str) -> int:
