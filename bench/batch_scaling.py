@@ -6,6 +6,7 @@ Run:  python bench/batch_scaling.py [--replications N] [--sweep PATH] [--no-dask
       python bench/batch_scaling.py --end-to-end [--replications N] [--repeat K]
                                      [--against OTHER_CHECKOUT]
       python bench/batch_scaling.py --instructions [--sweep PATH] [--against OTHER_CHECKOUT]
+      python bench/batch_scaling.py --helper [--replications N] [--repeat K] [--against OTHER_CHECKOUT]
 
 ``--instructions`` counts machine instructions instead (valgrind; a figure the
 machine's load does not move), each step in a fresh process: the command's start-up
@@ -18,6 +19,17 @@ preload for a local pool and for a local Dask cluster (which adds Dask), and the
 helper's work to start a 2-worker cluster and close it (its own process; the workers
 forked from it are not counted) — Dask's start-up over the pool's is about the sum of
 the last two differences; ``--against CHECKOUT`` counts another checkout's code too.
+
+``--helper`` measures what the process holding a local Dask cluster's scheduler, nannies
+and client (the command line's helper process) spends per Dask task while a batch runs:
+each round, in fresh processes taking turns, a 2-worker cluster runs the sweep's
+replications in chunks of 2 and of 16 (``DaskExecutor(chunk=…)``, in the measuring
+process as the helper has it, its workers forked from it), and the difference of that
+process's CPU seconds over the difference in tasks is its CPU per task (the cost of the
+messages a task takes: sent, run, done, its result fetched); its CPU per second of run
+with chunks of 16 is printed too. CPU time, not wall: the figure other load on the
+machine stretches least; ``--against CHECKOUT`` measures another checkout's code in the
+same rounds.
 
 ``--end-to-end`` times whole ``drillsim batch`` commands instead, as a user waits for
 them (plugins, the sweep checked, workers started, every replication run and stored),
@@ -480,6 +492,70 @@ def count_instructions(sweep: str, against: list[Path] | None) -> int:
     return 0
 
 
+def helper_cpu(sweep: str, replications: int, chunk: int) -> dict:
+    """In this (fresh) process, as the command line's helper: a 2-worker local Dask cluster
+    (workers forked from here) runs ``replications`` of each variant of ``sweep`` in
+    Dask tasks of ``chunk`` replications; ``cpu`` seconds this process spent from the
+    first task sent to the last result, ``wall`` seconds, ``tasks`` sent."""
+    from drillsim.batch.dask_executor import DaskExecutor
+    from drillsim.batch.runner import bundle_of, tasks_for
+    from drillsim.batch.sweep import load_sweep
+    from drillsim.host.pluginhost import load_plugins
+
+    checked = load_sweep(sweep, load_plugins())
+    bundle = bundle_of(checked)
+    tasks = tasks_for(checked, bundle, replications, set())
+    executor = DaskExecutor(workers=2, chunk=chunk, start_method="fork")
+    with executor:
+        executor.start(bundle, tuple(checked.plugins))
+        executor.wait_ready()
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        count = sum(1 for _ in executor.batches(tasks))
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+    return {"cpu": cpu, "wall": wall, "tasks": count}
+
+
+def helper_rounds(sweep: str, replications: int, rounds: int, against: list[Path] | None) -> int:
+    """Print the helper's CPU per Dask task (see the module docstring, ``--helper``)."""
+    import json
+    import statistics
+    import subprocess
+
+    from startup import compile_bytecode, other_checkout
+
+    print(f"machine: {machine()}")
+    print(f"bytecode: {compile_bytecode()}")
+    print(f"free parallelism now: {free_parallelism(2):.2f}x (2.00x on an idle machine)")
+    print(f"the helper's CPU per Dask task: {Path(sweep).name}, {replications} replication(s) "
+          f"of each variant on a 2-worker local cluster, in tasks of 2 and of 16, {rounds} round(s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        codes: list[tuple[str, dict | None]] = [("this checkout", None)]
+        for n, other in enumerate(against or []):
+            tree = other.resolve()
+            compile_bytecode(tree)
+            (Path(tmp) / f"code{n}").mkdir()
+            codes.append((tree.name, other_checkout(tree, Path(tmp) / f"code{n}")))
+        got: dict[tuple[str, int], list[dict]] = {(name, c): [] for name, _ in codes for c in (2, 16)}
+        runs = [(name, env, c) for name, env in codes for c in (2, 16)]
+        for attempt in range(rounds):
+            for name, env, c in (runs if attempt % 2 == 0 else runs[::-1]):
+                out = subprocess.run([sys.executable, __file__, "--sweep", sweep, "--replications",
+                                      str(replications), "--child-helper", str(c)],
+                                     check=True, capture_output=True, text=True, env=env)
+                got[(name, c)].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    width = max(len(name) for name, _ in codes)
+    print(f"{'code':<{width}} {'tasks':>5} {'ms CPU per task best':>20} {'median':>6} "
+          f"{'ms CPU per s of run (16)':>24}")
+    for name, _ in codes:
+        per = [1000 * (a["cpu"] - b["cpu"]) / (a["tasks"] - b["tasks"])
+               for a, b in zip(got[(name, 2)], got[(name, 16)])]
+        idle = [1000 * b["cpu"] / b["wall"] for b in got[(name, 16)]]
+        print(f"{name:<{width}} {got[(name, 2)][0]['tasks']:>2}/{got[(name, 16)][0]['tasks']:<2} "
+              f"{min(per):>20.2f} {statistics.median(per):>6.2f} {statistics.median(idle):>24.1f}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
 def _count(sweep: str, replications: int) -> int:
     from drillsim.batch.sweep import load_sweep
     from drillsim.host.pluginhost import load_plugins
@@ -504,7 +580,11 @@ def main() -> int:
     parser.add_argument("--instructions", action="store_true",
                         help="count machine instructions (valgrind) of the command's start-up, "
                              "stage by stage, and of a fresh worker's first tasks instead")
+    parser.add_argument("--helper", action="store_true",
+                        help="the CPU a local Dask cluster's helper process spends per Dask task "
+                             "instead (fresh processes, chunks of 2 against 16)")
     parser.add_argument("--child", metavar="KIND:WORKERS", help=argparse.SUPPRESS)
+    parser.add_argument("--child-helper", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-stage", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-worker", help=argparse.SUPPRESS)
     parser.add_argument("--child-forkserver", help=argparse.SUPPRESS)
@@ -518,6 +598,13 @@ def main() -> int:
         kind, workers = args.child.split(":")
         print(json.dumps(measure(kind, int(workers), args.sweep, args.replications, args.db)))
         return 0
+    if args.child_helper:
+        import json
+
+        print(json.dumps(helper_cpu(args.sweep, args.replications, args.child_helper)))
+        return 0
+    if args.helper:
+        return helper_rounds(args.sweep, args.replications, max(1, args.repeat), args.against)
     if args.child_stage is not None:
         start_stage(args.child_stage, args.sweep, args.scratch)
         return 0
