@@ -491,3 +491,22 @@ def test_a_wrong_control_secret_names_the_controller_log_once(drill_log, tmp_pat
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[0] == (f"{tmp_path / 'd.controller.jsonl'}: this control secret does not "
                                              "open the controller log")
+
+
+def test_a_control_secret_variable_that_is_not_utf8_is_a_message(drill_log, tmp_path, monkeypatch):
+    """``$DRILLSIM_CONTROL_SECRET`` set with bytes that are not UTF-8 (Python hands them
+    on as lone surrogates): replay said "'utf-8' codec can't encode characters in
+    position 0-1: surrogates not allowed"."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    for name in ("d.jsonl", "d.controller.jsonl"):
+        shutil.copy(drill_log.with_name(name), tmp_path / name)
+    monkeypatch.setenv("DRILLSIM_CONTROL_SECRET", "s3\udcffcret")
+    result = CliRunner().invoke(main, ["replay", str(tmp_path / "d.jsonl"), "--plain"])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == ["$DRILLSIM_CONTROL_SECRET: not UTF-8 text (byte 0xff); set it in "
+                                          "UTF-8, or give --secret-file FILE"]

@@ -66,7 +66,12 @@ def control_secret(secret_file: Path | None, new: bool) -> tuple[str, str | None
             raise Fail(str(exc), 2) from None
         return secret, f"control secret written to {secret_file} (keep it from the players)"
     if os.environ.get(SECRET_ENV):
-        return os.environ[SECRET_ENV], None
+        secret = os.environ[SECRET_ENV]
+        bad = next((ord(ch) - 0xDC00 for ch in secret if "\udc80" <= ch <= "\udcff"), None)
+        if bad is not None:  # bytes not UTF-8: the sealer failed on them with Python's words
+            raise Fail(f"${SECRET_ENV}: not UTF-8 text (byte 0x{bad:02x}); set it in UTF-8, or give "
+                       "--secret-file FILE", 2)
+        return secret, None
     if new:
         secret = secrets.token_urlsafe(16)
         return secret, (f"control secret: {secret}  (keep it from the players: --resume, replay and "
