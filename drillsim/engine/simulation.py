@@ -984,7 +984,7 @@ class Simulation:
                 self.env._now = end
             elif end > self.env.now:
                 with full_collections_deferred(defer=not self._forget_finished), \
-                        Watchdog(self._clock, lambda: len(self.log), self.event_time_limit):
+                        Watchdog(self._clock, self.log.__len__, self.event_time_limit):
                     self._step_to(end)
         except (PluginFailed, RunawayRun):
             raise
