@@ -94,14 +94,18 @@ def test_a_dask_run_sends_its_chunks_at_once_and_they_run_in_their_order(mini, h
     with DaskExecutor(workers=1, chunk=2) as dask:
         dask.start(bundle, tuple(sweep.plugins))
         dask.wait_ready()
-        dask.client.run_on_scheduler(_count_graph_updates)
-        got = [[(r.variant, r.replication) for r in batch] for batch in dask.batches(tasks)]
-        updates = dask.client.run_on_scheduler(_graph_updates)
-    # chunks of 2 while 2 chunks per worker remain, then 1 (executor.chunked)
-    sizes = [len(c) for c in got]
-    assert sum(sizes) == 18 and sizes[0] == 2 and sizes[-1] == 1
-    assert [pair for chunk in got for pair in chunk] == [(t.variant, t.replication) for t in tasks]
-    assert updates == 1
+        runs = []
+        for per_update in (DaskExecutor.CHUNKS_PER_UPDATE, 4):  # then the chunks in 3 updates
+            dask.CHUNKS_PER_UPDATE = per_update
+            dask.client.run_on_scheduler(_count_graph_updates)
+            got = [[(r.variant, r.replication) for r in batch] for batch in dask.batches(tasks)]
+            runs.append((got, dask.client.run_on_scheduler(_graph_updates)))
+    for got, _ in runs:
+        # chunks of 2 while 2 chunks per worker remain, then 1 (executor.chunked): 10 chunks
+        sizes = [len(c) for c in got]
+        assert sum(sizes) == 18 and len(sizes) == 10 and sizes[0] == 2 and sizes[-1] == 1
+        assert [pair for chunk in got for pair in chunk] == [(t.variant, t.replication) for t in tasks]
+    assert [updates for _, updates in runs] == [1, 3]
 
 
 def _count_graph_updates(dask_scheduler=None):

@@ -179,6 +179,10 @@ class DaskExecutor(Executor):
 
     #: Times a chunk whose task came back lost (cancelled, its worker gone) is sent again.
     MAX_RESENDS = 3
+    #: Chunks sent to the scheduler in one graph update (:meth:`batches`): a chunk of 16
+    #: flood replications pickles to about 2-12 KB, and Dask warns of a graph over 10 MB
+    #: (``distributed.admin.large-graph-warning-threshold``) on the batch's output.
+    CHUNKS_PER_UPDATE = 256
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None,
                  connect_timeout: float = 30.0, chunk: int = 16,
@@ -455,19 +459,26 @@ class DaskExecutor(Executor):
                 self.client.cancel(remaining)
 
     def _send_all(self, todo: list[list[Task]], chunks: dict, running) -> None:
-        """Send every chunk of ``todo`` in one message to the scheduler (``Client.map``: one
-        graph update, where a ``submit`` per chunk costs one each), keyed in order."""
+        """Send the chunks of ``todo`` to the scheduler, :attr:`CHUNKS_PER_UPDATE` per
+        message (``Client.map``: one graph update, where a ``submit`` per chunk costs one
+        each), keyed in order. The scheduler runs an earlier update's tasks first (a
+        graph's "generation"), and within one orders them by key."""
         if not todo:
             return
         self._sent += 1
         prefix = f"drillsim-run-{os.getpid()}-{self._sent}-{time.monotonic_ns()}"
         width = len(str(len(todo)))
-        keys = [f"{prefix}-{n:0{width}d}" for n in range(len(todo))]
-        futures = self.client.map(_run, [self._key] * len(todo), todo, key=keys, pure=False)
-        for future, chunk in zip(futures, todo):
-            chunks[future.key] = (chunk, 0)
-            self._sizes[future.key] = len(chunk)
-        running.update(futures)
+        for first in range(0, len(todo), self.CHUNKS_PER_UPDATE):
+            part = todo[first:first + self.CHUNKS_PER_UPDATE]
+            keys = [f"{prefix}-{n:0{width}d}" for n in range(first, first + len(part))]
+            # fifo_timeout 0: each update its own generation, run after the one before
+            # (by default updates within 60 ms share one, and their tasks interleave)
+            futures = self.client.map(_run, [self._key] * len(part), part, key=keys, pure=False,
+                                      fifo_timeout=0)
+            for future, chunk in zip(futures, part):
+                chunks[future.key] = (chunk, 0)
+                self._sizes[future.key] = len(chunk)
+            running.update(futures)
 
     def _send_again(self, chunk: list[Task], again: int, chunks: dict, running) -> None:
         future = self.client.submit(_run, self._key, chunk, pure=False)
