@@ -183,7 +183,7 @@ class EventLog:
         self._sinks = list(sinks)
         self._subscribers: dict[str, list[Callable[[Event], None]]] = {}
         self._listened = bool(self._sinks)
-        self._instant = None  # the clock of the last event, and how many more came then
+        self._instant: float | None = None  # the clock of the last event, and how many more came then
         self._same = 0
 
     def add_sink(self, sink: Callable[[Event], None]) -> None:

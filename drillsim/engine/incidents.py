@@ -13,6 +13,7 @@ Units stay until the incident is complete, then clear together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from drillsim.scenario.region import Place
@@ -49,7 +50,7 @@ class Incident:
                  "progress_time", "rate", "done", "worker", "queued_logged", "unreachable")
 
     def __init__(self, id: str, seq: int, kind: str, place: Place, demand: dict[str, float],
-                 on_scene: float, priority: int, created: float, details: dict[str, Any],
+                 on_scene: float, priority: int, created: float, details: Mapping[str, Any],
                  done) -> None:
         self.id = id
         self.seq = seq

@@ -925,9 +925,10 @@ class Simulation:
             return able
         if not able:
             return []
+        among: list[Unit] | set[Unit] = free
         if len(able) > 2:  # (for one or two, a look along the free units costs less than a set)
-            free = set(free)
-        return [u for u in able if u in free]
+            among = set(free)
+        return [u for u in able if u in among]
 
     def stop(self) -> None:
         """End the run at the current time (a controller ending a drill)."""
@@ -1220,7 +1221,7 @@ class Simulation:
         if self._forget_finished:
             self.incidents.pop(incident.id, None)
 
-    def _interrupt(self, process: Response, cause: str, otherwise: Callable[[], None] | None = None) -> None:
+    def _interrupt(self, process: Response, cause: str | tuple, otherwise: Callable[[], None] | None = None) -> None:
         """Interrupt a unit's task. From inside that very task (a hook or an event
         subscriber it set off) it is refused, as SimPy refuses a process interrupting
         itself, so the interrupt then comes right after the current step, at the same
