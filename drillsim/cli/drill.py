@@ -579,8 +579,9 @@ def _serve_web(address: str, cafile: Path | None, port: int) -> None:
 
 @click.command()
 @click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--speed", type=Number(min=0, min_open=True), default=600.0, show_default=True,
-              help="Scenario minutes per real minute.")
+@click.option("--speed", type=Number(min=1), default=600.0, show_default=True,
+              help="Scenario minutes per real minute, at least 1 (real time, the slowest "
+                   "a drill runs: slower, a day's drill would take days or centuries).")
 @click.option("--plain", is_flag=True, help="Print the feed as text instead of the full-screen view.")
 @secret_option
 @with_plugin_options
