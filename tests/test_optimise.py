@@ -100,7 +100,10 @@ def test_four_townships_by_hand(four, objective, within, expected):  # noqa: F81
     ("candidates: [a, e]\n", "candidates[1]: no place 'e' in the region"),
     ("within: 12\n", "within"),
     ("check: {target: X, indifference: 1}\n", "check.target: no target 'X' in the scenario"),
-    ("check: {target: R, indifference: 1, first: 20, max: 10}\n", "check.max: max (10) is below first (20)"),
+    ("check: {target: R, indifference: 1min, first: 20, max: 10}\n", "check.max: max (10) is below first (20)"),
+    ("check: {target: R, indifference: 2}\n", "check.indifference: target 'R' measures a time: give the indifference "
+                                            "zone with its unit, e.g. 2min"),
+    ("check: {target: R, indifference: 0min}\n", "check.indifference: "),
 ])
 def test_bad_specs_exit_2_naming_line_and_field(four, text, message):  # noqa: F811
     base = dict(line.split(": ", 1) for line in SPEC.format(objective="coverage", within="within: 12min\n").splitlines())
@@ -118,3 +121,26 @@ def test_validate_knows_an_optimise_spec():
     r = CliRunner().invoke(main, ["validate", str(SCENARIOS / "optimise" / "flood_2020_water_rescue.yaml")])
     assert r.exit_code == 0, r.output
     assert "valid optimise spec — 2 site(s) for water_rescue among 21 candidates" in r.output
+
+
+def test_the_indifference_zone_is_read_as_the_target_measures(host):
+    """δ in the unit the procedure compares: a time with its unit in the target's display
+    unit (30min is 0.5 for a target shown in hours), a share for pass_rate (5% is 0.05), a
+    plain number for a count; a bare number for a time and a unit for a count refused."""
+    from types import SimpleNamespace
+
+    from drillsim.planning.optimise import indifference
+
+    def target(quantity, unit, scale):
+        return SimpleNamespace(id="X", unit=unit, metric=SimpleNamespace(quantity=quantity),
+                               display=lambda v: v / scale)
+
+    assert indifference("2min", target("time", "min", 1.0), "mean") == 2.0
+    assert indifference("30min", target("time", "h", 60.0), "mean") == 0.5
+    assert indifference("5%", target("time", "min", 1.0), "pass_rate") == pytest.approx(0.05)
+    assert indifference("5%", target("share", "%", 0.01), "mean") == pytest.approx(5.0)
+    assert indifference(3, target("count", "", 1.0), "mean") == 3.0
+    with pytest.raises(ValueError, match="measures a time: give the indifference zone with its unit, e.g. 2h"):
+        indifference(2, target("time", "h", 60.0), "mean")
+    with pytest.raises(ValueError, match="counts count: give the indifference zone as a plain number"):
+        indifference("3min", target("count", "", 1.0), "mean")

@@ -87,7 +87,7 @@ force: north
 sites: 1
 objective: p_median
 layouts: 3
-check: {target: M, measure: mean, indifference: 0.5, confidence: 95%, first: 10, max: 200, step: 5}
+check: {target: M, measure: mean, indifference: 0.5min, confidence: 95%, first: 10, max: 200, step: 5}
 """
 CALLS = """\
 run: {horizon: 20d, replications: 2, seed: 42}

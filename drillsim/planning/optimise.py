@@ -23,7 +23,8 @@ from drillsim.engine.simulation import Simulation
 from drillsim.errors import ValidationFailed
 from drillsim.planning.location import Layout, best_layouts, covered, weighted_minutes
 from drillsim.planning.spec import OptimiseFile, shown
-from drillsim.scenario.loader import (ResolvedScenario, load_scenario, refuse_other_kind, resolve_ref,
+from drillsim.scenario.quantities import parse_fraction, parse_quantity
+from drillsim.scenario.loader import (ResolvedScenario, ResolvedTarget, load_scenario, refuse_other_kind, resolve_ref,
                                       scenario_root)
 from drillsim.scenario.validation import Collector, suggest, validate
 from drillsim.scenario.yamlsource import Document, load_yaml
@@ -148,6 +149,13 @@ def load_problem(path: str | Path, host) -> Problem:
         elif spec.check.measure == "mean" and spec.check.goal is None and t.comparison is None:
             faults.add(doc.fault(("check",), f"target {t.id!r} has no threshold; say goal: "
                                              "minimize or maximize"))
+        if t is not None:
+            try:
+                delta = indifference(spec.check.indifference, t, spec.check.measure)
+                spec = spec.model_copy(update={"check": spec.check.model_copy(
+                    update={"indifference": delta})})
+            except ValueError as exc:
+                faults.add(doc.fault(("check", "indifference"), str(exc)))
         if spec.check.max < spec.check.first:
             faults.add(doc.fault(("check", "max"), f"max ({spec.check.max}) is below first "
                                                    f"({spec.check.first})"))
@@ -163,6 +171,33 @@ def load_problem(path: str | Path, host) -> Problem:
     times = travel_matrix(sc, host, spec.force, existing + candidates, demands, spec.at)
     return Problem(str(path), spec, doc, scenario_path, root, sc, candidates, existing, demands,
                    np.array(weights), times, left_out)
+
+
+def indifference(given: float | str, target: ResolvedTarget, measure: str) -> float:
+    """The check's indifference zone δ in the unit the procedure compares: the target's
+    display unit for ``measure: mean`` (minutes → its unit for a time target), a share
+    0–1 for ``pass_rate``. A time is written with its unit (``2min``: durations in files
+    carry units), a share as ``5%`` or 0.05, a count or people as a plain number.
+
+    :raises ValueError: a bare number for a time, a unit for a count, zero or negative.
+    """
+    quantity = "share" if measure == "pass_rate" else target.metric.quantity
+    if quantity == "time":
+        if not isinstance(given, str):
+            raise ValueError(f"target {target.id!r} measures a time: give the indifference zone "
+                             f"with its unit, e.g. {given:g}{target.unit}")
+        value = target.display(parse_quantity(given, "time"))
+    elif quantity == "share":
+        share = parse_fraction(given)
+        value = share if measure == "pass_rate" else target.display(share)
+    elif isinstance(given, str):
+        raise ValueError(f"target {target.id!r} counts {target.metric.quantity}: give the "
+                         f"indifference zone as a plain number, got {given!r}")
+    else:
+        value = float(given)
+    if not value > 0:
+        raise ValueError(f"the indifference zone must be positive, got {given!r}")
+    return value
 
 
 def travel_matrix(scenario: ResolvedScenario, host, force: str, origins: list[str],

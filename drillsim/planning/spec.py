@@ -15,7 +15,7 @@ layouts: 3                             # best layouts reported (and checked)
 check:                                 # optional: the simulation check (selection.py)
   target: R1
   measure: mean                        # or pass_rate
-  indifference: 2                      # δ, in the target's display unit (a share for pass_rate)
+  indifference: 2min                   # δ: a time with its unit, a share (5%) for pass_rate
   confidence: 95%
   first: 10                            # replications before the first elimination
   max: 200                             # budget per layout
@@ -29,6 +29,7 @@ also replaces a region's figure).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -49,9 +50,12 @@ class CheckSpec(Strict):
     goal: Literal["minimize", "maximize"] | None = None
     """Smaller or larger is better; default: as the target's comparison says (``<=``:
     minimise a mean; a pass rate is maximised)."""
-    indifference: float = Field(gt=0)
-    """δ of the procedure, in the target's display unit (a share for ``pass_rate``): a
-    difference smaller than this is not worth choosing between layouts."""
+    indifference: float | str
+    """δ of the procedure: a difference smaller than this is not worth choosing between
+    layouts. Written as the target measures: a time with its unit (``2min``) for a time
+    target, a share (``5%``) for ``pass_rate`` or a share target, a plain number for a
+    count or people. Once loaded (:func:`~drillsim.planning.optimise.load_problem`), a
+    number in the target's display unit (a share 0–1 for ``pass_rate``)."""
     confidence: Fraction = 0.95
     """The probability of choosing the best layout when it is at least δ better (KN's
     1 − α), from 50 % to below 100 %."""
@@ -62,6 +66,17 @@ class CheckSpec(Strict):
     without its guarantee (the output says so)."""
     step: int = Field(default=1, ge=1, le=1_000)
     """Replications added to each layout left between screenings."""
+
+    @field_validator("indifference", mode="before")
+    @classmethod
+    def _text_or_positive_number(cls, v: object) -> object:
+        # read against the target once it is known (load_problem); here only its form
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            raise ValueError(f"give the indifference zone as the target measures it (2min, 5%, "
+                             f"3), got {v!r}")
+        if isinstance(v, (int, float)) and not (v > 0 and math.isfinite(v)):
+            raise ValueError(f"the indifference zone must be a positive, finite number, got {v!r}")
+        return v
 
     @field_validator("confidence")
     @classmethod
