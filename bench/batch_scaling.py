@@ -247,7 +247,7 @@ def end_to_end(sweep: str, replications: int, rounds: int, dask: bool,
     import statistics
     import subprocess
 
-    from startup import compile_bytecode, other_checkout
+    from startup import checkouts, compile_bytecode
 
     cpus = os.cpu_count() or 1
     reaping = _adopt_orphans()
@@ -262,12 +262,7 @@ def end_to_end(sweep: str, replications: int, rounds: int, dask: bool,
     print(f"free parallelism now: {free_parallelism(cpus):.2f}x ({cpus}.00x on an idle machine)")
     same = True
     with tempfile.TemporaryDirectory() as tmp:
-        codes = [("", None)]
-        for n, other in enumerate(against or []):
-            tree = other.resolve()
-            compile_bytecode(tree)
-            (Path(tmp) / f"code{n}").mkdir()
-            codes.append((f" [{tree.name}]", other_checkout(tree, Path(tmp) / f"code{n}")))
+        codes = checkouts(against, tmp, "", lambda tree: f" [{tree.name}]")
         configs = [(name + tag, workers, argv, env) for tag, env in codes for name, workers, argv in kinds]
         walls: dict[int, list[float]] = {k: [] for k in range(len(configs))}
         cpu: dict[int, list[float]] = {k: [] for k in range(len(configs))}
@@ -448,7 +443,7 @@ def count_instructions(sweep: str, against: list[Path] | None) -> int:
     import subprocess
 
     from common import cachegrind_instructions
-    from startup import compile_bytecode, other_checkout
+    from startup import checkouts, compile_bytecode
 
     if shutil.which("valgrind") is None:
         print("--instructions needs valgrind (apt-get install valgrind)")
@@ -457,12 +452,7 @@ def count_instructions(sweep: str, against: list[Path] | None) -> int:
     print(f"bytecode: {compile_bytecode()}")
     print(f"sweep: {sweep}; machine instructions (valgrind --tool=cachegrind), each step a fresh process")
     with tempfile.TemporaryDirectory() as tmp:
-        codes: list[tuple[str, dict | None]] = [("this checkout", None)]
-        for n, other in enumerate(against or []):
-            tree = other.resolve()
-            compile_bytecode(tree)
-            (Path(tmp) / f"code{n}").mkdir()
-            codes.append((tree.name, other_checkout(tree, Path(tmp) / f"code{n}")))
+        codes = checkouts(against, tmp)
         rows: dict[str, list[float]] = {}
         for name, env in codes:
             me = [sys.executable, __file__, "--sweep", sweep, "--scratch", tmp]
@@ -521,7 +511,7 @@ def helper_rounds(sweep: str, replications: int, rounds: int, against: list[Path
     import statistics
     import subprocess
 
-    from startup import compile_bytecode, other_checkout
+    from startup import checkouts, compile_bytecode
 
     print(f"machine: {machine()}")
     print(f"bytecode: {compile_bytecode()}")
@@ -529,12 +519,7 @@ def helper_rounds(sweep: str, replications: int, rounds: int, against: list[Path
     print(f"the helper's CPU per Dask task: {Path(sweep).name}, {replications} replication(s) "
           f"of each variant on a 2-worker local cluster, in tasks of 2 and of 16, {rounds} round(s)")
     with tempfile.TemporaryDirectory() as tmp:
-        codes: list[tuple[str, dict | None]] = [("this checkout", None)]
-        for n, other in enumerate(against or []):
-            tree = other.resolve()
-            compile_bytecode(tree)
-            (Path(tmp) / f"code{n}").mkdir()
-            codes.append((tree.name, other_checkout(tree, Path(tmp) / f"code{n}")))
+        codes = checkouts(against, tmp)
         got: dict[tuple[str, int], list[dict]] = {(name, c): [] for name, _ in codes for c in (2, 16)}
         runs = [(name, env, c) for name, env in codes for c in (2, 16)]
         for attempt in range(rounds):
@@ -636,16 +621,11 @@ def main() -> int:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"free parallelism now: {cpus} processes of plain Python run "
           f"{free_parallelism(cpus):.2f}x as fast as 1 ({cpus}.00x on an idle machine)")
-    from startup import compile_bytecode, other_checkout
+    from startup import checkouts, compile_bytecode
 
     print(f"bytecode: {compile_bytecode()}")
-    codes = [("", None)]
     with tempfile.TemporaryDirectory() as tmp:
-        for k, other in enumerate(args.against or []):
-            tree = other.resolve()
-            compile_bytecode(tree)
-            (Path(tmp) / f"code{k}").mkdir()
-            codes.append((f" [{tree.name}]", other_checkout(tree, Path(tmp) / f"code{k}")))
+        codes = checkouts(args.against, tmp, "", lambda tree: f" [{tree.name}]")
         runs = [(f"local pool{tag}", "local", 1, env) for tag, env in codes]
         runs += [(f"local pool{tag}", "local", cpus, env) for tag, env in codes]
         if not args.no_dask:

@@ -72,6 +72,20 @@ def other_checkout(tree: Path, tmp: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(tmp)}
 
 
+def checkouts(against, tmp: Path, this: str = "this checkout",
+              name=lambda tree: tree.name) -> list[tuple[str, dict | None]]:
+    """(name, environment) of this checkout (``None``: the running environment) and of
+    each other checkout in ``against`` (:func:`other_checkout` under ``tmp``, its sources
+    compiled to bytecode first), for timing them in the same rounds."""
+    codes: list[tuple[str, dict | None]] = [(this, None)]
+    for n, other in enumerate(against or []):
+        tree = Path(other).resolve()
+        compile_bytecode(tree)
+        (Path(tmp) / f"code{n}").mkdir()
+        codes.append((name(tree), other_checkout(tree, Path(tmp) / f"code{n}")))
+    return codes
+
+
 def compile_bytecode(root: Path = ROOT) -> str:
     """Compile drillsim's and its plugins' sources to bytecode (``__pycache__``), as
     ``pip install`` does for an installed package and a first run does for an editable
