@@ -422,9 +422,10 @@ class DaskExecutor(Executor):
 
         The scheduler keeps the chunks and hands each worker thread the next as it frees
         (Dask's queuing of tasks without dependencies,
-        ``distributed.scheduler.worker-saturation``), in the order they were made: each
-        chunk's key ends in its place, zero-padded, and Dask orders independent tasks of
-        one submission by key. Results are gathered on the client's event loop as the
+        ``distributed.scheduler.worker-saturation``), mostly in the order they were made:
+        each chunk's key ends in its place, zero-padded, and Dask orders independent tasks
+        of one submission by key as a rule (not a promise: the results' order is not
+        relied on). Results are gathered on the client's event loop as the
         chunks finish, and taken here in batches (``as_completed(with_results=True)
         .batches()``)."""
         assert self.client is not None, "start() first"
@@ -462,7 +463,7 @@ class DaskExecutor(Executor):
         """Send the chunks of ``todo`` to the scheduler, :attr:`CHUNKS_PER_UPDATE` per
         message (``Client.map``: one graph update, where a ``submit`` per chunk costs one
         each), keyed in order. The scheduler runs an earlier update's tasks first (a
-        graph's "generation"), and within one orders them by key."""
+        graph's "generation"), and within one mostly by key."""
         if not todo:
             return
         self._sent += 1
