@@ -376,7 +376,7 @@ CALCULATORS = [
      "999999999999999999'… (5,000 characters) is too large: give a whole number of at most 1,000,000"),
     ("x-10-to-the-400", _x_huge,
      "Invalid value for '--X': '1000000000000000000000000000000000000000000000000000000000000000000"
-     "0000000000000'… (401 characters) is not a finite number"),
+     "0000000000000'… (401 characters) is beyond any number drillsim takes (it reads as infinity)"),
 ]
 
 

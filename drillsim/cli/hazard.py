@@ -146,7 +146,10 @@ def convert(option: CalcOption, text: str) -> Any:
     if kind == "number":
         try:
             value = read_number(text)
-        except ValueError:
+        except ValueError as exc:
+            if "beyond any number" in str(exc):  # digits past any float: 1e400
+                raise ValueError(f"{_quoted(text)} is beyond any number drillsim takes (it reads "
+                                 "as infinity)") from None
             raise ValueError(f"{_quoted(text)} is not a plain number{digits_hint(text)}") from None
         if not math.isfinite(value):
             raise ValueError(f"{_quoted(text)} is not a finite number")
