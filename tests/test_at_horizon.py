@@ -28,6 +28,14 @@ def _plugin(tmp_path, body: str):
     return plugin
 
 
+def _run_fails(mini, plugin) -> str:
+    """``drillsim run`` of the scenario with ``plugin`` as plugin 'ender': it must fail
+    (exit 1); what it says on stderr, stripped."""
+    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
+    assert result.exit_code == 1, result.output
+    return result.stderr.strip()
+
+
 def test_callbacks_run_at_the_horizon_in_the_order_registered_before_run_ended(mini, tmp_path):
     plugin = _plugin(tmp_path, """\
         @hookimpl
@@ -57,9 +65,7 @@ def test_a_callback_that_fails_fails_the_run_naming_the_plugin(mini, tmp_path):
                 return 1 / 0
             sim.at_horizon(summary)
         """)
-    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
+    assert _run_fails(mini, plugin) == (
         "run failed: plugin 'ender' failed in sim.at_horizon(summary) at "
         "scenario time 120.0 min: ZeroDivisionError: division by zero")
 
@@ -70,9 +76,7 @@ def test_something_not_callable_is_refused_where_it_is_registered(mini, tmp_path
         def drillsim_run_started(sim):
             sim.at_horizon("summary")
         """)
-    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
+    assert _run_fails(mini, plugin) == (
         "run failed: plugin 'ender' failed in drillsim_run_started at scenario time 0.0 min: "
         "TypeError: sim.at_horizon('summary'): give a function of no arguments to call at the horizon")
 
@@ -87,10 +91,8 @@ def test_a_callback_that_never_returns_is_stopped_by_the_time_limit(mini, tmp_pa
             sim.at_horizon(forever)
         """)
     monkeypatch.setenv("DRILLSIM_EVENT_TIME_LIMIT", "0.3")
-    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
-    assert result.exit_code == 1
-    assert result.stderr.strip() == ("run failed: plugin 'ender' did not return within 0.3 s (wall clock) "
-                                     "at scenario time 120.0 min: stopped")
+    assert _run_fails(mini, plugin) == ("run failed: plugin 'ender' did not return within 0.3 s (wall clock) "
+                                        "at scenario time 120.0 min: stopped")
 
 
 def test_a_hazard_type_finish_of_api_1_1_is_still_called_at_the_horizon(mini, tmp_path):
@@ -131,9 +133,7 @@ def test_a_callback_needing_arguments_is_refused_where_it_is_registered(mini, tm
                 sim.log.log("x")
             sim.at_horizon(summary)
         """)
-    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
+    assert _run_fails(mini, plugin) == (
         "run failed: plugin 'ender' failed in drillsim_run_started at scenario time 0.0 min: "
         "TypeError: sim.at_horizon(summary): summary(hazard_id) needs arguments, but it is "
         "called with none; give a function of no arguments (a closure, or "
@@ -153,9 +153,7 @@ def test_on_scene_change_given_an_incident_id_is_refused_naming_the_plugin(mini,
                 yield change.next()
             sim.process(watch())
         """)
-    result = CliRunner().invoke(main, ["run", str(mini(SCENARIO)), "-q", "--plugin-module", f"ender={plugin}"])
-    assert result.exit_code == 1
-    assert result.stderr.strip() == (
+    assert _run_fails(mini, plugin) == (
         "run failed: plugin 'ender' failed in a simulation process at scenario time 0.0 min: "
         "TypeError: OnSceneChange(sim, 'I1'): watches must be a function watches(incident_id) "
         "-> bool saying whether an incident is the hazard's, e.g. lambda incident_id: "
