@@ -68,7 +68,7 @@ from typing import Any, Iterator, get_args, get_type_hints
 from drillsim.batch.errors import (StoreBusyError, StoreEmptyError, StoreError,
                                   StoreExistsError, StoreMissingError, StoreReadOnlyError,
                                   StoreWriteError)
-from drillsim.batch.sweep import Sweep, Variant
+from drillsim.batch.sweep import ObjectiveSpec, Sweep, Variant
 from drillsim.batch.worker import Result
 from drillsim.host.registry import Metric
 from drillsim.scenario.schema import Comparison, Statistic
@@ -758,8 +758,11 @@ _ROWS_OF_NO_REPLICATION = ("SELECT COUNT(*) FROM results r WHERE NOT EXISTS (SEL
                            "replications p WHERE p.variant = r.variant AND p.replication = r.replication)")
 
 
-#: the objective's measures (:class:`drillsim.batch.sweep.ObjectiveSpec`)
-_MEASURES = ("mean", "pass_rate", "targets_failed")
+#: the objective's measures and goals, as :class:`drillsim.batch.sweep.ObjectiveSpec`
+#: takes them (its goal is ``Literal[...] | None``: a stored objective has one)
+_OBJECTIVE = get_type_hints(ObjectiveSpec)
+_MEASURES = get_args(_OBJECTIVE["measure"])
+_GOALS = get_args(get_args(_OBJECTIVE["goal"])[0])
 #: what a batch writes into the targets' text columns that name a kind (the plan
 #: schema's Comparison and Statistic, the metric registry's quantity)
 _TARGET_WORDS = {"comparison": get_args(Comparison), "statistic": get_args(Statistic),
@@ -879,7 +882,7 @@ def _damage(conn: sqlite3.Connection) -> str | None:
         if baselines != 1:
             return f"{baselines} variants are marked the baseline, not one"
         objective = json.loads(meta["objective"])
-        if (objective["measure"] not in _MEASURES or objective["goal"] not in ("minimize", "maximize")
+        if (objective["measure"] not in _MEASURES or objective["goal"] not in _GOALS
                 or (objective["measure"] != "targets_failed" and not isinstance(objective["target"], str))):
             return f"meta 'objective' reads {meta['objective'][:60]!r}, not what a batch writes"
         if objective["measure"] != "targets_failed" and not conn.execute(
