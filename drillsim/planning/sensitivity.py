@@ -82,9 +82,6 @@ class Factor:
         return f"{x:g}{self.unit}" if self.unit else x
 
 
-_number = number_of
-
-
 def factors_of(scenario: ResolvedScenario) -> tuple[list[Factor], list[str]]:
     """The factors of a scenario's assumptions and the paths left out (with why).
 
@@ -100,7 +97,7 @@ def factors_of(scenario: ResolvedScenario) -> tuple[list[Factor], list[str]]:
         skipped += left_out
         ranges = _ranges(a, [p for p, _ in leaves])
         for p, value in leaves:
-            num = _number(value)
+            num = number_of(value)
             if num is None or num[0] == 0:
                 why = "zero" if num is not None else (
                     "a list" if isinstance(value, list) else "not a number")
@@ -146,7 +143,7 @@ def _ranges(a, leaves: list[str]) -> dict[str, list]:
 
 
 def _in_unit(x: Any, unit: str, what: str, path: str) -> float:
-    num = _number(x)
+    num = number_of(x)
     if num is None or num[1] != unit:
         raise FactorError(f"assumption {what!r}: range value {x!r} for {path} must be a number "
                           f"written like the scenario's value (unit {unit or 'none'!r})")
