@@ -88,21 +88,21 @@ class TamperedLog(DrillsimError):
     changed, removed or reordered after it was written."""
 
 
-class BadLogLine(ValueError):
-    """A line of a drill log that is no record drillsim writes: ``path``, ``line``
-    (1-based) and what is wrong (``detail``); ``str()`` is ``path:line: detail``."""
+class _AtLine(Exception):
+    """A fault at one line of a drill log: ``path``, ``line`` (1-based) and what is wrong
+    (``detail``); ``str()`` is ``path:line: detail``."""
 
     def __init__(self, path: str | Path, line: int, detail: str) -> None:
         super().__init__(f"{path}:{line}: {detail}")
         self.path, self.line, self.detail = str(path), line, detail
 
 
-class TamperedLine(TamperedLog):
-    """:class:`TamperedLog` at a known line (``path``, ``line``, ``detail``)."""
+class BadLogLine(_AtLine, ValueError):
+    """A line of a drill log that is no record drillsim writes (see :class:`_AtLine`)."""
 
-    def __init__(self, path: str | Path, line: int, detail: str) -> None:
-        super().__init__(f"{path}:{line}: {detail}")
-        self.path, self.line, self.detail = str(path), line, detail
+
+class TamperedLine(_AtLine, TamperedLog):
+    """:class:`TamperedLog` at a known line (see :class:`_AtLine`)."""
 
 
 def _lines(path: Path) -> list[str]:

@@ -1213,7 +1213,7 @@ def _read_log_pair(log_path: Path, secret: str | None, repair: bool = False) -> 
         raise ValidationFailed([Fault(exc.path, exc.line, 1, "", exc.detail)]) from None
     except SecretRefused as exc:  # the file named once (was "d.jsonl: d.controller.jsonl: …")
         raise ValidationFailed([Fault(exc.path, 0, 0, "", exc.detail)]) from None
-    except (SecretRefused, TamperedLog, ValueError) as exc:
+    except (TamperedLog, ValueError) as exc:
         raise ValidationFailed([Fault(str(log_path), 0, 0, "", str(exc))]) from None
     setup = next((r for r in control if r.get("rec") == "setup"), None)
     if setup is None and not control:  # the sealed header alone: a resume cut a torn set-up
