@@ -393,3 +393,11 @@ def test_a_slope_is_rise_over_run_written_in_percent_or_degrees(host):
                        overrides={"hazards[0].params.slope": "16.7deg"})
     assert sc.hazards[0].params.slope == pytest.approx(math.tan(math.radians(16.7)))
     assert sc.hazards[0].params.slope == pytest.approx(0.30, abs=0.001)
+    # beyond the model, refused at the slope's own line (142), not the params' (140)
+    from drillsim.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        load_scenario(SCENARIOS / "forest_fire.yaml", host=host, overrides={"hazards[0].params.slope": "120%"})
+    (fault,) = refused.value.faults
+    assert (fault.line, fault.field) == (142, "hazards[0].params.slope")
+    assert fault.message.startswith("slope 120% (50.2°) is outside the model's range 0-100% (45°)")

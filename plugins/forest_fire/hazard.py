@@ -54,7 +54,7 @@ from .containment import crew_rate_m_h, production_table
 from .detection import MonitoringParams, report_delay
 from .ellipse import FireShape, length_to_breadth
 from .fuels import fuel_model
-from .rothermel import Moisture, check_wind, surface_fire
+from .rothermel import Moisture, check_slope, check_wind, surface_fire
 
 
 class MoistureParams(Strict):
@@ -216,6 +216,12 @@ class ForestFireParams(Strict):
     @classmethod
     def _known(cls, v: str) -> str:
         return fuel_model(v).code
+
+    @field_validator("slope")
+    @classmethod
+    def _within_the_model(cls, v: float) -> float:
+        check_slope(v)  # at the slope's own line (a steeper one is a slope, not one of the model's)
+        return v
 
     @model_validator(mode="after")
     def _periods(self):
