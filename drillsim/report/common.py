@@ -191,13 +191,17 @@ def rate_text(row) -> str:
 
 
 def clock(minutes: float, start=None) -> str:
-    """Scenario time as ``+1d 02:30`` and, given the start datetime, the date and time."""
+    """Scenario time as ``+1d 02:30`` and, given the start datetime, the date and time.
+
+    Both are to the nearest minute, so they agree: 2,177.6 min after 07:00 is
+    ``… 19:18 (+1d 12:18)`` (the date and time were cut to the minute, ``19:17``,
+    beside an offset rounded to ``12:18``)."""
     rel = "+" + format_minutes(minutes)
-    if start is None:
+    if start is None or not math.isfinite(minutes):
         return rel
     import datetime as dt
 
-    when = start + dt.timedelta(minutes=minutes)
+    when = start + dt.timedelta(minutes=round(minutes))
     return f"{when:%Y-%m-%d %H:%M} ({rel})"
 
 
