@@ -39,7 +39,6 @@ from drillsim.engine.incidents import NONE_UNREACHABLE
 
 if TYPE_CHECKING:  # pragma: no cover
     from drillsim.engine.incidents import Incident
-    from drillsim.engine.simulation import Simulation
     from drillsim.engine.units import Unit
     from drillsim.scenario.region import Place
 
@@ -59,13 +58,16 @@ class Response:
     """One unit's task: a response to ``incident`` from ``origin`` (with ``turnout``:
     the unit sets out from rest), or with ``incident`` None the way back to its base.
 
+    :param sim: the :class:`~drillsim.engine.simulation.Simulation` the unit belongs to
+        (typed ``Any`` here: naming the class would make an import circle, as the
+        simulation makes its responses).
     :ivar is_alive: True until the task has ended (as ``simpy.Process.is_alive``).
     """
 
     __slots__ = ("sim", "unit", "incident", "origin", "turnout", "is_alive", "_target",
                  "_then", "_on_interrupt")
 
-    def __init__(self, sim: "Simulation", unit: "Unit", incident: "Incident | None" = None,
+    def __init__(self, sim: Any, unit: "Unit", incident: "Incident | None" = None,
                  origin: "Place | None" = None, turnout: bool = False) -> None:
         self.sim = sim
         self.unit = unit
