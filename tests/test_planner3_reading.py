@@ -36,3 +36,43 @@ def test_a_wind_turning_clockwise_is_said_to_veer():
     assert turns[:2] == [45.0, 70.0] and turns[1] > turns[0]
     text = path.read_text(encoding="utf-8")
     assert "wind veers to east-north-east" in text and "backs" not in text and "backing" not in text
+
+
+def _report(tmp_path: Path, scenario: str, *extra: str) -> str:
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    out = tmp_path / f"{scenario}.md"
+    r = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / f"{scenario}.yaml"), "-q",
+                                  "--report", str(out), *extra])
+    assert r.exit_code == 0, r.output
+    return out.read_text(encoding="utf-8")
+
+
+def _cells(text: str, label: str, after: str = "") -> list[str]:
+    """The cells of the first table row whose first cell is ``label`` (after the line
+    starting with ``after``)."""
+    seen = not after
+    for line in text.splitlines():
+        seen = seen or line.startswith(after)
+        if seen and line.startswith(f"| {label} |"):
+            return [c.strip() for c in line.strip().strip("|").split("|")]
+    raise AssertionError(f"no row {label!r}")
+
+
+def test_a_row_measured_in_some_replications_says_in_how_many(tmp_path):
+    # The Fujiang flood's helicopter is asked for in some replications only (5 % of the
+    # rescue calls need one): the terminal printed "100% of 9/20" and the report "100%",
+    # and the by-township table gave Mixin 57.0 min beside the row's "28.6 min at Mixin"
+    # without saying that Mixin's mean is over 2 replications and the row's over 9.
+    text = _report(tmp_path, "fujiang_flood_2020")
+    row = _cells(text, "T6")
+    n = int(row[6].split(" of ")[1].split("/")[0])
+    assert row[6] == f"100% of {n}/20" and 0 < n < 20
+    section = text.split("### T6:")[1].split("###")[0]
+    places = [line for line in section.splitlines() if line.startswith("| ") and ("Zhen" in line or "Jiedao" in line)]
+    counts = [int(p.split("(in ")[1].split(" of ")[0]) if "(in " in p else 20 for p in places]
+    assert places and any("(in " in p for p in places)
+    # each township measured in at most the row's replications, and every replication
+    # the row measured has at least one township in it
+    assert all(1 <= k <= n for k in counts) and sum(counts) >= n

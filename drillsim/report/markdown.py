@@ -142,7 +142,14 @@ def _forces_line(sc) -> str:
             f"not yet built (the plan builds them by 2025): {', '.join(unbuilt) or 'none'}")
 
 
-def _missed_section(sc, rows, deciding: dict | None = None) -> list[str]:
+def _of_measured(n: int, replications: int) -> str:
+    """`` of 9/20`` after a pass rate when only ``n`` of the ``replications`` had something
+    to measure (a helicopter requested in 9 of 20), as the terminal's scorecard writes it;
+    else nothing."""
+    return f" of {n}/{replications}" if n and n < replications else ""
+
+
+def _missed_section(sc, rows, deciding: dict | None = None, replications: int = 0) -> list[str]:
     """For each missed target, what a planner changes: how far the measured value is from
     the goal, the townships (or the force) that miss it, worst first, and, from the
     scenario's sensitivity result when there is one for it (``deciding``: ``{target:
@@ -160,7 +167,8 @@ def _missed_section(sc, rows, deciding: dict | None = None) -> list[str]:
                 + f": {measured(r)}" + (f" at {place_name(sc, r.worst)}" if r.worst else "")
                 + f" against {goal_text(r).replace(' (not a plan number)', '')} ({whose})"
                 + (f", {short} on the mean" if short else "")
-                + f"; met in {rate_text(r)} of replications")
+                + (f"; met in {rate_text(r)} of the {r.n} replications measured (of {replications})"
+                   if r.n and r.n < replications else f"; met in {rate_text(r)} of replications"))
         places = misses_by_place(sc, r)
         if places:
             what = "by township" if r.statistic == "sum" else "missing it"
@@ -216,13 +224,14 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
                     measured(r) + (f" at {place_name(sc, r.worst)}" if r.worst else ""),
                     num(r.p90, r.unit) + (f" ({place_name(sc, r.worst)} only)" if r.worst else "")
                     if r.p90 is not None else "—", goal_text(r),
-                    rate_text(r) + (f" ({r.not_judged} open)" if r.not_judged else ""),
+                    rate_text(r) + _of_measured(r.n, outcome.replications)
+                    + (f" ({r.not_judged} open)" if r.not_judged else ""),
                     r.status.upper()] for r in rows])
     theirs = [r for r in rows if goal_from_plan(r) is False]
     if theirs:  # whose goal it is, when not the plan's: a scenario standard is no plan target
         out += ["Goals that are not plan numbers, and where each comes from:", ""]
         out += [f"- **{r.id}** {_md(r.source)}" for r in theirs] + [""]
-    out += _missed_section(sc, rows, deciding)
+    out += _missed_section(sc, rows, deciding, outcome.replications)
     designed = [(r.id, design_text(r)) for r in rows if design_text(r)]
     if designed:
         out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]
@@ -235,7 +244,9 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
             out += [f"### {r.id}: {row_title(sc, r)}, by {label_of.get(r.id) or 'label'}", ""]
             out += _table(["", "mean [95% CI]", "p90 over replications", "pass rate"],
                           [[place_name(sc, b["label"]), num(b["mean"], r.unit) + (
-                              f" [{num(b['ci95'][0])}, {num(b['ci95'][1])}]" if b["ci95"] else ""),
+                              f" [{num(b['ci95'][0])}, {num(b['ci95'][1])}]" if b["ci95"] else "") + (
+                              f" (in {b['n']} of {outcome.replications})"
+                              if b.get("n", outcome.replications) < outcome.replications else ""),
                             num(b["p90"], r.unit) if "p90" in b else "—",
                             f"{b['pass_rate'] * 100:.0f}%" if "pass_rate" in b else "—"]
                            for b in r.breakdown])
