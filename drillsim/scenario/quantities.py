@@ -133,11 +133,24 @@ def read_whole(text: str) -> int:
 
 @lru_cache(maxsize=1)
 def registry():
-    """The shared pint registry (built once; building takes a fraction of a second)."""
+    """The shared pint registry (built once; building takes a fraction of a second).
+
+    Beside pint's own units: ``m3`` and ``ft3`` (a cubic metre, a cubic foot, so that
+    ``22600m3/s`` and ``800ft3/s`` read as written), ``cfs`` (cubic feet per second, the
+    discharge unit of American hydrology texts such as Chow, Maidment & Mays 1988), and
+    the chain ``ch`` (``chain``) as fire behaviour uses it, 66 international feet =
+    20.1168 m exactly: BehavePlus' and the IRPG's spread and line production in chains
+    per hour (``20ch/h``). Pint's own ``chain`` is 66 US survey feet (20.1168402 m), a
+    foot NIST deprecated from 2023 (Federal Register 85 FR 62698, 2020); unredefined,
+    ``ch`` read as a centi-hour.
+    """
     import pint
 
-    ureg = pint.UnitRegistry(cache_folder=None)
+    ureg = pint.UnitRegistry(cache_folder=None, on_redefinition="ignore")
     ureg.define("m3 = meter ** 3")
+    ureg.define("ft3 = foot ** 3")
+    ureg.define("cubic_foot_per_second = foot ** 3 / second = cfs")
+    ureg.define("chain = 66 * foot = ch")
     return ureg
 
 
@@ -387,15 +400,16 @@ _PREFIXABLE = frozenset({"meter", "second", "gram", "liter"})
 #: the units a scenario's durations, distances, speeds, discharges, rates and mass rates
 #: may be written in (pint's names; a prefix only on :data:`_PREFIXABLE`): units of time,
 #: length, volume and mass (SI Brochure, 9th ed., 2019, tables 2 and 8; NIST SP 811,
-#: appendix B, for the mile, foot, yard, inch, nautical mile, US gallon and knot). Pint
+#: appendix B, for the mile, foot, yard, inch, nautical mile, US gallon and knot; the
+#: chain and the cubic foot per second as :func:`registry` defines them). Pint
 #: reads much more as a unit: its constants (``pi``, ``c`` the speed of light,
 #: ``planck_length``), shares (``%``, ``ppm``), counts (``dozen``, ``count``), angles
 #: (``rad``, ``turn``, ``deg``) and bits, so ``2 pi/h`` would be a rate of 6.28 per hour
 #: and ``2 % /h`` one of 0.02 per hour: in a scenario file these mean nothing.
 _REAL_UNITS = frozenset({
     "second", "minute", "hour", "day", "week",
-    "meter", "mile", "nautical_mile", "foot", "yard", "inch",
-    "liter", "m3", "gallon",
+    "meter", "mile", "nautical_mile", "foot", "yard", "inch", "chain",
+    "liter", "m3", "ft3", "gallon", "cubic_foot_per_second",
     "gram", "metric_ton",
     "knot", "mile_per_hour", "kilometer_per_hour",
 })

@@ -1,0 +1,61 @@
+"""The units the published fire and flood methods write, read as they define them.
+
+* The chain of fire behaviour is 66 international feet, 20.1168 m: BehavePlus writes its
+  spread rates in chains per hour and converts ft/min by 10/11 (firelab/behave
+  ``surfaceFireSpread.cpp``, ``FEET_PER_MIN_TO_CHAINS_PER_HOUR = 10.0 / 11.0``: 60 ft/h
+  over 66 ft); the NWCG IRPG's line production table and Fire Fighter Math are in chains
+  per hour. Before, ``20ch/h`` was refused as a centi-hour and ``chains/h`` as no unit.
+* The cubic foot per second of American hydrology texts (Chow, Maidment & Mays 1988,
+  Example 8.4.1 routes a hydrograph in cfs): 0.3048³ m³/s = 0.028316846592 m³/s exactly
+  (NIST SP 811, B.8: 1 ft = 0.3048 m).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from drillsim.cli.main import main
+from drillsim.scenario.quantities import parse_quantity
+
+M_PER_CHAIN = 66 * 0.3048            # 20.1168 m, exactly
+M3_PER_FT3 = 0.3048 ** 3             # 0.028316846592 m³
+
+
+@pytest.mark.parametrize("text", ["20ch/h", "20chain/h", "20chains/h", "20 ch/h"])
+def test_chains_per_hour_are_66_feet_per_hour(text):
+    assert parse_quantity(text, "speed") == pytest.approx(20 * M_PER_CHAIN / 1000, rel=1e-15)  # km/h
+
+
+def test_a_chain_is_a_length_and_not_a_centi_hour():
+    assert parse_quantity("36.694893ch", "length") == pytest.approx(36.694893 * M_PER_CHAIN / 1000, rel=1e-15)
+    with pytest.raises(ValueError, match="measures"):
+        parse_quantity("2ch", "time")
+
+
+@pytest.mark.parametrize("text", ["85cfs", "85ft3/s", "85ft^3/s", "85 ft**3/s"])
+def test_cubic_feet_per_second(text):
+    # Chow, Maidment & Mays (1988) Example 8.4.1's initial outflow, 85 cfs = 2.407 m³/s
+    # (the SI restatement gives 2.40 m³/s)
+    assert parse_quantity(text, "discharge") == pytest.approx(85 * M3_PER_FT3, rel=1e-15)
+    assert parse_quantity(text, "discharge") == pytest.approx(2.40, abs=0.01)
+
+
+def _fire(*args):
+    res = CliRunner().invoke(main, ["hazard", "fire", "--fuel-model", "FM1", "--wind", "5mph",
+                                    "--slope", "30%", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
+def test_the_fire_calculator_takes_line_production_in_chains_per_hour():
+    """IRPG: a Type 1 crew in grass (fuel model 1) builds 30 ch/h, 603.504 m/h."""
+    in_chains = _fire("--attack", "30min", "--production", "30ch/h")
+    in_metres = _fire("--attack", "30min", "--production", f"{30 * M_PER_CHAIN!r}m/h")
+    assert in_chains == in_metres
+    # Behave's fuel model 1 case (5 mi/h midflame wind up a 30 % slope: 109.394614 ch/h,
+    # firelab/behave testBehave.cpp) in m/min by the chain: 109.394614 × 20.1168 / 60
+    assert in_chains["rate_of_spread_ch_h"] == pytest.approx(109.394614, abs=1e-6)
+    assert in_chains["rate_of_spread_m_min"] == pytest.approx(109.394614 * M_PER_CHAIN / 60, abs=1e-6)
