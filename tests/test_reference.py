@@ -156,6 +156,22 @@ def test_new_scenario_refusals(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_new_scenario_without_a_scenario_to_copy_names_the_params_needed(tmp_path, monkeypatch):
+    import shutil
+
+    for sub in ("regions", "plans"):  # no scenario here uses the landslide hazard
+        shutil.copytree(ROOT / "scenarios" / sub, tmp_path / sub)
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["new-scenario", "mine", "--hazard", "landslide"])
+    assert r.exit_code == 2
+    # the fields the shipped schema says the landslide's params require, in its order
+    shipped = json.loads((ROOT / "docs/schemas/scenario.schema.json").read_text())
+    required = shipped["$defs"]["hazard_type.landslide"]["required"]
+    assert f"its params need {', '.join(required)}" in " ".join(r.output.split())
+    assert "$defs.hazard_type.landslide" in r.output
+    assert not (tmp_path / "mine.yaml").exists()
+
+
 #: plugins whose params are not yet described field by field: none (the landslide
 #: plugin's were described on 2026-12-06). A plugin added here must leave as soon as it
 #: is complete: the test below fails then, so an entry cannot linger

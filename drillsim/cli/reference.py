@@ -88,8 +88,9 @@ def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,
     schema_file = next((p for p in (folder / "../docs/schemas/scenario.schema.json",
                                     folder / "docs/schemas/scenario.schema.json") if p.is_file()), None)
     try:
-        text = scenario_text(target.stem, folder, region, plan, hazard, townships,
-                             host.hazard_types.names(), schema_file)
+        names = host.hazard_types.names()
+        text = scenario_text(target.stem, folder, region, plan, hazard, townships, names,
+                             schema_file, host.hazard_types[hazard].params_model if hazard in names else None)
     except TemplateError as exc:
         raise Fail(f"--hazard: {exc}", 2) from None
     write_output(target, text)  # whole or not at all: a full disk leaves no half scenario

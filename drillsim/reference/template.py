@@ -51,7 +51,8 @@ def _donor(folder: Path, hazard: str) -> tuple[Path, dict] | None:
 
 
 def scenario_text(name: str, folder: Path, region: Path, plan: Path, hazard: str,
-                  places: list[str], hazard_types: list[str], schema: Path | None) -> str:
+                  places: list[str], hazard_types: list[str], schema: Path | None,
+                  params_model: type | None = None) -> str:
     """The scenario's YAML text.
 
     :param folder: where the scenario is written; ``region``, ``plan`` and ``schema``
@@ -59,6 +60,8 @@ def scenario_text(name: str, folder: Path, region: Path, plan: Path, hazard: str
     :param places: ids of the region's townships, the first ones used as call places and
         the first as the base.
     :param hazard_types: the hazard types the loaded plugins register.
+    :param params_model: the pydantic model of ``hazard``'s ``params:``, named in the
+        refusal when no scenario in ``folder`` uses the type.
     :raises TemplateError: ``hazard`` is not registered, or is neither written from
         scratch nor used by a scenario in ``folder``.
     """
@@ -119,8 +122,8 @@ def scenario_text(name: str, folder: Path, region: Path, plan: Path, hazard: str
         found = _donor(folder, hazard)
         if found is None:
             raise TemplateError(f"no scenario in {folder} uses {hazard!r} to start from; "
-                                f"write it with --hazard {OWN[0]} and see docs/scenarios.md for "
-                                f"the params of {hazard!r}")
+                                f"write it with --hazard {OWN[0]} and replace the hazard "
+                                f"by hand{_params_hint(hazard, params_model)}")
         donor, data = found
         horizon = str(data.get("run", {}).get("horizon", horizon))
         entry = next(h for h in data["hazards"] if h.get("type") == hazard)
@@ -154,6 +157,20 @@ def scenario_text(name: str, folder: Path, region: Path, plan: Path, hazard: str
                  '    reason: "placeholder written by drillsim new-scenario: replace with your figures"',
                  f"    applies_to: {path}"]
     return "\n".join(body).rstrip() + "\n"
+
+
+def _params_hint(hazard: str, params_model: type | None) -> str:
+    """The fields the hazard's ``params:`` needs, and where every field is described: the
+    reference (docs/scenarios.md) covers the shipped plugins only; a third-party
+    plugin's fields are in the JSON Schema of the installed plugins."""
+    if params_model is None:
+        return f": docs/scenarios.md describes the params of {hazard!r}"
+    fields = getattr(params_model, "model_fields", {})
+    required = [f.alias or name for name, f in fields.items() if f.is_required()]
+    needs = (f"; its params need {', '.join(required)}" if required else
+             "; its params all have defaults (params: {})")
+    return (f"{needs} (each described in `drillsim schema scenario`, under "
+            f"$defs.hazard_type.{hazard}; docs/scenarios.md for the shipped plugins)")
 
 
 def _indent(text: str) -> str:
