@@ -76,3 +76,21 @@ def test_a_row_measured_in_some_replications_says_in_how_many(tmp_path):
     # each township measured in at most the row's replications, and every replication
     # the row measured has at least one township in it
     assert all(1 <= k <= n for k in counts) and sum(counts) >= n
+
+
+def test_the_tanker_crash_names_the_road_it_closes(tmp_path):
+    # RT4 read "9.31 h at g93_tanker_source": the crash point is made by the plugin
+    # (<hazard>_source), no place of the region, so the report could not name it. The
+    # road is the scenario's: road: {name: "G93 expressway (渝遂高速)", …}. Closed from the
+    # crash to 8 h after the leak stops (reopen_after 8h): 9.31 h (558.4 min in the
+    # hazard's figures), as before.
+    text = _report(tmp_path, "road_tanker_leak")
+    row = _cells(text, "RT4")
+    assert row[3] == "9.31 h at G93 expressway (渝遂高速)"
+    assert "_source" not in text
+    # the timeline names the zone and counts one township as one
+    assert "Warning issued (AEGL-2 zone) for 1 township: Tianjia Zhen 田家镇" in text
+    # 30 t at 1 kg/s lasts 30,000 s = 500 min; the leak was stopped long before (78.4 min):
+    # the figure is what the load would last, not when the tank emptied
+    assert _cells(text, "the load would last, at the release rate, if not stopped")[1] == "500 min"
+    assert "tank empty after" not in text

@@ -51,7 +51,7 @@ LABELS: dict[str, str] = {
     "release_minutes": "release lasted",
     "townships_warned": "townships warned",
     "load_t": "tanker load",
-    "load_empties_after_min": "tank empty after",
+    "load_empties_after_min": "the load would last, at the release rate, if not stopped",
     "road_closed_min": "road closed for",
     "road_closed_h": "road closed for",
     # building fire (plugins/building_fire)

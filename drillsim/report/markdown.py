@@ -47,9 +47,12 @@ def _event_text(e, sc=None) -> str:
     if e.kind == "warning_issued":
         towns = d.get("townships", [])
         if "forecast_peak_stage" not in d:  # a hazard other than a flood
-            return (f"Warning issued ({d.get('level') or 'hazard'}) for {len(towns)} townships: "
+            level = str(d.get("level") or "hazard")
+            if level.lower().startswith("aegl") and level[4:].isdigit():  # aegl2 -> AEGL-2 zone
+                level = f"AEGL-{level[4:]} zone"
+            return (f"Warning issued ({level}) for {_townships(len(towns))}: "
                     f"{', '.join(town(t) for t in towns)}")
-        return f"Flood warning issued for {len(towns)} townships ({_river(sc, d.get('river'))}); " \
+        return f"Flood warning issued for {_townships(len(towns))} ({_river(sc, d.get('river'))}); " \
                f"forecast crest stage {d.get('forecast_peak_stage')} m"
     if e.kind == "hazard_arrival":
         what = "river above warning stage (超警)" if d.get("level") == "warning" else \
@@ -89,6 +92,11 @@ def _event_text(e, sc=None) -> str:
     if e.kind == "run_ended":
         return f"End of run: {d.get('open_incidents')} incidents still open"
     return e.kind
+
+
+def _townships(n: int) -> str:
+    """``1 township``, ``3 townships``."""
+    return f"{n} township" + ("" if n == 1 else "s")
 
 
 def _river(sc, river) -> str:

@@ -53,8 +53,12 @@ def people_buried(events, ctx, params: SlideParams):
 
 def road_blocked_time(events, ctx, params: SlideParams):
     """Per blocked road: minutes from the slide to reopening (to the end of the run if
-    still blocked)."""
+    still blocked), labelled by the point that blocks it (a site of the region), or by
+    the road's name where the point is a hazard's own release point on the road (a
+    tanker crash: ``<hazard>_source``, :func:`drillsim_plugins.chemical.hazard.source_place`,
+    which is no place of the region and so has no name a report could show)."""
     blocked: dict[tuple, float] = {}
+    names: dict[tuple, str] = {}
     out = []
     for e in events:
         if params.hazards is not None and e.details.get("hazard") not in params.hazards:
@@ -62,9 +66,12 @@ def road_blocked_time(events, ctx, params: SlideParams):
         key = (e.details.get("hazard"), e.details.get("point"))
         if e.kind == "road_blocked":
             blocked[key] = e.t
+            if key[1] == f"{key[0]}_source" and e.details.get("road"):
+                names[key] = e.details["road"]
         elif e.kind == "road_reopened" and key in blocked:
-            out.append((key[1], e.t - blocked.pop(key)))
-    out.extend((key[1] + " (still blocked)", AtLeast(ctx.horizon - t)) for key, t in blocked.items())
+            out.append((names.get(key, key[1]), e.t - blocked.pop(key)))
+    out.extend((names.get(key, key[1]) + " (still blocked)", AtLeast(ctx.horizon - t))
+               for key, t in blocked.items())
     return out
 
 
