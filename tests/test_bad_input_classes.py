@@ -510,3 +510,59 @@ def test_a_control_secret_variable_that_is_not_utf8_is_a_message(drill_log, tmp_
     assert result.exit_code == 2, result.output
     assert result.output.splitlines() == ["$DRILLSIM_CONTROL_SECRET: not UTF-8 text (byte 0xff); set it in "
                                           "UTF-8, or give --secret-file FILE"]
+
+
+# (scenario, its residents_per_rescuer as written): every shipped params model that sends
+# rescuers to move residents out (the flood's and the release's evacuation, the
+# landslide's relocation) is played by one of these
+RESCUER_WORK = [("fujiang_flood_2020.yaml", "evacuation"), ("chemical_park_leak.yaml", "evacuation"),
+                ("guxi_landslide.yaml", "relocation")]
+
+
+def test_every_rescuers_work_fits_a_run(host):
+    """One rescuer's work on scene is residents_per_rescuer ÷ rate_per_rescuer minutes. A
+    residents_per_rescuer of 1e308, or a rate of 1e-320/h, passed ``validate`` and made
+    that work infinite: the run failed in its middle ("on-scene work must be a positive
+    number of minutes, got inf"). Every model with the pair refuses both at the field's
+    own line; the models are found by their fields, so a new one is not left out."""
+    import re
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    from drillsim.reference.kinds import params_models
+
+    for registration in params_models(host):
+        assert registration.model is not None
+    owners = sorted(f"{m.__module__}.{m.__qualname__}" for m in set(_subclasses(Strict))
+                    if {"residents_per_rescuer", "rate_per_rescuer"} <= set(m.model_fields))
+    assert owners == ["drillsim_plugins.chemical.hazard.EvacuationParams",
+                      "drillsim_plugins.flood.params.EvacuationParams",
+                      "drillsim_plugins.landslide.hazard.RelocationParams"]
+    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
+    runner = CliRunner()
+    for name, section in RESCUER_WORK:
+        text = (scenarios / name).read_text(encoding="utf-8")
+        for field, value, says in (
+                ("residents_per_rescuer", "1e308", "1e+308 is outside the physical range of an amount "
+                                                  "(0–10,000,000"),
+                # 10,000,000 residents at 20/h: 500,000 h, 20,833 d (by hand)
+                ("residents_per_rescuer", "10000000", "one rescuer moving 10,000,000 residents at 20/h "
+                                                      "would work 20,833 d on scene, longer than 366 d"),
+                ("rate_per_rescuer", "1e-320/h", "would work millions of years on scene, longer than 366 d")):
+            match = re.search(rf"{field}: ([^,}}\n]+)", text)
+            broken = text[:match.start(1)] + value + text[match.end(1):]
+            line = text[:match.start()].count("\n") + 1
+            path = scenarios / f"_broken_{name}"
+            try:
+                path.write_text(broken, encoding="utf-8")
+                result = runner.invoke(main, ["validate", str(path)])
+            finally:
+                path.unlink()
+            assert result.exit_code == 2, (name, field, value, result.output)
+            first = result.output.splitlines()[0]
+            # the work is refused at the rate's line (it comes after the residents)
+            at = "rate_per_rescuer" if "would work" in says else field
+            at_line = line if at == field else text[:text.index("rate_per_rescuer", match.start())].count("\n") + 1
+            assert first.startswith(f"{path}:{at_line}:"), first
+            assert f"hazards[0].params.{section}.{at}: " in first and says in first, first

@@ -47,9 +47,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Angle, HazardType, Demand, DurationOrZero, Duration, Height, Length, MassRate, OrderRefused, Place,
+from drillsim.api import (Angle, Count, HazardType, Demand, DurationOrZero, Duration, Height, Length, MassRate, OrderRefused, Place,
                           Rate, Restriction, Strict, WindSpeed, from_local_km, suggest, to_local_km)
 
+from ..rescuers import check_rescuer_work
 from ..roads import RoadPoint, check_road, point_on_road
 from . import plume
 from .chemicals import chemical
@@ -122,7 +123,7 @@ class FireSupportParams(Strict):
 
 
 class EvacuationParams(Strict):
-    residents_per_rescuer: float = Field(gt=0)
+    residents_per_rescuer: Count = Field(gt=0)
     """Residents one rescuer is responsible for."""
     rate_per_rescuer: Rate
     """People one rescuer moves per unit of time."""
@@ -134,6 +135,11 @@ class EvacuationParams(Strict):
     """Incident kind of an evacuation."""
     priority: int = Field(default=2, ge=1, le=9)
     """Dispatch priority."""
+
+    @field_validator("rate_per_rescuer")
+    @classmethod
+    def _work_fits_a_run(cls, v: float, info) -> float:
+        return check_rescuer_work(info.data.get("residents_per_rescuer"), v)
 
 
 class ProtectiveActionParams(Strict):

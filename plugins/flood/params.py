@@ -11,9 +11,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from drillsim.api import (Demand, Discharge, Duration, DurationOrZero, Elevation, Fraction, Height,
+from drillsim.api import (Count, Demand, Discharge, Duration, DurationOrZero, Elevation, Fraction, Height,
                           Length, Rate, Strict, TimeOffset)
 
+from ..rescuers import check_rescuer_work
 from .hydrograph import gamma_hydrograph, sample_series
 from .rating import PowerRating
 from .routing import muskingum_coefficients
@@ -212,7 +213,7 @@ class EvacuationParams(Strict):
     """People evacuated in all, split over the townships by population weight (or each township's `people_at_risk`)."""
     order_delay: DurationOrZero = 0.0
     """Time from the warning to the evacuation order in a township."""
-    residents_per_rescuer: float = Field(gt=0)
+    residents_per_rescuer: Count = Field(gt=0)
     """Residents one rescuer is responsible for: sets how many rescuers an evacuation demands."""
     rate_per_rescuer: Rate
     """People one rescuer moves per unit of time (`20/h`)."""
@@ -230,6 +231,11 @@ class EvacuationParams(Strict):
     """Evacuees who need relocation supplies (`relocation_share`) also need a shelter place: placed in the region's shelters (sites of kind `shelter` with a capacity), nearest to their township first; those who find none are the overflow."""
     return_after: DurationOrZero | None = None
     """With `shelter`: how long after the water recedes in their township sheltered people go home (none: they stay to the end of the run)."""
+
+    @field_validator("rate_per_rescuer")
+    @classmethod
+    def _work_fits_a_run(cls, v: float, info) -> float:
+        return check_rescuer_work(info.data.get("residents_per_rescuer"), v)
 
 
 class RescueCallParams(Strict):

@@ -43,10 +43,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from drillsim.api import (Demand, HazardType, Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate,
+from drillsim.api import (Count, Demand, HazardType, Duration, DurationOrZero, Fraction, Length, OrderRefused, Rate,
                           Strict, suggest)
 
 from .. import roads
+from ..rescuers import check_rescuer_work
 from .threshold import CURVES, Curve, exceedance
 
 
@@ -163,7 +164,7 @@ class PointParams(Strict):
 
 
 class RelocationParams(Strict):
-    residents_per_rescuer: float = Field(gt=0)
+    residents_per_rescuer: Count = Field(gt=0)
     """Residents per rescuer sent: the relocation demands residents ÷ this rescuers (rounded up), each moving this many out."""
     rate_per_rescuer: Rate
     """People each rescuer on scene moves out per unit of time (e.g. `10/h`)."""
@@ -175,6 +176,11 @@ class RelocationParams(Strict):
     """Incident kind of the relocation (default `relocation`)."""
     priority: int = Field(default=2, ge=1, le=9)
     """Dispatch priority of the relocation (1 = first, 9 = last)."""
+
+    @field_validator("rate_per_rescuer")
+    @classmethod
+    def _work_fits_a_run(cls, v: float, info) -> float:
+        return check_rescuer_work(info.data.get("residents_per_rescuer"), v)
 
 
 class RescueParams(Strict):
