@@ -76,6 +76,13 @@ def test_a_row_measured_in_some_replications_says_in_how_many(tmp_path):
     # each township measured in at most the row's replications, and every replication
     # the row measured has at least one township in it
     assert all(1 <= k <= n for k in counts) and sum(counts) >= n
+    # and the row no longer reads "28.6 min at Mixin": its mean is each replication's
+    # worst township averaged, Mixin's own mean (the by-township table's) is another figure
+    mixin = _cells(text, "Mixin Zhen 米心镇", after="### T6:")[1].split(" [")[0]
+    assert row[3].endswith(f"(the worst place varies by replication; worst on average Mixin Zhen 米心镇, {mixin})")
+    # T1's worst is Mixin in every replication (the river enters there): its mean is Mixin's
+    t1 = _cells(text, "T1")[3]
+    assert t1 == _cells(text, "Mixin Zhen 米心镇", after="### T1:")[1].split(" [")[0] + " at Mixin Zhen 米心镇"
 
 
 def test_the_tanker_crash_names_the_road_it_closes(tmp_path):

@@ -63,6 +63,25 @@ def place_name(sc, label: str | None) -> str | None:
     return f"{name} {rest}".strip()
 
 
+def where_text(sc, row) -> str:
+    """Where a ``min``/``max`` row over places stands, after its mean: `` at Mixin Zhen
+    米心镇`` when that place was the worst in every replication measured (the row's mean
+    is the place's own), else `` (the worst place varies by replication; worst on average
+    Mixin Zhen 米心镇, 595.9 min)``: the row's mean is then the mean of each replication's
+    worst, larger (or, for ``min``, smaller) than any one place's mean, and "709.9 min at
+    Mixin" beside Mixin's own 595.9 min read as a contradiction. Empty for a row with no
+    place."""
+    if not row.worst:
+        return ""
+    name = place_name(sc, row.worst)
+    own = next((b for b in getattr(row, "breakdown", None) or () if b.get("label") == row.worst), None)
+    if (own is None or own.get("mean") is None or row.mean is None
+            or (own.get("n", row.n) == row.n and num(own["mean"], row.unit) == num(row.mean, row.unit))):
+        return f" at {name}"
+    return (f" (the worst place varies by replication; worst on average {name}, "
+            f"{num(own['mean'], row.unit)})")
+
+
 def hazard_name(sc, hazard_id: str) -> str | None:
     """A scenario hazard's id in words (``baolong_fire`` → ``the baolong fire``, as a
     row over fires labels its place); None when the scenario has no hazard of that id."""

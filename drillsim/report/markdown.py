@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drillsim.report.common import (cut_off_text, clock, design_text, force_name, goal_from_plan, goal_split, goal_text,
-                                    measured, misses_by_place, num, place_name, rate_text, row_title, shortfall)
+                                    measured, misses_by_place, num, place_name, rate_text, row_title, shortfall,
+                                    where_text)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, still_going_at_end, waits_between_hazards)
 from drillsim.report.figures import building_fire_rows, figure_rows, fire_rows, split_unit, zone_rows
@@ -172,7 +173,7 @@ def _missed_section(sc, rows, deciding: dict | None = None, replications: int = 
         whose = "the plan's number" if goal_from_plan(r) else "not a plan number"
         short = shortfall(r)
         line = (f"- **{r.id}** {_md(row_title(sc, r))}" + (f" ({r.section})" if r.section else "")
-                + f": {measured(r)}" + (f" at {place_name(sc, r.worst)}" if r.worst else "")
+                + f": {measured(r)}" + where_text(sc, r)
                 + f" against {goal_text(r).replace(' (not a plan number)', '')} ({whose})"
                 + (f", {short} on the mean" if short else "")
                 + (f"; met in {rate_text(r)} of the {r.n} replications measured (of {replications})"
@@ -229,7 +230,7 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
     out += _table(["id", "target", "plan §", "measured: mean [95% CI]", "p90", "goal",
                    "pass rate", "result"],
                   [[r.id, row_title(sc, r), r.section or "—",
-                    measured(r) + (f" at {place_name(sc, r.worst)}" if r.worst else ""),
+                    measured(r) + where_text(sc, r),
                     num(r.p90, r.unit) + (f" ({place_name(sc, r.worst)} only)" if r.worst else "")
                     if r.p90 is not None else "—", goal_text(r),
                     rate_text(r) + _of_measured(r.n, outcome.replications)

@@ -29,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from drillsim.report.common import (cut_off_text, design_text, goal_from_plan, goal_split, goal_text, measured, num,
-                                    place_name, rate_text, row_title, shortfall)
+                                    place_name, rate_text, row_title, shortfall, where_text)
 from drillsim.report.facts import implicit_assumptions, still_going_at_end
 from drillsim.report.trimmed import stdout_console
 
@@ -77,7 +77,7 @@ def output_console() -> tuple[Console, int | None]:
 
 
 def _where(sc, row) -> str:
-    return f" at {place_name(sc, row.worst)}" if row.worst else ""
+    return where_text(sc, row)
 
 
 def _p90(sc, row) -> str:
