@@ -127,8 +127,10 @@ def sigmas(x_m: float, stability: str, scheme: str = "briggs_rural") -> tuple[fl
     if scheme not in SCHEMES:
         raise ValueError(f"unknown sigma scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     if not MIN_X_M <= x_m <= MAX_X_M:
+        why = (" (upwind points get no plume)" if not x_m > 0 else
+               " (the curves are fitted to 10 km; beyond 100 km they mean nothing)" if x_m > MAX_X_M else "")
         raise ValueError(f"downwind distance {x_m:g} m is outside the model's range "
-                         f"{MIN_X_M:g} m-{MAX_X_M / 1000:g} km (upwind points get no plume)")
+                         f"{MIN_X_M:g} m-{MAX_X_M / 1000:g} km{why}")
     classes = _check_class(stability)
     pairs = [_one(x_m, c, scheme) for c in classes]
     return (sum(p[0] for p in pairs) / len(pairs), sum(p[1] for p in pairs) / len(pairs))
