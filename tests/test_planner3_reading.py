@@ -101,3 +101,12 @@ def test_the_tanker_crash_names_the_road_it_closes(tmp_path):
     # the figure is what the load would last, not when the tank emptied
     assert _cells(text, "the load would last, at the release rate, if not stopped")[1] == "500 min"
     assert "tank empty after" not in text
+
+
+def test_a_river_the_region_draws_no_course_of_is_named_in_words(tmp_path):
+    # The flash flood's river is Shouqiao's (region file: river: pingtan, after the water
+    # bureau's warning SRC_TNSLJ_20230911, 平滩河); the region draws only the Fujiang's and
+    # the Qiongjiang's courses, so the timeline printed the bare id "(pingtan)".
+    text = _report(tmp_path, "flash_flood", "-n", "1")
+    assert "Flood warning issued for 1 township (Pingtan river)" in text
+    assert "(pingtan)" not in text

@@ -101,11 +101,13 @@ def _townships(n: int) -> str:
 
 
 def _river(sc, river) -> str:
-    """A river id as its names in the region (``Fujiang 涪江``), else as given."""
+    """A river id as its names in the region (``Fujiang 涪江``), else in words (``pingtan``,
+    a river the townships lie on but the region draws no course of, → ``Pingtan river``;
+    the timeline read "Flood warning issued for 1 township (pingtan)")."""
     for r in getattr(getattr(getattr(sc, "region", None), "spec", None), "rivers", None) or ():
         if r.id == river:
             return " ".join(x for x in (getattr(r, "name_en", None), getattr(r, "name_zh", None)) if x) or river
-    return str(river)
+    return f"{str(river).replace('_', ' ').capitalize()} river" if river else "river"
 
 
 def _reserve(sc, reserve) -> str:
