@@ -110,3 +110,17 @@ def test_a_river_the_region_draws_no_course_of_is_named_in_words(tmp_path):
     text = _report(tmp_path, "flash_flood", "-n", "1")
     assert "Flood warning issued for 1 township (Pingtan river)" in text
     assert "(pingtan)" not in text
+
+
+def test_a_count_of_one_is_singular_and_points_are_not_townships(tmp_path):
+    from drillsim.report.common import num
+    assert num(1, "points") == "1 point" and num(2, "points") == "2 points"
+    assert num(1.0, "buildings") == "1 building" and num(1.5, "buildings") == "1.50 buildings"
+    assert num(1, "people") == "1 person" and num(0, "people") == "0 people"
+    # W1 counts waterlogging points (metric label "point"): its miss listed them "By
+    # township: bridge underpass … 1 points"; the scenario has two points, each over 15 cm
+    # (576 mm and 323.8 mm at the peak, the hazard's figures)
+    text = _report(tmp_path, "urban_waterlogging", "-n", "1")
+    line = next(x for x in text.splitlines() if x.startswith("- **W1** Waterlogging"))
+    assert "By point: bridge underpass" in line and "By township" not in line
+    assert line.count(" 1 point;") + line.endswith(" 1 point") == 2

@@ -17,6 +17,11 @@ UNIT_LABEL = {"min": "min", "h": "h", "d": "d", "people": "people", "count": "",
               "%": "%", "ha": "ha"}
 
 
+SINGULAR = {"points": "point", "buildings": "building", "townships": "township", "people": "person",
+            "person-days": "person-day", "units": "unit"}
+"""Count units in the singular, for a value that reads exactly 1."""
+
+
 def num(value, unit: str = "", digits: int | None = None) -> str:
     """A value for people to read: thousands separators, sensible decimals, unit."""
     if value is None:
@@ -28,6 +33,8 @@ def num(value, unit: str = "", digits: int | None = None) -> str:
         digits = 0 if a >= 1000 or float(value).is_integer() else (1 if a >= 10 else 2)
     text = f"{value:,.{digits}f}"
     label = UNIT_LABEL.get(unit, unit)
+    if text in ("1", "-1"):  # "1 points", "max <= 1 buildings" read wrong
+        label = SINGULAR.get(label, label)
     if label == "%":
         return text + "%"
     return f"{text} {label}".strip()

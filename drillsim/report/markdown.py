@@ -182,7 +182,8 @@ def _missed_section(sc, rows, deciding: dict | None = None, replications: int = 
                    if r.n and r.n < replications else f"; met in {rate_text(r)} of replications"))
         places = misses_by_place(sc, r)
         if places:
-            what = "by township" if r.statistic == "sum" else "missing it"
+            label = {t.id: t.metric.label for t in getattr(sc, "targets", ())}.get(r.id) or "township"
+            what = f"by {label}" if r.statistic == "sum" else "missing it"
             line += f". {what.capitalize()}: " + "; ".join(places[:8]) + (
                 f"; and {len(places) - 8} more" if len(places) > 8 else "")
         top = (deciding or {}).get(r.id.partition("/")[0])
