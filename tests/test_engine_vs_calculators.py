@@ -124,3 +124,18 @@ def test_transit_flood_engine_and_route_calculator(host):
     assert figures["gauge_peak_m3s"] == pytest.approx(calc["peak_outflow"], rel=1e-9)
     assert figures["gauge_peak_time_min"] == peak * 60.0
     assert figures["peak_travel_time_h"] == peak - tp
+
+
+def test_the_crews_flame_limits_are_the_reports_chart():
+    """The forest fire's hand crews and helicopters work the head up to the flame lengths
+    at which the after-action report's chart (Andrews & Rothermel 1982, INT-131: 4 ft and
+    8 ft) stops saying they can: before, the engine rounded them to 1.2 and 2.4 m, so a
+    head of 1.21 m was one the report said hand tools could attack and the run's crews
+    could not close."""
+    from drillsim.report.figures import SUPPRESSION_CLASSES, suppression_class
+    from drillsim_plugins.forest_fire.containment import flame_length_limit
+
+    assert flame_length_limit("hand_crew") == SUPPRESSION_CLASSES[0][0] == 4 * 0.3048
+    assert flame_length_limit("aircraft") == SUPPRESSION_CLASSES[1][0] == 8 * 0.3048
+    assert suppression_class(1.21).startswith("hand tools can attack")
+    assert 1.21 < flame_length_limit("hand_crew")

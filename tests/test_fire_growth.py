@@ -39,7 +39,8 @@ def test_irpg_production_rates_and_crew_scaling():
     assert crew_rate_m_h("type2", 9, "conifers") == pytest.approx(16 * 20.1168)
     assert crew_rate_m_h("type1", 1, "grass", crew_size=10) == pytest.approx(30 * 20.1168 / 2)
     assert M_PER_CHAIN == pytest.approx(66 * 0.3048)
-    assert (flame_length_limit("hand_crew"), flame_length_limit("aircraft")) == (1.2, 2.4)
+    # Andrews & Rothermel (1982): 4 ft and 8 ft, in metres exactly (1 ft = 0.3048 m)
+    assert (flame_length_limit("hand_crew"), flame_length_limit("aircraft")) == (4 * 0.3048, 8 * 0.3048)
     for args, match in ((("type3", 9, "conifers"), "unknown crew type"), (("type2", 14, "all"), "no production"),
                         (("type2", 9, "grass"), "no condition 'grass'")):
         with pytest.raises(ValueError, match=match):
