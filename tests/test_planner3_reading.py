@@ -124,3 +124,22 @@ def test_a_count_of_one_is_singular_and_points_are_not_townships(tmp_path):
     line = next(x for x in text.splitlines() if x.startswith("- **W1** Waterlogging"))
     assert "By point: bridge underpass" in line and "By township" not in line
     assert line.count(" 1 point;") + line.endswith(" 1 point") == 2
+
+
+def test_a_deciding_assumption_names_its_number_and_has_an_effect(tmp_path):
+    # Guxi landslide (stored sensitivity scenarios/sensitivity/guxi_landslide.json):
+    # L4's stored top three had the Baolong rain factor at an effect of -0.0 (float
+    # noise: 33.871178 min at both ends), printed "(0.6 → 1.8): -0 min" among the three
+    # that decide it most; and the storm's factor is the step of its hourly depths
+    # (rainfall.step 0.5 → 1.5 h), printed as if the storm's "174 mm in 16 h" were varied.
+    import json
+
+    from drillsim.planning.stored import deciding_by_target
+    from drillsim.report.common import num
+    data = json.loads((ROOT / "scenarios" / "sensitivity" / "guxi_landslide.json").read_text(encoding="utf-8"))
+    l4 = deciding_by_target(data, ["L4"])["L4"]
+    assert [effect for _, effect in l4] == [15.0]          # +15 min (18.87 → 33.87 min)
+    assert l4[0][0].endswith("(step 0.5 → 1.5 h)")
+    assert num(-0.0, "min") == "0 min"
+    text = _report(tmp_path, "guxi_landslide")
+    assert "-0 min" not in text and "(step 0.5 → 1.5 h): +15 min" in text

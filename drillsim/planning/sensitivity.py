@@ -179,8 +179,9 @@ class Sensitivity:
 
     def top(self, target: str, n: int = 3) -> list[str]:
         """The ``n`` factors with the largest effect on ``target``, leaving out those with
-        none (an effect of exactly 0)."""
-        return [e.factor for e in self.effects[target] if e.value != 0][:n]
+        none: an effect of 0 to the 6 decimals the JSON keeps (a difference of float noise,
+        1e-15 min, was kept and written as ``-0.0``)."""
+        return [e.factor for e in self.effects[target] if round(e.value, 6) != 0][:n]
 
 
 def design(method: str, factors: list[Factor], samples: int, seed: int) -> np.ndarray:

@@ -8,6 +8,7 @@ about 20 M machine instructions of every such run).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -34,6 +35,17 @@ def fingerprint(scenario: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _top3(data: dict, entry: dict) -> list[str]:
+    """A target's ``top3`` without a factor whose one-at-a-time effect is nothing: a file
+    written before :meth:`~drillsim.planning.sensitivity.Result.top` left out effects of
+    float noise kept them as ``-0.0`` (the old-slope rain factor on the Guxi rescue, L4),
+    and the report named them among the three that decide it most, at "-0 min"."""
+    if data.get("method") != "oat":
+        return list(entry["top3"][:3])
+    effects = {e["factor"]: e.get("value") for e in entry.get("effects") or []}
+    return [n for n in entry["top3"][:3] if effects.get(n) is None or effects[n] != 0]
+
+
 def deciding_most(data: dict, targets: list[str] | None = None, most: int = 3) -> list[tuple[str, str, list[str]]]:
     """The assumed numbers that decide the most targets of a ``drillsim sensitivity --json``
     result: a factor scores 3, 2 or 1 for each target (of ``targets``, default all) in whose
@@ -49,7 +61,7 @@ def deciding_most(data: dict, targets: list[str] | None = None, most: int = 3) -
     for target, entry in data["targets"].items():
         if targets is not None and target not in targets:
             continue
-        for rank, name in enumerate(entry["top3"][:3]):
+        for rank, name in enumerate(_top3(data, entry)):
             score[name] = score.get(name, 0) + 3 - rank
             decides.setdefault(name, []).append(target)
     ranked = sorted(score, key=lambda n: (-score[n], order.index(n) if n in order else len(order)))
@@ -100,7 +112,7 @@ def deciding_by_target(data: dict, targets: list[str] | None = None) -> dict[str
         effects = {e["factor"]: e.get("value") for e in entry.get("effects") or []} \
             if data.get("method") == "oat" else {}
         out[target] = [(_factor_words(name, factors.get(name), shared, data.get("method")), effects.get(name))
-                       for name in entry["top3"][:3]]
+                       for name in _top3(data, entry)]
     return out
 
 
@@ -113,8 +125,12 @@ def _factor_words(path: str, factor: dict | None, shared: dict[str, int], method
         return path
     text = _short(factor["assumption"])
     parts = []
-    if shared.get(text, 0) > 1:
-        parts.append(path.rsplit(".", 1)[-1])
+    field = path.rsplit(".", 1)[-1]
+    if shared.get(text, 0) > 1 or not re.search(rf"\b{re.escape(field.replace('_', ' '))}\b", text, re.IGNORECASE):
+        # the number's field unless the words already name it (Muskingum K): the Guxi storm
+        # "174 mm in 16 h … (0.5 → 1.5 h)" read as its length varied, where it was the step
+        # of its hourly depths
+        parts.append(field)
     low, high = factor.get("low"), factor.get("high")
     if method == "oat" and isinstance(low, (int, float)) and isinstance(high, (int, float)):
         unit = factor.get("unit") or ""

@@ -28,6 +28,8 @@ def num(value, unit: str = "", digits: int | None = None) -> str:
         return "—"
     if isinstance(value, float) and not math.isfinite(value):
         return "∞" if value > 0 else "-∞"
+    if isinstance(value, float) and value == 0:
+        value = 0.0  # -0.0 reads "0", not "-0"
     if digits is None:
         a = abs(value)
         digits = 0 if a >= 1000 or float(value).is_integer() else (1 if a >= 10 else 2)
