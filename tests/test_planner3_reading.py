@@ -143,3 +143,21 @@ def test_a_deciding_assumption_names_its_number_and_has_an_effect(tmp_path):
     assert num(-0.0, "min") == "0 min"
     text = _report(tmp_path, "guxi_landslide")
     assert "-0 min" not in text and "(step 0.5 → 1.5 h): +15 min" in text
+
+
+def test_a_compound_scenario_titles_the_plan_rows_by_what_they_measure():
+    # The flood + leak scenario renamed T3 "relocation need above township stocks" and T4
+    # "largest township relocation need", titles of the rows before they became stock
+    # standards; the plan file's T3 and T4 read the stock held (metric reserve_stock_held,
+    # 紧急转移安置物资储备保障标准区级达到3000人、多灾易灾或偏远镇街应达到200人, III.(3).2(3)),
+    # so the report said "relocation need … 3,000 people: PASS" beside 4,187 people
+    # without supplies (T3-short).
+    import yaml
+    plan = yaml.safe_load((ROOT / "scenarios" / "plans" / "tongnan-2021.yaml").read_text(encoding="utf-8"))
+    metric = {t["id"]: t["metric"] for t in plan["targets"]}
+    assert metric["T3"] == metric["T4"] == "reserve_stock_held"
+    for name in ("fujiang_flood_chemical_leak", "flood_landslide", "fujiang_flood_2020_two_waves"):
+        doc = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))
+        for rid, over in ((doc.get("plan") or {}).get("overrides") or {}).items():
+            if metric.get(rid) == "reserve_stock_held" and "title" in over:
+                assert "stock held" in over["title"] and "need" not in over["title"], (name, rid)
