@@ -566,3 +566,21 @@ def test_every_rescuers_work_fits_a_run(host):
             at_line = line if at == field else text[:text.index("rate_per_rescuer", match.start())].count("\n") + 1
             assert first.startswith(f"{path}:{at_line}:"), first
             assert f"hazards[0].params.{section}.{at}: " in first and says in first, first
+
+
+def test_a_tiny_numpy_number_is_written_not_nan(tmp_path):
+    """A valid 200-unit hypercube (the most ``units:`` takes) printed "mean wait nan min"
+    and a RuntimeWarning: its waiting share, a numpy float of 1e-316, went through
+    ``round(x, 318)``, which numpy computes as x × 10³¹⁸ (overflow, then inf/inf)."""
+    import warnings
+
+    import numpy as np
+
+    from drillsim.scenario.quantities import format_number
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # 3e-37 written out: "0.", 36 zeros, "3" (by hand)
+        assert format_number(np.float64(3e-37)) == format_number(3e-37) == "0." + "0" * 36 + "3"
+        text = format_number(np.float64(8e-317))
+    assert text == "0." + "0" * 316 + "8"

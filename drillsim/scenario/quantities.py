@@ -758,6 +758,9 @@ def format_number(value: float, digits: int = 3) -> str:
         return "∞" if value > 0 else ("-∞" if value < 0 else "—")
     if value == 0:
         return "0"
+    # a numpy float rounds as value × 10**ndigits: a tiny one (a share of calls waiting
+    # of 1e-316 in a 200-unit hypercube) overflowed to nan; Python's float rounds exactly
+    value = float(value)
     magnitude = math.floor(math.log10(abs(value)))
     decimals = max(0, digits - 1 - magnitude)
     rounded = round(value, digits - 1 - magnitude)  # negative: to tens, hundreds …
