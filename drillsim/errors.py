@@ -50,6 +50,14 @@ class ValidationFailed(Exception):
         return "\n".join(str(f) for f in sorted(set(self.faults)))
 
 
+#: What plugin code may raise that is not its fault and goes on up: Ctrl-C and a generator
+#: being closed. Anything else it raises — ``SystemExit`` from ``sys.exit()`` in a hook or
+#: at import, a class of its own derived from ``BaseException`` — is the plugin failing,
+#: reported like an ``Exception`` (it ended the command with exit status 3 and no word, or
+#: with a traceback). Use as ``except PASSES_THROUGH: raise`` before ``except BaseException``.
+PASSES_THROUGH: tuple[type[BaseException], ...] = (KeyboardInterrupt, GeneratorExit)
+
+
 class DrillsimError(Exception):
     """An error during a run that is not a user's input mistake but must be reported
     without a traceback (a plugin failing, a stalled run). The CLI exits 1."""

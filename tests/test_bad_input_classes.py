@@ -584,3 +584,64 @@ def test_a_tiny_numpy_number_is_written_not_nan(tmp_path):
         assert format_number(np.float64(3e-37)) == format_number(3e-37) == "0." + "0" * 36 + "3"
         text = format_number(np.float64(8e-317))
     assert text == "0." + "0" * 316 + "8"
+
+
+# (hook, code raising in it): plugin code that raises something not derived from Exception
+PLUGIN_EXITS = {
+    "sys.exit in a hook": ("drillsim_run_started(sim)", "sys.exit(3)", "SystemExit: 3"),
+    "its own BaseException": ("drillsim_run_finished(sim)", "raise Boom('boom')", "Boom: boom"),
+    "sys.exit choosing units": ("drillsim_choose_units(sim, incident, unmet, candidates)", "sys.exit('no units')",
+                                "SystemExit: no units"),
+    "sys.exit in travel": ("drillsim_travel_time(sim, unit, origin, destination)", "sys.exit(5)", "SystemExit: 5"),
+    "sys.exit in an event": ("drillsim_event(sim, event)", "sys.exit(6)", "SystemExit: 6"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLUGIN_EXITS))
+def test_a_plugin_raising_beyond_exception_fails_the_run(case, tmp_path, monkeypatch):
+    """A plugin whose hook calls ``sys.exit()`` ended drillsim with that exit status and
+    no word (exit status 3: neither 1, a run failed, nor 2); one raising its own
+    ``BaseException`` subclass ended in a traceback. Both fail the run as any plugin
+    exception does: the plugin, the hook, exit status 1, no traceback."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    hook, body, says = PLUGIN_EXITS[case]
+    plugin = tmp_path / "careless.py"
+    plugin.write_text("import sys\nfrom drillsim.api import hookimpl\n\n\nclass Boom(BaseException):\n    pass\n\n\n"
+                      f"@hookimpl\ndef {hook}:\n    {body}\n", encoding="utf-8")
+    monkeypatch.chdir(HERE)
+    result = CliRunner().invoke(main, ["run", "scenarios/valid.yaml", "-n", "1", "--json", str(tmp_path / "o.json"),
+                                       "--plugin-module", f"careless={plugin}"])
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    assert isinstance(result.exception, SystemExit)  # click's own exit, not the plugin's escaping
+    assert "Traceback" not in result.output
+    name = hook.split("(")[0]
+    line = result.output.splitlines()[-1]
+    assert line.startswith(f"run failed: plugin 'careless' failed in {name} at scenario time "), line
+    assert line.endswith(f": {says}"), line
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_a_plugin_module_calling_sys_exit_at_import_is_refused(tmp_path, monkeypatch):
+    """``sys.exit("…")`` at a plugin module's top level (a script's habit when its
+    configuration is missing) stopped drillsim with the plugin's text and exit status 1;
+    Ctrl-C in a hook still interrupts (exit status 130)."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "script.py"
+    plugin.write_text("import sys\nsys.exit('militia: no militia.ini found')\n", encoding="utf-8")
+    monkeypatch.chdir(HERE)
+    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml", "--plugin-module", f"militia={plugin}"])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [f"plugin error: plugin 'militia': cannot import module {str(plugin)!r}: "
+                                          "SystemExit: militia: no militia.ini found"]
+    interrupting = tmp_path / "ctrl_c.py"
+    interrupting.write_text("from drillsim.api import hookimpl\n\n\n@hookimpl\ndef drillsim_run_started(sim):\n"
+                            "    raise KeyboardInterrupt\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", "scenarios/valid.yaml", "-n", "1", "--plugin-module",
+                                       f"ctrl_c={interrupting}"])
+    assert result.exit_code == 130, result.output

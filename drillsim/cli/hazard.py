@@ -18,7 +18,7 @@ import click
 
 from drillsim.cli.support import IMAGE, OutputFile, plugin_module_option
 
-from drillsim.errors import brief
+from drillsim.errors import PASSES_THROUGH, brief
 from drillsim.host.registry import CalcOption, Calculator
 from drillsim.scenario.quantities import (
     QUANTITY_KINDS,
@@ -237,7 +237,9 @@ def _command(calc: Calculator) -> click.Command:
             result = calc.compute(**values)
         except (ValueError, ArithmeticError) as exc:  # OverflowError, ZeroDivisionError too
             raise click.UsageError(f"{calc.name}: {exc}") from None
-        except Exception as exc:  # noqa: BLE001  (a fault in the calculator's plugin)
+        except PASSES_THROUGH:
+            raise
+        except BaseException as exc:  # noqa: BLE001  (a fault in the calculator's plugin; sys.exit() too)
             from drillsim.cli.support import Fail
 
             raise Fail(f"{calc.name}: the calculator failed ({type(exc).__name__}: "

@@ -50,7 +50,7 @@ from drillsim.engine.stash import Stash
 from drillsim.engine.streams import RandomStreams
 from drillsim.engine.units import Force, Unit
 from drillsim.engine.watchdog import ClockStuck, EventTimeLimit, Watchdog, limit_from_env
-from drillsim.errors import DrillsimError, brief
+from drillsim.errors import PASSES_THROUGH, DrillsimError, brief
 from drillsim.scenario.region import Place
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,6 +94,10 @@ def _created_keys(details: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | Non
         return None
     return ("incident_created", (_CREATED[0], *details, *_CREATED[1:]))
 
+
+#: what a plugin's call lets through: Ctrl-C, a closed generator, the watchdog's time limit
+#: (:meth:`Simulation.run` reports it); anything else it raises fails the run
+_PASSES = (*PASSES_THROUGH, EventTimeLimit)
 
 class PluginFailed(DrillsimError):
     """A plugin raised during a run. Names the plugin, the hook and the scenario time."""
@@ -595,9 +599,9 @@ class Simulation:
                 minutes = only(self, unit, origin, destination)
             else:
                 minutes = self._travel_time(self, unit, origin, destination)
-        except (PluginFailed, simpy.Interrupt):
+        except (PluginFailed, simpy.Interrupt, *_PASSES):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # sys.exit() in a plugin too
             raise self._failure(exc, "drillsim_travel_time") from exc
         if minutes.__class__ is float and 0.0 <= minutes < _INF:
             # the usual answer, a finite float of 0 or more: what the checks below make of
@@ -656,9 +660,9 @@ class Simulation:
             return access_rules.OPEN
         try:  # self._call inlined: this runs on every trip
             answers = self._restrictions(self, unit, origin, destination)
-        except (PluginFailed, RunawayRun, simpy.Interrupt):
+        except (PluginFailed, RunawayRun, simpy.Interrupt, *_PASSES):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # sys.exit() in a plugin too
             raise self._failure(exc, "drillsim_travel_restriction") from exc
         cut = self.closed_townships
         if cut and unit.mode == "road" and origin.township != destination.township \
@@ -687,9 +691,9 @@ class Simulation:
             args = (self, incident, unmet, list(candidates))
             try:  # self._call inlined: this runs on every dispatch
                 answer = function(*args) if picks == _ALL4 else function(*[args[i] for i in picks])
-            except (PluginFailed, RunawayRun, simpy.Interrupt):
+            except (PluginFailed, RunawayRun, simpy.Interrupt, *_PASSES):
                 raise
-            except Exception as exc:
+            except BaseException as exc:  # sys.exit() in a plugin too
                 raise self._failure(exc, "drillsim_filter_candidates") from exc
             if answer is None:
                 continue
@@ -873,9 +877,9 @@ class Simulation:
                 chosen = only(self, incident, unmet, candidates) or []
             else:
                 chosen = self._choose_units(self, incident, unmet, candidates) or []
-        except (PluginFailed, simpy.Interrupt):
+        except (PluginFailed, simpy.Interrupt, *_PASSES):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # sys.exit() in a plugin too
             raise self._failure(exc, "drillsim_choose_units") from exc
         if chosen.__class__ is not list and not isinstance(chosen, (list, tuple)):
             raise self._nonsense("drillsim_choose_units", (self, incident, unmet, candidates),
@@ -998,7 +1002,9 @@ class Simulation:
             raise PluginFailed(f"plugin {self._blame(exc)} did not return within "
                                f"{self.event_time_limit:g} s (wall clock) at scenario time "
                                f"{self.env.now:.1f} min: stopped") from None
-        except Exception as exc:  # a plugin's process raised inside SimPy
+        except PASSES_THROUGH:
+            raise
+        except BaseException as exc:  # a plugin's process raised inside SimPy (sys.exit() too)
             if type(exc) is RuntimeError and "Invalid yield value" in str(exc):
                 raise self._bad_yield(exc) from exc
             raise PluginFailed(f"plugin {self._blame(exc)} failed in a simulation process "
@@ -1295,9 +1301,9 @@ class Simulation:
         """Call a hook or plugin function; wrap its failure with plugin, hook and time."""
         try:
             return fn(*args, **kwargs)
-        except (PluginFailed, RunawayRun, simpy.Interrupt):
+        except (PluginFailed, RunawayRun, simpy.Interrupt, *_PASSES):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # sys.exit() in a plugin too
             raise self._failure(exc, where) from exc
 
     def _unknown_place(self, place: Any) -> str:

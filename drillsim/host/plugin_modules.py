@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from drillsim.errors import PASSES_THROUGH
 from drillsim.scenario.paths import resolve_ref, scenario_root
 from drillsim.scenario.yamlsource import load_yaml
 
@@ -94,9 +95,9 @@ def import_plugin_module(name: str, target: str) -> ModuleType:
             del sys.modules[module_name]
             raise
         return module
-    except PluginModuleError:
+    except (PluginModuleError, *PASSES_THROUGH):
         raise
-    except Exception as exc:
+    except BaseException as exc:  # sys.exit() at import too
         raise PluginModuleError(f"plugin {name!r}: cannot import module {target!r}: "
                                 f"{type(exc).__name__}: {exc}") from exc
 

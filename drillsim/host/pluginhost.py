@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 import pluggy
 
 from drillsim import __version__
+from drillsim.errors import PASSES_THROUGH
 from drillsim.host import hookspecs, plugin_modules, plugincheck
 from drillsim.host.registry import (Calculator, Deferred, HazardType, Metric, RegistrationError, Registry,
                                     UnitType, check_params_model)
@@ -55,9 +56,9 @@ def call_registration(impl, hook: str, register: Callable[[Any], None]) -> None:
         is handed to ``register``, so what it returned would be lost without a word."""
     try:
         returned = impl.function(register=register)
-    except PluginError:
+    except (PluginError, *PASSES_THROUGH):
         raise
-    except Exception as exc:
+    except BaseException as exc:  # sys.exit() in a plugin too
         raise PluginError(f"plugin {impl.plugin_name!r} failed in {hook}: "
                           f"{type(exc).__name__}: {exc}") from exc
     if returned is not None:
@@ -277,7 +278,9 @@ class PluginHost:
         for name, ep in seen.items():
             try:
                 module = ep.load()
-            except Exception as exc:
+            except PASSES_THROUGH:
+                raise
+            except BaseException as exc:  # sys.exit() at import too
                 origin = _from_package(ep)
                 raise PluginError(f"plugin {name!r} ({ep.value}{',' + origin if origin else ''}) "
                                   f"failed to import: {type(exc).__name__}: {exc}; fix the "

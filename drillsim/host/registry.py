@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Literal, Sequence
 
 from pydantic import BaseModel
 
-from drillsim.errors import brief
+from drillsim.errors import PASSES_THROUGH, brief
 
 # Hook callables below take engine objects (a Simulation, Events). They are typed Any on
 # purpose: the host sits below the engine and imports nothing of it.
@@ -633,7 +633,9 @@ class Registry:
         where = f"plugin {plugin!r}, {self.what} {deferred.name!r} ({deferred.target})"
         try:
             item = getattr(importlib.import_module(module), attr)
-        except Exception as exc:
+        except PASSES_THROUGH:
+            raise
+        except BaseException as exc:  # sys.exit() at import too
             raise self.error(f"{where} could not be loaded: {type(exc).__name__}: {exc} (until "
                              f"it is fixed, leave the plugin out: --disable-plugin {plugin})") from exc
         if self.kind is not None and not isinstance(item, self.kind):

@@ -23,7 +23,7 @@ from numbers import Real
 from typing import Any, Sequence
 
 from drillsim.engine.eventlog import Event
-from drillsim.errors import brief
+from drillsim.errors import PASSES_THROUGH, brief
 from drillsim.engine.simulation import PluginFailed
 from drillsim.scoring.bounds import ends, is_bound, row_status
 from drillsim.scoring.metrics import KindIndex, MetricContext
@@ -178,7 +178,9 @@ def measure(target, events, ctx: MetricContext) -> list[tuple[str, float]]:
     """
     try:
         observations = target.metric.compute(events, ctx, target.params)
-    except Exception as exc:
+    except PASSES_THROUGH:
+        raise
+    except BaseException as exc:  # sys.exit() in a plugin too
         raise PluginFailed(f"plugin {target.plugin!r} failed in metric {target.metric.name!r} "
                            f"(target {target.id}): {type(exc).__name__}: {exc}") from exc
     if target.checked:
