@@ -161,3 +161,16 @@ def test_a_compound_scenario_titles_the_plan_rows_by_what_they_measure():
         for rid, over in ((doc.get("plan") or {}).get("overrides") or {}).items():
             if metric.get(rid) == "reserve_stock_held" and "title" in over:
                 assert "stock held" in over["title"] and "need" not in over["title"], (name, rid)
+
+
+def test_the_two_wave_flood_describes_both_waves():
+    # Its description was the single-wave scenario's (the 17 August flood only). The
+    # first wave's figures are the research notes' (tongnan.yaml, flood_2020_08.aug13,
+    # SRC_XINHUA_20200813, verified): 7 townships affected, 6,658 relocated by 16:30.
+    import yaml
+    doc = yaml.safe_load((ROOT / "scenarios" / "fujiang_flood_2020_two_waves.yaml").read_text(encoding="utf-8"))
+    text = " ".join(doc["description"].split())
+    assert "13 August 2020" in text and "7 townships were affected and 6,658 people relocated by 16:30" in text
+    assert "28,617 people were evacuated" in text and "both waves" in text
+    observed = {o["value"] for o in doc["observed"]}
+    assert 6658 in observed
