@@ -185,7 +185,14 @@ def erlang_b_cmd(rate, service, load, units, max_blocking, as_json) -> None:
 def erlang_c_cmd(rate, service, load, units, waits, max_waiting, as_json) -> None:
     """Erlang C: with a queue (first come, first served), the chance a call waits for a
     unit, the mean wait and P(wait > T), M/M/N."""
-    from drillsim.planning.erlang import as_dict, delay, erlang_c, smallest_units
+    from drillsim.planning.erlang import (
+        as_dict,
+        delay,
+        erlang_c,
+        fewest_keeping_up,
+        saturated,
+        smallest_units,
+    )
 
     if load is not None and service is not None and rate is None:
         a, lam = load, None
@@ -198,12 +205,12 @@ def erlang_c_cmd(rate, service, load, units, waits, max_waiting, as_json) -> Non
         # (a --wait of 10min was read as 10 mean holding times: the wait tail in the wrong unit)
         raise Fail(f"--wait {waits[0]:g}min needs --service (the mean holding time, e.g. 40min): "
                    "with --load alone the queue's time unit is the mean holding time, not minutes", 2)
-    if units is not None and units <= a:
+    if units is not None and saturated(units, a):
         raise Fail(f"--units {units}: an offered load of {a:.4g} erlangs needs more than {units} "
                    "unit(s): with a queue, it grows without bound", 2)
     if max_waiting is not None and len(waits) > 1:
         raise Fail("--max-waiting takes at most one --wait", 2)
-    first = math.floor(a) + 1
+    first = fewest_keeping_up(a)
     results = [delay(n, a, hold, list(waits)) for n in _units_list(
         units, first, lambda n: erlang_c(n, a) < min(0.001, max_waiting or 1))]
     fewest = None

@@ -41,15 +41,38 @@ def erlang_b(units: int, load: float) -> float:
     return b
 
 
+#: relative margin within which an offered load counts as equal to a number of units. A
+#: load computed from a rate and a holding time carries the rounding of their product
+#: (72/d × 60 min is 2.9999999999999996 erlangs, not 3): read as less than 3, three
+#: units were said to keep up, every call waiting and a mean wait of 1.35e17 min.
+LOAD_ROUNDING = 1e-9
+
+
+def saturated(units: int, load: float) -> bool:
+    """Whether ``units`` cannot keep up with ``load`` erlangs when calls queue (a ≥ N: the
+    queue grows without bound), a load within :data:`LOAD_ROUNDING` of N counting as N."""
+    return load >= units * (1.0 - LOAD_ROUNDING)
+
+
+def fewest_keeping_up(load: float) -> int:
+    """The fewest units (at least 1) that keep up with ``load`` erlangs with a queue: the
+    smallest N with a < N (:func:`saturated`)."""
+    n = max(1, math.floor(load) + 1)
+    while saturated(n, load):
+        n += 1
+    return n
+
+
 def erlang_c(units: int, load: float) -> float:
     """Erlang C: the probability that a call waits, C(N, a) = N·B / (N − a(1 − B)), for
     a stable queue (a < N).
 
     :raises ValueError: bad N or a (see :func:`erlang_b`), or a ≥ N (the queue grows
-        without bound: every call waits in the long run).
+        without bound: every call waits in the long run), a load within
+        :data:`LOAD_ROUNDING` of N counting as N.
     """
     _check(units, load)
-    if load >= units:
+    if saturated(units, load):
         raise ValueError(f"an offered load of {load:g} erlangs needs more than {units} unit(s): "
                          "with a queue, it grows without bound")
     b = erlang_b(units, load)
@@ -146,7 +169,7 @@ def smallest_units(load: float, blocking: float | None = None, wait_probability:
             if b <= blocking:
                 return n
             continue
-        if n <= load:
+        if saturated(n, load):
             continue                                     # no stable queue yet
         c = n * b / (n - load * (1.0 - b))               # C(n, a)
         if wait_probability is not None and c <= wait_probability:

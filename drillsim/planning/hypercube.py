@@ -59,6 +59,8 @@ from typing import Literal, Sequence
 
 import numpy as np
 
+from drillsim.planning.erlang import saturated
+
 #: the most units :func:`solve_exact` takes (2^14 = 16,384 states)
 EXACT_MOST = 14
 #: the most units ``method="auto"`` solves exactly before it approximates
@@ -103,7 +105,7 @@ class System:
             raise ValueError("the mean holding time must be positive")
         if self.queue not in ("infinite", "none"):
             raise ValueError("queue is 'infinite' or 'none'")
-        if self.queue == "infinite" and self.load >= n:
+        if self.queue == "infinite" and saturated(n, self.load):
             raise ValueError(f"an offered load of {self.load:.4g} erlangs on {n} unit(s): with a "
                              "queue it grows without bound (more units, or queue: none)")
         if self.travel is not None:
