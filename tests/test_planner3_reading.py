@@ -174,3 +174,32 @@ def test_the_two_wave_flood_describes_both_waves():
     assert "28,617 people were evacuated" in text and "both waves" in text
     observed = {o["value"] for o in doc["observed"]}
     assert 6658 in observed
+
+
+def _plan_section(heading_line: int) -> str:
+    lines = (ROOT / "docs" / "plan" / "tongnan-emergency-plan-2021.zh.txt").read_text(encoding="utf-8").splitlines()
+    return lines[heading_line - 1]
+
+
+def test_rows_quote_the_section_that_says_what_they_measure():
+    # Part IV (6) of the plan (line 189-190 of the original) is the Chengdu-Chongqing
+    # rescue base and the company-run team with oil/gas-chemical and water rescue
+    # functions (组建一支具备油气化工和水上救援功能的社会化专业应急救援队伍): H2 scores that
+    # crew. H1 scores the high-tech zone's full-time hazmat team (III.(3).1(2), line 143:
+    # 推进高新区管委会组建…专职危化应急救援队伍), and C1 / RT3 the people left in a toxic
+    # zone: warning (III.(2).2(2), line 121) and hazardous chemicals (III.(2).3(1), line
+    # 122) or their road transport (III.(2).3(4), line 125), none of it IV.(6).
+    import yaml
+    assert "油气化工和水上救援" in _plan_section(190) and "预警" not in _plan_section(190)
+    assert "专职危化应急救援队伍" in _plan_section(143)
+    assert "危险化学品安全" in _plan_section(122) and "两客一危" in _plan_section(125)
+    want = {("chemical_park_leak", "H1"): "III.(3).1(2)",
+            ("fujiang_flood_chemical_leak", "H1"): "III.(3).1(2)",
+            ("fujiang_flood_chemical_leak", "H2"): "III.(3).1(5), IV.(6)",
+            ("chemical_park_leak", "C1"): "III.(2).2(2), III.(2).3(1)",
+            ("fujiang_flood_chemical_leak", "C1"): "III.(2).2(2), III.(2).3(1)",
+            ("road_tanker_leak", "RT3"): "III.(2).2(2), III.(2).3(4)"}
+    for (name, rid), section in want.items():
+        doc = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))
+        got = {t["id"]: t.get("section") for t in doc["plan"]["extra_targets"]}
+        assert got[rid] == section, (name, rid, got[rid])
