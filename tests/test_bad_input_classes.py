@@ -645,3 +645,55 @@ def test_a_plugin_module_calling_sys_exit_at_import_is_refused(tmp_path, monkeyp
     result = CliRunner().invoke(main, ["run", "scenarios/valid.yaml", "-n", "1", "--plugin-module",
                                        f"ctrl_c={interrupting}"])
     assert result.exit_code == 130, result.output
+
+
+# (factor or variants as written, the value that repeats one before it, its column): the
+# same value written twice in different ways, in each way a sweep can write it
+SAME_VALUE = {
+    "a whole number and its float": ("  team_size: {path: forces.team.capabilities.people, values: [3, 5, 5.0]}",
+                                     "level '5.0' of factor 'team_size' gives the same scenario as level '5'"),
+    "a duration in hours and minutes": ("  turnout: {path: forces.team.turnout, values: [1h, 90min, 60min]}",
+                                        "level '60min' of factor 'turnout' gives the same scenario as level '1h'"),
+    "a rate per hour and per day (a hazard's params)": (
+        "  calls: {path: hazards.calls.params.rate, values: [2/h, 48/d]}",
+        "level '48/d' of factor 'calls' gives the same scenario as level '2/h'"),
+    "two named levels setting one value": (
+        "  team: {levels: [{name: small, set: {forces.team.units: 1}}, {name: one, set: {forces.team.units: 1}}]}",
+        "level 'one' of factor 'team' gives the same scenario as level 'small'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAME_VALUE))
+def test_a_sweep_level_repeating_another_written_otherwise_is_refused(case, tmp_path):
+    """``values: [3, 3]`` was refused ("given twice"), but ``[3, 5, 5.0]``, ``[1h, 60min]``
+    or ``[2/h, 48/d]`` passed: the batch ran every replication of one configuration twice
+    and tabled the two as different variants (``5 / 2`` and ``5.0 / 2``, a difference of
+    0 [0, 0]). Two variants that resolve to the same scenario are refused at the later
+    level's line; explicit variants too."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    shutil.copytree(HERE / "scenarios", tmp_path / "scenarios")
+    factor, says = SAME_VALUE[case]
+    sweep = tmp_path / "scenarios" / "sweeps" / "same.yaml"
+    sweep.write_text(f"name: same twice\nscenario: ../valid.yaml\nfactors:\n{factor}\n"
+                     "objective: {measure: mean, target: R}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sweep)])
+    assert result.exit_code == 2, result.output
+    line = result.output.splitlines()[0]
+    assert line.startswith(f"{sweep}:4:"), line  # the factor's line
+    assert says + " (the same value, written another way)" in line, line
+    # explicit variants: at the later variant's name
+    sweep.write_text("name: same twice\nscenario: ../valid.yaml\nvariants:\n"
+                     "  - {name: two, set: {forces.team.turnout: 2min}}\n"
+                     "  - {name: also two, set: {forces.team.turnout: 120s}}\n"
+                     "objective: {measure: mean, target: R}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sweep)])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0].startswith(
+        f"{sweep}:5:12: variants[1].name: variant 'also two' gives the same scenario as variant 'two'"), result.output
+    # a level that differs, however little, is a variant of its own (the valid base sweep)
+    assert CliRunner().invoke(main, ["validate", str(tmp_path / "scenarios" / "sweeps" / "valid.yaml")]).exit_code == 0

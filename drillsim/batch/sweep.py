@@ -337,6 +337,8 @@ def _load_sweep(path: Path, host: PluginHost) -> Sweep:
                       settings[0].value_at, f"{fname}={level}", base_doc, faults)
         faults.raise_if_any()
     refused.raise_if_any()
+    _check_same_configurations(doc, variants, faults)
+    faults.raise_if_any()
 
     baseline = _baseline(spec, doc, variants, faults)
     objective = _objective(spec, doc, variants, faults)
@@ -344,6 +346,61 @@ def _load_sweep(path: Path, host: PluginHost) -> Sweep:
     replications = spec.replications or base.replications
     return Sweep(shown, text, spec, doc, scenario_path, root, variants, baseline, objective,
                  seed, replications, host.names(), host)
+
+
+def _resolved_key(scenario: ResolvedScenario) -> str:
+    """The scenario a variant runs, as read: its fields and its hazards' params after
+    their types parsed them (``5`` and ``5.0``, ``1h`` and ``60min``, ``2/h`` and ``48/d``
+    give the same key; floats to 12 significant digits), as JSON."""
+    fields = scenario.spec.model_dump(mode="json")
+    for hazard in fields.get("hazards") or ():
+        hazard.pop("params", None)  # as written: the parsed params are below
+    return json.dumps(_rounded({"scenario": fields,
+                                "hazards": [h.params.model_dump(mode="json") for h in scenario.hazards]}),
+                      sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _rounded(data: Any) -> Any:
+    """``data`` with every float to 12 significant digits: a unit's conversion leaves the
+    last bits to chance (``48/d`` reads as 0.033333333333333326 per minute, ``2/h`` as
+    0.03333333333333333)."""
+    if isinstance(data, float):
+        return float(f"{data:.12g}")
+    if isinstance(data, dict):
+        return {k: _rounded(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_rounded(v) for v in data]
+    return data
+
+
+def _check_same_configurations(doc: Document, variants: list[Variant], faults: Collector) -> None:
+    """Two variants that run the same scenario: a level (or variant) that repeats another
+    written another way (``values: [3, 5, 5.0]``, ``[1h, 60min]``). ``_unique`` compares
+    the values as written; these passed it, and the batch ran every replication of one
+    configuration twice, tabled as two variants. Located at the later level's value (the
+    later variant's name), once per pair of levels."""
+    first: dict[str, Variant] = {}
+    said: set[PathKey] = set()
+    for v in variants:
+        if v.scenario is None:
+            continue
+        same = first.setdefault(_resolved_key(v.scenario), v)
+        if same is v:
+            continue
+        differing = [f for f in v.levels if v.levels[f] != same.levels.get(f)]
+        if differing:  # factors: at the level that repeats another of its factor
+            f = differing[0]
+            at = next(s.value_at for s in v.settings if s.source == f"factor {f}")
+            what = (f"level {v.levels[f]!r} of factor {f!r} gives the same scenario as level "
+                    f"{same.levels[f]!r}")
+        else:
+            at = v.at
+            what = f"variant {v.name!r} gives the same scenario as variant {same.name!r}"
+        if at in said:
+            continue
+        said.add(at)
+        faults.add(doc.fault(at, f"{what} (the same value, written another way): its "
+                                 "replications would run one configuration twice; drop one"))
 
 
 def _shown(path: Path) -> str:
