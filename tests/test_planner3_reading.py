@@ -83,6 +83,13 @@ def test_a_row_measured_in_some_replications_says_in_how_many(tmp_path):
     # T1's worst is Mixin in every replication (the river enters there): its mean is Mixin's
     t1 = _cells(text, "T1")[3]
     assert t1 == _cells(text, "Mixin Zhen 米心镇", after="### T1:")[1].split(" [")[0] + " at Mixin Zhen 米心镇"
+    # a worst shared by several townships says so: all 14 listed townships hold the
+    # plan's 200 (T4), and the seven the flood reaches all run out (T4-low: 0 each in the
+    # by-township table; "0 people at Biekou Zhen" read as Biekou alone running out)
+    assert _cells(text, "T4")[3] == "200 people at Guilin Jiedao 桂林街道 and 13 more"
+    low = text.split("### T4-low:")[1].split("###")[0]
+    zeros = sum(1 for line in low.splitlines() if line.startswith("| ") and "| 0 people [0, 0]" in line)
+    assert zeros == 7 and _cells(text, "T4-low")[3] == f"0 people at Biekou Zhen 别口镇 and {zeros - 1} more"
 
 
 def test_the_tanker_crash_names_the_road_it_closes(tmp_path):

@@ -86,7 +86,12 @@ def where_text(sc, row) -> str:
     own = next((b for b in getattr(row, "breakdown", None) or () if b.get("label") == row.worst), None)
     if (own is None or own.get("mean") is None or row.mean is None
             or (own.get("n", row.n) == row.n and num(own["mean"], row.unit) == num(row.mean, row.unit))):
-        return f" at {name}"
+        # places tied with it: "0 people at Biekou Zhen" read as Biekou alone running out,
+        # where six townships did (the flood's T4-low)
+        tied = 0 if own is None or own.get("mean") is None else sum(
+            1 for b in getattr(row, "breakdown", None) or ()
+            if b is not own and b.get("mean") is not None and num(b["mean"], row.unit) == num(own["mean"], row.unit))
+        return f" at {name}" + (f" and {tied} more" if tied else "")
     return (f" (the worst place varies by replication; worst on average {name}, "
             f"{num(own['mean'], row.unit)})")
 
