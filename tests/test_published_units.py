@@ -59,3 +59,30 @@ def test_the_fire_calculator_takes_line_production_in_chains_per_hour():
     # firelab/behave testBehave.cpp) in m/min by the chain: 109.394614 × 20.1168 / 60
     assert in_chains["rate_of_spread_ch_h"] == pytest.approx(109.394614, abs=1e-6)
     assert in_chains["rate_of_spread_m_min"] == pytest.approx(109.394614 * M_PER_CHAIN / 60, abs=1e-6)
+
+
+# The 60-min AEGLs as the National Research Council's AEGL volumes print them, ppm with
+# mg/m³ to two significant figures (chlorine vol. 4, 2004; ammonia vol. 6, 2008; hydrogen
+# sulfide vol. 9, 2010): mg/m³ = ppm × M / 24.45 at 25 °C and 1 atm
+AEGL_60MIN = {
+    "chlorine": {"aegl1": (0.50, 1.5), "aegl2": (2.0, 5.8), "aegl3": (20, 58)},
+    "ammonia": {"aegl1": (30, 21), "aegl2": (160, 110), "aegl3": (1100, 770)},
+    "hydrogen_sulfide": {"aegl1": (0.51, 0.71), "aegl2": (27, 38), "aegl3": (50, 70)},
+}
+
+
+@pytest.mark.parametrize("name", sorted(AEGL_60MIN))
+def test_the_plume_calculators_aegls_in_ppm_and_mg_m3_at_25_c(name):
+    res = CliRunner().invoke(main, ["hazard", "plume", "--rate", "100g/s", "--wind", "5m/s",
+                                    "--chemical", name, "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    molar = {"chlorine": 70.90, "ammonia": 17.031, "hydrogen_sulfide": 34.08}[name]   # IUPAC, g/mol
+    for level, (ppm, mg_m3) in AEGL_60MIN[name].items():
+        assert out[f"{level}_ppm"] == ppm
+        # two significant figures: within 3.5 % (0.50 ppm of chlorine is 1.4499 mg/m³ with
+        # M = 70.90, printed 1.5)
+        assert out[f"{level}_mg_m3"] == pytest.approx(mg_m3, rel=0.035), (name, level)
+        assert out[f"{level}_mg_m3"] == pytest.approx(ppm * molar / 24.45, rel=1e-12)
+    # the concentration at the point in both units, one from the other at 25 °C
+    assert out["concentration_ppm"] == pytest.approx(out["concentration_mg_m3"] * 24.45 / molar, rel=1e-12)
