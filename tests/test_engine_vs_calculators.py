@@ -74,6 +74,24 @@ def test_forest_fire_engine_and_fire_calculator(host):
     assert _first(ev, "fire_reported").t == 5.0            # the camera's 5 min
 
 
+def test_chlorine_tanker_engine_and_plume_calculator(host):
+    """The road tanker (scenarios/road_tanker_leak.yaml): 1 kg/s from 1 m, 2 m/s under a
+    cloudy night (Turner's E), the same release model as the park's."""
+    zones = _first(_run(host, "road_tanker_leak.yaml"), "plume_zones").details
+    calc = _cli("plume", "--rate", "1kg/s", "--wind", "2m/s", "--stability", "auto",
+                "--insolation", "night_cloudy", "--height", "1m", "--chemical", "chlorine")
+    assert zones["stability"] == calc["stability"] == "E"
+    for level in ("aegl1", "aegl2", "aegl3"):
+        assert zones["zones"][level]["length_m"] == pytest.approx(calc[f"{level}_zone_length_m"], abs=0.05)
+        assert zones["zones"][level]["max_width_m"] == pytest.approx(calc[f"{level}_zone_max_width_m"], abs=0.05)
+    # by hand at the AEGL-2 zone's end: Briggs E, sigma_y = 0.06x(1+0.0001x)^-1/2,
+    # sigma_z = 0.03x(1+0.0003x)^-1
+    x = calc["aegl2_zone_length_m"]
+    sy, sz = 0.06 * x / math.sqrt(1 + 0.0001 * x), 0.03 * x / (1 + 0.0003 * x)
+    c_mg_m3 = 1000 / (math.pi * 2.0 * sy * sz) * math.exp(-1.0 / (2 * sz * sz)) * 1000
+    assert c_mg_m3 == pytest.approx(2.0 * 70.90 / 24.45, rel=1e-4)
+
+
 def test_chlorine_release_engine_and_plume_calculator(host):
     zones = _first(_run(host, "chemical_park_leak.yaml"), "plume_zones").details
     calc = _cli("plume", "--rate", "500g/s", "--wind", "2m/s", "--stability", "auto",
