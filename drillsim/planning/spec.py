@@ -35,7 +35,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from drillsim.scenario.quantities import Duration, DurationOrZero, Fraction
+from drillsim.scenario.quantities import Count, Duration, DurationOrZero, Fraction
 from drillsim.scenario.validation import Strict, Words
 
 
@@ -109,8 +109,9 @@ class OptimiseFile(Strict):
     candidates: Literal["townships", "sites"] | list[str] = "townships"
     """Where a site may go: every township seat, every named site of the region, or a
     list of place ids."""
-    weights: dict[str, float] = {}
-    """People per township, replacing (or adding to) the region's ``population_weight``."""
+    weights: dict[str, Count] = {}
+    """People per township, replacing (or adding to) the region's ``population_weight``
+    (0–10,000,000 each: two of 1e308 overflowed the coverage sums to inf)."""
     objective: Literal["coverage", "p_median"]
     """``coverage``: the most people within ``within`` of a site (maximal covering, Church
     & ReVelle 1974); ``p_median``: the least population-weighted mean travel time."""
