@@ -244,12 +244,14 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
         out += ["Goals that are not plan numbers, and where each comes from:", ""]
         out += [f"- **{r.id}** {_md(r.source)}" for r in theirs] + [""]
     out += _missed_section(sc, rows, deciding, outcome.replications)
-    designed = [(r.id, design_text(r)) for r in rows if design_text(r)]
+    # a missed row's reason is already in its line above; only a row that passed though
+    # designed to fail is flagged here (the flash flood printed T1's and E1's reasons twice)
+    designed = [(r.id, design_text(r)) for r in rows if r.status != "fail" and design_text(r)]
     if designed:
-        out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in designed]
+        out += [f"- **{rid}** {_md(text)}" for rid, text in designed] + [""]
     cut = [(r.id, cut_off_text(sc, r)) for r in rows if cut_off_text(sc, r)]
     if cut:  # a value the run's end cut off is a bound: say what it left open
-        out += [""] + [f"- **{rid}** {_md(text)}" for rid, text in cut]
+        out += [f"- **{rid}** {_md(text)}" for rid, text in cut] + [""]
     label_of = {t.id: t.metric.label for t in sc.targets}
     for r in rows:
         if r.breakdown and len(r.breakdown) > 1:  # one place or force: the row above says it all
