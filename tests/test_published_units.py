@@ -5,6 +5,9 @@
   ``surfaceFireSpread.cpp``, ``FEET_PER_MIN_TO_CHAINS_PER_HOUR = 10.0 / 11.0``: 60 ft/h
   over 66 ft); the NWCG IRPG's line production table and Fire Fighter Math are in chains
   per hour. Before, ``20ch/h`` was refused as a centi-hour and ``chains/h`` as no unit.
+* The pound per minute of ALOHA's release rates (its source strength is reported in lb/min
+  and kg/min): 1 lb = 0.45359237 kg exactly (NIST SP 811, B.8). Before, ``100lb/min`` was
+  refused as "'pound', not a unit of ... mass".
 * The cubic foot per second of American hydrology texts (Chow, Maidment & Mays 1988,
   Example 8.4.1 routes a hydrograph in cfs): 0.3048³ m³/s = 0.028316846592 m³/s exactly
   (NIST SP 811, B.8: 1 ft = 0.3048 m).
@@ -41,6 +44,17 @@ def test_cubic_feet_per_second(text):
     # (the SI restatement gives 2.40 m³/s)
     assert parse_quantity(text, "discharge") == pytest.approx(85 * M3_PER_FT3, rel=1e-15)
     assert parse_quantity(text, "discharge") == pytest.approx(2.40, abs=0.01)
+
+
+@pytest.mark.parametrize("text, grams_per_second", [("100lb/min", 100 * 453.59237 / 60),
+                                                    ("2lb/s", 2 * 453.59237)])
+def test_pounds_per_minute_as_aloha_writes_a_release(text, grams_per_second):
+    assert parse_quantity(text, "mass_rate") == pytest.approx(grams_per_second, rel=1e-15)
+    runs = [CliRunner().invoke(main, ["hazard", "plume", "--rate", rate, "--wind", "3m/s", "--json"])
+            for rate in (text, f"{grams_per_second!r}g/s")]
+    assert runs[0].exit_code == 0, runs[0].output
+    assert json.loads(runs[0].output)["concentration_g_m3"] == pytest.approx(
+        json.loads(runs[1].output)["concentration_g_m3"], rel=1e-12)
 
 
 def _fire(*args):

@@ -400,7 +400,8 @@ _PREFIXABLE = frozenset({"meter", "second", "gram", "liter"})
 #: the units a scenario's durations, distances, speeds, discharges, rates and mass rates
 #: may be written in (pint's names; a prefix only on :data:`_PREFIXABLE`): units of time,
 #: length, volume and mass (SI Brochure, 9th ed., 2019, tables 2 and 8; NIST SP 811,
-#: appendix B, for the mile, foot, yard, inch, nautical mile, US gallon and knot; the
+#: appendix B, for the mile, foot, yard, inch, nautical mile, US gallon, pound (ALOHA gives
+#: release rates in lb/min) and knot; the
 #: chain and the cubic foot per second as :func:`registry` defines them). Pint
 #: reads much more as a unit: its constants (``pi``, ``c`` the speed of light,
 #: ``planck_length``), shares (``%``, ``ppm``), counts (``dozen``, ``count``), angles
@@ -410,7 +411,7 @@ _REAL_UNITS = frozenset({
     "second", "minute", "hour", "day", "week",
     "meter", "mile", "nautical_mile", "foot", "yard", "inch", "chain",
     "liter", "m3", "ft3", "gallon", "cubic_foot_per_second",
-    "gram", "metric_ton",
+    "gram", "metric_ton", "pound",
     "knot", "mile_per_hour", "kilometer_per_hour",
 })
 
