@@ -210,3 +210,20 @@ def test_rows_quote_the_section_that_says_what_they_measure():
         doc = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))
         got = {t["id"]: t.get("section") for t in doc["plan"]["extra_targets"]}
         assert got[rid] == section, (name, rid, got[rid])
+
+
+def test_the_information_table_gives_a_township_one_line():
+    # The park leak's -v table had "Tianjia Zhen" twice: C3's plume arrival on one line,
+    # C5's warning lead (label "tianjia (warned after arrival)") on another. The plume
+    # reaches Tianjia 9.62 min after the release and the warning comes at 25 min (10 min
+    # to the call + 15 min to warn, the scenario's detection delays): -15.4 min.
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    r = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "chemical_park_leak.yaml"), "-v"],
+                           env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    lines = [x for x in r.output.splitlines() if "Tianjia Zhen 田家镇" in x and "│" in x]
+    assert len(lines) == 1
+    cells = [c.strip() for c in lines[0].split("│")[1:-1]]
+    assert cells == ["Tianjia Zhen 田家镇", "9.62 min", "-15.4 min (warned after arrival)"]

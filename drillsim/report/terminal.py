@@ -263,13 +263,20 @@ def print_scorecard(outcome, console: Console | None = None, verbose: bool = Fal
         info = Table(title="Information (mean over replications)", header_style="bold")
         info.add_column("")
         labels: list[str] = []
+        # one line per place: a label's note ("tianjia (warned after arrival)") goes with
+        # its value, not into a second line for the same township
+        cells: dict[str, dict[str, str]] = {}
         for base, by_label in pivot.items():
             first = next(iter(by_label.values()))
             info.add_column(Text(f"{base}: {first.title.split(':')[0]}"))
-            labels += [label for label in by_label if label not in labels]
-        for label in labels:
-            info.add_row(Text(place_name(sc, label) or label), *[Text(measured(by[label])) if label in by else "—"
-                                        for by in pivot.values()])
+            for label, row in by_label.items():
+                key, _, note = label.partition(" ")
+                if not note.startswith("("):  # a name with spaces, not an id and a note
+                    key, note = label, ""
+                labels += [key] if key not in labels else []
+                cells.setdefault(base, {})[key] = measured(row) + (f" {note}" if note else "")
+        for key in labels:
+            info.add_row(Text(place_name(sc, key) or key), *[Text(cells[base].get(key, "—")) for base in pivot])
         console.print(info)
     elif pivot:
         hidden.append(f"information rows {', '.join(pivot)} ({sum(map(len, pivot.values()))} values)")
