@@ -63,3 +63,25 @@ def test_turners_classes_through_the_calculator(wind, sky, expected):
                   "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["stability"] == expected
+
+
+@pytest.mark.parametrize("curve, a, b, d_max_h, steady_mm_h, reached", [
+    # Guzzetti et al. (2008), Landslides 5:3-17: I = 2.20 D^-0.44 for 0.1 h <= D <= 1000 h
+    ("guzzetti_2008", 2.20, 0.44, 1000.0, 0.11, True),     # D = (2.20/0.11)^(1/0.44) = 905.5 h
+    ("guzzetti_2008", 2.20, 0.44, 1000.0, 0.10, False),    # D = 1,139 h: beyond the curve's range
+    # Caine (1980), Geografiska Annaler A 62:23-27: I = 14.82 D^-0.39 for 10 min <= D <= 10 d
+    ("caine_1980", 14.82, 0.39, 240.0, 1.80, True),        # D = 221.8 h
+    ("caine_1980", 14.82, 0.39, 240.0, 1.70, False),       # D = 257.6 h: beyond 10 days
+])
+def test_a_threshold_holds_only_over_its_published_durations(tmp_path, curve, a, b, d_max_h, steady_mm_h,
+                                                             reached):
+    rain = tmp_path / "rain.csv"
+    rain.write_text("\n".join([f"{steady_mm_h}"] * 1200))
+    res = _hazard("landslide", "--rain", str(rain), "--step", "1h", "--curve", curve, "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    d_h = (a / steady_mm_h) ** (1 / b)
+    assert (d_h <= d_max_h) is reached
+    assert out["threshold_reached"] is reached
+    if reached:
+        assert out["event_duration_h"] == pytest.approx(d_h, rel=1e-9)
