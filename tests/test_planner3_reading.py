@@ -227,3 +227,12 @@ def test_the_information_table_gives_a_township_one_line():
     assert len(lines) == 1
     cells = [c.strip() for c in lines[0].split("│")[1:-1]]
     assert cells == ["Tianjia Zhen 田家镇", "9.62 min", "-15.4 min (warned after arrival)"]
+
+
+def test_the_timeline_gives_the_plume_lead_to_the_tenth_it_was_logged(tmp_path):
+    # The protective action's lead is logged to 0.1 min (plugins/chemical/hazard.py:
+    # round(lead, 1)); the timeline printed "plume due in 5.50 min" beside C5's 5.48 min.
+    # Tai'an: the plume at 30.48 min (C3), the warning at 25 min: 5.48 -> 5.5 min.
+    text = _report(tmp_path, "chemical_park_leak")
+    assert "Tai'an Zhen 太安镇: shelter (2,784 people, plume due in 5.5 min)" in text
+    assert "5.50 min" not in text

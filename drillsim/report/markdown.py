@@ -81,8 +81,10 @@ def _event_text(e, sc=None) -> str:
         return f"Hazard {d.get('hazard')} begins ({d.get('kind')})" + (f" in {town(where)}" if where else "")
     if e.kind == "protective_action":
         lead = d.get("lead_min")
-        due = (f"plume due in {num(lead)} min" if not isinstance(lead, (int, float)) or lead >= 0 else
-               f"the plume came {num(-lead)} min before the warning")
+        # the log keeps the lead to 0.1 min: "5.50 min" claimed a precision it does not have
+        # (the scorecard's C5 gives 5.48 min)
+        due = (f"plume due in {num(lead, digits=1)} min" if not isinstance(lead, (int, float)) or lead >= 0 else
+               f"the plume came {num(-lead, digits=1)} min before the warning")
         return f"{town(d.get('township'))}: {d.get('action')} ({num(d.get('people'))} people, {due})"
     if e.kind == "release_stopped":
         return f"Release stopped: {d.get('reason')}"
