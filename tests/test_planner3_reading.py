@@ -236,3 +236,19 @@ def test_the_timeline_gives_the_plume_lead_to_the_tenth_it_was_logged(tmp_path):
     text = _report(tmp_path, "chemical_park_leak")
     assert "Tai'an Zhen 太安镇: shelter (2,784 people, plume due in 5.5 min)" in text
     assert "5.50 min" not in text
+
+
+def test_the_evacuees_assumption_says_it_is_a_total():
+    # "evacuees per township" named the 2020 total (28,617 evacuated, SRC_CQCB_20200817 in
+    # tongnan.yaml: evacuated_people 28617) split by weight; the sensitivity varies that
+    # total (× 0.5 to × 1.5: 14,308.5 → 42,925.5), which read as each township's number.
+    import json
+
+    import yaml
+    doc = yaml.safe_load((ROOT / "scenarios" / "fujiang_flood_2020.yaml").read_text(encoding="utf-8"))
+    a = next(x for x in doc["assumptions"] if x["applies_to"] == "hazards[0].params.evacuation.total_people")
+    assert "total" in a["what"] and "per township" not in a["what"]
+    assert doc["hazards"][0]["params"]["evacuation"]["total_people"] == 28617
+    data = json.loads((ROOT / "scenarios" / "sensitivity" / "fujiang_flood_2020.json").read_text(encoding="utf-8"))
+    f = next(x for x in data["factors"] if x["path"] == a["applies_to"])
+    assert f["assumption"] == a["what"] and (f["low"], f["high"]) == (28617 / 2, 28617 * 1.5)
