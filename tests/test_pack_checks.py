@@ -85,6 +85,12 @@ CASES = {
     "an injected incident needing 0 boats": (
         ("demand: {boats: 2, people: 10}", "demand: {boats: 0, people: 10}"),
         r"injects\[4\]\.demand: a demand's amounts are above 0, got 0 for 'boats'"),
+    # shown at the reveal as what the drill was about: a pack copied from another hazard's
+    # passed with the wrong one (the base scenario's only hazard is a transit_flood)
+    "a hazard the base scenario does not have": (
+        ("hazard: transit_flood\n", "hazard: forest_fire\n"),
+        r"flood\.yaml:11:9: hazard: 'forest_fire' is not a hazard of the base scenario \(its hazards are of "
+        r"type transit_flood\)"),
 }
 
 
