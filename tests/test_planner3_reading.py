@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from drillsim.report.common import clock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,3 +254,25 @@ def test_the_evacuees_assumption_says_it_is_a_total():
     data = json.loads((ROOT / "scenarios" / "sensitivity" / "fujiang_flood_2020.json").read_text(encoding="utf-8"))
     f = next(x for x in data["factors"] if x["path"] == a["applies_to"])
     assert f["assumption"] == a["what"] and (f["low"], f["high"]) == (28617 / 2, 28617 * 1.5)
+
+
+def test_coverage_holds_the_helicopter_to_the_plans_two_hours(host):
+    # The plan's one response-time number is the aviation circle's 2 h (T6, III.(3).1(3),
+    # IV.(7)), scored by metric response_time_by_township; coverage took only metric
+    # response_time and printed "helicopters: no response-time standard in the scenario".
+    from drillsim.planning.coverage import coverage, standard_for
+    from drillsim.scenario.loader import load_scenario
+    sc = load_scenario(ROOT / "scenarios" / "fujiang_flood_2020.yaml", host=host)
+    std = standard_for(sc, "helicopters")
+    assert std is not None and (std.target, std.minutes) == ("T6", 120.0)
+    cov = coverage(sc, host, forces=["helicopters"])
+    heli = cov.forces[0]
+    assert heli.standard == std
+    # the AC311 at the seat (236 km/h, scenario params: 15 min start-up, 5 min landing)
+    # reaches every township well within 2 h. Wugui, the farthest township, is served by
+    # the landing site nearest it, at the Wofo seat (region file), 30.3 km from the seat
+    # (GeoNames seats: 0.2700° of latitude x 111.2 km and 0.0428° of longitude x 96.2 km,
+    # Pythagoras): 15 + 30.3 / 236 x 60 + 5 = 27.7 min
+    times = {p.id: heli.reach[p.id].response for p in cov.places if p.id in {t.id for t in sc.region.spec.townships}}
+    assert len(times) == 23 and max(times.values()) < 120
+    assert times["wugui"] == pytest.approx(27.7, abs=0.3)

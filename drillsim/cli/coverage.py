@@ -72,7 +72,7 @@ def _cell(minutes: float, standard, reach) -> str:
 @with_plugin_modules
 def coverage(scenario: Path, forces, within, at, map_path, json_path, quiet, plugins,
              disabled, loading) -> None:
-    """Travel time from each force's nearest unit to every township and place, against the plan's standard."""
+    """Travel time from each force's nearest unit to every township and place, against the scenario's response-time targets."""
     from drillsim.report.trimmed import stdout_console
     from rich.table import Table
 

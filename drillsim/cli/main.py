@@ -22,7 +22,7 @@ COMMANDS = {
              "Queueing screens before simulating: Erlang B, Erlang C, Larson's hypercube."),
     "coverage": ("drillsim.cli.coverage", "coverage",
                  "Travel time from each force's nearest unit to every township and place, "
-                 "against the plan's standard."),
+                 "against the scenario's response-time targets."),
     "batch": ("drillsim.cli.batch", "batch",
               "Run every variant of a sweep, replication by replication, into a database."),
     "drill": ("drillsim.cli.drill", "drill",

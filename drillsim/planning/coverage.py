@@ -12,8 +12,10 @@ from its home base (where the scenario stations it). A unit of a home-area force
 Per place and force: the nearest unit, its travel minutes and its response minutes
 (turnout + travel: what a free unit at its base would take from dispatch to arrival).
 
-The plan's standard for a force is the strictest response-time target of the scenario
-(metric ``response_time``, comparison ``<=`` or ``<``, a threshold) that applies to it: the
+The standard for a force is the strictest response-time target of the scenario (metric
+``response_time`` or ``response_time_by_township``, comparison ``<=`` or ``<``, a
+threshold) that applies to it, the plan's own number (the aviation circle's 2 h, T6) or a
+scenario's standard (R1's 60 min, not a plan number: the plan sets no response time): the
 target's ``forces`` list names it, or (no list) the kinds it measures include a kind the
 force serves. A place meets it when the nearest unit's response minutes (turnout + travel; travel
 alone for a target timing ``travel``) are within the threshold — the best case, with the
@@ -191,7 +193,8 @@ def standard_for(scenario: ResolvedScenario, force_id: str) -> Standard | None:
         serves = (serves or set()) | set(u.serves)
     best: Standard | None = None
     for t in scenario.targets:
-        if t.metric.name != "response_time" or t.comparison not in ("<=", "<") or t.threshold is None:
+        if (t.metric.name not in ("response_time", "response_time_by_township")
+                or t.comparison not in ("<=", "<") or t.threshold is None):
             continue
         params = t.params
         interval = getattr(params, "interval", "call_to_arrival")
