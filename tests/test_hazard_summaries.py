@@ -24,7 +24,7 @@ def _human(args: list[str]) -> str:
     assert r.exit_code == 0, r.output
     text = r.output
     assert not SCIENTIFIC.search(text), text
-    names = [m for m in INTERNAL.findall(text) if m not in ("briggs_rural", "anderson_1983")]  # defaults shown as typed
+    names = [m for m in INTERNAL.findall(text) if m not in ("briggs_rural", "anderson_1983", "caine_1980")]  # defaults shown as typed
     assert names == [], names
     return " ".join(text.split())  # table cells may wrap: compare on one line
 
@@ -170,3 +170,25 @@ def test_a_hazard_summary_without_figures_gives_no_empty_table(tmp_path, monkeyp
     assert odd == "No figures: its `hazard_summary` gave none (`figures: {}`).\n"
     fire = report.split("**baolong_fire**\n\n", 1)[1].split("\n## ", 1)[0]
     assert "| contained (控制) | yes |" in fire   # the fire's table is kept
+
+
+def test_landslide_shows_the_published_curve_and_the_crossing():
+    """Caine (1980): I = 14.82 D^-0.39 in full (the plain rows printed 'a mm h 14.8'); the
+    scenario storm reaches it 261 min in, 4.35 h of rain at 8.35 mm/h, and half of it at
+    137 min (tests/test_engine_vs_calculators.py checks the times by hand)."""
+    storm = "4,6,8,12,18,26,30,22,14,10,8,6,4,3,2,1"
+    _human(["landslide", "--rain", storm, "--step", "1h", "--warning-fraction", "50%"])
+    r = CliRunner().invoke(main, ["hazard", "landslide", "--rain", storm, "--step", "1h",
+                                  "--warning-fraction", "50%"], env={"COLUMNS": "220"})
+    text = " ".join(r.output.split())         # wide enough that no cell wraps
+    assert "I = 14.82 D^-0.39 (I mm/h, D h)" in text
+    assert _value(text, "rain in the series") == "174 mm"
+    assert _value(text, "threshold reached").startswith("261 min from the start of the series")
+    assert "4.35 h so far average 8.35 mm/h, the curve's 8.35 mm/h" in text
+    assert _value(text, "warning level (50 % of the threshold)") == "137 min from the start of the series"
+    _human(["landslide", "--rain", "1,1", "--step", "1h", "--curve", "guzzetti_2008"])
+    r = CliRunner().invoke(main, ["hazard", "landslide", "--rain", "1,1", "--step", "1h", "--curve",
+                                  "guzzetti_2008"], env={"COLUMNS": "220"})
+    text = " ".join(r.output.split())
+    assert "I = 2.2 D^-0.44" in text and _value(text, "threshold reached").startswith("no:")
+    assert "14.8 │" not in text and "a mm h" not in text

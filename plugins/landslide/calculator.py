@@ -3,7 +3,7 @@ threshold (and a warning level below it)."""
 
 from __future__ import annotations
 
-from drillsim.api import CalcOption, Calculator
+from drillsim.api import CalcOption, Calculator, format_number
 
 from .threshold import CURVES, exceedance, mean_intensity
 
@@ -39,6 +39,30 @@ def landslide_calculator(rain, step, curve, warning_fraction=None) -> dict:
     return out
 
 
+def landslide_summary(result: dict, options: dict) -> list[tuple[str, str]]:
+    """The exceedance for people: the curve as published (its constants in full: 14.82,
+    not 14.8), the rain, when the curve and the warning level are reached, in minutes
+    and hours from the first rain, with the event's mean intensity there."""
+    f = format_number
+    rows = [("threshold curve", f"{result['curve']}: I = {result['a_mm_h']:g} D^-{result['b']:g} "
+                                f"(I mm/h, D h)"),
+            ("rain in the series", f"{f(result['rain_total_mm'])} mm")]
+    if result["threshold_reached"]:
+        t = result["threshold_reached_min"]
+        rows.append(("threshold reached", f"{f(t)} min from the start of the series; the rain's "
+                                          f"{f(result['event_duration_h'])} h so far average "
+                                          f"{f(result['mean_intensity_mm_h'])} mm/h, the curve's "
+                                          f"{f(result['threshold_intensity_mm_h'])} mm/h"))
+    else:
+        rows.append(("threshold reached", "no: the rain stays below the curve as far as the series and the curve's durations go"))
+    if "warning_reached" in result:
+        share = f"{f(options['warning_fraction'] * 100)} % of the threshold"
+        rows.append((f"warning level ({share})",
+                     f"{f(result['warning_reached_min'])} min from the start of the series"
+                     if result["warning_reached"] else "not reached"))
+    return rows
+
+
 LANDSLIDE = Calculator(
     name="landslide",
     description="Rainfall intensity-duration threshold for shallow landslides and debris flows "
@@ -52,4 +76,5 @@ LANDSLIDE = Calculator(
         CalcOption("warning_fraction", "fraction", "warning level as a share of the threshold, e.g. 80%"),
     ),
     compute=landslide_calculator,
+    summary=landslide_summary,
 )
