@@ -44,17 +44,17 @@ def landslide_summary(result: dict, options: dict) -> list[tuple[str, str]]:
     not 14.8), the rain, when the curve and the warning level are reached, in minutes
     and hours from the first rain, with the event's mean intensity there."""
     f = format_number
-    rows = [("threshold curve", f"{result['curve']}: I = {result['a_mm_h']:g} D^-{result['b']:g} "
-                                f"(I mm/h, D h)"),
-            ("rain in the series", f"{f(result['rain_total_mm'])} mm")]
+    curve = f"{result['curve']}: I = {result['a_mm_h']:g} D^-{result['b']:g} (I mm/h, D h)"
+    rows = [("threshold curve", curve), ("rain in the series", f"{f(result['rain_total_mm'])} mm")]
     if result["threshold_reached"]:
         t = result["threshold_reached_min"]
-        rows.append(("threshold reached", f"{f(t)} min from the start of the series; the rain's "
-                                          f"{f(result['event_duration_h'])} h so far average "
-                                          f"{f(result['mean_intensity_mm_h'])} mm/h, the curve's "
-                                          f"{f(result['threshold_intensity_mm_h'])} mm/h"))
+        when = (f"{f(t)} min from the start of the series; the rain's {f(result['event_duration_h'])} h "
+                f"so far average {f(result['mean_intensity_mm_h'])} mm/h, the curve's "
+                f"{f(result['threshold_intensity_mm_h'])} mm/h")
+        rows.append(("threshold reached", when))
     else:
-        rows.append(("threshold reached", "no: the rain stays below the curve as far as the series and the curve's durations go"))
+        rows.append(("threshold reached",
+                     "no: the rain stays below the curve as far as the series and the curve's durations go"))
     if "warning_reached" in result:
         share = f"{f(options['warning_fraction'] * 100)} % of the threshold"
         rows.append((f"warning level ({share})",
