@@ -276,3 +276,15 @@ def test_coverage_holds_the_helicopter_to_the_plans_two_hours(host):
     times = {p.id: heli.reach[p.id].response for p in cov.places if p.id in {t.id for t in sc.region.spec.townships}}
     assert len(times) == 23 and max(times.values()) < 120
     assert times["wugui"] == pytest.approx(27.7, abs=0.3)
+
+
+def test_the_24_hour_fire_goal_says_the_model_stops_at_containment():
+    # The research notes' standard (tongnan.yaml standards.forest_fire.extinguished_within_24h_pct:
+    # > 95 %, verified_secondary, SRC_FOREST_PLAN_2016) counts fires put out; FF2 measures
+    # containment_time, which comes first. The row's source must not read as if the model
+    # timed the fire out.
+    import yaml
+    doc = yaml.safe_load((ROOT / "scenarios" / "forest_fire.yaml").read_text(encoding="utf-8"))
+    ff2 = next(t for t in doc["plan"]["extra_targets"] if t["id"] == "FF2")
+    assert ff2["metric"] == "containment_time" and ff2["threshold"] == "24h"
+    assert "put out (扑灭) within 24 h" in ff2["source"] and "containment (控制)" in ff2["source"]
