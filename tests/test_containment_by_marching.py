@@ -44,7 +44,7 @@ def march(head0, ros, lb, crews, tactic, dt=0.005):
         x0, y0 = edge(u, h)
         h_next, reach = h + ros * dt, rate * dt
 
-        def gap(uu):
+        def gap(uu, h_next=h_next, x0=x0, y0=y0, reach=reach):
             x, y = edge(uu, h_next)
             return math.hypot(x - x0, y - y0) - reach
 
