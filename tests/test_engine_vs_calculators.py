@@ -157,3 +157,19 @@ def test_the_crews_flame_limits_are_the_reports_chart():
     assert flame_length_limit("aircraft") == SUPPRESSION_CLASSES[1][0] == 8 * 0.3048
     assert suppression_class(1.21).startswith("hand tools can attack")
     assert 1.21 < flame_length_limit("hand_crew")
+
+
+def test_the_flood_and_leak_plume_follows_its_skies(host):
+    """The leak during the flood (scenarios/fujiang_flood_chemical_leak.yaml): 500 g/s from
+    2 m at 2 m/s, overcast from 12 h (Turner's D, day or night) and a cloudy night from
+    13 h (E): each period's zones equal 'hazard plume' with the same sky."""
+    periods = [e.details for e in _run(host, "fujiang_flood_chemical_leak.yaml") if e.kind == "plume_zones"]
+    assert [p["stability"] for p in periods] == ["D", "E"]
+    for zones, sky in zip(periods, ("overcast", "night_cloudy")):
+        calc = _cli("plume", "--rate", "500g/s", "--wind", "2m/s", "--stability", "auto",
+                    "--insolation", sky, "--height", "2m", "--chemical", "chlorine")
+        assert calc["stability"] == zones["stability"]
+        for level in ("aegl1", "aegl2", "aegl3"):
+            assert zones["zones"][level]["length_m"] == pytest.approx(calc[f"{level}_zone_length_m"], abs=0.05)
+            assert zones["zones"][level]["max_width_m"] == pytest.approx(calc[f"{level}_zone_max_width_m"],
+                                                                        abs=0.05)
