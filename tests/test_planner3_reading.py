@@ -119,6 +119,8 @@ def test_a_river_the_region_draws_no_course_of_is_named_in_words(tmp_path):
     text = _report(tmp_path, "flash_flood", "-n", "1")
     assert "Flood warning issued for 1 township (Pingtan river)" in text
     assert "(pingtan)" not in text
+    # and the hazard is named for what it is: T2 read "35 min at the pingtan flash"
+    assert _cells(text, "T2")[3] == "35 min at the pingtan flash flood"
 
 
 def test_a_count_of_one_is_singular_and_points_are_not_townships(tmp_path):
