@@ -159,7 +159,8 @@ def _legend(outcome, wide: bool) -> str:
              if wide else "met in = replications meeting the goal")
     return ("measured = the target's statistic per replication, mean over replications "
             "[95% CI]; p90 = 90th percentile of all observations, or, for a row over places "
-            f"(\"at …\"), of the worst place's replications; {share}; a row passes when at "
+            f"(\"at …\", or \"worst on average …\" when the worst place varies by replication), of "
+            f"that place's replications; {share}; a row passes when at "
             f"least {rates} of replications meet its goal"
             + ("; a goal marked (not a plan number) is a scenario's standard or drillsim's "
                "reading of the plan, its source in the report (--report) and the JSON (--json)."
