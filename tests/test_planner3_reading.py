@@ -290,3 +290,14 @@ def test_the_24_hour_fire_goal_says_the_model_stops_at_containment():
     ff2 = next(t for t in doc["plan"]["extra_targets"] if t["id"] == "FF2")
     assert ff2["metric"] == "containment_time" and ff2["threshold"] == "24h"
     assert "put out (扑灭) within 24 h" in ff2["source"] and "containment (控制)" in ff2["source"]
+
+
+def test_t3_days_warns_that_it_can_pass_while_people_go_without(tmp_path):
+    # Fujiang 2020: T3-short 4,187 people without supplies (8,587 sheltered against the
+    # 4,400 the flooded townships' 7 x 200 and the district's 3,000 hold) and T3-days
+    # -13,443 person-days "to spare" (27,158 person-days in shelters against the 14
+    # holders' 5,800 x 7 d = 40,600): both true, and the report must say why they differ.
+    text = _report(tmp_path, "fujiang_flood_2020", "-n", "1")
+    assert _cells(text, "T3-short")[3] == "4,187 people" and _cells(text, "T3-days")[3] == "-13,443 person-days"
+    line = next(x for x in text.splitlines() if x.startswith("- **T3-days** not a plan number"))
+    assert "bedding and tents cannot" in line and "(T3-short)" in line
