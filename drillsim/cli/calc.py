@@ -269,9 +269,12 @@ def hypercube_cmd(spec: Path, method, rate, service, as_json) -> None:
     serves, out-of-area dispatches, waits or losses, mean travel when the spec gives travel
     times."""
     from drillsim.planning.hypercube import EXACT_MOST, solve
-    from drillsim.planning.hypercube_spec import load_system
+    from drillsim.planning.hypercube_spec import OverrideRefused, load_system
 
-    file, system = guard(load_system, spec, rate, service)
+    try:
+        file, system = guard(load_system, spec, rate, service)
+    except OverrideRefused as exc:
+        raise Fail(str(exc), 2) from None
     if method == "exact" and system.n > EXACT_MOST:
         raise Fail(f"--method exact: {system.n} units make 2^{system.n} states; at most "
                    f"{EXACT_MOST} (use --method approx)", 2)

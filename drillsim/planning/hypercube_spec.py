@@ -71,12 +71,19 @@ class HypercubeFile(Strict):
     """The atoms of demand."""
 
 
+class OverrideRefused(ValueError):
+    """A rate or holding time given on the command line makes a system the model refuses
+    (the message names the option: the file's own lines are not at fault)."""
+
+
 def load_system(path: str | Path, rate: float | None = None,
                 service: float | None = None) -> tuple[HypercubeFile, System]:
     """Read and check a hypercube spec; ``rate`` (per minute) and ``service`` (minutes)
     replace the file's when given.
 
     :raises ValidationFailed: every fault of the file, located (file, line, field).
+    :raises OverrideRefused: ``rate`` or ``service`` given and the system they make is
+        refused (a queue that grows without bound).
     """
     path = Path(path)
     doc = load_yaml(path, str(path))
@@ -149,5 +156,9 @@ def load_system(path: str | Path, rate: float | None = None,
                         spec.service if service is None else service, spec.queue,
                         tuple(zip(*travel)) if travel else None)
     except ValueError as exc:
+        given = [option for option, value in (("--rate", rate), ("--service", service))
+                 if value is not None]
+        if given:  # the command line's value decided it: name the option, not the file's line
+            raise OverrideRefused(f"{' and '.join(given)} with the rest of {path}: {exc}") from None
         raise ValidationFailed([doc.fault(("rate",), str(exc))]) from None
     return spec, system
