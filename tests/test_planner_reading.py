@@ -105,7 +105,7 @@ def test_the_flood_report_names_townships_and_forces(tmp_path):
     assert "Flood warning issued for 7 townships (Fujiang 涪江)" in timeline
     assert "short by 3,812 people in Zitong Jiedao 梓潼街道" in timeline
     d1 = _cells(text, "D1")
-    assert d1[3].endswith("at district team 区综合应急救援队")
+    assert d1[3].endswith("for district team 区综合应急救援队")  # a force, not a place (planner3)
     # the plan's status of each force: the district team exists (I.(1).4 成立一支30人的区
     # 综合应急救援队伍); the company-run water rescue team is to be built (III.(3).1(5)
     # 支持鼓励独立法人企业组建……水上应急救援队伍); Shuangjiang's station is being finished

@@ -91,9 +91,20 @@ def where_text(sc, row) -> str:
         tied = 0 if own is None or own.get("mean") is None else sum(
             1 for b in getattr(row, "breakdown", None) or ()
             if b is not own and b.get("mean") is not None and num(b["mean"], row.unit) == num(own["mean"], row.unit))
-        return f" at {name}" + (f" and {tied} more" if tied else "")
+        # a force is no place: "6.67 h for district team", not "at district team"
+        key = str(row.worst).partition(" ")[0]
+        at = "for" if force_name(sc, key) is not None and _not_a_place(sc, key) else "at"
+        return f" {at} {name}" + (f" and {tied} more" if tied else "")
     return (f" (the worst place varies by replication; worst on average {name}, "
             f"{num(own['mean'], row.unit)})")
+
+
+def _not_a_place(sc, key: str) -> bool:
+    try:
+        sc.region.place(key)
+    except (KeyError, AttributeError):
+        return True
+    return False
 
 
 def hazard_name(sc, hazard_id: str) -> str | None:
