@@ -82,6 +82,14 @@ def test_a_row_measured_in_some_replications_says_in_how_many(tmp_path):
     # worst township averaged, Mixin's own mean (the by-township table's) is another figure
     mixin = _cells(text, "Mixin Zhen 米心镇", after="### T6:")[1].split(" [")[0]
     assert row[3].endswith(f"(the worst place varies by replication; worst on average Mixin Zhen 米心镇, {mixin})")
+    # README quotes the row (its table "What a run gives"): the same figures, read the same way
+    readme = next(x for x in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+                  if x.startswith("| T6 helicopter"))
+    k = _cells(text, "Mixin Zhen 米心镇", after="### T6:")[1].split("(in ")[1].split(" of")[0]
+    assert f"≈ {round(float(row[3].split(' min')[0]))} min" in readme
+    assert f"over the {n} of 20 that asked" in readme
+    assert f"Mixin is worst on average, {round(float(mixin.split(' min')[0]))} min over its {k}" in readme
+    assert f"90th percentile {round(float(row[4].split(' min')[0]))} min" in readme
     # T1's worst is Mixin in every replication (the river enters there): its mean is Mixin's
     t1 = _cells(text, "T1")[3]
     assert t1 == _cells(text, "Mixin Zhen 米心镇", after="### T1:")[1].split(" [")[0] + " at Mixin Zhen 米心镇"
