@@ -378,7 +378,8 @@ def _check_same_configurations(doc: Document, variants: list[Variant], faults: C
     written another way (``values: [3, 5, 5.0]``, ``[1h, 60min]``). ``_unique`` compares
     the values as written; these passed it, and the batch ran every replication of one
     configuration twice, tabled as two variants. Located at the later level's value (the
-    later variant's name), once per pair of levels."""
+    later variant's name), once per pair of levels. Explicit variants may repeat one
+    another (an A/A check of the comparison itself)."""
     first: dict[str, Variant] = {}
     said: set[PathKey] = set()
     for v in variants:
@@ -388,14 +389,15 @@ def _check_same_configurations(doc: Document, variants: list[Variant], faults: C
         if same is v:
             continue
         differing = [f for f in v.levels if v.levels[f] != same.levels.get(f)]
-        if differing:  # factors: at the level that repeats another of its factor
-            f = differing[0]
-            at = next(s.value_at for s in v.settings if s.source == f"factor {f}")
-            what = (f"level {v.levels[f]!r} of factor {f!r} gives the same scenario as level "
-                    f"{same.levels[f]!r}")
-        else:
-            at = v.at
-            what = f"variant {v.name!r} gives the same scenario as variant {same.name!r}"
+        if not differing:
+            # explicit variants: one may repeat another on purpose (an A/A check: with
+            # common random numbers the two agree replication by replication, without
+            # they differ by chance alone), as one written the same way always could
+            continue
+        f = differing[0]  # factors: at the level that repeats another of its factor
+        at = next(s.value_at for s in v.settings if s.source == f"factor {f}")
+        what = (f"level {v.levels[f]!r} of factor {f!r} gives the same scenario as level "
+                f"{same.levels[f]!r}")
         if at in said:
             continue
         said.add(at)
