@@ -309,3 +309,21 @@ def test_t3_days_warns_that_it_can_pass_while_people_go_without(tmp_path):
     assert _cells(text, "T3-short")[3] == "4,187 people" and _cells(text, "T3-days")[3] == "-13,443 person-days"
     line = next(x for x in text.splitlines() if x.startswith("- **T3-days** not a plan number"))
     assert "bedding and tents cannot" in line and "(T3-short)" in line
+
+
+def test_readme_names_the_flood_assumptions_the_stored_sensitivity_ranks_highest():
+    # README said "… the evacuees per township (…, R1) and Muskingum K (T1, E1)" and "36
+    # numbers … 73 design points"; the stored result (scenarios/sensitivity/
+    # fujiang_flood_2020.json) ranks the evacuation effort third and has 37 factors, 2 x 37
+    # + 1 = 75 points one at a time.
+    import json
+
+    from drillsim.planning.stored import deciding_most
+    data = json.loads((ROOT / "scenarios" / "sensitivity" / "fujiang_flood_2020.json").read_text(encoding="utf-8"))
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    top = deciding_most(data)
+    assert [p.rsplit(".", 1)[-1] for p, _, _ in top] == ["relocation_share", "total_people", "rate_per_rescuer"]
+    for _, _, targets in top:
+        assert f"({', '.join(targets)})" in readme
+    assert len(data["factors"]) == 37 and data["points"] == 2 * 37 + 1
+    assert "flood's 37 numbers is 75 design points" in readme
