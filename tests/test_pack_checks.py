@@ -89,8 +89,8 @@ CASES = {
     # passed with the wrong one (the base scenario's only hazard is a transit_flood)
     "a hazard the base scenario does not have": (
         ("hazard: transit_flood\n", "hazard: forest_fire\n"),
-        r"flood\.yaml:11:9: hazard: 'forest_fire' is not a hazard of the base scenario \(its hazards are of "
-        r"type transit_flood\)"),
+        r"flood\.yaml:11:9: hazard: 'forest_fire' is not a hazard of the base scenario \(its hazards: "
+        r"fujiang_2020, of type transit_flood\)"),
 }
 
 

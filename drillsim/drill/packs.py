@@ -151,7 +151,7 @@ class PackFile(Strict):
     name: Words
     """Pack name."""
     hazard: str | None = None
-    """The hazard the pack is about (for the reveal): a hazard type of the base scenario."""
+    """The hazard the pack is about (for the reveal): a hazard type or id of the base scenario."""
     description: str | None = None
     """What the drill exercises."""
     scenario: str
@@ -457,12 +457,13 @@ def _check_pack_file(path: Path, host) -> tuple[PackFile, Path]:
                                      f"no unit {uid!r} in the scenario" + suggest(uid, sorted(units))))
     _out_of_service_faults(pack, doc, load_yaml(base).data, {f.id for f in first.forces}, units, faults)
     types = sorted({h.type.name for h in first.hazards})
-    if pack.hazard is not None and pack.hazard not in types:
+    ids = [h.id for h in first.hazards]
+    if pack.hazard is not None and pack.hazard not in types and pack.hazard not in ids:
         # shown at the reveal as what the drill was about: a pack copied from another
         # hazard's (hazard: forest_fire over a flood) named the wrong one without a word
         faults.add(doc.fault(("hazard",), f"{pack.hazard!r} is not a hazard of the base scenario "
-                                          f"(its hazards are of type {', '.join(types) or 'none'})"
-                             + suggest(pack.hazard, types)))
+                                          f"(its hazards: {', '.join(ids) or 'none'}, of type "
+                                          f"{', '.join(types) or 'none'})" + suggest(pack.hazard, types + ids)))
     reporters = {r.name: r for r in reporters_for(host, set(types))}
     for name, params in pack.reporting.items():
         reporter = reporters.get(name)
