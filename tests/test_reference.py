@@ -5,6 +5,7 @@ name them for editors, and `drillsim new-scenario` writes scenarios that load an
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -145,10 +146,23 @@ def test_new_scenario_loads_and_runs(tmp_path, monkeypatch, hazard):
     assert path.read_text(encoding="utf-8") == text
 
 
-def test_new_scenario_refusals(tmp_path, monkeypatch):
+def test_new_scenario_refusals(tmp_path, tmp_path_factory, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(main, ["new-scenario", "mine"])      # no regions/ here
-    assert r.exit_code == 2 and "--region: no regions/*.yaml in ." in r.output
+    # outside the drillsim folder (no scenarios/ here): where to run, or --dir to give
+    assert r.exit_code == 2 and r.output == (
+        "--region: no regions/*.yaml in . and no scenarios/ folder here; run from the drillsim "
+        "folder, or give --dir FOLDER (a scenarios folder with regions/ and plans/), or --region "
+        "FILE inside .\n")
+    (tmp_path / "mine_dir").mkdir()
+    r = CliRunner().invoke(main, ["new-scenario", "mine", "--dir", "mine_dir"])   # a folder chosen
+    assert r.exit_code == 2 and r.output == "--region: no regions/*.yaml in mine_dir; give --region FILE (inside mine_dir)\n"
+    (tmp_path / "mine_dir").rmdir()
+    elsewhere = tmp_path_factory.mktemp("clone") / "scenarios"   # a drillsim folder elsewhere
+    for sub in ("regions", "plans"):
+        shutil.copytree(ROOT / "scenarios" / sub, elsewhere / sub)
+    r = CliRunner().invoke(main, ["new-scenario", "mine", "--dir", str(elsewhere)])
+    assert r.exit_code == 0 and (elsewhere / "mine.yaml").is_file(), r.output   # from anywhere
     r = CliRunner().invoke(main, ["new-scenario", "mine", "--region", str(ROOT / SHIPPED["region"][0])])
     assert r.exit_code == 2 and "is outside ." in r.output
     r = CliRunner().invoke(main, ["new-scenario", "../x"])

@@ -55,6 +55,24 @@ def test_the_generated_module_loads_as_a_plugin(tmp_path):
     assert sorted(set(host.info["boat_crew"].hooks)) == ["drillsim_choose_units", "drillsim_register_unit_types"]
 
 
+def test_the_generated_dispatch_rule_is_asked_only_in_runs_with_its_units(tmp_path):
+    """Like the worked example's (docs/plugins.md 2.3), the rule is marked
+    ``only_for_unit_types``: a run with no ``NAME_team`` force (any shipped scenario, once
+    the plugin is installed) does not call it at every dispatch."""
+    from drillsim.engine.hookcall import hook_for_run
+    from drillsim.host.pluginhost import PluginHost
+
+    root = write_plugin("boat_crew", tmp_path)
+    host = PluginHost(modules={"boat_crew": str(root / "drillsim_boat_crew" / "__init__.py")})
+
+    def asked(unit_types):
+        hook = hook_for_run(host.pm, "drillsim_choose_units", frozenset(unit_types))
+        return [impl.plugin_name for impl in hook.get_hookimpls()]
+
+    assert "boat_crew" not in asked({"district_rescue_team"})
+    assert "boat_crew" in asked({"district_rescue_team", "boat_crew_team"})
+
+
 def test_nothing_is_overwritten(tmp_path):
     (tmp_path / "drillsim-drone").mkdir()
     (tmp_path / "drillsim-drone" / "notes.txt").write_text("mine")

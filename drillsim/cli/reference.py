@@ -32,12 +32,21 @@ def _default_dir() -> Path:
     return Path("scenarios") if Path("scenarios").is_dir() else Path(".")
 
 
-def _pick(given: Path | None, folder: Path, sub: str, option: str) -> Path:
+def _pick(given: Path | None, folder: Path, sub: str, option: str, chosen: bool = True) -> Path:
     """The region or plan file: the one given, else the only/first ``*.yaml`` under
-    ``folder/sub``; it must lie inside ``folder`` (file references never leave it)."""
+    ``folder/sub``; it must lie inside ``folder`` (file references never leave it).
+
+    :param chosen: ``folder`` was given with ``--dir``; when it was not (the current
+        folder, with no ``scenarios/`` here), the message says where to run or what to give.
+    :raises Fail: (exit 2) no such file, none found, or one outside ``folder``.
+    """
     if given is None:
         found = sorted((folder / sub).glob("*.yaml"))
         if not found:
+            if not chosen:  # run outside the drillsim folder: say how to point at one
+                raise Fail(f"{option}: no {sub}/*.yaml in {folder} and no scenarios/ folder here; "
+                           "run from the drillsim folder, or give --dir FOLDER (a scenarios "
+                           f"folder with regions/ and plans/), or {option} FILE inside {folder}", 2)
             raise Fail(f"{option}: no {sub}/*.yaml in {folder}; give {option} FILE (inside "
                        f"{folder})", 2)
         given = found[0]
@@ -75,14 +84,16 @@ def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,
 
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise Fail(f"NAME {name!r}: letters, digits, '_', '-' and '.' only (it names the file)", 2)
+    chosen = folder is not None
     folder = folder or _default_dir()
     if not folder.is_dir():
         raise Fail(f"--dir: {folder}: no such folder", 2)
     target = folder / f"{name.removesuffix('.yaml')}.yaml"
     if target.exists():
         raise Fail(f"{target} exists; choose another NAME or remove it", 2)
-    region = _pick(region, folder, "regions", "--region")
-    plan = _pick(plan, folder, "plans", "--plan")
+    chosen = chosen or folder != Path(".")  # scenarios/ found here is the drillsim folder's
+    region = _pick(region, folder, "regions", "--region", chosen)
+    plan = _pick(plan, folder, "plans", "--plan", chosen)
     host = guard(host_for, plugins, disabled, loading)
     townships = [t.id for t in guard(load_region, region, str(region)).spec.townships]
     schema_file = next((p for p in (folder / "../docs/schemas/scenario.schema.json",

@@ -94,7 +94,7 @@ from __future__ import annotations
 
 import math
 
-from drillsim.api import UnitType, arrival_estimate, hookimpl
+from drillsim.api import UnitType, arrival_estimate, hookimpl, only_for_unit_types
 
 #: The drillsim plugin API this plugin is written for (drillsim refuses it otherwise).
 DRILLSIM_API = "{api_version}"
@@ -117,6 +117,7 @@ def drillsim_register_unit_types(register):
 
 
 @hookimpl
+@only_for_unit_types("{unit_type}")  # None in a run without {unit_type} units: not asked there
 def drillsim_choose_units(sim, incident, candidates):
     """The {unit_type} unit that can be on scene first, for a ``{kind}``; None otherwise."""
     if incident.kind != KIND:
@@ -183,7 +184,7 @@ def test_our_unit_takes_our_calls_even_when_another_is_nearer(drillsim_run):
 README = '''\
 # {dist}
 
-A [drillsim](https://pypi.org/project/drillsim/) plugin: the unit type `{unit_type}` and a
+A drillsim plugin: the unit type `{unit_type}` and a
 dispatch rule that sends the nearest `{unit_type}` unit to incidents of kind `{kind}`.
 
 ## Install and test
