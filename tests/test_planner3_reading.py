@@ -117,6 +117,8 @@ def test_the_tanker_crash_names_the_road_it_closes(tmp_path):
     # 30 t at 1 kg/s lasts 30,000 s = 500 min; the leak was stopped long before (78.4 min):
     # the figure is what the load would last, not when the tank emptied
     assert _cells(text, "the load would last, at the release rate, if not stopped")[1] == "500 min"
+    # the hazard's figures give the closure in hours, as RT4 does (they had 558.4 min)
+    assert _cells(text, "road closed for")[1] == "9.31 h"
     assert "tank empty after" not in text
 
 

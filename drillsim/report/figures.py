@@ -158,6 +158,8 @@ def figure_rows(figures: dict[str, Any], sc=None, hazard_id: str | None = None) 
                 and figures["first_attack_margin"] is None:
             text = "— (no water reached the fire)"   # never put to the test: 0 min would credit it
         if label in seen:
+            if key.endswith("_h"):  # given in minutes and hours: hours, as the scorecard (RT4 9.31 h, not 558.4 min)
+                next(r for r in rows if r[0] == label)[1] = text
             continue
         seen.add(label)
         rows.append([label, text])
