@@ -23,3 +23,25 @@ def test_entry_points_name_existing_modules():
     for name, target in project["entry-points"]["drillsim"].items():
         rel = target.replace("drillsim_plugins", "plugins").replace(".", "/")
         assert (ROOT / f"{rel}.py").exists() or (ROOT / rel / "__init__.py").exists(), name
+
+
+def test_every_data_file_is_package_data():
+    """A non-editable install (README's ``pip install .``) copies only the Python files and
+    what ``[tool.setuptools.package-data]`` names: a data file beside the code that no
+    pattern names (a ``.csv`` of fuel models, a ``.txt`` of chemicals) would be found in a
+    checkout and in ``pip install -e``, and missing after ``pip install .``. Every file in
+    the package folders is Python or named by a pattern."""
+    from fnmatch import fnmatch
+
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = tool["package-data"]
+    assert set(patterns) == {"*"}, "package-data for one package: extend this test"
+    missing = []
+    for top in ("drillsim", "plugins"):
+        for path in (ROOT / top).rglob("*"):
+            if (not path.is_file() or "__pycache__" in path.parts or path.suffix in (".py", ".pyc")
+                    or ".egg-info" in str(path)):
+                continue
+            if not any(fnmatch(path.name, pattern) for pattern in patterns["*"]):
+                missing.append(str(path.relative_to(ROOT)))
+    assert missing == [], "add a pattern to [tool.setuptools.package-data] in pyproject.toml"
