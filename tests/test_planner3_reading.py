@@ -329,3 +329,19 @@ def test_readme_names_the_flood_assumptions_the_stored_sensitivity_ranks_highest
         assert f"({', '.join(targets)})" in readme
     assert len(data["factors"]) == 37 and data["points"] == 2 * 37 + 1
     assert "flood's 37 numbers is 75 design points" in readme
+
+
+def test_the_drill_review_names_a_missed_force_row_with_for(host):
+    # The drill review wrote its improvements as the scorecards did: "D1 …: 6.67 h at
+    # district team"; a force is no place. The fujiang flood's D1 is a row over forces.
+    from types import SimpleNamespace
+
+    from drillsim.drill.aar import strengths_and_improvements
+    from drillsim.scenario.loader import load_scenario
+    sc = load_scenario(ROOT / "scenarios" / "fujiang_flood_2020.yaml", host=host)
+    row = SimpleNamespace(id="D1", title="District team (30 people): time with no crew free", status="fail",
+                          mean=6.67, unit="h", comparison="<=", threshold=0.0, worst="district_team",
+                          breakdown=None, n=1, statistic="max", pass_rate=0.0, source="x")
+    _, better = strengths_and_improvements([row], [], acted=True, sc=sc)
+    line = next(b for b in better if b.startswith("D1 "))
+    assert "6.67 h for district team 区综合应急救援队 (target <= 0 h" in line

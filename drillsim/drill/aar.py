@@ -23,7 +23,8 @@ from drillsim.drill import injects as injects_mod
 from drillsim.drill.reach import CHECK_EVERY, DEFAULT_ANSWER_MIN, answer_standard, held_text
 from drillsim.engine.eventlog import Event
 from drillsim.engine.simulation import OrderRefused, Simulation
-from drillsim.report.common import NOT_PLAN, goal_from_plan, num, place_name, row_title, shortfall, write_atomic
+from drillsim.report.common import (NOT_PLAN, goal_from_plan, num, row_title, shortfall, where_text,
+                                    write_atomic)
 from drillsim.report.facts import still_going_at_end
 from drillsim.report.figures import figure_rows
 from drillsim.scoring import scorecard
@@ -462,9 +463,9 @@ def strengths_and_improvements(player: list[scorecard.Row], baseline: list[score
         title = row_title(sc, r) if sc is not None else r.title
         text = f"{r.id} {title}: {_value(r)} (target {r.comparison or ''} {num(r.threshold, r.unit)})"
         if r.status == "fail":
-            where = place_name(sc, r.worst) if sc is not None and r.worst else r.worst
+            where = where_text(sc, r) if sc is not None else (f" at {r.worst}" if r.worst else "")
             short = shortfall(r)
-            text = (f"{r.id} {title}: {_value(r)}" + (f" at {where}" if where else "")
+            text = (f"{r.id} {title}: {_value(r)}" + where
                     + f" (target {r.comparison or ''} {num(r.threshold, r.unit)}" + (f", {short}" if short else "") + ")")
             extra = f"; the automatic baseline met it ({_value(b)})" if b is not None and b.status == "pass" else ""
             better.append(text + extra)
