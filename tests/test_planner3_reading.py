@@ -345,3 +345,15 @@ def test_the_drill_review_names_a_missed_force_row_with_for(host):
     _, better = strengths_and_improvements([row], [], acted=True, sc=sc)
     line = next(b for b in better if b.startswith("D1 "))
     assert "6.67 h for district team 区综合应急救援队 (target <= 0 h" in line
+
+
+def test_one_replication_is_singular_in_the_verdict():
+    # The deterministic scenarios run once (guxi_landslide: run.replications 1); the
+    # verdict said "met in 0 of 1 replications".
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+    r = CliRunner().invoke(main, ["run", str(ROOT / "scenarios" / "guxi_landslide.yaml")], env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    flat = " ".join(r.output.split())
+    assert "met in 0 of 1 replication" in flat and "of 1 replications" not in flat

@@ -100,7 +100,7 @@ def _met_in(row, replications: int) -> str:
     to measure)."""
     met = round(row.pass_rate * row.n)
     text = f"met in {met} of {row.n}"
-    return text + (f" measured (of {replications})" if row.n < replications else " replications")
+    return text + (f" measured (of {replications})" if row.n < replications else " replication" if row.n == 1 else " replications")
 
 
 def _status(row) -> Text:
