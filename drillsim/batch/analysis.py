@@ -5,9 +5,15 @@ the pass rate (share of replications meeting the threshold) with its 95 % Wilson
 interval, and the status, exactly as :func:`drillsim.scoring.scorecard.build` would give
 for that variant alone. Against the baseline: the **paired** difference — replication
 *r* of a variant minus replication *r* of the baseline, which saw the same random
-streams under common random numbers — with its 95 % t-interval, and whether that
-interval excludes 0 (Law, *Simulation Modeling and Analysis*, 5th ed., §10.2.1, the
-paired-t confidence interval).
+streams under common random numbers — with its t-interval, and whether that interval
+excludes 0 (Law, *Simulation Modeling and Analysis*, 5th ed., §10.2.1, the paired-t
+confidence interval). With k variants there are k − 1 such comparisons of each row, and
+k − 1 intervals each at 95 % hold together less often than 95 % of the time; so each is
+made at 1 − 0.05/(k − 1), and by the Bonferroni inequality all k − 1 of a row hold
+together with probability at least 95 % (Law 5th ed., §10.3.1 "comparisons with a
+standard", the Bonferroni inequality of §9.7). ``Paired.ci95`` is that simultaneous
+interval and ``significant`` says whether it excludes 0; two variants make one
+comparison, a plain 95 % interval.
 
 A row's **verdict** says what the replications show, not only the point estimate:
 ``PASS`` when the lower end of the pass rate's 95 % Wilson interval reaches the required
@@ -46,12 +52,18 @@ from drillsim.scoring.stats import bounded, mean_ci, wilson
 
 @dataclass(frozen=True)
 class Paired:
-    """A paired difference (variant − baseline) over ``n`` common replications."""
+    """A paired difference (variant − baseline) over ``n`` common replications.
+
+    ``ci95`` is simultaneous 95 % over the ``comparisons`` made with the baseline
+    (Bonferroni: each interval at ``level`` = 1 − 0.05/comparisons); ``significant``:
+    it excludes 0 (None below two pairs)."""
 
     n: int
     mean: float
     ci95: tuple[float, float] | None
     significant: bool | None
+    comparisons: int = 1
+    level: float = 0.95
 
 
 @dataclass
@@ -116,20 +128,42 @@ class Comparison:
     def cost_unit(self) -> str:
         return self.meta.get("cost_unit", "")
 
+    @property
+    def comparisons(self) -> int:
+        """How many variants are compared with the baseline (k − 1; at least 1): the
+        Bonferroni divisor of the paired intervals (:func:`paired_difference`)."""
+        return max(1, len(self.variants) - 1)
+
     def by_index(self) -> dict[int, VariantStats]:
         return {v.variant.index: v for v in self.variants}
 
 
+def bonferroni_level(level: float, comparisons: int) -> float:
+    """The level of each of ``comparisons`` intervals that hold together with probability
+    at least ``level``: 1 − (1 − level)/comparisons (the Bonferroni inequality, Law,
+    *Simulation Modeling and Analysis*, 5th ed., §9.7 and §10.3.1).
+
+    :raises ValueError: fewer than one comparison.
+    """
+    if comparisons < 1:
+        raise ValueError(f"{comparisons} comparisons: at least one is needed")
+    return level if comparisons == 1 else 1 - (1 - level) / comparisons
+
+
 def paired_difference(a: dict[int, float | None], b: dict[int, float | None],
-                      level: float = 0.95) -> Paired | None:
-    """Mean of ``a[r] − b[r]`` over replications both measured, with its t-interval;
-    significant when the interval excludes 0 (None below two pairs)."""
+                      level: float = 0.95, comparisons: int = 1) -> Paired | None:
+    """Mean of ``a[r] − b[r]`` over replications both measured, with its paired-t
+    interval (Law 5th ed., §10.2.1: t with n − 1 degrees of freedom), made at
+    :func:`bonferroni_level` so that it is one of ``comparisons`` intervals holding
+    together at ``level``; significant when the interval excludes 0 (None below two
+    pairs). None when no replication has both values."""
     diffs = [a[r] - b[r] for r in sorted(set(a) & set(b)) if a[r] is not None and b[r] is not None]
     if not diffs:
         return None
-    mean, ci = mean_ci(diffs, level)
+    each = bonferroni_level(level, comparisons)
+    mean, ci = mean_ci(diffs, each)
     significant = None if ci is None else (ci[0] > 0 or ci[1] < 0)
-    return Paired(len(diffs), mean, ci, significant)
+    return Paired(len(diffs), mean, ci, significant, comparisons, each)
 
 
 def pareto_front(points: Sequence[tuple[float, float]], maximize: bool) -> set[int]:
@@ -262,14 +296,17 @@ def analyse(store: Store) -> Comparison:
 
     baseline = next((v.index for v in variants if v.baseline), 0)
     base = next((s for s in stats if s.variant.index == baseline), None)
+    comparisons = max(1, len(stats) - 1)  # each variant but the baseline against it
+    # (Comparison.comparisons)
     for s in stats:
         if base is None or s is base:
             continue
         for row_id, row in s.rows.items():
             other = base.rows.get(row_id)
             if other is not None:
-                row.diff = paired_difference(row.values, other.values)
-        s.objective_diff = paired_difference(s.objective_values, base.objective_values)
+                row.diff = paired_difference(row.values, other.values, comparisons=comparisons)
+        s.objective_diff = paired_difference(s.objective_values, base.objective_values,
+                                             comparisons=comparisons)
 
     maximize = objective.goal == "maximize"
 

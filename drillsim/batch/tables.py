@@ -124,7 +124,7 @@ def print_comparison(c: Comparison, console: Console | None = None,
     else:
         table.add_column("variant", overflow="fold")
     table.add_column("objective [95% CI]", overflow="fold")
-    table.add_column("Δ vs baseline [95% CI]", overflow="fold")
+    table.add_column(_diff_header("Δ vs baseline", c), overflow="fold")
     if priced:
         table.add_column(Text(f"cost{f' ({c.cost_unit})' if c.cost_unit else ''}"), justify="right", overflow="fold")
         table.add_column("Pareto", overflow="fold")
@@ -163,9 +163,28 @@ def print_comparison(c: Comparison, console: Console | None = None,
     if hidden and not only:
         console.print(Text(f"{hidden} information row(s) without a threshold not shown "
                            "(--target ID shows them)."))
-    console.print(Text("Intervals are 95 %: t-intervals for means and paired differences "
-                  "(replication r of a variant minus replication r of the baseline), Wilson "
-                  "for pass rates. * = the difference's interval excludes 0. " + VERDICT_RULE))
+    console.print(Text(interval_rule(c) + " " + VERDICT_RULE))
+
+
+def _diff_header(what: str, c: Comparison) -> str:
+    """The header of a column of differences with the baseline: ``[95% CI]`` for one
+    comparison, ``[simultaneous 95% CI]`` for several (:func:`interval_rule`)."""
+    return f"{what} [95% CI]" if c.comparisons == 1 else f"{what} [simultaneous 95% CI]"
+
+
+def interval_rule(c: Comparison) -> str:
+    """What the intervals under the tables are: 95 % t-intervals of means, Wilson
+    intervals of pass rates, and paired-t intervals of the differences with the
+    baseline, simultaneous over the k − 1 comparisons by Bonferroni when there are
+    several (Law, *Simulation Modeling and Analysis*, 5th ed., §10.3.1)."""
+    text = ("Intervals are 95 %: t-intervals for means, Wilson for pass rates; differences "
+            "are paired (replication r of a variant minus replication r of the baseline), "
+            "t-intervals")
+    if c.comparisons > 1:
+        text += (f" simultaneous over the {c.comparisons} variants compared with the "
+                 f"baseline (Bonferroni: each at {100 * (1 - 0.05 / c.comparisons):.4g} %, so "
+                 f"that all {c.comparisons} of a row hold together with 95 % confidence)")
+    return text + ". * = the difference's interval excludes 0."
 
 
 def _print_same_rows(c: Comparison, same: list[str], console: Console) -> None:
@@ -271,7 +290,7 @@ def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Co
         table.add_column("target", overflow="fold")
     table.add_column(f"pass rate [95% CI], {t.required_pass_rate:.0%} required", overflow="fold")
     table.add_column("result", overflow="fold")
-    table.add_column("Δ mean vs baseline [95% CI]", overflow="fold")
+    table.add_column(_diff_header("Δ mean vs baseline", c), overflow="fold")
     for v in sorted(c.variants, key=lambda v: v.variant.index):  # sweep order
         row = v.rows.get(row_id)
         if row is None:

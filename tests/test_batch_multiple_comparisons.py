@@ -1,0 +1,97 @@
+"""Several variants against one baseline: the paired-t intervals of the differences are
+simultaneous (Bonferroni), as Law, *Simulation Modeling and Analysis*, 5th ed., §10.3.1
+("comparisons with a standard") makes them: with k systems, each of the k − 1 intervals
+at level 1 − α/(k − 1), so that by the Bonferroni inequality (§9.7) all hold together
+with probability at least 1 − α. Before, each was a plain 95 % interval, and with the
+36-variant flood sweep one "significant" difference in 35 could come from chance alone.
+
+Expected values are computed here from the exported replications with scipy
+(``scipy.stats.t.ppf``), not with drillsim's own statistics."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pytest
+from click.testing import CliRunner
+from scipy import stats
+
+from drillsim.batch.analysis import bonferroni_level, paired_difference
+from drillsim.cli.main import main
+from drillsim.report.common import num
+from tests.conftest import SCENARIOS
+
+
+def test_bonferroni_level_by_hand():
+    # Law 5th ed. §10.3.1: k − 1 = 3 comparisons at overall 95 %: each at 1 − 0.05/3
+    assert bonferroni_level(0.95, 3) == pytest.approx(0.983333333333)
+    assert bonferroni_level(0.95, 1) == 0.95  # one comparison: a plain 95 % interval
+    with pytest.raises(ValueError):
+        bonferroni_level(0.95, 0)
+
+
+def test_paired_difference_with_three_comparisons_by_hand():
+    # differences 1, 2, 3: mean 2, s = 1, n = 3; each of 3 intervals at 1 − 0.05/3, a
+    # two-sided t quantile t(1 − 0.05/6, 2) = 7.6488 (scipy; Bonferroni t tables, e.g.
+    # Dunn 1961, give 7.65 for 3 comparisons at 2 df); half-width 7.6488/√3 = 4.4160
+    a = {0: 5.0, 1: 7.0, 2: 9.0}
+    b = {0: 4.0, 1: 5.0, 2: 6.0}
+    t = stats.t.ppf(1 - 0.05 / 6, 2)
+    assert t == pytest.approx(7.6488, abs=1e-4)
+    d = paired_difference(a, b, comparisons=3)
+    assert d.comparisons == 3 and d.level == pytest.approx(1 - 0.05 / 3)
+    assert d.ci95 == pytest.approx((2 - t / math.sqrt(3), 2 + t / math.sqrt(3)), rel=1e-12)
+    # differences 2.0, 2.1, 1.9 (s = 0.1): the plain interval [1.75, 2.25] and the
+    # simultaneous one 2 ± 7.6488·0.1/√3 = [1.56, 2.44] both exclude 0
+    d = paired_difference({0: 3.0, 1: 3.1, 2: 2.9}, {0: 1.0, 1: 1.0, 2: 1.0}, comparisons=3)
+    assert d.significant is True
+    # eight differences around 0.84 (s = 0.74): the plain 95 % interval excludes 0, one of ten
+    # simultaneous intervals (each at 1 − 0.05/10) does not
+    a = {r: 2.0 + x for r, x in enumerate([-1, 0, 1, 0.5, -0.5, 0.8, -0.8, 0.3])}
+    b = {r: 1.2 for r in a}
+    diffs = [a[r] - b[r] for r in a]
+    n, m, s = len(diffs), sum(diffs) / len(diffs), stats.tstd(diffs)
+    assert m - stats.t.ppf(0.975, n - 1) * s / math.sqrt(n) > 0          # 95 %: excludes 0
+    assert m - stats.t.ppf(1 - 0.05 / 20, n - 1) * s / math.sqrt(n) < 0  # 10 at 95 %: holds 0
+    assert paired_difference(a, b).significant is True
+    assert paired_difference(a, b, comparisons=10).significant is False
+
+
+def test_results_prints_simultaneous_intervals_computed_from_the_export(tmp_path):
+    """The shipped waterlogging sweep (4 variants: 3 comparisons with the baseline), run
+    as a user would; W2's difference for 'Xicaixi drains 60 mm/h' recomputed from the
+    exported replications with scipy."""
+    db, csv_path = tmp_path / "w.db", tmp_path / "w.csv"
+    sweep = SCENARIOS / "sweeps" / "waterlogging_works.yaml"
+    run = CliRunner().invoke(main, ["batch", str(sweep), "-n", "5", "-w", "0", "--db", str(db), "-q"])
+    assert run.exit_code == 0, run.output
+    out = CliRunner().invoke(main, ["results", str(db), "--export", str(csv_path)])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    values: dict[tuple[int, int], float] = {}
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        for rec in csv.DictReader(f):
+            if rec["target"] == "W2" and rec["value"] != "":
+                values[int(rec["variant"]), int(rec["replication"])] = float(rec["value"])
+    diffs = [values[1, r] - values[0, r] for r in range(5)]
+    n, mean, s = len(diffs), sum(diffs) / len(diffs), stats.tstd(diffs)
+    half = stats.t.ppf(1 - 0.05 / (2 * 3), n - 1) * s / math.sqrt(n)  # Law §10.3.1, k − 1 = 3
+    cell = f"{num(mean)} [{num(mean - half)}, {num(mean + half)}]"
+    assert cell in text, (cell, text)
+    plain = stats.t.ppf(0.975, n - 1) * s / math.sqrt(n)
+    assert f"[{num(mean - plain)}, {num(mean + plain)}]" not in text  # not the 95 % one
+    assert "Δ mean vs baseline [simultaneous 95% CI]" in text
+    assert ("simultaneous over the 3 variants compared with the baseline (Bonferroni: each at "
+            "98.33 %") in text
+
+
+def test_two_variants_make_one_plain_comparison(tmp_path):
+    """Two variants: one comparison, the paired-t 95 % interval of Law §10.2.1 as before."""
+    from drillsim.batch.analysis import Comparison
+    from drillsim.batch.sweep import Objective
+
+    c = Comparison({}, Objective("mean", "R", "minimize"), [object(), object()], 0, [], 0, 0)
+    assert c.comparisons == 1
+    c.variants = [object()] * 36
+    assert c.comparisons == 35
