@@ -357,3 +357,18 @@ def test_one_replication_is_singular_in_the_verdict():
     assert r.exit_code == 0, r.output
     flat = " ".join(r.output.split())
     assert "met in 0 of 1 replication" in flat and "of 1 replications" not in flat
+
+
+def test_a_slide_is_not_written_as_a_flood_in_the_timeline(tmp_path):
+    # The landslide logs hazard_arrival (level impact) when a slope fails; the timeline
+    # wrote every such event as the flood's "flooded (water in the township)", so the
+    # flood + slide scenario read "11:36 Shuangjiang Zhen: flooded" hours before the flood
+    # warning, and the slide warning as "Warning issued (hazard)". Guxi: the unmonitored
+    # Baolong hamlet slides at 23:50 on its 23 residents (L3), the warned Guxi slope at
+    # 00:21 with its 46 residents moved out (L2: 0).
+    text = _report(tmp_path, "guxi_landslide")
+    timeline = text.split("## Timeline", 1)[1].split("\n## ", 1)[0]
+    assert "flooded" not in timeline
+    assert ("| 2023-07-10 23:50 (+03:50) | Baolong Zhen 宝龙镇: landslide at hillside hamlet above Baolong "
+            "(assumed hazard point) 宝龙镇山坡隐患点（假定） (23 people still there) |") in timeline
+    assert "(0 people still there)" in timeline and "Warning issued (landslide) for slope above the city-Guxi road" in timeline

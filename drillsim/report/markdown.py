@@ -48,7 +48,10 @@ def _event_text(e, sc=None) -> str:
     if e.kind == "warning_issued":
         towns = d.get("townships", [])
         if "forecast_peak_stage" not in d:  # a hazard other than a flood
-            level = str(d.get("level") or "hazard")
+            level = str(d.get("level") or _hazard_type(sc, d.get("hazard")) or "hazard")
+            if d.get("point"):  # a warning for one hazard point (a slope): name it
+                return (f"Warning issued ({level}) for {town(d.get('point'))}, "
+                        f"{', '.join(town(t) for t in towns)}")
             if level.lower().startswith("aegl") and level[4:].isdigit():  # aegl2 -> AEGL-2 zone
                 level = f"AEGL-{level[4:]} zone"
             return (f"Warning issued ({level}) for {_townships(len(towns))}: "
@@ -61,6 +64,11 @@ def _event_text(e, sc=None) -> str:
         level = str(d.get("level"))
         if level.startswith("aegl"):  # a toxic plume's 60-min AEGL zone
             return f"{town(d.get('township'))}: plume arrives (AEGL-{level[4:]} zone)"
+        if d.get("point"):  # a hazard point fails (a slope): not "flooded"
+            what = _hazard_type(sc, d.get("hazard")) or "hazard"
+            people = d.get("people")
+            return (f"{town(d.get('township'))}: {what} at {town(d.get('point'))}"
+                    + (f" ({num(people)} people still there)" if isinstance(people, (int, float)) else ""))
         return f"{town(d.get('township'))}: {what}" if level in ("warning", "impact") else \
             f"{town(d.get('township'))}: hazard at level {level}"
     if e.kind == "hazard_receded":
@@ -95,6 +103,14 @@ def _event_text(e, sc=None) -> str:
     if e.kind == "run_ended":
         return f"End of run: {d.get('open_incidents')} incidents still open"
     return e.kind
+
+
+def _hazard_type(sc, hazard_id) -> str | None:
+    """A scenario hazard's type in words (``landslide``, ``toxic release``), or None."""
+    for h in getattr(getattr(sc, "spec", None), "hazards", None) or ():
+        if h.id == hazard_id:
+            return h.type.replace("_", " ")
+    return None
 
 
 def _townships(n: int) -> str:
