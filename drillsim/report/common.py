@@ -54,6 +54,27 @@ def measured(row) -> str:
     return text
 
 
+def interval_note(rows, replications: int) -> str:
+    """Why a measured row shows no confidence interval, when one does ('' if none):
+    a t-interval needs two replications (its t has n − 1 degrees of freedom; Law,
+    *Simulation Modeling and Analysis*, 5th ed., §4.5 and §9.4.1), and a value the same
+    in every replication has none to show (its sample variance is 0)."""
+    shown = [r for r in rows if r.mean is not None]
+    single = [r for r in shown if r.ci95 is None]
+    same = [r for r in shown if r.ci95 is not None and r.n > 1
+            and r.ci95[1] - r.ci95[0] <= 1e-9 * max(1.0, abs(r.mean))]
+    parts = []
+    if single and replications == 1:
+        parts.append("one replication gives no confidence interval: it needs at least 2 (run "
+                     "with -n 2 or more)")
+    elif single:
+        ids = ", ".join(r.id for r in single[:5]) + (f" and {len(single) - 5} more" if len(single) > 5 else "")
+        parts.append(f"no confidence interval for {ids}: measured in only one replication")
+    if same:
+        parts.append("no interval where every replication gave the same value")
+    return "; ".join(parts)
+
+
 def place_name(sc, label: str | None) -> str | None:
     """A place or force label (a township, site or force id, possibly with a note in
     brackets) as its name, e.g. ``mixin`` → ``Mixin Zhen 米心镇``, ``district_team`` →

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drillsim.report.common import (cut_off_text, clock, design_text, force_name, goal_from_plan, goal_split, goal_text,
-                                    measured, misses_by_place, num, place_name, rate_text, row_title, shortfall,
+                                    interval_note, measured, misses_by_place, num, place_name, rate_text, row_title, shortfall,
                                     where_text)
 from drillsim.report.facts import (days_table, hazard_figures, hazard_of_kind, implicit_assumptions, incident_table,
                                    key_events, still_going_at_end, waits_between_hazards)
@@ -233,7 +233,8 @@ def render(outcome, notes: list[str] | None = None, deciding: dict | None = None
             f"- Plan: {sc.plan.name} ({sc.plan.issued or 'undated'})",
             _forces_line(sc),
             f"- Seed {outcome.seed}, {outcome.replications} replication(s); times in the engine "
-            "are minutes; pass rate = share of replications meeting the target",
+            "are minutes; pass rate = share of replications meeting the target"
+            + (f"; {why}" if (why := interval_note(rows, outcome.replications)) else ""),
             f"- Result: **{counts['pass']} pass, {counts['fail']} fail**, {counts['info']} "
             f"information, {counts['not measured']} not measured"
             + (f", {counts['not judged']} not judged (the run ended before the outcome: "

@@ -28,8 +28,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from drillsim.report.common import (cut_off_text, design_text, goal_from_plan, goal_split, goal_text, measured, num,
-                                    place_name, rate_text, row_title, shortfall, where_text)
+from drillsim.report.common import (cut_off_text, design_text, goal_from_plan, goal_split, goal_text, interval_note,
+                                    measured, num, place_name, rate_text, row_title, shortfall, where_text)
 from drillsim.report.facts import implicit_assumptions, still_going_at_end
 from drillsim.report.trimmed import stdout_console
 
@@ -157,8 +157,9 @@ def _legend(outcome, wide: bool) -> str:
         getattr(r, "not_judged", 0) for r in outcome.rows) else ""
     share = (f"pass = share of replications meeting the goal (x of n/N: measured in n of N{open_})"
              if wide else "met in = replications meeting the goal")
+    why = interval_note(outcome.rows, outcome.replications)
     return ("measured = the target's statistic per replication, mean over replications "
-            "[95% CI]; p90 = 90th percentile of all observations, or, for a row over places "
+            f"[95% CI]{f' ({why})' if why else ''}; p90 = 90th percentile of all observations, or, for a row over places "
             f"(\"at …\", or \"worst on average …\" when the worst place varies by replication), of "
             f"that place's replications; {share}; a row passes when at "
             f"least {rates} of replications meet its goal"

@@ -52,15 +52,35 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, tuple[
     n = arr.size
     if n == 0:
         raise ValueError("no values")
-    total = _add(arr)
-    mean = float(total / n)
-    if n < 2:
-        return mean, None
-    dev = arr - total / n
-    np.multiply(dev, dev, out=dev)
-    std = math.sqrt(float(_add(dev) / (n - 1)))
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values: _scaled_mean_std
+        total = _add(arr)
+        mean = float(total / n)
+        if n < 2:
+            return mean, None
+        dev = arr - total / n
+        np.multiply(dev, dev, out=dev)
+        std = math.sqrt(float(_add(dev) / (n - 1)))
+    if not (math.isfinite(mean) and math.isfinite(std)) and np.isfinite(arr).all():
+        mean, std = _scaled_mean_std(arr)
     half = float(_t_quantile(n - 1, 0.5 + level / 2) * std / math.sqrt(n))
     return mean, (mean - half, mean + half)
+
+
+def _scaled_mean_std(arr: np.ndarray) -> tuple[float, float]:
+    """Mean and sample standard deviation of finite values whose sum or squared
+    deviations overflow a float (values beyond about 1e154): computed on the values
+    divided by a power of two at least their largest magnitude (an exact division) and
+    scaled back, so 1e308 twice has mean 1e308 and standard deviation 0, not inf and NaN."""
+    exponent = math.frexp(float(np.max(np.abs(arr))))[1]
+    y = np.ldexp(arr, -exponent)
+    m = float(_add(y)) / y.size
+    dev = y - m
+    sd = math.sqrt(float(_add(dev * dev)) / (y.size - 1))
+    try:
+        sd = math.ldexp(sd, exponent)
+    except OverflowError:  # a spread beyond the largest float
+        sd = math.inf
+    return math.ldexp(m, exponent), sd
 
 
 def bounded(ci: tuple[float, float] | None, floor: float | None = None,
