@@ -372,3 +372,17 @@ def test_a_slide_is_not_written_as_a_flood_in_the_timeline(tmp_path):
     assert ("| 2023-07-10 23:50 (+03:50) | Baolong Zhen 宝龙镇: landslide at hillside hamlet above Baolong "
             "(assumed hazard point) 宝龙镇山坡隐患点（假定） (23 people still there) |") in timeline
     assert "(0 people still there)" in timeline and "Warning issued (landslide) for slope above the city-Guxi road" in timeline
+
+
+def test_the_timeline_has_the_storm_warning_and_the_road_closures(tmp_path):
+    # The rows T2 (warning → onset ≥ 1 h) and W5 (street closed) score had no line in the
+    # timeline. Urban waterlogging: the nowcast finds the cell 25 km away moving 30 km/h,
+    # 15 min to issue (scenario): lead 25/30 x 60 - 15 = 35 min, before the run's 15:00
+    # start, the onset at 15:10: issued 14:35. The underpass street is closed 70 min
+    # (W5), 15:50-17:00.
+    text = _report(tmp_path, "urban_waterlogging", "-n", "1")
+    timeline = text.split("## Timeline", 1)[1].split("\n## ", 1)[0]
+    assert "Severe convective weather warning issued at 14:35 (强对流天气预警), 35 min before the storm's onset" in timeline
+    assert "| 2023-07-18 15:10 (+00:10) | The storm's onset" in timeline
+    assert "| 2023-07-18 15:50 (+00:50) | road to the north bank (bridge underpass): closed (urban waterlogging) |" in timeline
+    assert "| 2023-07-18 17:00 (+02:00) | road to the north bank (bridge underpass): open again |" in timeline

@@ -11,7 +11,7 @@ from drillsim.errors import DrillsimError
 KEY_EVENTS = ("warning_issued", "hazard_arrival", "hazard_receded", "evacuation_ordered",
               "reserve_short", "mutual_aid_requested", "unit_in_service", "run_ended",
               "hazard_started", "protective_action", "release_stopped", "fire_contained",
-              "unit_stopped")
+              "unit_stopped", "weather_warning", "storm_onset", "road_blocked", "road_reopened")
 
 
 def hazard_figures(events: Sequence[Event]) -> dict[str, dict[str, Any]]:

@@ -100,6 +100,24 @@ def _event_text(e, sc=None) -> str:
         return f"Fire contained: {num(d.get('area_ha'))} ha, {num(d.get('line_m'))} m of line"
     if e.kind == "unit_stopped":
         return f"Unit {e.unit} stopped on the road: {d.get('reason')}"
+    if e.kind == "weather_warning":  # the plan's T2: at least 1 h before the storm
+        lead, issued = d.get("lead_min"), d.get("issued_min")
+        when = ""
+        if isinstance(issued, (int, float)) and abs(issued - e.t) > 0.5 and sc is not None:
+            # issued before the run began (logged at its start): say when
+            import datetime as dt
+            when = f" at {sc.start + dt.timedelta(minutes=round(issued)):%H:%M}"
+        return (f"Severe convective weather warning issued{when} (强对流天气预警)"
+                + (f", {num(lead, 'min', digits=0)} before the storm's onset" if isinstance(lead, (int, float)) else ""))
+    if e.kind == "storm_onset":
+        rate = d.get("intensity_mm_h")
+        return "The storm's onset" + (f" (rain at {num(rate)} mm/h, 短时强降水)" if isinstance(rate, (int, float)) else "")
+    if e.kind in ("road_blocked", "road_reopened"):
+        road = d.get("road") or "road"
+        if e.kind == "road_reopened":
+            return f"{road}: open again"
+        what = _hazard_type(sc, d.get("hazard"))
+        return f"{road}: closed" + (f" ({what})" if what else "")
     if e.kind == "run_ended":
         return f"End of run: {d.get('open_incidents')} incidents still open"
     return e.kind
