@@ -124,3 +124,41 @@ def test_orders_of_one_name_chain(host):
         sim.order("probe", township="yuxi")
     assert str(err.value) == "yuxi is not on the flood's list; yuxi has no hazard point"
     assert sim.orders["probe"][1] == "probe TOWNSHIP"
+
+
+def test_aid_and_air_without_such_forces_are_refused_in_the_players_words(host):
+    """The chemical leak has neither mutual aid nor aviation: ``aid`` is refused like
+    ``air``, in the order's own words (it said "no order 'mutual_aid' in this scenario
+    (have: evacuate, shelter)", a name the player never typed), and changes nothing."""
+    from tests.conftest import SCENARIOS
+
+    s = DrillSession.open(SCENARIOS / "chemical_park_leak.yaml", seed=3, host=host)
+    s.advance_to(30)
+    before = _state(s)
+    r = s.command("aid ziyang")
+    assert not r.ok and r.text == "no mutual aid in this scenario"
+    r = s.command("air C1")
+    assert not r.ok and r.text == "no aviation in this scenario"     # C1, the leak, is known by then
+    assert _state(s) == before
+
+
+def test_an_order_missing_its_words_is_answered_with_what_to_type(host):
+    """The usage line of an order names its arguments as a player types them, as README's
+    list of orders does (``auto on|off FORCE|all``, ``aid FORCE``): it printed the
+    argument kinds' internal names (``usage: auto ONOFF AUTOFORCE``, ``aid AIDFORCE``,
+    ``fire PLANNED``) and ``usage: end `` with a space after it."""
+    s = DrillSession.open(FLOOD, seed=5, host=host)
+    said = {line: s.command(line, controller=line in ("inject", "fire")).text
+            for line in ("auto", "aid", "fire", "end now", "dispatch", "inject")}
+    assert said == {
+        "auto": "usage: auto on|off FORCE|all",
+        "aid": "usage: aid FORCE",
+        "fire": "usage: fire N",
+        "end now": "usage: end",
+        "dispatch": "usage: dispatch UNITS INCIDENT",
+        "inject": "usage: inject KIND TEXT (KIND: message, incident, breakdown, roadcut, roadopen, inservice)",
+    }
+    from drillsim.drill.commands import help_lines
+
+    shown = dict(help_lines(controller=True))
+    assert "auto on|off FORCE|all" in shown and "aid FORCE" in shown and "fire N" in shown

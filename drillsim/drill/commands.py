@@ -62,6 +62,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
 
 INJECT_KINDS = ("message", "incident", "breakdown", "roadcut", "roadopen", "inservice")
 
+#: how an argument kind is written in a usage line and the help screen, where its
+#: name alone would not say what to type (``auto ONOFF AUTOFORCE`` said nothing)
+SHOWN = {"aidforce": "FORCE", "onoff": "on|off", "autoforce": "FORCE|all", "planned": "N",
+         "inject": "KIND"}
+
+
+def usage(spec: CommandSpec) -> str:
+    """The order as typed, its arguments named as the player writes them
+    (``auto on|off FORCE|all``, ``aid FORCE``, ``fire N``)."""
+    return " ".join([spec.name] + [SHOWN.get(a, a.upper()) for a in spec.args])
+
 
 class CommandError(ValueError):
     """A line that is not a valid order (unknown word, missing argument)."""
@@ -125,17 +136,19 @@ def parse(line: str, controller: bool = False) -> Parsed:
         raise CommandError("type an order, e.g. dispatch water_rescue-1 C1 (F1 for help)")
     spec = lookup(words[0], controller)
     args = words[1:]
-    usage = f"usage: {spec.name} " + " ".join(a.upper() for a in spec.args)
+    wrong = f"usage: {usage(spec)}"
+    if spec.name == "inject":
+        wrong += f" (KIND: {', '.join(INJECT_KINDS)})"
     if spec.args and spec.args[-1] == "text":
         if len(args) < len(spec.args) - 1 + (0 if spec.name == "inject" else 1):
-            raise CommandError(usage)
+            raise CommandError(wrong)
         return Parsed(spec, args)
     if spec.args and spec.args[0] == "units":
         if len(args) < 2:
-            raise CommandError(usage)
+            raise CommandError(wrong)
         return Parsed(spec, args)
     if len(args) != len(spec.args):
-        raise CommandError(usage)
+        raise CommandError(wrong)
     return Parsed(spec, args)
 
 
@@ -202,8 +215,8 @@ def help_lines(controller: bool = False) -> list[tuple[str, str]]:
     for c in COMMANDS:
         if c.controller and not controller:
             continue
-        usage = " ".join([c.name] + [a.upper() for a in c.args])
+        line = usage(c)
         if c.aliases:
-            usage += f"   (also: {', '.join(c.aliases)})"
-        out.append((usage, c.help))
+            line += f"   (also: {', '.join(c.aliases)})"
+        out.append((line, c.help))
     return out

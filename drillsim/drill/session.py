@@ -973,6 +973,8 @@ class DrillSession:
             return (f"{got:,.0f} released for {tid}" if got >= amount else
                     f"only {got:,.0f} of {amount:,} released for {tid}: stock exhausted")
         if name == "aid":
+            if "mutual_aid" not in sim.orders:  # (the player typed aid: not the engine's order name)
+                raise OrderRefused("no mutual aid in this scenario")
             return str(sim.order("mutual_aid", force=args[0], by="player"))
         if name == "auto":
             on = args[0].lower()
