@@ -95,3 +95,63 @@ def test_two_variants_make_one_plain_comparison(tmp_path):
     assert c.comparisons == 1
     c.variants = [object()] * 36
     assert c.comparisons == 35
+
+
+def test_welch_difference_against_scipy():
+    """Independent streams: Welch's interval (Law 5th ed., §10.2.2) from all measured
+    values of each, as ``scipy.stats.ttest_ind(equal_var=False)`` gives it."""
+    from drillsim.batch.analysis import welch_difference
+
+    a = {0: 5.0, 1: 7.0, 2: 9.0, 3: None}
+    b = {0: 4.0, 1: 5.0, 2: 6.0, 3: 1.0, 4: 2.0}
+    d = welch_difference(a, b)
+    ref = stats.ttest_ind([5, 7, 9], [4, 5, 6, 1, 2], equal_var=False).confidence_interval(0.95)
+    assert d.method == "Welch" and d.mean == pytest.approx(7 - 3.6)
+    assert d.ci95 == pytest.approx((ref.low, ref.high), rel=1e-12)
+    # by hand: s1²/n1 = 4/3, s2²/n2 = 4.3/5 = 0.86; f̂ = 2.1933² / ((4/3)²/2 + 0.86²/4)
+    # = 4.81071 / 1.07379 = 4.4801 degrees of freedom
+    v1, v2 = 4 / 3, 0.86
+    f = (v1 + v2) ** 2 / (v1 ** 2 / 2 + v2 ** 2 / 4)
+    assert f == pytest.approx(4.4801, abs=1e-4)
+    half = stats.t.ppf(0.975, f) * math.sqrt(v1 + v2)
+    assert d.ci95 == pytest.approx((3.4 - half, 3.4 + half), rel=1e-12)
+    # three comparisons: each at 1 − 0.05/3
+    d3 = welch_difference(a, b, comparisons=3)
+    half3 = stats.t.ppf(1 - 0.05 / 6, f) * math.sqrt(v1 + v2)
+    assert d3.ci95 == pytest.approx((3.4 - half3, 3.4 + half3), rel=1e-12)
+    # no spread on either side: the difference itself; one value: no interval
+    assert welch_difference({0: 2.0, 1: 2.0}, {0: 1.0, 1: 1.0}).ci95 == (1.0, 1.0)
+    assert welch_difference({0: 2.0}, {0: 1.0, 1: 3.0}).ci95 is None
+    assert welch_difference({0: None}, {0: 1.0}) is None
+
+
+def test_results_without_common_random_numbers_use_welch(tmp_path):
+    """The waterlogging sweep with every variant on its own seed: W2's difference is
+    Welch's, recomputed from the export with scipy, and the footer says so."""
+    import shutil
+
+    root = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, root, ignore=shutil.ignore_patterns("sweeps"))
+    (root / "sweeps").mkdir()
+    text = (SCENARIOS / "sweeps" / "waterlogging_works.yaml").read_text(encoding="utf-8")
+    path = root / "sweeps" / "independent.yaml"
+    path.write_text(text.replace("replications: 5", "replications: 5\ncommon_random_numbers: false"),
+                    encoding="utf-8")
+    db, csv_path = tmp_path / "i.db", tmp_path / "i.csv"
+    run = CliRunner().invoke(main, ["batch", str(path), "-n", "6", "-w", "0", "--db", str(db), "-q"])
+    assert run.exit_code == 0, run.output
+    out = CliRunner().invoke(main, ["results", str(db), "--export", str(csv_path)])
+    assert out.exit_code == 0, out.output
+    shown = " ".join(out.output.split())
+    by_variant: dict[int, list[float]] = {0: [], 1: []}
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        for rec in csv.DictReader(f):
+            if rec["target"] == "W2" and rec["value"] != "" and int(rec["variant"]) in by_variant:
+                by_variant[int(rec["variant"])].append(float(rec["value"]))
+    x, y = by_variant[1], by_variant[0]
+    v1, v2 = stats.tvar(x) / len(x), stats.tvar(y) / len(y)
+    f = (v1 + v2) ** 2 / (v1 ** 2 / (len(x) - 1) + v2 ** 2 / (len(y) - 1))
+    half = stats.t.ppf(1 - 0.05 / 6, f) * math.sqrt(v1 + v2)
+    mean = sum(x) / len(x) - sum(y) / len(y)
+    assert f"{num(mean)} [{num(mean - half)}, {num(mean + half)}]" in shown
+    assert "Welch's t-intervals (independent random numbers" in shown

@@ -15,6 +15,13 @@ standard", the Bonferroni inequality of §9.7). ``Paired.ci95`` is that simultan
 interval and ``significant`` says whether it excludes 0; two variants make one
 comparison, a plain 95 % interval.
 
+Without common random numbers (``common_random_numbers: false``: every variant its own
+seed) replication *r* of a variant has nothing to do with replication *r* of the
+baseline, and the difference is Welch's (Law 5th ed., §10.2.2, the modified two-sample-t
+interval): the means of all measured replications of each, with the approximate degrees
+of freedom f̂ = (s₁²/n₁ + s₂²/n₂)² / [(s₁²/n₁)²/(n₁ − 1) + (s₂²/n₂)²/(n₂ − 1)]; it uses
+replications the other did not measure, which pairing would drop.
+
 A row's **verdict** says what the replications show, not only the point estimate:
 ``PASS`` when the lower end of the pass rate's 95 % Wilson interval reaches the required
 pass rate, ``FAIL`` when its upper end is below it, otherwise ``pass, not yet
@@ -52,7 +59,9 @@ from drillsim.scoring.stats import bounded, mean_ci, wilson
 
 @dataclass(frozen=True)
 class Paired:
-    """A paired difference (variant − baseline) over ``n`` common replications.
+    """A difference (variant − baseline): paired over ``n`` common replications
+    (``method`` ``"paired-t"``), or of the two means (``"Welch"``, ``n`` the smaller
+    number of values).
 
     ``ci95`` is simultaneous 95 % over the ``comparisons`` made with the baseline
     (Bonferroni: each interval at ``level`` = 1 − 0.05/comparisons); ``significant``:
@@ -64,6 +73,8 @@ class Paired:
     significant: bool | None
     comparisons: int = 1
     level: float = 0.95
+    #: ``"paired-t"`` (common random numbers) or ``"Welch"`` (independent streams)
+    method: str = "paired-t"
 
 
 @dataclass
@@ -129,6 +140,12 @@ class Comparison:
         return self.meta.get("cost_unit", "")
 
     @property
+    def paired(self) -> bool:
+        """Whether differences are paired by replication (common random numbers), else
+        Welch's (:func:`welch_difference`)."""
+        return self.meta.get("common_random_numbers") != "false"
+
+    @property
     def comparisons(self) -> int:
         """How many variants are compared with the baseline (k − 1; at least 1): the
         Bonferroni divisor of the paired intervals (:func:`paired_difference`)."""
@@ -164,6 +181,38 @@ def paired_difference(a: dict[int, float | None], b: dict[int, float | None],
     mean, ci = mean_ci(diffs, each)
     significant = None if ci is None else (ci[0] > 0 or ci[1] < 0)
     return Paired(len(diffs), mean, ci, significant, comparisons, each)
+
+
+def welch_difference(a: dict[int, float | None], b: dict[int, float | None],
+                     level: float = 0.95, comparisons: int = 1) -> Paired | None:
+    """Mean of ``a``'s measured values minus mean of ``b``'s, with Welch's approximate
+    t-interval (Law, *Simulation Modeling and Analysis*, 5th ed., §10.2.2, f̂ degrees of
+    freedom, module text) at :func:`bonferroni_level`; for independent streams, where
+    replication r of one has nothing to do with replication r of the other. ``n`` is the
+    smaller number measured. No interval below two values on either side; both without
+    spread: the difference of the two values, zero width. None when either has none."""
+    x = [v for v in a.values() if v is not None]
+    y = [v for v in b.values() if v is not None]
+    if not x or not y:
+        return None
+    each = bonferroni_level(level, comparisons)
+    mx, cx = mean_ci(x)
+    my, cy = mean_ci(y)
+    diff = mx - my
+    if cx is None or cy is None:
+        return Paired(min(len(x), len(y)), diff, None, None, comparisons, each, "Welch")
+    n1, n2 = len(x), len(y)
+    v1 = sum((v - mx) ** 2 for v in x) / (n1 - 1) / n1
+    v2 = sum((v - my) ** 2 for v in y) / (n2 - 1) / n2
+    if v1 + v2 == 0:
+        ci = (diff, diff)
+    else:
+        df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+        from scipy.special import stdtrit  # real degrees of freedom
+
+        half = float(stdtrit(df, 0.5 + each / 2)) * math.sqrt(v1 + v2)
+        ci = (diff - half, diff + half)
+    return Paired(min(n1, n2), diff, ci, ci[0] > 0 or ci[1] < 0, comparisons, each, "Welch")
 
 
 def pareto_front(points: Sequence[tuple[float, float]], maximize: bool) -> set[int]:
@@ -297,16 +346,18 @@ def analyse(store: Store) -> Comparison:
     baseline = next((v.index for v in variants if v.baseline), 0)
     base = next((s for s in stats if s.variant.index == baseline), None)
     comparisons = max(1, len(stats) - 1)  # each variant but the baseline against it
-    # (Comparison.comparisons)
+    # (Comparison.comparisons); paired under common random numbers, else Welch
+    paired = meta.get("common_random_numbers") != "false"  # Comparison.paired
+    difference = paired_difference if paired else welch_difference
     for s in stats:
         if base is None or s is base:
             continue
         for row_id, row in s.rows.items():
             other = base.rows.get(row_id)
             if other is not None:
-                row.diff = paired_difference(row.values, other.values, comparisons=comparisons)
-        s.objective_diff = paired_difference(s.objective_values, base.objective_values,
-                                             comparisons=comparisons)
+                row.diff = difference(row.values, other.values, comparisons=comparisons)
+        s.objective_diff = difference(s.objective_values, base.objective_values,
+                                      comparisons=comparisons)
 
     maximize = objective.goal == "maximize"
 

@@ -175,11 +175,13 @@ def _diff_header(what: str, c: Comparison) -> str:
 def interval_rule(c: Comparison) -> str:
     """What the intervals under the tables are: 95 % t-intervals of means, Wilson
     intervals of pass rates, and paired-t intervals of the differences with the
-    baseline, simultaneous over the k − 1 comparisons by Bonferroni when there are
+    baseline (Welch's without common random numbers), simultaneous over the k − 1 comparisons by Bonferroni when there are
     several (Law, *Simulation Modeling and Analysis*, 5th ed., §10.3.1)."""
-    text = ("Intervals are 95 %: t-intervals for means, Wilson for pass rates; differences "
-            "are paired (replication r of a variant minus replication r of the baseline), "
-            "t-intervals")
+    text = "Intervals are 95 %: t-intervals for means, Wilson for pass rates; differences "
+    text += ("are paired (replication r of a variant minus replication r of the baseline), "
+             "t-intervals" if c.paired else
+             "of means, Welch's t-intervals (independent random numbers: replication r of a "
+             "variant and of the baseline are unrelated, so not paired; Law 5th ed. §10.2.2)")
     if c.comparisons > 1:
         text += (f" simultaneous over the {c.comparisons} variants compared with the "
                  f"baseline (Bonferroni: each at {100 * (1 - 0.05 / c.comparisons):.4g} %, so "
