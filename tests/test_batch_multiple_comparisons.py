@@ -155,3 +155,21 @@ def test_results_without_common_random_numbers_use_welch(tmp_path):
     mean = sum(x) / len(x) - sum(y) / len(y)
     assert f"{num(mean)} [{num(mean - half)}, {num(mean + half)}]" in shown
     assert "Welch's t-intervals (independent random numbers" in shown
+
+
+def test_one_replication_decides_nothing_by_its_value(tmp_path):
+    """One replication per variant: W2 (3.60 min against 'max <= 5 min', met once) has the
+    Wilson interval [20.7 %, 100 %] for 1 of 1 (Wilson 1927: 1/(1 + z²) = 0.2065 at
+    z = 1.96), which does not reach the 90 % required: 'pass, not yet significant', not
+    PASS as a value 'the same in every replication' (one replication is trivially so);
+    and the footer says one replication gives no interval of a mean or a difference."""
+    db = tmp_path / "one.db"
+    sweep = SCENARIOS / "sweeps" / "waterlogging_works.yaml"
+    run = CliRunner().invoke(main, ["batch", str(sweep), "-n", "1", "-w", "0", "--db", str(db), "-q"])
+    assert run.exit_code == 0, run.output
+    out = CliRunner().invoke(main, ["results", str(db), "--target", "W2"], env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    baseline = next(line for line in out.output.splitlines() if "(baseline)" in line)
+    assert "100% [21%, 100%]" in baseline and "pass, not yet significant" in baseline
+    assert 1 / (1 + 1.959964 ** 2) == pytest.approx(0.2065, abs=1e-4)
+    assert "One replication gives no interval of a mean or a difference" in " ".join(out.output.split())

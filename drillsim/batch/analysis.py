@@ -26,8 +26,8 @@ A row's **verdict** says what the replications show, not only the point estimate
 ``PASS`` when the lower end of the pass rate's 95 % Wilson interval reaches the required
 pass rate, ``FAIL`` when its upper end is below it, otherwise ``pass, not yet
 significant`` or ``fail, not yet significant`` by the point estimate (more replications
-would decide it). A row whose value is the same in every replication (a stock held, a
-deterministic lead time) is decided by that value. A required rate of 100 % can never be
+would decide it). A row whose value is the same in every replication, two or more (a
+stock held, a deterministic lead time), is decided by that value. A required rate of 100 % can never be
 shown by sampling: every other pass there is "not yet significant". ``status`` stays the point-estimate result
 :func:`drillsim.scoring.scorecard.build` gives.
 
@@ -256,7 +256,9 @@ def _summarise(row: RowStats) -> None:
     row.pass_rate = row.passes / row.n
     row.pass_rate_ci95 = wilson(row.passes, row.n)
     row.status = row_status(row.passes, row.not_judged, row.n, t.required_pass_rate)[0]
-    constant = len(set(measured)) == 1 and len(set(row.met.values()) - {None}) == 1
+    # the same value in two or more replications: nothing random decides it; one
+    # replication shows no such thing (its Wilson interval decides, as any row's)
+    constant = row.n >= 2 and len(set(measured)) == 1 and len(set(row.met.values()) - {None}) == 1
     row.verdict = verdict(row.status, row.pass_rate_ci95, t.required_pass_rate, constant)
 
 

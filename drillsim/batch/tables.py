@@ -27,7 +27,7 @@ STATUS = {"pass": ("PASS", "green"), "fail": ("FAIL", "red"), "info": ("info", "
 VERDICT_RULE = ("Result: PASS only where the pass rate's 95 % Wilson interval lies at or above "
                 "the required pass rate, FAIL where it lies below; otherwise \"pass/fail, not yet "
                 "significant\" by the point estimate (more replications would decide); a value "
-                "the same in every replication is decided by it; \"not judged\" where replications whose run "
+                "the same in every replication (two or more) is decided by it; \"not judged\" where replications whose run "
                 "ended before the outcome (a fire still burning; \"k open\") decide it either way: "
                 "a longer run.horizon decides them.")
 
@@ -186,7 +186,12 @@ def interval_rule(c: Comparison) -> str:
         text += (f" simultaneous over the {c.comparisons} variants compared with the "
                  f"baseline (Bonferroni: each at {100 * (1 - 0.05 / c.comparisons):.4g} %, so "
                  f"that all {c.comparisons} of a row hold together with 95 % confidence)")
-    return text + ". * = the difference's interval excludes 0."
+    text += ". * = the difference's interval excludes 0."
+    single = [v for v in c.variants if 0 < len(v.replications) < 2]
+    if single:
+        text += (" One replication gives no interval of a mean or a difference (a t-interval "
+                 "needs at least 2): run more replications (--resume with a larger -n).")
+    return text
 
 
 def _print_same_rows(c: Comparison, same: list[str], console: Console) -> None:
