@@ -144,6 +144,10 @@ def test_new_scenario_loads_and_runs(tmp_path, monkeypatch, hazard):
     again = CliRunner().invoke(main, ["new-scenario", "mine"])
     assert again.exit_code == 2 and "exists" in again.output
     assert path.read_text(encoding="utf-8") == text
+    if hazard == "poisson_incidents":  # one force of two units, one hazard, one target, 4 assumptions
+        r = CliRunner().invoke(main, ["validate", "scenarios/mine.yaml"], env={"COLUMNS": "200"})
+        assert r.output == ("scenarios/mine.yaml: valid — 1 force (2 units), 1 hazard, 1 target, "
+                            "4 assumptions\n")   # was '1 forces (2 units), 1 hazard(s), 1 targets'
 
 
 def test_new_scenario_refusals(tmp_path, tmp_path_factory, monkeypatch):

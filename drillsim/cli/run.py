@@ -60,9 +60,13 @@ def _validate(scenario: Path, plugins, disabled, loading) -> None:
     sc = guard(lambda: load_scenario(scenario, host=host_for(plugins, disabled, loading, scenario)))
     warn(sc)
     units = sum(len(f.units) for f in sc.forces)
-    click.echo(f"{scenario}: valid — {len(sc.forces)} forces ({units} units), "
-               f"{len(sc.hazards)} hazard(s), {len(sc.targets)} targets, "
-               f"{len(sc.assumptions)} assumptions")
+
+    def count(n: int, word: str) -> str:  # '1 force', '2 forces'
+        return f"{n} {word}" + ("" if n == 1 else "s")
+
+    click.echo(f"{scenario}: valid — {count(len(sc.forces), 'force')} ({count(units, 'unit')}), "
+               f"{count(len(sc.hazards), 'hazard')}, {count(len(sc.targets), 'target')}, "
+               f"{count(len(sc.assumptions), 'assumption')}")
 
 
 def _validate_other(path: Path, kind: str, host) -> None:
