@@ -57,6 +57,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
     from drillsim.errors import ValidationFailed
     from drillsim.planning import sensitivity as sa
     from drillsim.planning.simrun import ReplicationFailed, VariantRunner, row_value
+    from drillsim.planning.stored import holds_zero
     from drillsim.scenario.loader import load_scenario
 
     if method != "oat":
@@ -176,7 +177,10 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
             if none:
                 out.print(f"no effect at all on {t}: {len(none)} of {len(effects)} factors")
             top = result.top(t)
-            out.print(f"{t} is decided most by: {'; '.join(top)}" if top else
+            unsure = {e.factor for e in effects if holds_zero(e.interval)}
+            out.print(f"{t} is decided most by: "
+                      + "; ".join(f + (" (its interval holds 0)" if f in unsure else "") for f in top)
+                      if top else
                       f"{t} depends on none of the assumed numbers over their ranges")
     data = {"scenario": sc.name, "fingerprint": sa.fingerprint(sc), "method": method,
             "replications": replications,

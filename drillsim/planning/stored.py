@@ -144,6 +144,13 @@ def _short(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def holds_zero(interval) -> bool:
+    """Whether an effect's interval ``[lo, hi]`` holds 0 with some width (the effect is not
+    shown to be other than 0 by the replications run); False for None or a zero-width
+    interval (an effect the same in every replication)."""
+    return interval is not None and interval[0] < interval[1] and interval[0] <= 0 <= interval[1]
+
+
 def report_section(data: dict, targets: list[str] | None = None) -> str:
     """A Markdown section naming, per target, the three assumed numbers that decide it, from
     the JSON ``drillsim sensitivity --json`` writes (for ``drillsim run --sensitivity``).
@@ -154,8 +161,9 @@ def report_section(data: dict, targets: list[str] | None = None) -> str:
               "sobol": "Sobol total index ST"}[data["method"]]
     lines = ["## Which assumptions decide it", "",
              f"From `drillsim sensitivity` ({method}, {data['replications']} replications per "
-             f"design point, {data['points']} points; 95 % intervals). Per target, the three "
-             "assumed numbers with the largest effect:", ""]
+             f"design point, {data['points']} points; 95 % intervals, each on its own). Per "
+             "target, the three assumed numbers with the largest effect (\"could be 0\": its "
+             "interval holds 0, so these replications do not show it has one):", ""]
     what = {f["path"]: f["assumption"] for f in data["factors"]}
     for target, entry in data["targets"].items():
         if targets is not None and target not in targets:
@@ -171,6 +179,8 @@ def report_section(data: dict, targets: list[str] | None = None) -> str:
         for name in entry["top3"]:
             e = effects[name]
             ci = "" if e["interval"] is None else f" [{e['interval'][0]:.3g}, {e['interval'][1]:.3g}]"
+            if holds_zero(e["interval"]):
+                ci += ", could be 0"
             parts.append(f"`{name}` ({e['value']:+.3g}{ci}; assumed: {what.get(name, '?')})")
         lines.append(f"- **{target}**: " + "; ".join(parts))
     return "\n".join(lines) + "\n"
