@@ -549,7 +549,9 @@ def test_every_rescuers_work_fits_a_run(host):
                 # 10,000,000 residents at 20/h: 500,000 h, 20,833 d (by hand)
                 ("residents_per_rescuer", "10000000", "one rescuer moving 10,000,000 residents at 20/h "
                                                       "would work 20,833 d on scene, longer than 366 d"),
-                ("rate_per_rescuer", "1e-320/h", "would work millions of years on scene, longer than 366 d")):
+                # the least rate a file may give (1e-9 a minute; 1e-320/h is refused as
+                # too small): 10 residents take 1e10 min, 6,944,444 d (by hand)
+                ("rate_per_rescuer", "1e-9/min", "d on scene, longer than 366 d")):
             match = re.search(rf"{field}: ([^,}}\n]+)", text)
             broken = text[:match.start(1)] + value + text[match.end(1):]
             line = text[:match.start()].count("\n") + 1
@@ -696,3 +698,65 @@ def test_a_sweep_level_repeating_another_written_otherwise_is_refused(case, tmp_
     assert result.exit_code == 0, result.output
     # a level that differs, however little, is a variant of its own (the valid base sweep)
     assert CliRunner().invoke(main, ["validate", str(tmp_path / "scenarios" / "sweeps" / "valid.yaml")]).exit_code == 0
+
+
+# (shipped scenario, path to a value, the tiny value): each passed validate and then failed
+SO_LITTLE = [
+    # validate: OverflowError counting the routing steps (a traceback)
+    ("fujiang_flood_2020.yaml", ("hazards", 0, "params", "routing", "dt"), "1e-320min"),
+    # validate: ZeroDivisionError in the rating curve (a traceback)
+    ("flash_flood.yaml", ("hazards", 0, "params", "gauge", "rating", "through_stage"), "1e-320km"),
+    # the run stalled: the release's self-limit waited on a Timeout(inf)
+    ("road_tanker_leak.yaml", ("hazards", 0, "params", "rate"), "1e-320kg/s"),
+    # the run did not end: 8.6 million fire growth steps for a day
+    ("forest_fire.yaml", ("hazards", 0, "params", "step"), "0.01s"),
+]
+
+
+def test_a_quantity_too_small_to_be_meant_is_refused_in_every_kind():
+    """A value above zero but far below anything a scenario means: 1e-320 of the engine
+    unit in every quantity kind, and a time under 1 s, is refused, so a plugin never
+    divides by it (see SO_LITTLE for what that did)."""
+    from drillsim.scenario.quantities import ENGINE_UNIT, SMALLEST
+
+    assert set(SMALLEST) == set(_KINDS)
+    written = {**ENGINE_UNIT, "discharge": "m3/s", "rate": "/min"}
+    for kind in _KINDS:
+        with pytest.raises(ValueError, match="no scenario means so little"):
+            parse_quantity(f"1e-320{written[kind]}", kind)
+    for text in ("0.5s", "999ms", "-0.5s"):
+        with pytest.raises(ValueError, match="shorter than 1 s"):
+            parse_quantity(text, "time_offset")
+    # 1 s itself, and zero where zero is a value, still read
+    assert parse_quantity("1s", "time") == pytest.approx(1 / 60)
+    assert parse_quantity("1000ms", "time") == pytest.approx(1 / 60)
+    assert parse_quantity("0min", "time", allow_zero=True) == 0
+
+
+@pytest.mark.parametrize("name, path, value", SO_LITTLE, ids=[c[0] for c in SO_LITTLE])
+def test_a_tiny_value_in_a_shipped_scenario_is_refused_at_its_line(name, path, value, tmp_path):
+    import shutil
+
+    import yaml
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
+    shutil.copytree(scenarios, tmp_path / "scenarios")
+    target = tmp_path / "scenarios" / name
+    text = target.read_text(encoding="utf-8")
+    node = yaml.compose(text)
+    for part in path:
+        node = node.value[part] if isinstance(part, int) else next(v for k, v in node.value if k.value == part)
+    lines = text.splitlines(keepends=True)
+    start = sum(map(len, lines[:node.start_mark.line])) + node.start_mark.column
+    end = sum(map(len, lines[:node.end_mark.line])) + node.end_mark.column
+    target.write_text(text[:start] + value + text[end:], encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(target)])
+    assert result.exit_code == 2, result.output
+    dotted = "hazards[0].params." + ".".join(map(str, path[3:]))
+    line = result.output.splitlines()[0]
+    assert line.startswith(f"{target}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: {dotted}: "
+                           f"{value!r} is "), line
+    assert line.endswith(": no scenario means so little (a typo for the unit?)"), line

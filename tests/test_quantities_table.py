@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.scenario.quantities import DEFAULT_MEANING, RANGES, FACTORS, _pint_magnitude, parse_quantity
+from drillsim.scenario.quantities import DEFAULT_MEANING, RANGES, SMALLEST, FACTORS, _pint_magnitude, parse_quantity
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,11 @@ def test_table_and_pint_give_the_same_float(kind, unit, number):
     assert by_table == by_pint     # the same float, bit for bit
     rng = RANGES[DEFAULT_MEANING[kind]]
     if float(number) > 0 and rng.low <= by_pint <= rng.high:  # beyond the range: refused
-        assert parse_quantity(text, kind) == by_pint
+        if by_pint < SMALLEST[kind][0]:  # 0.5s, 1e-3s: below the least a scenario means
+            with pytest.raises(ValueError, match="no scenario means so little"):
+                parse_quantity(text, kind)
+        else:
+            assert parse_quantity(text, kind) == by_pint
 
 
 def test_units_off_the_table_still_go_to_pint():
@@ -97,7 +101,7 @@ def test_a_prefix_on_a_unit_outside_the_si_is_refused(text, kind):
         parse_quantity(text, kind)
 
 
-@pytest.mark.parametrize("text,kind,expected", [("500ms", "time", 500 / 1000 / 60),
+@pytest.mark.parametrize("text,kind,expected", [("1500ms", "time", 1500 / 1000 / 60),
                                                 ("2km", "length", 2.0), ("300mm", "elevation", 0.3),
                                                 ("2 weeks", "time", 2 * 7 * 24 * 60)])
 def test_si_prefixes_on_si_units_still_read(text, kind, expected):

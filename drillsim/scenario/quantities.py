@@ -233,6 +233,22 @@ RANGES: dict[str, QuantityRange] = {
     "mass_rate": QuantityRange("a release rate", "mass_rate", 0.0, 10_000_000.0, "0–10,000 kg/s",
                                "10 t/s empties the largest storage sphere in 3 minutes"),
 }
+#: The least a quantity other than zero may be, per dimension kind (engine units), and
+#: how that is said. Below it a value is a typo, and a plugin dividing by it overflowed:
+#: ``step: 1e-320min`` made the flood's routing a traceback in ``validate``, a forest fire
+#: with ``step: 0.01s`` never finished its 24 h, a release of ``1e-320kg/s`` stalled its run.
+#: A second is the shortest time any model of a scenario steps by or waits for; for the
+#: other kinds a billionth of the engine unit (1 µm, 1 µL/s, a call in 1,900 years) is far
+#: below any meant value.
+SMALLEST: dict[str, tuple[float, str]] = {
+    "time": (1 / 60 - 1e-12, "shorter than 1 s"),  # (less a hair: 1000ms converts to a hair under 1/60)
+    "speed": (1e-9, "below 1e-9 km/h"),
+    "length": (1e-9, "below 1e-9 km"),
+    "elevation": (1e-9, "below 1e-9 m"),
+    "discharge": (1e-9, "below 1e-9 m³/s"),
+    "rate": (1e-9, "below 1e-9 per minute"),
+    "mass_rate": (1e-9, "below 1e-9 g/s"),
+}
 #: The meaning a dimension kind has when read without one (``"speed"`` → any speed).
 DEFAULT_MEANING = {"time": "duration", "speed": "speed", "length": "length", "elevation": "elevation",
                    "discharge": "discharge", "rate": "rate", "mass_rate": "mass_rate"}
@@ -388,6 +404,9 @@ def check_magnitude(magnitude: float, meaning: str, *, allow_zero: bool = False,
         raise ValueError(rng.refusal(shown))
     if magnitude == 0 and not (allow_zero or allow_negative or rng.low < 0):
         raise ValueError(f"{what} must be greater than zero, got {quoted}")
+    smallest, said = SMALLEST[kind]
+    if 0 < abs(magnitude) < smallest:
+        raise ValueError(f"{quoted} is {said}: no scenario means so little (a typo for the unit?)")
     return magnitude
 
 
