@@ -93,9 +93,28 @@ def test_disable_plugin_blocks_one(mini):
         forces:
           - {id: heli, type: helicopter, base: west_base, params: {cruise: 236km/h}}
         """)
-    result = CliRunner().invoke(main, ["validate", str(path), "--disable-plugin", "aviation"])
+    result = CliRunner().invoke(main, ["validate", str(path), "--disable-plugin", "aviation"],
+                                env={"COLUMNS": "300"})
     assert result.exit_code == 2
-    assert "forces[0].type: unknown unit type 'helicopter'" in result.output
+    # ... and where the type is: the installed plugin the option leaves out (it listed the
+    # loaded plugins' types, as if 'helicopter' were misspelt)
+    assert ("forces[0].type: unknown unit type 'helicopter': the installed plugin 'aviation' "
+            "provides it, and --disable-plugin aviation leaves that plugin out\n") in result.output
+    path = mini("""\
+        run: {horizon: 1h}
+        forces:
+          - {id: t, type: district_rescue_team, base: west_base, vehicle: car}
+        hazards:
+          - {id: c, type: poisson_incidents, params: {rate: 1/h, places: [west], demand: {people: 1}, on_scene_mean: 10min}}
+        """)
+    result = CliRunner().invoke(main, ["validate", str(path), "--plugins", "rescue_teams"],
+                                env={"COLUMNS": "300", "DRILLSIM_PLUGINS": ""})
+    assert result.exit_code == 2
+    assert ("hazards[0].type: unknown hazard type 'poisson_incidents': the installed plugin "
+            "'incident_streams' provides it, and --plugins (or $DRILLSIM_PLUGINS) leaves that "
+            "plugin out\n") in result.output
+    result = CliRunner().invoke(main, ["validate", str(path)], env={"DRILLSIM_PLUGINS": ""})
+    assert result.exit_code == 0, result.output              # with every plugin: valid
 
 
 SENTINEL_PLUGIN = textwrap.dedent("""\

@@ -447,6 +447,29 @@ class PluginHost:
         """:func:`misplaced_hint`: where a plugin not found may be declared instead."""
         return misplaced_hint(name)
 
+    def left_out_provider(self, registry: str, name: str) -> str | None:
+        """The installed plugin that registers ``name`` in ``registry`` (``"unit_types"``,
+        ``"hazard_types"``, ``"metrics"``) and that this host's selection (``--plugins``,
+        ``$DRILLSIM_PLUGINS``, ``--disable-plugin``) leaves out; None when there is none,
+        or nothing was left out. Read only when a scenario names something no loaded
+        plugin provides: it loads every installed plugin once more (once per process),
+        and an installed plugin that cannot load makes the answer None.
+        """
+        if self.only is None and not self.disabled:
+            return None
+        key = (None, (), ())  # every installed plugin, as load_plugins() with nothing narrowed
+        every = _HOSTS.get(key)
+        if every is None:
+            try:
+                every = _HOSTS[key] = PluginHost(None, (), None)
+            except Exception:  # noqa: BLE001 (a broken installed plugin: only a hint is lost)
+                return None
+        records = getattr(every, registry)
+        if name not in records:
+            return None
+        provider = records.providers[name]
+        return None if provider in self.info else provider
+
     # -- use ---------------------------------------------------------------------------------
     @property
     def hook(self):

@@ -794,7 +794,7 @@ def _resolve_forces(spec: ScenarioFile, doc: Document, region: Region, host: Plu
         seen.add(f.id)
         if f.type not in host.unit_types:
             faults.add(doc.fault(where + ("type",), f"unknown unit type {f.type!r}"
-                                 + _hint(f.type, host.unit_types.names(), "unit types")))
+                                 + _hint(f.type, host.unit_types.names(), "unit types", host, "unit_types")))
             continue
         utype: UnitType = host.unit_types[f.type]
         params = _params(utype.params_model, f.params, doc, where + ("params",), faults,
@@ -881,9 +881,25 @@ def _bases(f: ForceSpec, doc: Document, where: tuple, region: Region,
     return [(f"{f.id}.{town}-{k + 1}", town) for town in towns for k in range(f.units)]
 
 
-def _hint(word: str, names: list[str], what: str) -> str:
-    """A "did you mean" if one is close, else the list of what the loaded plugins offer."""
-    return suggest(word, names) or f" (loaded plugins provide these {what}: {', '.join(names) or 'none'})"
+def _left_out(host: PluginHost, registry: str, word: str) -> str:
+    """``": the installed plugin 'x' provides it, and --plugins … leaves that plugin out"``
+    when an installed plugin the selection (``--plugins``, ``$DRILLSIM_PLUGINS``,
+    ``--disable-plugin``) leaves out registers ``word`` in ``registry`` (``"unit_types"``,
+    ``"hazard_types"``, ``"metrics"``); else ``""``."""
+    provider = getattr(host, "left_out_provider", lambda r, n: None)(registry, word)
+    if provider is None:
+        return ""
+    how = (f"--disable-plugin {provider}" if provider in getattr(host, "disabled", ())
+           else "--plugins (or $DRILLSIM_PLUGINS)")
+    return f": the installed plugin {provider!r} provides it, and {how} leaves that plugin out"
+
+
+def _hint(word: str, names: list[str], what: str, host: PluginHost | None = None,
+          registry: str = "") -> str:
+    """Where ``word`` is (:func:`_left_out`); else a "did you mean" if one is close, else
+    the list of what the loaded plugins offer."""
+    return ((_left_out(host, registry, word) if host is not None else "") or suggest(word, names)
+            or f" (loaded plugins provide these {what}: {', '.join(names) or 'none'})")
 
 
 def _resolve_reserves(spec: ScenarioFile, doc: Document, region: Region,
@@ -909,7 +925,8 @@ def _resolve_hazards(spec: ScenarioFile, doc: Document, host: PluginHost, contex
         where = ("hazards", i)
         if h.type not in host.hazard_types:
             faults.add(doc.fault(where + ("type",), f"unknown hazard type {h.type!r}"
-                                 + _hint(h.type, host.hazard_types.names(), "hazard types")))
+                                 + _hint(h.type, host.hazard_types.names(), "hazard types", host,
+                                         "hazard_types")))
             continue
         htype: HazardType = host.hazard_types[h.type]
         params = _params(htype.params_model, h.params, doc, where + ("params",), faults,
@@ -1071,7 +1088,8 @@ def _resolve_targets(spec: ScenarioFile, doc: Document, plan: PlanFile, plan_doc
         if merged["metric"] not in host.metrics:
             d, w = at("metric")
             faults.add(d.fault(w, f"unknown metric {merged['metric']!r}"
-                               + suggest(merged["metric"], host.metrics.names())))
+                               + (_left_out(host, "metrics", merged["metric"])
+                                  or suggest(merged["metric"], host.metrics.names()))))
             continue
         metric: Metric = host.metrics[merged["metric"]]
         d, w = at("params")
