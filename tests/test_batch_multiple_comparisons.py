@@ -173,3 +173,28 @@ def test_one_replication_decides_nothing_by_its_value(tmp_path):
     assert "100% [21%, 100%]" in baseline and "pass, not yet significant" in baseline
     assert 1 / (1 + 1.959964 ** 2) == pytest.approx(0.2065, abs=1e-4)
     assert "One replication gives no interval of a mean or a difference" in " ".join(out.output.split())
+
+
+def test_a_row_measured_in_some_replications_says_in_how_many(tmp_path):
+    """The flood's helicopter row T6 has a value only in the replications with a helicopter
+    request: its mean and t-interval (n − 1 degrees of freedom, cut at 0 min) are over
+    those, and the cell says 'in k of 4'; recomputed from the export with scipy."""
+    db, csv_path = tmp_path / "f.db", tmp_path / "f.csv"
+    sweep = SCENARIOS / "sweeps" / "flood_2020_water_rescue_base.yaml"
+    run = CliRunner().invoke(main, ["batch", str(sweep), "-n", "4", "-w", "0", "--db", str(db), "-q"])
+    assert run.exit_code == 0, run.output
+    out = CliRunner().invoke(main, ["results", str(db), "--target", "T6", "--export", str(csv_path)],
+                             env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    values = []
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        for rec in csv.DictReader(f):
+            if rec["target"] == "T6" and rec["baseline"] == "True" and rec["value"] != "":
+                values.append(float(rec["value"]))
+    k = len(values)
+    assert 2 <= k < 4  # measured in some replications, not all (seed 20200816)
+    mean = sum(values) / k
+    half = stats.t.ppf(0.975, k - 1) * stats.tstd(values) / math.sqrt(k)
+    cell = f"{num(mean)} [{num(max(0.0, mean - half))}, {num(mean + half)}] (in {k} of 4)"
+    baseline = next(line for line in out.output.splitlines() if "(baseline)" in line)
+    assert cell in baseline, (cell, baseline)

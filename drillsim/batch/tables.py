@@ -166,6 +166,14 @@ def print_comparison(c: Comparison, console: Console | None = None,
     console.print(Text(interval_rule(c) + " " + VERDICT_RULE))
 
 
+def _measured_in(row: RowStats, v: VariantStats) -> str:
+    """`` (in 3 of 20)`` when the row was measured in fewer replications than the variant
+    ran (the others had nothing to measure: no call of that kind): its mean, interval and
+    pass rate are over those it measured; '' when it measured every one."""
+    ran = len(v.replications)
+    return f" (in {row.n} of {ran})" if row.n < ran else ""
+
+
 def _diff_header(what: str, c: Comparison) -> str:
     """The header of a column of differences with the baseline: ``[95% CI]`` for one
     comparison, ``[simultaneous 95% CI]`` for several (:func:`interval_rule`)."""
@@ -306,7 +314,8 @@ def _print_row_table(c: Comparison, row_id: str, factors: list[str], console: Co
         if v.variant.index == c.baseline:
             label = Text.assemble(label, ("  (baseline)", "bold"))
         cells = [label,
-                 (num(row.mean) + _interval(row.ci95)) if row.mean is not None else "not measured"]
+                 (num(row.mean) + _interval(row.ci95) + _measured_in(row, v))
+                 if row.mean is not None else "not measured"]
         if len(thresholds) > 1:
             cells.append(_target_text(row))
         cells += [_row_rate(row), _status(row.verdict),
