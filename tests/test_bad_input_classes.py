@@ -760,3 +760,27 @@ def test_a_tiny_value_in_a_shipped_scenario_is_refused_at_its_line(name, path, v
     assert line.startswith(f"{target}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: {dotted}: "
                            f"{value!r} is "), line
     assert line.endswith(": no scenario means so little (a typo for the unit?)"), line
+
+
+@pytest.mark.parametrize("code, kind", [
+    ("@hookimpl\nclass drillsim_run_started:\n    def __init__(self, sim):\n        pass\n", "a class"),
+    ("drillsim_run_started = 5\n", "an int"),
+    ("drillsim_event = functools.partial(print)\n", "a partial"),
+])
+def test_a_hook_name_on_something_not_a_function_is_said(code, kind, tmp_path, monkeypatch):
+    """pluggy calls only functions: a class marked @hookimpl was warned about as "marked by
+    a hookimpl of the pluggy project 'drillsim' …, not of 'drillsim'" (nonsense: it is
+    drillsim's marker), and a value under a hook's name passed without a word."""
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    plugin = tmp_path / "oddly.py"
+    plugin.write_text(f"import functools\nfrom drillsim.api import hookimpl\n\n\n{code}", encoding="utf-8")
+    monkeypatch.chdir(HERE)
+    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml", "--plugin-module", f"oddly={plugin}"])
+    assert result.exit_code == 0, result.output
+    hook = code.split("class ")[-1].split(":")[0] if "class " in code else code.split(" =")[0]
+    assert (f"warning: plugin 'oddly': {hook} is {kind}, not a function, so it is never called; a hook is a "
+            f"function (def {hook}(…)) marked @hookimpl, from drillsim.api") in result.output.splitlines(), result.output
+    assert "pluggy project" not in result.output

@@ -369,8 +369,19 @@ class PluginHost:
         # a hook function without @hookimpl is silently never called by pluggy: say so
         for name, plugin in self.pm.list_name_plugin():
             for attr in sorted(specs):
-                if name in self.info and callable(getattr(plugin, attr, None)) \
-                        and attr not in self.info[name].hooks:
+                value = getattr(plugin, attr, None)
+                if name in self.info and value is not None and attr not in self.info[name].hooks \
+                        and not inspect.isroutine(value):
+                    # a class marked @hookimpl (pluggy takes only functions) was said to be
+                    # marked by "the pluggy project 'drillsim', not of 'drillsim'"; a value
+                    # (drillsim_run_started = 5) was passed over without a word
+                    kind = "class" if isinstance(value, type) else type(value).__name__
+                    self.warnings.append(
+                        f"plugin {name!r}: {attr} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a function, so it is never "
+                        f"called; a hook is a function (def {attr}(…)) marked @hookimpl, from "
+                        "drillsim.api")
+                    continue
+                if name in self.info and callable(value) and attr not in self.info[name].hooks:
                     # a marker of another pluggy project (HookimplMarker("drilsim")) sets
                     # "<project>_impl" on the function: pluggy looks for "drillsim_impl"
                     others = sorted(key[:-len("_impl")] for key in getattr(getattr(plugin, attr), "__dict__", {})
