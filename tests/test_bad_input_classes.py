@@ -784,3 +784,28 @@ def test_a_hook_name_on_something_not_a_function_is_said(code, kind, tmp_path, m
     assert (f"warning: plugin 'oddly': {hook} is {kind}, not a function, so it is never called; a hook is a "
             f"function (def {hook}(…)) marked @hookimpl, from drillsim.api") in result.output.splitlines(), result.output
     assert "pluggy project" not in result.output
+
+
+@pytest.mark.parametrize("hazard", ["poisson_incidents", "scripted_incidents"])
+def test_new_scenario_in_a_region_of_other_vehicles_writes_a_valid_file(hazard, tmp_path, monkeypatch):
+    """``new-scenario`` in a folder whose region has its own vehicle classes (the corpus's
+    mini region: car only) wrote a rescue team travelling by ``rescue_vehicle``, found the
+    file invalid, deleted it and named a line of the deleted file
+    (``…:29:11: forces[0].type: vehicle class 'rescue_vehicle' is not in the region's
+    travel.vehicles``). The team now travels by the region's first class; the file runs."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    for sub in ("regions", "plans"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(HERE / "scenarios" / sub / "mini.yaml", tmp_path / sub / "mini.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["new-scenario", "start", "--hazard", hazard, "--dir", "."])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "start.yaml").read_text(encoding="utf-8")
+    assert "    vehicle: car " in text
+    ran = CliRunner().invoke(main, ["run", "start.yaml", "-n", "2", "-q"])
+    assert ran.exit_code == 0, ran.output

@@ -95,21 +95,31 @@ def new_scenario(name: str, hazard: str, region: Path | None, plan: Path | None,
     region = _pick(region, folder, "regions", "--region", chosen)
     plan = _pick(plan, folder, "plans", "--plan", chosen)
     host = guard(host_for, plugins, disabled, loading)
-    townships = [t.id for t in guard(load_region, region, str(region)).spec.townships]
+    region_spec = guard(load_region, region, str(region)).spec
+    townships = [t.id for t in region_spec.townships]
+    # the template's rescue team travels by its unit type's vehicle class: a region
+    # without that class (its own vehicles only: car, boat) made the written file
+    # invalid, refused at a line of a file then deleted
+    vehicles = list(region_spec.travel.vehicles)
+    team = host.unit_types["district_rescue_team"] if "district_rescue_team" in host.unit_types.names() else None
+    vehicle = vehicles[0] if vehicles and team is not None and team.vehicle not in vehicles else None
     schema_file = next((p for p in (folder / "../docs/schemas/scenario.schema.json",
                                     folder / "docs/schemas/scenario.schema.json") if p.is_file()), None)
     try:
         names = host.hazard_types.names()
         text = scenario_text(target.stem, folder, region, plan, hazard, townships, names,
-                             schema_file, host.hazard_types[hazard].params_model if hazard in names else None)
+                             schema_file, host.hazard_types[hazard].params_model if hazard in names else None,
+                             vehicle)
     except TemplateError as exc:
         raise Fail(f"--hazard: {exc}", 2) from None
     write_output(target, text)  # whole or not at all: a full disk leaves no half scenario
     # it must load as written: if not, it is drillsim's fault, and the file is not left
     try:
         guard(load_scenario, target, host=host)
-    except Fail:
+    except Fail as exc:
         target.unlink()
-        raise
+        raise Fail(f"the scenario written from the template does not load with this folder's "
+                   f"files, so {target} was not kept (a fault of drillsim's template: please "
+                   f"report it); what the check said of it:\n{exc.format_message()}", 2) from None
     click.echo(f"{target} written: check it with `drillsim validate {target}`, run it with "
                f"`drillsim run {target}`")

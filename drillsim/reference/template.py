@@ -52,7 +52,7 @@ def _donor(folder: Path, hazard: str) -> tuple[Path, dict] | None:
 
 def scenario_text(name: str, folder: Path, region: Path, plan: Path, hazard: str,
                   places: list[str], hazard_types: list[str], schema: Path | None,
-                  params_model: type | None = None) -> str:
+                  params_model: type | None = None, vehicle: str | None = None) -> str:
     """The scenario's YAML text.
 
     :param folder: where the scenario is written; ``region``, ``plan`` and ``schema``
@@ -62,6 +62,9 @@ def scenario_text(name: str, folder: Path, region: Path, plan: Path, hazard: str
     :param hazard_types: the hazard types the loaded plugins register.
     :param params_model: the pydantic model of ``hazard``'s ``params:``, named in the
         refusal when no scenario in ``folder`` uses the type.
+    :param vehicle: a vehicle class of the region's ``travel.vehicles`` for the rescue
+        team when the region lacks its unit type's own (``rescue_vehicle``); None: the
+        unit type's.
     :raises TemplateError: ``hazard`` is not registered, or is neither written from
         scratch nor used by a scenario in ``folder``.
     """
@@ -92,6 +95,8 @@ def scenario_text(name: str, folder: Path, region: Path, plan: Path, hazard: str
                   "    type: district_rescue_team   # `drillsim plugins` lists the unit types",
                   "    units: 2",
                   f"    base: {base}                # a township or site of the region",
+                  *([f"    vehicle: {vehicle}             # a class of the region's travel.vehicles"]
+                    if vehicle else []),
                   "    capabilities: {people: 10}   # what each unit brings",
                   ""]
         if hazard == "poisson_incidents":
