@@ -198,3 +198,50 @@ def test_a_row_measured_in_some_replications_says_in_how_many(tmp_path):
     cell = f"{num(mean)} [{num(max(0.0, mean - half))}, {num(mean + half)}] (in {k} of 4)"
     baseline = next(line for line in out.output.splitlines() if "(baseline)" in line)
     assert cell in baseline, (cell, baseline)
+
+
+PASS_RATE_SWEEP = """\
+name: mini pass rate
+scenario: ../scenario.yaml
+replications: 8
+factors:
+  units:
+    levels:
+      - {name: one, set: {forces.a.units: 1, forces.b.units: 1}}
+      - {name: two, set: {forces.a.units: 2, forces.b.units: 2}}
+      - {name: three, set: {forces.a.units: 3, forces.b.units: 3}}
+objective: {measure: pass_rate, target: Q}
+"""
+
+
+def test_a_difference_of_pass_rates_is_in_percentage_points(mini, tmp_path):
+    """Objective pass_rate: the ranking's difference with the baseline is in percentage
+    points beside pass rates in %, recomputed from the export (paired by replication,
+    1 met / 0 not, t with n − 1 df at 1 − 0.05/2 each: Law 5th ed. §10.2.1, §10.3.1)."""
+    from tests.batch_helpers import write_sweep
+
+    path = write_sweep(mini, PASS_RATE_SWEEP)
+    db, csv_path = tmp_path / "p.db", tmp_path / "p.csv"
+    run = CliRunner().invoke(main, ["batch", str(path), "--db", str(db), "-w", "0", "-q"])
+    assert run.exit_code == 0, run.output
+    out = CliRunner().invoke(main, ["results", str(db), "--export", str(csv_path)], env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    met: dict[tuple[int, int], float] = {}
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        for rec in csv.DictReader(f):
+            if rec["target"] == "Q" and rec["met"] != "":
+                met[int(rec["variant"]), int(rec["replication"])] = 1.0 if rec["met"] == "True" else 0.0
+    lines = out.output.splitlines()
+    checked = 0
+    for v in (1, 2):
+        diffs = [met[v, r] - met[0, r] for r in range(8) if (v, r) in met and (0, r) in met]
+        n, mean = len(diffs), sum(diffs) / len(diffs)
+        s = stats.tstd(diffs) if len(set(diffs)) > 1 else 0.0
+        half = stats.t.ppf(1 - 0.05 / 4, n - 1) * s / math.sqrt(n)
+
+        def pp(x):
+            return f"{100 * x:+.0f}" if round(100 * x) != 0 else "0"
+        cell = f"{pp(mean)} [{pp(mean - half)}, {pp(mean + half)}] pp"
+        assert any(cell in line for line in lines), (cell, out.output)
+        checked += mean != 0
+    assert checked == 2  # two units each meet Q more often than one (seed 7): +25 [-22, +72] pp

@@ -85,6 +85,19 @@ def _diff(d: Paired | None, unit: str = "", is_baseline: bool = False) -> str:
     return text
 
 
+def _points(d: Paired) -> str:
+    """A difference of two pass rates (shares 0–1) in percentage points, as the pass rates
+    beside it are in %: ``-25 pp [-80, +30] pp`` (a share printed as -0.25 beside 75 %
+    read as a quarter of a point)."""
+    def pp(x: float) -> str:
+        return f"{100 * x:+.0f}" if round(100 * x) != 0 else "0"
+
+    text = pp(d.mean)
+    if d.ci95 is not None:
+        text += f" [{pp(d.ci95[0])}, {pp(d.ci95[1])}]"
+    return text + " pp" + (" *" if d.significant else "")
+
+
 def _objective_text(c: Comparison, v: VariantStats) -> str:
     o = c.objective
     if v.objective is None:
@@ -137,6 +150,8 @@ def print_comparison(c: Comparison, console: Console | None = None,
         if c.objective.measure == "mean" and v.objective_diff is not None:
             unit = v.rows[c.objective.target].target.unit
             diff = diff.replace(" *", "") + f" {unit}" + (" *" if v.objective_diff.significant else "")
+        elif c.objective.measure == "pass_rate" and v.objective_diff is not None:
+            diff = _points(v.objective_diff)
         cells += [_objective_text(c, v), diff]
         if priced:
             cells += [num(v.variant.cost) if v.variant.cost is not None else "—",
