@@ -93,3 +93,27 @@ def test_the_bad_input_example_is_what_validate_prints(tmp_path, monkeypatch):
     shown = re.search(r"\(`drillsim validate scenarios/fujiang_flood_2020.yaml`\):\n\n```\n(.*?)```",
                       README, flags=re.S).group(1)
     assert result.output == shown
+
+
+#: README lines that README runs from the drillsim folder by design (its "Start one": the
+#: scenario is written into scenarios/ there)
+FROM_THE_DRILLSIM_FOLDER = {"drillsim new-scenario my_calls", "drillsim validate scenarios/my_calls.yaml",
+                            "drillsim run scenarios/my_calls.yaml"}
+
+
+@pytest.mark.parametrize("line", [line for line in RUN if line not in FROM_THE_DRILLSIM_FOLDER
+                                  and "scenarios/" in line])
+def test_readme_command_runs_from_another_folder(folder, tmp_path, monkeypatch, line):
+    """The same line from a folder that is not drillsim's, its files named by where they
+    are (``drillsim run /path/to/drillsim/scenarios/…``), as after README's ``pip install
+    .``: nothing may depend on the current folder (a default file read from it, an output
+    beside it)."""
+    monkeypatch.chdir(tmp_path)
+    args = [str(folder / a) if a.startswith("scenarios/") else a for a in shlex.split(line)[1:]]
+    if args[0] == "run":
+        args += ["-n", "2"]
+    result = CliRunner().invoke(main, args, env={"COLUMNS": "88"})
+    assert result.exit_code == 0, result.output
+    # outputs named without a folder land in the folder the command was run from
+    outputs = [args[i + 1] for i, a in enumerate(args) if a in ("--report", "--json", "--db")]
+    assert all((tmp_path / name).is_file() for name in outputs), (outputs, sorted(tmp_path.iterdir()))
