@@ -103,6 +103,21 @@ def test_plots_are_written_as_png(batch_db, tmp_path):
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
 
+def test_results_name_the_sweep_file_from_any_folder(mini, tmp_path, monkeypatch):
+    """A batch run with the sweep named relative to the folder it was started in: its
+    results, read from another folder, name the sweep file where it is (they named it
+    as typed, 'sweeps/s.yaml', which is no file from anywhere else)."""
+    path = write_sweep(mini, PRICED)
+    monkeypatch.chdir(path.parent.parent)
+    typed = str(path.relative_to(path.parent.parent))
+    db = tmp_path / "rel.db"
+    assert CliRunner().invoke(main, ["batch", typed, "--db", str(db), "--workers", "0", "-q"]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["results", str(db)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"mini priced  ({path.resolve()})"
+
+
 def test_results_of_a_missing_or_foreign_database(tmp_path):
     result = CliRunner().invoke(main, ["results", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "no such database" in result.output

@@ -524,7 +524,8 @@ class Store:
         meta = {
             "schema": SCHEMA_VERSION,
             "sweep_name": sweep.name,
-            "sweep_file": sweep.path,
+            # the file itself, not the name as typed: `results` is read from any folder
+            "sweep_file": str(Path(sweep.path).resolve()),
             "sweep_sha256": sweep.sha256,
             "scenario": str(sweep.scenario_path),
             "seed": str(sweep.seed),
