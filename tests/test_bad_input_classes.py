@@ -809,3 +809,38 @@ def test_new_scenario_in_a_region_of_other_vehicles_writes_a_valid_file(hazard, 
     assert "    vehicle: car " in text
     ran = CliRunner().invoke(main, ["run", "start.yaml", "-n", "2", "-q"])
     assert ran.exit_code == 0, ran.output
+
+
+def test_rain_beyond_any_ever_recorded_is_refused(tmp_path):
+    """A rain depth of 1e300 mm per step passed: ``hazard landslide`` printed a mean
+    intensity of 10³⁰³ mm/h and a scenario ran its slides from it. A depth above the
+    world's record envelope, 422 mm × D^0.475 (D in hours; Jennings 1950), is refused
+    at the series' line in a scenario (landslide and waterlogging rain alike) and as the
+    calculator's option."""
+    import re
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    runner = CliRunner()
+    # one step of 1 h: 422 mm is the envelope (422 × 1^0.475); 423 mm is over it
+    result = runner.invoke(main, ["hazard", "landslide", "--rain", "10,423", "--step", "1h"])
+    assert result.exit_code == 2, result.output
+    assert ("landslide: 423 mm in one step of 60 min (value 2) is more than has ever fallen anywhere: the "
+            "world's greatest point rainfalls lie under 422 mm × D^0.475 (D in hours; Jennings 1950), 422 mm "
+            "for this step") in result.output
+    assert runner.invoke(main, ["hazard", "landslide", "--rain", "10,421", "--step", "1h"]).exit_code == 0
+    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
+    shutil.copytree(scenarios, tmp_path / "scenarios")
+    for name in ("guxi_landslide.yaml", "urban_waterlogging.yaml"):
+        path = tmp_path / "scenarios" / name
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"values_mm: \[([0-9.]+)", text)
+        path.write_text(text[:match.start(1)] + "1e300" + text[match.end(1):], encoding="utf-8")
+        line = text[:match.start()].count("\n") + 1
+        result = runner.invoke(main, ["validate", str(path)])
+        assert result.exit_code == 2, result.output
+        first = result.output.splitlines()[0]
+        assert first.startswith(f"{path}:{line}:") and ".values_mm: 1e+300 mm in one step of " in first, first

@@ -48,7 +48,7 @@ from drillsim.api import (Count, Demand, HazardType, Duration, DurationOrZero, F
 
 from .. import roads
 from ..rescuers import check_rescuer_work
-from .threshold import CURVES, Curve, exceedance
+from .threshold import CURVES, Curve, depth_problem, exceedance
 
 
 class RainfallParams(Strict):
@@ -63,9 +63,13 @@ class RainfallParams(Strict):
 
     @field_validator("values_mm")
     @classmethod
-    def _depths(cls, v: list[float]) -> list[float]:
+    def _depths(cls, v: list[float], info) -> list[float]:
         if any(not (d >= 0) or math.isinf(d) for d in v):
             raise ValueError("rain depths must be finite numbers of mm, 0 or more")
+        step = info.data.get("step")
+        problem = depth_problem(step, v) if step is not None else None
+        if problem is not None:
+            raise ValueError(problem)
         return v
 
     @field_validator("step")

@@ -85,6 +85,29 @@ def cumulative(step_min: float, depths_mm: list[float], t_min: float) -> float:
     return done
 
 
+def greatest_rain_mm(step_min: float) -> float:
+    """The envelope of the world's greatest recorded point rainfalls for a duration of
+    ``step_min`` minutes, mm: 422 mm × D^0.475, D in hours (16.6 in × D^0.475, Jennings
+    1950; as the WMO Manual on Estimation of Probable Maximum Precipitation, WMO-No. 1045,
+    2009, gives it). 60 mm for 1 min (the record, 38 mm), 422 mm for 1 h (305 mm),
+    1,909 mm for 24 h (1,825 mm)."""
+    return 422.0 * (step_min / 60.0) ** 0.475
+
+
+def depth_problem(step_min: float, depths_mm: list[float]) -> str | None:
+    """Why a rain series has a depth no rain ever reached in one step, or None. A depth of
+    ``1e300`` mm passed every check: the calculator printed a mean intensity of 10³⁰³ mm/h
+    and a run drew its slides from it."""
+    top = greatest_rain_mm(step_min)
+    for k, d in enumerate(depths_mm):
+        if d > top:
+            return (f"{d:,.10g} mm in one step of {step_min:g} min (value {k + 1}) is more than has "
+                    f"ever fallen anywhere: the world's greatest point rainfalls lie under "
+                    f"422 mm × D^0.475 (D in hours; Jennings 1950), {top:,.0f} mm for this step; "
+                    "check that the depths are mm per step")
+    return None
+
+
 def exceedance(step_min: float, depths_mm: list[float], curve: Curve) -> float | None:
     """Minutes from the start of the series at which the rain first reaches ``curve``;
     None if it never does within the curve's duration range.
@@ -96,12 +119,16 @@ def exceedance(step_min: float, depths_mm: list[float], curve: Curve) -> float |
 
     :param step_min: length of one step, minutes (> 0).
     :param depths_mm: rain depth in each step, mm (≥ 0).
-    :raises ValueError: a non-positive step or a negative depth.
+    :raises ValueError: a non-positive step, a negative depth or one beyond
+        :func:`greatest_rain_mm`.
     """
     if not step_min > 0:
         raise ValueError("the rainfall step must be longer than 0 min")
     if any(d < 0 for d in depths_mm):
         raise ValueError("rain depths must not be negative")
+    problem = depth_problem(step_min, depths_mm)
+    if problem is not None:
+        raise ValueError(problem)
     first = next((k for k, d in enumerate(depths_mm) if d > 0), None)
     if first is None:
         return None
