@@ -301,3 +301,20 @@ def test_turner_workbook_problems_1_to_3():
         assert c == pytest.approx(turner(y), rel=0.12)
         assert c / plume.concentration(80.0, 6.0, 500, 0, 0, 60.0, "D", "pasquill_gifford") == pytest.approx(
             math.exp(-0.5 * (y / sy) ** 2), rel=1e-12)
+
+
+def test_a_threat_zone_reaching_the_models_100_km_ends_there():
+    """A zone whose level is still exceeded at the model's 100 km limit ends there: its
+    outline's last point is 100 km itself. The outline's log-spaced points
+    x0 (x1 / x0)^(k/n) gave 100,000.00000000001 m at k = n for x0 = 12.09 m, past the
+    limit, and the run failed ('downwind distance 100000 m is outside the model's range';
+    `drillsim sensitivity scenarios/chemical_park_leak.yaml --method morris --samples 4
+    -n 1`, design point 6: 583.333 g/s, 2 m/s, class F, 1 m high, chlorine's AEGL-1)."""
+    from drillsim_plugins.chemical.plume import MAX_X_M, centreline_x_range, threat_zone
+
+    args = (583.333, 2.0, 0.0014498977505112477, 1.0, "F", "briggs_rural")
+    x0, x1 = centreline_x_range(*args)
+    assert x1 == MAX_X_M and x0 * (x1 / x0) ** 1.0 > MAX_X_M    # the case that rounded past
+    zone = threat_zone(*args)
+    assert zone["length_m"] == MAX_X_M and zone["outline"][-1][0] == MAX_X_M
+    assert zone["outline"][0][0] == zone["x_min_m"] == x0

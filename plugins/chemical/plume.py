@@ -288,7 +288,9 @@ def threat_zone(rate_g_s: float, wind_m_s: float, threshold_g_m3: float, height_
     n = 200
     outline = []
     for k in range(n + 1):
-        x = x0 * (x1 / x0) ** (k / n)
+        # the ends exactly: x0 (x1 / x0) ** 1 can round past x1, and past the model's 100 km
+        # when the zone reaches it (a Morris design point of the chemical leak failed so)
+        x = x0 if k == 0 else x1 if k == n else x0 * (x1 / x0) ** (k / n)
         outline.append((x, half_width(rate_g_s, wind_m_s, x, threshold_g_m3, height_m, stability, scheme, z_m)))
     return {"x_min_m": x0, "length_m": x1, "max_width_m": 2 * max(w for _, w in outline),
             "outline": outline, "extrapolated": x1 > FITTED_X_M[1]}
