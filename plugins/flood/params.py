@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from drillsim.api import (Count, Demand, Discharge, Duration, DurationOrZero, Elevation, Fraction, Height,
+from drillsim.api import (RANGES, Count, Demand, Discharge, Duration, DurationOrZero, Elevation, Fraction, Height,
                           Length, Rate, Strict, TimeOffset)
 
 from ..rescuers import check_rescuer_work
@@ -42,6 +42,17 @@ class HydrographParams(Strict):
     """A measured upstream series, m³/s, one value per `step`."""
     begins: DurationOrZero = 0.0
     """When the wave (or series) starts at the upstream gauge, after the scenario start."""
+
+    @field_validator("values_m3s")
+    @classmethod
+    def _discharges(cls, v: list[float] | None) -> list[float] | None:
+        # a written discharge (peak: 900000m3/s) is held to the physical range; the
+        # series' plain numbers were not (values_m3s: [100, 1e308] passed)
+        top = RANGES["discharge"]
+        for d in v or ():
+            if not d <= top.high:  # also nan and inf
+                raise ValueError(top.refusal(f"{d:,.10g} m³/s"))
+        return v
 
     @model_validator(mode="after")
     def _one_form(self):
