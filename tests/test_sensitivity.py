@@ -196,3 +196,23 @@ def test_deciding_most_scores_each_targets_top_three():
     assert "no target could be ranked (1 replication(s) per point" in headline(data)
     data["targets"]["A"]["effects"] = [{"factor": "x", "value": 0.0}]
     assert headline(data).startswith("Assumed values: none of the 4 assumed numbers changes a target")
+
+
+def test_sobol_of_a_target_the_same_at_every_point_says_so_without_numpys_warning(four, tmp_path):  # noqa: F811
+    """A target no assumed number moves (here Q, unreached calls: 0 at every point, the
+    unit always reaches the one call) has zero variance to share out: SALib divides by
+    it, and numpy printed 'RuntimeWarning: invalid value encountered in divide' on the
+    user's terminal (the shipped flood-and-leak scenario's T3, T4 and H1 did). It is
+    reported as depending on none of the numbers, with no warning."""
+    import warnings
+
+    pytest.importorskip("SALib")
+    path = write(four)
+    (path.parent / "plan.yaml").write_text(PLAN + '  - {id: Q, title: unreached, metric: unreached_incidents, '
+                                           'statistic: sum, comparison: "<=", threshold: 0}\n', encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)   # a warning fails the run below
+        r = CliRunner().invoke(main, ["sensitivity", str(path), "-w", "0", "-n", "2", "--method", "sobol",
+                                      "--samples", "8"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Q depends on none of the 2 assumed numbers over their ranges" in r.output

@@ -257,7 +257,8 @@ def analyse(method: str, factors: list[Factor], X: np.ndarray,
             if method == "morris":
                 from SALib.analyze import morris
 
-                res = morris.analyze(problem, X, Y, conf_level=confidence, num_levels=4, seed=seed)
+                with np.errstate(divide="ignore", invalid="ignore"):  # (a constant Y: below)
+                    res = morris.analyze(problem, X, Y, conf_level=confidence, num_levels=4, seed=seed)
                 for i, f in enumerate(factors):
                     mu, conf = float(res["mu_star"][i]), float(res["mu_star_conf"][i])
                     found.append(Effect(f.path, mu, (mu - conf, mu + conf),
@@ -265,8 +266,12 @@ def analyse(method: str, factors: list[Factor], X: np.ndarray,
             else:
                 from SALib.analyze import sobol
 
-                res = sobol.analyze(problem, Y, calc_second_order=False, conf_level=confidence,
-                                    seed=seed)
+                # a target the same at every point has no variance to share out: SALib's
+                # indices come out NaN (read as "depends on none"), and numpy said so on
+                # stderr in its own words ("RuntimeWarning: invalid value encountered in divide")
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    res = sobol.analyze(problem, Y, calc_second_order=False, conf_level=confidence,
+                                        seed=seed)
                 for i, f in enumerate(factors):
                     st, conf = float(res["ST"][i]), float(res["ST_conf"][i])
                     found.append(Effect(f.path, st, (st - conf, st + conf),
