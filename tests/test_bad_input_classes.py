@@ -844,3 +844,40 @@ def test_rain_beyond_any_ever_recorded_is_refused(tmp_path):
         assert result.exit_code == 2, result.output
         first = result.output.splitlines()[0]
         assert first.startswith(f"{path}:{line}:") and ".values_mm: 1e+300 mm in one step of " in first, first
+
+
+# a road graph's text and the rest of the message after "road graph 'g.csv'" (at the region's line 4)
+ROAD_GRAPHS = {
+    "empty": ("", " holds no road: give one edge a line, from,to,km (the first line is that header)"),
+    "only the header": ("from,to,km\n", " holds no road: give one edge a line, from,to,km (the first line is that header)"),
+    "every name misspelt": ("from,to,km\nWEST,MIDDLE,12\n", ": none of its nodes ('MIDDLE', 'WEST' …) is a township or "
+                            "site of the region, so no trip could use it; name the places by their ids"),
+    "full-width km": ("from,to,km\nwest,middle,１２\n", ", line 2: each edge needs from, to and a number km ('１２' is "
+                      "not a number (write the digits as 0-9, not full-width or another script's digits))"),
+    "km beyond the Earth": ("from,to,km\nwest,middle,1e308\n", ", line 2: 1e+308 km is outside the physical range of a "
+                            "distance (0–20,038 km: half the Earth's circumference)"),
+    "km nan": ("from,to,km\nwest,middle,nan\n", ", line 2: each edge needs from, to and a number km ('nan' is not a number)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROAD_GRAPHS))
+def test_a_road_graph_that_is_no_road_network_is_refused(case, tmp_path):
+    """A road graph file holding no edge, or none whose ends are the region's places, was
+    taken for no graph: every trip went by the straight line × circuity without a word. A
+    km in full-width digits was read (float() takes them), one of 1e308 made trips that
+    never arrived."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    shutil.copytree(HERE / "scenarios", tmp_path / "scenarios")
+    graph, says = ROAD_GRAPHS[case]
+    (tmp_path / "scenarios" / "regions" / "g.csv").write_text(graph, encoding="utf-8")
+    region = tmp_path / "scenarios" / "regions" / "mini.yaml"
+    region.write_text(region.read_text(encoding="utf-8").replace("travel:\n", "travel:\n  road_graph: g.csv\n", 1),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "scenarios" / "valid.yaml")])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0] == f"{region}:4:15: travel.road_graph: road graph 'g.csv'{says}"

@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 
 from drillsim.errors import Fault, ValidationFailed
 from drillsim.scenario.geo import haversine_km
-from drillsim.scenario.quantities import RoadSpeed
+from drillsim.scenario.quantities import RANGES, RoadSpeed, read_number
 from drillsim.scenario.validation import Strict, Words, suggest, validate
 from drillsim.scenario.yamlsource import Document, load_yaml
 
@@ -305,6 +305,17 @@ class Region:
         return best
 
 
+def _km_problem(km: float) -> str | None:
+    """Why an edge's km is no road length (negative, nan, beyond half the Earth's
+    circumference: 1e308 km passed, and its trips never arrived), or None."""
+    longest = RANGES["length"]
+    if not km >= 0:
+        return "km must be a finite, non-negative number"
+    if km > longest.high:
+        return longest.refusal(f"{km:,.10g} km")
+    return None
+
+
 def _load_graph(path: Path, doc: Document):
     import networkx as nx
 
@@ -316,19 +327,25 @@ def _load_graph(path: Path, doc: Document):
             g = nx.read_graphml(path)
             graph = nx.Graph()
             for u, v, data in g.edges(data=True):
-                graph.add_edge(u, v, km=float(data["km"]))
+                km = data["km"] if isinstance(data["km"], (int, float)) else read_number(data["km"])
+                problem = _km_problem(float(km))
+                if problem:
+                    raise fail(f"road graph {path.name!r}, edge {u} – {v}: {problem}")
+                graph.add_edge(u, v, km=float(km))
             return graph
         graph = nx.Graph()
         with path.open(newline="", encoding="utf-8") as fh:
             for line, row in enumerate(csv.DictReader(fh), start=2):
                 try:
-                    km = float(row["km"])
-                except (KeyError, TypeError, ValueError):
+                    # the digits 0-9, as every number drillsim reads (float() took '１２')
+                    km = read_number(row["km"])
+                except (KeyError, TypeError, ValueError) as exc:
+                    why = f" ({exc})" if isinstance(exc, ValueError) and row.get("km") else ""
                     raise fail(f"road graph {path.name!r}, line {line}: each edge needs from, to "
-                               "and a number km") from None
-                if not km >= 0 or km == float("inf"):
-                    raise fail(f"road graph {path.name!r}, line {line}: km must be a finite, "
-                               "non-negative number")
+                               f"and a number km{why}") from None
+                problem = _km_problem(km)
+                if problem:
+                    raise fail(f"road graph {path.name!r}, line {line}: {problem}")
                 graph.add_edge(row["from"], row["to"], km=km)
         return graph
     except ValidationFailed:
@@ -398,5 +415,26 @@ def load_region(path: Path, shown: str, root: Path | None = None) -> Region:
         ref = resolve_ref(doc, ("travel", "road_graph"), spec.travel.road_graph, Path(path).resolve(),
                           root or scenario_root(Path(path)))
         graph = _load_graph(ref, doc)
+        _check_graph_places(graph, spec, ref, doc)
         files.append(Path(ref).resolve())
     return Region(spec, graph, shown, tuple(files))
+
+
+def _check_graph_places(graph, spec: RegionFile, ref: Path, doc: Document) -> None:
+    """A road graph must hold a road, and join the region at some place: its nodes are
+    the region's township and site ids (and junctions of its own). An empty file, one of
+    only its header, or one whose names are all misspelt (``WEST``) was taken for no
+    graph at all: every trip went by the straight line × circuity without a word.
+
+    :raises ValidationFailed: located at ``travel.road_graph``."""
+    ids = {t.id for t in spec.townships} | {s.id for s in spec.sites}
+    if graph.number_of_edges() == 0:
+        message = (f"road graph {ref.name!r} holds no road: give one edge a line, from,to,km "
+                   "(the first line is that header)")
+    elif not ids & set(graph.nodes):
+        shown = ", ".join(map(repr, sorted(map(str, graph.nodes))[:3]))
+        message = (f"road graph {ref.name!r}: none of its nodes ({shown} …) is a township or site "
+                   "of the region, so no trip could use it; name the places by their ids")
+    else:
+        return
+    raise ValidationFailed([doc.fault(("travel", "road_graph"), message)])
