@@ -431,7 +431,7 @@ def test_a_call_heard_less_than_its_standard_before_the_end_is_not_judged(tmp_pa
     assert review.unanswered == []
     assert aar.calls_not_yet_due(s) == 1
     assert review.heard == len(s.heard_at) - 1
-    assert ("(1 more heard less than their standard before the end and still open: not yet "
+    assert ("(1 more heard less than its standard before the end and still open: not yet "
             "due, not counted)") in review.markdown
 
 

@@ -598,8 +598,9 @@ def summary(session, review: Review) -> list[str]:
     calls = review.unanswered or []
     line = f"calls heard and not answered: {len(calls)} of {review.heard} had no unit sent within the standard"
     if review.not_due:
-        line += (f" ({review.not_due} more heard less than their standard before the end and "
-                 "still open: not yet due, not counted)")
+        one = review.not_due == 1
+        line += (f" ({review.not_due} more heard less than {'its' if one else 'their'} standard "
+                 f"before the end and still open: not yet due, not counted)")
     held = sum(1 for c in calls if not c.get("could_go", True))
     if held:
         line += (f"; for {held} of them no unit could go while they waited (every unit able to serve "
