@@ -881,3 +881,34 @@ def test_a_road_graph_that_is_no_road_network_is_refused(case, tmp_path):
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "scenarios" / "valid.yaml")])
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[0] == f"{region}:4:15: travel.road_graph: road graph 'g.csv'{says}"
+
+
+@pytest.mark.parametrize("path", ["forces.team.units.", ".forces.team.units", "forces..team.units",
+                                  "forces.[0].units", "forces[0]units"])
+def test_a_field_path_with_a_dot_too_many_or_too_few_is_refused(path, tmp_path, monkeypatch):
+    """A path's empty part was dropped ('forces.team.units.' read as forces.team.units,
+    'forces[0]units' as forces[0].units): a typo passed as another path. Refused
+    wherever a path is written: an assumption's applies_to (at its line), size --path."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    shutil.copytree(HERE / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    says = (f"not a field path: {path!r}: a name on each side of every dot, an index as [2] after a "
+            "name (write e.g. forces[2].units)")
+    scenario = tmp_path / "scenarios" / "valid.yaml"
+    text = scenario.read_text(encoding="utf-8").replace(
+        "reason: test corpus}", f"reason: test corpus, applies_to: '{path}'}}")
+    scenario.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "scenarios/valid.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0].startswith("scenarios/valid.yaml:28:")
+    assert result.output.splitlines()[0].endswith(f"assumptions[0].applies_to: {says}"), result.output
+    shutil.copy(HERE / "scenarios" / "valid.yaml", scenario)
+    result = CliRunner().invoke(main, ["size", "scenarios/valid.yaml", "--target", "R", "--path", path, "-w", "0",
+                                       "-q", "--max", "2"])
+    assert result.exit_code == 2, result.output
+    assert says in result.output

@@ -252,7 +252,16 @@ def parse_dotted(path: str) -> tuple:
             parts.append(int(index))
     if not parts or re.sub(r"[^.\[\]]+|\[\d+\]|\.", "", path, flags=re.ASCII):
         raise ValueError(f"not a field path: {path!r} (write e.g. forces[2].units)")
+    if not _WELL_FORMED.fullmatch(path):
+        # a dot too many or too few ('forces.team.units.', 'forces..team', 'a[0]b') was
+        # read as if it were not there, or as another path
+        raise ValueError(f"not a field path: {path!r}: a name on each side of every dot, an "
+                         "index as [2] after a name (write e.g. forces[2].units)")
     return tuple(parts)
+
+
+#: a field path's shape: a name, then names after dots and indexes in brackets
+_WELL_FORMED = re.compile(r"[^.\[\]]+(?:\[\d+\]|\.[^.\[\]]+)*", re.ASCII)
 
 
 def find_path(data: Any, path: tuple) -> tuple[bool, str]:
