@@ -123,6 +123,8 @@ def load_problem(path: str | Path, host) -> Problem:
         if e not in region.places:
             faults.add(doc.fault(("existing", i), f"no place {e!r} in the region"
                                  + suggest(e, list(region.places))))
+        elif e in spec.existing[:i]:  # as a candidate given twice is (it was dropped unsaid)
+            faults.add(doc.fault(("existing", i), f"{e!r} is given twice"))
     for t, w in spec.weights.items():
         if t not in region.townships:
             faults.add(doc.fault(("weights", t), f"no township {t!r} in the region"
