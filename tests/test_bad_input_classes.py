@@ -912,3 +912,31 @@ def test_a_field_path_with_a_dot_too_many_or_too_few_is_refused(path, tmp_path, 
                                        "-q", "--max", "2"])
     assert result.exit_code == 2, result.output
     assert says in result.output
+
+
+def test_a_large_valid_hypercube_writes_its_tiny_wait_readably(tmp_path):
+    """200 units (the most ``units:`` takes), one call every 30 min, an hour each: the
+    share of calls that wait is about 1e-316 and its mean wait about 1e-317 min. It was
+    printed as "mean wait nan min" with a RuntimeWarning, then (format_number fixed) with
+    316 zeros; now in scientific notation, as the share is."""
+    import re
+    import warnings
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    units = [f"u{i}" for i in range(200)]
+    atoms = "".join(f"  - {{id: a{j}, demand: 1, preference: [{', '.join(units[j:] + units[:j])}]}}\n"
+                    for j in range(200))
+    spec = tmp_path / "big.yaml"
+    spec.write_text(f"name: two hundred units\nrate: 2/h\nservice: 60min\nunits: [{', '.join(units)}]\n"
+                    f"atoms:\n{atoms}", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = CliRunner().invoke(main, ["calc", "hypercube", str(spec)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    wait = re.search(r"mean wait (\S+) min", text)
+    assert wait and re.fullmatch(r"\d\.\d\de-\d+", wait.group(1)), text[-400:]
+    assert "nan" not in text and "0000000000" not in text

@@ -93,9 +93,13 @@ def _pct(p: float) -> str:
 
 
 def _minutes(m: float) -> str:
+    """Minutes as :func:`_pct` writes a share: below 0.001 min in scientific notation (a
+    200-unit hypercube's mean wait of 8e-317 min was written with 316 zeros)."""
     from drillsim.scenario.quantities import format_number
 
-    return f"{format_number(m, 3)} min"
+    if m == 0 or m >= 1e-3:
+        return f"{format_number(m, 3)} min"
+    return f"{m:.2e} min"
 
 
 def _header(title: str, a: float, rate: float | None, service: float | None) -> str:
