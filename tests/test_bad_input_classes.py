@@ -521,7 +521,8 @@ RESCUER_WORK = [("fujiang_flood_2020.yaml", "evacuation"), ("chemical_park_leak.
 
 def test_every_rescuers_work_fits_a_run(host):
     """One rescuer's work on scene is residents_per_rescuer ÷ rate_per_rescuer minutes. A
-    residents_per_rescuer of 1e308, or a rate of 1e-320/h, passed ``validate`` and made
+    residents_per_rescuer of 1e308 (or 1e-320: infinitely many rescuers), or a rate of
+    1e-320/h, passed ``validate`` and made
     that work infinite: the run failed in its middle ("on-scene work must be a positive
     number of minutes, got inf"). Every model with the pair refuses both at the field's
     own line; the models are found by their fields, so a new one is not left out."""
@@ -546,6 +547,8 @@ def test_every_rescuers_work_fits_a_run(host):
         for field, value, says in (
                 ("residents_per_rescuer", "1e308", "1e+308 is outside the physical range of an amount "
                                                   "(0–10,000,000"),
+                # ceil(residents ÷ 1e-320) rescuers: OverflowError (inf to int) in the run
+                ("residents_per_rescuer", "1e-320", "must be at least 0.1, got 1e-320"),
                 # 10,000,000 residents at 20/h: 500,000 h, 20,833 d (by hand)
                 ("residents_per_rescuer", "10000000", "one rescuer moving 10,000,000 residents at 20/h "
                                                       "would work 20,833 d on scene, longer than 366 d"),

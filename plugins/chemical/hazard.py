@@ -123,8 +123,8 @@ class FireSupportParams(Strict):
 
 
 class EvacuationParams(Strict):
-    residents_per_rescuer: Count = Field(gt=0)
-    """Residents one rescuer is responsible for."""
+    residents_per_rescuer: Count = Field(ge=0.1)
+    """Residents one rescuer is responsible for. At least 0.1 (ten rescuers for one resident, a bedridden one carried): 1e-320 sent infinitely many."""
     rate_per_rescuer: Rate
     """People one rescuer moves per unit of time."""
     order_delay: DurationOrZero = 0.0

@@ -224,8 +224,8 @@ class EvacuationParams(Strict):
     """People evacuated in all, split over the townships by population weight (or each township's `people_at_risk`)."""
     order_delay: DurationOrZero = 0.0
     """Time from the warning to the evacuation order in a township."""
-    residents_per_rescuer: Count = Field(gt=0)
-    """Residents one rescuer is responsible for: sets how many rescuers an evacuation demands."""
+    residents_per_rescuer: Count = Field(ge=0.1)
+    """Residents one rescuer is responsible for: sets how many rescuers an evacuation demands. At least 0.1 (ten rescuers for one resident, a bedridden one carried): 1e-320 sent infinitely many."""
     rate_per_rescuer: Rate
     """People one rescuer moves per unit of time (`20/h`)."""
     capability: str = "people"

@@ -168,8 +168,8 @@ class PointParams(Strict):
 
 
 class RelocationParams(Strict):
-    residents_per_rescuer: Count = Field(gt=0)
-    """Residents per rescuer sent: the relocation demands residents ÷ this rescuers (rounded up), each moving this many out."""
+    residents_per_rescuer: Count = Field(ge=0.1)
+    """Residents per rescuer sent: the relocation demands residents ÷ this rescuers (rounded up), each moving this many out. At least 0.1 (ten rescuers for one resident, a bedridden one carried): 1e-320 sent infinitely many."""
     rate_per_rescuer: Rate
     """People each rescuer on scene moves out per unit of time (e.g. `10/h`)."""
     order_delay: DurationOrZero = 0.0
