@@ -16,11 +16,13 @@ def landslide_calculator(rain, step, curve, warning_fraction=None) -> dict:
         warning fraction, ``warning_reached`` and, when reached, ``warning_reached_min``.
         A series that never reaches the curve is an answer (false), not a missing value:
         a calculator's result holds no None (:func:`drillsim.cli.hazard.result_problem`).
-    :raises ValueError: an unknown curve, a non-positive step, negative depths, a warning
-        fraction outside (0, 1].
+    :raises ValueError: an unknown curve, a step shorter than 1 min, negative depths, a
+        warning fraction outside (0, 1].
     """
     if curve not in CURVES:
         raise ValueError(f"unknown curve {curve!r} (one of {', '.join(CURVES)})")
+    if step < 1.0:  # as a scenario's rainfall.step (RainfallParams); --step 1s was taken
+        raise ValueError("a rainfall step shorter than 1 min is refused")
     c = CURVES[curve]
     t = exceedance(step, rain, c)
     out = {"curve": c.source, "a_mm_h": c.a, "b": c.b, "rain_total_mm": sum(rain),
