@@ -74,37 +74,33 @@ def test_forest_fire_engine_and_fire_calculator(host):
     assert _first(ev, "fire_reported").t == 5.0            # the camera's 5 min
 
 
-def test_chlorine_tanker_engine_and_plume_calculator(host):
-    """The road tanker (scenarios/road_tanker_leak.yaml): 1 kg/s from 1 m, 2 m/s under a
-    cloudy night (Turner's E), the same release model as the park's."""
-    zones = _first(_run(host, "road_tanker_leak.yaml"), "plume_zones").details
-    calc = _cli("plume", "--rate", "1kg/s", "--wind", "2m/s", "--stability", "auto",
-                "--insolation", "night_cloudy", "--height", "1m", "--chemical", "chlorine")
-    assert zones["stability"] == calc["stability"] == "E"
+#: (scenario, its release as the calculator's options, Turner's class, Briggs' open-country
+#: sigma_y and sigma_z coefficients for that class, sigma_y = a x (1 + 0.0001 x)^-1/2 and
+#: sigma_z = b x (1 + 0.0003 x)^-1 for E and F; release in g/s, height in m)
+CHLORINE_RELEASES = {
+    # the road tanker: 1 kg/s from 1 m, 2 m/s under a cloudy night (Turner's E), the same
+    # release model as the park's
+    "road_tanker_leak.yaml": (("--rate", "1kg/s", "--insolation", "night_cloudy", "--height", "1m"),
+                              "E", (0.06, 0.03), 1000.0, 1.0),
+    "chemical_park_leak.yaml": (("--rate", "500g/s", "--insolation", "night_clear", "--height", "2m"),
+                                "F", (0.04, 0.016), 500.0, 2.0),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(CHLORINE_RELEASES))
+def test_chlorine_release_engine_and_plume_calculator(host, scenario):
+    options, stability, (a, b), q_g_s, height = CHLORINE_RELEASES[scenario]
+    zones = _first(_run(host, scenario), "plume_zones").details
+    calc = _cli("plume", *options, "--wind", "2m/s", "--stability", "auto", "--chemical", "chlorine")
+    assert zones["stability"] == calc["stability"] == stability
     for level in ("aegl1", "aegl2", "aegl3"):
         assert zones["zones"][level]["length_m"] == pytest.approx(calc[f"{level}_zone_length_m"], abs=0.05)
         assert zones["zones"][level]["max_width_m"] == pytest.approx(calc[f"{level}_zone_max_width_m"], abs=0.05)
-    # by hand at the AEGL-2 zone's end: Briggs E, sigma_y = 0.06x(1+0.0001x)^-1/2,
-    # sigma_z = 0.03x(1+0.0003x)^-1
+    # by hand at the AEGL-2 zone's end (2.0 ppm of chlorine, 70.90 g/mol, 24.45 L/mol at
+    # 25 C): C = Q/(pi u sy sz) exp(-H^2/2sz^2), Briggs' curves for the class
     x = calc["aegl2_zone_length_m"]
-    sy, sz = 0.06 * x / math.sqrt(1 + 0.0001 * x), 0.03 * x / (1 + 0.0003 * x)
-    c_mg_m3 = 1000 / (math.pi * 2.0 * sy * sz) * math.exp(-1.0 / (2 * sz * sz)) * 1000
-    assert c_mg_m3 == pytest.approx(2.0 * 70.90 / 24.45, rel=1e-4)
-
-
-def test_chlorine_release_engine_and_plume_calculator(host):
-    zones = _first(_run(host, "chemical_park_leak.yaml"), "plume_zones").details
-    calc = _cli("plume", "--rate", "500g/s", "--wind", "2m/s", "--stability", "auto",
-                "--insolation", "night_clear", "--height", "2m", "--chemical", "chlorine")
-    assert zones["stability"] == calc["stability"] == "F"
-    for level in ("aegl1", "aegl2", "aegl3"):
-        assert zones["zones"][level]["length_m"] == pytest.approx(calc[f"{level}_zone_length_m"], abs=0.05)
-        assert zones["zones"][level]["max_width_m"] == pytest.approx(calc[f"{level}_zone_max_width_m"], abs=0.05)
-    # by hand at the AEGL-2 zone's end: Briggs F, sigma_y = 0.04x(1+0.0001x)^-1/2,
-    # sigma_z = 0.016x(1+0.0003x)^-1; C = Q/(pi u sy sz) exp(-H^2/2sz^2)
-    x = calc["aegl2_zone_length_m"]
-    sy, sz = 0.04 * x / math.sqrt(1 + 0.0001 * x), 0.016 * x / (1 + 0.0003 * x)
-    c_mg_m3 = 500 / (math.pi * 2.0 * sy * sz) * math.exp(-2.0 ** 2 / (2 * sz * sz)) * 1000
+    sy, sz = a * x / math.sqrt(1 + 0.0001 * x), b * x / (1 + 0.0003 * x)
+    c_mg_m3 = q_g_s / (math.pi * 2.0 * sy * sz) * math.exp(-height ** 2 / (2 * sz * sz)) * 1000
     assert c_mg_m3 == pytest.approx(2.0 * 70.90 / 24.45, rel=1e-4)
     assert calc["aegl2_mg_m3"] == pytest.approx(2.0 * 70.90 / 24.45, rel=1e-12)
 
