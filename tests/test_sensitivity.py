@@ -216,3 +216,21 @@ def test_sobol_of_a_target_the_same_at_every_point_says_so_without_numpys_warnin
                                       "--samples", "8"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "Q depends on none of the 2 assumed numbers over their ranges" in r.output
+
+
+def test_an_effect_resting_on_a_value_the_runs_end_cut_off_is_marked_a_bound(tmp_path):
+    # The chlorine leak's F1-now (first appliance from the existing stations at the
+    # staging point): asking for one pump, only the Tianjia station answers, no existing
+    # station's appliance comes, and the run's end stands for the response time: horizon
+    # 8 h (480 min) less the call at detection, 10 min = 470 min. "pumps 1 -> 3: -448.6
+    # min" read as a real effect; it is a bound, and says so.
+    out = tmp_path / "s.json"
+    r = CliRunner().invoke(main, ["sensitivity", "scenarios/chemical_park_leak.yaml", "-n", "2",
+                                  "--targets", "F1-now", "--json", str(out), "--workers", "0"])
+    assert r.exit_code == 0, r.output
+    effects = {e["factor"]: e for e in json.loads(out.read_text())["targets"]["F1-now"]["effects"]}
+    pumps = effects["hazards[0].params.fire_support.demand.pumps"]
+    assert pumps["low"] == pytest.approx(480 - 10) and pumps["bounded"] is True
+    assert "(a bound)" in r.output and "a bound: at one end some run ended" in " ".join(r.output.split())
+    # an effect measured at both ends is no bound
+    assert "bounded" not in effects["hazards[0].params.fire_support.staging_distance"]

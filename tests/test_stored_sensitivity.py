@@ -25,3 +25,19 @@ def test_a_stored_sensitivity_result_is_for_its_scenario_as_it_is(host, path):
     assert data["fingerprint"] == fingerprint(sc), (
         f"{path.name} is out of date: recompute with drillsim sensitivity scenarios/{path.stem}.yaml "
         f"-n 2 --json {path.relative_to(SCENARIOS.parent)} (or, when only words changed, its fingerprint)")
+
+
+def test_an_effect_resting_on_a_bound_is_said_to_be_one():
+    # the shipped chlorine leak's F1-now: at one pump asked for, no existing station's
+    # appliance comes before the run ends (tests/test_sensitivity.py), so "pumps 1 -> 3:
+    # -448.6 min" is a bound, and the report's missed targets say so
+    import json
+    from pathlib import Path
+
+    from drillsim.planning.stored import BOUND_WORDS, deciding_by_target
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "scenarios/sensitivity/"
+                       "chemical_park_leak.json").read_text(encoding="utf-8"))
+    pumps, staging = deciding_by_target(data, ["F1-now"])["F1-now"][:2]
+    assert "pumps 1 → 3" in pumps[0] and pumps[0].endswith(BOUND_WORDS) and pumps[1] < -400
+    assert "staging_distance" in staging[0] and BOUND_WORDS not in staging[0]

@@ -51,6 +51,7 @@ from drillsim.errors import DrillsimError, cause_traceback
 from drillsim.host.plugin_modules import is_file_target
 from drillsim.host.pluginhost import ENTRY_POINT_GROUP, PluginError, PluginHost, load_plugins
 from drillsim.scenario.loader import ResolvedScenario, load_scenario
+from drillsim.scoring.bounds import is_bound
 from drillsim.scoring.runner import run_replication
 from drillsim.scoring.scorecard import judge, observe
 
@@ -157,6 +158,10 @@ class Result:
     error: str | None = None
     worker: str | None = None
     traceback: str | None = None
+    #: the rows whose value rests on an observation the run's end cut off (a bound: the
+    #: first appliance that never came counts the run's end), as the scorecard's
+    #: ``cut_off`` says; not stored, read by ``drillsim sensitivity``
+    bounds: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -407,8 +412,17 @@ def replication_values(scenario: ResolvedScenario, events) -> tuple[tuple[str, f
     the run's end left that open: :func:`~drillsim.scoring.scorecard.judge`); targets reported ``by_label`` give one
     row per label seen (``U1/district_team``). Values are in the row's display unit.
     """
+    return replication_outcome(scenario, events)[0]
+
+
+def replication_outcome(scenario: ResolvedScenario, events) -> tuple[
+        tuple[tuple[str, float | None, bool | None], ...], tuple[str, ...]]:
+    """:func:`replication_values`, and the rows whose value rests on an observation the
+    run's end cut off (:func:`drillsim.scoring.bounds.is_bound`: the row's ``cut_off``
+    in a scorecard)."""
     observations = observe(scenario, events)
     out: list[tuple[str, float | None, bool | None]] = []
+    bounds: list[str] = []
     for t in scenario.targets:
         obs = observations[t.id]
         if t.by_label:
@@ -420,7 +434,9 @@ def replication_values(scenario: ResolvedScenario, events) -> tuple[tuple[str, f
         for row_id, values in groups:
             value, met = judge(values, t.statistic, t.comparison, t.threshold)
             out.append((row_id, t.display(value), met))
-    return tuple(out)
+            if any(is_bound(v) for v in values):
+                bounds.append(row_id)
+    return tuple(out), tuple(bounds)
 
 
 def run_task(task: Task) -> Result:
@@ -434,7 +450,7 @@ def run_task(task: Task) -> Result:
     sc = _scenario(task, host)
     try:
         events = run_replication(sc, host, task.replication, task.seed)
-        values = replication_values(sc, events)
+        values, bounds = replication_outcome(sc, events)
     except PluginError:
         raise
     except Exception as exc:  # this replication fails; the batch goes on
@@ -443,7 +459,7 @@ def run_task(task: Task) -> Result:
         message = str(exc) if isinstance(exc, DrillsimError) else f"{type(exc).__name__}: {exc}"
         return Result(task.variant, task.replication, 0, (), kind, message, WORKER_NAME,
                       cause_traceback(exc))
-    return Result(task.variant, task.replication, len(events), values)
+    return Result(task.variant, task.replication, len(events), values, bounds=bounds)
 
 
 def run_tasks(tasks: list[Task]) -> list[Result]:

@@ -114,6 +114,8 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
     if not factors:
         raise Fail(f"{scenario}: no assumed number can be varied; left out: {'; '.join(skipped)}", 2)
     total = [0]
+    #: per target, the design points where a replication ended before it was decided
+    open_points: dict[str, set[int]] = {t: set() for t in wanted}
 
     def evaluate(points):
         names = [f"design point {k}" for k in range(len(points))]
@@ -123,13 +125,22 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
             bar.start(0, total[0])
             got = guard(runs.run, [(v, r) for r in range(replications) for v in range(len(points))],
                         lambda k: bar.update(k, total[0]))
-        return {t: [[row_value(got[v, r], t)[0] for r in range(replications)]
-                    for v in range(len(points))] for t in wanted}
+        out = {t: [[row_value(got[v, r], t) for r in range(replications)]
+                   for v in range(len(points))] for t in wanted}
+        for t in wanted:
+            # a bound: a value resting on what the run's end cut off (the scorecard's
+            # cut_off), or measured against a goal and left not judged
+            judged = known[t].comparison is not None
+            open_points[t] = {v for v in range(len(points)) for r in range(replications)
+                              if t in got[v, r].bounds or (judged and out[t][v][r][0] is not None
+                                                           and out[t][v][r][1] is None)}
+        return {t: [[value for value, _ in reps] for reps in out[t]] for t in wanted}
 
     try:
         result = sa.run(method, factors, wanted, evaluate, replications, samples, sc.seed)
     except ReplicationFailed as exc:
         raise Fail(f"run failed: {exc}", 1) from None
+    sa.mark_bounds(result, open_points)
     result.skipped = skipped
     err.print(f"{total[0]:,} replication(s) run: {result.points} design point(s) × {replications} "
               f"({runner.describe()})")
@@ -144,7 +155,7 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
             if not effects:
                 out.print(f"{t}: nothing to rank (too few replications measured it)")
                 continue
-            if all(e.value == 0 for e in effects):
+            if all(round(e.value, 6) == 0 for e in effects):
                 out.print(f"{t} depends on none of the {len(effects)} assumed numbers over their ranges")
                 continue
             table = Table(title=f"{t} ({known[t].title}), {known[t].unit}: {method}"
@@ -160,14 +171,16 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
             if method == "sobol":
                 table.add_column("S1", justify="right")
             byname = {f.path: f for f in factors}
-            none = [e for e in effects if e.value == 0]
-            for k, e in enumerate([e for e in effects if e.value != 0], 1):
+            # no effect: 0 to the 6 decimals the JSON keeps, as Sensitivity.top reads it (a
+            # difference of float noise, 3.55e-15 min, was ranked)
+            none = [e for e in effects if round(e.value, 6) == 0]
+            for k, e in enumerate([e for e in effects if round(e.value, 6) != 0], 1):
                 f = byname[e.factor]
                 ci = "" if e.interval is None else f" [{e.interval[0]:.3g}, {e.interval[1]:.3g}]"
                 cells = [str(k), e.factor]
                 if method == "oat":
                     cells += [f"{f.text(f.low)} → {f.text(f.high)}", f"{e.low:.3g} / {e.high:.3g}"]
-                cells.append(f"{e.value:.3g}{ci}")
+                cells.append(f"{e.value:.3g}{ci}" + (" (a bound)" if e.bounded else ""))
                 if method == "morris":
                     cells.append(f"{e.extra['sigma']:.3g}")
                 if method == "sobol":
@@ -176,10 +189,16 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
             out.print(table)
             if none:
                 out.print(f"no effect at all on {t}: {len(none)} of {len(effects)} factors")
+            if any(e.bounded for e in effects):
+                out.print(f"a bound: at one end some run ended before what {t} measures had "
+                          "happened (or was decided), and the run's end stood for its value: the "
+                          "effect marked is at least that large, or the goal is never reached there")
             top = result.top(t)
             unsure = {e.factor for e in effects if holds_zero(e.interval)}
+            bound = {e.factor for e in effects if e.bounded}
             out.print(f"{t} is decided most by: "
-                      + "; ".join(f + (" (its interval holds 0)" if f in unsure else "") for f in top)
+                      + "; ".join(f + (" (its interval holds 0)" if f in unsure else "")
+                                  + (" (a bound)" if f in bound else "") for f in top)
                       if top else
                       f"{t} depends on none of the assumed numbers over their ranges")
     data = {"scenario": sc.name, "fingerprint": sa.fingerprint(sc), "method": method,
@@ -195,7 +214,8 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
                                          [round(x, 6) for x in e.interval],
                                          **({"low": round(e.low, 6), "high": round(e.high, 6)}
                                             if e.low is not None else {}),
-                                         **{k: round(v, 6) for k, v in e.extra.items()}}
+                                         **{k: round(v, 6) for k, v in e.extra.items()},
+                                         **({"bounded": True} if e.bounded else {})}
                                         for e in result.effects[t]]} for t in wanted}}
     if json_path is not None:
         write_output(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", "sensitivity")

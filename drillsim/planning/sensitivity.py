@@ -163,6 +163,9 @@ class Effect:
     low: float | None = None
     high: float | None = None
     extra: dict[str, float] = field(default_factory=dict)
+    #: computed from a bound: at a design point it rests on, a replication ended before
+    #: the target was decided, and the run's end stood for its value (:func:`mark_bounds`)
+    bounded: bool = False
 
 
 @dataclass
@@ -293,6 +296,30 @@ def run(method: str, factors: list[Factor], targets: list[str],
     # (a whole-number factor runs at the rounded value; the analysis keeps the design's)
     return analyse(method, factors, X, {t: outputs[t] for t in targets}, replications,
                    samples, seed, confidence)
+
+
+def mark_bounds(s: Sensitivity, open_points: dict[str, set[int]]) -> None:
+    """Flag the effects computed from a bound (:attr:`Effect.bounded`).
+
+    ``open_points[target]``: the design points where some replication's run ended before
+    the target was decided (a value measured against a goal but not judged: the first
+    appliance from the existing stations that never came, a fire still burning); its value
+    there is the run's end, a bound the true value lies beyond. In oat a factor's effect
+    rests on its low and high points (``1 + 2i``, ``2 + 2i``, in the order of
+    :attr:`Sensitivity.factors`); in morris and sobol every effect rests on every point.
+    (The chlorine leak's F1-now read "pumps 1 → 3: −448.6 min", as if 470 min at one pump
+    were a response time: there no existing station's appliance came before the run ended.)
+    """
+    index = {f.path: i for i, f in enumerate(s.factors)}
+    for target, points in open_points.items():
+        if not points:
+            continue
+        for e in s.effects.get(target, ()):
+            if s.method != "oat":
+                e.bounded = True
+            else:
+                i = index[e.factor]
+                e.bounded = 1 + 2 * i in points or 2 + 2 * i in points
 
 
 def write_tornado(s: Sensitivity, target: str, unit: str, path, title: str) -> None:

@@ -95,7 +95,8 @@ def deciding_by_target(data: dict, targets: list[str] | None = None) -> dict[str
     over its range (one at a time: the target at the high value minus at the low, in the
     target's display unit), None when the file gives none or is of Morris or Sobol (μ*
     and ST are no change of the target).
-    For the report's missed targets: what to look at first.
+    For the report's missed targets: what to look at first. An effect resting on a bound
+    says so after the words (:data:`BOUND_WORDS`).
 
     :raises KeyError, TypeError: the data is not such a file.
     """
@@ -111,9 +112,17 @@ def deciding_by_target(data: dict, targets: list[str] | None = None) -> dict[str
         # are not a change of the target and are left out (the order names what decides)
         effects = {e["factor"]: e.get("value") for e in entry.get("effects") or []} \
             if data.get("method") == "oat" else {}
-        out[target] = [(_factor_words(name, factors.get(name), shared, data.get("method")), effects.get(name))
+        bounded = {e["factor"] for e in entry.get("effects") or [] if e.get("bounded")}
+        out[target] = [(_factor_words(name, factors.get(name), shared, data.get("method"))
+                        + (BOUND_WORDS if name in bounded else ""), effects.get(name))
                        for name in _top3(data, entry)]
     return out
+
+
+#: said after an assumption whose effect rests on a bound (``"bounded"`` in the file: at
+#: one end of its range a run ended before what the target measures happened, and the
+#: run's end stood for the value): the effect is at least as large
+BOUND_WORDS = " (a bound: at one end a run ended first, its end standing for the value)"
 
 
 def _factor_words(path: str, factor: dict | None, shared: dict[str, int], method: str | None) -> str:
@@ -181,6 +190,8 @@ def report_section(data: dict, targets: list[str] | None = None) -> str:
             ci = "" if e["interval"] is None else f" [{e['interval'][0]:.3g}, {e['interval'][1]:.3g}]"
             if holds_zero(e["interval"]):
                 ci += ", could be 0"
+            if e.get("bounded"):
+                ci += "," + BOUND_WORDS.strip(" ()")
             parts.append(f"`{name}` ({e['value']:+.3g}{ci}; assumed: {what.get(name, '?')})")
         lines.append(f"- **{target}**: " + "; ".join(parts))
     return "\n".join(lines) + "\n"
