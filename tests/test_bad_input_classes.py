@@ -943,3 +943,28 @@ def test_a_large_valid_hypercube_writes_its_tiny_wait_readably(tmp_path):
     wait = re.search(r"mean wait (\S+) min", text)
     assert wait and re.fullmatch(r"\d\.\d\de-\d+", wait.group(1)), text[-400:]
     assert "nan" not in text and "0000000000" not in text
+
+
+@pytest.mark.parametrize("values, says", [
+    ("[200km/h, 236km/h, 236.0km/h]", "level '236.0km/h' of factor 'f' gives the same scenario as level '236km/h'"),
+    ("[10min, 15min, 0.25h]", "level '0.25h' of factor 'f' gives the same scenario as level '15min'"),
+])
+def test_a_level_repeating_another_in_a_forces_params_is_refused(values, says, tmp_path):
+    """A force's params (a helicopter's cruise speed, its start-up) are compared as parsed,
+    as a hazard's are: ``236km/h`` and ``236.0km/h`` ran one configuration twice."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drillsim.cli.main import main
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "scenarios", tmp_path / "scenarios")
+    field = "cruise" if "km/h" in values else "start_up"
+    sweep = tmp_path / "scenarios" / "sweeps" / "same_force.yaml"
+    sweep.write_text("name: same twice\nscenario: ../aviation_circle.yaml\nfactors:\n"
+                     f"  f: {{path: forces.tongnan_helicopters.params.{field}, values: {values}}}\n"
+                     "objective: {measure: mean, target: T6}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sweep)])
+    assert result.exit_code == 2, result.output
+    assert says in result.output, result.output

@@ -245,3 +245,19 @@ def test_a_difference_of_pass_rates_is_in_percentage_points(mini, tmp_path):
         assert any(cell in line for line in lines), (cell, out.output)
         checked += mean != 0
     assert checked == 2  # two units each meet Q more often than one (seed 7): +25 [-22, +72] pp
+
+
+def test_welch_difference_of_huge_values_does_not_overflow():
+    # values near 1e200 (a plugin metric's): the squares of the deviations overflow a float,
+    # which raised OverflowError; the interval is the same as for the values divided by
+    # 1e200, scaled back (Welch's interval is scale-equivariant)
+    from drillsim.batch.analysis import welch_difference
+
+    big = welch_difference({0: 1e200, 1: 3e200}, {0: 2e200, 1: 5e200})
+    small = welch_difference({0: 1.0, 1: 3.0}, {0: 2.0, 1: 5.0})
+    assert big.mean == pytest.approx(small.mean * 1e200)
+    assert big.ci95[0] == pytest.approx(small.ci95[0] * 1e200)
+    assert big.ci95[1] == pytest.approx(small.ci95[1] * 1e200)
+    # and the small one is scipy's Welch interval
+    ref = stats.ttest_ind([1.0, 3.0], [2.0, 5.0], equal_var=False).confidence_interval(0.95)
+    assert small.ci95 == pytest.approx((ref.low, ref.high))

@@ -231,6 +231,6 @@ def test_an_effect_resting_on_a_value_the_runs_end_cut_off_is_marked_a_bound(tmp
     effects = {e["factor"]: e for e in json.loads(out.read_text())["targets"]["F1-now"]["effects"]}
     pumps = effects["hazards[0].params.fire_support.demand.pumps"]
     assert pumps["low"] == pytest.approx(480 - 10) and pumps["bounded"] is True
-    assert "(a bound)" in r.output and "a bound: at one end some run ended" in " ".join(r.output.split())
+    assert "(a bound)" in r.output and "a bound: at a design point it rests on, some run ended" in " ".join(r.output.split())
     # an effect measured at both ends is no bound
     assert "bounded" not in effects["hazards[0].params.fire_support.staging_distance"]

@@ -41,3 +41,20 @@ def test_an_effect_resting_on_a_bound_is_said_to_be_one():
     pumps, staging = deciding_by_target(data, ["F1-now"])["F1-now"][:2]
     assert "pumps 1 → 3" in pumps[0] and pumps[0].endswith(BOUND_WORDS) and pumps[1] < -400
     assert "staging_distance" in staging[0] and BOUND_WORDS not in staging[0]
+
+
+def test_the_report_section_names_a_bound_and_leaves_out_effects_of_nothing():
+    # a file written before effects of float noise were left out of top3: the report's
+    # section drops the -0.0 one, as the missed targets' lines do; a bounded effect reads
+    # "…], a bound: …" (a space after the comma)
+    from drillsim.planning.stored import BOUND_WORDS, report_section
+
+    data = {"method": "oat", "replications": 2, "points": 5,
+            "factors": [{"path": "a.x", "assumption": "A"}, {"path": "b.y", "assumption": "B"}],
+            "targets": {"L4": {"base": 10.0, "top3": ["a.x", "b.y"],
+                               "effects": [{"factor": "a.x", "value": 12.0, "interval": [10.0, 14.0],
+                                            "bounded": True},
+                                           {"factor": "b.y", "value": -0.0, "interval": [-0.0, -0.0]}]}}}
+    text = report_section(data)
+    assert "`a.x` (+12 [10, 14], " + BOUND_WORDS.strip(" ()") + "; assumed: A)" in text
+    assert "`b.y`" not in text

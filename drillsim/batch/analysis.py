@@ -54,7 +54,7 @@ from typing import Sequence
 from drillsim.batch.store import Failure, Store, StoredTarget, StoredVariant
 from drillsim.batch.sweep import Objective
 from drillsim.scoring.bounds import row_status
-from drillsim.scoring.stats import bounded, mean_ci, wilson
+from drillsim.scoring.stats import bounded, mean_ci, sample_std, wilson
 
 
 @dataclass(frozen=True)
@@ -202,15 +202,20 @@ def welch_difference(a: dict[int, float | None], b: dict[int, float | None],
     if cx is None or cy is None:
         return Paired(min(len(x), len(y)), diff, None, None, comparisons, each, "Welch")
     n1, n2 = len(x), len(y)
-    v1 = sum((v - mx) ** 2 for v in x) / (n1 - 1) / n1
-    v2 = sum((v - my) ** 2 for v in y) / (n2 - 1) / n2
-    if v1 + v2 == 0:
+    # the standard errors of the two means, and f̂ from their shares of the whole (the
+    # same formula, written so that values beyond 1e154 do not overflow a square)
+    se1, se2 = sample_std(x) / math.sqrt(n1), sample_std(y) / math.sqrt(n2)
+    se = math.hypot(se1, se2)
+    if se == 0:
         ci = (diff, diff)
+    elif not math.isfinite(se):
+        ci = (-math.inf, math.inf)
     else:
-        df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+        w1, w2 = (se1 / se) ** 2, (se2 / se) ** 2
+        df = 1.0 / (w1 * w1 / (n1 - 1) + w2 * w2 / (n2 - 1))
         from scipy.special import stdtrit  # real degrees of freedom
 
-        half = float(stdtrit(df, 0.5 + each / 2)) * math.sqrt(v1 + v2)
+        half = float(stdtrit(df, 0.5 + each / 2)) * se
         ci = (diff - half, diff + half)
     return Paired(min(n1, n2), diff, ci, ci[0] > 0 or ci[1] < 0, comparisons, each, "Welch")
 

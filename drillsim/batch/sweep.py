@@ -349,14 +349,17 @@ def _load_sweep(path: Path, host: PluginHost) -> Sweep:
 
 
 def _resolved_key(scenario: ResolvedScenario) -> str:
-    """The scenario a variant runs, as read: its fields and its hazards' params after
-    their types parsed them (``5`` and ``5.0``, ``1h`` and ``60min``, ``2/h`` and ``48/d``
-    give the same key; floats to 12 significant digits), as JSON."""
+    """The scenario a variant runs, as read: its fields and its hazards' and forces' params
+    after their types parsed them (``5`` and ``5.0``, ``1h`` and ``60min``, ``2/h`` and
+    ``48/d``, a helicopter's ``236km/h`` and ``236.0km/h`` give the same key; floats to 12
+    significant digits), as JSON."""
     fields = scenario.spec.model_dump(mode="json")
-    for hazard in fields.get("hazards") or ():
-        hazard.pop("params", None)  # as written: the parsed params are below
+    for entry in (*(fields.get("hazards") or ()), *(fields.get("forces") or ())):
+        entry.pop("params", None)  # as written: the parsed params are below
     return json.dumps(_rounded({"scenario": fields,
-                                "hazards": [h.params.model_dump(mode="json") for h in scenario.hazards]}),
+                                "hazards": [h.params.model_dump(mode="json") for h in scenario.hazards],
+                                "forces": [None if f.params is None else f.params.model_dump(mode="json")
+                                           for f in scenario.forces]}),
                       sort_keys=True, ensure_ascii=False, default=str)
 
 

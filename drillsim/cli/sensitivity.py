@@ -189,10 +189,11 @@ def sensitivity(scenario: Path, targets, method, replications, samples, seed, pl
             out.print(table)
             if none:
                 out.print(f"no effect at all on {t}: {len(none)} of {len(effects)} factors")
-            if any(e.bounded for e in effects):
-                out.print(f"a bound: at one end some run ended before what {t} measures had "
-                          "happened (or was decided), and the run's end stood for its value: the "
-                          "effect marked is at least that large, or the goal is never reached there")
+            if any(e.bounded and round(e.value, 6) != 0 for e in effects):
+                out.print(f"a bound: at a design point it rests on, some run ended before what "
+                          f"{t} measures had happened (or was decided), and the run's end stood "
+                          "for its value: the true value lies beyond it, so the effect marked is "
+                          "not the effect's true size")
             top = result.top(t)
             unsure = {e.factor for e in effects if holds_zero(e.interval)}
             bound = {e.factor for e in effects if e.bounded}

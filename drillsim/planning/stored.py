@@ -181,17 +181,18 @@ def report_section(data: dict, targets: list[str] | None = None) -> str:
         if not entry["effects"]:
             lines.append(f"- **{target}**: not ranked (too few replications measured it)")
             continue
-        if not entry["top3"]:
+        names = _top3(data, entry)  # (an effect of nothing left out, as the other readers do)
+        if not names:
             lines.append(f"- **{target}**: none of the assumed numbers changes it over their ranges")
             continue
         parts = []
-        for name in entry["top3"]:
+        for name in names:
             e = effects[name]
             ci = "" if e["interval"] is None else f" [{e['interval'][0]:.3g}, {e['interval'][1]:.3g}]"
             if holds_zero(e["interval"]):
                 ci += ", could be 0"
             if e.get("bounded"):
-                ci += "," + BOUND_WORDS.strip(" ()")
+                ci += ", " + BOUND_WORDS.strip(" ()")
             parts.append(f"`{name}` ({e['value']:+.3g}{ci}; assumed: {what.get(name, '?')})")
         lines.append(f"- **{target}**: " + "; ".join(parts))
     return "\n".join(lines) + "\n"

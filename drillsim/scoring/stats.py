@@ -66,6 +66,22 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, tuple[
     return mean, (mean - half, mean + half)
 
 
+def sample_std(values: Sequence[float]) -> float:
+    """The sample standard deviation (n − 1) of two or more finite values, without
+    overflow for values beyond about 1e154 (:func:`_scaled_mean_std`); inf only when the
+    spread itself is beyond the largest float.
+
+    :raises ValueError: fewer than two values."""
+    arr = np.asarray(values, dtype=float)
+    if arr.size < 2:
+        raise ValueError("a standard deviation needs two values or more")
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd = float(np.std(arr, ddof=1))
+    if not math.isfinite(sd) and np.isfinite(arr).all():
+        sd = _scaled_mean_std(arr)[1]
+    return sd
+
+
 def _scaled_mean_std(arr: np.ndarray) -> tuple[float, float]:
     """Mean and sample standard deviation of finite values whose sum or squared
     deviations overflow a float (values beyond about 1e154): computed on the values
