@@ -121,7 +121,7 @@ def deciding_by_target(data: dict, targets: list[str] | None = None) -> dict[str
 
 #: said after an assumption whose effect rests on a bound (``"bounded"`` in the file: at
 #: one end of its range a run ended before what the target measures happened, and the
-#: run's end stood for the value): the effect is at least as large
+#: run's end stood for the value): the true effect's size is not known
 BOUND_WORDS = " (a bound: at one end a run ended first, its end standing for the value)"
 
 

@@ -54,9 +54,9 @@ def _event_text(e, sc=None) -> str:
                         f"{', '.join(town(t) for t in towns)}")
             if level.lower().startswith("aegl") and level[4:].isdigit():  # aegl2 -> AEGL-2 zone
                 level = f"AEGL-{level[4:]} zone"
-            return (f"Warning issued ({level}) for {_townships(len(towns))}: "
+            return (f"Warning issued ({level}) for {num(len(towns), 'townships')}: "
                     f"{', '.join(town(t) for t in towns)}")
-        return f"Flood warning issued for {_townships(len(towns))} ({_river(sc, d.get('river'))}); " \
+        return f"Flood warning issued for {num(len(towns), 'townships')} ({_river(sc, d.get('river'))}); " \
                f"forecast crest stage {d.get('forecast_peak_stage')} m"
     if e.kind == "hazard_arrival":
         what = "river above warning stage (超警)" if d.get("level") == "warning" else \
@@ -131,11 +131,6 @@ def _hazard_type(sc, hazard_id) -> str | None:
     return None
 
 
-def _townships(n: int) -> str:
-    """``1 township``, ``3 townships``."""
-    return f"{n} township" + ("" if n == 1 else "s")
-
-
 def _river(sc, river) -> str:
     """A river id as its names in the region (``Fujiang 涪江``), else in words (``pingtan``,
     a river the townships lie on but the region draws no course of, → ``Pingtan river``;
@@ -207,6 +202,7 @@ def _missed_section(sc, rows, deciding: dict | None = None, replications: int = 
         return []
     failed.sort(key=lambda r: goal_from_plan(r) is False)
     out = ["## Missed targets: how far, and where", ""]
+    label_of = {t.id: t.metric.label for t in getattr(sc, "targets", ())}
     for r in failed:
         whose = "the plan's number" if goal_from_plan(r) else "not a plan number"
         short = shortfall(r)
@@ -218,7 +214,7 @@ def _missed_section(sc, rows, deciding: dict | None = None, replications: int = 
                    if r.n and r.n < replications else f"; met in {rate_text(r)} of replications"))
         places = misses_by_place(sc, r)
         if places:
-            label = {t.id: t.metric.label for t in getattr(sc, "targets", ())}.get(r.id) or "township"
+            label = label_of.get(r.id) or "township"
             what = f"by {label}" if r.statistic == "sum" else "missing it"
             line += f". {what.capitalize()}: " + "; ".join(places[:8]) + (
                 f"; and {len(places) - 8} more" if len(places) > 8 else "")
